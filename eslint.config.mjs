@@ -1,0 +1,28 @@
+// One lint config for the whole tree: typescript-eslint for the plugin and its tests,
+// Salesforce's LWC rules for the components under force-app.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
+import jestPlugin from 'eslint-plugin-jest';
+import globals from 'globals';
+
+export default [
+  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**', 'test/browser/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
+  ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
+  {
+    files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],
+    plugins: { jest: jestPlugin },
+    languageOptions: { globals: { ...globals.node, ...globals.jest } },
+  },
+  { files: ['jest.config.js', 'force-app/test/**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } } },
+];

@@ -1,0 +1,70 @@
+/**
+ * Calendar dates as Salesforce sends them (`YYYY-MM-DD`, no time zone) and as Stripe wants them
+ * (unix seconds). Every Salesforce date is read as UTC midnight; month arithmetic is calendar-month
+ * addition that clamps to the month's end (Jan 31 + 1 month = Feb 28/29), as CPQ and Stripe do.
+ */
+
+/** A calendar date without time or zone. Months are 1-based. */
+export interface CalendarDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const SECONDS_PER_DAY = 86_400;
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Parses `YYYY-MM-DD`; returns undefined for anything that is not a real calendar date. */
+export function parseDate(text: string): CalendarDate | undefined {
+  const match = ISO_DATE.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return { year, month, day };
+}
+
+export function formatDate(date: CalendarDate): string {
+  const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+  return `${pad(date.year, 4)}-${pad(date.month, 2)}-${pad(date.day, 2)}`;
+}
+
+/** Unix seconds of the date's UTC midnight. */
+export function toUnixSeconds(date: CalendarDate): number {
+  return Date.UTC(date.year, date.month - 1, date.day) / 1000;
+}
+
+/** The UTC calendar date that contains the unix timestamp. */
+export function fromUnixSeconds(seconds: number): CalendarDate {
+  const d = new Date(Math.floor(seconds / SECONDS_PER_DAY) * SECONDS_PER_DAY * 1000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** Calendar-month addition, clamped to the last day of the target month. */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  const index = date.year * 12 + (date.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return fromUnixSeconds(toUnixSeconds(date) + days * SECONDS_PER_DAY);
+}
+
+export function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return toUnixSeconds(a) - toUnixSeconds(b);
+}
+
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return (toUnixSeconds(to) - toUnixSeconds(from)) / SECONDS_PER_DAY;
+}
+
+/** Whole calendar months from `start` to `end`: CPQ's rule, one less when `end`'s day is before `start`'s. */
+export function wholeMonthsBetween(start: CalendarDate, end: CalendarDate): number {
+  const months = end.year * 12 + end.month - (start.year * 12 + start.month);
+  return end.day < start.day ? months - 1 : months;
+}
