@@ -1,0 +1,36 @@
+// `npm run bench`: runs every bench/*.bench.ts file and prints one table of figures.
+// A bench file default-exports an async function returning rows; it imports the compiled plugin
+// (../plugin/lib/…), which `npm run bench` builds first. Figures, not pass/fail: goals are shown beside them.
+import { readdirSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export interface BenchRow {
+  name: string;
+  value: number;
+  unit: string;
+  goal?: string;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const rows: BenchRow[] = [];
+for (const file of files) {
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<BenchRow[]> };
+  process.stderr.write(`running ${file}…\n`);
+  rows.push(...(await mod.default()));
+}
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+const table = rows.map((r) => ({ benchmark: r.name, figure: `${formatNumber(r.value)} ${r.unit}`, goal: r.goal ?? '' }));
+const widths = ['benchmark', 'figure', 'goal'].map((k) => Math.max(k.length, ...table.map((r) => r[k as keyof typeof r].length)));
+const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+console.log(line(['benchmark', 'figure', 'goal']));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of table) console.log(line([r.benchmark, r.figure, r.goal]));
+
+function formatNumber(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(3);
+}
