@@ -1,0 +1,185 @@
+// A small builder for CPQ contracts — an initial order and its amendments — as the REST API returns
+// them, so each scenario reads like the spec's table: products, lines, deltas and dates.
+import type * as M from '../../../plugin/src/core/models.js';
+import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+
+const counters = new Map<string, number>();
+/** A valid 18-character Id with the object's key prefix; deterministic per test file. */
+export function sfId(prefix: string): string {
+  const n = (counters.get(prefix) ?? 0) + 1;
+  counters.set(prefix, n);
+  return toId18(prefix + String(n).padStart(12, '0'));
+}
+
+export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
+
+export interface ProductSpec {
+  readonly name: string;
+  readonly frequency?: Frequency;
+  /** PricebookEntry price per billing period (major units); one-time products have no frequency. */
+  readonly price: number;
+  readonly term?: number;
+  readonly billingType?: 'Advance' | 'Arrears';
+  readonly evergreen?: boolean;
+}
+
+export interface FixtureProduct {
+  readonly product: M.Product2;
+  readonly entry: M.PricebookEntry;
+  readonly spec: ProductSpec;
+}
+
+export interface LineSpec {
+  readonly quantity: number;
+  /** Net unit price for the line's whole term; defaults to the PBE price × term / frequency months. */
+  readonly unitPrice?: number;
+  readonly revises?: M.OrderItem;
+  readonly skip?: boolean;
+  readonly extra?: Partial<M.OrderItem>;
+}
+
+export interface FixtureOrder {
+  readonly order: M.Order;
+  readonly quote: M.Quote;
+  readonly opportunity: M.Opportunity;
+  readonly lines: M.OrderItem[];
+}
+
+const FREQUENCY_MONTHS: Record<Frequency, number> = { Monthly: 1, Quarterly: 3, Semiannual: 6, Annual: 12 };
+
+export class ContractFixture {
+  readonly account: M.Account = { Id: sfId('001'), Name: 'Acme' } as M.Account;
+  readonly products: FixtureProduct[] = [];
+  readonly orders: FixtureOrder[] = [];
+  readonly contract: M.Contract;
+  readonly initial: FixtureOrder;
+  private modified = 0;
+
+  constructor(start: string, term: number | null, options: { endDate?: string } = {}) {
+    this.initial = this.newOrder(start, term, options.endDate ?? null, null);
+    this.contract = { Id: sfId('800'), SBQQ__Quote__c: this.initial.quote.Id, SBQQ__Order__c: this.initial.order.Id } as M.Contract;
+  }
+
+  product(spec: ProductSpec): FixtureProduct {
+    const recurring = spec.frequency !== undefined;
+    const product = {
+      Id: sfId('01t'),
+      Name: spec.name,
+      SBQQ__SubscriptionPricing__c: recurring ? 'Fixed Price' : null,
+      SBQQ__SubscriptionType__c: recurring ? (spec.evergreen ? 'Evergreen' : 'Renewable') : null,
+      SBQQ__SubscriptionTerm__c: recurring ? (spec.term ?? 12) : null,
+      SBQQ__BillingFrequency__c: spec.frequency ?? null,
+      SBQQ__BillingType__c: recurring ? (spec.billingType ?? 'Advance') : null,
+    } as M.Product2;
+    const entry = { Id: sfId('01u'), UnitPrice: spec.price, Product2Id: product.Id, IsActive: true } as M.PricebookEntry;
+    const fixture = { product, entry, spec };
+    this.products.push(fixture);
+    return fixture;
+  }
+
+  /** Adds a line to the initial order. */
+  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
+    return this.addLine(this.initial, product, spec);
+  }
+
+  /** An amendment order on the contract, with its own quote and amendment opportunity. */
+  amendment(start: string, term: number | null, options: { endDate?: string; closeDate?: string } = {}): AmendmentFixture {
+    const order = this.newOrder(start, term, options.endDate ?? null, this.contract.Id, options.closeDate);
+    return new AmendmentFixture(this, order);
+  }
+
+  addLine(order: FixtureOrder, fixture: FixtureProduct, spec: LineSpec): M.OrderItem {
+    const { spec: product } = fixture;
+    const months = product.frequency ? FREQUENCY_MONTHS[product.frequency] : 1;
+    const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
+    const unitPrice = spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
+    const recurring = product.frequency !== undefined;
+    const line = {
+      Id: sfId('802'),
+      OrderId: order.order.Id,
+      Product2Id: fixture.product.Id,
+      PricebookEntryId: fixture.entry.Id,
+      Quantity: spec.quantity,
+      UnitPrice: unitPrice,
+      IsDeleted: false,
+      SBQQ__Activated__c: true,
+      SBQQ__SubscriptionPricing__c: fixture.product.SBQQ__SubscriptionPricing__c,
+      SBQQ__SubscriptionType__c: fixture.product.SBQQ__SubscriptionType__c,
+      SBQQ__BillingFrequency__c: fixture.product.SBQQ__BillingFrequency__c,
+      SBQQ__BillingType__c: fixture.product.SBQQ__BillingType__c,
+      SBQQ__ChargeType__c: recurring ? 'Recurring' : 'One-Time',
+      SBQQ__SubscriptionTerm__c: recurring ? term : null,
+      SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
+      SBQQ__RevisedOrderProduct__c: spec.revises ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id) : null,
+      ServiceDate: order.quote.SBQQ__StartDate__c,
+      Skip_Line_Item__c: spec.skip ?? false,
+      ...spec.extra,
+    } as M.OrderItem;
+    order.lines.push(line);
+    return line;
+  }
+
+  private newOrder(start: string, term: number | null, endDate: string | null, amendedContract: string | null, closeDate?: string): FixtureOrder {
+    const opportunity = { Id: sfId('006'), SBQQ__AmendedContract__c: amendedContract, CloseDate: closeDate ?? null } as M.Opportunity;
+    const quote = {
+      Id: sfId('a0q'),
+      SBQQ__StartDate__c: start,
+      SBQQ__SubscriptionTerm__c: term,
+      SBQQ__EndDate__c: endDate,
+      SBQQ__Primary__c: true,
+      SBQQ__Opportunity2__c: opportunity.Id,
+      SBQQ__Type__c: amendedContract ? 'Amendment' : 'Quote',
+    } as M.Quote;
+    this.modified++;
+    const order = {
+      Id: sfId('801'),
+      AccountId: this.account.Id,
+      Status: 'Activated',
+      Type: amendedContract ? 'Amendment' : 'New',
+      OpportunityId: opportunity.Id,
+      SBQQ__Quote__c: quote.Id,
+      SBQQ__Contracted__c: !amendedContract,
+      EffectiveDate: start,
+      LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,
+      Stripe_ID__c: null,
+    } as M.Order;
+    const fixture = { order, quote, opportunity, lines: [] };
+    this.orders.push(fixture);
+    return fixture;
+  }
+
+  /** The records in the collections of the core's CPQ graph. */
+  get records() {
+    return {
+      accounts: [this.account],
+      opportunities: this.orders.map((o) => o.opportunity),
+      contracts: [this.contract],
+      quotes: this.orders.map((o) => o.quote),
+      orders: this.orders.map((o) => o.order),
+      orderItems: this.orders.flatMap((o) => o.lines),
+      products: this.products.map((p) => p.product),
+      pricebookEntries: this.products.map((p) => p.entry),
+    };
+  }
+}
+
+export class AmendmentFixture {
+  constructor(
+    private readonly contract: ContractFixture,
+    readonly fixture: FixtureOrder,
+  ) {}
+
+  get order(): M.Order {
+    return this.fixture.order;
+  }
+
+  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
+    return this.contract.addLine(this.fixture, product, spec);
+  }
+
+  /** Marks the amendment as already synced (its Stripe ID is the schedule's). */
+  synced(scheduleId: string): this {
+    (this.fixture.order as { Stripe_ID__c: string | null }).Stripe_ID__c = scheduleId;
+    return this;
+  }
+}
