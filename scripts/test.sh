@@ -9,4 +9,4 @@ step "build";      npm run --silent build
 step "type check"; npm run --silent typecheck
 step "lint";       npm run --silent lint
 step "TypeScript tests (core, emulators, commands, relay, end-to-end)"; npm run --silent test:ts
-step "Lightning Web Component tests"; npm run --silent test:lwc -- -- --passWithNoTests
+step "Lightning Web Component tests"; npm run --silent test:lwc
