@@ -1,0 +1,90 @@
+/**
+ * The Stripe client the product uses: the official `stripe` package at its pinned API version, with the
+ * SDK's own retries off (the gateway retries, so the rate limiter and metrics see every attempt), and a
+ * gateway that puts every call through the rate limiter, the retry policy and the call observer.
+ *
+ *   const gateway = createStripeGateway({ apiKey: process.env.STRIPE_API_KEY! });
+ *   await gateway.call('customers.retrieve', () => gateway.stripe.customers.retrieve('cus_…'));
+ */
+import Stripe from 'stripe';
+import { RateLimiter, STRIPE_OPS_PER_SECOND } from './rateLimiter.js';
+import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+
+export interface StripeClientOptions {
+  readonly apiKey: string;
+  /** For a local server (the emulator): host, port and protocol. */
+  readonly host?: string;
+  readonly port?: number;
+  readonly protocol?: 'http' | 'https';
+  /** Connect: act on this connected account (`Stripe-Account`). */
+  readonly stripeAccount?: string;
+  readonly timeoutMs?: number;
+}
+
+/** True for `sk_live_…` / `rk_live_…` keys. */
+export function isLiveKey(apiKey: string): boolean {
+  return /^(sk|rk)_live_/.test(apiKey);
+}
+
+export function createStripeClient(options: StripeClientOptions): Stripe {
+  return new Stripe(options.apiKey, {
+    maxNetworkRetries: 0,
+    telemetry: false,
+    timeout: options.timeoutMs ?? 30_000,
+    appInfo: { name: 'stripe-cpq-billing', version: '0.1.0' },
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
+    ...(options.stripeAccount ? { stripeAccount: options.stripeAccount } : {}),
+  });
+}
+
+/** What the relay's metrics count about Stripe calls. */
+export interface StripeCallObserver {
+  onCall?(name: string, outcome: 'ok' | 'error', statusCode: number | undefined): void;
+  onRetry?(name: string, statusCode: number | undefined): void;
+}
+
+export interface StripeGatewayOptions extends StripeClientOptions {
+  /** Calls per second across this process; defaults to Stripe's test (25) or live (100) ceiling. */
+  readonly opsPerSecond?: number;
+  readonly retry?: RetryPolicy;
+  readonly observer?: StripeCallObserver;
+}
+
+export interface StripeGateway {
+  readonly stripe: Stripe;
+  readonly livemode: boolean;
+  /** Runs one Stripe call under the rate limiter and the retry policy. */
+  call<T>(name: string, request: () => Promise<T>): Promise<T>;
+}
+
+const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number } | null)?.statusCode;
+
+export function createStripeGateway(options: StripeGatewayOptions & { readonly stripe?: Stripe }): StripeGateway {
+  const livemode = isLiveKey(options.apiKey);
+  const stripe = options.stripe ?? createStripeClient(options);
+  const limiter = new RateLimiter(options.opsPerSecond ?? STRIPE_OPS_PER_SECOND[livemode ? 'live' : 'test']);
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const observer = options.observer ?? {};
+  return {
+    stripe,
+    livemode,
+    call: (name, request) =>
+      withRetries(
+        async () => {
+          await limiter.take();
+          try {
+            const result = await request();
+            observer.onCall?.(name, 'ok', 200);
+            return result;
+          } catch (error) {
+            observer.onCall?.(name, 'error', statusOf(error));
+            throw error;
+          }
+        },
+        policy,
+        { onRetry: (error) => observer.onRetry?.(name, statusOf(error)) },
+      ),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Loads the `StripeState` the planner needs: every Stripe object a record of the graph links to through
+ * `Stripe_ID__c` (customers — deleted ones included —, products, prices, coupons, and the order's
+ * schedule, subscription or invoice), plus the active Billing Meters when the graph has metered products.
+ * An id Stripe does not know (`resource_missing`) is left out, which the planner reads as "create again".
+ */
+import type Stripe from 'stripe';
+import type { StripeState } from '../core/context.js';
+import type { CpqGraphInput } from '../core/graph.js';
+import type { StripeGateway } from './client.js';
+import { isResourceMissing } from './errors.js';
+
+type Linked = Record<string, unknown> & { readonly Stripe_ID__c?: unknown };
+
+const linkedIds = (records: readonly unknown[] | undefined): string[] => [
+  ...new Set(
+    (records ?? [])
+      .map((r) => (r as Linked).Stripe_ID__c)
+      .filter((id): id is string => typeof id === 'string' && id.length > 0),
+  ),
+];
+
+
+export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGateway): Promise<StripeState> {
+  const { stripe } = gateway;
+  const fetchAll = async <T extends { id: string }>(name: string, ids: readonly string[], retrieve: (id: string) => Promise<T>) => {
+    const found: (T | undefined)[] = await Promise.all(ids.map((id) => gateway.call(name, () => retrieve(id)).catch(missingAsUndefined)));
+    return Object.fromEntries(found.filter((o) => o !== undefined).map((o) => [o.id, o])) as Record<string, T>;
+  };
+  const orderIds = linkedIds(graph.orders);
+  const coupons = [...linkedIds(graph.quoteStripeCoupons), ...linkedIds(graph.orderStripeCoupons)];
+  const [customers, products, prices, couponObjects, subscriptionSchedules, subscriptions, invoices, meters] = await Promise.all([
+    fetchAll('customers.retrieve', linkedIds(graph.accounts), (id) => stripe.customers.retrieve(id)),
+    fetchAll('products.retrieve', linkedIds(graph.products), (id) => stripe.products.retrieve(id)),
+    fetchAll('prices.retrieve', [...new Set([...linkedIds(graph.pricebookEntries), ...linkedIds(graph.orderItems)])], (id) => stripe.prices.retrieve(id)),
+    fetchAll('coupons.retrieve', [...new Set(coupons)], (id) => stripe.coupons.retrieve(id)),
+    fetchAll('subscriptionSchedules.retrieve', orderIds.filter((id) => id.startsWith('sub_sched_')), (id) =>
+      stripe.subscriptionSchedules.retrieve(id),
+    ),
+    fetchAll('subscriptions.retrieve', orderIds.filter((id) => /^sub_(?!sched_)/.test(id)), (id) => stripe.subscriptions.retrieve(id)),
+    fetchAll('invoices.retrieve', orderIds.filter((id) => id.startsWith('in_')), (id) => stripe.invoices.retrieve(id)),
+    hasMeteredProducts(graph) ? listActiveMeters(gateway) : Promise.resolve([]),
+  ]);
+  return { customers, products, prices, coupons: couponObjects, subscriptionSchedules, subscriptions, invoices, meters };
+}
+
+function missingAsUndefined(error: unknown): undefined {
+  if (isResourceMissing(error)) return undefined;
+  throw error;
+}
+
+/** Metered lines need a Billing Meter; the meter list is read only when the graph has any. */
+function hasMeteredProducts(graph: CpqGraphInput): boolean {
+  const metered = (r: unknown) => (r as Linked).SBQQ__BillingType__c === 'Arrears';
+  return (graph.products ?? []).some(metered) || (graph.orderItems ?? []).some(metered);
+}
+
+async function listActiveMeters(gateway: StripeGateway): Promise<Stripe.Billing.Meter[]> {
+  const meters: Stripe.Billing.Meter[] = [];
+  let startingAfter: string | undefined;
+  for (;;) {
+    const page = await gateway.call('billing.meters.list', () =>
+      gateway.stripe.billing.meters.list({ status: 'active', limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+    );
+    meters.push(...page.data);
+    if (!page.has_more || page.data.length === 0) return meters;
+    startingAfter = page.data[page.data.length - 1]!.id;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Applies a SyncPlan's Stripe operations in order through the official SDK: each with the plan's
+ * deterministic idempotency key (a replay after a crash gets Stripe's saved response, never a second
+ * object), references resolved as objects are created, every call under the gateway's rate limiter and
+ * retries. It stops at the first failure and reports what was created up to it, so the engine can write
+ * those Stripe IDs back and the next run starts from there.
+ */
+import type Stripe from 'stripe';
+import type { SyncError } from '../core/errors.js';
+import type { StripeOperation, SyncPlan } from '../core/plan.js';
+import type { StripeGateway } from './client.js';
+import { stripeSyncError } from './errors.js';
+import { ReferenceTable, type StripeResult } from './references.js';
+
+export interface AppliedOperation {
+  readonly op: StripeOperation['op'];
+  readonly ref: string;
+  readonly id: string;
+}
+
+export interface ApplyOutcome {
+  readonly references: ReferenceTable;
+  readonly applied: readonly AppliedOperation[];
+  /** The failure that stopped the run, on the record of the operation that failed. */
+  readonly failure?: SyncError;
+}
+
+export interface ApplyHooks {
+  /** After each successful operation (e.g. to write its Stripe ID back at once). */
+  afterOperation?(operation: StripeOperation, result: StripeResult): Promise<void> | void;
+}
+
+export async function applyPlan(plan: Pick<SyncPlan, 'operations'>, gateway: StripeGateway, hooks: ApplyHooks = {}): Promise<ApplyOutcome> {
+  const references = new ReferenceTable();
+  const applied: AppliedOperation[] = [];
+  for (const operation of plan.operations) {
+    let result: StripeResult;
+    try {
+      const resolved = resolveOperation(operation, references);
+      result = (await gateway.call(operation.op, () => send(gateway.stripe, resolved))) as StripeResult;
+    } catch (error) {
+      return { references, applied, failure: stripeSyncError(error, operation.source) };
+    }
+    references.record(operation.ref, result);
+    applied.push({ op: operation.op, ref: operation.ref, id: result.id });
+    await hooks.afterOperation?.(operation, result);
+  }
+  return { references, applied };
+}
+
+/** The operation with the references in its target id and params replaced (its own `ref` stays a name). */
+function resolveOperation(operation: StripeOperation, references: ReferenceTable): StripeOperation {
+  const target = 'id' in operation ? { id: references.resolve(operation.id) } : {};
+  return { ...operation, ...target, params: references.resolve(operation.params) } as StripeOperation;
+}
+
+/** One operation as its SDK call. */
+function send(stripe: Stripe, operation: StripeOperation): Promise<unknown> {
+  const options: Stripe.RequestOptions = { idempotencyKey: operation.idempotencyKey };
+  switch (operation.op) {
+    case 'customers.create':
+      return stripe.customers.create(operation.params, options);
+    case 'customers.update':
+      return stripe.customers.update(operation.id, operation.params, options);
+    case 'products.create':
+      return stripe.products.create(operation.params, options);
+    case 'products.update':
+      return stripe.products.update(operation.id, operation.params, options);
+    case 'billing.meters.create':
+      return stripe.billing.meters.create(operation.params, options);
+    case 'prices.create':
+      return stripe.prices.create(operation.params, options);
+    case 'prices.update':
+      return stripe.prices.update(operation.id, operation.params, options);
+    case 'coupons.create':
+      return stripe.coupons.create(operation.params, options);
+    case 'subscriptionSchedules.create':
+      return stripe.subscriptionSchedules.create(operation.params, options);
+    case 'subscriptionSchedules.update':
+      return stripe.subscriptionSchedules.update(operation.id, operation.params, options);
+    case 'subscriptionSchedules.cancel':
+      return stripe.subscriptionSchedules.cancel(operation.id, operation.params, options);
+    case 'subscriptionSchedules.release':
+      return stripe.subscriptionSchedules.release(operation.id, operation.params, options);
+    case 'subscriptions.create':
+      return stripe.subscriptions.create(operation.params, options);
+    case 'subscriptions.update':
+      return stripe.subscriptions.update(operation.id, operation.params, options);
+    case 'subscriptions.cancel':
+      return stripe.subscriptions.cancel(operation.id, operation.params, options);
+    case 'invoiceItems.create':
+      return stripe.invoiceItems.create(operation.params, options);
+    case 'invoices.create':
+      return stripe.invoices.create(operation.params, options);
+    case 'invoices.finalizeInvoice':
+      return stripe.invoices.finalizeInvoice(operation.id, operation.params, options);
+  }
+}
