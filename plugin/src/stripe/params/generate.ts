@@ -67,11 +67,10 @@ export function generateCatalogue(stripeDir = stripePackageDir()): ParamsCatalog
     const source = program.getSourceFile(file);
     if (!source) throw new Error(`stripe-node types not found: ${file}`);
     const namespace = dirname(relative(resourcesDir, file)).split('/').filter((p) => p !== '.').join('.');
-    for (const statement of source.statements) {
-      if (!ts.isInterfaceDeclaration(statement) || !statement.name.text.endsWith('Params')) continue;
-      const name = namespace ? `${namespace}.${statement.name.text}` : statement.name.text;
+    for (const declaration of paramsInterfaces(source, namespace)) {
+      const name = namespace ? `${namespace}.${declaration.name.text}` : declaration.name.text;
       const paths: Record<string, ParamSpec> = {};
-      describeProperties(checker, checker.getTypeAtLocation(statement.name), '', paths, 0);
+      describeProperties(checker, checker.getTypeAtLocation(declaration.name), '', paths, 0);
       params[name] = sortKeys(paths);
     }
   }
@@ -79,6 +78,16 @@ export function generateCatalogue(stripeDir = stripePackageDir()): ParamsCatalog
   const apiVersion = /ApiVersion = '([^']+)'/.exec(readFileSync(join(stripeDir, 'cjs', 'apiVersion.js'), 'utf8'))?.[1];
   if (!apiVersion) throw new Error('Cannot read the pinned API version from stripe-node');
   return { apiVersion, stripeNodeVersion: pkg.version, params: sortKeys(params) };
+}
+
+/** `interface XParams` at the top of the file, or inside `namespace Billing { … }` for resources in a sub-folder. */
+function paramsInterfaces(source: ts.SourceFile, namespace: string): ts.InterfaceDeclaration[] {
+  const statements = namespace
+    ? source.statements.flatMap((s) =>
+        ts.isModuleDeclaration(s) && s.name.text === namespace && s.body && ts.isModuleBlock(s.body) ? [...s.body.statements] : [],
+      )
+    : [...source.statements];
+  return statements.filter((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text.endsWith('Params'));
 }
 
 function describeProperties(checker: ts.TypeChecker, type: ts.Type, prefix: string, out: Record<string, ParamSpec>, depth: number): void {

@@ -1,0 +1,33 @@
+/**
+ * What a price charges for a quantity, in integer minor units. Per-unit prices multiply the (up to 12-place)
+ * decimal unit amount; tiered prices sum their graduated tiers or price the whole quantity at its volume tier.
+ * The one rounding rule: the line total is rounded half-up to a whole minor unit.
+ */
+import { Decimal } from 'decimal.js';
+import type { Price, PriceTier } from './objects.js';
+
+export function lineAmount(price: Price, quantity: number): number {
+  if (price.recurring?.usage_type === 'metered') return 0; // usage is reported through meter events, which the emulator does not rate
+  const exact = price.billing_scheme === 'tiered' ? tieredAmount(price.tiers ?? [], price.tiers_mode, quantity) : perUnit(price.unit_amount_decimal).times(quantity);
+  return exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+}
+
+function perUnit(value: string | null): Decimal {
+  return new Decimal(value ?? 0);
+}
+
+function tieredAmount(tiers: readonly PriceTier[], mode: Price['tiers_mode'], quantity: number): Decimal {
+  if (mode === 'volume') {
+    const tier = tiers.find((t) => t.up_to === null || quantity <= t.up_to) ?? tiers.at(-1);
+    return tier ? perUnit(tier.unit_amount_decimal).times(quantity).plus(perUnit(tier.flat_amount_decimal)) : new Decimal(0);
+  }
+  let total = new Decimal(0);
+  let floor = 0;
+  for (const tier of tiers) {
+    if (quantity <= floor) break;
+    const inTier = Math.min(quantity, tier.up_to ?? Infinity) - floor;
+    total = total.plus(perUnit(tier.unit_amount_decimal).times(inTier)).plus(perUnit(tier.flat_amount_decimal));
+    floor = tier.up_to ?? Infinity;
+  }
+  return total;
+}

@@ -1,0 +1,81 @@
+/** docs.stripe.com/api/customers: create, retrieve (a deleted customer answers `deleted: true`), update, delete, list, search. */
+import { invalidRequest } from '../errors.js';
+import type { Customer } from '../objects.js';
+import { listPage, newId, searchPage } from '../store.js';
+import type { ApiRequest, Route } from '../state.js';
+import { applyMetadata, type Params } from '../validation.js';
+import { cancelCustomerSubscriptions, timeOnClock } from '../billing.js';
+
+const PROFILE_FIELDS = ['name', 'email', 'phone', 'description', 'address', 'shipping', 'tax_exempt', 'preferred_locales'] as const;
+
+function create({ state, params }: ApiRequest): Customer {
+  const clockId = typeof params.test_clock === 'string' ? state.store.testClocks.get(params.test_clock, 'test_clock').id : null;
+  const customer: Customer = {
+    id: newId('cus'),
+    object: 'customer',
+    created: timeOnClock(state, clockId),
+    livemode: false,
+    name: null,
+    email: null,
+    phone: null,
+    description: null,
+    address: null,
+    shipping: null,
+    balance: 0,
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    discount: null,
+    invoice_prefix: newId('', 8).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    preferred_locales: [],
+    tax_exempt: 'none',
+    test_clock: clockId,
+    metadata: {},
+  };
+  return state.store.customers.insert(applyProfile(customer, params));
+}
+
+function applyProfile(customer: Customer, params: Params): Customer {
+  for (const field of PROFILE_FIELDS) if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
+  customer.metadata = applyMetadata(customer.metadata, params.metadata);
+  const invoiceSettings = params.invoice_settings as Params | undefined;
+  if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
+  // Test payment methods (pm_card_visa, pm_card_chargeDeclined) decide how invoice payments go.
+  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = params.payment_method;
+  if (customer.shipping && !(customer.shipping as Params).name) {
+    throw invalidRequest('Missing required param: shipping[name].', { code: 'parameter_missing', param: 'shipping[name]' });
+  }
+  return customer;
+}
+
+export const customerRoutes: Route[] = [
+  { method: 'POST', path: '/v1/customers', params: 'CustomerCreateParams', handle: create },
+  { method: 'GET', path: '/v1/customers/search', params: 'CustomerSearchParams', handle: ({ state, params }) => searchPage(state.store.customers.all(), params, '/v1/customers/search') },
+  { method: 'GET', path: '/v1/customers', params: 'CustomerListParams', handle: ({ state, params }) => listPage(filterByEmail(state.store.customers.all(), params), params, '/v1/customers') },
+  {
+    method: 'GET',
+    path: '/v1/customers/:id',
+    params: 'CustomerRetrieveParams',
+    handle: ({ state, id }) => {
+      const customer = state.store.customers.get(id, 'id', true);
+      return customer.deleted ? { id, object: 'customer', deleted: true } : customer;
+    },
+  },
+  { method: 'POST', path: '/v1/customers/:id', params: 'CustomerUpdateParams', handle: ({ state, id, params }) => applyProfile(state.store.customers.get(id, 'id'), params) },
+  {
+    method: 'DELETE',
+    path: '/v1/customers/:id',
+    params: 'CustomerDeleteParams',
+    handle: (request) => {
+      const customer = request.state.store.customers.get(request.id, 'id');
+      cancelCustomerSubscriptions(request, customer);
+      customer.deleted = true;
+      return { id: customer.id, object: 'customer', deleted: true };
+    },
+  },
+];
+
+function filterByEmail(customers: Customer[], params: Params): Customer[] {
+  return typeof params.email === 'string' ? customers.filter((c) => c.email === params.email) : customers;
+}

@@ -1,0 +1,110 @@
+/**
+ * docs.stripe.com/api/invoiceitems: a charge waiting for the customer's next invoice ("pending" until an
+ * invoice takes it). Priced by a one-time `price`, an inline `pricing.price`/`price_data`, or `amount` +
+ * `currency`; `subscription` ties it to that subscription's next invoice; `invoice` adds it to a draft now.
+ */
+import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
+import { lineAmount } from '../money.js';
+import type { InvoiceItem, Price } from '../objects.js';
+import { listPage, newId } from '../store.js';
+import type { ApiRequest, EmulatorState, Route } from '../state.js';
+import { applyMetadata, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
+import { customerTime, emit } from '../billing.js';
+import { attachItem } from './invoices.js';
+import { checkCurrency, createPrice } from './prices.js';
+
+/** A one-time price: recurring prices belong on subscriptions, not invoice items. */
+export function oneTimePrice(state: EmulatorState, id: string, param: string): Price {
+  const price = state.store.prices.get(id, param);
+  if (price.type !== 'one_time') {
+    throw parameterInvalid(param, 'The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`.');
+  }
+  return price;
+}
+
+function priced(state: EmulatorState, params: Params): { price: Price | undefined; amount: number; currency: string; quantity: number } {
+  const quantity = params.quantity === undefined ? 1 : checkPositiveInteger(params.quantity, 'quantity');
+  const pricing = params.pricing as Params | undefined;
+  const sources = [['price', params.price], ['pricing', pricing], ['price_data', params.price_data], ['amount', params.amount]].filter(([, v]) => v !== undefined);
+  if (sources.length > 1) throw onlyOneOf(sources.map(([name]) => String(name)));
+  if (typeof params.price === 'string' || typeof pricing?.price === 'string') {
+    const price = oneTimePrice(state, String(params.price ?? pricing?.price), params.price ? 'price' : 'pricing[price]');
+    return { price, amount: lineAmount(price, quantity), currency: price.currency, quantity };
+  }
+  if (params.price_data) {
+    const price = createPrice(state, params.price_data as Params, nestedIn('price_data'), true);
+    return { price, amount: lineAmount(price, quantity), currency: price.currency, quantity };
+  }
+  if (params.amount === undefined) throw parameterMissing('amount');
+  if (params.currency === undefined) throw parameterMissing('currency');
+  return { price: undefined, amount: Number(params.amount), currency: checkCurrency(params.currency, 'currency'), quantity };
+}
+
+function create({ state, params }: ApiRequest): InvoiceItem {
+  const customer = state.store.customers.get(String(params.customer), 'customer');
+  const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
+  if (subscription && subscription.customer !== customer.id) {
+    throw invalidRequest(`The subscription ${subscription.id} does not belong to customer ${customer.id}.`, { param: 'subscription' });
+  }
+  const invoice = typeof params.invoice === 'string' ? state.store.invoices.get(params.invoice, 'invoice') : undefined;
+  if (invoice && invoice.status !== 'draft') throw invalidRequest('You can only add invoice items to draft invoices.', { code: 'invoice_not_editable', param: 'invoice' });
+  const at = customerTime(state, customer.id);
+  const { price, amount, currency, quantity } = priced(state, params);
+  const period = params.period as { start: number; end: number } | undefined;
+  const item = state.store.invoiceItems.insert({
+    id: newId('ii', 24),
+    object: 'invoiceitem',
+    created: at,
+    date: at,
+    livemode: false,
+    customer: customer.id,
+    amount,
+    currency,
+    quantity,
+    invoice: null,
+    period: period ?? { start: at, end: at },
+    parent: subscription ? { type: 'subscription_details', subscription_details: { subscription: subscription.id } } : null,
+    pricing: price ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' } : null,
+    description: typeof params.description === 'string' ? params.description : null,
+    discountable: params.discountable !== false,
+    discounts: (params.discounts as unknown[] | undefined) ?? [],
+    proration: false,
+    test_clock: customer.test_clock,
+    metadata: applyMetadata({}, params.metadata),
+  });
+  if (invoice) attachItem(invoice, item);
+  emit(state, 'invoiceitem.created', item, at);
+  return item;
+}
+
+export const invoiceItemRoutes: Route[] = [
+  { method: 'POST', path: '/v1/invoiceitems', params: 'InvoiceItemCreateParams', handle: create },
+  {
+    method: 'GET',
+    path: '/v1/invoiceitems',
+    params: 'InvoiceItemListParams',
+    handle: ({ state, params }) =>
+      listPage(
+        state.store.invoiceItems.all().filter(
+          (item) =>
+            (params.customer === undefined || item.customer === params.customer) &&
+            (params.invoice === undefined || item.invoice === params.invoice) &&
+            (params.pending === undefined || (item.invoice === null) === params.pending),
+        ),
+        params,
+        '/v1/invoiceitems',
+      ),
+  },
+  { method: 'GET', path: '/v1/invoiceitems/:id', params: 'InvoiceItemRetrieveParams', handle: ({ state, id }) => state.store.invoiceItems.get(id, 'id') },
+  {
+    method: 'DELETE',
+    path: '/v1/invoiceitems/:id',
+    params: 'InvoiceItemDeleteParams',
+    handle: ({ state, id }) => {
+      const item = state.store.invoiceItems.get(id, 'id');
+      if (item.invoice !== null) throw invalidRequest('You can only delete invoice items that are not yet on an invoice.', { code: 'invoice_not_editable' });
+      item.deleted = true;
+      return { id, object: 'invoiceitem', deleted: true };
+    },
+  },
+];

@@ -1,0 +1,273 @@
+/**
+ * docs.stripe.com/api/invoices. Manual invoices follow today's API: pending invoice items are left out unless
+ * `pending_invoice_items_behavior=include` (the default became `exclude` in 2022-08-01). Finalizing assigns a
+ * number, a due date for `send_invoice` and the `hosted_invoice_url` (served by the emulator); paying needs
+ * `paid_out_of_band` or a customer test card (`pm_card_visa` pays, `pm_card_chargeDeclined` declines with a 402
+ * card_error and an `invoice.payment_failed` event); only open invoices can be voided.
+ */
+import { invalidRequest, parameterMissing, StripeApiError } from '../errors.js';
+import { lineAmount } from '../money.js';
+import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
+import { listPage, newId } from '../store.js';
+import type { ApiRequest, EmulatorState, Route } from '../state.js';
+import { applyMetadata } from '../validation.js';
+import { customerTime, emit, invoiceAutoFinalizeAt } from '../billing.js';
+import type { Subscription } from '../objects.js';
+
+export interface InvoiceSettings {
+  readonly collection_method: Invoice['collection_method'];
+  readonly days_until_due: number | null;
+  readonly auto_advance: boolean;
+  readonly billing_reason: Invoice['billing_reason'];
+  readonly subscription?: Subscription;
+}
+
+export function createInvoice(state: EmulatorState, customer: Customer, at: number, settings: InvoiceSettings): Invoice {
+  const id = newId('in', 24);
+  return state.store.invoices.insert({
+    id,
+    object: 'invoice',
+    created: at,
+    livemode: false,
+    customer: customer.id,
+    customer_email: customer.email,
+    customer_name: customer.name,
+    status: 'draft',
+    auto_advance: settings.auto_advance,
+    automatically_finalizes_at: settings.auto_advance ? invoiceAutoFinalizeAt(at) : null,
+    collection_method: settings.collection_method,
+    days_until_due: settings.days_until_due,
+    currency: settings.subscription?.currency ?? 'usd',
+    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
+    subtotal: 0,
+    total: 0,
+    amount_due: 0,
+    amount_paid: 0,
+    amount_remaining: 0,
+    attempt_count: 0,
+    attempted: false,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    number: null,
+    due_date: null,
+    description: null,
+    discounts: [],
+    parent: settings.subscription
+      ? { type: 'subscription_details', subscription_details: { subscription: settings.subscription.id, metadata: { ...settings.subscription.metadata } } }
+      : null,
+    billing_reason: settings.billing_reason,
+    period_start: at,
+    period_end: at,
+    status_transitions: { finalized_at: null, paid_at: null, voided_at: null, marked_uncollectible_at: null },
+    test_clock: customer.test_clock,
+    metadata: {},
+  });
+}
+
+export function invoiceLineFor(
+  price: Price,
+  quantity: number,
+  period: { start: number; end: number },
+  parent: Record<string, unknown>,
+  metadata: Record<string, string>,
+): InvoiceLine {
+  return {
+    id: newId('il', 24),
+    object: 'line_item',
+    amount: lineAmount(price, quantity),
+    currency: price.currency,
+    description: null,
+    quantity,
+    period,
+    pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal },
+    parent,
+    metadata: { ...metadata },
+  };
+}
+
+/** Moves the customer's pending invoice items that `accept` takes onto the draft invoice. */
+export function addPendingItems(state: EmulatorState, invoice: Invoice, accept: (item: InvoiceItem) => boolean): void {
+  for (const item of state.store.invoiceItems.all()) {
+    if (item.customer !== invoice.customer || item.invoice !== null || !accept(item)) continue;
+    attachItem(invoice, item);
+  }
+  updateTotals(invoice);
+}
+
+export function attachItem(invoice: Invoice, item: InvoiceItem): void {
+  item.invoice = invoice.id;
+  invoice.currency = item.currency;
+  invoice.lines.data.push({
+    id: newId('il', 24),
+    object: 'line_item',
+    amount: item.amount,
+    currency: item.currency,
+    description: item.description,
+    quantity: item.quantity,
+    period: item.period,
+    pricing: item.pricing,
+    parent: { type: 'invoice_item_details', invoice_item_details: { invoice_item: item.id, proration: false } },
+    metadata: item.metadata,
+  });
+  updateTotals(invoice);
+}
+
+export function updateTotals(invoice: Invoice): void {
+  const total = invoice.lines.data.reduce((sum, line) => sum + line.amount, 0);
+  const first = invoice.lines.data[0];
+  if (first) invoice.currency = first.currency;
+  invoice.subtotal = total;
+  invoice.total = total;
+  invoice.amount_due = total;
+  invoice.amount_remaining = total - invoice.amount_paid;
+}
+
+export function finalizeInvoice(state: EmulatorState, invoice: Invoice, at: number): Invoice {
+  if (invoice.status !== 'draft') {
+    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, { code: 'invoice_not_editable' });
+  }
+  updateTotals(invoice);
+  state.store.invoiceSequence += 1;
+  invoice.status = 'open';
+  invoice.number = `EMU-${String(state.store.invoiceSequence).padStart(4, '0')}`;
+  invoice.automatically_finalizes_at = null;
+  invoice.status_transitions.finalized_at = at;
+  invoice.hosted_invoice_url = `${state.url}/hosted_invoices/${invoice.id}`;
+  invoice.invoice_pdf = `${state.url}/hosted_invoices/${invoice.id}/pdf`;
+  if (invoice.collection_method === 'send_invoice') invoice.due_date = at + Number(invoice.days_until_due ?? 0) * 86_400;
+  emit(state, 'invoice.finalized', invoice, at);
+  if (invoice.amount_due === 0) markPaid(state, invoice, at);
+  else if (invoice.collection_method === 'charge_automatically' && invoice.auto_advance) attemptPayment(state, invoice, at);
+  return invoice;
+}
+
+function markPaid(state: EmulatorState, invoice: Invoice, at: number): void {
+  invoice.status = 'paid';
+  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_remaining = 0;
+  invoice.status_transitions.paid_at = at;
+  emit(state, 'invoice.paid', invoice, at);
+}
+
+/** Charges the customer's test card; true when paid. A missing or declining card fails the attempt. */
+function attemptPayment(state: EmulatorState, invoice: Invoice, at: number): boolean {
+  const card = state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
+  invoice.attempted = true;
+  invoice.attempt_count += 1;
+  if (card && card !== 'pm_card_chargeDeclined') {
+    markPaid(state, invoice, at);
+    return true;
+  }
+  emit(state, 'invoice.payment_failed', invoice, at);
+  return false;
+}
+
+function create({ state, params }: ApiRequest): Invoice {
+  const customer = state.store.customers.get(String(params.customer), 'customer');
+  const collection = (params.collection_method as Invoice['collection_method'] | undefined) ?? 'charge_automatically';
+  if (collection === 'send_invoice' && params.days_until_due === undefined && params.due_date === undefined) throw parameterMissing('days_until_due');
+  if (collection === 'charge_automatically' && params.days_until_due !== undefined) {
+    throw invalidRequest('days_until_due can only be set when collection_method=send_invoice.', { param: 'days_until_due' });
+  }
+  const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
+  const at = customerTime(state, customer.id);
+  const invoice = createInvoice(state, customer, at, {
+    collection_method: collection,
+    days_until_due: (params.days_until_due as number | undefined) ?? null,
+    auto_advance: params.auto_advance !== false,
+    billing_reason: 'manual',
+    ...(subscription ? { subscription } : {}),
+  });
+  if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
+  if (typeof params.description === 'string') invoice.description = params.description;
+  invoice.metadata = applyMetadata({}, params.metadata);
+  const include = params.pending_invoice_items_behavior === 'include';
+  if (include) addPendingItems(state, invoice, (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id);
+  emit(state, 'invoice.created', invoice, at);
+  return invoice;
+}
+
+function editable(state: EmulatorState, id: string): Invoice {
+  return state.store.invoices.get(id, 'invoice');
+}
+
+export const invoiceRoutes: Route[] = [
+  { method: 'POST', path: '/v1/invoices', params: 'InvoiceCreateParams', handle: create },
+  {
+    method: 'GET',
+    path: '/v1/invoices',
+    params: 'InvoiceListParams',
+    handle: ({ state, params }) =>
+      listPage(
+        state.store.invoices.all().filter(
+          (inv) =>
+            (params.customer === undefined || inv.customer === params.customer) &&
+            (params.status === undefined || inv.status === params.status) &&
+            (params.subscription === undefined || inv.parent?.subscription_details.subscription === params.subscription),
+        ),
+        params,
+        '/v1/invoices',
+      ),
+  },
+  { method: 'GET', path: '/v1/invoices/:id', params: 'InvoiceRetrieveParams', handle: ({ state, id }) => state.store.invoices.get(id, 'invoice') },
+  {
+    method: 'POST',
+    path: '/v1/invoices/:id',
+    params: 'InvoiceUpdateParams',
+    handle: ({ state, id, params }) => {
+      const invoice = editable(state, id);
+      if (invoice.status !== 'draft' && Object.keys(params).some((k) => k !== 'metadata')) {
+        throw invalidRequest("Finalized invoices can't be updated in this way", { param: Object.keys(params).find((k) => k !== 'metadata') ?? '' });
+      }
+      if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
+      if (typeof params.description === 'string') invoice.description = params.description;
+      invoice.metadata = applyMetadata(invoice.metadata, params.metadata);
+      return invoice;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/invoices/:id/finalize',
+    params: 'InvoiceFinalizeInvoiceParams',
+    handle: ({ state, id, params }) => {
+      const invoice = editable(state, id);
+      if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
+      return finalizeInvoice(state, invoice, customerTime(state, invoice.customer));
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/invoices/:id/pay',
+    params: 'InvoicePayParams',
+    handle: ({ state, id, params }) => {
+      const invoice = editable(state, id);
+      if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid', { code: 'invoice_already_paid' });
+      if (invoice.status !== 'open') throw invalidRequest(`You can only pay an invoice that is open; this one is ${invoice.status}.`, { code: 'invoice_not_editable' });
+      const at = customerTime(state, invoice.customer);
+      if (params.paid_out_of_band === true) {
+        markPaid(state, invoice, at);
+        return invoice;
+      }
+      if (!attemptPayment(state, invoice, at)) {
+        throw new StripeApiError(402, 'card_error', 'Your card was declined.', { code: 'card_declined', declineCode: 'generic_decline' });
+      }
+      return invoice;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/invoices/:id/void',
+    params: 'InvoiceVoidInvoiceParams',
+    handle: ({ state, id }) => {
+      const invoice = editable(state, id);
+      if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
+        throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, { code: 'invoice_not_editable' });
+      }
+      const at = customerTime(state, invoice.customer);
+      invoice.status = 'void';
+      invoice.status_transitions.voided_at = at;
+      emit(state, 'invoice.voided', invoice, at);
+      return invoice;
+    },
+  },
+];

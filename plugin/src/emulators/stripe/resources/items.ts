@@ -1,0 +1,76 @@
+/**
+ * Items of a subscription or schedule phase, checked as Stripe checks them (docs.stripe.com/api/subscriptions/create,
+ * /api/subscription_schedules/create): at most 20, each price at most once, recurring prices of one currency and
+ * one billing interval; `add_invoice_items` at most 20 one-time prices. Inline `price_data` becomes an inactive price.
+ */
+import { invalidRequest, parameterInvalid, parameterMissing } from '../errors.js';
+import type { PhaseItem, Price } from '../objects.js';
+import type { EmulatorState } from '../state.js';
+import { applyMetadata, checkNonNegativeInteger, nestedIn, type Params } from '../validation.js';
+import { oneTimePrice } from './invoiceItems.js';
+import { createPrice } from './prices.js';
+
+/** Stripe's cap on items per subscription / phase, and on add_invoice_items per phase. */
+export const MAX_ITEMS = 20;
+
+function priceOf(state: EmulatorState, item: Params, param: string): Price {
+  if (typeof item.price === 'string') return state.store.prices.get(item.price, `${param}[price]`);
+  if (typeof item.plan === 'string') return state.store.prices.get(item.plan, `${param}[plan]`);
+  if (item.price_data) return createPrice(state, item.price_data as Params, nestedIn(`${param}[price_data]`), true);
+  throw parameterMissing(`${param}[price]`);
+}
+
+export function recurringItems(state: EmulatorState, items: Params[] | undefined, param: string): PhaseItem[] {
+  if (!items || items.length === 0) throw parameterMissing(param);
+  if (items.length > MAX_ITEMS) throw parameterInvalid(param, `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`);
+  const seen = new Set<string>();
+  let first: Price | undefined;
+  return items.map((item, i) => {
+    const at = `${param}[${i}]`;
+    const price = priceOf(state, item, at);
+    if (price.type !== 'recurring') {
+      throw parameterInvalid(`${at}[price]`, 'The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.');
+    }
+    if (seen.has(price.id)) {
+      throw parameterInvalid(`${at}[price]`, `Cannot add multiple subscription items with the same price: ${price.id}. Combine them into one item with a higher quantity.`);
+    }
+    seen.add(price.id);
+    first ??= price;
+    if (price.currency !== first.currency || price.recurring?.interval !== first.recurring?.interval || price.recurring?.interval_count !== first.recurring?.interval_count) {
+      const field = price.currency !== first.currency ? 'currency' : 'interval';
+      throw invalidRequest(`Currency and interval fields must match across all plans on this subscription. Found mismatch in ${field} field.`, { param: `${at}[price]` });
+    }
+    return phaseItem(state, item, price, at);
+  });
+}
+
+export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, param: string): PhaseItem[] {
+  if (!items) return [];
+  if (items.length > MAX_ITEMS) throw parameterInvalid(param, `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`);
+  return items.map((item, i) => {
+    const at = `${param}[${i}]`;
+    const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at);
+    return phaseItem(state, item, price, at);
+  });
+}
+
+function phaseItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
+  return {
+    price: price.id,
+    quantity: item.quantity === undefined ? 1 : checkNonNegativeInteger(item.quantity, `${param}[quantity]`),
+    metadata: applyMetadata({}, item.metadata, `${param}[metadata]`),
+    discounts: checkDiscounts(state, item.discounts, `${param}[discounts]`),
+    ...(item.period ? { period: item.period } : {}),
+    tax_rates: (item.tax_rates as unknown[] | undefined) ?? [],
+  };
+}
+
+/** Coupons named in `discounts` must exist. */
+export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): unknown[] {
+  if (!Array.isArray(discounts)) return [];
+  discounts.forEach((discount, i) => {
+    const coupon = (discount as Params).coupon;
+    if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
+  });
+  return discounts;
+}

@@ -1,0 +1,260 @@
+/**
+ * docs.stripe.com/api/subscription_schedules. Phases are stored with absolute start and end dates:
+ * - create: the schedule's `start_date` (a timestamp or `now`; the past backdates) starts phase 0, each phase
+ *   ends at its `end_date` (or after its `duration`) and the next one starts there; every phase but the last
+ *   needs an end; an end must come after its start;
+ * - update: phases run from the current phase onwards, so for a started schedule `phases[0][start_date]` must
+ *   equal the current phase's start; a later phase's `start_date`, when given, must equal the previous end
+ *   (phases are contiguous); `end_date: now` ends a phase now;
+ * - status, current_phase and the subscription follow the clock (billing.ts): the subscription is created when
+ *   phase 0 starts and, after the last phase, canceled (`end_behavior: cancel`) or released (`release`).
+ */
+import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
+import { addInterval, type Interval } from '../clock.js';
+import type { SchedulePhase, SubscriptionSchedule } from '../objects.js';
+import { listPage, newId } from '../store.js';
+import type { ApiRequest, EmulatorState, Route } from '../state.js';
+import { applyMetadata, type Params } from '../validation.js';
+import { cancelSchedule, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
+
+type PhaseStart = number;
+
+function phaseEnd(state: EmulatorState, phase: Params, start: PhaseStart, index: number, isLast: boolean, now: number): number {
+  const param = `phases[${index}]`;
+  if (phase.end_date !== undefined && phase.duration !== undefined) throw onlyOneOf([`${param}[end_date]`, `${param}[duration]`]);
+  let end: number;
+  if (phase.end_date === 'now') end = now;
+  else if (typeof phase.end_date === 'number') end = phase.end_date;
+  else if (phase.duration) {
+    const duration = phase.duration as { interval: Interval; interval_count?: number };
+    end = addInterval(start, duration.interval, duration.interval_count ?? 1);
+  } else if (isLast) {
+    // A last phase without an end runs one billing period of its first price.
+    const price = state.store.prices.get(String((phase.items as Params[])[0]?.price));
+    end = addInterval(start, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1);
+  } else throw parameterMissing(`${param}[end_date]`);
+  if (end <= start) {
+    throw parameterInvalid(`${param}[end_date]`, `The end of phase ${index} (${end}) must be after its start (${start}).`);
+  }
+  return end;
+}
+
+function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, now: number, defaults: Params | undefined): SchedulePhase[] {
+  const phases: SchedulePhase[] = [];
+  let start = firstStart;
+  raw.forEach((phase, i) => {
+    const param = `phases[${i}]`;
+    if (i > 0 && phase.start_date !== undefined) {
+      const given = phase.start_date === 'now' ? now : Number(phase.start_date);
+      if (given !== start) {
+        throw parameterInvalid(`${param}[start_date]`, `Phases must be contiguous: phases[${i}][start_date] (${given}) must equal the end of phases[${i - 1}] (${start}).`);
+      }
+    }
+    const items = recurringItems(state, phase.items as Params[] | undefined, `${param}[items]`);
+    const end = phaseEnd(state, phase, start, i, i === raw.length - 1, now);
+    const collection = (phase.collection_method as SchedulePhase['collection_method'] | undefined) ?? null;
+    const daysUntilDue = (phase.invoice_settings as Params | undefined)?.days_until_due ?? (defaults?.invoice_settings as Params | undefined)?.days_until_due;
+    if ((collection ?? defaults?.collection_method) === 'send_invoice' && daysUntilDue === undefined) {
+      throw parameterMissing(`${param}[invoice_settings][days_until_due]`);
+    }
+    const firstPrice = state.store.prices.get(items[0]?.price ?? '');
+    phases.push({
+      start_date: start,
+      end_date: end,
+      items,
+      add_invoice_items: oneTimeItems(state, phase.add_invoice_items as Params[] | undefined, `${param}[add_invoice_items]`),
+      proration_behavior: (phase.proration_behavior as SchedulePhase['proration_behavior'] | undefined) ?? 'create_prorations',
+      collection_method: collection,
+      currency: firstPrice.currency,
+      discounts: checkDiscounts(state, phase.discounts, `${param}[discounts]`),
+      invoice_settings: phase.invoice_settings ?? null,
+      trial_end: phase.trial_end ?? null,
+      description: phase.description ?? null,
+      billing_cycle_anchor: phase.billing_cycle_anchor ?? null,
+      default_payment_method: null,
+      default_tax_rates: [],
+      metadata: applyMetadata({}, phase.metadata, `${param}[metadata]`),
+    });
+    start = end;
+  });
+  const currency = phases[0]?.currency;
+  const mismatch = phases.findIndex((p) => p.currency !== currency);
+  if (mismatch >= 0) throw parameterInvalid(`phases[${mismatch}][items]`, 'All phases of a subscription schedule must use prices of the same currency.');
+  return phases;
+}
+
+function defaultSettings(params: Params | undefined): SubscriptionSchedule['default_settings'] {
+  const invoiceSettings = (params?.invoice_settings as Params | undefined) ?? {};
+  return {
+    application_fee_percent: null,
+    automatic_tax: { enabled: false, liability: null },
+    billing_cycle_anchor: 'automatic',
+    collection_method: (params?.collection_method as string | undefined) ?? 'charge_automatically',
+    default_payment_method: null,
+    description: (params?.description as string | undefined) ?? null,
+    invoice_settings: { days_until_due: (invoiceSettings.days_until_due as number | undefined) ?? null, issuer: { type: 'self' } },
+    on_behalf_of: null,
+    transfer_data: null,
+  };
+}
+
+function create(request: ApiRequest): SubscriptionSchedule {
+  const { state, params } = request;
+  if (params.from_subscription !== undefined) return fromSubscription(request);
+  if (params.customer === undefined) throw parameterMissing('customer');
+  const customer = state.store.customers.get(String(params.customer), 'customer');
+  const now = customerTime(state, customer.id);
+  const phasesParam = params.phases as Params[] | undefined;
+  if (!phasesParam || phasesParam.length === 0) throw parameterMissing('phases');
+  const start = params.start_date === undefined || params.start_date === 'now' ? now : Number(params.start_date);
+  const settings = defaultSettings(params.default_settings as Params | undefined);
+  const schedule = state.store.subscriptionSchedules.insert({
+    id: newId('sub_sched', 24),
+    object: 'subscription_schedule',
+    created: now,
+    livemode: false,
+    customer: customer.id,
+    status: 'not_started',
+    end_behavior: (params.end_behavior as SubscriptionSchedule['end_behavior'] | undefined) ?? 'release',
+    phases: buildPhases(state, phasesParam, start, now, params.default_settings as Params | undefined),
+    current_phase: null,
+    subscription: null,
+    released_subscription: null,
+    released_at: null,
+    canceled_at: null,
+    completed_at: null,
+    default_settings: settings,
+    billing_mode: { type: 'flexible' },
+    test_clock: customer.test_clock,
+    metadata: applyMetadata({}, params.metadata),
+  });
+  emit(state, 'subscription_schedule.created', schedule, now);
+  rollForward(state, customer.test_clock, now);
+  return schedule;
+}
+
+function fromSubscription({ state, params }: ApiRequest): SubscriptionSchedule {
+  for (const other of ['customer', 'phases', 'start_date']) if (params[other] !== undefined) throw onlyOneOf(['from_subscription', other]);
+  const subscription = state.store.subscriptions.get(String(params.from_subscription), 'from_subscription');
+  if (subscription.schedule) throw invalidRequest(`The subscription ${subscription.id} is already attached to a schedule.`, { param: 'from_subscription' });
+  const now = customerTime(state, subscription.customer);
+  const first = subscription.items.data[0];
+  const schedule = state.store.subscriptionSchedules.insert({
+    id: newId('sub_sched', 24),
+    object: 'subscription_schedule',
+    created: now,
+    livemode: false,
+    customer: subscription.customer,
+    status: 'active',
+    end_behavior: 'release',
+    phases: [
+      {
+        start_date: first?.current_period_start ?? now,
+        end_date: first?.current_period_end ?? now,
+        items: subscription.items.data.map((item) => ({ price: item.price.id, quantity: item.quantity, metadata: item.metadata, discounts: [] })),
+        add_invoice_items: [],
+        proration_behavior: 'create_prorations',
+        collection_method: subscription.collection_method,
+        currency: subscription.currency,
+        discounts: [],
+        metadata: {},
+      },
+    ],
+    current_phase: first ? { start_date: first.current_period_start, end_date: first.current_period_end } : null,
+    subscription: subscription.id,
+    released_subscription: null,
+    released_at: null,
+    canceled_at: null,
+    completed_at: null,
+    default_settings: defaultSettings({ collection_method: subscription.collection_method }),
+    billing_mode: { type: 'flexible' },
+    test_clock: subscription.test_clock,
+    metadata: {},
+  });
+  subscription.schedule = schedule.id;
+  emit(state, 'subscription_schedule.created', schedule, now);
+  return schedule;
+}
+
+function requireChangeable(schedule: SubscriptionSchedule, action: string): void {
+  if (schedule.status !== 'not_started' && schedule.status !== 'active') {
+    throw invalidRequest(
+      `You cannot ${action} a subscription schedule that is currently in the \`${schedule.status}\` status. It must be in the \`not_started\` or \`active\` status.`,
+      { code: 'resource_invalid_state' },
+    );
+  }
+}
+
+function update({ state, id, params }: ApiRequest): SubscriptionSchedule {
+  const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
+  requireChangeable(schedule, 'update');
+  const now = customerTime(state, schedule.customer);
+  const phasesParam = params.phases as Params[] | undefined;
+  if (phasesParam) {
+    if (phasesParam.length === 0) throw parameterMissing('phases');
+    const firstStart = firstPhaseStart(schedule, phasesParam[0]?.start_date, now);
+    schedule.phases = buildPhases(state, phasesParam, firstStart, now, params.default_settings as Params | undefined);
+  }
+  if (params.end_behavior !== undefined) schedule.end_behavior = params.end_behavior as SubscriptionSchedule['end_behavior'];
+  if (params.default_settings !== undefined) schedule.default_settings = defaultSettings(params.default_settings as Params);
+  schedule.metadata = applyMetadata(schedule.metadata, params.metadata);
+  const subscription = schedule.subscription ? state.store.subscriptions.find(schedule.subscription) : undefined;
+  const current = schedule.phases[0];
+  if (schedule.status === 'active' && current) {
+    schedule.current_phase = { start_date: current.start_date, end_date: current.end_date };
+    if (phasesParam && subscription) enterPhase(state, subscription, current, now);
+  }
+  emit(state, 'subscription_schedule.updated', schedule, now);
+  rollForward(state, schedule.test_clock, now);
+  return schedule;
+}
+
+/** The start an update's first phase must have: the current phase's start once the schedule runs. */
+function firstPhaseStart(schedule: SubscriptionSchedule, given: unknown, now: number): number {
+  const requested = given === undefined ? undefined : given === 'now' ? now : Number(given);
+  if (schedule.status === 'active' && schedule.current_phase) {
+    if (requested !== undefined && requested !== schedule.current_phase.start_date) {
+      throw parameterInvalid(
+        'phases[0][start_date]',
+        `You can not modify the start date of the current phase: phases[0][start_date] must be ${schedule.current_phase.start_date} (the current phase's start), not ${requested}.`,
+      );
+    }
+    return schedule.current_phase.start_date;
+  }
+  return requested ?? schedule.phases[0]?.start_date ?? now;
+}
+
+function list({ state, params }: ApiRequest): unknown {
+  const schedules = state.store.subscriptionSchedules.all().filter((s) => params.customer === undefined || s.customer === params.customer);
+  return listPage(schedules, params, '/v1/subscription_schedules');
+}
+
+export const subscriptionScheduleRoutes: Route[] = [
+  { method: 'POST', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleCreateParams', handle: create },
+  { method: 'GET', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleListParams', handle: list },
+  { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'schedule') },
+  { method: 'POST', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleUpdateParams', handle: update },
+  {
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id/cancel',
+    params: 'SubscriptionScheduleCancelParams',
+    handle: ({ state, id }) => {
+      const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
+      requireChangeable(schedule, 'cancel');
+      cancelSchedule(state, schedule, customerTime(state, schedule.customer));
+      return schedule;
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id/release',
+    params: 'SubscriptionScheduleReleaseParams',
+    handle: ({ state, id }) => {
+      const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
+      requireChangeable(schedule, 'release');
+      releaseSchedule(state, schedule, customerTime(state, schedule.customer));
+      return schedule;
+    },
+  },
+];

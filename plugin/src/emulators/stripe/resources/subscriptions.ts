@@ -1,0 +1,114 @@
+/**
+ * docs.stripe.com/api/subscriptions: create (first invoice at once), retrieve, update (items, metadata,
+ * `cancel_at`, `cancel_at_period_end`), cancel (DELETE; a schedule managing it is canceled with it), list.
+ * Items follow the same rules as schedule phases (items.ts); `send_invoice` needs `days_until_due`.
+ */
+import { invalidRequest, parameterMissing } from '../errors.js';
+import type { Subscription } from '../objects.js';
+import { listPage } from '../store.js';
+import type { ApiRequest, Route } from '../state.js';
+import { applyMetadata, type Params } from '../validation.js';
+import { cancelSchedule, customerTime, emit, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
+import { oneTimeItems, recurringItems } from './items.js';
+
+function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
+  const method = (params.collection_method as Subscription['collection_method'] | undefined) ?? current?.collection_method ?? 'charge_automatically';
+  const days = (params.days_until_due as number | undefined) ?? current?.days_until_due ?? null;
+  if (method === 'send_invoice' && days === null) throw parameterMissing('days_until_due');
+  return { collection_method: method, days_until_due: method === 'send_invoice' ? days : null };
+}
+
+function create({ state, params }: ApiRequest): Subscription {
+  const customer = state.store.customers.get(String(params.customer), 'customer');
+  const now = customerTime(state, customer.id);
+  const start = typeof params.backdate_start_date === 'number' ? params.backdate_start_date : now;
+  if (start > now) throw invalidRequest('backdate_start_date must be in the past.', { param: 'backdate_start_date' });
+  const collection = collectionSettings(params);
+  const cancelAt = typeof params.cancel_at === 'number' ? params.cancel_at : null;
+  if (cancelAt !== null && cancelAt <= now) throw invalidRequest('cancel_at must be in the future.', { param: 'cancel_at' });
+  const subscription = startSubscription(state, {
+    customer,
+    at: start,
+    items: recurringItems(state, params.items as Params[] | undefined, 'items'),
+    addInvoiceItems: oneTimeItems(state, params.add_invoice_items as Params[] | undefined, 'add_invoice_items'),
+    collectionMethod: collection.collection_method,
+    daysUntilDue: collection.days_until_due,
+    metadata: applyMetadata({}, params.metadata),
+    schedule: null,
+    cancelAt,
+  });
+  rollForward(state, customer.test_clock, now);
+  return subscription;
+}
+
+function update({ state, id, params }: ApiRequest): Subscription {
+  const subscription = state.store.subscriptions.get(id, 'subscription');
+  if (subscription.status === 'canceled') {
+    throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'resource_invalid_state' });
+  }
+  const now = customerTime(state, subscription.customer);
+  if (params.items !== undefined) replaceItems(subscription, params.items as Params[], now, state);
+  Object.assign(subscription, collectionSettings(params, subscription));
+  if (params.cancel_at !== undefined) subscription.cancel_at = params.cancel_at === '' ? null : Number(params.cancel_at);
+  if (params.cancel_at_period_end !== undefined) {
+    subscription.cancel_at_period_end = params.cancel_at_period_end as boolean;
+    subscription.cancel_at = subscription.cancel_at_period_end ? (subscription.items.data[0]?.current_period_end ?? null) : null;
+  }
+  subscription.metadata = applyMetadata(subscription.metadata, params.metadata);
+  emit(state, 'customer.subscription.updated', subscription, now);
+  rollForward(state, subscription.test_clock, now);
+  return subscription;
+}
+
+/** `items[]` with `id` change or (`deleted`) drop that item; without `id` they add one. The result obeys items.ts. */
+function replaceItems(subscription: Subscription, changes: Params[], now: number, state: ApiRequest['state']): void {
+  const current = new Map(subscription.items.data.map((item) => [item.id, item]));
+  const next = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata }));
+  changes.forEach((change, i) => {
+    if (typeof change.id === 'string') {
+      const target = next.find((item) => item.id === change.id);
+      if (!target) throw invalidRequest(`No such subscription item: '${change.id}'`, { code: 'resource_missing', param: `items[${i}][id]` });
+      if (change.deleted === true) next.splice(next.indexOf(target), 1);
+      else Object.assign(target, change.price ? { price: change.price } : {}, change.quantity !== undefined ? { quantity: change.quantity } : {});
+    } else next.push({ id: '', price: String(change.price), quantity: (change.quantity as number | undefined) ?? 1, metadata: (change.metadata as Record<string, string> | undefined) ?? {} });
+  });
+  const checked = recurringItems(state, next as unknown as Params[], 'items');
+  const periodEnd = subscription.items.data[0]?.current_period_end;
+  subscription.items.data = checked.map((item, i) => {
+    const kept = current.get(next[i]?.id ?? '');
+    if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity });
+    return subscriptionItem(state, subscription.id, item, now, periodEnd);
+  });
+}
+
+function cancel({ state, id }: ApiRequest): Subscription {
+  const subscription = state.store.subscriptions.get(id, 'subscription');
+  if (subscription.status === 'canceled') throw invalidRequest(`This subscription is already canceled.`, { code: 'resource_invalid_state' });
+  const now = customerTime(state, subscription.customer);
+  const schedule = subscription.schedule ? state.store.subscriptionSchedules.find(subscription.schedule) : undefined;
+  if (schedule && (schedule.status === 'active' || schedule.status === 'not_started')) cancelSchedule(state, schedule, now);
+  else endSubscription(state, subscription, now);
+  return subscription;
+}
+
+export const subscriptionRoutes: Route[] = [
+  { method: 'POST', path: '/v1/subscriptions', params: 'SubscriptionCreateParams', handle: create },
+  {
+    method: 'GET',
+    path: '/v1/subscriptions',
+    params: 'SubscriptionListParams',
+    handle: ({ state, params }) =>
+      listPage(
+        state.store.subscriptions.all().filter(
+          (s) =>
+            (params.customer === undefined || s.customer === params.customer) &&
+            (params.status === undefined ? s.status !== 'canceled' : params.status === 'all' || s.status === params.status),
+        ),
+        params,
+        '/v1/subscriptions',
+      ),
+  },
+  { method: 'GET', path: '/v1/subscriptions/:id', params: 'SubscriptionRetrieveParams', handle: ({ state, id }) => state.store.subscriptions.get(id, 'id') },
+  { method: 'POST', path: '/v1/subscriptions/:id', params: 'SubscriptionUpdateParams', handle: update },
+  { method: 'DELETE', path: '/v1/subscriptions/:id', params: 'SubscriptionCancelParams', handle: cancel },
+];

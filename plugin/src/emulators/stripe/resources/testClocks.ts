@@ -1,0 +1,74 @@
+/**
+ * docs.stripe.com/api/test_clocks: a clock customers can be attached to. Advancing it answers at once with
+ * `status: advancing`; the emulator then rolls the clock's schedules, renewals and invoices forward
+ * (billing.ts) and sets `status: ready` with a `test_helpers.test_clock.ready` event. A clock only moves
+ * forward and only when ready.
+ */
+import { invalidRequest, parameterInvalid } from '../errors.js';
+import type { TestClock } from '../objects.js';
+import { listPage, newId } from '../store.js';
+import type { ApiRequest, EmulatorState, Route } from '../state.js';
+import { emit, rollForward } from '../billing.js';
+
+/** Stripe deletes test clocks 30 days after creation. */
+const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
+
+function create({ state, params }: ApiRequest): TestClock {
+  const now = state.clock.now();
+  return state.store.testClocks.insert({
+    id: newId('clock', 24),
+    object: 'test_helpers.test_clock',
+    created: now,
+    deletes_after: now + CLOCK_LIFETIME_SECONDS,
+    livemode: false,
+    name: typeof params.name === 'string' ? params.name : null,
+    frozen_time: Number(params.frozen_time),
+    status: 'ready',
+    status_details: {},
+  });
+}
+
+function advance({ state, id, params }: ApiRequest): TestClock {
+  const clock = state.store.testClocks.get(id, 'test_clock');
+  if (clock.status !== 'ready') {
+    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}; wait until its status is \`ready\` before advancing it again.`, { code: 'test_clock_not_ready' });
+  }
+  const target = Number(params.frozen_time);
+  if (target <= clock.frozen_time) {
+    throw parameterInvalid('frozen_time', `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`);
+  }
+  clock.status = 'advancing';
+  clock.status_details = { advancing: { target_frozen_time: target } };
+  setImmediate(() => finishAdvance(state, clock, target));
+  return structuredClone(clock);
+}
+
+/** Runs after the advance request was answered, as Stripe advances clocks asynchronously. */
+export function finishAdvance(state: EmulatorState, clock: TestClock, target: number): void {
+  try {
+    rollForward(state, clock.id, target);
+    clock.frozen_time = target;
+    clock.status = 'ready';
+  } catch {
+    clock.status = 'internal_failure';
+  }
+  clock.status_details = {};
+  emit(state, `test_helpers.test_clock.${clock.status}`, clock, target);
+}
+
+export const testClockRoutes: Route[] = [
+  { method: 'POST', path: '/v1/test_helpers/test_clocks', params: 'TestHelpers.TestClockCreateParams', handle: create },
+  { method: 'GET', path: '/v1/test_helpers/test_clocks', params: 'TestHelpers.TestClockListParams', handle: ({ state, params }) => listPage(state.store.testClocks.all(), params, '/v1/test_helpers/test_clocks') },
+  { method: 'GET', path: '/v1/test_helpers/test_clocks/:id', params: 'TestHelpers.TestClockRetrieveParams', handle: ({ state, id }) => state.store.testClocks.get(id, 'test_clock') },
+  { method: 'POST', path: '/v1/test_helpers/test_clocks/:id/advance', params: 'TestHelpers.TestClockAdvanceParams', handle: advance },
+  {
+    method: 'DELETE',
+    path: '/v1/test_helpers/test_clocks/:id',
+    params: 'TestHelpers.TestClockDeleteParams',
+    handle: ({ state, id }) => {
+      state.store.testClocks.get(id, 'test_clock').deleted = true;
+      for (const customer of state.store.customers.all()) if (customer.test_clock === id) customer.deleted = true;
+      return { id, object: 'test_helpers.test_clock', deleted: true };
+    },
+  },
+];

@@ -1,0 +1,134 @@
+/**
+ * The emulator's state: one insertion-ordered collection per resource, Stripe-style ids, and the list and
+ * search envelopes with cursor pagination (docs.stripe.com/api/pagination, /api/pagination/search).
+ */
+import { randomBytes } from 'node:crypto';
+import { parameterInvalid, resourceMissing } from './errors.js';
+import { matchesSearch, parseSearchQuery } from './search.js';
+
+/** Every stored object carries these; the rest of its shape is the resource's own. */
+export interface StripeObject {
+  id: string;
+  object: string;
+  created: number;
+  livemode: false;
+  metadata?: Record<string, string> | null;
+  deleted?: true;
+  [field: string]: unknown;
+}
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `cus_` + 14 random base-62 characters, like Stripe's own ids. */
+export function newId(prefix: string, length = 14): string {
+  const bytes = randomBytes(length);
+  let id = '';
+  for (const byte of bytes) id += ALPHABET.charAt(byte % ALPHABET.length);
+  return prefix ? `${prefix}_${id}` : id;
+}
+
+export class Collection<T extends StripeObject> {
+  private readonly items = new Map<string, T>();
+
+  /** `noun` is how Stripe names the resource in "No such …" errors. */
+  constructor(readonly noun: string, readonly prefix: string) {}
+
+  insert(item: T): T {
+    this.items.set(item.id, item);
+    return item;
+  }
+
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
+
+  find(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  /** The object, or Stripe's 404 resource_missing (deleted objects count as missing unless `allowDeleted`). */
+  get(id: string, param?: string, allowDeleted = false): T {
+    const item = this.items.get(id);
+    if (!item || (item.deleted && !allowDeleted)) throw resourceMissing(this.noun, id, param);
+    return item;
+  }
+
+  /** Live objects, oldest first. */
+  all(): T[] {
+    return [...this.items.values()].filter((item) => !item.deleted);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+export interface ListEnvelope<T> {
+  object: 'list';
+  url: string;
+  has_more: boolean;
+  data: T[];
+}
+
+export interface SearchEnvelope<T> {
+  object: 'search_result';
+  url: string;
+  has_more: boolean;
+  next_page: string | null;
+  data: T[];
+}
+
+function pageLimit(params: Record<string, unknown>): number {
+  const limit = params.limit ?? 10;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw parameterInvalid('limit', 'This value must be greater than or equal to 1 and less than or equal to 100.');
+  }
+  return limit;
+}
+
+/** Stripe lists newest first; `starting_after`/`ending_before` are object ids from a previous page. */
+export function listPage<T extends StripeObject>(items: readonly T[], params: Record<string, unknown>, url: string): ListEnvelope<T> {
+  const limit = pageLimit(params);
+  const newestFirst = [...items].reverse();
+  let start = 0;
+  let end = newestFirst.length;
+  if (typeof params.starting_after === 'string') {
+    start = cursorIndex(newestFirst, params.starting_after, 'starting_after') + 1;
+  } else if (typeof params.ending_before === 'string') {
+    end = cursorIndex(newestFirst, params.ending_before, 'ending_before');
+    start = Math.max(0, end - limit);
+  }
+  const data = newestFirst.slice(start, Math.min(end, start + limit));
+  return { object: 'list', url, has_more: start + data.length < end, data };
+}
+
+function cursorIndex(items: readonly StripeObject[], id: string, param: string): number {
+  const index = items.findIndex((item) => item.id === id);
+  if (index < 0) throw resourceMissing('object', id, param);
+  return index;
+}
+
+/** docs.stripe.com/search: `query` in Stripe's search language, `page` an opaque cursor from `next_page`. */
+export function searchPage<T extends StripeObject>(items: readonly T[], params: Record<string, unknown>, url: string): SearchEnvelope<T> {
+  const limit = pageLimit(params);
+  const query = parseSearchQuery(String(params.query ?? ''));
+  const matches = [...items].reverse().filter((item) => matchesSearch(query, item));
+  const offset = typeof params.page === 'string' ? decodePage(params.page) : 0;
+  const data = matches.slice(offset, offset + limit);
+  const hasMore = offset + data.length < matches.length;
+  return { object: 'search_result', url, has_more: hasMore, next_page: hasMore ? encodePage(offset + data.length) : null, data };
+}
+
+function encodePage(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+function decodePage(page: string): number {
+  try {
+    const { offset } = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as { offset: unknown };
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // fall through to Stripe's answer for a page token it did not issue
+  }
+  throw parameterInvalid('page', `Invalid page: ${page}`);
+}
