@@ -67,3 +67,14 @@ export class SyncError extends Error {
     }
   }
 }
+
+/** Every problem found in one planning run (validation reports them all, not just the first). */
+export class SyncErrors extends Error {
+  readonly errors: readonly SyncError[];
+
+  constructor(errors: readonly SyncError[]) {
+    super(errors.map((e) => `${e.record.type} ${e.record.id}: ${e.resolutionMessage}`).join('\n'));
+    this.name = 'SyncErrors';
+    this.errors = errors;
+  }
+}

@@ -224,3 +224,19 @@ export type Order = z.infer<typeof Order>;
 export type QuoteStripeCoupon = z.infer<typeof QuoteStripeCoupon>;
 export type QuoteStripeCouponAssociation = z.infer<typeof QuoteStripeCouponAssociation>;
 export type QuoteLineStripeCouponAssociation = z.infer<typeof QuoteLineStripeCouponAssociation>;
+
+/** Order-level or line-level copy of a Quote Stripe Coupon, made by the package trigger (spec §2.8). */
+export const OrderStripeCoupon = record({
+  Order__c: OptionalId,
+  Order_Item__c: OptionalId,
+  Quote_Stripe_Coupon_Id__c: Text,
+  Name__c: Text,
+  Percent_Off__c: Num,
+  Amount_Off__c: Num,
+  Duration__c: Text,
+  Duration_In_Months__c: Num,
+  Max_Redemptions__c: Num,
+  CurrencyIsoCode: Text,
+  Stripe_ID__c: Text,
+});
+export type OrderStripeCoupon = z.infer<typeof OrderStripeCoupon>;

@@ -16,6 +16,15 @@ export function ref(kind: string, key: string): Ref {
   return `@ref:${kind}:${key}`;
 }
 
+/**
+ * A field of the object a reference names, known only after the call: `refField(invoiceRef,
+ * 'hosted_invoice_url')`. The engine keeps the latest result per reference (an update or finalize
+ * operation carries the reference of the object it changes), so the value is read after the last one.
+ */
+export function refField(target: Ref, field: string): Ref {
+  return `${target}#${field}`;
+}
+
 export function isRef(value: unknown): value is Ref {
   return typeof value === 'string' && value.startsWith('@ref:');
 }

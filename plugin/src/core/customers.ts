@@ -1,0 +1,87 @@
+/**
+ * Account → Stripe Customer (spec §2.3). A linked, live customer is reused (and updated only with
+ * `updateCustomerOnSync`, and only when a mapped value differs); a deleted one is an error; an Account
+ * with no (or a missing) customer gets a new one, and its `Stripe_ID__c` is written back.
+ */
+import type Stripe from 'stripe';
+import type { PlanningContext } from './context.js';
+import { SyncError } from './errors.js';
+import { idempotencyKey } from './idempotency.js';
+import { applyMappings, toNestedParams } from './mappings.js';
+import { containedIn } from './compare.js';
+import { mappedMetadata, metadataPaths, metadataProblems, recordMetadata, type Metadata } from './metadata.js';
+import type { Account, Order } from './models.js';
+import { ref, type Ref } from './plan.js';
+import { recordRef } from './records.js';
+
+const DESCRIPTION_LIMIT = 350;
+const SHIPPING_PHONE_LIMIT = 20;
+
+/** Customer params from the Account's mappings, sanitised the way Stripe accepts them. */
+export function customerParams(account: Account, order: Order, ctx: PlanningContext): Stripe.CustomerCreateParams {
+  const { fields } = applyMappings('customer', account, ctx.index, ctx.sync.mappings);
+  const params = toNestedParams(fields, metadataPaths(fields)) as Stripe.CustomerCreateParams & Record<string, unknown>;
+  params.metadata = { ...recordMetadata(recordRef('Account', account.Id), ctx.sync), ...mappedMetadata(fields) };
+  if (typeof params.description === 'string') params.description = params.description.slice(0, DESCRIPTION_LIMIT);
+  if (params.shipping) {
+    const shipping = params.shipping as Partial<Stripe.CustomerCreateParams.Shipping>;
+    // Stripe rejects a shipping hash without an address.
+    if (!shipping.address || Object.keys(shipping.address).length === 0) delete params.shipping;
+    else if (typeof shipping.phone === 'string') shipping.phone = shipping.phone.slice(0, SHIPPING_PHONE_LIMIT);
+  }
+  const customFields = (params.invoice_settings as { custom_fields?: unknown } | undefined)?.custom_fields;
+  if (customFields && !Array.isArray(customFields)) (params.invoice_settings as { custom_fields: unknown[] }).custom_fields = [customFields];
+  if (params.email === undefined && ctx.sync.settings.features.emailFromPrimaryContact) {
+    const email = primaryContactEmail(order, ctx);
+    if (email) params.email = email;
+  }
+  return params;
+}
+
+/** The customer for the order's Account: an existing id, or the reference of a planned create. */
+export function planCustomer(account: Account, order: Order, ctx: PlanningContext): string | Ref {
+  const accountRef = recordRef('Account', account.Id);
+  const linkedId = account.Stripe_ID__c ?? undefined;
+  const linked = linkedId ? ctx.state.customers?.[linkedId] : undefined;
+  if (linked?.deleted) {
+    throw new SyncError(`During translation we attempted to fetch a related Stripe Customer record with ID ${linkedId} but found that it was deleted.`, {
+      kind: 'data',
+      record: accountRef,
+      field: 'Stripe_ID__c',
+      fix: `Clear Stripe_ID__c on Account ${account.Id} so a new customer is created, or link a live customer.`,
+    });
+  }
+  const params = customerParams(account, order, ctx);
+  const problems = metadataProblems(params.metadata as Metadata, accountRef, 'customer');
+  if (problems[0]) throw problems[0];
+  if (linked && linkedId) {
+    if (ctx.sync.settings.features.updateCustomerOnSync && customerDiffers(linked, params)) {
+      ctx.plan.add({
+        op: 'customers.update',
+        ref: ref('customer', accountRef.id),
+        id: linkedId,
+        params: params as Stripe.CustomerUpdateParams,
+        idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.update'),
+        source: accountRef,
+      });
+    }
+    return linkedId;
+  }
+  const customerRef = ref('customer', accountRef.id);
+  if (!ctx.plan.has(customerRef)) {
+    ctx.plan.add({ op: 'customers.create', ref: customerRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.create'), source: accountRef });
+    ctx.plan.writeBack(accountRef, { Stripe_ID__c: customerRef }, account);
+  }
+  return customerRef;
+}
+
+function primaryContactEmail(order: Order, ctx: PlanningContext): string | undefined {
+  const quote = ctx.index.get('quotes', order.SBQQ__Quote__c);
+  const contact = ctx.index.get('contacts', quote?.SBQQ__PrimaryContact__c);
+  return contact?.Email ?? undefined;
+}
+
+/** True when a param the mappings set differs from the live customer. */
+function customerDiffers(customer: Stripe.Customer, params: Stripe.CustomerCreateParams): boolean {
+  return !containedIn(params, customer);
+}

@@ -1,0 +1,85 @@
+/**
+ * Stripe metadata conventions (spec §2.13): every object made from a Salesforce record carries
+ * `<prefix><name>_id` and `<prefix><name>_link`; flags such as `salesforce_auto_archive` mark what the
+ * connector created. Stripe's limits (50 keys, 40-character keys, 500-character values, strings only)
+ * are checked here before anything is sent.
+ */
+import { SyncError, type RecordRef } from './errors.js';
+
+export type Metadata = Record<string, string>;
+
+export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
+
+export interface MetadataContext {
+  readonly instanceUrl: string;
+  /** A sandbox org writing to a live Stripe account uses `salesforce_sandbox_` so the two never mix. */
+  readonly sandbox: boolean;
+  readonly livemode: boolean;
+}
+
+export function metadataPrefix(ctx: MetadataContext): string {
+  return ctx.sandbox && ctx.livemode ? 'salesforce_sandbox_' : 'salesforce_';
+}
+
+/** sObject API name → metadata name: `OrderItem` → `order_item`, `SBQQ__OrderItemConsumptionSchedule__c` → `oi_consumption_schedule`. */
+export function metadataObjectName(sobject: string): string {
+  return sobject
+    .replace(/__c$/i, '')
+    .replace(/^(?:SBQQ|stripeConnector|QaStripeConnect)__/i, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/^order_item_/, 'oi_');
+}
+
+/** `{salesforce_order_id, salesforce_order_link}` for one record. */
+export function recordMetadata(record: RecordRef, ctx: MetadataContext): Metadata {
+  const key = `${metadataPrefix(ctx)}${metadataObjectName(record.type)}`;
+  return { [`${key}_id`]: record.id, [`${key}_link`]: `${ctx.instanceUrl.replace(/\/+$/, '')}/${record.id}` };
+}
+
+/** A connector flag (`auto_archive` → `salesforce_auto_archive: "true"`). */
+export function flagMetadata(ctx: MetadataContext, ...flags: string[]): Metadata {
+  return Object.fromEntries(flags.map((flag) => [`${metadataPrefix(ctx)}${flag}`, 'true']));
+}
+
+/** Mapped metadata values must be strings for Stripe; numbers and booleans become their text. */
+export function toMetadataValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Every violation of Stripe's metadata limits on one object, as errors naming the record and the key. */
+export function metadataProblems(metadata: Metadata, record: RecordRef, objectLabel: string): SyncError[] {
+  const problems: SyncError[] = [];
+  const keys = Object.keys(metadata);
+  const fail = (message: string, fix: string, field?: string): void => {
+    problems.push(new SyncError(message, { kind: 'data', record, fix, ...(field ? { field } : {}) }));
+  };
+  if (keys.length > METADATA_LIMITS.keys) {
+    fail(`The Stripe ${objectLabel} would get ${keys.length} metadata keys; Stripe allows ${METADATA_LIMITS.keys}.`, 'Remove metadata mappings for this object in the data mapper.');
+  }
+  for (const key of keys) {
+    if (key.length > METADATA_LIMITS.keyLength || /[[\]]/.test(key)) {
+      fail(`The metadata key "${key}" on the Stripe ${objectLabel} is longer than ${METADATA_LIMITS.keyLength} characters or contains square brackets.`, 'Shorten the metadata key in the data mapper.', `metadata.${key}`);
+    }
+    const value = metadata[key] ?? '';
+    if (value.length > METADATA_LIMITS.valueLength) {
+      fail(`The metadata value for "${key}" on the Stripe ${objectLabel} is ${value.length} characters; Stripe allows ${METADATA_LIMITS.valueLength}.`, 'Map a shorter field to this metadata key.', `metadata.${key}`);
+    }
+  }
+  return problems;
+}
+
+/** Mapped fields at `metadata.<key>` paths. */
+export function metadataPaths(fields: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(fields).filter((path) => path.startsWith('metadata.'));
+}
+
+/** User-mapped `metadata.*` values, as Stripe's string values (nulls left out). */
+export function mappedMetadata(fields: Readonly<Record<string, unknown>>): Metadata {
+  const metadata: Metadata = {};
+  for (const path of metadataPaths(fields)) {
+    const value = fields[path];
+    if (value !== null && value !== undefined) metadata[path.slice('metadata.'.length)] = toMetadataValue(value);
+  }
+  return metadata;
+}

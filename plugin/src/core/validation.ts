@@ -1,0 +1,88 @@
+/**
+ * Order-level checks made before anything is written, each reported (not just the first): one
+ * billing period and one currency for all lines, Stripe's and the connector's line caps, and the
+ * pre-integration cut-off (spec §1.5, §2.5, §4.1).
+ */
+import type { PlanningContext } from './context.js';
+import { parseDate, toUnixSeconds } from './dates.js';
+import { SyncError } from './errors.js';
+import type { PlannedLine } from './lines.js';
+import type { Order } from './models.js';
+import { recordRef } from './records.js';
+
+/**
+ * Stripe's caps, from stripe-node 23's own parameter docs (API 2026-10-28): subscription `items` is "A
+ * list of up to 20 subscription items", and phase `add_invoice_items` "You may pass up to 20 items".
+ */
+export const STRIPE_MAX_ITEMS_PER_PHASE = 20;
+export const STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE = 20;
+/** The connector's documented limit (spec §1.5). */
+export const MAX_RECURRING_LINES = 100;
+
+export function orderLineProblems(order: Order, recurring: readonly PlannedLine[], oneTime: readonly PlannedLine[]): SyncError[] {
+  const orderRef = recordRef('Order', order.Id);
+  const problems: SyncError[] = [];
+  const first = recurring[0];
+  for (const line of recurring) {
+    const months = line.price.candidate.intervalMonths;
+    if (first && months !== first.price.candidate.intervalMonths) {
+      problems.push(
+        new SyncError(`All recurring order lines must have the same billing frequency: this line bills every ${months} month(s), order line ${first.ref.id} every ${first.price.candidate.intervalMonths}.`, {
+          kind: 'data',
+          record: line.ref,
+          field: 'SBQQ__BillingFrequency__c',
+          fix: 'Put products with different billing frequencies on separate orders.',
+        }),
+      );
+    }
+  }
+  const lines = [...recurring, ...oneTime];
+  const currency = lines[0]?.price.candidate.params.currency;
+  for (const line of lines) {
+    if (line.price.candidate.params.currency !== currency) {
+      problems.push(
+        new SyncError(`All order lines must have the same currency: this line is in ${line.price.candidate.params.currency}, order line ${lines[0]?.ref.id} in ${currency}.`, {
+          kind: 'data',
+          record: line.ref,
+          field: 'CurrencyIsoCode',
+          fix: 'Use one currency for every line of the order.',
+        }),
+      );
+    }
+  }
+  if (recurring.length > MAX_RECURRING_LINES) {
+    problems.push(new SyncError(`The order has ${recurring.length} recurring lines; at most ${MAX_RECURRING_LINES} are supported.`, { kind: 'data', record: orderRef, fix: 'Split the order into smaller orders.' }));
+  } else if (recurring.length > STRIPE_MAX_ITEMS_PER_PHASE) {
+    problems.push(
+      new SyncError(`The order has ${recurring.length} recurring lines; a Stripe subscription holds at most ${STRIPE_MAX_ITEMS_PER_PHASE} items.`, {
+        kind: 'data',
+        record: orderRef,
+        fix: `Split the order so that each has at most ${STRIPE_MAX_ITEMS_PER_PHASE} recurring lines, or skip lines with Skip_Line_Item__c.`,
+      }),
+    );
+  }
+  if (recurring.length > 0 && oneTime.length > STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE) {
+    problems.push(
+      new SyncError(`The order has ${oneTime.length} one-time lines; a Stripe schedule phase bills at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE}.`, {
+        kind: 'data',
+        record: orderRef,
+        fix: `Move one-time lines to a separate order (at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE} per subscription order).`,
+      }),
+    );
+  }
+  return problems;
+}
+
+/** Initial orders activated before the sync start date are not synced (spec §2.5, S19). */
+export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncError | undefined {
+  const startDate = ctx.sync.settings.syncStartDate ? parseDate(ctx.sync.settings.syncStartDate) : undefined;
+  if (!startDate || !order.ActivatedDate || ctx.sync.settings.features.oldOrderMigration) return undefined;
+  const activated = Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
+  if (activated >= toUnixSeconds(startDate)) return undefined;
+  return new SyncError(`Failed to sync pre-integration order: it was activated on ${order.ActivatedDate}, before the sync start date ${ctx.sync.settings.syncStartDate}.`, {
+    kind: 'data',
+    record: recordRef('Order', order.Id),
+    field: 'ActivatedDate',
+    fix: 'Move the sync start date earlier, or ask for pre-integration order migration.',
+  });
+}

@@ -1,0 +1,152 @@
+// Builds new CPQ orders as the REST API returns them — account, quote, products, pricebook entries and
+// order lines — so each scenario reads like the spec's input column.
+import type { SyncContext } from '../../plugin/src/core/context.js';
+import type { CpqGraphInput } from '../../plugin/src/core/graph.js';
+import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappings.js';
+import type * as M from '../../plugin/src/core/models.js';
+import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
+import { toId18 } from '../../plugin/src/core/salesforceIds.js';
+
+export const ORG_ID = '00D000000000001EAA';
+export const INSTANCE_URL = 'https://acme.my.salesforce.com';
+
+/** Unix seconds of a `YYYY-MM-DD` UTC midnight. */
+export const ts = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
+
+export function syncContext(now: string, settings: SettingsInput = {}, mappings: MappingConfig = EMPTY_MAPPINGS): SyncContext {
+  return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now: Date.parse(now) / 1000, settings: parseSettings(settings), mappings };
+}
+
+export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
+
+export interface ProductOptions {
+  /** Recurring products have CPQ subscription fields; one-time products have none. */
+  readonly frequency?: Frequency;
+  readonly billingType?: 'Advance' | 'Arrears';
+  readonly term?: number;
+  readonly listPrice: number;
+  readonly product?: Partial<M.Product2>;
+  readonly pricebookEntry?: Partial<M.PricebookEntry>;
+}
+
+export interface LineOptions {
+  readonly quantity: number;
+  readonly unitPrice: number;
+  readonly item?: Partial<M.OrderItem> & Record<string, unknown>;
+}
+
+export interface Catalogue {
+  readonly product: M.Product2;
+  readonly pricebookEntry: M.PricebookEntry;
+}
+
+/** One new order under construction; ids are deterministic per builder. */
+export class OrderBuilder {
+  private readonly counters = new Map<string, number>();
+  readonly account: M.Account & Record<string, unknown>;
+  readonly quote: M.Quote;
+  readonly order: M.Order & Record<string, unknown>;
+  readonly contacts: M.Contact[] = [];
+  readonly products: M.Product2[] = [];
+  readonly pricebookEntries: M.PricebookEntry[] = [];
+  readonly items: M.OrderItem[] = [];
+  readonly extra: Record<string, unknown[]> = {};
+
+  constructor(opts: { start: string | null; term: number | null; account?: Partial<M.Account> & Record<string, unknown>; order?: Partial<M.Order> & Record<string, unknown>; quote?: Partial<M.Quote> }) {
+    this.account = {
+      Id: this.id('001'),
+      Name: 'Acme',
+      BillingStreet: '1 Main St',
+      BillingCity: 'Springfield',
+      BillingState: 'IL',
+      BillingPostalCode: '62701',
+      BillingCountry: 'US',
+      Stripe_ID__c: null,
+      ...opts.account,
+    };
+    this.quote = { Id: this.id('a0q'), SBQQ__StartDate__c: opts.start, SBQQ__SubscriptionTerm__c: opts.term, SBQQ__Primary__c: true, ...opts.quote };
+    this.order = {
+      Id: this.id('801'),
+      AccountId: this.account.Id,
+      Status: 'Activated',
+      Type: 'New',
+      SBQQ__Quote__c: this.quote.Id,
+      OrderNumber: '00000123',
+      SystemModstamp: '2030-01-15T10:00:00.000+0000',
+      Stripe_ID__c: null,
+      ...opts.order,
+    };
+  }
+
+  id(prefix: string): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return toId18(prefix + String(n).padStart(12, '0'));
+  }
+
+  product(name: string, opts: ProductOptions): Catalogue {
+    const recurring = opts.frequency !== undefined;
+    const product: M.Product2 = {
+      Id: this.id('01t'),
+      Name: name,
+      SBQQ__SubscriptionPricing__c: recurring ? 'Fixed Price' : null,
+      SBQQ__SubscriptionType__c: recurring ? 'Renewable' : null,
+      SBQQ__SubscriptionTerm__c: recurring ? (opts.term ?? 12) : null,
+      SBQQ__BillingFrequency__c: opts.frequency ?? null,
+      SBQQ__BillingType__c: recurring ? (opts.billingType ?? 'Advance') : null,
+      Stripe_ID__c: null,
+      ...opts.product,
+    };
+    const pricebookEntry: M.PricebookEntry = {
+      Id: this.id('01u'),
+      UnitPrice: opts.listPrice,
+      Product2Id: product.Id,
+      CurrencyIsoCode: 'USD',
+      IsActive: true,
+      Stripe_ID__c: null,
+      ...opts.pricebookEntry,
+    };
+    this.products.push(product);
+    this.pricebookEntries.push(pricebookEntry);
+    return { product, pricebookEntry };
+  }
+
+  /** An activated order line copying the product's CPQ subscription fields. */
+  line(catalogue: Catalogue, opts: LineOptions): M.OrderItem {
+    const { product, pricebookEntry } = catalogue;
+    const item: M.OrderItem = {
+      Id: this.id('802'),
+      OrderId: this.order.Id,
+      Product2Id: product.Id,
+      PricebookEntryId: pricebookEntry.Id,
+      Quantity: opts.quantity,
+      UnitPrice: opts.unitPrice,
+      IsDeleted: false,
+      SBQQ__Activated__c: true,
+      SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
+      SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
+      SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
+      SBQQ__BillingType__c: product.SBQQ__BillingType__c,
+      CurrencyIsoCode: 'USD',
+      Stripe_ID__c: null,
+      Skip_Line_Item__c: false,
+      SystemModstamp: '2030-01-15T10:00:00.000+0000',
+      ...opts.item,
+    };
+    this.items.push(item);
+    return item;
+  }
+
+  graph(): CpqGraphInput {
+    return {
+      accounts: [this.account],
+      contacts: this.contacts,
+      quotes: [this.quote],
+      orders: [this.order],
+      orderItems: this.items,
+      products: this.products,
+      pricebookEntries: this.pricebookEntries,
+      ...this.extra,
+    };
+  }
+}
