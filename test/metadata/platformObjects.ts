@@ -1,0 +1,25 @@
+/**
+ * What the target org has before the package arrives: the standard objects the package extends or
+ * grants access to, the Salesforce CPQ objects (installed first, see README), and the system fields
+ * every object has. The offline checks accept references to these and to the package's own metadata.
+ */
+export const STANDARD_OBJECTS: readonly string[] = [
+  'Account',
+  'Contact',
+  'ConsumptionSchedule',
+  'Contract',
+  'Opportunity',
+  'Order',
+  'OrderItem',
+  'Pricebook2',
+  'PricebookEntry',
+  'Product2',
+  'User',
+];
+
+export const CPQ_OBJECTS: readonly string[] = ['SBQQ__Quote__c', 'SBQQ__QuoteLine__c', 'SBQQ__Subscription__c'];
+
+export const SYSTEM_FIELDS: readonly string[] = ['Id', 'Name', 'OwnerId', 'CreatedById', 'CreatedDate', 'LastModifiedById', 'LastModifiedDate', 'SystemModstamp'];
+
+/** Objects whose access comes from their parent: a permission set cannot grant object permissions on them. */
+export const PARENT_CONTROLLED_OBJECTS: readonly string[] = ['OrderItem', 'PricebookEntry'];
