@@ -188,6 +188,13 @@ function update({ state, id, params }: ApiRequest): Price {
   return price;
 }
 
+/** Stripe leaves `tiers` out of a price unless the request expands them (`tiers`, or `data.tiers` on lists). */
+export function priceView(price: Price, params: Params, path = 'tiers'): Price {
+  if (!price.tiers || (params.expand as string[] | undefined)?.includes(path)) return price;
+  const { tiers: _tiers, ...rest } = price;
+  return rest as Price;
+}
+
 function list({ state, params }: ApiRequest): unknown {
   const lookupKeys = params.lookup_keys as string[] | undefined;
   const matches = state.store.prices.all().filter(
@@ -198,13 +205,14 @@ function list({ state, params }: ApiRequest): unknown {
       (params.type === undefined || price.type === params.type) &&
       (lookupKeys === undefined || (price.lookup_key !== null && lookupKeys.includes(price.lookup_key))),
   );
-  return listPage(matches, params, '/v1/prices');
+  const page = listPage(matches, params, '/v1/prices');
+  return { ...page, data: page.data.map((price) => priceView(price, params, 'data.tiers')) };
 }
 
 export const priceRoutes: Route[] = [
-  { method: 'POST', path: '/v1/prices', params: 'PriceCreateParams', handle: ({ state, params }) => createPrice(state, params) },
+  { method: 'POST', path: '/v1/prices', params: 'PriceCreateParams', handle: ({ state, params }) => priceView(createPrice(state, params), params) },
   { method: 'GET', path: '/v1/prices/search', params: 'PriceSearchParams', handle: ({ state, params }) => searchPage(state.store.prices.all(), params, '/v1/prices/search') },
   { method: 'GET', path: '/v1/prices', params: 'PriceListParams', handle: list },
-  { method: 'GET', path: '/v1/prices/:id', params: 'PriceRetrieveParams', handle: ({ state, id }) => state.store.prices.get(id, 'id') },
-  { method: 'POST', path: '/v1/prices/:id', params: 'PriceUpdateParams', handle: update },
+  { method: 'GET', path: '/v1/prices/:id', params: 'PriceRetrieveParams', handle: ({ state, id, params }) => priceView(state.store.prices.get(id, 'id'), params) },
+  { method: 'POST', path: '/v1/prices/:id', params: 'PriceUpdateParams', handle: (request) => priceView(update(request), request.params) },
 ];
