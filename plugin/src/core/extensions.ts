@@ -13,6 +13,8 @@ import type { Order, OrderItem } from './models.js';
 import type { OrderHeader } from './orderHeader.js';
 import type { Ref } from './plan.js';
 import { recordRef } from './records.js';
+import { planContractAmendments } from './contractAmendments.js';
+import { lineDiscounts, orderDiscounts } from './coupons.js';
 
 /** A new (initial) order ready to plan: header read, customer planned. */
 export interface InitialOrderInput {
@@ -76,4 +78,9 @@ export const NOT_YET_SUPPORTED: ContractExtensions = {
 };
 
 /** What the planner uses; the amendments work replaces entries here as they land. */
-export const contractExtensions: ContractExtensions = NOT_YET_SUPPORTED;
+export const contractExtensions: ContractExtensions = {
+  ...NOT_YET_SUPPORTED,
+  orderDiscounts,
+  lineDiscounts,
+  planAmendments: planContractAmendments,
+};

@@ -4,6 +4,7 @@
  * amendment is planned on top. The engine passes the retrieved schedule through `scheduleStateFromStripe`.
  */
 import type Stripe from 'stripe';
+import type { Ref } from './plan.js';
 
 export type PhaseParams = Stripe.SubscriptionScheduleUpdateParams.Phase;
 export type PhaseItemParams = Stripe.SubscriptionScheduleUpdateParams.Phase.Item;
@@ -16,6 +17,8 @@ export type SchedulePhase = Omit<PhaseParams, 'start_date' | 'end_date'> & { rea
 export interface ScheduleState {
   /** `sub_sched_…`, or the plan reference of a schedule created earlier in the same plan. */
   readonly id: string;
+  /** The reference operations on the schedule are known by (the initial order's `schedule` reference). */
+  readonly ref: Ref;
   readonly status: Stripe.SubscriptionSchedule.Status;
   readonly customer: string;
   /** Bounds of the phase Stripe is in; null before the schedule starts and after it ends. */
@@ -42,9 +45,10 @@ function periodOf(period: Stripe.SubscriptionSchedule.Phase.AddInvoiceItem.Perio
 }
 
 /** Stripe's retrieved schedule → the planner's state (expanded or bare ids both work). */
-export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule): ScheduleState {
+export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, scheduleRef: Ref): ScheduleState {
   return {
     id: schedule.id,
+    ref: scheduleRef,
     status: schedule.status,
     customer: idOf(schedule.customer) ?? '',
     currentPhase: schedule.current_phase ? { start_date: schedule.current_phase.start_date, end_date: schedule.current_phase.end_date } : null,
@@ -72,9 +76,18 @@ export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule): 
   };
 }
 
-/** The phase Stripe is in now (matched by start date, the one bound Stripe keeps fixed). */
-export function isCurrentPhase(state: ScheduleState, phase: SchedulePhase): boolean {
-  return state.currentPhase !== null && state.currentPhase.start_date === phase.start_date;
+/** The state of a schedule this plan creates: its phases run back to back from the start date. */
+export function scheduleStateFromCreate(scheduleRef: Ref, params: Stripe.SubscriptionScheduleCreateParams, now: number): ScheduleState {
+  let start = params.start_date === 'now' || params.start_date === undefined ? now : params.start_date;
+  const phases: PlannedPhase[] = (params.phases ?? []).map((phase) => {
+    const { end_date, ...rest } = phase;
+    const planned = { ...(rest as Omit<PhaseParams, 'start_date' | 'end_date'>), start_date: start, end_date: typeof end_date === 'number' ? end_date : start };
+    start = planned.end_date;
+    return planned;
+  });
+  const state: ScheduleState = { id: scheduleRef, ref: scheduleRef, status: 'not_started', customer: String(params.customer ?? ''), currentPhase: null, phases: [], metadata: {} };
+  const applied = applyPlannedPhases(state, phases, now);
+  return { ...applied, status: applied.currentPhase ? 'active' : 'not_started', metadata: (params.metadata as Record<string, string> | undefined) ?? {} };
 }
 
 /** A planned phase list in update-param shape; `now` marks bounds Stripe will stamp at apply time. */

@@ -1,0 +1,424 @@
+/**
+ * Standard amendments (spec §2.6.3–2.6.4): each unsynced amendment of the contract becomes a new phase
+ * on the initial order's schedule — or ends it, for terminations — planned in order on top of the
+ * schedule as the previous amendment left it ("stacked amendments"). Items are always rebuilt from
+ * Salesforce; Stripe's phases only give the timing and what the past already billed.
+ */
+import type { ContractItem } from './aggregation.js';
+import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity } from './aggregation.js';
+import { amendmentPeriod, type OrderPeriod } from './amendmentDates.js';
+import type { PlanningContext } from './context.js';
+import type { AmendmentOrder, ContractStructure } from './contract.js';
+import { lineDiscounts, orderDiscounts } from './coupons.js';
+import { compareDates, fromUnixSeconds, toUnixSeconds } from './dates.js';
+import { assignDistinctPrices } from './distinctPrices.js';
+import { SyncError, type RecordRef } from './errors.js';
+import { idempotencyKey } from './idempotency.js';
+import { addInvoiceItem, lineActivationProblem, phaseItem, planOrderLine, type PlannedLine } from './lines.js';
+import { flagMetadata, recordMetadata, type Metadata } from './metadata.js';
+import type { Order, OrderItem } from './models.js';
+import { Decimal, stripeDecimal } from './money.js';
+import { BILLING_FREQUENCY_MONTHS, planAutoArchive, planDerivedPrice, type PriceTerms } from './prices.js';
+import {
+  assertCpqMultiplier,
+  cpqProrateMultiplier,
+  effectiveTermMonths,
+  isBillingDate,
+  missedBillingCycles,
+  nextBillingDate,
+  prorationAmount,
+  prorationShare,
+  roundProration,
+  termLength,
+  type BillingCalendar,
+} from './prorations.js';
+import { recordRef } from './records.js';
+import { applyPlannedPhases, type InvoiceItemParams, type PlannedPhase, type ScheduleState } from './scheduleState.js';
+import { successSyncRecord } from './syncRecords.js';
+
+export interface AmendmentOutcome {
+  /** The schedule as Stripe will hold it once the plan is applied. */
+  readonly schedule: ScheduleState | undefined;
+  /**
+   * Amendments left for the next run: planned after one whose phase starts `now`, they need the
+   * timestamp Stripe gives that phase, so the engine plans again once this plan is applied.
+   */
+  readonly deferred: readonly AmendmentOrder[];
+}
+
+/** The initial order's priced lines and period: what the amendments build on. */
+export interface InitialOrderLines {
+  readonly period: OrderPeriod;
+  readonly terms: PriceTerms;
+}
+
+/** Plans every unsynced amendment of a standard (non-MDQ, non-evergreen) contract. */
+export function planAmendments(ctx: PlanningContext, structure: ContractStructure, initial: InitialOrderLines, schedule: ScheduleState | undefined): AmendmentOutcome {
+  const pending = structure.amendments.filter((a) => !a.order.Stripe_ID__c);
+  const first = pending[0];
+  if (!first) return { schedule, deferred: [] };
+  if (!schedule) {
+    throw amendmentError(first.order, 'Unable to find the corresponding Stripe subscription schedule for the amendment order.', 'The initial order has no Stripe subscription schedule; it was deleted, so the contract cannot sync.');
+  }
+  const options = { nonAnniversaryAmendments: ctx.sync.settings.features.nonAnniversaryAmendments };
+  const periods = structure.amendments.map((a) => amendmentPeriod(a, initial.period.end, options));
+  const lines = new ContractLines(ctx);
+  let items = initialContractItems(lines.of(structure.initial.order, initial.terms).recurring);
+  let state = schedule;
+  const deferred: AmendmentOrder[] = [];
+  let deferring = false;
+  for (const [i, amendment] of structure.amendments.entries()) {
+    const period = periods[i]!;
+    const orderLines = lines.of(amendment.order, amendmentTerms(period, ctx));
+    const previous = items;
+    items = applyAmendmentLines(items, [...orderLines.recurring, ...orderLines.reductions]);
+    if (amendment.order.Stripe_ID__c) continue;
+    if (deferring) {
+      deferred.push(amendment);
+      continue;
+    }
+    const step: AmendmentStep = {
+      ctx,
+      amendment,
+      period,
+      previous,
+      items,
+      oneTime: orderLines.oneTime,
+      recurringLineCount: orderLines.recurring.length + orderLines.reductions.length,
+      isLast: amendment === pending[pending.length - 1],
+      calendar: billingCalendar(initial, items, lines),
+    };
+    const result = planAmendment(step, lines, state);
+    state = result.state;
+    deferring = result.startedNow;
+  }
+  planAutoArchive(lines.usedPrices(), first.order, ctx);
+  if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract will be planned once Stripe has started the amendment phase that begins now; sync again after this plan is applied.`);
+  return { schedule: state, deferred };
+}
+
+/**
+ * Price terms of an amendment's lines. CPQ's UnitPrice covers the amendment's effective term: whole
+ * months (a partial month rounded up under Month precision), or months plus days as a fraction of
+ * 365/12 under Month + Day — then the divisor is that fraction over the line's billing frequency, and
+ * CPQ's own multiplier must agree with ours (spec §2.6.6).
+ */
+function amendmentTerms(period: OrderPeriod, ctx: PlanningContext): (line: OrderItem) => PriceTerms {
+  const length = termLength(period.start, period.end);
+  const precision = ctx.sync.settings.proratePrecision;
+  const effective = effectiveTermMonths(length, precision);
+  if (effective.isInteger()) return () => ({ termMonths: effective.toNumber(), initialOrder: false });
+  return (line) => {
+    const defaultTerm = line.SBQQ__DefaultSubscriptionTerm__c ?? 12;
+    assertCpqMultiplier(cpqProrateMultiplier(length, precision, defaultTerm), line.SBQQ__ProrateMultiplier__c, recordRef('OrderItem', line.Id));
+    const billingMonths = BILLING_FREQUENCY_MONTHS[line.SBQQ__BillingFrequency__c ?? ''] ?? 1;
+    return { termMonths: period.termMonths, initialOrder: false, multiplier: effective.div(billingMonths) };
+  };
+}
+
+function amendmentError(order: Order, message: string, fix: string, field?: string): SyncError {
+  return new SyncError(message, { kind: 'data', record: recordRef('Order', order.Id), fix, ...(field ? { field } : {}) });
+}
+
+/** One order's lines: recurring additions, reductions (negative lines) and one-time lines. */
+interface OrderLines {
+  readonly recurring: OrderItem[];
+  readonly reductions: OrderItem[];
+  readonly oneTime: PlannedLine[];
+}
+
+/** Each order's lines planned once, with the order's own price terms; and the prices the phases use. */
+export class ContractLines {
+  private readonly byOrder = new Map<string, OrderLines>();
+  private readonly planned = new Map<string, PlannedLine>();
+  private readonly prices = new Set<string>();
+
+  constructor(private readonly ctx: PlanningContext) {}
+
+  of(order: Order, terms: PriceTerms | ((line: OrderItem) => PriceTerms)): OrderLines {
+    const cached = this.byOrder.get(order.Id);
+    if (cached) return cached;
+    const result: OrderLines = { recurring: [], reductions: [], oneTime: [] };
+    for (const line of this.ctx.index.orderItems(order.Id)) {
+      if (line.Quantity < 0) {
+        // A reduction gets no price of its own: it only takes units back from the line it revises.
+        const problem = lineActivationProblem(line) ?? decimalQuantityProblem(line);
+        if (problem) throw problem;
+        if (isRecurringLine(line)) result.reductions.push(line);
+        continue;
+      }
+      const planned = planOrderLine(line, typeof terms === 'function' ? terms(line) : terms, this.ctx);
+      if (!planned) continue;
+      this.planned.set(line.Id, planned);
+      if (planned.price.candidate.recurring) result.recurring.push(line);
+      else result.oneTime.push(planned);
+    }
+    this.byOrder.set(order.Id, result);
+    return result;
+  }
+
+  line(item: ContractItem): PlannedLine {
+    return this.planned.get(item.line.Id)!;
+  }
+
+  use(price: string): string {
+    this.prices.add(price);
+    return price;
+  }
+
+  usedPrices(): Iterable<string> {
+    return this.prices;
+  }
+}
+
+/** Recurring ⇔ SBQQ__SubscriptionPricing__c is set on the line (spec §2.4, order-line prices). */
+const isRecurringLine = (line: OrderItem): boolean => line.SBQQ__SubscriptionPricing__c !== null && line.SBQQ__SubscriptionPricing__c !== undefined;
+
+function decimalQuantityProblem(line: OrderItem): SyncError | undefined {
+  if (Number.isInteger(line.Quantity)) return undefined;
+  return new SyncError('Quantity specified as a decimal value. Only integers are supported.', { kind: 'bare', record: recordRef('OrderItem', line.Id), field: 'Quantity', fix: 'Use whole-number quantities on the quote lines, then sync again.' });
+}
+
+function billingCalendar(initial: InitialOrderLines, items: readonly ContractItem[], lines: ContractLines): BillingCalendar {
+  const first = items.map((i) => lines.line(i)).find((l) => l?.price.candidate.intervalMonths);
+  return { anchor: initial.period.start, billingMonths: first?.price.candidate.intervalMonths ?? 1 };
+}
+
+interface AmendmentStep {
+  readonly ctx: PlanningContext;
+  readonly amendment: AmendmentOrder;
+  readonly period: OrderPeriod;
+  readonly previous: readonly ContractItem[];
+  readonly items: readonly ContractItem[];
+  readonly oneTime: readonly PlannedLine[];
+  /** Recurring lines of the amendment, additions and reductions. */
+  readonly recurringLineCount: number;
+  readonly isLast: boolean;
+  readonly calendar: BillingCalendar;
+}
+
+interface StepResult {
+  readonly state: ScheduleState;
+  readonly startedNow: boolean;
+}
+
+function planAmendment(step: AmendmentStep, lines: ContractLines, state: ScheduleState): StepResult {
+  const { ctx, amendment, period } = step;
+  const order = amendment.order;
+  if (state.status === 'canceled') {
+    throw amendmentError(order, "The Stripe subscription schedule has already been cancelled and can't be modified.", 'The contract ended in Stripe; create a new order instead of amending it.');
+  }
+  const active = activeItems(step.items);
+  const terminated = active.length === 0;
+  if (terminated && !step.isLast) {
+    throw amendmentError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
+  }
+  if (step.recurringLineCount === 0 && step.oneTime.length > 0) {
+    throw amendmentError(order, 'Amendment order representing all one-time invoices.', 'Sell one-time products on a new order, not an amendment.');
+  }
+  if (terminated && step.oneTime.length > 0) {
+    throw amendmentError(order, 'One-time invoice items but terminated order.', 'Sell the one-time products on a new order; a termination cannot bill them.');
+  }
+
+  const now = ctx.sync.now;
+  const today = fromUnixSeconds(now);
+  const startTs = toUnixSeconds(period.start);
+  const endTs = toUnixSeconds(period.end);
+  const sinceToday = compareDates(period.start, today);
+  const startsNow = sinceToday <= 0; // same day or backdated: Stripe can only start the phase now
+  const last = state.phases[state.phases.length - 1];
+  const identicalRange = last !== undefined && last.start_date === startTs && last.end_date === endTs;
+  const source = recordRef('Order', order.Id);
+
+  if (terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs))) {
+    ctx.plan.add({
+      op: 'subscriptionSchedules.cancel',
+      ref: state.ref,
+      id: state.id,
+      params: { invoice_now: false, prorate: false },
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
+      source,
+    });
+    recordSynced(ctx, order, state);
+    return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
+  }
+
+  const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, startsNow ? 'now' : startTs);
+  const phases = placePhase(ctx, state, newPhase, startsNow ? 'now' : startTs, source);
+  ctx.plan.add({
+    op: 'subscriptionSchedules.update',
+    ref: state.ref,
+    id: state.id,
+    params: { phases, proration_behavior: 'none' },
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'),
+    source,
+  });
+  recordSynced(ctx, order, state);
+  return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
+}
+
+function recordSynced(ctx: PlanningContext, order: Order, state: ScheduleState): void {
+  const source = recordRef('Order', order.Id);
+  ctx.plan.writeBack(source, { Stripe_ID__c: state.id }, order);
+  ctx.plan.syncRecord(successSyncRecord(source, 'Subscription Schedule', state.id));
+}
+
+/**
+ * The amendment's phase: the whole aggregate as items, the amendment's one-time lines, proration
+ * items for its off-cycle lines and (by flag) credits for units it took back.
+ */
+export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, state: ScheduleState, start: number | 'now'): PlannedPhase {
+  const { ctx, amendment, period } = step;
+  const active = activeItems(step.items).filter((item) => lines.line(item));
+  const previousItems = state.phases[state.phases.length - 1]?.items ?? [];
+  const prices = assignDistinctPrices(
+    ctx,
+    active.map((item) => ({ item, price: lines.line(item).price })),
+    previousItems,
+  );
+  const items = active.map((item) => {
+    const planned = lines.line(item);
+    const item_ = phaseItem(planned, lineDiscounts(item.line, ctx), lines.use(prices.get(item)!));
+    return planned.quantity === undefined ? item_ : { ...item_, quantity: remainingQuantity(item) };
+  });
+  const discounts = orderDiscounts(amendment.order, ctx);
+  return {
+    start_date: start,
+    end_date: toUnixSeconds(period.end),
+    items,
+    add_invoice_items: [
+      ...step.oneTime.map((line) => addInvoiceItem(line, lineDiscounts(line.item, ctx))),
+      ...prorationItems(step, lines, start),
+      ...creditItems(step, lines, start),
+    ],
+    proration_behavior: 'none',
+    metadata: orderMetadata(ctx, amendment.order),
+    ...(discounts.length ? { discounts } : {}),
+  };
+}
+
+function orderMetadata(ctx: PlanningContext, order: Order): Metadata {
+  return recordMetadata(recordRef('Order', order.Id), ctx.sync);
+}
+
+/** How much of a billing period the amendment's off-cycle start bills up front, and for which period. */
+interface ProrationWindow {
+  readonly termMonths: Decimal;
+  readonly backdatedCycles: number;
+  readonly period: NonNullable<InvoiceItemParams['period']>;
+}
+
+/**
+ * Prorated ⇔ the term is not a whole number of billing periods, or the amendment does not start on a
+ * billing date still to come (spec §2.6.3). The next billing dates come from the schedule's own
+ * calendar (first phase start + n × bf), the same dates Stripe's invoice preview would show.
+ */
+function prorationWindow(step: AmendmentStep, start: number | 'now'): ProrationWindow | undefined {
+  const { ctx, period, calendar } = step;
+  const today = fromUnixSeconds(ctx.sync.now);
+  const length = termLength(period.start, period.end);
+  const termMonths = effectiveTermMonths(length, ctx.sync.settings.proratePrecision);
+  const onCycle = termMonths.mod(calendar.billingMonths).isZero() && compareDates(period.start, today) > 0 && isBillingDate(calendar, period.start);
+  if (onCycle) return undefined;
+  if (compareDates(period.start, today) >= 0 || start !== 'now' || !ctx.sync.settings.features.backdatedAmendments) {
+    return { termMonths, backdatedCycles: 0, period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } } };
+  }
+  const next = nextBillingDate(calendar, today);
+  return {
+    termMonths,
+    backdatedCycles: missedBillingCycles(calendar, period.start, today),
+    period: { start: { type: 'timestamp', timestamp: toUnixSeconds(period.start) }, end: { type: 'timestamp', timestamp: toUnixSeconds(next) } },
+  };
+}
+
+/** Lines added by this amendment that bill their first, partial period through a one-time price. */
+function prorationItems(step: AmendmentStep, lines: ContractLines, start: number | 'now'): InvoiceItemParams[] {
+  const window = prorationWindow(step, start);
+  if (!window) return [];
+  const { ctx, amendment } = step;
+  return activeItems(step.items)
+    .filter((item) => item.orderId === amendment.order.Id && lines.line(item))
+    .flatMap((item) => {
+      const planned = lines.line(item);
+      const { candidate } = planned.price;
+      if (!candidate.recurring || candidate.metered || candidate.tiered || !candidate.unitAmount || !candidate.intervalMonths) return [];
+      const amount = roundProration(
+        prorationAmount({ unitAmount: candidate.unitAmount, termMonths: window.termMonths, billingMonths: candidate.intervalMonths, backdatedCycles: window.backdatedCycles }),
+        String(candidate.params.currency),
+        ctx.sync.settings.features.salesforcePrecision,
+      );
+      const price = planDerivedPrice(planned.price, { kind: 'price_proration', line: item.line, flags: ['proration', 'duplicate', 'auto_archive'], unitAmount: amount, oneTime: true }, ctx);
+      return [{ price: lines.use(price), quantity: remainingQuantity(item), metadata: { ...planned.metadata, ...flagMetadata(ctx.sync, 'proration') }, period: window.period }];
+    });
+}
+
+/**
+ * Credits for unused prepaid time of units this amendment took back (flags `terminatedOrderItemCredit`
+ * for fully terminated lines, `quantityReductionOrderItemCredit` for partial reductions): a negative
+ * one-off amount over the same window a proration would bill.
+ */
+function creditItems(step: AmendmentStep, lines: ContractLines, start: number | 'now'): InvoiceItemParams[] {
+  const { ctx } = step;
+  const features = ctx.sync.settings.features;
+  if (!features.terminatedOrderItemCredit && !features.quantityReductionOrderItemCredit) return [];
+  const window = prorationWindow(step, start);
+  const before = new Map(step.previous.map((item) => [item.line.Id, item.reducedBy]));
+  return step.items.flatMap((item) => {
+    const reduced = item.reducedBy - (before.get(item.line.Id) ?? item.reducedBy);
+    const fully = remainingQuantity(item) === 0;
+    if (reduced <= 0 || !(fully ? features.terminatedOrderItemCredit : features.quantityReductionOrderItemCredit)) return [];
+    const planned = lines.line(item);
+    const { candidate } = planned?.price ?? {};
+    if (!planned || !candidate?.recurring || candidate.metered || candidate.tiered || !candidate.unitAmount || !candidate.intervalMonths) return [];
+    const share = window ? prorationShare(window.termMonths, candidate.intervalMonths) : new Decimal(1);
+    const amount = roundProration(candidate.unitAmount.times(share).negated(), String(candidate.params.currency), features.salesforcePrecision);
+    return [
+      {
+        price_data: {
+          currency: String(candidate.params.currency),
+          product: String(candidate.params.product),
+          ...(candidate.params.tax_behavior ? { tax_behavior: candidate.params.tax_behavior } : {}),
+          unit_amount_decimal: stripeDecimal(amount),
+        },
+        quantity: reduced,
+        metadata: { ...planned.metadata, ...flagMetadata(ctx.sync, 'credit', 'proration') },
+        period: window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } },
+      },
+    ];
+  });
+}
+
+/**
+ * The schedule's phases with the new phase in place (spec §2.6.3): phases from its start on make way
+ * (one with the same start hands it its one-time items: "identical range"), the one before ends where
+ * it starts, phases that already ended are left out, and the current phase's one-time items are cleared
+ * so Stripe does not bill them again. Without a new phase (a future termination) the schedule just ends.
+ */
+function placePhase(ctx: PlanningContext, state: ScheduleState, phase: PlannedPhase | undefined, start: number | 'now', source: RecordRef): PlannedPhase[] {
+  const boundary = start === 'now' ? ctx.sync.now : start;
+  const kept: PlannedPhase[] = state.phases.filter((p) => p.start_date < boundary).map((p) => ({ ...p }));
+  const replaced = state.phases.filter((p) => p.start_date >= boundary);
+  const carried: InvoiceItemParams[] = [];
+  for (const old of replaced) {
+    if (old.start_date === start) carried.push(...(old.add_invoice_items ?? []));
+    else if (isBackendProration(ctx, old.metadata)) {
+      throw new SyncError("The backend prorated order amendment case isn't supported.", {
+        kind: 'data',
+        record: source,
+        fix: 'The initial order was backend-prorated and this amendment does not start where its proration phase does; contact support.',
+      });
+    }
+  }
+  const previous = kept[kept.length - 1];
+  if (previous) previous.end_date = start;
+  const live = kept.filter((p) => p.end_date === 'now' || p.end_date > ctx.sync.now);
+  for (const p of live) if (p.start_date === state.currentPhase?.start_date) p.add_invoice_items = [];
+  if (!phase) return live;
+  return [...live, { ...phase, add_invoice_items: [...(phase.add_invoice_items ?? []), ...carried] }];
+}
+
+function isBackendProration(ctx: PlanningContext, metadata: PlannedPhase['metadata']): boolean {
+  const key = Object.keys(flagMetadata(ctx.sync, 'backend_proration'))[0]!;
+  return typeof metadata === 'object' && metadata !== null && (metadata as Metadata)[key] === 'true';
+}
+
