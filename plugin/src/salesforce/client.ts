@@ -1,0 +1,193 @@
+/**
+ * A thin Salesforce REST client: SOQL queries (all pages), composite batches, sObject collections and
+ * conditional row updates (If-Match), over `fetch` with a bearer token. It counts calls so the engine
+ * and the benchmark can report Salesforce API use. Build one from an `sf` org connection with
+ * `salesforceClientFrom(connection)` or from an instance URL and access token.
+ */
+import { SyncError } from '../core/errors.js';
+
+export const DEFAULT_API_VERSION = '62.0';
+
+export interface SalesforceClientOptions {
+  readonly instanceUrl: string;
+  readonly accessToken: string;
+  readonly apiVersion?: string;
+  /** Called on 401 to get a fresh access token (long-running relay). */
+  readonly refreshAccessToken?: () => Promise<string>;
+}
+
+export interface SalesforceErrorBody {
+  readonly errorCode?: string;
+  readonly message?: string;
+  readonly fields?: readonly string[];
+}
+
+/** A Salesforce API failure; `status` 412 means a conditional update lost the race. */
+export class SalesforceApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: readonly SalesforceErrorBody[],
+  ) {
+    super(errors.map((e) => `${e.errorCode ?? 'ERROR'}: ${e.message ?? ''}`).join('; ') || `HTTP ${status}`);
+    this.name = 'SalesforceApiError';
+  }
+
+  toSyncError(record: { id: string; type: string }): SyncError {
+    const field = this.errors[0]?.fields?.[0];
+    return new SyncError(this.message, {
+      kind: 'salesforce',
+      record,
+      ...(field ? { field } : {}),
+      fix: 'Check the relay user\'s access to the record and field Salesforce names; the sync is retried automatically.',
+      retryable: this.status >= 500 || this.errors.some((e) => e.errorCode === 'UNABLE_TO_LOCK_ROW' || e.errorCode === 'REQUEST_LIMIT_EXCEEDED'),
+    });
+  }
+}
+
+export interface QueryResult<T> {
+  readonly totalSize: number;
+  readonly done: boolean;
+  readonly records: T[];
+  readonly nextRecordsUrl?: string;
+}
+
+export interface CollectionResult {
+  readonly id?: string;
+  readonly success: boolean;
+  readonly created?: boolean;
+  readonly errors: readonly SalesforceErrorBody[];
+}
+
+export interface CompositeSubrequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly url: string;
+  readonly referenceId: string;
+  readonly body?: unknown;
+}
+
+export interface CompositeSubresponse {
+  readonly body: unknown;
+  readonly httpStatusCode: number;
+  readonly referenceId: string;
+}
+
+export class SalesforceClient {
+  /** Salesforce API calls made by this client (each HTTP request counts once, as Salesforce counts them). */
+  calls = 0;
+  readonly instanceUrl: string;
+  readonly apiVersion: string;
+  private accessToken: string;
+
+  constructor(private readonly options: SalesforceClientOptions) {
+    this.instanceUrl = options.instanceUrl.replace(/\/$/, '');
+    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.accessToken = options.accessToken;
+  }
+
+  /** `/services/data/vXX.X` */
+  get basePath(): string {
+    return `/services/data/v${this.apiVersion}`;
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+    const send = () =>
+      fetch(`${this.instanceUrl}${path.startsWith('/services/') ? path : `${this.basePath}${path}`}`, {
+        method,
+        headers: { Authorization: `Bearer ${this.accessToken}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    this.calls++;
+    let response = await send();
+    if (response.status === 401 && this.options.refreshAccessToken) {
+      this.accessToken = await this.options.refreshAccessToken();
+      this.calls++;
+      response = await send();
+    }
+    const text = await response.text();
+    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok && response.status !== 304) {
+      throw new SalesforceApiError(response.status, Array.isArray(parsed) ? (parsed as SalesforceErrorBody[]) : [{ message: text }]);
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** Every record of a query, following `nextRecordsUrl`. */
+  async query<T>(soql: string): Promise<T[]> {
+    let page = (await this.request<QueryResult<T>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body;
+    const records = [...page.records];
+    while (!page.done && page.nextRecordsUrl) {
+      page = (await this.request<QueryResult<T>>('GET', page.nextRecordsUrl)).body;
+      records.push(...page.records);
+    }
+    return records;
+  }
+
+  /** Several queries in one `composite` call (≤ 25); each answer's records by reference id. */
+  async queries(soql: Readonly<Record<string, string>>): Promise<Record<string, Record<string, unknown>[]>> {
+    const entries = Object.entries(soql);
+    const compositeRequest: CompositeSubrequest[] = entries.map(([referenceId, q]) => ({ method: 'GET', url: `${this.basePath}/query?q=${encodeURIComponent(q)}`, referenceId }));
+    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone: false, compositeRequest });
+    const results: Record<string, Record<string, unknown>[]> = {};
+    for (const sub of body.compositeResponse) {
+      if (sub.httpStatusCode >= 400) throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
+      const page = sub.body as QueryResult<Record<string, unknown>>;
+      const records = [...page.records];
+      let next = page;
+      while (!next.done && next.nextRecordsUrl) {
+        next = (await this.request<QueryResult<Record<string, unknown>>>('GET', next.nextRecordsUrl)).body;
+        records.push(...next.records);
+      }
+      results[sub.referenceId] = records;
+    }
+    return results;
+  }
+
+  /** Updates up to 200 records per call (`composite/sobjects`, PATCH). */
+  async updateRecords(records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
+    return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }));
+  }
+
+  /** Upserts up to 200 records per call by an external id field. */
+  async upsertRecords(sobject: string, externalIdField: string, records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
+    return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, { allOrNone, records: batch }));
+  }
+
+  async createRecord(sobject: string, fields: Record<string, unknown>): Promise<string> {
+    return (await this.request<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).body.id;
+  }
+
+  /** One record's fields and its ETag (for a conditional update). */
+  async getRecord<T>(sobject: string, id: string, fields: readonly string[]): Promise<{ record: T; etag: string | undefined }> {
+    const response = await this.request<T>('GET', `/sobjects/${sobject}/${id}?fields=${fields.join(',')}`);
+    return { record: response.body, etag: response.headers.get('etag') ?? undefined };
+  }
+
+  /** Updates one record; with `ifMatch`, only if it is unchanged since that ETag (else a 412 SalesforceApiError). */
+  async updateRecord(sobject: string, id: string, fields: Record<string, unknown>, ifMatch?: string): Promise<void> {
+    await this.request('PATCH', `/sobjects/${sobject}/${id}`, fields, ifMatch ? { 'If-Match': ifMatch } : {});
+  }
+
+  private async inBatches(records: readonly Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<{ body: CollectionResult[] }>): Promise<CollectionResult[]> {
+    const results: CollectionResult[] = [];
+    for (let i = 0; i < records.length; i += 200) results.push(...(await send(records.slice(i, i + 200))).body);
+    return results;
+  }
+}
+
+/** A client over an `sf` org connection (@salesforce/core `Connection`), refreshing its token through it. */
+export function salesforceClientFrom(connection: {
+  readonly instanceUrl: string;
+  readonly accessToken?: string | null;
+  getApiVersion(): string;
+  refreshAuth?(): Promise<unknown>;
+}): SalesforceClient {
+  return new SalesforceClient({
+    instanceUrl: connection.instanceUrl,
+    accessToken: connection.accessToken ?? '',
+    apiVersion: connection.getApiVersion(),
+    refreshAccessToken: async () => {
+      await connection.refreshAuth?.();
+      return connection.accessToken ?? '';
+    },
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Reads one contract's whole CPQ graph — orders with their lines, quote and quote lines, account,
+ * primary contact, opportunities, contract, products, price book entries, consumption schedules and
+ * coupon associations — in three Salesforce calls whatever the line count:
+ *   1. locate: the requested order's contract (an amendment names it on its Opportunity);
+ *   2. one `composite` call: every order of the contract with parent fields and an OrderItems subquery,
+ *      the contract, coupon associations and order-line consumption schedules (semi-joins on the orders);
+ *   3. one `composite` call: the products' consumption schedules with their rates.
+ * Field lists come from the core's record models, plus extra fields the mappings read.
+ */
+import type { z } from 'zod';
+import type { CpqGraphInput } from '../core/graph.js';
+import * as M from '../core/models.js';
+import type { SalesforceClient } from './client.js';
+import { soqlFields, soqlId, soqlIdList } from './soql.js';
+
+type Row = Record<string, unknown> & { Id?: string };
+
+/** Extra fields (e.g. from field mappings) to read per sObject, on top of the models' fields. */
+export type ExtraFields = Readonly<Partial<Record<string, readonly string[]>>>;
+
+const SYNTHETIC = new Set(['attributes', 'ProductIds', 'ConsumptionRates', 'Rates']);
+
+function fieldsOf(model: z.ZodObject, sobject: string, extra: ExtraFields): string[] {
+  return [...Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f)), ...(extra[sobject] ?? [])];
+}
+
+export interface LocatedOrder {
+  readonly orderId: string;
+  readonly contractId: string | undefined;
+  /** The initial order and contract quote, when the located order is an amendment. */
+  readonly initialOrderId: string | undefined;
+  readonly contractQuoteId: string | undefined;
+}
+
+export class OrderNotFound extends Error {
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} was not found or is not readable by the sync user.`);
+    this.name = 'OrderNotFound';
+  }
+}
+
+export async function locateOrder(client: SalesforceClient, orderId: string): Promise<LocatedOrder> {
+  const [row] = await client.query<Row>(
+    `SELECT Id, ContractId, Opportunity.SBQQ__AmendedContract__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, ` +
+      `Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c FROM Order WHERE Id = ${soqlId(orderId)}`,
+  );
+  if (!row) throw new OrderNotFound(orderId);
+  const opportunity = row.Opportunity as Row | null | undefined;
+  const amended = opportunity?.SBQQ__AmendedContract__c as string | null | undefined;
+  const contract = opportunity?.SBQQ__AmendedContract__r as Row | null | undefined;
+  return {
+    orderId: row.Id as string,
+    contractId: amended ?? (row.ContractId as string | null) ?? undefined,
+    initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,
+    contractQuoteId: (contract?.SBQQ__Quote__c as string | null | undefined) ?? undefined,
+  };
+}
+
+/** The condition selecting every order of the located contract (prefix `Order.` from OrderItem). */
+function contractOrders(located: LocatedOrder, prefix = ''): string {
+  const ids = [located.orderId, ...(located.initialOrderId ? [located.initialOrderId] : [])];
+  const terms = [`${prefix}Id IN ${soqlIdList(ids)}`];
+  if (located.contractId) {
+    const c = soqlId(located.contractId);
+    terms.push(`${prefix}ContractId = ${c}`, `${prefix}Opportunity.SBQQ__AmendedContract__c = ${c}`);
+  }
+  if (located.contractQuoteId) terms.push(`${prefix}SBQQ__Quote__c = ${soqlId(located.contractQuoteId)}`);
+  return terms.join(' OR ');
+}
+
+export async function readContractGraph(client: SalesforceClient, orderId: string, extra: ExtraFields = {}): Promise<CpqGraphInput> {
+  const located = await locateOrder(client, orderId);
+  const orderWhere = contractOrders(located);
+  const itemWhere = contractOrders(located, 'Order.');
+  const item = [
+    ...fieldsOf(M.OrderItem, 'OrderItem', extra),
+    ...fieldsOf(M.Product2, 'Product2', extra).map((f) => `Product2.${f}`),
+    ...fieldsOf(M.PricebookEntry, 'PricebookEntry', extra).map((f) => `PricebookEntry.${f}`),
+    ...fieldsOf(M.QuoteLine, 'SBQQ__QuoteLine__c', extra).map((f) => `SBQQ__QuoteLine__r.${f}`),
+  ];
+  const order = [
+    ...fieldsOf(M.Order, 'Order', extra),
+    ...fieldsOf(M.Account, 'Account', extra).map((f) => `Account.${f}`),
+    ...fieldsOf(M.Opportunity, 'Opportunity', extra).map((f) => `Opportunity.${f}`),
+    ...fieldsOf(M.Quote, 'SBQQ__Quote__c', extra).map((f) => `SBQQ__Quote__r.${f}`),
+    ...fieldsOf(M.Contact, 'Contact', extra).map((f) => `SBQQ__Quote__r.SBQQ__PrimaryContact__r.${f}`),
+  ];
+  const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', extra).map((f) => `Quote_Stripe_Coupon__r.${f}`);
+  const queries: Record<string, string> = {
+    orders: `SELECT ${soqlFields(order)}, (SELECT ${soqlFields(item)} FROM OrderItems) FROM Order WHERE ${orderWhere}`,
+    quoteCoupons: `SELECT Id, Quote__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Stripe_Coupon_Association__c WHERE Quote__c IN (SELECT SBQQ__Quote__c FROM Order WHERE ${orderWhere})`,
+    lineCoupons: `SELECT Id, Quote_Line__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Line_Stripe_Coupon_Association__c WHERE Quote_Line__c IN (SELECT SBQQ__QuoteLine__c FROM OrderItem WHERE ${itemWhere})`,
+    lineSchedules:
+      `SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionSchedule, 'SBQQ__OrderItemConsumptionSchedule__c', extra))}, ` +
+      `(SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c', extra))} FROM SBQQ__OrderItemConsumptionRates__r) ` +
+      `FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c IN (SELECT Id FROM OrderItem WHERE ${itemWhere})`,
+    ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', extra))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
+  };
+  const rows = await client.queries(queries);
+  const graph = flattenOrders(rows.orders ?? []);
+  const productIds = graph.products.map((p) => p.Id as string);
+  return {
+    ...graph,
+    contracts: rows.contracts ?? [],
+    quoteStripeCouponAssociations: (rows.quoteCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
+    quoteLineStripeCouponAssociations: (rows.lineCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
+    quoteStripeCoupons: distinct([...(rows.quoteCoupons ?? []), ...(rows.lineCoupons ?? [])].map((r) => r.Quote_Stripe_Coupon__r as Row | null)),
+    orderItemConsumptionSchedules: (rows.lineSchedules ?? []).map((r) => ({ ...withoutParents(r, ['SBQQ__OrderItemConsumptionRates__r']), Rates: childRecords(r.SBQQ__OrderItemConsumptionRates__r) })),
+    consumptionSchedules: productIds.length ? await readProductSchedules(client, productIds, extra) : [],
+  };
+}
+
+async function readProductSchedules(client: SalesforceClient, productIds: readonly string[], extra: ExtraFields): Promise<Row[]> {
+  const rates = soqlFields(fieldsOf(M.ConsumptionRate, 'ConsumptionRate', extra));
+  const schedule = soqlFields(fieldsOf(M.ConsumptionSchedule, 'ConsumptionSchedule', extra));
+  const { schedules = [] } = await client.queries({
+    schedules:
+      `SELECT ${schedule}, (SELECT ${rates} FROM ConsumptionRates), (SELECT ProductId FROM ProductConsumptionSchedules) FROM ConsumptionSchedule ` +
+      `WHERE Id IN (SELECT ConsumptionScheduleId FROM ProductConsumptionSchedule WHERE ProductId IN ${soqlIdList(productIds)})`,
+  });
+  return schedules.map((s) => ({
+    ...withoutParents(s, ['ConsumptionRates', 'ProductConsumptionSchedules']),
+    ConsumptionRates: childRecords(s.ConsumptionRates),
+    ProductIds: childRecords(s.ProductConsumptionSchedules).map((p) => p.ProductId as string),
+  }));
+}
+
+/** Orders with nested parents and OrderItems → the graph's flat collections (records once each). */
+function flattenOrders(orders: readonly Row[]) {
+  const items = orders.flatMap((o) => childRecords(o.OrderItems));
+  const quotes = orders.map((o) => o.SBQQ__Quote__r as Row | null);
+  return {
+    orders: orders.map((o) => withoutParents(o, ['Account', 'Opportunity', 'SBQQ__Quote__r', 'OrderItems'])),
+    accounts: distinct(orders.map((o) => o.Account as Row | null)),
+    opportunities: distinct(orders.map((o) => o.Opportunity as Row | null)),
+    quotes: distinct(quotes).map((q) => withoutParents(q, ['SBQQ__PrimaryContact__r'])),
+    contacts: distinct(quotes.map((q) => q?.SBQQ__PrimaryContact__r as Row | null | undefined)),
+    orderItems: items.map((i) => withoutParents(i, ['Product2', 'PricebookEntry', 'SBQQ__QuoteLine__r'])),
+    products: distinct(items.map((i) => i.Product2 as Row | null)),
+    pricebookEntries: distinct(items.map((i) => i.PricebookEntry as Row | null)),
+    quoteLines: distinct(items.map((i) => i.SBQQ__QuoteLine__r as Row | null)),
+  };
+}
+
+function childRecords(value: unknown): Row[] {
+  return ((value as { records?: Row[] } | null | undefined)?.records ?? []).map((r) => r);
+}
+
+function withoutParents(row: Row | null | undefined, keys: readonly string[]): Row {
+  const copy: Row = { ...row };
+  for (const key of [...keys, 'attributes']) delete copy[key];
+  return copy;
+}
+
+function distinct(rows: readonly (Row | null | undefined)[]): Row[] {
+  const byId = new Map<string, Row>();
+  for (const row of rows) if (row?.Id && !byId.has(row.Id)) byId.set(row.Id, withoutParents(row, []));
+  return [...byId.values()];
+}
