@@ -6,13 +6,14 @@ import { refreshApex } from '@salesforce/apex';
 import USER_ID from '@salesforce/user/Id';
 import { reduceErrors } from 'c/ldsUtils';
 
+import STRIPE_ID from '@salesforce/schema/Order.Stripe_ID__c';
 import SYNC_STATUS from '@salesforce/schema/Order.Stripe_Sync_Status__c';
 import LAST_SYNC from '@salesforce/schema/Order.Stripe_Last_Sync__c';
 import SYNC_MESSAGE from '@salesforce/schema/Order.Stripe_Sync_Message__c';
 import SYNC_FIX from '@salesforce/schema/Order.Stripe_Sync_Fix__c';
 import SYNC_DOC_LINK from '@salesforce/schema/Order.Stripe_Sync_Doc_Link__c';
 import CUSTOMER_LINK from '@salesforce/schema/Order.Stripe_Customer_Link__c';
-import SUBSCRIPTION_LINK from '@salesforce/schema/Order.Stripe_Dashboard_Link__c';
+import STRIPE_OBJECT_LINK from '@salesforce/schema/Order.Stripe_Dashboard_Link__c';
 import INVOICE_LINK from '@salesforce/schema/Order.Stripe_Invoice_Dashboard_Link__c';
 import INVOICE_PAYMENT_LINK from '@salesforce/schema/Order.Stripe_Invoice_Payment_Link__c';
 import INVOICE_STATUS from '@salesforce/schema/Order.Stripe_Invoice_Status__c';
@@ -43,7 +44,9 @@ import notSynced from '@salesforce/label/c.StripeOrderSync_NotSynced';
 import lastSync from '@salesforce/label/c.StripeOrderSync_LastSync';
 import neverSynced from '@salesforce/label/c.StripeOrderSync_NeverSynced';
 import customer from '@salesforce/label/c.StripeOrderSync_Customer';
+import schedule from '@salesforce/label/c.StripeOrderSync_Schedule';
 import subscription from '@salesforce/label/c.StripeOrderSync_Subscription';
+import oneTimeInvoice from '@salesforce/label/c.StripeOrderSync_OneTimeInvoice';
 import latestInvoice from '@salesforce/label/c.StripeOrderSync_LatestInvoice';
 import openInStripe from '@salesforce/label/c.StripeOrderSync_OpenInStripe';
 import paymentPage from '@salesforce/label/c.StripeOrderSync_PaymentPage';
@@ -73,7 +76,7 @@ import stillRunningTitle from '@salesforce/label/c.StripeOrderSync_StillRunningT
 import stillRunningMessage from '@salesforce/label/c.StripeOrderSync_StillRunningMessage';
 
 const LABELS = {
-    cardTitle, syncNow, loading, status, lastSync, neverSynced, customer, subscription, latestInvoice, openInStripe,
+    cardTitle, syncNow, loading, status, lastSync, neverSynced, customer, latestInvoice, openInStripe,
     paymentPage, invoiceStatus, amountDue, amountPaid, errorHeading, fix, documentation, syncRecords, noSyncRecords,
     noAccess, loadError
 };
@@ -85,10 +88,16 @@ export const MAX_POLLS = 20;
 export const SYNC_RECORDS_SHOWN = 5;
 
 const ACTIVE_REQUEST_STATUSES = new Set(['Queued', 'Syncing']);
+/** What the order became in Stripe, by the prefix of its Stripe id (spec §2.11). */
+const STRIPE_OBJECT_LABELS = [
+    ['sub_sched_', schedule],
+    ['sub_', subscription],
+    ['in_', oneTimeInvoice]
+];
 const STATUS_BADGE_CLASSES = { Synced: 'slds-theme_success', Failed: 'slds-theme_error', Queued: 'slds-theme_warning', Syncing: 'slds-theme_warning' };
 
 // Fields the card shows. Optional, so a user without access to some of them still gets the card.
-const ORDER_FIELDS = [SYNC_STATUS, LAST_SYNC, SYNC_MESSAGE, SYNC_FIX, SYNC_DOC_LINK, CUSTOMER_LINK, SUBSCRIPTION_LINK, INVOICE_LINK,
+const ORDER_FIELDS = [STRIPE_ID, SYNC_STATUS, LAST_SYNC, SYNC_MESSAGE, SYNC_FIX, SYNC_DOC_LINK, CUSTOMER_LINK, STRIPE_OBJECT_LINK, INVOICE_LINK,
     INVOICE_PAYMENT_LINK, INVOICE_STATUS, INVOICE_AMOUNT_DUE, INVOICE_AMOUNT_PAID];
 
 const COLUMNS = [
@@ -223,8 +232,13 @@ export default class StripeOrderSync extends LightningElement {
         return getFieldValue(this.order, CUSTOMER_LINK);
     }
 
-    get subscriptionLink() {
-        return getFieldValue(this.order, SUBSCRIPTION_LINK);
+    get stripeObjectLabel() {
+        const stripeId = getFieldValue(this.order, STRIPE_ID) ?? '';
+        return STRIPE_OBJECT_LABELS.find(([prefix]) => stripeId.startsWith(prefix))?.[1] ?? subscription;
+    }
+
+    get stripeObjectLink() {
+        return getFieldValue(this.order, STRIPE_OBJECT_LINK);
     }
 
     get invoiceLink() {

@@ -94,7 +94,7 @@ describe('c-stripe-order-sync', () => {
             expect(badge.classList).toContain('slds-theme_success');
             expect(byId(element, 'last-sync').querySelector('lightning-formatted-date-time').value).toBe('2030-01-15T10:30:00.000Z');
             expect(byId(element, 'customer-link').href).toBe(orderSynced.fields.Stripe_Customer_Link__c.value);
-            expect(byId(element, 'subscription-link').href).toBe(orderSynced.fields.Stripe_Dashboard_Link__c.value);
+            expect(byId(element, 'stripe-object-link').href).toBe(orderSynced.fields.Stripe_Dashboard_Link__c.value);
             expect(byId(element, 'invoice-link').href).toBe(orderSynced.fields.Stripe_Invoice_Dashboard_Link__c.value);
             expect(byId(element, 'invoice-payment-link').href).toBe(orderSynced.fields.Stripe_Invoice_Payment_Link__c.value);
             expect(byId(element, 'invoice-status').textContent).toBe('open');
@@ -105,6 +105,17 @@ describe('c-stripe-order-sync', () => {
             await expect(element).toBeAccessible();
         });
 
+        it.each([
+            ['sub_sched_123', 'c.StripeOrderSync_Schedule'],
+            ['sub_123', 'c.StripeOrderSync_Subscription'],
+            ['in_123', 'c.StripeOrderSync_OneTimeInvoice']
+        ])('names what order %s became in Stripe', async (stripeId, label) => {
+            const order = { ...orderSynced, fields: { ...orderSynced.fields, Stripe_ID__c: { value: stripeId, displayValue: null } } };
+            const { element } = await mountWith({ order });
+
+            expect(byId(element, 'stripe-object-label').textContent).toBe(label);
+        });
+
         it('shows the error, its fix and the documentation link of a failed sync', async () => {
             const { element } = await mountWith({ order: orderFailed });
 
@@ -112,7 +123,7 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'failure-message').textContent).toBe(orderFailed.fields.Stripe_Sync_Message__c.value);
             expect(byId(element, 'failure-fix').textContent).toContain(orderFailed.fields.Stripe_Sync_Fix__c.value);
             expect(byId(element, 'failure-doc-link').href).toBe(orderFailed.fields.Stripe_Sync_Doc_Link__c.value);
-            expect(byId(element, 'subscription-link')).toBeNull();
+            expect(byId(element, 'stripe-object-link')).toBeNull();
             expect(byId(element, 'invoice')).toBeNull();
             expect(syncButton(element).disabled).toBe(false);
             await expect(element).toBeAccessible();
