@@ -1,0 +1,196 @@
+/**
+ * Loads package metadata in source format (what `force-app/` holds) into the org: custom objects and
+ * custom metadata types (`objects/X/X.object-meta.xml`), their fields and fields added to standard
+ * objects (`objects/X/fields/F.field-meta.xml`), and custom metadata records
+ * (`customMetadata/Type.Record.md-meta.xml`), so describe and SOQL reflect the deployed package.
+ * `loadMetadataFiles` takes files in memory, so a Metadata API deploy can reuse it.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { currency } from './catalog.js';
+import { fieldDef, type FieldDef, type Schema } from './schema.js';
+import type { RecordStore } from './store.js';
+
+export interface MetadataFile {
+  /** Path with `/` separators; only the part from `objects/` or `customMetadata/` on matters. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface LoadedMetadata {
+  readonly objects: string[];
+  readonly fields: string[];
+  readonly customMetadataRecords: string[];
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true });
+
+type Xml = Record<string, unknown>;
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const bool = (value: unknown): boolean => value === 'true';
+const int = (value: unknown): number | undefined => (typeof value === 'string' && value !== '' ? Number(value) : undefined);
+
+/** Reads every object, field and custom metadata file under a source directory (e.g. `force-app`). */
+export function readMetadataDir(dir: string): MetadataFile[] {
+  const files: MetadataFile[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current)) {
+      const full = join(current, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(object|field|md)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Applies metadata files: objects first, then fields, then custom metadata records. */
+export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[]): LoadedMetadata {
+  const loaded: LoadedMetadata = { objects: [], fields: [], customMetadataRecords: [] };
+  const match = (re: RegExp): Array<[RegExpExecArray, MetadataFile]> =>
+    files.flatMap((f) => {
+      const m = re.exec(f.path);
+      return m ? [[m, f] as [RegExpExecArray, MetadataFile]] : [];
+    });
+  for (const [m, file] of match(/(?:^|\/)objects\/([^/]+)\/\1\.object-meta\.xml$/)) {
+    defineObjectFromXml(schema, m[1] as string, parser.parse(file.content) as Xml);
+    loaded.objects.push(m[1] as string);
+  }
+  for (const [m, file] of match(/(?:^|\/)objects\/([^/]+)\/fields\/([^/]+)\.field-meta\.xml$/)) {
+    const objectName = m[1] as string;
+    if (!schema.hasObject(objectName)) schema.defineObject({ name: objectName });
+    schema.defineField(objectName, fieldFromXml(m[2] as string, ((parser.parse(file.content) as Xml).CustomField ?? {}) as Xml));
+    loaded.fields.push(`${objectName}.${m[2] as string}`);
+  }
+  for (const [m, file] of match(/(?:^|\/)customMetadata\/([^/.]+)\.([^/]+)\.md-meta\.xml$/)) {
+    insertCustomMetadataRecord(store, `${m[1] as string}__mdt`, m[2] as string, ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml);
+    loaded.customMetadataRecords.push(`${m[1] as string}.${m[2] as string}`);
+  }
+  return loaded;
+}
+
+function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
+  const object = (xml.CustomObject ?? {}) as Xml;
+  const label = text(object.label) ?? name;
+  schema.defineObject({ name, label, labelPlural: text(object.pluralLabel) ?? `${label}s`, custom: name.endsWith('__c') || name.endsWith('__mdt') });
+  if (name.endsWith('__mdt')) {
+    for (const [field, length] of [['DeveloperName', 40], ['MasterLabel', 40], ['Label', 40], ['QualifiedApiName', 70], ['NamespacePrefix', 15], ['Language', 40]] as const) {
+      schema.defineField(name, fieldDef({ name: field, type: 'string', length, custom: false, nillable: field !== 'DeveloperName' && field !== 'MasterLabel' }));
+    }
+    return;
+  }
+  if (!name.endsWith('__c')) return;
+  const nameField = (object.nameField ?? {}) as Xml;
+  const autoNumber = text(nameField.type) === 'AutoNumber';
+  schema.defineField(
+    name,
+    fieldDef({
+      name: 'Name',
+      type: 'string',
+      label: text(nameField.label) ?? `${label} Name`,
+      length: 80,
+      custom: false,
+      autoNumber,
+      // A text Name left empty on insert defaults to the record's Id, so it is not required.
+      nillable: true,
+      createable: !autoNumber,
+      updateable: !autoNumber,
+    }),
+  );
+  schema.defineField(name, fieldDef({ name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', custom: false }));
+  schema.defineField(name, currency());
+}
+
+/** One `<CustomField>` as describe reports it (Metadata API Developer Guide, "CustomField"). */
+export function fieldFromXml(fileName: string, xml: Xml): FieldDef {
+  const name = text(xml.fullName) ?? fileName;
+  const type = text(xml.type) ?? 'Text';
+  const formula = text(xml.formula) !== undefined || type === 'Summary';
+  const base = {
+    name,
+    label: text(xml.label) ?? name,
+    nillable: !bool(xml.required) && type !== 'MasterDetail',
+    externalId: bool(xml.externalId),
+    unique: bool(xml.unique),
+    calculated: formula,
+    createable: !formula && type !== 'AutoNumber',
+    updateable: !formula && type !== 'AutoNumber',
+    custom: true,
+  };
+  const numeric = { precision: int(xml.precision) ?? 18, scale: int(xml.scale) ?? 0 };
+  switch (type) {
+    case 'Text':
+    case 'EncryptedText':
+      return fieldDef({ ...base, type: 'string', length: int(xml.length) ?? 255 });
+    case 'TextArea':
+      return fieldDef({ ...base, type: 'textarea', length: 255 });
+    case 'LongTextArea':
+    case 'Html':
+      return fieldDef({ ...base, type: 'textarea', length: int(xml.length) ?? 32_768 });
+    case 'AutoNumber':
+      return fieldDef({ ...base, type: 'string', length: 30, autoNumber: true });
+    case 'Number':
+    case 'Summary':
+      return fieldDef({ ...base, type: 'double', ...numeric });
+    case 'Currency':
+      return fieldDef({ ...base, type: 'currency', ...numeric });
+    case 'Percent':
+      return fieldDef({ ...base, type: 'percent', ...numeric });
+    case 'Checkbox':
+      return fieldDef({ ...base, type: 'boolean', nillable: false, defaultValue: bool(xml.defaultValue) });
+    case 'Date':
+      return fieldDef({ ...base, type: 'date' });
+    case 'DateTime':
+      return fieldDef({ ...base, type: 'datetime' });
+    case 'Email':
+      return fieldDef({ ...base, type: 'email', length: 80 });
+    case 'Phone':
+      return fieldDef({ ...base, type: 'phone', length: 40 });
+    case 'Url':
+      return fieldDef({ ...base, type: 'url', length: 255 });
+    case 'Picklist':
+    case 'MultiselectPicklist': {
+      const valueSet = (xml.valueSet ?? {}) as Xml;
+      const values = asArray(((valueSet.valueSetDefinition ?? {}) as Xml).value as Xml | Xml[] | undefined);
+      const defaultValue = values.find((v) => bool(v.default));
+      return fieldDef({
+        ...base,
+        type: type === 'Picklist' ? 'picklist' : 'multipicklist',
+        length: 255,
+        picklistValues: values.map((v) => text(v.fullName) ?? ''),
+        restrictedPicklist: bool(valueSet.restricted),
+        ...(defaultValue ? { defaultValue: text(defaultValue.fullName) ?? '' } : {}),
+      });
+    }
+    case 'Lookup':
+    case 'MasterDetail': {
+      const child = text(xml.relationshipName);
+      return fieldDef({
+        ...base,
+        type: 'reference',
+        length: 18,
+        referenceTo: [text(xml.referenceTo) ?? ''],
+        relationshipName: name.replace(/__c$/, '__r'),
+        ...(child ? { childRelationshipName: `${child}__r` } : {}),
+        ...(type === 'MasterDetail' && !bool(xml.reparentableMasterDetail) ? { updateable: false } : {}),
+      });
+    }
+    case 'MetadataRelationship':
+      return fieldDef({ ...base, type: 'string', length: 255 });
+    default:
+      throw new Error(`Field ${name}: field type ${type} is not supported by the org emulator; use one of Text, Number, Checkbox, Picklist, Lookup, …`);
+  }
+}
+
+function insertCustomMetadataRecord(store: RecordStore, type: string, developerName: string, xml: Xml): void {
+  const label = text(xml.label) ?? developerName;
+  const fields: Record<string, unknown> = { DeveloperName: developerName, MasterLabel: label, Label: label, QualifiedApiName: developerName };
+  for (const entry of asArray(xml.values as Xml | Xml[] | undefined)) {
+    const value = entry.value;
+    const nil = typeof value === 'object' && value !== null && (value as Xml)['@xsi:nil'] === 'true';
+    fields[text(entry.field) ?? ''] = nil ? null : typeof value === 'object' && value !== null ? ((value as Xml)['#text'] ?? '') : (value ?? null);
+  }
+  store.insert(type, fields, { system: true });
+}

@@ -1,0 +1,126 @@
+/**
+ * One emulated org: its schema, records, identity (org, user, session token), clock, injected faults,
+ * query cursors and API usage. The HTTP layer is a thin shell around it; tests may also use it directly.
+ */
+import { randomBytes } from 'node:crypto';
+import { fromUnixSeconds, type CalendarDate } from '../../core/dates.js';
+import { defineCpqOrgSchema } from './catalog.js';
+import { FaultInjector } from './faults.js';
+import { loadMetadataFiles, readMetadataDir, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
+import { Schema } from './schema.js';
+import { runQuery, type JsonRecord } from './soql/query.js';
+import type { QueryScope } from './soql/scope.js';
+import { RecordStore } from './store.js';
+
+export interface OrgOptions {
+  /** The clock: record timestamps and SOQL date literals (TODAY, LAST_N_DAYS:n) follow it. */
+  readonly now?: () => Date;
+  readonly accessToken?: string;
+  readonly username?: string;
+}
+
+export interface RequestLogEntry {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly status: number;
+  readonly at: string;
+}
+
+interface QueryCursor {
+  readonly records: JsonRecord[];
+  readonly totalSize: number;
+  readonly batchSize: number;
+}
+
+/** API versions the org answers on `/services/data`: the ones Salesforce still serves (31.0, Summer '14) to Winter '27. */
+export const API_VERSIONS = Array.from({ length: 67 - 31 + 1 }, (_, i) => `${31 + i}.0`);
+export const LATEST_API_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as string;
+/** Daily API request allocation reported by `/limits` (Enterprise Edition base allocation). */
+export const DAILY_API_REQUESTS = 100_000;
+
+export class EmulatedOrg {
+  readonly schema = new Schema();
+  readonly store: RecordStore;
+  readonly faults = new FaultInjector();
+  readonly requestLog: RequestLogEntry[] = [];
+  readonly now: () => Date;
+  readonly accessToken: string;
+  readonly orgId: string;
+  readonly userId: string;
+  readonly username: string;
+  private readonly cursors = new Map<string, QueryCursor>();
+  private cursorCounter = 0;
+
+  constructor(options: OrgOptions = {}) {
+    this.now = options.now ?? (() => new Date());
+    defineCpqOrgSchema(this.schema);
+    this.store = new RecordStore(this.schema, { now: this.now });
+    // The org and its user are records like any other, so `sf` and SOQL can read them.
+    this.username = options.username ?? 'admin@cpq-emulator.example';
+    const profileId = this.store.insert('Profile', { Name: 'System Administrator' });
+    this.userId = this.store.insert(
+      'User',
+      { Username: this.username, FirstName: 'Ada', LastName: 'Admin', Name: 'Ada Admin', Email: this.username, Alias: 'aadmin', TimeZoneSidKey: 'GMT', ProfileId: profileId },
+      { system: true },
+    );
+    this.store.currentUserId = this.userId;
+    this.orgId = this.store.insert(
+      'Organization',
+      {
+        Name: 'CPQ Emulator',
+        InstanceName: 'EM1',
+        IsSandbox: false,
+        OrganizationType: 'Enterprise Edition',
+        DefaultCurrencyIsoCode: 'USD',
+        IsMultiCurrencyOrganization: true,
+        TimeZoneSidKey: 'GMT',
+      },
+      { system: true },
+    );
+    this.accessToken = options.accessToken ?? `${this.orgId.slice(0, 15)}!${randomBytes(24).toString('base64url')}`;
+  }
+
+  /** Today in the org's time zone (UTC). */
+  today(): CalendarDate {
+    return fromUnixSeconds(Math.floor(this.now().getTime() / 1000));
+  }
+
+  scope(apiVersion = `v${LATEST_API_VERSION}`): QueryScope {
+    return { schema: this.schema, store: this.store, today: this.today(), apiVersion };
+  }
+
+  /** Runs SOQL and returns every matching record (no paging): the in-process way for tests. */
+  query(soql: string): JsonRecord[] {
+    return runQuery(soql, this.scope()).records;
+  }
+
+  /** Loads source-format metadata files (objects, fields, custom metadata records). */
+  loadMetadata(files: readonly MetadataFile[]): LoadedMetadata {
+    return loadMetadataFiles(this.schema, this.store, files);
+  }
+
+  /** Loads every object, field and custom metadata file under a source directory such as `force-app`. */
+  loadMetadataDir(dir: string): LoadedMetadata {
+    return this.loadMetadata(readMetadataDir(dir));
+  }
+
+  /** Keeps the rows after the first batch for `nextRecordsUrl`, returning the locator. */
+  openCursor(records: JsonRecord[], totalSize: number, batchSize: number): string {
+    const locator = `01gEm${String(++this.cursorCounter).padStart(10, '0')}`;
+    this.cursors.set(locator, { records, totalSize, batchSize });
+    return locator;
+  }
+
+  cursor(locator: string): QueryCursor | undefined {
+    return this.cursors.get(locator);
+  }
+
+  closeCursor(locator: string): void {
+    this.cursors.delete(locator);
+  }
+
+  apiRequestsToday(): number {
+    return this.requestLog.length;
+  }
+}

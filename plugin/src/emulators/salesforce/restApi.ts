@@ -1,0 +1,395 @@
+/**
+ * The REST API subset the product, jsforce (@salesforce/core's Connection) and the `sf` CLI use
+ * (REST API Developer Guide): versions, resources, limits, query/queryAll with nextRecordsUrl paging,
+ * sObject describe and row CRUD, upsert by external id, composite, sObject collections, and the
+ * OAuth userinfo endpoint that `sf org login access-token` calls.
+ */
+import { createHash } from 'node:crypto';
+import { SalesforceApiError, notFound } from './errors.js';
+import { describeGlobal, describeObject } from './describe.js';
+import { API_VERSIONS, DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
+import type { ApiRequest, ApiResponse, Router } from './router.js';
+import { describeQueryColumns, runQuery, type JsonRecord } from './soql/query.js';
+import type { SObjectRecord } from './store.js';
+
+const V = String.raw`/services/data/v(\d+\.\d)`;
+const DEFAULT_BATCH_SIZE = 2000;
+const MAX_COLLECTION_SIZE = 200;
+const MAX_COMPOSITE_SUBREQUESTS = 25;
+
+export function addRestRoutes(router: Router, org: EmulatedOrg): void {
+  const version = (request: ApiRequest): string => {
+    const v = request.params[0] ?? '';
+    if (!API_VERSIONS.includes(v)) throw notFound();
+    return `v${v}`;
+  };
+
+  router
+    .add('GET', /^\/services\/oauth2\/userinfo$/, () => ({ status: 200, body: userInfo(org) }))
+    .add('GET', /^\/services\/data$/, () => ({
+      status: 200,
+      body: API_VERSIONS.map((v) => ({ label: `Version ${v}`, url: `/services/data/v${v}`, version: v })),
+    }))
+    .add('GET', new RegExp(`^${V}$`), (r) => ({ status: 200, body: resources(version(r)) }))
+    .add('GET', new RegExp(`^${V}/limits$`), (r) => (version(r), { status: 200, body: limits(org) }))
+    .add('GET', new RegExp(`^${V}/(query|queryAll)$`), (r) => query(org, version(r), r))
+    .add('GET', new RegExp(`^${V}/(?:query|queryAll)/(01gEm\\d+)-(\\d+)$`), (r) => nextBatch(org, version(r), r.params[1] ?? '', Number(r.params[2])))
+    .add('GET', new RegExp(`^${V}/sobjects$`), (r) => ({ status: 200, body: describeGlobal(org.schema, version(r)) }))
+    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/describe$`), (r) => describeResponse(org, version(r), r))
+    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)$`), (r) => {
+      const describe = describeObject(org.schema, r.params[1] ?? '', version(r));
+      const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describe;
+      return { status: 200, body: { objectDescribe, recentItems: [] } };
+    })
+    .add('POST', new RegExp(`^${V}/sobjects/(\\w+)$`), (r) => (version(r), create(org, r.params[1] ?? '', r.body)))
+    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => getRow(org, version(r), r))
+    .add('PATCH', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => (version(r), updateRow(org, r)))
+    .add('DELETE', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => {
+      version(r);
+      org.store.delete(r.params[1] ?? '', r.params[2] ?? '');
+      return { status: 204 };
+    })
+    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/(\\w+)/([^/]+)$`), (r) => {
+      const record = org.store.findByExternalId(r.params[1] ?? '', r.params[2] ?? '', r.params[3]);
+      if (!record) throw notFound();
+      return { status: 200, body: toJson(org, version(r), record, r.query.get('fields')) };
+    })
+    .add('PATCH', new RegExp(`^${V}/sobjects/(\\w+)/(\\w+)/([^/]+)$`), (r) => (version(r), upsert(org, r.params[1] ?? '', r.params[2] ?? '', r.params[3] ?? '', r.body)))
+    .add('POST', new RegExp(`^${V}/composite$`), (r) => composite(router, org, version(r), r))
+    .add('POST', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), collection(org, r, 'create')))
+    .add('PATCH', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), collection(org, r, 'update')))
+    .add('PATCH', new RegExp(`^${V}/composite/sobjects/(\\w+)/(\\w+)$`), (r) => (version(r), collection(org, r, 'upsert')))
+    .add('DELETE', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), deleteCollection(org, r)))
+    .add('GET', new RegExp(`^${V}/composite/sobjects/(\\w+)$`), (r) => retrieveCollection(org, version(r), r));
+}
+
+function userInfo(org: EmulatedOrg): Record<string, unknown> {
+  const user = org.store.require(org.userId);
+  return {
+    sub: `https://login.salesforce.com/id/${org.orgId}/${org.userId}`,
+    user_id: org.userId,
+    organization_id: org.orgId,
+    preferred_username: org.username,
+    nickname: user.Alias,
+    name: user.Name,
+    email: user.Email,
+    email_verified: true,
+    given_name: user.FirstName,
+    family_name: user.LastName,
+    zoneinfo: 'GMT',
+    active: true,
+    user_type: 'STANDARD',
+    language: 'en_US',
+    locale: 'en_US',
+    utcOffset: 0,
+    updated_at: user.LastModifiedDate,
+    is_app_installed: true,
+  };
+}
+
+function resources(v: string): Record<string, string> {
+  const base = `/services/data/${v}`;
+  return Object.fromEntries(['sobjects', 'query', 'queryAll', 'composite', 'limits', 'ui-api'].map((name) => [name, `${base}/${name}`]));
+}
+
+function limits(org: EmulatedOrg): Record<string, { Max: number; Remaining: number }> {
+  const used = org.apiRequestsToday();
+  return {
+    DailyApiRequests: { Max: DAILY_API_REQUESTS, Remaining: Math.max(0, DAILY_API_REQUESTS - used) },
+    DataStorageMB: { Max: 1024, Remaining: 1024 },
+    FileStorageMB: { Max: 1024, Remaining: 1024 },
+    DailyAsyncApexExecutions: { Max: 250_000, Remaining: 250_000 },
+    DailyBulkV2QueryJobs: { Max: 10_000, Remaining: 10_000 },
+  };
+}
+
+/** `Sforce-Query-Options: batchSize=N` (200–2000; REST API Guide, "Query Options Header"). */
+function batchSize(request: ApiRequest): number {
+  const header = request.headers['sforce-query-options'] ?? '';
+  const match = /batchSize\s*=\s*(\d+)/i.exec(header);
+  if (!match) return DEFAULT_BATCH_SIZE;
+  return Math.min(DEFAULT_BATCH_SIZE, Math.max(200, Number(match[1])));
+}
+
+function query(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
+  const soql = request.query.get('q');
+  if (!soql) throw new SalesforceApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+  if (request.query.get('columns') === 'true') return { status: 200, body: describeQueryColumns(soql, org.scope(v)) };
+  const outcome = runQuery(soql, org.scope(v));
+  return page(org, v, outcome.records, outcome.totalSize, batchSize(request), 0);
+}
+
+function nextBatch(org: EmulatedOrg, v: string, locator: string, offset: number): ApiResponse {
+  const cursor = org.cursor(locator);
+  if (!cursor) throw new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+  return page(org, v, cursor.records, cursor.totalSize, cursor.batchSize, offset, locator);
+}
+
+function page(org: EmulatedOrg, v: string, records: JsonRecord[], totalSize: number, size: number, offset: number, locator?: string): ApiResponse {
+  const batch = records.slice(offset, offset + size);
+  const done = offset + size >= records.length;
+  if (done) {
+    if (locator) org.closeCursor(locator);
+    return { status: 200, body: { totalSize, done: true, records: batch } };
+  }
+  const cursor = locator ?? org.openCursor(records, totalSize, size);
+  return { status: 200, body: { totalSize, done: false, nextRecordsUrl: `/services/data/${v}/query/${cursor}-${offset + size}`, records: batch } };
+}
+
+function describeResponse(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
+  const body = describeObject(org.schema, request.params[1] ?? '', v);
+  const etag = `"${createHash('sha1').update(JSON.stringify(body)).digest('hex').slice(0, 16)}"`;
+  if (request.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };
+  return { status: 200, body, headers: { ETag: etag } };
+}
+
+/** A stored record as the REST API returns it; `fields` limits it to a comma-separated list. */
+export function toJson(org: EmulatedOrg, v: string, record: SObjectRecord, fields?: string | null): JsonRecord {
+  const type = org.store.typeOf(record);
+  const out: JsonRecord = { attributes: { type, url: `/services/data/${v}/sobjects/${type}/${String(record.Id)}` } };
+  const names = fields ? fields.split(',').map((f) => org.schema.field(type, f.trim()).name) : [...org.schema.object(type).fields.values()].map((f) => f.name);
+  for (const name of names) out[name] = record[name] ?? null;
+  return out;
+}
+
+function bodyObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
+function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: string): void {
+  const name = org.schema.object(sobject).name;
+  if (name.endsWith('__mdt') || name === 'Organization') {
+    throw new SalesforceApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${name} does not support ${operation}`);
+  }
+}
+
+function create(org: EmulatedOrg, sobject: string, body: unknown): ApiResponse {
+  rejectReadOnlyObject(org, sobject, 'insert');
+  const id = org.store.insert(sobject, bodyObject(body));
+  return { status: 201, body: { id, success: true, errors: [] } };
+}
+
+/** A weak validator of the record's version, for If-Match / If-None-Match. */
+function etagOf(record: SObjectRecord): string {
+  return `"${createHash('sha1').update(`${String(record.Id)}:${String(record.SystemModstamp)}`).digest('hex').slice(0, 20)}"`;
+}
+
+function getRow(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
+  const [, sobject = '', id = ''] = request.params;
+  const record = org.store.require(id, org.schema.object(sobject).name);
+  const etag = etagOf(record);
+  const lastModified = new Date(String(record.LastModifiedDate).replace('+0000', 'Z')).toUTCString();
+  const headers = { ETag: etag, 'Last-Modified': lastModified };
+  if (request.headers['if-none-match'] === etag) return { status: 304, headers };
+  const since = request.headers['if-modified-since'];
+  if (since && Date.parse(since) >= Math.floor(Date.parse(lastModified) / 1000) * 1000) return { status: 304, headers };
+  return { status: 200, body: toJson(org, v, record, request.query.get('fields')), headers };
+}
+
+/** PATCH with conditional headers (REST API Guide, "Conditional Requests"): 412 when the record moved on. */
+function updateRow(org: EmulatedOrg, request: ApiRequest): ApiResponse {
+  const [, sobject = '', id = ''] = request.params;
+  rejectReadOnlyObject(org, sobject, 'update');
+  const record = org.store.require(id, org.schema.object(sobject).name);
+  const ifMatch = request.headers['if-match'];
+  const ifUnmodifiedSince = request.headers['if-unmodified-since'];
+  const lastModified = Date.parse(String(record.LastModifiedDate).replace('+0000', 'Z'));
+  if ((ifMatch && ifMatch !== etagOf(record) && ifMatch !== '*') || (ifUnmodifiedSince && lastModified > Date.parse(ifUnmodifiedSince) + 999)) {
+    throw new SalesforceApiError(412, 'PRECONDITION_FAILED', 'The record was modified after the time in the condition header; read it again before updating.');
+  }
+  org.store.update(sobject, id, bodyObject(request.body));
+  return { status: 204, headers: { ETag: etagOf(org.store.require(id)) } };
+}
+
+function upsert(org: EmulatedOrg, sobject: string, field: string, value: string, body: unknown): ApiResponse {
+  rejectReadOnlyObject(org, sobject, 'upsert');
+  const fields = bodyObject(body);
+  const existing = org.store.findByExternalId(sobject, field, value);
+  if (existing) {
+    org.store.update(sobject, String(existing.Id), fields);
+    return { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } };
+  }
+  const fieldName = org.schema.field(sobject, field).name;
+  const id = org.store.insert(sobject, fieldName === 'Id' ? fields : { ...fields, [fieldName]: value });
+  return { status: 201, body: { id, success: true, errors: [], created: true } };
+}
+
+interface SubRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly referenceId: string;
+  readonly body?: unknown;
+  readonly httpHeaders?: Record<string, string>;
+}
+
+const HALTED = { status: 400, body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }] };
+
+/**
+ * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests in order, each able to use earlier
+ * results through `@{referenceId.field}`. With allOrNone, the first failure rolls everything back.
+ */
+function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
+  const body = bodyObject(request.body);
+  const subrequests = (body.compositeRequest ?? []) as SubRequest[];
+  if (!Array.isArray(subrequests) || subrequests.length === 0) throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
+  if (subrequests.length > MAX_COMPOSITE_SUBREQUESTS) {
+    throw new SalesforceApiError(400, 'LIMIT_EXCEEDED', `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`);
+  }
+  const allOrNone = body.allOrNone === true;
+  const results = new Map<string, unknown>();
+  const responses: Array<{ body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }> = [];
+  const run = (): void => {
+    for (const sub of subrequests) {
+      let response: ApiResponse;
+      try {
+        const url = resolveReferences(sub.url, results, true) as string;
+        if (!url.startsWith(`/services/data/${v}/`)) throw new SalesforceApiError(400, 'INVALID_URL', `The composite request URL must start with /services/data/${v}/`);
+        response = router.dispatch(sub.method.toUpperCase(), url, resolveReferences(sub.body, results, false), lowerCase(sub.httpHeaders ?? {}));
+      } catch (error) {
+        if (!(error instanceof SalesforceApiError)) throw error;
+        response = { status: error.status, body: error.toBody() };
+      }
+      responses.push({ body: response.body ?? null, httpHeaders: response.headers ?? {}, httpStatusCode: response.status, referenceId: sub.referenceId });
+      if (response.status < 400) results.set(sub.referenceId, response.body);
+      else if (allOrNone) throw new CompositeAbort();
+    }
+  };
+  try {
+    org.store.transaction(run);
+  } catch (error) {
+    if (!(error instanceof CompositeAbort)) throw error;
+    const failed = responses.length - 1;
+    const all = subrequests.map((sub, i) =>
+      i === failed ? (responses[i] as (typeof responses)[number]) : { ...HALTED, httpHeaders: {}, httpStatusCode: HALTED.status, referenceId: sub.referenceId },
+    );
+    return { status: 200, body: { compositeResponse: all.map(({ body, httpHeaders, httpStatusCode, referenceId }) => ({ body, httpHeaders, httpStatusCode, referenceId })) } };
+  }
+  return { status: 200, body: { compositeResponse: responses } };
+}
+
+class CompositeAbort extends Error {}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, value]) => [k.toLowerCase(), value]));
+}
+
+/** Replaces `@{ref.path}` in strings, deep in objects and arrays. */
+function resolveReferences(value: unknown, results: Map<string, unknown>, inUrl: boolean): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/@\{([^}.[]+)((?:\.[\w]+|\[\d+\])*)\}/g, (_, ref: string, path: string) => {
+      if (!results.has(ref)) {
+        throw new SalesforceApiError(400, 'PROCESSING_HALTED', `Invalid reference specified. No value for ${ref}${path} found in ${ref}. Provided referenceId ('${ref}') does not have a successful result.`);
+      }
+      let current: unknown = results.get(ref);
+      for (const step of path.match(/\.[\w]+|\[\d+\]/g) ?? []) {
+        current = (current as Record<string, unknown> | undefined)?.[step.startsWith('.') ? step.slice(1) : step.slice(1, -1)];
+      }
+      if (current === undefined) throw new SalesforceApiError(400, 'PROCESSING_HALTED', `Invalid reference specified. No value for ${ref}${path} found in ${ref}.`);
+      return inUrl ? encodeURIComponent(String(current)) : String(current);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, results, inUrl));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, results, inUrl)]));
+  return value;
+}
+
+interface SaveResult {
+  id: string | null;
+  success: boolean;
+  errors: Array<{ statusCode: string; message: string; fields: string[] }>;
+  created?: boolean;
+}
+
+const ROLLED_BACK = { statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] };
+
+/**
+ * sObject Collections (REST API Guide, "sObject Collections"): create, update or upsert up to 200
+ * records; errors per record as `{ statusCode, message, fields }`; with allOrNone, one failure rolls
+ * back all and every other record reports ALL_OR_NONE_OPERATION_ROLLED_BACK.
+ */
+function collection(org: EmulatedOrg, request: ApiRequest, mode: 'create' | 'update' | 'upsert'): ApiResponse {
+  const body = bodyObject(request.body);
+  const records = body.records as Array<Record<string, unknown>> | undefined;
+  if (!Array.isArray(records)) throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'records must be an array');
+  const [, upsertObject = '', upsertField = ''] = request.params;
+  return runCollection(org, records.length, body.allOrNone === true, (i) => {
+    const record = records[i] ?? {};
+    const { attributes, ...fields } = record as { attributes?: { type?: string } } & Record<string, unknown>;
+    const type = mode === 'upsert' ? upsertObject : attributes?.type;
+    if (!type) throw new SalesforceApiError(400, 'INVALID_TYPE', 'Must specify a type in attributes for each record', ['attributes']);
+    if (mode === 'create') {
+      if (fields.Id !== undefined) throw new SalesforceApiError(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      return { id: (create(org, type, fields).body as { id: string }).id };
+    }
+    if (mode === 'update') {
+      const id = String(fields.Id ?? '');
+      updateRow(org, { method: 'PATCH', path: '', params: ['', type, id], query: new URLSearchParams(), body: fields, headers: {} });
+      return { id: org.store.require(id).Id as string };
+    }
+    const value = fields[org.schema.field(type, upsertField).name];
+    if (value === undefined || value === null) throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${upsertField}]`, [upsertField]);
+    const outcome = upsert(org, type, upsertField, String(value), fields).body as { id: string; created: boolean };
+    return { id: outcome.id, created: outcome.created };
+  });
+}
+
+function deleteCollection(org: EmulatedOrg, request: ApiRequest): ApiResponse {
+  const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
+  return runCollection(org, ids.length, request.query.get('allOrNone') === 'true', (i) => {
+    const id = ids[i] ?? '';
+    const record = org.store.require(id);
+    org.store.delete(org.store.typeOf(record), id);
+    return { id: record.Id as string };
+  });
+}
+
+function runCollection(org: EmulatedOrg, size: number, allOrNone: boolean, save: (index: number) => { id: string; created?: boolean }): ApiResponse {
+  if (size > MAX_COLLECTION_SIZE) {
+    throw new SalesforceApiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_COLLECTION_SIZE} records into this call`);
+  }
+  const results: SaveResult[] = [];
+  const saveOne = (i: number): SaveResult => {
+    try {
+      const { id, created } = save(i);
+      return { id, success: true, errors: [], ...(created === undefined ? {} : { created }) };
+    } catch (error) {
+      if (!(error instanceof SalesforceApiError)) throw error;
+      return { id: null, success: false, errors: [{ statusCode: error.errorCode, message: error.message, fields: error.fields }] };
+    }
+  };
+  if (!allOrNone) {
+    for (let i = 0; i < size; i++) results.push(saveOne(i));
+    return { status: 200, body: results };
+  }
+  let failed = false;
+  try {
+    org.store.transaction(() => {
+      for (let i = 0; i < size; i++) {
+        const result = saveOne(i);
+        results.push(result);
+        if (!result.success) failed = true;
+      }
+      if (failed) throw new CompositeAbort();
+    });
+  } catch (error) {
+    if (!(error instanceof CompositeAbort)) throw error;
+  }
+  return { status: 200, body: failed ? results.map((r) => (r.success ? { id: null, success: false, errors: [ROLLED_BACK] } : r)) : results };
+}
+
+function retrieveCollection(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
+  const sobject = org.schema.object(request.params[1] ?? '').name;
+  const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
+  const fields = request.query.get('fields');
+  if (!fields) throw new SalesforceApiError(400, 'MALFORMED_QUERY', 'The fields parameter is required');
+  return {
+    status: 200,
+    body: ids.map((id) => {
+      const record = org.store.get(id);
+      return record && org.store.typeOf(record) === sobject ? toJson(org, v, record, fields) : null;
+    }),
+  };
+}
