@@ -3,7 +3,8 @@
  * - every event is stored (GET /v1/events) and POSTed as JSON to each enabled endpoint that subscribed to its
  *   type (or `*`), with `Stripe-Signature: t=<unix>,v1=<HMAC-SHA256(secret, "<t>.<body>")>`, which
  *   stripe-node's `webhooks.constructEvent` verifies;
- * - a non-2xx answer or a network error is retried with backoff (Stripe retries for up to 3 days; the
+ * - first attempts reach each endpoint in event order (Stripe does not promise order; a fixed one keeps tests
+ *   repeatable); a non-2xx answer or a network error is retried with backoff (Stripe retries for up to 3 days; the
  *   emulator compresses that into `retryDelaysMs`).
  * Signatures carry the host's wall-clock time, not the emulator clock: receivers check them against their own
  * clock with a 300 s tolerance.
@@ -33,6 +34,7 @@ export function signPayload(payload: string, secret: string, timestamp: number):
 export class WebhookDispatcher {
   readonly deliveries: WebhookDelivery[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly queues = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
@@ -57,7 +59,13 @@ export class WebhookDispatcher {
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
     });
     const payload = JSON.stringify(event, null, 2);
-    for (const endpoint of endpoints) this.track(this.deliver(event, endpoint, payload, 1));
+    for (const endpoint of endpoints) {
+      // First attempts go out one at a time per endpoint, in event order; retries run on their own timers.
+      const previous = this.queues.get(endpoint.id) ?? Promise.resolve();
+      const next = previous.then(() => this.deliver(event, endpoint, payload, 1));
+      this.queues.set(endpoint.id, next);
+      this.track(next);
+    }
     return event;
   }
 
