@@ -53,6 +53,8 @@ export class ContractFixture {
   readonly orders: FixtureOrder[] = [];
   readonly contract: M.Contract;
   readonly initial: FixtureOrder;
+  /** Extra collections of the graph (coupons, quote lines…), keyed by collection name. */
+  readonly extra: Record<string, Record<string, unknown>[]> = {};
   private modified = 0;
 
   constructor(start: string, term: number | null, options: { endDate?: string } = {}) {
@@ -159,6 +161,7 @@ export class ContractFixture {
       orderItems: this.orders.flatMap((o) => o.lines),
       products: this.products.map((p) => p.product),
       pricebookEntries: this.products.map((p) => p.entry),
+      ...this.extra,
     };
   }
 }
@@ -171,6 +174,10 @@ export class AmendmentFixture {
 
   get order(): M.Order {
     return this.fixture.order;
+  }
+
+  get quote(): M.Quote {
+    return this.fixture.quote;
   }
 
   line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
