@@ -157,10 +157,13 @@ export default class StripeOrderSync extends LightningElement {
     wiredRequests(result) {
         this.requestsResult = result;
         const latest = result.data?.records?.[0];
-        if (latest) {
-            this.latestRequest = { id: latest.id, status: valueOf(latest, REQUEST_STATUS), message: valueOf(latest, REQUEST_MESSAGE) };
-            this.followLatestRequest();
-        }
+        if (!latest) return;
+        const request = { id: latest.id, status: valueOf(latest, REQUEST_STATUS), message: valueOf(latest, REQUEST_MESSAGE) };
+        // Until the list catches up with a request just created, it still shows the previous, ended one.
+        const waitingForAnother = this.watched && !this.watched.ended && this.watched.id !== request.id;
+        if (waitingForAnother && !ACTIVE_REQUEST_STATUSES.has(request.status)) return;
+        this.latestRequest = request;
+        this.followLatestRequest();
     }
 
     @wire(getRelatedListRecords, {

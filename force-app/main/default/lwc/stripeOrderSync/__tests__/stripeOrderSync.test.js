@@ -239,6 +239,19 @@ describe('c-stripe-order-sync', () => {
             await flushPromises();
         });
 
+        it('stays disabled while the related list still shows the previous, ended request', async () => {
+            createRecord.mockResolvedValue({ id: REQUEST_ID });
+            const { element, toasts } = await mountWith({ requests: requestList('Synced', null, 'a02000000000000AAA') });
+
+            syncButton(element).click();
+            await flushPromises();
+            getRelatedListRecords.emit(requestList('Synced', null, 'a02000000000000AAA'), isRequests);
+            await flushPromises();
+
+            expect(syncButton(element).disabled).toBe(true);
+            expect(toasts.map((t) => t.title)).toEqual(['c.StripeOrderSync_RequestedTitle']);
+        });
+
         it('shows the reason in an error toast when the request cannot be created, and can be tried again', async () => {
             createRecord.mockRejectedValue({ body: { message: 'insufficient access rights', output: { errors: [{ message: 'You do not have access to Stripe Sync Requests.' }], fieldErrors: {} } } });
             const { element, toasts } = await mountWith();
