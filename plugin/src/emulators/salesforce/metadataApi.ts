@@ -121,12 +121,21 @@ function startDeploy(org: EmulatedOrg, deploys: Map<string, DeployJob>, zipBase6
   return job as DeployJob;
 }
 
-/** A component of the zip: its package.xml type and member name, its file and content. */
+/** A file of the zip, parsed once (every field of an object lives in the object's file). */
+interface ZipFile {
+  readonly name: string;
+  readonly content: string;
+  /** The parsed XML; undefined for JavaScript, HTML and CSS files. */
+  readonly xml?: Xml;
+  /** Why the XML is not well-formed, where. */
+  readonly malformed?: { problem: string; lineNumber: number; columnNumber: number };
+}
+
+/** A component of the zip: its package.xml type and member name, and its file. */
 interface ZipComponent {
   readonly type: string;
   readonly fullName: string;
-  readonly fileName: string;
-  readonly content: string;
+  readonly file: ZipFile | undefined;
 }
 
 /** Reads package.xml and every file; files are tied to the package.xml members by type folder and name. */
@@ -135,23 +144,27 @@ async function readZip(buffer: Buffer): Promise<ZipComponent[]> {
   const packagePath = Object.keys(zip.files).find((name) => /(^|\/)package\.xml$/.test(name));
   if (!packagePath) throw new Error('No package.xml found in the zip: build it with source-deploy-retrieve or `sf project convert source`.');
   const root = packagePath.slice(0, -'package.xml'.length);
-  const files = new Map<string, string>();
+  const files = new Map<string, ZipFile>();
   for (const [name, entry] of Object.entries(zip.files)) {
-    if (!entry.dir && name.startsWith(root)) files.set(name.slice(root.length), await entry.async('string'));
+    if (entry.dir || !name.startsWith(root)) continue;
+    const relative = name.slice(root.length);
+    files.set(relative, zipFile(relative, await entry.async('string')));
   }
-  const manifest = parser.parse(files.get('package.xml') ?? '') as Xml;
-  const types = asArray((manifest.Package as Xml | undefined)?.types as Xml | Xml[] | undefined);
+  const types = asArray((files.get('package.xml')?.xml?.Package as Xml | undefined)?.types as Xml | Xml[] | undefined);
   return types.flatMap((t) =>
-    asArray(t.members as string | string[] | undefined).map((fullName) => {
-      const type = String(t.name);
-      const fileName = fileOf(type, fullName, files);
-      return { type, fullName, fileName, content: files.get(fileName) ?? '' };
-    }),
+    asArray(t.members as string | string[] | undefined).map((fullName) => ({ type: String(t.name), fullName, file: files.get(fileOf(String(t.name), fullName, files)) })),
   );
 }
 
+function zipFile(name: string, content: string): ZipFile {
+  if (!/(\.xml|\.object|\.md|\.permissionset|\.labels|\.tab|\.flexipage|\.layout)$/.test(name)) return { name, content };
+  const wellFormed = XMLValidator.validate(content);
+  if (wellFormed !== true) return { name, content, malformed: { problem: wellFormed.err.msg, lineNumber: wellFormed.err.line, columnNumber: wellFormed.err.col } };
+  return { name, content, xml: parser.parse(content) as Xml };
+}
+
 /** The zip file a member lives in: children of an object live in its `.object` file. */
-function fileOf(type: string, fullName: string, files: Map<string, string>): string {
+function fileOf(type: string, fullName: string, files: Map<string, ZipFile>): string {
   const objectName = fullName.split('.')[0] ?? fullName;
   switch (type) {
     case 'CustomObject':
@@ -179,7 +192,7 @@ function message(component: ZipComponent, problem?: { problem: string; lineNumbe
   return {
     componentType: component.type,
     fullName: component.fullName,
-    fileName: component.fileName,
+    fileName: component.file?.name ?? component.fullName,
     success: !problem,
     created: !problem,
     changed: !problem,
@@ -196,10 +209,9 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
     return deployedFields.has(path.toLowerCase()) || (org.schema.hasObject(object) && org.schema.findField(object, field) !== undefined);
   };
   return components.map((component) => {
-    if (component.content === '') return message(component, { problem: `No file ${component.fileName} in the zip for ${component.type} ${component.fullName}` });
-    if (component.fileName.endsWith('.js')) return message(component);
-    const wellFormed = XMLValidator.validate(component.content);
-    if (wellFormed !== true) return message(component, { problem: wellFormed.err.msg, lineNumber: wellFormed.err.line, columnNumber: wellFormed.err.col });
+    const file = component.file;
+    if (!file) return message(component, { problem: `The zip has no file for ${component.type} ${component.fullName}` });
+    if (file.malformed) return message(component, file.malformed);
     try {
       if (component.type === 'CustomField') fieldFromXml(component.fullName.split('.')[1] ?? '', fieldXml(component) ?? {});
       if (component.type === 'CustomMetadata') checkCustomMetadataRecord(component, fieldExists);
@@ -213,32 +225,29 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
 
 function fieldXml(component: ZipComponent): Xml | undefined {
   const [, fieldName] = component.fullName.split('.');
-  const object = (parser.parse(component.content) as Xml).CustomObject as Xml | undefined;
-  return asArray(object?.fields as Xml | Xml[] | undefined).find((f) => f.fullName === fieldName);
+  return asArray((component.file?.xml?.CustomObject as Xml | undefined)?.fields as Xml | Xml[] | undefined).find((f) => f.fullName === fieldName);
 }
 
 /** The line of the member's `<fullName>` in an object file, so a field's error points at the field. */
 function lineOf(component: ZipComponent): { lineNumber?: number; columnNumber?: number } {
   const name = component.fullName.split('.')[1];
-  if (!name) return {};
-  const index = component.content.indexOf(`<fullName>${name}</fullName>`);
+  const content = component.file?.content ?? '';
+  const index = name ? content.indexOf(`<fullName>${name}</fullName>`) : -1;
   if (index < 0) return {};
-  const before = component.content.slice(0, index).split('\n');
+  const before = content.slice(0, index).split('\n');
   return { lineNumber: before.length, columnNumber: (before.at(-1)?.length ?? 0) + 1 };
 }
 
 function checkCustomMetadataRecord(component: ZipComponent, fieldExists: (path: string) => boolean): void {
   const type = `${component.fullName.split('.')[0] ?? ''}__mdt`;
-  const record = (parser.parse(component.content) as Xml).CustomMetadata as Xml | undefined;
-  for (const value of asArray(record?.values as Xml | Xml[] | undefined)) {
+  for (const value of asArray((component.file?.xml?.CustomMetadata as Xml | undefined)?.values as Xml | Xml[] | undefined)) {
     const field = String(value.field);
     if (!fieldExists(`${type}.${field}`)) throw new Error(`In field: field - no CustomField named ${type}.${field} found`);
   }
 }
 
 function checkPermissionSet(component: ZipComponent, fieldExists: (path: string) => boolean): void {
-  const permissionSet = (parser.parse(component.content) as Xml).PermissionSet as Xml | undefined;
-  for (const permission of asArray(permissionSet?.fieldPermissions as Xml | Xml[] | undefined)) {
+  for (const permission of asArray((component.file?.xml?.PermissionSet as Xml | undefined)?.fieldPermissions as Xml | Xml[] | undefined)) {
     const field = String(permission.field);
     if (!fieldExists(field)) throw new Error(`In field: field - no CustomField named ${field} found`);
   }
@@ -247,30 +256,37 @@ function checkPermissionSet(component: ZipComponent, fieldExists: (path: string)
 /** Saves objects, fields and custom metadata records through the org's loader, and permission sets as records. */
 function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
   const files: MetadataFile[] = [];
+  const replacedRecords = new Map<string, string[]>();
   for (const component of components) {
     const [objectName = '', memberName = ''] = component.fullName.split('.');
+    const xml = component.file?.xml ?? {};
     if (component.type === 'CustomObject' && /__(c|mdt)$/.test(objectName)) {
-      const { fields: _fields, ...object } = ((parser.parse(component.content) as Xml).CustomObject ?? {}) as Xml;
+      const { fields: _fields, ...object } = (xml.CustomObject ?? {}) as Xml;
       files.push({ path: `objects/${objectName}/${objectName}.object-meta.xml`, content: sourceBuilder.build({ CustomObject: object }) as string });
     } else if (component.type === 'CustomField') {
       files.push({ path: `objects/${objectName}/fields/${memberName}.field-meta.xml`, content: sourceBuilder.build({ CustomField: fieldXml(component) }) as string });
     } else if (component.type === 'CustomMetadata') {
-      deleteCustomMetadataRecord(org, `${objectName}__mdt`, memberName);
-      files.push({ path: `customMetadata/${component.fullName}.md-meta.xml`, content: component.content });
+      replacedRecords.set(`${objectName}__mdt`, [...(replacedRecords.get(`${objectName}__mdt`) ?? []), memberName]);
+      files.push({ path: `customMetadata/${component.fullName}.md-meta.xml`, content: component.file?.content ?? '' });
     } else if (component.type === 'PermissionSet') {
-      const label = String(((parser.parse(component.content) as Xml).PermissionSet as Xml | undefined)?.label ?? component.fullName);
-      const existing = org.query(`SELECT Id FROM PermissionSet WHERE Name = '${component.fullName}'`)[0];
-      if (existing) org.store.update('PermissionSet', String(existing.Id), { Label: label }, { system: true });
-      else org.store.insert('PermissionSet', { Name: component.fullName, Label: label }, { system: true });
+      savePermissionSet(org, component.fullName, String((xml.PermissionSet as Xml | undefined)?.label ?? component.fullName));
     }
   }
+  for (const [type, names] of replacedRecords) deleteCustomMetadataRecords(org, type, names);
   org.loadMetadata(files);
 }
 
+function savePermissionSet(org: EmulatedOrg, name: string, label: string): void {
+  const existing = org.query(`SELECT Id FROM PermissionSet WHERE Name = '${name}'`)[0];
+  if (existing) org.store.update('PermissionSet', String(existing.Id), { Label: label }, { system: true });
+  else org.store.insert('PermissionSet', { Name: name, Label: label }, { system: true });
+}
+
 /** Custom metadata records are keyed by DeveloperName: a redeploy replaces the record. */
-function deleteCustomMetadataRecord(org: EmulatedOrg, type: string, developerName: string): void {
+function deleteCustomMetadataRecords(org: EmulatedOrg, type: string, developerNames: readonly string[]): void {
   if (!org.schema.hasObject(type)) return;
-  for (const record of org.query(`SELECT Id FROM ${type} WHERE DeveloperName = '${developerName}'`)) org.store.delete(type, String(record.Id));
+  const names = developerNames.map((n) => `'${n}'`).join(', ');
+  for (const record of org.query(`SELECT Id FROM ${type} WHERE DeveloperName IN (${names})`)) org.store.delete(type, String(record.Id));
 }
 
 function deployResult(org: EmulatedOrg, job: DeployJob, includeDetails: boolean): Xml {

@@ -1,0 +1,88 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { EngineUnavailableError, loadEngine, type Engine } from '../../../../cli/engine.js';
+import { engineUnavailable, stripeSettingsFromEnvironment } from '../../../../cli/environment.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.relay.start');
+
+export type RelayStartResult = {
+  url: string;
+  username: string;
+  concurrency: number;
+  pollIntervalSeconds: number;
+  webhooks: boolean;
+  startedAt: string;
+  stoppedAt: string;
+  /** The signal that stopped it. */
+  stoppedBy: string;
+};
+
+/** Resolves with the name of the first of SIGINT/SIGTERM the process receives. */
+function interrupted(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop).on('SIGTERM', stop);
+  });
+}
+
+export default class RelayStart extends SfCommand<RelayStartResult> {
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
+
+  public static override readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    port: Flags.integer({ char: 'p', min: 0, max: 65_535, default: 8787, summary: messages.getMessage('flags.port.summary') }),
+    concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
+    // Spec §6.1: the reference documents a 90-second poll.
+    'poll-interval': Flags.integer({ min: 5, max: 3600, default: 90, summary: messages.getMessage('flags.poll-interval.summary') }),
+  };
+
+  /** The engine the command runs, and what ends the run; unit tests replace both. */
+  public static loadEngine: () => Promise<Engine> = loadEngine;
+  public static untilStopped: () => Promise<string> = interrupted;
+
+  public async run(): Promise<RelayStartResult> {
+    const { flags } = await this.parse(RelayStart);
+    const org = flags['target-org'];
+    const stripe = stripeSettingsFromEnvironment();
+    const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
+    const stopped = RelayStart.untilStopped();
+    let relay;
+    try {
+      const engine = await RelayStart.loadEngine();
+      relay = await engine.startRelay({
+        connection: org.getConnection(flags['api-version']),
+        ...stripe,
+        port: flags.port,
+        concurrency: flags.concurrency,
+        pollIntervalSeconds: flags['poll-interval'],
+        ...(webhookSecret ? { webhookSecret } : {}),
+      });
+    } catch (error) {
+      throw error instanceof EngineUnavailableError ? engineUnavailable(error) : error;
+    }
+    const startedAt = new Date().toISOString();
+    const username = org.getUsername() ?? '';
+    this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, flags['poll-interval']]));
+    const signal = await stopped;
+    this.spinner.start(messages.getMessage('info.stopping', [signal]));
+    await relay.stop();
+    this.spinner.stop(messages.getMessage('info.stopped'));
+    return {
+      url: relay.url,
+      username,
+      concurrency: flags.concurrency,
+      pollIntervalSeconds: flags['poll-interval'],
+      webhooks: webhookSecret !== undefined && webhookSecret !== '',
+      startedAt,
+      stoppedAt: new Date().toISOString(),
+      stoppedBy: signal,
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import type { SyncPlan } from '../../../core/plan.js';
+import { EngineUnavailableError, loadEngine, type Engine, type OrderSyncOutcome } from '../../../cli/engine.js';
+import { engineUnavailable, orderIds, stripeSettingsFromEnvironment } from '../../../cli/environment.js';
+import { EXIT_CODES } from '../../../cli/exitCodes.js';
+import { planTree, renderTree } from '../../../cli/planTree.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.sync');
+
+export type OrderSyncResult = {
+  orderId: string;
+  status: OrderSyncOutcome['status'];
+  stripeId: string | null;
+  message: string | null;
+  fix: string | null;
+  /** With --dry-run: the plan, as the mapping core produced it. */
+  plan: SyncPlan | null;
+};
+
+export type SyncResult = {
+  dryRun: boolean;
+  orders: OrderSyncResult[];
+  counts: Record<OrderSyncOutcome['status'], number>;
+};
+
+export default class Sync extends SfCommand<SyncResult> {
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
+
+  public static override readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    order: Flags.salesforceId({ char: 'r', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
+  };
+
+  /** The engine the command runs; unit tests replace it. */
+  public static loadEngine: () => Promise<Engine> = loadEngine;
+
+  public async run(): Promise<SyncResult> {
+    const { flags } = await this.parse(Sync);
+    const ids = orderIds(flags.order);
+    const stripe = stripeSettingsFromEnvironment();
+    const dryRun = flags['dry-run'];
+    this.spinner.start(dryRun ? `Planning ${ids.length} order(s)` : `Syncing ${ids.length} order(s) to Stripe`);
+    let outcomes: OrderSyncOutcome[];
+    try {
+      const engine = await Sync.loadEngine();
+      const syncEngine = await engine.createSyncEngine({ connection: flags['target-org'].getConnection(flags['api-version']), ...stripe });
+      outcomes = await syncEngine.syncOrders(ids, { dryRun });
+    } catch (error) {
+      this.spinner.stop('failed');
+      throw error instanceof EngineUnavailableError ? engineUnavailable(error) : error;
+    }
+    this.spinner.stop();
+
+    const orders = outcomes.map(toResult);
+    const counts = { synced: 0, failed: 0, skipped: 0, planned: 0 };
+    for (const order of orders) counts[order.status]++;
+    this.report(orders, counts);
+    if (counts.failed > 0) process.exitCode = counts.failed === orders.length ? EXIT_CODES.error : EXIT_CODES.partlyFailed;
+    return { dryRun, orders, counts };
+  }
+
+  private report(orders: OrderSyncResult[], counts: SyncResult['counts']): void {
+    for (const order of orders.filter((o) => o.plan)) {
+      this.log(messages.getMessage('info.planFor', [order.orderId]));
+      const tree = renderTree(planTree(order.plan as SyncPlan));
+      this.log(tree.length > 0 ? tree.join('\n') : `   ${messages.getMessage('info.noOperations')}`);
+      for (const warning of order.plan?.warnings ?? []) this.warn(`${order.orderId}: ${warning}`);
+      this.log('');
+    }
+    const done = orders.filter((o) => !o.plan);
+    if (done.length > 0) {
+      this.table({
+        data: done.map((o) => ({ Order: o.orderId, Status: o.status, 'Stripe ID': o.stripeId ?? '', Message: o.message ?? '', Fix: o.fix ?? '' })),
+        columns: ['Order', 'Status', 'Stripe ID', 'Message', 'Fix'],
+      });
+    }
+    this.log(messages.getMessage('info.summary', [counts.synced, counts.failed, counts.skipped, counts.planned]));
+  }
+}
+
+function toResult(outcome: OrderSyncOutcome): OrderSyncResult {
+  return {
+    orderId: outcome.orderId,
+    status: outcome.status,
+    stripeId: outcome.stripeId ?? null,
+    message: outcome.message ?? null,
+    fix: outcome.fix ?? null,
+    plan: outcome.plan ?? null,
+  };
+}
