@@ -55,6 +55,12 @@ async function mountWith({ order = orderSynced, requests = noRequests, records =
     return card;
 }
 
+/** The accessibility check needs real timers; polling tests run on fake ones. */
+async function expectAccessible(element) {
+    jest.useRealTimers();
+    await expect(element).toBeAccessible();
+}
+
 const byId = (element, id) => element.shadowRoot.querySelector(`[data-id="${id}"]`);
 const syncButton = (element) => byId(element, 'sync-now');
 
@@ -74,16 +80,17 @@ describe('c-stripe-order-sync', () => {
 
             expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
             expect(syncButton(element).disabled).toBe(true);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('asks for the order fields as optional fields, so missing access does not break the wire', async () => {
-            await mountWith();
+            const { element } = await mountWith();
 
             const config = getRecord.getLastConfig();
             expect(config.recordId).toBe(ORDER_ID);
             expect(config.fields).toBeUndefined();
             expect(config.optionalFields.map((f) => f.fieldApiName)).toEqual(expect.arrayContaining(Object.keys(orderSynced.fields)));
+            await expectAccessible(element);
         });
 
         it('shows the status badge, last sync and the Stripe Dashboard links of a synced order', async () => {
@@ -102,7 +109,7 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'amount-paid').textContent).toBe('$0.00');
             expect(byId(element, 'failure')).toBeNull();
             expect(syncButton(element).disabled).toBe(false);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it.each([
@@ -114,6 +121,7 @@ describe('c-stripe-order-sync', () => {
             const { element } = await mountWith({ order });
 
             expect(byId(element, 'stripe-object-label').textContent).toBe(label);
+            await expectAccessible(element);
         });
 
         it('shows the error, its fix and the documentation link of a failed sync', async () => {
@@ -126,7 +134,7 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'stripe-object-link')).toBeNull();
             expect(byId(element, 'invoice')).toBeNull();
             expect(syncButton(element).disabled).toBe(false);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('says an order that was never synced is not synced, with no links', async () => {
@@ -137,7 +145,7 @@ describe('c-stripe-order-sync', () => {
             expect(element.shadowRoot.querySelectorAll('a')).toHaveLength(0);
             expect(byId(element, 'no-sync-records').textContent).toBe('c.StripeOrderSync_NoSyncRecords');
             expect(byId(element, 'sync-records')).toBeNull();
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('tells a user without access to the Stripe fields so, and offers no sync', async () => {
@@ -146,7 +154,7 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'no-access').textContent).toBe('c.StripeOrderSync_NoAccess');
             expect(byId(element, 'status')).toBeNull();
             expect(syncButton(element).disabled).toBe(true);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('shows why the order could not be loaded', async () => {
@@ -156,13 +164,13 @@ describe('c-stripe-order-sync', () => {
 
             expect(byId(element, 'load-error').textContent).toBe('c.StripeOrderSync_LoadError: The requested resource does not exist');
             expect(syncButton(element).disabled).toBe(true);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
     });
 
     describe('lists the latest Sync Records', () => {
         it('reads the newest Sync Records of the order through its related list', async () => {
-            await mountWith();
+            const { element } = await mountWith();
 
             const seen = [];
             getRelatedListRecords.emit(syncRecords, (config) => {
@@ -174,6 +182,7 @@ describe('c-stripe-order-sync', () => {
             expect(recordsConfig.fields).toEqual(expect.arrayContaining(['Stripe_Sync_Record__c.Resolution_Status__c', 'Stripe_Sync_Record__c.Resolution_Message__c']));
             const requestsConfig = seen.find(isRequests);
             expect(requestsConfig).toMatchObject({ parentRecordId: ORDER_ID, pageSize: 1, sortBy: ['-Stripe_Sync_Request__c.CreatedDate'] });
+            await expectAccessible(element);
         });
 
         it('shows them in a datatable with url columns for the documentation and the Stripe request log', async () => {
@@ -202,7 +211,7 @@ describe('c-stripe-order-sync', () => {
             ]);
             const urlColumns = table.columns.filter((column) => column.type === 'url').map((column) => column.fieldName);
             expect(urlColumns).toEqual(['documentationLink', 'stripeRequestLink']);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
     });
 
@@ -221,7 +230,7 @@ describe('c-stripe-order-sync', () => {
             expect(new Date(input.fields.Requested_At__c).toISOString()).toBe(input.fields.Requested_At__c);
             expect(toasts).toEqual([{ variant: 'success', title: 'c.StripeOrderSync_RequestedTitle', message: 'c.StripeOrderSync_RequestedMessage' }]);
             expect(syncButton(element).disabled).toBe(true);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('is disabled, and ignores clicks, while the request is being created', async () => {
@@ -237,6 +246,7 @@ describe('c-stripe-order-sync', () => {
 
             resolveCreate({ id: REQUEST_ID });
             await flushPromises();
+            await expectAccessible(element);
         });
 
         it('stays disabled while the related list still shows the previous, ended request', async () => {
@@ -250,6 +260,7 @@ describe('c-stripe-order-sync', () => {
 
             expect(syncButton(element).disabled).toBe(true);
             expect(toasts.map((t) => t.title)).toEqual(['c.StripeOrderSync_RequestedTitle']);
+            await expectAccessible(element);
         });
 
         it('shows the reason in an error toast when the request cannot be created, and can be tried again', async () => {
@@ -261,20 +272,21 @@ describe('c-stripe-order-sync', () => {
 
             expect(toasts).toEqual([{ variant: 'error', title: 'c.StripeOrderSync_RequestErrorTitle', message: 'You do not have access to Stripe Sync Requests.' }]);
             expect(syncButton(element).disabled).toBe(false);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it.each(['Queued', 'Syncing'])('is disabled while the latest request is %s', async (status) => {
             const { element } = await mountWith({ requests: requestList(status) });
 
             expect(syncButton(element).disabled).toBe(true);
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it.each(['Synced', 'Failed'])('is enabled when the latest request is %s', async (status) => {
             const { element } = await mountWith({ requests: requestList(status) });
 
             expect(syncButton(element).disabled).toBe(false);
+            await expectAccessible(element);
         });
     });
 
@@ -290,13 +302,14 @@ describe('c-stripe-order-sync', () => {
         }
 
         it('re-reads the request every poll interval', async () => {
-            await requestSync();
+            const { element } = await requestSync();
 
             expect(refreshApex).not.toHaveBeenCalled();
             await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
             expect(refreshApex).toHaveBeenCalledTimes(1);
             await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
             expect(refreshApex).toHaveBeenCalledTimes(2);
+            await expectAccessible(element);
         });
 
         it('on success: toasts the outcome, refreshes the order and the Sync Records, and stops polling', async () => {
@@ -318,12 +331,11 @@ describe('c-stripe-order-sync', () => {
             const calls = refreshApex.mock.calls.length;
             await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS * 5);
             expect(refreshApex).toHaveBeenCalledTimes(calls);
-            jest.useRealTimers();
-            await expect(element).toBeAccessible();
+            await expectAccessible(element);
         });
 
         it('on failure: toasts the error message and refreshes the order', async () => {
-            const { toasts } = await requestSync();
+            const { element, toasts } = await requestSync();
             await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
 
             getRelatedListRecords.emit(requestList('Failed', 'Data Error: Quantity specified as a decimal value.'), isRequests);
@@ -331,6 +343,7 @@ describe('c-stripe-order-sync', () => {
 
             expect(toasts).toEqual([{ variant: 'error', title: 'c.StripeOrderSync_FailedTitle', message: 'Data Error: Quantity specified as a decimal value.' }]);
             expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: ORDER_ID }]);
+            await expectAccessible(element);
         });
 
         it(`gives up after ${MAX_POLLS} polls with an info toast when the request never ends`, async () => {
@@ -343,11 +356,12 @@ describe('c-stripe-order-sync', () => {
             expect(notifyRecordUpdateAvailable).not.toHaveBeenCalled();
             // The request is still queued, so a second one is not offered.
             expect(syncButton(element).disabled).toBe(true);
+            await expectAccessible(element);
         });
 
         it('follows a request that was already queued when the page opened', async () => {
             jest.useFakeTimers();
-            const { toasts } = await mountWith({ requests: requestList('Queued') });
+            const { element, toasts } = await mountWith({ requests: requestList('Queued') });
 
             await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
             expect(refreshApex).toHaveBeenCalledTimes(1);
@@ -355,6 +369,7 @@ describe('c-stripe-order-sync', () => {
             await flushPromises();
 
             expect(toasts).toEqual([{ variant: 'success', title: 'c.StripeOrderSync_SyncedTitle', message: 'c.StripeOrderSync_SyncedMessage' }]);
+            await expectAccessible(element);
         });
 
         it('stops polling when the card is removed from the page', async () => {
