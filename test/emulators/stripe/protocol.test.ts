@@ -68,6 +68,15 @@ describe('Stripe emulator protocol', () => {
     expect(error.message).toContain('Unrecognized request URL (GET: /v1/nothing_here)');
   });
 
+  it('undoes a refused write entirely, as Stripe requests are atomic', async () => {
+    const customer = await fx.stripe.customers.create({ name: 'Before' });
+    await stripeError(fx.stripe.customers.update(customer.id, { name: 'After', metadata: { ['k'.repeat(41)]: 'v' } }));
+    expect((await fx.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ name: 'Before' });
+    const products = fx.emulator.store.products.size;
+    await stripeError(fx.stripe.prices.create({ product_data: { name: 'Inline' }, currency: 'dollars', unit_amount: 5 }));
+    expect(fx.emulator.store.products.size).toBe(products);
+  });
+
   it('logs every request with method, path, params, idempotency key and status', async () => {
     fx.emulator.requestLog.clear();
     await fx.stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'log-test-1' });

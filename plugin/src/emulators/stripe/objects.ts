@@ -2,7 +2,7 @@
  * The stored objects, in Stripe's response shapes for the pinned API version (fields the product reads are
  * typed; the rest ride along untyped), and the store that holds one collection per resource.
  */
-import { Collection, type StripeObject } from './store.js';
+import { Collection, Journal, type StripeObject } from './store.js';
 
 export type Metadata = Record<string, string>;
 
@@ -220,18 +220,20 @@ export interface StripeEvent extends StripeObject {
 }
 
 export class StripeStore {
-  readonly customers = new Collection<Customer>('customer', 'cus');
-  readonly products = new Collection<Product>('product', 'prod');
-  readonly prices = new Collection<Price>('price', 'price');
-  readonly coupons = new Collection<Coupon>('coupon', '');
-  readonly meters = new Collection<Meter>('billing meter', 'mtr');
-  readonly testClocks = new Collection<TestClock>('test clock', 'clock');
-  readonly subscriptionSchedules = new Collection<SubscriptionSchedule>('subscription schedule', 'sub_sched');
-  readonly subscriptions = new Collection<Subscription>('subscription', 'sub');
-  readonly invoiceItems = new Collection<InvoiceItem>('invoiceitem', 'ii');
-  readonly invoices = new Collection<Invoice>('invoice', 'in');
-  readonly webhookEndpoints = new Collection<WebhookEndpoint>('webhook endpoint', 'we');
-  readonly events = new Collection<StripeEvent>('event', 'evt');
+  /** Undoes a refused write request's changes (see Journal). */
+  readonly journal = new Journal();
+  readonly customers = new Collection<Customer>('customer', 'cus', this.journal);
+  readonly products = new Collection<Product>('product', 'prod', this.journal);
+  readonly prices = new Collection<Price>('price', 'price', this.journal);
+  readonly coupons = new Collection<Coupon>('coupon', '', this.journal);
+  readonly meters = new Collection<Meter>('billing meter', 'mtr', this.journal);
+  readonly testClocks = new Collection<TestClock>('test clock', 'clock', this.journal);
+  readonly subscriptionSchedules = new Collection<SubscriptionSchedule>('subscription schedule', 'sub_sched', this.journal);
+  readonly subscriptions = new Collection<Subscription>('subscription', 'sub', this.journal);
+  readonly invoiceItems = new Collection<InvoiceItem>('invoiceitem', 'ii', this.journal);
+  readonly invoices = new Collection<Invoice>('invoice', 'in', this.journal);
+  readonly webhookEndpoints = new Collection<WebhookEndpoint>('webhook endpoint', 'we', this.journal);
+  readonly events = new Collection<StripeEvent>('event', 'evt', this.journal);
   /** Invoice numbers run per emulator, like an account's invoice prefix sequence. */
   invoiceSequence = 0;
 }

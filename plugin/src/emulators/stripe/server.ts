@@ -109,12 +109,15 @@ async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerRes
     const checked = matched.route.params ? checkParams(matched.route.params, params) : {};
     rollForward(state, null, now);
     state.currentRequest = { id: entry.requestId, idempotencyKey: entry.idempotencyKey };
+    if (entry.method !== 'GET') state.store.journal.begin();
     const result = matched.route.handle({ state, params: checked, id: matched.id, path: entry.path, requestId: entry.requestId, idempotencyKey: entry.idempotencyKey });
     // Serialise now: the stored object keeps changing as time passes, the response must not.
     reply = { status: 200, body: JSON.parse(JSON.stringify(result)) as unknown };
+    state.store.journal.commit();
   } catch (error) {
+    state.store.journal.rollback();
     if (!(error instanceof StripeApiError)) throw error;
-    return fail(error); // refused before anything was done: not saved under the key, as Stripe documents
+    return fail(error); // refused, and undone: not saved under the key, as Stripe documents for refused requests
   } finally {
     state.currentRequest = undefined;
   }

@@ -27,14 +27,58 @@ export function newId(prefix: string, length = 14): string {
   return prefix ? `${prefix}_${id}` : id;
 }
 
+/**
+ * Makes a write request all-or-nothing, as Stripe's are: while a write runs, every object it inserts or looks
+ * up is recorded, and a refused request (an error thrown half-way) puts them all back as they were.
+ */
+export class Journal {
+  private undo: (() => void)[] | undefined;
+  private readonly touched = new Set<object>();
+
+  begin(): void {
+    this.undo = [];
+    this.touched.clear();
+  }
+
+  recordInsert(remove: () => void): void {
+    this.undo?.push(remove);
+  }
+
+  /** Snapshots an object the first time a write touches it. */
+  recordTouch(item: StripeObject): void {
+    if (!this.undo || this.touched.has(item)) return;
+    this.touched.add(item);
+    const before = structuredClone(item);
+    this.undo.push(() => {
+      for (const key of Object.keys(item)) delete item[key];
+      Object.assign(item, before);
+    });
+  }
+
+  commit(): void {
+    this.undo = undefined;
+    this.touched.clear();
+  }
+
+  rollback(): void {
+    for (const undo of (this.undo ?? []).reverse()) undo();
+    this.commit();
+  }
+}
+
 export class Collection<T extends StripeObject> {
   private readonly items = new Map<string, T>();
 
   /** `noun` is how Stripe names the resource in "No such …" errors. */
-  constructor(readonly noun: string, readonly prefix: string) {}
+  constructor(
+    readonly noun: string,
+    readonly prefix: string,
+    private readonly journal?: Journal,
+  ) {}
 
   insert(item: T): T {
     this.items.set(item.id, item);
+    this.journal?.recordInsert(() => this.items.delete(item.id));
     return item;
   }
 
@@ -43,17 +87,19 @@ export class Collection<T extends StripeObject> {
   }
 
   find(id: string): T | undefined {
-    return this.items.get(id);
+    const item = this.items.get(id);
+    if (item) this.journal?.recordTouch(item);
+    return item;
   }
 
   /** The object, or Stripe's 404 resource_missing (deleted objects count as missing unless `allowDeleted`). */
   get(id: string, param?: string, allowDeleted = false): T {
-    const item = this.items.get(id);
+    const item = this.find(id);
     if (!item || (item.deleted && !allowDeleted)) throw resourceMissing(this.noun, id, param);
     return item;
   }
 
-  /** Live objects, oldest first. */
+  /** Live objects, oldest first (not journaled: writes that change objects reach them through `get`/`find`). */
   all(): T[] {
     return [...this.items.values()].filter((item) => !item.deleted);
   }

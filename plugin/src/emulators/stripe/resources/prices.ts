@@ -164,8 +164,9 @@ function productFor(state: EmulatorState, params: Params, p: ParamName): string 
 }
 
 function claimLookupKey(state: EmulatorState, key: string, transfer: boolean): void {
-  const holder = state.store.prices.all().find((price) => price.lookup_key === key);
-  if (!holder) return;
+  const holderId = state.store.prices.all().find((price) => price.lookup_key === key)?.id;
+  if (!holderId) return;
+  const holder = state.store.prices.get(holderId);
   if (!transfer) {
     throw parameterInvalid('lookup_key', `A price (\`${holder.id}\`) already uses that lookup key. Pass \`transfer_lookup_key=true\` to move it to this price.`);
   }
