@@ -69,8 +69,9 @@ function contractOrders(located: LocatedOrder, prefix = ''): string {
   return terms.join(' OR ');
 }
 
-export async function readContractGraph(client: SalesforceClient, orderId: string, extra: ExtraFields = {}): Promise<CpqGraphInput> {
-  const located = await locateOrder(client, orderId);
+/** The graph of the order's contract; pass `located` when the order was located already (saves a call). */
+export async function readContractGraph(client: SalesforceClient, orderId: string, extra: ExtraFields = {}, located?: LocatedOrder): Promise<CpqGraphInput> {
+  located ??= await locateOrder(client, orderId);
   const orderWhere = contractOrders(located);
   const itemWhere = contractOrders(located, 'Order.');
   const item = [

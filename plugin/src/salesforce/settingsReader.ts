@@ -1,0 +1,99 @@
+/**
+ * Connector settings and field mappings from the org's Custom Metadata (Stripe_Sync_Setting__mdt,
+ * record `Default`; Stripe_Field_Mapping__mdt, active records), in one composite call, parsed by the
+ * core's zod models so a bad value is an error naming the record and field.
+ */
+import { MappingConfig } from '../core/mappings.js';
+import { parseSettings, type Settings, type SettingsInput } from '../core/settings.js';
+import type { SalesforceClient } from './client.js';
+
+export interface OrgConfiguration {
+  readonly settings: Settings;
+  readonly mappings: MappingConfig;
+  /** The admin's switch for automatic syncing of activated orders (manual syncs always run). */
+  readonly liveSyncEnabled: boolean;
+  /** Poll interval for activated orders, seconds. */
+  readonly pollIntervalSeconds: number;
+  /** The org's Id and whether it is a sandbox (metadata prefix, idempotency keys). */
+  readonly orgId: string;
+  readonly sandbox: boolean;
+}
+
+type Row = Record<string, unknown>;
+
+const SETTING_FIELDS = [
+  'DeveloperName', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
+  'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
+  'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
+  'Auto_Advance_Proration_Invoices__c', 'Backdated_Amendments__c', 'Old_Order_Migration__c', 'Termination_Metadata__c',
+  'Salesforce_Precision__c', 'Update_Customer_On_Sync__c', 'Update_Product_On_Sync__c', 'Coupons_Enabled__c', 'MDQ_Enabled__c',
+  'Dedupe_Initial_Order_Prices__c', 'Due_On_Receipt_As_Zero_Days__c', 'Email_From_Primary_Contact__c',
+] as const;
+
+const FEATURES: Readonly<Record<string, string>> = {
+  Frontend_Prorations__c: 'frontendProrations',
+  Non_Anniversary_Amendments__c: 'nonAnniversaryAmendments',
+  Day_Prorations__c: 'dayProrations',
+  Terminated_Order_Item_Credit__c: 'terminatedOrderItemCredit',
+  Quantity_Reduction_Credit__c: 'quantityReductionOrderItemCredit',
+  Auto_Advance_Proration_Invoices__c: 'autoAdvanceProrationInvoices',
+  Backdated_Amendments__c: 'backdatedAmendments',
+  Old_Order_Migration__c: 'oldOrderMigration',
+  Termination_Metadata__c: 'terminationMetadata',
+  Salesforce_Precision__c: 'salesforcePrecision',
+  Update_Customer_On_Sync__c: 'updateCustomerOnSync',
+  Update_Product_On_Sync__c: 'updateProductOnSync',
+  Coupons_Enabled__c: 'coupons',
+  MDQ_Enabled__c: 'mdq',
+  Dedupe_Initial_Order_Prices__c: 'dedupeInitialOrderPrices',
+  Due_On_Receipt_As_Zero_Days__c: 'dueOnReceiptAsZeroDays',
+  Email_From_Primary_Contact__c: 'emailFromPrimaryContact',
+};
+
+const present = (value: unknown): boolean => value !== null && value !== undefined && value !== '';
+
+export function settingsFromRecord(row: Row | undefined): SettingsInput {
+  if (!row) return {};
+  const features = Object.fromEntries(Object.entries(FEATURES).filter(([field]) => present(row[field])).map(([field, key]) => [key, row[field]]));
+  const input: Record<string, unknown> = { features };
+  const simple: [string, string][] = [
+    ['Default_Currency__c', 'defaultCurrency'],
+    ['Multi_Currency__c', 'multiCurrency'],
+    ['Sync_Start_Date__c', 'syncStartDate'],
+    ['Proration_Precision__c', 'proratePrecision'],
+    ['Order_Sync_Filter__c', 'orderSyncFilter'],
+    ['Collection_Method__c', 'collectionMethod'],
+    ['Days_Until_Due__c', 'defaultDaysUntilDue'],
+  ];
+  for (const [field, key] of simple) if (present(row[field])) input[key] = row[field];
+  return input as SettingsInput;
+}
+
+export function mappingsFromRecords(rows: readonly Row[]): MappingConfig {
+  const fieldMappings: Record<string, Record<string, string>> = {};
+  const fieldDefaults: Record<string, Record<string, unknown>> = {};
+  for (const row of rows) {
+    const key = String(row.Mapping_Key__c);
+    const stripePath = String(row.Stripe_Path__c);
+    if (present(row.Static_Value__c)) (fieldDefaults[key] ??= {})[stripePath] = row.Static_Value__c;
+    else if (present(row.Salesforce_Path__c)) (fieldMappings[key] ??= {})[stripePath] = String(row.Salesforce_Path__c);
+  }
+  return MappingConfig.parse({ fieldMappings, fieldDefaults });
+}
+
+export async function readOrgConfiguration(client: SalesforceClient): Promise<OrgConfiguration> {
+  const rows = await client.queries({
+    settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
+    organization: 'SELECT Id, IsSandbox FROM Organization',
+    mappings: 'SELECT Mapping_Key__c, Stripe_Path__c, Salesforce_Path__c, Static_Value__c FROM Stripe_Field_Mapping__mdt WHERE Active__c = true',
+  });
+  const setting = rows.settings?.[0];
+  return {
+    settings: parseSettings(settingsFromRecord(setting)),
+    mappings: mappingsFromRecords(rows.mappings ?? []),
+    liveSyncEnabled: setting?.Live_Sync_Enabled__c === true,
+    orgId: String(rows.organization?.[0]?.Id ?? ''),
+    sandbox: rows.organization?.[0]?.IsSandbox === true,
+    pollIntervalSeconds: typeof setting?.Poll_Interval_Seconds__c === 'number' ? setting.Poll_Interval_Seconds__c : 90,
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The sync engine: one order of a contract → Stripe objects and Salesforce write-backs, exactly once.
+ *
+ *   const engine = createSyncEngine({ salesforce, stripe });
+ *   const results = await engine.syncOrders(['801…'], { dryRun: false, onProgress });
+ *
+ * Per order: locate its contract and take the lease on the initial Order (one worker per contract,
+ * across processes); read the contract's graph (3 Salesforce calls); load the Stripe objects its
+ * records link to; ask the core for a plan; apply it to Stripe with the plan's idempotency keys; write
+ * Stripe IDs, the Order's status, message, fix and links, and the Sync Records back in two batched calls,
+ * releasing the lease. A run that fails part-way still writes back every object it created, and the
+ * idempotency keys replay whatever a crash left unwritten, so the next run creates nothing twice.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SyncContext } from '../core/context.js';
+import { SyncError, SyncErrors } from '../core/errors.js';
+import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
+import { isRef } from '../core/plan.js';
+import { planOrderSync } from '../core/planner.js';
+import { recordRef } from '../core/records.js';
+import { sameId } from '../core/salesforceIds.js';
+import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
+import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
+import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
+import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesforce/lease.js';
+import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
+import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
+import type { StripeGateway } from '../stripe/client.js';
+import { stripeSyncError } from '../stripe/errors.js';
+import { loadLinkedObjects } from '../stripe/linkedObjects.js';
+import { dashboardLink } from '../stripe/links.js';
+import { applyPlan, type AppliedOperation } from '../stripe/planApplier.js';
+import type { ReferenceTable } from '../stripe/references.js';
+
+export interface SyncEngineOptions {
+  readonly salesforce: SalesforceClient;
+  readonly stripe: StripeGateway;
+  /** Names this worker on leases; default `<hostname-ish>-<uuid>`. */
+  readonly workerId?: string;
+  /** How long a lease holds when its worker dies mid-sync. Default 5 minutes. */
+  readonly leaseMs?: number;
+  readonly now?: () => Date;
+  /** Settings and mappings; read from the org's Custom Metadata once when absent. */
+  readonly configuration?: OrgConfiguration;
+}
+
+export type OrderSyncStatus = 'synced' | 'failed' | 'busy' | 'planned';
+
+export interface OrderSyncResult {
+  readonly orderId: string;
+  readonly status: OrderSyncStatus;
+  /** The Order's Stripe object (schedule, subscription or invoice), when it has one. */
+  readonly stripeId: string | undefined;
+  /** Stripe operations applied in this run (0 on a re-sync of a synced order). */
+  readonly applied: readonly AppliedOperation[];
+  readonly errors: readonly SyncError[];
+  /** True when a retry without any change can succeed (rate limits, locks, outages). */
+  readonly retryable: boolean;
+  readonly warnings: readonly string[];
+  /** The plan, for dry runs (and for inspection after a run). */
+  readonly plan: SyncPlan | undefined;
+  readonly durationMs: number;
+}
+
+export interface SyncOptions {
+  /** Plan only: no lease, no Stripe writes, no Salesforce writes. */
+  readonly dryRun?: boolean;
+}
+
+export interface SyncEngine {
+  readonly workerId: string;
+  syncOrder(orderId: string, options?: SyncOptions): Promise<OrderSyncResult>;
+  syncOrders(orderIds: readonly string[], options?: SyncOptions & { onProgress?: (result: OrderSyncResult, done: number, total: number) => void }): Promise<OrderSyncResult[]>;
+  configuration(): Promise<OrgConfiguration>;
+}
+
+export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
+  const workerId = options.workerId ?? `worker-${randomUUID()}`;
+  const now = options.now ?? (() => new Date());
+  let configuration: Promise<OrgConfiguration> | undefined = options.configuration ? Promise.resolve(options.configuration) : undefined;
+  const engine: SyncEngine = {
+    workerId,
+    configuration: () => (configuration ??= readOrgConfiguration(options.salesforce)),
+    syncOrder: (orderId, syncOptions = {}) => syncOrder({ ...options, workerId, now, configuration: engine.configuration }, orderId, syncOptions),
+    async syncOrders(orderIds, syncOptions = {}) {
+      const results: OrderSyncResult[] = [];
+      for (const id of orderIds) {
+        results.push(await engine.syncOrder(id, syncOptions));
+        syncOptions.onProgress?.(results[results.length - 1]!, results.length, orderIds.length);
+      }
+      return results;
+    },
+  };
+  return engine;
+}
+
+interface EngineRun {
+  readonly salesforce: SalesforceClient;
+  readonly stripe: StripeGateway;
+  readonly workerId: string;
+  readonly leaseMs?: number;
+  readonly now: () => Date;
+  readonly configuration: () => Promise<OrgConfiguration>;
+}
+
+async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions): Promise<OrderSyncResult> {
+  const started = performance.now();
+  const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({ orderId, durationMs: performance.now() - started, ...fields });
+  const orderRef = recordRef('Order', orderId);
+  let lease: Lease | undefined;
+  try {
+    const config = await run.configuration();
+    const located = await locateOrder(run.salesforce, orderId);
+    if (!options.dryRun) {
+      lease = await claimLease(run.salesforce, located.initialOrderId ?? located.orderId, run.workerId, run.leaseMs ?? 5 * 60_000, run.now());
+      if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
+    }
+    const graph = await readContractGraph(run.salesforce, orderId, {}, located);
+    const state = await loadLinkedObjects(graph, run.stripe);
+    const context: SyncContext = {
+      orgId: config.orgId,
+      instanceUrl: run.salesforce.instanceUrl,
+      livemode: run.stripe.livemode,
+      sandbox: config.sandbox,
+      now: Math.floor(run.now().getTime() / 1000),
+      settings: config.settings,
+      mappings: config.mappings,
+    };
+    const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
+    let plan: SyncPlan;
+    try {
+      plan = planOrderSync({ graph, state, context, orderId });
+    } catch (error) {
+      if (!(error instanceof SyncErrors)) throw error;
+      if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
+      await finish(run, lease, { orderId, stripeId: linkedStripeId, writeBacks: [], records: errorSyncRecordRows(orderRef, error.errors), errors: error.errors });
+      lease = undefined;
+      return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: error.errors.every((e) => e.retryable), warnings: [], plan: undefined });
+    }
+    if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
+
+    const outcome = await applyPlan(plan, run.stripe);
+    const writeBacks = resolveWriteBacks(plan.writeBacks, outcome.references);
+    const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
+    const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
+    const errors = outcome.failure ? [outcome.failure] : [];
+    const records: SyncRecordRow[] = outcome.failure ? errorSyncRecordRows(orderRef, errors) : [...plan.syncRecords];
+    await finish(run, lease, { orderId, stripeId, writeBacks, records, errors });
+    lease = undefined;
+    return result({
+      status: outcome.failure ? 'failed' : 'synced',
+      stripeId,
+      applied: outcome.applied,
+      errors,
+      retryable: outcome.failure?.retryable ?? false,
+      warnings: plan.warnings,
+      plan,
+    });
+  } catch (error) {
+    const failure = unexpectedFailure(error, orderRef);
+    if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
+    return result({ status: 'failed', stripeId: undefined, applied: [], errors: [failure], retryable: failure.retryable, warnings: [], plan: undefined });
+  }
+}
+
+interface Finish {
+  readonly orderId: string;
+  readonly stripeId: string | undefined;
+  readonly writeBacks: readonly SalesforceWriteBack[];
+  readonly records: readonly SyncRecordRow[];
+  readonly errors: readonly SyncError[];
+}
+
+/** The Order's status fields and the released lease, written with the write-backs and Sync Records. */
+async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): Promise<void> {
+  const livemode = run.stripe.livemode;
+  const first = done.errors[0];
+  const status = first
+    ? {
+        Stripe_Sync_Status__c: 'Failed',
+        Stripe_Sync_Message__c: done.errors.map((e) => e.resolutionMessage).join('\n'),
+        Stripe_Sync_Fix__c: done.errors.map((e) => e.fix).join('\n'),
+        Stripe_Sync_Doc_Link__c: first.docUrl ?? DOCUMENTATION_LINKS.error,
+      }
+    : {
+        Stripe_Sync_Status__c: 'Synced',
+        Stripe_Sync_Message__c: done.records.find((r) => r.status === 'Success')?.message ?? 'In sync with Stripe: nothing to change.',
+        Stripe_Sync_Fix__c: null,
+        Stripe_Sync_Doc_Link__c: DOCUMENTATION_LINKS.success,
+      };
+  const orderFields: Record<string, Record<string, unknown>> = {
+    [done.orderId]: {
+      ...status,
+      Stripe_Last_Sync__c: run.now().toISOString(),
+      ...(done.stripeId ? { Stripe_Dashboard_Link__c: dashboardLink(done.stripeId, livemode) } : {}),
+      ...customerLink(done.writeBacks, livemode),
+    },
+  };
+  if (lease) orderFields[lease.orderId] = { ...orderFields[lease.orderId], ...LEASE_RELEASED };
+  await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
+}
+
+function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: boolean): Record<string, string> {
+  const customer = writeBacks.find((w) => w.sobject === 'Account')?.fields.Stripe_ID__c;
+  return typeof customer === 'string' ? { Stripe_Customer_Link__c: dashboardLink(customer, livemode) } : {};
+}
+
+/** Write-backs with references replaced by what the run created; fields whose object was not created are left out. */
+export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], references: ReferenceTable): SalesforceWriteBack[] {
+  return writeBacks.flatMap((w) => {
+    const fields = Object.fromEntries(
+      Object.entries(w.fields).flatMap(([field, value]) => {
+        if (!isRef(value)) return [[field, value]];
+        try {
+          return [[field, references.lookup(value) as SalesforceWriteBack['fields'][string]]];
+        } catch {
+          return [];
+        }
+      }),
+    );
+    return Object.keys(fields).length > 0 ? [{ ...w, fields }] : [];
+  });
+}
+
+function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {
+  if (error instanceof SyncError) return error;
+  if (error instanceof SyncErrors) return error.errors[0] ?? stripeSyncError(error, order);
+  if (error instanceof SalesforceApiError) return error.toSyncError(order);
+  if (error instanceof OrderNotFound) return new SyncError(error.message, { kind: 'data', record: order, fix: 'Check the Order Id and the sync user\'s access to it.' });
+  return stripeSyncError(error, order);
+}
