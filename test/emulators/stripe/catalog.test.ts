@@ -62,17 +62,17 @@ describe('prices (docs.stripe.com/api/prices/create)', () => {
   });
 
   it('accepts exactly one of unit_amount and unit_amount_decimal ("Only one of unit_amount and unit_amount_decimal can be set")', async () => {
-    const both = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount: 100, unit_amount_decimal: '100.5' } as Stripe.PriceCreateParams));
+    const both = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount: 100, unit_amount_decimal: Stripe.Decimal.from('100.5') }));
     expect(both.message).toBe('You may only specify one of these parameters: unit_amount, unit_amount_decimal.');
     const neither = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd' }));
     expect(neither).toMatchObject({ code: 'parameter_missing', param: 'unit_amount' });
   });
 
   it('keeps unit_amount_decimal to at most 12 decimal places (docs.stripe.com/api/prices/create#create_price-unit_amount_decimal)', async () => {
-    const ok = await fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: '1234.123456789012' } as unknown as Stripe.PriceCreateParams);
+    const ok = await fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('1234.123456789012') });
     expect(String(ok.unit_amount_decimal)).toBe('1234.123456789012');
     expect(ok.unit_amount).toBeNull();
-    const tooPrecise = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: '1.1234567890123' } as unknown as Stripe.PriceCreateParams));
+    const tooPrecise = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('1.1234567890123') }));
     expect(tooPrecise.param).toBe('unit_amount_decimal');
     expect(tooPrecise.message).toContain('at most 12 decimal places');
   });

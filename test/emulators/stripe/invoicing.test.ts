@@ -1,5 +1,5 @@
 // Subscriptions, invoice items and invoices (docs.stripe.com/api/subscriptions, /api/invoiceitems, /api/invoices).
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { DAY, JAN_1_2030, monthlyPrice, product, stripeError, useEmulator, waitForClock } from './helpers.js';
 
 const fx = useEmulator();
@@ -10,7 +10,7 @@ let oneTime: Stripe.Price;
 beforeAll(async () => {
   productId = (await product(fx.stripe, 'Setup')).id;
   monthly = await monthlyPrice(fx.stripe, productId, 1500);
-  oneTime = await fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: '333.335' } as unknown as Stripe.PriceCreateParams);
+  oneTime = await fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('333.335') });
 });
 
 describe('subscriptions (docs.stripe.com/api/subscriptions)', () => {
