@@ -48,6 +48,22 @@ describe('subscriptions (docs.stripe.com/api/subscriptions)', () => {
     expect(oneTimeError.message).toContain('only accepts prices with `type=recurring`');
   });
 
+  it('updates items by id, adds new ones and keeps the item rules (docs.stripe.com/api/subscriptions/update#update_subscription-items)', async () => {
+    const customer = await fx.stripe.customers.create({});
+    const subscription = await fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id, quantity: 1 }] });
+    const itemId = subscription.items.data[0]?.id ?? '';
+    const extra = await monthlyPrice(fx.stripe, productId, 250);
+    const updated = await fx.stripe.subscriptions.update(subscription.id, { items: [{ id: itemId, quantity: 4 }, { price: extra.id, quantity: 2 }], proration_behavior: 'none' });
+    expect(updated.items.data.map((i) => [i.id === itemId, i.price.id, i.quantity])).toEqual([
+      [true, monthly.id, 4],
+      [false, extra.id, 2],
+    ]);
+    const duplicate = await stripeError(fx.stripe.subscriptions.update(subscription.id, { items: [{ price: monthly.id }] }));
+    expect(duplicate.param).toBe('items[2][price]');
+    const missing = await stripeError(fx.stripe.subscriptions.update(subscription.id, { items: [{ id: 'si_missing', deleted: true }] }));
+    expect(missing).toMatchObject({ code: 'resource_missing', param: 'items[0][id]' });
+  });
+
   it('ends at cancel_at as the clock passes it (docs.stripe.com/billing/subscriptions/cancel#cancel-at)', async () => {
     const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 });
     const customer = await fx.stripe.customers.create({ test_clock: clock.id });

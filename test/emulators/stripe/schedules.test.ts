@@ -238,6 +238,28 @@ describe('subscription schedules over time (docs.stripe.com/billing/testing/test
     expect((await stripeError(fx.stripe.subscriptionSchedules.cancel(schedule.id))).message).toContain('currently in the `canceled` status');
   });
 
+  it('refuses changes to objects on a clock that is still advancing (docs.stripe.com/billing/testing/test-clocks#limitations)', async () => {
+    const { clock, customer } = await clockedCustomer();
+    fx.emulator.store.testClocks.get(clock.id).status = 'advancing';
+    const error = await stripeError(fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price(0) }] }));
+    expect(error.message).toContain('is advancing');
+    fx.emulator.store.testClocks.get(clock.id).status = 'ready';
+    await expect(fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price(0) }] })).resolves.toMatchObject({ status: 'active' });
+  });
+
+  it('needs days_until_due for send_invoice schedules (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-default_settings-invoice_settings-days_until_due)', async () => {
+    const { customer } = await clockedCustomer();
+    const error = await stripeError(
+      fx.stripe.subscriptionSchedules.create({
+        customer: customer.id,
+        start_date: JAN_1_2030,
+        default_settings: { collection_method: 'send_invoice' },
+        phases: [{ items: [{ price: price(0) }], end_date: JAN_1_2030 + 30 * DAY }],
+      }),
+    );
+    expect(error).toMatchObject({ code: 'parameter_missing', param: 'default_settings[invoice_settings][days_until_due]' });
+  });
+
   it('refuses to advance a test clock backwards (docs.stripe.com/api/test_clocks/advance)', async () => {
     const { clock } = await clockedCustomer();
     expect((await stripeError(fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_1_2030 - 1 }))).param).toBe('frozen_time');

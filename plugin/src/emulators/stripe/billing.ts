@@ -8,6 +8,7 @@
  * subscriptions twelve times, moves schedules through their phases and produces the invoices in between.
  */
 import { addInterval } from './clock.js';
+import { invalidRequest } from './errors.js';
 import { lineAmount } from './money.js';
 import type { Customer, Invoice, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
 import type { ApiRequest, EmulatorState } from './state.js';
@@ -22,8 +23,14 @@ export function timeOnClock(state: EmulatorState, testClockId: string | null): n
   return testClockId ? state.store.testClocks.get(testClockId).frozen_time : state.clock.now();
 }
 
+/** The customer's "now" for a change made through the API; refused while the customer's test clock advances. */
 export function customerTime(state: EmulatorState, customerId: string): number {
-  return timeOnClock(state, state.store.customers.get(customerId).test_clock);
+  const clockId = state.store.customers.get(customerId, undefined, true).test_clock;
+  const clock = clockId ? state.store.testClocks.get(clockId) : undefined;
+  if (clock && clock.status !== 'ready') {
+    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before changing objects attached to it.`);
+  }
+  return clock ? clock.frozen_time : state.clock.now();
 }
 
 /** Emits an event, tagged with the API request that caused it (if any). */

@@ -56,7 +56,7 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
     const collection = (phase.collection_method as SchedulePhase['collection_method'] | undefined) ?? null;
     const daysUntilDue = (phase.invoice_settings as Params | undefined)?.days_until_due ?? (defaults?.invoice_settings as Params | undefined)?.days_until_due;
     if ((collection ?? defaults?.collection_method) === 'send_invoice' && daysUntilDue === undefined) {
-      throw parameterMissing(`${param}[invoice_settings][days_until_due]`);
+      throw parameterMissing(`${collection ? param : 'default_settings'}[invoice_settings][days_until_due]`);
     }
     const firstPrice = state.store.prices.get(items[0]?.price ?? '');
     phases.push({

@@ -3,7 +3,7 @@
  * `cancel_at`, `cancel_at_period_end`), cancel (DELETE; a schedule managing it is canceled with it), list.
  * Items follow the same rules as schedule phases (items.ts); `send_invoice` needs `days_until_due`.
  */
-import { invalidRequest, parameterMissing } from '../errors.js';
+import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
 import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
@@ -47,7 +47,7 @@ function update({ state, id, params }: ApiRequest): Subscription {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'resource_invalid_state' });
   }
   const now = customerTime(state, subscription.customer);
-  if (params.items !== undefined) replaceItems(subscription, params.items as Params[], now, state);
+  if (params.items !== undefined) replaceItems(state, subscription, params.items as Params[], now);
   Object.assign(subscription, collectionSettings(params, subscription));
   if (params.cancel_at !== undefined) subscription.cancel_at = params.cancel_at === '' ? null : Number(params.cancel_at);
   if (params.cancel_at_period_end !== undefined) {
@@ -60,23 +60,22 @@ function update({ state, id, params }: ApiRequest): Subscription {
   return subscription;
 }
 
-/** `items[]` with `id` change or (`deleted`) drop that item; without `id` they add one. The result obeys items.ts. */
-function replaceItems(subscription: Subscription, changes: Params[], now: number, state: ApiRequest['state']): void {
-  const current = new Map(subscription.items.data.map((item) => [item.id, item]));
-  const next = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata }));
+/** Applies `items[]` changes: with `id` they change (or, `deleted`, drop) that item; without, they add one. The result obeys items.ts. */
+function replaceItems(state: ApiRequest['state'], subscription: Subscription, changes: Params[], now: number): void {
+  const draft: Params[] = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata }));
   changes.forEach((change, i) => {
-    if (typeof change.id === 'string') {
-      const target = next.find((item) => item.id === change.id);
-      if (!target) throw invalidRequest(`No such subscription item: '${change.id}'`, { code: 'resource_missing', param: `items[${i}][id]` });
-      if (change.deleted === true) next.splice(next.indexOf(target), 1);
-      else Object.assign(target, change.price ? { price: change.price } : {}, change.quantity !== undefined ? { quantity: change.quantity } : {});
-    } else next.push({ id: '', price: String(change.price), quantity: (change.quantity as number | undefined) ?? 1, metadata: (change.metadata as Record<string, string> | undefined) ?? {} });
+    if (typeof change.id !== 'string') return void draft.push({ ...change });
+    const index = draft.findIndex((item) => item.id === change.id);
+    if (index < 0) throw resourceMissing('subscription item', change.id, `items[${i}][id]`);
+    if (change.deleted === true) draft.splice(index, 1);
+    else draft[index] = { ...draft[index], ...change };
   });
-  const checked = recurringItems(state, next as unknown as Params[], 'items');
+  const checked = recurringItems(state, draft, 'items');
+  const existing = new Map(subscription.items.data.map((item) => [item.id, item]));
   const periodEnd = subscription.items.data[0]?.current_period_end;
   subscription.items.data = checked.map((item, i) => {
-    const kept = current.get(next[i]?.id ?? '');
-    if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity });
+    const kept = existing.get(String(draft[i]?.id));
+    if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata });
     return subscriptionItem(state, subscription.id, item, now, periodEnd);
   });
 }
