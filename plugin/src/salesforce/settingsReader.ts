@@ -21,7 +21,7 @@ export interface OrgConfiguration {
 
 type Row = Record<string, unknown>;
 
-const SETTING_FIELDS = [
+export const SETTING_FIELDS = [
   'DeveloperName', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
   'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
   'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
@@ -30,7 +30,8 @@ const SETTING_FIELDS = [
   'Dedupe_Initial_Order_Prices__c', 'Due_On_Receipt_As_Zero_Days__c', 'Email_From_Primary_Contact__c',
 ] as const;
 
-const FEATURES: Readonly<Record<string, string>> = {
+/** Settings record field → `Settings.features` key. */
+export const FEATURES: Readonly<Record<string, string>> = {
   Frontend_Prorations__c: 'frontendProrations',
   Non_Anniversary_Amendments__c: 'nonAnniversaryAmendments',
   Day_Prorations__c: 'dayProrations',
@@ -50,29 +51,33 @@ const FEATURES: Readonly<Record<string, string>> = {
   Email_From_Primary_Contact__c: 'emailFromPrimaryContact',
 };
 
+/** Settings record field → top-level `Settings` key. */
+export const SETTINGS: Readonly<Record<string, string>> = {
+  Default_Currency__c: 'defaultCurrency',
+  Multi_Currency__c: 'multiCurrency',
+  Sync_Start_Date__c: 'syncStartDate',
+  Proration_Precision__c: 'proratePrecision',
+  Order_Sync_Filter__c: 'orderSyncFilter',
+  Collection_Method__c: 'collectionMethod',
+  Days_Until_Due__c: 'defaultDaysUntilDue',
+};
+
 const present = (value: unknown): boolean => value !== null && value !== undefined && value !== '';
 
 export function settingsFromRecord(row: Row | undefined): SettingsInput {
   if (!row) return {};
   const features = Object.fromEntries(Object.entries(FEATURES).filter(([field]) => present(row[field])).map(([field, key]) => [key, row[field]]));
   const input: Record<string, unknown> = { features };
-  const simple: [string, string][] = [
-    ['Default_Currency__c', 'defaultCurrency'],
-    ['Multi_Currency__c', 'multiCurrency'],
-    ['Sync_Start_Date__c', 'syncStartDate'],
-    ['Proration_Precision__c', 'proratePrecision'],
-    ['Order_Sync_Filter__c', 'orderSyncFilter'],
-    ['Collection_Method__c', 'collectionMethod'],
-    ['Days_Until_Due__c', 'defaultDaysUntilDue'],
-  ];
-  for (const [field, key] of simple) if (present(row[field])) input[key] = row[field];
+  for (const [field, key] of Object.entries(SETTINGS)) if (present(row[field])) input[key] = row[field];
   return input as SettingsInput;
 }
 
 export function mappingsFromRecords(rows: readonly Row[]): MappingConfig {
   const fieldMappings: Record<string, Record<string, string>> = {};
   const fieldDefaults: Record<string, Record<string, unknown>> = {};
-  for (const row of rows) {
+  // A User record overrides the shipped Default record for the same path, whatever order SOQL returns.
+  const ordered = [...rows].sort((a, b) => Number(a.Source__c !== 'Default') - Number(b.Source__c !== 'Default'));
+  for (const row of ordered) {
     const key = String(row.Mapping_Key__c);
     const stripePath = String(row.Stripe_Path__c);
     if (present(row.Static_Value__c)) (fieldDefaults[key] ??= {})[stripePath] = row.Static_Value__c;
@@ -85,7 +90,7 @@ export async function readOrgConfiguration(client: SalesforceClient): Promise<Or
   const rows = await client.queries({
     settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
     organization: 'SELECT Id, IsSandbox FROM Organization',
-    mappings: 'SELECT Mapping_Key__c, Stripe_Path__c, Salesforce_Path__c, Static_Value__c FROM Stripe_Field_Mapping__mdt WHERE Active__c = true',
+    mappings: 'SELECT Mapping_Key__c, Stripe_Path__c, Salesforce_Path__c, Static_Value__c, Source__c FROM Stripe_Field_Mapping__mdt WHERE Active__c = true',
   });
   const setting = rows.settings?.[0];
   return {

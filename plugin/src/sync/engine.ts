@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncContext } from '../core/context.js';
 import { SyncError, SyncErrors } from '../core/errors.js';
+import type { CpqGraphInput } from '../core/graph.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
 import { isRef } from '../core/plan.js';
 import { planOrderSync } from '../core/planner.js';
@@ -108,6 +109,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({ orderId, durationMs: performance.now() - started, ...fields });
   const orderRef = recordRef('Order', orderId);
   let lease: Lease | undefined;
+  let applied: readonly AppliedOperation[] = [];
   try {
     const config = await run.configuration();
     const located = await locateOrder(run.salesforce, orderId);
@@ -115,7 +117,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lease = await claimLease(run.salesforce, located.initialOrderId ?? located.orderId, run.workerId, run.leaseMs ?? 5 * 60_000, run.now());
       if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
-    const graph = await readContractGraph(run.salesforce, orderId, {}, located);
+    const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, {}, located));
     const state = await loadLinkedObjects(graph, run.stripe);
     const context: SyncContext = {
       orgId: config.orgId,
@@ -140,11 +142,14 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
 
     const outcome = await applyPlan(plan, run.stripe);
+    applied = outcome.applied;
     const writeBacks = resolveWriteBacks(plan.writeBacks, outcome.references);
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const errors = outcome.failure ? [outcome.failure] : [];
-    const records: SyncRecordRow[] = outcome.failure ? errorSyncRecordRows(orderRef, errors) : [...plan.syncRecords];
+    const records: SyncRecordRow[] = outcome.failure
+      ? errorSyncRecordRows(orderRef, errors)
+      : plan.syncRecords.map((r) => ({ ...r, message: resolveText(r.message, outcome.references) }));
     await finish(run, lease, { orderId, stripeId, writeBacks, records, errors });
     lease = undefined;
     return result({
@@ -159,7 +164,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   } catch (error) {
     const failure = unexpectedFailure(error, orderRef);
     if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
-    return result({ status: 'failed', stripeId: undefined, applied: [], errors: [failure], retryable: failure.retryable, warnings: [], plan: undefined });
+    return result({ status: 'failed', stripeId: undefined, applied, errors: [failure], retryable: failure.retryable, warnings: [], plan: undefined });
   }
 }
 
@@ -219,6 +224,27 @@ export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], re
       }),
     );
     return Object.keys(fields).length > 0 ? [{ ...w, fields }] : [];
+  });
+}
+
+/**
+ * Idempotency keys carry the record's version (core/idempotency.ts). An Order's SystemModstamp moves with
+ * every lease and status the sync itself writes, which would give a resumed run new keys and a second
+ * schedule; an activated order's content cannot change, so its version is its ActivatedDate.
+ */
+function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
+  const orders = (graph.orders ?? []) as Record<string, unknown>[];
+  return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
+}
+
+/** A message with references inside ("Created Stripe Invoice with Id: @ref:invoice:…") made readable. */
+function resolveText(text: string, references: ReferenceTable): string {
+  return text.replace(/@ref:[A-Za-z0-9_:.#-]+/g, (reference) => {
+    try {
+      return String(references.lookup(reference as `@ref:${string}`));
+    } catch {
+      return reference;
+    }
   });
 }
 

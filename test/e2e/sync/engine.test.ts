@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
+import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
+import { createSyncEngine, type SyncEngine } from '../../../plugin/src/sync/engine.js';
+
+let org: SalesforceEmulator;
+let stripe: StripeEmulator;
+let salesforce: SalesforceClient;
+
+const engineFor = (workerId: string, maxRetries = 2): SyncEngine =>
+  createSyncEngine({
+    salesforce,
+    workerId,
+    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 } }),
+  });
+
+beforeAll(async () => {
+  org = await startSalesforceEmulator();
+  stripe = await startStripeEmulator({ opsPerSecond: 0 });
+  salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+});
+afterAll(async () => {
+  await org.close();
+  await stripe.close();
+});
+
+const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
+const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c, Stripe_Sync_Lease_Owner__c FROM Order WHERE Id = '${id}'`)[0]!;
+const syncRecords = (id: string) => org.query(`SELECT Compound_ID__c, Resolution_Status__c, Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${id}'`);
+const stripeWrites = () => stripe.requestLog.writes().length;
+
+describe('sync engine over both emulators', () => {
+  it('S1: a new annual order becomes a schedule; Stripe ID, status, link and a Success Sync Record are written back', async () => {
+    const order = sample('S1');
+    const result = await engineFor('w1').syncOrder(order.orderId);
+    expect(result.errors).toEqual([]);
+    expect(result.status).toBe('synced');
+    expect(result.applied.map((a) => a.op)).toEqual(['customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(result.stripeId).toMatch(/^sub_sched_/);
+    expect(stripe.store.subscriptionSchedules.get(result.stripeId!)).toBeDefined();
+    expect(orderRow(order.orderId)).toMatchObject({
+      Stripe_ID__c: result.stripeId,
+      Stripe_Sync_Status__c: 'Synced',
+      Stripe_Dashboard_Link__c: `https://dashboard.stripe.com/test/id/${result.stripeId}`,
+      Stripe_Sync_Lease_Owner__c: null,
+    });
+    expect(syncRecords(order.orderId)).toEqual([
+      expect.objectContaining({ Resolution_Status__c: 'Success', Resolution_Message__c: `Created Stripe Subscription Schedule with Id: ${result.stripeId}` }),
+    ]);
+  });
+
+  it('a second run of a synced order makes no Stripe write and reports it in sync', async () => {
+    const order = sample('S1');
+    const before = stripeWrites();
+    const result = await engineFor('w1').syncOrder(order.orderId);
+    expect(result.status).toBe('synced');
+    expect(result.applied).toEqual([]);
+    expect(stripeWrites()).toBe(before);
+  });
+
+  it('S5: an all-one-time order becomes a finalized invoice with its payment link on the Order', async () => {
+    const order = sample('S5');
+    const result = await engineFor('w1').syncOrder(order.orderId);
+    expect(result.status).toBe('synced');
+    expect(result.stripeId).toMatch(/^in_/);
+    const row = org.query(`SELECT Stripe_Invoice_Payment_Link__c FROM Order WHERE Id = '${order.orderId}'`)[0]!;
+    expect(row.Stripe_Invoice_Payment_Link__c).toMatch(/^http/);
+  });
+
+  it('S38: a decimal quantity fails with the documented Sync Record on the order line, its fix, and no Stripe write', async () => {
+    const order = sample('S38');
+    const before = stripeWrites();
+    const result = await engineFor('w1').syncOrder(order.orderId);
+    expect(result.status).toBe('failed');
+    expect(stripeWrites()).toBe(before);
+    const row = orderRow(order.orderId);
+    expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Lease_Owner__c: null });
+    expect(String(row.Stripe_Sync_Message__c)).toContain('Quantity specified as a decimal value. Only integers are supported.');
+    expect(syncRecords(order.orderId)).toContainEqual(
+      expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.', Resolution_Fix__c: expect.any(String) }),
+    );
+  });
+
+  it('a crash after Stripe created everything but before the write-back is finished by the next run without creating anything twice', async () => {
+    const order = sample('S2');
+    // The write-back fails (the process "dies" after Stripe answered): Salesforce holds no Stripe IDs.
+    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    const crashed = await engineFor('w1').syncOrder(order.orderId);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.retryable).toBe(true);
+    expect(orderRow(order.orderId)).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Lease_Owner__c: null });
+    const createdFirst = crashed.applied.map((a) => a.id);
+    expect(createdFirst.length).toBeGreaterThan(0);
+
+    const resumed = await engineFor('w2').syncOrder(order.orderId);
+    expect(resumed.status).toBe('synced');
+    // Every write of the second run replayed the first run's objects (same deterministic idempotency keys).
+    expect(resumed.applied.map((a) => a.id)).toEqual(createdFirst);
+    const resumedWrites = stripe.requestLog.writes().slice(-resumed.applied.length);
+    expect(resumedWrites.every((w) => w.replayed)).toBe(true);
+    expect(orderRow(order.orderId).Stripe_ID__c).toBe(resumed.stripeId);
+  });
+
+  it('one contract is synced by one worker at a time: a second worker finds it busy', async () => {
+    const order = sample('S6');
+    stripe.faults.inject({ kind: 'slow', path: '/v1/customers', delayMs: 300 });
+    const [a, b] = await Promise.all([engineFor('wa').syncOrder(order.orderId), engineFor('wb').syncOrder(order.orderId)]);
+    expect([a.status, b.status].sort()).toEqual(['busy', 'synced']);
+  });
+
+  it('a dry run plans without any write', async () => {
+    const order = sample('S9');
+    const stripeBefore = stripeWrites();
+    const sfWritesBefore = org.requestLog.filter((r) => r.method !== 'GET' && !r.path.includes('/composite')).length;
+    const result = await engineFor('w1').syncOrder(order.orderId, { dryRun: true });
+    expect(result.status).toBe('planned');
+    expect(result.plan?.operations.length).toBeGreaterThan(0);
+    expect(stripeWrites()).toBe(stripeBefore);
+    expect(org.requestLog.filter((r) => r.method !== 'GET' && !r.path.includes('/composite')).length).toBe(sfWritesBefore);
+  });
+});
