@@ -133,7 +133,11 @@ export class ContractLines {
   private readonly planned = new Map<string, PlannedLine>();
   private readonly prices = new Set<string>();
 
-  constructor(private readonly ctx: PlanningContext) {}
+  /** @param planLine how one line is planned (MDQ lines are priced over their segment). */
+  constructor(
+    private readonly ctx: PlanningContext,
+    private readonly planLine: (line: OrderItem, terms: PriceTerms, ctx: PlanningContext) => PlannedLine | undefined = planOrderLine,
+  ) {}
 
   of(order: Order, terms: PriceTerms | ((line: OrderItem) => PriceTerms)): OrderLines {
     const cached = this.byOrder.get(order.Id);
@@ -147,7 +151,7 @@ export class ContractLines {
         if (isRecurringLine(line)) result.reductions.push(line);
         continue;
       }
-      const planned = planOrderLine(line, typeof terms === 'function' ? terms(line) : terms, this.ctx);
+      const planned = this.planLine(line, typeof terms === 'function' ? terms(line) : terms, this.ctx);
       if (!planned) continue;
       this.planned.set(line.Id, planned);
       if (planned.price.candidate.recurring) result.recurring.push(line);
@@ -257,7 +261,8 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
 }
 
-function recordSynced(ctx: PlanningContext, order: Order, state: ScheduleState): void {
+/** The amendment now belongs to the schedule: its Stripe ID, and its own Success Sync Record (decision q23). */
+export function recordSynced(ctx: PlanningContext, order: Order, state: ScheduleState): void {
   const source = recordRef('Order', order.Id);
   ctx.plan.writeBack(source, { Stripe_ID__c: state.id }, order);
   ctx.plan.syncRecord(successSyncRecord(source, 'Subscription Schedule', state.id));

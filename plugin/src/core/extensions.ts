@@ -15,6 +15,7 @@ import type { Ref } from './plan.js';
 import { recordRef } from './records.js';
 import { planContractAmendments } from './contractAmendments.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
+import { planMdqOrder } from './mdq.js';
 
 /** A new (initial) order ready to plan: header read, customer planned. */
 export interface InitialOrderInput {
@@ -82,5 +83,6 @@ export const contractExtensions: ContractExtensions = {
   ...NOT_YET_SUPPORTED,
   orderDiscounts,
   lineDiscounts,
+  planMdqOrder,
   planAmendments: planContractAmendments,
 };

@@ -19,11 +19,11 @@ export function syncContext(now: number, settings: SettingsInput = {}): SyncCont
   return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now, settings: parseSettings(settings), mappings: EMPTY_MAPPINGS };
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Params = Record<string, unknown>;
+type Writable<T> = { -readonly [K in keyof T]-?: { [id: string]: NonNullable<T[K]> extends Readonly<Record<string, infer V>> ? V : never } };
 
 export class StripeLedger {
-  readonly state: Mutable<Required<Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules'>>> = {
+  readonly state: Writable<Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules'>> = {
     customers: {},
     products: {},
     prices: {},
