@@ -141,10 +141,11 @@ describe('relationship queries (SOQL Reference: Relationship Queries)', () => {
 
   it('runs child subqueries with their own WHERE, ORDER BY and LIMIT; empty children are null', () => {
     const rows = org.query('SELECT Name, (SELECT Quantity FROM OrderItems WHERE Quantity > 1 ORDER BY Quantity DESC LIMIT 5) FROM Order ORDER BY Name');
-    const byName = Object.fromEntries(rows.map((r) => [r.Name, r.OrderItems as { totalSize: number; records: Array<{ Quantity: number }> } | null]));
-    expect(byName.First?.records.map((r) => r.Quantity)).toEqual([3, 2]);
-    expect(byName.First?.totalSize).toBe(2);
-    expect(byName["It's third"]).toBeNull();
+    type Children = { totalSize: number; records: Array<{ Quantity: number }> } | null;
+    const byName = new Map<unknown, Children>(rows.map((r) => [r.Name, r.OrderItems as Children]));
+    expect(byName.get('First')?.records.map((r) => r.Quantity)).toEqual([3, 2]);
+    expect(byName.get('First')?.totalSize).toBe(2);
+    expect(byName.get("It's third")).toBeNull();
   });
 
   it('names unknown relationships and fields with INVALID_TYPE / INVALID_FIELD', () => {
