@@ -107,7 +107,7 @@ function itemNode(price: string | undefined, quantity: number | undefined, label
 /** Discount params: a list of `{ coupon }` (or `''`/null, Stripe's way of clearing them). */
 function discountNodes(discounts: unknown, label: Label): TreeNode[] {
   if (!Array.isArray(discounts)) return [];
-  return (discounts as Array<{ coupon?: string }>).filter((d) => d.coupon).map((d) => ({ label: `coupon ${label(d.coupon)}` }));
+  return (discounts as Array<{ coupon?: string }>).filter((d) => d.coupon).map((d) => ({ label: label(d.coupon) }));
 }
 
 /** A timestamp param: unix seconds → the UTC calendar date, or Stripe's keyword (`now`). */

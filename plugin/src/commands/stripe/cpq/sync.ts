@@ -58,7 +58,7 @@ export default class Sync extends SfCommand<SyncResult> {
     this.spinner.stop();
 
     const orders = outcomes.map(toResult);
-    const counts = { synced: 0, failed: 0, skipped: 0, planned: 0 };
+    const counts = { synced: 0, failed: 0, busy: 0, planned: 0 };
     for (const order of orders) counts[order.status]++;
     this.report(orders, counts);
     if (counts.failed > 0) process.exitCode = counts.failed === orders.length ? EXIT_CODES.error : EXIT_CODES.partlyFailed;
@@ -80,7 +80,8 @@ export default class Sync extends SfCommand<SyncResult> {
         columns: ['Order', 'Status', 'Stripe ID', 'Message', 'Fix'],
       });
     }
-    this.log(messages.getMessage('info.summary', [counts.synced, counts.failed, counts.skipped, counts.planned]));
+    if (counts.busy > 0) this.warn(messages.getMessage('warning.busy', [counts.busy]));
+    this.log(messages.getMessage('info.summary', [counts.synced, counts.failed, counts.busy, counts.planned]));
   }
 }
 

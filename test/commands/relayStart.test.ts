@@ -1,0 +1,66 @@
+import { TestContext } from '@salesforce/core/testSetup';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import RelayStart from '../../plugin/src/commands/stripe/cpq/relay/start.js';
+import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
+import { schemaErrors } from './support/resultSchemas.js';
+
+describe('sf stripe cpq relay start', () => {
+  const $$ = new TestContext();
+  let emulator: SalesforceEmulator;
+  let ux: ReturnType<typeof stubSfCommandUx>;
+  const events: string[] = [];
+  const startRelay = (): ReturnType<TestContext['SANDBOX']['stub']> =>
+    $$.SANDBOX.stub().callsFake(async () => {
+      events.push('started');
+      return { url: 'http://127.0.0.1:8787', stop: async () => void events.push('stopped') };
+    });
+
+  beforeEach(async () => {
+    events.length = 0;
+    emulator = await authenticateToEmulator($$, { seed: 'empty' });
+    ux = stubSfCommandUx($$.SANDBOX);
+    $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: 'sk_test_relay', STRIPE_WEBHOOK_SECRET: 'whsec_abc' });
+    $$.SANDBOX.stub(RelayStart, 'untilStopped').callsFake(async () => {
+      events.push('waiting');
+      return 'SIGINT';
+    });
+  });
+
+  afterEach(async () => {
+    $$.restore();
+    await emulator.close();
+  });
+
+  it('runs the relay with the org connection and the flags until interrupted, then stops it', async () => {
+    const relay = startRelay();
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
+    const result = await RelayStart.run(['--target-org', 'cpq', '--port', '0', '--concurrency', '4', '--poll-interval', '30'], PLUGIN_ROOT);
+    const options = relay.firstCall.args[0] as Record<string, unknown> & { connection: { instanceUrl: string } };
+    expect(options).toMatchObject({ stripeApiKey: 'sk_test_relay', port: 0, concurrency: 4, pollIntervalSeconds: 30, webhookSecret: 'whsec_abc' });
+    expect(options.connection.instanceUrl).toBe(emulator.instanceUrl);
+    expect(events).toEqual(['waiting', 'started', 'stopped']);
+    expect(result).toMatchObject({ url: 'http://127.0.0.1:8787', username: emulator.username, concurrency: 4, webhooks: true, stoppedBy: 'SIGINT' });
+    expect(ux.log.firstCall.args[0]).toContain('Relay running at http://127.0.0.1:8787');
+    expect(schemaErrors('stripe-cpq-relay-start', result)).toEqual([]);
+  });
+
+  it('uses the documented defaults: port 8787, concurrency 2, a 90-second poll', async () => {
+    const relay = startRelay();
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
+    await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
+    expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2, pollIntervalSeconds: 90 });
+  });
+
+  it('fails with the fix when STRIPE_API_KEY is missing, starting nothing', async () => {
+    $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: undefined });
+    const relay = startRelay();
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
+    await expect(RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toMatchObject({ name: 'MissingStripeKeyError' });
+    expect(relay.called).toBe(false);
+  });
+
+  it('rejects a concurrency below 1', async () => {
+    await expect(RelayStart.run(['--target-org', 'cpq', '--concurrency', '0'], PLUGIN_ROOT)).rejects.toThrow(/concurrency/i);
+  });
+});

@@ -1,0 +1,74 @@
+import { TestContext } from '@salesforce/core/testSetup';
+import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
+import Status from '../../plugin/src/commands/stripe/cpq/status.js';
+import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
+import { schemaErrors } from './support/resultSchemas.js';
+
+describe('sf stripe cpq status', () => {
+  const $$ = new TestContext();
+  let emulator: SalesforceEmulator;
+  let ux: ReturnType<typeof stubSfCommandUx>;
+  let synced: string;
+  let failed: string;
+
+  beforeEach(async () => {
+    emulator = await authenticateToEmulator($$);
+    ux = stubSfCommandUx($$.SANDBOX);
+    const [first, second] = emulator.sample?.orders ?? [];
+    synced = String(first?.orderId);
+    failed = String(second?.orderId);
+    emulator.store.update('Order', synced, {
+      Stripe_ID__c: 'sub_sched_123',
+      Stripe_Sync_Status__c: 'Synced',
+      Stripe_Last_Sync__c: '2026-03-02T10:00:00.000+0000',
+      Stripe_Customer_Link__c: 'https://dashboard.stripe.com/test/customers/cus_123',
+    });
+    emulator.store.update('Order', failed, { Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Message__c: 'Data Error: Quantity specified as a decimal value.', Stripe_Sync_Fix__c: 'Make the quantity a whole number.' });
+    emulator.store.insert('Stripe_Sync_Record__c', {
+      Compound_ID__c: `${failed}-802A`,
+      Order__c: failed,
+      Primary_Record_ID__c: failed,
+      Primary_Object_Type__c: 'Order',
+      Secondary_Record_ID__c: '802000000000001AAA',
+      Secondary_Object_Type__c: 'OrderItem',
+      Resolution_Status__c: 'Error',
+      Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.',
+      Resolution_Fix__c: 'Make the quantity a whole number, then sync again.',
+    });
+    emulator.store.insert('Stripe_Sync_Request__c', { Order__c: failed, Status__c: 'Failed', Claimed_By__c: 'relay-1' });
+    emulator.store.insert('Stripe_Sync_Request__c', { Order__c: synced, Status__c: 'Queued' });
+  });
+
+  afterEach(async () => {
+    $$.restore();
+    await emulator.close();
+  });
+
+  it('counts orders by sync status and lists the latest failures with their fixes and the relay activity', async () => {
+    const result = await Status.run(['--target-org', 'cpq'], PLUGIN_ROOT);
+    const total = emulator.query('SELECT Id FROM Order').length;
+    expect(result.overview?.orders).toEqual({ 'Not Synced': total - 2, Queued: 0, Syncing: 0, Synced: 1, Failed: 1 });
+    expect(result.overview?.latestFailures).toEqual([
+      expect.objectContaining({ secondaryObjectType: 'OrderItem', message: 'Quantity specified as a decimal value. Only integers are supported.', fix: 'Make the quantity a whole number, then sync again.' }),
+    ]);
+    expect(result.overview?.relay).toMatchObject({ lastRequest: { orderId: failed, status: 'Failed', claimedBy: 'relay-1' }, lastOrderSync: { orderId: synced }, queuedRequests: 1 });
+    expect(ux.table.firstCall.args[0].data).toContainEqual({ 'Sync Status': 'Failed', Orders: 1 });
+    expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it("shows one order's Stripe links, status and Sync Records with --order", async () => {
+    const result = await Status.run(['--target-org', 'cpq', '--order', failed], PLUGIN_ROOT);
+    expect(result.order).toMatchObject({ id: failed, syncStatus: 'Failed', fix: 'Make the quantity a whole number.', syncRecords: [expect.objectContaining({ status: 'Error' })] });
+    const syncedOrder = await Status.run(['--target-org', 'cpq', '--order', synced.slice(0, 15)], PLUGIN_ROOT);
+    expect(syncedOrder.order?.links).toMatchObject({ stripeId: 'sub_sched_123', customer: 'https://dashboard.stripe.com/test/customers/cus_123' });
+    expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it('names the order and the fix when the order does not exist', async () => {
+    await expect(Status.run(['--target-org', 'cpq', '--order', '801000000000999AAA'], PLUGIN_ROOT)).rejects.toMatchObject({
+      name: 'OrderNotFoundError',
+      message: 'No Order with ID 801000000000999AAA in the org.',
+    });
+  });
+});
