@@ -21,7 +21,7 @@ import { addInvoiceItem, phaseItem, planOrderLine, type PlannedLine } from './li
 import { recordMetadata, type Metadata } from './metadata.js';
 import type { Order, OrderItem, QuoteLine } from './models.js';
 import { readOrderHeader } from './orderHeader.js';
-import { BILLING_FREQUENCY_MONTHS, planAutoArchive, type PriceTerms } from './prices.js';
+import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from './prices.js';
 import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
 import { distinctPhaseItems, orderMetadata, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
@@ -288,18 +288,18 @@ const sameItems = (a: PlannedPhase['items'], b: PlannedPhase['items']): boolean 
 
 /**
  * A segment phase's items: every non-segmented line, and the segment lines that end with the phase.
- * Units a revision chain holds in one segment at one price are one item (10 + 5 → 15).
+ * Units a revision chain holds in one segment at equal price terms are one item (10 + 5 → 15), at the
+ * price of the chain's first line there.
  */
 function segmentPhaseItems(ctx: PlanningContext, active: readonly ContractItem[], phase: { end_date: number; items: PlannedPhase['items'] }, lines: ContractLines) {
   const inPhase = active.filter((item) => lines.line(item) && (!isSegmentLine(item.line) || toUnixSeconds(segmentBounds(item.line, ctx).end) === phase.end_date));
-  const merged = new Map<string, { item: ContractItem; quantity: number }>();
+  const entries: { item: ContractItem; quantity: number }[] = [];
   for (const item of inPhase) {
-    const key = `${item.originId}|${lines.line(item).price.price}`;
-    const entry = merged.get(key);
-    if (entry) entry.quantity += remainingQuantity(item);
-    else merged.set(key, { item, quantity: remainingQuantity(item) });
+    const { params } = lines.line(item).price.candidate;
+    const same = entries.find((e) => e.item.originId === item.originId && pricesEqual(lines.line(e.item).price.candidate.params, params, recordRef('OrderItem', item.line.Id)));
+    if (same) same.quantity += remainingQuantity(item);
+    else entries.push({ item, quantity: remainingQuantity(item) });
   }
-  const entries = [...merged.values()];
   const prices = assignDistinctPrices(ctx, entries.map(({ item }) => ({ item, price: lines.line(item).price })), phase.items);
   return entries.map(({ item, quantity }) => {
     const planned = lines.line(item);
