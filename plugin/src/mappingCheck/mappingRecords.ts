@@ -1,0 +1,119 @@
+/**
+ * The mapping and settings records (Stripe_Field_Mapping__mdt, Stripe_Sync_Setting__mdt) as rows,
+ * read either from an org through SOQL or from local source (`customMetadata/*.md-meta.xml`) before
+ * deploying. Both give the same row shape, so one check serves both.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import type { SalesforceClient } from '../salesforce/client.js';
+import { SETTING_FIELDS } from '../salesforce/settingsReader.js';
+
+export const MAPPING_TYPE = 'Stripe_Field_Mapping__mdt';
+export const SETTING_TYPE = 'Stripe_Sync_Setting__mdt';
+
+export type MetadataRow = Readonly<Record<string, unknown>> & { readonly DeveloperName: string };
+
+/** One field mapping or field default, as an admin sees it in Setup. */
+export interface MappingRecord {
+  readonly name: string;
+  readonly mappingKey: string;
+  readonly stripePath: string;
+  readonly salesforcePath: string | null;
+  readonly staticValue: string | null;
+  readonly active: boolean;
+  /** `Default` (shipped with the package) or `User`. */
+  readonly source: 'Default' | 'User';
+}
+
+export interface ConfigurationRows {
+  readonly mappings: readonly MetadataRow[];
+  readonly settings: readonly MetadataRow[];
+  /** The org's Id and sandbox flag (metadata prefix, idempotency keys); absent for local source. */
+  readonly organization?: { readonly id: string; readonly sandbox: boolean };
+}
+
+const MAPPING_FIELDS = ['DeveloperName', 'Mapping_Key__c', 'Stripe_Path__c', 'Salesforce_Path__c', 'Static_Value__c', 'Active__c', 'Source__c'] as const;
+
+const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value).trim() || null);
+
+export function mappingRecord(row: MetadataRow): MappingRecord {
+  return {
+    name: row.DeveloperName,
+    mappingKey: text(row.Mapping_Key__c) ?? '',
+    stripePath: text(row.Stripe_Path__c) ?? '',
+    salesforcePath: text(row.Salesforce_Path__c),
+    staticValue: row.Static_Value__c === null || row.Static_Value__c === undefined || row.Static_Value__c === '' ? null : String(row.Static_Value__c),
+    active: row.Active__c === true || row.Active__c === 'true',
+    source: row.Source__c === 'Default' ? 'Default' : 'User',
+  };
+}
+
+/** Every mapping record (inactive ones too, so the check can say they are off) and every settings record. */
+export async function readOrgConfigurationRows(client: SalesforceClient): Promise<ConfigurationRows> {
+  const rows = await client.queries({
+    mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM ${MAPPING_TYPE} ORDER BY DeveloperName`,
+    settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM ${SETTING_TYPE}`,
+    organization: 'SELECT Id, IsSandbox FROM Organization',
+  });
+  const org = rows.organization?.[0];
+  return {
+    mappings: (rows.mappings ?? []) as MetadataRow[],
+    settings: (rows.settings ?? []) as MetadataRow[],
+    organization: { id: String(org?.Id ?? ''), sandbox: org?.IsSandbox === true },
+  };
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => name === 'values' });
+
+/**
+ * Reads custom metadata records from a source directory (`force-app` or any folder holding
+ * `customMetadata/`), typed as the XML declares them: `xsd:boolean` → boolean, `xsd:double` → number,
+ * `xsi:nil` → null.
+ */
+export function readLocalConfigurationRows(sourceDir: string): ConfigurationRows {
+  const mappings: MetadataRow[] = [];
+  const settings: MetadataRow[] = [];
+  for (const file of findFiles(sourceDir, /\.md-meta\.xml$/)) {
+    const match = /(?:^|[\\/])customMetadata[\\/]([^\\/.]+)\.([^\\/]+)\.md-meta\.xml$/.exec(file);
+    if (!match) continue;
+    const type = `${match[1] as string}__mdt`;
+    if (type !== MAPPING_TYPE && type !== SETTING_TYPE) continue;
+    const row = metadataRow(match[2] as string, readFileSync(file, 'utf8'));
+    (type === MAPPING_TYPE ? mappings : settings).push(row);
+  }
+  mappings.sort((a, b) => a.DeveloperName.localeCompare(b.DeveloperName));
+  return { mappings, settings };
+}
+
+function metadataRow(developerName: string, xml: string): MetadataRow {
+  const values = ((parser.parse(xml) as { CustomMetadata?: { values?: { field?: string; value?: unknown }[] } }).CustomMetadata?.values ?? []);
+  const row: Record<string, unknown> = { DeveloperName: developerName };
+  for (const { field, value } of values) if (field) row[field] = xmlValue(value);
+  return row as MetadataRow;
+}
+
+function xmlValue(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object') return String(value);
+  const v = value as Record<string, unknown>;
+  if (v['@xsi:nil'] === 'true') return null;
+  const content = String(v['#text'] ?? '');
+  switch (v['@xsi:type']) {
+    case 'xsd:boolean':
+      return content === 'true';
+    case 'xsd:double':
+    case 'xsd:int':
+      return Number(content);
+    default:
+      return content;
+  }
+}
+
+function findFiles(dir: string, pattern: RegExp): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : findFiles(full, pattern);
+    return pattern.test(entry.name) ? [full] : [];
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * Where the check learns the org's schema: the org's own describe (one composite call for every
+ * object the sync reads), or — for `--source-dir` before anything is deployed — the CPQ schema the
+ * product knows (standard objects and the CPQ managed package, the org emulator's catalogue) plus
+ * the objects and fields of the local package source.
+ */
+import { readMetadataDir, loadMetadataFiles } from '../emulators/salesforce/metadataLoader.js';
+import { defineCpqOrgSchema } from '../emulators/salesforce/catalog.js';
+import { describeObject } from '../emulators/salesforce/describe.js';
+import { Schema } from '../emulators/salesforce/schema.js';
+import { RecordStore } from '../emulators/salesforce/store.js';
+import type { CompositeSubresponse, SalesforceClient } from '../salesforce/client.js';
+import { OrgSchema, SYNCED_OBJECTS, type ObjectDescribe } from './orgSchema.js';
+
+/** Describes of every object the sync reads, in one `composite` call (objects the org lacks are left out). */
+export async function describeOrg(client: SalesforceClient): Promise<OrgSchema> {
+  const compositeRequest = SYNCED_OBJECTS.map((name) => ({ method: 'GET', url: `${client.basePath}/sobjects/${name}/describe`, referenceId: name.replace(/\W/g, '_') }));
+  const { body } = await client.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone: false, compositeRequest });
+  return new OrgSchema(body.compositeResponse.filter((r) => r.httpStatusCode < 300).map((r) => r.body as ObjectDescribe));
+}
+
+/** The CPQ schema plus the package source under `sourceDir` (objects and fields; records are ignored). */
+export function describeLocalSource(sourceDir: string): OrgSchema {
+  const schema = new Schema();
+  defineCpqOrgSchema(schema);
+  const files = readMetadataDir(sourceDir).filter((f) => !/(^|\/)customMetadata\//.test(f.path));
+  loadMetadataFiles(schema, new RecordStore(schema, { now: () => new Date(0) }), files);
+  return new OrgSchema(SYNCED_OBJECTS.filter((name) => schema.hasObject(name)).map((name) => describeObject(schema, name, '62.0') as unknown as ObjectDescribe));
+}
