@@ -4,8 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { addControlRoutes } from './controlApi.js';
 import { createOrgServer } from './http.js';
 import { addMetadataApiRoutes } from './metadataApi.js';
@@ -15,7 +13,7 @@ import { Router } from './router.js';
 import { seedSampleOrg, type SampleOrg } from './seed/sampleOrg.js';
 import { addUiApiRoutes } from './uiApi.js';
 import type { FaultInjector } from './faults.js';
-import type { LoadedMetadata, MetadataFile } from './metadataLoader.js';
+import { DEFAULT_FORCE_APP_DIR, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import type { Schema } from './schema.js';
 import type { RecordStore } from './store.js';
 import type { JsonRecord } from './soql/query.js';
@@ -26,10 +24,9 @@ export type { FaultCode, FaultSpec } from './faults.js';
 export type { FieldDef, ObjectDef } from './schema.js';
 export type { FieldValue, SObjectRecord, ValidationRule } from './store.js';
 export type { JsonRecord } from './soql/query.js';
-export { seedSampleOrg, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder } from './seed/sampleOrg.js';
+export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder } from './seed/sampleOrg.js';
 
-/** The repository's package source: `force-app/` four levels above this module (src or lib). */
-export const DEFAULT_FORCE_APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../force-app');
+export { DEFAULT_FORCE_APP_DIR } from './metadataLoader.js';
 
 export interface SalesforceEmulatorOptions {
   readonly port?: number;

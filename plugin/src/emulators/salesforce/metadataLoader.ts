@@ -6,11 +6,15 @@
  * `loadMetadataFiles` takes files in memory, so a Metadata API deploy can reuse it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { currency } from './catalog.js';
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
 import type { RecordStore } from './store.js';
+
+/** The repository's package source: `force-app/` four levels above this module (in src or lib). */
+export const DEFAULT_FORCE_APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../force-app');
 
 export interface MetadataFile {
   /** Path with `/` separators; only the part from `objects/` or `customMetadata/` on matters. */

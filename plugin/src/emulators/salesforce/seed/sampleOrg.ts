@@ -4,7 +4,9 @@
  * "today" where the scenario is about timing (starting today, backdated, evergreen). Each order is
  * described (scenario id + one line) so the demo can print the list.
  */
+import { existsSync } from 'node:fs';
 import { addMonths, formatDate, type CalendarDate } from '../../../core/dates.js';
+import { DEFAULT_FORCE_APP_DIR } from '../metadataLoader.js';
 import { EmulatedOrg } from '../org.js';
 import type { JsonRecord } from '../soql/query.js';
 import { CpqBuilder, termEnd, type BuiltOrder, type Product } from './cpqBuilder.js';
@@ -241,13 +243,16 @@ function seedRamp(org: EmulatedOrg, cpq: CpqBuilder, accountId: string, orderNam
 
 /**
  * The sample org's records as the REST API returns them, by object: fixtures for tests that need
- * CPQ data without a server. Same `today`, same records (Ids included).
+ * CPQ data without a server. Same `today` and package metadata, same records (Ids included).
  */
-export function sampleOrgFixture(today: CalendarDate, now: Date = new Date(Date.UTC(today.year, today.month - 1, today.day, 12))): {
-  sample: SampleOrg;
-  records: Record<string, JsonRecord[]>;
-} {
+export function sampleOrgFixture(
+  today: CalendarDate,
+  options: { now?: Date; forceAppDir?: string | false } = {},
+): { sample: SampleOrg; records: Record<string, JsonRecord[]> } {
+  const now = options.now ?? new Date(Date.UTC(today.year, today.month - 1, today.day, 12));
   const org = new EmulatedOrg({ now: () => now });
+  const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
+  if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = seedSampleOrg(org, today);
   const records: Record<string, JsonRecord[]> = {};
   for (const object of org.schema.allObjects()) {
