@@ -36,6 +36,11 @@ export class OrgSchema {
     return this.objects.get(name.toLowerCase());
   }
 
+  /** A copy with `fields` added to `object` (custom fields an admin created, in tests and previews). */
+  withFields(object: string, fields: readonly FieldDescribe[]): OrgSchema {
+    return new OrgSchema([...this.objects.values()].map((d) => (d.name.toLowerCase() === object.toLowerCase() ? { ...d, fields: [...d.fields, ...fields] } : d)));
+  }
+
   field(object: string, field: string): FieldDescribe | undefined {
     return this.object(object)?.fields.find((f) => f.name.toLowerCase() === field.toLowerCase());
   }
