@@ -77,6 +77,22 @@ describe('Stripe emulator protocol', () => {
     expect(fx.emulator.store.products.size).toBe(products);
   });
 
+  it('serves the request_log_url of an error: the logged request, for the emulator key only', async () => {
+    const error = await stripeError(fx.stripe.coupons.retrieve('MISSING'));
+    const url = (error.raw as { request_log_url: string }).request_log_url;
+    expect((await fetch(url)).status).toBe(401);
+    const logged = (await (await fetch(url, { headers: { authorization: `Bearer ${fx.emulator.apiKey}` } })).json()) as { path: string; status: number };
+    expect(logged).toMatchObject({ path: '/v1/coupons/MISSING', status: 404 });
+  });
+
+  it('moves the emulator clock through the control endpoint', async () => {
+    const headers = { authorization: `Bearer ${fx.emulator.apiKey}`, 'content-type': 'application/json' };
+    const before = fx.emulator.clock.now();
+    const moved = (await (await fetch(`${fx.emulator.url}/_emulator/clock`, { method: 'POST', headers, body: JSON.stringify({ advance_seconds: 3600 }) })).json()) as { now: number };
+    expect(moved.now - before).toBeGreaterThanOrEqual(3600);
+    expect((await fx.stripe.customers.create({})).created).toBeGreaterThanOrEqual(before + 3600);
+  });
+
   it('logs every request with method, path, params, idempotency key and status', async () => {
     fx.emulator.requestLog.clear();
     await fx.stripe.customers.create({ email: 'a@example.com' }, { idempotencyKey: 'log-test-1' });

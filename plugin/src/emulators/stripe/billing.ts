@@ -48,37 +48,38 @@ interface DueChange {
 /** Applies, in time order, every change due at or before `to` for the objects on `testClockId` (null = emulator clock). */
 export function rollForward(state: EmulatorState, testClockId: string | null, to: number): void {
   for (let step = 0; step < MAX_STEPS_PER_ROLL; step++) {
-    const next = dueChanges(state, testClockId)
-      .filter((change) => change.at <= to)
-      .sort((a, b) => a.at - b.at || a.rank - b.rank)[0];
+    const next = earliestDueChange(state, testClockId, to);
     if (!next) return;
     next.apply();
   }
   throw new Error(`Billing did not settle after ${MAX_STEPS_PER_ROLL} steps; is an interval zero?`);
 }
 
-function dueChanges(state: EmulatorState, testClockId: string | null): DueChange[] {
-  const changes: DueChange[] = [];
+/** The first change due by `to`; it runs on every API request, so it allocates only for the best candidate so far. */
+function earliestDueChange(state: EmulatorState, testClockId: string | null, to: number): DueChange | undefined {
+  let best: DueChange | undefined;
+  const beats = (at: number | undefined, rank: number): at is number =>
+    at !== undefined && at <= to && (!best || at < best.at || (at === best.at && rank < best.rank));
   for (const schedule of state.store.subscriptionSchedules.all()) {
     if (schedule.test_clock !== testClockId) continue;
     const boundary = nextScheduleBoundary(schedule);
-    if (boundary !== undefined) changes.push({ at: boundary, rank: 0, apply: () => crossScheduleBoundary(state, schedule, boundary) });
+    if (beats(boundary, 0)) best = { at: boundary, rank: 0, apply: () => crossScheduleBoundary(state, schedule, boundary) };
   }
   for (const subscription of state.store.subscriptions.all()) {
     if (subscription.test_clock !== testClockId || subscription.status === 'canceled') continue;
-    const cancelAt = subscription.cancel_at;
-    if (cancelAt !== null) changes.push({ at: cancelAt, rank: 1, apply: () => endSubscription(state, subscription, cancelAt) });
+    const cancelAt = subscription.cancel_at ?? undefined;
     const periodEnd = subscription.items.data[0]?.current_period_end;
-    if (periodEnd !== undefined && (cancelAt === null || periodEnd < cancelAt)) {
-      changes.push({ at: periodEnd, rank: 2, apply: () => renewSubscription(state, subscription, periodEnd) });
+    if (beats(cancelAt, 1)) best = { at: cancelAt, rank: 1, apply: () => endSubscription(state, subscription, cancelAt) };
+    if (periodEnd !== undefined && (cancelAt === undefined || periodEnd < cancelAt) && beats(periodEnd, 2)) {
+      best = { at: periodEnd, rank: 2, apply: () => renewSubscription(state, subscription, periodEnd) };
     }
   }
   for (const invoice of state.store.invoices.all()) {
-    const finalizesAt = invoice.automatically_finalizes_at;
-    if (invoice.test_clock !== testClockId || invoice.status !== 'draft' || finalizesAt === null) continue;
-    changes.push({ at: finalizesAt, rank: 3, apply: () => finalizeInvoice(state, invoice, finalizesAt) });
+    const finalizesAt = invoice.automatically_finalizes_at ?? undefined;
+    if (invoice.test_clock !== testClockId || invoice.status !== 'draft') continue;
+    if (beats(finalizesAt, 3)) best = { at: finalizesAt, rank: 3, apply: () => finalizeInvoice(state, invoice, finalizesAt) };
   }
-  return changes;
+  return best;
 }
 
 /** Status and current phase as of `now` (Stripe computes both; they are not stored settings). */

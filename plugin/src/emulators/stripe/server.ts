@@ -16,7 +16,7 @@ import type { RateLimiter } from './rateLimiter.js';
 import type { LoggedRequest, RequestLog } from './requestLog.js';
 import { matchRoute } from './routes.js';
 import type { EmulatorState } from './state.js';
-import { newId } from './store.js';
+import { newId, snapshot } from './store.js';
 import { checkParams } from './validation.js';
 import { rollForward } from './billing.js';
 import { renderHostedInvoice } from './hostedInvoice.js';
@@ -112,7 +112,7 @@ async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerRes
     if (entry.method !== 'GET') state.store.journal.begin();
     const result = matched.route.handle({ state, params: checked, id: matched.id, path: entry.path, requestId: entry.requestId, idempotencyKey: entry.idempotencyKey });
     // Serialise now: the stored object keeps changing as time passes, the response must not.
-    reply = { status: 200, body: JSON.parse(JSON.stringify(result)) as unknown };
+    reply = { status: 200, body: snapshot(result) };
     state.store.journal.commit();
   } catch (error) {
     state.store.journal.rollback();

@@ -17,6 +17,11 @@ export interface StripeObject {
   [field: string]: unknown;
 }
 
+/** A deep copy of a stored object (plain JSON data; JSON round-trips are faster than structuredClone here). */
+export function snapshot<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** `cus_` + 14 random base-62 characters, like Stripe's own ids. */
@@ -48,7 +53,7 @@ export class Journal {
   recordTouch(item: StripeObject): void {
     if (!this.undo || this.touched.has(item)) return;
     this.touched.add(item);
-    const before = structuredClone(item);
+    const before = snapshot(item);
     this.undo.push(() => {
       for (const key of Object.keys(item)) delete item[key];
       Object.assign(item, before);

@@ -10,7 +10,7 @@
  * clock with a 300 s tolerance.
  */
 import { createHmac } from 'node:crypto';
-import { newId } from './store.js';
+import { newId, snapshot } from './store.js';
 import type { StripeEvent, StripeStore, WebhookEndpoint } from './objects.js';
 import type { StripeObject } from './store.js';
 
@@ -54,7 +54,7 @@ export class WebhookDispatcher {
       created,
       livemode: false,
       type,
-      data: { object: structuredClone(object) },
+      data: { object: snapshot(object) },
       pending_webhooks: endpoints.length,
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
     });

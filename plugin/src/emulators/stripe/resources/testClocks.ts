@@ -6,7 +6,7 @@
  */
 import { invalidRequest, parameterInvalid } from '../errors.js';
 import type { TestClock } from '../objects.js';
-import { listPage, newId } from '../store.js';
+import { listPage, newId, snapshot } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { emit, rollForward } from '../billing.js';
 
@@ -40,7 +40,7 @@ function advance({ state, id, params }: ApiRequest): TestClock {
   clock.status = 'advancing';
   clock.status_details = { advancing: { target_frozen_time: target } };
   setImmediate(() => finishAdvance(state, clock, target));
-  return structuredClone(clock);
+  return snapshot(clock);
 }
 
 /** Runs after the advance request was answered, as Stripe advances clocks asynchronously. */
