@@ -34,7 +34,7 @@ import {
 } from './prorations.js';
 import { recordRef } from './records.js';
 import { applyPlannedPhases, type InvoiceItemParams, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { successSyncRecord } from './syncRecords.js';
+import { successSyncRecord, type StripeObjectTitle } from './syncRecords.js';
 
 export interface AmendmentOutcome {
   /** The schedule as Stripe will hold it once the plan is applied. */
@@ -243,7 +243,7 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
       idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
       source,
     });
-    recordSynced(ctx, order, state);
+    recordSynced(ctx, order, state.id);
     return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
   }
 
@@ -257,15 +257,15 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
     idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'),
     source,
   });
-  recordSynced(ctx, order, state);
+  recordSynced(ctx, order, state.id);
   return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
 }
 
-/** The amendment now belongs to the schedule: its Stripe ID, and its own Success Sync Record (decision q23). */
-export function recordSynced(ctx: PlanningContext, order: Order, state: ScheduleState): void {
+/** The amendment now belongs to the Stripe object: its Stripe ID, and its own Success Sync Record (decision q23). */
+export function recordSynced(ctx: PlanningContext, order: Order, stripeId: string, title: StripeObjectTitle = 'Subscription Schedule'): void {
   const source = recordRef('Order', order.Id);
-  ctx.plan.writeBack(source, { Stripe_ID__c: state.id }, order);
-  ctx.plan.syncRecord(successSyncRecord(source, 'Subscription Schedule', state.id));
+  ctx.plan.writeBack(source, { Stripe_ID__c: stripeId }, order);
+  ctx.plan.syncRecord(successSyncRecord(source, title, stripeId));
 }
 
 /**

@@ -7,6 +7,7 @@ import { planAmendments } from './amendments.js';
 import type { PlanningContext } from './context.js';
 import { SyncErrors } from './errors.js';
 import type { ContractInput } from './extensions.js';
+import { isEvergreenLine, planEvergreenAmendments } from './evergreen.js';
 import { isMdqLine, planMdqAmendments } from './mdq.js';
 import { readOrderHeader } from './orderHeader.js';
 import { ref } from './plan.js';
@@ -29,7 +30,9 @@ export function initialScheduleState(input: ContractInput, ctx: PlanningContext)
 /** Plans the contract's amendments (spec §2.6, §2.7, §2.9). */
 export function planContractAmendments(input: ContractInput, ctx: PlanningContext): void {
   const { structure } = input;
-  if (ctx.index.orderItems(structure.initial.order.Id).some(isMdqLine)) return planMdqAmendments(input, ctx);
+  const initialLines = ctx.index.orderItems(structure.initial.order.Id);
+  if (initialLines.some(isEvergreenLine)) return planEvergreenAmendments(input, ctx);
+  if (initialLines.some(isMdqLine)) return planMdqAmendments(input, ctx);
   const header = readOrderHeader(structure.initial.order, ctx);
   if (Array.isArray(header)) throw new SyncErrors(header);
   planAmendments(

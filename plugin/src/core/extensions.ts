@@ -15,6 +15,7 @@ import type { Ref } from './plan.js';
 import { recordRef } from './records.js';
 import { planContractAmendments } from './contractAmendments.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
+import { planEvergreenOrder } from './evergreen.js';
 import { planMdqOrder } from './mdq.js';
 
 /** A new (initial) order ready to plan: header read, customer planned. */
@@ -83,6 +84,7 @@ export const contractExtensions: ContractExtensions = {
   ...NOT_YET_SUPPORTED,
   orderDiscounts,
   lineDiscounts,
+  planEvergreenOrder,
   planMdqOrder,
   planAmendments: planContractAmendments,
 };

@@ -246,7 +246,7 @@ function planMdqAmendment(
   if (active.length === 0) {
     if (!isLatest) throw orderError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
     ctx.plan.add({ op: 'subscriptionSchedules.cancel', ref: state.ref, id: state.id, params: { invoice_now: false, prorate: false }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'), source });
-    recordSynced(ctx, order, state);
+    recordSynced(ctx, order, state.id);
     return { ...state, status: 'canceled', currentPhase: null };
   }
   const now = ctx.sync.now;
@@ -279,7 +279,7 @@ function planMdqAmendment(
     phases.push(rebuilt);
   }
   ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none' }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
-  recordSynced(ctx, order, state);
+  recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
 }
 

@@ -23,7 +23,8 @@ type Params = Record<string, unknown>;
 type Writable<T> = { -readonly [K in keyof T]-?: { [id: string]: NonNullable<T[K]> extends Readonly<Record<string, infer V>> ? V : never } };
 
 export class StripeLedger {
-  readonly state: Writable<Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules'>> = {
+  readonly state: Writable<Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules' | 'subscriptions'>> = {
+    subscriptions: {},
     customers: {},
     products: {},
     prices: {},
@@ -70,7 +71,7 @@ export class StripeLedger {
   }
 
   private nextId(op: string): string {
-    const prefix = { 'customers.create': 'cus', 'products.create': 'prod', 'prices.create': 'price', 'coupons.create': 'co', 'subscriptionSchedules.create': 'sub_sched', 'billing.meters.create': 'mtr' }[op] ?? 'obj';
+    const prefix = { 'customers.create': 'cus', 'products.create': 'prod', 'prices.create': 'price', 'coupons.create': 'co', 'subscriptionSchedules.create': 'sub_sched', 'subscriptions.create': 'sub', 'billing.meters.create': 'mtr' }[op] ?? 'obj';
     return `${prefix}_${++this.counter}`;
   }
 
@@ -124,6 +125,15 @@ export class StripeLedger {
         s.subscriptionSchedules![id] = this.scheduleObject(id, existing, phases, start, now);
         return;
       }
+      case 'subscriptions.create':
+        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params };
+        return;
+      case 'subscriptions.update':
+        Object.assign(s.subscriptions![id]!, params);
+        return;
+      case 'subscriptions.cancel':
+        Object.assign(s.subscriptions![id]!, { status: 'canceled' });
+        return;
       case 'subscriptionSchedules.cancel':
         Object.assign(s.subscriptionSchedules![id]!, { status: 'canceled', current_phase: null });
         return;

@@ -1,0 +1,160 @@
+/**
+ * Evergreen orders (spec §2.7): subscriptions with no end date become a Stripe Subscription, not a
+ * schedule. One starting today is created directly; one starting later goes through a schedule that
+ * releases its subscription a second after the start. Amendments add lines today, or cancel the
+ * subscription today or on their start date; evergreen prices are per period already (no term division).
+ */
+import type Stripe from 'stripe';
+import { activeItems, applyAmendmentLines, initialContractItems } from './aggregation.js';
+import { recordSynced } from './amendments.js';
+import type { PlanningContext } from './context.js';
+import type { AmendmentOrder } from './contract.js';
+import { lineDiscounts, orderDiscounts } from './coupons.js';
+import { compareDates, fromUnixSeconds, parseDate, toUnixSeconds } from './dates.js';
+import { SyncError, SyncErrors } from './errors.js';
+import type { ContractInput, InitialOrderInput } from './extensions.js';
+import { idempotencyKey } from './idempotency.js';
+import { addInvoiceItem, phaseItem, planOrderLines, type PlannedLine } from './lines.js';
+import type { Order, OrderItem } from './models.js';
+import { ref, type Ref } from './plan.js';
+import { planAutoArchive, type PriceTerms } from './prices.js';
+import { recordRef } from './records.js';
+import { orderMetadata, planSchedule, scheduleHeaderParams } from './schedule.js';
+import { successSyncRecord } from './syncRecords.js';
+
+const EVERGREEN_TERMS: PriceTerms = { termMonths: 1, initialOrder: true, evergreen: true };
+
+export const isEvergreenLine = (line: OrderItem): boolean => line.SBQQ__SubscriptionType__c === 'Evergreen';
+const isRenewableLine = (line: OrderItem): boolean => !!line.SBQQ__SubscriptionPricing__c && !isEvergreenLine(line);
+
+function orderError(order: Order, message: string, fix: string, field?: string): SyncError {
+  return new SyncError(message, { kind: 'data', record: recordRef('Order', order.Id), fix, ...(field ? { field } : {}) });
+}
+
+/** The documented evergreen rules for an order's lines (spec §2.7 [SRC]). */
+function evergreenProblems(order: Order, items: readonly OrderItem[]): SyncError[] {
+  if (items.some(isRenewableLine)) {
+    return [orderError(order, 'Salesforce orders with both Evergreen and Renewable items are not yet supported.', 'Put evergreen and renewable products on separate orders.')];
+  }
+  return items
+    .filter((line) => isEvergreenLine(line) && (line.SBQQ__SubscriptionTerm__c !== 1 || line.SBQQ__DefaultSubscriptionTerm__c !== 1))
+    .map(
+      (line) =>
+        new SyncError('Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.', {
+          kind: 'data',
+          record: recordRef('OrderItem', line.Id),
+          field: 'SBQQ__DefaultSubscriptionTerm__c',
+          fix: 'Set the subscription term and the default subscription term of evergreen lines to 1.',
+        }),
+    );
+}
+
+/** A new evergreen order → a subscription today, or a releasing schedule for a later start. */
+export function planEvergreenOrder(input: InitialOrderInput, ctx: PlanningContext): void {
+  const { header, customer } = input;
+  const order = header.order;
+  const lines = planOrderLines(input.items, EVERGREEN_TERMS, ctx);
+  const problems = [...evergreenProblems(order, input.items), ...lines.problems];
+  const sinceToday = compareDates(header.start, fromUnixSeconds(ctx.sync.now));
+  if (sinceToday < 0) problems.push(orderError(order, 'Backdated evergreen Salesforce orders are not yet supported.', 'Start the evergreen order today or later.', 'SBQQ__Quote__c.SBQQ__StartDate__c'));
+  if (problems.length > 0) throw new SyncErrors(problems);
+
+  const discounts = orderDiscounts(order, ctx);
+  const items = lines.recurring.map((line) => phaseItem(line, lineDiscounts(line.item, ctx)));
+  const oneTime = lines.oneTime.map((line) => addInvoiceItem(line, lineDiscounts(line.item, ctx)));
+  const schedule = scheduleHeaderParams(header, customer, ctx);
+  if (sinceToday > 0) {
+    const start = toUnixSeconds(header.start);
+    planSchedule(header, {
+      ...schedule,
+      end_behavior: 'release',
+      phases: [{ items, add_invoice_items: oneTime, end_date: start + 1, metadata: orderMetadata(header, ctx), ...(discounts.length ? { discounts } : {}) }],
+    }, ctx);
+    return;
+  }
+  // Today: the schedule's mapped fields apply to the subscription, less those only a schedule has.
+  const { start_date: _start, end_behavior: _end, phases: _phases, default_settings: settings, ...rest } = schedule;
+  const params: Stripe.SubscriptionCreateParams = {
+    ...(rest as Partial<Stripe.SubscriptionCreateParams>),
+    customer: String(customer),
+    items: items as Stripe.SubscriptionCreateParams.Item[],
+    ...(oneTime.length ? { add_invoice_items: oneTime as Stripe.SubscriptionCreateParams.AddInvoiceItem[] } : {}),
+    ...(discounts.length ? { discounts } : {}),
+    cancel_at_period_end: false,
+    collection_method: settings?.collection_method ?? ctx.sync.settings.collectionMethod,
+    ...(settings?.invoice_settings?.days_until_due === undefined ? {} : { days_until_due: settings.invoice_settings.days_until_due }),
+  };
+  const orderRef = recordRef('Order', order.Id);
+  const subscriptionRef = ref('subscription', orderRef.id);
+  ctx.plan.add({ op: 'subscriptions.create', ref: subscriptionRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptions.create'), source: orderRef });
+  ctx.plan.writeBack(orderRef, { Stripe_ID__c: subscriptionRef }, order);
+  ctx.plan.syncRecord(successSyncRecord(orderRef, 'Subscription', subscriptionRef));
+  planAutoArchive([...items, ...oneTime].map((i) => String(i.price)), order, ctx);
+}
+
+/** The live subscription of an evergreen contract: created directly, or released by its schedule. */
+function evergreenSubscription(input: ContractInput, first: AmendmentOrder, ctx: PlanningContext): { id: string; ref: Ref; subscription: Stripe.Subscription | undefined } {
+  const initial = input.structure.initial.order;
+  const linked = initial.Stripe_ID__c ?? '';
+  const subscriptionRef = ref('subscription', recordRef('Order', initial.Id).id);
+  const schedule = ctx.state.subscriptionSchedules?.[linked];
+  if (schedule) {
+    const released = schedule.released_subscription ?? undefined;
+    if (!released) {
+      throw orderError(first.order, 'Amending a Salesforce evergreen order that has not started is not yet supported.', 'Sync the amendment after the evergreen order has started.');
+    }
+    // The order now stands for the subscription its schedule released.
+    ctx.plan.writeBack(recordRef('Order', initial.Id), { Stripe_ID__c: released }, initial);
+    return { id: released, ref: subscriptionRef, subscription: ctx.state.subscriptions?.[released] };
+  }
+  const subscription = ctx.state.subscriptions?.[linked];
+  if (!subscription) {
+    throw orderError(first.order, 'Unable to find the corresponding Stripe subscription for the evergreen amendment order.', 'The evergreen order has no Stripe subscription; it was deleted, so the contract cannot sync.');
+  }
+  return { id: linked, ref: subscriptionRef, subscription };
+}
+
+/** Plans the unsynced amendments of an evergreen contract (spec §2.7, S37). */
+export function planEvergreenAmendments(input: ContractInput, ctx: PlanningContext): void {
+  const { structure } = input;
+  const pending = structure.amendments.filter((a) => !a.order.Stripe_ID__c);
+  const first = pending[0];
+  if (!first) return;
+  const target = evergreenSubscription(input, first, ctx);
+  let canceled = target.subscription?.status === 'canceled';
+  let items = initialContractItems(ctx.index.orderItems(structure.initial.order.Id));
+  const today = fromUnixSeconds(ctx.sync.now);
+  for (const amendment of structure.amendments) {
+    const order = amendment.order;
+    const lines = ctx.index.orderItems(order.Id);
+    items = applyAmendmentLines(items, lines);
+    if (order.Stripe_ID__c) continue;
+    if (!lines.some(isEvergreenLine)) {
+      throw orderError(order, "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
+    }
+    if (canceled) {
+      throw orderError(order, "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.", 'The subscription ended in Stripe; create a new order instead.');
+    }
+    const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
+    if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
+    const future = compareDates(start, today) > 0;
+    const source = recordRef('Order', order.Id);
+    const key = (operation: string) => idempotencyKey(ctx.sync.orgId, order, operation);
+    if (activeItems(items).length === 0) {
+      // Cancelling any subset cancels the whole subscription (doc limitation): one product per order.
+      if (future) {
+        ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { cancel_at: toUnixSeconds(start), proration_behavior: 'none' }, idempotencyKey: key('subscriptions.update'), source });
+      } else {
+        ctx.plan.add({ op: 'subscriptions.cancel', ref: target.ref, id: target.id, params: { invoice_now: false, prorate: false }, idempotencyKey: key('subscriptions.cancel'), source });
+        canceled = true;
+      }
+    } else {
+      if (future) throw orderError(order, 'Amendment(s) with start dates in the future was not processed by the connector.', 'Sync the amendment on its start date.', 'SBQQ__Quote__c.SBQQ__StartDate__c');
+      const added = planOrderLines(lines.filter((l) => l.Quantity > 0), { ...EVERGREEN_TERMS, initialOrder: false }, ctx);
+      if (added.problems.length > 0) throw new SyncErrors(added.problems);
+      const newItems = added.recurring.map((line: PlannedLine) => phaseItem(line, lineDiscounts(line.item, ctx)));
+      ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { items: newItems as Stripe.SubscriptionUpdateParams.Item[] }, idempotencyKey: key('subscriptions.update'), source });
+    }
+    recordSynced(ctx, order, target.id, 'Subscription');
+  }
+}
