@@ -28,7 +28,7 @@ describe('local mapping and settings records', () => {
   });
 
   it('find no problem in the shipped package source', () => {
-    expect(checkLocalSource(FORCE_APP)).toEqual({ mappingRecords: 27, problems: [], orders: [] });
+    expect(checkLocalSource(FORCE_APP)).toMatchObject({ mappingRecords: 27, problems: [], orders: [] });
   });
 
   describe('with an admin’s records added to a copy of the source', () => {

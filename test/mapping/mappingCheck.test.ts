@@ -66,13 +66,13 @@ describe('Stripe paths, from the catalogue of the pinned API version', () => {
 });
 
 describe('Salesforce paths, from the org’s describe', () => {
-  it('follows 1:1 lookups (Order → Account, Order → Quote) and records the fields the sync must read', () => {
+  it('follows 1:1 lookups (Order → Account, Order → Quote) and names the fields the reader must add to the core’s models', () => {
     const result = check([
       mapping({ key: 'subscription_schedule', stripePath: 'metadata.account_region', salesforcePath: 'Account.Region__c' }),
       mapping({ key: 'subscription_schedule', stripePath: 'metadata.quote_start', salesforcePath: 'SBQQ__Quote__c.SBQQ__StartDate__c' }),
     ]);
     expect(result.problems).toEqual([]);
-    expect(result.readFields).toEqual({ Account: ['Region__c'], SBQQ__Quote__c: ['SBQQ__StartDate__c'] });
+    expect(result.readFields).toEqual({ Account: ['Region__c'] });
   });
 
   it('rejects an unknown field with the closest field name', () => {

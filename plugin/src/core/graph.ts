@@ -8,7 +8,7 @@ import { SyncError } from './errors.js';
 import * as M from './models.js';
 
 /** Collection name → model and sObject API name. */
-const COLLECTIONS = {
+export const COLLECTIONS = {
   accounts: [M.Account, 'Account'],
   contacts: [M.Contact, 'Contact'],
   opportunities: [M.Opportunity, 'Opportunity'],

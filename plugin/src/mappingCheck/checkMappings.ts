@@ -4,6 +4,7 @@
  * problem is reported at once — nothing waits for a sync to fail. Pure: records and schema in,
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
+import { COLLECTIONS } from '../core/graph.js';
 import { DEFAULT_MAPPINGS, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
 import { MAPPING_TYPE, type MappingRecord } from './mappingRecords.js';
@@ -22,7 +23,7 @@ export interface MappingCheckResult {
   readonly problems: CheckProblem[];
   /** The active, valid records as the engine's mapping config. */
   readonly config: MappingConfig;
-  /** Fields the sync must read beyond the core's models, per sObject (graphReader's ExtraFields). */
+  /** Fields the mappings read beyond the core's models, per sObject (graphReader's ExtraFields). */
   readonly readFields: Record<string, string[]>;
 }
 
@@ -86,7 +87,7 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
         // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
         const findings = fieldCompatibility(resolved.field, target);
         report('Salesforce_Path__c', isShippedDefault(record, key) ? findings.filter((f) => f.severity === 'error') : findings);
-        (readFields[resolved.object] ??= new Set()).add(resolved.field.name);
+        if (!readByModel(resolved.object, resolved.field.name)) (readFields[resolved.object] ??= new Set()).add(resolved.field.name);
       }
     } else report('Static_Value__c', staticValueCompatibility(record.staticValue as string, target));
     if (record.source === 'Default') report('Salesforce_Path__c', shippedDefaultDrift(record, key));
@@ -110,6 +111,12 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
  * The core's DEFAULT_MAPPINGS are the source of truth for shipped defaults; the Default records mirror
  * them for admins. An edited Default record is reported, since a package upgrade would overwrite it.
  */
+/** Fields the graph reader reads anyway (the core's record models); SOQL refuses a field selected twice. */
+function readByModel(sobject: string, field: string): boolean {
+  const model = Object.values(COLLECTIONS).find(([, name]) => name.toLowerCase() === sobject.toLowerCase())?.[0];
+  return model !== undefined && Object.keys(model.shape).some((f) => f.toLowerCase() === field.toLowerCase());
+}
+
 function isShippedDefault(record: MappingRecord, key: MappingKey): boolean {
   return record.source === 'Default' && DEFAULT_MAPPINGS[key]?.[record.stripePath] === record.salesforcePath;
 }

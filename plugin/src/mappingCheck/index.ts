@@ -22,6 +22,8 @@ export interface MappingCheckReport {
   /** Problems with mappings and settings. */
   readonly problems: CheckProblem[];
   readonly orders: OrderPreflight[];
+  /** Fields the valid mappings read beyond the core's models, per sObject: pass them to readContractGraph. */
+  readonly readFields: Record<string, string[]>;
 }
 
 function checkConfiguration(rows: ConfigurationRows, schema: OrgSchema) {
@@ -34,7 +36,7 @@ function checkConfiguration(rows: ConfigurationRows, schema: OrgSchema) {
 /** Mapping and settings records under `sourceDir` against the CPQ schema plus that source. */
 export function checkLocalSource(sourceDir: string): MappingCheckReport {
   const { settings, mappings, active } = checkConfiguration(readLocalConfigurationRows(sourceDir), describeLocalSource(sourceDir));
-  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders: [] };
+  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders: [], readFields: mappings.readFields };
 }
 
 export interface OrgCheckOptions {
@@ -59,5 +61,5 @@ export async function checkOrg(client: SalesforceClient, options: OrgCheckOption
   };
   const orders: OrderPreflight[] = [];
   for (const orderId of options.orderIds ?? []) orders.push(await preflightOrder(orderId, context));
-  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders };
+  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders, readFields: mappings.readFields };
 }

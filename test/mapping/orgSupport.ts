@@ -1,0 +1,46 @@
+/**
+ * The org side of the mapping tests: the sample CPQ org emulator, a client on it, mapping records
+ * inserted as an admin would create them in Setup, and guards proving a check wrote nothing.
+ */
+import { jest } from '@jest/globals';
+import { startSalesforceEmulator, type SalesforceEmulator, type SampleScenario } from '../../plugin/src/emulators/salesforce/index.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import type { MappingSpec } from './support.js';
+
+export async function startSampleOrg(): Promise<{ org: SalesforceEmulator; client: SalesforceClient }> {
+  const org = await startSalesforceEmulator();
+  return { org, client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }) };
+}
+
+export function orderOf(org: SalesforceEmulator, scenario: SampleScenario) {
+  const order = org.sample?.orders.find((o) => o.scenario === scenario);
+  if (!order) throw new Error(`The sample org has no ${scenario} order.`);
+  return order;
+}
+
+/** A Stripe_Field_Mapping__mdt record, inserted the way a metadata deploy would. */
+export function addMapping(org: SalesforceEmulator, name: string, spec: MappingSpec): void {
+  org.store.insert(
+    'Stripe_Field_Mapping__mdt',
+    {
+      DeveloperName: name,
+      MasterLabel: name,
+      Mapping_Key__c: spec.key,
+      Stripe_Path__c: spec.stripePath,
+      Salesforce_Path__c: spec.salesforcePath ?? null,
+      Static_Value__c: spec.staticValue ?? null,
+      Active__c: spec.active ?? true,
+      Source__c: spec.source ?? 'User',
+    },
+    { system: true },
+  );
+}
+
+/** Spies on every record write of the org; `count()` is the number made since. */
+export function watchWrites(org: SalesforceEmulator): { count(): number } {
+  const spies = [jest.spyOn(org.store, 'insert'), jest.spyOn(org.store, 'update'), jest.spyOn(org.store, 'delete')];
+  const logged = org.requestLog.length;
+  return {
+    count: () => spies.reduce((n, spy) => n + spy.mock.calls.length, 0) + org.requestLog.slice(logged).filter((r) => ['PATCH', 'PUT', 'DELETE'].includes(r.method)).length,
+  };
+}
