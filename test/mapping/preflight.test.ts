@@ -1,0 +1,84 @@
+/**
+ * Order preflight (`mapping check --order`): every documented error knowable before writing (spec
+ * §2.10) is reported on its record with its documented text and fix — with the Stripe emulator running
+ * and receiving nothing, and the org receiving no write.
+ */
+import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator, SampleScenario } from '../../plugin/src/emulators/salesforce/index.js';
+import { checkOrg, type MappingCheckReport } from '../../plugin/src/mappingCheck/index.js';
+import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { orderOf, startSampleOrg, watchWrites } from './orgSupport.js';
+
+const BROKEN: readonly [SampleScenario, string, string, string, string][] = [
+  ['S16', 'OrderItem', 'SBQQ__BillingFrequency__c', 'Data Error: All recurring order lines must have the same billing frequency: this line bills every 12 month(s), order line', 'Put products with different billing frequencies on separate orders.'],
+  ['S38', 'OrderItem', 'Quantity', 'Quantity specified as a decimal value. Only integers are supported.', 'Use whole-number quantities on the quote lines, then sync again.'],
+  ['S39', 'Order', 'SBQQ__Quote__c.SBQQ__StartDate__c', 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c', 'Fill in the quote start date and subscription term, then sync again.'],
+  ['S39_TERM', 'Order', 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c', 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__SubscriptionTerm__c', 'Fill in the quote start date and subscription term, then sync again.'],
+  ['S40', 'OrderItem', 'SBQQ__Activated__c', 'Data Error: The order line is deleted or not activated.', 'Activate every order product of the order (or remove deleted ones), then sync again.'],
+  ['BF', 'OrderItem', 'SBQQ__BillingFrequency__c', 'Data Error: Billing frequency is not a supported CPQ Billing Frequency option: Invoice Plan', 'Use Monthly, Quarterly, Semiannual or Annual as the billing frequency.'],
+  ['MDQ_CUSTOM', 'OrderItem', 'SBQQ__DimensionType__c', 'Data Error: MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.', 'Use a Year, Quarter, Month or One-Time price dimension for the product.'],
+];
+
+describe('order preflight', () => {
+  let org: SalesforceEmulator;
+  let client: SalesforceClient;
+  let stripe: StripeEmulator;
+  let report: MappingCheckReport;
+  let writes: { count(): number };
+  const ids = (...scenarios: SampleScenario[]) => scenarios.map((s) => orderOf(org, s).orderId);
+
+  beforeAll(async () => {
+    ({ org, client } = await startSampleOrg());
+    stripe = await startStripeEmulator();
+    // Break one more order the way admins do: an order that no longer points at its CPQ quote.
+    org.store.update('Order', orderOf(org, 'S2').orderId, { SBQQ__Quote__c: null }, { system: true });
+    writes = watchWrites(org);
+    report = await checkOrg(client, { orderIds: ids('S1', 'S7', 'S36', 'S2', ...BROKEN.map(([s]) => s)) });
+  });
+  afterAll(async () => {
+    await org.close();
+    await stripe.close();
+  });
+
+  it.each(BROKEN)('%s: reports the documented error on the %s, field %s', (scenario, recordType, field, message, fix) => {
+    const built = orderOf(org, scenario);
+    const preflight = report.orders.find((o) => o.orderId === built.orderId);
+    expect(preflight).toMatchObject({ ready: false, operations: [], summary: '' });
+    expect(preflight?.problems).toEqual([{ severity: 'error', recordType, record: expect.any(String), field, message: expect.stringContaining(message), fix }]);
+    const record = preflight?.problems[0]?.record;
+    expect(recordType === 'Order' ? [built.orderId] : built.orderItemIds).toContain(record);
+  });
+
+  it('reports an order without a CPQ quote on the order', () => {
+    const orderId = orderOf(org, 'S2').orderId;
+    expect(report.orders.find((o) => o.orderId === orderId)?.problems).toEqual([
+      { severity: 'error', recordType: 'Order', record: orderId, field: 'SBQQ__Quote__c', message: "Data Error: There's no CPQ quote associated with the Salesforce order.", fix: 'Regenerate the order from a CPQ quote (SBQQ__Quote__c).' },
+    ]);
+  });
+
+  it('summarises what a first sync of a valid order would create, in plan order', () => {
+    const [s1, s7, s36] = ids('S1', 'S7', 'S36').map((id) => report.orders.find((o) => o.orderId === id));
+    expect(s1).toMatchObject({ ready: true, problems: [], summary: '1 customer, 1 product, 1 price, 1 subscription schedule' });
+    expect(s1?.operations.map((o) => [o.op, o.sourceType])).toEqual([
+      ['customers.create', 'Account'],
+      ['products.create', 'Product2'],
+      ['prices.create', 'PricebookEntry'],
+      ['subscriptionSchedules.create', 'Order'],
+    ]);
+    expect(s7?.summary).toBe('1 customer, 1 product, 1 price, 2 coupons, 1 subscription schedule');
+    expect(s36?.summary).toBe('1 customer, 1 product, 1 price, 1 subscription');
+  });
+
+  it('reports an unknown order instead of failing the run', async () => {
+    const missing = '801000000000999AAA';
+    const { orders } = await checkOrg(client, { orderIds: [missing] });
+    expect(orders).toEqual([
+      { orderId: missing, ready: false, operations: [], summary: '', problems: [{ severity: 'error', recordType: 'Order', record: missing, field: 'Id', message: `Order ${missing} was not found or is not readable by the sync user.`, fix: expect.any(String) }] },
+    ]);
+  });
+
+  it('calls Stripe zero times and writes nothing to Salesforce', () => {
+    expect(stripe.requestLog.entries).toEqual([]);
+    expect(writes.count()).toBe(0);
+  });
+});
