@@ -1,6 +1,7 @@
 // Shared set-up for the Stripe emulator's tests: an emulator per test file, the official SDK pointed at it,
 // and a way to catch the SDK's typed errors.
 import Stripe from 'stripe';
+import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '../../../plugin/src/emulators/stripe/index.js';
 
 export interface EmulatorFixture {
@@ -43,6 +44,21 @@ export async function product(stripe: Stripe, name = 'Widget'): Promise<Stripe.P
 
 export async function monthlyPrice(stripe: Stripe, productId: string, unitAmount = 1000): Promise<Stripe.Price> {
   return stripe.prices.create({ product: productId, currency: 'usd', unit_amount: unitAmount, recurring: { interval: 'month' } });
+}
+
+/**
+ * Advances a test clock to `to` in steps of at most a month, since Stripe lets a clock move at most two
+ * intervals of its shortest subscription at a time.
+ */
+export async function advanceClock(stripe: Stripe, clockId: string, to: number): Promise<Stripe.TestHelpers.TestClock> {
+  let clock = await stripe.testHelpers.testClocks.retrieve(clockId);
+  while (clock.frozen_time < to) {
+    const oneMonthLater = toUnixSeconds(addMonths(fromUnixSeconds(clock.frozen_time), 1)) + (clock.frozen_time % 86_400);
+    await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.min(to, oneMonthLater) });
+    clock = await waitForClock(stripe, clockId);
+    if (clock.status !== 'ready') throw new Error(`Test clock ${clockId} ended ${clock.status}`);
+  }
+  return clock;
 }
 
 export async function waitForClock(stripe: Stripe, id: string): Promise<Stripe.TestHelpers.TestClock> {

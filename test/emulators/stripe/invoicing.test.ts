@@ -136,6 +136,14 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     expect((await fx.stripe.invoices.voidInvoice(another.id)).status).toBe('void');
   });
 
+  it('keeps a customer to one currency (docs.stripe.com/invoicing/multi-currency-customers)', async () => {
+    const customer = await fx.stripe.customers.create({});
+    await fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }] });
+    const error = await stripeError(fx.stripe.invoiceItems.create({ customer: customer.id, amount: 100, currency: 'eur' }));
+    expect(error.message).toContain('You cannot combine currencies on a single customer');
+    expect((await fx.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ currency: 'usd' });
+  });
+
   it('refuses recurring prices on invoice items', async () => {
     const customer = await fx.stripe.customers.create({});
     const error = await stripeError(fx.stripe.invoiceItems.create({ customer: customer.id, pricing: { price: monthly.id } }));

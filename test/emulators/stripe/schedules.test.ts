@@ -2,7 +2,7 @@
 // the phase rules the mapping depends on, and status, subscription and invoices following a test clock.
 import type Stripe from 'stripe';
 import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
-import { DAY, JAN_1_2030, monthlyPrice, product, stripeError, useEmulator, waitForClock } from './helpers.js';
+import { advanceClock, DAY, JAN_1_2030, monthlyPrice, product, stripeError, useEmulator, waitForClock } from './helpers.js';
 
 const fx = useEmulator();
 
@@ -15,9 +15,7 @@ async function clockedCustomer(frozenTime = JAN_1_2030): Promise<{ clock: Stripe
 }
 
 async function advance(clockId: string, to: number): Promise<void> {
-  const started = await fx.stripe.testHelpers.testClocks.advance(clockId, { frozen_time: to });
-  expect(started.status).toBe('advancing');
-  expect((await waitForClock(fx.stripe, clockId)).status).toBe('ready');
+  expect((await advanceClock(fx.stripe, clockId, to)).frozen_time).toBe(to);
 }
 
 let prices: Stripe.Price[] = [];
@@ -258,6 +256,16 @@ describe('subscription schedules over time (docs.stripe.com/billing/testing/test
       }),
     );
     expect(error).toMatchObject({ code: 'parameter_missing', param: 'default_settings[invoice_settings][days_until_due]' });
+  });
+
+  it('advances a clock at most two intervals of its shortest subscription at a time (docs.stripe.com/billing/testing/test-clocks#limitations)', async () => {
+    const { clock, customer } = await clockedCustomer();
+    await fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price(0) }] });
+    const tooFar = await stripeError(fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: monthsAfter(JAN_1_2030, 2) + 1 }));
+    expect(tooFar.param).toBe('frozen_time');
+    const started = await fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: monthsAfter(JAN_1_2030, 2) });
+    expect(started.status).toBe('advancing');
+    expect((await waitForClock(fx.stripe, clock.id)).status).toBe('ready');
   });
 
   it('refuses to advance a test clock backwards (docs.stripe.com/api/test_clocks/advance)', async () => {

@@ -33,6 +33,17 @@ export function customerTime(state: EmulatorState, customerId: string): number {
   return clock ? clock.frozen_time : state.clock.now();
 }
 
+/** docs.stripe.com/invoicing/multi-currency-customers: a customer's subscriptions, schedules and invoice items share one currency. */
+export function claimCurrency(customer: Customer, currency: string, param: string): void {
+  if (customer.currency && customer.currency !== currency) {
+    throw invalidRequest(
+      `You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency ${customer.currency}.`,
+      { param },
+    );
+  }
+  customer.currency = currency;
+}
+
 /** Emits an event, tagged with the API request that caused it (if any). */
 export function emit(state: EmulatorState, type: string, object: StripeObject, at: number): void {
   state.webhooks.emit(type, object, at, state.currentRequest);
@@ -170,6 +181,7 @@ export interface SubscriptionStart {
 export function startSubscription(state: EmulatorState, start: SubscriptionStart): Subscription {
   const id = newId('sub', 24);
   const items = start.items.map((item) => subscriptionItem(state, id, item, start.at));
+  if (items[0]) claimCurrency(start.customer, items[0].price.currency, 'items');
   const subscription = state.store.subscriptions.insert({
     id,
     object: 'subscription',

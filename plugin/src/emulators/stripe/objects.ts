@@ -12,6 +12,8 @@ export interface Customer extends StripeObject {
   name: string | null;
   metadata: Metadata;
   test_clock: string | null;
+  /** Set by the first subscription, schedule or invoice item; a customer bills in one currency. */
+  currency: string | null;
   /** Emulator-only: the test card the customer pays with (`pm_card_visa`, `pm_card_chargeDeclined`), if any. */
   invoice_settings: { default_payment_method: string | null; [k: string]: unknown };
 }

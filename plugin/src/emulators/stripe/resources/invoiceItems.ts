@@ -9,7 +9,7 @@ import type { InvoiceItem, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
-import { customerTime, emit } from '../billing.js';
+import { claimCurrency, customerTime, emit } from '../billing.js';
 import { attachItem } from './invoices.js';
 import { checkCurrency, createPrice } from './prices.js';
 
@@ -50,6 +50,7 @@ function create({ state, params }: ApiRequest): InvoiceItem {
   if (invoice && invoice.status !== 'draft') throw invalidRequest('You can only add invoice items to draft invoices.', { code: 'invoice_not_editable', param: 'invoice' });
   const at = customerTime(state, customer.id);
   const { price, amount, currency, quantity } = priced(state, params);
+  claimCurrency(customer, currency, 'currency');
   const period = params.period as { start: number; end: number } | undefined;
   const item = state.store.invoiceItems.insert({
     id: newId('ii', 24),

@@ -15,7 +15,7 @@ import type { SchedulePhase, SubscriptionSchedule } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { cancelSchedule, claimCurrency, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
 import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
 
 type PhaseStart = number;
@@ -109,6 +109,8 @@ function create(request: ApiRequest): SubscriptionSchedule {
   if (!phasesParam || phasesParam.length === 0) throw parameterMissing('phases');
   const start = params.start_date === undefined || params.start_date === 'now' ? now : Number(params.start_date);
   const settings = defaultSettings(params.default_settings as Params | undefined);
+  const phases = buildPhases(state, phasesParam, start, now, params.default_settings as Params | undefined);
+  claimCurrency(customer, phases[0]?.currency ?? '', 'phases');
   const schedule = state.store.subscriptionSchedules.insert({
     id: newId('sub_sched', 24),
     object: 'subscription_schedule',
@@ -117,7 +119,7 @@ function create(request: ApiRequest): SubscriptionSchedule {
     customer: customer.id,
     status: 'not_started',
     end_behavior: (params.end_behavior as SubscriptionSchedule['end_behavior'] | undefined) ?? 'release',
-    phases: buildPhases(state, phasesParam, start, now, params.default_settings as Params | undefined),
+    phases,
     current_phase: null,
     subscription: null,
     released_subscription: null,

@@ -9,6 +9,7 @@ import type { TestClock } from '../objects.js';
 import { listPage, newId, snapshot } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { emit, rollForward } from '../billing.js';
+import { addInterval } from '../clock.js';
 
 /** Stripe deletes test clocks 30 days after creation. */
 const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
@@ -37,10 +38,31 @@ function advance({ state, id, params }: ApiRequest): TestClock {
   if (target <= clock.frozen_time) {
     throw parameterInvalid('frozen_time', `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`);
   }
+  const latest = latestAllowedFrozenTime(state, clock);
+  if (latest !== undefined && target > latest) {
+    throw parameterInvalid(
+      'frozen_time',
+      `A test clock can advance at most two intervals of the shortest subscription on it at a time: the latest frozen_time allowed now is ${latest}. Advance in steps.`,
+    );
+  }
   clock.status = 'advancing';
   clock.status_details = { advancing: { target_frozen_time: target } };
   setImmediate(() => finishAdvance(state, clock, target));
   return snapshot(clock);
+}
+
+/** docs.stripe.com/billing/testing/test-clocks#limitations: at most two intervals of the shortest subscription per advance. */
+function latestAllowedFrozenTime(state: EmulatorState, clock: TestClock): number | undefined {
+  let latest: number | undefined;
+  for (const subscription of state.store.subscriptions.all()) {
+    if (subscription.test_clock !== clock.id || subscription.status === 'canceled') continue;
+    for (const { price } of subscription.items.data) {
+      if (!price.recurring) continue;
+      const limit = addInterval(clock.frozen_time, price.recurring.interval, 2 * price.recurring.interval_count);
+      latest = latest === undefined ? limit : Math.min(latest, limit);
+    }
+  }
+  return latest;
 }
 
 /** Runs after the advance request was answered, as Stripe advances clocks asynchronously. */
