@@ -162,6 +162,10 @@ function select(query: CompiledQuery, scope: QueryScope, from: Iterable<SObjectR
   return query.offset > 0 || end !== undefined ? matches.slice(query.offset, end) : matches;
 }
 
+/** Text sorts case-insensitively, as Salesforce's default collation does; one collator for every comparison. */
+const TEXT_ORDER = new Intl.Collator('en', { sensitivity: 'base' });
+const TEXT_TYPES = new Set(['string', 'textarea', 'picklist', 'email', 'phone', 'url']);
+
 function compareRecords(a: SObjectRecord, b: SObjectRecord, query: CompiledQuery, scope: QueryScope): number {
   for (const { path, descending, nullsLast } of query.orderBy) {
     const x = valueAt(a, path, scope);
@@ -169,7 +173,7 @@ function compareRecords(a: SObjectRecord, b: SObjectRecord, query: CompiledQuery
     if (x === y) continue;
     if (x === null) return nullsLast ? 1 : -1;
     if (y === null) return nullsLast ? -1 : 1;
-    const order = typeof x === 'string' && typeof y === 'string' ? x.localeCompare(y, 'en', { sensitivity: 'base' }) : x < y ? -1 : x > y ? 1 : 0;
+    const order = TEXT_TYPES.has(path.field.type) ? TEXT_ORDER.compare(String(x), String(y)) : x < y ? -1 : x > y ? 1 : 0;
     if (order !== 0) return descending ? -order : order;
   }
   return 0;
