@@ -51,7 +51,7 @@ export async function monthlyPrice(stripe: Stripe, productId: string, unitAmount
  * intervals of its shortest subscription at a time.
  */
 export async function advanceClock(stripe: Stripe, clockId: string, to: number): Promise<Stripe.TestHelpers.TestClock> {
-  let clock = await stripe.testHelpers.testClocks.retrieve(clockId);
+  let clock: Stripe.TestHelpers.TestClock = await stripe.testHelpers.testClocks.retrieve(clockId);
   while (clock.frozen_time < to) {
     const oneMonthLater = toUnixSeconds(addMonths(fromUnixSeconds(clock.frozen_time), 1)) + (clock.frozen_time % 86_400);
     await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.min(to, oneMonthLater) });
