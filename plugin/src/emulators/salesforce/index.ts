@@ -24,7 +24,7 @@ export type { FaultCode, FaultSpec } from './faults.js';
 export type { FieldDef, ObjectDef } from './schema.js';
 export type { FieldValue, SObjectRecord, ValidationRule } from './store.js';
 export type { JsonRecord } from './soql/query.js';
-export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder } from './seed/sampleOrg.js';
+export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder, type SampleScenario } from './seed/sampleOrg.js';
 
 export { DEFAULT_FORCE_APP_DIR } from './metadataLoader.js';
 
