@@ -2,6 +2,7 @@
 // Records the planner produces, or the exact error text and the record it is on.
 import type Stripe from 'stripe';
 import type { StripeState } from '../../plugin/src/core/context.js';
+import { NOT_YET_SUPPORTED, type ContractExtensions } from '../../plugin/src/core/extensions.js';
 import { errorSyncRecords } from '../../plugin/src/core/syncRecords.js';
 import { planOrderSync } from '../../plugin/src/core/planner.js';
 import { OrderBuilder, syncContext, ts, type Frequency } from './orderFixture.js';
@@ -546,11 +547,34 @@ describe('limits checked before anything is written (spec §1.5, §4.1)', () => 
   });
 });
 
-describe('contract shapes handled elsewhere', () => {
-  it('gives evergreen orders a clear "not supported yet" error until their planner is wired in', () => {
+describe('contract shapes handled through the extension seams', () => {
+  const evergreen = () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 1 });
     const p = b.product('Support', { frequency: 'Monthly', term: 1, listPrice: 10 });
     b.line(p, { quantity: 1, unitPrice: 10, item: { SBQQ__SubscriptionType__c: 'Evergreen' } });
-    expect(errorsOf(() => plan(b)).map((e) => e.message)).toEqual(['Evergreen orders are not supported yet by this version of the connector.']);
+    return b;
+  };
+  const planWith = (b: OrderBuilder, extensions: ContractExtensions) =>
+    planOrderSync({ graph: b.graph(), state: {}, context: syncContext(NOW), orderId: b.order.Id, extensions });
+
+  it('hands evergreen and MDQ orders to their planners, with the header read and the customer planned', () => {
+    const calls: string[] = [];
+    const spy: ContractExtensions = {
+      ...NOT_YET_SUPPORTED,
+      planEvergreenOrder: (input) => calls.push(`evergreen ${input.header.termMonths} ${input.customer} ${input.items.length}`),
+      planMdqOrder: () => calls.push('mdq'),
+    };
+    const b = evergreen();
+    planWith(b, spy);
+    const mdq = new OrderBuilder({ start: '2030-03-01', term: 12 });
+    mdq.line(mdq.product('Ramp', { frequency: 'Annual', listPrice: 1000 }), { quantity: 1, unitPrice: 1000, item: { SBQQ__PriceDimension__c: mdq.id('a0A') } });
+    planWith(mdq, spy);
+    expect(calls).toEqual([`evergreen 1 @ref:customer:${b.account.Id} 1`, 'mdq']);
+  });
+
+  it('gives a clear "not supported yet" error where no planner is wired in', () => {
+    expect(errorsOf(() => planWith(evergreen(), NOT_YET_SUPPORTED)).map((e) => e.resolutionMessage)).toEqual([
+      'Data Error: Evergreen orders are not supported yet by this version of the connector.',
+    ]);
   });
 });

@@ -118,21 +118,42 @@ export function coerceMappedValue(value: unknown): MappedValue {
   return null;
 }
 
+/** The lookup field a non-final path part reads: `Account` → `AccountId`; `SBQQ__Quote__c` and `OwnerId` as they are. */
+export function lookupFieldName(part: string): string {
+  return /(__c|Id)$/.test(part) ? part : `${part}Id`;
+}
+
 /**
  * Resolves a Salesforce path from `record` inside the graph. Each non-final part names a lookup: parts
  * not ending in `__c` or `Id` get `Id` appended (`Account` → `AccountId`). A null link or a field the
  * record lacks resolves to null.
  */
 export function resolveSalesforcePath(index: GraphIndex, record: SalesforceRecord, path: string): unknown {
-  const parts = path.split('.');
+  const { lookups, field } = compiledPath(path);
   let current: SalesforceRecord | undefined = record;
-  for (let i = 0; i < parts.length - 1 && current; i++) {
-    const part = parts[i] as string;
-    const lookup = /(__c|Id)$/.test(part) ? part : `${part}Id`;
-    const id: unknown = current[lookup];
+  for (let i = 0; i < lookups.length && current; i++) {
+    const id: unknown = current[lookups[i] as string];
     current = typeof id === 'string' ? index.find(id)?.record : undefined;
   }
-  return current?.[parts[parts.length - 1] as string] ?? null;
+  return current?.[field] ?? null;
+}
+
+interface CompiledPath {
+  readonly lookups: readonly string[];
+  readonly field: string;
+}
+const compiledPaths = new Map<string, CompiledPath>();
+
+/** `Account.Owner.Name` → lookups `AccountId`, `OwnerId` and field `Name`; compiled once per path. */
+function compiledPath(path: string): CompiledPath {
+  let compiled = compiledPaths.get(path);
+  if (!compiled) {
+    const parts = path.split('.');
+    const field = parts.pop() as string;
+    compiled = { lookups: parts.map(lookupFieldName), field };
+    compiledPaths.set(path, compiled);
+  }
+  return compiled;
 }
 
 /** Runs the four dictionaries of one mapping key against one source record. */

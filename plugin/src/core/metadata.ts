@@ -21,20 +21,39 @@ export function metadataPrefix(ctx: MetadataContext): string {
   return ctx.sandbox && ctx.livemode ? 'salesforce_sandbox_' : 'salesforce_';
 }
 
+const objectNames = new Map<string, string>();
+
 /** sObject API name → metadata name: `OrderItem` → `order_item`, `SBQQ__OrderItemConsumptionSchedule__c` → `oi_consumption_schedule`. */
 export function metadataObjectName(sobject: string): string {
-  return sobject
-    .replace(/__c$/i, '')
-    .replace(/^(?:SBQQ|stripeConnector|QaStripeConnect)__/i, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/^order_item_/, 'oi_');
+  let name = objectNames.get(sobject);
+  if (name === undefined) {
+    name = sobject
+      .replace(/__c$/i, '')
+      .replace(/^(?:SBQQ|stripeConnector|QaStripeConnect)__/i, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toLowerCase()
+      .replace(/^order_item_/, 'oi_');
+    objectNames.set(sobject, name);
+  }
+  return name;
 }
+
+const metadataKeys = new Map<string, readonly [id: string, link: string]>();
 
 /** `{salesforce_order_id, salesforce_order_link}` for one record. */
 export function recordMetadata(record: RecordRef, ctx: MetadataContext): Metadata {
-  const key = `${metadataPrefix(ctx)}${metadataObjectName(record.type)}`;
-  return { [`${key}_id`]: record.id, [`${key}_link`]: `${ctx.instanceUrl.replace(/\/+$/, '')}/${record.id}` };
+  const prefix = metadataPrefix(ctx);
+  let keys = metadataKeys.get(prefix + record.type);
+  if (!keys) {
+    const name = `${prefix}${metadataObjectName(record.type)}`;
+    keys = [`${name}_id`, `${name}_link`];
+    metadataKeys.set(prefix + record.type, keys);
+  }
+  const base = ctx.instanceUrl.endsWith('/') ? ctx.instanceUrl.replace(/\/+$/, '') : ctx.instanceUrl;
+  const metadata: Metadata = {};
+  metadata[keys[0]] = record.id;
+  metadata[keys[1]] = `${base}/${record.id}`;
+  return metadata;
 }
 
 /** A connector flag (`auto_archive` → `salesforce_auto_archive: "true"`). */

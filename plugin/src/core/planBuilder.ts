@@ -33,12 +33,17 @@ export class PlanBuilder {
 
   /** Sets fields on a Salesforce record; values left as they are in Salesforce are not written. */
   writeBack(record: RecordRef, fields: Record<string, FieldValue>, current: Record<string, unknown> = {}): void {
-    const changed = Object.entries(fields).filter(([field, value]) => current[field] !== value);
-    if (changed.length === 0) return;
     const key = `${record.type}:${record.id}`;
-    const entry = this.writeBacks.get(key) ?? { sobject: record.type, id: record.id, fields: {} };
-    Object.assign(entry.fields, Object.fromEntries(changed));
-    this.writeBacks.set(key, entry);
+    for (const field in fields) {
+      const value = fields[field] as FieldValue;
+      if (current[field] === value) continue;
+      let entry = this.writeBacks.get(key);
+      if (!entry) {
+        entry = { sobject: record.type, id: record.id, fields: {} };
+        this.writeBacks.set(key, entry);
+      }
+      entry.fields[field] = value;
+    }
   }
 
   syncRecord(draft: SyncRecordDraft): void {
