@@ -74,8 +74,15 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
     expect(second.body.nextRecordsUrl).toBeUndefined();
   });
 
-  it('queryAll answers like query; errors are MALFORMED_QUERY / INVALID_FIELD in the documented shape', async () => {
-    expect((await call('GET', `${V}/queryAll?q=${encodeURIComponent('SELECT COUNT() FROM Order')}`)).body.totalSize).toBe(sf.sample?.orders.length);
+  it('queryAll also returns deleted records, with IsDeleted = true (REST API Guide: "QueryAll")', async () => {
+    const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Binned' });
+    await call('DELETE', `${V}/sobjects/Account/${body.id}`);
+    const soql = encodeURIComponent("SELECT Id, IsDeleted FROM Account WHERE Name = 'Binned'");
+    expect((await call('GET', `${V}/query?q=${soql}`)).body.totalSize).toBe(0);
+    expect((await call('GET', `${V}/queryAll?q=${soql}`)).body.records).toEqual([expect.objectContaining({ Id: body.id, IsDeleted: true })]);
+  });
+
+  it('reports query errors as MALFORMED_QUERY / INVALID_FIELD in the documented shape', async () => {
     const bad = await q('SELECT Nope__c FROM Order');
     expect(bad.status).toBe(400);
     expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: expect.stringContaining("No such column 'Nope__c' on entity 'Order'") });

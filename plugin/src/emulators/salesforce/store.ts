@@ -38,6 +38,7 @@ export function formatDateTime(date: Date): string {
 
 export class RecordStore {
   private readonly records = new Map<string, SObjectRecord>();
+  private readonly recycleBin = new Map<string, SObjectRecord>();
   private readonly byObject = new Map<string, Map<string, SObjectRecord>>();
   /** `Object.Field` (lowercase) → parent id → child ids, for every reference field. */
   private readonly references = new Map<string, Map<string, Set<string>>>();
@@ -106,13 +107,23 @@ export class RecordStore {
     this.put(def, previous.Id as string, record);
   }
 
+  /** Deletes to the Recycle Bin: the record leaves queries but stays visible to queryAll with IsDeleted = true. */
   delete(sobject: string, id: string): void {
     const def = this.schema.object(sobject);
     const record = this.require(id, def.name);
-    this.remember(record.Id as string);
+    const key = record.Id as string;
+    this.remember(key);
     this.unindex(def, record);
-    this.records.delete(record.Id as string);
-    this.byObject.get(def.name)?.delete(record.Id as string);
+    this.records.delete(key);
+    this.byObject.get(def.name)?.delete(key);
+    const stamp = this.timestamp();
+    this.recycleBin.set(key, { ...record, IsDeleted: true, LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp });
+  }
+
+  /** Deleted records of `sobject` still in the Recycle Bin. */
+  *deleted(sobject: string): IterableIterator<SObjectRecord> {
+    const name = this.schema.object(sobject).name;
+    for (const record of this.recycleBin.values()) if (this.typeOf(record) === name) yield record;
   }
 
   /** The live record with this Id (15 or 18 characters), optionally of a given type. */
@@ -184,6 +195,7 @@ export class RecordStore {
       const current = this.records.get(id);
       if (current) this.unindex(def, current);
       if (before) {
+        this.recycleBin.delete(id);
         this.records.set(id, before);
         this.objectMap(def.name).set(id, before);
         this.index(def, before);

@@ -137,6 +137,7 @@ function functionSelectors(name: string, parameters: unknown[], alias: string | 
 
 /** The records to test: narrowed by an Id or reference equality when the WHERE clause has one. */
 function candidates(query: CompiledQuery, scope: QueryScope): Iterable<SObjectRecord> {
+  if (scope.includeDeleted) return [...scope.store.all(query.sobject), ...scope.store.deleted(query.sobject)];
   const hint = query.hints[0];
   if (!hint) return scope.store.all(query.sobject);
   const found: SObjectRecord[] = [];

@@ -9,4 +9,6 @@ export interface QueryScope {
   readonly today: CalendarDate;
   /** `v62.0`-style version, used in each record's `attributes.url`. */
   readonly apiVersion: string;
+  /** queryAll: also match records in the Recycle Bin (top-level object only). */
+  readonly includeDeleted?: boolean;
 }
