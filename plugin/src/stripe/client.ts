@@ -57,6 +57,8 @@ export interface StripeGateway {
   readonly livemode: boolean;
   /** Runs one Stripe call under the rate limiter and the retry policy. */
   call<T>(name: string, request: () => Promise<T>): Promise<T>;
+  /** Adds an observer of every call (the relay's metrics). */
+  observe(observer: StripeCallObserver): void;
 }
 
 const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number } | null)?.statusCode;
@@ -66,25 +68,30 @@ export function createStripeGateway(options: StripeGatewayOptions & { readonly s
   const stripe = options.stripe ?? createStripeClient(options);
   const limiter = new RateLimiter(options.opsPerSecond ?? STRIPE_OPS_PER_SECOND[livemode ? 'live' : 'test']);
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
-  const observer = options.observer ?? {};
+  const observers: StripeCallObserver[] = options.observer ? [options.observer] : [];
+  const observer: Required<StripeCallObserver> = {
+    onCall: (...args) => observers.forEach((o) => o.onCall?.(...args)),
+    onRetry: (...args) => observers.forEach((o) => o.onRetry?.(...args)),
+  };
   return {
     stripe,
     livemode,
+    observe: (added) => observers.push(added),
     call: (name, request) =>
       withRetries(
         async () => {
           await limiter.take();
           try {
             const result = await request();
-            observer.onCall?.(name, 'ok', 200);
+            observer.onCall(name, 'ok', 200);
             return result;
           } catch (error) {
-            observer.onCall?.(name, 'error', statusOf(error));
+            observer.onCall(name, 'error', statusOf(error));
             throw error;
           }
         },
         policy,
-        { onRetry: (error) => observer.onRetry?.(name, statusOf(error)) },
+        { onRetry: (error) => observer.onRetry(name, statusOf(error)) },
       ),
   };
 }

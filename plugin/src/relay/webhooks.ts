@@ -1,0 +1,130 @@
+/**
+ * Stripe webhook events (POST /webhooks/stripe). The signature is verified on the raw body with
+ * `stripe.webhooks.constructEvent` (tolerance 300 s); events are deduplicated by id; ordering is never
+ * assumed — each handler re-fetches the object and writes its current state.
+ * - `invoiceitem.created` (spec §2.6.7, S44): a proration item of a subscription (metadata
+ *   `salesforce_proration`, a real period, not yet invoiced) is billed at once by an invoice with
+ *   metadata `salesforce_proration_invoice`, keyed by the item's id so a replay creates nothing twice.
+ * - `invoice.finalized | paid | payment_failed | voided` → the Order's invoice status, amounts, payment
+ *   and Dashboard links, found by the `salesforce_order_id` metadata of the invoice or its subscription.
+ */
+import type Stripe from 'stripe';
+import { Decimal, isZeroDecimalCurrency } from '../core/money.js';
+import { isSalesforceId } from '../core/salesforceIds.js';
+import type { SalesforceClient } from '../salesforce/client.js';
+import type { StripeGateway } from '../stripe/client.js';
+import { dashboardLink } from '../stripe/links.js';
+
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export type WebhookOutcome = 'handled' | 'ignored' | 'duplicate';
+
+export class InvalidSignature extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSignature';
+  }
+}
+
+/** Remembers the last `capacity` event ids (Stripe retries deliveries for days; replays inside that window are dropped). */
+export class SeenEvents {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity = 10_000) {}
+
+  /** True the first time an id is offered. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
+
+  forget(id: string): void {
+    this.ids.delete(id);
+  }
+}
+
+export interface WebhookContext {
+  readonly stripe: StripeGateway;
+  readonly salesforce: SalesforceClient;
+  readonly secret: string;
+  readonly seen: SeenEvents;
+}
+
+/** Verifies the signature; throws InvalidSignature. */
+export function verifyEvent(ctx: Pick<WebhookContext, 'stripe' | 'secret'>, rawBody: Buffer, signature: string | undefined): Stripe.Event {
+  if (!signature) throw new InvalidSignature('Missing Stripe-Signature header.');
+  try {
+    return ctx.stripe.stripe.webhooks.constructEvent(rawBody, signature, ctx.secret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    throw new InvalidSignature((error as Error).message);
+  }
+}
+
+export async function handleEvent(ctx: WebhookContext, event: Stripe.Event): Promise<WebhookOutcome> {
+  if (!ctx.seen.add(event.id)) return 'duplicate';
+  try {
+    switch (event.type) {
+      case 'invoiceitem.created':
+        return await billProration(ctx, event.data.object);
+      case 'invoice.finalized':
+      case 'invoice.paid':
+      case 'invoice.payment_failed':
+      case 'invoice.voided':
+        return await recordInvoiceState(ctx, event.data.object, event.type === 'invoice.payment_failed');
+      default:
+        return 'ignored';
+    }
+  } catch (error) {
+    ctx.seen.forget(event.id); // Stripe retries the delivery; let the retry in.
+    throw error;
+  }
+}
+
+const subscriptionOf = (item: Stripe.InvoiceItem): string | undefined => {
+  const parent = item.parent as { subscription_details?: { subscription?: string | { id: string } } } | null;
+  const sub = parent?.subscription_details?.subscription;
+  return typeof sub === 'string' ? sub : sub?.id;
+};
+
+async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): Promise<WebhookOutcome> {
+  const subscription = subscriptionOf(created);
+  if (!subscription || created.period.start === created.period.end || created.metadata?.salesforce_proration !== 'true') return 'ignored';
+  const item = await ctx.stripe.call('invoiceItems.retrieve', () => ctx.stripe.stripe.invoiceItems.retrieve(created.id));
+  if (item.invoice) return 'ignored';
+  const customer = typeof item.customer === 'string' ? item.customer : item.customer.id;
+  await ctx.stripe.call('invoices.create', () =>
+    ctx.stripe.stripe.invoices.create(
+      { customer, subscription, metadata: { salesforce_proration_invoice: 'true' }, auto_advance: true, pending_invoice_items_behavior: 'include' },
+      { idempotencyKey: `sfcpq:proration-invoice:${item.id}` },
+    ),
+  );
+  return 'handled';
+}
+
+/** Current invoice state (re-fetched, so late or repeated events cannot roll it back) → Order fields. */
+async function recordInvoiceState(ctx: WebhookContext, sent: Stripe.Invoice, paymentFailed: boolean): Promise<WebhookOutcome> {
+  const invoice = await ctx.stripe.call('invoices.retrieve', () => ctx.stripe.stripe.invoices.retrieve(sent.id!));
+  const orderId = orderIdOf(invoice);
+  if (!orderId) return 'ignored';
+  const major = (minor: number) => new Decimal(minor).div(isZeroDecimalCurrency(invoice.currency) ? 1 : 100).toNumber();
+  const status = paymentFailed && invoice.status === 'open' ? 'payment_failed' : invoice.status;
+  await ctx.salesforce.updateRecord('Order', orderId, {
+    Stripe_Invoice_Status__c: status,
+    Stripe_Invoice_Amount_Due__c: major(invoice.amount_due),
+    Stripe_Invoice_Amount_Paid__c: major(invoice.amount_paid),
+    Stripe_Invoice_Dashboard_Link__c: dashboardLink(invoice.id!, invoice.livemode),
+    ...(invoice.hosted_invoice_url ? { Stripe_Invoice_Payment_Link__c: invoice.hosted_invoice_url } : {}),
+  });
+  return 'handled';
+}
+
+/** The Order an invoice belongs to: its own metadata (one-time orders) or its subscription's (schedules). */
+function orderIdOf(invoice: Stripe.Invoice): string | undefined {
+  const subscriptionMetadata = (invoice.parent as { subscription_details?: { metadata?: Record<string, string> | null } } | null)?.subscription_details?.metadata;
+  for (const metadata of [invoice.metadata, subscriptionMetadata]) {
+    const id = metadata?.salesforce_order_id ?? metadata?.salesforce_sandbox_order_id;
+    if (id && isSalesforceId(id)) return id;
+  }
+  return undefined;
+}

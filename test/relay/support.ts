@@ -1,0 +1,51 @@
+// Both emulators, a Salesforce client and a Stripe gateway for relay tests.
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
+import { createRelayLogger } from '../../plugin/src/relay/logger.js';
+import { Writable } from 'node:stream';
+
+export interface Services {
+  readonly org: SalesforceEmulator;
+  readonly stripe: StripeEmulator;
+  readonly salesforce: SalesforceClient;
+  readonly gateway: StripeGateway;
+  close(): Promise<void>;
+}
+
+export async function startServices(): Promise<Services> {
+  const org = await startSalesforceEmulator();
+  const stripe = await startStripeEmulator({ opsPerSecond: 0 });
+  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+  return { org, stripe, salesforce, gateway, close: async () => void (await Promise.all([org.close(), stripe.close()])) };
+}
+
+/** A logger that keeps its lines, so tests can read them (and the suite's output stays quiet). */
+export function memoryLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createRelayLogger({ destination, level: 'debug' }), lines };
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the condition.');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const sampleOrder = (org: SalesforceEmulator, scenario: string) => {
+  const found = org.sample!.orders.find((o) => o.scenario === scenario);
+  if (!found) throw new Error(`no sample order ${scenario}`);
+  return found;
+};
