@@ -144,6 +144,37 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     expect((await fx.stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ currency: 'usd' });
   });
 
+  it('takes item coupons off their line, then invoice coupons off the rest, by coupon duration (docs.stripe.com/billing/subscriptions/coupons)', async () => {
+    const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 });
+    const customer = await fx.stripe.customers.create({ test_clock: clock.id, payment_method: 'pm_card_visa' });
+    const tenPercentForever = await fx.stripe.coupons.create({ percent_off: 10, duration: 'forever' });
+    const hundredOffOnce = await fx.stripe.coupons.create({ amount_off: 100, currency: 'usd', duration: 'once' });
+    await fx.stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: 'now',
+      end_behavior: 'cancel',
+      phases: [{ items: [{ price: monthly.id, quantity: 2, discounts: [{ coupon: hundredOffOnce.id }] }], discounts: [{ coupon: tenPercentForever.id }], end_date: JAN_1_2030 + 62 * DAY }],
+    });
+    await fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_1_2030 + 40 * DAY });
+    await waitForClock(fx.stripe, clock.id);
+    const [second, first] = (await fx.stripe.invoices.list({ customer: customer.id })).data;
+    // 2 × 1500 = 3000; first invoice −100 (once) on the line, then −10 % of 2900; later only −10 % of 3000.
+    expect([first?.subtotal, first?.total]).toEqual([3000, 2610]);
+    expect([second?.subtotal, second?.total]).toEqual([3000, 2700]);
+    expect(first?.total_discount_amounts).toEqual([
+      { amount: 100, discount: hundredOffOnce.id },
+      { amount: 290, discount: tenPercentForever.id },
+    ]);
+  });
+
+  it('applies discounts given to a manual invoice', async () => {
+    const customer = await fx.stripe.customers.create({});
+    const half = await fx.stripe.coupons.create({ percent_off: 50 });
+    await fx.stripe.invoiceItems.create({ customer: customer.id, amount: 701, currency: 'usd' });
+    const invoice = await fx.stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include', discounts: [{ coupon: half.id }], auto_advance: false });
+    expect([invoice.subtotal, invoice.total]).toEqual([701, 350]); // 350.5 off rounds half-up to 351
+  });
+
   it('refuses recurring prices on invoice items', async () => {
     const customer = await fx.stripe.customers.create({});
     const error = await stripeError(fx.stripe.invoiceItems.create({ customer: customer.id, pricing: { price: monthly.id } }));

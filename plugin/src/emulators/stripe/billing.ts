@@ -13,6 +13,7 @@ import { lineAmount } from './money.js';
 import type { Customer, Invoice, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
 import type { ApiRequest, EmulatorState } from './state.js';
 import { newId, type StripeObject } from './store.js';
+import { couponIdsInEffect, lineDiscounts, updateTotals } from './discounts.js';
 import { addPendingItems, createInvoice, finalizeInvoice, invoiceLineFor } from './resources/invoices.js';
 
 /** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
@@ -119,6 +120,7 @@ function crossScheduleBoundary(state: EmulatorState, schedule: SubscriptionSched
       daysUntilDue: schedule.default_settings.invoice_settings.days_until_due,
       metadata: phase.metadata,
       schedule: schedule.id,
+      discounts: phase.discounts,
     });
     schedule.subscription = subscription.id;
   } else {
@@ -175,6 +177,8 @@ export interface SubscriptionStart {
   readonly metadata: Record<string, string>;
   readonly schedule: string | null;
   readonly cancelAt?: number | null;
+  /** Subscription-level discounts (`[{ coupon }]`). */
+  readonly discounts: readonly unknown[];
 }
 
 /** Creates the subscription and its first invoice (billing_reason subscription_create). */
@@ -200,7 +204,7 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
     ended_at: null,
     collection_method: start.collectionMethod,
     days_until_due: start.daysUntilDue,
-    discounts: [],
+    discounts: [...start.discounts],
     latest_invoice: null,
     test_clock: start.customer.test_clock,
     metadata: { ...start.metadata },
@@ -241,11 +245,17 @@ export function enterPhase(state: EmulatorState, subscription: Subscription, pha
     next.current_period_start = current?.current_period_start ?? at;
     return next;
   });
+  subscription.discounts = [...phase.discounts];
   for (const extra of phase.add_invoice_items) pendingItemForSubscription(state, subscription, extra, at);
   emit(state, 'customer.subscription.updated', subscription, at);
 }
 
-function pendingItemForSubscription(state: EmulatorState, subscription: Subscription, item: { price: string; quantity: number; metadata: Record<string, string> }, at: number): void {
+function pendingItemForSubscription(
+  state: EmulatorState,
+  subscription: Subscription,
+  item: { price: string; quantity: number; metadata: Record<string, string>; discounts?: unknown[] },
+  at: number,
+): void {
   const price = state.store.prices.get(item.price);
   state.store.invoiceItems.insert({
     id: newId('ii', 24),
@@ -263,6 +273,7 @@ function pendingItemForSubscription(state: EmulatorState, subscription: Subscrip
     pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' },
     description: null,
     discountable: true,
+    discounts: item.discounts ?? [],
     proration: false,
     test_clock: subscription.test_clock,
     metadata: { ...item.metadata },
@@ -302,18 +313,27 @@ function invoicePeriod(
     billing_reason: reason,
     subscription,
   });
+  const since = discountsSince(state, subscription);
   for (const item of subscription.items.data) {
-    invoice.lines.data.push(
-      invoiceLineFor(item.price, item.quantity, { start: item.current_period_start, end: item.current_period_end }, {
-        type: 'subscription_item_details',
-        subscription_item_details: { subscription: subscription.id, subscription_item: item.id, proration: false },
-      }, item.metadata),
-    );
+    const line = invoiceLineFor(item.price, item.quantity, { start: item.current_period_start, end: item.current_period_end }, {
+      type: 'subscription_item_details',
+      subscription_item_details: { subscription: subscription.id, subscription_item: item.id, proration: false },
+    }, item.metadata);
+    line.discount_amounts = lineDiscounts(state, line.amount, couponIdsInEffect(state, item.discounts, since, at));
+    invoice.lines.data.push(line);
   }
+  invoice.discounts = couponIdsInEffect(state, subscription.discounts, since, at);
   for (const extra of addInvoiceItems) pendingItemForSubscription(state, subscription, extra, at);
   addPendingItems(state, invoice, (item) => item.parent?.subscription_details.subscription === subscription.id || item.parent === null);
+  updateTotals(state, invoice);
   subscription.latest_invoice = invoice.id;
   emit(state, 'invoice.created', invoice, at);
+}
+
+/** When the subscription's discounts were applied: its current schedule phase's start, else its own start. */
+function discountsSince(state: EmulatorState, subscription: Subscription): number {
+  const schedule = subscription.schedule ? state.store.subscriptionSchedules.find(subscription.schedule) : undefined;
+  return schedule?.current_phase?.start_date ?? subscription.start_date;
 }
 
 /** Ends the subscription now (DELETE /v1/subscriptions/:id, cancel_at reached, a schedule completing or canceled). */

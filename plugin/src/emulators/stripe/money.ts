@@ -31,3 +31,12 @@ function tieredAmount(tiers: readonly PriceTier[], mode: Price['tiers_mode'], qu
   }
   return total;
 }
+
+/** What a coupon takes off an amount: a percentage (rounded by the same half-up rule) or a fixed amount, never more than the amount. */
+export function discountOff(amount: number, coupon: { percent_off: number | null; amount_off: number | null }): number {
+  const off =
+    coupon.percent_off !== null
+      ? new Decimal(amount).times(coupon.percent_off).dividedBy(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber()
+      : (coupon.amount_off ?? 0);
+  return Math.min(amount, off);
+}

@@ -145,6 +145,8 @@ export interface Subscription extends StripeObject {
   collection_method: 'charge_automatically' | 'send_invoice';
   days_until_due: number | null;
   latest_invoice: string | null;
+  /** Subscription-level discounts (`[{ coupon }]`), applied to every invoice while in effect. */
+  discounts: unknown[];
   test_clock: string | null;
   metadata: Metadata;
 }
@@ -174,6 +176,8 @@ export interface InvoiceLine {
   period: { start: number; end: number };
   pricing: { type: 'price_details'; price_details: { price: string; product: string }; unit_amount_decimal: string | null } | null;
   parent: Record<string, unknown>;
+  /** Item-level coupons taken off this line (`discount` holds the coupon id). */
+  discount_amounts: { amount: number; discount: string }[];
   metadata: Metadata;
 }
 
@@ -191,6 +195,9 @@ export interface Invoice extends StripeObject {
   amount_due: number;
   amount_paid: number;
   amount_remaining: number;
+  /** Invoice-level coupon ids (the emulator names coupons where Stripe names discount objects). */
+  discounts: string[];
+  total_discount_amounts: { amount: number; discount: string }[];
   attempt_count: number;
   attempted: boolean;
   hosted_invoice_url: string | null;

@@ -11,6 +11,7 @@ import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
 import { claimCurrency, customerTime, emit } from '../billing.js';
 import { attachItem } from './invoices.js';
+import { checkDiscounts } from './items.js';
 import { checkCurrency, createPrice } from './prices.js';
 
 /** A one-time price: recurring prices belong on subscriptions, not invoice items. */
@@ -68,12 +69,12 @@ function create({ state, params }: ApiRequest): InvoiceItem {
     pricing: price ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' } : null,
     description: typeof params.description === 'string' ? params.description : null,
     discountable: params.discountable !== false,
-    discounts: (params.discounts as unknown[] | undefined) ?? [],
+    discounts: checkDiscounts(state, params.discounts, 'discounts'),
     proration: false,
     test_clock: customer.test_clock,
     metadata: applyMetadata({}, params.metadata),
   });
-  if (invoice) attachItem(invoice, item);
+  if (invoice) attachItem(state, invoice, item);
   emit(state, 'invoiceitem.created', item, at);
   return item;
 }

@@ -12,6 +12,8 @@ import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata } from '../validation.js';
 import { customerTime, emit, invoiceAutoFinalizeAt } from '../billing.js';
+import { lineDiscounts, updateTotals } from '../discounts.js';
+import { checkDiscounts } from './items.js';
 import type { Subscription } from '../objects.js';
 
 export interface InvoiceSettings {
@@ -52,6 +54,7 @@ export function createInvoice(state: EmulatorState, customer: Customer, at: numb
     due_date: null,
     description: null,
     discounts: [],
+    total_discount_amounts: [],
     parent: settings.subscription
       ? { type: 'subscription_details', subscription_details: { subscription: settings.subscription.id, metadata: { ...settings.subscription.metadata } } }
       : null,
@@ -81,6 +84,7 @@ export function invoiceLineFor(
     period,
     pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal },
     parent,
+    discount_amounts: [],
     metadata: { ...metadata },
   };
 }
@@ -89,12 +93,11 @@ export function invoiceLineFor(
 export function addPendingItems(state: EmulatorState, invoice: Invoice, accept: (item: InvoiceItem) => boolean): void {
   for (const item of state.store.invoiceItems.all()) {
     if (item.customer !== invoice.customer || item.invoice !== null || !accept(item)) continue;
-    attachItem(invoice, item);
+    attachItem(state, invoice, item);
   }
-  updateTotals(invoice);
 }
 
-export function attachItem(invoice: Invoice, item: InvoiceItem): void {
+export function attachItem(state: EmulatorState, invoice: Invoice, item: InvoiceItem): void {
   item.invoice = invoice.id;
   invoice.currency = item.currency;
   invoice.lines.data.push({
@@ -107,26 +110,17 @@ export function attachItem(invoice: Invoice, item: InvoiceItem): void {
     period: item.period,
     pricing: item.pricing,
     parent: { type: 'invoice_item_details', invoice_item_details: { invoice_item: item.id, proration: false } },
+    discount_amounts: lineDiscounts(state, item.amount, couponIdsOf(item.discounts)),
     metadata: item.metadata,
   });
-  updateTotals(invoice);
-}
-
-export function updateTotals(invoice: Invoice): void {
-  const total = invoice.lines.data.reduce((sum, line) => sum + line.amount, 0);
-  const first = invoice.lines.data[0];
-  if (first) invoice.currency = first.currency;
-  invoice.subtotal = total;
-  invoice.total = total;
-  invoice.amount_due = total;
-  invoice.amount_remaining = total - invoice.amount_paid;
+  updateTotals(state, invoice);
 }
 
 export function finalizeInvoice(state: EmulatorState, invoice: Invoice, at: number): Invoice {
   if (invoice.status !== 'draft') {
     throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, { code: 'invoice_not_editable' });
   }
-  updateTotals(invoice);
+  updateTotals(state, invoice);
   state.store.invoiceSequence += 1;
   invoice.status = 'open';
   invoice.number = `EMU-${String(state.store.invoiceSequence).padStart(4, '0')}`;
@@ -162,6 +156,11 @@ function attemptPayment(state: EmulatorState, invoice: Invoice, at: number): boo
   return false;
 }
 
+/** Coupon ids named by `discounts` params (`[{ coupon }]`). */
+export function couponIdsOf(discounts: unknown): string[] {
+  return Array.isArray(discounts) ? discounts.map((d) => (d as { coupon?: unknown }).coupon).filter((c): c is string => typeof c === 'string') : [];
+}
+
 function create({ state, params }: ApiRequest): Invoice {
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const collection = (params.collection_method as Invoice['collection_method'] | undefined) ?? 'charge_automatically';
@@ -181,6 +180,7 @@ function create({ state, params }: ApiRequest): Invoice {
   if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
   if (typeof params.description === 'string') invoice.description = params.description;
   invoice.metadata = applyMetadata({}, params.metadata);
+  invoice.discounts = couponIdsOf(checkDiscounts(state, params.discounts, 'discounts'));
   const include = params.pending_invoice_items_behavior === 'include';
   if (include) addPendingItems(state, invoice, (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id);
   emit(state, 'invoice.created', invoice, at);

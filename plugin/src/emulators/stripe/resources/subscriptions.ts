@@ -9,7 +9,7 @@ import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { cancelSchedule, customerTime, emit, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
-import { oneTimeItems, recurringItems } from './items.js';
+import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
 
 function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
   const method = (params.collection_method as Subscription['collection_method'] | undefined) ?? current?.collection_method ?? 'charge_automatically';
@@ -36,6 +36,7 @@ function create({ state, params }: ApiRequest): Subscription {
     metadata: applyMetadata({}, params.metadata),
     schedule: null,
     cancelAt,
+    discounts: checkDiscounts(state, params.discounts, 'discounts'),
   });
   rollForward(state, customer.test_clock, now);
   return subscription;
