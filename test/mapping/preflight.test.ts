@@ -30,8 +30,9 @@ describe('order preflight', () => {
   beforeAll(async () => {
     ({ org, client } = await startSampleOrg());
     stripe = await startStripeEmulator();
-    // Break one more order the way admins do: an order that no longer points at its CPQ quote.
+    // S3 is already in Stripe (for the warning below); and one more order is broken the way admins do: an order that no longer points at its CPQ quote.
     org.store.update('Order', orderOf(org, 'S2').orderId, { SBQQ__Quote__c: null }, { system: true });
+    org.store.update('Order', orderOf(org, 'S3').orderId, { Stripe_ID__c: 'sub_sched_123' }, { system: true });
     writes = watchWrites(org);
     report = await checkOrg(client, { orderIds: ids('S1', 'S7', 'S36', 'S2', ...BROKEN.map(([s]) => s)) });
   });
@@ -69,6 +70,15 @@ describe('order preflight', () => {
     expect(s36?.summary).toBe('1 customer, 1 product, 1 price, 1 subscription');
   });
 
+  it('warns that Stripe was not read when an order of the contract is already linked to Stripe', async () => {
+    const orderId = orderOf(org, 'S3').orderId;
+    const { orders } = await checkOrg(client, { orderIds: [orderId] });
+    expect(orders[0]?.ready).toBe(true);
+    expect(orders[0]?.problems.map((p) => [p.severity, p.record, p.field, p.message])).toEqual([
+      ['warning', orderId, 'Stripe_ID__c', 'This order of the contract is already linked to sub_sched_123; the preflight does not read Stripe, so its summary shows what a first sync would make.'],
+    ]);
+  });
+
   it('reports an unknown order instead of failing the run', async () => {
     const missing = '801000000000999AAA';
     const { orders } = await checkOrg(client, { orderIds: [missing] });
@@ -80,5 +90,14 @@ describe('order preflight', () => {
   it('calls Stripe zero times and writes nothing to Salesforce', () => {
     expect(stripe.requestLog.entries).toEqual([]);
     expect(writes.count()).toBe(0);
+  });
+
+  it('reads the org in 2 API calls, plus at most 3 per order (locate, one composite, product schedules)', async () => {
+    const before = client.calls;
+    await checkOrg(client);
+    expect(client.calls - before).toBe(2);
+    const withOrders = client.calls;
+    await checkOrg(client, { orderIds: ids('S1', 'S7', 'S14') });
+    expect(client.calls - withOrders).toBe(2 + 3 * 3);
   });
 });

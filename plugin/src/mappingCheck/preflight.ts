@@ -5,6 +5,7 @@
  * made as if Stripe held nothing yet, and a valid order gets a short "would create" summary.
  */
 import { SyncErrors } from '../core/errors.js';
+import type { CpqGraphInput } from '../core/graph.js';
 import type { MappingConfig } from '../core/mappings.js';
 import type { SyncPlan, StripeOperationName } from '../core/plan.js';
 import { planOrderSync } from '../core/planner.js';
@@ -74,9 +75,17 @@ export function planSummary(plan: SyncPlan): string {
   return [...counts].map(([noun, n]) => `${n} ${noun}${n === 1 ? '' : noun.endsWith('s') ? 'es' : 's'}`).join(', ');
 }
 
+/** Orders of the contract that already hold a Stripe ID, with it. */
+function linkedOrders(graph: CpqGraphInput): [string, string][] {
+  return (graph.orders ?? []).flatMap((o) => {
+    const { Id, Stripe_ID__c } = o as { Id?: unknown; Stripe_ID__c?: unknown };
+    return typeof Id === 'string' && typeof Stripe_ID__c === 'string' && Stripe_ID__c ? [[Id, Stripe_ID__c] as [string, string]] : [];
+  });
+}
+
 export async function preflightOrder(orderId: string, ctx: PreflightContext): Promise<OrderPreflight> {
   const failed = (problems: CheckProblem[]): OrderPreflight => ({ orderId, ready: false, problems, operations: [], summary: '' });
-  let graph;
+  let graph: CpqGraphInput;
   try {
     graph = await readContractGraph(ctx.client, orderId, ctx.readFields);
   } catch (error) {
@@ -90,7 +99,17 @@ export async function preflightOrder(orderId: string, ctx: PreflightContext): Pr
       orderId,
       context: { orgId: ctx.orgId, instanceUrl: ctx.client.instanceUrl, livemode: false, sandbox: ctx.sandbox, now: ctx.now, settings: ctx.settings, mappings: ctx.mappings },
     });
-    const warnings = plan.warnings.map((message): CheckProblem => ({ severity: 'warning', recordType: 'Order', record: orderId, field: '', message, fix: 'Review the order before syncing.' }));
+    const warnings = [
+      ...linkedOrders(graph).map(([id, stripeId]): CheckProblem => ({
+        severity: 'warning',
+        recordType: 'Order',
+        record: id,
+        field: 'Stripe_ID__c',
+        message: `This order of the contract is already linked to ${stripeId}; the preflight does not read Stripe, so its summary shows what a first sync would make.`,
+        fix: 'Use sf stripe cpq sync --dry-run to see the plan against what Stripe holds.',
+      })),
+      ...plan.warnings.map((message): CheckProblem => ({ severity: 'warning', recordType: 'Order', record: orderId, field: '', message, fix: 'Review the order before syncing.' })),
+    ];
     const operations = plan.operations.map((o) => ({ op: o.op, sourceType: o.source.type, sourceId: o.source.id }));
     return { orderId, ready: true, problems: warnings, operations, summary: planSummary(plan) };
   } catch (error) {
