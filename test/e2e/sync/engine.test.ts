@@ -39,7 +39,7 @@ describe('sync engine over both emulators', () => {
     expect(result.status).toBe('synced');
     expect(result.applied.map((a) => a.op)).toEqual(['customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
     expect(result.stripeId).toMatch(/^sub_sched_/);
-    expect(stripe.store.subscriptionSchedules.get(result.stripeId!)).toBeDefined();
+    expect(stripe.store.subscriptionSchedules.find(result.stripeId!)).toBeDefined();
     expect(orderRow(order.orderId)).toMatchObject({
       Stripe_ID__c: result.stripeId,
       Stripe_Sync_Status__c: 'Synced',
