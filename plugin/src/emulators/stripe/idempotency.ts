@@ -26,6 +26,7 @@ interface Entry {
 
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  private saves = 0;
 
   /** The saved response to replay, undefined for a new key; throws when the key was used differently. */
   lookup(key: string, method: string, path: string, params: unknown, now: number): SavedResponse | undefined {
@@ -51,6 +52,12 @@ export class IdempotencyStore {
 
   save(key: string, method: string, path: string, params: unknown, now: number, response: SavedResponse): void {
     this.entries.set(key, { method, path, params, savedAt: now, response });
+    if (++this.saves % 1_000 === 0) this.prune(now);
+  }
+
+  /** Forgets keys older than 24 hours (Stripe prunes them "after they're at least 24 hours old"). */
+  prune(now: number): void {
+    for (const [key, entry] of this.entries) if (now - entry.savedAt >= IDEMPOTENCY_KEY_TTL_SECONDS) this.entries.delete(key);
   }
 
   get size(): number {

@@ -11,11 +11,16 @@ export interface LoggedRequest {
   fault: string | undefined;
 }
 
+/** A long demo run keeps the newest this many requests. */
+export const MAX_LOGGED_REQUESTS = 100_000;
+
 export class RequestLog {
   readonly entries: LoggedRequest[] = [];
 
   add(entry: LoggedRequest): LoggedRequest {
     this.entries.push(entry);
+    // Trim in batches so a full log does not shift on every request.
+    if (this.entries.length > MAX_LOGGED_REQUESTS * 1.1) this.entries.splice(0, this.entries.length - MAX_LOGGED_REQUESTS);
     return entry;
   }
 
