@@ -111,11 +111,11 @@ describe('customers (spec §2.3)', () => {
     expect(only(plan(b), 'customers.create').params).not.toHaveProperty('shipping');
   });
 
-  const linked = (name: string): StripeState => ({ customers: { cus_1: { id: 'cus_1', object: 'customer', name, metadata: {} } as unknown as Stripe.Customer } });
-
   it('updates a linked customer only with updateCustomerOnSync, and only when a mapped value differs', () => {
     const { b } = platformOrder(12, 1200);
     b.account.Stripe_ID__c = 'cus_1';
+    const metadata = { salesforce_account_id: b.account.Id, salesforce_account_link: `https://acme.my.salesforce.com/${b.account.Id}` };
+    const linked = (name: string): StripeState => ({ customers: { cus_1: { id: 'cus_1', object: 'customer', name, metadata } as unknown as Stripe.Customer } });
     expect(ops(plan(b, { state: linked('Old name') }), 'customers.update')).toEqual([]);
     const update = only(plan(b, { state: linked('Old name'), settings: { features: { updateCustomerOnSync: true } } }), 'customers.update');
     expect([update.id, update.params.name]).toEqual(['cus_1', 'Acme']);

@@ -112,9 +112,10 @@ describe('S1 — 12-month annual renewable order, future start', () => {
     linked.b.account.Stripe_ID__c = 'cus_1';
     linked.platform.product.Stripe_ID__c = 'prod_1';
     linked.platform.pricebookEntry.Stripe_ID__c = 'price_1';
+    const meta = (type: string, id: string) => ({ [`salesforce_${type}_id`]: id, [`salesforce_${type}_link`]: link(id) });
     const state: StripeState = {
-      customers: { cus_1: { id: 'cus_1', object: 'customer' } as Stripe.Customer },
-      products: { prod_1: { id: 'prod_1', name: 'Platform' } as Stripe.Product },
+      customers: { cus_1: { id: 'cus_1', object: 'customer', metadata: meta('account', linked.b.account.Id) } as unknown as Stripe.Customer },
+      products: { prod_1: { id: 'prod_1', name: 'Platform', metadata: meta('product2', linked.platform.product.Id) } as unknown as Stripe.Product },
       prices: {
         price_1: { id: 'price_1', active: true, product: 'prod_1', currency: 'usd', billing_scheme: 'per_unit', unit_amount_decimal: '120000', recurring: { interval: 'month', interval_count: 12 } } as unknown as Stripe.Price,
       },
@@ -124,6 +125,15 @@ describe('S1 — 12-month annual renewable order, future start', () => {
     expect(only(result2, 'subscriptionSchedules.create').params.customer).toBe('cus_1');
     expect(only(result2, 'subscriptionSchedules.create').params.phases?.[0]?.items[0]?.price).toBe('price_1');
     expect(result2.writeBacks.map((w) => w.sobject)).toEqual(['Order']);
+  });
+
+  it('adds the Salesforce metadata to a linked customer that lacks it (an id pasted by hand), ignoring the instance host', () => {
+    const linked = annualPlatform('2030-03-01');
+    linked.b.account.Stripe_ID__c = 'cus_1';
+    const customer = (metadata: Record<string, string>): StripeState => ({ customers: { cus_1: { id: 'cus_1', object: 'customer', metadata } as unknown as Stripe.Customer } });
+    const id = linked.b.account.Id;
+    expect(only(plan(linked.b, customer({})), 'customers.update').params).toEqual({ metadata: { salesforce_account_id: id, salesforce_account_link: link(id) } });
+    expect(ops(plan(linked.b, customer({ salesforce_account_id: id, salesforce_account_link: `https://old.my.salesforce.com/${id}` })), 'customers.update')).toEqual([]);
   });
 
   it('is deterministic: the same input gives byte-identical JSON', () => {

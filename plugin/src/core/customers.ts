@@ -9,7 +9,7 @@ import { SyncError } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { applyMappings, toNestedParams } from './mappings.js';
 import { containedIn } from './compare.js';
-import { mappedMetadata, metadataPaths, metadataProblems, recordMetadata, type Metadata } from './metadata.js';
+import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata, type Metadata } from './metadata.js';
 import type { Account, Order } from './models.js';
 import { ref, type Ref } from './plan.js';
 import { recordRef } from './records.js';
@@ -55,12 +55,16 @@ export function planCustomer(account: Account, order: Order, ctx: PlanningContex
   const problems = metadataProblems(params.metadata as Metadata, accountRef, 'customer');
   if (problems[0]) throw problems[0];
   if (linked && linkedId) {
-    if (ctx.sync.settings.features.updateCustomerOnSync && customerDiffers(linked, params)) {
+    const update: Stripe.CustomerUpdateParams | undefined =
+      ctx.sync.settings.features.updateCustomerOnSync && customerDiffers(linked, params)
+        ? (params as Stripe.CustomerUpdateParams)
+        : metadataUpdate(linked.metadata, recordMetadata(accountRef, ctx.sync));
+    if (update && !ctx.plan.has(ref('customer', accountRef.id))) {
       ctx.plan.add({
         op: 'customers.update',
         ref: ref('customer', accountRef.id),
         id: linkedId,
-        params: params as Stripe.CustomerUpdateParams,
+        params: update,
         idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.update'),
         source: accountRef,
       });
@@ -85,3 +89,4 @@ function primaryContactEmail(order: Order, ctx: PlanningContext): string | undef
 function customerDiffers(customer: Stripe.Customer, params: Stripe.CustomerCreateParams): boolean {
   return !containedIn(params, customer);
 }
+

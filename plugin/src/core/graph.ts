@@ -87,6 +87,7 @@ export function idKey(id: string): string {
 export class GraphIndex {
   private readonly byId = new Map<string, { record: SalesforceRecord; sobject: string }>();
   private readonly itemsByOrder = new Map<string, M.OrderItem[]>();
+  private readonly schedulesByItem = new Map<string, M.OrderItemConsumptionSchedule[]>();
 
   constructor(readonly graph: CpqGraph) {
     for (const name of Object.keys(COLLECTIONS) as CollectionName[]) {
@@ -94,10 +95,8 @@ export class GraphIndex {
         this.byId.set(idKey(record.Id), { record, sobject: SOBJECT_OF[name] });
       }
     }
-    for (const item of graph.orderItems) {
-      const key = idKey(item.OrderId);
-      this.itemsByOrder.set(key, [...(this.itemsByOrder.get(key) ?? []), item]);
-    }
+    for (const item of graph.orderItems) push(this.itemsByOrder, idKey(item.OrderId), item);
+    for (const schedule of graph.orderItemConsumptionSchedules) push(this.schedulesByItem, idKey(schedule.SBQQ__OrderItem__c), schedule);
   }
 
   /** Any record by Id, with its sObject name. */
@@ -115,4 +114,15 @@ export class GraphIndex {
   orderItems(orderId: string): readonly M.OrderItem[] {
     return this.itemsByOrder.get(idKey(orderId)) ?? [];
   }
+
+  /** The consumption schedules CPQ copied onto one order line. */
+  orderItemConsumptionSchedules(orderItemId: string): readonly M.OrderItemConsumptionSchedule[] {
+    return this.schedulesByItem.get(idKey(orderItemId)) ?? [];
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -102,3 +102,22 @@ export function mappedMetadata(fields: Readonly<Record<string, unknown>>): Metad
   }
   return metadata;
 }
+
+/**
+ * The record metadata a linked Stripe object lacks (e.g. an id pasted into Salesforce by hand), or
+ * undefined when it has it. A link that differs only in the instance host counts as present.
+ */
+export function missingRecordMetadata(existing: Readonly<Record<string, string>> | null | undefined, expected: Metadata): Metadata | undefined {
+  const lacking = Object.entries(expected).some(([key, value]) => {
+    const current = existing?.[key];
+    if (current === undefined || current === '') return true;
+    return key.endsWith('_link') ? current.slice(current.lastIndexOf('/')) !== value.slice(value.lastIndexOf('/')) : current !== value;
+  });
+  return lacking ? expected : undefined;
+}
+
+/** `{metadata}` when a linked object lacks its Salesforce record metadata, else nothing to send. */
+export function metadataUpdate(existing: Readonly<Record<string, string>> | null | undefined, expected: Metadata): { metadata: Metadata } | undefined {
+  const missing = missingRecordMetadata(existing, expected);
+  return missing ? { metadata: missing } : undefined;
+}

@@ -8,7 +8,7 @@ import { containedIn } from './compare.js';
 import type { PlanningContext } from './context.js';
 import { idempotencyKey } from './idempotency.js';
 import { applyMappings, toNestedParams } from './mappings.js';
-import { mappedMetadata, metadataPaths, metadataProblems, recordMetadata } from './metadata.js';
+import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata } from './metadata.js';
 import type { Product2 } from './models.js';
 import { ref, type Ref } from './plan.js';
 import { recordRef } from './records.js';
@@ -29,15 +29,12 @@ export function planProduct(product: Product2, ctx: PlanningContext): string | R
   const linkedId = product.Stripe_ID__c ?? undefined;
   const linked = linkedId ? ctx.state.products?.[linkedId] : undefined;
   if (linked && linkedId) {
-    if (ctx.sync.settings.features.updateProductOnSync && !containedIn(params, linked) && !ctx.plan.has(ref('product', source.id))) {
-      ctx.plan.add({
-        op: 'products.update',
-        ref: ref('product', source.id),
-        id: linkedId,
-        params: params as Stripe.ProductUpdateParams,
-        idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.update'),
-        source,
-      });
+    const update: Stripe.ProductUpdateParams | undefined =
+      ctx.sync.settings.features.updateProductOnSync && !containedIn(params, linked)
+        ? (params as Stripe.ProductUpdateParams)
+        : metadataUpdate(linked.metadata, recordMetadata(source, ctx.sync));
+    if (update && !ctx.plan.has(ref('product', source.id))) {
+      ctx.plan.add({ op: 'products.update', ref: ref('product', source.id), id: linkedId, params: update, idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.update'), source });
     }
     return linkedId;
   }

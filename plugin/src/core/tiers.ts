@@ -68,7 +68,7 @@ export function pricebookEntrySchedule(pbe: PricebookEntry, ctx: PlanningContext
 
 /** The order line's own consumption schedule, for an OrderItem price. */
 export function orderItemSchedule(item: OrderItem, ctx: PlanningContext): TierSchedule | undefined {
-  const schedules = ctx.index.graph.orderItemConsumptionSchedules.filter((s) => idKey(s.SBQQ__OrderItem__c) === idKey(item.Id));
+  const schedules = ctx.index.orderItemConsumptionSchedules(item.Id);
   if (schedules.length > 1) {
     throw new SyncError('More than one consumption schedule is linked to the order line. Only one is supported.', {
       kind: 'data',
