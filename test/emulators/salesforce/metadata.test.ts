@@ -43,6 +43,50 @@ describe('force-app metadata', () => {
   });
 });
 
+describe('package validation rules (Salesforce Help: "Validation Rules"; Formula Operators and Functions)', () => {
+  const org = new EmulatedOrg();
+  org.loadMetadataDir(DEFAULT_FORCE_APP_DIR);
+  const coupon = (fields: Record<string, unknown>): string | undefined => errorCodeOf(() => org.store.insert('Quote_Stripe_Coupon__c', { Name__c: 'C', ...fields }));
+
+  it('evaluates the active rules of force-app on insert: one discount, a percent in (0, 100], months when repeating', () => {
+    expect(coupon({ Percent_Off__c: 20, Duration__c: 'once' })).toBeUndefined();
+    expect(coupon({ Percent_Off__c: 20, Amount_Off__c: 5 })).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(coupon({})).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(coupon({ Percent_Off__c: 150 })).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(coupon({ Percent_Off__c: 10, Duration__c: 'repeating' })).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(coupon({ Percent_Off__c: 10, Duration__c: 'repeating', Duration_In_Months__c: 3 })).toBeUndefined();
+  });
+
+  it('reports the rule message on its error display field', () => {
+    let caught: SalesforceApiError | undefined;
+    try {
+      org.store.insert('Quote_Stripe_Coupon__c', { Name__c: 'C', Percent_Off__c: 20, Amount_Off__c: 5 });
+    } catch (error) {
+      caught = error as SalesforceApiError;
+    }
+    expect(caught).toMatchObject({ fields: ['Amount_Off__c'], message: 'Received both Percent_Off__c and Amount_Off__c parameters. Please pass in only one.' });
+  });
+
+  it('uses PRIORVALUE/ISCHANGED/ISNEW: a synced coupon is immutable, an unsynced one is not (spec §2.8, S7)', () => {
+    const id = org.store.insert('Quote_Stripe_Coupon__c', { Name__c: 'C', Percent_Off__c: 20 });
+    expect(errorCodeOf(() => org.store.update('Quote_Stripe_Coupon__c', id, { Percent_Off__c: 25 }))).toBeUndefined();
+    org.store.update('Quote_Stripe_Coupon__c', id, { Stripe_ID__c: 'coupon_1' });
+    expect(errorCodeOf(() => org.store.update('Quote_Stripe_Coupon__c', id, { Percent_Off__c: 30 }))).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(errorCodeOf(() => org.store.update('Quote_Stripe_Coupon__c', id, { Name__c: 'Renamed' }))).toBeUndefined();
+  });
+
+  it('requires an order on a sync request', () => {
+    expect(errorCodeOf(() => org.store.insert('Stripe_Sync_Request__c', {}))).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+  });
+
+  it('refuses to load a rule whose formula it cannot evaluate, naming the rule', () => {
+    const rule = `<ValidationRule xmlns="http://soap.sforce.com/2006/04/metadata"><fullName>Uses_Regex</fullName><active>true</active><errorConditionFormula>REGEX(Name__c, '[0-9]+')</errorConditionFormula><errorMessage>x</errorMessage></ValidationRule>`;
+    expect(() => org.loadMetadata([{ path: 'objects/Quote_Stripe_Coupon__c/validationRules/Uses_Regex.validationRule-meta.xml', content: rule }])).toThrow(
+      /Validation rule Quote_Stripe_Coupon__c.Uses_Regex: function REGEX is not supported/,
+    );
+  });
+});
+
 describe('metadata loaded at runtime (what a Metadata API deploy builds on)', () => {
   const org = new EmulatedOrg();
 

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { currency } from './catalog.js';
+import { compileFormula, type Formula } from './formula.js';
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
 import type { RecordStore } from './store.js';
 
@@ -25,6 +26,7 @@ export interface MetadataFile {
 export interface LoadedMetadata {
   readonly objects: string[];
   readonly fields: string[];
+  readonly validationRules: string[];
   readonly customMetadataRecords: string[];
 }
 
@@ -43,7 +45,7 @@ export function readMetadataDir(dir: string): MetadataFile[] {
     for (const entry of readdirSync(current)) {
       const full = join(current, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(object|field|md)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
+      else if (/\.(object|field|md|validationRule)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
     }
   };
   walk(dir);
@@ -52,7 +54,7 @@ export function readMetadataDir(dir: string): MetadataFile[] {
 
 /** Applies metadata files: objects first, then fields, then custom metadata records. */
 export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[]): LoadedMetadata {
-  const loaded: LoadedMetadata = { objects: [], fields: [], customMetadataRecords: [] };
+  const loaded: LoadedMetadata = { objects: [], fields: [], validationRules: [], customMetadataRecords: [] };
   const match = (re: RegExp): Array<[RegExpExecArray, MetadataFile]> =>
     files.flatMap((f) => {
       const m = re.exec(f.path);
@@ -67,6 +69,11 @@ export function loadMetadataFiles(schema: Schema, store: RecordStore, files: rea
     if (!schema.hasObject(objectName)) schema.defineObject({ name: objectName });
     schema.defineField(objectName, fieldFromXml(m[2] as string, ((parser.parse(file.content) as Xml).CustomField ?? {}) as Xml));
     loaded.fields.push(`${objectName}.${m[2] as string}`);
+  }
+  for (const [m, file] of match(/(?:^|\/)objects\/([^/]+)\/validationRules\/([^/]+)\.validationRule-meta\.xml$/)) {
+    if (addValidationRule(schema, store, m[1] as string, ((parser.parse(file.content) as Xml).ValidationRule ?? {}) as Xml, m[2] as string)) {
+      loaded.validationRules.push(`${m[1] as string}.${m[2] as string}`);
+    }
   }
   for (const [m, file] of match(/(?:^|\/)customMetadata\/([^/.]+)\.([^/]+)\.md-meta\.xml$/)) {
     insertCustomMetadataRecord(store, `${m[1] as string}__mdt`, m[2] as string, ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml);
@@ -186,6 +193,22 @@ export function fieldFromXml(fileName: string, xml: Xml): FieldDef {
     default:
       throw new Error(`Field ${name}: field type ${type} is not supported by the org emulator; use one of Text, Number, Checkbox, Picklist, Lookup, …`);
   }
+}
+
+/** An active validation rule, evaluated on every write (FIELD_CUSTOM_VALIDATION_EXCEPTION when its formula is true). */
+function addValidationRule(schema: Schema, store: RecordStore, object: string, xml: Xml, fileName: string): boolean {
+  const name = text(xml.fullName) ?? fileName;
+  if (!bool(xml.active)) return false;
+  let formula: Formula;
+  try {
+    formula = compileFormula(text(xml.errorConditionFormula) ?? '', (field) => schema.findField(object, field));
+  } catch (error) {
+    throw new Error(`Validation rule ${object}.${name}: ${(error as Error).message}; the org emulator evaluates the formula subset listed in formula.ts`);
+  }
+  const message = text(xml.errorMessage) ?? `Validation rule ${name} failed`;
+  const field = text(xml.errorDisplayField);
+  store.addValidationRule(object, (record, previous) => (formula({ record, previous }) === true ? { message, ...(field ? { field } : {}) } : undefined), name);
+  return true;
 }
 
 function insertCustomMetadataRecord(store: RecordStore, type: string, developerName: string, xml: Xml): void {

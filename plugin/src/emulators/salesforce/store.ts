@@ -44,7 +44,8 @@ export class RecordStore {
   private readonly references = new Map<string, Map<string, Set<string>>>();
   /** `Object.Field` → lowercased value → Id, for unique fields. */
   private readonly uniqueValues = new Map<string, Map<string, string>>();
-  private readonly validationRules = new Map<string, ValidationRule[]>();
+  /** Object → rule name → rule; a rule loaded again under the same name replaces the old one. */
+  private readonly validationRules = new Map<string, Map<string, ValidationRule>>();
   private readonly autoNumbers = new Map<string, number>();
   private idCounter = 0;
   private lastTimestamp = 0;
@@ -58,10 +59,12 @@ export class RecordStore {
     private readonly options: StoreOptions,
   ) {}
 
-  /** Registers a rule checked on every insert and update of `sobject`. */
-  addValidationRule(sobject: string, rule: ValidationRule): void {
-    const name = this.schema.object(sobject).name;
-    this.validationRules.set(name, [...(this.validationRules.get(name) ?? []), rule]);
+  /** Registers a rule checked on every insert and update of `sobject` (replacing a rule of the same name). */
+  addValidationRule(sobject: string, rule: ValidationRule, ruleName?: string): void {
+    const object = this.schema.object(sobject).name;
+    let rules = this.validationRules.get(object);
+    if (!rules) this.validationRules.set(object, (rules = new Map()));
+    rules.set(ruleName ?? `rule-${rules.size + 1}`, rule);
   }
 
   /** Inserts and returns the new record's 18-character Id. */
@@ -361,7 +364,7 @@ export class RecordStore {
   }
 
   private runValidationRules(def: ObjectDef, record: SObjectRecord, previous: SObjectRecord | undefined): void {
-    for (const rule of this.validationRules.get(def.name) ?? []) {
+    for (const rule of this.validationRules.get(def.name)?.values() ?? []) {
       const outcome = rule(record, previous);
       if (outcome === undefined) continue;
       const { message, field } = typeof outcome === 'string' ? { message: outcome, field: undefined } : outcome;
