@@ -182,11 +182,13 @@ describe('subscription schedules over time (docs.stripe.com/billing/testing/test
         { items: [{ price: price(0) }, { price: price(1), quantity: 2 }], end_date: end },
       ],
     });
+    const firstItemId = (await fx.stripe.subscriptions.retrieve(String(schedule.subscription))).items.data[0]?.id;
     await advance(clock.id, mid + 60);
     const moved = await fx.stripe.subscriptionSchedules.retrieve(schedule.id);
     expect(moved.current_phase).toEqual({ start_date: mid, end_date: end });
     const subscription = await fx.stripe.subscriptions.retrieve(String(moved.subscription));
     expect(subscription.items.data.map((i) => i.price.id)).toEqual([price(0), price(1)]);
+    expect(subscription.items.data[0]?.id).toBe(firstItemId); // the price that stays keeps its subscription item
     await advance(clock.id, end + 2 * 3600);
     const done = await fx.stripe.subscriptionSchedules.retrieve(schedule.id);
     expect(done).toMatchObject({ status: 'completed', current_phase: null });

@@ -236,11 +236,17 @@ export function subscriptionItem(
   };
 }
 
-/** A new phase's items replace the subscription's; its add_invoice_items wait for the next invoice. */
+/**
+ * A phase's items become the subscription's (an item whose price stays keeps its id); its add_invoice_items
+ * wait for the next invoice. Also run when an update rewrites the current phase.
+ */
 export function enterPhase(state: EmulatorState, subscription: Subscription, phase: SchedulePhase, at: number): void {
   const current = subscription.items.data[0];
   const periodEnd = current?.current_period_end;
+  const byPrice = new Map(subscription.items.data.map((item) => [item.price.id, item]));
   subscription.items.data = phase.items.map((item) => {
+    const kept = byPrice.get(item.price);
+    if (kept) return Object.assign(kept, { quantity: item.quantity, metadata: { ...item.metadata }, discounts: item.discounts });
     const next = subscriptionItem(state, subscription.id, item, at, periodEnd);
     next.current_period_start = current?.current_period_start ?? at;
     return next;
