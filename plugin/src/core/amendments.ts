@@ -323,7 +323,7 @@ function prorationWindow(step: AmendmentStep, start: number | 'now'): ProrationW
   const today = fromUnixSeconds(ctx.sync.now);
   const length = termLength(period.start, period.end);
   const termMonths = effectiveTermMonths(length, ctx.sync.settings.proratePrecision);
-  const onCycle = termMonths.mod(calendar.billingMonths).isZero() && compareDates(period.start, today) > 0 && isBillingDate(calendar, period.start);
+  const onCycle = compareDates(period.start, today) > 0 && isBillingDate(calendar, period.start) && termMonths.mod(calendar.billingMonths).isZero();
   if (onCycle) return undefined;
   if (compareDates(period.start, today) >= 0 || start !== 'now' || !ctx.sync.settings.features.backdatedAmendments) {
     return { termMonths, backdatedCycles: 0, period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } } };

@@ -6,6 +6,7 @@
  */
 import { SyncError, type RecordRef } from './errors.js';
 import type { Contract, Opportunity, Order, Quote } from './models.js';
+import { idKey } from './graph.js';
 import { recordRef } from './records.js';
 import { sameId } from './salesforceIds.js';
 
@@ -105,10 +106,10 @@ function structureFromAmendment(order: Order, contractId: string, records: Contr
 }
 
 function amendmentsOf(contract: Contract, records: ContractRecords): AmendmentOrder[] {
+  const amending = new Map(records.opportunities.filter((o) => sameId(o.SBQQ__AmendedContract__c, contract.Id)).map((o) => [idKey(o.Id), o]));
   const amendments = records.orders.flatMap((order) => {
-    const opportunity = records.opportunities.find((o) => sameId(o.Id, order.OpportunityId));
-    if (!opportunity || !sameId(opportunity.SBQQ__AmendedContract__c, contract.Id)) return [];
-    return [{ order, opportunity, quote: amendmentQuote(order, opportunity, records) }];
+    const opportunity = order.OpportunityId ? amending.get(idKey(order.OpportunityId)) : undefined;
+    return opportunity ? [{ order, opportunity, quote: amendmentQuote(order, opportunity, records) }] : [];
   });
   return amendments.sort(
     (a, b) =>

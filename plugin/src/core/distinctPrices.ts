@@ -7,7 +7,6 @@ import type { ContractItem } from './aggregation.js';
 import type { PlanningContext } from './context.js';
 import { metadataPrefix, type Metadata } from './metadata.js';
 import { planDerivedPrice, type LinePrice } from './prices.js';
-import { recordRef } from './records.js';
 import type { PhaseItemParams } from './scheduleState.js';
 
 /** `salesforce_order_item_id`: the metadata key that tells which line a phase item stands for. */
@@ -23,11 +22,12 @@ export function assignDistinctPrices(
   previousItems: readonly PhaseItemParams[],
 ): Map<ContractItem, string> {
   const key = orderItemIdKey(ctx);
-  const previousPrice = new Map(previousItems.map((p) => [(p.metadata as Metadata | undefined)?.[key], p.price]));
+  // Keyed by the 15-character Id: metadata holds the 18-character form, lines may hold either.
+  const previousPrice = new Map(previousItems.map((p) => [String((p.metadata as Metadata | undefined)?.[key] ?? '').slice(0, 15), p.price]));
   const taken = new Set<string>();
   const assigned = new Map<ContractItem, string>();
   for (const { item } of items) {
-    const previous = previousPrice.get(recordRef('OrderItem', item.line.Id).id);
+    const previous = previousPrice.get(item.line.Id.slice(0, 15));
     if (previous && !taken.has(previous)) {
       taken.add(previous);
       assigned.set(item, previous);

@@ -105,13 +105,21 @@ export function planMdqOrder(input: InitialOrderInput, ctx: PlanningContext): vo
       problems.push(error);
     }
   }
+  if (problems.length > 0) throw new SyncErrors(problems);
   const recurring = planned.filter((l) => l.price.candidate.recurring);
   const oneTime = planned.filter((l) => !l.price.candidate.recurring);
-  problems.push(...orderLineProblems(header.order, recurring, oneTime));
-  if (problems.length > 0) throw new SyncErrors(problems);
-
   const standing = recurring.filter((l) => !isSegmentLine(l.item));
   const segments = groupBySegment(recurring.filter((l) => isSegmentLine(l.item)), ctx);
+  // Stripe's limits apply per phase: the standing lines and one segment's lines at a time.
+  const seen = new Set<string>();
+  for (const segment of segments.length > 0 ? segments : [{ lines: [] }]) {
+    for (const problem of orderLineProblems(header.order, [...standing, ...segment.lines], oneTime)) {
+      const key = `${problem.record.id}:${problem.message}`;
+      if (!seen.has(key)) problems.push(problem);
+      seen.add(key);
+    }
+  }
+  if (problems.length > 0) throw new SyncErrors(problems);
   const metadata = orderMetadata(header, ctx);
   const discounts = orderDiscounts(header.order, ctx);
   const phases: SchedulePhase[] = segments.map((segment, i) => ({
