@@ -78,8 +78,15 @@ describe('sf stripe cpq mapping check', () => {
     expect(ux.log.args.flat()).toContain(`Order ${broken} would not sync: 1 error(s).`);
   });
 
-  it('needs exactly one of --target-org and --source-dir, and --order only with an org', async () => {
-    await expect(MappingCheck.run([], PLUGIN_ROOT)).rejects.toThrow(/Exactly one of the following must be provided/);
-    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--order', '801000000000001AAA'], PLUGIN_ROOT)).rejects.toThrow(/All of the following must be provided when using --order: --target-org/);
+  it('needs an org or --source-dir, and --order only with an org', async () => {
+    await expect(MappingCheck.run([], PLUGIN_ROOT)).rejects.toThrow('Nothing to check: give an org with --target-org (or set a default org), or local source with --source-dir.');
+    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toThrow(/--target-org=.* cannot also be provided when using --source-dir/);
+    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--order', '801000000000001AAA'], PLUGIN_ROOT)).rejects.toThrow('cannot also be provided when using --order');
+  });
+
+  it('uses the default org when none is named, and --source-dir still works beside a default org', async () => {
+    await $$.stubConfig({ 'target-org': emulator.username });
+    expect((await MappingCheck.run([], PLUGIN_ROOT)).source).toBe('org');
+    expect((await MappingCheck.run(['--source-dir', FORCE_APP], PLUGIN_ROOT)).source).toBe('local');
   });
 });

@@ -20,19 +20,21 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
   public static override readonly examples = messages.getMessages('examples');
 
   public static override readonly flags = {
-    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary'), exactlyOne: ['target-org', 'source-dir'] }),
+    // Not `exactlyOne`: oclif counts a default target-org as given, and --source-dir must work for
+    // admins who have one. `exclusive` ignores defaults; run() handles "neither".
+    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
     'api-version': Flags.orgApiVersion(),
-    'source-dir': Flags.directory({ char: 'd', exists: true, summary: messages.getMessage('flags.source-dir.summary'), exactlyOne: ['target-org', 'source-dir'] }),
-    order: Flags.salesforceId({ char: 'r', multiple: true, startsWith: '801', dependsOn: ['target-org'], summary: messages.getMessage('flags.order.summary') }),
+    'source-dir': Flags.directory({ char: 'd', exists: true, exclusive: ['target-org'], summary: messages.getMessage('flags.source-dir.summary') }),
+    order: Flags.salesforceId({ char: 'r', multiple: true, startsWith: '801', exclusive: ['source-dir'], summary: messages.getMessage('flags.order.summary') }),
   };
 
   public async run(): Promise<MappingCheckResult> {
     const { flags } = await this.parse(MappingCheck);
-    const org = flags['target-org'];
+    const sourceDir = flags['source-dir'];
+    const org = sourceDir ? undefined : flags['target-org'];
+    if (!sourceDir && !org) throw messages.createError('error.NoTarget');
     this.spinner.start(messages.getMessage(org ? 'info.checkingOrg' : 'info.checkingSource'));
-    const report = org
-      ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), { orderIds: orderIds(flags.order ?? []) })
-      : checkLocalSource(flags['source-dir'] as string);
+    const report = org ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), { orderIds: orderIds(flags.order ?? []) }) : checkLocalSource(sourceDir as string);
     this.spinner.stop();
 
     const all = [...report.problems, ...report.orders.flatMap((o) => o.problems)];
