@@ -28,6 +28,8 @@ export interface SfCliSession {
   readonly alias: string;
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  /** What `sf org login access-token --json` answered. */
+  readonly login: SfResult;
   /** Runs `sf <args>` in this session's home. */
   run(args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<SfResult>;
   /** Deletes the temporary home. */
@@ -70,21 +72,16 @@ export function runSf(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs
 export async function loginSfCli(org: { instanceUrl: string; accessToken: string }, alias = 'emulator'): Promise<SfCliSession> {
   const home = await mkdtemp(join(tmpdir(), 'sf-cli-'));
   const env = sfEnv(home);
-  const session: SfCliSession = {
-    alias,
-    home,
-    env,
-    run: (args, options = {}) => runSf(args, { ...env, ...(options.env ?? {}) }, options.timeoutMs),
-    cleanup: () => rm(home, { recursive: true, force: true }),
-  };
-  const login = await session.run(['org', 'login', 'access-token', '--instance-url', org.instanceUrl, '--no-prompt', '--alias', alias, '--json'], {
+  const run: SfCliSession['run'] = (args, options = {}) => runSf(args, { ...env, ...(options.env ?? {}) }, options.timeoutMs);
+  const cleanup = (): Promise<void> => rm(home, { recursive: true, force: true });
+  const login = await run(['org', 'login', 'access-token', '--instance-url', org.instanceUrl, '--no-prompt', '--alias', alias, '--json'], {
     env: { SF_ACCESS_TOKEN: org.accessToken },
   });
   if (login.exitCode !== 0) {
-    await session.cleanup();
+    await cleanup();
     throw new Error(`sf org login access-token failed (exit ${login.exitCode}): ${login.stdout || login.stderr}`);
   }
-  return session;
+  return { alias, home, env, login, run, cleanup };
 }
 
 /**

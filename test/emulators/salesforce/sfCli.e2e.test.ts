@@ -19,6 +19,11 @@ afterAll(async () => {
 });
 
 describe('the sf CLI against the org emulator', () => {
+  it('accepts the emulator in sf org login access-token --no-prompt --json', () => {
+    expect(sf.login.exitCode).toBe(0);
+    expect(sf.login.json?.result).toMatchObject({ username: emulator.username, orgId: emulator.orgId, instanceUrl: `${emulator.instanceUrl}/` });
+  });
+
   it('lists the org as connected with the emulator user and org id (sf org display)', async () => {
     const display = await sf.run(['org', 'display', '--target-org', sf.alias, '--json']);
     expect(display.exitCode).toBe(0);
