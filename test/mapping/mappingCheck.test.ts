@@ -140,11 +140,19 @@ describe('type compatibility', () => {
     ]);
   });
 
+  it('converts only the schedule’s start date: a date into a phase end_date is rejected', () => {
+    expect(problemsOf({ key: 'subscription_phase', stripePath: 'end_date', salesforcePath: 'EndDate' })[0]?.slice(0, 3)).toEqual([
+      'error',
+      'Salesforce_Path__c',
+      'EndDate (date) is a date, but end_date takes a Unix timestamp; the sync converts a date only for the schedule’s start_date.',
+    ]);
+  });
+
   it('rejects a date-time into a timestamp parameter the sync does not convert (phase trial_end)', () => {
     expect(problemsOf({ key: 'subscription_phase', stripePath: 'trial_end', salesforcePath: 'Trial_End__c' })[0]?.slice(0, 3)).toEqual([
       'error',
       'Salesforce_Path__c',
-      'Trial_End__c (datetime) is a datetime, but trial_end takes a Unix timestamp; the sync converts dates only for start_date.',
+      'Trial_End__c (datetime) is a datetime, but trial_end takes a Unix timestamp; the sync converts a date only for the schedule’s start_date.',
     ]);
   });
 

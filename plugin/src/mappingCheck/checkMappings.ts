@@ -72,7 +72,7 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
       continue;
     }
     const path = effectiveStripePath(record.stripePath);
-    const target = { path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
+    const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
     const before = problems.length;
     if (stripe.mapKey) {
       const name = path.slice(path.indexOf('.') + 1);

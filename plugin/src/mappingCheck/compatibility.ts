@@ -8,6 +8,7 @@ import { SyncError } from '../core/errors.js';
 import { METADATA_LIMITS } from '../core/metadata.js';
 import { daysUntilDue } from '../core/paymentTerms.js';
 import { BILLING_FREQUENCY_MONTHS } from '../core/prices.js';
+import type { MappingKey } from '../core/mappings.js';
 import type { ParamSpec } from '../stripe/params/index.js';
 import type { FieldDescribe } from './orgSchema.js';
 import type { Severity } from './problems.js';
@@ -42,6 +43,7 @@ function valueKind(field: FieldDescribe): ValueKind {
 }
 
 export interface MappingTarget {
+  readonly key: MappingKey;
   /** Stripe path without the termination prefix. */
   readonly path: string;
   readonly spec: ParamSpec;
@@ -103,6 +105,8 @@ function transformedPath(target: MappingTarget): TransformedPath | undefined {
  * fails the records holding them (warning; the order preflight names those records).
  */
 const picklistSeverity = (bad: readonly unknown[], all: readonly unknown[]): Severity => (bad.length === all.length ? 'error' : 'warning');
+/** The schedule's start date: the one date the core converts (the quote start date, spec §2.2). */
+const isScheduleStart = (target: MappingTarget): boolean => target.key === 'subscription_schedule' && target.path === 'start_date';
 const finding = (severity: Severity, message: string, fix: string): Finding => ({ severity, message, fix });
 const isTimestamp = (path: string): boolean => /(^|\.)(start_date|end_date|trial_end|cancel_at|billing_cycle_anchor|due_date|effective_at|redeem_by)$/.test(path);
 
@@ -127,13 +131,13 @@ export function fieldCompatibility(field: FieldDescribe, target: MappingTarget):
     const long = (field.length ?? 0) > METADATA_LIMITS.valueLength || field.type === 'textarea';
     return long ? [finding('warning', `${name} can hold more than ${METADATA_LIMITS.valueLength} characters; Stripe rejects longer metadata values.`, 'Map a shorter field, or keep the values under 500 characters.')] : [];
   }
-  if (path === 'start_date') {
+  if (isScheduleStart(target)) {
     return kind === 'date' ? [] : [finding('error', `${name} is not a date; start_date needs the subscription's first day.`, 'Map start_date to a Date field such as SBQQ__Quote__c.SBQQ__StartDate__c.')];
   }
   if (kind === 'date' || kind === 'datetime') {
     if (kinds.includes('string')) return [];
     const why = isTimestamp(path) ? 'a Unix timestamp' : kinds.join(' or ');
-    return [finding('error', `${name} is a ${kind}, but ${path} takes ${why}; the sync converts dates only for start_date.`, `Map ${path} to a number field holding ${why}, or remove the mapping.`)];
+    return [finding('error', `${name} is a ${kind}, but ${path} takes ${why}; the sync converts a date only for the schedule’s start_date.`, `Map ${path} to a number field holding ${why}, or remove the mapping.`)];
   }
   if (!kinds.some((k) => ['string', 'number', 'decimal', 'boolean', 'enum'].includes(k))) {
     return [finding('error', `${path} is an object, not a value.`, `Map its fields instead, for example ${path}.<field>.`)];
@@ -172,7 +176,7 @@ export function staticValueCompatibility(value: string, target: MappingTarget): 
   }
   const text = value.trim();
   const kinds = spec.kinds;
-  if (path === 'start_date') {
+  if (isScheduleStart(target)) {
     return /^\d{4}-\d{2}-\d{2}$/.test(text) ? [] : [finding('error', `The static value "${value}" for start_date is not a date (YYYY-MM-DD).`, 'Use a date such as 2030-01-01, or map start_date to a Date field.')];
   }
   if ((isTimestamp(path) && !/^\d+$/.test(text) && !(spec.values ?? []).includes(text))) {
