@@ -39,6 +39,12 @@ export interface SyncContext extends MetadataContext {
   readonly now: number;
   readonly settings: Settings;
   readonly mappings: MappingConfig;
+  /**
+   * Orders of the contract that fail the org's custom order sync filter (a SOQL condition the engine
+   * evaluates when it reads the graph). Amendments never sync past an initial order or amendment that
+   * fails it (spec §2.5 step 4, S20).
+   */
+  readonly ordersFailingSyncFilter?: readonly string[];
 }
 
 /** One planning run: the graph, what Stripe holds, the sync context and the plan being built. */

@@ -422,6 +422,28 @@ describe('S30 — stacked amendments in one run', () => {
   });
 });
 
+describe('S20 — orders failing the custom sync filter', () => {
+  it('refuses amendments when the initial order fails the filter, or when one of the amendments does', () => {
+    const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
+    const m1 = c.amendment('2030-03-01', 10);
+    m1.line(A, { quantity: 1, revises: a });
+    const m2 = c.amendment('2030-05-01', 8);
+    m2.line(A, { quantity: 1, revises: a });
+    stripe.context = { ordersFailingSyncFilter: [c.initial.order.Id] };
+    expect(errorOf(() => stripe.plan(m1.order.Id, ts('2030-02-01')))).toEqual({
+      message: "Data Error: The connector attempted to sync the amendment order, but the initial order was skipped because it didn't match custom sync filters.",
+      record: orderRecord(m1.order),
+    });
+    stripe.context = { ordersFailingSyncFilter: [m2.order.Id] };
+    expect(errorOf(() => stripe.plan(m1.order.Id, ts('2030-02-01')))).toEqual({
+      message: "Data Error: Failed to sync amendment orders since not all amendment orders respect user's custom order filters.",
+      record: orderRecord(m2.order),
+    });
+    stripe.context = {};
+    expect(ops(stripe.plan(m1.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update')).toHaveLength(2);
+  });
+});
+
 describe('S31–S34 — amendment errors', () => {
   it('S31: an amendment that does not co-terminate', () => {
     const { c, A, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);

@@ -15,8 +15,8 @@ export const ORG_ID = '00D000000000001AAA';
 
 export const ts = (date: string, time = '00:00:00'): number => Date.parse(`${date}T${time}Z`) / 1000;
 
-export function syncContext(now: number, settings: SettingsInput = {}): SyncContext {
-  return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now, settings: parseSettings(settings), mappings: EMPTY_MAPPINGS };
+export function syncContext(now: number, settings: SettingsInput = {}, extra: Partial<SyncContext> = {}): SyncContext {
+  return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now, settings: parseSettings(settings), mappings: EMPTY_MAPPINGS, ...extra };
 }
 
 type Params = Record<string, unknown>;
@@ -32,6 +32,8 @@ export class StripeLedger {
     subscriptionSchedules: {},
   };
   private counter = 0;
+  /** Context fields the engine fills besides the clock and settings (e.g. orders failing the sync filter). */
+  context: Partial<SyncContext> = {};
 
   constructor(
     private readonly contract: ContractFixture,
@@ -40,14 +42,14 @@ export class StripeLedger {
 
   /** Plans the sync of `orderId` at `now` and applies it. */
   sync(orderId: string, now: number): SyncPlan {
-    const plan = planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings), orderId });
+    const plan = planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings, this.context), orderId });
     this.apply(plan, now);
     return plan;
   }
 
   /** Plans without applying. */
   plan(orderId: string, now: number): SyncPlan {
-    return planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings), orderId });
+    return planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings, this.context), orderId });
   }
 
   apply(plan: SyncPlan, now: number): void {
