@@ -48,6 +48,24 @@ describe('record Ids and system fields', () => {
   });
 });
 
+describe('values the org computes (Object Reference: OrderItem.TotalPrice, Order.TotalAmount)', () => {
+  it('keeps TotalPrice = Quantity × UnitPrice and TotalAmount = the sum over the order products', () => {
+    const book = store.insert('Pricebook2', { Name: 'Totals' });
+    const product = store.insert('Product2', { Name: 'Total item' });
+    const entry = store.insert('PricebookEntry', { Pricebook2Id: book, Product2Id: product, UnitPrice: 0.1 });
+    const orderId = store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01' });
+    const line = (quantity: number, unitPrice: number): string => store.insert('OrderItem', { OrderId: orderId, Product2Id: product, PricebookEntryId: entry, Quantity: quantity, UnitPrice: unitPrice });
+    const a = line(3, 0.1);
+    const b = line(2, 19.99);
+    expect(store.require(a).TotalPrice).toBe(0.3);
+    expect(store.require(orderId).TotalAmount).toBe(40.28);
+    store.update('OrderItem', b, { Quantity: -1 });
+    expect(store.require(orderId).TotalAmount).toBe(-19.69);
+    store.delete('OrderItem', b);
+    expect(store.require(orderId).TotalAmount).toBe(0.3);
+  });
+});
+
 describe('write validation', () => {
   it('REQUIRED_FIELD_MISSING names the missing fields', () => {
     const error = errorOf(() => store.insert('Order', { AccountId: accountId }));

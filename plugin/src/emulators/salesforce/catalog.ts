@@ -4,7 +4,9 @@
  * with their types and picklist values. Package objects come from force-app (metadataLoader.ts).
  */
 import { KEY_PREFIXES } from '../../core/salesforceIds.js';
+import { Decimal } from '../../core/money.js';
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
+import type { RecordStore } from './store.js';
 
 type Spec = Omit<Partial<FieldDef>, 'name' | 'type'>;
 
@@ -409,6 +411,24 @@ const OBJECTS: readonly ObjectSpec[] = [
     ],
   },
 ];
+
+/**
+ * What the org computes itself: OrderItem.TotalPrice = Quantity × UnitPrice and Order.TotalAmount,
+ * the sum of its order products' TotalPrice (Object Reference: OrderItem, Order).
+ */
+export function addOrderTotals(store: RecordStore): void {
+  store.addFormulaField('OrderItem', 'TotalPrice', (item) =>
+    typeof item.Quantity === 'number' && typeof item.UnitPrice === 'number' ? new Decimal(item.Quantity).times(item.UnitPrice).toDecimalPlaces(2).toNumber() : null,
+  );
+  store.addAfterWrite('OrderItem', (item, previous, s) => {
+    for (const orderId of new Set([item.OrderId, previous?.OrderId])) {
+      if (typeof orderId !== 'string' || !s.get(orderId)) continue;
+      let total = new Decimal(0);
+      for (const id of s.childIds('OrderItem', 'OrderId', orderId)) total = total.plus((s.get(id)?.TotalPrice as number | null) ?? 0);
+      if (s.require(orderId).TotalAmount !== total.toNumber()) s.update('Order', orderId, { TotalAmount: total.toNumber() }, { system: true });
+    }
+  });
+}
 
 /** Defines every standard and CPQ object on `schema`. */
 export function defineCpqOrgSchema(schema: Schema): void {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fromUnixSeconds, type CalendarDate } from '../../core/dates.js';
-import { defineCpqOrgSchema } from './catalog.js';
+import { addOrderTotals, defineCpqOrgSchema } from './catalog.js';
 import { FaultInjector } from './faults.js';
 import { loadMetadataFiles, readMetadataDir, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import { Schema } from './schema.js';
@@ -56,6 +56,7 @@ export class EmulatedOrg {
     this.now = options.now ?? (() => new Date());
     defineCpqOrgSchema(this.schema);
     this.store = new RecordStore(this.schema, { now: this.now });
+    addOrderTotals(this.store);
     // The org and its user are records like any other, so `sf` and SOQL can read them.
     this.username = options.username ?? 'admin@cpq-emulator.example';
     const profileId = this.store.insert('Profile', { Name: 'System Administrator' });

@@ -20,6 +20,11 @@ export type SObjectRecord = Record<string, FieldValue>;
  */
 export type ValidationRule = (record: Readonly<SObjectRecord>, previous: Readonly<SObjectRecord> | undefined) => string | { message: string; field?: string } | undefined;
 
+/** Computes a read-only field from the record being saved (a formula field), before validation. */
+export type FormulaField = (record: Readonly<SObjectRecord>) => FieldValue;
+/** Runs after a record of the object was saved or deleted (roll-ups onto a parent, for instance). */
+export type AfterWrite = (record: Readonly<SObjectRecord>, previous: Readonly<SObjectRecord> | undefined, store: RecordStore) => void;
+
 export interface StoreOptions {
   readonly now: () => Date;
 }
@@ -47,6 +52,8 @@ export class RecordStore {
   /** Object → rule name → rule; a rule loaded again under the same name replaces the old one. */
   private readonly validationRules = new Map<string, Map<string, ValidationRule>>();
   private readonly autoNumbers = new Map<string, number>();
+  private readonly formulaFields = new Map<string, Array<[string, FormulaField]>>();
+  private readonly afterWrites = new Map<string, AfterWrite[]>();
   private idCounter = 0;
   private lastTimestamp = 0;
   /** Undo entries of the open transaction: the id and the record as it was (undefined = did not exist). */
@@ -65,6 +72,16 @@ export class RecordStore {
     let rules = this.validationRules.get(object);
     if (!rules) this.validationRules.set(object, (rules = new Map()));
     rules.set(ruleName ?? `rule-${rules.size + 1}`, rule);
+  }
+
+  addFormulaField(sobject: string, field: string, compute: FormulaField): void {
+    const object = this.schema.object(sobject).name;
+    this.formulaFields.set(object, [...(this.formulaFields.get(object) ?? []), [this.schema.field(object, field).name, compute]]);
+  }
+
+  addAfterWrite(sobject: string, handler: AfterWrite): void {
+    const object = this.schema.object(sobject).name;
+    this.afterWrites.set(object, [...(this.afterWrites.get(object) ?? []), handler]);
   }
 
   /** Inserts and returns the new record's 18-character Id. */
@@ -92,8 +109,10 @@ export class RecordStore {
     });
     this.checkRequired(def, record);
     this.checkUnique(def, record);
+    this.computeFormulas(def, record);
     this.runValidationRules(def, record, undefined);
     this.put(def, id, record);
+    this.runAfterWrites(def, record, undefined);
     return id;
   }
 
@@ -106,8 +125,10 @@ export class RecordStore {
     Object.assign(record, { LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp });
     this.checkRequired(def, record);
     this.checkUnique(def, record);
+    this.computeFormulas(def, record);
     this.runValidationRules(def, record, previous);
     this.put(def, previous.Id as string, record);
+    this.runAfterWrites(def, record, previous);
   }
 
   /** Deletes to the Recycle Bin: the record leaves queries but stays visible to queryAll with IsDeleted = true. */
@@ -120,7 +141,9 @@ export class RecordStore {
     this.records.delete(key);
     this.byObject.get(def.name)?.delete(key);
     const stamp = this.timestamp();
-    this.recycleBin.set(key, { ...record, IsDeleted: true, LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp });
+    const binned = { ...record, IsDeleted: true, LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp };
+    this.recycleBin.set(key, binned);
+    this.runAfterWrites(def, binned, record);
   }
 
   /** Deleted records of `sobject` still in the Recycle Bin. */
@@ -361,6 +384,14 @@ export class RecordStore {
         throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`, [field.name]);
       }
     }
+  }
+
+  private computeFormulas(def: ObjectDef, record: SObjectRecord): void {
+    for (const [field, compute] of this.formulaFields.get(def.name) ?? []) record[field] = compute(record);
+  }
+
+  private runAfterWrites(def: ObjectDef, record: SObjectRecord, previous: SObjectRecord | undefined): void {
+    for (const handler of this.afterWrites.get(def.name) ?? []) handler(record, previous, this);
   }
 
   private runValidationRules(def: ObjectDef, record: SObjectRecord, previous: SObjectRecord | undefined): void {

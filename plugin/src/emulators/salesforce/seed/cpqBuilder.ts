@@ -159,14 +159,11 @@ export class CpqBuilder {
     });
     const quoteLineIds: string[] = [];
     const orderItemIds: string[] = [];
-    let total = new Decimal(0);
     for (const line of spec.lines) {
-      const { quoteLineId, orderItemId, totalPrice } = this.line(spec, line, quoteId, orderId, currency, activated);
+      const { quoteLineId, orderItemId } = this.line(spec, line, quoteId, orderId, currency, activated);
       quoteLineIds.push(quoteLineId);
       orderItemIds.push(orderItemId);
-      total = total.plus(totalPrice);
     }
-    store.update('Order', orderId, { TotalAmount: total.toNumber() }, { system: true });
     if (activated) store.update('Order', orderId, { Status: 'Activated', ActivatedDate: formatDateTime(this.org.now()) });
     if (spec.contracted) store.update('Order', orderId, { SBQQ__Contracted__c: true });
     return { orderId, quoteId, opportunityId, quoteLineIds, orderItemIds };
@@ -204,7 +201,6 @@ export class CpqBuilder {
       SBQQ__SubscriptionTerm__c: term,
       CurrencyIsoCode: currency,
     });
-    const totalPrice = new Decimal(line.quantity).times(unitPrice);
     const orderItemId = store.insert('OrderItem', {
       OrderId: orderId,
       Product2Id: line.product.id,
@@ -236,8 +232,7 @@ export class CpqBuilder {
       CurrencyIsoCode: currency,
       ...(line.orderItem ?? {}),
     });
-    store.update('OrderItem', orderItemId, { TotalPrice: totalPrice.toNumber() }, { system: true });
-    return { quoteLineId, orderItemId, totalPrice };
+    return { quoteLineId, orderItemId };
   }
 
   /** Contracts an activated order: Contract (original quote and order) plus one Subscription per recurring line. */
