@@ -99,7 +99,9 @@ describe('Stripe emulator protocol', () => {
     await fx.stripe.customers.list({ limit: 1 });
     const [write, read] = fx.emulator.requestLog.entries;
     expect(write).toMatchObject({ method: 'POST', path: '/v1/customers', params: { email: 'a@example.com' }, idempotencyKey: 'log-test-1', status: 200, replayed: false });
-    expect(read).toMatchObject({ method: 'GET', path: '/v1/customers', params: { limit: '1' }, status: 200 });
+    expect(read).toMatchObject({ method: 'GET', path: '/v1/customers', params: { limit: '1' }, status: 200, stripeAccount: undefined });
+    await fx.stripe.customers.list({ limit: 1 }, { stripeAccount: 'acct_1Connected' });
+    expect(fx.emulator.requestLog.entries.at(-1)?.stripeAccount).toBe('acct_1Connected');
     expect(fx.emulator.requestLog.writes()).toHaveLength(1);
   });
 });

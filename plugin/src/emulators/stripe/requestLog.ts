@@ -5,6 +5,8 @@ export interface LoggedRequest {
   readonly path: string;
   readonly params: Record<string, unknown>;
   readonly idempotencyKey: string | undefined;
+  /** The Connect account named by `Stripe-Account`; the emulator is one account and serves it regardless. */
+  readonly stripeAccount: string | undefined;
   status: number;
   replayed: boolean;
   /** The injected fault that shaped this request, if any. */

@@ -57,7 +57,8 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const requestId = newId('req', 14);
   const params = method === 'POST' ? decodeForm(body) : decodeForm(url.search.slice(1));
   const idempotencyKey = header(req, 'idempotency-key');
-  const entry = parts.requestLog.add({ requestId, method, path: url.pathname, params, idempotencyKey, status: 0, replayed: false, fault: undefined });
+  const stripeAccount = header(req, 'stripe-account');
+  const entry = parts.requestLog.add({ requestId, method, path: url.pathname, params, idempotencyKey, stripeAccount, status: 0, replayed: false, fault: undefined });
   const reply = await apiReply(parts, req, res, entry, params);
   if (!reply) return; // the connection was cut on purpose
   entry.status = reply.status;
@@ -191,7 +192,12 @@ function control(parts: ServerParts, method: string, url: URL, body: string, req
   const reply = (status: number, payload: unknown): void => send(res, { status, body: payload }, newId('req', 14));
   const authError = authenticate(parts.apiKey, header(req, 'authorization'));
   if (authError) return reply(401, authError.body(''));
-  const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+  let input: Record<string, unknown>;
+  try {
+    input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+  } catch {
+    return reply(400, { error: { type: 'invalid_request_error', message: 'Emulator control requests take a JSON body.' } });
+  }
   const route = `${method} ${url.pathname}`;
   if (route === 'POST /_emulator/faults') {
     const spec = { ...input, ...(typeof input.pathPattern === 'string' ? { path: new RegExp(input.pathPattern) } : {}) } as unknown as FaultSpec;
