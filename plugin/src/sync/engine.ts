@@ -23,6 +23,7 @@ import { sameId } from '../core/salesforceIds.js';
 import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
+import { mappedFields } from '../salesforce/mappedFields.js';
 import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesforce/lease.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
@@ -117,7 +118,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lease = await claimLease(run.salesforce, located.initialOrderId ?? located.orderId, run.workerId, run.leaseMs ?? 5 * 60_000, run.now());
       if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
-    const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, {}, located));
+    const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located));
     const state = await loadLinkedObjects(graph, run.stripe);
     const context: SyncContext = {
       orgId: config.orgId,

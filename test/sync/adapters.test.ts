@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { MappingConfig } from '../../plugin/src/core/mappings.js';
+import { mappedFields } from '../../plugin/src/salesforce/mappedFields.js';
+import { mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
+import { soqlFields, soqlId, soqlString } from '../../plugin/src/salesforce/soql.js';
+import { dashboardLink, requestLogLink } from '../../plugin/src/stripe/links.js';
+
+describe('SOQL building', () => {
+  it('quotes valid Ids only', () => {
+    expect(soqlId('801000000000001AAA')).toBe("'801000000000001AAA'");
+    expect(() => soqlId("801' OR Id != '")).toThrow('is not a Salesforce record Id');
+  });
+
+  it('escapes string literals', () => {
+    expect(soqlString("O'Brien \\ \n")).toBe("'O\\'Brien \\\\ \\n'");
+  });
+
+  it('accepts dotted API names as fields and refuses anything else', () => {
+    expect(soqlFields(['Id', 'Account.Name', 'Id'])).toBe('Id, Account.Name');
+    expect(() => soqlFields(['Name FROM User --'])).toThrow('is not a field API name');
+  });
+});
+
+describe('Stripe Dashboard links', () => {
+  it('put test/ in test mode only', () => {
+    expect(dashboardLink('sub_sched_1', false)).toBe('https://dashboard.stripe.com/test/id/sub_sched_1');
+    expect(dashboardLink('sub_sched_1', true)).toBe('https://dashboard.stripe.com/id/sub_sched_1');
+    expect(requestLogLink('req_1', false)).toBe('https://dashboard.stripe.com/test/logs/req_1');
+  });
+});
+
+describe('mappedFields', () => {
+  it('selects each mapped field on the sObject its path ends at, with the lookups it crosses', () => {
+    const config = MappingConfig.parse({
+      fieldMappings: {
+        customer: { 'metadata.region': 'Region__c' },
+        subscription_item: { 'metadata.family': 'Product2.Family' },
+        subscription_schedule: { 'metadata.buyer': 'SBQQ__Quote__c.SBQQ__PrimaryContact__c.Email' },
+      },
+    });
+    const fields = mappedFields(config);
+    expect(fields.Account).toContain('Region__c');
+    expect(fields.OrderItem).toContain('Product2Id');
+    expect(fields.Product2).toContain('Family');
+    expect(fields.Order).toContain('SBQQ__Quote__c');
+    expect(fields.SBQQ__Quote__c).toContain('SBQQ__PrimaryContact__c');
+    expect(fields.Contact).toContain('Email');
+  });
+});
+
+describe('Custom Metadata → settings and mappings', () => {
+  it('maps setting fields to the core settings, leaving blanks to the defaults', () => {
+    expect(settingsFromRecord({ Default_Currency__c: 'EUR', Sync_Start_Date__c: null, Frontend_Prorations__c: false, MDQ_Enabled__c: true })).toEqual({
+      defaultCurrency: 'EUR',
+      features: { frontendProrations: false, mdq: true },
+    });
+  });
+
+  it('turns mapping records into field mappings and static defaults by key', () => {
+    expect(
+      mappingsFromRecords([
+        { Mapping_Key__c: 'customer', Stripe_Path__c: 'description', Salesforce_Path__c: 'Description', Static_Value__c: null },
+        { Mapping_Key__c: 'subscription_schedule', Stripe_Path__c: 'end_behavior', Salesforce_Path__c: null, Static_Value__c: 'release' },
+      ]),
+    ).toEqual({ fieldMappings: { customer: { description: 'Description' } }, fieldDefaults: { subscription_schedule: { end_behavior: 'release' } } });
+  });
+
+  it('refuses a mapping record with an invalid Salesforce path', () => {
+    expect(() => mappingsFromRecords([{ Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name; DROP', Static_Value__c: null }])).toThrow();
+  });
+});
