@@ -4,12 +4,12 @@
  * problem is reported at once — nothing waits for a sync to fail. Pure: records and schema in,
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
-import { COLLECTIONS } from '../core/graph.js';
 import { DEFAULT_MAPPINGS, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
 import { MAPPING_TYPE, type MappingRecord } from './mappingRecords.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from './metadataBudget.js';
 import { resolveFieldPath, type OrgSchema } from './orgSchema.js';
+import { mappingReadFields } from './readFields.js';
 import type { CheckProblem } from './problems.js';
 import { checkStripePath, effectiveStripePath, STRIPE_TARGETS } from './stripeTargets.js';
 import { didYouMean, suggestName } from './suggestions.js';
@@ -33,7 +33,6 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
   const problems: CheckProblem[] = [];
   const fieldMappings: Partial<Record<MappingKey, Record<string, string>>> = {};
   const fieldDefaults: Partial<Record<MappingKey, Record<string, string>>> = {};
-  const readFields: Record<string, Set<string>> = {};
   const metadataKeys: MappedMetadataKey[] = [];
   const seen = new Map<string, string>();
 
@@ -87,7 +86,6 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
         // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
         const findings = fieldCompatibility(resolved.field, target);
         report('Salesforce_Path__c', isShippedDefault(record, key) ? findings.filter((f) => f.severity === 'error') : findings);
-        if (!readByModel(resolved.object, resolved.field.name)) (readFields[resolved.object] ??= new Set()).add(resolved.field.name);
       }
     } else report('Static_Value__c', staticValueCompatibility(record.staticValue as string, target));
     if (record.source === 'Default') report('Salesforce_Path__c', shippedDefaultDrift(record, key));
@@ -100,23 +98,14 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
     problems.push({ severity: finding.severity, recordType: MAPPING_TYPE, record: finding.record, field: 'Stripe_Path__c', message: finding.message, fix: finding.fix });
   }
   problems.push(...inactiveDefaults(records));
-  return {
-    problems,
-    config: MappingConfig.parse({ fieldMappings, fieldDefaults }),
-    readFields: Object.fromEntries(Object.entries(readFields).map(([object, fields]) => [object, [...fields].sort()])),
-  };
+  const config = MappingConfig.parse({ fieldMappings, fieldDefaults });
+  return { problems, config, readFields: mappingReadFields(config, schema) };
 }
 
 /**
  * The core's DEFAULT_MAPPINGS are the source of truth for shipped defaults; the Default records mirror
  * them for admins. An edited Default record is reported, since a package upgrade would overwrite it.
  */
-/** Fields the graph reader reads anyway (the core's record models); SOQL refuses a field selected twice. */
-function readByModel(sobject: string, field: string): boolean {
-  const model = Object.values(COLLECTIONS).find(([, name]) => name.toLowerCase() === sobject.toLowerCase())?.[0];
-  return model !== undefined && Object.keys(model.shape).some((f) => f.toLowerCase() === field.toLowerCase());
-}
-
 function isShippedDefault(record: MappingRecord, key: MappingKey): boolean {
   return record.source === 'Default' && DEFAULT_MAPPINGS[key]?.[record.stripePath] === record.salesforcePath;
 }

@@ -179,7 +179,7 @@ export function staticValueCompatibility(value: string, target: MappingTarget): 
   if (isScheduleStart(target)) {
     return /^\d{4}-\d{2}-\d{2}$/.test(text) ? [] : [finding('error', `The static value "${value}" for start_date is not a date (YYYY-MM-DD).`, 'Use a date such as 2030-01-01, or map start_date to a Date field.')];
   }
-  if ((isTimestamp(path) && !/^\d+$/.test(text) && !(spec.values ?? []).includes(text))) {
+  if (isTimestamp(path) && !/^\d+$/.test(text) && !(spec.values ?? []).includes(text)) {
     return [finding('error', `The static value "${value}" for ${path} is not a Unix timestamp.`, `Remove the static value and map ${path} to a field.`)];
   }
   if (kinds.includes('string')) return [];
