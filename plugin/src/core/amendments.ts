@@ -34,7 +34,8 @@ import {
 } from './prorations.js';
 import { recordRef } from './records.js';
 import { applyPlannedPhases, type InvoiceItemParams, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { successSyncRecord, type StripeObjectTitle } from './syncRecords.js';
+import type { SyncRecordDraft } from './plan.js';
+import { compoundId, DOCUMENTATION_LINKS, successSyncRecord, type StripeObjectTitle } from './syncRecords.js';
 
 export interface AmendmentOutcome {
   /** The schedule as Stripe will hold it once the plan is applied. */
@@ -94,7 +95,20 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
   }
   planAutoArchive(lines.usedPrices(), first.order, ctx);
   if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract will be planned once Stripe has started the amendment phase that begins now; sync again after this plan is applied.`);
+  for (const { order } of deferred) ctx.plan.syncRecord(deferredSyncRecord(recordRef('Order', order.Id)));
   return { schedule: state, deferred };
+}
+
+/** Decision q22: an amendment left for the next run is `Skipped`, not failed, with the reason. */
+function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
+  return {
+    compoundId: compoundId(order, order),
+    primary: order,
+    secondary: order,
+    status: 'Skipped',
+    message: 'An earlier amendment of the contract starts now in Stripe; this amendment syncs on the next run, on top of it.',
+    documentationLink: DOCUMENTATION_LINKS.success,
+  };
 }
 
 /**

@@ -405,6 +405,10 @@ describe('S30 — stacked amendments in one run', () => {
     expect(itemsOf(updates[0]!.params)).toEqual([[[priceA, 1]], [[priceA, 1], [duplicate, 2]]]);
     expect(itemsOf(updates[1]!.params)).toEqual([[[priceA, 1]], [[priceA, 1], [duplicate, 2]], [[priceA, 1], [duplicate, 1]]]);
     expect([m1.order.Stripe_ID__c, m2.order.Stripe_ID__c]).toEqual([scheduleId, scheduleId]);
+    // Decision q23: each amendment gets its own Success Sync Record, whichever order was synced.
+    expect(plan.syncRecords.filter((r) => r.status === 'Success').map((r) => [r.compoundId, r.message])).toEqual(
+      [m1, m2].map((m) => [`${toId18(m.order.Id)}-${toId18(m.order.Id)}`, `Created Stripe Subscription Schedule with Id: ${scheduleId}`]),
+    );
     expect(stripe.plan(c.initial.order.Id, ts('2030-02-02')).operations).toEqual([]);
   });
 
@@ -417,6 +421,9 @@ describe('S30 — stacked amendments in one run', () => {
     const first = stripe.sync(m2.order.Id, ts('2030-03-10'));
     expect(ops(first, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m1.order.Id)]);
     expect(first.warnings).toContainEqual(expect.stringContaining('sync again'));
+    // Decision q22: the amendment left for the next run is Skipped, with the reason.
+    expect(first.syncRecords.filter((r) => r.status === 'Skipped').map((r) => r.secondary.id)).toEqual([toId18(m2.order.Id)]);
+    expect(m2.order.Stripe_ID__c ?? null).toBeNull();
     const second = stripe.sync(m2.order.Id, ts('2030-03-10', '00:05:00'));
     expect(ops(second, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m2.order.Id)]);
   });
@@ -441,6 +448,41 @@ describe('S20 — orders failing the custom sync filter', () => {
     });
     stripe.context = {};
     expect(ops(stripe.plan(m1.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update')).toHaveLength(2);
+  });
+});
+
+describe('q9 — amendments of a backend-prorated order (18 months billed annually)', () => {
+  function backendProrated() {
+    const c = new ContractFixture('2030-01-01', 18);
+    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const a = c.line(A, { quantity: 1 });
+    const stripe = new StripeLedger(c);
+    stripe.sync(c.initial.order.Id, ts('2029-12-01'));
+    return { c, A, a, stripe };
+  }
+
+  it('refuses an amendment that would swallow the backend proration phase', () => {
+    const { c, A, a, stripe } = backendProrated();
+    const m = c.amendment('2030-07-01', 12);
+    m.line(A, { quantity: 1, revises: a });
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-06-01')))).toEqual({ message: "Data Error: The backend prorated order amendment case isn't supported.", record: orderRecord(m.order) });
+  });
+
+  it('carries the backend proration items into an amendment phase that starts with it', () => {
+    const { c, A, a, stripe } = backendProrated();
+    const backend = stripe.schedule(c.initial.order.Stripe_ID__c!).phases[1]!.add_invoice_items;
+    expect(backend).toHaveLength(1);
+    const m = c.amendment('2031-01-01', 6);
+    m.line(A, { quantity: 1, revises: a });
+    const phases = onlyUpdate(stripe.plan(m.order.Id, ts('2030-06-01'))).phases!;
+    expect(phases.map((p) => [p.start_date, p.end_date])).toEqual([
+      [ts('2030-01-01'), ts('2031-01-01')],
+      [ts('2031-01-01'), ts('2031-07-01')],
+    ]);
+    // Its own 6-month proration first, then the initial order's backend proration items, unchanged.
+    const carried = phases[1]!.add_invoice_items!.slice(1);
+    expect(carried.map((i) => [i.price, i.quantity, i.metadata, i.period])).toEqual(backend.map((i) => [i.price, i.quantity, i.metadata, i.period]));
+    expect(phases[1]!.add_invoice_items![0]!.price).toBe(ref('price_proration', toId18(m.fixture.lines[0]!.Id)));
   });
 });
 
