@@ -5,6 +5,7 @@
 import { checkMappings, type MappingCheckResult } from '../../plugin/src/mappingCheck/checkMappings.js';
 import type { MappingRecord } from '../../plugin/src/mappingCheck/mappingRecords.js';
 import type { FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
+import { mappingReadFields } from '../../plugin/src/mappingCheck/readFields.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 
 const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe => ({ name, type, ...extra });
@@ -73,6 +74,11 @@ describe('Salesforce paths, from the org’s describe', () => {
     ]);
     expect(result.problems).toEqual([]);
     expect(result.readFields).toEqual({ Account: ['Region__c'] });
+  });
+
+  it('gives the sync engine the extra fields of a mapping config, per sObject, skipping paths that do not resolve', () => {
+    const config = { fieldMappings: { subscription_schedule: { 'metadata.region': 'Account.Region__c', 'metadata.x': 'Nope__c' }, subscription_item: { 'metadata.note': 'Line_Note__c', quantity: 'Quantity' } }, fieldDefaults: {} };
+    expect(mappingReadFields(config, schema)).toEqual({ Account: ['Region__c'], OrderItem: ['Line_Note__c'] });
   });
 
   it('rejects an unknown field with the closest field name', () => {
