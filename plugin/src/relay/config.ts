@@ -1,0 +1,75 @@
+/**
+ * Relay configuration from the environment (containers) and command-line flags (flags win). Secrets
+ * come only from the environment. Every value is checked; a bad one is an error naming the variable.
+ *
+ *   SF_INSTANCE_URL, SF_ACCESS_TOKEN   the org (or SF_TARGET_ORG: an `sf` alias/username)
+ *   STRIPE_API_KEY                     secret or restricted key (see README for the permissions)
+ *   STRIPE_API_BASE                    a Stripe-compatible base URL (the local emulator)
+ *   STRIPE_WEBHOOK_SECRET              whsec_… of the webhook endpoint (webhooks off without it)
+ *   STRIPE_OPS_PER_SECOND              client-side Stripe rate ceiling (default 25 test / 100 live)
+ *   RELAY_HOST, RELAY_PORT             listen address (default 127.0.0.1:8787)
+ *   RELAY_CONCURRENCY                  parallel syncs (default 2)
+ *   RELAY_POLL_INTERVAL_SECONDS        activated-order poll (default: the org's setting, 90)
+ *   RELAY_REQUEST_POLL_SECONDS         sync-request poll (default 1)
+ *   RELAY_LIVE_SYNC                    true/false: override the org's Live_Sync_Enabled__c
+ *   RELAY_SYNC_TOKEN                   bearer token of POST /sync (endpoint off without it)
+ *   LOG_LEVEL                          pino level (default info)
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+const seconds = z.coerce.number().positive();
+
+export const RelayConfig = z.object({
+  SF_INSTANCE_URL: z.url().optional(),
+  SF_ACCESS_TOKEN: z.string().min(1).optional(),
+  SF_TARGET_ORG: z.string().min(1).optional(),
+  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret (sk_) or restricted (rk_) key'),
+  STRIPE_API_BASE: z.url().optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+  STRIPE_OPS_PER_SECOND: z.coerce.number().positive().optional(),
+  RELAY_HOST: z.string().default('127.0.0.1'),
+  RELAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  RELAY_POLL_INTERVAL_SECONDS: seconds.optional(),
+  RELAY_REQUEST_POLL_SECONDS: seconds.default(1),
+  RELAY_LIVE_SYNC: flag.optional(),
+  RELAY_SYNC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+export type RelayConfig = z.infer<typeof RelayConfig>;
+
+const FLAGS = {
+  host: 'RELAY_HOST',
+  port: 'RELAY_PORT',
+  concurrency: 'RELAY_CONCURRENCY',
+  'poll-interval': 'RELAY_POLL_INTERVAL_SECONDS',
+  'request-poll': 'RELAY_REQUEST_POLL_SECONDS',
+  'live-sync': 'RELAY_LIVE_SYNC',
+  'target-org': 'SF_TARGET_ORG',
+  'log-level': 'LOG_LEVEL',
+} as const;
+
+export class RelayConfigError extends Error {
+  constructor(issues: readonly string[]) {
+    super(`The relay configuration is invalid:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'RelayConfigError';
+  }
+}
+
+export function relayConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): RelayConfig {
+  const { values } = parseArgs({ args: [...argv], options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])), strict: true });
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [name, variable] of Object.entries(FLAGS)) {
+    const value = (values as Record<string, string | undefined>)[name];
+    if (value !== undefined) merged[variable] = value;
+  }
+  const parsed = RelayConfig.safeParse(merged);
+  if (!parsed.success) throw new RelayConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const config = parsed.data;
+  if (!config.SF_TARGET_ORG && !(config.SF_INSTANCE_URL && config.SF_ACCESS_TOKEN)) {
+    throw new RelayConfigError(['set SF_INSTANCE_URL and SF_ACCESS_TOKEN, or SF_TARGET_ORG (an sf alias or username)']);
+  }
+  return config;
+}

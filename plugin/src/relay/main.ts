@@ -1,0 +1,49 @@
+/**
+ * The relay's own entry point for containers: `node plugin/lib/relay/main.js [--port 8787 …]`, configured
+ * by the environment (config.ts). Stops gracefully on SIGTERM/SIGINT.
+ */
+import { SalesforceClient, salesforceClientFrom } from '../salesforce/client.js';
+import { createStripeGateway } from '../stripe/client.js';
+import { relayConfig, type RelayConfig } from './config.js';
+import { startRelay } from './index.js';
+import { createRelayLogger } from './logger.js';
+
+async function salesforceFor(config: RelayConfig): Promise<SalesforceClient> {
+  if (config.SF_TARGET_ORG) {
+    const { Org } = await import('@salesforce/core');
+    return salesforceClientFrom((await Org.create({ aliasOrUsername: config.SF_TARGET_ORG })).getConnection());
+  }
+  return new SalesforceClient({ instanceUrl: config.SF_INSTANCE_URL!, accessToken: config.SF_ACCESS_TOKEN! });
+}
+
+async function main(): Promise<void> {
+  const config = relayConfig(process.env, process.argv.slice(2));
+  const logger = createRelayLogger({ level: config.LOG_LEVEL });
+  const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : undefined;
+  const stripe = createStripeGateway({
+    apiKey: config.STRIPE_API_KEY,
+    ...(base ? { host: base.hostname, protocol: base.protocol === 'http:' ? 'http' : 'https', ...(base.port ? { port: Number(base.port) } : {}) } : {}),
+    ...(config.STRIPE_OPS_PER_SECOND ? { opsPerSecond: config.STRIPE_OPS_PER_SECOND } : {}),
+  });
+  const relay = await startRelay({
+    salesforce: await salesforceFor(config),
+    stripe,
+    logger,
+    host: config.RELAY_HOST,
+    port: config.RELAY_PORT,
+    concurrency: config.RELAY_CONCURRENCY,
+    requestPollSeconds: config.RELAY_REQUEST_POLL_SECONDS,
+    ...(config.RELAY_POLL_INTERVAL_SECONDS ? { pollIntervalSeconds: config.RELAY_POLL_INTERVAL_SECONDS } : {}),
+    ...(config.RELAY_LIVE_SYNC !== undefined ? { liveSync: config.RELAY_LIVE_SYNC } : {}),
+    ...(config.STRIPE_WEBHOOK_SECRET ? { webhookSecret: config.STRIPE_WEBHOOK_SECRET } : {}),
+    ...(config.RELAY_SYNC_TOKEN ? { syncToken: config.RELAY_SYNC_TOKEN } : {}),
+  });
+  const stop = () => void relay.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
