@@ -34,6 +34,14 @@ describe('force-app metadata', () => {
     expect(org.schema.childRelationship('SBQQ__Quote__c', 'Quote_Stripe_Coupon_Associations__r')).toMatchObject({ childSObject: 'Quote_Stripe_Coupon_Association__c', field: 'Quote__c' });
   });
 
+  it('turns permission sets into PermissionSet rows that can be assigned to users', () => {
+    expect(loaded.permissionSets).toEqual(expect.arrayContaining(['Stripe_CPQ_Admin', 'Stripe_CPQ_Integration_User']));
+    const [admin] = org.query("SELECT Id, Name, Label FROM PermissionSet WHERE Name = 'Stripe_CPQ_Admin'");
+    expect(admin?.Label).toEqual(expect.any(String));
+    org.store.insert('PermissionSetAssignment', { AssigneeId: org.userId, PermissionSetId: admin?.Id });
+    expect(org.query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${org.userId}'`)).toEqual([expect.objectContaining({ PermissionSet: expect.objectContaining({ Name: 'Stripe_CPQ_Admin' }) })]);
+  });
+
   it('loads custom metadata records, queryable with their typed values', () => {
     expect(loaded.customMetadataRecords.length).toBeGreaterThan(0);
     const rows = org.query('SELECT DeveloperName, Active__c FROM Stripe_Field_Mapping__mdt ORDER BY DeveloperName');

@@ -28,6 +28,7 @@ export interface LoadedMetadata {
   readonly fields: string[];
   readonly validationRules: string[];
   readonly customMetadataRecords: string[];
+  readonly permissionSets: string[];
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true });
@@ -45,7 +46,7 @@ export function readMetadataDir(dir: string): MetadataFile[] {
     for (const entry of readdirSync(current)) {
       const full = join(current, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(object|field|md|validationRule)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
+      else if (/\.(object|field|md|validationRule|permissionset)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
     }
   };
   walk(dir);
@@ -54,7 +55,7 @@ export function readMetadataDir(dir: string): MetadataFile[] {
 
 /** Applies metadata files: objects first, then fields, then custom metadata records. */
 export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[]): LoadedMetadata {
-  const loaded: LoadedMetadata = { objects: [], fields: [], validationRules: [], customMetadataRecords: [] };
+  const loaded: LoadedMetadata = { objects: [], fields: [], validationRules: [], customMetadataRecords: [], permissionSets: [] };
   const match = (re: RegExp): Array<[RegExpExecArray, MetadataFile]> =>
     files.flatMap((f) => {
       const m = re.exec(f.path);
@@ -79,7 +80,19 @@ export function loadMetadataFiles(schema: Schema, store: RecordStore, files: rea
     insertCustomMetadataRecord(store, `${m[1] as string}__mdt`, m[2] as string, ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml);
     loaded.customMetadataRecords.push(`${m[1] as string}.${m[2] as string}`);
   }
+  for (const [m, file] of match(/(?:^|\/)permissionsets\/([^/]+)\.permissionset-meta\.xml$/)) {
+    upsertPermissionSet(store, m[1] as string, ((parser.parse(file.content) as Xml).PermissionSet ?? {}) as Xml);
+    loaded.permissionSets.push(m[1] as string);
+  }
   return loaded;
+}
+
+/** A deployed permission set becomes a PermissionSet row, so it can be queried by Name and assigned. */
+function upsertPermissionSet(store: RecordStore, name: string, xml: Xml): void {
+  const fields = { Name: name, Label: text(xml.label) ?? name };
+  const existing = [...store.all('PermissionSet')].find((p) => p.Name === name);
+  if (existing) store.update('PermissionSet', String(existing.Id), fields);
+  else store.insert('PermissionSet', fields);
 }
 
 function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
