@@ -56,7 +56,7 @@ describe('sf stripe cpq mapping check', () => {
     expect(table.columns).toEqual(['Severity', 'Record', 'Field', 'Problem', 'Fix']);
     expect(table.data[1]).toEqual({
       Severity: 'error',
-      Record: 'Stripe_Field_Mapping__mdt Region_Typo',
+      Record: 'Stripe_Field_Mapping.Region_Typo',
       Field: 'Stripe_Path__c',
       Problem: 'Stripe subscription schedules have no parameter "metdata.region" in API version 2026-10-28.endive. Did you mean "metadata.region"?',
       Fix: 'Change the Stripe path to metadata.region.',

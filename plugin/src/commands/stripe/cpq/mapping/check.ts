@@ -67,9 +67,14 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
 
   private showProblems(problems: readonly CheckProblem[]): void {
     this.table({
-      data: problems.map((p) => ({ Severity: p.severity, Record: `${p.recordType} ${p.record}`, Field: p.field, Problem: p.message, Fix: p.fix })),
+      data: problems.map((p) => ({ Severity: p.severity, Record: recordLabel(p), Field: p.field, Problem: p.message, Fix: p.fix })),
       columns: ['Severity', 'Record', 'Field', 'Problem', 'Fix'],
       overflow: 'wrap',
     });
   }
+}
+
+/** A metadata record as its source file names it (`Stripe_Field_Mapping.Region`), any other record as `OrderItem 802…`. */
+function recordLabel(problem: CheckProblem): string {
+  return problem.recordType.endsWith('__mdt') ? `${problem.recordType.slice(0, -'__mdt'.length)}.${problem.record}` : `${problem.recordType} ${problem.record}`;
 }
