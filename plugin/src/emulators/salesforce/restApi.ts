@@ -18,49 +18,50 @@ const MAX_COLLECTION_SIZE = 200;
 const MAX_COMPOSITE_SUBREQUESTS = 25;
 
 export function addRestRoutes(router: Router, org: EmulatedOrg): void {
-  const version = (request: ApiRequest): string => {
-    const v = request.params[0] ?? '';
-    if (!API_VERSIONS.includes(v)) throw notFound();
-    return `v${v}`;
+  /** A route under `/services/data/vXX.X`: the handler gets the version (`v62.0`), 404 for one the org does not serve. */
+  const data = (method: string, path: string, handle: (request: ApiRequest, version: string) => ApiResponse): void => {
+    router.add(method, new RegExp(`^${V}${path}$`), (request) => {
+      const version = request.params[0] ?? '';
+      if (!API_VERSIONS.includes(version)) throw notFound();
+      return handle(request, `v${version}`);
+    });
   };
+  const OBJECT = String.raw`/sobjects/(\w+)`;
 
-  router
-    .add('GET', /^\/services\/oauth2\/userinfo$/, () => ({ status: 200, body: userInfo(org) }))
-    .add('GET', /^\/services\/data$/, () => ({
-      status: 200,
-      body: API_VERSIONS.map((v) => ({ label: `Version ${v}`, url: `/services/data/v${v}`, version: v })),
-    }))
-    .add('GET', new RegExp(`^${V}$`), (r) => ({ status: 200, body: resources(version(r)) }))
-    .add('GET', new RegExp(`^${V}/limits$`), (r) => (version(r), { status: 200, body: limits(org) }))
-    .add('GET', new RegExp(`^${V}/(query|queryAll)$`), (r) => query(org, version(r), r))
-    .add('GET', new RegExp(`^${V}/(?:query|queryAll)/(01gEm\\d+)-(\\d+)$`), (r) => nextBatch(org, version(r), r.params[1] ?? '', Number(r.params[2])))
-    .add('GET', new RegExp(`^${V}/sobjects$`), (r) => ({ status: 200, body: describeGlobal(org.schema, version(r)) }))
-    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/describe$`), (r) => describeResponse(org, version(r), r))
-    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)$`), (r) => {
-      const describe = describeObject(org.schema, r.params[1] ?? '', version(r));
-      const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describe;
-      return { status: 200, body: { objectDescribe, recentItems: [] } };
-    })
-    .add('POST', new RegExp(`^${V}/sobjects/(\\w+)$`), (r) => (version(r), create(org, r.params[1] ?? '', r.body)))
-    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => getRow(org, version(r), r))
-    .add('PATCH', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => (version(r), updateRow(org, r)))
-    .add('DELETE', new RegExp(`^${V}/sobjects/(\\w+)/([^/]+)$`), (r) => {
-      version(r);
-      org.store.delete(r.params[1] ?? '', r.params[2] ?? '');
-      return { status: 204 };
-    })
-    .add('GET', new RegExp(`^${V}/sobjects/(\\w+)/(\\w+)/([^/]+)$`), (r) => {
-      const record = org.store.findByExternalId(r.params[1] ?? '', r.params[2] ?? '', r.params[3]);
-      if (!record) throw notFound();
-      return { status: 200, body: toJson(org, version(r), record, r.query.get('fields')) };
-    })
-    .add('PATCH', new RegExp(`^${V}/sobjects/(\\w+)/(\\w+)/([^/]+)$`), (r) => (version(r), upsert(org, r.params[1] ?? '', r.params[2] ?? '', r.params[3] ?? '', r.body)))
-    .add('POST', new RegExp(`^${V}/composite$`), (r) => composite(router, org, version(r), r))
-    .add('POST', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), collection(org, r, 'create')))
-    .add('PATCH', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), collection(org, r, 'update')))
-    .add('PATCH', new RegExp(`^${V}/composite/sobjects/(\\w+)/(\\w+)$`), (r) => (version(r), collection(org, r, 'upsert')))
-    .add('DELETE', new RegExp(`^${V}/composite/sobjects$`), (r) => (version(r), deleteCollection(org, r)))
-    .add('GET', new RegExp(`^${V}/composite/sobjects/(\\w+)$`), (r) => retrieveCollection(org, version(r), r));
+  router.add('GET', /^\/services\/oauth2\/userinfo$/, () => ({ status: 200, body: userInfo(org) }));
+  router.add('GET', /^\/services\/data$/, () => ({
+    status: 200,
+    body: API_VERSIONS.map((v) => ({ label: `Version ${v}`, url: `/services/data/v${v}`, version: v })),
+  }));
+  data('GET', '', (_, v) => ({ status: 200, body: resources(v) }));
+  data('GET', '/limits', () => ({ status: 200, body: limits(org) }));
+  data('GET', '/(query|queryAll)', (r, v) => query(org, v, r));
+  data('GET', String.raw`/(?:query|queryAll)/(01gEm\d+)-(\d+)`, (r, v) => nextBatch(org, v, r.params[1] ?? '', Number(r.params[2])));
+  data('GET', '/sobjects', (_, v) => ({ status: 200, body: describeGlobal(org.schema, v) }));
+  data('GET', `${OBJECT}/describe`, (r, v) => describeResponse(org, v, r));
+  data('GET', OBJECT, (r, v) => {
+    const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describeObject(org.schema, r.params[1] ?? '', v);
+    return { status: 200, body: { objectDescribe, recentItems: [] } };
+  });
+  data('POST', OBJECT, (r) => create(org, r.params[1] ?? '', r.body));
+  data('GET', `${OBJECT}/([^/]+)`, (r, v) => getRow(org, v, r));
+  data('PATCH', `${OBJECT}/([^/]+)`, (r) => updateRow(org, r));
+  data('DELETE', `${OBJECT}/([^/]+)`, (r) => {
+    org.store.delete(r.params[1] ?? '', r.params[2] ?? '');
+    return { status: 204 };
+  });
+  data('GET', String.raw`${OBJECT}/(\w+)/([^/]+)`, (r, v) => {
+    const record = org.store.findByExternalId(r.params[1] ?? '', r.params[2] ?? '', r.params[3]);
+    if (!record) throw notFound();
+    return { status: 200, body: toJson(org, v, record, r.query.get('fields')) };
+  });
+  data('PATCH', String.raw`${OBJECT}/(\w+)/([^/]+)`, (r) => upsert(org, r.params[1] ?? '', r.params[2] ?? '', r.params[3] ?? '', r.body));
+  data('POST', '/composite', (r, v) => composite(router, org, v, r));
+  data('POST', '/composite/sobjects', (r) => collection(org, r, 'create'));
+  data('PATCH', '/composite/sobjects', (r) => collection(org, r, 'update'));
+  data('PATCH', String.raw`/composite/sobjects/(\w+)/(\w+)`, (r) => collection(org, r, 'upsert'));
+  data('DELETE', '/composite/sobjects', (r) => deleteCollection(org, r));
+  data('GET', String.raw`/composite/sobjects/(\w+)`, (r, v) => retrieveCollection(org, v, r));
 }
 
 function userInfo(org: EmulatedOrg): Record<string, unknown> {
