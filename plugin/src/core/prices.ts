@@ -24,7 +24,7 @@ import {
   toMinorUnits,
 } from './money.js';
 import { ref, type Ref } from './plan.js';
-import { planMeter, planProduct } from './products.js';
+import { meterFor, planMeter, planProduct } from './products.js';
 import { recordRef } from './records.js';
 import { orderItemSchedule, pricebookEntrySchedule, sortTiers, tieredParams, type TierSchedule } from './tiers.js';
 
@@ -149,7 +149,7 @@ function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, 
             interval: 'month',
             interval_count: intervalMonths,
             usage_type: usageType,
-            ...(usageType === 'metered' ? { meter: planMeter(source.product, ctx) } : {}),
+            ...(usageType === 'metered' ? { meter: meterFor(source.product, ctx) } : {}),
           },
         }
       : {}),
@@ -292,12 +292,12 @@ export function planOrderItemPrice(item: OrderItem, terms: PriceTerms, ctx: Plan
   }
   const pbe = ctx.index.get('pricebookEntries', item.PricebookEntryId);
   const book = pbe ? pricebookEntryCandidate(pbe, product, productId, ctx) : undefined;
-  if (pbe && book && pricesEqual(book.params, line.params, book.source)) return linkPrice(pbe, book, ctx);
-  return linkPrice(item, line, ctx);
+  if (pbe && book && pricesEqual(book.params, line.params, book.source)) return linkPrice(pbe, book, product, ctx);
+  return linkPrice(item, line, product, ctx);
 }
 
 /** Reuses the record's linked price when its terms still match; creates one when there is none. */
-function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candidate: PriceCandidate, ctx: PlanningContext): LinePrice {
+function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candidate: PriceCandidate, product: Product2, ctx: PlanningContext): LinePrice {
   const linkedId = record.Stripe_ID__c ?? undefined;
   const existing = linkedId ? ctx.state.prices?.[linkedId] : undefined;
   if (existing && linkedId && existing.active !== false) {
@@ -313,6 +313,8 @@ function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candi
   }
   const priceRef = ref('price', candidate.source.id);
   if (!ctx.plan.has(priceRef)) {
+    // Only the price actually created needs its meter (the other candidate's is never made).
+    if (candidate.metered) planMeter(product, ctx);
     ctx.plan.add({ op: 'prices.create', ref: priceRef, params: candidate.params, idempotencyKey: idempotencyKey(ctx.sync.orgId, record, 'prices.create'), source: candidate.source });
     ctx.plan.writeBack(candidate.source, { Stripe_ID__c: priceRef }, record);
   }
@@ -342,6 +344,8 @@ export function planDerivedPrice(original: LinePrice, spec: DerivedPriceSpec, ct
   const priceRef = ref(spec.kind, lineRef.id);
   if (ctx.plan.has(priceRef)) return priceRef;
   const { recurring, ...rest } = original.candidate.params;
+  const product = ctx.index.get('products', spec.line.Product2Id);
+  if (original.candidate.metered && !spec.oneTime && product) planMeter(product, ctx);
   const params: Stripe.PriceCreateParams = {
     ...rest,
     ...(spec.unitAmount ? { unit_amount_decimal: stripeDecimal(roundForStripe(spec.unitAmount)) } : {}),

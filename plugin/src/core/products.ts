@@ -10,7 +10,7 @@ import { idempotencyKey } from './idempotency.js';
 import { applyMappings, toNestedParams } from './mappings.js';
 import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata } from './metadata.js';
 import type { Product2 } from './models.js';
-import { ref, type Ref } from './plan.js';
+import { isRef, ref, type Ref } from './plan.js';
 import { recordRef } from './records.js';
 import { toId18 } from './salesforceIds.js';
 
@@ -55,26 +55,29 @@ export function meterEventName(product: Product2): string {
   return `sf_${toId18(product.Id)}`;
 }
 
-export function planMeter(product: Product2, ctx: PlanningContext): string | Ref {
+/** The meter of a metered product: an active meter with its event name, or the reference of one to create. */
+export function meterFor(product: Product2, ctx: PlanningContext): string | Ref {
   const eventName = meterEventName(product);
   const existing = ctx.state.meters?.find((m) => m.event_name === eventName && m.status === 'active');
-  if (existing) return existing.id;
-  const source = recordRef('Product2', product.Id);
-  const meterRef = ref('meter', source.id);
-  if (!ctx.plan.has(meterRef)) {
-    ctx.plan.add({
-      op: 'billing.meters.create',
-      ref: meterRef,
-      params: {
-        display_name: product.Name.slice(0, 250),
-        event_name: eventName,
-        default_aggregation: { formula: 'sum' },
-        customer_mapping: { type: 'by_id', event_payload_key: 'stripe_customer_id' },
-        value_settings: { event_payload_key: 'value' },
-      },
-      idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'billing.meters.create'),
-      source,
-    });
-  }
-  return meterRef;
+  return existing ? existing.id : ref('meter', recordRef('Product2', product.Id).id);
+}
+
+/** Plans the meter's creation when `meterFor` named one still to create; returns the meter. */
+export function planMeter(product: Product2, ctx: PlanningContext): string | Ref {
+  const meter = meterFor(product, ctx);
+  if (!isRef(meter) || ctx.plan.has(meter)) return meter;
+  ctx.plan.add({
+    op: 'billing.meters.create',
+    ref: meter,
+    params: {
+      display_name: product.Name.slice(0, 250),
+      event_name: meterEventName(product),
+      default_aggregation: { formula: 'sum' },
+      customer_mapping: { type: 'by_id', event_payload_key: 'stripe_customer_id' },
+      value_settings: { event_payload_key: 'value' },
+    },
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'billing.meters.create'),
+    source: recordRef('Product2', product.Id),
+  });
+  return meter;
 }
