@@ -20,15 +20,25 @@ export interface Lease {
   readonly expiresAt: Date;
 }
 
-/** Takes the lease for `owner`, or returns undefined when another live worker holds it. */
-export async function claimLease(client: SalesforceClient, orderId: string, owner: string, ttlMs: number, now = new Date()): Promise<Lease | undefined> {
+/**
+ * Takes the lease for `owner`, or returns undefined when another live worker holds it. `alsoSet` is
+ * written in the same conditional update (e.g. the Order's sync status).
+ */
+export async function claimLease(
+  client: SalesforceClient,
+  orderId: string,
+  owner: string,
+  ttlMs: number,
+  now = new Date(),
+  alsoSet: Readonly<Record<string, unknown>> = {},
+): Promise<Lease | undefined> {
   const { record, etag } = await client.getRecord<LeaseFields>('Order', orderId, ['Stripe_Sync_Lease_Owner__c', 'Stripe_Sync_Lease_Expires__c']);
   const holder = record.Stripe_Sync_Lease_Owner__c;
   const expires = record.Stripe_Sync_Lease_Expires__c ? Date.parse(record.Stripe_Sync_Lease_Expires__c) : 0;
   if (holder && holder !== owner && expires > now.getTime()) return undefined;
   const expiresAt = new Date(now.getTime() + ttlMs);
   try {
-    await client.updateRecord('Order', orderId, { Stripe_Sync_Lease_Owner__c: owner, Stripe_Sync_Lease_Expires__c: expiresAt.toISOString(), Stripe_Sync_Status__c: 'Syncing' }, etag ?? '*');
+    await client.updateRecord('Order', orderId, { ...alsoSet, Stripe_Sync_Lease_Owner__c: owner, Stripe_Sync_Lease_Expires__c: expiresAt.toISOString() }, etag ?? '*');
   } catch (error) {
     if (error instanceof SalesforceApiError && error.status === 412) return undefined;
     throw error;

@@ -115,7 +115,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const config = await run.configuration();
     const located = await locateOrder(run.salesforce, orderId);
     if (!options.dryRun) {
-      lease = await claimLease(run.salesforce, located.initialOrderId ?? located.orderId, run.workerId, run.leaseMs ?? 5 * 60_000, run.now());
+      const leaseOrder = located.initialOrderId ?? located.orderId;
+      // The card shows "Syncing" on the order asked for; an amendment's initial order keeps its status.
+      const syncing = sameId(leaseOrder, orderId) ? { Stripe_Sync_Status__c: 'Syncing' } : {};
+      lease = await claimLease(run.salesforce, leaseOrder, run.workerId, run.leaseMs ?? 5 * 60_000, run.now(), syncing);
       if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
     const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located));

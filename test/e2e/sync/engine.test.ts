@@ -110,6 +110,27 @@ describe('sync engine over both emulators', () => {
     expect([a.status, b.status].sort()).toEqual(['busy', 'synced']);
   });
 
+  it('S42: a Stripe rate limit fails the sync as retryable, with a "Stripe Error" Sync Record linking the request log', async () => {
+    const order = sample('S15');
+    const limited = await startStripeEmulator({ opsPerSecond: 1 });
+    try {
+      const engine = createSyncEngine({
+        salesforce,
+        workerId: 'w-limited',
+        stripe: createStripeGateway({ apiKey: limited.apiKey, host: limited.host, port: limited.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+      });
+      const result = await engine.syncOrder(order.orderId);
+      expect(result.status).toBe('failed');
+      expect(result.retryable).toBe(true);
+      expect(limited.requestLog.entries.some((e) => e.status === 429)).toBe(true);
+      const record = org.query(`SELECT Resolution_Message__c, Stripe_Request_Dashboard_Link__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}' AND Resolution_Status__c = 'Error'`)[0]!;
+      expect(String(record.Resolution_Message__c)).toMatch(/^Stripe Error: .*rate limit/i);
+      expect(record.Stripe_Request_Dashboard_Link__c).toMatch(/^https:\/\/dashboard\.stripe\.com\/test\/logs\/req_/);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('a dry run plans without any write', async () => {
     const order = sample('S9');
     const stripeBefore = stripeWrites();
