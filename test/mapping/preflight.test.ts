@@ -19,6 +19,19 @@ const BROKEN: readonly [SampleScenario, string, string, string, string][] = [
   ['MDQ_CUSTOM', 'OrderItem', 'SBQQ__DimensionType__c', 'Data Error: MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.', 'Use a Year, Quarter, Month or One-Time price dimension for the product.'],
 ];
 
+/** Records changed the way admins break orders, each with the documented error it must give. */
+const CHANGED: readonly [SampleScenario, string, (org: SalesforceEmulator) => void, string, string, string][] = [
+  ['S9', 'mixing evergreen and renewable lines', (org) => updateLine(org, 'S9', { SBQQ__SubscriptionType__c: 'Evergreen', SBQQ__SubscriptionTerm__c: 1, SBQQ__DefaultSubscriptionTerm__c: 1 }), 'Order', '', 'Data Error: Salesforce orders with both Evergreen and Renewable items are not yet supported.'],
+  ['S11', 'a decimal subscription term', (org) => org.store.update('SBQQ__Quote__c', orderOf(org, 'S11').quoteId, { SBQQ__SubscriptionTerm__c: 12.5 }, { system: true }), 'SBQQ__Quote__c', 'SBQQ__SubscriptionTerm__c', 'Data Error: The subscription term must be a whole, positive number of months; found 12.5.'],
+  ['S13', 'an evergreen line with an 18-month term', (org) => updateLine(org, 'S13', { SBQQ__SubscriptionType__c: 'Evergreen' }), 'OrderItem', 'SBQQ__DefaultSubscriptionTerm__c', 'Data Error: Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.'],
+  ['S15', 'an unsupported billing type', (org) => updateLine(org, 'S15', { SBQQ__BillingType__c: 'Invoice' }), 'OrderItem', 'SBQQ__BillingType__c', "Data Error: Product billing type isn't a supported CPQ Product Billing Type option: Invoice"],
+  ['S12', 'a metered line with quantity 2', (org) => updateLine(org, 'S12', { Quantity: 2 }), 'OrderItem', 'Quantity', 'Data Error: Order lines with a price configured for metered billing cannot have a quantity greater than 1.'],
+];
+
+function updateLine(org: SalesforceEmulator, scenario: SampleScenario, fields: Record<string, unknown>): void {
+  org.store.update('OrderItem', orderOf(org, scenario).orderItemIds[0] as string, fields, { system: true });
+}
+
 describe('order preflight', () => {
   let org: SalesforceEmulator;
   let client: SalesforceClient;
@@ -33,8 +46,9 @@ describe('order preflight', () => {
     // S3 is already in Stripe (for the warning below); and one more order is broken the way admins do: an order that no longer points at its CPQ quote.
     org.store.update('Order', orderOf(org, 'S2').orderId, { SBQQ__Quote__c: null }, { system: true });
     org.store.update('Order', orderOf(org, 'S3').orderId, { Stripe_ID__c: 'sub_sched_123' }, { system: true });
+    for (const [, , change] of CHANGED) change(org);
     writes = watchWrites(org);
-    report = await checkOrg(client, { orderIds: ids('S1', 'S7', 'S36', 'S2', ...BROKEN.map(([s]) => s)) });
+    report = await checkOrg(client, { orderIds: ids('S1', 'S7', 'S36', 'S2', ...BROKEN.map(([s]) => s), ...CHANGED.map(([s]) => s)) });
   });
   afterAll(async () => {
     await org.close();
@@ -48,6 +62,15 @@ describe('order preflight', () => {
     expect(preflight?.problems).toEqual([{ severity: 'error', recordType, record: expect.any(String), field, message: expect.stringContaining(message), fix }]);
     const record = preflight?.problems[0]?.record;
     expect(recordType === 'Order' ? [built.orderId] : built.orderItemIds).toContain(record);
+  });
+
+  it.each(CHANGED)('%s with %s: reports the documented error', (scenario, _change, _apply, recordType, field, message) => {
+    const built = orderOf(org, scenario);
+    const problems = report.orders.find((o) => o.orderId === built.orderId)?.problems ?? [];
+    expect(problems.map((p) => [p.severity, p.recordType, p.field, p.message])).toEqual([['error', recordType, field, message]]);
+    const expectedRecord = { Order: built.orderId, SBQQ__Quote__c: built.quoteId, OrderItem: built.orderItemIds[0] }[recordType];
+    expect(problems[0]?.record).toBe(expectedRecord);
+    expect(problems[0]?.fix).not.toBe('');
   });
 
   it('reports an order without a CPQ quote on the order', () => {
