@@ -121,6 +121,12 @@ describe('customers (spec §2.3)', () => {
     expect([update.id, update.params.name]).toEqual(['cus_1', 'Acme']);
   });
 
+  it('wraps a single mapped invoice custom field into the array Stripe expects', () => {
+    const { b } = platformOrder(12, 1200);
+    const mappings = { fieldDefaults: { customer: { 'invoice_settings.custom_fields.name': 'PO' } }, fieldMappings: { customer: { 'invoice_settings.custom_fields.value': 'Name' } } };
+    expect(only(plan(b, { mappings }), 'customers.create').params.invoice_settings).toEqual({ custom_fields: [{ name: 'PO', value: 'Acme' }] });
+  });
+
   it('S41: a deleted linked customer is an error on the Account', () => {
     const { b } = platformOrder(12, 1200);
     b.account.Stripe_ID__c = 'cus_gone';
@@ -164,5 +170,14 @@ describe('S19 — pre-integration order', () => {
     b.order.ActivatedDate = '2030-05-15T09:00:00.000+0000';
     const errors = errorsOf(() => plan(b, { settings: { syncStartDate: '2030-06-01' } }));
     expect(errors.map((e) => e.message)).toEqual(['Failed to sync pre-integration order: it was activated on 2030-05-15T09:00:00.000+0000, before the sync start date 2030-06-01.']);
+  });
+});
+
+describe('one-time order collection', () => {
+  it('takes collection method and payment term from the invoice mappings', () => {
+    const b = new OrderBuilder({ start: '2030-05-01', term: 12, order: { SBQQ__PaymentTerm__c: 'Net 45' } });
+    b.line(b.product('Install', { listPrice: 300 }), { quantity: 1, unitPrice: 300 });
+    const params = only(plan(b, { mappings: { fieldMappings: { invoice: { days_until_due: 'SBQQ__PaymentTerm__c' } } } }), 'invoices.create').params;
+    expect([params.collection_method, params.days_until_due]).toEqual(['send_invoice', 45]);
   });
 });
