@@ -55,6 +55,13 @@ describe('versions, resources and limits', () => {
     expect(first.Max).toBe(100_000);
     expect(second.Remaining).toBe(first.Remaining - 1);
   });
+
+  it('reports API usage on every response in Sforce-Limit-Info (REST API Guide: "Limit Info Header")', async () => {
+    const first = (await call('GET', V)).headers.get('sforce-limit-info');
+    const second = (await call('GET', V)).headers.get('sforce-limit-info');
+    const used = (header: string | null): number => Number(/api-usage=(\d+)\/100000/.exec(header ?? '')?.[1]);
+    expect(used(second)).toBe(used(first) + 1);
+  });
 });
 
 describe('query (REST API Guide: "Query", "Query Options Header")', () => {

@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CONTROL_PREFIX } from './controlApi.js';
-import type { EmulatedOrg } from './org.js';
+import { DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
 import type { ApiResponse, Router } from './router.js';
 
 const INVALID_SESSION: ApiResponse = { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
@@ -30,10 +30,10 @@ function handle(org: EmulatedOrg, router: Router, request: IncomingMessage, raw:
   const path = url.split('?')[0] ?? '/';
   if (method === 'OPTIONS') return { status: 204 };
   const response = authenticateAndRoute(org, router, request, method, url, path, raw);
-  if (!path.startsWith(CONTROL_PREFIX)) {
-    org.requestLog.push({ method, path, query: url.slice(path.length + 1), status: response.status, at: org.now().toISOString() });
-  }
-  return response;
+  if (path.startsWith(CONTROL_PREFIX)) return response;
+  org.requestLog.push({ method, path, query: url.slice(path.length + 1), status: response.status, at: org.now().toISOString() });
+  // Every REST response reports the org's API usage (REST API Guide, "Limit Info Header").
+  return { ...response, headers: { ...(response.headers ?? {}), 'Sforce-Limit-Info': `api-usage=${org.apiRequestsToday()}/${DAILY_API_REQUESTS}` } };
 }
 
 function authenticateAndRoute(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, path: string, raw: string): ApiResponse {
