@@ -104,6 +104,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       const result = await engine.syncOrder(request.Order__c);
       await finishRequest(options.salesforce, request.Id, result);
       record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
+      // A rate limit or outage is not the admin's to fix: the relay tries again on its own.
+      if (result.status === 'failed' && result.retryable) later(RETRY_DELAYS_SECONDS[0] * 1000 * (1 + Math.random()), () => void syncWithRetries(request.Order__c, 1));
     });
 
   let lastRecovery = 0;

@@ -123,19 +123,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     }
     const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located));
     const state = await loadLinkedObjects(graph, run.stripe);
-    const context: SyncContext = {
-      orgId: config.orgId,
-      instanceUrl: run.salesforce.instanceUrl,
-      livemode: run.stripe.livemode,
-      sandbox: config.sandbox,
-      now: Math.floor(run.now().getTime() / 1000),
-      settings: config.settings,
-      mappings: config.mappings,
-    };
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     let plan: SyncPlan;
     try {
-      plan = planOrderSync({ graph, state, context, orderId });
+      plan = planOrderSync({ graph, state, context: syncContext(run, config), orderId });
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
       if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
@@ -167,8 +158,33 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     });
   } catch (error) {
     const failure = unexpectedFailure(error, orderRef);
-    if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
+    if (!options.dryRun) await recordFailure(run, lease, orderId, failure);
     return result({ status: 'failed', stripeId: undefined, applied, errors: [failure], retryable: failure.retryable, warnings: [], plan: undefined });
+  }
+}
+
+function syncContext(run: EngineRun, config: OrgConfiguration): SyncContext {
+  return {
+    orgId: config.orgId,
+    instanceUrl: run.salesforce.instanceUrl,
+    livemode: run.stripe.livemode,
+    sandbox: config.sandbox,
+    now: Math.floor(run.now().getTime() / 1000),
+    settings: config.settings,
+    mappings: config.mappings,
+  };
+}
+
+/**
+ * After an unexpected failure (Salesforce or Stripe unreachable, …): the Order shows it and the lease
+ * goes, best effort — if Salesforce is the problem, the lease simply expires. Write-backs are not
+ * retried here; the next run replays its Stripe writes and writes them.
+ */
+async function recordFailure(run: EngineRun, lease: Lease | undefined, orderId: string, failure: SyncError): Promise<void> {
+  try {
+    await finish(run, lease, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), [failure]), errors: [failure] });
+  } catch {
+    if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
   }
 }
 
