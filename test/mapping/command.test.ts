@@ -90,3 +90,27 @@ describe('sf stripe cpq mapping check', () => {
     expect((await MappingCheck.run(['--source-dir', FORCE_APP], PLUGIN_ROOT)).source).toBe('local');
   });
 });
+
+describe('sf stripe cpq mapping check on an org without the package', () => {
+  const $$ = new TestContext();
+  let emulator: SalesforceEmulator;
+
+  beforeEach(async () => {
+    emulator = await authenticateToEmulator($$, { seed: 'empty', forceAppDir: false });
+    stubSfCommandUx($$.SANDBOX);
+  });
+
+  afterEach(async () => {
+    $$.restore();
+    await emulator.close();
+  });
+
+  it('says to deploy the package first, with the next steps', async () => {
+    const error = (await MappingCheck.run(['--target-org', 'cpq'], PLUGIN_ROOT).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { message: string; actions?: string[] } | undefined;
+    expect(error?.message).toMatch(/^The Stripe package is not in this org: The org has no Stripe_Field_Mapping__mdt or Stripe_Sync_Setting__mdt \(INVALID_TYPE/);
+    expect(error?.actions).toEqual(['Deploy it first: sf stripe cpq deploy --target-org <alias>', 'Or check the records in local source before deploying: sf stripe cpq mapping check --source-dir force-app']);
+  });
+});

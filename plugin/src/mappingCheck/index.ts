@@ -15,6 +15,7 @@ import { checkSettings } from './settingsCheck.js';
 export type { CheckProblem, Severity } from './problems.js';
 export type { OrderPreflight, PlannedOperation } from './preflight.js';
 export { hasErrors } from './problems.js';
+export { PackageNotDeployed } from './mappingRecords.js';
 
 export interface MappingCheckReport {
   /** Active mapping records checked. */

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import type { SalesforceClient } from '../salesforce/client.js';
+import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { SETTING_FIELDS } from '../salesforce/settingsReader.js';
 
 export const MAPPING_TYPE = 'Stripe_Field_Mapping__mdt';
@@ -49,19 +49,36 @@ export function mappingRecord(row: MetadataRow): MappingRecord {
   };
 }
 
+/** The org lacks the package's metadata types: nothing to check until it is deployed. */
+export class PackageNotDeployed extends Error {
+  constructor(cause: SalesforceApiError) {
+    super(`The org has no ${MAPPING_TYPE} or ${SETTING_TYPE} (${cause.message}).`);
+    this.name = 'PackageNotDeployed';
+  }
+}
+
 /** Every mapping record (inactive ones too, so the check can say they are off) and every settings record. */
 export async function readOrgConfigurationRows(client: SalesforceClient): Promise<ConfigurationRows> {
-  const rows = await client.queries({
-    mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM ${MAPPING_TYPE} ORDER BY DeveloperName`,
-    settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM ${SETTING_TYPE}`,
-    organization: 'SELECT Id, IsSandbox FROM Organization',
-  });
+  const rows = await queryConfiguration(client);
   const org = rows.organization?.[0];
   return {
     mappings: (rows.mappings ?? []) as MetadataRow[],
     settings: (rows.settings ?? []) as MetadataRow[],
     organization: { id: String(org?.Id ?? ''), sandbox: org?.IsSandbox === true },
   };
+}
+
+async function queryConfiguration(client: SalesforceClient): Promise<Record<string, Record<string, unknown>[]>> {
+  try {
+    return await client.queries({
+      mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM ${MAPPING_TYPE} ORDER BY DeveloperName`,
+      settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM ${SETTING_TYPE}`,
+      organization: 'SELECT Id, IsSandbox FROM Organization',
+    });
+  } catch (error) {
+    if (error instanceof SalesforceApiError && error.errors.some((e) => e.errorCode === 'INVALID_TYPE')) throw new PackageNotDeployed(error);
+    throw error;
+  }
 }
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => name === 'values' });

@@ -2,7 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { orderIds } from '../../../../cli/environment.js';
 import { EXIT_CODES } from '../../../../cli/exitCodes.js';
-import { checkLocalSource, checkOrg, hasErrors, type CheckProblem, type MappingCheckReport, type OrderPreflight } from '../../../../mappingCheck/index.js';
+import { checkLocalSource, checkOrg, hasErrors, PackageNotDeployed, type CheckProblem, type MappingCheckReport, type OrderPreflight } from '../../../../mappingCheck/index.js';
 import { salesforceClientFrom } from '../../../../salesforce/client.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -34,7 +34,13 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
     const org = sourceDir ? undefined : flags['target-org'];
     if (!sourceDir && !org) throw messages.createError('error.NoTarget');
     this.spinner.start(messages.getMessage(org ? 'info.checkingOrg' : 'info.checkingSource'));
-    const report = org ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), { orderIds: orderIds(flags.order ?? []) }) : checkLocalSource(sourceDir as string);
+    let report: MappingCheckReport;
+    try {
+      report = org ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), { orderIds: orderIds(flags.order ?? []) }) : checkLocalSource(sourceDir as string);
+    } catch (error) {
+      this.spinner.stop('failed');
+      throw error instanceof PackageNotDeployed ? messages.createError('error.PackageNotDeployed', [error.message]) : error;
+    }
     this.spinner.stop();
 
     const all = [...report.problems, ...report.orders.flatMap((o) => o.problems)];
