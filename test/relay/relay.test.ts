@@ -112,6 +112,22 @@ describe('relay: HTTP', () => {
 });
 
 describe('relay: live sync of activated orders', () => {
+  it('skips the activated-order poll while the org has used more of its daily API allowance than allowed', async () => {
+    const emulated = services.org.org;
+    const real = emulated.apiRequestsToday.bind(emulated);
+    emulated.apiRequestsToday = () => 99_000; // 99 % of the emulator's 100,000 daily calls; the setting allows 95 %
+    const target = sampleOrder(services.org, 'S13');
+    const live = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 60, liveSync: true, pollIntervalSeconds: 0.2, logger: log.logger });
+    try {
+      await waitFor(() => log.lines.some((l) => l.includes('activated-order poll skipped')) || undefined);
+      expect(services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]!.Stripe_ID__c).toBeNull();
+      expect(live.metrics.syncs.get({ outcome: 'synced' })).toBe(0);
+    } finally {
+      await live.stop();
+      emulated.apiRequestsToday = real;
+    }
+  });
+
   it('syncs activated orders without a Stripe ID and leaves Draft orders alone (S43)', async () => {
     const draftId = services.org.store.insert('Order', { Name: 'Draft, not to sync', AccountId: sampleOrder(services.org, 'S1').accountId, EffectiveDate: '2030-01-01', Status: 'Draft' });
     const live = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 60, liveSync: true, pollIntervalSeconds: 1, logger: log.logger });

@@ -8,7 +8,8 @@
  *
  * Triggers: Stripe_Sync_Request__c records (polled every `requestPollSeconds`, default 1 s; stale claims
  * recovered) and, when live sync is on, activated orders not yet synced (every `pollIntervalSeconds`,
- * cursor on LastModifiedDate, the org's sync filter and start date). Jobs run on a bounded worker pool,
+ * cursor on LastModifiedDate, the org's sync filter and start date; skipped while the org's daily API
+ * use is above API_Percentage_Limit__c). Jobs run on a bounded worker pool,
  * one per Order at a time; the engine's lease keeps other relay processes off the same contract.
  * Retryable failures (rate limits, outages) are retried with backoff (60 s, 5 min, 10 min, 30 min, 1 h;
  * × 1–2 jitter). HTTP: see http.ts. Logs: pino JSON lines with secrets redacted.
@@ -130,6 +131,12 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     // SOQL datetimes have whole seconds: the window ends on one, and the next window starts there.
     const to = new Date(Math.floor(Date.now() / 1000) * 1000);
     try {
+      const used = await options.salesforce.dailyApiUsagePercent();
+      if (used >= config.apiPercentageLimit) {
+        log.warn({ used, limit: config.apiPercentageLimit }, 'daily Salesforce API allowance above the configured share: activated-order poll skipped');
+        later(pollSeconds * 1000, pollActivatedOrders);
+        return;
+      }
       const ids = await pollOrders(options.salesforce, { from: cursor, to }, { filter: config.settings.orderSyncFilter, syncStartDate: config.settings.syncStartDate });
       for (const id of ids) syncWithRetries(id);
       cursor = to;

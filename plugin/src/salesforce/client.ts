@@ -152,6 +152,13 @@ export class SalesforceClient {
     return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, { allOrNone, records: batch }));
   }
 
+  /** Percentage of the org's daily API allowance used so far (`/limits`, DailyApiRequests). */
+  async dailyApiUsagePercent(): Promise<number> {
+    const { body } = await this.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>('GET', '/limits');
+    const daily = body.DailyApiRequests;
+    return daily && daily.Max > 0 ? ((daily.Max - daily.Remaining) / daily.Max) * 100 : 0;
+  }
+
   async createRecord(sobject: string, fields: Record<string, unknown>): Promise<string> {
     return (await this.request<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).body.id;
   }

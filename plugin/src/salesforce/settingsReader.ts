@@ -14,6 +14,8 @@ export interface OrgConfiguration {
   readonly liveSyncEnabled: boolean;
   /** Poll interval for activated orders, seconds. */
   readonly pollIntervalSeconds: number;
+  /** Share (%) of the org's daily API allowance the relay's polling may use (spec §2.1, §6 q21). */
+  readonly apiPercentageLimit: number;
   /** The org's Id and whether it is a sandbox (metadata prefix, idempotency keys). */
   readonly orgId: string;
   readonly sandbox: boolean;
@@ -22,7 +24,7 @@ export interface OrgConfiguration {
 type Row = Record<string, unknown>;
 
 export const SETTING_FIELDS = [
-  'DeveloperName', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
+  'DeveloperName', 'API_Percentage_Limit__c', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
   'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
   'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
   'Auto_Advance_Proration_Invoices__c', 'Backdated_Amendments__c', 'Old_Order_Migration__c', 'Termination_Metadata__c',
@@ -97,6 +99,7 @@ export async function readOrgConfiguration(client: SalesforceClient): Promise<Or
     settings: parseSettings(settingsFromRecord(setting)),
     mappings: mappingsFromRecords(rows.mappings ?? []),
     liveSyncEnabled: setting?.Live_Sync_Enabled__c === true,
+    apiPercentageLimit: typeof setting?.API_Percentage_Limit__c === 'number' ? setting.API_Percentage_Limit__c : 95,
     orgId: String(rows.organization?.[0]?.Id ?? ''),
     sandbox: rows.organization?.[0]?.IsSandbox === true,
     pollIntervalSeconds: typeof setting?.Poll_Interval_Seconds__c === 'number' ? setting.Poll_Interval_Seconds__c : 90,
