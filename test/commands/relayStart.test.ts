@@ -52,6 +52,16 @@ describe('sf stripe cpq relay start', () => {
     expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2, pollIntervalSeconds: 90 });
   });
 
+  it('passes --live-sync / --no-live-sync on, and leaves the org setting in charge without either', async () => {
+    const relay = startRelay();
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
+    const on = await RelayStart.run(['--target-org', 'cpq', '--live-sync'], PLUGIN_ROOT);
+    await RelayStart.run(['--target-org', 'cpq', '--no-live-sync'], PLUGIN_ROOT);
+    const unset = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
+    expect(relay.getCalls().map((c) => (c.args[0] as { liveSync?: boolean }).liveSync)).toEqual([true, false, undefined]);
+    expect([on.liveSync, unset.liveSync]).toEqual([true, null]);
+  });
+
   it('fails with the fix when STRIPE_API_KEY is missing, starting nothing', async () => {
     $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: undefined });
     const relay = startRelay();

@@ -5,10 +5,12 @@
  * connection and their Stripe gateway from the key in the environment.
  */
 import type { Connection } from '@salesforce/core';
-import type { SyncError } from '../core/errors.js';
 import type { SyncPlan } from '../core/plan.js';
+import { startRelay } from '../relay/index.js';
+import { createRelayLogger } from '../relay/logger.js';
 import { salesforceClientFrom, type SalesforceClient } from '../salesforce/client.js';
 import { createStripeGateway, type StripeClientOptions, type StripeGateway } from '../stripe/client.js';
+import { createSyncEngine, type OrderSyncResult } from '../sync/engine.js';
 
 /** As the engine reports it: `busy` when another worker holds the contract's lease. */
 export type OrderSyncStatus = 'synced' | 'failed' | 'busy' | 'planned';
@@ -35,6 +37,8 @@ export interface RelayOptions {
   readonly pollIntervalSeconds: number;
   /** Stripe webhook signing secret (`whsec_…`); without it the webhook endpoint is off. */
   readonly webhookSecret?: string;
+  /** Overrides the org's Live_Sync_Enabled__c setting for polling activated orders. */
+  readonly liveSync?: boolean;
 }
 
 export interface RunningRelay {
@@ -55,27 +59,6 @@ export interface Engine {
   startRelay(options: EngineOptions & RelayOptions): Promise<RunningRelay>;
 }
 
-/** Thrown while plugin/src/sync or plugin/src/relay is not part of the build. */
-export class EngineUnavailableError extends Error {
-  constructor(part: string, cause: unknown) {
-    super(`The ${part} is not in this build of the plugin: ${(cause as Error).message}`);
-    this.name = 'EngineUnavailableError';
-  }
-}
-
-/** The slice of plugin/src/sync/engine.ts the command uses. */
-interface EngineModule {
-  createSyncEngine(options: { salesforce: SalesforceClient; stripe: StripeGateway }): {
-    syncOrders(orderIds: readonly string[], options: { dryRun: boolean }): Promise<
-      Array<{ orderId: string; status: OrderSyncStatus; stripeId: string | undefined; errors: readonly SyncError[]; plan: SyncPlan | undefined }>
-    >;
-  };
-}
-
-interface RelayModule {
-  startRelay(options: { salesforce: SalesforceClient; stripe: StripeGateway } & RelayOptions): Promise<RunningRelay>;
-}
-
 /** `STRIPE_API_BASE=http://127.0.0.1:12111` → the SDK's host, port and protocol. */
 export function stripeClientOptions(apiKey: string, apiBase?: string): StripeClientOptions {
   if (!apiBase) return { apiKey };
@@ -87,33 +70,26 @@ function adapters(options: EngineOptions): { salesforce: SalesforceClient; strip
   return { salesforce: salesforceClientFrom(options.connection), stripe: createStripeGateway(stripeClientOptions(options.stripeApiKey, options.stripeApiBase)) };
 }
 
-/**
- * The real engine. The module specifiers are variables so the plugin builds while plugin/src/sync or
- * plugin/src/relay is still missing; a missing one surfaces as EngineUnavailableError.
- */
+function outcome(result: OrderSyncResult): OrderSyncOutcome {
+  return {
+    orderId: result.orderId,
+    status: result.status,
+    ...(result.stripeId ? { stripeId: result.stripeId } : {}),
+    ...(result.errors.length > 0 ? { message: result.errors.map((e) => e.resolutionMessage).join('\n'), fix: result.errors.map((e) => e.fix).join('\n') } : {}),
+    ...(result.plan ? { plan: result.plan } : {}),
+  };
+}
+
+/** The real engine and relay, with their logs on stderr so stdout stays the command's (JSON) output. */
 export async function loadEngine(): Promise<Engine> {
-  const importPart = async <T>(specifier: string, part: string): Promise<T> =>
-    (await import(specifier).catch((error: unknown) => {
-      throw new EngineUnavailableError(part, error);
-    })) as T;
   return {
     async createSyncEngine(options) {
-      const { createSyncEngine } = await importPart<EngineModule>('../sync/engine.js', 'sync engine');
       const engine = createSyncEngine(adapters(options));
-      return {
-        syncOrders: async (ids, syncOptions) =>
-          (await engine.syncOrders(ids, syncOptions)).map((r) => ({
-            orderId: r.orderId,
-            status: r.status,
-            ...(r.stripeId ? { stripeId: r.stripeId } : {}),
-            ...(r.errors.length > 0 ? { message: r.errors.map((e) => e.resolutionMessage).join('\n'), fix: r.errors.map((e) => e.fix).join('\n') } : {}),
-            ...(r.plan ? { plan: r.plan } : {}),
-          })),
-      };
+      return { syncOrders: async (ids, syncOptions) => (await engine.syncOrders(ids, syncOptions)).map(outcome) };
     },
     async startRelay(options) {
-      const { startRelay } = await importPart<RelayModule>('../relay/index.js', 'relay');
-      return startRelay({ ...adapters(options), port: options.port, concurrency: options.concurrency, pollIntervalSeconds: options.pollIntervalSeconds, ...(options.webhookSecret ? { webhookSecret: options.webhookSecret } : {}) });
+      const { connection: _connection, stripeApiKey: _key, stripeApiBase: _base, ...relayOptions } = options;
+      return startRelay({ ...adapters(options), ...relayOptions, logger: createRelayLogger({ destination: process.stderr }) });
     },
   };
 }

@@ -21,7 +21,3 @@ export function stripeSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.e
 export function orderIds(values: readonly string[]): string[] {
   return [...new Set(values.map(toId18))];
 }
-
-export function engineUnavailable(error: Error): Error {
-  return messages.createError('error.EngineUnavailable', [error.message]);
-}

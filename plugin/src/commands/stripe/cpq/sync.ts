@@ -1,8 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { SyncPlan } from '../../../core/plan.js';
-import { EngineUnavailableError, loadEngine, type Engine, type OrderSyncOutcome } from '../../../cli/engine.js';
-import { engineUnavailable, orderIds, stripeSettingsFromEnvironment } from '../../../cli/environment.js';
+import { loadEngine, type Engine, type OrderSyncOutcome } from '../../../cli/engine.js';
+import { orderIds, stripeSettingsFromEnvironment } from '../../../cli/environment.js';
 import { EXIT_CODES } from '../../../cli/exitCodes.js';
 import { planTree, renderTree } from '../../../cli/planTree.js';
 
@@ -53,7 +53,7 @@ export default class Sync extends SfCommand<SyncResult> {
       outcomes = await syncEngine.syncOrders(ids, { dryRun });
     } catch (error) {
       this.spinner.stop('failed');
-      throw error instanceof EngineUnavailableError ? engineUnavailable(error) : error;
+      throw error;
     }
     this.spinner.stop();
 

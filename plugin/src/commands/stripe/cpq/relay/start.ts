@@ -1,13 +1,15 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { EngineUnavailableError, loadEngine, type Engine } from '../../../../cli/engine.js';
-import { engineUnavailable, stripeSettingsFromEnvironment } from '../../../../cli/environment.js';
+import { loadEngine, type Engine } from '../../../../cli/engine.js';
+import { stripeSettingsFromEnvironment } from '../../../../cli/environment.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.relay.start');
 
 export type RelayStartResult = {
   url: string;
+  /** Whether activated orders were polled: --live-sync, else the org's Live_Sync_Enabled__c. */
+  liveSync: boolean | null;
   username: string;
   concurrency: number;
   pollIntervalSeconds: number;
@@ -41,6 +43,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
     // Spec §6.1: the reference documents a 90-second poll.
     'poll-interval': Flags.integer({ min: 5, max: 3600, default: 90, summary: messages.getMessage('flags.poll-interval.summary') }),
+    'live-sync': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.live-sync.summary') }),
   };
 
   /** The engine the command runs, and what ends the run; unit tests replace both. */
@@ -53,20 +56,16 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     const stripe = stripeSettingsFromEnvironment();
     const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
     const stopped = RelayStart.untilStopped();
-    let relay;
-    try {
-      const engine = await RelayStart.loadEngine();
-      relay = await engine.startRelay({
-        connection: org.getConnection(flags['api-version']),
-        ...stripe,
-        port: flags.port,
-        concurrency: flags.concurrency,
-        pollIntervalSeconds: flags['poll-interval'],
-        ...(webhookSecret ? { webhookSecret } : {}),
-      });
-    } catch (error) {
-      throw error instanceof EngineUnavailableError ? engineUnavailable(error) : error;
-    }
+    const engine = await RelayStart.loadEngine();
+    const relay = await engine.startRelay({
+      connection: org.getConnection(flags['api-version']),
+      ...stripe,
+      port: flags.port,
+      concurrency: flags.concurrency,
+      pollIntervalSeconds: flags['poll-interval'],
+      ...(webhookSecret ? { webhookSecret } : {}),
+      ...(flags['live-sync'] === undefined ? {} : { liveSync: flags['live-sync'] }),
+    });
     const startedAt = new Date().toISOString();
     const username = org.getUsername() ?? '';
     this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, flags['poll-interval']]));
@@ -76,6 +75,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     this.spinner.stop(messages.getMessage('info.stopped'));
     return {
       url: relay.url,
+      liveSync: flags['live-sync'] ?? null,
       username,
       concurrency: flags.concurrency,
       pollIntervalSeconds: flags['poll-interval'],
