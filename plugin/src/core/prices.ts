@@ -11,7 +11,7 @@ import type { PlanningContext } from './context.js';
 import { SyncError, type RecordRef } from './errors.js';
 import { idempotencyKey, type VersionedRecord } from './idempotency.js';
 import { applyMappings, isUserMapped, toNestedParams, type MappedFields, type MappingKey } from './mappings.js';
-import { flagMetadata, mappedMetadata, metadataPaths, metadataProblems, recordMetadata, type Metadata } from './metadata.js';
+import { flagMetadata, mappedMetadata, metadataPaths, metadataPrefix, metadataProblems, recordMetadata, type Metadata } from './metadata.js';
 import type { Order, OrderItem, PricebookEntry, Product2 } from './models.js';
 import {
   Decimal,
@@ -353,20 +353,16 @@ export function planDerivedPrice(original: LinePrice, spec: DerivedPriceSpec, ct
     metadata: {
       ...(original.candidate.params.metadata as Metadata),
       ...flagMetadata(ctx.sync, ...spec.flags),
-      [`${flagKey(ctx)}original_stripe_price_id`]: original.price,
+      [`${metadataPrefix(ctx.sync)}original_stripe_price_id`]: original.price,
     },
   };
   ctx.plan.add({ op: 'prices.create', ref: priceRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, spec.line, 'prices.create', spec.kind), source: lineRef });
   return priceRef;
 }
 
-function flagKey(ctx: PlanningContext): string {
-  return Object.keys(flagMetadata(ctx.sync, ''))[0] ?? 'salesforce_';
-}
-
 /** Archives the prices created in this plan whose metadata asks for it, once the order's schedule or invoice holds them. */
 export function planAutoArchive(prices: Iterable<string | Ref>, order: Order, ctx: PlanningContext): void {
-  const archiveKey = `${flagKey(ctx)}auto_archive`;
+  const archiveKey = `${metadataPrefix(ctx.sync)}auto_archive`;
   const orderRef = recordRef('Order', order.Id);
   for (const price of new Set(prices)) {
     const created = ctx.plan.createOperation(price);
