@@ -18,6 +18,8 @@ export default [
     },
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
+  // The browser check's page and platform shims run in Chromium.
+  { files: ['test/browser/page/**/*.js', 'test/browser/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
   {
     files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],

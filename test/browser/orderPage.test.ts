@@ -1,0 +1,125 @@
+/**
+ * The Order page card in a real browser: built with LWC OSS, its wires and createRecord talking to the
+ * org emulator's UI API over HTTP, the relay answering its sync requests against the Stripe emulator.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { LATEST_API_VERSION } from '../../plugin/src/emulators/salesforce/index.js';
+import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
+import { memoryLogger, sampleOrder, startServices, type Services } from '../relay/support.js';
+import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from './support/buildOrderPage.js';
+import { launchChromium } from './support/chromium.js';
+import { startOrderPageServer, type OrderPageServer } from './support/orderPageServer.js';
+
+const SCREENSHOTS = join(REPO_ROOT, 'docs');
+const labels = readCustomLabels();
+const label = (name: string) => labels.get(`c.StripeOrderSync_${name}`)!;
+/** The card polls its request every 3 s (POLL_INTERVAL_MS); a sync must be visible within a few polls. */
+const SYNC_VISIBLE_MS = 20_000;
+
+let services: Services;
+let relay: RunningRelay;
+let pages: OrderPageServer;
+let browser: Browser;
+let page: Page;
+/** Uncaught errors and console errors of the page: a card that throws fails its test with them. */
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const [, started, launched] = await Promise.all([ensureOrderPageBuilt(), startServices(), launchChromium()]);
+  services = started;
+  browser = launched;
+  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.2, liveSync: false, logger: memoryLogger().logger });
+  const { org } = services;
+  pages = await startOrderPageServer({ instanceUrl: org.instanceUrl, accessToken: org.accessToken, apiVersion: LATEST_API_VERSION, userId: org.userId }, (recordId) => {
+    const order = org.sample!.orders.find((o) => o.orderId === recordId);
+    return order && { orderNumber: order.orderNumber, name: String(org.query(`SELECT Name FROM Order WHERE Id = '${recordId}'`)[0]?.Name ?? '') };
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error)));
+  page.on('console', (message) => void (message.type() === 'error' && pageErrors.push(`${message.text()} (${message.location().url})`)));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}, 300_000);
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+  await relay?.stop();
+  await services?.close();
+});
+
+const orderRow = (orderId: string) =>
+  services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Customer_Link__c, Stripe_Dashboard_Link__c FROM Order WHERE Id = '${orderId}'`)[0]!;
+const latestRequest = (orderId: string) =>
+  services.org.query(`SELECT Status__c, Requested_By__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}' ORDER BY CreatedDate DESC LIMIT 1`)[0];
+
+/** The status badge once it reads exactly `status` (a bare hasText would also match "Not synced"). */
+const statusBadge = (status: string) => page.locator('[data-id="status"]').filter({ hasText: new RegExp(`^${status}$`) });
+/** The Sync Records table; getByText pierces the datatable's synthetic shadow roots, where textContent stops. */
+const syncRecordsTable = () => page.locator('[data-id="sync-records"]');
+
+async function openOrderAndSyncNow(orderId: string): Promise<void> {
+  await page.goto(pages.orderUrl(orderId));
+  await page.locator('[data-id="status"]').waitFor().catch((error: unknown) => {
+    throw new Error(`The card did not render its status. Page errors:\n${pageErrors.join('\n')}`, { cause: error });
+  });
+  await expect(page.locator('[data-id="status"]').textContent()).resolves.toBe(label('NotSynced'));
+  await page.getByRole('button', { name: label('SyncNow') }).click();
+}
+
+describe('Order page card in Chromium, over the org emulator, the relay and the Stripe emulator', () => {
+  it('S1: Sync now on an unsynced order creates a sync request; the relay syncs it and the card shows Synced, the Stripe links and the Sync Records', async () => {
+    const order = sampleOrder(services.org, 'S1');
+    await openOrderAndSyncNow(order.orderId);
+    await expect(page.locator('[data-id="no-sync-records"]').textContent()).resolves.toBe(label('NoSyncRecords'));
+
+    await statusBadge('Synced').waitFor({ timeout: SYNC_VISIBLE_MS });
+    // The request the page created through the UI API, by this user, ended Synced (the relay's work).
+    expect(latestRequest(order.orderId)).toMatchObject({ Status__c: 'Synced', Requested_By__c: services.org.userId });
+    const row = orderRow(order.orderId);
+    expect(row.Stripe_ID__c).toMatch(/^sub_sched_/);
+    expect(services.stripe.store.subscriptionSchedules.get(String(row.Stripe_ID__c))).toBeDefined();
+
+    await expect(page.locator('[data-id="customer-link"]').getAttribute('href')).resolves.toBe(row.Stripe_Customer_Link__c);
+    await expect(page.locator('[data-id="stripe-object-link"]').getAttribute('href')).resolves.toBe(row.Stripe_Dashboard_Link__c);
+    await expect(page.locator('[data-id="stripe-object-label"]').textContent()).resolves.toBe(label('Schedule'));
+    await expect(page.locator('[data-id="last-sync"]').textContent()).resolves.not.toBe(label('NeverSynced'));
+
+    await syncRecordsTable().getByText(`Created Stripe Subscription Schedule with Id: ${String(row.Stripe_ID__c)}`, { exact: true }).waitFor();
+    await syncRecordsTable().getByText('Success', { exact: true }).waitFor();
+    await expect(page.locator('#toasts').textContent()).resolves.toContain(label('SyncedTitle'));
+    await expect(page.getByRole('button', { name: label('SyncNow') }).isEnabled()).resolves.toBe(true);
+
+    await page.screenshot({ path: join(SCREENSHOTS, 'order-page-synced.png'), fullPage: true });
+  });
+
+  it('S38: Sync now on an order with a decimal quantity shows Failed with the documented message and its fix, and writes nothing to Stripe', async () => {
+    const order = sampleOrder(services.org, 'S38');
+    const stripeWrites = services.stripe.requestLog.writes().length;
+    await openOrderAndSyncNow(order.orderId);
+
+    await statusBadge('Failed').waitFor({ timeout: SYNC_VISIBLE_MS });
+    expect(latestRequest(order.orderId)?.Status__c).toBe('Failed');
+    const row = orderRow(order.orderId);
+    const message = await page.locator('[data-id="failure-message"]').textContent();
+    expect(message).toContain('Quantity specified as a decimal value. Only integers are supported.');
+    expect(message).toBe(row.Stripe_Sync_Message__c);
+    const fix = await page.locator('[data-id="failure-fix"]').textContent();
+    expect(fix).toBe(`${label('Fix')}: ${String(row.Stripe_Sync_Fix__c)}`);
+    expect(String(row.Stripe_Sync_Fix__c)).toMatch(/whole/i);
+
+    await syncRecordsTable().getByText(/^Quantity specified as a decimal value\. Only integers are supported\./).first().waitFor();
+    await syncRecordsTable().getByText('Error', { exact: true }).first().waitFor();
+    await expect(page.locator('#toasts [data-variant="error"]').textContent()).resolves.toContain(label('FailedTitle'));
+    expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
+
+    await page.screenshot({ path: join(SCREENSHOTS, 'order-page-failed.png'), fullPage: true });
+  });
+});
