@@ -11,6 +11,7 @@
  * cursor on LastModifiedDate, the org's sync filter and start date; skipped while the org's daily API
  * use is above API_Percentage_Limit__c). Jobs run on a bounded worker pool,
  * one per Order at a time; the engine's lease keeps other relay processes off the same contract.
+ * Sync Records beyond the org's retention setting are deleted, oldest first, once an hour.
  * Retryable failures (rate limits, outages) are retried with backoff (60 s, 5 min, 10 min, 30 min, 1 h;
  * × 1–2 jitter). HTTP: see http.ts. Logs: pino JSON lines with secrets redacted.
  */
@@ -23,6 +24,7 @@ import { createRelayServer } from './http.js';
 import { createRelayLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
 import { pollOrders } from './orderPoller.js';
+import { enforceSyncRecordRetention } from './retention.js';
 import { claimRequest, finishRequest, queuedRequests, recoverStaleRequests, type SyncRequest } from './syncRequests.js';
 import { handleEvent, InvalidSignature, SeenEvents, verifyEvent } from './webhooks.js';
 import { WorkerPool } from './workerPool.js';
@@ -110,12 +112,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     });
 
   let lastRecovery = 0;
+  let lastRetention = 0;
   const pollRequests = async () => {
     try {
       if (Date.now() - lastRecovery > 30_000) {
         lastRecovery = Date.now();
         const recovered = await recoverStaleRequests(options.salesforce);
         if (recovered > 0) log.warn({ recovered }, 'stale sync requests queued again');
+      }
+      if (Date.now() - lastRetention > 3_600_000) {
+        lastRetention = Date.now();
+        const deleted = await enforceSyncRecordRetention(options.salesforce, config.syncRecordRetention);
+        if (deleted > 0) log.info({ deleted, keep: config.syncRecordRetention }, 'old Sync Records deleted');
       }
       for (const request of await queuedRequests(options.salesforce)) runRequest(request);
     } catch (error) {

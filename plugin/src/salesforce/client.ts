@@ -159,6 +159,20 @@ export class SalesforceClient {
     return daily && daily.Max > 0 ? ((daily.Max - daily.Remaining) / daily.Max) * 100 : 0;
   }
 
+  /** Number of records a query matches (`SELECT COUNT() …`). */
+  async count(soql: string): Promise<number> {
+    return (await this.request<QueryResult<never>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body.totalSize;
+  }
+
+  /** Deletes up to 200 records per call (`composite/sobjects`, DELETE). */
+  async deleteRecords(ids: readonly string[]): Promise<CollectionResult[]> {
+    const results: CollectionResult[] = [];
+    for (let i = 0; i < ids.length; i += 200) {
+      results.push(...(await this.request<CollectionResult[]>('DELETE', `/composite/sobjects?ids=${ids.slice(i, i + 200).join(',')}&allOrNone=false`)).body);
+    }
+    return results;
+  }
+
   async createRecord(sobject: string, fields: Record<string, unknown>): Promise<string> {
     return (await this.request<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).body.id;
   }

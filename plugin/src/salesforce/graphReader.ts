@@ -145,7 +145,7 @@ function flattenOrders(orders: readonly Row[]) {
 }
 
 function childRecords(value: unknown): Row[] {
-  return ((value as { records?: Row[] } | null | undefined)?.records ?? []).map((r) => r);
+  return (value as { records?: Row[] } | null | undefined)?.records ?? [];
 }
 
 function withoutParents(row: Row | null | undefined, keys: readonly string[]): Row {

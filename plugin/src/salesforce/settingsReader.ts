@@ -14,6 +14,8 @@ export interface OrgConfiguration {
   readonly liveSyncEnabled: boolean;
   /** Poll interval for activated orders, seconds. */
   readonly pollIntervalSeconds: number;
+  /** Sync Records kept; older ones are deleted by the relay. */
+  readonly syncRecordRetention: number;
   /** Share (%) of the org's daily API allowance the relay's polling may use (spec §2.1, §6 q21). */
   readonly apiPercentageLimit: number;
   /** The org's Id and whether it is a sandbox (metadata prefix, idempotency keys). */
@@ -24,7 +26,7 @@ export interface OrgConfiguration {
 type Row = Record<string, unknown>;
 
 export const SETTING_FIELDS = [
-  'DeveloperName', 'API_Percentage_Limit__c', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
+  'DeveloperName', 'API_Percentage_Limit__c', 'Sync_Record_Retention__c', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
   'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
   'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
   'Auto_Advance_Proration_Invoices__c', 'Backdated_Amendments__c', 'Old_Order_Migration__c', 'Termination_Metadata__c',
@@ -99,6 +101,7 @@ export async function readOrgConfiguration(client: SalesforceClient): Promise<Or
     settings: parseSettings(settingsFromRecord(setting)),
     mappings: mappingsFromRecords(rows.mappings ?? []),
     liveSyncEnabled: setting?.Live_Sync_Enabled__c === true,
+    syncRecordRetention: typeof setting?.Sync_Record_Retention__c === 'number' ? setting.Sync_Record_Retention__c : 10_000,
     apiPercentageLimit: typeof setting?.API_Percentage_Limit__c === 'number' ? setting.API_Percentage_Limit__c : 95,
     orgId: String(rows.organization?.[0]?.Id ?? ''),
     sandbox: rows.organization?.[0]?.IsSandbox === true,
