@@ -303,6 +303,17 @@ describe('mapping records', () => {
     ]);
   });
 
+  it('rejects what the engine’s mapping format refuses even where Stripe would not (a space in a metadata key)', () => {
+    expect(problemsOf({ key: 'customer', stripePath: 'metadata.account region', staticValue: 'x' })).toEqual([
+      ['error', 'Stripe_Path__c', 'The sync cannot read this record: is not a Stripe parameter path like metadata.region.', 'Use letters, digits and underscores in the path, with dots between its parts.'],
+    ]);
+    expect(problemsOf({ key: 'customer', stripePath: 'metadata.region', salesforcePath: 'Account..Name' })[0]?.slice(0, 3)).toEqual([
+      'error',
+      'Salesforce_Path__c',
+      'The sync cannot read this record: is not a Salesforce field path like Account.Name.',
+    ]);
+  });
+
   it('reports every problem of every record in one pass', () => {
     const result = check([
       mapping({ key: 'subscription_schedule', stripePath: 'metdata.x', salesforcePath: 'OrderNumber' }),

@@ -29,68 +29,35 @@ export interface MappingCheckResult {
 
 const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);
 
+/** A finding on one field of the mapping record. */
+interface RecordFinding extends Finding {
+  readonly field: string;
+}
+
+const error = (field: string, message: string, fix: string): RecordFinding => ({ severity: 'error', field, message, fix });
+
 export function checkMappings(records: readonly MappingRecord[], schema: OrgSchema, options: MappingCheckOptions): MappingCheckResult {
   const problems: CheckProblem[] = [];
   const fieldMappings: Partial<Record<MappingKey, Record<string, string>>> = {};
   const fieldDefaults: Partial<Record<MappingKey, Record<string, string>>> = {};
   const metadataKeys: MappedMetadataKey[] = [];
-  const seen = new Map<string, string>();
+  const setBy = new Map<string, string>();
 
-  const active = [...records].filter((r) => r.active).sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
+  // Defaults first, so a User record for the same path reads as the override it is.
+  const active = records.filter((r) => r.active).sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
   for (const record of active) {
-    const report = (field: string, findings: readonly Finding[]): void => {
-      for (const f of findings) problems.push({ severity: f.severity, recordType: MAPPING_TYPE, record: record.name, field, message: f.message, fix: f.fix });
-    };
-    const fail = (field: string, message: string, fix: string): void => report(field, [{ severity: 'error', message, fix }]);
+    const slot = `${record.mappingKey}:${record.stripePath}:${record.source}:${record.staticValue !== null}`;
+    const duplicateOf = setBy.get(slot);
+    const findings = duplicateOf
+      ? [error('Stripe_Path__c', `${record.stripePath} of ${record.mappingKey} is already set by ${duplicateOf}; only one of them would apply.`, `Deactivate one of ${duplicateOf} and ${record.name}.`)]
+      : recordFindings(record, schema, options);
+    setBy.set(slot, duplicateOf ?? record.name);
+    for (const f of findings) problems.push({ severity: f.severity, recordType: MAPPING_TYPE, record: record.name, field: f.field, message: f.message, fix: f.fix });
+    if (findings.some((f) => f.severity === 'error') || !isMappingKey(record.mappingKey)) continue;
 
-    if (!isMappingKey(record.mappingKey)) {
-      fail('Mapping_Key__c', `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
-      continue;
-    }
     const key = record.mappingKey;
-    if (!record.stripePath) {
-      fail('Stripe_Path__c', 'The Stripe path is empty.', 'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.');
-      continue;
-    }
-    const hasPath = record.salesforcePath !== null;
-    const hasStatic = record.staticValue !== null;
-    if (hasPath === hasStatic) {
-      fail(hasPath ? 'Static_Value__c' : 'Salesforce_Path__c', hasPath ? 'Both a Salesforce path and a static value are set.' : 'Neither a Salesforce path nor a static value is set.', 'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.');
-      continue;
-    }
-    const duplicateOf = seen.get(`${key}:${record.stripePath}:${record.source}:${hasStatic}`);
-    if (duplicateOf) {
-      fail('Stripe_Path__c', `${record.stripePath} of ${key} is already set by ${duplicateOf}; only one of them would apply.`, `Deactivate one of ${duplicateOf} and ${record.name}.`);
-      continue;
-    }
-    seen.set(`${key}:${record.stripePath}:${record.source}:${hasStatic}`, record.name);
-
-    const stripe = checkStripePath(key, record.stripePath);
-    if (!stripe.ok) {
-      fail('Stripe_Path__c', `${stripe.message}${didYouMean(stripe.suggestion)}`, stripe.suggestion ? `Change the Stripe path to ${stripe.suggestion}.` : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`);
-      continue;
-    }
     const path = effectiveStripePath(record.stripePath);
-    const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
-    const before = problems.length;
-    if (stripe.mapKey) {
-      const name = path.slice(path.indexOf('.') + 1);
-      report('Stripe_Path__c', metadataKeyFindings(name, key));
-      metadataKeys.push({ key, name, record: record.name });
-    }
-    if (record.salesforcePath !== null) {
-      const resolved = resolveFieldPath(schema, STRIPE_TARGETS[key].sobject, record.salesforcePath);
-      if (!resolved.ok) fail('Salesforce_Path__c', resolved.message, resolved.fix);
-      else {
-        // Values of CPQ's own picklists the sync rejects (billing frequency "Invoice Plan") are documented
-        // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
-        const findings = fieldCompatibility(resolved.field, target);
-        report('Salesforce_Path__c', isShippedDefault(record, key) ? findings.filter((f) => f.severity === 'error') : findings);
-      }
-    } else report('Static_Value__c', staticValueCompatibility(record.staticValue as string, target));
-    if (record.source === 'Default') report('Salesforce_Path__c', shippedDefaultDrift(record, key));
-
-    if (problems.slice(before).some((p) => p.severity === 'error')) continue;
+    if (checkStripePath(key, record.stripePath).ok && path.startsWith('metadata.')) metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
     if (record.salesforcePath !== null) (fieldMappings[key] ??= {})[record.stripePath] = record.salesforcePath;
     else (fieldDefaults[key] ??= {})[record.stripePath] = record.staticValue as string;
   }
@@ -102,6 +69,57 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
   return { problems, config, readFields: mappingReadFields(config, schema) };
 }
 
+/** Everything wrong with one active record: its shape, its Stripe path, its source and the fit between them. */
+function recordFindings(record: MappingRecord, schema: OrgSchema, options: MappingCheckOptions): RecordFinding[] {
+  const shape = shapeFinding(record);
+  if (shape) return [shape];
+  const key = record.mappingKey as MappingKey;
+  const stripe = checkStripePath(key, record.stripePath);
+  if (!stripe.ok) {
+    return [error('Stripe_Path__c', `${stripe.message}${didYouMean(stripe.suggestion)}`, stripe.suggestion ? `Change the Stripe path to ${stripe.suggestion}.` : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`)];
+  }
+  const path = effectiveStripePath(record.stripePath);
+  const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
+  const on = (field: string, findings: readonly Finding[]): RecordFinding[] => findings.map((f) => ({ ...f, field }));
+  const findings = [...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []), ...engineFormatFindings(record, key)];
+  if (record.salesforcePath === null) return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
+  const resolved = resolveFieldPath(schema, STRIPE_TARGETS[key].sobject, record.salesforcePath);
+  if (!resolved.ok) return [...findings, error('Salesforce_Path__c', resolved.message, resolved.fix)];
+  // Values of CPQ's own picklists the sync rejects (billing frequency "Invoice Plan") are documented
+  // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
+  const fit = fieldCompatibility(resolved.field, target);
+  return [...findings, ...on('Salesforce_Path__c', isShippedDefault(record, key) ? fit.filter((f) => f.severity === 'error') : fit), ...on('Salesforce_Path__c', shippedDefaultDrift(record, key))];
+}
+
+/** A record that is not a mapping at all: unknown key, no Stripe path, or not exactly one source. */
+function shapeFinding(record: MappingRecord): RecordFinding | undefined {
+  if (!isMappingKey(record.mappingKey)) {
+    return error('Mapping_Key__c', `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
+  }
+  if (!record.stripePath) return error('Stripe_Path__c', 'The Stripe path is empty.', 'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.');
+  const hasPath = record.salesforcePath !== null;
+  if (hasPath !== (record.staticValue === null)) {
+    return error(
+      hasPath ? 'Static_Value__c' : 'Salesforce_Path__c',
+      hasPath ? 'Both a Salesforce path and a static value are set.' : 'Neither a Salesforce path nor a static value is set.',
+      'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.',
+    );
+  }
+  return undefined;
+}
+
+/** The engine parses mappings with the core's MappingConfig: a record it would refuse stops every sync. */
+function engineFormatFindings(record: MappingRecord, key: MappingKey): RecordFinding[] {
+  const config = record.salesforcePath !== null ? { fieldMappings: { [key]: { [record.stripePath]: record.salesforcePath } } } : { fieldDefaults: { [key]: { [record.stripePath]: record.staticValue } } };
+  const parsed = MappingConfig.safeParse(config);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => {
+    // A bad Stripe path fails as a record key (with the reason inside); a bad Salesforce path as its value.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return error(issue.code === 'invalid_key' ? 'Stripe_Path__c' : 'Salesforce_Path__c', `The sync cannot read this record: ${message}.`, 'Use letters, digits and underscores in the path, with dots between its parts.');
+  });
+}
+
 /**
  * The core's DEFAULT_MAPPINGS are the source of truth for shipped defaults; the Default records mirror
  * them for admins. An edited Default record is reported, since a package upgrade would overwrite it.
@@ -111,7 +129,7 @@ function isShippedDefault(record: MappingRecord, key: MappingKey): boolean {
 }
 
 function shippedDefaultDrift(record: MappingRecord, key: MappingKey): Finding[] {
-  if (isShippedDefault(record, key)) return [];
+  if (record.source !== 'Default' || isShippedDefault(record, key)) return [];
   const shipped = DEFAULT_MAPPINGS[key]?.[record.stripePath];
   return [
     {
