@@ -57,7 +57,7 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
 
     const key = record.mappingKey;
     const path = effectiveStripePath(record.stripePath);
-    if (checkStripePath(key, record.stripePath).ok && path.startsWith('metadata.')) metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
+    if (path.startsWith('metadata.')) metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
     if (record.salesforcePath !== null) (fieldMappings[key] ??= {})[record.stripePath] = record.salesforcePath;
     else (fieldDefaults[key] ??= {})[record.stripePath] = record.staticValue as string;
   }
