@@ -138,7 +138,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
 
     const outcome = await applyPlan(plan, run.stripe);
     applied = outcome.applied;
-    const writeBacks = resolveWriteBacks(plan.writeBacks, outcome.references);
+    const unfinished = new Set(plan.operations.slice(outcome.applied.length).map((op) => op.ref));
+    const writeBacks = resolveWriteBacks(plan.writeBacks, outcome.references, unfinished);
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const errors = outcome.failure ? [outcome.failure] : [];
@@ -230,12 +231,17 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
   return typeof customer === 'string' ? { Stripe_Customer_Link__c: dashboardLink(customer, livemode) } : {};
 }
 
-/** Write-backs with references replaced by what the run created; fields whose object was not created are left out. */
-export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], references: ReferenceTable): SalesforceWriteBack[] {
+/**
+ * Write-backs with references replaced by what the run created. A field whose object was not created —
+ * or still had an operation to go when the run stopped (an amendment's schedule update that failed) —
+ * is left out, so Salesforce never marks as done what Stripe has not fully received.
+ */
+export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], references: ReferenceTable, unfinished: ReadonlySet<string> = new Set()): SalesforceWriteBack[] {
   return writeBacks.flatMap((w) => {
     const fields = Object.fromEntries(
       Object.entries(w.fields).flatMap(([field, value]) => {
         if (!isRef(value)) return [[field, value]];
+        if (unfinished.has(value.split('#')[0]!)) return [];
         try {
           return [[field, references.lookup(value) as SalesforceWriteBack['fields'][string]]];
         } catch {
