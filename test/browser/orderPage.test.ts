@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { Browser, Page } from 'playwright-core';
 import { LATEST_API_VERSION } from '../../plugin/src/emulators/salesforce/index.js';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
+import { dashboardLink } from '../../plugin/src/stripe/links.js';
 import { memoryLogger, sampleOrder, startServices, type Services } from '../relay/support.js';
 import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from './support/buildOrderPage.js';
 import { launchChromium } from './support/chromium.js';
@@ -28,9 +29,8 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const [, started, launched] = await Promise.all([ensureOrderPageBuilt(), startServices(), launchChromium()]);
-  services = started;
-  browser = launched;
+  // Assigned as each one starts, so afterAll stops whatever started when another one failed.
+  await Promise.all([ensureOrderPageBuilt(), startServices().then((s) => (services = s)), launchChromium().then((b) => (browser = b))]);
   relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.2, liveSync: false, logger: memoryLogger().logger });
   const { org } = services;
   pages = await startOrderPageServer({ instanceUrl: org.instanceUrl, accessToken: org.accessToken, apiVersion: LATEST_API_VERSION, userId: org.userId }, (recordId) => {
@@ -45,7 +45,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterEach(() => {
-  expect(pageErrors).toEqual([]);
+  expect(pageErrors.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -56,7 +56,7 @@ afterAll(async () => {
 });
 
 const orderRow = (orderId: string) =>
-  services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Customer_Link__c, Stripe_Dashboard_Link__c FROM Order WHERE Id = '${orderId}'`)[0]!;
+  services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${orderId}'`)[0]!;
 const latestRequest = (orderId: string) =>
   services.org.query(`SELECT Status__c, Requested_By__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}' ORDER BY CreatedDate DESC LIMIT 1`)[0];
 
@@ -85,10 +85,12 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     expect(latestRequest(order.orderId)).toMatchObject({ Status__c: 'Synced', Requested_By__c: services.org.userId });
     const row = orderRow(order.orderId);
     expect(row.Stripe_ID__c).toMatch(/^sub_sched_/);
-    expect(services.stripe.store.subscriptionSchedules.get(String(row.Stripe_ID__c))).toBeDefined();
+    const schedule = services.stripe.store.subscriptionSchedules.get(String(row.Stripe_ID__c));
+    expect(schedule).toBeDefined();
 
-    await expect(page.locator('[data-id="customer-link"]').getAttribute('href')).resolves.toBe(row.Stripe_Customer_Link__c);
-    await expect(page.locator('[data-id="stripe-object-link"]').getAttribute('href')).resolves.toBe(row.Stripe_Dashboard_Link__c);
+    // The links lead to the objects the relay created in Stripe.
+    await expect(page.locator('[data-id="customer-link"]').getAttribute('href')).resolves.toBe(dashboardLink(String(schedule!.customer), false));
+    await expect(page.locator('[data-id="stripe-object-link"]').getAttribute('href')).resolves.toBe(dashboardLink(schedule!.id, false));
     await expect(page.locator('[data-id="stripe-object-label"]').textContent()).resolves.toBe(label('Schedule'));
     await expect(page.locator('[data-id="last-sync"]').textContent()).resolves.not.toBe(label('NeverSynced'));
 

@@ -4,7 +4,7 @@ import { queryString, uiApi } from './orgSession.js';
 
 export const getRecord = createWireAdapter({
     isReady: (config) => !!config.recordId,
-    fetch: ({ recordId, fields, optionalFields }) => uiApi('GET', `/records/${encodeURIComponent(recordId)}${queryString({ fields, optionalFields })}`)
+    load: ({ recordId, fields, optionalFields }) => uiApi('GET', `/records/${encodeURIComponent(recordId)}${queryString({ fields, optionalFields })}`)
 });
 
 export function createRecord(recordInput) {
@@ -15,6 +15,7 @@ export function notifyRecordUpdateAvailable(recordIdentifiers) {
     return refreshWiresOfRecords(recordIdentifiers.map((r) => r.recordId), (config) => config.recordId);
 }
 
+// The card reads only the record's own fields (no spanning `Account.Name`).
 const fieldOf = (record, field) => record?.fields?.[typeof field === 'string' ? field.split('.').pop() : field.fieldApiName];
 
 export function getFieldValue(record, field) {

@@ -4,6 +4,6 @@ import { queryString, uiApi } from './orgSession.js';
 
 export const getRelatedListRecords = createWireAdapter({
     isReady: (config) => !!config.parentRecordId && !!config.relatedListId,
-    fetch: ({ parentRecordId, relatedListId, fields, optionalFields, sortBy, pageSize }) =>
+    load: ({ parentRecordId, relatedListId, fields, optionalFields, sortBy, pageSize }) =>
         uiApi('GET', `/related-list-records/${encodeURIComponent(parentRecordId)}/${encodeURIComponent(relatedListId)}${queryString({ fields, optionalFields, sortBy, pageSize })}`)
 });

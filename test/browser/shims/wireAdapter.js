@@ -5,8 +5,8 @@
 const adapterOfValue = new WeakMap();
 const connected = new Set();
 
-/** A wire adapter class whose `fetch(config)` returns the data; `isReady(config)` waits for reactive params. */
-export function createWireAdapter({ fetch, isReady }) {
+/** A wire adapter class whose `load(config)` returns the data; `isReady(config)` waits for reactive params. */
+export function createWireAdapter({ load, isReady }) {
     return class UiApiWireAdapter {
         constructor(dataCallback) {
             this.dataCallback = dataCallback;
@@ -29,7 +29,7 @@ export function createWireAdapter({ fetch, isReady }) {
             const config = this.config;
             let value;
             try {
-                value = { data: await fetch(config), error: undefined };
+                value = { data: await load(config), error: undefined };
             } catch (error) {
                 value = { data: undefined, error };
             }
