@@ -125,7 +125,9 @@ describe('admin walkthrough with the real sf CLI', () => {
       cwd: REPO_ROOT,
     });
     let stdout = '';
+    let stderr = '';
     relay.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    relay.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => relay.on('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 120_000;
@@ -138,7 +140,8 @@ describe('admin walkthrough with the real sf CLI', () => {
     } finally {
       relay.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    const exitCode = await exited;
+    if (exitCode !== 0) throw new Error(`relay start exited ${exitCode}:\n${stdout}\n${stderr.slice(-3000)}`);
     const stopped = (JSON.parse(stdout) as { result: unknown }).result;
     expect(stopped).toMatchObject({ stoppedBy: 'SIGINT', url: `http://127.0.0.1:${port}` });
     expect(schemaErrors('stripe-cpq-relay-start', stopped)).toEqual([]);

@@ -20,8 +20,12 @@ export type RelayStartResult = {
   stoppedBy: string;
 };
 
-/** Resolves with the name of the first of SIGINT/SIGTERM the process receives. */
+/**
+ * Resolves with the name of the first of SIGINT/SIGTERM the process receives. It takes the signals over
+ * from SfCommand, whose own handlers exit at once with 130: the relay drains its work first, then exits 0.
+ */
 function interrupted(): Promise<string> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
   return new Promise((resolve) => {
     const stop = (signal: string): void => {
       process.off('SIGINT', stop).off('SIGTERM', stop);
