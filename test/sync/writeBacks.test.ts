@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ref, refField } from '../../plugin/src/core/plan.js';
+import { ref, refField, type SalesforceWriteBack } from '../../plugin/src/core/plan.js';
 import { ReferenceTable } from '../../plugin/src/stripe/references.js';
 import { resolveWriteBacks } from '../../plugin/src/sync/engine.js';
 
@@ -12,7 +12,7 @@ describe('resolveWriteBacks', () => {
   references.record(customer, { id: 'cus_1' });
   references.record(schedule, { id: 'sub_sched_1' });
 
-  const writeBacks = [
+  const writeBacks: SalesforceWriteBack[] = [
     { sobject: 'Account', id: '001000000000001AAA', fields: { Stripe_ID__c: customer } },
     { sobject: 'Order', id: '801000000000001AAA', fields: { Stripe_ID__c: schedule } },
     { sobject: 'Order', id: '801000000000003AAA', fields: { Stripe_ID__c: schedule, Note__c: 'kept' } },
