@@ -14,6 +14,11 @@
  *   RELAY_LIVE_SYNC                    true/false: override the org's Live_Sync_Enabled__c
  *   RELAY_SYNC_TOKEN                   bearer token of POST /sync (endpoint off without it)
  *   LOG_LEVEL                          pino level (default info)
+ *
+ * A restricted key (rk_…) needs: Customers write; Products write; Prices write; Coupons write;
+ * Subscriptions write (covers subscription schedules); Invoices write; Invoice items write; Billing
+ * meters write (metered products); Test clocks read (customers on a test clock). Nothing else — webhook
+ * endpoints are set up in the Dashboard, and events are verified by signature, never fetched.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
