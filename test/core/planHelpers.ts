@@ -33,3 +33,9 @@ export function errorsOf(plan: () => unknown): readonly SyncError[] {
 export function link(id: string): string {
   return `https://acme.my.salesforce.com/${id}`;
 }
+
+/** Prices the plan creates that no other operation mentions (their own archive update aside). */
+export function unusedPrices(plan: SyncPlan): string[] {
+  const created = plan.operations.filter((o) => o.op === 'prices.create').map((o) => o.ref);
+  return created.filter((price) => !plan.operations.some((o) => o.ref !== price && JSON.stringify(o).includes(`"${price}`)));
+}

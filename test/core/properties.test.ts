@@ -6,7 +6,7 @@ import { Decimal } from '../../plugin/src/core/money.js';
 import type { SyncPlan } from '../../plugin/src/core/plan.js';
 import { planOrderSync } from '../../plugin/src/core/planner.js';
 import { OrderBuilder, syncContext, type Frequency } from './orderFixture.js';
-import { only } from './planHelpers.js';
+import { only, unusedPrices } from './planHelpers.js';
 
 const FREQUENCIES: [Frequency, number][] = [
   ['Monthly', 1],
@@ -87,6 +87,15 @@ describe('money and date properties of new-order plans', () => {
         expect(perPeriod.times(periods).minus(total).abs().lte(new Decimal('0.5e-12').times(periods))).toBe(true);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('plans only prices that some phase item or invoice item uses', () => {
+    fc.assert(
+      fc.property(order, (o) => {
+        expect(unusedPrices(planFor(o).plan)).toEqual([]);
+      }),
+      { numRuns: 150 },
     );
   });
 

@@ -21,6 +21,7 @@ import type { SyncPlan } from './plan.js';
 import { PlanBuilder } from './planBuilder.js';
 import { recordRef } from './records.js';
 import { initialPhases, planSchedule, scheduleHeaderParams } from './schedule.js';
+import { withoutUnusedPrices } from './unusedPrices.js';
 import { orderLineProblems, preIntegrationProblem } from './validation.js';
 
 export interface PlanRequest {
@@ -56,7 +57,7 @@ export function planOrderSync(request: PlanRequest): SyncPlan {
     if (!contract.initialStripeId) planNewOrder(contract.structure.initial.order, ctx, extensions);
     if (contract.structure.amendments.length > 0) extensions.planAmendments(contract, ctx);
   });
-  return ctx.plan.build();
+  return withoutUnusedPrices(ctx.plan.build());
 }
 
 /** Runs `body`, turning a single SyncError into the SyncErrors the planner promises. */

@@ -296,10 +296,15 @@ export function planOrderItemPrice(item: OrderItem, terms: PriceTerms, ctx: Plan
   return linkPrice(item, line, product, ctx);
 }
 
-/** Reuses the record's linked price when its terms still match; creates one when there is none. */
+/**
+ * Reuses the record's linked price when its terms still match; creates one when there is none. An
+ * archived price (order-line prices are archived once their schedule holds them) is reused while its
+ * terms match: archived prices stay valid on the schedules that hold them (spec §4.2 "Archive").
+ */
 function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candidate: PriceCandidate, product: Product2, ctx: PlanningContext): LinePrice {
   const linkedId = record.Stripe_ID__c ?? undefined;
   const existing = linkedId ? ctx.state.prices?.[linkedId] : undefined;
+  if (existing && linkedId && existing.active === false && pricesEqual(candidate.params, existing, candidate.source)) return { price: linkedId, candidate };
   if (existing && linkedId && existing.active !== false) {
     if (!pricesEqual(candidate.params, existing, candidate.source)) {
       throw new SyncError('Found a corresponding Stripe price for the Salesforce price, but the price data has changed.', {

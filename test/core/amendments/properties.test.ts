@@ -4,6 +4,7 @@ import type * as M from '../../../plugin/src/core/models.js';
 import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { StripeLedger, ts } from './stripeLedger.js';
+import { unusedPrices } from '../planHelpers.js';
 
 const CONTRACT_END = ts('2031-01-01');
 
@@ -53,8 +54,9 @@ describe('amendment sequences (properties)', () => {
       fc.property(scenarioArb, ({ initial, amendments, stacked }) => {
         const { c, stripe, origins, expected, amendments: made } = build(initial, amendments);
         const last = made[made.length - 1]!;
-        if (stacked) stripe.sync(last.order.Id, ts('2030-01-15'));
-        else for (const { order, start } of made) stripe.sync(order.Id, ts(start) - 86_400);
+        const plans = stacked ? [stripe.sync(last.order.Id, ts('2030-01-15'))] : made.map(({ order, start }) => stripe.sync(order.Id, ts(start) - 86_400));
+        // Every planned price stands on some item, invoice item or schedule.
+        for (const plan of plans) expect(unusedPrices(plan)).toEqual([]);
 
         const schedule = stripe.schedule(c.initial.order.Stripe_ID__c!);
         const phases = schedule.phases;
