@@ -12,7 +12,8 @@
  * idempotency keys replay whatever a crash left unwritten, so the next run creates nothing twice.
  */
 import { randomUUID } from 'node:crypto';
-import type { SyncContext } from '../core/context.js';
+import type Stripe from 'stripe';
+import type { StripeState, SyncContext } from '../core/context.js';
 import { SyncError, SyncErrors } from '../core/errors.js';
 import type { CpqGraphInput } from '../core/graph.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
@@ -126,7 +127,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     let plan: SyncPlan;
     try {
-      plan = planOrderSync({ graph, state, context: syncContext(run, config), orderId });
+      plan = planOrderSync({ graph, state, context: syncContext(run, config, await testClockTime(run.stripe, state)), orderId });
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
       if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
@@ -164,16 +165,24 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   }
 }
 
-function syncContext(run: EngineRun, config: OrgConfiguration): SyncContext {
+function syncContext(run: EngineRun, config: OrgConfiguration, clockTime: number | undefined): SyncContext {
   return {
     orgId: config.orgId,
     instanceUrl: run.salesforce.instanceUrl,
     livemode: run.stripe.livemode,
     sandbox: config.sandbox,
-    now: Math.floor(run.now().getTime() / 1000),
+    now: clockTime ?? Math.floor(run.now().getTime() / 1000),
     settings: config.settings,
     mappings: config.mappings,
   };
+}
+
+/** "Now" for a customer on a Stripe test clock is the clock's frozen time (spec §2.5, §7). */
+async function testClockTime(stripe: StripeGateway, state: StripeState): Promise<number | undefined> {
+  const clockId = Object.values(state.customers ?? {}).find((c): c is Stripe.Customer => !c.deleted && Boolean(c.test_clock))?.test_clock;
+  if (!clockId) return undefined;
+  const id = typeof clockId === 'string' ? clockId : clockId.id;
+  return (await stripe.call('testClocks.retrieve', () => stripe.stripe.testHelpers.testClocks.retrieve(id))).frozen_time;
 }
 
 /**

@@ -16,6 +16,8 @@ const engineFor = (workerId: string, maxRetries = 2): SyncEngine =>
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 } }),
   });
 
+const engineStripeClient = () => createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }).stripe;
+
 beforeAll(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
@@ -129,6 +131,22 @@ describe('sync engine over both emulators', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('plans with the frozen time of the customer\'s test clock as "now" (a backdated order is not backdated on a clock set before its start)', async () => {
+    const order = sample('S3');
+    const engine = engineFor('w-clock');
+    const scheduleParams = async () => {
+      const result = await engine.syncOrder(order.orderId, { dryRun: true });
+      const create = result.plan?.operations.find((o) => o.op === 'subscriptionSchedules.create');
+      return create?.op === 'subscriptionSchedules.create' ? create.params : undefined;
+    };
+    expect((await scheduleParams())?.phases[0]?.proration_behavior).toBeUndefined();
+
+    const clock = await engineStripeClient().testHelpers.testClocks.create({ frozen_time: Math.floor(Date.UTC(2020, 0, 1) / 1000) });
+    const customer = await engineStripeClient().customers.create({ name: 'On a clock', test_clock: clock.id });
+    org.store.update('Account', order.accountId, { Stripe_ID__c: customer.id });
+    expect((await scheduleParams())?.phases[0]?.proration_behavior).toBe('none');
   });
 
   it('a dry run plans without any write', async () => {
