@@ -141,12 +141,12 @@ describe('sync engine over both emulators', () => {
       const create = result.plan?.operations.find((o) => o.op === 'subscriptionSchedules.create');
       return create?.op === 'subscriptionSchedules.create' ? create.params : undefined;
     };
-    expect((await scheduleParams())?.phases[0]?.proration_behavior).toBeUndefined();
+    expect((await scheduleParams())?.phases?.[0]?.proration_behavior).toBeUndefined();
 
     const clock = await engineStripeClient().testHelpers.testClocks.create({ frozen_time: Math.floor(Date.UTC(2020, 0, 1) / 1000) });
     const customer = await engineStripeClient().customers.create({ name: 'On a clock', test_clock: clock.id });
     org.store.update('Account', order.accountId, { Stripe_ID__c: customer.id });
-    expect((await scheduleParams())?.phases[0]?.proration_behavior).toBe('none');
+    expect((await scheduleParams())?.phases?.[0]?.proration_behavior).toBe('none');
   });
 
   it('a dry run plans without any write', async () => {
