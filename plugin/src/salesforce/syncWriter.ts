@@ -1,7 +1,7 @@
 /**
- * Writes a sync's outcome to Salesforce in two batched calls: one `composite/sobjects` update with every
- * write-back (Stripe IDs, payment link) merged with the Order's sync status, message, fix, Dashboard
- * links and the released lease; one upsert of Sync Records by Compound_ID__c (re-runs overwrite).
+ * Writes a sync's outcome to Salesforce in two batched calls: one upsert of Sync Records by Compound_ID__c
+ * (re-runs overwrite), then one `composite/sobjects` update with every write-back (Stripe IDs, payment
+ * link) merged with the Order's sync status, message, fix, Dashboard links and the released lease.
  */
 import type { SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan.js';
@@ -46,11 +46,13 @@ export async function writeSyncOutcome(client: SalesforceClient, outcome: SyncOu
   const updates = new Map<string, Record<string, unknown>>();
   for (const w of outcome.writeBacks) updates.set(w.id, { attributes: { type: w.sobject }, Id: w.id, ...updates.get(w.id), ...w.fields });
   for (const [id, fields] of Object.entries(outcome.orderFields)) updates.set(id, { attributes: { type: 'Order' }, Id: id, ...updates.get(id), ...fields });
-  if (updates.size > 0) assertSaved(await client.updateRecords([...updates.values()]), [...updates.keys()]);
+  // Sync Records first: once the Order holds its Stripe ID a re-run has nothing to do, so a crash between
+  // the two calls must leave the Stripe ID unwritten (the re-run replays and writes both), never the record.
   if (outcome.syncRecords.length > 0) {
     const rows = outcome.syncRecords.map((r) => syncRecordFields(r, outcome.orderId, outcome.livemode));
     assertSaved(await client.upsertRecords('Stripe_Sync_Record__c', 'Compound_ID__c', rows), outcome.syncRecords.map((r) => r.compoundId));
   }
+  if (updates.size > 0) assertSaved(await client.updateRecords([...updates.values()]), [...updates.keys()]);
 }
 
 function syncRecordFields(row: SyncRecordRow, orderId: string, livemode: boolean): Record<string, unknown> {
