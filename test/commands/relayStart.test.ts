@@ -58,7 +58,7 @@ describe('sf stripe cpq relay start', () => {
     const on = await RelayStart.run(['--target-org', 'cpq', '--live-sync'], PLUGIN_ROOT);
     await RelayStart.run(['--target-org', 'cpq', '--no-live-sync'], PLUGIN_ROOT);
     const unset = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
-    expect(relay.getCalls().map((c) => (c.args[0] as { liveSync?: boolean }).liveSync)).toEqual([true, false, undefined]);
+    expect(relay.getCalls().map((c: { args: unknown[] }) => (c.args[0] as { liveSync?: boolean }).liveSync)).toEqual([true, false, undefined]);
     expect([on.liveSync, unset.liveSync]).toEqual([true, null]);
   });
 

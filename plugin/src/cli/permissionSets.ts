@@ -50,7 +50,7 @@ export async function assignPermissionSets(
   if (toCreate.length > 0) {
     const saved = await connection.sobject('PermissionSetAssignment').create(toCreate, { allOrNone: true });
     const failed = saved.find((s) => !s.success);
-    if (failed && !failed.success) throw new Error(`Assigning permission sets failed: ${failed.errors.map((e) => e.message).join('; ')}`);
+    if (failed && !failed.success) throw messages.createError('error.AssignmentFailed', [failed.errors.map((e) => e.message).join('; ')]);
   }
   return results;
 }

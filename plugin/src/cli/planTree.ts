@@ -50,10 +50,10 @@ function operationNode(operation: StripeOperation, label: Label): TreeNode {
   switch (operation.op) {
     case 'customers.create':
     case 'customers.update':
-      return { label: `${verb(operation.op)} customer ${operation.params.name ?? ''} (${operation.source.type} ${operation.source.id})`.replace('  ', ' ') };
+      return { label: named(`${verb(operation.op)} customer`, operation.params.name, operation.source) };
     case 'products.create':
     case 'products.update':
-      return { label: `${verb(operation.op)} product ${operation.params.name ?? ''} (${operation.source.type} ${operation.source.id})`.replace('  ', ' ') };
+      return { label: named(`${verb(operation.op)} product`, operation.params.name, operation.source) };
     case 'prices.create':
       return { label: `Create price ${priceText(operation.params)} (${operation.source.type} ${operation.source.id})` };
     case 'coupons.create':
@@ -82,6 +82,11 @@ function operationNode(operation: StripeOperation, label: Label): TreeNode {
     default:
       return { label: `${operation.op} (${operation.source.type} ${operation.source.id})` };
   }
+}
+
+/** "Create customer Acme (Account 001…)"; the name is left out when the plan does not set it. */
+function named(what: string, name: string | undefined | null, source: { type: string; id: string }): string {
+  return [what, name, `(${source.type} ${source.id})`].filter(Boolean).join(' ');
 }
 
 function verb(op: string): string {
