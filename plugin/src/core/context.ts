@@ -9,6 +9,7 @@ import type { MetadataContext } from './metadata.js';
 import type { Settings } from './settings.js';
 import type { GraphIndex } from './graph.js';
 import type { PlanBuilder } from './planBuilder.js';
+import type { PlanMemo } from './planMemo.js';
 
 /**
  * Stripe objects the engine retrieved because a Salesforce `Stripe_ID__c` (or a meter's event name)
@@ -53,4 +54,6 @@ export interface PlanningContext {
   readonly state: StripeState;
   readonly sync: SyncContext;
   readonly plan: PlanBuilder;
+  /** Per-run cache of values many lines share. */
+  readonly memo: PlanMemo;
 }

@@ -19,6 +19,7 @@ import { planOneTimeInvoice } from './oneTimeInvoice.js';
 import { readOrderHeader } from './orderHeader.js';
 import type { SyncPlan } from './plan.js';
 import { PlanBuilder } from './planBuilder.js';
+import { PlanMemo } from './planMemo.js';
 import { recordRef } from './records.js';
 import { initialPhases, planSchedule, scheduleHeaderParams } from './schedule.js';
 import { withoutUnusedPrices } from './unusedPrices.js';
@@ -50,7 +51,7 @@ export function planOrderSync(request: PlanRequest): SyncPlan {
       }),
     ]);
   }
-  const ctx: PlanningContext = { index, state: request.state, sync: request.context, plan: new PlanBuilder(recordRef('Order', order.Id)) };
+  const ctx: PlanningContext = { index, state: request.state, sync: request.context, plan: new PlanBuilder(recordRef('Order', order.Id)), memo: new PlanMemo() };
   const extensions = request.extensions ?? contractExtensions;
   collectingErrors(() => {
     const contract = contractOf(order.Id, ctx);

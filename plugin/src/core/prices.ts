@@ -284,14 +284,14 @@ export function planOrderItemPrice(item: OrderItem, terms: PriceTerms, ctx: Plan
       fix: 'Check that the integration user can read the product, then sync again.',
     });
   }
-  const productId = planProduct(product, ctx);
+  const productId = ctx.memo.once('product', product.Id, () => planProduct(product, ctx));
   const line = orderItemCandidate(item, product, productId, terms, ctx);
   if (line.negative) {
     ctx.plan.warn(`Order line ${recordRef('OrderItem', item.Id).id} has a negative price and was left out of Stripe.`);
     return undefined;
   }
   const pbe = ctx.index.get('pricebookEntries', item.PricebookEntryId);
-  const book = pbe ? pricebookEntryCandidate(pbe, product, productId, ctx) : undefined;
+  const book = pbe ? ctx.memo.once('pricebookEntryCandidate', `${pbe.Id}:${product.Id}`, () => pricebookEntryCandidate(pbe, product, productId, ctx)) : undefined;
   if (pbe && book && pricesEqual(book.params, line.params, book.source)) return linkPrice(pbe, book, product, ctx);
   return linkPrice(item, line, product, ctx);
 }

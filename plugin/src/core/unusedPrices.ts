@@ -9,34 +9,36 @@ import { isRef, type SalesforceWriteBack, type StripeOperation, type SyncPlan } 
 const DROPPABLE = new Set<StripeOperation['op']>(['prices.create', 'billing.meters.create']);
 
 export function withoutUnusedPrices(plan: SyncPlan): SyncPlan {
-  let operations = plan.operations;
-  const dropped = new Set<string>();
-  for (;;) {
-    const used = referencedByOthers(operations);
-    const unused = operations.filter((o) => DROPPABLE.has(o.op) && !used.has(o.ref));
-    if (unused.length === 0) break;
-    for (const o of unused) dropped.add(o.ref);
-    operations = operations.filter((o) => !dropped.has(o.ref));
+  const operations = plan.operations;
+  const unused = new Set(operations.filter((o) => DROPPABLE.has(o.op)).map((o) => o.ref));
+  // Schedules, subscriptions and invoice items use them; walked newest first, since a schedule update
+  // carries every phase still to come, and stopped as soon as every candidate is seen.
+  for (let i = operations.length - 1; i >= 0 && unused.size > 0; i--) {
+    if (!DROPPABLE.has(operations[i]!.op)) markMentioned(operations[i]!, unused);
   }
-  if (dropped.size === 0) return plan;
-  return { ...plan, operations, writeBacks: plan.writeBacks.flatMap((w) => withoutFields(w, dropped)) };
+  // What only a kept price names (its meter, a duplicate's original price) is kept with it.
+  for (let before = -1; unused.size > 0 && unused.size !== before; ) {
+    before = unused.size;
+    for (const o of operations) if (DROPPABLE.has(o.op) && !unused.has(o.ref)) markMentioned(o, unused);
+  }
+  if (unused.size === 0) return plan;
+  return { ...plan, operations: operations.filter((o) => !unused.has(o.ref)), writeBacks: plan.writeBacks.flatMap((w) => withoutFields(w, unused)) };
 }
 
-/** References each operation mentions, except the one it is known by (its own archive update included). */
-function referencedByOthers(operations: readonly StripeOperation[]): Set<string> {
-  const used = new Set<string>();
-  for (const o of operations) collectRefs(o.params, used, o.ref);
-  for (const o of operations) if ('id' in o && o.id !== o.ref) used.add(o.id);
-  return used;
+/** Removes from `unused` the references the operation names besides its own (an archive update names only itself). */
+function markMentioned(operation: StripeOperation, unused: Set<string>): void {
+  if ('id' in operation && operation.id !== operation.ref) mark(operation.id, unused);
+  mark(operation.params, unused);
 }
 
-function collectRefs(value: unknown, into: Set<string>, self: string): void {
-  if (isRef(value)) {
-    if (value !== self) into.add(value.split('#')[0]!);
+function mark(value: unknown, unused: Set<string>): void {
+  if (unused.size === 0) return;
+  if (typeof value === 'string') {
+    if (isRef(value)) unused.delete(value.split('#', 1)[0]!);
   } else if (Array.isArray(value)) {
-    for (const v of value) collectRefs(v, into, self);
+    for (const v of value) mark(v, unused);
   } else if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) collectRefs(v, into, self);
+    for (const key in value) mark((value as Record<string, unknown>)[key], unused);
   }
 }
 
