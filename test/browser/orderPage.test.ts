@@ -2,7 +2,7 @@
  * The Order page card in a real browser: built with LWC OSS, its wires and createRecord talking to the
  * org emulator's UI API over HTTP, the relay answering its sync requests against the Stripe emulator.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,17 @@ import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from './support/bui
 import { launchChromium } from './support/chromium.js';
 import { startOrderPageServer, type OrderPageServer } from './support/orderPageServer.js';
 
-const SCREENSHOTS = join(REPO_ROOT, 'docs');
+/**
+ * Screenshots land in test-results/ on every run. With UPDATE_SCREENSHOTS=1 they are also written to docs/,
+ * which the README shows; a plain `npm test` leaves the committed images alone (ids and times change per run).
+ */
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
+const DOCS = join(REPO_ROOT, 'docs');
+
+async function saveScreenshot(name: string): Promise<void> {
+  const image = await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS === '1') writeFileSync(join(DOCS, name), image);
+}
 const labels = readCustomLabels();
 const label = (name: string) => labels.get(`c.StripeOrderSync_${name}`)!;
 /** The card polls its request every 3 s (POLL_INTERVAL_MS); a sync must be visible within a few polls. */
@@ -99,7 +109,7 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     await expect(page.locator('#toasts').textContent()).resolves.toContain(label('SyncedTitle'));
     await expect(page.getByRole('button', { name: label('SyncNow') }).isEnabled()).resolves.toBe(true);
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'order-page-synced.png'), fullPage: true });
+    await saveScreenshot('order-page-synced.png');
   });
 
   it('S38: Sync now on an order with a decimal quantity shows Failed with the documented message and its fix, and writes nothing to Stripe', async () => {
@@ -122,6 +132,6 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     await expect(page.locator('#toasts [data-variant="error"]').textContent()).resolves.toContain(label('FailedTitle'));
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
 
-    await page.screenshot({ path: join(SCREENSHOTS, 'order-page-failed.png'), fullPage: true });
+    await saveScreenshot('order-page-failed.png');
   });
 });

@@ -104,9 +104,9 @@ const COLUMNS = [
     { label: columnStatus, fieldName: 'status', initialWidth: 100 },
     { label: columnRecord, fieldName: 'record' },
     { label: columnMessage, fieldName: 'message', wrapText: true },
-    { label: columnUpdated, fieldName: 'updated', type: 'date', typeAttributes: { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' } },
-    { label: documentation, fieldName: 'documentationLink', type: 'url', typeAttributes: { label: documentation, target: '_blank' } },
-    { label: columnStripeLog, fieldName: 'stripeRequestLink', type: 'url', typeAttributes: { label: stripeLog, target: '_blank' } }
+    { label: columnUpdated, fieldName: 'updated', initialWidth: 170, type: 'date', typeAttributes: { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' } },
+    { label: documentation, fieldName: 'documentationLink', initialWidth: 140, type: 'url', typeAttributes: { label: documentation, target: '_blank' } },
+    { label: columnStripeLog, fieldName: 'stripeRequestLink', initialWidth: 120, type: 'url', typeAttributes: { label: stripeLog, target: '_blank' } }
 ];
 
 const qualified = (field) => `${field.objectApiName}.${field.fieldApiName}`;
