@@ -1,5 +1,5 @@
 /**
- * The admin walkthrough (docs/admin-walkthrough.md), end to end with the real `sf` binary: the plugin
+ * The README's admin walkthrough, end to end with the real `sf` binary: the plugin
  * linked offline into a temporary CLI home, logged into the org emulator with
  * `sf org login access-token`, every command run with --json and its result checked against its JSON
  * schema. The org starts without the package: `deploy` brings it through the Metadata API (deploy,
