@@ -26,12 +26,16 @@ const CHANGED: readonly [SampleScenario, string, (org: SalesforceEmulator) => vo
   ['S13', 'an evergreen line with an 18-month term', (org) => updateLine(org, 'S13', { SBQQ__SubscriptionType__c: 'Evergreen' }), 'OrderItem', 'SBQQ__DefaultSubscriptionTerm__c', 'Data Error: Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.'],
   ['S15', 'an unsupported billing type', (org) => updateLine(org, 'S15', { SBQQ__BillingType__c: 'Invoice' }), 'OrderItem', 'SBQQ__BillingType__c', "Data Error: Product billing type isn't a supported CPQ Product Billing Type option: Invoice"],
   ['S21', 'an amendment that ends before the contract', (org) => updateQuote(org, 'S21', { SBQQ__SubscriptionTerm__c: 9 }), 'Order', 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c', 'Data Error: Order amendments must coterminate with the initial order.'],
-  ['S35', 'an amendment off the contract’s day of the month', (org) => updateQuote(org, 'S35', { SBQQ__StartDate__c: '2030-07-15' }), 'Order', 'SBQQ__Quote__c.SBQQ__StartDate__c', 'Data Error: Amendment orders must start on the same day of the month as the initial order. Enable the feature for non-anniversary amendments to sync this order.'],
+  ['S27', 'an amendment off the contract’s day of the month', (org) => updateQuote(org, 'S27', { SBQQ__StartDate__c: quoteStart(org, 'S27').replace(/-01$/, '-15') }), 'Order', 'SBQQ__Quote__c.SBQQ__StartDate__c', 'Data Error: Amendment orders must start on the same day of the month as the initial order. Enable the feature for non-anniversary amendments to sync this order.'],
   ['S12', 'a metered line with quantity 2', (org) => updateLine(org, 'S12', { Quantity: 2 }), 'OrderItem', 'Quantity', 'Data Error: Order lines with a price configured for metered billing cannot have a quantity greater than 1.'],
 ];
 
 function updateQuote(org: SalesforceEmulator, scenario: SampleScenario, fields: Record<string, unknown>): void {
   org.store.update('SBQQ__Quote__c', orderOf(org, scenario).quoteId, fields, { system: true });
+}
+
+function quoteStart(org: SalesforceEmulator, scenario: SampleScenario): string {
+  return String(org.store.require(orderOf(org, scenario).quoteId).SBQQ__StartDate__c);
 }
 
 function updateLine(org: SalesforceEmulator, scenario: SampleScenario, fields: Record<string, unknown>): void {

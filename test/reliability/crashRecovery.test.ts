@@ -18,7 +18,7 @@ const SCENARIO_CLASSES: Readonly<Record<string, readonly string[]>> = {
   'MDQ ramp (S14)': ['S14'],
   'coupons (S7)': ['S7'],
   'evergreen (S36)': ['S36'],
-  'amendment that terminates (S35 after its initial order)': ['S35_INITIAL', 'S35'],
+  'amendment that terminates (S27 after its initial order)': ['S27_INITIAL', 'S27'],
 };
 
 const FAST_RETRIES = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 };

@@ -27,10 +27,10 @@ const EXPECTED: Readonly<Record<string, { stripeId: RegExp } | { error: string }
   S14: { stripeId: /^sub_sched_/ },
   S15: { stripeId: /^sub_sched_/ },
   S36: { stripeId: /^sub_/ },
-  S35_INITIAL: { stripeId: /^sub_sched_/ },
-  S35: { stripeId: /^sub_sched_/ },
-  // S21 (an amendment of a 2022 contract) is not listed: its schedule is already completed when the
-  // amendment is planned, and Stripe refuses the update — reported to the amendments owner.
+  S21_INITIAL: { stripeId: /^sub_sched_/ },
+  S21: { stripeId: /^sub_sched_/ },
+  S27_INITIAL: { stripeId: /^sub_sched_/ },
+  S27: { stripeId: /^sub_sched_/ },
   S16: { error: 'All recurring order lines must have the same billing frequency' },
   S38: { error: 'Quantity specified as a decimal value. Only integers are supported.' },
   S39: { error: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c' },

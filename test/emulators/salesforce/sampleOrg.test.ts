@@ -49,18 +49,27 @@ describe('the sample CPQ org', () => {
   });
 
   it('builds the S21 amendment: amendment opportunity on the contract, negative line revising the original', () => {
+    // Today is 2031-05-20: the contract started on the 1st of last month, the amendment starts on the 1st of next month.
+    expect(org.store.require(order('S21_INITIAL').quoteId).SBQQ__StartDate__c).toBe('2031-04-01');
     const [amendment] = org.query(
       `SELECT Type, Opportunity.SBQQ__AmendedContract__c, SBQQ__Quote__r.SBQQ__StartDate__c, SBQQ__Quote__r.SBQQ__SubscriptionTerm__c FROM Order WHERE Id = '${order('S21').orderId}'`,
     );
-    expect(amendment).toMatchObject({ Type: 'Amendment', Opportunity: { SBQQ__AmendedContract__c: sample.contracts.S21 }, SBQQ__Quote__r: { SBQQ__StartDate__c: '2022-02-01', SBQQ__SubscriptionTerm__c: 11 } });
+    expect(amendment).toMatchObject({ Type: 'Amendment', Opportunity: { SBQQ__AmendedContract__c: sample.contracts.S21 }, SBQQ__Quote__r: { SBQQ__StartDate__c: '2031-06-01', SBQQ__SubscriptionTerm__c: 10 } });
     const initialLine = order('S21_INITIAL').orderItemIds[0];
     expect(lines('S21').map((l) => [l.Quantity, l.SBQQ__RevisedOrderProduct__c])).toEqual([
       [-4, initialLine],
       [5, null],
     ]);
     const [contract] = org.query(`SELECT SBQQ__Quote__c, EndDate, (SELECT SBQQ__Quantity__c FROM SBQQ__Subscriptions__r) FROM Contract WHERE Id = '${sample.contracts.S21}'`);
-    expect(contract).toMatchObject({ SBQQ__Quote__c: order('S21_INITIAL').quoteId, EndDate: '2022-12-31', SBQQ__Subscriptions__r: { totalSize: 1 } });
+    expect(contract).toMatchObject({ SBQQ__Quote__c: order('S21_INITIAL').quoteId, EndDate: '2032-03-31', SBQQ__Subscriptions__r: { totalSize: 1 } });
     expect(org.store.require(order('S21_INITIAL').orderId).SBQQ__Contracted__c).toBe(true);
+  });
+
+  it('dates the S27 future termination from today: contract started last month, every unit removed six months in', () => {
+    const start = (scenario: string) => org.store.require(order(scenario).quoteId).SBQQ__StartDate__c;
+    expect([start('S27_INITIAL'), start('S27')]).toEqual(['2031-04-01', '2031-10-01']);
+    const initialLine = order('S27_INITIAL').orderItemIds[0];
+    expect(lines('S27').map((l) => [l.Quantity, l.SBQQ__RevisedOrderProduct__c])).toEqual([[-2, initialLine]]);
   });
 
   it('builds the S14 MDQ ramp: three Year segments of one key with their own prices and labels', () => {

@@ -1,7 +1,8 @@
 /**
  * The sample CPQ org: one order per scenario of spec §5 that the product must handle, plus broken
  * orders for the documented errors. Dates are fixed where the scenario names them and relative to
- * "today" where the scenario is about timing (starting today, backdated, evergreen). Each order is
+ * "today" where the scenario is about timing (starting today, backdated, evergreen, and the amendment
+ * and termination contracts, so their schedules are live when the amendment reshapes them). Each order is
  * described (scenario id + one line) so the demo can print the list.
  */
 import { existsSync } from 'node:fs';
@@ -42,10 +43,10 @@ export const SAMPLE_SCENARIOS = {
   S14: 'MDQ 3-year ramp (10, 10, 12 seats at 1,000 / 1,100 / 1,200) with support and onboarding',
   S15: 'EUR order of a multi-currency org',
   S16: 'Broken: monthly and annual lines in one order (mixed billing frequencies)',
-  S21: 'Amendment of a contracted order: 4 fewer Widgets (revising the original line) and 5 new Gadgets',
-  S21_INITIAL: 'Initial order of the S21 amendment contract (2022-01-01, 12 months, 10 Widgets)',
-  S35: 'Termination: amendment that removes every unit from 2030-07-01',
-  S35_INITIAL: 'Initial order of the S35 termination contract (2030-01-01, 12 months)',
+  S21: 'Amendment from next month of a live contract: 4 fewer Widgets (revising the original line) and 5 new Gadgets',
+  S21_INITIAL: 'Initial order of the S21 amendment contract (started last month, 12 months, 10 Widgets)',
+  S27: 'Future termination: amendment that removes every unit six months into the contract',
+  S27_INITIAL: 'Initial order of the S27 termination contract (started last month, 12 months)',
   S36: 'Evergreen monthly support starting today',
   S38: 'Broken: decimal quantity 1.5',
   S39: 'Broken: quote without a start date',
@@ -63,6 +64,8 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   const store = org.store;
   const todayText = formatDate(today);
   const monthsFromToday = (n: number): string => formatDate(addMonths(today, n));
+  // Contracts start on the 1st so every amendment falls on their day of the month, whatever today is.
+  const firstOfMonthFromToday = (n: number): string => formatDate(addMonths({ ...today, day: 1 }, n));
   const has = (object: string, field?: string): boolean => org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
 
   const products = {
@@ -133,17 +136,17 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   );
 
   const initial = add('S21_INITIAL', 'Meridian Amend', (a) =>
-    cpq.order({ accountId: a, name: name('S21_INITIAL'), start: '2022-01-01', term: 12, lines: [{ product: products.widget, quantity: 10 }] }),
+    cpq.order({ accountId: a, name: name('S21_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.widget, quantity: 10 }] }),
   );
-  contracts.S21 = cpq.contract(initial, initial.accountId, '2022-01-01', 12);
+  contracts.S21 = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
   orders.push({
     ...cpq.order({
       accountId: initial.accountId,
       name: name('S21'),
       type: 'Amendment',
       amendedContractId: contracts.S21,
-      start: '2022-02-01',
-      term: 11,
+      start: firstOfMonthFromToday(1),
+      term: 10,
       lines: [
         { product: products.widget, quantity: -4, revises: initial.orderItemIds[0] as string },
         { product: products.gadget, quantity: 5 },
@@ -155,22 +158,22 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
     orderNumber: '',
   });
 
-  const terminated = add('S35_INITIAL', 'Northwind Termination', (a) =>
-    cpq.order({ accountId: a, name: name('S35_INITIAL'), start: '2030-01-01', term: 12, lines: [{ product: products.platform, quantity: 2 }] }),
+  const terminated = add('S27_INITIAL', 'Northwind Termination', (a) =>
+    cpq.order({ accountId: a, name: name('S27_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.platform, quantity: 2 }] }),
   );
-  contracts.S35 = cpq.contract(terminated, terminated.accountId, '2030-01-01', 12);
+  contracts.S27 = cpq.contract(terminated, terminated.accountId, firstOfMonthFromToday(-1), 12);
   orders.push({
     ...cpq.order({
       accountId: terminated.accountId,
-      name: name('S35'),
+      name: name('S27'),
       type: 'Amendment',
-      amendedContractId: contracts.S35,
-      start: '2030-07-01',
+      amendedContractId: contracts.S27,
+      start: firstOfMonthFromToday(5),
       term: 6,
       lines: [{ product: products.platform, quantity: -2, revises: terminated.orderItemIds[0] as string }],
     }),
-    scenario: 'S35',
-    description: SAMPLE_SCENARIOS.S35,
+    scenario: 'S27',
+    description: SAMPLE_SCENARIOS.S27,
     accountId: terminated.accountId,
     orderNumber: '',
   });
