@@ -5,7 +5,6 @@
 import { checkMappings, type MappingCheckResult } from '../../plugin/src/mappingCheck/checkMappings.js';
 import type { MappingRecord } from '../../plugin/src/mappingCheck/mappingRecords.js';
 import type { FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
-import { mappingReadFields } from '../../plugin/src/mappingCheck/readFields.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 
 const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe => ({ name, type, ...extra });
@@ -76,9 +75,15 @@ describe('Salesforce paths, from the org’s describe', () => {
     expect(result.readFields).toEqual({ Account: ['Region__c'] });
   });
 
-  it('gives the sync engine the extra fields of a mapping config, per sObject, skipping paths that do not resolve', () => {
-    const config = { fieldMappings: { subscription_schedule: { 'metadata.region': 'Account.Region__c', 'metadata.x': 'Nope__c' }, subscription_item: { 'metadata.note': 'Line_Note__c', quantity: 'Quantity' } }, fieldDefaults: {} };
-    expect(mappingReadFields(config, schema)).toEqual({ Account: ['Region__c'], OrderItem: ['Line_Note__c'] });
+  it('gives the sync engine the extra fields of the valid mappings, per sObject, leaving out paths the org does not have', () => {
+    const result = check([
+      mapping({ name: 'Region', key: 'subscription_schedule', stripePath: 'metadata.region', salesforcePath: 'Account.Region__c' }),
+      mapping({ name: 'Nope', key: 'subscription_schedule', stripePath: 'metadata.x', salesforcePath: 'Nope__c' }),
+      mapping({ name: 'Note', key: 'subscription_item', stripePath: 'metadata.note', salesforcePath: 'Line_Note__c' }),
+      mapping({ name: 'Quantity', key: 'subscription_item', stripePath: 'quantity', salesforcePath: 'Quantity' }),
+    ]);
+    expect(result.problems.map((p) => [p.severity, p.record, p.field])).toEqual([['error', 'Nope', 'Salesforce_Path__c']]);
+    expect(result.readFields).toEqual({ Account: ['Region__c'], OrderItem: ['Line_Note__c'] });
   });
 
   it('rejects an unknown field with the closest field name', () => {

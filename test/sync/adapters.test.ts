@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MappingConfig } from '../../plugin/src/core/mappings.js';
+import { EMPTY_MAPPINGS, MappingConfig } from '../../plugin/src/core/mappings.js';
 import { mappedFields } from '../../plugin/src/salesforce/mappedFields.js';
 import { mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { soqlFields, soqlId, soqlString } from '../../plugin/src/salesforce/soql.js';
@@ -30,21 +30,25 @@ describe('Stripe Dashboard links', () => {
 });
 
 describe('mappedFields', () => {
-  it('selects each mapped field on the sObject its path ends at, with the lookups it crosses', () => {
+  it('selects each mapped field on the sObject its path ends at, with the lookups it crosses, once and only beyond the models', () => {
     const config = MappingConfig.parse({
       fieldMappings: {
-        customer: { 'metadata.region': 'Region__c' },
-        subscription_item: { 'metadata.family': 'Product2.Family' },
-        subscription_schedule: { 'metadata.buyer': 'SBQQ__Quote__c.SBQQ__PrimaryContact__c.Email' },
+        customer: { 'metadata.region': 'Region__c', 'metadata.region_again': 'region__c', name: 'Name' },
+        subscription_item: { 'metadata.family': 'Product2.Family', 'metadata.industry': 'Order.Account.Industry', quantity: 'Quantity' },
+        subscription_schedule: { 'metadata.buyer': 'SBQQ__Quote__c.SBQQ__PrimaryContact__c.Title' },
+        coupon: { 'metadata.campaign': 'Campaign__c' },
       },
     });
-    const fields = mappedFields(config);
-    expect(fields.Account).toContain('Region__c');
-    expect(fields.OrderItem).toContain('Product2Id');
-    expect(fields.Product2).toContain('Family');
-    expect(fields.Order).toContain('SBQQ__Quote__c');
-    expect(fields.SBQQ__Quote__c).toContain('SBQQ__PrimaryContact__c');
-    expect(fields.Contact).toContain('Email');
+    // Product2Id, OrderId, AccountId, SBQQ__Quote__c, SBQQ__PrimaryContact__c, Name and Quantity are in the models.
+    expect(mappedFields(config)).toEqual({ Account: ['Industry', 'Region__c'], Product2: ['Family'], Contact: ['Title'], Quote_Stripe_Coupon__c: ['Campaign__c'] });
+  });
+
+  it('reads nothing of a path through a lookup whose records the graph does not hold (Order.Owner → User)', () => {
+    expect(mappedFields(MappingConfig.parse({ fieldMappings: { subscription_schedule: { 'metadata.owner': 'Owner.Name' } } }))).toEqual({});
+  });
+
+  it('adds nothing for the shipped and required mappings: the models read their fields', () => {
+    expect(mappedFields(EMPTY_MAPPINGS)).toEqual({});
   });
 });
 

@@ -5,11 +5,11 @@
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
 import { DEFAULT_MAPPINGS, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
+import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
 import { MAPPING_TYPE, type MappingRecord } from './mappingRecords.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from './metadataBudget.js';
 import { resolveFieldPath, type OrgSchema } from './orgSchema.js';
-import { mappingReadFields } from './readFields.js';
 import type { CheckProblem } from './problems.js';
 import { checkStripePath, effectiveStripePath, STRIPE_TARGETS } from './stripeTargets.js';
 import { didYouMean, suggestName } from './suggestions.js';
@@ -66,7 +66,7 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
   }
   problems.push(...inactiveDefaults(records));
   const config = MappingConfig.parse({ fieldMappings, fieldDefaults });
-  return { problems, config, readFields: mappingReadFields(config, schema) };
+  return { problems, config, readFields: mappedFields(config) };
 }
 
 /** Everything wrong with one active record: its shape, its Stripe path, its source and the fit between them. */
@@ -83,7 +83,7 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   const on = (field: string, findings: readonly Finding[]): RecordFinding[] => findings.map((f) => ({ ...f, field }));
   const findings = [...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []), ...engineFormatFindings(record, key)];
   if (record.salesforcePath === null) return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
-  const resolved = resolveFieldPath(schema, STRIPE_TARGETS[key].sobject, record.salesforcePath);
+  const resolved = resolveFieldPath(schema, MAPPING_ROOTS[key], record.salesforcePath);
   if (!resolved.ok) return [...findings, error('Salesforce_Path__c', resolved.message, resolved.fix)];
   // Values of CPQ's own picklists the sync rejects (billing frequency "Invoice Plan") are documented
   // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.

@@ -1,6 +1,6 @@
 /**
- * Which Stripe object each mapping key feeds, in the pinned API version's parameter catalogue, and
- * which Salesforce record its Salesforce paths start from (the record the core applies the key to).
+ * Which Stripe object each mapping key feeds, in the pinned API version's parameter catalogue (the
+ * Salesforce record its paths start from is MAPPING_ROOTS, beside the reader that loads it).
  */
 import { TERMINATION_PREFIX, type MappingKey } from '../core/mappings.js';
 import { lookupParam, paramPaths, paramsCatalogue, splitParamPath, type ParamsTypeName, type ParamSpec } from '../stripe/params/index.js';
@@ -14,22 +14,20 @@ export interface StripeTarget {
   readonly params: ParamsTypeName;
   /** Where inside those params: `phases[].items[].` for subscription items. */
   readonly prefix: string;
-  /** The Salesforce object the key's paths are resolved from. */
-  readonly sobject: string;
   /** How the admin knows the Stripe object. */
   readonly label: string;
 }
 
 export const STRIPE_TARGETS: Readonly<Record<MappingKey, StripeTarget>> = {
-  customer: { params: 'CustomerCreateParams', prefix: '', sobject: 'Account', label: 'customer' },
-  product: { params: 'ProductCreateParams', prefix: '', sobject: 'Product2', label: 'product' },
-  price: { params: 'PriceCreateParams', prefix: '', sobject: 'PricebookEntry', label: 'price' },
-  price_order_item: { params: 'PriceCreateParams', prefix: '', sobject: 'OrderItem', label: 'price' },
-  subscription_schedule: { params: 'SubscriptionScheduleCreateParams', prefix: '', sobject: 'Order', label: 'subscription schedule' },
-  subscription_phase: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].', sobject: 'Order', label: 'schedule phase' },
-  subscription_item: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].items[].', sobject: 'OrderItem', label: 'subscription item' },
-  invoice: { params: 'InvoiceCreateParams', prefix: '', sobject: 'Order', label: 'invoice' },
-  coupon: { params: 'CouponCreateParams', prefix: '', sobject: 'Quote_Stripe_Coupon__c', label: 'coupon' },
+  customer: { params: 'CustomerCreateParams', prefix: '', label: 'customer' },
+  product: { params: 'ProductCreateParams', prefix: '', label: 'product' },
+  price: { params: 'PriceCreateParams', prefix: '', label: 'price' },
+  price_order_item: { params: 'PriceCreateParams', prefix: '', label: 'price' },
+  subscription_schedule: { params: 'SubscriptionScheduleCreateParams', prefix: '', label: 'subscription schedule' },
+  subscription_phase: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].', label: 'schedule phase' },
+  subscription_item: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].items[].', label: 'subscription item' },
+  invoice: { params: 'InvoiceCreateParams', prefix: '', label: 'invoice' },
+  coupon: { params: 'CouponCreateParams', prefix: '', label: 'coupon' },
 };
 
 /**

@@ -1,13 +1,17 @@
 /**
- * The Salesforce fields the field mappings read, per sObject, so the graph reader selects them: a
- * mapping path starts at its key's record (`customer` → Account, `subscription_item` → OrderItem, …)
- * and crosses parent lookups the graph holds (`Account.Name` from an Order reads Order.AccountId and
- * Account.Name). Lookups to records outside the graph cannot resolve and are not read.
+ * The Salesforce fields a mapping config reads beyond the core's record models, per sObject — what the
+ * graph reader adds to its queries so `Account.Region__c` and the like reach the core. Schema-free on
+ * purpose: a mapping path can only resolve through records the graph holds, so the graph's own lookups
+ * say where each path goes, and a sync pays no describe call. A path starts at its key's record
+ * (`customer` → Account, `subscription_item` → OrderItem, …) and crosses parent lookups the graph holds
+ * (`Account.Region__c` from an Order reads Order.AccountId and Account.Region__c); a lookup to records
+ * outside the graph cannot resolve, so nothing of that path is read.
  */
+import { COLLECTIONS } from '../core/graph.js';
 import { DEFAULT_MAPPINGS, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
-import type { ExtraFields } from './graphReader.js';
 
-const ROOT: Readonly<Record<MappingKey, string>> = {
+/** The record each mapping key is applied to: where its Salesforce paths start. */
+export const MAPPING_ROOTS: Readonly<Record<MappingKey, string>> = {
   customer: 'Account',
   product: 'Product2',
   price: 'PricebookEntry',
@@ -19,7 +23,7 @@ const ROOT: Readonly<Record<MappingKey, string>> = {
   coupon: 'Quote_Stripe_Coupon__c',
 };
 
-/** Lookup field → the sObject it points at, for the parents the graph reader loads. */
+/** Lookup field → the sObject it points at, for the lookups whose targets the graph reader loads. */
 const PARENTS: Readonly<Record<string, string>> = {
   AccountId: 'Account',
   Product2Id: 'Product2',
@@ -30,27 +34,46 @@ const PARENTS: Readonly<Record<string, string>> = {
   SBQQ__Quote__c: 'SBQQ__Quote__c',
   SBQQ__QuoteLine__c: 'SBQQ__QuoteLine__c',
   SBQQ__PrimaryContact__c: 'Contact',
+  SBQQ__Opportunity2__c: 'Opportunity',
+  SBQQ__AmendedContract__c: 'Contract',
+  SBQQ__Order__c: 'Order',
+  SBQQ__Product__c: 'Product2',
+  SBQQ__RevisedOrderProduct__c: 'OrderItem',
+  Quote_Stripe_Coupon__c: 'Quote_Stripe_Coupon__c',
 };
 
-export function mappedFields(config: MappingConfig): ExtraFields {
-  const fields = new Map<string, Set<string>>();
-  const add = (sobject: string, field: string) => fields.set(sobject, (fields.get(sobject) ?? new Set()).add(field));
-  const layers = [REQUIRED_MAPPINGS, DEFAULT_MAPPINGS, config.fieldMappings] as const;
-  for (const layer of layers) {
+/** Field names (lower case) the graph reader selects anyway for `sobject`, from the core's record models. */
+const MODEL_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.values(COLLECTIONS).map(([model, sobject]) => [sobject, new Set(Object.keys(model.shape).map((f) => f.toLowerCase()))]),
+);
+
+/** Extra fields per sObject, sorted; fields the models read already are left out (SOQL refuses a field selected twice). */
+export function mappedFields(config: MappingConfig): Record<string, string[]> {
+  const fields = new Map<string, Map<string, string>>();
+  const add = (sobject: string, field: string) => {
+    if (MODEL_FIELDS.get(sobject)?.has(field.toLowerCase())) return;
+    const named = fields.get(sobject) ?? fields.set(sobject, new Map()).get(sobject)!;
+    if (!named.has(field.toLowerCase())) named.set(field.toLowerCase(), field);
+  };
+  for (const layer of [REQUIRED_MAPPINGS, DEFAULT_MAPPINGS, config.fieldMappings]) {
     for (const [key, mappings] of Object.entries(layer) as [MappingKey, Readonly<Record<string, string>> | undefined][]) {
-      for (const path of Object.values(mappings ?? {})) {
-        let sobject: string | undefined = ROOT[key];
-        const parts = path.split('.');
-        const field = parts.pop()!;
-        for (const part of parts) {
-          const lookup = lookupFieldName(part);
-          if (!sobject) break;
-          add(sobject, lookup);
-          sobject = PARENTS[lookup];
-        }
-        if (sobject) add(sobject, field);
-      }
+      for (const path of Object.values(mappings ?? {})) readPath(MAPPING_ROOTS[key], path, add);
     }
   }
-  return Object.fromEntries([...fields].map(([sobject, set]) => [sobject, [...set]]));
+  return Object.fromEntries([...fields].map(([sobject, named]) => [sobject, [...named.values()].sort()]));
+}
+
+/** Adds the fields `path` reads from `root` — the lookups it crosses and its final field — when the graph can resolve it. */
+function readPath(root: string, path: string, add: (sobject: string, field: string) => void): void {
+  const parts = path.split('.');
+  const field = parts.pop() as string;
+  const reads: [string, string][] = [];
+  let sobject: string | undefined = root;
+  for (const part of parts) {
+    const lookup = lookupFieldName(part);
+    reads.push([sobject, lookup]);
+    sobject = PARENTS[lookup];
+    if (!sobject) return;
+  }
+  for (const [object, name] of [...reads, [sobject, field] as [string, string]]) add(object, name);
 }
