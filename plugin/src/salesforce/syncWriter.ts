@@ -3,9 +3,9 @@
  * (re-runs overwrite), then one `composite/sobjects` update with every write-back (Stripe IDs, payment
  * link) merged with the Order's sync status, message, fix, Dashboard links and the released lease.
  */
-import type { SyncError } from '../core/errors.js';
+import type { RecordRef, SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan.js';
-import { compoundId, DOCUMENTATION_LINKS } from '../core/syncRecords.js';
+import { errorSyncRecords } from '../core/syncRecords.js';
 import { requestLogLink } from '../stripe/links.js';
 import type { CollectionResult, SalesforceClient } from './client.js';
 import { SalesforceApiError } from './client.js';
@@ -18,17 +18,12 @@ export interface SyncRecordRow extends SyncRecordDraft {
   readonly requestId?: string;
 }
 
-export function errorSyncRecordRows(primary: { id: string; type: string }, errors: readonly SyncError[]): SyncRecordRow[] {
-  return errors.map((error) => ({
-    compoundId: compoundId(primary, error.record),
-    primary,
-    secondary: error.record,
-    status: 'Error',
-    message: error.resolutionMessage,
-    documentationLink: error.docUrl ?? DOCUMENTATION_LINKS.error,
-    fix: error.fix,
-    ...(error.requestId ? { requestId: error.requestId } : {}),
-  }));
+/** The core's Error Sync Records, with each error's fix and Stripe request. */
+export function errorSyncRecordRows(primary: RecordRef, errors: readonly SyncError[]): SyncRecordRow[] {
+  return errorSyncRecords(primary, errors).map((draft, i) => {
+    const { fix, requestId } = errors[i] as SyncError;
+    return { ...draft, fix, ...(requestId ? { requestId } : {}) };
+  });
 }
 
 export interface SyncOutcomeWrite {
