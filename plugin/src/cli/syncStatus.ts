@@ -4,6 +4,7 @@
  * the orders it synced); or, for one order, its Stripe links, status and Sync Records. SOQL only.
  */
 import type { Connection } from '@salesforce/core';
+import { soqlId, soqlString } from '../salesforce/soql.js';
 
 export const SYNC_STATUSES = ['Not Synced', 'Queued', 'Syncing', 'Synced', 'Failed'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
@@ -83,7 +84,7 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
   const [counts, failures, lastRequest, lastOrder, queuedRequests] = await Promise.all([
     Promise.all(
       SYNC_STATUSES.map((status) =>
-        count(`SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = '${status}'${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`),
+        count(`SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`),
       ),
     ),
     connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`),
@@ -110,9 +111,9 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
 export async function readOrderStatus(connection: Connection, orderId: string): Promise<OrderSyncStatusDetail | undefined> {
   const [orders, records] = await Promise.all([
     connection.query<Row>(
-      `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c FROM Order WHERE Id = '${orderId}'`,
+      `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c FROM Order WHERE Id = ${soqlId(orderId)}`,
     ),
-    connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = '${orderId}' OR Primary_Record_ID__c = '${orderId}' ORDER BY LastModifiedDate DESC`),
+    connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`),
   ]);
   const order = orders.records[0];
   if (!order) return undefined;
