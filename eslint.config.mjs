@@ -7,7 +7,7 @@ import jestPlugin from 'eslint-plugin-jest';
 import globals from 'globals';
 
 export default [
-  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**', 'test/browser/dist/**'] },
+  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
   {
@@ -18,8 +18,8 @@ export default [
     },
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
-  // The browser check's page and platform shims run in Chromium.
-  { files: ['test/browser/page/**/*.js', 'test/browser/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  // The Order page and its platform shims run in Chromium.
+  { files: ['plugin/src/orderPage/page/**/*.js', 'plugin/src/orderPage/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
   {
     files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],

@@ -6,13 +6,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { LATEST_API_VERSION } from '../../plugin/src/emulators/salesforce/index.js';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { dashboardLink } from '../../plugin/src/stripe/links.js';
 import { memoryLogger, sampleOrder, startServices, type Services } from '../relay/support.js';
-import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from './support/buildOrderPage.js';
+import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from '../../plugin/src/orderPage/build.js';
 import { launchChromium } from './support/chromium.js';
-import { startOrderPageServer, type OrderPageServer } from './support/orderPageServer.js';
+import { startEmulatorOrderPageServer, type OrderPageServer } from '../../plugin/src/orderPage/server.js';
 
 /**
  * Screenshots land in test-results/ on every run. With UPDATE_SCREENSHOTS=1 they are also written to docs/,
@@ -42,11 +41,7 @@ beforeAll(async () => {
   // Assigned as each one starts, so afterAll stops whatever started when another one failed.
   await Promise.all([ensureOrderPageBuilt(), startServices().then((s) => (services = s)), launchChromium().then((b) => (browser = b))]);
   relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.2, liveSync: false, logger: memoryLogger().logger });
-  const { org } = services;
-  pages = await startOrderPageServer({ instanceUrl: org.instanceUrl, accessToken: org.accessToken, apiVersion: LATEST_API_VERSION, userId: org.userId }, (recordId) => {
-    const order = org.sample!.orders.find((o) => o.orderId === recordId);
-    return order && { orderNumber: order.orderNumber, name: String(org.query(`SELECT Name FROM Order WHERE Id = '${recordId}'`)[0]?.Name ?? '') };
-  });
+  pages = await startEmulatorOrderPageServer(services.org);
   page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error)));

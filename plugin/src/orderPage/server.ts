@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { DIST_DIR, PAGE_DIR, REPO_ROOT } from './buildOrderPage.js';
+import { LATEST_API_VERSION, type SalesforceEmulator } from '../emulators/salesforce/index.js';
+import { DIST_DIR, PAGE_DIR, REPO_ROOT } from './build.js';
 
 const SLDS_ASSETS = join(REPO_ROOT, 'node_modules/@salesforce-ux/design-system/assets');
 const CONTENT_TYPES: Record<string, string> = {
@@ -46,7 +47,8 @@ function fileUnder(root: string, relativePath: string): string | undefined {
   return file.startsWith(root + sep) ? file : undefined;
 }
 
-export async function startOrderPageServer(session: OrgSession, orderOf: (recordId: string) => PageOrder | undefined): Promise<OrderPageServer> {
+/** `port` 0 (default) picks a free one. */
+export async function startOrderPageServer(session: OrgSession, orderOf: (recordId: string) => PageOrder | undefined, port = 0): Promise<OrderPageServer> {
   const template = await readFile(join(PAGE_DIR, 'index.html'), 'utf8');
   const renderPage = (recordId: string): string | undefined => {
     const order = orderOf(recordId);
@@ -75,7 +77,7 @@ export async function startOrderPageServer(session: OrgSession, orderOf: (record
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolveListen);
+    server.listen(port, '127.0.0.1', resolveListen);
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -87,4 +89,14 @@ export async function startOrderPageServer(session: OrgSession, orderOf: (record
         server.close((error) => (error ? reject(error) : resolveClose()));
       }),
   };
+}
+
+/** The Order page of any order in the org emulator, signed in as its admin user. */
+export function startEmulatorOrderPageServer(org: SalesforceEmulator, port = 0): Promise<OrderPageServer> {
+  const session = { instanceUrl: org.instanceUrl, accessToken: org.accessToken, apiVersion: LATEST_API_VERSION, userId: org.userId };
+  // The server admits only 15–18 word characters as a record id, so it is safe inside the SOQL literal.
+  return startOrderPageServer(session, (recordId) => {
+    const order = org.query(`SELECT OrderNumber, Name FROM Order WHERE Id = '${recordId}'`)[0];
+    return order && { orderNumber: String(order.OrderNumber), name: String(order.Name ?? '') };
+  }, port);
 }

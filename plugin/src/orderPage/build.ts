@@ -1,8 +1,10 @@
 /**
  * Builds the Order page card for a real browser with LWC OSS: rollup + @lwc/rollup-plugin compile
  * force-app's stripeOrderSync and ldsUtils with lightning-base-components, and the platform modules
- * Lightning provides are resolved to the shims in ../shims (UI API over HTTP to the org) or generated
+ * Lightning provides are resolved to the shims in ./shims (UI API over HTTP to the org) or generated
  * from force-app metadata (labels from CustomLabels, schema imports from their names).
+ * Used by the browser test and by `npm run demo -- --serve`; rollup and the LWC compilers are root
+ * devDependencies, so this runs in a checkout of the repo, not from an installed plugin.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,13 +16,15 @@ import replacePlugin from '@rollup/plugin-replace';
 import { XMLParser } from 'fast-xml-parser';
 import { rollup, type Plugin, type RollupCache } from 'rollup';
 
-const BROWSER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = resolve(BROWSER_DIR, '../..');
-export const DIST_DIR = join(BROWSER_DIR, 'dist');
-export const PAGE_DIR = join(BROWSER_DIR, 'page');
+// plugin/src/orderPage (tests) and plugin/lib/orderPage (the built demo) both sit three levels down;
+// the sources are always read from src, so both see the same inputs and share one build.
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SOURCE_DIR = join(REPO_ROOT, 'plugin/src/orderPage');
+export const DIST_DIR = join(REPO_ROOT, 'plugin/lib/orderPage/dist');
+export const PAGE_DIR = join(SOURCE_DIR, 'page');
 const LWC_DIR = join(REPO_ROOT, 'force-app/main/default/lwc');
 const LABELS_FILE = join(REPO_ROOT, 'force-app/main/default/labels/CustomLabels.labels-meta.xml');
-const SHIMS_DIR = join(BROWSER_DIR, 'shims');
+const SHIMS_DIR = join(SOURCE_DIR, 'shims');
 
 /** Platform modules Lightning serves → the shim that plays them here. */
 const PLATFORM_SHIMS: Record<string, string> = {
@@ -120,7 +124,7 @@ function withoutSyntaxTrees(cache: RollupCache | undefined): RollupCache | undef
 
 /** This build's code and the compilers it runs: a change to any of them invalidates everything built. */
 const TOOLCHAIN_FILES = [
-  fileURLToPath(import.meta.url),
+  join(SOURCE_DIR, 'build.ts'),
   ...['lwc', '@lwc/rollup-plugin', 'lightning-base-components', 'rollup'].map((name) => join(REPO_ROOT, 'node_modules', name, 'package.json')),
 ];
 
