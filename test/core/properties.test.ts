@@ -44,7 +44,9 @@ function planFor(o: GeneratedOrder): { plan: SyncPlan; builder: OrderBuilder } {
       : b.product(`Plan ${i}`, { frequency: o.frequency[0], term: o.frequency[1], listPrice: line.unitPrice });
     b.line(catalogue, { quantity: line.quantity, unitPrice: line.unitPrice });
   });
-  return { plan: planOrderSync({ graph: b.graph(), state: {}, context: syncContext('2030-06-15T08:00:00Z'), orderId: b.order.Id }), builder: b };
+  // Synced halfway through the term: backdated but live (a term that has already ended is refused).
+  const now = `${formatDate(addMonths(o.start, Math.floor(o.term / 2)))}T08:00:00Z`;
+  return { plan: planOrderSync({ graph: b.graph(), state: {}, context: syncContext(now), orderId: b.order.Id }), builder: b };
 }
 
 function numbersIn(value: unknown, found: number[] = []): number[] {

@@ -23,7 +23,7 @@ import { PlanMemo } from './planMemo.js';
 import { recordRef } from './records.js';
 import { initialPhases, planSchedule, scheduleHeaderParams } from './schedule.js';
 import { withoutUnusedPrices } from './unusedPrices.js';
-import { orderLineProblems, preIntegrationProblem } from './validation.js';
+import { endedTermProblem, orderLineProblems, preIntegrationProblem } from './validation.js';
 
 export interface PlanRequest {
   /** The records of the order's contract, as the REST API returns them. */
@@ -93,6 +93,8 @@ export function planNewOrder(order: Order, ctx: PlanningContext, extensions: Con
     problems.push(error);
   }
   const items = ctx.index.orderItems(order.Id);
+  const ended = endedTermProblem(header, items, ctx);
+  if (ended) problems.push(ended);
   if (problems.length === 0 && customer !== undefined) {
     const input = { header, customer, items };
     if (items.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen')) return extensions.planEvergreenOrder(input, ctx);

@@ -4,10 +4,11 @@
  * pre-integration cut-off (spec §1.5, §2.5, §4.1).
  */
 import type { PlanningContext } from './context.js';
-import { parseDate, toUnixSeconds } from './dates.js';
+import { addDays, formatDate, parseDate, toUnixSeconds } from './dates.js';
 import { SyncError } from './errors.js';
-import type { PlannedLine } from './lines.js';
-import type { Order } from './models.js';
+import { isLineSkipped, type PlannedLine } from './lines.js';
+import type { Order, OrderItem } from './models.js';
+import type { OrderHeader } from './orderHeader.js';
 import { recordRef } from './records.js';
 
 /**
@@ -85,4 +86,25 @@ export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncE
     field: 'ActivatedDate',
     fix: 'Move the sync start date earlier, or ask for pre-integration order migration.',
   });
+}
+
+/**
+ * Decision: an initial order whose whole term ended before the sync is refused. Its schedule would be
+ * created already `completed`, billing the entire past term at once with nothing left to amend — a
+ * surprise invoice no billing admin wants from a late activation or a migrated historic order.
+ */
+export function endedTermProblem(header: OrderHeader, items: readonly OrderItem[], ctx: PlanningContext): SyncError | undefined {
+  const synced = items.filter((i) => !isLineSkipped(i));
+  if (synced.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen')) return undefined;
+  const recurring = synced.some((i) => i.SBQQ__SubscriptionPricing__c !== null && i.SBQQ__SubscriptionPricing__c !== undefined);
+  if (!recurring || toUnixSeconds(header.end) > ctx.sync.now) return undefined;
+  return new SyncError(
+    `The order's subscription term ended on ${formatDate(addDays(header.end, -1))}, before this sync: its Stripe subscription schedule would be created already completed and bill the whole past term at once.`,
+    {
+      kind: 'data',
+      record: recordRef('Order', header.order.Id),
+      field: 'SBQQ__Quote__c.SBQQ__StartDate__c',
+      fix: 'Check the quote start date and subscription term. A contract that has already ended is billed outside Stripe; its renewal order syncs as a new contract.',
+    },
+  );
 }
