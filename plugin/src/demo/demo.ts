@@ -46,8 +46,10 @@ export const LEFT_FOR_SYNC_NOW = ['S1', 'S38'] as const;
 interface DemoOrder {
   readonly id: string;
   readonly scenario: string;
-  readonly label: string;
+  readonly description: string;
 }
+
+const labelOf = (order: DemoOrder) => (order.description ? `${order.scenario} ${order.description}` : order.scenario);
 
 interface DemoTarget {
   readonly salesforce: SalesforceClient;
@@ -64,7 +66,7 @@ async function localTarget(): Promise<DemoTarget> {
   return {
     salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }),
-    orders: (org.sample?.orders ?? []).map((o) => ({ id: o.orderId, scenario: o.scenario, label: `${o.scenario} ${o.description}` })),
+    orders: (org.sample?.orders ?? []).map((o) => ({ id: o.orderId, scenario: o.scenario, description: o.description })),
     where: org.instanceUrl,
     org,
     close: async () => void (await Promise.all([org.close(), stripe.close()])),
@@ -81,7 +83,7 @@ async function realTarget(targetOrg: string, orderIds: readonly string[]): Promi
   return {
     salesforce: salesforceClientFrom(connection),
     stripe: createStripeGateway({ apiKey }),
-    orders: orderIds.map((id) => ({ id, scenario: id, label: id })),
+    orders: orderIds.map((id) => ({ id, scenario: id, description: '' })),
     where: connection.instanceUrl,
     close: async () => undefined,
   };
@@ -108,7 +110,7 @@ async function syncAndReport(target: DemoTarget, orders: readonly DemoOrder[], {
     { onProgress: (_r, done, total) => stderr.write(tty ? `\r${progressBar(done, total)}` : `${progressBar(done, total)}\n`) },
   );
   if (tty) stderr.write('\n');
-  const rows = results.map((r, i) => [orders[i]!.label, ...describeResult(r)]);
+  const rows = results.map((r, i) => [labelOf(orders[i]!), ...describeResult(r)]);
   stdout.write(`\n${renderTable(['Order', 'Result', 'Stripe objects created, or the error and its fix'], rows, 70)}\n\n`);
   const synced = results.filter((r) => r.status === 'synced').length;
   stdout.write(`${synced} of ${results.length} orders synced; ${target.salesforce.calls} Salesforce calls.\n`);
@@ -169,13 +171,13 @@ async function serveOrderPages(
     await relay.stop();
     throw error;
   });
+  // The URL before the description: it never wraps, so each order's first line holds its link.
   const rows = target.orders.map((o) => {
     const result = results.get(o.id);
-    const state = result ? describeResult(result)[0] : 'not synced: press Sync now';
-    return [o.label, state, pages.orderUrl(o.id)];
+    return [o.scenario, result ? describeResult(result)[0] : 'not synced: press Sync now', pages.orderUrl(o.id), o.description];
   });
   stdout.write(`\nThe Order page of each sample order, with the relay (${relay.url}) syncing on "Sync now":\n\n`);
-  stdout.write(`${renderTable(['Order', 'State', 'Open in your browser'], rows, 60)}\n\nCtrl+C stops the page, the relay and the emulators.\n`);
+  stdout.write(`${renderTable(['Order', 'State', 'Open in your browser', 'Scenario'], rows, 50)}\n\nCtrl+C stops the page, the relay and the emulators.\n`);
   return {
     pageUrl: pages.url,
     stop: async () => {

@@ -114,3 +114,19 @@ describe('npm run demo -- --serve', () => {
     await expect(fetch(`${pageUrl}/orderPage.js`)).rejects.toThrow();
   });
 });
+
+describe('npm run demo without --serve', () => {
+  it('syncs every sample order and its closing line says how to open the Order page', async () => {
+    const out = capture();
+    const err = capture();
+    await expect(runDemo({}, { stdout: out.stream, stderr: err.stream })).resolves.toBeUndefined();
+    for (const scenario of LEFT_FOR_SYNC_NOW) expect(out.text()).toMatch(new RegExp(`^${scenario} .*  (synced|failed)  `, 'm'));
+    expect(out.text()).not.toContain('/order/');
+    expect(out.text().trimEnd().split('\n').pop()).toContain('npm run demo -- --serve');
+  }, 60_000);
+
+  it('refuses --serve with --target-org, saying why and what to drop', async () => {
+    const out = capture();
+    await expect(runDemo({ serve: true, targetOrg: 'my-org' }, { stdout: out.stream, stderr: out.stream })).rejects.toThrow(/Drop --target-org or --serve/);
+  });
+});
