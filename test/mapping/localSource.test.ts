@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MAPPINGS } from '../../plugin/src/core/mappings.js';
 import { checkLocalSource } from '../../plugin/src/mappingCheck/index.js';
-import { mappingRecord, readLocalConfigurationRows } from '../../plugin/src/mappingCheck/mappingRecords.js';
-import { mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
+import { readLocalConfigurationRows } from '../../plugin/src/mappingCheck/mappingRecords.js';
+import { mappingRecord, mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { FORCE_APP, mappingXml } from './support.js';
 
 describe('local mapping and settings records', () => {

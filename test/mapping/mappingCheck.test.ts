@@ -3,7 +3,7 @@
  * rule, and the test asserts it fails for that reason — the record, the field, the message and the fix.
  */
 import { checkMappings, type MappingCheckResult } from '../../plugin/src/mappingCheck/checkMappings.js';
-import type { MappingRecord } from '../../plugin/src/mappingCheck/mappingRecords.js';
+import type { MappingRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import type { FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 

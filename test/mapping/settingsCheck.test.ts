@@ -1,6 +1,7 @@
 /** The connector settings record (Stripe_Sync_Setting__mdt `Default`, spec §2.1) as `mapping check` sees it. */
 import { DEFAULT_SETTINGS } from '../../plugin/src/core/settings.js';
-import { readLocalConfigurationRows, type MetadataRow } from '../../plugin/src/mappingCheck/mappingRecords.js';
+import { readLocalConfigurationRows } from '../../plugin/src/mappingCheck/mappingRecords.js';
+import type { MetadataRow } from '../../plugin/src/salesforce/settingsReader.js';
 import { checkSettings } from '../../plugin/src/mappingCheck/settingsCheck.js';
 import { FORCE_APP } from './support.js';
 

@@ -1,6 +1,6 @@
 /** Shared pieces of the mapping-check tests: the package source, its schema, and record builders. */
 import { fileURLToPath } from 'node:url';
-import type { MappingRecord } from '../../plugin/src/mappingCheck/mappingRecords.js';
+import type { MappingRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { describeLocalSource } from '../../plugin/src/mappingCheck/schemaSource.js';
 
 export const FORCE_APP = fileURLToPath(new URL('../../force-app', import.meta.url));

@@ -60,16 +60,21 @@ describe('Custom Metadata → settings and mappings', () => {
     });
   });
 
-  it('turns mapping records into field mappings and static defaults by key', () => {
+  const row = (name: string, fields: Record<string, unknown>) => ({ DeveloperName: name, Active__c: true, Source__c: 'User', Static_Value__c: null, Salesforce_Path__c: null, ...fields });
+
+  it('turns the active mapping records into field mappings and static defaults by key, a User record overriding the shipped Default', () => {
     expect(
       mappingsFromRecords([
-        { Mapping_Key__c: 'customer', Stripe_Path__c: 'description', Salesforce_Path__c: 'Description', Static_Value__c: null },
-        { Mapping_Key__c: 'subscription_schedule', Stripe_Path__c: 'end_behavior', Salesforce_Path__c: null, Static_Value__c: 'release' },
+        row('Customer_Description', { Mapping_Key__c: 'customer', Stripe_Path__c: 'description', Salesforce_Path__c: 'Description' }),
+        row('Customer_Name', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name__c' }),
+        row('Customer_Name_Default', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name', Source__c: 'Default' }),
+        row('Schedule_End', { Mapping_Key__c: 'subscription_schedule', Stripe_Path__c: 'end_behavior', Static_Value__c: 'release' }),
+        row('Off', { Mapping_Key__c: 'customer', Stripe_Path__c: 'phone', Salesforce_Path__c: 'Phone', Active__c: false }),
       ]),
-    ).toEqual({ fieldMappings: { customer: { description: 'Description' } }, fieldDefaults: { subscription_schedule: { end_behavior: 'release' } } });
+    ).toEqual({ fieldMappings: { customer: { description: 'Description', name: 'Name__c' } }, fieldDefaults: { subscription_schedule: { end_behavior: 'release' } } });
   });
 
   it('refuses a mapping record with an invalid Salesforce path', () => {
-    expect(() => mappingsFromRecords([{ Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name; DROP', Static_Value__c: null }])).toThrow();
+    expect(() => mappingsFromRecords([row('Bad', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name; DROP' })])).toThrow();
   });
 });

@@ -6,8 +6,9 @@
  */
 import { DEFAULT_MAPPINGS, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
 import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
+import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
-import { MAPPING_TYPE, type MappingRecord } from './mappingRecords.js';
+import { MAPPING_TYPE } from './mappingRecords.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from './metadataBudget.js';
 import { resolveFieldPath, type OrgSchema } from './orgSchema.js';
 import type { CheckProblem } from './problems.js';
@@ -38,8 +39,7 @@ const error = (field: string, message: string, fix: string): RecordFinding => ({
 
 export function checkMappings(records: readonly MappingRecord[], schema: OrgSchema, options: MappingCheckOptions): MappingCheckResult {
   const problems: CheckProblem[] = [];
-  const fieldMappings: Partial<Record<MappingKey, Record<string, string>>> = {};
-  const fieldDefaults: Partial<Record<MappingKey, Record<string, string>>> = {};
+  const valid: MappingRecord[] = [];
   const metadataKeys: MappedMetadataKey[] = [];
   const setBy = new Map<string, string>();
 
@@ -58,14 +58,13 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
     const key = record.mappingKey;
     const path = effectiveStripePath(record.stripePath);
     if (path.startsWith('metadata.')) metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
-    if (record.salesforcePath !== null) (fieldMappings[key] ??= {})[record.stripePath] = record.salesforcePath;
-    else (fieldDefaults[key] ??= {})[record.stripePath] = record.staticValue as string;
+    valid.push(record);
   }
   for (const finding of metadataBudgetFindings(metadataKeys)) {
     problems.push({ severity: finding.severity, recordType: MAPPING_TYPE, record: finding.record, field: 'Stripe_Path__c', message: finding.message, fix: finding.fix });
   }
   problems.push(...inactiveDefaults(records));
-  const config = MappingConfig.parse({ fieldMappings, fieldDefaults });
+  const config = mappingConfig(valid);
   return { problems, config, readFields: mappedFields(config) };
 }
 
@@ -81,7 +80,7 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   const path = effectiveStripePath(record.stripePath);
   const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
   const on = (field: string, findings: readonly Finding[]): RecordFinding[] => findings.map((f) => ({ ...f, field }));
-  const findings = [...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []), ...engineFormatFindings(record, key)];
+  const findings = [...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []), ...engineFormatFindings(record)];
   if (record.salesforcePath === null) return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
   const resolved = resolveFieldPath(schema, MAPPING_ROOTS[key], record.salesforcePath);
   if (!resolved.ok) return [...findings, error('Salesforce_Path__c', resolved.message, resolved.fix)];
@@ -109,9 +108,8 @@ function shapeFinding(record: MappingRecord): RecordFinding | undefined {
 }
 
 /** The engine parses mappings with the core's MappingConfig: a record it would refuse stops every sync. */
-function engineFormatFindings(record: MappingRecord, key: MappingKey): RecordFinding[] {
-  const config = record.salesforcePath !== null ? { fieldMappings: { [key]: { [record.stripePath]: record.salesforcePath } } } : { fieldDefaults: { [key]: { [record.stripePath]: record.staticValue } } };
-  const parsed = MappingConfig.safeParse(config);
+function engineFormatFindings(record: MappingRecord): RecordFinding[] {
+  const parsed = MappingConfig.safeParse(mappingConfigInput([record]));
   if (parsed.success) return [];
   return parsed.error.issues.map((issue) => {
     // A bad Stripe path fails as a record key (with the reason inside); a bad Salesforce path as its value.

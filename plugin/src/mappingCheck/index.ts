@@ -5,7 +5,8 @@
  */
 import type { SalesforceClient } from '../salesforce/client.js';
 import { checkMappings } from './checkMappings.js';
-import { mappingRecord, readLocalConfigurationRows, readOrgConfigurationRows, type ConfigurationRows } from './mappingRecords.js';
+import { mappingRecord } from '../salesforce/settingsReader.js';
+import { readLocalConfigurationRows, readOrgConfigurationRows, type ConfigurationRows } from './mappingRecords.js';
 import type { OrgSchema } from './orgSchema.js';
 import { preflightOrder, type OrderPreflight } from './preflight.js';
 import type { CheckProblem } from './problems.js';

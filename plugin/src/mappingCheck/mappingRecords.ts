@@ -7,46 +7,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
-import { SETTING_FIELDS } from '../salesforce/settingsReader.js';
+import { MAPPING_FIELDS, SETTING_FIELDS, type MetadataRow } from '../salesforce/settingsReader.js';
 
 export const MAPPING_TYPE = 'Stripe_Field_Mapping__mdt';
 export const SETTING_TYPE = 'Stripe_Sync_Setting__mdt';
-
-export type MetadataRow = Readonly<Record<string, unknown>> & { readonly DeveloperName: string };
-
-/** One field mapping or field default, as an admin sees it in Setup. */
-export interface MappingRecord {
-  readonly name: string;
-  readonly mappingKey: string;
-  readonly stripePath: string;
-  readonly salesforcePath: string | null;
-  readonly staticValue: string | null;
-  readonly active: boolean;
-  /** `Default` (shipped with the package) or `User`. */
-  readonly source: 'Default' | 'User';
-}
 
 export interface ConfigurationRows {
   readonly mappings: readonly MetadataRow[];
   readonly settings: readonly MetadataRow[];
   /** The org's Id and sandbox flag (metadata prefix, idempotency keys); absent for local source. */
   readonly organization?: { readonly id: string; readonly sandbox: boolean };
-}
-
-const MAPPING_FIELDS = ['DeveloperName', 'Mapping_Key__c', 'Stripe_Path__c', 'Salesforce_Path__c', 'Static_Value__c', 'Active__c', 'Source__c'] as const;
-
-const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value).trim() || null);
-
-export function mappingRecord(row: MetadataRow): MappingRecord {
-  return {
-    name: row.DeveloperName,
-    mappingKey: text(row.Mapping_Key__c) ?? '',
-    stripePath: text(row.Stripe_Path__c) ?? '',
-    salesforcePath: text(row.Salesforce_Path__c),
-    staticValue: row.Static_Value__c === null || row.Static_Value__c === undefined || row.Static_Value__c === '' ? null : String(row.Static_Value__c),
-    active: row.Active__c === true || row.Active__c === 'true',
-    source: row.Source__c === 'Default' ? 'Default' : 'User',
-  };
 }
 
 /** The org lacks the package's metadata types: nothing to check until it is deployed. */

@@ -4,8 +4,8 @@
  */
 import { isQueryValid } from '@jetstreamapp/soql-parser-js';
 import { DEFAULT_SETTINGS, Settings } from '../core/settings.js';
-import { FEATURES, SETTINGS, settingsFromRecord } from '../salesforce/settingsReader.js';
-import { SETTING_TYPE, type MetadataRow } from './mappingRecords.js';
+import { FEATURES, SETTINGS, settingsFromRecord, type MetadataRow } from '../salesforce/settingsReader.js';
+import { SETTING_TYPE } from './mappingRecords.js';
 import type { CheckProblem } from './problems.js';
 
 export interface SettingsCheckResult {

@@ -25,6 +25,23 @@ export interface OrgConfiguration {
 
 type Row = Record<string, unknown>;
 
+/** A Custom Metadata record as SOQL or local source gives it. */
+export type MetadataRow = Readonly<Record<string, unknown>> & { readonly DeveloperName: string };
+
+/** One field mapping or field default, as an admin sees it in Setup. */
+export interface MappingRecord {
+  readonly name: string;
+  readonly mappingKey: string;
+  readonly stripePath: string;
+  readonly salesforcePath: string | null;
+  readonly staticValue: string | null;
+  readonly active: boolean;
+  /** `Default` (shipped with the package) or `User`. */
+  readonly source: 'Default' | 'User';
+}
+
+export const MAPPING_FIELDS = ['DeveloperName', 'Mapping_Key__c', 'Stripe_Path__c', 'Salesforce_Path__c', 'Static_Value__c', 'Active__c', 'Source__c'] as const;
+
 export const SETTING_FIELDS = [
   'DeveloperName', 'API_Percentage_Limit__c', 'Sync_Record_Retention__c', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
   'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
@@ -76,30 +93,53 @@ export function settingsFromRecord(row: Row | undefined): SettingsInput {
   return input as SettingsInput;
 }
 
-export function mappingsFromRecords(rows: readonly Row[]): MappingConfig {
+const text = (value: unknown): string | null => (present(value) ? String(value).trim() || null : null);
+
+export function mappingRecord(row: MetadataRow): MappingRecord {
+  return {
+    name: row.DeveloperName,
+    mappingKey: text(row.Mapping_Key__c) ?? '',
+    stripePath: text(row.Stripe_Path__c) ?? '',
+    salesforcePath: text(row.Salesforce_Path__c),
+    staticValue: present(row.Static_Value__c) ? String(row.Static_Value__c) : null,
+    active: row.Active__c === true || row.Active__c === 'true',
+    source: row.Source__c === 'Default' ? 'Default' : 'User',
+  };
+}
+
+/** The core's mapping config from mapping records (the caller picks which: active, valid). */
+export function mappingConfig(records: readonly MappingRecord[]): MappingConfig {
+  return MappingConfig.parse(mappingConfigInput(records));
+}
+
+/** Mapping records as the unparsed input of MappingConfig. */
+export function mappingConfigInput(records: readonly MappingRecord[]): { fieldMappings: Record<string, Record<string, string>>; fieldDefaults: Record<string, Record<string, string>> } {
   const fieldMappings: Record<string, Record<string, string>> = {};
-  const fieldDefaults: Record<string, Record<string, unknown>> = {};
+  const fieldDefaults: Record<string, Record<string, string>> = {};
   // A User record overrides the shipped Default record for the same path, whatever order SOQL returns.
-  const ordered = [...rows].sort((a, b) => Number(a.Source__c !== 'Default') - Number(b.Source__c !== 'Default'));
-  for (const row of ordered) {
-    const key = String(row.Mapping_Key__c);
-    const stripePath = String(row.Stripe_Path__c);
-    if (present(row.Static_Value__c)) (fieldDefaults[key] ??= {})[stripePath] = row.Static_Value__c;
-    else if (present(row.Salesforce_Path__c)) (fieldMappings[key] ??= {})[stripePath] = String(row.Salesforce_Path__c);
+  const ordered = [...records].sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
+  for (const record of ordered) {
+    if (record.salesforcePath !== null) (fieldMappings[record.mappingKey] ??= {})[record.stripePath] = record.salesforcePath;
+    else if (record.staticValue !== null) (fieldDefaults[record.mappingKey] ??= {})[record.stripePath] = record.staticValue;
   }
-  return MappingConfig.parse({ fieldMappings, fieldDefaults });
+  return { fieldMappings, fieldDefaults };
+}
+
+/** The config of the active records among `rows`. */
+export function mappingsFromRecords(rows: readonly MetadataRow[]): MappingConfig {
+  return mappingConfig(rows.map(mappingRecord).filter((r) => r.active));
 }
 
 export async function readOrgConfiguration(client: SalesforceClient): Promise<OrgConfiguration> {
   const rows = await client.queries({
     settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
     organization: 'SELECT Id, IsSandbox FROM Organization',
-    mappings: 'SELECT Mapping_Key__c, Stripe_Path__c, Salesforce_Path__c, Static_Value__c, Source__c FROM Stripe_Field_Mapping__mdt WHERE Active__c = true',
+    mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM Stripe_Field_Mapping__mdt WHERE Active__c = true`,
   });
   const setting = rows.settings?.[0];
   return {
     settings: parseSettings(settingsFromRecord(setting)),
-    mappings: mappingsFromRecords(rows.mappings ?? []),
+    mappings: mappingsFromRecords((rows.mappings ?? []) as MetadataRow[]),
     liveSyncEnabled: setting?.Live_Sync_Enabled__c === true,
     syncRecordRetention: typeof setting?.Sync_Record_Retention__c === 'number' ? setting.Sync_Record_Retention__c : 10_000,
     apiPercentageLimit: typeof setting?.API_Percentage_Limit__c === 'number' ? setting.API_Percentage_Limit__c : 95,
