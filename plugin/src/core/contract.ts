@@ -8,7 +8,6 @@ import { SyncError, type RecordRef } from './errors.js';
 import type { Contract, Opportunity, Order, Quote } from './models.js';
 import { idKey } from './graph.js';
 import { recordRef } from './records.js';
-import { sameId } from './salesforceIds.js';
 
 /** The records the structure is derived from, as read from Salesforce for one contract. */
 export interface ContractRecords {
@@ -36,6 +35,9 @@ export interface ContractStructure {
 }
 
 const orderRef = (order: Order): RecordRef => recordRef('Order', order.Id);
+
+/** Parsed records hold valid Ids, so their 15-character keys decide sameness (no re-validation per comparison). */
+const sameId = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && idKey(a) === idKey(b);
 
 function dataError(message: string, record: RecordRef, fix: string, field?: string): SyncError {
   return new SyncError(message, { kind: 'data', record, fix, ...(field ? { field } : {}) });
