@@ -1,0 +1,90 @@
+// Bad input through the whole engine: an order broken the way admins and integrations break them gets the
+// documented message and a fix on the right record (Order status and the Sync Record's secondary record),
+// and Stripe receives no write at all (asserted on the Stripe emulator's request log).
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { createStripeGateway } from '../../plugin/src/stripe/client.js';
+import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+
+let org: SalesforceEmulator;
+let stripe: StripeEmulator;
+let engine: SyncEngine;
+
+beforeEach(async () => {
+  org = await startSalesforceEmulator();
+  stripe = await startStripeEmulator({ opsPerSecond: 0 });
+  engine = createSyncEngine({
+    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
+    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+    workerId: 'bad-input',
+  });
+});
+afterEach(async () => {
+  await Promise.all([org.close(), stripe.close()]);
+});
+
+const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
+
+interface BrokenOrder {
+  /** Breaks a sample order in the org; returns the record the error must name. */
+  readonly breakIt: (order: ReturnType<typeof sample>) => { id: string; type: string };
+  readonly scenario: string;
+  readonly message: string;
+}
+
+const CASES: Readonly<Record<string, BrokenOrder>> = {
+  'a decimal subscription term on the quote': {
+    scenario: 'S1',
+    breakIt: (o) => (org.store.update('SBQQ__Quote__c', o.quoteId, { SBQQ__SubscriptionTerm__c: 12.5 }), { id: o.quoteId, type: 'SBQQ__Quote__c' }),
+    message: 'The subscription term must be a whole, positive number of months; found 12.5.',
+  },
+  'a decimal quantity on one line': {
+    scenario: 'S2',
+    breakIt: (o) => (org.store.update('SBQQ__QuoteLine__c', o.quoteLineIds[0]!, { SBQQ__Quantity__c: 2.5 }), org.store.update('OrderItem', o.orderItemIds[0]!, { Quantity: 2.5 }), { id: o.orderItemIds[0]!, type: 'OrderItem' }),
+    message: 'Quantity specified as a decimal value. Only integers are supported.',
+  },
+  'an order line that is not activated': {
+    scenario: 'S6',
+    breakIt: (o) => (org.store.update('OrderItem', o.orderItemIds[0]!, { SBQQ__Activated__c: false }), { id: o.orderItemIds[0]!, type: 'OrderItem' }),
+    message: 'The order line is deleted or not activated.',
+  },
+  'a quote without a start date (unicode and quotes in the account name do not matter)': {
+    scenario: 'S3',
+    breakIt: (o) => {
+      org.store.update('Account', o.accountId, { Name: "Zoë's 株式会社 \u{1F680} \"Ltd\"'; DROP TABLE--" });
+      org.store.update('SBQQ__Quote__c', o.quoteId, { SBQQ__StartDate__c: null });
+      return { id: o.orderId, type: 'Order' };
+    },
+    message: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c',
+  },
+};
+
+describe('broken orders: documented message and fix on the right record, zero Stripe writes', () => {
+  it.each(Object.entries(CASES))('%s', async (_name, broken) => {
+    const order = sample(broken.scenario);
+    const record = broken.breakIt(order);
+    const writesBefore = stripe.requestLog.writes().length;
+    const result = await engine.syncOrder(order.orderId);
+    expect(result.status).toBe('failed');
+    expect(result.retryable).toBe(false);
+    expect(stripe.requestLog.writes().length).toBe(writesBefore);
+    const error = result.errors.find((e) => e.resolutionMessage.includes(broken.message));
+    expect(result.errors.map((e) => e.resolutionMessage)).toContainEqual(expect.stringContaining(broken.message));
+    expect(error!.record).toEqual(expect.objectContaining({ type: record.type }));
+    expect(error!.record.id.slice(0, 15)).toBe(record.id.slice(0, 15));
+    expect(error!.fix.length).toBeGreaterThan(10);
+    const row = org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${order.orderId}'`)[0]!;
+    expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Fix__c: expect.stringContaining(error!.fix) });
+    const records = org.query(`SELECT Secondary_Record_ID__c, Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`);
+    expect(records).toContainEqual(expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: error!.resolutionMessage }));
+  });
+
+  it('an order Id carrying a SOQL injection is refused with a clear error before any query, and nothing is written', async () => {
+    const soqlBefore = org.requestLog.length;
+    await expect(engine.syncOrder("801Em000000001fIAA' OR Name != '")).rejects.toThrow(/Not a Salesforce Id: "801Em000000001fIAA' OR Name != '"/);
+    expect(org.requestLog.slice(soqlBefore).filter((r) => decodeURIComponent(r.path).includes("OR Name != '"))).toEqual([]);
+    expect(stripe.requestLog.writes()).toEqual([]);
+  });
+});
