@@ -4,7 +4,8 @@
  */
 import { checkMappings, type MappingCheckResult } from '../../plugin/src/mappingCheck/checkMappings.js';
 import type { MappingRecord } from '../../plugin/src/salesforce/settingsReader.js';
-import type { FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
+import { SYNCED_OBJECTS, type FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
+import { GRAPH_LOOKUPS } from '../../plugin/src/salesforce/mappedFields.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 
 const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe => ({ name, type, ...extra });
@@ -84,6 +85,14 @@ describe('Salesforce paths, from the org’s describe', () => {
     ]);
     expect(result.problems.map((p) => [p.severity, p.record, p.field])).toEqual([['error', 'Nope', 'Salesforce_Path__c']]);
     expect(result.readFields).toEqual({ Account: ['Region__c'], OrderItem: ['Line_Note__c'] });
+  });
+
+  it('has the engine’s reader follow every lookup between synced objects that the check accepts, to the same object', () => {
+    const lookups = SYNCED_OBJECTS.flatMap((object) =>
+      (schema.object(object)?.fields ?? []).filter((f) => f.type === 'reference' && f.referenceTo?.length === 1 && SYNCED_OBJECTS.includes(f.referenceTo[0] as string)).map((f) => [`${object}.${f.name}`, f.referenceTo?.[0]]),
+    );
+    expect(lookups.length).toBeGreaterThan(20);
+    expect(lookups.map(([field]) => [field, GRAPH_LOOKUPS[field?.split('.')[1] as string]])).toEqual(lookups);
   });
 
   it('rejects an unknown field with the closest field name', () => {

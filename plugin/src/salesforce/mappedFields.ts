@@ -23,22 +23,32 @@ export const MAPPING_ROOTS: Readonly<Record<MappingKey, string>> = {
   coupon: 'Quote_Stripe_Coupon__c',
 };
 
-/** Lookup field → the sObject it points at, for the lookups whose targets the graph reader loads. */
-const PARENTS: Readonly<Record<string, string>> = {
+/**
+ * Lookup field → the sObject it points at, for every lookup between the objects the graph holds: the
+ * mapping check accepts a path through any of them (test: mapping check ⇄ reader lookups).
+ */
+export const GRAPH_LOOKUPS: Readonly<Record<string, string>> = {
   AccountId: 'Account',
-  Product2Id: 'Product2',
-  PricebookEntryId: 'PricebookEntry',
-  OrderId: 'Order',
-  OpportunityId: 'Opportunity',
-  ContractId: 'Contract',
-  SBQQ__Quote__c: 'SBQQ__Quote__c',
-  SBQQ__QuoteLine__c: 'SBQQ__QuoteLine__c',
+  SBQQ__Account__c: 'Account',
   SBQQ__PrimaryContact__c: 'Contact',
+  OpportunityId: 'Opportunity',
+  SBQQ__Opportunity__c: 'Opportunity',
   SBQQ__Opportunity2__c: 'Opportunity',
+  ContractId: 'Contract',
   SBQQ__AmendedContract__c: 'Contract',
+  SBQQ__Quote__c: 'SBQQ__Quote__c',
+  SBQQ__PrimaryQuote__c: 'SBQQ__Quote__c',
+  Quote__c: 'SBQQ__Quote__c',
+  SBQQ__QuoteLine__c: 'SBQQ__QuoteLine__c',
+  Quote_Line__c: 'SBQQ__QuoteLine__c',
+  OrderId: 'Order',
   SBQQ__Order__c: 'Order',
-  SBQQ__Product__c: 'Product2',
+  SBQQ__OrderItem__c: 'OrderItem',
   SBQQ__RevisedOrderProduct__c: 'OrderItem',
+  Product2Id: 'Product2',
+  SBQQ__Product__c: 'Product2',
+  PricebookEntryId: 'PricebookEntry',
+  SBQQ__PricebookEntryId__c: 'PricebookEntry',
   Quote_Stripe_Coupon__c: 'Quote_Stripe_Coupon__c',
 };
 
@@ -72,7 +82,7 @@ function readPath(root: string, path: string, add: (sobject: string, field: stri
   for (const part of parts) {
     const lookup = lookupFieldName(part);
     reads.push([sobject, lookup]);
-    sobject = PARENTS[lookup];
+    sobject = GRAPH_LOOKUPS[lookup];
     if (!sobject) return;
   }
   for (const [object, name] of [...reads, [sobject, field] as [string, string]]) add(object, name);
