@@ -3,6 +3,7 @@
 // and Stripe receives no write at all (asserted on the Stripe emulator's request log).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
 import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
@@ -79,6 +80,18 @@ describe('broken orders: documented message and fix on the right record, zero St
     expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Fix__c: expect.stringContaining(error!.fix) });
     const records = org.query(`SELECT Secondary_Record_ID__c, Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`);
     expect(records).toContainEqual(expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: error!.resolutionMessage }));
+  });
+
+  it('a huge order (25 recurring lines, over Stripe\'s 20 items per phase) is refused on the Order before any Stripe call', async () => {
+    const cpq = new CpqBuilder(org.org);
+    const seat = org.sample!.products.seat!;
+    const huge = cpq.order({ accountId: sample('S1').accountId, name: 'Huge order', start: '2030-04-01', term: 12, lines: Array.from({ length: 25 }, (_, i) => ({ product: seat, quantity: i + 1 })) });
+    const requestsBefore = stripe.requestLog.entries.length;
+    const result = await engine.syncOrder(huge.orderId);
+    expect(result.status).toBe('failed');
+    expect(result.errors.map((e) => [e.resolutionMessage, e.record.type])).toContainEqual([expect.stringContaining('The order has 25 recurring lines; a Stripe subscription holds at most 20 items.'), 'Order']);
+    expect(result.errors[0]?.fix).toMatch(/Split the order/);
+    expect(stripe.requestLog.entries.slice(requestsBefore).filter((e) => e.method === 'POST')).toEqual([]);
   });
 
   it('an order Id carrying a SOQL injection is refused with a clear error before any query, and nothing is written', async () => {
