@@ -60,6 +60,17 @@ const CASES: Readonly<Record<string, BrokenOrder>> = {
     },
     message: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c',
   },
+  'an unsupported billing frequency (sample order BF)': {
+    scenario: 'BF',
+    breakIt: (o) => ({ id: o.orderItemIds[0]!, type: 'OrderItem' }),
+    message: 'Data Error: Billing frequency is not a supported CPQ Billing Frequency option: Invoice Plan',
+  },
+  'an MDQ line with a Custom price dimension (sample order MDQ_CUSTOM)': {
+    scenario: 'MDQ_CUSTOM',
+    // The first segment line of the Custom dimension (the order's first line is a plain one).
+    breakIt: (o) => ({ id: String(org.query(`SELECT Id FROM OrderItem WHERE OrderId = '${o.orderId}' AND SBQQ__SegmentIndex__c != null ORDER BY SBQQ__SegmentIndex__c LIMIT 1`)[0]!.Id), type: 'OrderItem' }),
+    message: 'Data Error: MDQ products with Custom segments are not supported.',
+  },
 };
 
 describe('broken orders: documented message and fix on the right record, zero Stripe writes', () => {
