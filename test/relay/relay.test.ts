@@ -78,9 +78,12 @@ describe('relay: sync requests', () => {
 });
 
 describe('relay: HTTP', () => {
-  it('answers liveness and readiness', async () => {
+  const authorized = { headers: { authorization: `Bearer ${SYNC_TOKEN}` } };
+
+  it('answers liveness to anyone and readiness only with the relay token', async () => {
     expect((await fetch(`${relay.url}/livez`)).status).toBe(200);
-    expect((await fetch(`${relay.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${relay.url}/readyz`)).status).toBe(401);
+    expect((await fetch(`${relay.url}/readyz`, authorized)).status).toBe(200);
   });
 
   it('refuses the sync endpoint without the right token and accepts valid Order Ids with it', async () => {
@@ -95,7 +98,8 @@ describe('relay: HTTP', () => {
   });
 
   it('exposes Prometheus metrics: syncs by outcome, latency, Stripe calls', async () => {
-    const text = await (await fetch(`${relay.url}/metrics`)).text();
+    expect((await fetch(`${relay.url}/metrics`)).status).toBe(401);
+    const text = await (await fetch(`${relay.url}/metrics`, authorized)).text();
     expect(text).toMatch(/stripe_cpq_syncs_total\{outcome="synced"\} [1-9]/);
     expect(text).toMatch(/stripe_cpq_syncs_total\{outcome="failed"\} [1-9]/);
     expect(text).toMatch(/stripe_cpq_sync_latency_seconds_count [1-9]/);

@@ -41,8 +41,16 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 const order = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
 
 describe('relay endpoints', () => {
-  it('liveness answers anyone; the sync endpoint refuses a missing, wrong or same-length wrong token', async () => {
+  it('liveness answers anyone; readiness and metrics refuse callers without the token', async () => {
     expect((await fetch(`${relay.url}/livez`)).status).toBe(200);
+    for (const path of ['/readyz', '/metrics']) {
+      expect((await fetch(`${relay.url}${path}`)).status).toBe(401);
+      expect((await fetch(`${relay.url}${path}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+      expect((await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).status).toBe(200);
+    }
+  });
+
+  it('the sync endpoint refuses a missing, wrong or same-length wrong token', async () => {
     const body = JSON.stringify({ orderIds: [order('S1')] });
     expect((await post('/sync', body)).status).toBe(401);
     expect((await post('/sync', body, { authorization: 'Bearer wrong' })).status).toBe(401);
@@ -100,8 +108,8 @@ describe('no secret leaks', () => {
       ...org.query('SELECT Resolution_Message__c, Resolution_Fix__c, Stripe_Request_Dashboard_Link__c, Resolution_Documentation_Link__c FROM Stripe_Sync_Record__c').map((r) => JSON.stringify(r)),
       ...org.query('SELECT Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order').map((r) => JSON.stringify(r)),
       ...org.query('SELECT Message__c FROM Stripe_Sync_Request__c').map((r) => JSON.stringify(r)),
-      await (await fetch(`${relay.url}/metrics`)).text(),
-      await (await fetch(`${relay.url}/readyz`)).text(),
+      await (await fetch(`${relay.url}/metrics`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).text(),
+      await (await fetch(`${relay.url}/readyz`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).text(),
     ].join('\n');
     expect(org.query("SELECT Id FROM Stripe_Sync_Request__c WHERE Status__c = 'Failed'").length).toBeGreaterThan(0);
     expect(log.lines.length).toBeGreaterThan(0);
