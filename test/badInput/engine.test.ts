@@ -105,6 +105,40 @@ describe('broken orders: documented message and fix on the right record, zero St
     expect(stripe.requestLog.entries.slice(requestsBefore).filter((e) => e.method === 'POST')).toEqual([]);
   });
 
+  it('an order broken on many lines in several ways gets each message and fix once on the Order, however long the text', async () => {
+    const seat = org.sample!.products.seat!;
+    const broken = new CpqBuilder(org.org).order({
+      accountId: sample('S1').accountId,
+      name: 'Many broken lines',
+      start: '2030-04-01',
+      term: 12,
+      lines: Array.from({ length: 8 }, (_, i) => ({ product: seat, quantity: i + 1 })),
+    });
+    const [a, b, c, d, e, f] = broken.orderItemIds;
+    for (const id of [a!, b!, c!]) org.store.update('OrderItem', id, { Quantity: 1.5 });
+    org.store.update('OrderItem', d!, { SBQQ__BillingFrequency__c: 'Invoice Plan' });
+    org.store.update('OrderItem', e!, { SBQQ__Activated__c: false });
+    org.store.update('OrderItem', f!, { SBQQ__BillingType__c: 'Quarterly in advance' });
+
+    const result = await engine.syncOrder(broken.orderId);
+    expect(result.status).toBe('failed');
+    const messages = [...new Set(result.errors.map((x) => x.resolutionMessage))];
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        'Quantity specified as a decimal value. Only integers are supported.',
+        expect.stringContaining('Billing frequency is not a supported CPQ Billing Frequency option'),
+        'Data Error: The order line is deleted or not activated.',
+        expect.stringContaining("Product billing type isn't a supported CPQ Product Billing Type option"),
+      ]),
+    );
+    const fixes = [...new Set(result.errors.map((x) => x.fix))].join('\n');
+    expect(fixes.length).toBeGreaterThan(255); // more than a Text(255) field holds
+    const row = org.query(`SELECT Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${broken.orderId}'`)[0]!;
+    expect(row).toEqual(expect.objectContaining({ Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Message__c: messages.join('\n'), Stripe_Sync_Fix__c: fixes }));
+    const records = org.query(`SELECT Secondary_Record_ID__c FROM Stripe_Sync_Record__c WHERE Order__c = '${broken.orderId}' AND Resolution_Status__c = 'Error'`);
+    expect(records).toHaveLength(result.errors.length);
+  });
+
   it('an order Id carrying a SOQL injection is refused with a clear error before any query, and nothing is written', async () => {
     const soqlBefore = org.requestLog.length;
     await expect(engine.syncOrder("801Em000000001fIAA' OR Name != '")).rejects.toThrow(/Not a Salesforce Id: "801Em000000001fIAA' OR Name != '"/);

@@ -90,7 +90,7 @@ describe('objects and fields', () => {
       Stripe_Sync_Status__c: 'Picklist',
       Stripe_Last_Sync__c: 'DateTime',
       Stripe_Sync_Message__c: 'LongTextArea',
-      Stripe_Sync_Fix__c: 'Text',
+      Stripe_Sync_Fix__c: 'LongTextArea', // one fix per error: several errors outgrow Text(255)
       Stripe_Sync_Doc_Link__c: 'Url',
       Skip_Past_Initial_Invoices__c: 'Checkbox',
       Stripe_Invoice_Payment_Link__c: 'Url',
@@ -117,10 +117,11 @@ describe('objects and fields', () => {
   it('gives Stripe_Sync_Record__c the fields of spec §2.10 and §3.7, upserted by a unique Compound_ID__c', () => {
     const compound = field('Stripe_Sync_Record__c', 'Compound_ID__c');
     expect(compound?.type === 'Text' && [compound.length, compound.externalId, compound.unique]).toEqual([255, true, true]);
-    for (const name of ['Primary_Record_ID__c', 'Primary_Object_Type__c', 'Secondary_Record_ID__c', 'Secondary_Object_Type__c', 'Resolution_Fix__c']) {
+    for (const name of ['Primary_Record_ID__c', 'Primary_Object_Type__c', 'Secondary_Record_ID__c', 'Secondary_Object_Type__c']) {
       expect([name, field('Stripe_Sync_Record__c', name)?.type]).toEqual([name, 'Text']);
     }
     expect(field('Stripe_Sync_Record__c', 'Resolution_Message__c')?.type).toBe('LongTextArea');
+    expect(field('Stripe_Sync_Record__c', 'Resolution_Fix__c')?.type).toBe('LongTextArea');
     expect(field('Stripe_Sync_Record__c', 'Resolution_Documentation_Link__c')?.type).toBe('Url');
     expect(field('Stripe_Sync_Record__c', 'Stripe_Request_Dashboard_Link__c')?.type).toBe('Url');
     expect(picklistValues(field('Stripe_Sync_Record__c', 'Resolution_Status__c'))).toEqual(['Error', 'Resolved', 'Skipped', 'Success']);

@@ -206,6 +206,9 @@ interface Finish {
   readonly errors: readonly SyncError[];
 }
 
+/** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
+const distinctLines = (texts: readonly string[]): string => [...new Set(texts)].join('\n');
+
 /** The Order's status fields and the released lease, written with the write-backs and Sync Records. */
 async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): Promise<void> {
   const livemode = run.stripe.livemode;
@@ -213,8 +216,8 @@ async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): P
   const status = first
     ? {
         Stripe_Sync_Status__c: 'Failed',
-        Stripe_Sync_Message__c: done.errors.map((e) => e.resolutionMessage).join('\n'),
-        Stripe_Sync_Fix__c: done.errors.map((e) => e.fix).join('\n'),
+        Stripe_Sync_Message__c: distinctLines(done.errors.map((e) => e.resolutionMessage)),
+        Stripe_Sync_Fix__c: distinctLines(done.errors.map((e) => e.fix)),
         Stripe_Sync_Doc_Link__c: first.docUrl ?? DOCUMENTATION_LINKS.error,
       }
     : {
