@@ -3,6 +3,7 @@
  * "Comparison Operators", "Logical Operators", "Date Formats and Date Literals", "ORDER BY",
  * "LIMIT"/"OFFSET", "Relationship Queries", "COUNT()", "FIELDS()".
  */
+import { jest } from '@jest/globals';
 import { EmulatedOrg, SalesforceApiError } from '../../../plugin/src/emulators/salesforce/index.js';
 
 const NOW = new Date('2030-06-15T12:00:00Z');
@@ -179,5 +180,35 @@ describe('COUNT(), FIELDS() and unsupported clauses', () => {
     fails('SELECT Type, COUNT(Id) FROM Order GROUP BY Type', 'MALFORMED_QUERY');
     fails('SELECT Name FROM Order WHERE CALENDAR_YEAR(EffectiveDate) = 2030', 'MALFORMED_QUERY');
     fails('SELECT Name FROM', 'MALFORMED_QUERY');
+  });
+});
+
+describe('index lookups (Id and reference equalities, through parents, OR-ed, semi-joins)', () => {
+  // `NOT (NOT (…))` has no lookup, so it scans every record: the reference answer for each indexed form.
+  const indexed = [
+    (): string => `Order.AccountId = '${ids.acme}'`,
+    (): string => `Order.SBQQ__Quote__r.SBQQ__Opportunity2__c = '${ids.opp}'`,
+    (): string => `Order.Id IN ('${ids.o2}', '${ids.o3}') OR Order.SBQQ__Quote__c = '${ids.quote}'`,
+    (): string => `(Id = '${ids.o1?.slice(0, 15)}' OR Product2Id = '${ids.prod}') AND Quantity > 1`,
+    (): string => `OrderId IN (SELECT Id FROM Order WHERE AccountId = '${ids.acme}' OR Account.Name = 'zeta')`,
+  ];
+
+  it.each(indexed.map((where) => [where]))('matches what a scan matches: %#', (where) => {
+    const quantities = (clause: string): unknown[] => org.query(`SELECT Quantity FROM OrderItem WHERE ${clause} ORDER BY Quantity`).map((r) => r.Quantity);
+    const scanned = quantities(`NOT (NOT (${where()}))`);
+    expect(scanned.length).toBeGreaterThan(0);
+    expect(quantities(where())).toEqual(scanned);
+  });
+
+  it('answers indexed queries and their semi-joins without scanning an object', () => {
+    const all = jest.spyOn(org.store, 'all');
+    try {
+      expect(names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Order.AccountId = '${ids.acme}') OR Id = '${ids.o3}' ORDER BY Name`)).toEqual(['First', "It's third", 'Second']);
+      expect(all).not.toHaveBeenCalled();
+      names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Quantity = 5)`);
+      expect(all).toHaveBeenCalledWith('OrderItem');
+    } finally {
+      all.mockRestore();
+    }
   });
 });

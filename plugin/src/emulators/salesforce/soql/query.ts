@@ -8,10 +8,11 @@
 import { parseQuery, type FieldType, type OrderByClause, type Query, type Subquery } from '@jetstreamapp/soql-parser-js';
 import { SalesforceApiError, malformedQuery } from '../errors.js';
 import type { ChildRelationship } from '../schema.js';
-import { normaliseId, type FieldValue, type SObjectRecord } from '../store.js';
+import type { FieldValue, SObjectRecord } from '../store.js';
 import { followHops, resolvePath, type FieldPath } from './paths.js';
 import type { QueryScope } from './scope.js';
-import { compileWhere, type IndexHint, type Predicate } from './where.js';
+import { candidateRecords, type IndexLookup } from './lookup.js';
+import { compileWhere, type Predicate } from './where.js';
 
 /** A record as the REST API returns it. */
 export interface JsonRecord {
@@ -34,7 +35,7 @@ interface CompiledQuery {
   readonly selectors: readonly Selector[];
   readonly countOnly: boolean;
   readonly predicate: Predicate;
-  readonly hints: readonly IndexHint[];
+  readonly lookup: IndexLookup | undefined;
   readonly orderBy: readonly { path: FieldPath; descending: boolean; nullsLast: boolean }[];
   readonly limit: number | undefined;
   readonly offset: number;
@@ -86,7 +87,7 @@ function compile(query: Query | Subquery, sobject: string, scope: QueryScope): C
     return { path: resolvePath(scope.schema, sobject, clause.field, alias), descending, nullsLast: clause.nulls ? clause.nulls === 'LAST' : descending };
   });
   if ((query.offset ?? 0) > 2000) throw new SalesforceApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
-  return { sobject, selectors, countOnly, predicate: where.predicate, hints: where.hints, orderBy, limit: query.limit, offset: query.offset ?? 0 };
+  return { sobject, selectors, countOnly, predicate: where.predicate, lookup: where.lookup, orderBy, limit: query.limit, offset: query.offset ?? 0 };
 }
 
 function selectorsFor(field: FieldType, sobject: string, scope: QueryScope, limit: number | undefined, alias?: string): Selector[] {
@@ -135,24 +136,10 @@ function functionSelectors(name: string, parameters: unknown[], alias: string | 
   throw malformedQuery(`${name}() is not supported by this org emulator`);
 }
 
-/** The records to test: narrowed by an Id or reference equality when the WHERE clause has one. */
+/** The records to test: narrowed by the WHERE clause's index lookup when it has one. */
 function candidates(query: CompiledQuery, scope: QueryScope): Iterable<SObjectRecord> {
   if (scope.includeDeleted) return [...scope.store.all(query.sobject), ...scope.store.deleted(query.sobject)];
-  const hint = query.hints[0];
-  if (!hint) return scope.store.all(query.sobject);
-  const found: SObjectRecord[] = [];
-  for (const value of hint.values) {
-    if (hint.field.type === 'id') {
-      const record = scope.store.get(value);
-      if (record && scope.store.typeOf(record) === query.sobject) found.push(record);
-    } else {
-      for (const id of scope.store.childIds(query.sobject, hint.field.name, normaliseId(value) ?? value)) {
-        const record = scope.store.get(id);
-        if (record) found.push(record);
-      }
-    }
-  }
-  return new Set(found);
+  return candidateRecords(scope.store, query.sobject, query.lookup);
 }
 
 function select(query: CompiledQuery, scope: QueryScope, from: Iterable<SObjectRecord>): SObjectRecord[] {

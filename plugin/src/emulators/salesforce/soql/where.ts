@@ -11,31 +11,31 @@ import { SalesforceApiError, malformedQuery } from '../errors.js';
 import type { FieldDef } from '../schema.js';
 import type { FieldValue, SObjectRecord } from '../store.js';
 import { dateLiteralRange, dayNumber, type DayRange } from './dateLiterals.js';
+import { candidateRecords, pathLookup, unionLookup, type IndexLookup } from './lookup.js';
 import { readPath, resolvePath, type FieldPath } from './paths.js';
 import type { QueryScope } from './scope.js';
 
 export type Predicate = (record: SObjectRecord) => boolean;
 
-/** A direct `Field = 'value'` / `Field IN (…)` conjunct the caller may use to narrow candidates. */
-export interface IndexHint {
-  readonly field: FieldDef;
-  readonly values: readonly string[];
-}
-
 export interface CompiledWhere {
   readonly predicate: Predicate;
-  /** Id or reference equalities that every matching record satisfies. */
-  readonly hints: readonly IndexHint[];
+  /** Narrows the records to test (every match is among the records it finds); undefined means scan. */
+  readonly lookup: IndexLookup | undefined;
+}
+
+/** A compiled operand of the WHERE clause: its predicate and, when indexable, the lookup that covers its matches. */
+interface Clause {
+  readonly predicate: Predicate;
+  readonly lookup?: IndexLookup | undefined;
 }
 
 type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'not' } | { kind: 'and' } | { kind: 'or' } | { kind: 'cond'; condition: Condition | ValueQueryCondition };
 
 export function compileWhere(where: WhereClause | undefined, sobject: string, scope: QueryScope, alias?: string): CompiledWhere {
-  if (!where) return { predicate: () => true, hints: [] };
+  if (!where) return { predicate: () => true, lookup: undefined };
   const tokens = tokenize(where);
-  const parser = new ConditionParser(tokens, (c) => compileCondition(c, sobject, scope, alias));
-  const predicate = parser.parse();
-  return { predicate, hints: parser.topLevelHints };
+  const { predicate, lookup } = new ConditionParser(tokens, (c) => compileCondition(c, sobject, scope, alias)).parse();
+  return { predicate, lookup };
 }
 
 function tokenize(where: WhereClause): Token[] {
@@ -61,61 +61,58 @@ function tokenize(where: WhereClause): Token[] {
   return tokens;
 }
 
-/** Recursive descent over the tokens: expr := unary ((AND unary)* | (OR unary)*). */
+/**
+ * Recursive descent over the tokens: expr := unary ((AND unary)* | (OR unary)*). An AND is covered by
+ * any one operand's lookup, an OR by the union of all of them; nothing under NOT is.
+ */
 class ConditionParser {
   private position = 0;
-  private depth = 0;
-  readonly topLevelHints: IndexHint[] = [];
 
   constructor(
     private readonly tokens: Token[],
-    private readonly compile: (condition: Condition | ValueQueryCondition) => { predicate: Predicate; hint?: IndexHint },
+    private readonly compile: (condition: Condition | ValueQueryCondition) => Clause,
   ) {}
 
-  parse(): Predicate {
-    const predicate = this.expression();
+  parse(): Clause {
+    const clause = this.expression();
     if (this.position < this.tokens.length) throw malformedQuery('unexpected token in WHERE clause');
-    return predicate;
+    return clause;
   }
 
-  private expression(): Predicate {
-    const operands = [this.unary(true)];
+  private expression(): Clause {
+    const operands = [this.unary()];
     let joiner: 'and' | 'or' | undefined;
     for (let token = this.tokens[this.position]; token && (token.kind === 'and' || token.kind === 'or'); token = this.tokens[this.position]) {
       if (joiner && joiner !== token.kind) throw malformedQuery(`unexpected token: '${token.kind.toUpperCase()}' (use parentheses when mixing AND and OR)`);
       joiner = token.kind;
       this.position++;
-      operands.push(this.unary(joiner === 'and'));
+      operands.push(this.unary());
     }
-    if (joiner === 'or' && this.depth === 0) this.topLevelHints.length = 0;
-    if (operands.length === 1) return operands[0] as Predicate;
-    return joiner === 'and' ? (r) => operands.every((p) => p(r)) : (r) => operands.some((p) => p(r));
+    if (operands.length === 1) return operands[0] as Clause;
+    const predicates = operands.map((o) => o.predicate);
+    return joiner === 'and'
+      ? { predicate: (r) => predicates.every((p) => p(r)), lookup: operands.find((o) => o.lookup)?.lookup }
+      : { predicate: (r) => predicates.some((p) => p(r)), lookup: unionLookup(operands.map((o) => o.lookup)) };
   }
 
-  private unary(inConjunction: boolean): Predicate {
+  private unary(): Clause {
     const token = this.tokens[this.position++];
     if (!token) throw malformedQuery('unexpected end of WHERE clause');
     if (token.kind === 'not') {
-      this.depth++;
-      const inner = this.unary(false);
-      this.depth--;
-      return (r) => !inner(r);
+      const inner = this.unary().predicate;
+      return { predicate: (r) => !inner(r) };
     }
     if (token.kind === 'open') {
-      this.depth++;
       const inner = this.expression();
-      this.depth--;
       if (this.tokens[this.position++]?.kind !== 'close') throw malformedQuery('unbalanced parentheses in WHERE clause');
       return inner;
     }
     if (token.kind !== 'cond') throw malformedQuery(`unexpected token: '${token.kind.toUpperCase()}'`);
-    const { predicate, hint } = this.compile(token.condition);
-    if (hint && inConjunction && this.depth === 0) this.topLevelHints.push(hint);
-    return predicate;
+    return this.compile(token.condition);
   }
 }
 
-function compileCondition(condition: Condition | ValueQueryCondition, sobject: string, scope: QueryScope, alias?: string): { predicate: Predicate; hint?: IndexHint } {
+function compileCondition(condition: Condition | ValueQueryCondition, sobject: string, scope: QueryScope, alias?: string): Clause {
   if (!('field' in condition) || typeof condition.field !== 'string') throw malformedQuery('functions in WHERE clauses are not supported by this org emulator');
   const path = resolvePath(scope.schema, sobject, condition.field, alias);
   const read = (r: SObjectRecord): FieldValue => readPath(scope.store, r, path);
@@ -124,7 +121,7 @@ function compileCondition(condition: Condition | ValueQueryCondition, sobject: s
   if ('valueQuery' in condition && condition.valueQuery) {
     if (operator !== 'IN' && operator !== 'NOT IN') throw malformedQuery('a semi-join needs IN or NOT IN');
     const ids = semiJoinValues(condition.valueQuery, scope);
-    return { predicate: (r) => (operator === 'IN') === ids.has(normalise(read(r))) };
+    return { predicate: (r) => (operator === 'IN') === ids.has(normalise(read(r))), lookup: operator === 'IN' ? pathLookup(sobject, path, ids) : undefined };
   }
   const c = condition as { value: string | string[]; literalType?: string | string[] };
   const rawValues = Array.isArray(c.value) ? c.value : [c.value];
@@ -135,8 +132,8 @@ function compileCondition(condition: Condition | ValueQueryCondition, sobject: s
   if (operator === 'IN' || operator === 'NOT IN') {
     if (literals.some((l) => l.kind === 'range')) throw malformedQuery('date literals are not allowed in IN lists');
     const wanted = new Set(literals.map((l) => (l.kind === 'value' ? comparable(path.field, l.value) : null)));
-    const hint = operator === 'IN' && path.hops.length === 0 ? indexHint(path, literals) : undefined;
-    return { predicate: (r) => (operator === 'IN') === wanted.has(comparable(path.field, read(r))), ...(hint ? { hint } : {}) };
+    const lookup = operator === 'IN' ? literalLookup(sobject, path, literals) : undefined;
+    return { predicate: (r) => (operator === 'IN') === wanted.has(comparable(path.field, read(r))), lookup };
   }
   if (Array.isArray(c.value)) throw malformedQuery(`operator ${operator} takes a single value`);
   const literal = literals[0] as Literal;
@@ -145,26 +142,24 @@ function compileCondition(condition: Condition | ValueQueryCondition, sobject: s
   if (literal.kind === 'range') return { predicate: (r) => inRange(path.field, read(r), literal.range, operator) };
   const wanted = comparable(path.field, literal.value);
   if (wanted === null && operator !== '=' && operator !== '!=') throw malformedQuery(`null can only be compared with = or !=`);
-  const hint = operator === '=' && path.hops.length === 0 ? indexHint(path, literals) : undefined;
-  return { predicate: (r) => compare(comparable(path.field, read(r)), wanted, operator), ...(hint ? { hint } : {}) };
+  const lookup = operator === '=' ? literalLookup(sobject, path, literals) : undefined;
+  return { predicate: (r) => compare(comparable(path.field, read(r)), wanted, operator), lookup };
 }
 
-function indexHint(path: FieldPath, literals: Literal[]): IndexHint | undefined {
-  if (path.field.type !== 'id' && path.field.type !== 'reference') return undefined;
-  const values = literals.map((l) => (l.kind === 'value' ? l.value : null));
-  return values.every((v): v is string => typeof v === 'string') ? { field: path.field, values } : undefined;
+function literalLookup(sobject: string, path: FieldPath, literals: Literal[]): IndexLookup | undefined {
+  return pathLookup(sobject, path, literals.map((l) => (l.kind === 'value' ? l.value : null)));
 }
 
 function semiJoinValues(query: Query, scope: QueryScope): Set<FieldValue> {
   const fields = query.fields ?? [];
   const only = fields[0];
   if (fields.length !== 1 || !only || only.type !== 'Field') throw malformedQuery('a semi-join subquery must select exactly one Id field');
-  const sobject = query.sObject ?? '';
+  const sobject = scope.schema.object(query.sObject ?? '').name;
   const path = resolvePath(scope.schema, sobject, only.field);
   if (path.field.type !== 'id' && path.field.type !== 'reference') throw malformedQuery('a semi-join subquery must select an Id or reference field');
   const where = compileWhere(query.where, sobject, scope);
   const values = new Set<FieldValue>();
-  for (const record of scope.store.all(sobject)) if (where.predicate(record)) values.add(normalise(readPath(scope.store, record, path)));
+  for (const record of candidateRecords(scope.store, sobject, where.lookup)) if (where.predicate(record)) values.add(normalise(readPath(scope.store, record, path)));
   return values;
 }
 
