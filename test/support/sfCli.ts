@@ -4,7 +4,7 @@
  * asynchronously, so an in-process emulator keeps answering while `sf` runs.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { jest } from '@jest/globals';
@@ -94,4 +94,14 @@ export function useTemporarySfHome(): string {
   writeFileSync(join(home, '.sfdx', 'alias.json'), '{"orgs":{}}');
   jest.spyOn(os, 'homedir').mockReturnValue(home);
   return home;
+}
+
+/** This repository's plugin, linked into a session's CLI the offline way: `--no-install` only records the
+ *  link (no npm or yarn run in the plugin). Linked ESM plugins run from their compiled lib. */
+export const PLUGIN_DIR = resolve(REPO_ROOT, 'plugin');
+
+export async function linkPlugin(sf: SfCliSession): Promise<void> {
+  if (!existsSync(resolve(PLUGIN_DIR, 'lib/commands/stripe/cpq'))) throw new Error('Build the plugin first: npm run build');
+  const link = await sf.run(['plugins', 'link', PLUGIN_DIR, '--no-install']);
+  if (link.exitCode !== 0) throw new Error(`sf plugins link failed: ${link.stderr}`);
 }

@@ -6,16 +6,14 @@
  * then checkDeployStatus), then the sample CPQ data is loaded, and orders sync to the Stripe emulator.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { seedSampleOrg, startSalesforceEmulator, type SalesforceEmulator, type SampleOrder, type SampleOrg } from '../../../plugin/src/emulators/salesforce/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
-import { loginSfCli, REPO_ROOT, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
+import { linkPlugin, loginSfCli, REPO_ROOT, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
 import { schemaErrors } from '../../commands/support/resultSchemas.js';
 
-const PLUGIN_DIR = join(REPO_ROOT, 'plugin');
 const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
 const SF = join(REPO_ROOT, 'node_modules/@salesforce/cli/bin/run.js');
 
@@ -47,14 +45,10 @@ describe('admin walkthrough with the real sf CLI', () => {
   };
 
   beforeAll(async () => {
-    // Linked ESM plugins run from their compiled lib.
-    if (!existsSync(join(PLUGIN_DIR, 'lib/commands/stripe/cpq/deploy.js'))) throw new Error('Build the plugin first: npm run build');
     [org, stripe] = await Promise.all([startSalesforceEmulator({ seed: 'empty', forceAppDir: false }), startStripeEmulator()]);
     stripeEnv = { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url };
     sf = await loginSfCli(org, 'cpq');
-    // Offline link: --no-install keeps `sf plugins link` from running npm/yarn in the plugin.
-    const link = await sf.run(['plugins', 'link', PLUGIN_DIR, '--no-install']);
-    if (link.exitCode !== 0) throw new Error(`sf plugins link failed: ${link.stderr}`);
+    await linkPlugin(sf);
   });
 
   afterAll(async () => {

@@ -4,16 +4,14 @@
  * mappings and preflights orders with the Stripe emulator running, and checks local source; nothing is
  * written to the org and Stripe is never called.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
 import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
 import type { MappingCheckResult } from '../../../plugin/src/commands/stripe/cpq/mapping/check.js';
-import { loginSfCli, REPO_ROOT, type SfCliSession } from '../../support/sfCli.js';
+import { join } from 'node:path';
+import { linkPlugin, loginSfCli, REPO_ROOT, type SfCliSession } from '../../support/sfCli.js';
 import { addMapping, orderOf, startSampleOrg, watchWrites } from '../../mapping/orgSupport.js';
 
-const PLUGIN_DIR = join(REPO_ROOT, 'plugin');
 
 jest.setTimeout(300_000);
 
@@ -24,13 +22,11 @@ describe('sf stripe cpq mapping check with the real sf CLI', () => {
   let stripeEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    if (!existsSync(join(PLUGIN_DIR, 'lib/commands/stripe/cpq/mapping/check.js'))) throw new Error('Build the plugin first: npm run build');
     [{ org }, stripe] = await Promise.all([startSampleOrg(), startStripeEmulator()]);
     // If the check called Stripe, it would land here (and in the request log).
     stripeEnv = { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url };
     sf = await loginSfCli(org, 'cpq');
-    const link = await sf.run(['plugins', 'link', PLUGIN_DIR, '--no-install']);
-    if (link.exitCode !== 0) throw new Error(`sf plugins link failed: ${link.stderr}`);
+    await linkPlugin(sf);
   });
 
   afterAll(async () => {
