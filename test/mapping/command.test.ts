@@ -103,6 +103,7 @@ describe('sf stripe cpq mapping check on an org without the package', () => {
   afterEach(async () => {
     $$.restore();
     await emulator.close();
+    process.exitCode = undefined; // the failed command set the CLI's exit code, not the test runner's
   });
 
   it('says to deploy the package first, with the next steps', async () => {
@@ -111,6 +112,7 @@ describe('sf stripe cpq mapping check on an org without the package', () => {
       (e: unknown) => e,
     )) as { message: string; actions?: string[] } | undefined;
     expect(error?.message).toMatch(/^The Stripe package is not in this org: The org has no Stripe_Field_Mapping__mdt or Stripe_Sync_Setting__mdt \(INVALID_TYPE/);
+    expect(process.exitCode).toBe(1);
     expect(error?.actions).toEqual(['Deploy it first: sf stripe cpq deploy --target-org <alias>', 'Or check the records in local source before deploying: sf stripe cpq mapping check --source-dir force-app']);
   });
 });
