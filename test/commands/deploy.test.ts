@@ -24,6 +24,7 @@ describe('sf stripe cpq deploy', () => {
   afterEach(async () => {
     $$.restore();
     await emulator.close();
+    process.exitCode = undefined; // a failed command sets the CLI's exit code, not the test runner's
   });
 
   it('deploys the package, assigns Stripe_CPQ_Admin to the running user and finds the default mappings and settings', async () => {
@@ -74,6 +75,7 @@ describe('sf stripe cpq deploy', () => {
       name: 'UserMissingError',
       message: 'No active user with username nobody@example.com in the org.',
     });
+    expect(process.exitCode).toBe(1);
   });
 
   describe('with a broken component', () => {

@@ -30,6 +30,7 @@ describe('sf stripe cpq relay start', () => {
   afterEach(async () => {
     $$.restore();
     await emulator.close();
+    process.exitCode = undefined; // a failed command sets the CLI's exit code, not the test runner's
   });
 
   it('runs the relay with the org connection and the flags until interrupted, then stops it', async () => {

@@ -43,6 +43,7 @@ describe('sf stripe cpq status', () => {
   afterEach(async () => {
     $$.restore();
     await emulator.close();
+    process.exitCode = undefined; // a failed command sets the CLI's exit code, not the test runner's
   });
 
   it('counts orders by sync status and lists the latest failures with their fixes and the relay activity', async () => {
@@ -70,5 +71,6 @@ describe('sf stripe cpq status', () => {
       name: 'OrderNotFoundError',
       message: 'No Order with ID 801000000000999AAA in the org.',
     });
+    expect(process.exitCode).toBe(1);
   });
 });
