@@ -2,7 +2,7 @@
 // Records the planner produces, or the exact error text and the record it is on.
 import type Stripe from 'stripe';
 import type { StripeState } from '../../plugin/src/core/context.js';
-import { NOT_YET_SUPPORTED, type ContractExtensions } from '../../plugin/src/core/extensions.js';
+import { contractExtensions, type ContractExtensions } from '../../plugin/src/core/extensions.js';
 import { errorSyncRecords } from '../../plugin/src/core/syncRecords.js';
 import { planOrderSync } from '../../plugin/src/core/planner.js';
 import { OrderBuilder, syncContext, ts, type Frequency } from './orderFixture.js';
@@ -570,7 +570,7 @@ describe('contract shapes handled through the extension seams', () => {
   it('hands evergreen and MDQ orders to their planners, with the header read and the customer planned', () => {
     const calls: string[] = [];
     const spy: ContractExtensions = {
-      ...NOT_YET_SUPPORTED,
+      ...contractExtensions,
       planEvergreenOrder: (input) => calls.push(`evergreen ${input.header.termMonths} ${input.customer} ${input.items.length}`),
       planMdqOrder: () => calls.push('mdq'),
     };
@@ -580,11 +580,5 @@ describe('contract shapes handled through the extension seams', () => {
     mdq.line(mdq.product('Ramp', { frequency: 'Annual', listPrice: 1000 }), { quantity: 1, unitPrice: 1000, item: { SBQQ__PriceDimension__c: mdq.id('a0A') } });
     planWith(mdq, spy);
     expect(calls).toEqual([`evergreen 1 @ref:customer:${b.account.Id} 1`, 'mdq']);
-  });
-
-  it('gives a clear "not supported yet" error where no planner is wired in', () => {
-    expect(errorsOf(() => planWith(evergreen(), NOT_YET_SUPPORTED)).map((e) => e.resolutionMessage)).toEqual([
-      'Data Error: Evergreen orders are not supported yet by this version of the connector.',
-    ]);
   });
 });

@@ -5,14 +5,11 @@
  * yet" error instead of a wrong plan.
  */
 import type { PlanningContext } from './context.js';
-import { SyncError, type RecordRef } from './errors.js';
-import { idKey } from './graph.js';
 import type { Discounts } from './lines.js';
 import type { ContractStructure } from './contract.js';
 import type { Order, OrderItem } from './models.js';
 import type { OrderHeader } from './orderHeader.js';
 import type { Ref } from './plan.js';
-import { recordRef } from './records.js';
 import { planContractAmendments } from './contractAmendments.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
 import { planEvergreenOrder } from './evergreen.js';
@@ -45,43 +42,8 @@ export interface ContractExtensions {
   planAmendments(input: ContractInput, ctx: PlanningContext): void;
 }
 
-export function notSupportedYet(what: string, record: RecordRef): SyncError {
-  return new SyncError(`${what} are not supported yet by this version of the connector.`, {
-    kind: 'data',
-    record,
-    fix: `Sync ${what.toLowerCase()} after upgrading the connector, or remove them from the order.`,
-  });
-}
-
-function hasCoupons(ctx: PlanningContext, field: 'Order__c' | 'Order_Item__c', id: string): boolean {
-  return ctx.sync.settings.features.coupons && ctx.index.graph.orderStripeCoupons.some((c) => c[field] && idKey(c[field]) === idKey(id));
-}
-
-/** Until the coupon, evergreen, MDQ and amendment planners land. */
-export const NOT_YET_SUPPORTED: ContractExtensions = {
-  orderDiscounts(order, ctx) {
-    if (hasCoupons(ctx, 'Order__c', order.Id)) throw notSupportedYet('Stripe coupons', recordRef('Order', order.Id));
-    return [];
-  },
-  lineDiscounts(item, ctx) {
-    if (hasCoupons(ctx, 'Order_Item__c', item.Id)) throw notSupportedYet('Stripe coupons', recordRef('OrderItem', item.Id));
-    return [];
-  },
-  planEvergreenOrder(input) {
-    throw notSupportedYet('Evergreen orders', recordRef('Order', input.header.order.Id));
-  },
-  planMdqOrder(input) {
-    throw notSupportedYet('MDQ orders', recordRef('Order', input.header.order.Id));
-  },
-  planAmendments(input) {
-    const first = input.structure.amendments[0] ?? input.structure.initial;
-    throw notSupportedYet('Amendment orders', recordRef('Order', first.order.Id));
-  },
-};
-
-/** What the planner uses; the amendments work replaces entries here as they land. */
+/** What the planner uses (tests may pass their own to watch the seams). */
 export const contractExtensions: ContractExtensions = {
-  ...NOT_YET_SUPPORTED,
   orderDiscounts,
   lineDiscounts,
   planEvergreenOrder,
