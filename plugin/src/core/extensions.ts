@@ -1,8 +1,7 @@
 /**
  * Seams where contract shapes beyond a plain new order plug into the planner: coupons, evergreen
- * orders, MDQ orders and amendments (owned by contract.ts, coupons.ts, evergreen.ts, mdq.ts and
- * amendments.ts). Until an implementation is wired in here, such a graph gets a clear "not supported
- * yet" error instead of a wrong plan.
+ * orders, MDQ orders and amendments (coupons.ts, evergreen.ts, mdq.ts, contractAmendments.ts). Tests pass
+ * their own extensions to watch the planner hand each shape to its planner.
  */
 import type { PlanningContext } from './context.js';
 import type { Discounts } from './lines.js';
