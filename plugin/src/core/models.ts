@@ -193,8 +193,8 @@ export const Order = record({
   Skip_Past_Initial_Invoices__c: Flag,
 });
 
-/** Package coupon objects (spec §2.8, §3.7). */
-export const QuoteStripeCoupon = record({
+/** The Stripe coupon fields of the package's coupon objects (spec §2.8, §3.7). */
+const COUPON_FIELDS = {
   Name__c: Text,
   Percent_Off__c: Num,
   Amount_Off__c: Num,
@@ -203,7 +203,9 @@ export const QuoteStripeCoupon = record({
   Max_Redemptions__c: Num,
   CurrencyIsoCode: Text,
   Stripe_ID__c: Text,
-});
+};
+
+export const QuoteStripeCoupon = record(COUPON_FIELDS);
 export const QuoteStripeCouponAssociation = record({ Quote__c: SalesforceId, Quote_Stripe_Coupon__c: SalesforceId });
 export const QuoteLineStripeCouponAssociation = record({ Quote_Line__c: SalesforceId, Quote_Stripe_Coupon__c: SalesforceId });
 
@@ -230,13 +232,6 @@ export const OrderStripeCoupon = record({
   Order__c: OptionalId,
   Order_Item__c: OptionalId,
   Quote_Stripe_Coupon_Id__c: Text,
-  Name__c: Text,
-  Percent_Off__c: Num,
-  Amount_Off__c: Num,
-  Duration__c: Text,
-  Duration_In_Months__c: Num,
-  Max_Redemptions__c: Num,
-  CurrencyIsoCode: Text,
-  Stripe_ID__c: Text,
+  ...COUPON_FIELDS,
 });
 export type OrderStripeCoupon = z.infer<typeof OrderStripeCoupon>;
