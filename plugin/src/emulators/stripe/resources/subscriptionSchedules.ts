@@ -232,31 +232,21 @@ function list({ state, params }: ApiRequest): unknown {
   return listPage(schedules, params, '/v1/subscription_schedules');
 }
 
+/** POST …/cancel and …/release: only a not-started or active schedule ends, at the customer's clock time. */
+function endSchedule(action: 'cancel' | 'release', end: (state: EmulatorState, schedule: SubscriptionSchedule, at: number) => void) {
+  return ({ state, id }: ApiRequest): SubscriptionSchedule => {
+    const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
+    requireChangeable(schedule, action);
+    end(state, schedule, customerTime(state, schedule.customer));
+    return schedule;
+  };
+}
+
 export const subscriptionScheduleRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleCreateParams', handle: create },
   { method: 'GET', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleListParams', handle: list },
   { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'schedule') },
   { method: 'POST', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleUpdateParams', handle: update },
-  {
-    method: 'POST',
-    path: '/v1/subscription_schedules/:id/cancel',
-    params: 'SubscriptionScheduleCancelParams',
-    handle: ({ state, id }) => {
-      const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
-      requireChangeable(schedule, 'cancel');
-      cancelSchedule(state, schedule, customerTime(state, schedule.customer));
-      return schedule;
-    },
-  },
-  {
-    method: 'POST',
-    path: '/v1/subscription_schedules/:id/release',
-    params: 'SubscriptionScheduleReleaseParams',
-    handle: ({ state, id }) => {
-      const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
-      requireChangeable(schedule, 'release');
-      releaseSchedule(state, schedule, customerTime(state, schedule.customer));
-      return schedule;
-    },
-  },
+  { method: 'POST', path: '/v1/subscription_schedules/:id/cancel', params: 'SubscriptionScheduleCancelParams', handle: endSchedule('cancel', cancelSchedule) },
+  { method: 'POST', path: '/v1/subscription_schedules/:id/release', params: 'SubscriptionScheduleReleaseParams', handle: endSchedule('release', releaseSchedule) },
 ];
