@@ -111,21 +111,6 @@ describe('custom metadata records', () => {
     for (const r of mappings) expect([r.name, text(r, 'Source__c'), text(r, 'Active__c'), text(r, 'Static_Value__c')]).toEqual([r.name, 'Default', 'true', null]);
   });
 
-  it('offer the nine mapping keys of the mapping engine', () => {
-    const key = pkg.objects.get(MAPPING)?.fields.get('Mapping_Key__c');
-    expect(key?.type === 'Picklist' && key.valueSet.valueSetDefinition.value.map((v) => v.fullName)).toEqual([
-      'customer',
-      'product',
-      'price',
-      'price_order_item',
-      'subscription_schedule',
-      'subscription_phase',
-      'subscription_item',
-      'invoice',
-      'coupon',
-    ]);
-  });
-
   it('ship one Default settings record that sets every setting', () => {
     const settings = pkg.customMetadata.filter((r) => r.type === SETTING);
     expect(settings.map((r) => r.name)).toEqual(['Default']);
