@@ -3,18 +3,23 @@
  * on the initial order's schedule — or ends it, for terminations — planned in order on top of the
  * schedule as the previous amendment left it ("stacked amendments"). Items are always rebuilt from
  * Salesforce; Stripe's phases only give the timing and what the past already billed.
+ *
+ * An amendment whose phase is already on the schedule (the run that applied it stopped before writing
+ * its Stripe ID back) counts as synced: it is written back, never planned twice.
  */
 import type { ContractItem } from './aggregation.js';
 import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity } from './aggregation.js';
+import { collectionFor } from './collection.js';
 import { amendmentPeriod, type OrderPeriod } from './amendmentDates.js';
 import type { PlanningContext } from './context.js';
 import type { AmendmentOrder, ContractStructure } from './contract.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
-import { compareDates, fromUnixSeconds, toUnixSeconds } from './dates.js';
+import { compareDates, fromUnixSeconds, toUnixSeconds, type CalendarDate } from './dates.js';
 import { assignDistinctPrices } from './distinctPrices.js';
 import { SyncError, type RecordRef } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, lineActivationProblem, phaseItem, planOrderLine, type PlannedLine } from './lines.js';
+import { applyMappings, isUserMapped, setByPath } from './mappings.js';
 import { flagMetadata, recordMetadata, type Metadata } from './metadata.js';
 import type { Order, OrderItem } from './models.js';
 import { Decimal, stripeDecimal } from './money.js';
@@ -32,10 +37,12 @@ import {
   termLength,
   type BillingCalendar,
 } from './prorations.js';
-import { recordRef } from './records.js';
+import { id18, recordRef } from './records.js';
 import { applyPlannedPhases, type InvoiceItemParams, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import type { SyncRecordDraft } from './plan.js';
+import { ref, type SyncRecordDraft } from './plan.js';
 import { compoundId, DOCUMENTATION_LINKS, successSyncRecord, type StripeObjectTitle } from './syncRecords.js';
+import { stampTerminatedItems, type TerminatedLine } from './terminationMetadata.js';
+import type Stripe from 'stripe';
 
 export interface AmendmentOutcome {
   /** The schedule as Stripe will hold it once the plan is applied. */
@@ -68,12 +75,17 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
   let state = schedule;
   const deferred: AmendmentOrder[] = [];
   let deferring = false;
+  const appliedThrough = lastAppliedAmendment(ctx, structure.amendments, schedule);
   for (const [i, amendment] of structure.amendments.entries()) {
     const period = periods[i]!;
     const orderLines = lines.of(amendment.order, amendmentTerms(period, ctx));
     const previous = items;
     items = applyAmendmentLines(items, [...orderLines.recurring, ...orderLines.reductions]);
     if (amendment.order.Stripe_ID__c) continue;
+    if (i <= appliedThrough) {
+      recordSynced(ctx, amendment.order, state.id);
+      continue;
+    }
     if (deferring) {
       deferred.push(amendment);
       continue;
@@ -85,6 +97,7 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
       previous,
       items,
       oneTime: orderLines.oneTime,
+      reductions: orderLines.reductions,
       recurringLineCount: orderLines.recurring.length + orderLines.reductions.length,
       isLast: amendment === pending[pending.length - 1],
       calendar: billingCalendar(initial, items, lines),
@@ -95,8 +108,28 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
   }
   planAutoArchive(lines.usedPrices(), first.order, ctx);
   if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract will be planned once Stripe has started the amendment phase that begins now; sync again after this plan is applied.`);
-  for (const { order } of deferred) ctx.plan.syncRecord(deferredSyncRecord(recordRef('Order', order.Id)));
+  for (const { order } of deferred) {
+    ctx.plan.syncRecord(deferredSyncRecord(recordRef('Order', order.Id)));
+    ctx.plan.defer(recordRef('Order', order.Id));
+  }
   return { schedule: state, deferred };
+}
+
+/**
+ * Index of the last unsynced amendment whose phase Stripe already holds (its order metadata is on a
+ * phase), or -1. Amendments apply in order, so every unsynced one up to it was applied too — even one
+ * whose phase a later amendment with the same dates replaced.
+ */
+function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly AmendmentOrder[], schedule: ScheduleState): number {
+  const first = amendments[0];
+  if (!first) return -1;
+  const orderKey = Object.keys(recordMetadata(recordRef('Order', first.order.Id), ctx.sync))[0]!;
+  const onSchedule = new Set(schedule.phases.map((p) => (p.metadata as Metadata | undefined)?.[orderKey]).filter(Boolean));
+  let last = -1;
+  amendments.forEach((a, i) => {
+    if (!a.order.Stripe_ID__c && onSchedule.has(id18(a.order.Id))) last = i;
+  });
+  return last;
 }
 
 /** Decision q22: an amendment left for the next run is `Skipped`, not failed, with the reason. */
@@ -209,6 +242,8 @@ interface AmendmentStep {
   readonly previous: readonly ContractItem[];
   readonly items: readonly ContractItem[];
   readonly oneTime: readonly PlannedLine[];
+  /** The amendment's negative recurring lines. */
+  readonly reductions: readonly OrderItem[];
   /** Recurring lines of the amendment, additions and reductions. */
   readonly recurringLineCount: number;
   readonly isLast: boolean;
@@ -248,12 +283,27 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   const identicalRange = last !== undefined && last.start_date === startTs && last.end_date === endTs;
   const source = recordRef('Order', order.Id);
 
+  const credits = creditsFor(step, lines, startsNow ? 'now' : startTs);
+  const stamped = ctx.sync.settings.features.terminationMetadata ? terminatedLines(step) : [];
+  // Credits reach the customer with today's API as invoice items on the running subscription (the relay
+  // bills them at once, like proration items); before the schedule starts nothing was billed yet.
+  const billedCredits = state.subscription ? credits : [];
+
   if (terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs))) {
+    planCreditInvoiceItems(step, state, billedCredits);
+    const phases = livePhases(ctx, state.phases.map((p) => ({ ...p })), state);
+    const last = phases.length - 1;
+    if (stamped.length > 0 && last >= 0) {
+      // Stamped before the cancel: Stripe keeps a canceled schedule's phases as they were.
+      phases[last] = stampTerminatedItems(ctx, phases[last]!, amendment.opportunity, stamped);
+      planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none' });
+    }
     ctx.plan.add({
       op: 'subscriptionSchedules.cancel',
       ref: state.ref,
       id: state.id,
-      params: { invoice_now: false, prorate: false },
+      // With credits, the final invoice carries them; otherwise no invoice, as the reference cancels.
+      params: { invoice_now: billedCredits.length > 0, prorate: false },
       idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
       source,
     });
@@ -261,19 +311,74 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
     return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
   }
 
-  const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, startsNow ? 'now' : startTs);
-  const phases = placePhase(ctx, state, newPhase, startsNow ? 'now' : startTs, source);
+  const start = startsNow ? 'now' : startTs;
+  const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, start, credits);
+  const phases = placePhase(ctx, state, newPhase, start, source);
+  const previous = phases.length - (newPhase ? 2 : 1);
+  if (previous >= 0) phases[previous] = stampTerminatedItems(ctx, phases[previous]!, amendment.opportunity, stamped);
+  if (terminated && !state.subscription && previous >= 0) {
+    // A schedule not started yet bills the last phase in full when it starts: its first invoice carries the credit.
+    const phase = phases[previous]!;
+    phases[previous] = { ...phase, add_invoice_items: [...(phase.add_invoice_items ?? []), ...credits.map((c) => phaseCredit(c, timestampPeriod(creditPeriod(step, c))))] };
+  }
+  if (terminated) planCreditInvoiceItems(step, state, billedCredits);
+  planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) });
+  recordSynced(ctx, order, state.id);
+  return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
+}
+
+function planScheduleUpdate(ctx: PlanningContext, order: Order, state: ScheduleState, params: Stripe.SubscriptionScheduleUpdateParams): void {
   ctx.plan.add({
     op: 'subscriptionSchedules.update',
     ref: state.ref,
     id: state.id,
-    params: { phases, proration_behavior: 'none' },
+    params,
     idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'),
-    source,
+    source: recordRef('Order', order.Id),
   });
-  recordSynced(ctx, order, state.id);
-  return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
 }
+
+/** Schedule paths an amendment's own mappings set again on every update (spec §2.6.3, "re-apply selected amendment mappings"). */
+const REAPPLIED_PATHS = {
+  collectionMethod: 'default_settings.collection_method',
+  daysUntilDue: 'default_settings.invoice_settings.days_until_due',
+  template: 'default_settings.invoice_settings.rendering.template',
+  templateVersion: 'default_settings.invoice_settings.rendering.template_version',
+} as const;
+
+/**
+ * The amendment order's mapped collection method, payment terms (→ `days_until_due`, §2.6.6) and invoice
+ * rendering template, for the schedule update; nothing when none of them is mapped.
+ */
+export function reappliedMappings(ctx: PlanningContext, order: Order): Pick<Stripe.SubscriptionScheduleUpdateParams, 'default_settings'> {
+  const config = ctx.sync.mappings;
+  const mapped = (path: string) => isUserMapped(config, 'subscription_schedule', path);
+  if (!Object.values(REAPPLIED_PATHS).some(mapped)) return {};
+  const { fields } = applyMappings('subscription_schedule', order, ctx.index, config);
+  const settings: Record<string, unknown> = {};
+  if (mapped(REAPPLIED_PATHS.collectionMethod) || mapped(REAPPLIED_PATHS.daysUntilDue)) {
+    const collection = collectionFor(fields[REAPPLIED_PATHS.collectionMethod], fields[REAPPLIED_PATHS.daysUntilDue], recordRef('Order', order.Id), REAPPLIED_PATHS.daysUntilDue, ctx);
+    settings.collection_method = collection.collection_method;
+    if (collection.days_until_due !== undefined) setByPath(settings, 'invoice_settings.days_until_due', collection.days_until_due);
+  }
+  for (const path of [REAPPLIED_PATHS.template, REAPPLIED_PATHS.templateVersion]) {
+    const value = fields[path];
+    if (mapped(path) && value !== null && value !== undefined) setByPath(settings, path.slice('default_settings.'.length), value);
+  }
+  return Object.keys(settings).length > 0 ? { default_settings: settings as Stripe.SubscriptionScheduleUpdateParams.DefaultSettings } : {};
+}
+
+/** Lines this amendment takes the last unit back from, each with the negative line that does it. */
+function terminatedLines(step: AmendmentStep): TerminatedLine[] {
+  const before = new Map(step.previous.map((item) => [item.line.Id, remainingQuantity(item)]));
+  return step.items.flatMap((item) => {
+    if (remainingQuantity(item) > 0 || !(before.get(item.line.Id) ?? 0)) return [];
+    const reduction = step.reductions.find((r) => sameOrigin(r, item.originId)) ?? item.line;
+    return [{ item, reduction }];
+  });
+}
+
+const sameOrigin = (line: OrderItem, originId: string): boolean => id18(line.SBQQ__RevisedOrderProduct__c ?? line.Id) === id18(originId);
 
 /** The amendment now belongs to the Stripe object: its Stripe ID, and its own Success Sync Record (decision q23). */
 export function recordSynced(ctx: PlanningContext, order: Order, stripeId: string, title: StripeObjectTitle = 'Subscription Schedule'): void {
@@ -286,7 +391,7 @@ export function recordSynced(ctx: PlanningContext, order: Order, stripeId: strin
  * The amendment's phase: the whole aggregate as items, the amendment's one-time lines, proration
  * items for its off-cycle lines and (by flag) credits for units it took back.
  */
-export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, state: ScheduleState, start: number | 'now'): PlannedPhase {
+export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, state: ScheduleState, start: number | 'now', credits: readonly Credit[] = []): PlannedPhase {
   const { ctx, amendment, period } = step;
   const active = activeItems(step.items).filter((item) => lines.line(item));
   const previousItems = state.phases[state.phases.length - 1]?.items ?? [];
@@ -308,7 +413,7 @@ export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, s
     add_invoice_items: [
       ...step.oneTime.map((line) => addInvoiceItem(line, lineDiscounts(line.item, ctx))),
       ...prorationItems(step, lines, start),
-      ...creditItems(step, lines, start),
+      ...credits.map((credit) => phaseCredit(credit, credit.window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } })),
     ],
     proration_behavior: 'none',
     metadata: orderMetadata(ctx, amendment.order),
@@ -371,12 +476,26 @@ function prorationItems(step: AmendmentStep, lines: ContractLines, start: number
     });
 }
 
+/** Unused prepaid time of units an amendment took back, credited to the customer. */
+export interface Credit {
+  readonly item: ContractItem;
+  readonly quantity: number;
+  /** Per unit, minor units, negative. */
+  readonly unitAmount: Decimal;
+  readonly currency: string;
+  readonly product: string;
+  readonly taxBehavior: Stripe.PriceCreateParams.TaxBehavior | undefined;
+  readonly metadata: Metadata;
+  /** The proration window of the amendment; none when it starts on a future billing date. */
+  readonly window: ProrationWindow | undefined;
+}
+
 /**
- * Credits for unused prepaid time of units this amendment took back (flags `terminatedOrderItemCredit`
- * for fully terminated lines, `quantityReductionOrderItemCredit` for partial reductions): a negative
- * one-off amount over the same window a proration would bill.
+ * Credits for units this amendment took back (flags `terminatedOrderItemCredit` for fully terminated
+ * lines, `quantityReductionOrderItemCredit` for partial reductions): `−unit × ((term % bf) / bf, or 1)`
+ * per unit, over the window a proration would bill (spec §2.6.6). Not for metered or tiered prices.
  */
-function creditItems(step: AmendmentStep, lines: ContractLines, start: number | 'now'): InvoiceItemParams[] {
+function creditsFor(step: AmendmentStep, lines: ContractLines, start: number | 'now'): Credit[] {
   const { ctx } = step;
   const features = ctx.sync.settings.features;
   if (!features.terminatedOrderItemCredit && !features.quantityReductionOrderItemCredit) return [];
@@ -390,21 +509,81 @@ function creditItems(step: AmendmentStep, lines: ContractLines, start: number | 
     const { candidate } = planned?.price ?? {};
     if (!planned || !candidate?.recurring || candidate.metered || candidate.tiered || !candidate.unitAmount || !candidate.intervalMonths) return [];
     const share = window ? prorationShare(window.termMonths, candidate.intervalMonths) : new Decimal(1);
-    const amount = roundProration(candidate.unitAmount.times(share).negated(), String(candidate.params.currency), features.salesforcePrecision);
+    const currency = String(candidate.params.currency);
     return [
       {
-        price_data: {
-          currency: String(candidate.params.currency),
-          product: String(candidate.params.product),
-          ...(candidate.params.tax_behavior ? { tax_behavior: candidate.params.tax_behavior } : {}),
-          unit_amount_decimal: stripeDecimal(amount),
-        },
+        item,
         quantity: reduced,
+        unitAmount: roundProration(candidate.unitAmount.times(share).negated(), currency, features.salesforcePrecision),
+        currency,
+        product: String(candidate.params.product),
+        taxBehavior: candidate.params.tax_behavior,
         metadata: { ...planned.metadata, ...flagMetadata(ctx.sync, 'credit', 'proration') },
-        period: window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } },
+        window,
       },
     ];
   });
+}
+
+/** A credit as a one-time item of a phase (negative `price_data`), billed with the phase's first invoice. */
+function phaseCredit(credit: Credit, period: NonNullable<InvoiceItemParams['period']>): InvoiceItemParams {
+  return {
+    price_data: {
+      currency: credit.currency,
+      product: credit.product,
+      ...(credit.taxBehavior ? { tax_behavior: credit.taxBehavior } : {}),
+      unit_amount_decimal: stripeDecimal(credit.unitAmount),
+    },
+    quantity: credit.quantity,
+    metadata: credit.metadata,
+    period,
+  };
+}
+
+/**
+ * The dates a credit covers when no phase starts with it: the backdated window's own, else from the
+ * amendment start to the next billing date (never past the contract end). Dates, not `now`, so a
+ * replayed plan sends the same parameters.
+ */
+function creditPeriod(step: AmendmentStep, credit: Credit): { start: number; end: number } {
+  const { start, end } = credit.window?.period ?? {};
+  if (start?.type === 'timestamp' && end?.type === 'timestamp') return { start: start.timestamp!, end: end.timestamp! };
+  const next = nextBillingDate(step.calendar, step.period.start);
+  return { start: toUnixSeconds(step.period.start), end: toUnixSeconds(earlier(next, step.period.end)) };
+}
+
+const earlier = (a: CalendarDate, b: CalendarDate): CalendarDate => (compareDates(a, b) <= 0 ? a : b);
+
+function timestampPeriod(period: { start: number; end: number }): NonNullable<InvoiceItemParams['period']> {
+  return { start: { type: 'timestamp', timestamp: period.start }, end: { type: 'timestamp', timestamp: period.end } };
+}
+
+/**
+ * Credits of a termination that leaves no phase to carry them: pending invoice items on the running
+ * subscription, with a negative `unit_amount_decimal` (invoice items may credit; prices may not).
+ */
+function planCreditInvoiceItems(step: AmendmentStep, state: ScheduleState, credits: readonly Credit[]): void {
+  const { ctx, amendment } = step;
+  const order = amendment.order;
+  for (const credit of credits) {
+    const lineId = id18(credit.item.line.Id);
+    ctx.plan.add({
+      op: 'invoiceItems.create',
+      ref: ref('credit', `${id18(order.Id)}:${lineId}`),
+      params: {
+        customer: state.customer,
+        subscription: state.subscription!,
+        currency: credit.currency,
+        unit_amount_decimal: stripeDecimal(credit.unitAmount),
+        quantity: credit.quantity,
+        period: creditPeriod(step, credit),
+        metadata: credit.metadata,
+        ...(credit.taxBehavior ? { tax_behavior: credit.taxBehavior } : {}),
+      },
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'invoiceItems.create', lineId),
+      source: recordRef('OrderItem', credit.item.line.Id),
+    });
+  }
 }
 
 /**
@@ -430,10 +609,16 @@ function placePhase(ctx: PlanningContext, state: ScheduleState, phase: PlannedPh
   }
   const previous = kept[kept.length - 1];
   if (previous) previous.end_date = start;
-  const live = kept.filter((p) => p.end_date === 'now' || p.end_date > ctx.sync.now);
-  for (const p of live) if (p.start_date === state.currentPhase?.start_date) p.add_invoice_items = [];
+  const live = livePhases(ctx, kept, state);
   if (!phase) return live;
   return [...live, { ...phase, add_invoice_items: [...(phase.add_invoice_items ?? []), ...carried] }];
+}
+
+/** Phases that have not ended, the current one without its one-time items (Stripe would bill them again). */
+function livePhases(ctx: PlanningContext, phases: PlannedPhase[], state: ScheduleState): PlannedPhase[] {
+  const live = phases.filter((p) => p.end_date === 'now' || p.end_date > ctx.sync.now);
+  for (const p of live) if (p.start_date === state.currentPhase?.start_date) p.add_invoice_items = [];
+  return live;
 }
 
 function isBackendProration(ctx: PlanningContext, metadata: PlannedPhase['metadata']): boolean {

@@ -92,4 +92,9 @@ export interface SyncPlan {
   readonly syncRecords: readonly SyncRecordDraft[];
   /** Things worth telling the admin that do not stop the sync (e.g. a skipped negative-price line). */
   readonly warnings: readonly string[];
+  /**
+   * Orders left for another plan: amendments stacked after one whose phase starts `now` need the
+   * timestamp Stripe gives it, so the engine applies this plan, re-reads the schedule and plans again.
+   */
+  readonly deferred?: readonly RecordRef[];
 }

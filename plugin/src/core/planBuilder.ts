@@ -13,6 +13,7 @@ export class PlanBuilder {
   private readonly writeBacks = new Map<string, { sobject: string; id: string; fields: Record<string, FieldValue> }>();
   private readonly syncRecords: SyncRecordDraft[] = [];
   private readonly warnings: string[] = [];
+  private readonly deferred: RecordRef[] = [];
 
   constructor(readonly primary: RecordRef) {}
 
@@ -54,6 +55,11 @@ export class PlanBuilder {
     this.warnings.push(message);
   }
 
+  /** Leaves an order for the plan made after this one is applied (see `SyncPlan.deferred`). */
+  defer(record: RecordRef): void {
+    this.deferred.push(record);
+  }
+
   get operationCount(): number {
     return this.operations.length;
   }
@@ -65,6 +71,7 @@ export class PlanBuilder {
       writeBacks: [...this.writeBacks.values()].map((w) => ({ sobject: w.sobject, id: w.id, fields: { ...w.fields } })),
       syncRecords: [...this.syncRecords],
       warnings: [...this.warnings],
+      ...(this.deferred.length > 0 ? { deferred: [...this.deferred] } : {}),
     };
   }
 }

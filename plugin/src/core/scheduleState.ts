@@ -4,7 +4,7 @@
  * amendment is planned on top. The engine passes the retrieved schedule through `scheduleStateFromStripe`.
  */
 import type Stripe from 'stripe';
-import type { Ref } from './plan.js';
+import { refField, type Ref } from './plan.js';
 
 export type PhaseParams = Stripe.SubscriptionScheduleUpdateParams.Phase;
 export type PhaseItemParams = Stripe.SubscriptionScheduleUpdateParams.Phase.Item;
@@ -21,6 +21,11 @@ export interface ScheduleState {
   readonly ref: Ref;
   readonly status: Stripe.SubscriptionSchedule.Status;
   readonly customer: string;
+  /**
+   * The subscription the schedule runs once started (`refField(ref, 'subscription')` when it starts in
+   * this plan); null while it has not started — nothing has been billed yet.
+   */
+  readonly subscription: string | null;
   /** Bounds of the phase Stripe is in; null before the schedule starts and after it ends. */
   readonly currentPhase: { readonly start_date: number; readonly end_date: number } | null;
   readonly phases: readonly SchedulePhase[];
@@ -51,6 +56,7 @@ export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, s
     ref: scheduleRef,
     status: schedule.status,
     customer: idOf(schedule.customer) ?? '',
+    subscription: idOf(schedule.subscription) ?? null,
     currentPhase: schedule.current_phase ? { start_date: schedule.current_phase.start_date, end_date: schedule.current_phase.end_date } : null,
     metadata: schedule.metadata ?? {},
     phases: schedule.phases.map((phase) => ({
@@ -85,7 +91,7 @@ export function scheduleStateFromCreate(scheduleRef: Ref, params: Stripe.Subscri
     start = planned.end_date;
     return planned;
   });
-  const state: ScheduleState = { id: scheduleRef, ref: scheduleRef, status: 'not_started', customer: String(params.customer ?? ''), currentPhase: null, phases: [], metadata: {} };
+  const state: ScheduleState = { id: scheduleRef, ref: scheduleRef, status: 'not_started', customer: String(params.customer ?? ''), subscription: null, currentPhase: null, phases: [], metadata: {} };
   const applied = applyPlannedPhases(state, phases, now);
   return { ...applied, status: applied.currentPhase ? 'active' : 'not_started', metadata: (params.metadata as Record<string, string> | undefined) ?? {} };
 }
@@ -97,5 +103,7 @@ export type PlannedPhase = Omit<PhaseParams, 'start_date' | 'end_date'> & { star
 export function applyPlannedPhases(state: ScheduleState, phases: readonly PlannedPhase[], now: number): ScheduleState {
   const resolved = phases.map((p) => ({ ...p, start_date: p.start_date === 'now' ? now : p.start_date, end_date: p.end_date === 'now' ? now : p.end_date }));
   const current = resolved.find((p) => p.start_date <= now && now < p.end_date);
-  return { ...state, phases: resolved, currentPhase: current ? { start_date: current.start_date, end_date: current.end_date } : null };
+  // A schedule Stripe starts with this plan gets its subscription then; later operations read its id from the result.
+  const subscription = state.subscription ?? (current ? refField(state.ref, 'subscription') : null);
+  return { ...state, phases: resolved, subscription, currentPhase: current ? { start_date: current.start_date, end_date: current.end_date } : null };
 }

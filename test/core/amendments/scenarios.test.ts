@@ -5,10 +5,8 @@ import type * as M from '../../../plugin/src/core/models.js';
 import { ref, type StripeOperation, type SyncPlan } from '../../../plugin/src/core/plan.js';
 import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
-import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
+import { itemMeta, orderMeta, StripeLedger, syncedContract, ts } from './stripeLedger.js';
 
-const orderMeta = (order: M.Order) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
-const itemMeta = (line: M.OrderItem) => ({ salesforce_order_item_id: toId18(line.Id), salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}` });
 
 type Op<N extends StripeOperation['op']> = Extract<StripeOperation, { op: N }>;
 function ops<N extends StripeOperation['op']>(plan: SyncPlan, name: N): Op<N>[] {
@@ -70,15 +68,7 @@ describe('S21 — insertion amendment on anniversary (doc example)', () => {
   });
 });
 
-/** A synced monthly or annual contract: the initial order is in Stripe before the amendments come. */
-function contract(start: string, term: number, frequency: 'Monthly' | 'Annual', price: number, quantity: number, settings = {}) {
-  const c = new ContractFixture(start, term);
-  const A = c.product({ name: 'A', frequency, price });
-  const a = c.line(A, { quantity });
-  const stripe = new StripeLedger(c, settings);
-  stripe.sync(c.initial.order.Id, ts(start) - 30 * 86_400);
-  return { c, A, a, stripe, scheduleId: c.initial.order.Stripe_ID__c!, priceA: A.entry.Stripe_ID__c! };
-}
+const contract = syncedContract;
 
 function errorOf(fn: () => unknown): { message: string; record: unknown } {
   try {

@@ -6,14 +6,19 @@ import type { StripeState, SyncContext } from '../../../plugin/src/core/context.
 import { EMPTY_MAPPINGS } from '../../../plugin/src/core/mappings.js';
 import type { SyncPlan } from '../../../plugin/src/core/plan.js';
 import { planOrderSync } from '../../../plugin/src/core/planner.js';
+import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
 import { parseSettings, type SettingsInput } from '../../../plugin/src/core/settings.js';
 import { ReferenceTable } from '../../../plugin/src/stripe/references.js';
-import type { ContractFixture } from './contractFixture.js';
+import { ContractFixture, type Frequency } from './contractFixture.js';
 
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const ORG_ID = '00D000000000001AAA';
 
 export const ts = (date: string, time = '00:00:00'): number => Date.parse(`${date}T${time}Z`) / 1000;
+
+/** The record metadata the plan puts on objects made from an Order or an OrderItem. */
+export const orderMeta = (order: { Id: string }) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
+export const itemMeta = (line: { Id: string }) => ({ salesforce_order_item_id: toId18(line.Id), salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}` });
 
 export function syncContext(now: number, settings: SettingsInput = {}, extra: Partial<SyncContext> = {}): SyncContext {
   return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now, settings: parseSettings(settings), mappings: EMPTY_MAPPINGS, ...extra };
@@ -42,17 +47,35 @@ export class StripeLedger {
 
   /** Plans the sync of `orderId` at `now` and applies it. */
   sync(orderId: string, now: number): SyncPlan {
-    const plan = planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings, this.context), orderId });
+    const plan = this.plan(orderId, now);
     this.apply(plan, now);
     return plan;
   }
 
-  /** Plans without applying. */
+  /** Plans without applying, against the schedules as Stripe shows them at `now`. */
   plan(orderId: string, now: number): SyncPlan {
+    this.rollForward(now);
     return planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings, this.context), orderId });
   }
 
-  apply(plan: SyncPlan, now: number): void {
+  /** Time passes for every schedule not canceled: its current phase, status and subscription at `now`. */
+  private rollForward(now: number): void {
+    for (const [id, schedule] of Object.entries(this.state.subscriptionSchedules)) {
+      if (schedule.status === 'canceled') continue;
+      const phases = schedule.phases;
+      const current = phases.find((p) => p.start_date <= now && now < p.end_date);
+      const started = phases.length > 0 && phases[0]!.start_date <= now;
+      this.state.subscriptionSchedules[id] = {
+        ...schedule,
+        status: current ? 'active' : started ? 'completed' : 'not_started',
+        current_phase: current ? { start_date: current.start_date, end_date: current.end_date } : null,
+        subscription: schedule.subscription ?? (started ? `sub_of_${id}` : null),
+      } as Stripe.SubscriptionSchedule;
+    }
+  }
+
+  /** Applies the plan's Stripe operations and, unless told otherwise, its Salesforce write-backs. */
+  apply(plan: SyncPlan, now: number, options: { writeBacks?: boolean } = {}): void {
     const table = new ReferenceTable();
     for (const op of plan.operations) {
       const params = table.resolve(op.params) as Params;
@@ -60,6 +83,7 @@ export class StripeLedger {
       this.applyOperation(op.op, id, params, now);
       table.record(op.ref, { id });
     }
+    if (options.writeBacks === false) return;
     for (const writeBack of plan.writeBacks) {
       const record = Object.values(this.contract.records)
         .flat()
@@ -176,6 +200,8 @@ export class StripeLedger {
       metadata: header.metadata ?? {},
       end_behavior: header.end_behavior ?? 'release',
       status: current ? 'active' : started ? 'completed' : 'not_started',
+      // Stripe starts the schedule's subscription with its first phase.
+      subscription: header.subscription ?? (started ? `sub_of_${id}` : null),
       current_phase: current ? { start_date: current.start_date, end_date: current.end_date } : null,
       phases: objects,
     };
@@ -184,4 +210,14 @@ export class StripeLedger {
 
 function discountObjects(discounts: unknown): unknown[] {
   return ((discounts as Params[] | undefined) ?? []).map((d) => ({ coupon: d.coupon ?? null, discount: d.discount ?? null, promotion_code: d.promotion_code ?? null }));
+}
+
+/** A contract of one product line whose initial order Stripe already holds (synced 30 days before it starts). */
+export function syncedContract(start: string, term: number, frequency: Frequency, price: number, quantity: number, settings: SettingsInput = {}) {
+  const c = new ContractFixture(start, term);
+  const A = c.product({ name: 'A', frequency, price });
+  const a = c.line(A, { quantity });
+  const stripe = new StripeLedger(c, settings);
+  stripe.sync(c.initial.order.Id, ts(start) - 30 * 86_400);
+  return { c, A, a, stripe, scheduleId: c.initial.order.Stripe_ID__c!, priceA: A.entry.Stripe_ID__c! };
 }
