@@ -15,6 +15,8 @@ const scenarioArb = fc.record({
   amendments: fc.array(amendmentArb, { minLength: 1, maxLength: 5 }),
   /** Sync everything at once before the first start, or each amendment the day before it starts. */
   stacked: fc.boolean(),
+  /** Credit units taken back (quantityReductionOrderItemCredit). */
+  credits: fc.boolean(),
 });
 
 interface Scenario {
@@ -23,16 +25,19 @@ interface Scenario {
   readonly origins: M.OrderItem[];
   readonly expected: number[];
   readonly amendments: { order: M.Order; start: string }[];
+  /** Negative lines made (units taken back). */
+  readonly reductions: number;
 }
 
-function build(initial: number[], amendments: { month: number; deltas: number[] }[]): Scenario {
+function build(initial: number[], amendments: { month: number; deltas: number[] }[], credits = false): Scenario {
   const c = new ContractFixture('2030-01-01', 12);
   const products = ['A', 'B', 'C'].map((name, i) => c.product({ name, frequency: 'Monthly', price: 10 * (i + 1) }));
   const origins = initial.map((q, i) => c.line(products[i]!, { quantity: q }));
   const expected = [...initial];
-  const stripe = new StripeLedger(c);
+  const stripe = new StripeLedger(c, { features: { quantityReductionOrderItemCredit: credits } });
   stripe.sync(c.initial.order.Id, ts('2029-12-01'));
   const made: { order: M.Order; start: string }[] = [];
+  let reductions = 0;
   for (const { month, deltas } of [...amendments].sort((a, b) => a.month - b.month)) {
     const start = `2030-${String(month).padStart(2, '0')}-01`;
     const m = c.amendment(start, 13 - month);
@@ -41,22 +46,31 @@ function build(initial: number[], amendments: { month: number; deltas: number[] 
       const take = Math.max(delta, 1 - expected[i]!);
       if (take === 0) return;
       m.line(products[i]!, { quantity: take, revises: origins[i] });
+      if (take < 0) reductions++;
       expected[i]! += take;
     });
     made.push({ order: m.order, start });
   }
-  return { c, stripe, origins, expected, amendments: made };
+  return { c, stripe, origins, expected, amendments: made, reductions };
 }
 
 describe('amendment sequences (properties)', () => {
   it('phases stay contiguous to the contract end, quantities positive, chains equal to their deltas, and a re-plan is empty', () => {
     fc.assert(
-      fc.property(scenarioArb, ({ initial, amendments, stacked }) => {
-        const { c, stripe, origins, expected, amendments: made } = build(initial, amendments);
+      fc.property(scenarioArb, ({ initial, amendments, stacked, credits }) => {
+        const { c, stripe, origins, expected, amendments: made, reductions } = build(initial, amendments, credits);
         const last = made[made.length - 1]!;
         const plans = stacked ? [stripe.sync(last.order.Id, ts('2030-01-15'))] : made.map(({ order, start }) => stripe.sync(order.Id, ts(start) - 86_400));
         // Every planned price stands on some item, invoice item or schedule.
         for (const plan of plans) expect(unusedPrices(plan)).toEqual([]);
+        // Credits only with the flag, and always a negative amount for units actually taken back.
+        const creditItems = plans.flatMap((p) => p.operations).flatMap((o) => (o.op === 'subscriptionSchedules.update' ? (o.params.phases ?? []) : [])).flatMap((p) => p.add_invoice_items ?? []).filter((i) => i.metadata?.salesforce_credit === 'true');
+        if (!credits) expect(creditItems).toEqual([]);
+        for (const item of creditItems) {
+          expect(Number(String(item.price_data?.unit_amount_decimal))).toBeLessThan(0);
+          expect(item.quantity).toBeGreaterThan(0);
+        }
+        if (credits && reductions > 0) expect(creditItems.length).toBeGreaterThan(0);
 
         const schedule = stripe.schedule(c.initial.order.Stripe_ID__c!);
         const phases = schedule.phases;

@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import type * as M from '../../../plugin/src/core/models.js';
 import { ref, type StripeOperation, type SyncPlan } from '../../../plugin/src/core/plan.js';
+import { only } from '../planHelpers.js';
 import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { itemMeta, orderMeta, StripeLedger, syncedContract, ts } from './stripeLedger.js';
@@ -411,11 +412,58 @@ describe('S30 — stacked amendments in one run', () => {
     const first = stripe.sync(m2.order.Id, ts('2030-03-10'));
     expect(ops(first, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m1.order.Id)]);
     expect(first.warnings).toContainEqual(expect.stringContaining('sync again'));
-    // Decision q22: the amendment left for the next run is Skipped, with the reason.
+    // Decision q22: the amendment left for another plan is named for the engine, and Skipped until then.
+    expect(first.deferred).toEqual([orderRecord(m2.order)]);
     expect(first.syncRecords.filter((r) => r.status === 'Skipped').map((r) => r.secondary.id)).toEqual([toId18(m2.order.Id)]);
     expect(m2.order.Stripe_ID__c ?? null).toBeNull();
     const second = stripe.sync(m2.order.Id, ts('2030-03-10', '00:05:00'));
     expect(ops(second, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m2.order.Id)]);
+  });
+});
+
+describe('S30 — amendments Stripe holds but Salesforce does not know yet (a run stopped before its write-back)', () => {
+  function stackedNow() {
+    const { c, A, a, stripe, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 1);
+    const m1 = c.amendment('2030-03-01', 10);
+    m1.line(A, { quantity: 1, revises: a });
+    const m2 = c.amendment('2030-06-01', 7);
+    m2.line(A, { quantity: 1, revises: a });
+    return { c, stripe, scheduleId, m1, m2 };
+  }
+
+  it('writes back the amendment whose phase is on the schedule and plans only the next one', () => {
+    const { c, stripe, scheduleId, m1, m2 } = stackedNow();
+    stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10')), ts('2030-03-10'), { writeBacks: false });
+    const phasesBefore = stripe.schedule(scheduleId).phases;
+    expect(m1.order.Stripe_ID__c ?? null).toBeNull();
+
+    const resumed = stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:05'));
+    expect(ops(resumed, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m2.order.Id)]);
+    expect(resumed.deferred).toBeUndefined();
+    expect(resumed.writeBacks.filter((w) => w.sobject === 'Order').map((w) => [w.id, w.fields])).toEqual([
+      [toId18(m1.order.Id), { Stripe_ID__c: scheduleId }],
+      [toId18(m2.order.Id), { Stripe_ID__c: scheduleId }],
+    ]);
+    expect(resumed.syncRecords.map((r) => [r.secondary.id, r.status])).toEqual([
+      [toId18(m1.order.Id), 'Success'],
+      [toId18(m2.order.Id), 'Success'],
+    ]);
+    // M2's phase goes on top of M1's as Stripe stamped it; M1's phase is not added again.
+    const phases = only(resumed, 'subscriptionSchedules.update').params.phases!;
+    expect(phases.map((p) => [p.start_date, p.end_date, p.items.map((i) => i.quantity)])).toEqual([
+      [phasesBefore[1]!.start_date, ts('2030-06-01'), [1, 1]],
+      [ts('2030-06-01'), ts('2031-01-01'), [1, 1, 1]],
+    ]);
+    expect(c.initial.order.Stripe_ID__c).toBe(scheduleId);
+  });
+
+  it('plans nothing for Stripe when every amendment is already on the schedule', () => {
+    const { stripe, m1, m2 } = stackedNow();
+    stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10')), ts('2030-03-10'), { writeBacks: false });
+    stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:05')), ts('2030-03-10', '00:00:05'), { writeBacks: false });
+    const replay = stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:09'));
+    expect(replay.operations.filter((o) => o.op.startsWith('subscriptionSchedules'))).toEqual([]);
+    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => w.id)).toEqual([toId18(m1.order.Id), toId18(m2.order.Id)]);
   });
 });
 
