@@ -15,6 +15,7 @@ import type { ApiRequest, EmulatorState } from './state.js';
 import { newId, type StripeObject } from './store.js';
 import { couponIdsInEffect, lineDiscounts, updateTotals } from './discounts.js';
 import { addPendingItems, createInvoice, finalizeInvoice, invoiceLineFor } from './resources/invoices.js';
+import type { DueChange } from './dueIndex.js';
 
 /** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
 export const AUTO_FINALIZE_DELAY_SECONDS = 3600;
@@ -50,55 +51,32 @@ export function emit(state: EmulatorState, type: string, object: StripeObject, a
   state.webhooks.emit(type, object, at, state.currentRequest);
 }
 
-interface DueChange {
-  readonly at: number;
-  /** Ties at one instant run in this order: schedules move, then cancellations, renewals, finalizations. */
-  readonly rank: number;
-  readonly apply: () => void;
-}
-
-/** Applies, in time order, every change due at or before `to` for the objects on `testClockId` (null = emulator clock). */
+/**
+ * Applies, in time order, every change due at or before `to` for the objects on `testClockId` (null = emulator
+ * clock). The due index (dueIndex.ts) says what comes next without scanning the store.
+ */
 export function rollForward(state: EmulatorState, testClockId: string | null, to: number): void {
+  const { due } = state.store;
   for (let step = 0; step < MAX_STEPS_PER_ROLL; step++) {
-    const next = earliestDueChange(state, testClockId, to);
+    const next = due.next(testClockId, to, state.currentRequest !== undefined);
     if (!next) return;
-    next.apply();
+    applyDueChange(state, next);
+    due.reach(next.object);
   }
   throw new Error(`Billing did not settle after ${MAX_STEPS_PER_ROLL} steps; is an interval zero?`);
 }
 
-/** The first change due by `to`; it runs on every API request, so it allocates only for the best candidate so far. */
-function earliestDueChange(state: EmulatorState, testClockId: string | null, to: number): DueChange | undefined {
-  let best: DueChange | undefined;
-  const beats = (at: number | undefined, rank: number): at is number =>
-    at !== undefined && at <= to && (!best || at < best.at || (at === best.at && rank < best.rank));
-  for (const schedule of state.store.subscriptionSchedules.all()) {
-    if (schedule.test_clock !== testClockId) continue;
-    const boundary = nextScheduleBoundary(schedule);
-    if (beats(boundary, 0)) best = { at: boundary, rank: 0, apply: () => crossScheduleBoundary(state, schedule, boundary) };
+function applyDueChange(state: EmulatorState, change: DueChange): void {
+  switch (change.kind) {
+    case 'phase_boundary':
+      return crossScheduleBoundary(state, change.object, change.at);
+    case 'cancel_at':
+      return endSubscription(state, change.object, change.at);
+    case 'renewal':
+      return renewSubscription(state, change.object, change.at);
+    case 'finalization':
+      finalizeInvoice(state, change.object, change.at);
   }
-  for (const subscription of state.store.subscriptions.all()) {
-    if (subscription.test_clock !== testClockId || subscription.status === 'canceled') continue;
-    const cancelAt = subscription.cancel_at ?? undefined;
-    const periodEnd = subscription.items.data[0]?.current_period_end;
-    if (beats(cancelAt, 1)) best = { at: cancelAt, rank: 1, apply: () => endSubscription(state, subscription, cancelAt) };
-    if (periodEnd !== undefined && (cancelAt === undefined || periodEnd < cancelAt) && beats(periodEnd, 2)) {
-      best = { at: periodEnd, rank: 2, apply: () => renewSubscription(state, subscription, periodEnd) };
-    }
-  }
-  for (const invoice of state.store.invoices.all()) {
-    const finalizesAt = invoice.automatically_finalizes_at ?? undefined;
-    if (invoice.test_clock !== testClockId || invoice.status !== 'draft') continue;
-    if (beats(finalizesAt, 3)) best = { at: finalizesAt, rank: 3, apply: () => finalizeInvoice(state, invoice, finalizesAt) };
-  }
-  return best;
-}
-
-/** Status and current phase as of `now` (Stripe computes both; they are not stored settings). */
-export function nextScheduleBoundary(schedule: SubscriptionSchedule): number | undefined {
-  if (schedule.status === 'not_started') return schedule.phases[0]?.start_date;
-  if (schedule.status === 'active') return schedule.current_phase?.end_date;
-  return undefined;
 }
 
 function phaseAt(schedule: SubscriptionSchedule, at: number): SchedulePhase | undefined {
@@ -355,11 +333,13 @@ export function endSubscription(state: EmulatorState, subscription: Subscription
 export function cancelCustomerSubscriptions(request: ApiRequest, customer: Customer): void {
   const { state } = request;
   const at = timeOnClock(state, customer.test_clock);
-  for (const schedule of state.store.subscriptionSchedules.all()) {
-    if (schedule.customer === customer.id && (schedule.status === 'active' || schedule.status === 'not_started')) cancelSchedule(state, schedule, at);
+  const { subscriptionSchedules, subscriptions } = state.store;
+  // Each changed object is looked up with get(), as every write does, so it is journaled and re-indexed.
+  for (const { id, customer: owner, status } of subscriptionSchedules.all()) {
+    if (owner === customer.id && (status === 'active' || status === 'not_started')) cancelSchedule(state, subscriptionSchedules.get(id), at);
   }
-  for (const subscription of state.store.subscriptions.all()) {
-    if (subscription.customer === customer.id) endSubscription(state, subscription, at);
+  for (const { id, customer: owner } of subscriptions.all()) {
+    if (owner === customer.id) endSubscription(state, subscriptions.get(id), at);
   }
 }
 

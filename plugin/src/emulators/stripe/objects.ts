@@ -2,6 +2,7 @@
  * The stored objects, in Stripe's response shapes for the pinned API version (fields the product reads are
  * typed; the rest ride along untyped), and the store that holds one collection per resource.
  */
+import { DueIndex } from './dueIndex.js';
 import { Collection, Journal, type StripeObject } from './store.js';
 
 export type Metadata = Record<string, string>;
@@ -243,6 +244,8 @@ export class StripeStore {
   readonly invoices = new Collection<Invoice>('invoice', 'in', this.journal);
   readonly webhookEndpoints = new Collection<WebhookEndpoint>('webhook endpoint', 'we', this.journal);
   readonly events = new Collection<StripeEvent>('event', 'evt', this.journal);
+  /** What each schedule, subscription and draft invoice does next by itself, and when (billing.ts applies it). */
+  readonly due = new DueIndex(this);
   /** Invoice numbers run per emulator, like an account's invoice prefix sequence. */
   invoiceSequence = 0;
 }

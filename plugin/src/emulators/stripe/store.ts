@@ -73,6 +73,8 @@ export class Journal {
 
 export class Collection<T extends StripeObject> {
   private readonly items = new Map<string, T>();
+  /** Told of every object a write may change: each one inserted or looked up (billing's due index listens). */
+  onAccess: ((item: T) => void) | undefined;
 
   /** `noun` is how Stripe names the resource in "No such …" errors. */
   constructor(
@@ -84,7 +86,13 @@ export class Collection<T extends StripeObject> {
   insert(item: T): T {
     this.items.set(item.id, item);
     this.journal?.recordInsert(() => this.items.delete(item.id));
+    this.onAccess?.(item);
     return item;
+  }
+
+  /** Whether this very object is stored (an insert its refused request undid is not). */
+  holds(item: T): boolean {
+    return this.items.get(item.id) === item;
   }
 
   has(id: string): boolean {
@@ -93,7 +101,10 @@ export class Collection<T extends StripeObject> {
 
   find(id: string): T | undefined {
     const item = this.items.get(id);
-    if (item) this.journal?.recordTouch(item);
+    if (item) {
+      this.journal?.recordTouch(item);
+      this.onAccess?.(item);
+    }
     return item;
   }
 
