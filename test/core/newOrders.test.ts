@@ -33,6 +33,7 @@ describe('S1 — 12-month annual renewable order, future start', () => {
       name: 'Acme',
       address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
       metadata: { salesforce_account_id: account, salesforce_account_link: link(account) },
+      test_clock: `@ref:testClock:${account}`,
     });
   });
 
@@ -73,7 +74,7 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   });
 
   it('orders the calls customer → product → price → schedule, archiving nothing (PBE prices are reused)', () => {
-    expect(result.operations.map((o) => o.op)).toEqual(['customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(result.operations.map((o) => o.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
   });
 
   it('writes the Stripe IDs back and a Success Sync Record on the order', () => {
@@ -211,7 +212,7 @@ describe('S5 — all one-time lines', () => {
     const { b, l1, l2 } = oneTimeOrder(12);
     const result = plan(b);
     const invoice = `@ref:invoice:${b.order.Id}`;
-    expect(result.operations.map((o) => o.op)).toEqual(['customers.create', 'products.create', 'prices.create', 'products.create', 'prices.create', 'invoices.create', 'invoiceItems.create', 'invoiceItems.create', 'invoices.finalizeInvoice']);
+    expect(result.operations.map((o) => o.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'products.create', 'prices.create', 'invoices.create', 'invoiceItems.create', 'invoiceItems.create', 'invoices.finalizeInvoice']);
     expect(only(result, 'invoices.create').params).toEqual({
       customer: `@ref:customer:${b.account.Id}`,
       collection_method: 'send_invoice',

@@ -48,6 +48,8 @@ type Label = (id: unknown) => string;
 
 function operationNode(operation: StripeOperation, label: Label): TreeNode {
   switch (operation.op) {
+    case 'testClocks.create':
+      return { label: `Create test clock frozen at ${when(operation.params.frozen_time)} (${operation.source.type} ${operation.source.id})` };
     case 'customers.create':
     case 'customers.update':
       return { label: named(`${verb(operation.op)} customer`, operation.params.name, operation.source) };

@@ -1,7 +1,9 @@
 /**
  * Account → Stripe Customer (spec §2.3). A linked, live customer is reused (and updated only with
  * `updateCustomerOnSync`, and only when a mapped value differs); a deleted one is an error; an Account
- * with no (or a missing) customer gets a new one, and its `Stripe_ID__c` is written back.
+ * with no (or a missing) customer gets a new one, and its `Stripe_ID__c` is written back. In test mode
+ * (with the `testClocks` setting) a new customer comes on a test clock of its own, and a customer's clock
+ * is the sync's "now" (`clockNow`).
  */
 import type Stripe from 'stripe';
 import type { PlanningContext } from './context.js';
@@ -9,6 +11,8 @@ import { SyncError } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { applyMappings, toNestedParams } from './mappings.js';
 import { containedIn } from './compare.js';
+import { fromUnixSeconds, toUnixSeconds } from './dates.js';
+import type { RecordRef } from './errors.js';
 import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata, type Metadata } from './metadata.js';
 import type { Account, Order } from './models.js';
 import { ref, type Ref } from './plan.js';
@@ -73,10 +77,54 @@ export function planCustomer(account: Account, order: Order, ctx: PlanningContex
   }
   const customerRef = ref('customer', accountRef.id);
   if (!ctx.plan.has(customerRef)) {
+    const testClock = planTestClock(account, ctx);
+    if (testClock) params.test_clock = testClock;
     ctx.plan.add({ op: 'customers.create', ref: customerRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.create'), source: accountRef });
     ctx.plan.writeBack(accountRef, { Stripe_ID__c: customerRef }, account);
   }
   return customerRef;
+}
+
+/**
+ * A new test-mode customer's own test clock (spec §2.3, S1), frozen at the start of the sync's UTC day: planning
+ * works in whole days, and a run resumed after a crash later that day sends the very same request (Stripe
+ * refuses an idempotency key replayed with other params). Nothing in live mode or with `testClocks` off.
+ */
+function planTestClock(account: Account, ctx: PlanningContext): Ref | undefined {
+  if (ctx.sync.livemode || !ctx.sync.settings.features.testClocks) return undefined;
+  const clockRef = ref('testClock', account.Id);
+  ctx.plan.add({
+    op: 'testClocks.create',
+    ref: clockRef,
+    params: { frozen_time: toUnixSeconds(fromUnixSeconds(ctx.sync.now)), name: `Salesforce Account ${account.Id}` },
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'testClocks.create'),
+    source: recordRef('Account', account.Id),
+  });
+  return clockRef;
+}
+
+/** What the engine knows of a customer's test clock. */
+export type TestClockState = Pick<Stripe.TestHelpers.TestClock, 'id' | 'status' | 'frozen_time'>;
+
+/**
+ * "Now" for a sync whose customer is on a test clock: the clock's frozen time (spec §2.6.3). A clock still
+ * advancing (or failed) has no settled time yet; the sync is retried rather than planned on a moving clock.
+ */
+export function clockNow(clock: TestClockState, record: RecordRef): number {
+  if (clock.status === 'ready') return clock.frozen_time;
+  if (clock.status === 'advancing') {
+    throw new SyncError('Test clock still advancing, scheduling a retry.', {
+      kind: 'bare',
+      record,
+      fix: `Nothing to change: the sync runs again once Stripe test clock ${clock.id} has finished advancing.`,
+      retryable: true,
+    });
+  }
+  throw new SyncError(`The customer's Stripe test clock ${clock.id} is ${clock.status} and will not move again.`, {
+    kind: 'stripe',
+    record,
+    fix: `Delete test clock ${clock.id} in the Stripe Dashboard (it deletes its customers), clear Stripe_ID__c on the Account and sync again.`,
+  });
 }
 
 function primaryContactEmail(order: Order, ctx: PlanningContext): string | undefined {

@@ -43,6 +43,7 @@ type IdOrRef = string;
 
 export type StripeOperation = OperationBase &
   (
+    | { readonly op: 'testClocks.create'; readonly params: Stripe.TestHelpers.TestClockCreateParams }
     | { readonly op: 'customers.create'; readonly params: Stripe.CustomerCreateParams }
     | { readonly op: 'customers.update'; readonly id: IdOrRef; readonly params: Stripe.CustomerUpdateParams }
     | { readonly op: 'products.create'; readonly params: Stripe.ProductCreateParams }

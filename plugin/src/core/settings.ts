@@ -38,6 +38,11 @@ const Features = z.object({
   dueOnReceiptAsZeroDays: z.boolean().default(true),
   /** q18: fill the customer's email from the quote's primary contact when no mapping sets it. */
   emailFromPrimaryContact: z.boolean().default(true),
+  /**
+   * Test mode only: each new customer gets its own Stripe test clock, so an admin can advance time and watch
+   * the schedule bill (spec §2.3; on for new tenants, as the reference's `test_clocks` flag).
+   */
+  testClocks: z.boolean().default(true),
 });
 
 export const Settings = z.object({

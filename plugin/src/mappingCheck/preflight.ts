@@ -44,6 +44,7 @@ export interface PreflightContext {
 }
 
 const NOUNS: Readonly<Partial<Record<StripeOperationName, string>>> = {
+  'testClocks.create': 'test clock',
   'customers.create': 'customer',
   'customers.update': 'customer update',
   'products.create': 'product',
@@ -63,6 +64,8 @@ const NOUNS: Readonly<Partial<Record<StripeOperationName, string>>> = {
   'invoices.create': 'invoice',
   'invoices.finalizeInvoice': 'invoice finalization',
 };
+
+const withoutTestClocks = (settings: Settings): Settings => ({ ...settings, features: { ...settings.features, testClocks: false } });
 
 /** "1 customer, 2 products, …" in the plan's order. */
 export function planSummary(plan: SyncPlan): string {
@@ -97,7 +100,9 @@ export async function preflightOrder(orderId: string, ctx: PreflightContext): Pr
       graph,
       state: {},
       orderId,
-      context: { orgId: ctx.orgId, instanceUrl: ctx.client.instanceUrl, livemode: false, sandbox: ctx.sandbox, now: ctx.now, settings: ctx.settings, mappings: ctx.mappings },
+      // The preflight reads no Stripe key, so it cannot know the mode: it summarises the billing objects, without
+      // the test clock a test-mode sync adds for each new customer.
+      context: { orgId: ctx.orgId, instanceUrl: ctx.client.instanceUrl, livemode: false, sandbox: ctx.sandbox, now: ctx.now, settings: withoutTestClocks(ctx.settings), mappings: ctx.mappings },
     });
     const warnings = [
       ...linkedOrders(graph).map(([id, stripeId]): CheckProblem => ({

@@ -58,6 +58,8 @@ function resolveOperation(operation: StripeOperation, references: ReferenceTable
 function send(stripe: Stripe, operation: StripeOperation): Promise<unknown> {
   const options: Stripe.RequestOptions = { idempotencyKey: operation.idempotencyKey };
   switch (operation.op) {
+    case 'testClocks.create':
+      return stripe.testHelpers.testClocks.create(operation.params, options);
     case 'customers.create':
       return stripe.customers.create(operation.params, options);
     case 'customers.update':

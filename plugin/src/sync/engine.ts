@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { StripeState, SyncContext } from '../core/context.js';
-import { SyncError, SyncErrors } from '../core/errors.js';
+import { clockNow } from '../core/customers.js';
+import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
 import type { CpqGraphInput } from '../core/graph.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
 import { isRef } from '../core/plan.js';
@@ -127,7 +128,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     let plan: SyncPlan;
     try {
-      plan = planOrderSync({ graph, state, context: syncContext(run, config, await testClockTime(run.stripe, state)), orderId });
+      plan = planOrderSync({ graph, state, context: syncContext(run, config, await testClockTime(run.stripe, state, orderRef)), orderId });
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
       if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
@@ -177,12 +178,12 @@ function syncContext(run: EngineRun, config: OrgConfiguration, clockTime: number
   };
 }
 
-/** "Now" for a customer on a Stripe test clock is the clock's frozen time (spec §2.5, §7). */
-async function testClockTime(stripe: StripeGateway, state: StripeState): Promise<number | undefined> {
+/** "Now" for a customer on a Stripe test clock is the clock's frozen time; a clock still advancing means retry later. */
+async function testClockTime(stripe: StripeGateway, state: StripeState, order: RecordRef): Promise<number | undefined> {
   const clockId = Object.values(state.customers ?? {}).find((c): c is Stripe.Customer => !c.deleted && Boolean(c.test_clock))?.test_clock;
   if (!clockId) return undefined;
   const id = typeof clockId === 'string' ? clockId : clockId.id;
-  return (await stripe.call('testClocks.retrieve', () => stripe.stripe.testHelpers.testClocks.retrieve(id))).frozen_time;
+  return clockNow(await stripe.call('testClocks.retrieve', () => stripe.stripe.testHelpers.testClocks.retrieve(id)), order);
 }
 
 /**

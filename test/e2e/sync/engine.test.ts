@@ -39,7 +39,7 @@ describe('sync engine over both emulators', () => {
     const result = await engineFor('w1').syncOrder(order.orderId);
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('synced');
-    expect(result.applied.map((a) => a.op)).toEqual(['customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(result.applied.map((a) => a.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
     expect(result.stripeId).toMatch(/^sub_sched_/);
     expect(stripe.store.subscriptionSchedules.find(result.stripeId!)).toBeDefined();
     expect(orderRow(order.orderId)).toMatchObject({

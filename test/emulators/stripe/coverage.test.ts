@@ -4,6 +4,7 @@ import type { StripeOperationName } from '../../../plugin/src/core/plan.js';
 import { routeList } from '../../../plugin/src/emulators/stripe/routes.js';
 
 const ROUTE_OF_OPERATION: Record<StripeOperationName, string> = {
+  'testClocks.create': 'POST /v1/test_helpers/test_clocks',
   'customers.create': 'POST /v1/customers',
   'customers.update': 'POST /v1/customers/:id',
   'products.create': 'POST /v1/products',
