@@ -35,8 +35,8 @@ describe('settings check', () => {
         recordType: 'Stripe_Sync_Setting__mdt',
         record: 'Default',
         field: 'Order_Sync_Filter__c',
-        message: `The order sync filter "Status = 'Activated' AND" is not a SOQL condition.`,
-        fix: "Write a SOQL WHERE condition such as Status = 'Activated'.",
+        message: expect.stringContaining(`The order sync filter "Status = 'Activated' AND" is not a SOQL condition on Order (`),
+        fix: "Write one SOQL condition on Order fields, such as Status = 'Activated' AND Type = 'New', in Order_Sync_Filter__c of the Default Stripe Sync Setting.",
       },
     ]);
   });

@@ -29,8 +29,10 @@ export type FieldMappings = Readonly<Record<string, string>>;
 /** Stripe dot-path → static value. */
 export type FieldDefaults = Readonly<Record<string, StaticValue>>;
 
-const StripePath = z.string().regex(/^[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'is not a Stripe parameter path like metadata.region');
-const SalesforcePath = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'is not a Salesforce field path like Account.Name');
+/** A Stripe parameter dot-path: lower-case parameter names, metadata keys of letters, digits, `_` and `-`. */
+export const StripePath = z.string().regex(/^[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'is not a Stripe parameter path like metadata.region');
+/** Field API names joined by dots: no spaces, quotes, parentheses or line breaks can reach a query. */
+export const SalesforcePath = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'is not a Salesforce field path like Account.Name');
 const keyed = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MAPPING_KEYS), z.record(StripePath, value));
 
 /** The user's side of the mapper: what a later task stores in Custom Metadata. */

@@ -12,7 +12,7 @@ import { MAPPING_TYPE } from './mappingRecords.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from './metadataBudget.js';
 import { resolveFieldPath, type OrgSchema } from './orgSchema.js';
 import type { CheckProblem } from './problems.js';
-import { checkStripePath, effectiveStripePath, STRIPE_TARGETS } from './stripeTargets.js';
+import { checkStripePath, effectiveStripePath, stripePathProblem } from './stripeTargets.js';
 import { didYouMean, suggestName } from './suggestions.js';
 
 export interface MappingCheckOptions {
@@ -75,7 +75,8 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   const key = record.mappingKey as MappingKey;
   const stripe = checkStripePath(key, record.stripePath);
   if (!stripe.ok) {
-    return [error('Stripe_Path__c', `${stripe.message}${didYouMean(stripe.suggestion)}`, stripe.suggestion ? `Change the Stripe path to ${stripe.suggestion}.` : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`)];
+    const problem = stripePathProblem(key, stripe);
+    return [error('Stripe_Path__c', problem.message, problem.fix)];
   }
   const path = effectiveStripePath(record.stripePath);
   const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };

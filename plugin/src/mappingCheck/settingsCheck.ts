@@ -2,9 +2,8 @@
  * The connector settings record (Stripe_Sync_Setting__mdt `Default`, spec §2.1): present, every value
  * valid for the core's settings model, and an order sync filter that is a SOQL condition.
  */
-import { isQueryValid } from '@jetstreamapp/soql-parser-js';
 import { DEFAULT_SETTINGS, Settings } from '../core/settings.js';
-import { FEATURES, SETTINGS, settingsFromRecord, type MetadataRow } from '../salesforce/settingsReader.js';
+import { FEATURES, InvalidSyncFilter, SETTINGS, settingsFromRecord, validatedOrderFilter, type MetadataRow } from '../salesforce/settingsReader.js';
 import { SETTING_TYPE } from './mappingRecords.js';
 import type { CheckProblem } from './problems.js';
 
@@ -31,8 +30,18 @@ export function checkSettings(rows: readonly MetadataRow[]): SettingsCheckResult
     ? []
     : parsed.error.issues.map((issue) => problem(fieldOf(issue.path.join('.')), `${fieldOf(issue.path.join('.'))}: ${issue.message}.`, 'Correct the value in Setup → Custom Metadata Types → Stripe Sync Setting → Default.'));
   const filter = parsed.success ? parsed.data.orderSyncFilter : undefined;
-  if (filter && !isQueryValid(`SELECT Id FROM Order WHERE ${filter}`)) {
-    problems.push(problem('Order_Sync_Filter__c', `The order sync filter "${filter}" is not a SOQL condition.`, "Write a SOQL WHERE condition such as Status = 'Activated'."));
-  }
+  const refused = filter === undefined ? undefined : filterProblem(filter);
+  if (refused) problems.push(problem(refused.field, refused.problem, refused.fix));
   return { problems, settings: parsed.success ? parsed.data : DEFAULT_SETTINGS };
+}
+
+/** The poller's own validation of the filter (one SOQL condition on Order, no subquery). */
+function filterProblem(filter: string): InvalidSyncFilter | undefined {
+  try {
+    validatedOrderFilter(filter);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidSyncFilter) return error;
+    throw error;
+  }
 }

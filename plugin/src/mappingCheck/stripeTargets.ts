@@ -4,7 +4,7 @@
  */
 import { TERMINATION_PREFIX, type MappingKey } from '../core/mappings.js';
 import { lookupParam, paramPaths, paramsCatalogue, splitParamPath, type ParamsTypeName, type ParamSpec } from '../stripe/params/index.js';
-import { suggestName } from './suggestions.js';
+import { didYouMean, suggestName } from './suggestions.js';
 
 /** The Stripe API version the catalogue was generated for (stripe-node's pinned version). */
 export const API_VERSION = paramsCatalogue.apiVersion;
@@ -56,6 +56,14 @@ export function checkStripePath(key: MappingKey, mappedPath: string): StripePath
   const spec = lookupParam(target.params, target.prefix + path);
   if (spec) return { ok: true, spec, mapKey: isBelowMap(target, path) };
   return { ok: false, message: `Stripe ${target.label}s have no parameter "${path}" in API version ${API_VERSION}.`, suggestion: nearestPath(target, path) };
+}
+
+/** A path Stripe does not accept, worded for the admin (shared by `mapping check` and the engine). */
+export function stripePathProblem(key: MappingKey, failed: Extract<StripePathCheck, { ok: false }>): { message: string; fix: string } {
+  return {
+    message: `${failed.message}${didYouMean(failed.suggestion)}`,
+    fix: failed.suggestion ? `Change the Stripe path to ${failed.suggestion}.` : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`,
+  };
 }
 
 function isBelowMap(target: StripeTarget, path: string): boolean {

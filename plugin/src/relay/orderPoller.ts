@@ -2,33 +2,14 @@
  * The live-sync trigger (spec §2.5, S43): activated orders not yet in Stripe, found by a cursor on
  * LastModifiedDate — `Stripe_ID__c = null AND LastModifiedDate >= cursor AND LastModifiedDate < now AND
  * (<sync filter>)`, all pages — plus the sync start date. The admin's filter is a SOQL fragment, parsed
- * with the SOQL parser and recomposed, so it can only ever be one WHERE condition on Order.
+ * with the SOQL parser and recomposed (settingsReader.ts), so it can only ever be one WHERE condition on Order.
  * Orders whose last sync failed are left to "Sync now" and the relay's own retries, not re-polled.
  */
-import { composeQuery, parseQuery } from '@jetstreamapp/soql-parser-js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { validatedOrderFilter } from '../salesforce/settingsReader.js';
 import { soqlDateTime } from '../salesforce/soql.js';
 
-export class InvalidSyncFilter extends Error {
-  constructor(filter: string, reason: string) {
-    super(`The order sync filter "${filter}" is not a SOQL condition on Order (${reason}). Fix Order_Sync_Filter__c on the Default Stripe Sync Setting.`);
-    this.name = 'InvalidSyncFilter';
-  }
-}
-
-/** The filter as one recomposed WHERE condition; throws InvalidSyncFilter for anything else. */
-export function validatedOrderFilter(filter: string): string {
-  let parsed;
-  try {
-    parsed = parseQuery(`SELECT Id FROM Order WHERE ${filter}`);
-  } catch (error) {
-    throw new InvalidSyncFilter(filter, (error as Error).message.split('\n')[0] ?? 'unparseable');
-  }
-  const extra = (['limit', 'offset', 'orderBy', 'groupBy', 'having', 'for', 'update', 'withSecurityEnforced', 'withDataCategory'] as const).filter((k) => parsed[k as keyof typeof parsed] !== undefined);
-  if (extra.length > 0 || !parsed.where) throw new InvalidSyncFilter(filter, `only a WHERE condition is allowed, found ${extra.join(', ') || 'none'}`);
-  const composed = composeQuery(parsed);
-  return composed.slice(composed.indexOf(' WHERE ') + ' WHERE '.length);
-}
+export { InvalidSyncFilter, validatedOrderFilter } from '../salesforce/settingsReader.js';
 
 export interface OrderPollWindow {
   readonly from: Date;

@@ -7,8 +7,11 @@
  * (`Account.Region__c` from an Order reads Order.AccountId and Account.Region__c); a lookup to records
  * outside the graph cannot resolve, so nothing of that path is read.
  */
+import { missingMappedFieldError, SyncErrors, type RecordRef } from '../core/errors.js';
 import { COLLECTIONS } from '../core/graph.js';
-import { DEFAULT_MAPPINGS, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
+import { DEFAULT_MAPPINGS, lookupFieldName, MAPPING_KEYS, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
+import { SalesforceApiError } from './client.js';
+import type { MappingRecord } from './settingsReader.js';
 
 /** The record each mapping key is applied to: where its Salesforce paths start. */
 export const MAPPING_ROOTS: Readonly<Record<MappingKey, string>> = {
@@ -75,15 +78,67 @@ export function mappedFields(config: MappingConfig): Record<string, string[]> {
 
 /** Adds the fields `path` reads from `root` — the lookups it crosses and its final field — when the graph can resolve it. */
 function readPath(root: string, path: string, add: (sobject: string, field: string) => void): void {
+  const walk = pathReads(root, path);
+  if (!walk.stoppedAt) for (const [object, name] of walk.reads) add(object, name);
+}
+
+interface PathReads {
+  /** (sObject, field) pairs the path reads, lookups first, its final field last. */
+  readonly reads: readonly (readonly [sobject: string, field: string])[];
+  /** The first part whose lookup leads outside the graph: nothing of the path can be read. */
+  readonly stoppedAt?: { readonly sobject: string; readonly part: string };
+}
+
+function pathReads(root: string, path: string): PathReads {
   const parts = path.split('.');
   const field = parts.pop() as string;
   const reads: [string, string][] = [];
-  let sobject: string | undefined = root;
+  let sobject = root;
   for (const part of parts) {
     const lookup = lookupFieldName(part);
     reads.push([sobject, lookup]);
-    sobject = GRAPH_LOOKUPS[lookup];
-    if (!sobject) return;
+    const parent = GRAPH_LOOKUPS[lookup];
+    if (!parent) return { reads, stoppedAt: { sobject, part } };
+    sobject = parent;
   }
-  for (const [object, name] of [...reads, [sobject, field] as [string, string]]) add(object, name);
+  return { reads: [...reads, [sobject, field]] };
 }
+
+/**
+ * Why a Salesforce path of `key` can never be read — it crosses a lookup to records the sync does not
+ * read (`Owner.Email`, `CreatedBy.Name`) or names a relationship (`SBQQ__Quote__r`) — or undefined.
+ */
+export function unreadablePathProblem(key: MappingKey, path: string): { message: string; fix: string } | undefined {
+  const { stoppedAt } = pathReads(MAPPING_ROOTS[key], path);
+  if (!stoppedAt) return undefined;
+  const { sobject, part } = stoppedAt;
+  if (/__r$/i.test(part)) {
+    const lookup = part.replace(/__r$/i, '__c');
+    return { message: `"${path}" uses the relationship name ${part}; mapping paths name the lookup field.`, fix: `Write ${lookup} instead of ${part} (for example ${path.replace(part, lookup)}).` };
+  }
+  return {
+    message: `"${path}" reads through ${sobject}.${lookupFieldName(part)}, a lookup to records the sync does not read, so it would always be empty.`,
+    fix: `Map a field of ${MAPPING_ROOTS[key]} or of a record the sync reads through one of its lookups (${[...new Set(Object.values(GRAPH_LOOKUPS))].join(', ')}).`,
+  };
+}
+
+const INVALID_FIELD = /No such column '([^']+)' on entity '([^']+)'/;
+
+/**
+ * Salesforce's INVALID_FIELD for a field that an active mapping record reads, as the error naming that
+ * record (the org lacks the field, or the integration user cannot see it); other errors unchanged.
+ */
+export function mappedFieldFailure(error: unknown, records: readonly MappingRecord[], order: RecordRef): unknown {
+  if (!(error instanceof SalesforceApiError)) return error;
+  const invalid = error.errors.find((e) => e.errorCode === 'INVALID_FIELD');
+  const [, field, sobject] = INVALID_FIELD.exec(invalid?.message ?? '') ?? [];
+  if (!field || !sobject) return error;
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const culprits = records.filter((r) => {
+    if (r.salesforcePath === null || !isMappingKey(r.mappingKey)) return false;
+    return pathReads(MAPPING_ROOTS[r.mappingKey], r.salesforcePath).reads.some(([o, f]) => same(o, sobject) && same(f, field));
+  });
+  return culprits.length > 0 ? new SyncErrors(culprits.map((r) => missingMappedFieldError(order, r.name, r.salesforcePath as string, sobject))) : error;
+}
+
+const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);

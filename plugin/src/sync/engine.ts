@@ -25,9 +25,9 @@ import { sameId } from '../core/salesforceIds.js';
 import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
-import { mappedFields } from '../salesforce/mappedFields.js';
+import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
 import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesforce/lease.js';
-import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
+import { assertUsableMappings, readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
@@ -115,6 +115,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   let applied: readonly AppliedOperation[] = [];
   try {
     const config = await run.configuration();
+    assertUsableMappings(config, orderRef);
     const located = await locateOrder(run.salesforce, orderId);
     if (!options.dryRun) {
       const leaseOrder = located.initialOrderId ?? located.orderId;
@@ -123,7 +124,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lease = await claimLease(run.salesforce, leaseOrder, run.workerId, run.leaseMs ?? 5 * 60_000, run.now(), syncing);
       if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
-    const graph = withOrderVersions(await readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located));
+    const read = readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located).catch((error: unknown) => {
+      throw mappedFieldFailure(error, config.mappingRecords, orderRef);
+    });
+    const graph = withOrderVersions(await read);
     const state = await loadLinkedObjects(graph, run.stripe);
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     let plan: SyncPlan;
@@ -160,9 +164,9 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       plan,
     });
   } catch (error) {
-    const failure = unexpectedFailure(error, orderRef);
-    if (!options.dryRun) await recordFailure(run, lease, orderId, failure);
-    return result({ status: 'failed', stripeId: undefined, applied, errors: [failure], retryable: failure.retryable, warnings: [], plan: undefined });
+    const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
+    if (!options.dryRun) await recordFailure(run, lease, orderId, failures);
+    return result({ status: 'failed', stripeId: undefined, applied, errors: failures, retryable: failures.every((f) => f.retryable), warnings: [], plan: undefined });
   }
 }
 
@@ -191,9 +195,9 @@ async function testClockTime(stripe: StripeGateway, state: StripeState, order: R
  * goes, best effort — if Salesforce is the problem, the lease simply expires. Write-backs are not
  * retried here; the next run replays its Stripe writes and writes them.
  */
-async function recordFailure(run: EngineRun, lease: Lease | undefined, orderId: string, failure: SyncError): Promise<void> {
+async function recordFailure(run: EngineRun, lease: Lease | undefined, orderId: string, failures: readonly SyncError[]): Promise<void> {
   try {
-    await finish(run, lease, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), [failure]), errors: [failure] });
+    await finish(run, lease, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), failures), errors: failures });
   } catch {
     if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
   }
@@ -289,7 +293,6 @@ function resolveText(text: string, references: ReferenceTable): string {
 
 function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {
   if (error instanceof SyncError) return error;
-  if (error instanceof SyncErrors) return error.errors[0] ?? stripeSyncError(error, order);
   if (error instanceof SalesforceApiError) return error.toSyncError(order);
   if (error instanceof OrderNotFound) return new SyncError(error.message, { kind: 'data', record: order, fix: 'Check the Order Id and the sync user\'s access to it.' });
   return stripeSyncError(error, order);
