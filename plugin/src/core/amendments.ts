@@ -48,7 +48,7 @@ export interface AmendmentOutcome {
   /** The schedule as Stripe will hold it once the plan is applied. */
   readonly schedule: ScheduleState | undefined;
   /**
-   * Amendments left for the next run: planned after one whose phase starts `now`, they need the
+   * Amendments left for another plan: stacked after one whose phase starts `now`, they need the
    * timestamp Stripe gives that phase, so the engine plans again once this plan is applied.
    */
   readonly deferred: readonly AmendmentOrder[];
@@ -107,7 +107,7 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
     deferring = result.startedNow;
   }
   planAutoArchive(lines.usedPrices(), first.order, ctx);
-  if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract will be planned once Stripe has started the amendment phase that begins now; sync again after this plan is applied.`);
+  if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract wait for Stripe to start the amendment phase that begins now: the sync plans them once this plan is applied.`);
   for (const { order } of deferred) {
     ctx.plan.syncRecord(deferredSyncRecord(recordRef('Order', order.Id)));
     ctx.plan.defer(recordRef('Order', order.Id));
@@ -132,14 +132,14 @@ function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly Amendme
   return last;
 }
 
-/** Decision q22: an amendment left for the next run is `Skipped`, not failed, with the reason. */
+/** Decision q22: an amendment left for the plan after this one is `Skipped` until that plan syncs it. */
 function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
   return {
     compoundId: compoundId(order, order),
     primary: order,
     secondary: order,
     status: 'Skipped',
-    message: 'An earlier amendment of the contract starts now in Stripe; this amendment syncs on the next run, on top of it.',
+    message: 'An earlier amendment of the contract starts now in Stripe; this amendment is planned on top of it once Stripe has applied it.',
     documentationLink: DOCUMENTATION_LINKS.success,
   };
 }

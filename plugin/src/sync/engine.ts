@@ -8,8 +8,10 @@
  * across processes); read the contract's graph (3 Salesforce calls); load the Stripe objects its
  * records link to; ask the core for a plan; apply it to Stripe with the plan's idempotency keys; write
  * Stripe IDs, the Order's status, message, fix and links, and the Sync Records back in two batched calls,
- * releasing the lease. A run that fails part-way still writes back every object it created, and the
- * idempotency keys replay whatever a crash left unwritten, so the next run creates nothing twice.
+ * releasing the lease. A plan that defers stacked amendments (one before them starts `now`) is followed,
+ * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
+ * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
+ * so the next run creates nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
@@ -18,7 +20,6 @@ import { clockNow } from '../core/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
 import type { CpqGraphInput } from '../core/graph.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
-import { isRef } from '../core/plan.js';
 import { planOrderSync } from '../core/planner.js';
 import { recordRef } from '../core/records.js';
 import { sameId } from '../core/salesforceIds.js';
@@ -33,8 +34,10 @@ import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
 import { loadLinkedObjects } from '../stripe/linkedObjects.js';
 import { dashboardLink } from '../stripe/links.js';
-import { applyPlan, type AppliedOperation } from '../stripe/planApplier.js';
-import type { ReferenceTable } from '../stripe/references.js';
+import type { AppliedOperation } from '../stripe/planApplier.js';
+import { applyPlanRounds } from './planRounds.js';
+
+export { resolveWriteBacks } from './planRounds.js';
 
 export interface SyncEngineOptions {
   readonly salesforce: SalesforceClient;
@@ -130,9 +133,11 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const graph = withOrderVersions(await read);
     const state = await loadLinkedObjects(graph, run.stripe);
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
+    const planWith = async (g: CpqGraphInput, s: StripeState): Promise<SyncPlan> =>
+      planOrderSync({ graph: g, state: s, context: syncContext(run, config, await testClockTime(run.stripe, s, orderRef)), orderId });
     let plan: SyncPlan;
     try {
-      plan = planOrderSync({ graph, state, context: syncContext(run, config, await testClockTime(run.stripe, state, orderRef)), orderId });
+      plan = await planWith(graph, state);
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
       if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
@@ -142,26 +147,23 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     }
     if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
 
-    const outcome = await applyPlan(plan, run.stripe);
-    applied = outcome.applied;
-    const unfinished = new Set(plan.operations.slice(outcome.applied.length).map((op) => op.ref));
-    const writeBacks = resolveWriteBacks(plan.writeBacks, outcome.references, unfinished);
+    // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
+    const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith);
+    applied = rounds.applied;
+    const { writeBacks, errors } = rounds;
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
-    const errors = outcome.failure ? [outcome.failure] : [];
-    const records: SyncRecordRow[] = outcome.failure
-      ? errorSyncRecordRows(orderRef, errors)
-      : plan.syncRecords.map((r) => ({ ...r, message: resolveText(r.message, outcome.references) }));
+    const records: SyncRecordRow[] = [...rounds.syncRecords, ...errorSyncRecordRows(orderRef, errors)];
     await finish(run, lease, { orderId, stripeId, writeBacks, records, errors });
     lease = undefined;
     return result({
-      status: outcome.failure ? 'failed' : 'synced',
+      status: errors.length > 0 ? 'failed' : 'synced',
       stripeId,
-      applied: outcome.applied,
+      applied: rounds.applied,
       errors,
-      retryable: outcome.failure?.retryable ?? false,
-      warnings: plan.warnings,
-      plan,
+      retryable: errors.length > 0 && errors.every((e) => e.retryable),
+      warnings: rounds.plan.warnings,
+      plan: rounds.plan,
     });
   } catch (error) {
     const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
@@ -249,28 +251,6 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
 }
 
 /**
- * Write-backs with references replaced by what the run created. A field whose object was not created —
- * or still had an operation to go when the run stopped (an amendment's schedule update that failed) —
- * is left out, so Salesforce never marks as done what Stripe has not fully received.
- */
-export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], references: ReferenceTable, unfinished: ReadonlySet<string> = new Set()): SalesforceWriteBack[] {
-  return writeBacks.flatMap((w) => {
-    const fields = Object.fromEntries(
-      Object.entries(w.fields).flatMap(([field, value]) => {
-        if (!isRef(value)) return [[field, value]];
-        if (unfinished.has(value.split('#')[0]!)) return [];
-        try {
-          return [[field, references.lookup(value) as SalesforceWriteBack['fields'][string]]];
-        } catch {
-          return [];
-        }
-      }),
-    );
-    return Object.keys(fields).length > 0 ? [{ ...w, fields }] : [];
-  });
-}
-
-/**
  * Idempotency keys carry the record's version (core/idempotency.ts). An Order's SystemModstamp moves with
  * every lease and status the sync itself writes, which would give a resumed run new keys and a second
  * schedule; an activated order's content cannot change, so its version is its ActivatedDate.
@@ -278,17 +258,6 @@ export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], re
 function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
   const orders = (graph.orders ?? []) as Record<string, unknown>[];
   return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
-}
-
-/** A message with references inside ("Created Stripe Invoice with Id: @ref:invoice:…") made readable. */
-function resolveText(text: string, references: ReferenceTable): string {
-  return text.replace(/@ref:[A-Za-z0-9_:.#-]+/g, (reference) => {
-    try {
-      return String(references.lookup(reference as `@ref:${string}`));
-    } catch {
-      return reference;
-    }
-  });
 }
 
 function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {

@@ -15,7 +15,7 @@ const scenarioArb = fc.record({
   amendments: fc.array(amendmentArb, { minLength: 1, maxLength: 5 }),
   /** Sync everything at once before the first start, or each amendment the day before it starts. */
   stacked: fc.boolean(),
-  /** Credit units taken back (quantityReductionOrderItemCredit). */
+  /** Credit units taken back (both credit flags). */
   credits: fc.boolean(),
 });
 
@@ -34,7 +34,7 @@ function build(initial: number[], amendments: { month: number; deltas: number[] 
   const products = ['A', 'B', 'C'].map((name, i) => c.product({ name, frequency: 'Monthly', price: 10 * (i + 1) }));
   const origins = initial.map((q, i) => c.line(products[i]!, { quantity: q }));
   const expected = [...initial];
-  const stripe = new StripeLedger(c, { features: { quantityReductionOrderItemCredit: credits } });
+  const stripe = new StripeLedger(c, { features: { quantityReductionOrderItemCredit: credits, terminatedOrderItemCredit: credits } });
   stripe.sync(c.initial.order.Id, ts('2029-12-01'));
   const made: { order: M.Order; start: string }[] = [];
   let reductions = 0;

@@ -403,7 +403,7 @@ describe('S30 — stacked amendments in one run', () => {
     expect(stripe.plan(c.initial.order.Id, ts('2030-02-02')).operations).toEqual([]);
   });
 
-  it('keeps later amendments for the next run when an earlier one starts now', () => {
+  it('leaves later amendments for another plan when an earlier one starts now', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
     m1.line(A, { quantity: 1, revises: a });
@@ -411,7 +411,7 @@ describe('S30 — stacked amendments in one run', () => {
     m2.line(A, { quantity: 1, revises: a });
     const first = stripe.sync(m2.order.Id, ts('2030-03-10'));
     expect(ops(first, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m1.order.Id)]);
-    expect(first.warnings).toContainEqual(expect.stringContaining('sync again'));
+    expect(first.warnings).toContainEqual(expect.stringContaining('the sync plans them once this plan is applied'));
     // Decision q22: the amendment left for another plan is named for the engine, and Skipped until then.
     expect(first.deferred).toEqual([orderRecord(m2.order)]);
     expect(first.syncRecords.filter((r) => r.status === 'Skipped').map((r) => r.secondary.id)).toEqual([toId18(m2.order.Id)]);
