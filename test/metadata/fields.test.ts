@@ -129,15 +129,15 @@ describe('objects and fields', () => {
     expect(order?.type === 'Lookup' && [order.referenceTo, order.relationshipName]).toEqual(['Order', 'Stripe_Sync_Records']);
   });
 
-  it('gives Stripe_Sync_Request__c a status that starts Queued, a requester and a claim lease', () => {
+  it('gives Stripe_Sync_Request__c a status that starts Queued, a requester, a claim lease and a retry time', () => {
     const status = field('Stripe_Sync_Request__c', 'Status__c');
-    expect(picklistValues(status)).toEqual(['Queued', 'Syncing', 'Synced', 'Failed']);
+    expect(picklistValues(status)).toEqual(['Queued', 'Syncing', 'Synced', 'Failed', 'Retrying']);
     expect(picklistDefault(status)).toBe('Queued');
     const order = field('Stripe_Sync_Request__c', 'Order__c');
     expect(order?.type === 'Lookup' && [order.referenceTo, order.relationshipName]).toEqual(['Order', 'Stripe_Sync_Requests']);
     const requestedBy = field('Stripe_Sync_Request__c', 'Requested_By__c');
     expect(requestedBy?.type === 'Lookup' && requestedBy.referenceTo).toBe('User');
-    for (const [name, type] of Object.entries({ Requested_At__c: 'DateTime', Started_At__c: 'DateTime', Finished_At__c: 'DateTime', Message__c: 'LongTextArea', Attempts__c: 'Number', Claimed_By__c: 'Text', Lease_Expires__c: 'DateTime' })) {
+    for (const [name, type] of Object.entries({ Requested_At__c: 'DateTime', Started_At__c: 'DateTime', Finished_At__c: 'DateTime', Message__c: 'LongTextArea', Attempts__c: 'Number', Claimed_By__c: 'Text', Lease_Expires__c: 'DateTime', Next_Attempt_At__c: 'DateTime' })) {
       expect([name, field('Stripe_Sync_Request__c', name)?.type]).toEqual([name, type]);
     }
   });

@@ -55,7 +55,9 @@ const SYNC_RECORD_FIELDS = on(
   'Order__c',
 );
 const REQUEST_ASK = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_By__c', 'Requested_At__c');
-const REQUEST_WORK = on('Stripe_Sync_Request__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Message__c', 'Attempts__c', 'Claimed_By__c', 'Lease_Expires__c');
+const REQUEST_WORK = on('Stripe_Sync_Request__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Message__c', 'Attempts__c', 'Claimed_By__c', 'Lease_Expires__c', 'Next_Attempt_At__c');
+// The relay files a request of its own for a retryable failure of a sync it started (order poll, POST /sync).
+const REQUEST_FILED_BY_RELAY = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_At__c');
 const COUPON_TERMS = on('Quote_Stripe_Coupon__c', 'Name__c', 'Percent_Off__c', 'Amount_Off__c', 'Duration__c', 'Duration_In_Months__c', 'Max_Redemptions__c');
 const COUPON_IDS = on('Quote_Stripe_Coupon__c', 'Stripe_ID__c', 'Stripe_Dashboard_Link__c');
 const METADATA_TYPES = ['Stripe_Field_Mapping__mdt', 'Stripe_Sync_Setting__mdt'];
@@ -82,7 +84,7 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
     edit: [...SKIP_FLAGS, ...REQUEST_ASK],
     read: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...SYNC_RECORD_FIELDS, ...on('Stripe_Sync_Request__c', 'Status__c', 'Message__c', 'Started_At__c', 'Finished_At__c')],
   },
-  // The relay: read the whole CPQ graph, write Stripe ids, links, status and leases, work requests, write and prune Sync Records.
+  // The relay: read the whole CPQ graph, write Stripe ids, links, status and leases, work and file requests, write and prune Sync Records.
   Stripe_CPQ_Integration_User: {
     objects: {
       Account: 'REV',
@@ -97,13 +99,13 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       SBQQ__QuoteLine__c: 'RV',
       SBQQ__Subscription__c: 'RV',
       Stripe_Sync_Record__c: 'CREDVM',
-      Stripe_Sync_Request__c: 'REV',
+      Stripe_Sync_Request__c: 'CREV',
       Quote_Stripe_Coupon__c: 'REV',
       Quote_Stripe_Coupon_Association__c: 'RV',
       Quote_Line_Stripe_Coupon_Association__c: 'RV',
     },
-    edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...ORDER_LEASE, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...COUPON_IDS],
-    read: [...SKIP_FLAGS, ...REQUEST_ASK, ...COUPON_TERMS],
+    edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...ORDER_LEASE, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...REQUEST_FILED_BY_RELAY, ...COUPON_IDS],
+    read: [...SKIP_FLAGS, ...without(REQUEST_ASK, ...REQUEST_FILED_BY_RELAY), ...COUPON_TERMS],
     metadataTypes: METADATA_TYPES,
     userPermissions: ['ApiEnabled'],
   },

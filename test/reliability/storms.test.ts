@@ -28,7 +28,8 @@ function startStormRelay(index: number, opsPerSecond = 1000) {
     opsPerSecond, // in the storm well over the emulator's ceiling, so Stripe's own 429s do the limiting
     retry: { maxRetries: 6, baseDelayMs: 50, maxDelayMs: 1_000 },
   });
-  return startRelay({ salesforce, stripe: gateway, port: 0, concurrency: 2, requestPollSeconds: 0.05, liveSync: false, syncToken: RELAY_TOKEN, workerId: `storm-relay-${index}`, logger: logs[index]!.logger });
+  // Retryable failures wait as Retrying requests; a short backoff lets the storm's retries run within the test.
+  return startRelay({ salesforce, stripe: gateway, port: 0, concurrency: 2, requestPollSeconds: 0.05, retryDelaysSeconds: [0, 0.5, 1, 2], liveSync: false, syncToken: RELAY_TOKEN, workerId: `storm-relay-${index}`, logger: logs[index]!.logger });
 }
 
 const orderIds = () => SCENARIOS.map((s) => org.sample!.orders.find((o) => o.scenario === s)!.orderId);

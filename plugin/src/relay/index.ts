@@ -12,12 +12,16 @@
  * use is above API_Percentage_Limit__c). Jobs run on a bounded worker pool,
  * one per Order at a time; the engine's lease keeps other relay processes off the same contract.
  * Sync Records beyond the org's retention setting are deleted, oldest first, once an hour.
- * Retryable failures (rate limits, outages) are retried with backoff (60 s, 5 min, 10 min, 30 min, 1 h;
- * × 1–2 jitter). HTTP: see http.ts. Logs: pino JSON lines with secrets redacted.
+ * Retryable failures (rate limits, outages) wait in Salesforce as Retrying requests with their next
+ * attempt's time (retries.ts; a poll- or /sync-triggered failure becomes such a request), so a restarted
+ * relay picks them up; no retry lives in memory. The org's settings are re-read every
+ * `settingsRefreshSeconds`: live sync, the sync filter, the poll interval and mappings change without a
+ * restart. HTTP: see http.ts. Logs: pino JSON lines with secrets redacted.
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { createSyncEngine, type OrderSyncResult, type SyncEngine } from '../sync/engine.js';
 import { createRelayServer } from './http.js';
@@ -25,11 +29,10 @@ import { createRelayLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
 import { pollOrders } from './orderPoller.js';
 import { enforceSyncRecordRetention } from './retention.js';
-import { claimRequest, finishRequest, queuedRequests, recoverStaleRequests, type SyncRequest } from './syncRequests.js';
+import { RETRY_DELAYS_SECONDS, type RetryPolicy } from './retries.js';
+import { claimRequest, dueRequests, finishRequest, recoverStaleRequests, requestRetry, type SyncRequest } from './syncRequests.js';
 import { handleEvent, InvalidSignature, SeenEvents, verifyEvent } from './webhooks.js';
 import { WorkerPool } from './workerPool.js';
-
-export const RETRY_DELAYS_SECONDS = [60, 300, 600, 1800, 3600] as const;
 
 export interface RelayOptions {
   readonly salesforce: SalesforceClient;
@@ -52,11 +55,18 @@ export interface RelayOptions {
   readonly leaseMs?: number;
   readonly workerId?: string;
   readonly logger?: Logger;
+  /** Seconds between re-reads of the org's settings and mappings. Default 60. */
+  readonly settingsRefreshSeconds?: number;
+  /** Waits before each retry of a retryable failure. Default: the reference connector's (retries.ts). */
+  readonly retryDelaysSeconds?: readonly number[];
+  /** The relay's clock for retry times and request claims (tests move it on). Default: the wall clock. */
+  readonly now?: () => Date;
 }
 
 export interface RunningRelay {
   readonly url: string;
   readonly metrics: RelayMetrics;
+  /** The engine with the settings last read from the org. */
   readonly engine: SyncEngine;
   /** Resolves when no job is queued or running (tests, benchmarks). */
   settled(): Promise<void>;
@@ -66,21 +76,35 @@ export interface RunningRelay {
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const log = options.logger ?? createRelayLogger();
   const workerId = options.workerId ?? `relay-${randomUUID().slice(0, 8)}`;
+  const now = options.now ?? (() => new Date());
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const retryPolicy: RetryPolicy = { delaysSeconds: options.retryDelaysSeconds ?? RETRY_DELAYS_SECONDS, random: Math.random };
   const metrics = new RelayMetrics();
   options.stripe.observe(metrics.stripeObserver);
-  const engine = createSyncEngine({ salesforce: options.salesforce, stripe: options.stripe, workerId, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
-  const config = await engine.configuration();
+  const engineWith = (configuration: OrgConfiguration) => createSyncEngine({ salesforce: options.salesforce, stripe: options.stripe, workerId, leaseMs, configuration });
+  let config = await readOrgConfiguration(options.salesforce);
+  let engine = engineWith(config);
+  const liveSync = () => options.liveSync ?? config.liveSyncEnabled;
+  const pollSeconds = () => options.pollIntervalSeconds ?? config.pollIntervalSeconds;
   const pool = new WorkerPool(options.concurrency ?? 2, (key, error) => log.error({ key, err: error }, 'sync job failed'));
   const timers = new Set<NodeJS.Timeout>();
   let stopping = false;
 
-  const later = (ms: number, task: () => Promise<void> | void) => {
+  const later = (ms: number, task: () => Promise<void>) => {
     if (stopping) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      void Promise.resolve(task()).catch((error: unknown) => log.error({ err: error }, 'relay task failed'));
+      void task().catch((error: unknown) => log.error({ err: error }, 'relay task failed'));
     }, ms);
     timers.add(timer);
+  };
+  /** Runs `task` now, then again `seconds()` after each run ends, until the relay stops. */
+  const every = (seconds: () => number, task: () => Promise<void>) => {
+    const tick = async () => {
+      await task().catch((error: unknown) => log.error({ err: error }, 'relay task failed'));
+      later(seconds() * 1000, tick);
+    };
+    void tick();
   };
 
   const record = (result: OrderSyncResult, startedAt: number) => {
@@ -91,24 +115,37 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     else log.info(fields, 'order synced');
   };
 
-  const syncWithRetries = (orderId: string, attempt = 0) =>
+  // Retries of syncs the relay started itself, whose request Salesforce refused (it is often the outage):
+  // saved again at each request poll rather than dropped.
+  const unsavedRetries = new Map<string, OrderSyncResult>();
+  const saveRetry = async (result: OrderSyncResult) => {
+    try {
+      const requestId = await requestRetry(options.salesforce, result, workerId, now(), retryPolicy);
+      unsavedRetries.delete(result.orderId);
+      if (requestId) log.info({ orderId: result.orderId, requestId }, 'retryable failure saved as a sync request');
+    } catch (error) {
+      unsavedRetries.set(result.orderId, result);
+      log.warn({ orderId: result.orderId, err: error }, 'retry request not saved yet; trying again at the next request poll');
+    }
+  };
+
+  /** An order from the poller or POST /sync; a retryable failure becomes a durable request. */
+  const syncOrder = (orderId: string) =>
     pool.enqueue(orderId, async () => {
       const startedAt = Date.now();
       const result = await engine.syncOrder(orderId);
       record(result, startedAt);
-      const delay = RETRY_DELAYS_SECONDS[attempt];
-      if (result.retryable && delay !== undefined) later(delay * 1000 * (1 + Math.random()), () => void syncWithRetries(orderId, attempt + 1));
+      if (result.retryable) await saveRetry(result);
     });
 
   const runRequest = (request: SyncRequest) =>
     pool.enqueue(request.Order__c, async () => {
-      const claimed = await claimRequest(options.salesforce, request.Id, workerId, options.leaseMs ?? 5 * 60_000);
+      const claimed = await claimRequest(options.salesforce, request.Id, workerId, leaseMs, now());
       if (!claimed) return;
-      const result = await engine.syncOrder(request.Order__c);
-      await finishRequest(options.salesforce, request.Id, result);
+      const result = await engine.syncOrder(claimed.Order__c);
+      const outcome = await finishRequest(options.salesforce, claimed, result, now(), retryPolicy);
       record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
-      // A rate limit or outage is not the admin's to fix: the relay tries again on its own.
-      if (result.status === 'failed' && result.retryable) later(RETRY_DELAYS_SECONDS[0] * 1000 * (1 + Math.random()), () => void syncWithRetries(request.Order__c, 1));
+      if (outcome.status === 'Retrying') log.info({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt, nextAttemptAt: outcome.nextAttemptAt }, 'sync request will be retried');
     });
 
   let lastRecovery = 0;
@@ -117,7 +154,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     try {
       if (Date.now() - lastRecovery > 30_000) {
         lastRecovery = Date.now();
-        const recovered = await recoverStaleRequests(options.salesforce);
+        const recovered = await recoverStaleRequests(options.salesforce, now());
         if (recovered > 0) log.warn({ recovered }, 'stale sync requests queued again');
       }
       if (Date.now() - lastRetention > 3_600_000) {
@@ -125,33 +162,44 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
         const deleted = await enforceSyncRecordRetention(options.salesforce, config.syncRecordRetention);
         if (deleted > 0) log.info({ deleted, keep: config.syncRecordRetention }, 'old Sync Records deleted');
       }
-      for (const request of await queuedRequests(options.salesforce)) runRequest(request);
+      for (const result of [...unsavedRetries.values()]) await saveRetry(result);
+      for (const request of await dueRequests(options.salesforce, now())) runRequest(request);
     } catch (error) {
       log.error({ err: error }, 'sync request poll failed');
     }
-    later((options.requestPollSeconds ?? 1) * 1000, pollRequests);
   };
 
-  const liveSync = options.liveSync ?? config.liveSyncEnabled;
-  const pollSeconds = options.pollIntervalSeconds ?? config.pollIntervalSeconds;
   let cursor = options.pollFrom ?? new Date(0);
   const pollActivatedOrders = async () => {
+    if (!liveSync()) return;
     // SOQL datetimes have whole seconds: the window ends on one, and the next window starts there.
     const to = new Date(Math.floor(Date.now() / 1000) * 1000);
     try {
       const used = await options.salesforce.dailyApiUsagePercent();
       if (used >= config.apiPercentageLimit) {
         log.warn({ used, limit: config.apiPercentageLimit }, 'daily Salesforce API allowance above the configured share: activated-order poll skipped');
-        later(pollSeconds * 1000, pollActivatedOrders);
         return;
       }
       const ids = await pollOrders(options.salesforce, { from: cursor, to }, { filter: config.settings.orderSyncFilter, syncStartDate: config.settings.syncStartDate });
-      for (const id of ids) syncWithRetries(id);
+      for (const id of ids) syncOrder(id);
       cursor = to;
     } catch (error) {
       log.error({ err: error }, 'activated-order poll failed');
     }
-    later(pollSeconds * 1000, pollActivatedOrders);
+  };
+
+  /** A bad or unreadable settings record keeps the last good one in force, with an error in the log. */
+  const refreshSettings = async () => {
+    try {
+      const fresh = await readOrgConfiguration(options.salesforce);
+      if (fresh.liveSyncEnabled !== config.liveSyncEnabled || fresh.settings.orderSyncFilter !== config.settings.orderSyncFilter || fresh.pollIntervalSeconds !== config.pollIntervalSeconds) {
+        log.info({ liveSync: fresh.liveSyncEnabled, filter: fresh.settings.orderSyncFilter, pollSeconds: fresh.pollIntervalSeconds }, 'sync settings changed');
+      }
+      config = fresh;
+      engine = engineWith(fresh);
+    } catch (error) {
+      log.error({ err: error }, 'settings re-read failed: the previous settings stay in force');
+    }
   };
 
   const seen = new SeenEvents();
@@ -160,7 +208,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     ready: () => !stopping,
     metrics: () => metrics.render(),
     syncToken: options.syncToken,
-    sync: (ids) => ids.forEach((id) => syncWithRetries(id)),
+    sync: (ids) => ids.forEach((id) => syncOrder(id)),
     webhook: webhookSecret
       ? async (raw, signature) => {
           let event;
@@ -186,14 +234,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   const address = server.address() as AddressInfo;
   const url = `http://${address.address}:${address.port}`;
 
-  void pollRequests();
-  if (liveSync) void pollActivatedOrders();
-  log.info({ url, workerId, liveSync, pollSeconds, concurrency: pool.concurrency, webhooks: Boolean(webhookSecret) }, 'relay started');
+  every(() => options.requestPollSeconds ?? 1, pollRequests);
+  every(pollSeconds, pollActivatedOrders);
+  const settingsRefreshSeconds = () => options.settingsRefreshSeconds ?? 60;
+  later(settingsRefreshSeconds() * 1000, async () => every(settingsRefreshSeconds, refreshSettings));
+  log.info({ url, workerId, liveSync: liveSync(), pollSeconds: pollSeconds(), concurrency: pool.concurrency, webhooks: Boolean(webhookSecret) }, 'relay started');
 
   return {
     url,
     metrics,
-    engine,
+    get engine() {
+      return engine;
+    },
     settled: () => pool.settled(),
     async stop() {
       stopping = true;
@@ -201,6 +253,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       timers.clear();
       server.closeAllConnections();
       await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), pool.drain()]);
+      if (unsavedRetries.size > 0) log.error({ orderIds: [...unsavedRetries.keys()] }, 'retries not saved to Salesforce: sync these orders again');
       log.info({ workerId }, 'relay stopped');
     },
   };

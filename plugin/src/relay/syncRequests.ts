@@ -1,12 +1,18 @@
 /**
- * The Order page's "Sync now": Stripe_Sync_Request__c records, Queued → Syncing → Synced | Failed.
- * A worker claims a request with a conditional update (If-Match), so two relays never run one request;
- * a claim whose lease expired (a crashed relay) goes back to Queued. Each request leaves an audit trail:
- * who, when, attempts, how it ended.
+ * Stripe_Sync_Request__c: the Order page's "Sync now", and the relay's durable retries.
+ *   Queued → Syncing → Synced | Failed
+ *                    → Retrying (a retryable failure; due again at Next_Attempt_At__c) → Syncing → …
+ * until the backoff (retries.ts) is used up, when the request ends Failed with the error and its fix.
+ * A worker claims a due request with a conditional update (If-Match), so two relays never run one
+ * request; a claim whose lease expired (a crashed relay) goes back to Queued. Each request leaves an
+ * audit trail: who, when, attempts, how it ended.
  */
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
-import { soqlDateTime } from '../salesforce/soql.js';
+import { soqlDateTime, soqlId } from '../salesforce/soql.js';
 import type { OrderSyncResult } from '../sync/engine.js';
+import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
+
+export type SyncRequestStatus = 'Queued' | 'Syncing' | 'Synced' | 'Failed' | 'Retrying';
 
 export interface SyncRequest {
   readonly Id: string;
@@ -16,45 +22,101 @@ export interface SyncRequest {
   readonly CreatedDate?: string | null;
 }
 
-const REQUEST_FIELDS = 'Id, Order__c, Attempts__c, Requested_At__c, CreatedDate';
-
-export async function queuedRequests(client: SalesforceClient, limit = 50): Promise<SyncRequest[]> {
-  return client.query<SyncRequest>(`SELECT ${REQUEST_FIELDS} FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued' ORDER BY CreatedDate ASC LIMIT ${Math.max(1, Math.floor(limit))}`);
+/** A request this worker holds, and which attempt this is (1 for the first run). */
+export interface ClaimedRequest extends SyncRequest {
+  readonly attempt: number;
 }
 
-/** Takes a Queued request for `worker`; undefined when another worker took it first. */
-export async function claimRequest(client: SalesforceClient, requestId: string, worker: string, leaseMs: number, now = new Date()): Promise<SyncRequest | undefined> {
-  const { record, etag } = await client.getRecord<SyncRequest & { Status__c: string }>('Stripe_Sync_Request__c', requestId, ['Id', 'Order__c', 'Attempts__c', 'Status__c', 'Requested_At__c', 'CreatedDate']);
-  if (record.Status__c !== 'Queued') return undefined;
+/** What finishing a request wrote: its new status and, while it waits to be retried, when. */
+export interface RequestOutcome {
+  readonly status: SyncRequestStatus;
+  readonly nextAttemptAt: string | undefined;
+}
+
+const REQUEST_FIELDS = ['Id', 'Order__c', 'Attempts__c', 'Requested_At__c', 'CreatedDate'];
+/** Statuses of a request still to run (or running): another one for its order adds nothing. */
+const OPEN_STATUSES = "('Queued', 'Syncing', 'Retrying')";
+
+/** Requests to run now: Queued, or Retrying with their next attempt due. Oldest first. */
+export async function dueRequests(client: SalesforceClient, now = new Date(), limit = 50): Promise<SyncRequest[]> {
+  return client.query<SyncRequest>(
+    `SELECT ${REQUEST_FIELDS.join(', ')} FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued' OR (Status__c = 'Retrying' AND Next_Attempt_At__c <= ${soqlDateTime(now)}) ORDER BY CreatedDate ASC LIMIT ${Math.max(1, Math.floor(limit))}`,
+  );
+}
+
+function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | null }, now: Date): boolean {
+  if (record.Status__c === 'Queued') return true;
+  return record.Status__c === 'Retrying' && record.Next_Attempt_At__c !== null && Date.parse(record.Next_Attempt_At__c.replace(/\+0000$/, 'Z')) <= now.getTime();
+}
+
+/** Takes a due request for `worker`; undefined when it is not due or another worker took it first. */
+export async function claimRequest(client: SalesforceClient, requestId: string, worker: string, leaseMs: number, now = new Date()): Promise<ClaimedRequest | undefined> {
+  type Row = SyncRequest & { Status__c: string | null; Next_Attempt_At__c: string | null };
+  const { record, etag } = await client.getRecord<Row>('Stripe_Sync_Request__c', requestId, [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c']);
+  if (!isDue(record, now)) return undefined;
+  const attempt = (record.Attempts__c ?? 0) + 1;
   try {
     await client.updateRecord(
       'Stripe_Sync_Request__c',
       requestId,
-      { Status__c: 'Syncing', Claimed_By__c: worker, Started_At__c: now.toISOString(), Lease_Expires__c: new Date(now.getTime() + leaseMs).toISOString(), Attempts__c: (record.Attempts__c ?? 0) + 1 },
+      { Status__c: 'Syncing', Claimed_By__c: worker, Started_At__c: now.toISOString(), Lease_Expires__c: new Date(now.getTime() + leaseMs).toISOString(), Next_Attempt_At__c: null, Attempts__c: attempt },
       etag ?? '*',
     );
   } catch (error) {
     if (error instanceof SalesforceApiError && error.status === 412) return undefined;
     throw error;
   }
-  return record;
+  return { ...record, Attempts__c: attempt, attempt };
 }
 
-/** Records how the request ended; a busy contract goes back to the queue. */
-export async function finishRequest(client: SalesforceClient, requestId: string, result: OrderSyncResult, now = new Date()): Promise<void> {
-  if (result.status === 'busy') {
-    await client.updateRecord('Stripe_Sync_Request__c', requestId, { Status__c: 'Queued', Claimed_By__c: null, Lease_Expires__c: null, Message__c: 'Another sync of this contract was running; queued again.' });
-    return;
+const isoSeconds = (date: Date) => soqlDateTime(date);
+
+/** The request's fields once attempt `attempt` ended with `result`. */
+export function requestOutcomeFields(result: OrderSyncResult, attempt: number, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Record<string, unknown> {
+  // A busy contract is not an attempt: the request waits for the other sync to let go.
+  if (result.status === 'busy') return { Status__c: 'Queued', Attempts__c: attempt - 1, Claimed_By__c: null, Lease_Expires__c: null, Message__c: 'Another sync of this contract was running; queued again.' };
+  const ended = { Finished_At__c: now.toISOString(), Lease_Expires__c: null, Next_Attempt_At__c: null };
+  if (result.status === 'synced') {
+    const message = result.applied.length > 0 ? `Synced: ${result.applied.length} Stripe write(s); ${result.stripeId ?? ''}`.trim() : 'Synced: already in sync, nothing to change.';
+    return { Status__c: 'Synced', ...ended, Message__c: message };
   }
-  const message = result.status === 'synced'
-    ? result.applied.length > 0 ? `Synced: ${result.applied.length} Stripe write(s); ${result.stripeId ?? ''}`.trim() : 'Synced: already in sync, nothing to change.'
-    : result.errors.map((e) => `${e.resolutionMessage} Fix: ${e.fix}`).join('\n');
-  await client.updateRecord('Stripe_Sync_Request__c', requestId, {
-    Status__c: result.status === 'synced' ? 'Synced' : 'Failed',
-    Finished_At__c: now.toISOString(),
-    Lease_Expires__c: null,
-    Message__c: message,
-  });
+  const errors = result.errors.map((e) => `${e.resolutionMessage} Fix: ${e.fix}`).join('\n');
+  const next = result.retryable ? nextAttemptAt(attempt, now, policy) : undefined;
+  if (next) {
+    return {
+      Status__c: 'Retrying',
+      Next_Attempt_At__c: next.toISOString(),
+      Lease_Expires__c: null,
+      Message__c: `${errors}\nAttempt ${attempt} of ${maxAttempts(policy)} failed; the relay tries again after ${isoSeconds(next)}.`,
+    };
+  }
+  const gaveUp = result.retryable ? `\nThe relay gave up after ${attempt} attempts; press Sync now once the cause is fixed.` : '';
+  return { Status__c: 'Failed', ...ended, Message__c: `${errors}${gaveUp}` };
+}
+
+const outcomeOf = (fields: Record<string, unknown>): RequestOutcome => ({
+  status: fields.Status__c as SyncRequestStatus,
+  nextAttemptAt: typeof fields.Next_Attempt_At__c === 'string' ? fields.Next_Attempt_At__c : undefined,
+});
+
+/** Records how the claimed attempt ended: Synced, Failed, Retrying at its next time, or Queued again when busy. */
+export async function finishRequest(client: SalesforceClient, request: ClaimedRequest, result: OrderSyncResult, now = new Date(), policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<RequestOutcome> {
+  const fields = requestOutcomeFields(result, request.attempt, now, policy);
+  await client.updateRecord('Stripe_Sync_Request__c', request.Id, fields);
+  return outcomeOf(fields);
+}
+
+/**
+ * A sync the relay started on its own (order poll, POST /sync) that failed retryably becomes a request,
+ * so its retries survive a restart. Nothing is created when the order already has an open request
+ * (that one will run) or the backoff allows no retry. Returns the new request's Id.
+ */
+export async function requestRetry(client: SalesforceClient, result: OrderSyncResult, worker: string, now = new Date(), policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string | undefined> {
+  const fields = requestOutcomeFields(result, 1, now, policy);
+  if (fields.Status__c !== 'Retrying' && fields.Status__c !== 'Queued') return undefined;
+  const open = await client.query<{ Id: string }>(`SELECT Id FROM Stripe_Sync_Request__c WHERE Order__c = ${soqlId(result.orderId)} AND Status__c IN ${OPEN_STATUSES} LIMIT 1`);
+  if (open.length > 0) return undefined;
+  return client.createRecord('Stripe_Sync_Request__c', { Order__c: result.orderId, Requested_At__c: now.toISOString(), Claimed_By__c: worker, Attempts__c: 1, ...fields });
 }
 
 /** Requests stuck in Syncing past their lease (their relay died) go back to Queued; returns how many. */
