@@ -23,7 +23,7 @@ import { PlanMemo } from './planMemo.js';
 import { recordRef } from './records.js';
 import { initialPhases, planSchedule, scheduleHeaderParams } from './schedule.js';
 import { withoutUnusedPrices } from './unusedPrices.js';
-import { endedTermProblem, orderLineProblems, preIntegrationProblem } from './validation.js';
+import { endedTermProblem, orderLineProblems, planMetadataProblems, preIntegrationProblem } from './validation.js';
 
 export interface PlanRequest {
   /** The records of the order's contract, as the REST API returns them. */
@@ -58,7 +58,10 @@ export function planOrderSync(request: PlanRequest): SyncPlan {
     if (!contract.initialStripeId) planNewOrder(contract.structure.initial.order, ctx, extensions);
     if (contract.structure.amendments.length > 0) extensions.planAmendments(contract, ctx);
   });
-  return withoutUnusedPrices(ctx.plan.build());
+  const plan = withoutUnusedPrices(ctx.plan.build());
+  const overLimits = planMetadataProblems(plan);
+  if (overLimits.length > 0) throw new SyncErrors(overLimits);
+  return plan;
 }
 
 /** Runs `body`, turning a single SyncError into the SyncErrors the planner promises. */

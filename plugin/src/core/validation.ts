@@ -1,14 +1,17 @@
 /**
  * Order-level checks made before anything is written, each reported (not just the first): one
- * billing period and one currency for all lines, Stripe's and the connector's line caps, and the
- * pre-integration cut-off (spec §1.5, §2.5, §4.1).
+ * billing period and one currency for all lines, Stripe's and the connector's line caps, the
+ * pre-integration cut-off (spec §1.5, §2.5, §4.1), and Stripe's metadata limits on every object of
+ * the finished plan (§2.13).
  */
 import type { PlanningContext } from './context.js';
 import { addDays, formatDate, parseDate, toUnixSeconds } from './dates.js';
 import { SyncError } from './errors.js';
 import { isLineSkipped, type PlannedLine } from './lines.js';
+import { metadataProblems, type Metadata } from './metadata.js';
 import type { Order, OrderItem } from './models.js';
 import type { OrderHeader } from './orderHeader.js';
+import type { StripeOperation, SyncPlan } from './plan.js';
 import { recordRef } from './records.js';
 
 /**
@@ -106,5 +109,54 @@ export function endedTermProblem(header: OrderHeader, items: readonly OrderItem[
       field: 'SBQQ__Quote__c.SBQQ__StartDate__c',
       fix: 'Check the quote start date and subscription term. A contract that has already ended is billed outside Stripe; its renewal order syncs as a new contract.',
     },
+  );
+}
+
+/** How an admin knows the Stripe object each operation writes. */
+const OBJECT_LABELS: Readonly<Record<string, string>> = {
+  customers: 'customer',
+  products: 'product',
+  prices: 'price',
+  coupons: 'coupon',
+  subscriptionSchedules: 'subscription schedule',
+  subscriptions: 'subscription',
+  invoiceItems: 'invoice item',
+  invoices: 'invoice',
+};
+
+type WithMetadata = { readonly metadata?: Metadata | '' | null };
+type Phase = WithMetadata & { readonly items?: readonly WithMetadata[]; readonly add_invoice_items?: readonly WithMetadata[] };
+
+/** Every metadata map an operation sends, with the Stripe object it lands on. */
+function operationMetadata(op: StripeOperation): [label: string, metadata: Metadata][] {
+  const label = OBJECT_LABELS[op.op.split('.')[0] as string];
+  if (!label) return [];
+  const params = op.params as WithMetadata & { readonly phases?: readonly Phase[]; readonly items?: readonly WithMetadata[] };
+  const found: [string, WithMetadata | undefined][] = [
+    [label, params],
+    ...(params.items ?? []).map((item): [string, WithMetadata] => ['subscription item', item]),
+    ...(params.phases ?? []).flatMap((phase): [string, WithMetadata][] => [
+      ['schedule phase', phase],
+      ...(phase.items ?? []).map((item): [string, WithMetadata] => ['subscription item', item]),
+      ...(phase.add_invoice_items ?? []).map((item): [string, WithMetadata] => ['invoice item', item]),
+    ]),
+  ];
+  return found.flatMap(([where, holder]) => (holder?.metadata ? [[where, holder.metadata]] : []));
+}
+
+/**
+ * Stripe's metadata limits on every object the plan writes — schedules, phases, invoices and coupons as
+ * well as the customers, products, prices and items checked where they are built — so an over-long mapped
+ * value stops the sync before its first write, not half-way. One problem per record and key.
+ */
+export function planMetadataProblems(plan: SyncPlan): SyncError[] {
+  const seen = new Set<string>();
+  return plan.operations.flatMap((op) =>
+    operationMetadata(op).flatMap(([label, metadata]) =>
+      metadataProblems(metadata, op.source, label).filter((problem) => {
+        const key = `${problem.record.id}|${problem.field ?? problem.message}`;
+        return !seen.has(key) && seen.add(key);
+      }),
+    ),
   );
 }
