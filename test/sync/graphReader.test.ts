@@ -44,6 +44,16 @@ describe('readContractGraph', () => {
     expect(graph.opportunities!.length).toBeGreaterThanOrEqual(1);
   });
 
+  it("reads each amendment Opportunity's CloseDate, the effective termination date of termination metadata", async () => {
+    const amendment = sample('S27');
+    const graph = await readContractGraph(client, amendment.orderId);
+    const order = (graph.orders as { Id: string; OpportunityId: string }[]).find((o) => o.Id === amendment.orderId)!;
+    const opportunity = (graph.opportunities as { Id: string; CloseDate: string; SBQQ__AmendedContract__c: string }[]).find((o) => o.Id === order.OpportunityId)!;
+    expect(opportunity.SBQQ__AmendedContract__c).toBeTruthy();
+    expect(opportunity.CloseDate).toBe(org.query(`SELECT CloseDate FROM Opportunity WHERE Id = '${order.OpportunityId}'`)[0]!.CloseDate);
+    expect(opportunity.CloseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
   it('reads consumption schedules of tiered products with their rates', async () => {
     const graph = await readContractGraph(client, sample('S12').orderId);
     const schedules = graph.consumptionSchedules as { ConsumptionRates: unknown[]; ProductIds: string[] }[];

@@ -26,7 +26,7 @@ import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
 import { distinctPhaseItems, orderMetadata, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { ContractLines, recordSynced } from './amendments.js';
+import { ContractLines, reappliedMappings, recordSynced } from './amendments.js';
 import { orderLineProblems } from './validation.js';
 import { assignDistinctPrices } from './distinctPrices.js';
 
@@ -286,7 +286,7 @@ function planMdqAmendment(
     if (phase.start_date < boundary) phases.push({ ...kept, end_date: bound });
     phases.push(rebuilt);
   }
-  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none' }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
+  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
   recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
 }

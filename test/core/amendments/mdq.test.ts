@@ -154,6 +154,19 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     expect(m.order.Stripe_ID__c).toBe(c.initial.order.Stripe_ID__c);
   });
 
+  it("re-applies the amendment order's mapped payment term on the update; unmapped, sends none", () => {
+    const { m, stripe } = amended();
+    Object.assign(m.order, { SBQQ__PaymentTerm__c: 'Net 60' });
+    const updateParams = () => {
+      const update = stripe.plan(m.order.Id, ts('2031-05-20')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+      if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
+      return update.params;
+    };
+    expect(updateParams()).not.toHaveProperty('default_settings');
+    stripe.context = { mappings: { fieldMappings: { subscription_schedule: { 'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c' } }, fieldDefaults: {} } };
+    expect(updateParams().default_settings).toEqual({ collection_method: 'send_invoice', invoice_settings: { days_until_due: 60 } });
+  });
+
   it("needs the contract's amendment start date, equal to the amendment's start", () => {
     const { c, m, stripe } = amended();
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = null;
