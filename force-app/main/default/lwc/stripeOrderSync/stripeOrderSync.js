@@ -72,13 +72,15 @@ import requestErrorTitle from '@salesforce/label/c.StripeOrderSync_RequestErrorT
 import syncedTitle from '@salesforce/label/c.StripeOrderSync_SyncedTitle';
 import syncedMessage from '@salesforce/label/c.StripeOrderSync_SyncedMessage';
 import failedTitle from '@salesforce/label/c.StripeOrderSync_FailedTitle';
+import retryingTitle from '@salesforce/label/c.StripeOrderSync_RetryingTitle';
+import retryPending from '@salesforce/label/c.StripeOrderSync_RetryPending';
 import stillRunningTitle from '@salesforce/label/c.StripeOrderSync_StillRunningTitle';
 import stillRunningMessage from '@salesforce/label/c.StripeOrderSync_StillRunningMessage';
 
 const LABELS = {
     cardTitle, syncNow, loading, status, lastSync, neverSynced, customer, latestInvoice, openInStripe,
     paymentPage, invoiceStatus, amountDue, amountPaid, errorHeading, fix, documentation, syncRecords, noSyncRecords,
-    noAccess, loadError
+    noAccess, loadError, retryPending
 };
 
 /** How often, and how many times, a running sync request is re-read before the card stops waiting for it. */
@@ -87,6 +89,7 @@ export const MAX_POLLS = 20;
 /** Sync Records shown on the card; the full list is the order's Stripe Sync Records related list. */
 export const SYNC_RECORDS_SHOWN = 5;
 
+// A Retrying request (a rate limit or outage) waits for its next attempt: Sync now may force one sooner.
 const ACTIVE_REQUEST_STATUSES = new Set(['Queued', 'Syncing']);
 /** What the order became in Stripe, by the prefix of its Stripe id (spec §2.11). */
 const STRIPE_OBJECT_LABELS = [
@@ -219,6 +222,10 @@ export default class StripeOrderSync extends LightningElement {
         return this.syncStatus === 'Failed';
     }
 
+    get isRetryPending() {
+        return this.latestRequest?.status === 'Retrying';
+    }
+
     get syncMessage() {
         return getFieldValue(this.order, SYNC_MESSAGE);
     }
@@ -336,6 +343,8 @@ export default class StripeOrderSync extends LightningElement {
         clearTimeout(this.pollTimer);
         if (request.status === 'Synced') {
             this.toast('success', syncedTitle, request.message || syncedMessage);
+        } else if (request.status === 'Retrying') {
+            this.toast('warning', retryingTitle, request.message || '');
         } else {
             this.toast('error', failedTitle, request.message || '');
         }

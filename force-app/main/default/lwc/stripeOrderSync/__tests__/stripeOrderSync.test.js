@@ -133,7 +133,16 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'failure-doc-link').href).toBe(orderFailed.fields.Stripe_Sync_Doc_Link__c.value);
             expect(byId(element, 'stripe-object-link')).toBeNull();
             expect(byId(element, 'invoice')).toBeNull();
+            expect(byId(element, 'retry-pending')).toBeNull();
             expect(syncButton(element).disabled).toBe(false);
+            await expectAccessible(element);
+        });
+
+        it('says the relay retries a failure on its own while the latest request waits to be retried', async () => {
+            const { element } = await mountWith({ order: orderFailed, requests: requestList('Retrying', 'Attempt 1 of 11 failed; the relay tries again after 2030-01-15T10:31:00Z.') });
+
+            expect(byId(element, 'failure-message').textContent).toBe(orderFailed.fields.Stripe_Sync_Message__c.value);
+            expect(byId(element, 'retry-pending').textContent).toBe('c.StripeOrderSync_RetryPending');
             await expectAccessible(element);
         });
 
@@ -282,7 +291,7 @@ describe('c-stripe-order-sync', () => {
             await expectAccessible(element);
         });
 
-        it.each(['Synced', 'Failed'])('is enabled when the latest request is %s', async (status) => {
+        it.each(['Synced', 'Failed', 'Retrying'])('is enabled when the latest request is %s', async (status) => {
             const { element } = await mountWith({ requests: requestList(status) });
 
             expect(syncButton(element).disabled).toBe(false);
@@ -343,6 +352,25 @@ describe('c-stripe-order-sync', () => {
 
             expect(toasts).toEqual([{ variant: 'error', title: 'c.StripeOrderSync_FailedTitle', message: 'Data Error: Quantity specified as a decimal value.' }]);
             expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: ORDER_ID }]);
+            await expectAccessible(element);
+        });
+
+        it('on a retryable failure: warns that the relay retries it, says so on the card, stops polling and offers Sync now', async () => {
+            const { element, toasts } = await requestSync();
+            await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS);
+            const message = 'Stripe Error: The request rate limit was exceeded. Fix: Wait a moment.\nAttempt 1 of 11 failed; the relay tries again after 2030-01-15T10:31:00Z.';
+
+            getRelatedListRecords.emit(requestList('Retrying', message), isRequests);
+            getRecord.emit(orderFailed);
+            await flushPromises();
+
+            expect(toasts).toEqual([{ variant: 'warning', title: 'c.StripeOrderSync_RetryingTitle', message }]);
+            expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([{ recordId: ORDER_ID }]);
+            expect(byId(element, 'retry-pending').textContent).toBe('c.StripeOrderSync_RetryPending');
+            expect(syncButton(element).disabled).toBe(false);
+            const calls = refreshApex.mock.calls.length;
+            await jest.advanceTimersByTimeAsync(POLL_INTERVAL_MS * 3);
+            expect(refreshApex).toHaveBeenCalledTimes(calls);
             await expectAccessible(element);
         });
 
