@@ -58,7 +58,7 @@ function segmentBounds(line: OrderItem, ctx: PlanningContext): { start: Calendar
   const last = parseDate(quoteLine?.SBQQ__EndDate__c ?? line.EndDate ?? '');
   if (!start || !last) {
     throw new SyncError('The MDQ segment has no start or end date.', {
-      kind: 'missing_fields',
+      kind: 'data',
       record: recordRef('OrderItem', line.Id),
       field: 'SBQQ__QuoteLine__c.SBQQ__EndDate__c',
       fix: 'Fill the segment dates on the quote line (SBQQ__EffectiveStartDate__c, SBQQ__EndDate__c).',
