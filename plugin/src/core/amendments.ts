@@ -9,7 +9,7 @@
  */
 import type { ContractItem } from './aggregation.js';
 import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity } from './aggregation.js';
-import { collectionFor } from './collection.js';
+import { reappliedMappings } from './collection.js';
 import { amendmentPeriod, type OrderPeriod } from './amendmentDates.js';
 import type { PlanningContext } from './context.js';
 import type { AmendmentOrder, ContractStructure } from './contract.js';
@@ -19,7 +19,6 @@ import { assignDistinctPrices } from './distinctPrices.js';
 import { SyncError, type RecordRef } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, lineActivationProblem, phaseItem, planOrderLine, type PlannedLine } from './lines.js';
-import { applyMappings, isUserMapped, setByPath } from './mappings.js';
 import { flagMetadata, recordMetadata, type Metadata } from './metadata.js';
 import type { Order, OrderItem } from './models.js';
 import { Decimal, stripeDecimal } from './money.js';
@@ -281,50 +280,78 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   const startsNow = sinceToday <= 0; // same day or backdated: Stripe can only start the phase now
   const last = state.phases[state.phases.length - 1];
   const identicalRange = last !== undefined && last.start_date === startTs && last.end_date === endTs;
-  const source = recordRef('Order', order.Id);
-
-  const credits = creditsFor(step, lines, startsNow ? 'now' : startTs);
-  const stamped = ctx.sync.settings.features.terminationMetadata ? terminatedLines(step) : [];
-  // Credits reach the customer with today's API as invoice items on the running subscription (the relay
-  // bills them at once, like proration items); before the schedule starts nothing was billed yet.
-  const billedCredits = state.subscription ? credits : [];
-
-  if (terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs))) {
-    planCreditInvoiceItems(step, state, billedCredits);
-    const phases = livePhases(ctx, state.phases.map((p) => ({ ...p })), state);
-    const last = phases.length - 1;
-    if (stamped.length > 0 && last >= 0) {
-      // Stamped before the cancel: Stripe keeps a canceled schedule's phases as they were.
-      phases[last] = stampTerminatedItems(ctx, phases[last]!, amendment.opportunity, stamped);
-      planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none' });
-    }
-    ctx.plan.add({
-      op: 'subscriptionSchedules.cancel',
-      ref: state.ref,
-      id: state.id,
-      // With credits, the final invoice carries them; otherwise no invoice, as the reference cancels.
-      params: { invoice_now: billedCredits.length > 0, prorate: false },
-      idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
-      source,
-    });
-    recordSynced(ctx, order, state.id);
-    return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
-  }
 
   const start = startsNow ? 'now' : startTs;
-  const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, start, credits);
-  const phases = placePhase(ctx, state, newPhase, start, source);
+  const change: ScheduleChange = {
+    step,
+    state,
+    credits: creditsFor(step, lines, start),
+    stamped: ctx.sync.settings.features.terminationMetadata ? terminatedLines(step) : [],
+  };
+  if (terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs))) return planCancel(change);
+  const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, start, change.credits);
+  const phases = placePhase(ctx, state, newPhase, start, recordRef('Order', order.Id));
   const previous = phases.length - (newPhase ? 2 : 1);
-  if (previous >= 0) phases[previous] = stampTerminatedItems(ctx, phases[previous]!, amendment.opportunity, stamped);
-  if (terminated && !state.subscription && previous >= 0) {
-    // A schedule not started yet bills the last phase in full when it starts: its first invoice carries the credit.
-    const phase = phases[previous]!;
-    phases[previous] = { ...phase, add_invoice_items: [...(phase.add_invoice_items ?? []), ...credits.map((c) => phaseCredit(c, timestampPeriod(creditPeriod(step, c))))] };
-  }
-  if (terminated) planCreditInvoiceItems(step, state, billedCredits);
+  if (previous >= 0) phases[previous] = stampTerminatedItems(ctx, phases[previous]!, amendment.opportunity, change.stamped);
+  if (terminated) creditTermination(change, phases);
   planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) });
   recordSynced(ctx, order, state.id);
   return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
+}
+
+/** One amendment's change to the schedule: its credits and the lines whose items get termination metadata. */
+interface ScheduleChange {
+  readonly step: AmendmentStep;
+  readonly state: ScheduleState;
+  readonly credits: readonly Credit[];
+  readonly stamped: readonly TerminatedLine[];
+}
+
+/**
+ * Credits with today's API reach the customer as invoice items on the running subscription (the relay
+ * bills them at once, like proration items); before the schedule starts nothing was billed yet.
+ */
+const billedCredits = ({ state, credits }: ScheduleChange): readonly Credit[] => (state.subscription ? credits : []);
+
+/**
+ * A termination without a new phase to carry its credits: invoice items on the running subscription, or —
+ * when the schedule has not started and will bill its last phase in full — that phase's first invoice.
+ */
+function creditTermination(change: ScheduleChange, phases: PlannedPhase[]): void {
+  const { step, state, credits } = change;
+  const last = phases[phases.length - 1];
+  if (state.subscription || !last) return planCreditInvoiceItems(step, state, billedCredits(change));
+  const carried = credits.map((c) => phaseCredit(c, timestampPeriod(creditPeriod(step, c))));
+  phases[phases.length - 1] = { ...last, add_invoice_items: [...(last.add_invoice_items ?? []), ...carried] };
+}
+
+/**
+ * Same-day, backdated and identical-range terminations cancel the schedule (spec §2.6.4), after their
+ * credits (then the cancel's final invoice carries them) and the termination metadata (Stripe keeps a
+ * canceled schedule's phases as they were).
+ */
+function planCancel(change: ScheduleChange): StepResult {
+  const { step, state, stamped } = change;
+  const { ctx, amendment } = step;
+  const order = amendment.order;
+  const credits = billedCredits(change);
+  planCreditInvoiceItems(step, state, credits);
+  const phases = livePhases(ctx, state.phases.map((p) => ({ ...p })), state);
+  const last = phases.length - 1;
+  if (stamped.length > 0 && last >= 0) {
+    phases[last] = stampTerminatedItems(ctx, phases[last]!, amendment.opportunity, stamped);
+    planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none' });
+  }
+  ctx.plan.add({
+    op: 'subscriptionSchedules.cancel',
+    ref: state.ref,
+    id: state.id,
+    params: { invoice_now: credits.length > 0, prorate: false },
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
+    source: recordRef('Order', order.Id),
+  });
+  recordSynced(ctx, order, state.id);
+  return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
 }
 
 function planScheduleUpdate(ctx: PlanningContext, order: Order, state: ScheduleState, params: Stripe.SubscriptionScheduleUpdateParams): void {
@@ -336,36 +363,6 @@ function planScheduleUpdate(ctx: PlanningContext, order: Order, state: ScheduleS
     idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'),
     source: recordRef('Order', order.Id),
   });
-}
-
-/** Schedule paths an amendment's own mappings set again on every update (spec §2.6.3, "re-apply selected amendment mappings"). */
-const REAPPLIED_PATHS = {
-  collectionMethod: 'default_settings.collection_method',
-  daysUntilDue: 'default_settings.invoice_settings.days_until_due',
-  template: 'default_settings.invoice_settings.rendering.template',
-  templateVersion: 'default_settings.invoice_settings.rendering.template_version',
-} as const;
-
-/**
- * The amendment order's mapped collection method, payment terms (→ `days_until_due`, §2.6.6) and invoice
- * rendering template, for the schedule update; nothing when none of them is mapped.
- */
-export function reappliedMappings(ctx: PlanningContext, order: Order): Pick<Stripe.SubscriptionScheduleUpdateParams, 'default_settings'> {
-  const config = ctx.sync.mappings;
-  const mapped = (path: string) => isUserMapped(config, 'subscription_schedule', path);
-  if (!Object.values(REAPPLIED_PATHS).some(mapped)) return {};
-  const { fields } = applyMappings('subscription_schedule', order, ctx.index, config);
-  const settings: Record<string, unknown> = {};
-  if (mapped(REAPPLIED_PATHS.collectionMethod) || mapped(REAPPLIED_PATHS.daysUntilDue)) {
-    const collection = collectionFor(fields[REAPPLIED_PATHS.collectionMethod], fields[REAPPLIED_PATHS.daysUntilDue], recordRef('Order', order.Id), REAPPLIED_PATHS.daysUntilDue, ctx);
-    settings.collection_method = collection.collection_method;
-    if (collection.days_until_due !== undefined) setByPath(settings, 'invoice_settings.days_until_due', collection.days_until_due);
-  }
-  for (const path of [REAPPLIED_PATHS.template, REAPPLIED_PATHS.templateVersion]) {
-    const value = fields[path];
-    if (mapped(path) && value !== null && value !== undefined) setByPath(settings, path.slice('default_settings.'.length), value);
-  }
-  return Object.keys(settings).length > 0 ? { default_settings: settings as Stripe.SubscriptionScheduleUpdateParams.DefaultSettings } : {};
 }
 
 /** Lines this amendment takes the last unit back from, each with the negative line that does it. */

@@ -26,7 +26,8 @@ import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
 import { distinctPhaseItems, orderMetadata, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { ContractLines, reappliedMappings, recordSynced } from './amendments.js';
+import { ContractLines, recordSynced } from './amendments.js';
+import { reappliedMappings } from './collection.js';
 import { orderLineProblems } from './validation.js';
 import { assignDistinctPrices } from './distinctPrices.js';
 
