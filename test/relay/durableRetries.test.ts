@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()));
   services.stripe.faults.clear();
+  services.org.faults.clear();
 });
 afterAll(async () => {
   await services.close();
@@ -128,11 +129,20 @@ describe('durable retries', () => {
     expect(schedulesOf(order.orderId)).toEqual([]);
   });
 
+  /** Runs `test` with the org's sync filter admitting only `orderId`. */
+  async function pollingOnly(orderId: string, test: () => Promise<void>): Promise<void> {
+    const settings = services.org.query("SELECT Id, Order_Sync_Filter__c FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]!;
+    services.org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Order_Sync_Filter__c: `Id = '${orderId}'` }, { system: true });
+    try {
+      await test();
+    } finally {
+      services.org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Order_Sync_Filter__c: settings.Order_Sync_Filter__c }, { system: true });
+    }
+  }
+
   it('a retryable failure of a polled order becomes a Retrying request of its own, which a later relay completes', async () => {
     const order = sampleOrder(services.org, 'S9');
-    const settings = services.org.query("SELECT Id, Order_Sync_Filter__c FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]!;
-    services.org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Order_Sync_Filter__c: `Id = '${order.orderId}'` }, { system: true });
-    try {
+    await pollingOnly(order.orderId, async () => {
       stripeOutage();
       const live = await relay({ liveSync: true, pollIntervalSeconds: 0.1, retryDelaysSeconds: [600], workerId: 'relay-live' });
       const [request] = await waitFor(() => {
@@ -150,8 +160,21 @@ describe('durable retries', () => {
       await relay({ retryDelaysSeconds: [600], now: ahead(HOUR_MS) });
       await whenStatus(String(request!.Id), 'Synced');
       expect(schedulesOf(order.orderId)).toHaveLength(1);
-    } finally {
-      services.org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Order_Sync_Filter__c: settings.Order_Sync_Filter__c }, { system: true });
-    }
+    });
+  });
+
+  it('a retry Salesforce refuses to save (the outage itself) is saved at a later request poll, not dropped', async () => {
+    const order = sampleOrder(services.org, 'S11');
+    await pollingOnly(order.orderId, async () => {
+      stripeOutage();
+      services.org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'POST', path: '/sobjects/Stripe_Sync_Request__c', times: 3 });
+      await relay({ liveSync: true, pollIntervalSeconds: 0.1, retryDelaysSeconds: [600] });
+      const [request] = await waitFor(() => {
+        const rows = requestsOf(order.orderId);
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(request).toMatchObject({ Status__c: 'Retrying', Attempts__c: 1 });
+      expect(log.lines.filter((l) => l.includes('retry request not saved yet') && l.includes(order.orderId))).toHaveLength(3);
+    });
   });
 });
