@@ -557,7 +557,7 @@ function timestampPeriod(period: { start: number; end: number }): NonNullable<In
 
 /**
  * Credits of a termination that leaves no phase to carry them: pending invoice items on the running
- * subscription, with a negative `unit_amount_decimal` (invoice items may credit; prices may not).
+ * subscription, with a negative `unit_amount_decimal` and the product named in the description.
  */
 function planCreditInvoiceItems(step: AmendmentStep, state: ScheduleState, credits: readonly Credit[]): void {
   const { ctx, amendment } = step;
@@ -575,6 +575,7 @@ function planCreditInvoiceItems(step: AmendmentStep, state: ScheduleState, credi
         quantity: credit.quantity,
         period: creditPeriod(step, credit),
         metadata: credit.metadata,
+        description: `Credit for unused time: ${ctx.index.get('products', credit.item.line.Product2Id)?.Name ?? credit.product}`,
         ...(credit.taxBehavior ? { tax_behavior: credit.taxBehavior } : {}),
       },
       idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'invoiceItems.create', lineId),

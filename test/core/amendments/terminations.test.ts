@@ -32,6 +32,7 @@ describe('credits when a termination leaves no new phase (decision: invoice item
       quantity: 2,
       period: { start: ts('2030-07-01'), end: ts('2031-01-01') },
       metadata: { ...itemMeta(a), ...creditMeta },
+      description: 'Credit for unused time: A',
     });
     expect(credit.idempotencyKey).toMatch(new RegExp(`:${toId18(m.order.Id)}:.*:invoiceItems\\.create:${toId18(a.Id)}$`));
     expect(credit.source).toEqual({ type: 'OrderItem', id: toId18(a.Id) });
