@@ -1,18 +1,16 @@
 /**
  * Connector settings and field mappings from the org's Custom Metadata (Stripe_Sync_Setting__mdt,
  * record `Default`; Stripe_Field_Mapping__mdt, active records), in one composite call, parsed by the
- * core's zod models so a bad value is an error naming the record and field. Each mapping record is
- * checked on its own, without a describe: a record the sync cannot use is a problem naming it, and
- * only the usable records make the mapping config — so no text of a broken record reaches a query.
+ * core's zod models so a bad value is an error naming the record and field. Mapping records the sync
+ * cannot use are problems naming them (mappingRecordCheck.ts); only the usable ones make the mapping
+ * config, so no text of a broken record reaches a query.
  */
 import { composeQuery, parseQuery, type Condition, type WhereClause } from '@jetstreamapp/soql-parser-js';
-import { fieldMappingError, SyncErrors, type MappingRecordProblem, type RecordRef } from '../core/errors.js';
-import { MAPPING_KEYS, MappingConfig, SalesforcePath, StripePath, type MappingKey } from '../core/mappings.js';
+import type { MappingRecordProblem } from '../core/errors.js';
+import { MappingConfig } from '../core/mappings.js';
 import { parseSettings, type Settings, type SettingsInput } from '../core/settings.js';
-import { checkStripePath, effectiveStripePath, stripePathProblem } from '../mappingCheck/stripeTargets.js';
-import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from '../mappingCheck/metadataBudget.js';
 import type { SalesforceClient } from './client.js';
-import { unreadablePathProblem } from './mappedFields.js';
+import { checkMappingRecords } from './mappingRecordCheck.js';
 
 export interface OrgConfiguration {
   readonly settings: Settings;
@@ -140,70 +138,6 @@ export function mappingConfigInput(records: readonly MappingRecord[]): { fieldMa
 /** The config of the active records among `rows`. */
 export function mappingsFromRecords(rows: readonly MetadataRow[]): MappingConfig {
   return mappingConfig(rows.map(mappingRecord).filter((r) => r.active));
-}
-
-export interface CheckedMappings {
-  readonly usable: readonly MappingRecord[];
-  readonly problems: readonly MappingRecordProblem[];
-}
-
-const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);
-
-/**
- * The active records split into usable ones and problems, each problem naming its record and field:
- * shape (key, exactly one source), path syntax (the core's zod), paths the graph cannot read, and
- * Stripe's metadata rules (key length, reserved keys, 50 keys per object counting the product's own)
- * shared with `mapping check`. Schema-free: the org's fields are checked by Salesforce on the read.
- */
-export function checkMappingRecords(records: readonly MappingRecord[]): CheckedMappings {
-  const problems: MappingRecordProblem[] = [];
-  const usable: MappingRecord[] = [];
-  const metadataKeys: MappedMetadataKey[] = [];
-  for (const record of records.filter((r) => r.active)) {
-    const found = recordProblems(record);
-    problems.push(...found);
-    if (found.length > 0) continue;
-    usable.push(record);
-    const path = effectiveStripePath(record.stripePath);
-    if (path.startsWith('metadata.')) metadataKeys.push({ key: record.mappingKey as MappingKey, name: path.slice('metadata.'.length), record: record.name });
-  }
-  const overBudget = metadataBudgetFindings(metadataKeys).map((f) => ({ record: f.record, field: 'Stripe_Path__c', message: f.message, fix: f.fix }));
-  const refused = new Set(overBudget.map((p) => p.record));
-  return { usable: usable.filter((r) => !refused.has(r.name)), problems: [...problems, ...overBudget] };
-}
-
-function recordProblems(record: MappingRecord): MappingRecordProblem[] {
-  const problem = (field: string, message: string, fix: string): MappingRecordProblem[] => [{ record: record.name, field, message, fix }];
-  const key = record.mappingKey;
-  if (!isMappingKey(key)) return problem('Mapping_Key__c', `"${key}" is not a mapping key.`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
-  if (!StripePath.safeParse(record.stripePath).success) {
-    return problem('Stripe_Path__c', `"${record.stripePath}" is not a Stripe parameter path (lower-case parameter names joined by dots; metadata keys of letters, digits, _ and -).`, 'Write a path such as description or metadata.region.');
-  }
-  // The pinned API version's parameter catalogue, as `mapping check` uses it: Stripe would refuse the write.
-  const stripe = checkStripePath(key, record.stripePath);
-  if (!stripe.ok) {
-    const refused = stripePathProblem(key, stripe);
-    return problem('Stripe_Path__c', refused.message, refused.fix);
-  }
-  if ((record.salesforcePath === null) === (record.staticValue === null)) {
-    return problem('Salesforce_Path__c', 'Set exactly one of a Salesforce path and a static value.', 'Set Salesforce_Path__c for a field mapping or Static_Value__c for a field default, not both.');
-  }
-  const path = effectiveStripePath(record.stripePath);
-  const metadata = path.startsWith('metadata.') ? metadataKeyFindings(path.slice('metadata.'.length), key).map((f) => ({ record: record.name, field: 'Stripe_Path__c', message: f.message, fix: f.fix })) : [];
-  if (record.salesforcePath === null) return metadata;
-  if (!SalesforcePath.safeParse(record.salesforcePath).success) {
-    return [
-      ...metadata,
-      ...problem('Salesforce_Path__c', `${JSON.stringify(record.salesforcePath)} is not a field path: only field API names joined by dots are allowed (no spaces, quotes, parentheses or line breaks).`, 'Write a field API name such as Name or Account.Name.'),
-    ];
-  }
-  const unreadable = unreadablePathProblem(key, record.salesforcePath);
-  return unreadable ? [...metadata, ...problem('Salesforce_Path__c', unreadable.message, unreadable.fix)] : metadata;
-}
-
-/** Refuses the sync of `order` while any active mapping record is unusable, naming each. */
-export function assertUsableMappings(config: OrgConfiguration, order: RecordRef): void {
-  if (config.mappingProblems.length > 0) throw new SyncErrors(config.mappingProblems.map((p) => fieldMappingError(order, p)));
 }
 
 /** A sync filter the poller refuses: names the settings record, its field and the fix. */

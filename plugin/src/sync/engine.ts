@@ -28,7 +28,8 @@ import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
 import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesforce/lease.js';
-import { assertUsableMappings, readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
+import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
+import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
