@@ -40,6 +40,7 @@
 // | Deleted Stripe customer (S41)                                    | core/newOrderOptions                                    |
 // | Pre-integration order; term ended before the sync               | core/newOrderOptions, core/endedTerm                    |
 // | Mixed billing frequencies                                        | core/newOrders, e2e/sync/sampleOrg (S16)                |
+// | Lines in two currencies; product, account or order unreadable    | badInput/coreOnly (Salesforce's own rules keep them out) |
 // | Over 20 / 100 recurring lines, over 20 one-time lines            | badInput/engine, core/newOrders                         |
 // | MDQ Custom segments; segment dates; amendment segment rules      | badInput/engine, core/amendments/mdq                    |
 // | MDQ segment without dates; segment lines ending apart            | this file                                               |
@@ -49,9 +50,7 @@
 // | Unusable mapping records; mapped field the org lacks             | badInput/mappingRecords                                 |
 // | Order sync filter not one condition on Order                     | badInput/syncFilter, relay/units, mapping/settingsCheck |
 // | Order Id carrying SOQL                                           | badInput/engine                                         |
-// Not reachable through an org, so not here: "order / account not in the records read" (a reader bug),
-// lines in two currencies (Salesforce keeps every line in its order's currency; the core check has no
-// test yet), an idempotency key over 255 characters. "Found two Order Items with the same ID": aggregation.
+// Left untested: an idempotency key over 255 characters (keys are built from Ids and fixed names).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
