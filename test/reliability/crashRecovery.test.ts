@@ -1,107 +1,175 @@
-// Crash anywhere, restart, and the result is the clean run's: for each scenario class the sync process
-// dies before and after every request it makes (each Stripe call, each Salesforce read and write), a new
-// process re-runs the same orders, and Stripe (objects by metadata), the write-backs, the Sync Records
-// and the Orders' status equal a clean run's — no duplicate object, every order Synced.
-import { describe, expect, it } from '@jest/globals';
+// Kill the relay anywhere, restart it, and the result is a clean run's. For each scenario class the orders'
+// syncs are asked for as the Order page asks (a Stripe_Sync_Request__c per order) and served by the shipped
+// relay running as a child process (`node plugin/lib/relay/main.js`). The relay is SIGKILLed before and after
+// every Stripe call and every Salesforce write it makes; then, once its leases have run out, a fresh relay
+// process serves the same requests. Stripe (objects by metadata), the write-backs, the Sync Records and the
+// Orders' status must equal a clean run's — no duplicate object — and every request must end Synced. No log
+// line, output or record of any run may hold the Stripe key or the access token. (Kills at Salesforce reads
+// are covered in-process by crashAtReads.test.ts.)
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { startStripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine } from '../../plugin/src/sync/engine.js';
-import { startCrashableProcess, type CrashPoint, type StepLog } from './support/crashableProcess.js';
+import { startCrashingForwarders, type CrashPoint, type StepLog } from './support/crashingForwarders.js';
+import { relayStarter, type RelayProcess } from './support/relayProcess.js';
+import { leakedSecrets, outcomeTexts } from './support/secrets.js';
 import { salesforceSnapshot, stripeSnapshot } from './support/syncState.js';
 
-/** Scenario class → the sample orders one job syncs, in order. */
+/** Scenario class → the sample orders synced, one sync request each, in order. */
 const SCENARIO_CLASSES: Readonly<Record<string, readonly string[]>> = {
   'new subscription (S1)': ['S1'],
   'one-time invoice (S5)': ['S5'],
   'MDQ ramp (S14)': ['S14'],
   'coupons (S7)': ['S7'],
   'evergreen (S36)': ['S36'],
+  'amendment (S21 after its initial order)': ['S21_INITIAL', 'S21'],
   'amendment that terminates (S27 after its initial order)': ['S27_INITIAL', 'S27'],
 };
 
-const FAST_RETRIES = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 };
-/** One clock for every run, so "now"-dated objects (evergreen starts) compare equal across runs. */
+const STRIPE_KEY = 'sk_test_CRASHsecretKey7f6e5d4c3b2a1';
+const ACCESS_TOKEN = '00DEm0000000007!CRASHsecretAccessToken9876';
+/** One clock for the services in every run, so "now"-dated objects (evergreen starts) compare equal. */
 const NOW = Date.now();
+/** Crash points run two at a time, each in its own services with its own relays. */
+const PARALLEL_POINTS = 2;
+/** A relay that has not finished by then is stuck (a retry waiting, a lease never freed). */
+const RELAY_DEADLINE_MS = 60_000;
 
-async function services() {
-  const org = await startSalesforceEmulator({ now: () => new Date(NOW) });
-  const stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW });
-  const orderIds = (scenarios: readonly string[]) => scenarios.map((s) => org.sample!.orders.find((o) => o.scenario === s)!.orderId);
-  return { org, stripe, orderIds, close: () => Promise.all([org.close(), stripe.close()]) };
+const starter = relayStarter(2 * PARALLEL_POINTS);
+afterAll(() => starter.close());
+
+async function world(scenarios: readonly string[]) {
+  const org = await startSalesforceEmulator({ now: () => new Date(NOW), accessToken: ACCESS_TOKEN });
+  const stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW, apiKey: STRIPE_KEY });
+  const network = await startCrashingForwarders(Number(new URL(org.instanceUrl).port), stripe.port);
+  for (const scenario of scenarios) {
+    const orderId = org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
+    org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date(NOW).toISOString() });
+  }
+  const requests = () => [...org.store.all('Stripe_Sync_Request__c')];
+  return {
+    org,
+    stripe,
+    network,
+    /** Every request ended Synced or Failed. */
+    settled: () => requests().every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed'),
+    requestOutcomes: () => requests().map((r) => String(r.Status__c)),
+    /** Everything its relays printed. */
+    relayOutput: [] as string[][],
+    close: () => Promise.all([network.close(), org.close(), stripe.close()]),
+  };
 }
-type Services = Awaited<ReturnType<typeof services>>;
+type World = Awaited<ReturnType<typeof world>>;
 
-/** A sync process talking to the services through its (crashable) forwarders. */
-function engineOn(s: Services, instanceUrl: string, stripePort: number, workerId: string, leaseMs?: number) {
-  return createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl, accessToken: s.org.accessToken }),
-    stripe: createStripeGateway({ apiKey: s.stripe.apiKey, host: '127.0.0.1', port: stripePort, protocol: 'http', opsPerSecond: 1000, retry: FAST_RETRIES }),
-    workerId,
-    now: () => new Date(NOW),
-    ...(leaseMs === undefined ? {} : { leaseMs }),
+/** A relay process on the world's services, through its crashing network; at `crash` it is SIGKILLed. */
+async function startRelayProcess(w: World, crash?: CrashPoint) {
+  // The kill runs at a step, long after `relay` is set: a process makes no request before it starts.
+  const traffic = w.network.newProcess(crash && { at: crash, kill: () => relay.kill('SIGKILL') });
+  const relay = await starter.start({
+    SF_INSTANCE_URL: w.network.salesforceUrl,
+    SF_ACCESS_TOKEN: ACCESS_TOKEN,
+    STRIPE_API_KEY: STRIPE_KEY,
+    STRIPE_API_BASE: w.network.stripeUrl,
+    STRIPE_OPS_PER_SECOND: '1000',
+    RELAY_PORT: '0',
+    // One request at a time and one request poll: the same requests in the same order every run.
+    RELAY_CONCURRENCY: '1',
+    RELAY_REQUEST_POLL_SECONDS: '3600',
+    RELAY_LIVE_SYNC: 'false',
+    LOG_LEVEL: 'debug',
   });
+  w.relayOutput.push(relay.output);
+  return { relay, traffic };
 }
 
-function snapshot(s: Services) {
-  const stripe = stripeSnapshot(s.stripe);
-  return { stripe: stripe.objects, salesforce: salesforceSnapshot(s.org, stripe.names) };
+async function until(condition: () => boolean, what: string, relay: RelayProcess): Promise<void> {
+  let exited: number | NodeJS.Signals | undefined;
+  void relay.exited.then((code) => (exited = code));
+  const deadline = Date.now() + RELAY_DEADLINE_MS;
+  while (!condition()) {
+    if (exited !== undefined || Date.now() > deadline) throw new Error(`The relay ${exited === undefined ? 'was still running' : `exited (${exited})`} before ${what}:\n${relay.output.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
-/** The clean run: its snapshot and every request it made (the crash points). */
+/** Runs a relay until every request has ended, then stops it as an operator would (SIGTERM). */
+async function serveUntilSettled(w: World): Promise<StepLog[]> {
+  const { relay, traffic } = await startRelayProcess(w);
+  await until(() => w.settled() && relay.output.join('').includes('relay started'), 'every request ended', relay);
+  relay.kill('SIGTERM');
+  expect(await relay.exited).toBe(0);
+  return traffic.steps;
+}
+
+/** "Five minutes later": the killed relay's leases on the contract and on its sync request have run out. */
+function letLeasesExpire(w: World) {
+  const past = new Date(NOW - 60_000).toISOString();
+  for (const order of w.org.store.all('Order')) if (order.Stripe_Sync_Lease_Owner__c) w.org.store.update('Order', String(order.Id), { Stripe_Sync_Lease_Expires__c: past });
+  for (const request of w.org.store.all('Stripe_Sync_Request__c')) if (request.Status__c === 'Syncing') w.org.store.update('Stripe_Sync_Request__c', String(request.Id), { Lease_Expires__c: past });
+}
+
+/** What a run left behind: the comparable state, and every text a secret could leak into. */
+function outcome(w: World) {
+  const stripe = stripeSnapshot(w.stripe);
+  return {
+    snapshot: { stripe: stripe.objects, salesforce: salesforceSnapshot(w.org, stripe.names), requests: w.requestOutcomes() },
+    texts: [...w.relayOutput.flat(), ...outcomeTexts(w.org)],
+  };
+}
+
+/** The clean run: what it left behind and every request the relay made (the crash points). */
 async function cleanRun(scenarios: readonly string[]) {
-  const s = await services();
-  const process = await startCrashableProcess(Number(new URL(s.org.instanceUrl).port), s.stripe.port);
+  const w = await world(scenarios);
   try {
-    const results = await engineOn(s, process.salesforceUrl, process.stripePort, 'clean').syncOrders(s.orderIds(scenarios));
-    return { results, snapshot: snapshot(s), steps: [...process.steps] };
+    const steps = await serveUntilSettled(w);
+    return { steps, ...outcome(w) };
   } finally {
-    await process.close();
-    await s.close();
+    await w.close();
   }
 }
 
-/** Dies at `crash`, then a new process re-runs the job; returns the snapshot after the restart. */
-async function crashAndRestart(scenarios: readonly string[], crash: CrashPoint) {
-  const s = await services();
-  const process = await startCrashableProcess(Number(new URL(s.org.instanceUrl).port), s.stripe.port, crash);
+/** The relay is killed at `crash`, then a new relay process serves the same requests. */
+async function killAndRestart(scenarios: readonly string[], crash: CrashPoint) {
+  const w = await world(scenarios);
   try {
-    // The dead process holds its lease; a lease that ends at once stands for "the restart came after it expired".
-    const doomed = engineOn(s, process.salesforceUrl, process.stripePort, 'doomed', 0).syncOrders(s.orderIds(scenarios));
-    const finished = await Promise.race([process.died.then(() => false), doomed.then(() => true)]);
-    expect(finished).toBe(false);
-    await process.close();
-    // Let the shared HTTP pool see the dead process's sockets close (a new process would have its own).
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const ports = { salesforce: Number(new URL(process.salesforceUrl).port), stripe: process.stripePort };
-    const restart = await startCrashableProcess(Number(new URL(s.org.instanceUrl).port), s.stripe.port, undefined, ports);
-    try {
-      const results = await engineOn(s, restart.salesforceUrl, restart.stripePort, 'restarted').syncOrders(s.orderIds(scenarios));
-      return { results, snapshot: snapshot(s) };
-    } finally {
-      await restart.close();
-    }
+    const { relay, traffic } = await startRelayProcess(w, crash);
+    let crashed = false;
+    void traffic.crashed.then(() => (crashed = true));
+    await until(() => crashed, `its crash point, step ${crash.step}`, relay);
+    expect(await relay.exited).toBe('SIGKILL');
+    letLeasesExpire(w);
+    await serveUntilSettled(w);
+    return outcome(w);
   } finally {
-    await process.close();
-    await s.close();
+    await w.close();
   }
 }
 
-const describeStep = (step: StepLog, index: number, moment: string) => `${moment} step ${index + 1}: ${step.service} ${step.method} ${decodeURIComponent(step.path).slice(0, 90)}`;
+/** Maps `items` through `task`, `parallel` at a time, keeping their order. */
+async function inParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await task(items[index]!);
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return results;
+}
 
-describe('a crash before or after any request, then a restart, ends as a clean run does', () => {
+const crashesAt = (step: StepLog) => step.service === 'stripe' || step.writes;
+const describePoint = (step: StepLog, point: CrashPoint) => `${point.moment} step ${point.step}: ${step.service} ${step.method} ${decodeURIComponent(step.path).slice(0, 90)}`;
+
+describe('a relay process killed before or after any Stripe call or Salesforce write, then restarted, ends as a clean run does', () => {
   it.each(Object.entries(SCENARIO_CLASSES))('%s', async (_name, scenarios) => {
     const clean = await cleanRun(scenarios);
-    expect(clean.results.map((r) => r.status)).toEqual(scenarios.map(() => 'synced'));
+    expect(clean.snapshot.requests).toEqual(scenarios.map(() => 'Synced'));
     expect(clean.steps.filter((s) => s.service === 'stripe' && s.method === 'POST').length).toBeGreaterThan(0);
-    for (const [index, step] of clean.steps.entries()) {
-      for (const moment of ['before', 'after'] as const) {
-        const where = describeStep(step, index, moment);
-        const restarted = await crashAndRestart(scenarios, { step: index + 1, moment });
-        expect({ where, outcomes: restarted.results.map((r) => [r.status, ...r.errors.map((e) => e.resolutionMessage)]) }).toEqual({ where, outcomes: scenarios.map(() => ['synced']) });
-        expect({ where, ...restarted.snapshot }).toEqual({ where, ...clean.snapshot });
-      }
-    }
-  });
+
+    const points = clean.steps.flatMap((step, index) => (crashesAt(step) ? (['before', 'after'] as const).map((moment) => ({ step, point: { step: index + 1, moment } })) : []));
+    const runs = await inParallel(points, PARALLEL_POINTS, async ({ step, point }) => ({ where: describePoint(step, point), ...(await killAndRestart(scenarios, point)) }));
+    for (const run of runs) expect({ where: run.where, ...run.snapshot }).toEqual({ where: run.where, ...clean.snapshot });
+
+    const texts = [clean.texts, ...runs.map((r) => r.texts)].flat();
+    expect(texts.some((text) => text.includes('"msg":"order synced"'))).toBe(true);
+    expect(leakedSecrets(texts, [STRIPE_KEY, ACCESS_TOKEN])).toEqual([]);
+  }, 600_000);
 });
