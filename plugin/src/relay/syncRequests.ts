@@ -69,6 +69,7 @@ export async function claimRequest(client: SalesforceClient, requestId: string, 
   return { ...record, Attempts__c: attempt, attempt };
 }
 
+/** `2030-01-01T10:01:00Z`: the retry time as the request message shows it (whole seconds, as stored). */
 const isoSeconds = (date: Date) => soqlDateTime(date);
 
 /** The request's fields once attempt `attempt` ended with `result`. */
