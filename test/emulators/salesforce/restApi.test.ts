@@ -110,7 +110,7 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     expect((await call('GET', path)).body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
   });
 
-  it('upserts by external id: 201 created, then 200 updated', async () => {
+  it('upserts by external id: 201 created, then 200 updated, whatever the key\'s case', async () => {
     const path = `${V}/sobjects/Stripe_Sync_Record__c/Compound_ID__c/ord-1`;
     const created = await call('PATCH', path, { Resolution_Status__c: 'Error' });
     expect(created.status).toBe(201);
@@ -119,6 +119,9 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id: created.body.id, created: false });
     expect((await call('GET', path)).body).toMatchObject({ Compound_ID__c: 'ord-1', Resolution_Status__c: 'Success' });
+    // Compound_ID__c is not case-sensitive: a key differing only in case names the same record.
+    const sameKey = await call('PATCH', path.replace('ord-1', 'ORD-1'), { Resolution_Status__c: 'Error' });
+    expect(sameKey.body).toMatchObject({ id: created.body.id, created: false });
   });
 
   it('refuses updates whose If-Match / If-Unmodified-Since condition fails with 412 (REST API Guide: "Conditional Requests")', async () => {

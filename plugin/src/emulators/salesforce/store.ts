@@ -193,6 +193,11 @@ export class RecordStore {
     }
     if (field.name === 'Id') return this.get(String(value));
     const wanted = String(value).toLowerCase();
+    if (field.unique) {
+      // Unique values are indexed (lowercased, as compared): no scan of the object's records.
+      const id = this.uniqueValues.get(`${this.schema.object(sobject).name}.${field.name}`)?.get(wanted);
+      return id === undefined ? undefined : this.records.get(id);
+    }
     for (const record of this.all(sobject)) {
       if (record[field.name] !== null && String(record[field.name]).toLowerCase() === wanted) return record;
     }

@@ -58,6 +58,7 @@ export class WebhookDispatcher {
       pending_webhooks: endpoints.length,
       request: { id: request?.id ?? null, idempotency_key: request?.idempotencyKey ?? null },
     });
+    if (endpoints.length === 0) return event;
     const payload = JSON.stringify(event, null, 2);
     for (const endpoint of endpoints) {
       // First attempts go out one at a time per endpoint, in event order; retries run on their own timers.
