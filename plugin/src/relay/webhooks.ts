@@ -3,8 +3,9 @@
  * `stripe.webhooks.constructEvent` (tolerance 300 s); events are deduplicated by id; ordering is never
  * assumed — each handler re-fetches the object and writes its current state.
  * - `invoiceitem.created` (spec §2.6.7, S44): a proration item of a subscription (metadata
- *   `salesforce_proration`, a real period, not yet invoiced) is billed at once by an invoice with
- *   metadata `salesforce_proration_invoice`, keyed by the item's id so a replay creates nothing twice.
+ *   `salesforce_proration`, a real period, not yet invoiced, and no copy of one already billed) is billed at
+ *   once by an invoice with metadata `salesforce_proration_invoice`, keyed by the item's id so a replay
+ *   creates nothing twice.
  * - `invoice.finalized | paid | payment_failed | voided` → the Order's invoice status, amounts, payment
  *   and Dashboard links, found by the `salesforce_order_id` metadata of the invoice or its subscription.
  */
@@ -90,9 +91,10 @@ const subscriptionOf = (item: Stripe.InvoiceItem): string | undefined => {
 async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): Promise<WebhookOutcome> {
   const subscription = subscriptionOf(created);
   if (!subscription || created.period.start === created.period.end || created.metadata?.salesforce_proration !== 'true') return 'ignored';
-  const item = await ctx.stripe.call('invoiceItems.retrieve', () => ctx.stripe.stripe.invoiceItems.retrieve(created.id));
-  if (item.invoice) return 'ignored';
-  const customer = typeof item.customer === 'string' ? item.customer : item.customer.id;
+  const customer = typeof created.customer === 'string' ? created.customer : created.customer.id;
+  const items = await customerInvoiceItems(ctx, customer);
+  const item = items.find((i) => i.id === created.id);
+  if (!item || item.invoice || items.some((other) => billedCopyOf(other, item))) return 'ignored';
   await ctx.stripe.call('invoices.create', () =>
     ctx.stripe.stripe.invoices.create(
       { customer, subscription, metadata: { salesforce_proration_invoice: 'true' }, auto_advance: true, pending_invoice_items_behavior: 'include' },
@@ -100,6 +102,52 @@ async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): 
     ),
   );
   return 'handled';
+}
+
+/** The customer's invoice items, pending and invoiced, as they are now (one read per 100 items). */
+async function customerInvoiceItems(ctx: WebhookContext, customer: string): Promise<Stripe.InvoiceItem[]> {
+  const items: Stripe.InvoiceItem[] = [];
+  let startingAfter: string | undefined;
+  for (;;) {
+    const page = await ctx.stripe.call('invoiceItems.list', () =>
+      ctx.stripe.stripe.invoiceItems.list({ customer, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+    );
+    items.push(...page.data);
+    if (!page.has_more || page.data.length === 0) return items;
+    startingAfter = page.data[page.data.length - 1]!.id;
+  }
+}
+
+/**
+ * True when `other` is the same connector proration as `item`, already invoiced or created first (so its own
+ * event bills it): Stripe re-creates a phase's items when the phase splits (spec §2.6.7), and the copy must
+ * not be billed again.
+ */
+function billedCopyOf(other: Stripe.InvoiceItem, item: Stripe.InvoiceItem): boolean {
+  if (other.id === item.id || other.metadata?.salesforce_proration !== 'true' || prorationIdentity(other) !== prorationIdentity(item)) return false;
+  return Boolean(other.invoice) || other.date < item.date || (other.date === item.date && other.id < item.id);
+}
+
+/** What two copies of one proration share: every field the reference compares, in one comparable string. */
+function prorationIdentity(item: Stripe.InvoiceItem): string {
+  const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+  const price = item.pricing?.price_details?.price;
+  return JSON.stringify([
+    subscriptionOf(item),
+    item.amount,
+    item.currency,
+    item.description ?? null,
+    Object.entries(item.metadata ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    item.period.start,
+    item.period.end,
+    typeof price === 'string' ? price : (price?.id ?? null),
+    item.proration,
+    item.livemode,
+    item.quantity,
+    text(item.quantity_decimal),
+    text(item.pricing?.unit_amount_decimal),
+    (item.tax_rates ?? []).map((rate) => rate.id).sort(),
+  ]);
 }
 
 /** Current invoice state (re-fetched, so late or repeated events cannot roll it back) → Order fields. */

@@ -1,0 +1,96 @@
+// Proration auto-billing skips copies (spec §2.6.7): Stripe can re-create a phase's invoice items when the
+// phase splits, and a copy equal to a connector proration already billed must not get a second invoice.
+// Equal means same subscription and equal amount, currency, description, metadata, period, price,
+// proration, livemode, quantity, unit amount and tax rates; any difference is a charge of its own.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type Stripe from 'stripe';
+import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
+import { memoryLogger, startServices, type Services } from './support.js';
+
+const SECRET = 'whsec_test_dedupe';
+let services: Services;
+let relay: RunningRelay;
+let stripe: Stripe;
+let customer: string;
+let subscription: string;
+let oneTimePrice: string;
+let eventCounter = 0;
+
+const period = { start: Date.UTC(2031, 0, 1) / 1000, end: Date.UTC(2031, 6, 1) / 1000 };
+const metadata = { salesforce_proration: 'true', salesforce_order_item_id: '802000000000001AAA' };
+
+beforeAll(async () => {
+  services = await startServices();
+  stripe = services.gateway.stripe;
+  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 60, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+  customer = (await stripe.customers.create({ name: 'Dedupe test' })).id;
+  const product = await stripe.products.create({ name: 'Seats' });
+  const recurring = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } });
+  oneTimePrice = (await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2500 })).id;
+  subscription = (await stripe.subscriptions.create({ customer, items: [{ price: recurring.id }], collection_method: 'send_invoice', days_until_due: 30 })).id;
+});
+afterAll(async () => {
+  await relay.stop();
+  await services.close();
+});
+
+/** Delivers `invoiceitem.created` for the item, signed, and answers the HTTP status. */
+async function deliverCreated(item: Stripe.InvoiceItem): Promise<number> {
+  const payload = JSON.stringify({
+    id: `evt_dedupe_${++eventCounter}`,
+    object: 'event',
+    type: 'invoiceitem.created',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object: item },
+    pending_webhooks: 1,
+    request: null,
+  });
+  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+  const response = await fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  return response.status;
+}
+
+const prorationItem = (overrides: Partial<Stripe.InvoiceItemCreateParams> = {}) =>
+  stripe.invoiceItems.create({ customer, subscription, pricing: { price: oneTimePrice }, quantity: 2, period, metadata, ...overrides });
+
+const prorationInvoices = () => services.stripe.store.invoices.all().filter((i) => i.metadata.salesforce_proration_invoice === 'true');
+const invoiceOf = (item: Stripe.InvoiceItem) => services.stripe.store.invoiceItems.get(item.id).invoice;
+
+describe('proration auto-billing compares a new item with the connector items already billed', () => {
+  let billed: Stripe.InvoiceItem;
+
+  beforeAll(async () => {
+    billed = await prorationItem();
+    expect(await deliverCreated(billed)).toBe(200);
+  });
+
+  it('bills the first proration with one invoice', () => {
+    expect(prorationInvoices()).toHaveLength(1);
+    expect(invoiceOf(billed)).toBe(prorationInvoices()[0]!.id);
+  });
+
+  it('does not invoice an identical item Stripe re-created: no second invoice, the copy is left alone', async () => {
+    const ignored = () => relay.metrics.webhooks.get({ type: 'invoiceitem.created', outcome: 'ignored' });
+    const ignoredBefore = ignored();
+    const copy = await prorationItem();
+    expect(await deliverCreated(copy)).toBe(200);
+    expect(prorationInvoices()).toHaveLength(1);
+    expect(invoiceOf(copy)).toBeNull();
+    expect(ignored()).toBe(ignoredBefore + 1);
+  });
+
+  it.each<[string, Partial<Stripe.InvoiceItemCreateParams>]>([
+    ['a different quantity (so a different amount)', { quantity: 3 }],
+    ['a different period', { period: { start: period.start, end: Date.UTC(2031, 3, 1) / 1000 } }],
+    ['different metadata (another order line)', { metadata: { ...metadata, salesforce_order_item_id: '802000000000002AAA' } }],
+    ['a description', { description: 'Seats, prorated' }],
+  ])('bills an item that differs by %s', async (_difference, overrides) => {
+    const before = prorationInvoices().length;
+    const other = await prorationItem(overrides);
+    expect(await deliverCreated(other)).toBe(200);
+    expect(prorationInvoices()).toHaveLength(before + 1);
+    expect(invoiceOf(other)).toBe(prorationInvoices().at(-1)!.id);
+  });
+});
