@@ -17,7 +17,7 @@
  *
  * A restricted key (rk_…) needs: Customers write; Products write; Prices write; Coupons write;
  * Subscriptions write (covers subscription schedules); Invoices write; Invoice items write; Billing
- * meters write (metered products); Test clocks read (customers on a test clock). Nothing else — webhook
+ * meters write (metered products); Test clocks write (test mode: new customers get a test clock). Nothing else — webhook
  * endpoints are set up in the Dashboard, and events are verified by signature, never fetched.
  */
 import { parseArgs } from 'node:util';
