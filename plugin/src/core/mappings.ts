@@ -22,6 +22,7 @@ export const MAPPING_KEYS = [
   'coupon',
 ] as const;
 export type MappingKey = (typeof MAPPING_KEYS)[number];
+export const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);
 
 export type StaticValue = string | number | boolean;
 /** Stripe dot-path → Salesforce path. */

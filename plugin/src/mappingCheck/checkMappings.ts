@@ -4,7 +4,7 @@
  * problem is reported at once — nothing waits for a sync to fail. Pure: records and schema in,
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
-import { DEFAULT_MAPPINGS, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
+import { DEFAULT_MAPPINGS, isMappingKey, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
 import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
 import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
@@ -27,8 +27,6 @@ export interface MappingCheckResult {
   /** Fields the mappings read beyond the core's models, per sObject (graphReader's ExtraFields). */
   readonly readFields: Record<string, string[]>;
 }
-
-const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);
 
 /** A finding on one field of the mapping record. */
 interface RecordFinding extends Finding {

@@ -5,11 +5,11 @@
  * say where each path goes, and a sync pays no describe call. A path starts at its key's record
  * (`customer` → Account, `subscription_item` → OrderItem, …) and crosses parent lookups the graph holds
  * (`Account.Region__c` from an Order reads Order.AccountId and Account.Region__c); a lookup to records
- * outside the graph cannot resolve, so nothing of that path is read.
+ * outside the graph cannot resolve, so nothing of that path is read (and the engine refuses the record).
  */
 import { missingMappedFieldError, SyncErrors, type RecordRef } from '../core/errors.js';
 import { COLLECTIONS } from '../core/graph.js';
-import { DEFAULT_MAPPINGS, lookupFieldName, MAPPING_KEYS, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
+import { DEFAULT_MAPPINGS, isMappingKey, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
 import { SalesforceApiError } from './client.js';
 import type { MappingRecord } from './settingsReader.js';
 
@@ -140,5 +140,3 @@ export function mappedFieldFailure(error: unknown, records: readonly MappingReco
   });
   return culprits.length > 0 ? new SyncErrors(culprits.map((r) => missingMappedFieldError(order, r.name, r.salesforcePath as string, sobject))) : error;
 }
-
-const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);

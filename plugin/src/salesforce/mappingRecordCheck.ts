@@ -6,7 +6,7 @@
  * fields are checked by Salesforce on the graph read (mappedFieldFailure names the record then).
  */
 import { fieldMappingError, SyncErrors, type MappingRecordProblem, type RecordRef } from '../core/errors.js';
-import { MAPPING_KEYS, SalesforcePath, StripePath, type MappingKey } from '../core/mappings.js';
+import { isMappingKey, MAPPING_KEYS, SalesforcePath, StripePath, type MappingKey } from '../core/mappings.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from '../mappingCheck/metadataBudget.js';
 import { checkStripePath, effectiveStripePath, stripePathProblem } from '../mappingCheck/stripeTargets.js';
 import { unreadablePathProblem } from './mappedFields.js';
@@ -16,8 +16,6 @@ export interface CheckedMappings {
   readonly usable: readonly MappingRecord[];
   readonly problems: readonly MappingRecordProblem[];
 }
-
-const isMappingKey = (key: string): key is MappingKey => (MAPPING_KEYS as readonly string[]).includes(key);
 
 /**
  * The active records split into usable ones and problems, each problem naming its record and field:
