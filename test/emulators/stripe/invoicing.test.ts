@@ -180,4 +180,19 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     const error = await stripeError(fx.stripe.invoiceItems.create({ customer: customer.id, pricing: { price: monthly.id } }));
     expect(error.message).toContain('only accepts prices with `type=one_time`');
   });
+
+  it('takes a credit as a negative unit_amount_decimal × quantity, and refuses a negative standalone price (docs.stripe.com/api/invoiceitems/create#create_invoiceitem-unit_amount_decimal)', async () => {
+    const customer = await fx.stripe.customers.create({});
+    const credit = await fx.stripe.invoiceItems.create({ customer: customer.id, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('-1000.5'), quantity: 2, description: 'Credit' });
+    expect(credit).toMatchObject({ amount: -2001, quantity: 2 });
+    expect(String(credit.pricing?.unit_amount_decimal)).toBe('-1000.5');
+    expect(credit.pricing?.price_details).toBeUndefined();
+    const charge = await fx.stripe.invoiceItems.create({ customer: customer.id, pricing: { price: oneTime.id } });
+    const invoice = await fx.stripe.invoices.create({ customer: customer.id, pending_invoice_items_behavior: 'include' });
+    expect(invoice.total).toBe(charge.amount - 2001);
+    const negativePrice = await stripeError(fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('-1') }));
+    expect(negativePrice.param).toBe('unit_amount_decimal');
+    const both = await stripeError(fx.stripe.invoiceItems.create({ customer: customer.id, currency: 'usd', amount: 100, unit_amount_decimal: Stripe.Decimal.from('1') }));
+    expect(both.message).toContain('amount');
+  });
 });

@@ -1,6 +1,6 @@
 // Subscription schedules (docs.stripe.com/api/subscription_schedules, /billing/subscriptions/subscription-schedules):
 // the phase rules the mapping depends on, and status, subscription and invoices following a test clock.
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
 import { advanceClock, DAY, JAN_1_2030, monthlyPrice, product, stripeError, useEmulator, waitForClock } from './helpers.js';
 
@@ -60,6 +60,28 @@ describe('subscription schedule rules', () => {
     expect((await create(extras(20))).phases[0]?.add_invoice_items).toHaveLength(20);
     expect((await stripeError(create(extras(21)))).param).toBe('phases[0][add_invoice_items]');
     expect((await stripeError(create([{ price: price(1) }]))).param).toBe('phases[0][add_invoice_items][0][price]');
+  });
+
+  it('takes a credit in add_invoice_items as a negative price_data amount, but never on a recurring item (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-phases-add_invoice_items-price_data-unit_amount)', async () => {
+    const { customer } = await clockedCustomer();
+    const productId = (await fx.stripe.prices.retrieve(price(0))).product as string;
+    const credit = { currency: 'usd', product: productId, unit_amount_decimal: Stripe.Decimal.from('-2000') };
+    const schedule = await fx.stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: JAN_1_2030 + DAY,
+      phases: [{ items: [{ price: price(0) }], add_invoice_items: [{ price_data: credit, quantity: 1 }], end_date: JAN_1_2030 + 40 * DAY }],
+    });
+    const creditPrice = await fx.stripe.prices.retrieve(String(schedule.phases[0]?.add_invoice_items[0]?.price));
+    expect(creditPrice).toMatchObject({ type: 'one_time', active: false });
+    expect(String(creditPrice.unit_amount_decimal)).toBe('-2000');
+    const recurringCredit = await stripeError(
+      fx.stripe.subscriptionSchedules.create({
+        customer: customer.id,
+        start_date: JAN_1_2030 + DAY,
+        phases: [{ items: [{ price_data: { ...credit, recurring: { interval: 'month' } } }], end_date: JAN_1_2030 + 40 * DAY }],
+      }),
+    );
+    expect(recurringCredit.param).toBe('phases[0][items][0][price_data][unit_amount_decimal]');
   });
 
   it('needs an end for every phase but the last, after its start (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-phases-end_date)', async () => {

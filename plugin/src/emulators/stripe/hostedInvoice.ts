@@ -16,7 +16,7 @@ function escapeHtml(text: string): string {
 
 export function renderHostedInvoice(invoice: Invoice): string {
   const rows = invoice.lines.data
-    .map((line) => `<tr><td>${escapeHtml(line.description ?? line.pricing?.price_details.price ?? line.id)}</td><td>${line.quantity}</td><td>${formatAmount(line.amount, line.currency)}</td></tr>`)
+    .map((line) => `<tr><td>${escapeHtml(line.description ?? line.pricing?.price_details?.price ?? line.id)}</td><td>${line.quantity}</td><td>${formatAmount(line.amount, line.currency)}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Invoice ${escapeHtml(invoice.number ?? invoice.id)}</title></head>

@@ -8,7 +8,16 @@ import type { Price, PriceTier } from './objects.js';
 
 export function lineAmount(price: Price, quantity: number): number {
   if (price.recurring?.usage_type === 'metered') return 0; // usage is reported through meter events, which the emulator does not rate
-  const exact = price.billing_scheme === 'tiered' ? tieredAmount(price.tiers ?? [], price.tiers_mode, quantity) : perUnit(price.unit_amount_decimal).times(quantity);
+  if (price.billing_scheme === 'tiered') return toMinorUnits(tieredAmount(price.tiers ?? [], price.tiers_mode, quantity));
+  return decimalLineAmount(price.unit_amount_decimal, quantity);
+}
+
+/** A per-unit decimal amount (minor units, may be negative) times a quantity, rounded as Stripe rounds lines. */
+export function decimalLineAmount(unitAmountDecimal: string | null, quantity: number): number {
+  return toMinorUnits(perUnit(unitAmountDecimal).times(quantity));
+}
+
+function toMinorUnits(exact: Decimal): number {
   return exact.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
 }
 

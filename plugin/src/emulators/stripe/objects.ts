@@ -161,7 +161,8 @@ export interface InvoiceItem extends StripeObject {
   invoice: string | null;
   period: { start: number; end: number };
   parent: { type: 'subscription_details'; subscription_details: { subscription: string } } | null;
-  pricing: { type: 'price_details'; price_details: { price: string; product: string }; unit_amount_decimal: string } | null;
+  /** `price_details` is absent on an item priced by `unit_amount_decimal` alone. */
+  pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string } | null;
   description: string | null;
   test_clock: string | null;
   metadata: Metadata;
@@ -175,7 +176,7 @@ export interface InvoiceLine {
   description: string | null;
   quantity: number;
   period: { start: number; end: number };
-  pricing: { type: 'price_details'; price_details: { price: string; product: string }; unit_amount_decimal: string | null } | null;
+  pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string | null } | null;
   parent: Record<string, unknown>;
   /** Item-level coupons taken off this line (`discount` holds the coupon id). */
   discount_amounts: { amount: number; discount: string }[];

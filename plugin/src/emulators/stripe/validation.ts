@@ -149,13 +149,19 @@ export function applyMetadata(current: Record<string, string>, update: unknown, 
 /** docs.stripe.com/api/prices/create: `unit_amount_decimal` "with at most 12 decimal places". */
 export const MAX_DECIMAL_PLACES = 12;
 
-export function checkDecimalAmount(value: string, param: string): string {
+/** A decimal amount in minor units; `credit` admits a negative one where Stripe takes credits. */
+export function checkDecimalAmount(value: string, param: string, credit = false): string {
   const amount = new Decimal(value);
-  if (amount.isNegative()) throw parameterInvalid(param, `Invalid ${param}: must be greater than or equal to 0`);
+  if (amount.isNegative() && !credit) throw parameterInvalid(param, `Invalid ${param}: must be greater than or equal to 0`);
   if (amount.decimalPlaces() > MAX_DECIMAL_PLACES) {
     throw parameterInvalid(param, `Invalid ${param}: must have at most ${MAX_DECIMAL_PLACES} decimal places (got ${value})`, 'parameter_invalid_decimal');
   }
   return amount.toFixed();
+}
+
+export function checkInteger(value: unknown, param: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw parameterInvalid(param, `Invalid integer: ${String(value)}`, 'parameter_invalid_integer');
+  return value;
 }
 
 export function checkNonNegativeInteger(value: unknown, param: string): number {

@@ -4,11 +4,11 @@
  * `currency`; `subscription` ties it to that subscription's next invoice; `invoice` adds it to a draft now.
  */
 import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
-import { lineAmount } from '../money.js';
+import { decimalLineAmount, lineAmount } from '../money.js';
 import type { InvoiceItem, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { applyMetadata, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
+import { applyMetadata, checkDecimalAmount, checkInteger, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
 import { claimCurrency, customerTime, emit } from '../billing.js';
 import { attachItem } from './invoices.js';
 import { checkDiscounts } from './items.js';
@@ -23,10 +23,19 @@ export function oneTimePrice(state: EmulatorState, id: string, param: string): P
   return price;
 }
 
-function priced(state: EmulatorState, params: Params): { price: Price | undefined; amount: number; currency: string; quantity: number } {
+interface Priced {
+  readonly price: Price | undefined;
+  readonly amount: number;
+  readonly currency: string;
+  readonly quantity: number;
+  /** The per-unit amount of an item priced without a price object. */
+  readonly unitAmountDecimal?: string | undefined;
+}
+
+function priced(state: EmulatorState, params: Params): Priced {
   const quantity = params.quantity === undefined ? 1 : checkPositiveInteger(params.quantity, 'quantity');
   const pricing = params.pricing as Params | undefined;
-  const sources = [['price', params.price], ['pricing', pricing], ['price_data', params.price_data], ['amount', params.amount]].filter(([, v]) => v !== undefined);
+  const sources = [['price', params.price], ['pricing', pricing], ['price_data', params.price_data], ['amount', params.amount], ['unit_amount_decimal', params.unit_amount_decimal]].filter(([, v]) => v !== undefined);
   if (sources.length > 1) throw onlyOneOf(sources.map(([name]) => String(name)));
   if (typeof params.price === 'string' || typeof pricing?.price === 'string') {
     const price = oneTimePrice(state, String(params.price ?? pricing?.price), params.price ? 'price' : 'pricing[price]');
@@ -36,9 +45,13 @@ function priced(state: EmulatorState, params: Params): { price: Price | undefine
     const price = createPrice(state, params.price_data as Params, nestedIn('price_data'), true);
     return { price, amount: lineAmount(price, quantity), currency: price.currency, quantity };
   }
-  if (params.amount === undefined) throw parameterMissing('amount');
+  // Without a price: `amount` (the whole charge) or `unit_amount_decimal` × quantity; negative = a credit.
+  if (params.amount === undefined && params.unit_amount_decimal === undefined) throw parameterMissing('amount');
   if (params.currency === undefined) throw parameterMissing('currency');
-  return { price: undefined, amount: Number(params.amount), currency: checkCurrency(params.currency, 'currency'), quantity };
+  const currency = checkCurrency(params.currency, 'currency');
+  if (params.amount !== undefined) return { price: undefined, amount: checkInteger(params.amount, 'amount'), currency, quantity, unitAmountDecimal: undefined };
+  const unit = checkDecimalAmount(String(params.unit_amount_decimal), 'unit_amount_decimal', true);
+  return { price: undefined, amount: decimalLineAmount(unit, quantity), currency, quantity, unitAmountDecimal: unit };
 }
 
 function create({ state, params }: ApiRequest): InvoiceItem {
@@ -50,7 +63,7 @@ function create({ state, params }: ApiRequest): InvoiceItem {
   const invoice = typeof params.invoice === 'string' ? state.store.invoices.get(params.invoice, 'invoice') : undefined;
   if (invoice && invoice.status !== 'draft') throw invalidRequest('You can only add invoice items to draft invoices.', { code: 'invoice_not_editable', param: 'invoice' });
   const at = customerTime(state, customer.id);
-  const { price, amount, currency, quantity } = priced(state, params);
+  const { price, amount, currency, quantity, unitAmountDecimal } = priced(state, params);
   claimCurrency(customer, currency, 'currency');
   const period = params.period as { start: number; end: number } | undefined;
   const item = state.store.invoiceItems.insert({
@@ -66,7 +79,11 @@ function create({ state, params }: ApiRequest): InvoiceItem {
     invoice: null,
     period: period ?? { start: at, end: at },
     parent: subscription ? { type: 'subscription_details', subscription_details: { subscription: subscription.id } } : null,
-    pricing: price ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' } : null,
+    pricing: price
+      ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' }
+      : unitAmountDecimal === undefined
+        ? null
+        : { type: 'price_details' as const, unit_amount_decimal: unitAmountDecimal },
     description: typeof params.description === 'string' ? params.description : null,
     discountable: params.discountable !== false,
     discounts: checkDiscounts(state, params.discounts, 'discounts'),

@@ -13,10 +13,10 @@ import { createPrice } from './prices.js';
 /** Stripe's cap on items per subscription / phase, and on add_invoice_items per phase. */
 export const MAX_ITEMS = 20;
 
-function priceOf(state: EmulatorState, item: Params, param: string): Price {
+function priceOf(state: EmulatorState, item: Params, param: string, credit = false): Price {
   if (typeof item.price === 'string') return state.store.prices.get(item.price, `${param}[price]`);
   if (typeof item.plan === 'string') return state.store.prices.get(item.plan, `${param}[plan]`);
-  if (item.price_data) return createPrice(state, item.price_data as Params, nestedIn(`${param}[price_data]`), true);
+  if (item.price_data) return createPrice(state, item.price_data as Params, nestedIn(`${param}[price_data]`), true, credit);
   throw parameterMissing(`${param}[price]`);
 }
 
@@ -49,7 +49,8 @@ export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, 
   if (items.length > MAX_ITEMS) throw parameterInvalid(param, `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`);
   return items.map((item, i) => {
     const at = `${param}[${i}]`;
-    const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at);
+    // add_invoice_items[][price_data][unit_amount] may be "a negative integer representing the amount to credit".
+    const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
     return phaseItem(state, item, price, at);
   });
 }

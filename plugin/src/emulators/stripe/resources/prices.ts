@@ -11,22 +11,25 @@ import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing, resource
 import type { Price, PriceTier, Recurring } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { applyMetadata, checkDecimalAmount, checkNonNegativeInteger, checkPositiveInteger, nestedIn, topLevel, type ParamName, type Params } from '../validation.js';
+import { applyMetadata, checkDecimalAmount, checkInteger, checkNonNegativeInteger, checkPositiveInteger, nestedIn, topLevel, type ParamName, type Params } from '../validation.js';
 
 /** Stripe's maximum billing interval: three years. */
 const MAX_INTERVAL_COUNT: Record<Recurring['interval'], number> = { day: 1095, week: 156, month: 36, year: 3 };
 
-/** Stripe's one rule for an amount given either way: unit_amount (integer) or unit_amount_decimal (≤ 12 dp). */
-export function unitAmount(params: Params, name: ParamName): { unit_amount: number | null; unit_amount_decimal: string | null } | undefined {
+/**
+ * Stripe's one rule for an amount given either way: unit_amount (integer) or unit_amount_decimal (≤ 12 dp).
+ * Prices are never negative, except inline ones in `add_invoice_items`, where a negative amount is a credit.
+ */
+export function unitAmount(params: Params, name: ParamName, credit = false): { unit_amount: number | null; unit_amount_decimal: string | null } | undefined {
   const hasInteger = params.unit_amount !== undefined;
   const hasDecimal = params.unit_amount_decimal !== undefined;
   if (hasInteger && hasDecimal) throw onlyOneOf([name('unit_amount'), name('unit_amount_decimal')]);
   if (hasInteger) {
-    const amount = checkNonNegativeInteger(params.unit_amount, name('unit_amount'));
+    const amount = credit ? checkInteger(params.unit_amount, name('unit_amount')) : checkNonNegativeInteger(params.unit_amount, name('unit_amount'));
     return { unit_amount: amount, unit_amount_decimal: String(amount) };
   }
   if (hasDecimal) {
-    const decimal = checkDecimalAmount(String(params.unit_amount_decimal), name('unit_amount_decimal'));
+    const decimal = checkDecimalAmount(String(params.unit_amount_decimal), name('unit_amount_decimal'), credit);
     return { unit_amount: Number.isInteger(Number(decimal)) ? Number(decimal) : null, unit_amount_decimal: decimal };
   }
   return undefined;
@@ -95,11 +98,11 @@ function flatAmount(tier: Params, param: string): Pick<PriceTier, 'flat_amount' 
  * A new price from create params, or from an inline `price_data` (then `p` names its params inside the request,
  * `phases[0][items][1][price_data][…]`, and the price is created inactive, as Stripe does for inline prices).
  */
-export function createPrice(state: EmulatorState, params: Params, p: ParamName = topLevel, inline = false): Price {
+export function createPrice(state: EmulatorState, params: Params, p: ParamName = topLevel, inline = false, credit = false): Price {
   const product = productFor(state, params, p);
   const recurring = recurringOf(state, params.recurring as Params | undefined, p);
   const scheme = (params.billing_scheme as Price['billing_scheme'] | undefined) ?? 'per_unit';
-  let amounts = unitAmount(params, p);
+  let amounts = unitAmount(params, p, credit);
   let tiers: PriceTier[] | undefined;
   if (scheme === 'tiered') {
     if (amounts) throw parameterInvalid(p('unit_amount'), 'You cannot set `unit_amount` or `unit_amount_decimal` on a price with `billing_scheme=tiered`; set them on its tiers.');
