@@ -4,7 +4,8 @@
 // record, its field and the fix; no query carries the record's text; Stripe receives no write. (An unknown
 // mapping key cannot reach the engine: Mapping_Key__c is a restricted picklist, enforced by the org.)
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { MappingSpec } from '../mapping/support.js';
+import { checkMappings } from '../../plugin/src/mappingCheck/checkMappings.js';
+import { localSchema, mapping, type MappingSpec } from '../mapping/support.js';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
 
 let world: BadInputWorld;
@@ -109,9 +110,9 @@ const CASES: Readonly<Record<string, BrokenMapping>> = {
   },
   'both a Salesforce path and a static value': {
     record: { key: 'customer', stripePath: 'description', salesforcePath: 'Description', staticValue: 'From CPQ' },
-    field: 'Salesforce_Path__c',
-    message: 'Set exactly one of a Salesforce path and a static value.',
-    fix: 'Set Salesforce_Path__c for a field mapping or Static_Value__c for a field default, not both.',
+    field: 'Static_Value__c',
+    message: 'Both a Salesforce path and a static value are set.',
+    fix: 'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.',
   },
 };
 
@@ -139,6 +140,11 @@ describe('unusable mapping records: the Order names the record, its field and th
     expect(world.org.requestLog.slice(salesforceBefore).map((r) => r.method)).toEqual(['PATCH', 'PATCH']);
     if (broken.injected) expect(world.org.requestLog.filter((r) => decodeURIComponent(r.query ?? '').includes(broken.injected!))).toEqual([]);
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
+  });
+
+  it.each(Object.entries(CASES))('mapping check refuses the same record on the same field before any deploy: %s', (_name, broken) => {
+    const { problems } = checkMappings([mapping({ name: 'Broken_Mapping', ...broken.record })], localSchema, { dueOnReceiptAsZeroDays: true });
+    expect(problems.filter((p) => p.severity === 'error').map((p) => [p.record, p.field])).toContainEqual(['Broken_Mapping', broken.field]);
   });
 
   it('reports every unusable record at once, and keeps the shipped defaults and valid records out of the complaint', async () => {

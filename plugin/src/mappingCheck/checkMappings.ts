@@ -4,8 +4,9 @@
  * problem is reported at once — nothing waits for a sync to fail. Pure: records and schema in,
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
-import { DEFAULT_MAPPINGS, isMappingKey, MAPPING_KEYS, MappingConfig, type MappingKey } from '../core/mappings.js';
+import { DEFAULT_MAPPINGS, isMappingKey, MappingConfig, type MappingKey } from '../core/mappings.js';
 import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
+import { mappingError as error, mappingShapeProblem, type MappingRecordFinding as RecordFinding } from '../salesforce/mappingRecordCheck.js';
 import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
 import { MAPPING_TYPE } from './mappingRecords.js';
@@ -13,7 +14,6 @@ import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } f
 import { resolveFieldPath, type OrgSchema } from './orgSchema.js';
 import type { CheckProblem } from './problems.js';
 import { checkStripePath, effectiveStripePath, stripePathProblem } from './stripeTargets.js';
-import { didYouMean, suggestName } from './suggestions.js';
 
 export interface MappingCheckOptions {
   /** Settings the checks depend on: "Due on Receipt" is a valid payment term when on (decision q16). */
@@ -27,13 +27,6 @@ export interface MappingCheckResult {
   /** Fields the mappings read beyond the core's models, per sObject (graphReader's ExtraFields). */
   readonly readFields: Record<string, string[]>;
 }
-
-/** A finding on one field of the mapping record. */
-interface RecordFinding extends Finding {
-  readonly field: string;
-}
-
-const error = (field: string, message: string, fix: string): RecordFinding => ({ severity: 'error', field, message, fix });
 
 export function checkMappings(records: readonly MappingRecord[], schema: OrgSchema, options: MappingCheckOptions): MappingCheckResult {
   const problems: CheckProblem[] = [];
@@ -68,7 +61,7 @@ export function checkMappings(records: readonly MappingRecord[], schema: OrgSche
 
 /** Everything wrong with one active record: its shape, its Stripe path, its source and the fit between them. */
 function recordFindings(record: MappingRecord, schema: OrgSchema, options: MappingCheckOptions): RecordFinding[] {
-  const shape = shapeFinding(record);
+  const shape = mappingShapeProblem(record);
   if (shape) return [shape];
   const key = record.mappingKey as MappingKey;
   const stripe = checkStripePath(key, record.stripePath);
@@ -87,23 +80,6 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
   const fit = fieldCompatibility(resolved.field, target);
   return [...findings, ...on('Salesforce_Path__c', isShippedDefault(record, key) ? fit.filter((f) => f.severity === 'error') : fit), ...on('Salesforce_Path__c', shippedDefaultDrift(record, key))];
-}
-
-/** A record that is not a mapping at all: unknown key, no Stripe path, or not exactly one source. */
-function shapeFinding(record: MappingRecord): RecordFinding | undefined {
-  if (!isMappingKey(record.mappingKey)) {
-    return error('Mapping_Key__c', `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
-  }
-  if (!record.stripePath) return error('Stripe_Path__c', 'The Stripe path is empty.', 'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.');
-  const hasPath = record.salesforcePath !== null;
-  if (hasPath !== (record.staticValue === null)) {
-    return error(
-      hasPath ? 'Static_Value__c' : 'Salesforce_Path__c',
-      hasPath ? 'Both a Salesforce path and a static value are set.' : 'Neither a Salesforce path nor a static value is set.',
-      'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.',
-    );
-  }
-  return undefined;
 }
 
 /** The engine parses mappings with the core's MappingConfig: a record it would refuse stops every sync. */

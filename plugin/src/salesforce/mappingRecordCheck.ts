@@ -7,8 +7,10 @@
  */
 import { fieldMappingError, SyncErrors, type MappingRecordProblem, type RecordRef } from '../core/errors.js';
 import { isMappingKey, MAPPING_KEYS, SalesforcePath, StripePath, type MappingKey } from '../core/mappings.js';
+import type { Finding } from '../mappingCheck/compatibility.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from '../mappingCheck/metadataBudget.js';
 import { checkStripePath, effectiveStripePath, stripePathProblem } from '../mappingCheck/stripeTargets.js';
+import { didYouMean, suggestName } from '../mappingCheck/suggestions.js';
 import { unreadablePathProblem } from './mappedFields.js';
 import type { MappingRecord, OrgConfiguration } from './settingsReader.js';
 
@@ -40,10 +42,39 @@ export function checkMappingRecords(records: readonly MappingRecord[]): CheckedM
   return { usable: usable.filter((r) => !refused.has(r.name)), problems: [...problems, ...overBudget] };
 }
 
+/** A finding on one field of a mapping record. */
+export interface MappingRecordFinding extends Finding {
+  readonly field: string;
+}
+
+/** An error on one field of a mapping record. */
+export const mappingError = (field: string, message: string, fix: string): MappingRecordFinding => ({ severity: 'error', field, message, fix });
+
+/**
+ * A record that is not a mapping at all: unknown key, no Stripe path, or not exactly one source (the
+ * engine's check and `mapping check` alike).
+ */
+export function mappingShapeProblem(record: MappingRecord): MappingRecordFinding | undefined {
+  if (!isMappingKey(record.mappingKey)) {
+    return mappingError('Mapping_Key__c', `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
+  }
+  if (!record.stripePath) return mappingError('Stripe_Path__c', 'The Stripe path is empty.', 'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.');
+  const hasPath = record.salesforcePath !== null;
+  if (hasPath !== (record.staticValue === null)) {
+    return mappingError(
+      hasPath ? 'Static_Value__c' : 'Salesforce_Path__c',
+      hasPath ? 'Both a Salesforce path and a static value are set.' : 'Neither a Salesforce path nor a static value is set.',
+      'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.',
+    );
+  }
+  return undefined;
+}
+
 function recordProblems(record: MappingRecord): MappingRecordProblem[] {
   const problem = (field: string, message: string, fix: string): MappingRecordProblem[] => [{ record: record.name, field, message, fix }];
-  const key = record.mappingKey;
-  if (!isMappingKey(key)) return problem('Mapping_Key__c', `"${key}" is not a mapping key.`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
+  const shape = mappingShapeProblem(record);
+  if (shape) return problem(shape.field, shape.message, shape.fix);
+  const key = record.mappingKey as MappingKey;
   if (!StripePath.safeParse(record.stripePath).success) {
     return problem('Stripe_Path__c', `"${record.stripePath}" is not a Stripe parameter path (lower-case parameter names joined by dots; metadata keys of letters, digits, _ and -).`, 'Write a path such as description or metadata.region.');
   }
@@ -52,9 +83,6 @@ function recordProblems(record: MappingRecord): MappingRecordProblem[] {
   if (!stripe.ok) {
     const refused = stripePathProblem(key, stripe);
     return problem('Stripe_Path__c', refused.message, refused.fix);
-  }
-  if ((record.salesforcePath === null) === (record.staticValue === null)) {
-    return problem('Salesforce_Path__c', 'Set exactly one of a Salesforce path and a static value.', 'Set Salesforce_Path__c for a field mapping or Static_Value__c for a field default, not both.');
   }
   const path = effectiveStripePath(record.stripePath);
   const metadata = path.startsWith('metadata.') ? metadataKeyFindings(path.slice('metadata.'.length), key).map((f) => ({ record: record.name, field: 'Stripe_Path__c', message: f.message, fix: f.fix })) : [];
