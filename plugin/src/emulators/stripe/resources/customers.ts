@@ -5,11 +5,12 @@ import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { cancelCustomerSubscriptions, timeOnClock } from '../billing.js';
+import { clockForNewCustomer } from './testClocks.js';
 
 const PROFILE_FIELDS = ['name', 'email', 'phone', 'description', 'address', 'shipping', 'tax_exempt', 'preferred_locales'] as const;
 
 function create({ state, params }: ApiRequest): Customer {
-  const clockId = typeof params.test_clock === 'string' ? state.store.testClocks.get(params.test_clock, 'test_clock').id : null;
+  const clockId = typeof params.test_clock === 'string' ? clockForNewCustomer(state, params.test_clock).id : null;
   const customer: Customer = {
     id: newId('cus'),
     object: 'customer',

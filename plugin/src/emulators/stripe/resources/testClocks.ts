@@ -13,6 +13,24 @@ import { addInterval } from '../clock.js';
 
 /** Stripe deletes test clocks 30 days after creation. */
 const CLOCK_LIFETIME_SECONDS = 30 * 86_400;
+/** docs.stripe.com/billing/testing/test-clocks#limitations: a test clock holds at most three customers. */
+const MAX_CUSTOMERS_PER_CLOCK = 3;
+
+/**
+ * The clock a new customer is attached to (`test_clock` param): it must be ready, as objects on a clock change
+ * only between advances, and it holds at most three customers.
+ */
+export function clockForNewCustomer(state: EmulatorState, id: string): TestClock {
+  const clock = state.store.testClocks.get(id, 'test_clock');
+  if (clock.status !== 'ready') {
+    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before adding customers to it.`, { param: 'test_clock' });
+  }
+  const customers = state.store.customers.all().filter((c) => c.test_clock === clock.id).length;
+  if (customers >= MAX_CUSTOMERS_PER_CLOCK) {
+    throw invalidRequest(`The test clock ${clock.id} already has ${customers} customers, the most a test clock can hold. Create another test clock.`, { param: 'test_clock' });
+  }
+  return clock;
+}
 
 function create({ state, params }: ApiRequest): TestClock {
   const now = state.clock.now();
@@ -39,10 +57,10 @@ function advance({ state, id, params }: ApiRequest): TestClock {
     throw parameterInvalid('frozen_time', `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`);
   }
   const latest = latestAllowedFrozenTime(state, clock);
-  if (latest !== undefined && target > latest) {
+  if (target > latest) {
     throw parameterInvalid(
       'frozen_time',
-      `A test clock can advance at most two intervals of the shortest subscription on it at a time: the latest frozen_time allowed now is ${latest}. Advance in steps.`,
+      `A test clock can advance at most two intervals of the shortest subscription on it (two years without one) at a time: the latest frozen_time allowed now is ${latest}. Advance in steps.`,
     );
   }
   clock.status = 'advancing';
@@ -51,15 +69,18 @@ function advance({ state, id, params }: ApiRequest): TestClock {
   return snapshot(clock);
 }
 
-/** docs.stripe.com/billing/testing/test-clocks#limitations: at most two intervals of the shortest subscription per advance. */
-function latestAllowedFrozenTime(state: EmulatorState, clock: TestClock): number | undefined {
-  let latest: number | undefined;
+/**
+ * docs.stripe.com/billing/testing/test-clocks#limitations: at most two intervals of the shortest subscription per
+ * advance; with no subscription on the clock, at most two years.
+ */
+function latestAllowedFrozenTime(state: EmulatorState, clock: TestClock): number {
+  let latest = addInterval(clock.frozen_time, 'year', 2);
   for (const subscription of state.store.subscriptions.all()) {
     if (subscription.test_clock !== clock.id || subscription.status === 'canceled') continue;
     for (const { price } of subscription.items.data) {
       if (!price.recurring) continue;
       const limit = addInterval(clock.frozen_time, price.recurring.interval, 2 * price.recurring.interval_count);
-      latest = latest === undefined ? limit : Math.min(latest, limit);
+      latest = Math.min(latest, limit);
     }
   }
   return latest;
