@@ -50,7 +50,10 @@
 // | Unusable mapping records; mapped field the org lacks             | badInput/mappingRecords                                 |
 // | Order sync filter not one condition on Order                     | badInput/syncFilter, relay/units, mapping/settingsCheck |
 // | Order Id carrying SOQL                                           | badInput/engine                                         |
-// Left untested: an idempotency key over 255 characters (keys are built from Ids and fixed names).
+// No error by design, so no test of one: a retrieved Stripe price that is empty (a linked id Stripe no
+// longer has is created again), the default currency not specified (Settings default it to USD), more than
+// one backend proration phase (the planner builds at most one). Left untested: an idempotency key over
+// 255 characters (keys are built from Ids and fixed names).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
