@@ -157,6 +157,25 @@ describe('schedule and phase mappings', () => {
     expect([params.end_behavior, params.phases?.[0]?.end_date, params.phases?.[0]?.trial_end]).toEqual(['release', ts('2032-03-01'), ts('2030-04-01')]);
   });
 
+  it('subscription_phase mappings reach every phase: metadata beneath the product\'s own keys, trial_end on the first phase only', () => {
+    const { b } = platformOrder(18, 1800); // 18 months of an annual product: a backend-proration second phase
+    const phases = only(
+      plan(b, {
+        mappings: {
+          fieldDefaults: { subscription_phase: { 'metadata.region': 'EMEA', 'metadata.salesforce_order_id': 'spoofed', trial_end: ts('2030-04-01') } },
+          fieldMappings: { subscription_phase: { description: 'OrderNumber' } },
+        },
+      }),
+      'subscriptionSchedules.create',
+    ).params.phases;
+    const orderId = only(plan(b), 'subscriptionSchedules.create').params.metadata?.salesforce_order_id;
+    expect(orderId).toMatch(/^[a-zA-Z0-9]{18}$/);
+    expect(phases?.map((p) => [p.metadata?.region, p.metadata?.salesforce_order_id, p.description, p.trial_end])).toEqual([
+      ['EMEA', orderId, b.order.OrderNumber, ts('2030-04-01')],
+      ['EMEA', orderId, b.order.OrderNumber, undefined],
+    ]);
+  });
+
   it('uses the sandbox prefix when a sandbox org writes to live Stripe', () => {
     const { b } = platformOrder(12, 1200);
     const result = planOrderSync({ graph: b.graph(), state: {}, context: { ...syncContext(NOW), sandbox: true, livemode: true }, orderId: b.order.Id });

@@ -24,7 +24,7 @@ import { readOrderHeader } from './orderHeader.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from './prices.js';
 import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
-import { distinctPhaseItems, orderMetadata, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
+import { distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
 import { ContractLines, recordSynced } from './amendments.js';
 import { reappliedMappings } from './collection.js';
@@ -121,16 +121,19 @@ export function planMdqOrder(input: InitialOrderInput, ctx: PlanningContext): vo
     }
   }
   if (problems.length > 0) throw new SyncErrors(problems);
-  const metadata = orderMetadata(header, ctx);
   const discounts = orderDiscounts(header.order, ctx);
-  const phases: SchedulePhase[] = segments.map((segment, i) => ({
-    items: distinctPhaseItems([...standing, ...segment.lines], ctx, contractExtensions),
-    add_invoice_items: i === 0 ? oneTime.map((l) => addInvoiceItem(l, lineDiscounts(l.item, ctx))) : [],
-    end_date: toUnixSeconds(i === segments.length - 1 ? header.end : segment.end),
-    metadata: { ...metadata, ...segmentMetadata(segment.lines[0]!.item, ctx) },
-    ...(discounts.length > 0 ? { discounts } : {}),
-    proration_behavior: i === 0 && header.order.Skip_Past_Initial_Invoices__c !== true ? 'create_prorations' : 'none',
-  }));
+  const phases: SchedulePhase[] = segments.map((segment, i) => {
+    const mapped = orderPhaseFields(header, ctx, i);
+    return {
+      ...mapped,
+      items: distinctPhaseItems([...standing, ...segment.lines], ctx, contractExtensions),
+      add_invoice_items: i === 0 ? oneTime.map((l) => addInvoiceItem(l, lineDiscounts(l.item, ctx))) : [],
+      end_date: toUnixSeconds(i === segments.length - 1 ? header.end : segment.end),
+      metadata: { ...mapped.metadata, ...segmentMetadata(segment.lines[0]!.item, ctx) },
+      ...(discounts.length > 0 ? { discounts } : {}),
+      proration_behavior: i === 0 && header.order.Skip_Past_Initial_Invoices__c !== true ? 'create_prorations' : 'none',
+    };
+  });
   planSchedule(header, { ...scheduleHeaderParams(header, input.customer, ctx), phases }, ctx);
 }
 

@@ -57,6 +57,18 @@ export function orderMetadata(header: OrderHeader, ctx: PlanningContext): Metada
   return { ...recordMetadata(recordRef('Order', header.order.Id), ctx.sync), ...mappedMetadata(header.scheduleFields) };
 }
 
+/**
+ * What every phase of the order carries from its `subscription_phase` mappings: their metadata under the
+ * product's own, and their other fields — except `iterations` (it sets the term) and `trial_end`, which only
+ * the first phase takes (a trial starts the contract; later phases would refuse a trial already over).
+ */
+export function orderPhaseFields(header: OrderHeader, ctx: PlanningContext, phaseIndex: number): Partial<SchedulePhase> & { metadata: Metadata } {
+  const fields = header.phaseFields;
+  const skip = ['iterations', ...metadataPaths(fields), ...(phaseIndex === 0 ? [] : ['trial_end'])];
+  const mapped = toNestedParams(fields, skip) as Partial<SchedulePhase>;
+  return { ...mapped, metadata: { ...mappedMetadata(fields), ...orderMetadata(header, ctx) } };
+}
+
 /** `none` when the schedule starts now or later, or the order skips past invoices; else Stripe bills the backdated time. */
 export function initialProrationBehavior(header: OrderHeader, ctx: PlanningContext): 'none' | undefined {
   return toUnixSeconds(header.start) >= ctx.sync.now || header.order.Skip_Past_Initial_Invoices__c === true ? 'none' : undefined;
@@ -110,32 +122,31 @@ export function initialPhases(
   ctx: PlanningContext,
   extensions: ContractExtensions,
 ): SchedulePhase[] {
-  const metadata = orderMetadata(header, ctx);
   const discounts: Discounts = extensions.orderDiscounts(header.order, ctx);
   const intervalMonths = recurring[0]?.price.candidate.intervalMonths ?? 1;
   const remainder = header.termMonths % intervalMonths;
   const backendProrated = remainder !== 0 && header.termMonths > intervalMonths;
   const firstEnd: CalendarDate = backendProrated ? addMonths(header.start, header.termMonths - remainder) : header.end;
   const proration = initialProrationBehavior(header, ctx);
-  const phaseMapped = toNestedParams(header.phaseFields, ['iterations']) as Partial<SchedulePhase>;
   const items = distinctPhaseItems(recurring, ctx, extensions);
   const first: SchedulePhase = {
-    ...phaseMapped,
+    ...orderPhaseFields(header, ctx, 0),
     items,
     add_invoice_items: oneTime.map((line) => addInvoiceItem(line, extensions.lineDiscounts(line.item, ctx))),
     end_date: toUnixSeconds(firstEnd),
-    metadata,
     ...(discounts.length > 0 ? { discounts } : {}),
     ...(proration ? { proration_behavior: proration } : {}),
   };
   if (!backendProrated) return [first];
+  const second = orderPhaseFields(header, ctx, 1);
   return [
     first,
     {
+      ...second,
       items,
       add_invoice_items: backendProrationItems(recurring, remainder, intervalMonths, ctx, extensions),
       end_date: toUnixSeconds(header.end),
-      metadata: { ...metadata, ...flagMetadata(ctx.sync, 'backend_proration') },
+      metadata: { ...second.metadata, ...flagMetadata(ctx.sync, 'backend_proration') },
       ...(discounts.length > 0 ? { discounts } : {}),
       proration_behavior: 'none',
     },
