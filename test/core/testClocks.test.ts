@@ -3,6 +3,8 @@
 import type Stripe from 'stripe';
 import { clockNow } from '../../plugin/src/core/customers.js';
 import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { parseSettings } from '../../plugin/src/core/settings.js';
+import { settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { OrderBuilder, ORG_ID, syncContext, ts } from './orderFixture.js';
 import { only, ops } from './planHelpers.js';
 
@@ -55,6 +57,11 @@ describe('no test clock', () => {
     const result = plan(annualOrder(), options);
     expect(ops(result, 'testClocks.create')).toEqual([]);
     expect(only(result, 'customers.create').params).not.toHaveProperty('test_clock');
+  });
+
+  it('the org\'s setting record turns them off with Test_Clocks__c = false, on by default', () => {
+    expect(parseSettings(settingsFromRecord({ DeveloperName: 'Default', Test_Clocks__c: false })).features.testClocks).toBe(false);
+    expect(parseSettings(settingsFromRecord({ DeveloperName: 'Default' })).features.testClocks).toBe(true);
   });
 
   it('for an Account already linked to a live customer (its clock, if any, is the one it has)', () => {

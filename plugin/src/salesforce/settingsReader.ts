@@ -60,7 +60,7 @@ export const SETTING_FIELDS = [
   'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
   'Auto_Advance_Proration_Invoices__c', 'Backdated_Amendments__c', 'Old_Order_Migration__c', 'Termination_Metadata__c',
   'Salesforce_Precision__c', 'Update_Customer_On_Sync__c', 'Update_Product_On_Sync__c', 'Coupons_Enabled__c', 'MDQ_Enabled__c',
-  'Dedupe_Initial_Order_Prices__c', 'Due_On_Receipt_As_Zero_Days__c', 'Email_From_Primary_Contact__c',
+  'Dedupe_Initial_Order_Prices__c', 'Due_On_Receipt_As_Zero_Days__c', 'Email_From_Primary_Contact__c', 'Test_Clocks__c',
 ] as const;
 
 /** Settings record field → `Settings.features` key. */
@@ -82,6 +82,7 @@ export const FEATURES: Readonly<Record<string, string>> = {
   Dedupe_Initial_Order_Prices__c: 'dedupeInitialOrderPrices',
   Due_On_Receipt_As_Zero_Days__c: 'dueOnReceiptAsZeroDays',
   Email_From_Primary_Contact__c: 'emailFromPrimaryContact',
+  Test_Clocks__c: 'testClocks',
 };
 
 /** Settings record field → top-level `Settings` key. */
