@@ -5,7 +5,8 @@
  * Salesforce; Stripe's phases only give the timing and what the past already billed.
  *
  * An amendment whose phase is already on the schedule (the run that applied it stopped before writing
- * its Stripe ID back) counts as synced: it is written back, never planned twice.
+ * its Stripe ID back) counts as synced: it is written back, never planned twice. So does a termination
+ * whose cancel or end date Stripe already holds.
  */
 import type { ContractItem } from './aggregation.js';
 import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity } from './aggregation.js';
@@ -257,9 +258,6 @@ interface StepResult {
 function planAmendment(step: AmendmentStep, lines: ContractLines, state: ScheduleState): StepResult {
   const { ctx, amendment, period } = step;
   const order = amendment.order;
-  if (state.status === 'canceled') {
-    throw amendmentError(order, "The Stripe subscription schedule has already been cancelled and can't be modified.", 'The contract ended in Stripe; create a new order instead of amending it.');
-  }
   const active = activeItems(step.items);
   const terminated = active.length === 0;
   if (terminated && !step.isLast) {
@@ -280,6 +278,14 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   const startsNow = sinceToday <= 0; // same day or backdated: Stripe can only start the phase now
   const last = state.phases[state.phases.length - 1];
   const identicalRange = last !== undefined && last.start_date === startTs && last.end_date === endTs;
+  const cancels = terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs));
+  if (terminated && terminationOnSchedule(state, cancels, startTs)) {
+    recordSynced(ctx, order, state.id);
+    return { state, startedNow: false };
+  }
+  if (state.status === 'canceled') {
+    throw amendmentError(order, "The Stripe subscription schedule has already been cancelled and can't be modified.", 'The contract ended in Stripe; create a new order instead of amending it.');
+  }
 
   const start = startsNow ? 'now' : startTs;
   const change: ScheduleChange = {
@@ -288,7 +294,7 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
     credits: creditsFor(step, lines, start),
     stamped: ctx.sync.settings.features.terminationMetadata ? terminatedLines(step) : [],
   };
-  if (terminated && (startsNow || identicalRange || !state.phases.some((p) => p.start_date < startTs))) return planCancel(change);
+  if (cancels) return planCancel(change);
   const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, start, change.credits);
   const phases = placePhase(ctx, state, newPhase, start, recordRef('Order', order.Id));
   const previous = phases.length - (newPhase ? 2 : 1);
@@ -297,6 +303,19 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) });
   recordSynced(ctx, order, state.id);
   return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
+}
+
+/**
+ * Whether Stripe already holds this termination — the contract's last amendment — because a run applied it
+ * and stopped before its write-back: a termination that cancels finds the schedule canceled; one that
+ * ends the schedule finds its last phase ending on the termination date (before, every phase
+ * co-terminates later), running or completed since. Credits and termination metadata went to Stripe
+ * before either, so only the write-back is left. Any other amendment of a canceled schedule is the
+ * documented error.
+ */
+function terminationOnSchedule(state: ScheduleState, cancels: boolean, startTs: number): boolean {
+  if (state.status === 'canceled') return cancels;
+  return state.phases[state.phases.length - 1]?.end_date === startTs;
 }
 
 /** One amendment's change to the schedule: its credits and the lines whose items get termination metadata. */

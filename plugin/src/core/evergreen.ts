@@ -10,6 +10,7 @@ import { recordSynced } from './amendments.js';
 import type { PlanningContext } from './context.js';
 import type { AmendmentOrder } from './contract.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
+import { recordMetadata } from './metadata.js';
 import { compareDates, fromUnixSeconds, parseDate, toUnixSeconds } from './dates.js';
 import { SyncError, SyncErrors } from './errors.js';
 import type { ContractInput, InitialOrderInput } from './extensions.js';
@@ -132,15 +133,20 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
     if (!lines.some(isEvergreenLine)) {
       throw orderError(order, "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
     }
-    if (canceled) {
-      throw orderError(order, "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.", 'The subscription ended in Stripe; create a new order instead.');
-    }
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
     if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
     const future = compareDates(start, today) > 0;
+    const terminates = activeItems(items).length === 0;
+    if (target.subscription && amendmentOnSubscription(ctx, target.subscription, lines, terminates ? (future ? toUnixSeconds(start) : 'now') : undefined)) {
+      recordSynced(ctx, order, target.id, 'Subscription');
+      continue;
+    }
+    if (canceled) {
+      throw orderError(order, "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.", 'The subscription ended in Stripe; create a new order instead.');
+    }
     const source = recordRef('Order', order.Id);
     const key = (operation: string) => idempotencyKey(ctx.sync.orgId, order, operation);
-    if (activeItems(items).length === 0) {
+    if (terminates) {
       // Cancelling any subset cancels the whole subscription (doc limitation): one product per order.
       if (future) {
         ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { cancel_at: toUnixSeconds(start), proration_behavior: 'none' }, idempotencyKey: key('subscriptions.update'), source });
@@ -157,4 +163,19 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
     }
     recordSynced(ctx, order, target.id, 'Subscription');
   }
+}
+
+/**
+ * Whether the subscription already shows this amendment — a run applied it and stopped before its
+ * write-back, maybe longer ago than Stripe keeps idempotency keys: a termination's cancel (`'now'`) or
+ * `cancel_at`, or an item for every line the amendment adds (matched by its order-item metadata).
+ */
+function amendmentOnSubscription(ctx: PlanningContext, subscription: Stripe.Subscription, lines: readonly OrderItem[], cancel: number | 'now' | undefined): boolean {
+  if (cancel === 'now') return subscription.status === 'canceled';
+  if (cancel !== undefined) return subscription.cancel_at === cancel;
+  const added = lines.filter((line) => line.Quantity > 0).map((line) => recordRef('OrderItem', line.Id));
+  if (added.length === 0) return false;
+  const idKey = Object.keys(recordMetadata(added[0]!, ctx.sync))[0]!;
+  const onSubscription = new Set(subscription.items.data.map((item) => item.metadata?.[idKey]));
+  return added.every((line) => onSubscription.has(line.id));
 }

@@ -152,11 +152,16 @@ export class StripeLedger {
         return;
       }
       case 'subscriptions.create':
-        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params };
+        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params, items: { object: 'list', data: params.items ?? [] } };
         return;
-      case 'subscriptions.update':
-        Object.assign(s.subscriptions![id]!, params);
+      case 'subscriptions.update': {
+        // Items in an update are new subscription items (the planner sends only the amendment's additions).
+        const subscription = s.subscriptions![id] as { items: { data: unknown[] } };
+        const { items, ...rest } = params;
+        Object.assign(subscription, rest);
+        subscription.items.data.push(...((items as unknown[] | undefined) ?? []));
         return;
+      }
       case 'subscriptions.cancel':
         Object.assign(s.subscriptions![id]!, { status: 'canceled' });
         return;
