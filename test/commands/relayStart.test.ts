@@ -11,9 +11,10 @@ describe('sf stripe cpq relay start', () => {
   let ux: ReturnType<typeof stubSfCommandUx>;
   const events: string[] = [];
   const startRelay = (): ReturnType<TestContext['SANDBOX']['stub']> =>
-    $$.SANDBOX.stub().callsFake(async () => {
+    $$.SANDBOX.stub().callsFake(async (options: { pollIntervalSeconds?: number }) => {
       events.push('started');
-      return { url: 'http://127.0.0.1:8787', stop: async () => void events.push('stopped') };
+      // The relay reports the interval it polls at: the flag's, else the org's (here an org set to 120 s).
+      return { url: 'http://127.0.0.1:8787', pollIntervalSeconds: options.pollIntervalSeconds ?? 120, stop: async () => void events.push('stopped') };
     });
 
   beforeEach(async () => {
@@ -46,11 +47,26 @@ describe('sf stripe cpq relay start', () => {
     expect(schemaErrors('stripe-cpq-relay-start', result)).toEqual([]);
   });
 
-  it('uses the documented defaults: port 8787, concurrency 2, a 90-second poll', async () => {
+  it('uses the documented defaults: port 8787, concurrency 2, and the org\'s poll interval, which it reports', async () => {
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
-    await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
-    expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2, pollIntervalSeconds: 90 });
+    const result = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
+    expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2 });
+    expect(relay.firstCall.args[0]).not.toHaveProperty('pollIntervalSeconds');
+    expect(result.pollIntervalSeconds).toBe(120);
+    expect(ux.log.firstCall.args[0]).toContain('polling every 120 s');
+  });
+
+  it('refuses to start on a sync filter the poller would refuse, naming the setting, field and fix', async () => {
+    const invalid = Object.assign(new Error('bad filter'), { name: 'InvalidSyncFilter', problem: 'The order sync filter "x;" is not a SOQL condition on Order (unexpected ;).', fix: 'Write one SOQL condition in Order_Sync_Filter__c.' });
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: $$.SANDBOX.stub().rejects(invalid), createSyncEngine: $$.SANDBOX.stub() });
+    const error = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT).then(
+      () => ({ message: 'started', actions: [] }),
+      (e: unknown) => e as { message: string; actions?: string[] },
+    );
+    expect(error.message).toContain('The order sync filter "x;" is not a SOQL condition on Order');
+    expect(error.message).toContain('The relay did not start');
+    expect(error.actions).toEqual(['Write one SOQL condition in Order_Sync_Filter__c.']);
   });
 
   it('passes --live-sync / --no-live-sync on, and leaves the org setting in charge without either', async () => {

@@ -168,7 +168,7 @@ describe('schedule and phase mappings', () => {
       }),
       'subscriptionSchedules.create',
     ).params.phases;
-    const orderId = only(plan(b), 'subscriptionSchedules.create').params.metadata?.salesforce_order_id;
+    const orderId = (only(plan(b), 'subscriptionSchedules.create').params.metadata as Record<string, string>).salesforce_order_id;
     expect(orderId).toMatch(/^[a-zA-Z0-9]{18}$/);
     expect(phases?.map((p) => [p.metadata?.region, p.metadata?.salesforce_order_id, p.description, p.trial_end])).toEqual([
       ['EMEA', orderId, b.order.OrderNumber, ts('2030-04-01')],

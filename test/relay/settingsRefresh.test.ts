@@ -9,7 +9,7 @@ let relay: RunningRelay | undefined;
 let settingsId: string;
 let original: Record<string, unknown>;
 const log = memoryLogger();
-const FIELDS = ['Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Default_Currency__c'];
+const FIELDS = ['Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Default_Currency__c', 'Poll_Interval_Seconds__c'];
 
 beforeAll(async () => {
   services = await startServices();
@@ -67,5 +67,22 @@ describe('settings re-read while the relay runs', () => {
     // Sync now still works, with the last good settings.
     const id = await services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: order.orderId, Requested_At__c: new Date().toISOString() });
     await waitFor(() => (services.org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]!.Status__c === 'Synced' ? true : undefined));
+  });
+});
+
+describe('settings read at start', () => {
+  it('polls at the org\'s interval unless told otherwise, and follows a change of it', async () => {
+    changeSettings({ Poll_Interval_Seconds__c: 45 });
+    relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, settingsRefreshSeconds: 0.1, logger: log.logger });
+    expect(relay.pollIntervalSeconds).toBe(45);
+    changeSettings({ Poll_Interval_Seconds__c: 30 });
+    const running = relay;
+    await waitFor(() => (running.pollIntervalSeconds === 30 ? true : undefined));
+  });
+
+  it('refuses to start with live sync on and a sync filter the poller would refuse, naming the setting and the fix', async () => {
+    changeSettings({ Live_Sync_Enabled__c: true, Order_Sync_Filter__c: "Status = 'Activated'; DELETE FROM Order" });
+    const started = startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, logger: log.logger });
+    await expect(started).rejects.toMatchObject({ name: 'InvalidSyncFilter', field: 'Order_Sync_Filter__c', fix: expect.stringContaining('Default Stripe Sync Setting') });
   });
 });

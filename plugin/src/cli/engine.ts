@@ -34,7 +34,8 @@ export interface SyncEngine {
 export interface RelayOptions {
   readonly port: number;
   readonly concurrency: number;
-  readonly pollIntervalSeconds: number;
+  /** Without it, the org's Poll_Interval_Seconds__c setting. */
+  readonly pollIntervalSeconds?: number;
   /** Stripe webhook signing secret (`whsec_…`); without it the webhook endpoint is off. */
   readonly webhookSecret?: string;
   /** Overrides the org's Live_Sync_Enabled__c setting for polling activated orders. */
@@ -44,6 +45,8 @@ export interface RelayOptions {
 export interface RunningRelay {
   /** `http://127.0.0.1:<port>`: health, sync and webhook endpoints. */
   readonly url: string;
+  /** The activated-order poll interval in force. */
+  readonly pollIntervalSeconds: number;
   stop(): Promise<void>;
 }
 

@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
+import { readOrgConfiguration, validatedOrderFilter, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { createSyncEngine, type OrderSyncResult, type SyncEngine } from '../sync/engine.js';
 import { createRelayServer } from './http.js';
@@ -66,6 +66,8 @@ export interface RelayOptions {
 export interface RunningRelay {
   readonly url: string;
   readonly metrics: RelayMetrics;
+  /** Seconds between activated-order polls: the option, else the org's setting as last read. */
+  readonly pollIntervalSeconds: number;
   /** The engine with the settings last read from the org. */
   readonly engine: SyncEngine;
   /** Resolves when no job is queued or running (tests, benchmarks). */
@@ -85,6 +87,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   let config = await readOrgConfiguration(options.salesforce);
   let engine = engineWith(config);
   const liveSync = () => options.liveSync ?? config.liveSyncEnabled;
+  // A filter the poller would refuse stops the start, where the admin sees it, not in each poll's log.
+  if (liveSync()) validatedOrderFilter(config.settings.orderSyncFilter);
   const pollSeconds = () => options.pollIntervalSeconds ?? config.pollIntervalSeconds;
   const pool = new WorkerPool(options.concurrency ?? 2, (key, error) => log.error({ key, err: error }, 'sync job failed'));
   const timers = new Set<NodeJS.Timeout>();
@@ -245,6 +249,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     metrics,
     get engine() {
       return engine;
+    },
+    get pollIntervalSeconds() {
+      return pollSeconds();
     },
     settled: () => pool.settled(),
     async stop() {

@@ -2,6 +2,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { loadEngine, type Engine } from '../../../../cli/engine.js';
 import { stripeSettingsFromEnvironment } from '../../../../cli/environment.js';
+import type { InvalidSyncFilter } from '../../../../salesforce/settingsReader.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.relay.start');
@@ -45,8 +46,8 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     'api-version': Flags.orgApiVersion(),
     port: Flags.integer({ char: 'p', min: 0, max: 65_535, default: 8787, summary: messages.getMessage('flags.port.summary') }),
     concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
-    // Spec §6.1: the reference documents a 90-second poll.
-    'poll-interval': Flags.integer({ min: 5, max: 3600, default: 90, summary: messages.getMessage('flags.poll-interval.summary') }),
+    // Without it, the org's Poll_Interval__c setting (shipped as 90 s, spec §6 q1) is in charge.
+    'poll-interval': Flags.integer({ min: 5, max: 3600, summary: messages.getMessage('flags.poll-interval.summary') }),
     'live-sync': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.live-sync.summary') }),
   };
 
@@ -61,18 +62,27 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
     const stopped = RelayStart.untilStopped();
     const engine = await RelayStart.loadEngine();
-    const relay = await engine.startRelay({
-      connection: org.getConnection(flags['api-version']),
-      ...stripe,
-      port: flags.port,
-      concurrency: flags.concurrency,
-      pollIntervalSeconds: flags['poll-interval'],
-      ...(webhookSecret ? { webhookSecret } : {}),
-      ...(flags['live-sync'] === undefined ? {} : { liveSync: flags['live-sync'] }),
-    });
+    const relay = await engine
+      .startRelay({
+        connection: org.getConnection(flags['api-version']),
+        ...stripe,
+        port: flags.port,
+        concurrency: flags.concurrency,
+        ...(flags['poll-interval'] === undefined ? {} : { pollIntervalSeconds: flags['poll-interval'] }),
+        ...(webhookSecret ? { webhookSecret } : {}),
+        ...(flags['live-sync'] === undefined ? {} : { liveSync: flags['live-sync'] }),
+      })
+      .catch((error: unknown) => {
+        // Matched by name: the engine (and its settings reader) loads lazily, after the command starts.
+        if (error instanceof Error && error.name === 'InvalidSyncFilter') {
+          const invalid = error as InvalidSyncFilter;
+          throw messages.createError('error.invalidSyncFilter', [invalid.problem], [invalid.fix]);
+        }
+        throw error;
+      });
     const startedAt = new Date().toISOString();
     const username = org.getUsername() ?? '';
-    this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, flags['poll-interval']]));
+    this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, relay.pollIntervalSeconds]));
     const signal = await stopped;
     this.spinner.start(messages.getMessage('info.stopping', [signal]));
     await relay.stop();
@@ -82,7 +92,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
       liveSync: flags['live-sync'] ?? null,
       username,
       concurrency: flags.concurrency,
-      pollIntervalSeconds: flags['poll-interval'],
+      pollIntervalSeconds: relay.pollIntervalSeconds,
       webhooks: webhookSecret !== undefined && webhookSecret !== '',
       startedAt,
       stoppedAt: new Date().toISOString(),
