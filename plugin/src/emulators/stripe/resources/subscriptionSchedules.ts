@@ -11,11 +11,12 @@
  */
 import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
 import { addInterval, type Interval } from '../clock.js';
-import type { SchedulePhase, SubscriptionSchedule } from '../objects.js';
+import type { InvoiceItem, SchedulePhase, Subscription, SubscriptionSchedule } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { cancelSchedule, claimCurrency, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { addPendingItems, createInvoice } from './invoices.js';
 import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
 
 type PhaseStart = number;
@@ -242,11 +243,38 @@ function endSchedule(action: 'cancel' | 'release', end: (state: EmulatorState, s
   };
 }
 
+/**
+ * POST …/cancel. `invoice_now` (Stripe's default: true) bills what the subscription still owes — its pending
+ * invoice items, credits included — on a final invoice; `prorate` is not modelled (the emulator never prorates).
+ */
+function cancel(request: ApiRequest): SubscriptionSchedule {
+  const schedule = endSchedule('cancel', cancelSchedule)(request);
+  const subscription = schedule.subscription ? request.state.store.subscriptions.find(schedule.subscription) : undefined;
+  if (request.params.invoice_now !== false && subscription) finalInvoice(request.state, subscription, customerTime(request.state, schedule.customer));
+  return schedule;
+}
+
+function finalInvoice(state: EmulatorState, subscription: Subscription, at: number): void {
+  const pending = (item: InvoiceItem) => item.invoice === null && item.parent?.subscription_details.subscription === subscription.id;
+  if (!state.store.invoiceItems.all().some(pending)) return;
+  const customer = state.store.customers.get(subscription.customer);
+  const invoice = createInvoice(state, customer, at, {
+    collection_method: subscription.collection_method,
+    days_until_due: subscription.days_until_due,
+    auto_advance: true,
+    billing_reason: 'subscription_update',
+    subscription,
+  });
+  addPendingItems(state, invoice, pending);
+  subscription.latest_invoice = invoice.id;
+  emit(state, 'invoice.created', invoice, at);
+}
+
 export const subscriptionScheduleRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleCreateParams', handle: create },
   { method: 'GET', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleListParams', handle: list },
   { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'schedule') },
   { method: 'POST', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleUpdateParams', handle: update },
-  { method: 'POST', path: '/v1/subscription_schedules/:id/cancel', params: 'SubscriptionScheduleCancelParams', handle: endSchedule('cancel', cancelSchedule) },
+  { method: 'POST', path: '/v1/subscription_schedules/:id/cancel', params: 'SubscriptionScheduleCancelParams', handle: cancel },
   { method: 'POST', path: '/v1/subscription_schedules/:id/release', params: 'SubscriptionScheduleReleaseParams', handle: endSchedule('release', releaseSchedule) },
 ];
