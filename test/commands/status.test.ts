@@ -40,6 +40,13 @@ describe('sf stripe cpq status', () => {
     emulator.store.insert('Stripe_Sync_Request__c', { Order__c: synced, Status__c: 'Queued' });
   });
 
+  /** Requests a retryable failure left Retrying (relay/syncRequests.ts): the later one first, to show the order is by due time. */
+  function retryingRequests(): { first: string } {
+    emulator.store.insert('Stripe_Sync_Request__c', { Order__c: synced, Status__c: 'Retrying', Attempts__c: 4, Next_Attempt_At__c: '2026-03-02T12:30:00.000+0000' });
+    const first = emulator.store.insert('Stripe_Sync_Request__c', { Order__c: failed, Status__c: 'Retrying', Attempts__c: 2, Next_Attempt_At__c: '2026-03-02T10:05:00.000+0000' });
+    return { first };
+  }
+
   afterEach(async () => {
     $$.restore();
     await emulator.close();
@@ -53,8 +60,22 @@ describe('sf stripe cpq status', () => {
     expect(result.overview?.latestFailures).toEqual([
       expect.objectContaining({ secondaryObjectType: 'OrderItem', message: 'Quantity specified as a decimal value. Only integers are supported.', fix: 'Make the quantity a whole number, then sync again.' }),
     ]);
-    expect(result.overview?.relay).toMatchObject({ lastRequest: { orderId: failed, status: 'Failed', claimedBy: 'relay-1' }, lastOrderSync: { orderId: synced }, queuedRequests: 1 });
+    expect(result.overview?.relay).toMatchObject({ lastRequest: { orderId: failed, status: 'Failed', claimedBy: 'relay-1' }, lastOrderSync: { orderId: synced }, queuedRequests: 1, retrying: { requests: 0, next: null } });
+    expect(ux.log.getCalls().flatMap((c) => c.args).join('\n')).not.toContain('Retrying:');
     expect(ux.table.firstCall.args[0].data).toContainEqual({ 'Sync Status': 'Failed', Orders: 1 });
+    expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it('shows the Sync Requests waiting to retry: how many, and the first due with its order, attempts and time', async () => {
+    const { first } = retryingRequests();
+    const result = await Status.run(['--target-org', 'cpq'], PLUGIN_ROOT);
+    expect(result.overview?.relay).toMatchObject({
+      queuedRequests: 1,
+      retrying: { requests: 2, next: { id: first, orderId: failed, attempts: 2, at: expect.stringMatching(/^2026-03-02T10:05:00/) } },
+    });
+    expect(ux.log.getCalls().flatMap((c) => c.args)).toContainEqual(
+      expect.stringMatching(new RegExp(`^Retrying: 2 Sync Request\\(s\\) wait for another attempt after a retryable failure; the first due is ${first} \\(order ${failed}, 2 attempt\\(s\\) so far\\) at 2026-03-02T10:05:00`)),
+    );
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Reads where the org stands with Stripe, for `sf stripe cpq status`: orders by sync status, the latest
- * failed Sync Records with their fixes, and the relay's last activity (the Sync Requests it worked and
- * the orders it synced); or, for one order, its Stripe links, status and Sync Records. SOQL only.
+ * failed Sync Records with their fixes, and the relay's last activity (the Sync Requests it worked, the
+ * orders it synced, the requests queued and those waiting to retry); or, for one order, its Stripe links, status and Sync Records. SOQL only.
  */
 import type { Connection } from '@salesforce/core';
 import { soqlId, soqlString } from '../salesforce/soql.js';
@@ -28,6 +28,13 @@ export type RelayActivity = {
   /** The latest order sync that finished (by the relay or `sf stripe cpq sync`). */
   lastOrderSync: { orderId: string; at: string } | null;
   queuedRequests: number;
+  /** Sync Requests a retryable failure left Retrying, and the one due first. */
+  retrying: RetryingRequests;
+};
+
+export type RetryingRequests = {
+  requests: number;
+  next: { id: string; orderId: string | null; attempts: number; at: string } | null;
 };
 
 export type SyncOverview = {
@@ -81,7 +88,7 @@ function syncRecord(row: Row): SyncRecordSummary {
 
 export async function readSyncOverview(connection: Connection, failureLimit: number): Promise<SyncOverview> {
   const count = async (soql: string): Promise<number> => (await connection.query(soql)).totalSize;
-  const [counts, failures, lastRequest, lastOrder, queuedRequests] = await Promise.all([
+  const [counts, failures, lastRequest, lastOrder, queuedRequests, retryingRequests, nextRetry] = await Promise.all([
     Promise.all(
       SYNC_STATUSES.map((status) =>
         count(`SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`),
@@ -91,9 +98,12 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
     connection.query<Row>('SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1'),
     connection.query<Row>('SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1'),
     count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'"),
+    count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'"),
+    connection.query<Row>("SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1"),
   ]);
   const request = lastRequest.records[0];
   const order = lastOrder.records[0];
+  const retry = nextRetry.records[0];
   return {
     orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<SyncStatus, number>,
     latestFailures: failures.records.map(syncRecord),
@@ -103,6 +113,10 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
         : null,
       lastOrderSync: order ? { orderId: String(order.Id), at: String(order.Stripe_Last_Sync__c) } : null,
       queuedRequests,
+      retrying: {
+        requests: retryingRequests,
+        next: retry ? { id: String(retry.Id), orderId: str(retry.Order__c), attempts: Number(retry.Attempts__c ?? 0), at: String(retry.Next_Attempt_At__c) } : null,
+      },
     },
   };
 }

@@ -47,6 +47,8 @@ export default class Status extends SfCommand<StatusResult> {
         ? messages.getMessage('info.relay', [lastRequest?.id ?? '-', lastRequest?.status ?? '-', lastRequest?.claimedBy ?? '-', lastRequest?.at ?? '-', lastOrderSync?.orderId ?? '-', lastOrderSync?.at ?? '-', queuedRequests])
         : messages.getMessage('info.relayNever', [queuedRequests]),
     );
+    const { requests, next } = overview.relay.retrying;
+    if (next) this.log(messages.getMessage('info.retrying', [requests, next.id, next.orderId ?? '-', next.attempts, next.at]));
   }
 
   private showOrder(order: OrderSyncStatusDetail): void {
