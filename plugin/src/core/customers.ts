@@ -108,7 +108,8 @@ export type TestClockState = Pick<Stripe.TestHelpers.TestClock, 'id' | 'status' 
 
 /**
  * "Now" for a sync whose customer is on a test clock: the clock's frozen time (spec §2.6.3). A clock still
- * advancing (or failed) has no settled time yet; the sync is retried rather than planned on a moving clock.
+ * advancing has no settled time yet, so the sync is retried rather than planned on a moving clock; a clock
+ * whose advance failed stays so, and needs the admin.
  */
 export function clockNow(clock: TestClockState, record: RecordRef): number {
   if (clock.status === 'ready') return clock.frozen_time;
