@@ -2,7 +2,7 @@
 // A bench file default-exports an async function returning rows; it imports the compiled plugin
 // (../plugin/lib/…), which `npm run bench` builds first. Figures, not pass/fail: goals are shown beside them.
 import { readdirSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -14,6 +14,8 @@ export interface BenchRow {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+const loadBefore = loadavg()[0] ?? 0;
+const started = performance.now();
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
 const rows: BenchRow[] = [];
 for (const file of files) {
@@ -23,7 +25,10 @@ for (const file of files) {
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
-console.log(`Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+const minutes = (performance.now() - started) / 60_000;
+console.log(`Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+// Other work on a shared machine slows every wall-clock figure: the load average says how much there was.
+console.log(`Run: ${minutes.toFixed(1)} min, load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end\n`);
 const table = rows.map((r) => ({ benchmark: r.name, figure: `${formatNumber(r.value)} ${r.unit}`, goal: r.goal ?? '' }));
 const widths = ['benchmark', 'figure', 'goal'].map((k) => Math.max(k.length, ...table.map((r) => r[k as keyof typeof r].length)));
 const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
