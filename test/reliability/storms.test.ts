@@ -2,7 +2,8 @@
 // separate workers) start on the same org while Stripe answers with 429s, 500s, resets, timeouts and lost
 // responses and Salesforce with row locks, API-limit errors and expired sessions. Every request ends
 // Synced or Failed with a readable, retryable message; nothing is lost; no contract is synced twice; and
-// once the storm passes, syncing the failed ones again brings every order to Synced.
+// once the storm passes, syncing the failed ones again brings every order to Synced. Through it all, no log
+// line, Sync Record, Order or request message holds the Stripe key or the Salesforce access token.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
@@ -10,9 +11,12 @@ import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
 import { memoryLogger, waitFor } from '../relay/support.js';
+import { leakedSecrets, outcomeTexts } from './support/secrets.js';
 
 const SCENARIOS = ['S1', 'S2', 'S3', 'S5', 'S6', 'S7', 'S9', 'S11', 'S12', 'S13', 'S14', 'S15', 'S36', 'S27_INITIAL'];
 const RELAY_TOKEN = 'storm-relay-token-1234567890';
+const STRIPE_KEY = 'sk_test_STORMsecretKey0a1b2c3d4e5f6';
+const ACCESS_TOKEN = '00DEm0000000009!STORMsecretAccessToken1234';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
@@ -41,8 +45,8 @@ const settled = () => {
 const queue = (orderId: string) => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator();
-  stripe = await startStripeEmulator({ opsPerSecond: 10 });
+  org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN });
+  stripe = await startStripeEmulator({ opsPerSecond: 10, apiKey: STRIPE_KEY });
 });
 afterAll(async () => {
   await Promise.all(relays.map((r) => r.stop()));
@@ -101,5 +105,11 @@ describe('a storm of faults with two relays on one org', () => {
     once(linkedTo(store.invoiceItems.all(), 'salesforce_order_item_id'));
     // Lost responses were replayed from their idempotency keys rather than written again.
     expect(stripe.requestLog.entries.some((e) => e.replayed)).toBe(true);
+  });
+
+  it('no log line, Sync Record, Order or request message holds the Stripe key or the access token', () => {
+    const lines = logs.flatMap((log) => log.lines);
+    expect(lines.some((line) => line.includes('"msg":"order synced"'))).toBe(true);
+    expect(leakedSecrets([...lines, ...outcomeTexts(org)], [STRIPE_KEY, ACCESS_TOKEN, RELAY_TOKEN])).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export interface StepLog {
   readonly service: 'salesforce' | 'stripe';
   readonly method: string;
   readonly path: string;
-  /** False for a Salesforce read: a GET, or a composite call of GETs only (queries in one round trip). */
+  /** False for a read: a GET, or a Salesforce composite call of GETs only (queries in one round trip). */
   readonly writes: boolean;
 }
 

@@ -4,7 +4,7 @@
 import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
 import type { StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
 
-const COLLECTIONS = ['customers', 'products', 'prices', 'coupons', 'meters', 'subscriptionSchedules', 'subscriptions', 'invoiceItems', 'invoices'] as const;
+const COLLECTIONS = ['customers', 'products', 'prices', 'coupons', 'meters', 'testClocks', 'subscriptionSchedules', 'subscriptions', 'invoiceItems', 'invoices'] as const;
 
 /** Fields a second run legitimately sets differently: creation times, generated numbers and URLs. */
 const VOLATILE = new Set(['id', 'created', 'number', 'hosted_invoice_url', 'invoice_pdf', 'status_transitions', 'finalized_at', 'webhooks_delivered_at', 'effective_at', 'updated', 'last_finalization_error', 'client_secret', 'invoice_prefix']);
