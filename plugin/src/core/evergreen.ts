@@ -18,7 +18,7 @@ import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLines, type PlannedLine } from './lines.js';
 import type { Order, OrderItem } from './models.js';
 import { ref, type Ref } from './plan.js';
-import { planAutoArchive, type PriceTerms } from './prices.js';
+import { planAutoArchive, planDerivedPrice, type PriceTerms } from './prices.js';
 import { recordRef } from './records.js';
 import { orderMetadata, planSchedule, scheduleHeaderParams } from './schedule.js';
 import { successSyncRecord } from './syncRecords.js';
@@ -158,8 +158,10 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
       if (future) throw orderError(order, 'Amendment(s) with start dates in the future was not processed by the connector.', 'Sync the amendment on its start date.', 'SBQQ__Quote__c.SBQQ__StartDate__c');
       const added = planOrderLines(lines.filter((l) => l.Quantity > 0), { ...EVERGREEN_TERMS, initialOrder: false }, ctx);
       if (added.problems.length > 0) throw new SyncErrors(added.problems);
-      const newItems = added.recurring.map((line: PlannedLine) => phaseItem(line, lineDiscounts(line.item, ctx)));
+      const prices = distinctFromSubscription(ctx, added.recurring, target.subscription);
+      const newItems = added.recurring.map((line: PlannedLine, i) => phaseItem(line, lineDiscounts(line.item, ctx), prices[i]));
       ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { items: newItems as Stripe.SubscriptionUpdateParams.Item[] }, idempotencyKey: key('subscriptions.update'), source });
+      planAutoArchive(prices, order, ctx);
     }
     recordSynced(ctx, order, target.id, 'Subscription');
   }
@@ -178,4 +180,18 @@ function amendmentOnSubscription(ctx: PlanningContext, subscription: Stripe.Subs
   const idKey = Object.keys(recordMetadata(added[0]!, ctx.sync))[0]!;
   const onSubscription = new Set(subscription.items.data.map((item) => item.metadata?.[idKey]));
   return added.every((line) => onSubscription.has(line.id));
+}
+
+/**
+ * Stripe bills a price at most once per subscription: an added line whose price the subscription (or an
+ * earlier line of the same amendment) already has gets a duplicate of its own, archived once used, as
+ * on schedule phases (decision q13).
+ */
+function distinctFromSubscription(ctx: PlanningContext, added: readonly PlannedLine[], subscription: Stripe.Subscription | undefined): string[] {
+  const taken = new Set((subscription?.items.data ?? []).map((item) => item.price.id));
+  return added.map((line) => {
+    const price = taken.has(line.price.price) ? planDerivedPrice(line.price, { kind: 'price_duplicate', line: line.item, flags: ['duplicate', 'auto_archive'] }, ctx) : line.price.price;
+    taken.add(price);
+    return price;
+  });
 }

@@ -103,12 +103,19 @@ describe('S37 — evergreen cancellation', () => {
     );
   });
 
-  it('adds lines today; refuses renewable lines and future additions', () => {
+  it('adds lines today, with a duplicate of a price the subscription already bills (Stripe takes a price once); refuses renewable lines and future additions', () => {
     const { c, seat, stripe, subscriptionId } = started();
     const m = c.amendment('2030-05-10', 1);
     const more = m.line(seat, { quantity: 1 });
     const plan = stripe.plan(m.order.Id, ts('2030-05-10'));
-    expect(opsOf(plan, 'subscriptions.')).toEqual([['subscriptions.update', subscriptionId, { items: [{ price: seat.entry.Stripe_ID__c, quantity: 1, metadata: itemMeta(more) }] }]]);
+    const duplicate = ref('price_duplicate', toId18(more.Id));
+    expect(plan.operations.map((o) => [o.op, o.ref])).toEqual([
+      ['prices.create', duplicate],
+      ['subscriptions.update', ref('subscription', toId18(c.initial.order.Id))],
+      ['prices.update', duplicate],
+    ]);
+    expect(JSON.parse(JSON.stringify(plan.operations[0]!.params))).toMatchObject({ unit_amount_decimal: '5000', metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.entry.Stripe_ID__c } });
+    expect(opsOf(plan, 'subscriptions.')).toEqual([['subscriptions.update', subscriptionId, { items: [{ price: duplicate, quantity: 1, metadata: itemMeta(more) }] }]]);
     expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-01')))[0]!.message).toBe('Data Error: Amendment(s) with start dates in the future was not processed by the connector.');
     (more as { SBQQ__SubscriptionType__c: string }).SBQQ__SubscriptionType__c = 'Renewable';
     expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-10')))[0]!.message).toBe("Data Error: Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.");

@@ -152,14 +152,14 @@ export class StripeLedger {
         return;
       }
       case 'subscriptions.create':
-        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params, items: { object: 'list', data: params.items ?? [] } };
+        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params, items: { object: 'list', data: subscriptionItems(params.items) } };
         return;
       case 'subscriptions.update': {
         // Items in an update are new subscription items (the planner sends only the amendment's additions).
         const subscription = s.subscriptions![id] as { items: { data: unknown[] } };
         const { items, ...rest } = params;
         Object.assign(subscription, rest);
-        subscription.items.data.push(...((items as unknown[] | undefined) ?? []));
+        subscription.items.data.push(...subscriptionItems(items));
         return;
       }
       case 'subscriptions.cancel':
@@ -211,6 +211,11 @@ export class StripeLedger {
       phases: objects,
     };
   }
+}
+
+/** Subscription items as Stripe returns them: the price as an object. */
+function subscriptionItems(items: unknown): Params[] {
+  return ((items as Params[] | undefined) ?? []).map((item) => ({ ...item, price: { id: item.price } }));
 }
 
 function discountObjects(discounts: unknown): unknown[] {
