@@ -191,6 +191,11 @@ export function planMdqAmendments(input: ContractInput, ctx: PlanningContext): v
     items = applyAmendmentLines(items, [...orderLines.recurring, ...orderLines.reductions]);
     if (amendment.order.Stripe_ID__c) continue;
     if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', amendment.order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
+    // The full termination (always the latest) found its own cancel: a run made it and stopped before the write-back.
+    if (state.status === 'canceled' && amendment === latest && activeItems(items).length === 0) {
+      recordSynced(ctx, amendment.order, state.id);
+      continue;
+    }
     checkAmendment(amendment, start, amendment === latest, orderLines.recurring, segmentStarts, structure.contract?.SBQQ__AmendmentStartDate__c, state, ctx);
     state = planMdqAmendment(ctx, state, amendment, start, items, orderLines.oneTime, lines, amendment === latest);
   }

@@ -191,4 +191,25 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const scheduleOps = deal.stripe.sync(m.order.Id, ts('2031-05-20')).operations.filter((o) => o.op.startsWith('subscriptionSchedules.'));
     expect(scheduleOps.map((o) => [o.op, o.params])).toEqual([['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }]]);
   });
+
+  it('a full termination whose cancel Stripe already holds (the write-back was cut off) is written back, not refused; a new amendment still is', () => {
+    const deal = rampDeal();
+    deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
+    const scheduleId = deal.c.initial.order.Stripe_ID__c!;
+    const m = deal.c.amendment('2031-06-01', 19);
+    m.line(deal.support, { quantity: -1, revises: deal.s });
+    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
+    deal.stripe.apply(deal.stripe.plan(m.order.Id, ts('2031-05-20')), ts('2031-05-20'), { writeBacks: false });
+    expect(deal.stripe.schedule(scheduleId).status).toBe('canceled');
+
+    const replay = deal.stripe.plan(m.order.Id, ts('2031-05-25'));
+    expect(replay.operations).toEqual([]);
+    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => [w.id, w.fields])).toEqual([[toId18(m.order.Id), { Stripe_ID__c: scheduleId }]]);
+    expect(replay.syncRecords.map((r) => [r.secondary.id, r.status])).toEqual([[toId18(m.order.Id), 'Success']]);
+
+    Object.assign(m.order, { Stripe_ID__c: scheduleId });
+    const later = deal.c.amendment('2031-06-01', 19);
+    later.line(deal.support, { quantity: 1 });
+    expect(errorOf(() => deal.stripe.plan(later.order.Id, ts('2031-05-25')))).toBe("Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.");
+  });
 });
