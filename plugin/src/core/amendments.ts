@@ -258,18 +258,8 @@ interface StepResult {
 function planAmendment(step: AmendmentStep, lines: ContractLines, state: ScheduleState): StepResult {
   const { ctx, amendment, period } = step;
   const order = amendment.order;
-  const active = activeItems(step.items);
-  const terminated = active.length === 0;
-  if (terminated && !step.isLast) {
-    throw amendmentError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
-  }
-  if (step.recurringLineCount === 0 && step.oneTime.length > 0) {
-    throw amendmentError(order, 'Amendment order representing all one-time invoices.', 'Sell one-time products on a new order, not an amendment.');
-  }
-  if (terminated && step.oneTime.length > 0) {
-    throw amendmentError(order, 'One-time invoice items but terminated order.', 'Sell the one-time products on a new order; a termination cannot bill them.');
-  }
-
+  const terminated = activeItems(step.items).length === 0;
+  assertAmendmentShape(step, terminated);
   const now = ctx.sync.now;
   const today = fromUnixSeconds(now);
   const startTs = toUnixSeconds(period.start);
@@ -303,6 +293,20 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) });
   recordSynced(ctx, order, state.id);
   return { state: applyPlannedPhases(state, phases, now), startedNow: startsNow };
+}
+
+/** The documented errors of an amendment's lines (spec §2.6.2–2.6.3), whatever the schedule holds. */
+function assertAmendmentShape(step: AmendmentStep, terminated: boolean): void {
+  const order = step.amendment.order;
+  if (terminated && !step.isLast) {
+    throw amendmentError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
+  }
+  if (step.recurringLineCount === 0 && step.oneTime.length > 0) {
+    throw amendmentError(order, 'Amendment order representing all one-time invoices.', 'Sell one-time products on a new order, not an amendment.');
+  }
+  if (terminated && step.oneTime.length > 0) {
+    throw amendmentError(order, 'One-time invoice items but terminated order.', 'Sell the one-time products on a new order; a termination cannot bill them.');
+  }
 }
 
 /**
