@@ -77,7 +77,33 @@ describe('a termination Stripe already holds is written back, not planned again'
   });
 });
 
-describe('a canceled schedule still refuses what its cancel did not do', () => {
+describe('a schedule canceled in Stripe: only the termination its cancel stands for is written back', () => {
+  const WRITTEN_BACK = 'written back';
+  const REFUSED = "Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.";
+  // Contract: 2 units of an annual product, 2030-01-01 to 2031-01-01 (or from `contractStart`), canceled in Stripe.
+  const cases: [string, { start: string; term: number; change: number; now: string; contractStart?: string }, string][] = [
+    ['a same-day full termination (its own cancel)', { start: '2030-03-01', term: 10, change: -2, now: '2030-03-01' }, WRITTEN_BACK],
+    ['a backdated full termination (its own cancel)', { start: '2030-03-01', term: 10, change: -2, now: '2030-04-15' }, WRITTEN_BACK],
+    ['a full termination of a schedule that had not started (its own cancel)', { start: '2030-06-01', term: 12, change: -2, now: '2030-01-10', contractStart: '2030-06-01' }, WRITTEN_BACK],
+    ['a future full termination (it ends the schedule, it does not cancel it)', { start: '2030-07-01', term: 6, change: -2, now: '2030-05-10' }, REFUSED],
+    ['a partial reduction', { start: '2030-03-01', term: 10, change: -1, now: '2030-03-01' }, REFUSED],
+    ['an addition', { start: '2030-03-01', term: 10, change: 1, now: '2030-03-01' }, REFUSED],
+  ];
+
+  it.each(cases)('%s', (_name, { start, term, change, now, contractStart = '2030-01-01' }, expected) => {
+    const { c, A, a, stripe, scheduleId } = syncedContract(contractStart, 12, 'Annual', 1200, 2);
+    stripe.state.subscriptionSchedules[scheduleId] = { ...stripe.schedule(scheduleId), status: 'canceled', current_phase: null } as Stripe.SubscriptionSchedule;
+    const m = c.amendment(start, term);
+    m.line(A, { quantity: change, revises: a });
+    if (expected === WRITTEN_BACK) {
+      expect(outcome(stripe.plan(m.order.Id, ts(now, '10:00:00')))).toEqual({ operations: [], orders: [[toId18(m.order.Id), { Stripe_ID__c: scheduleId }]], records: [[toId18(m.order.Id), 'Success']] });
+    } else {
+      expect(errorsOf(() => stripe.plan(m.order.Id, ts(now, '10:00:00'))).map((e) => [e.resolutionMessage, e.record.id])).toEqual([[expected, toId18(m.order.Id)]]);
+    }
+  });
+});
+
+describe('a canceled schedule refuses a new amendment', () => {
   const canceledError = "Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.";
 
   function canceledBy<T extends { stripe: StripeLedger; m: { order: { Id: string } } }>(termination: T): T {
@@ -90,22 +116,6 @@ describe('a canceled schedule still refuses what its cancel did not do', () => {
     const later = c.amendment('2030-05-01', 8);
     later.line(A, { quantity: 1 });
     expect(errorsOf(() => stripe.plan(later.order.Id, ts('2030-04-01'))).map((e) => [e.resolutionMessage, e.record.id])).toEqual([[canceledError, toId18(later.order.Id)]]);
-  });
-
-  it('a future termination (an end date, not a cancel) of a schedule canceled in Stripe', () => {
-    const { c, A, a, stripe, scheduleId } = syncedContract('2030-01-01', 12, 'Annual', 1200, 2);
-    stripe.state.subscriptionSchedules[scheduleId] = { ...stripe.schedule(scheduleId), status: 'canceled', current_phase: null } as Stripe.SubscriptionSchedule;
-    const m = c.amendment('2030-07-01', 6);
-    m.line(A, { quantity: -2, revises: a });
-    expect(errorsOf(() => stripe.plan(m.order.Id, ts('2030-05-10'))).map((e) => e.resolutionMessage)).toEqual([canceledError]);
-  });
-
-  it('a reduction that leaves units, on a canceled schedule', () => {
-    const { c, A, a, stripe, scheduleId } = syncedContract('2030-01-01', 12, 'Annual', 1200, 2);
-    stripe.state.subscriptionSchedules[scheduleId] = { ...stripe.schedule(scheduleId), status: 'canceled', current_phase: null } as Stripe.SubscriptionSchedule;
-    const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: -1, revises: a });
-    expect(errorsOf(() => stripe.plan(m.order.Id, ts('2030-03-01', '10:00:00'))).map((e) => e.resolutionMessage)).toEqual([canceledError]);
   });
 });
 
