@@ -102,7 +102,8 @@ async function serveUntilSettled(w: World): Promise<StepLog[]> {
   const { relay, traffic } = await startRelayProcess(w);
   await until(() => w.settled() && relay.output.join('').includes('relay started'), 'every request ended', relay);
   relay.kill('SIGTERM');
-  expect(await relay.exited).toBe(0);
+  // 0: the relay's own SIGTERM handler stopped it; 'SIGTERM': the signal came before main.js set that handler.
+  expect([0, 'SIGTERM']).toContain(await relay.exited);
   return traffic.steps;
 }
 
