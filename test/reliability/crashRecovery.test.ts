@@ -100,7 +100,8 @@ async function until(condition: () => boolean, what: string, relay: RelayProcess
 /** Runs a relay until every request has ended, then stops it as an operator would (SIGTERM). */
 async function serveUntilSettled(w: World): Promise<StepLog[]> {
   const { relay, traffic } = await startRelayProcess(w);
-  await until(() => w.settled() && relay.output.join('').includes('relay started'), 'every request ended', relay);
+  let started = false;
+  await until(() => (started ||= relay.output.join('').includes('"msg":"relay started"')) && w.settled(), 'every request ended', relay);
   relay.kill('SIGTERM');
   // 0: the relay's own SIGTERM handler stopped it; 'SIGTERM': the signal came before main.js set that handler.
   expect([0, 'SIGTERM']).toContain(await relay.exited);
