@@ -41,6 +41,7 @@ import { id18, recordRef } from './records.js';
 import { applyPlannedPhases, type InvoiceItemParams, type PlannedPhase, type ScheduleState } from './scheduleState.js';
 import { ref, type SyncRecordDraft } from './plan.js';
 import { compoundId, DOCUMENTATION_LINKS, successSyncRecord, type StripeObjectTitle } from './syncRecords.js';
+import { amendmentPhaseFields } from './schedule.js';
 import { stampTerminatedItems, type TerminatedLine } from './terminationMetadata.js';
 import type Stripe from 'stripe';
 
@@ -120,7 +121,7 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
  * phase), or -1. Amendments apply in order, so every unsynced one up to it was applied too — even one
  * whose phase a later amendment with the same dates replaced.
  */
-function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly AmendmentOrder[], schedule: ScheduleState): number {
+export function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly AmendmentOrder[], schedule: ScheduleState): number {
   const first = amendments[0];
   if (!first) return -1;
   const orderKey = Object.keys(recordMetadata(recordRef('Order', first.order.Id), ctx.sync))[0]!;
@@ -409,7 +410,8 @@ export function recordSynced(ctx: PlanningContext, order: Order, stripeId: strin
 
 /**
  * The amendment's phase: the whole aggregate as items, the amendment's one-time lines, proration
- * items for its off-cycle lines and (by flag) credits for units it took back.
+ * items for its off-cycle lines, (by flag) credits for units it took back, and the amendment order's
+ * `subscription_phase` mappings beneath its own record metadata.
  */
 export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, state: ScheduleState, start: number | 'now', credits: readonly Credit[] = []): PlannedPhase {
   const { ctx, amendment, period } = step;
@@ -426,7 +428,9 @@ export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, s
     return planned.quantity === undefined ? item_ : { ...item_, quantity: remainingQuantity(item) };
   });
   const discounts = orderDiscounts(amendment.order, ctx);
+  const mapped = amendmentPhaseFields(amendment.order, ctx) as Partial<PlannedPhase>;
   return {
+    ...mapped,
     start_date: start,
     end_date: toUnixSeconds(period.end),
     items,
@@ -436,13 +440,8 @@ export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, s
       ...credits.map((credit) => phaseCredit(credit, credit.window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } })),
     ],
     proration_behavior: 'none',
-    metadata: orderMetadata(ctx, amendment.order),
     ...(discounts.length ? { discounts } : {}),
   };
-}
-
-function orderMetadata(ctx: PlanningContext, order: Order): Metadata {
-  return recordMetadata(recordRef('Order', order.Id), ctx.sync);
 }
 
 /** How much of a billing period the amendment's off-cycle start bills up front, and for which period. */

@@ -18,15 +18,15 @@ import { addDays, compareDates, formatDate, fromUnixSeconds, parseDate, toUnixSe
 import { SyncError, SyncErrors } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLine, type PlannedLine } from './lines.js';
-import { recordMetadata, type Metadata } from './metadata.js';
+import type { Metadata } from './metadata.js';
 import type { Order, OrderItem, QuoteLine } from './models.js';
 import { readOrderHeader } from './orderHeader.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from './prices.js';
 import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
-import { distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
+import { amendmentPhaseFields, distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { ContractLines, recordSynced } from './amendments.js';
+import { ContractLines, lastAppliedAmendment, recordSynced } from './amendments.js';
 import { reappliedMappings } from './collection.js';
 import { orderLineProblems } from './validation.js';
 import { assignDistinctPrices } from './distinctPrices.js';
@@ -184,12 +184,18 @@ export function planMdqAmendments(input: ContractInput, ctx: PlanningContext): v
   const initialLines = lines.of(structure.initial.order, { termMonths: header.termMonths, initialOrder: true });
   let items = initialContractItems(initialLines.recurring);
   const segmentStarts = new Set(initialLines.recurring.filter(isSegmentLine).map((l) => formatDate(segmentBounds(l, ctx).start)));
-  for (const amendment of structure.amendments) {
+  const appliedThrough = lastAppliedAmendment(ctx, structure.amendments, state);
+  for (const [i, amendment] of structure.amendments.entries()) {
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
     const term = amendment.quote.SBQQ__SubscriptionTerm__c ?? header.termMonths;
     const orderLines = lines.of(amendment.order, { termMonths: term, initialOrder: false });
     items = applyAmendmentLines(items, [...orderLines.recurring, ...orderLines.reductions]);
     if (amendment.order.Stripe_ID__c) continue;
+    // Its phases are on the schedule: a run applied it and stopped before the write-back.
+    if (i <= appliedThrough) {
+      recordSynced(ctx, amendment.order, state.id);
+      continue;
+    }
     if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', amendment.order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
     // The full termination (always the latest) found its own cancel: a run made it and stopped before the write-back.
     if (state.status === 'canceled' && amendment === latest && activeItems(items).length === 0) {
@@ -270,7 +276,7 @@ function planMdqAmendment(
   const startsNow = compareDates(start, fromUnixSeconds(now)) <= 0;
   const boundary = startsNow ? now : toUnixSeconds(start);
   const bound: number | 'now' = startsNow ? 'now' : boundary;
-  const amendmentMetadata = recordMetadata(source, ctx.sync);
+  const mapped = amendmentPhaseFields(order, ctx) as Partial<PlannedPhase> & { metadata: Metadata };
   const phases: PlannedPhase[] = [];
   let oneTimePending = oneTime.map((l) => addInvoiceItem(l, lineDiscounts(l.item, ctx)));
   for (const phase of state.phases) {
@@ -285,11 +291,12 @@ function planMdqAmendment(
     }
     const rebuilt: PlannedPhase = {
       ...phase,
+      ...mapped,
       start_date: phase.start_date < boundary ? bound : phase.start_date,
       items,
       add_invoice_items: [...(phase.start_date < boundary ? [] : (kept.add_invoice_items ?? [])), ...oneTimePending],
       proration_behavior: 'none',
-      metadata: { ...(phase.metadata as Metadata | undefined), ...amendmentMetadata },
+      metadata: { ...(phase.metadata as Metadata | undefined), ...mapped.metadata, ...segmentKeys(phase.metadata) },
     };
     oneTimePending = [];
     if (phase.start_date < boundary) phases.push({ ...kept, end_date: bound });
@@ -298,6 +305,12 @@ function planMdqAmendment(
   ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
   recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
+}
+
+/** The segment's own index and label, which no mapping may overwrite. */
+function segmentKeys(metadata: PlannedPhase['metadata']): Metadata {
+  const source = (metadata ?? {}) as Metadata;
+  return Object.fromEntries([SEGMENT_INDEX_KEY, SEGMENT_LABEL_KEY].filter((key) => source[key] !== undefined).map((key) => [key, source[key]!]));
 }
 
 const sameItems = (a: PlannedPhase['items'], b: PlannedPhase['items']): boolean =>

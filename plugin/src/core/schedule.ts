@@ -11,8 +11,9 @@ import { addMonths, toUnixSeconds, type CalendarDate } from './dates.js';
 import type { ContractExtensions } from './extensions.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, phaseItem, type AddInvoiceItem, type Discounts, type PhaseItem, type PlannedLine } from './lines.js';
-import { toNestedParams } from './mappings.js';
+import { applyMappings, toNestedParams, type MappedFields } from './mappings.js';
 import { flagMetadata, mappedMetadata, metadataPaths, recordMetadata, type Metadata } from './metadata.js';
+import type { Order } from './models.js';
 import type { Decimal } from './money.js';
 import type { OrderHeader } from './orderHeader.js';
 import { ref, type Ref } from './plan.js';
@@ -58,15 +59,26 @@ export function orderMetadata(header: OrderHeader, ctx: PlanningContext): Metada
 }
 
 /**
- * What every phase of the order carries from its `subscription_phase` mappings: their metadata under the
- * product's own, and their other fields — except `iterations` (it sets the term) and `trial_end`, which only
- * the first phase takes (a trial starts the contract; later phases would refuse a trial already over).
+ * What a phase carries from an order's `subscription_phase` mappings: their metadata beneath `own` (the
+ * product's keys win), and their other fields — except `iterations` (it sets the term) and, unless
+ * `withTrial`, `trial_end` (a trial starts the contract; later phases would refuse a trial already over).
+ * New orders' phases and the phase each amendment makes share it.
  */
-export function orderPhaseFields(header: OrderHeader, ctx: PlanningContext, phaseIndex: number): Partial<SchedulePhase> & { metadata: Metadata } {
-  const fields = header.phaseFields;
-  const skip = ['iterations', ...metadataPaths(fields), ...(phaseIndex === 0 ? [] : ['trial_end'])];
+export function phaseMappings(fields: MappedFields, own: Metadata, withTrial: boolean): Partial<SchedulePhase> & { metadata: Metadata } {
+  const skip = ['iterations', ...metadataPaths(fields), ...(withTrial ? [] : ['trial_end'])];
   const mapped = toNestedParams(fields, skip) as Partial<SchedulePhase>;
-  return { ...mapped, metadata: { ...mappedMetadata(fields), ...orderMetadata(header, ctx) } };
+  return { ...mapped, metadata: { ...mappedMetadata(fields), ...own } };
+}
+
+/** A new order's phase mappings: the trial on its first phase only. */
+export function orderPhaseFields(header: OrderHeader, ctx: PlanningContext, phaseIndex: number): Partial<SchedulePhase> & { metadata: Metadata } {
+  return phaseMappings(header.phaseFields, orderMetadata(header, ctx), phaseIndex === 0);
+}
+
+/** An amendment order's phase mappings, under its record metadata: never a trial (the contract has started). */
+export function amendmentPhaseFields(order: Order, ctx: PlanningContext): Partial<SchedulePhase> & { metadata: Metadata } {
+  const { fields } = applyMappings('subscription_phase', order, ctx.index, ctx.sync.mappings);
+  return phaseMappings(fields, recordMetadata(recordRef('Order', order.Id), ctx.sync), false);
 }
 
 /** `none` when the schedule starts now or later, or the order skips past invoices; else Stripe bills the backdated time. */

@@ -3,55 +3,9 @@ import type Stripe from 'stripe';
 import type * as M from '../../../plugin/src/core/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan.js';
 import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
-import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
-import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
-
-const orderMeta = (order: M.Order) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
-const itemMeta = (line: M.OrderItem) => ({ salesforce_order_item_id: toId18(line.Id), salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}` });
-
-const DIMENSION = sfId('a0d');
-const SEGMENTS = [
-  { index: 1, start: '2030-01-01', end: '2030-12-31', label: 'Year 1' },
-  { index: 2, start: '2031-01-01', end: '2031-12-31', label: 'Year 2' },
-  { index: 3, start: '2032-01-01', end: '2032-12-31', label: 'Year 3' },
-];
-
-/** A segment line and its quote line, as CPQ makes them for a Year price dimension. */
-function segmentLine(c: ContractFixture, add: (p: FixtureProduct, spec: object) => M.OrderItem, ramp: FixtureProduct, index: number, quantity: number, unitPrice: number, extra: Partial<M.OrderItem> = {}) {
-  const segment = SEGMENTS[index - 1]!;
-  const quoteLine = { Id: sfId('a0r'), SBQQ__EffectiveStartDate__c: segment.start, SBQQ__EndDate__c: segment.end, SBQQ__SegmentLabel__c: segment.label, SBQQ__SegmentIndex__c: index };
-  (c.extra.quoteLines ??= []).push(quoteLine);
-  return add(ramp, {
-    quantity,
-    unitPrice,
-    extra: {
-      SBQQ__PriceDimension__c: DIMENSION,
-      SBQQ__DimensionType__c: 'Year',
-      SBQQ__SegmentKey__c: 'K',
-      SBQQ__SegmentIndex__c: index,
-      SBQQ__QuoteLine__c: quoteLine.Id,
-      SBQQ__ProrateMultiplier__c: 1,
-      EndDate: segment.end,
-      ...extra,
-    },
-  });
-}
-
-function rampDeal(extra: Partial<M.OrderItem> = {}) {
-  const c = new ContractFixture('2030-01-01', 36);
-  const ramp = c.product({ name: 'Ramp', frequency: 'Annual', price: 1000 });
-  const support = c.product({ name: 'Support', frequency: 'Annual', price: 500 });
-  const onboarding = c.product({ name: 'Onboarding', price: 2000 });
-  const add = (p: FixtureProduct, spec: object) => c.line(p, spec as never);
-  const s = c.line(support, { quantity: 1 });
-  const o = c.line(onboarding, { quantity: 1 });
-  const r = [segmentLine(c, add, ramp, 1, 10, 1000, extra), segmentLine(c, add, ramp, 2, 10, 1100), segmentLine(c, add, ramp, 3, 12, 1200)];
-  (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-06-01';
-  return { c, ramp, support, onboarding, s, o, r, stripe: new StripeLedger(c) };
-}
-
-const segmentMeta = (index: number) => ({ salesforce_segment_index: String(index), salesforce_segment_label: `Year ${index}` });
-const segmentItemMeta = (line: M.OrderItem) => ({ ...itemMeta(line), salesforce_segment_key: 'K' });
+import type { FixtureProduct } from './contractFixture.js';
+import { rampDeal, segmentItemMeta, segmentLine, segmentMeta } from './mdqFixture.js';
+import { itemMeta, orderMeta, ts } from './stripeLedger.js';
 
 function createParams(plan: SyncPlan): Stripe.SubscriptionScheduleCreateParams {
   const create = plan.operations.find((o) => o.op === 'subscriptionSchedules.create');
@@ -211,5 +165,52 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const later = deal.c.amendment('2031-06-01', 19);
     later.line(deal.support, { quantity: 1 });
     expect(errorOf(() => deal.stripe.plan(later.order.Id, ts('2031-05-25')))).toBe("Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.");
+  });
+});
+
+describe('MDQ amendments Stripe already holds (the run stopped before the write-back) are written back, not planned again', () => {
+  /** The ramp deal synced; an amendment of its Year 2 (5 more units) applied in Stripe only; then `later` more amendments like it. */
+  function appliedOnce(later: number) {
+    const deal = rampDeal();
+    deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
+    const amend = () => {
+      const m = deal.c.amendment('2031-06-01', 19);
+      segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
+      return m;
+    };
+    const first = amend();
+    deal.stripe.apply(deal.stripe.plan(first.order.Id, ts('2031-06-01', '10:00:00')), ts('2031-06-01', '10:00:00'), { writeBacks: false });
+    return { ...deal, made: [first, ...Array.from({ length: later }, amend)], scheduleId: deal.c.initial.order.Stripe_ID__c! };
+  }
+
+  const outcome = (plan: SyncPlan) => ({
+    updates: plan.operations.filter((o) => o.op === 'subscriptionSchedules.update').map((o) => o.source.id),
+    orders: plan.writeBacks.filter((w) => w.sobject === 'Order').map((w) => w.id),
+    records: plan.syncRecords.map((r) => [r.secondary.id, r.status]),
+  });
+
+  // [case, amendments after the applied one, replayed at, the updates the replay sends (by amendment index), write-backs]
+  const cases: [string, number, string, number[], number[]][] = [
+    ['a same-day amendment replayed two days later (past the key window)', 0, '2031-06-03', [], [0]],
+    ['replayed the same day', 0, '2031-06-01', [], [0]],
+    ['an applied amendment and a new one after it: the first written back, the second planned', 1, '2031-06-03', [1], [0, 1]],
+  ];
+
+  it.each(cases)('%s', (_name, later, replayedAt, updates, writtenBack) => {
+    const { made, stripe } = appliedOnce(later);
+    const orderIds = made.map((m) => toId18(m.order.Id));
+    expect(outcome(stripe.plan(made[later]!.order.Id, ts(replayedAt, '12:00:00')))).toEqual({
+      updates: updates.map((i) => orderIds[i]),
+      orders: writtenBack.map((i) => orderIds[i]),
+      records: writtenBack.map((i) => [orderIds[i], 'Success']),
+    });
+  });
+
+  it('the replayed write-back carries the schedule id, and the phases Stripe holds keep a single split', () => {
+    const { made, stripe, scheduleId } = appliedOnce(0);
+    const phasesBefore = stripe.schedule(scheduleId).phases.length;
+    stripe.sync(made[0]!.order.Id, ts('2031-06-03'));
+    expect(made[0]!.order.Stripe_ID__c).toBe(scheduleId);
+    expect(stripe.schedule(scheduleId).phases.length).toBe(phasesBefore);
   });
 });
