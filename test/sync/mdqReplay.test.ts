@@ -1,0 +1,94 @@
+// An MDQ amendment Stripe already holds (spec §2.9), through the engine on both emulators: a run cut off
+// before its write-back is finished by a run two days later — past Stripe's 24-hour idempotency window,
+// where a replanned `subscriptionSchedules.update` would be sent a second time — with no Stripe write:
+// the amendment is written back with its Success Sync Record, and the schedule keeps one split.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { CpqBuilder, termEnd } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
+import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { createStripeGateway } from '../../plugin/src/stripe/client.js';
+import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+
+let nowMs = Date.UTC(2031, 2, 1, 10);
+const DAY_MS = 86_400_000;
+
+let org: SalesforceEmulator;
+let stripe: StripeEmulator;
+let engine: SyncEngine;
+
+beforeAll(async () => {
+  org = await startSalesforceEmulator({ now: () => new Date(nowMs) });
+  stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => nowMs });
+  engine = createSyncEngine({
+    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
+    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+    workerId: 'mdq-replay',
+    now: () => new Date(nowMs),
+  });
+});
+afterAll(async () => {
+  await Promise.all([org.close(), stripe.close()]);
+});
+
+const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
+const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);
+const writes = () => stripe.requestLog.writes().length;
+/** The schedule's phases as Stripe holds them: bounds as dates and each item's quantity. */
+const phasesOf = (scheduleId: string) =>
+  stripe.store.subscriptionSchedules.find(scheduleId)!.phases.map((p) => [new Date(p.start_date * 1000).toISOString().slice(0, 10), new Date(p.end_date * 1000).toISOString().slice(0, 10), p.items.map((i) => i.quantity)]);
+
+describe('an MDQ amendment replayed after the idempotency window', () => {
+  it('its split is on the schedule: written back with a Success record, no second update', async () => {
+    const cpq = new CpqBuilder(org.org);
+    const ramp = cpq.product({ name: 'Replay Ramp', listPrice: 1000, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' });
+    const dimension = org.org.store.insert('SBQQ__Dimension__c', { Name: 'Yearly', SBQQ__Product__c: ramp.id, SBQQ__Type__c: 'Year' });
+    const segment = (index: number, start: string) => ({ key: `ramp-${dimension}`, index, label: `Year ${index}`, start, end: termEnd(start, 12), dimension, dimensionType: 'Year' });
+    const accountId = cpq.account('MDQ Replay');
+    const initial = cpq.order({
+      accountId,
+      name: 'MDQ Replay initial',
+      start: '2031-03-01',
+      term: 24,
+      lines: [
+        { product: ramp, quantity: 10, unitPrice: 1000, segment: segment(1, '2031-03-01') },
+        { product: ramp, quantity: 12, unitPrice: 1100, segment: segment(2, '2032-03-01') },
+      ],
+    });
+    const contractId = cpq.contract(initial, accountId, '2031-03-01', 24);
+    expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
+    const scheduleId = String(orderRow(initial.orderId).Stripe_ID__c);
+
+    org.org.store.update('Contract', contractId, { SBQQ__AmendmentStartDate__c: '2031-09-01' }, { system: true });
+    const amendment = cpq.order({
+      accountId,
+      name: 'MDQ Replay amendment',
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start: '2031-09-01',
+      term: 18,
+      lines: [{ product: ramp, quantity: 5, unitPrice: 1000, revises: initial.orderItemIds[0]!, segment: segment(1, '2031-03-01') }],
+    });
+    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    const crashed = await engine.syncOrder(amendment.orderId);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.applied.map((a) => a.op)).toEqual(['subscriptionSchedules.update']);
+    expect(orderRow(amendment.orderId).Stripe_ID__c).toBeNull();
+    const split = [
+      ['2031-03-01', '2031-09-01', [10]],
+      ['2031-09-01', '2032-03-01', [15]],
+      ['2032-03-01', '2033-03-01', [12]],
+    ];
+    expect(phasesOf(scheduleId)).toEqual(split);
+
+    nowMs += 2 * DAY_MS;
+    const before = writes();
+    const resumed = await engine.syncOrder(amendment.orderId);
+    expect(resumed.errors).toEqual([]);
+    expect(resumed.status).toBe('synced');
+    expect(writes()).toBe(before);
+    expect(orderRow(amendment.orderId)).toMatchObject({ Stripe_ID__c: scheduleId, Stripe_Sync_Status__c: 'Synced' });
+    expect(recordStatuses(amendment.orderId)).toEqual(['Success']);
+    expect(phasesOf(scheduleId)).toEqual(split);
+  });
+});
