@@ -2,7 +2,9 @@
  * MDQ ramp deals (spec §2.9): an order whose lines have price dimensions becomes one schedule with one
  * phase per segment (Year 1, Year 2, …), each holding its segment's lines beside every non-segmented
  * line. Amendments rebuild the phases from the amendment start on: the current segment's phase is split
- * there, later segments' phases are replaced.
+ * there, later segments' phases are replaced, taking the amendment order's `subscription_phase` mappings. An
+ * amendment whose order metadata is already on a phase (a run applied it and stopped before its write-back)
+ * is written back, not planned again.
  *
  * Decision (spec §6 q30): a segment line's UnitPrice covers its segment, so its price is divided by
  * segment months ÷ billing months whatever the `mdq` flag says — never by the whole quote term.
