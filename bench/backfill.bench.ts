@@ -5,7 +5,7 @@
 // load on a shared machine moves least).
 // BACKFILL_ORDERS (default 10,000), BACKFILL_OPS_PER_SECOND (default 250) and BACKFILL_CONCURRENCY (default 32)
 // override. The default ceiling is 2.5 × Stripe's live-mode 100 ops/s (a raised limit, as Stripe grants to large
-// accounts): it is what keeps the 10,000 orders near three minutes, and still below what the engine and both
+// accounts): it keeps the 10,000 orders near three and a half minutes, and still below what the engine and both
 // emulators sustain on the 2-core bench machine, so the row shows whether the backfill keeps a ceiling full.
 import { cpuUsage, memoryUsage } from 'node:process';
 import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
