@@ -49,6 +49,20 @@ function periodOf(period: Stripe.SubscriptionSchedule.Phase.AddInvoiceItem.Perio
   return { start: bound(period.start), end: bound(period.end) } as Stripe.SubscriptionScheduleUpdateParams.Phase.AddInvoiceItem.Period;
 }
 
+/**
+ * The phase fields a `subscription_phase` mapping may have set and the planner does not rebuild: carried
+ * over, so a later update keeps them (a dropped `trial_end` would end a running trial early).
+ */
+function mappedPhaseFields(phase: Stripe.SubscriptionSchedule.Phase): Partial<PhaseParams> {
+  const days = phase.invoice_settings?.days_until_due;
+  return {
+    ...(phase.description ? { description: phase.description } : {}),
+    ...(phase.trial_end ? { trial_end: phase.trial_end } : {}),
+    ...(phase.collection_method ? { collection_method: phase.collection_method } : {}),
+    ...(days === null || days === undefined ? {} : { invoice_settings: { days_until_due: days } }),
+  };
+}
+
 /** Stripe's retrieved schedule → the planner's state (expanded or bare ids both work). */
 export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, scheduleRef: Ref): ScheduleState {
   return {
@@ -60,6 +74,7 @@ export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, s
     currentPhase: schedule.current_phase ? { start_date: schedule.current_phase.start_date, end_date: schedule.current_phase.end_date } : null,
     metadata: schedule.metadata ?? {},
     phases: schedule.phases.map((phase) => ({
+      ...mappedPhaseFields(phase),
       start_date: phase.start_date,
       end_date: phase.end_date,
       items: phase.items.map((item) => ({

@@ -84,6 +84,15 @@ describe('subscription schedule rules', () => {
     expect(recurringCredit.param).toBe('phases[0][items][0][price_data][unit_amount_decimal]');
   });
 
+  it('takes a phase trial_end only before the phase end (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-phases-trial_end)', async () => {
+    const { customer } = await clockedCustomer();
+    const phase = (trialEnd: number) => ({ items: [{ price: price(0) }], trial_end: trialEnd, end_date: JAN_1_2030 + 40 * DAY });
+    const schedule = await fx.stripe.subscriptionSchedules.create({ customer: customer.id, start_date: JAN_1_2030 + DAY, phases: [phase(JAN_1_2030 + 10 * DAY)] });
+    expect(schedule.phases[0]?.trial_end).toBe(JAN_1_2030 + 10 * DAY);
+    const late = await stripeError(fx.stripe.subscriptionSchedules.create({ customer: customer.id, start_date: JAN_1_2030 + DAY, phases: [phase(JAN_1_2030 + 40 * DAY)] }));
+    expect(late.param).toBe('phases[0][trial_end]');
+  });
+
   it('needs an end for every phase but the last, after its start (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-phases-end_date)', async () => {
     const { customer } = await clockedCustomer();
     const missing = await stripeError(

@@ -59,6 +59,10 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
     if ((collection ?? defaults?.collection_method) === 'send_invoice' && daysUntilDue === undefined) {
       throw parameterMissing(`${collection ? param : 'default_settings'}[invoice_settings][days_until_due]`);
     }
+    // docs.stripe.com/api/subscription_schedules/create#…-phases-trial_end: "Must be before the phase end date".
+    if (phase.trial_end !== undefined && Number(phase.trial_end) >= end) {
+      throw parameterInvalid(`${param}[trial_end]`, `The trial end (${String(phase.trial_end)}) must be before the phase end date (${end}).`);
+    }
     const firstPrice = state.store.prices.get(items[0]?.price ?? '');
     phases.push({
       start_date: start,
