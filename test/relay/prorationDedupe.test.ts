@@ -1,5 +1,6 @@
 // Proration auto-billing skips copies (spec §2.6.7): Stripe can re-create a phase's invoice items when the
-// phase splits, and a copy equal to a connector proration already billed must not get a second invoice.
+// phase splits, and a copy equal to a connector proration already billed must not get a second invoice, nor
+// stay pending for the next one: the first copy is billed, later ones are deleted.
 // Equal means same subscription and equal amount, currency, description, metadata, period, price,
 // proration, livemode, quantity, unit amount and tax rates; any difference is a charge of its own.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -71,14 +72,24 @@ describe('proration auto-billing compares a new item with the connector items al
     expect(invoiceOf(billed)).toBe(prorationInvoices()[0]!.id);
   });
 
-  it('does not invoice an identical item Stripe re-created: no second invoice, the copy is left alone', async () => {
-    const ignored = () => relay.metrics.webhooks.get({ type: 'invoiceitem.created', outcome: 'ignored' });
-    const ignoredBefore = ignored();
+  it('does not bill an identical item Stripe re-created: no second invoice, and the copy is deleted so no later invoice takes it', async () => {
     const copy = await prorationItem();
     expect(await deliverCreated(copy)).toBe(200);
     expect(prorationInvoices()).toHaveLength(1);
-    expect(invoiceOf(copy)).toBeNull();
-    expect(ignored()).toBe(ignoredBefore + 1);
+    expect(services.stripe.store.invoiceItems.find(copy.id)?.deleted).toBe(true);
+    expect((await stripe.invoiceItems.list({ customer, pending: true })).data.map((i) => i.id)).not.toContain(copy.id);
+    expect(invoiceOf(billed)).toBe(prorationInvoices()[0]!.id);
+  });
+
+  it('of two pending copies delivered in either order, bills one and deletes the other', async () => {
+    const first = await prorationItem({ quantity: 7 });
+    const second = await prorationItem({ quantity: 7 });
+    const before = prorationInvoices().length;
+    expect(await deliverCreated(second)).toBe(200);
+    expect(await deliverCreated(first)).toBe(200);
+    expect(prorationInvoices()).toHaveLength(before + 1);
+    const fates = [first, second].map((item) => (services.stripe.store.invoiceItems.find(item.id)?.deleted ? 'deleted' : invoiceOf(item)));
+    expect(fates.sort()).toEqual([prorationInvoices().at(-1)!.id, 'deleted'].sort());
   });
 
   it.each<[string, Partial<Stripe.InvoiceItemCreateParams>]>([

@@ -94,7 +94,16 @@ async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): 
   const customer = typeof created.customer === 'string' ? created.customer : created.customer.id;
   const items = await customerInvoiceItems(ctx, customer);
   const item = items.find((i) => i.id === created.id);
-  if (!item || item.invoice || items.some((other) => billedCopyOf(other, item))) return 'ignored';
+  if (!item || item.invoice) return 'ignored';
+  // Left pending, a copy would ride on this or the subscription's next invoice and bill the proration twice:
+  // the first of the copies is billed (or was), every later one deleted.
+  const copies = items.filter((other) => other.id !== item.id && prorationIdentity(other) === prorationIdentity(item));
+  const laterCopies = copies.filter((other) => !other.invoice && !billsBefore(other, item));
+  if (copies.length > laterCopies.length) {
+    await deleteInvoiceItem(ctx, item.id);
+    return 'handled';
+  }
+  for (const copy of laterCopies) await deleteInvoiceItem(ctx, copy.id);
   await ctx.stripe.call('invoices.create', () =>
     ctx.stripe.stripe.invoices.create(
       { customer, subscription, metadata: { salesforce_proration_invoice: 'true' }, auto_advance: true, pending_invoice_items_behavior: 'include' },
@@ -118,17 +127,17 @@ async function customerInvoiceItems(ctx: WebhookContext, customer: string): Prom
   }
 }
 
-/**
- * True when `other` is the same connector proration as `item`, already invoiced or created first (so its own
- * event bills it): Stripe re-creates a phase's items when the phase splits (spec §2.6.7), and the copy must
- * not be billed again.
- */
-function billedCopyOf(other: Stripe.InvoiceItem, item: Stripe.InvoiceItem): boolean {
-  if (other.id === item.id || other.metadata?.salesforce_proration !== 'true' || prorationIdentity(other) !== prorationIdentity(item)) return false;
-  return Boolean(other.invoice) || other.date < item.date || (other.date === item.date && other.id < item.id);
+/** Of two copies of one proration, the one billed: the earlier created (ties broken by id, so exactly one). */
+function billsBefore(other: Stripe.InvoiceItem, item: Stripe.InvoiceItem): boolean {
+  return other.date < item.date || (other.date === item.date && other.id < item.id);
 }
 
-/** What two copies of one proration share: every field the reference compares, in one comparable string. */
+const deleteInvoiceItem = (ctx: WebhookContext, id: string) => ctx.stripe.call('invoiceItems.del', () => ctx.stripe.stripe.invoiceItems.del(id));
+
+/**
+ * What two copies of one connector proration share (Stripe re-creates a phase's items when the phase splits,
+ * spec §2.6.7): every field the reference compares, in one comparable string.
+ */
 function prorationIdentity(item: Stripe.InvoiceItem): string {
   const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
   const price = item.pricing?.price_details?.price;
