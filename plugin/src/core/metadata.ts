@@ -66,8 +66,19 @@ export function toMetadataValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** True when one object's metadata keeps Stripe's limits: checked on every map of every plan, so allocation-free. */
+export function metadataWithinLimits(metadata: Metadata): boolean {
+  let count = 0;
+  for (const key in metadata) {
+    if (++count > METADATA_LIMITS.keys || key.length > METADATA_LIMITS.keyLength || key.includes('[') || key.includes(']')) return false;
+    if ((metadata[key] ?? '').length > METADATA_LIMITS.valueLength) return false;
+  }
+  return true;
+}
+
 /** Every violation of Stripe's metadata limits on one object, as errors naming the record and the key. */
 export function metadataProblems(metadata: Metadata, record: RecordRef, objectLabel: string): SyncError[] {
+  if (metadataWithinLimits(metadata)) return [];
   const problems: SyncError[] = [];
   const keys = Object.keys(metadata);
   const fail = (message: string, fix: string, field?: string): void => {

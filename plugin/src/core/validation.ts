@@ -8,7 +8,7 @@ import type { PlanningContext } from './context.js';
 import { addDays, formatDate, parseDate, toUnixSeconds } from './dates.js';
 import { SyncError } from './errors.js';
 import { isLineSkipped, type PlannedLine } from './lines.js';
-import { metadataProblems, type Metadata } from './metadata.js';
+import { metadataProblems, metadataWithinLimits, type Metadata } from './metadata.js';
 import type { Order, OrderItem } from './models.js';
 import type { OrderHeader } from './orderHeader.js';
 import type { StripeOperation, SyncPlan } from './plan.js';
@@ -126,22 +126,26 @@ const OBJECT_LABELS: Readonly<Record<string, string>> = {
 
 type WithMetadata = { readonly metadata?: Metadata | '' | null };
 type Phase = WithMetadata & { readonly items?: readonly WithMetadata[]; readonly add_invoice_items?: readonly WithMetadata[] };
+type Visit = (label: string, metadata: Metadata) => void;
 
-/** Every metadata map an operation sends, with the Stripe object it lands on. */
-function operationMetadata(op: StripeOperation): [label: string, metadata: Metadata][] {
-  const label = OBJECT_LABELS[op.op.split('.')[0] as string];
-  if (!label) return [];
+/**
+ * Visits every metadata map an operation sends, with the Stripe object it lands on. A visitor, not a
+ * list: a contract's schedule updates carry every phase and item again, thousands of maps per plan.
+ */
+function eachOperationMetadata(op: StripeOperation, visit: Visit): void {
+  const label = OBJECT_LABELS[op.op.slice(0, op.op.indexOf('.'))];
+  if (!label) return;
   const params = op.params as WithMetadata & { readonly phases?: readonly Phase[]; readonly items?: readonly WithMetadata[] };
-  const found: [string, WithMetadata | undefined][] = [
-    [label, params],
-    ...(params.items ?? []).map((item): [string, WithMetadata] => ['subscription item', item]),
-    ...(params.phases ?? []).flatMap((phase): [string, WithMetadata][] => [
-      ['schedule phase', phase],
-      ...(phase.items ?? []).map((item): [string, WithMetadata] => ['subscription item', item]),
-      ...(phase.add_invoice_items ?? []).map((item): [string, WithMetadata] => ['invoice item', item]),
-    ]),
-  ];
-  return found.flatMap(([where, holder]) => (holder?.metadata ? [[where, holder.metadata]] : []));
+  const each = (where: string, holders: readonly WithMetadata[] | undefined): void => {
+    for (const holder of holders ?? []) if (holder.metadata) visit(where, holder.metadata);
+  };
+  if (params.metadata) visit(label, params.metadata);
+  each('subscription item', params.items);
+  for (const phase of params.phases ?? []) {
+    if (phase.metadata) visit('schedule phase', phase.metadata);
+    each('subscription item', phase.items);
+    each('invoice item', phase.add_invoice_items);
+  }
 }
 
 /**
@@ -151,12 +155,23 @@ function operationMetadata(op: StripeOperation): [label: string, metadata: Metad
  */
 export function planMetadataProblems(plan: SyncPlan): SyncError[] {
   const seen = new Set<string>();
-  return plan.operations.flatMap((op) =>
-    operationMetadata(op).flatMap(([label, metadata]) =>
-      metadataProblems(metadata, op.source, label).filter((problem) => {
+  const problems: SyncError[] = [];
+  // Schedule updates send the same phase and item maps again (a 50-amendment contract: ~12,000 maps, ~170 objects).
+  const withinLimits = new Set<Metadata>();
+  for (const op of plan.operations) {
+    eachOperationMetadata(op, (label, metadata) => {
+      if (withinLimits.has(metadata)) return;
+      if (metadataWithinLimits(metadata)) {
+        withinLimits.add(metadata);
+        return;
+      }
+      for (const problem of metadataProblems(metadata, op.source, label)) {
         const key = `${problem.record.id}|${problem.field ?? problem.message}`;
-        return !seen.has(key) && seen.add(key);
-      }),
-    ),
-  );
+        if (seen.has(key)) continue;
+        seen.add(key);
+        problems.push(problem);
+      }
+    });
+  }
+  return problems;
 }
