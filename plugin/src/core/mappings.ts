@@ -161,26 +161,30 @@ function compiledPath(path: string): CompiledPath {
 
 /** Runs the four dictionaries of one mapping key against one source record. */
 export function applyMappings(key: MappingKey, record: SalesforceRecord, index: GraphIndex, config: MappingConfig): MappingResult {
+  // Called for every product, price and line of a plan: plain loops, no per-call arrays or closures.
   const fields: MappedFields = {};
   const missing: string[] = [];
-  const resolve = (path: string): MappedValue => coerceMappedValue(resolveSalesforcePath(index, record, path));
-  for (const [stripePath, sfPath] of Object.entries(REQUIRED_MAPPINGS[key] ?? {})) {
-    const value = resolve(sfPath);
+  const required = REQUIRED_MAPPINGS[key];
+  for (const stripePath in required) {
+    const sfPath = required[stripePath] as string;
+    const value = coerceMappedValue(resolveSalesforcePath(index, record, sfPath));
     if (value === null) missing.push(sfPath);
     fields[stripePath] = value;
   }
-  const layers: [layer: Readonly<Record<string, StaticValue>>, isSalesforcePath: boolean][] = [
-    [DEFAULT_MAPPINGS[key] ?? {}, true],
-    [config.fieldDefaults[key] ?? {}, false],
-    [config.fieldMappings[key] ?? {}, true],
-  ];
-  for (const [layer, isSalesforcePath] of layers) {
-    for (const [stripePath, source] of Object.entries(layer)) {
-      if (stripePath.startsWith(TERMINATION_PREFIX)) continue;
-      fields[stripePath] = isSalesforcePath ? resolve(String(source)) : coerceMappedValue(source);
-    }
+  resolveLayer(fields, DEFAULT_MAPPINGS[key], record, index);
+  const defaults = config.fieldDefaults[key];
+  for (const stripePath in defaults) {
+    if (!stripePath.startsWith(TERMINATION_PREFIX)) fields[stripePath] = coerceMappedValue(defaults[stripePath]);
   }
+  resolveLayer(fields, config.fieldMappings[key], record, index);
   return { fields, missing };
+}
+
+/** One layer of Salesforce paths onto `fields` (termination paths are read by the termination planner). */
+function resolveLayer(fields: MappedFields, layer: FieldMappings | undefined, record: SalesforceRecord, index: GraphIndex): void {
+  for (const stripePath in layer) {
+    if (!stripePath.startsWith(TERMINATION_PREFIX)) fields[stripePath] = coerceMappedValue(resolveSalesforcePath(index, record, String(layer[stripePath])));
+  }
 }
 
 /** True when the user (not the product) decides this Stripe path for the mapping key. */
