@@ -36,6 +36,16 @@ describe('Salesforce dates are UTC calendar dates (spec §2.6.5)', () => {
     );
   });
 
+  it('knows the days of every month as the UTC calendar does (leap years, centuries, overflowing months)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -5, max: 9999 }), fc.integer({ min: -3, max: 15 }), (year, month) => {
+        expect(daysInMonth(year, month)).toBe(new Date(Date.UTC(year, month, 0)).getUTCDate());
+      }),
+      { numRuns: 2000 },
+    );
+    expect([daysInMonth(2000, 2), daysInMonth(2100, 2), daysInMonth(2028, 2), daysInMonth(2030, 12)]).toEqual([29, 28, 29, 31]);
+  });
+
   it('clamps month addition to the end of the month (Jan 31 + 1 month = Feb 28/29)', () => {
     expect(formatDate(addMonths(parseDate('2030-01-31')!, 1))).toBe('2030-02-28');
     expect(formatDate(addMonths(parseDate('2032-01-31')!, 1))).toBe('2032-02-29');
