@@ -1,8 +1,9 @@
 // `npm run bench`: runs every bench/*.bench.ts file and prints one table of figures.
 // A bench file default-exports an async function returning rows; it imports the compiled plugin
 // (../plugin/lib/…), which `npm run bench` builds first. Figures, not pass/fail: goals are shown beside them.
-import { readdirSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -14,15 +15,31 @@ export interface BenchRow {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** `node bench/run.ts --one <file> <rows.json>`: runs one bench file and writes its rows (the child's side). */
+const one = process.argv.indexOf('--one');
+if (one !== -1) {
+  const [file = '', out = ''] = process.argv.slice(one + 1);
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<BenchRow[]> };
+  writeFileSync(out, JSON.stringify(await mod.default()));
+  process.exit(0);
+}
+
 const loadBefore = loadavg()[0] ?? 0;
 const started = performance.now();
 const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
 const rows: BenchRow[] = [];
+const scratch = mkdtempSync(join(tmpdir(), 'bench-'));
+// Each file in a process of its own: a heap left large by one bench (the backfill) would slow the next.
 for (const file of files) {
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<BenchRow[]> };
   process.stderr.write(`running ${file}…\n`);
-  rows.push(...(await mod.default()));
+  const out = join(scratch, `${file}.json`);
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (child.status !== 0) throw new Error(`${file} failed (exit ${String(child.status)})`);
+  rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as BenchRow[]));
 }
+
+rmSync(scratch, { recursive: true, force: true });
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const minutes = (performance.now() - started) / 60_000;
