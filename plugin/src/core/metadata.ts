@@ -58,7 +58,11 @@ export function recordMetadata(record: RecordRef, ctx: MetadataContext): Metadat
 
 /** A connector flag (`auto_archive` → `salesforce_auto_archive: "true"`). */
 export function flagMetadata(ctx: MetadataContext, ...flags: string[]): Metadata {
-  return Object.fromEntries(flags.map((flag) => [`${metadataPrefix(ctx)}${flag}`, 'true']));
+  // A plain loop: flags are added to every price and item of a plan.
+  const prefix = metadataPrefix(ctx);
+  const metadata: Metadata = {};
+  for (const flag of flags) metadata[`${prefix}${flag}`] = 'true';
+  return metadata;
 }
 
 /** Mapped metadata values must be strings for Stripe; numbers and booleans become their text. */
@@ -101,7 +105,9 @@ export function metadataProblems(metadata: Metadata, record: RecordRef, objectLa
 
 /** Mapped fields at `metadata.<key>` paths. */
 export function metadataPaths(fields: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(fields).filter((path) => path.startsWith('metadata.'));
+  const paths: string[] = [];
+  for (const path in fields) if (path.startsWith('metadata.')) paths.push(path);
+  return paths;
 }
 
 /** User-mapped `metadata.*` values, as Stripe's string values (nulls left out). */
