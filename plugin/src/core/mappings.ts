@@ -195,9 +195,12 @@ export function isUserMapped(config: MappingConfig, key: MappingKey, stripePath:
 /** Nested params from dot-paths (`address.line1` → `{address: {line1}}`); null values are left out. */
 export function toNestedParams(fields: MappedFields, skip: readonly string[] = []): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  for (const [path, value] of Object.entries(fields)) {
+  for (const path in fields) {
+    const value = fields[path];
     if (value === null || skip.includes(path)) continue;
-    setByPath(params, path, value);
+    // Most mapped paths have no dot: set them directly (this runs for every product, price and line).
+    if (path.includes('.')) setByPath(params, path, value);
+    else params[path] = value;
   }
   return params;
 }
