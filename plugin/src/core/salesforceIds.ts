@@ -25,22 +25,28 @@ export const KEY_PREFIXES = {
 
 /** The three-character checksum that turns a 15-character Id into its 18-character form. */
 export function idSuffix(id15: string): string {
-  let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const ch = id15.charAt(block * 5 + i);
-      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET.charAt(bits);
+  return suffixChar(id15, 0) + suffixChar(id15, 1) + suffixChar(id15, 2);
+}
+
+/** One checksum character: which of the block's five characters are upper-case letters. */
+function suffixChar(id15: string, block: number): string {
+  let bits = 0;
+  for (let i = 0; i < 5; i++) {
+    const ch = id15.charAt(block * 5 + i);
+    if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
   }
-  return suffix;
+  return SUFFIX_ALPHABET.charAt(bits);
 }
 
 /** True for a well-formed 15- or 18-character Id whose checksum (when present) is right. */
 export function isSalesforceId(value: unknown): value is string {
   if (typeof value !== 'string' || !ID_CHARS.test(value)) return false;
-  return value.length === 15 || idSuffix(value.slice(0, 15)) === value.slice(15).toUpperCase();
+  if (value.length === 15) return true;
+  // Character by character, without slicing: every Id field of every parsed record is checked.
+  for (let block = 0; block < 3; block++) {
+    if (suffixChar(value, block) !== value.charAt(15 + block).toUpperCase()) return false;
+  }
+  return true;
 }
 
 /** The 18-character form of a valid Id. */
