@@ -7,7 +7,10 @@ import { toId18 } from './salesforceIds.js';
  * suffix upper-cased, so the checksum is computed once per 15-character Id only.
  */
 export function id18(id: string): string {
-  return id.length === 18 ? id.slice(0, 15) + id.slice(15).toUpperCase() : toId18(id);
+  if (id.length !== 18) return toId18(id);
+  const suffix = id.slice(15);
+  const upper = suffix.toUpperCase();
+  return upper === suffix ? id : id.slice(0, 15) + upper; // usually already upper-case: no new string
 }
 
 /** The record's reference in its 18-character Id form (stable across Id forms, so plans are too). */
