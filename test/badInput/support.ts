@@ -3,11 +3,11 @@
  * guards every case ends with — what the refused sync left on the Order, and that Stripe got no write.
  */
 import { expect } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator, type SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { SalesforceEmulator, SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
+import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices } from '../support/emulatedServices.js';
 import { addMapping } from '../mapping/orgSupport.js';
 import type { MappingSpec } from '../mapping/support.js';
 
@@ -24,14 +24,13 @@ export interface BadInputWorld {
 }
 
 export async function startBadInputWorld(): Promise<BadInputWorld> {
-  const [org, stripe] = await Promise.all([startSalesforceEmulator(), startStripeEmulator({ opsPerSecond: 0 })]);
-  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+  const services = await startEmulatedServices();
+  const { org } = services;
   return {
     org,
-    stripe,
-    client,
-    engine: () => createSyncEngine({ salesforce: client, stripe: gateway, workerId: 'bad-input' }),
+    stripe: services.stripe,
+    client: services.client,
+    engine: () => services.engine('bad-input'),
     sample: (scenario) => {
       const order = org.sample?.orders.find((o) => o.scenario === scenario);
       if (!order) throw new Error(`The sample org has no ${scenario} order.`);
@@ -40,9 +39,7 @@ export async function startBadInputWorld(): Promise<BadInputWorld> {
     map: (records) => {
       for (const [name, spec] of Object.entries(records)) addMapping(org, name, spec);
     },
-    close: async () => {
-      await Promise.all([org.close(), stripe.close()]);
-    },
+    close: () => services.close(),
   };
 }
 

@@ -3,12 +3,11 @@
 // window, where a replanned `subscriptions.update` would add the seats a second time — with no Stripe
 // write: the amendment is written back with its Success Sync Record. Then a cancel, cut off the same way.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
 let nowMs = Date.UTC(2031, 2, 1, 10);
 const DAY_MS = 86_400_000;
@@ -17,19 +16,13 @@ let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 let engine: SyncEngine;
 
+let services: EmulatedServices;
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ now: () => new Date(nowMs) });
-  stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => nowMs });
-  engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
-    workerId: 'evergreen-replay',
-    now: () => new Date(nowMs),
-  });
+  services = await startEmulatedServices(() => nowMs);
+  ({ org, stripe } = services);
+  engine = services.engine('evergreen-replay');
 });
-afterAll(async () => {
-  await Promise.all([org.close(), stripe.close()]);
-});
+afterAll(() => services.close());
 
 const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
 const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);

@@ -3,24 +3,21 @@
 // the initial order's phase is not dropped when an amendment splits the schedule (a dropped trial_end
 // would end a running trial early).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine } from '../../plugin/src/sync/engine.js';
+import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
 import { addMapping } from '../mapping/orgSupport.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 
+let services: EmulatedServices;
 beforeAll(async () => {
-  org = await startSalesforceEmulator();
-  stripe = await startStripeEmulator({ opsPerSecond: 0 });
+  services = await startEmulatedServices();
+  ({ org, stripe } = services);
 });
-afterAll(async () => {
-  await Promise.all([org.close(), stripe.close()]);
-});
+afterAll(() => services.close());
 
 const orderNumber = (orderId: string) => String(org.query(`SELECT OrderNumber FROM Order WHERE Id = '${orderId}'`)[0]!.OrderNumber);
 const scheduleOf = (orderId: string) => stripe.store.subscriptionSchedules.find(String(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c))!;
@@ -35,11 +32,7 @@ describe('mapped phase fields across an amendment', () => {
     const trialEnd = nowSeconds + Math.floor((next.getTime() / 1000 - nowSeconds) / 2);
     addMapping(org, 'Phase_Description', { key: 'subscription_phase', stripePath: 'description', salesforcePath: 'OrderNumber' });
     addMapping(org, 'Phase_Trial_End', { key: 'subscription_phase', stripePath: 'trial_end', staticValue: String(trialEnd) });
-    const engine = createSyncEngine({
-      salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-      stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
-      workerId: 'phase-fields',
-    });
+    const engine = services.engine('phase-fields');
     // A contract synced before its amendment exists, so the amendment's run reads the schedule back from Stripe.
     const cpq = new CpqBuilder(org.org);
     const widget = cpq.product({ name: 'Trial Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });

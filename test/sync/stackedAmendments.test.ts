@@ -4,12 +4,11 @@
 // no extra Salesforce read — and a run cut off before its write-back is finished by the next one
 // without a second schedule update.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
 /** Both services and the engine share one clock: 2031-03-01 10:00 UTC, the day the first amendment starts. */
 const NOW = Date.UTC(2031, 2, 1, 10);
@@ -19,19 +18,13 @@ let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 let engine: SyncEngine;
 
+let services: EmulatedServices;
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ now: () => new Date(NOW) });
-  stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW });
-  engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
-    workerId: 'stacked',
-    now: () => new Date(NOW),
-  });
+  services = await startEmulatedServices(() => NOW);
+  ({ org, stripe } = services);
+  engine = services.engine('stacked');
 });
-afterAll(async () => {
-  await Promise.all([org.close(), stripe.close()]);
-});
+afterAll(() => services.close());
 
 /**
  * A synced 12-month contract from 2031-01-01 (3 seats, monthly) and two amendments: the first adds 2

@@ -1,0 +1,42 @@
+/**
+ * Both emulators and the sync engine on them, as the engine tests use them: one clock the test may move
+ * (milliseconds; the wall clock without it), an HTTP client for each service, and a fresh engine on demand
+ * (an engine reads the org's settings and mapping records when it first syncs).
+ */
+import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
+import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+
+export interface EmulatedServices {
+  readonly org: SalesforceEmulator;
+  readonly stripe: StripeEmulator;
+  readonly client: SalesforceClient;
+  readonly gateway: StripeGateway;
+  /** A new engine on both services (no retries: a fault the test injects shows at once). */
+  engine(workerId: string): SyncEngine;
+  /** Stripe requests that wrote (POST, DELETE) so far. */
+  stripeWrites(): number;
+  close(): Promise<void>;
+}
+
+export async function startEmulatedServices(clock?: () => number): Promise<EmulatedServices> {
+  const [org, stripe] = await Promise.all([
+    startSalesforceEmulator(clock ? { now: () => new Date(clock()) } : {}),
+    startStripeEmulator({ opsPerSecond: 0, ...(clock ? { now: clock } : {}) }),
+  ]);
+  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+  return {
+    org,
+    stripe,
+    client,
+    gateway,
+    engine: (workerId) => createSyncEngine({ salesforce: client, stripe: gateway, workerId, ...(clock ? { now: () => new Date(clock()) } : {}) }),
+    stripeWrites: () => stripe.requestLog.writes().length,
+    close: async () => {
+      await Promise.all([org.close(), stripe.close()]);
+    },
+  };
+}
