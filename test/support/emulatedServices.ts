@@ -18,6 +18,10 @@ export interface EmulatedServices {
   engine(workerId: string): SyncEngine;
   /** Stripe requests that wrote (POST, DELETE) so far. */
   stripeWrites(): number;
+  /** What the sync left on the Order: its Stripe ID and sync status. */
+  orderRow(orderId: string): Record<string, unknown>;
+  /** The Resolution_Status__c of every Sync Record about the record. */
+  recordStatuses(recordId: string): unknown[];
   close(): Promise<void>;
 }
 
@@ -35,6 +39,8 @@ export async function startEmulatedServices(clock?: () => number): Promise<Emula
     gateway,
     engine: (workerId) => createSyncEngine({ salesforce: client, stripe: gateway, workerId, ...(clock ? { now: () => new Date(clock()) } : {}) }),
     stripeWrites: () => stripe.requestLog.writes().length,
+    orderRow: (orderId) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${orderId}'`)[0] ?? {},
+    recordStatuses: (recordId) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${recordId}'`).map((r) => r.Resolution_Status__c),
     close: async () => {
       await Promise.all([org.close(), stripe.close()]);
     },

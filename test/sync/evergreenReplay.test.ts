@@ -24,9 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
-const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);
-const writes = () => stripe.requestLog.writes().length;
 /** The subscription's items as Stripe holds them: which order line each stands for, and its quantity. */
 const itemsOf = (subscriptionId: string) => stripe.store.subscriptions.find(subscriptionId)!.items.data.map((i) => [i.metadata.salesforce_order_item_id, i.quantity]);
 
@@ -35,13 +32,13 @@ async function crashThenResume(orderId: string) {
   org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
   const crashed = await engine.syncOrder(orderId);
   expect(crashed.status).toBe('failed');
-  expect(orderRow(orderId).Stripe_ID__c).toBeNull();
+  expect(services.orderRow(orderId).Stripe_ID__c).toBeNull();
   nowMs += 2 * DAY_MS;
-  const before = writes();
+  const before = services.stripeWrites();
   const resumed = await engine.syncOrder(orderId);
   expect(resumed.errors).toEqual([]);
   expect(resumed.status).toBe('synced');
-  expect(writes()).toBe(before);
+  expect(services.stripeWrites()).toBe(before);
   return { crashed, resumed };
 }
 
@@ -53,13 +50,13 @@ describe('evergreen amendments replayed after the idempotency window', () => {
     const initial = cpq.order({ accountId, name: 'Evergreen Replay initial', start: '2031-03-01', term: 1, lines: [{ product: support, quantity: 2 }] });
     const contractId = cpq.contract(initial, accountId, '2031-03-01', 1);
     expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
-    const subscriptionId = String(orderRow(initial.orderId).Stripe_ID__c);
+    const subscriptionId = String(services.orderRow(initial.orderId).Stripe_ID__c);
     expect(subscriptionId).toMatch(/^sub_(?!sched_)/);
     const addition = cpq.order({ accountId, name: 'Evergreen Replay addition', type: 'Amendment', amendedContractId: contractId, start: '2031-03-01', term: 1, lines: [{ product: support, quantity: 3 }] });
     const { crashed } = await crashThenResume(addition.orderId);
     expect(crashed.applied.map((a) => a.op)).toEqual(['prices.create', 'subscriptions.update', 'prices.update']);
-    expect(orderRow(addition.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
-    expect(recordStatuses(addition.orderId)).toEqual(['Success']);
+    expect(services.orderRow(addition.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.recordStatuses(addition.orderId)).toEqual(['Success']);
     expect(itemsOf(subscriptionId).map(([, quantity]) => quantity).sort()).toEqual([2, 3]);
 
     // The customer's test clock still stands at 2031-03-01 (the engine's "now"), so a cancel from that day is immediate.
@@ -78,7 +75,7 @@ describe('evergreen amendments replayed after the idempotency window', () => {
     const canceled = await crashThenResume(cancel.orderId);
     expect(canceled.crashed.applied.map((a) => a.op)).toEqual(['subscriptions.cancel']);
     expect(stripe.store.subscriptions.find(subscriptionId)!.status).toBe('canceled');
-    expect(orderRow(cancel.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
-    expect(recordStatuses(cancel.orderId)).toEqual(['Success']);
+    expect(services.orderRow(cancel.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.recordStatuses(cancel.orderId)).toEqual(['Success']);
   });
 });

@@ -24,9 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
-const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);
-const writes = () => stripe.requestLog.writes().length;
 /** The schedule's phases as Stripe holds them: bounds as dates and each item's quantity. */
 const phasesOf = (scheduleId: string) =>
   stripe.store.subscriptionSchedules.find(scheduleId)!.phases.map((p) => [new Date(p.start_date * 1000).toISOString().slice(0, 10), new Date(p.end_date * 1000).toISOString().slice(0, 10), p.items.map((i) => i.quantity)]);
@@ -50,7 +47,7 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
     });
     const contractId = cpq.contract(initial, accountId, '2031-03-01', 24);
     expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
-    const scheduleId = String(orderRow(initial.orderId).Stripe_ID__c);
+    const scheduleId = String(services.orderRow(initial.orderId).Stripe_ID__c);
 
     org.org.store.update('Contract', contractId, { SBQQ__AmendmentStartDate__c: '2031-09-01' }, { system: true });
     const amendment = cpq.order({
@@ -66,7 +63,7 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
     const crashed = await engine.syncOrder(amendment.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.applied.map((a) => a.op)).toEqual(['subscriptionSchedules.update']);
-    expect(orderRow(amendment.orderId).Stripe_ID__c).toBeNull();
+    expect(services.orderRow(amendment.orderId).Stripe_ID__c).toBeNull();
     const split = [
       ['2031-03-01', '2031-09-01', [10]],
       ['2031-09-01', '2032-03-01', [15]],
@@ -75,13 +72,13 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
     expect(phasesOf(scheduleId)).toEqual(split);
 
     nowMs += 2 * DAY_MS;
-    const before = writes();
+    const before = services.stripeWrites();
     const resumed = await engine.syncOrder(amendment.orderId);
     expect(resumed.errors).toEqual([]);
     expect(resumed.status).toBe('synced');
-    expect(writes()).toBe(before);
-    expect(orderRow(amendment.orderId)).toMatchObject({ Stripe_ID__c: scheduleId, Stripe_Sync_Status__c: 'Synced' });
-    expect(recordStatuses(amendment.orderId)).toEqual(['Success']);
+    expect(services.stripeWrites()).toBe(before);
+    expect(services.orderRow(amendment.orderId)).toMatchObject({ Stripe_ID__c: scheduleId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.recordStatuses(amendment.orderId)).toEqual(['Success']);
     expect(phasesOf(scheduleId)).toEqual(split);
   });
 });

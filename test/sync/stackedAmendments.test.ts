@@ -44,16 +44,14 @@ async function contractWithStackedAmendments(name: string, firstStart: string) {
   return { initial, m1, m2 };
 }
 
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
 /** The statuses of the Sync Records about one order (whichever order's sync wrote them). */
-const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);
 const salesforceReads = () => org.requestLog.filter((r) => r.method === 'GET').length;
 const phasesOf = (scheduleId: string) => stripe.store.subscriptionSchedules.find(scheduleId)!.phases.map((p) => [p.start_date, p.end_date, p.items.map((i) => i.quantity)]);
 
 describe('stacked amendments where the first starts today (q22)', () => {
   it('finish in one run: two schedule updates, both amendments synced, no Skipped record, no extra Salesforce read', async () => {
     const { initial, m1, m2 } = await contractWithStackedAmendments('Stacked Today', '2031-03-01');
-    const scheduleId = String(orderRow(initial.orderId).Stripe_ID__c);
+    const scheduleId = String(services.orderRow(initial.orderId).Stripe_ID__c);
 
     const readsBefore = salesforceReads();
     const result = await engine.syncOrder(m2.orderId);
@@ -64,10 +62,10 @@ describe('stacked amendments where the first starts today (q22)', () => {
     expect(result.applied.filter((a) => a.op === 'subscriptionSchedules.update')).toHaveLength(2);
     expect(result.plan?.deferred).toBeUndefined();
     for (const order of [m1, m2]) {
-      expect(orderRow(order.orderId).Stripe_ID__c).toBe(scheduleId);
-      expect(recordStatuses(order.orderId)).toEqual(['Success']);
+      expect(services.orderRow(order.orderId).Stripe_ID__c).toBe(scheduleId);
+      expect(services.recordStatuses(order.orderId)).toEqual(['Success']);
     }
-    expect(orderRow(m2.orderId).Stripe_Sync_Status__c).toBe('Synced');
+    expect(services.orderRow(m2.orderId).Stripe_Sync_Status__c).toBe('Synced');
     // The first amendment's phase starts when Stripe applied it (today); the second stacks on it, one seat fewer.
     const [first, second] = phasesOf(scheduleId).slice(-2);
     expect(first).toEqual([expect.any(Number), ts('2031-06-01'), [3, 2]]);
@@ -86,12 +84,12 @@ describe('stacked amendments where the first starts today (q22)', () => {
 
   it('a run cut off before its write-back is finished by the next one without a second schedule update', async () => {
     const { initial, m1, m2 } = await contractWithStackedAmendments('Stacked Crash', '2031-03-01');
-    const scheduleId = String(orderRow(initial.orderId).Stripe_ID__c);
+    const scheduleId = String(services.orderRow(initial.orderId).Stripe_ID__c);
     org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
     const crashed = await engine.syncOrder(m2.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.applied.filter((a) => a.op === 'subscriptionSchedules.update')).toHaveLength(2);
-    expect(orderRow(m1.orderId).Stripe_ID__c).toBeNull();
+    expect(services.orderRow(m1.orderId).Stripe_ID__c).toBeNull();
     const phases = phasesOf(scheduleId);
 
     const writesBefore = stripe.requestLog.writes().length;
@@ -102,6 +100,6 @@ describe('stacked amendments where the first starts today (q22)', () => {
     expect(writes.filter((w) => w.path.startsWith('/v1/subscription_schedules'))).toEqual([]);
     expect(writes.every((w) => w.replayed)).toBe(true);
     expect(phasesOf(scheduleId)).toEqual(phases);
-    for (const order of [m1, m2]) expect(orderRow(order.orderId).Stripe_ID__c).toBe(scheduleId);
+    for (const order of [m1, m2]) expect(services.orderRow(order.orderId).Stripe_ID__c).toBe(scheduleId);
   });
 });
