@@ -85,7 +85,7 @@ describe('objects and fields', () => {
     }
   });
 
-  it('gives the Order the sync, invoice and lease fields the relay and the Order page use', () => {
+  it('gives the Order the sync and invoice fields the relay and the Order page use, and no lease fields (locks are records of their own)', () => {
     const expected: Record<string, string> = {
       Stripe_Sync_Status__c: 'Picklist',
       Stripe_Last_Sync__c: 'DateTime',
@@ -99,10 +99,9 @@ describe('objects and fields', () => {
       Stripe_Invoice_Amount_Due__c: 'Currency',
       Stripe_Invoice_Amount_Paid__c: 'Currency',
       Stripe_Customer_Link__c: 'Url',
-      Stripe_Sync_Lease_Owner__c: 'Text',
-      Stripe_Sync_Lease_Expires__c: 'DateTime',
     };
     for (const [name, type] of Object.entries(expected)) expect([name, field('Order', name)?.type]).toEqual([name, type]);
+    expect([field('Order', 'Stripe_Sync_Lease_Owner__c'), field('Order', 'Stripe_Sync_Lease_Expires__c')]).toEqual([undefined, undefined]);
     expect(picklistValues(field('Order', 'Stripe_Sync_Status__c'))).toEqual(['Not Synced', 'Queued', 'Syncing', 'Synced', 'Failed']);
     expect(picklistValues(field('Order', 'Stripe_Invoice_Status__c'))).toEqual(['draft', 'open', 'paid', 'uncollectible', 'void', 'payment_failed']);
     expect(field('OrderItem', 'Skip_Line_Item__c')?.type).toBe('Checkbox');
@@ -140,6 +139,14 @@ describe('objects and fields', () => {
     for (const [name, type] of Object.entries({ Requested_At__c: 'DateTime', Started_At__c: 'DateTime', Finished_At__c: 'DateTime', Message__c: 'LongTextArea', Attempts__c: 'Number', Claimed_By__c: 'Text', Lease_Expires__c: 'DateTime', Next_Attempt_At__c: 'DateTime' })) {
       expect([name, field('Stripe_Sync_Request__c', name)?.type]).toEqual([name, type]);
     }
+  });
+
+  it('gives Stripe_Sync_Lock__c a required unique external-id key, its holder and a required expiry', () => {
+    const key = field('Stripe_Sync_Lock__c', 'Lock_Key__c');
+    expect(key?.type === 'Text' && [key.length, key.externalId, key.unique, key.required]).toEqual([100, true, true, true]);
+    expect(field('Stripe_Sync_Lock__c', 'Held_By__c')?.type).toBe('Text');
+    const expires = field('Stripe_Sync_Lock__c', 'Expires_At__c');
+    expect(expires?.type === 'DateTime' && expires.required).toBe(true);
   });
 
   it('gives Quote_Stripe_Coupon__c the Stripe coupon fields (spec §2.8), duration once by default', () => {

@@ -38,7 +38,8 @@ const ORDER_SYNC_FIELDS = on(
   'Stripe_Invoice_Amount_Paid__c',
   'Stripe_Customer_Link__c',
 );
-const ORDER_LEASE = on('Order', 'Stripe_Sync_Lease_Owner__c', 'Stripe_Sync_Lease_Expires__c');
+// The lock's key and expiry are required fields, which a permission set cannot list (they come with the object).
+const LOCK_FIELDS = on('Stripe_Sync_Lock__c', 'Held_By__c');
 const SKIP_FLAGS = ['Order.Skip_Past_Initial_Invoices__c', 'OrderItem.Skip_Line_Item__c'];
 const SYNC_RECORD_FIELDS = on(
   'Stripe_Sync_Record__c',
@@ -67,6 +68,7 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
   // Billing admins: clear a Stripe ID to force a new Stripe object, mark Sync Records resolved, prune them.
   Stripe_CPQ_Admin: {
     objects: {
+      Stripe_Sync_Lock__c: 'RV',
       Stripe_Sync_Record__c: 'REDVM',
       Stripe_Sync_Request__c: 'CREDV',
       Quote_Stripe_Coupon__c: 'CREDVM',
@@ -74,7 +76,7 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       Quote_Line_Stripe_Coupon_Association__c: 'CREDVM',
     },
     edit: [...STRIPE_IDS, ...SKIP_FLAGS, ...REQUEST_ASK, ...COUPON_TERMS, ...COUPON_IDS, 'Stripe_Sync_Record__c.Resolution_Status__c'],
-    read: [...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...ORDER_LEASE, ...without(SYNC_RECORD_FIELDS, 'Stripe_Sync_Record__c.Resolution_Status__c'), ...REQUEST_WORK],
+    read: [...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...without(SYNC_RECORD_FIELDS, 'Stripe_Sync_Record__c.Resolution_Status__c'), ...REQUEST_WORK],
     metadataTypes: METADATA_TYPES,
     tabs: ['Stripe_Sync_Record__c', 'Quote_Stripe_Coupon__c'],
   },
@@ -84,7 +86,8 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
     edit: [...SKIP_FLAGS, ...REQUEST_ASK],
     read: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...SYNC_RECORD_FIELDS, ...on('Stripe_Sync_Request__c', 'Status__c', 'Message__c', 'Started_At__c', 'Finished_At__c')],
   },
-  // The relay: read the whole CPQ graph, write Stripe ids, links, status and leases, work and file requests, write and prune Sync Records.
+  // The relay: read the whole CPQ graph, write Stripe ids, links and status, take and release locks (Modify All:
+  // it deletes an expired lock another relay user left), work and file requests, write and prune Sync Records.
   Stripe_CPQ_Integration_User: {
     objects: {
       Account: 'REV',
@@ -98,13 +101,14 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       SBQQ__Quote__c: 'RV',
       SBQQ__QuoteLine__c: 'RV',
       SBQQ__Subscription__c: 'RV',
+      Stripe_Sync_Lock__c: 'CREDVM',
       Stripe_Sync_Record__c: 'CREDVM',
       Stripe_Sync_Request__c: 'CREV',
       Quote_Stripe_Coupon__c: 'REV',
       Quote_Stripe_Coupon_Association__c: 'RV',
       Quote_Line_Stripe_Coupon_Association__c: 'RV',
     },
-    edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...ORDER_LEASE, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...REQUEST_FILED_BY_RELAY, ...COUPON_IDS],
+    edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...REQUEST_FILED_BY_RELAY, ...COUPON_IDS],
     read: [...SKIP_FLAGS, ...without(REQUEST_ASK, ...REQUEST_FILED_BY_RELAY), ...COUPON_TERMS],
     metadataTypes: METADATA_TYPES,
     userPermissions: ['ApiEnabled'],
@@ -206,7 +210,7 @@ describe('permission sets', () => {
     ]);
   });
 
-  it('let only the relay and admins write Stripe ids and sync results, and nobody but the relay hold leases', () => {
+  it('let only the relay and admins write Stripe ids and sync results, and nobody but the relay hold locks', () => {
     const editors = (field: string) =>
       pkg.permissionSets
         .filter((s) => s.fieldPermissions?.some((f) => f.field === field && f.editable))
@@ -214,7 +218,9 @@ describe('permission sets', () => {
         .sort();
     expect(editors('Order.Stripe_ID__c')).toEqual(['Stripe_CPQ_Admin', 'Stripe_CPQ_Integration_User']);
     expect(editors('Order.Stripe_Sync_Status__c')).toEqual(['Stripe_CPQ_Integration_User']);
-    expect(editors('Order.Stripe_Sync_Lease_Owner__c')).toEqual(['Stripe_CPQ_Integration_User']);
+    expect(editors('Stripe_Sync_Lock__c.Held_By__c')).toEqual(['Stripe_CPQ_Integration_User']);
+    const lockWriters = pkg.permissionSets.filter((s) => s.objectPermissions?.some((p) => p.object === 'Stripe_Sync_Lock__c' && (p.allowCreate || p.allowDelete))).map((s) => s.name);
+    expect(lockWriters).toEqual(['Stripe_CPQ_Integration_User']);
     expect(editors('Stripe_Sync_Request__c.Status__c')).toEqual(['Stripe_CPQ_Integration_User']);
   });
 });

@@ -4,7 +4,7 @@
 // (the relay's `now`) instead of waiting out real backoff.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { claimRequest } from '../../plugin/src/relay/syncRequests.js';
+import { claimRequest, finishRequest, recoverStaleRequests } from '../../plugin/src/relay/syncRequests.js';
 import { memoryLogger, sampleOrder, startServices, waitFor, type Services } from './support.js';
 
 let services: Services;
@@ -109,12 +109,37 @@ describe('durable retries', () => {
     expect(schedulesOf(order.orderId)).toHaveLength(1);
   });
 
-  it('of two workers claiming one due retry at the same moment, only one gets it (If-Match)', async () => {
+  it('of workers claiming one due retry at the same moment, only one gets it (its lock; If-Match guards nothing outside Account rows)', async () => {
     const order = sampleOrder(services.org, 'S7');
     const id = await services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: order.orderId, Status__c: 'Retrying', Attempts__c: 1, Next_Attempt_At__c: new Date(Date.now() - 1_000).toISOString() });
-    const claims = await Promise.all(['worker-a', 'worker-b'].map((worker) => claimRequest(services.salesforce, id, worker, 60_000)));
-    expect(claims.filter(Boolean).map((c) => c!.attempt)).toEqual([2]);
-    expect(requestRow(id)).toMatchObject({ Status__c: 'Syncing', Attempts__c: 2, Next_Attempt_At__c: null, Claimed_By__c: claims[0] ? 'worker-a' : 'worker-b' });
+    const claims = await Promise.all(['worker-a', 'worker-b', 'worker-c'].map((worker) => claimRequest(services.salesforce, id, worker, 60_000)));
+    const winners = claims.filter((c) => c !== undefined);
+    expect(winners.map((c) => c.attempt)).toEqual([2]);
+    expect(requestRow(id)).toMatchObject({ Status__c: 'Syncing', Attempts__c: 2, Next_Attempt_At__c: null, Claimed_By__c: winners[0]!.lock.owner });
+  });
+
+  it('a request one worker finished is not run again by a worker that listed it as due before', async () => {
+    const order = sampleOrder(services.org, 'S7');
+    const id = await requestSync(order.orderId);
+    const claimed = (await claimRequest(services.salesforce, id, 'worker-a', 60_000))!;
+    await finishRequest(services.salesforce, claimed, { orderId: order.orderId, status: 'synced', stripeId: undefined, applied: [], errors: [], retryable: false, warnings: [], plan: undefined, durationMs: 0 });
+    expect(await claimRequest(services.salesforce, id, 'worker-b', 60_000)).toBeUndefined();
+    expect(requestRow(id)).toMatchObject({ Status__c: 'Synced', Claimed_By__c: 'worker-a' });
+    expect(services.org.query(`SELECT Id FROM Stripe_Sync_Lock__c WHERE Lock_Key__c = 'request:${id}'`)).toEqual([]);
+  });
+
+  it('the request of a claimant that died is claimed again once its lease runs out, and not before', async () => {
+    const order = sampleOrder(services.org, 'S7');
+    const id = await requestSync(order.orderId);
+    const longAgo = new Date(Date.now() - HOUR_MS);
+    expect(await claimRequest(services.salesforce, id, 'worker-dead', 60_000, longAgo)).toBeDefined();
+    const live = await claimRequest(services.salesforce, id, 'worker-b', 60_000);
+    expect(live).toBeUndefined();
+
+    expect(await recoverStaleRequests(services.salesforce)).toBe(1);
+    const taken = await Promise.all(['worker-b', 'worker-c'].map((worker) => claimRequest(services.salesforce, id, worker, 60_000)));
+    expect(taken.filter((c) => c !== undefined).map((c) => c.attempt)).toEqual([2]);
+    expect(requestRow(id)).toMatchObject({ Status__c: 'Syncing', Attempts__c: 2 });
   });
 
   it('when the backoff is used up the request ends Failed with the error, its fix and that the relay gave up', async () => {

@@ -1,7 +1,7 @@
 // Kill the relay anywhere, restart it, and the result is a clean run's. For each scenario class the orders'
 // syncs are asked for as the Order page asks (a Stripe_Sync_Request__c per order) and served by the shipped
 // relay running as a child process (`node plugin/lib/relay/main.js`), which is SIGKILLed at a request and
-// then, once its leases have run out, replaced by a fresh relay process serving the same requests. Stripe
+// then, once its locks have run out, replaced by a fresh relay process serving the same requests. Stripe
 // (objects by metadata), the write-backs, the Sync Records and the Orders' status must equal a clean run's —
 // no duplicate object — and every request must end Synced. No log line, output or record of any run may
 // hold the Stripe key or the access token.
@@ -37,7 +37,7 @@ const ACCESS_TOKEN = '00DEm0000000007!CRASHsecretAccessToken9876';
 const NOW = Date.now();
 /** Crash points run two at a time, each in its own services with its own relays. */
 const PARALLEL_POINTS = 2;
-/** A relay that has not finished by then is stuck (a retry waiting, a lease never freed). */
+/** A relay that has not finished by then is stuck (a retry waiting, a lock never freed). */
 const RELAY_DEADLINE_MS = 60_000;
 
 const starter = relayStarter(2 * PARALLEL_POINTS);
@@ -108,10 +108,10 @@ async function serveUntilSettled(w: World): Promise<StepLog[]> {
   return traffic.steps;
 }
 
-/** "Five minutes later": the killed relay's leases on the contract and on its sync request have run out. */
+/** "Five minutes later": the killed relay's locks on the contract and on its sync request have run out. */
 function letLeasesExpire(w: World) {
   const past = new Date(NOW - 60_000).toISOString();
-  for (const order of w.org.store.all('Order')) if (order.Stripe_Sync_Lease_Owner__c) w.org.store.update('Order', String(order.Id), { Stripe_Sync_Lease_Expires__c: past });
+  for (const lock of [...w.org.store.all('Stripe_Sync_Lock__c')]) w.org.store.update('Stripe_Sync_Lock__c', String(lock.Id), { Expires_At__c: past });
   for (const request of w.org.store.all('Stripe_Sync_Request__c')) if (request.Status__c === 'Syncing') w.org.store.update('Stripe_Sync_Request__c', String(request.Id), { Lease_Expires__c: past });
 }
 

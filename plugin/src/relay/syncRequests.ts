@@ -3,12 +3,16 @@
  *   Queued → Syncing → Synced | Failed
  *                    → Retrying (a retryable failure; due again at Next_Attempt_At__c) → Syncing → …
  * until the backoff (retries.ts) is used up, when the request ends Failed with the error and its fix.
- * A worker claims a due request with a conditional update (If-Match), so two relays never run one
- * request; a claim whose lease expired (a crashed relay) goes back to Queued. Each request leaves an
- * audit trail: who, when, attempts, how it ended.
+ * A worker claims a request by taking its lock (syncLock.ts, key `request:<Id>`) and, in the same call,
+ * reading it afresh: only a request still due once the lock is held is run, so no two relays run one
+ * request and none runs a request another has just finished. Finishing writes the outcome and releases
+ * the lock in one call. A claim whose lease expired (a crashed relay) goes back to Queued, and its lock
+ * is taken over, so no request is dropped. Each request leaves an audit trail: who, when, attempts, how
+ * it ended.
  */
-import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
+import { SalesforceApiError, type SalesforceClient, type SalesforceErrorBody } from '../salesforce/client.js';
 import { soqlDateTime, soqlId } from '../salesforce/soql.js';
+import { assertReleased, releaseLock, releaseLockRequest, requestLockKey, takeLock, type SyncLock } from '../salesforce/syncLock.js';
 import type { OrderSyncResult } from '../sync/engine.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
 
@@ -22,9 +26,10 @@ export interface SyncRequest {
   readonly CreatedDate?: string | null;
 }
 
-/** A request this worker holds, and which attempt this is (1 for the first run). */
+/** A request this worker holds (its lock), and which attempt this is (1 for the first run). */
 export interface ClaimedRequest extends SyncRequest {
   readonly attempt: number;
+  readonly lock: SyncLock;
 }
 
 /** What finishing a request wrote: its new status and, while it waits to be retried, when. */
@@ -49,24 +54,28 @@ function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | 
   return record.Status__c === 'Retrying' && record.Next_Attempt_At__c !== null && Date.parse(record.Next_Attempt_At__c.replace(/\+0000$/, 'Z')) <= now.getTime();
 }
 
-/** Takes a due request for `worker`; undefined when it is not due or another worker took it first. */
+/** Takes a due request for `worker`; undefined when it is not due or another worker holds it. */
 export async function claimRequest(client: SalesforceClient, requestId: string, worker: string, leaseMs: number, now = new Date()): Promise<ClaimedRequest | undefined> {
   type Row = SyncRequest & { Status__c: string | null; Next_Attempt_At__c: string | null };
-  const { record, etag } = await client.getRecord<Row>('Stripe_Sync_Request__c', requestId, [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c']);
-  if (!isDue(record, now)) return undefined;
-  const attempt = (record.Attempts__c ?? 0) + 1;
-  try {
-    await client.updateRecord(
-      'Stripe_Sync_Request__c',
-      requestId,
-      { Status__c: 'Syncing', Claimed_By__c: worker, Started_At__c: now.toISOString(), Lease_Expires__c: new Date(now.getTime() + leaseMs).toISOString(), Next_Attempt_At__c: null, Attempts__c: attempt },
-      etag ?? '*',
-    );
-  } catch (error) {
-    if (error instanceof SalesforceApiError && error.status === 412) return undefined;
-    throw error;
+  const fields = [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c'].join(',');
+  const read = { method: 'GET' as const, url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}?fields=${fields}`, referenceId: 'request' };
+  const taken = await takeLock(client, requestLockKey(requestId), { owner: worker, ttlMs: leaseMs, now, alongside: [read] });
+  if (!taken) return undefined;
+  const record = taken.results.request as Row;
+  if (!isDue(record, now)) {
+    await releaseLock(client, taken.lock);
+    return undefined;
   }
-  return { ...record, Attempts__c: attempt, attempt };
+  const attempt = (record.Attempts__c ?? 0) + 1;
+  await client.updateRecord('Stripe_Sync_Request__c', requestId, {
+    Status__c: 'Syncing',
+    Claimed_By__c: worker,
+    Started_At__c: now.toISOString(),
+    Lease_Expires__c: taken.lock.expiresAt.toISOString(),
+    Next_Attempt_At__c: null,
+    Attempts__c: attempt,
+  });
+  return { ...record, Attempts__c: attempt, attempt, lock: taken.lock };
 }
 
 /** `2030-01-01T10:01:00Z`: the retry time as the request message shows it (whole seconds, as stored). */
@@ -100,10 +109,17 @@ const outcomeOf = (fields: Record<string, unknown>): RequestOutcome => ({
   nextAttemptAt: typeof fields.Next_Attempt_At__c === 'string' ? fields.Next_Attempt_At__c : undefined,
 });
 
-/** Records how the claimed attempt ended: Synced, Failed, Retrying at its next time, or Queued again when busy. */
+/**
+ * Records how the claimed attempt ended — Synced, Failed, Retrying at its next time, or Queued again when
+ * busy — and releases the request's lock, in one call. A lock already taken over (this worker overran it)
+ * is no error: the outcome is recorded all the same.
+ */
 export async function finishRequest(client: SalesforceClient, request: ClaimedRequest, result: OrderSyncResult, now = new Date(), policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<RequestOutcome> {
   const fields = requestOutcomeFields(result, request.attempt, now, policy);
-  await client.updateRecord('Stripe_Sync_Request__c', request.Id, fields);
+  const update = { method: 'PATCH' as const, url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`, referenceId: 'outcome', body: fields };
+  const [saved, released] = await client.composite([update, releaseLockRequest(client, request.lock)], false);
+  if (saved && saved.httpStatusCode >= 400) throw new SalesforceApiError(saved.httpStatusCode, saved.body as SalesforceErrorBody[]);
+  if (released) assertReleased(released);
   return outcomeOf(fields);
 }
 

@@ -1,6 +1,6 @@
 /**
  * A thin Salesforce REST client: SOQL queries (all pages), composite batches, sObject collections and
- * conditional row updates (If-Match), over `fetch` with a bearer token. It counts calls so the engine
+ * row reads and updates, over `fetch` with a bearer token. It counts calls so the engine
  * and the benchmark can report Salesforce API use. Build one from an `sf` org connection with
  * `salesforceClientFrom(connection)` or from an instance URL and access token.
  */
@@ -22,7 +22,7 @@ export interface SalesforceErrorBody {
   readonly fields?: readonly string[];
 }
 
-/** A Salesforce API failure; `status` 412 means a conditional update lost the race. */
+/** A Salesforce API failure: the HTTP status and Salesforce's `[{ errorCode, message, fields }]`. */
 export class SalesforceApiError extends Error {
   constructor(
     readonly status: number,
@@ -142,6 +142,15 @@ export class SalesforceClient {
     return results;
   }
 
+  /**
+   * Sub-requests in one `composite` call (≤ 25, one API call). With `allOrNone` they run in one transaction:
+   * the first failure rolls back all and the rest answer PROCESSING_HALTED. Every answer, by position.
+   */
+  async composite(compositeRequest: readonly CompositeSubrequest[], allOrNone: boolean): Promise<CompositeSubresponse[]> {
+    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone, compositeRequest });
+    return body.compositeResponse;
+  }
+
   /** Updates up to 200 records per call (`composite/sobjects`, PATCH). */
   async updateRecords(records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
     return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }));
@@ -177,15 +186,9 @@ export class SalesforceClient {
     return (await this.request<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).body.id;
   }
 
-  /** One record's fields and its ETag (for a conditional update). */
-  async getRecord<T>(sobject: string, id: string, fields: readonly string[]): Promise<{ record: T; etag: string | undefined }> {
-    const response = await this.request<T>('GET', `/sobjects/${sobject}/${id}?fields=${fields.join(',')}`);
-    return { record: response.body, etag: response.headers.get('etag') ?? undefined };
-  }
-
-  /** Updates one record; with `ifMatch`, only if it is unchanged since that ETag (else a 412 SalesforceApiError). */
-  async updateRecord(sobject: string, id: string, fields: Record<string, unknown>, ifMatch?: string): Promise<void> {
-    await this.request('PATCH', `/sobjects/${sobject}/${id}`, fields, ifMatch ? { 'If-Match': ifMatch } : {});
+  /** Updates one record. */
+  async updateRecord(sobject: string, id: string, fields: Record<string, unknown>): Promise<void> {
+    await this.request('PATCH', `/sobjects/${sobject}/${id}`, fields);
   }
 
   private async inBatches(records: readonly Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<{ body: CollectionResult[] }>): Promise<CollectionResult[]> {

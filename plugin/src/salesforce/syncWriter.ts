@@ -1,7 +1,7 @@
 /**
  * Writes a sync's outcome to Salesforce in two batched calls: one upsert of Sync Records by Compound_ID__c
  * (re-runs overwrite), then one `composite/sobjects` update with every write-back (Stripe IDs, payment
- * link) merged with the Order's sync status, message, fix, Dashboard links and the released lease.
+ * link) merged with the Order's sync status, message, fix and Dashboard links.
  */
 import type { RecordRef, SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan.js';
@@ -30,7 +30,7 @@ export interface SyncOutcomeWrite {
   /** Write-backs with every value already resolved. */
   readonly writeBacks: readonly SalesforceWriteBack[];
   readonly syncRecords: readonly SyncRecordRow[];
-  /** Extra Order fields (status, message, links, released lease) merged into the same update. */
+  /** Extra Order fields (status, message, links) merged into the same update. */
   readonly orderFields: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The Order the Sync Records belong to (Order__c). */
   readonly orderId: string;

@@ -4,11 +4,11 @@
  *   const engine = createSyncEngine({ salesforce, stripe });
  *   const results = await engine.syncOrders(['801…'], { dryRun: false, onProgress });
  *
- * Per order: locate its contract and take the lease on the initial Order (one worker per contract,
- * across processes); read the contract's graph (3 Salesforce calls); load the Stripe objects its
- * records link to; ask the core for a plan; apply it to Stripe with the plan's idempotency keys; write
- * Stripe IDs, the Order's status, message, fix and links, and the Sync Records back in two batched calls,
- * releasing the lease. A plan that defers stacked amendments (one before them starts `now`) is followed,
+ * Per order: locate its contract and take the contract's lock (syncLock.ts: one worker per contract,
+ * across processes, in the same call as the Order's "Syncing" status); read the contract's graph (3
+ * Salesforce calls); load the Stripe objects its records link to; ask the core for a plan; apply it to
+ * Stripe with the plan's idempotency keys; write Stripe IDs, the Order's status, message, fix and links,
+ * and the Sync Records back in two batched calls; release the lock. A plan that defers stacked amendments (one before them starts `now`) is followed,
  * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
  * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
  * so the next run creates nothing twice.
@@ -27,9 +27,9 @@ import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
-import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesforce/lease.js';
 import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
+import { orderLockKey, releaseLock, takeLock, type SyncLock } from '../salesforce/syncLock.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
@@ -43,9 +43,9 @@ export { resolveWriteBacks } from './planRounds.js';
 export interface SyncEngineOptions {
   readonly salesforce: SalesforceClient;
   readonly stripe: StripeGateway;
-  /** Names this worker on leases; default `<hostname-ish>-<uuid>`. */
+  /** Names this worker on its locks; default `worker-<uuid>`. */
   readonly workerId?: string;
-  /** How long a lease holds when its worker dies mid-sync. Default 5 minutes. */
+  /** How long a contract's lock holds when its worker dies mid-sync. Default 5 minutes. */
   readonly leaseMs?: number;
   readonly now?: () => Date;
   /** Settings and mappings; read from the org's Custom Metadata once when absent. */
@@ -71,7 +71,7 @@ export interface OrderSyncResult {
 }
 
 export interface SyncOptions {
-  /** Plan only: no lease, no Stripe writes, no Salesforce writes. */
+  /** Plan only: no lock, no Stripe writes, no Salesforce writes. */
   readonly dryRun?: boolean;
 }
 
@@ -115,18 +115,15 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   const started = performance.now();
   const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({ orderId, durationMs: performance.now() - started, ...fields });
   const orderRef = recordRef('Order', orderId);
-  let lease: Lease | undefined;
+  let lock: SyncLock | undefined;
   let applied: readonly AppliedOperation[] = [];
   try {
     const config = await run.configuration();
     assertUsableMappings(config, orderRef);
     const located = await locateOrder(run.salesforce, orderId);
     if (!options.dryRun) {
-      const leaseOrder = located.initialOrderId ?? located.orderId;
-      // The card shows "Syncing" on the order asked for; an amendment's initial order keeps its status.
-      const syncing = sameId(leaseOrder, orderId) ? { Stripe_Sync_Status__c: 'Syncing' } : {};
-      lease = await claimLease(run.salesforce, leaseOrder, run.workerId, run.leaseMs ?? 5 * 60_000, run.now(), syncing);
-      if (!lease) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
+      lock = await lockContract(run, located.initialOrderId ?? located.orderId, orderId);
+      if (!lock) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
     const read = readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located).catch((error: unknown) => {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
@@ -142,8 +139,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
       if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
-      await finish(run, lease, { orderId, stripeId: linkedStripeId, writeBacks: [], records: errorSyncRecordRows(orderRef, error.errors), errors: error.errors });
-      lease = undefined;
+      await finish(run, lock, { orderId, stripeId: linkedStripeId, writeBacks: [], records: errorSyncRecordRows(orderRef, error.errors), errors: error.errors });
+      lock = undefined;
       return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: error.errors.every((e) => e.retryable), warnings: [], plan: undefined });
     }
     if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
@@ -155,8 +152,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const records: SyncRecordRow[] = [...rounds.syncRecords, ...errorSyncRecordRows(orderRef, errors)];
-    await finish(run, lease, { orderId, stripeId, writeBacks, records, errors });
-    lease = undefined;
+    await finish(run, lock, { orderId, stripeId, writeBacks, records, errors });
+    lock = undefined;
     return result({
       status: errors.length > 0 ? 'failed' : 'synced',
       stripeId,
@@ -168,7 +165,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     });
   } catch (error) {
     const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
-    if (!options.dryRun) await recordFailure(run, lease, orderId, failures);
+    if (!options.dryRun) await recordFailure(run, lock, orderId, failures);
     return result({ status: 'failed', stripeId: undefined, applied, errors: failures, retryable: failures.every((f) => f.retryable), warnings: [], plan: undefined });
   }
 }
@@ -194,16 +191,26 @@ async function testClockTime(stripe: StripeGateway, state: StripeState, order: R
 }
 
 /**
- * After an unexpected failure (Salesforce or Stripe unreachable, …): the Order shows it and the lease
- * goes, best effort — if Salesforce is the problem, the lease simply expires. Write-backs are not
+ * After an unexpected failure (Salesforce or Stripe unreachable, …): the Order shows it and the lock
+ * goes, best effort — if Salesforce is the problem, the lock simply expires. Write-backs are not
  * retried here; the next run replays its Stripe writes and writes them.
  */
-async function recordFailure(run: EngineRun, lease: Lease | undefined, orderId: string, failures: readonly SyncError[]): Promise<void> {
+async function recordFailure(run: EngineRun, lock: SyncLock | undefined, orderId: string, failures: readonly SyncError[]): Promise<void> {
   try {
-    await finish(run, lease, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), failures), errors: failures });
+    await finish(run, lock, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), failures), errors: failures });
   } catch {
-    if (lease) await releaseLease(run.salesforce, lease).catch(() => undefined);
+    if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
   }
+}
+
+/**
+ * The contract's lock, on its initial Order's key; the order asked for shows "Syncing" from the same call
+ * (a lock not taken writes no status). Undefined while another worker syncs the contract.
+ */
+async function lockContract(run: EngineRun, initialOrderId: string, orderId: string): Promise<SyncLock | undefined> {
+  const syncing = { method: 'PATCH' as const, url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`, referenceId: 'syncing', body: { Stripe_Sync_Status__c: 'Syncing' } };
+  const taken = await takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside: [syncing] });
+  return taken?.lock;
 }
 
 interface Finish {
@@ -217,8 +224,8 @@ interface Finish {
 /** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
 const distinctLines = (texts: readonly string[]): string => [...new Set(texts)].join('\n');
 
-/** The Order's status fields and the released lease, written with the write-backs and Sync Records. */
-async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): Promise<void> {
+/** The Order's status fields, written with the write-backs and Sync Records; then the lock goes. */
+async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish): Promise<void> {
   const livemode = run.stripe.livemode;
   const first = done.errors[0];
   const status = first
@@ -242,8 +249,8 @@ async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): P
       ...customerLink(done.writeBacks, livemode),
     },
   };
-  if (lease) orderFields[lease.orderId] = { ...orderFields[lease.orderId], ...LEASE_RELEASED };
   await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
+  if (lock) await releaseLock(run.salesforce, lock);
 }
 
 function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: boolean): Record<string, string> {
@@ -253,7 +260,7 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
 
 /**
  * Idempotency keys carry the record's version (core/idempotency.ts). An Order's SystemModstamp moves with
- * every lease and status the sync itself writes, which would give a resumed run new keys and a second
+ * status the sync itself writes, which would give a resumed run new keys and a second
  * schedule; an activated order's content cannot change, so its version is its ActivatedDate.
  */
 function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {

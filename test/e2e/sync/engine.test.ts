@@ -29,7 +29,9 @@ afterAll(async () => {
 });
 
 const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c, Stripe_Sync_Lease_Owner__c FROM Order WHERE Id = '${id}'`)[0]!;
+const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order WHERE Id = '${id}'`)[0]!;
+/** Sync locks still held (syncLock.ts): none once a sync ended, however it ended. */
+const heldLocks = () => org.query('SELECT Lock_Key__c FROM Stripe_Sync_Lock__c');
 const syncRecords = (id: string) => org.query(`SELECT Compound_ID__c, Resolution_Status__c, Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${id}'`);
 const stripeWrites = () => stripe.requestLog.writes().length;
 
@@ -46,8 +48,8 @@ describe('sync engine over both emulators', () => {
       Stripe_ID__c: result.stripeId,
       Stripe_Sync_Status__c: 'Synced',
       Stripe_Dashboard_Link__c: `https://dashboard.stripe.com/test/id/${result.stripeId}`,
-      Stripe_Sync_Lease_Owner__c: null,
     });
+    expect(heldLocks()).toEqual([]);
     expect(syncRecords(order.orderId)).toEqual([
       expect.objectContaining({ Resolution_Status__c: 'Success', Resolution_Message__c: `Created Stripe Subscription Schedule with Id: ${result.stripeId}` }),
     ]);
@@ -78,7 +80,8 @@ describe('sync engine over both emulators', () => {
     expect(result.status).toBe('failed');
     expect(stripeWrites()).toBe(before);
     const row = orderRow(order.orderId);
-    expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Lease_Owner__c: null });
+    expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed' });
+    expect(heldLocks()).toEqual([]);
     expect(String(row.Stripe_Sync_Message__c)).toContain('Quantity specified as a decimal value. Only integers are supported.');
     expect(syncRecords(order.orderId)).toContainEqual(
       expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.', Resolution_Fix__c: expect.any(String) }),
@@ -92,7 +95,8 @@ describe('sync engine over both emulators', () => {
     const crashed = await engineFor('w1').syncOrder(order.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.retryable).toBe(true);
-    expect(orderRow(order.orderId)).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Lease_Owner__c: null });
+    expect(orderRow(order.orderId)).toMatchObject({ Stripe_ID__c: null });
+    expect(heldLocks()).toEqual([]);
     const createdFirst = crashed.applied.map((a) => a.id);
     expect(createdFirst.length).toBeGreaterThan(0);
 

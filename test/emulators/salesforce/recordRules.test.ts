@@ -98,12 +98,13 @@ describe('write validation', () => {
     expect(errorOf(() => store.insert('Order', { AccountId: productId, EffectiveDate: '2030-01-01' })).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
   });
 
-  it('DUPLICATE_VALUE for a second record with the same unique external id (case-insensitive)', () => {
+  it('DUPLICATE_VALUE for a second record with the same unique external id (case-insensitive), with no fields, as Salesforce answers', () => {
     const compound = org.schema.field('Stripe_Sync_Record__c', 'Compound_ID__c');
     expect(compound).toMatchObject({ externalId: true, unique: true });
     const first = store.insert('Stripe_Sync_Record__c', { Compound_ID__c: 'ABC-1' });
     const error = errorOf(() => store.insert('Stripe_Sync_Record__c', { Compound_ID__c: 'abc-1' }));
-    expect(error).toMatchObject({ errorCode: 'DUPLICATE_VALUE', fields: ['Compound_ID__c'] });
+    expect(error).toMatchObject({ errorCode: 'DUPLICATE_VALUE', fields: [] });
+    expect(error.message).toBe(`duplicate value found: Compound_ID__c duplicates value on record with id: ${first}`);
     expect(error.message).toContain(first);
   });
 

@@ -124,7 +124,7 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     expect(sameKey.body).toMatchObject({ id: created.body.id, created: false });
   });
 
-  it('refuses updates whose If-Match / If-Unmodified-Since condition fails with 412 (REST API Guide: "Conditional Requests")', async () => {
+  it('refuses Account updates whose If-Match / If-Unmodified-Since condition fails with 412 (REST API Guide: "Conditional Request Headers")', async () => {
     const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Conditional' });
     const path = `${V}/sobjects/Account/${body.id}`;
     const etag = (await call('GET', path)).headers.get('etag') ?? '';
@@ -134,6 +134,19 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     expect(stale.status).toBe(412);
     expect(stale.body[0].errorCode).toBe('PRECONDITION_FAILED');
     expect((await call('PATCH', path, { Phone: '3' }, { 'If-Unmodified-Since': 'Tue, 01 Jan 2030 00:00:00 GMT' })).status).toBe(412);
+  });
+
+  it('sends no ETag and ignores conditional headers on rows other than Account (sObject Rows: "only has an effect when used with Account objects")', async () => {
+    const { body } = await call('POST', `${V}/sobjects/Stripe_Sync_Request__c`, { Order__c: sf.sample!.orders[0]!.orderId });
+    const path = `${V}/sobjects/Stripe_Sync_Request__c/${body.id}`;
+    const read = await call('GET', path);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBeNull();
+    expect((await call('GET', path, undefined, { 'If-None-Match': '*', 'If-Modified-Since': 'Tue, 01 Jan 2999 00:00:00 GMT' })).status).toBe(200);
+    // A stale or made-up ETag does not stop the update: Salesforce does not check it.
+    expect((await call('PATCH', path, { Message__c: 'first' }, { 'If-Match': '"stale"' })).status).toBe(204);
+    expect((await call('PATCH', path, { Message__c: 'second' }, { 'If-Match': '"stale"', 'If-Unmodified-Since': 'Tue, 01 Jan 2000 00:00:00 GMT' })).status).toBe(204);
+    expect((await call('GET', path)).body.Message__c).toBe('second');
   });
 
   it('does not let API clients insert custom metadata records', async () => {

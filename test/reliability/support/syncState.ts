@@ -46,6 +46,7 @@ export interface SalesforceSnapshot {
   readonly writeBacks: string[];
   readonly syncRecords: string[];
   readonly orders: string[];
+  readonly locks: string[];
 }
 
 const WRITE_BACK_OBJECTS = ['Account', 'Order', 'OrderItem', 'Product2', 'PricebookEntry'];
@@ -61,9 +62,11 @@ export function salesforceSnapshot(org: SalesforceEmulator, names: ReadonlyMap<s
     .map((r) => `${String(r.Compound_ID__c)} ${String(r.Resolution_Status__c)} ${named(r.Resolution_Message__c)}`)
     .sort();
   const orders = org
-    .query('SELECT Id, Stripe_Sync_Status__c, Stripe_Sync_Lease_Owner__c FROM Order WHERE Stripe_Sync_Status__c != null')
+    .query('SELECT Id, Stripe_Sync_Status__c FROM Order WHERE Stripe_Sync_Status__c != null')
     // Not the status message: a re-run that finds everything done says so ("nothing to change").
-    .map((r) => `${String(r.Id)} ${String(r.Stripe_Sync_Status__c)} lease:${String(r.Stripe_Sync_Lease_Owner__c)}`)
+    .map((r) => `${String(r.Id)} ${String(r.Stripe_Sync_Status__c)}`)
     .sort();
-  return { writeBacks, syncRecords, orders };
+  // Sync locks left behind (syncLock.ts): a finished run holds none, however its predecessor died.
+  const locks = org.query('SELECT Lock_Key__c FROM Stripe_Sync_Lock__c').map((r) => String(r.Lock_Key__c)).sort();
+  return { writeBacks, syncRecords, orders, locks };
 }

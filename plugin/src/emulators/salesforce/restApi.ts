@@ -173,36 +173,53 @@ function create(org: EmulatedOrg, sobject: string, body: unknown): ApiResponse {
   return { status: 201, body: { id, success: true, errors: [] } };
 }
 
-/** A weak validator of the record's version, for If-Match / If-None-Match. */
+/**
+ * ETags and the conditional headers of sObject Rows work on Account rows only (REST API Developer Guide,
+ * "Get/Update/Delete Records Using sObject Rows": "If the object is an Account object, the response also
+ * contains an ETag header"; If-Match / If-None-Match "only has an effect when used with Account objects";
+ * "Conditional Request Headers": supported resources "sObject Rows (account records only)"). On every other
+ * object Salesforce sends no ETag and ignores the headers — a conditional update simply updates.
+ */
+const honoursConditions = (sobject: string): boolean => sobject === 'Account';
+
+/** A validator of the record's version, for If-Match / If-None-Match. */
 function etagOf(record: SObjectRecord): string {
   return `"${createHash('sha1').update(`${String(record.Id)}:${String(record.SystemModstamp)}`).digest('hex').slice(0, 20)}"`;
 }
 
 function getRow(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
   const [, sobject = '', id = ''] = request.params;
-  const record = org.store.require(id, org.schema.object(sobject).name);
+  const name = org.schema.object(sobject).name;
+  const record = org.store.require(id, name);
+  const body = toJson(org, v, record, request.query.get('fields'));
+  if (!honoursConditions(name)) return { status: 200, body };
   const etag = etagOf(record);
   const lastModified = new Date(String(record.LastModifiedDate).replace('+0000', 'Z')).toUTCString();
   const headers = { ETag: etag, 'Last-Modified': lastModified };
   if (request.headers['if-none-match'] === etag) return { status: 304, headers };
   const since = request.headers['if-modified-since'];
   if (since && Date.parse(since) >= Math.floor(Date.parse(lastModified) / 1000) * 1000) return { status: 304, headers };
-  return { status: 200, body: toJson(org, v, record, request.query.get('fields')), headers };
+  return { status: 200, body, headers };
 }
 
-/** PATCH with conditional headers (REST API Guide, "Conditional Requests"): 412 when the record moved on. */
+/** PATCH, with the conditional headers on Account rows (412 when the record moved on), ignored elsewhere. */
 function updateRow(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const [, sobject = '', id = ''] = request.params;
   rejectReadOnlyObject(org, sobject, 'update');
-  const record = org.store.require(id, org.schema.object(sobject).name);
+  const name = org.schema.object(sobject).name;
+  const record = org.store.require(id, name);
+  if (honoursConditions(name)) assertPreconditions(record, request);
+  org.store.update(sobject, id, bodyObject(request.body));
+  return honoursConditions(name) ? { status: 204, headers: { ETag: etagOf(org.store.require(id)) } } : { status: 204 };
+}
+
+function assertPreconditions(record: SObjectRecord, request: ApiRequest): void {
   const ifMatch = request.headers['if-match'];
   const ifUnmodifiedSince = request.headers['if-unmodified-since'];
   const lastModified = Date.parse(String(record.LastModifiedDate).replace('+0000', 'Z'));
   if ((ifMatch && ifMatch !== etagOf(record) && ifMatch !== '*') || (ifUnmodifiedSince && lastModified > Date.parse(ifUnmodifiedSince) + 999)) {
     throw new SalesforceApiError(412, 'PRECONDITION_FAILED', 'The record was modified after the time in the condition header; read it again before updating.');
   }
-  org.store.update(sobject, id, bodyObject(request.body));
-  return { status: 204, headers: { ETag: etagOf(org.store.require(id)) } };
 }
 
 function upsert(org: EmulatedOrg, sobject: string, field: string, value: string, body: unknown): ApiResponse {

@@ -379,14 +379,19 @@ export class RecordStore {
     }
   }
 
-  /** Unique fields are unique case-insensitively (Salesforce's default for unique text). */
+  /**
+   * Unique fields are unique case-insensitively (Salesforce's default for unique text). The error is
+   * Salesforce's: 400 `[{"message":"duplicate value found: <field> duplicates value on record with id: <id>",
+   * "errorCode":"DUPLICATE_VALUE","fields":[]}]` (Help article 000383480 for the message; `fields` is empty in
+   * real responses). An insert racing another for the same key loses here: the lock of syncLock.ts.
+   */
   private checkUnique(def: ObjectDef, record: SObjectRecord): void {
     for (const field of def.fields.values()) {
       const value = record[field.name];
       if (!field.unique || value === null || value === undefined) continue;
       const holder = this.uniqueValues.get(`${def.name}.${field.name}`)?.get(String(value).toLowerCase());
       if (holder && holder !== record.Id) {
-        throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`, [field.name]);
+        throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`, []);
       }
     }
   }
