@@ -10,7 +10,7 @@
  * recovered) and, when live sync is on, activated orders not yet synced (every `pollIntervalSeconds`,
  * cursor on LastModifiedDate, the org's sync filter and start date; skipped while the org's daily API
  * use is above API_Percentage_Limit__c). Jobs run on a bounded worker pool,
- * one per Order at a time; the engine's lease keeps other relay processes off the same contract.
+ * one per Order at a time; the engine's contract lock keeps other relay processes off the same contract.
  * Sync Records beyond the org's retention setting are deleted, oldest first, once an hour.
  * Retryable failures (rate limits, outages) wait in Salesforce as Retrying requests with their next
  * attempt's time (retries.ts; a poll- or /sync-triggered failure becomes such a request), so a restarted
@@ -146,6 +146,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     pool.enqueue(request.Order__c, async () => {
       const claimed = await claimRequest(options.salesforce, request.Id, workerId, leaseMs, now());
       if (!claimed) return;
+      log.debug({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt }, 'sync request claimed');
       const result = await engine.syncOrder(claimed.Order__c);
       const outcome = await finishRequest(options.salesforce, claimed, result, now(), retryPolicy);
       record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
