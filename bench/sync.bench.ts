@@ -52,7 +52,7 @@ async function callsPerContract(): Promise<BenchRow[]> {
     const resyncWrites = s.stripe.requestLog.writes().length - resyncBefore;
     return [
       { name: `sync: Salesforce read calls per contract (max of ${orders.length} sample orders)`, value: Math.max(...reads), unit: 'calls', goal: '≤ 3' },
-      { name: 'sync: Salesforce calls per order sync, all (read, lease, write-back)', value: sfPerSync, unit: 'calls' },
+      { name: 'sync: Salesforce calls per order sync, all (read, lock, write-back)', value: sfPerSync, unit: 'calls' },
       { name: `sync: Stripe writes, first sync of ${synced.length} synced orders`, value: stripeWrites, unit: 'writes', goal: `= applied (${created}) + refused by Stripe (${refused})` },
       { name: 'sync: Stripe writes, re-sync of the synced orders', value: resyncWrites, unit: 'writes', goal: '0' },
     ];

@@ -67,14 +67,20 @@ export async function claimRequest(client: SalesforceClient, requestId: string, 
     return undefined;
   }
   const attempt = (record.Attempts__c ?? 0) + 1;
-  await client.updateRecord('Stripe_Sync_Request__c', requestId, {
-    Status__c: 'Syncing',
-    Claimed_By__c: worker,
-    Started_At__c: now.toISOString(),
-    Lease_Expires__c: taken.lock.expiresAt.toISOString(),
-    Next_Attempt_At__c: null,
-    Attempts__c: attempt,
-  });
+  try {
+    await client.updateRecord('Stripe_Sync_Request__c', requestId, {
+      Status__c: 'Syncing',
+      Claimed_By__c: worker,
+      Started_At__c: now.toISOString(),
+      Lease_Expires__c: taken.lock.expiresAt.toISOString(),
+      Next_Attempt_At__c: null,
+      Attempts__c: attempt,
+    });
+  } catch (error) {
+    // Not claimed after all (a row lock, an outage): let go at once rather than keep the request waiting.
+    await releaseLock(client, taken.lock).catch(() => undefined);
+    throw error;
+  }
   return { ...record, Attempts__c: attempt, attempt, lock: taken.lock };
 }
 

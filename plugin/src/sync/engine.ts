@@ -250,7 +250,8 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
     },
   };
   await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
-  if (lock) await releaseLock(run.salesforce, lock);
+  // The outcome is saved: a release Salesforce refuses now only makes the next sync wait for the expiry.
+  if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
 }
 
 function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: boolean): Record<string, string> {
