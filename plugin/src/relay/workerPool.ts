@@ -1,8 +1,8 @@
 /**
  * A bounded pool of sync jobs: at most `concurrency` run at once, one job per key (an Order) at a time —
  * a key enqueued while queued is merged, while running runs once more after. `drain()` stops taking
- * new work and waits for what is running (graceful shutdown). Cross-process exclusion is the engine's
- * lease; this only keeps one process from racing itself.
+ * new work and waits for what is running (graceful shutdown). Cross-process exclusion is the sync locks'
+ * (salesforce/syncLock.ts); this only keeps one process from racing itself.
  */
 
 export type Job = () => Promise<void>;
