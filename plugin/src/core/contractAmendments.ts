@@ -8,26 +8,13 @@ import type { PlanningContext } from './context.js';
 import { SyncError, SyncErrors } from './errors.js';
 import { idKey } from './graph.js';
 import type { Order } from './models.js';
-import type { ContractInput } from './extensions.js';
+import type { ContractInput } from './contractShapes.js';
+import { initialScheduleState } from './initialSchedule.js';
 import { isEvergreenLine, planEvergreenAmendments } from './evergreen.js';
 import { isMdqLine, planMdqAmendments } from './mdq.js';
 import { readOrderHeader } from './orderHeader.js';
-import { ref } from './plan.js';
 import { recordRef } from './records.js';
-import { scheduleStateFromCreate, scheduleStateFromStripe, type ScheduleState } from './scheduleState.js';
 
-/** The initial order's schedule: Stripe's, or the one planned in this run; undefined when neither exists. */
-export function initialScheduleState(input: ContractInput, ctx: PlanningContext): ScheduleState | undefined {
-  const initial = input.structure.initial.order;
-  const scheduleRef = ref('schedule', recordRef('Order', initial.Id).id);
-  const linked = input.initialStripeId ?? initial.Stripe_ID__c ?? undefined;
-  const retrieved = linked ? ctx.state.subscriptionSchedules?.[linked] : undefined;
-  if (retrieved) return scheduleStateFromStripe(retrieved, scheduleRef);
-  const create = ctx.plan.createOperation(scheduleRef);
-  // An initial order that points at a schedule Stripe no longer has cannot take amendments.
-  if (create?.op !== 'subscriptionSchedules.create' || (linked && !linked.startsWith('@ref:'))) return undefined;
-  return scheduleStateFromCreate(scheduleRef, create.params, ctx.sync.now);
-}
 
 /** Custom order sync filters (spec §2.5 step 4, S20): the contract's orders must all pass them. */
 function checkSyncFilters(input: ContractInput, ctx: PlanningContext): void {

@@ -5,15 +5,16 @@
  * subscription today or on their start date; evergreen prices are per period already (no term division).
  */
 import type Stripe from 'stripe';
-import { activeItems, applyAmendmentLines, initialContractItems } from './aggregation.js';
-import { recordSynced } from './amendments.js';
+import { activeItems, initialContractItems } from './aggregation.js';
+import { amendmentsToPlan, recordSynced } from './amendmentWalk.js';
+import { amendmentStartDateMissing, orderError } from './documentedErrors.js';
 import type { PlanningContext } from './context.js';
 import type { AmendmentOrder } from './contract.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
 import { recordMetadata } from './metadata.js';
 import { compareDates, fromUnixSeconds, parseDate, toUnixSeconds } from './dates.js';
 import { SyncError, SyncErrors } from './errors.js';
-import type { ContractInput, InitialOrderInput } from './extensions.js';
+import type { ContractInput, InitialOrderInput } from './contractShapes.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLines, type PlannedLine } from './lines.js';
 import type { Order, OrderItem } from './models.js';
@@ -28,9 +29,6 @@ const EVERGREEN_TERMS: PriceTerms = { termMonths: 1, initialOrder: true, evergre
 export const isEvergreenLine = (line: OrderItem): boolean => line.SBQQ__SubscriptionType__c === 'Evergreen';
 const isRenewableLine = (line: OrderItem): boolean => !!line.SBQQ__SubscriptionPricing__c && !isEvergreenLine(line);
 
-function orderError(order: Order, message: string, fix: string, field?: string): SyncError {
-  return new SyncError(message, { kind: 'data', record: recordRef('Order', order.Id), fix, ...(field ? { field } : {}) });
-}
 
 /** The documented evergreen rules for an order's lines (spec §2.7 [SRC]). */
 function evergreenProblems(order: Order, items: readonly OrderItem[]): SyncError[] {
@@ -123,24 +121,29 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
   if (!first) return;
   const target = evergreenSubscription(input, first, ctx);
   let canceled = target.subscription?.status === 'canceled';
-  let items = initialContractItems(ctx.index.orderItems(structure.initial.order.Id));
   const today = fromUnixSeconds(ctx.sync.now);
-  for (const amendment of structure.amendments) {
+  const walk = amendmentsToPlan(ctx, structure.amendments, {
+    stripeId: target.id,
+    title: 'Subscription',
+    initialItems: initialContractItems(ctx.index.orderItems(structure.initial.order.Id)),
+    linesOf: (amendment) => ctx.index.orderItems(amendment.order.Id),
+    changesOf: (lines) => lines,
+    alreadyApplied: ({ amendment, lines, items }) => {
+      const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
+      if (!target.subscription || !start || !lines.some(isEvergreenLine)) return false;
+      const cancel = activeItems(items).length > 0 ? undefined : compareDates(start, today) > 0 ? toUnixSeconds(start) : 'now';
+      return amendmentOnSubscription(ctx, target.subscription, lines, cancel);
+    },
+  });
+  for (const { amendment, lines, items } of walk) {
     const order = amendment.order;
-    const lines = ctx.index.orderItems(order.Id);
-    items = applyAmendmentLines(items, lines);
-    if (order.Stripe_ID__c) continue;
     if (!lines.some(isEvergreenLine)) {
       throw orderError(order, "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
     }
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
-    if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
+    if (!start) throw amendmentStartDateMissing(order);
     const future = compareDates(start, today) > 0;
     const terminates = activeItems(items).length === 0;
-    if (target.subscription && amendmentOnSubscription(ctx, target.subscription, lines, terminates ? (future ? toUnixSeconds(start) : 'now') : undefined)) {
-      recordSynced(ctx, order, target.id, 'Subscription');
-      continue;
-    }
     if (canceled) {
       throw orderError(order, "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.", 'The subscription ended in Stripe; create a new order instead.');
     }

@@ -4,29 +4,13 @@
  * their own extensions to watch the planner hand each shape to its planner.
  */
 import type { PlanningContext } from './context.js';
+import type { ContractInput, InitialOrderInput } from './contractShapes.js';
 import type { Discounts } from './lines.js';
-import type { ContractStructure } from './contract.js';
 import type { Order, OrderItem } from './models.js';
-import type { OrderHeader } from './orderHeader.js';
-import type { Ref } from './plan.js';
 import { planContractAmendments } from './contractAmendments.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
 import { planEvergreenOrder } from './evergreen.js';
 import { planMdqOrder } from './mdq.js';
-
-/** A new (initial) order ready to plan: header read, customer planned. */
-export interface InitialOrderInput {
-  readonly header: OrderHeader;
-  readonly customer: string | Ref;
-  readonly items: readonly OrderItem[];
-}
-
-/** One contract (initial order, contract, amendments in order) and whether its initial order is in Stripe. */
-export interface ContractInput {
-  readonly structure: ContractStructure;
-  /** The initial order's Stripe object id (schedule, subscription or invoice), when already synced. */
-  readonly initialStripeId: string | undefined;
-}
 
 export interface ContractExtensions {
   /** Order-level coupons → discounts on every phase. */

@@ -3,6 +3,7 @@
  * `subscription_item` mappings (required `quantity ← Quantity`), integer quantities, the line's price,
  * and the phase item / invoice item params Stripe gets for it. Every line's problems are collected.
  */
+import { decimalQuantity } from './documentedErrors.js';
 import type Stripe from 'stripe';
 import type { PlanningContext } from './context.js';
 import { SyncError, type RecordRef } from './errors.js';
@@ -78,12 +79,7 @@ export function planOrderLine(item: OrderItem, terms: PriceTerms, ctx: PlanningC
   }
   const quantity = Number(fields.quantity);
   if (!Number.isInteger(quantity)) {
-    throw new SyncError('Quantity specified as a decimal value. Only integers are supported.', {
-      kind: 'bare',
-      record: ref,
-      field: 'Quantity',
-      fix: 'Use whole-number quantities on the quote lines, then sync again.',
-    });
+    throw decimalQuantity(item.Id);
   }
   const price = planOrderItemPrice(item, terms, ctx);
   if (!price) return undefined;

@@ -10,25 +10,27 @@
  * segment months ÷ billing months whatever the `mdq` flag says — never by the whole quote term.
  */
 import type { ContractItem } from './aggregation.js';
-import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity } from './aggregation.js';
+import { activeItems, initialContractItems, remainingQuantity } from './aggregation.js';
 import type { PlanningContext } from './context.js';
-import { contractExtensions, type ContractInput, type InitialOrderInput } from './extensions.js';
+import type { ContractInput, InitialOrderInput } from './contractShapes.js';
 import type { AmendmentOrder } from './contract.js';
 import { lineDiscounts, orderDiscounts } from './coupons.js';
-import { initialScheduleState } from './contractAmendments.js';
+import { initialScheduleState } from './initialSchedule.js';
 import { addDays, compareDates, formatDate, fromUnixSeconds, parseDate, toUnixSeconds, type CalendarDate } from './dates.js';
 import { SyncError, SyncErrors } from './errors.js';
 import { idempotencyKey } from './idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLine, type PlannedLine } from './lines.js';
 import type { Metadata } from './metadata.js';
-import type { Order, OrderItem, QuoteLine } from './models.js';
+import type { OrderItem, QuoteLine } from './models.js';
 import { readOrderHeader } from './orderHeader.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from './prices.js';
 import { effectiveTermMonths, termLength } from './prorations.js';
 import { recordRef } from './records.js';
 import { amendmentPhaseFields, distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from './schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
-import { ContractLines, lastAppliedAmendment, recordSynced } from './amendments.js';
+import { ContractLines } from './contractLines.js';
+import { amendmentsToPlan, lastAppliedAmendment, recordSynced } from './amendmentWalk.js';
+import { amendmentStartDateMissing, orderError, scheduleCanceled, scheduleMissing } from './documentedErrors.js';
 import { reappliedMappings } from './collection.js';
 import { orderLineProblems } from './validation.js';
 import { assignDistinctPrices } from './distinctPrices.js';
@@ -128,7 +130,7 @@ export function planMdqOrder(input: InitialOrderInput, ctx: PlanningContext): vo
     const mapped = orderPhaseFields(header, ctx, i);
     return {
       ...mapped,
-      items: distinctPhaseItems([...standing, ...segment.lines], ctx, contractExtensions),
+      items: distinctPhaseItems([...standing, ...segment.lines], ctx, { lineDiscounts }),
       add_invoice_items: i === 0 ? oneTime.map((l) => addInvoiceItem(l, lineDiscounts(l.item, ctx))) : [],
       end_date: toUnixSeconds(i === segments.length - 1 ? header.end : segment.end),
       metadata: { ...mapped.metadata, ...segmentMetadata(segment.lines[0]!.item, ctx) },
@@ -177,42 +179,32 @@ export function planMdqAmendments(input: ContractInput, ctx: PlanningContext): v
   const header = readOrderHeader(structure.initial.order, ctx);
   if (Array.isArray(header)) throw new SyncErrors(header);
   let state = initialScheduleState(input, ctx);
-  if (!state) throw orderError(pending[0]!.order, 'Unable to find the corresponding Stripe subscription schedule for the amendment order.', 'The initial order has no Stripe subscription schedule; it was deleted, so the contract cannot sync.');
+  if (!state) throw scheduleMissing(pending[0]!.order);
   const lines = new ContractLines(ctx, (line, base) => {
     const planned = planLine(line, base, ctx);
     return planned && isSegmentLine(line) ? withSegmentKey(planned) : planned;
   });
   for (const order of [structure.initial.order, ...structure.amendments.map((a) => a.order)]) assertSupportedSegments(ctx.index.orderItems(order.Id));
   const initialLines = lines.of(structure.initial.order, { termMonths: header.termMonths, initialOrder: true });
-  let items = initialContractItems(initialLines.recurring);
   const segmentStarts = new Set(initialLines.recurring.filter(isSegmentLine).map((l) => formatDate(segmentBounds(l, ctx).start)));
   const appliedThrough = lastAppliedAmendment(ctx, structure.amendments, state);
-  for (const [i, amendment] of structure.amendments.entries()) {
+  const walk = amendmentsToPlan(ctx, structure.amendments, {
+    stripeId: state.id,
+    initialItems: initialContractItems(initialLines.recurring),
+    linesOf: (amendment) => lines.of(amendment.order, { termMonths: amendment.quote.SBQQ__SubscriptionTerm__c ?? header.termMonths, initialOrder: false }),
+    changesOf: (orderLines) => [...orderLines.recurring, ...orderLines.reductions],
+    // Its phases are on the schedule, or — the full termination, always the latest — its cancel is.
+    alreadyApplied: ({ index, amendment, items }) => index <= appliedThrough || (state!.status === 'canceled' && amendment === latest && activeItems(items).length === 0),
+  });
+  for (const { amendment, lines: orderLines, items } of walk) {
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
-    const term = amendment.quote.SBQQ__SubscriptionTerm__c ?? header.termMonths;
-    const orderLines = lines.of(amendment.order, { termMonths: term, initialOrder: false });
-    items = applyAmendmentLines(items, [...orderLines.recurring, ...orderLines.reductions]);
-    if (amendment.order.Stripe_ID__c) continue;
-    // Its phases are on the schedule: a run applied it and stopped before the write-back.
-    if (i <= appliedThrough) {
-      recordSynced(ctx, amendment.order, state.id);
-      continue;
-    }
-    if (!start) throw new SyncError('SBQQ__Quote__c.SBQQ__StartDate__c', { kind: 'missing_fields', record: recordRef('Order', amendment.order.Id), field: 'SBQQ__Quote__c.SBQQ__StartDate__c', fix: 'Fill the amendment quote start date.' });
-    // The full termination (always the latest) found its own cancel: a run made it and stopped before the write-back.
-    if (state.status === 'canceled' && amendment === latest && activeItems(items).length === 0) {
-      recordSynced(ctx, amendment.order, state.id);
-      continue;
-    }
+    if (!start) throw amendmentStartDateMissing(amendment.order);
     checkAmendment(amendment, start, amendment === latest, orderLines.recurring, segmentStarts, structure.contract?.SBQQ__AmendmentStartDate__c, state, ctx);
     state = planMdqAmendment(ctx, state, amendment, start, items, orderLines.oneTime, lines, amendment === latest);
   }
   planAutoArchive(lines.usedPrices(), latest.order, ctx);
 }
 
-function orderError(order: Order, message: string, fix: string, field?: string): SyncError {
-  return new SyncError(message, { kind: 'data', record: recordRef('Order', order.Id), fix, ...(field ? { field } : {}) });
-}
 
 /** The documented MDQ amendment checks (spec §2.9 [SRC]). */
 function checkAmendment(
@@ -227,7 +219,7 @@ function checkAmendment(
 ): void {
   const order = amendment.order;
   if (state.status === 'canceled') {
-    throw orderError(order, "The Stripe subscription schedule has already been cancelled and can't be modified.", 'The contract ended in Stripe; create a new order instead of amending it.');
+    throw scheduleCanceled(order);
   }
   // The contract holds the amendment start of its latest amendment only; earlier ones were checked when they were made.
   if (isLatest) {

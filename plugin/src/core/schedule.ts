@@ -90,7 +90,7 @@ export function initialProrationBehavior(header: OrderHeader, ctx: PlanningConte
  * Phase items for one phase. Stripe refuses a price twice in a phase, so from the second line on a
  * shared price is duplicated (decision q13, also for initial orders).
  */
-export function distinctPhaseItems(lines: readonly PlannedLine[], ctx: PlanningContext, extensions: ContractExtensions): PhaseItem[] {
+export function distinctPhaseItems(lines: readonly PlannedLine[], ctx: PlanningContext, extensions: Pick<ContractExtensions, 'lineDiscounts'>): PhaseItem[] {
   const seen = new Set<string>();
   return lines.map((line) => {
     let price = line.price.price;
