@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint';
 import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
 import jestPlugin from 'eslint-plugin-jest';
 import globals from 'globals';
+import importPlugin from 'eslint-plugin-import';
 
 export default [
   { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
@@ -15,6 +16,22 @@ export default [
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  // Boundaries: no import cycles anywhere; the mapping core is pure and imports only itself.
+  {
+    files: ['plugin/src/**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { typescript: { project: 'plugin/tsconfig.json' } },
+    },
+    rules: {
+      'import/no-cycle': ['error', { ignoreExternal: true }],
+      'import/no-restricted-paths': [
+        'error',
+        { zones: [{ target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' }] },
+      ],
     },
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
