@@ -5,7 +5,7 @@ import Sync from '../../plugin/src/commands/stripe/cpq/sync.js';
 import type { Engine, OrderSyncOutcome } from '../../plugin/src/cli/engine.js';
 import { toUnixSeconds } from '../../plugin/src/core/dates.js';
 import { decimalOf, stripeDecimal } from '../../plugin/src/core/money.js';
-import { ref, type SyncPlan } from '../../plugin/src/core/plan.js';
+import { ref, type SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';

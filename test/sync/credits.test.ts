@@ -5,7 +5,7 @@
 // off between a termination's cancel and its write-back is finished by the next one, days later, without a
 // Stripe write.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { toId18 } from '../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
 import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';

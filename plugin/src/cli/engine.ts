@@ -5,7 +5,7 @@
  * connection and their Stripe gateway from the key in the environment.
  */
 import type { Connection } from '@salesforce/core';
-import type { SyncPlan } from '../core/plan.js';
+import type { SyncPlan } from '../core/plan/plan.js';
 import { startRelay } from '../relay/index.js';
 import { createRelayLogger } from '../relay/logger.js';
 import { salesforceClientFrom, type SalesforceClient } from '../salesforce/client.js';

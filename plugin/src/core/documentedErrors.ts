@@ -3,8 +3,8 @@
  * each written once, and the one idiom for a data error on an order.
  */
 import { SyncError } from './errors.js';
-import type { Order } from './models.js';
-import { recordRef } from './records.js';
+import type { Order } from './records/models.js';
+import { recordRef } from './records/records.js';
 
 /** A data error on an order: the message Sync Records show, and the admin's fix. */
 export function orderError(order: Pick<Order, 'Id'>, message: string, fix: string, field?: string): SyncError {

@@ -15,15 +15,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import type { StripeState, SyncContext } from '../core/context.js';
-import { clockNow } from '../core/customers.js';
+import type { StripeState, SyncContext } from '../core/plan/context.js';
+import { clockNow } from '../core/newOrders/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/graph.js';
-import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
-import { planOrderSync } from '../core/planner.js';
-import { recordRef } from '../core/records.js';
-import { sameId } from '../core/salesforceIds.js';
-import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
+import type { SalesforceWriteBack, SyncPlan } from '../core/plan/plan.js';
+import { planOrderSync } from '../core/plan/planner.js';
+import { recordRef } from '../core/records/records.js';
+import { sameId } from '../core/records/salesforceIds.js';
+import { DOCUMENTATION_LINKS } from '../core/plan/syncRecords.js';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';

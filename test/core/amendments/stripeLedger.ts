@@ -2,11 +2,11 @@
 // stamped on phase bounds, write-backs onto the Salesforce records — so a scenario can sync its initial
 // order, then its amendments, each run planned against what the previous one left behind.
 import type Stripe from 'stripe';
-import type { StripeState, SyncContext } from '../../../plugin/src/core/context.js';
-import { EMPTY_MAPPINGS } from '../../../plugin/src/core/mappings.js';
-import type { SyncPlan } from '../../../plugin/src/core/plan.js';
-import { planOrderSync } from '../../../plugin/src/core/planner.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type { StripeState, SyncContext } from '../../../plugin/src/core/plan/context.js';
+import { EMPTY_MAPPINGS } from '../../../plugin/src/core/mappings/mappings.js';
+import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { planOrderSync } from '../../../plugin/src/core/plan/planner.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { parseSettings, type SettingsInput } from '../../../plugin/src/core/settings.js';
 import { ReferenceTable } from '../../../plugin/src/stripe/references.js';
 import { ContractFixture, type Frequency } from './contractFixture.js';

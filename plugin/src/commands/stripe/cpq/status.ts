@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { toId18 } from '../../../core/salesforceIds.js';
+import { toId18 } from '../../../core/records/salesforceIds.js';
 import { readOrderStatus, readSyncOverview, SYNC_STATUSES, type OrderSyncStatusDetail, type SyncOverview, type SyncRecordSummary } from '../../../cli/syncStatus.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

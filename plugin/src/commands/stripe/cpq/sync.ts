@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import type { SyncPlan } from '../../../core/plan.js';
+import type { SyncPlan } from '../../../core/plan/plan.js';
 import { loadEngine, type Engine, type OrderSyncOutcome } from '../../../cli/engine.js';
 import { orderIds, stripeSettingsFromEnvironment } from '../../../cli/environment.js';
 import { EXIT_CODES } from '../../../cli/exitCodes.js';
