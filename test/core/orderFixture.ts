@@ -11,7 +11,7 @@ export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 
 /** Unix seconds of a `YYYY-MM-DD` UTC midnight. */
-export const ts = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
+export { ts } from '../support/time.js';
 
 export function syncContext(now: string, settings: SettingsInput = {}, mappings: MappingConfig = EMPTY_MAPPINGS): SyncContext {
   return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now: Date.parse(now) / 1000, settings: parseSettings(settings), mappings };

@@ -15,7 +15,7 @@ import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.
 
 /** One clock for both services and the engine; customers' test clocks freeze at the start of this day. */
 let nowMs = Date.UTC(2031, 2, 1, 10);
-const ts = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
+import { ts } from '../support/time.js';
 const DAY_MS = 86_400_000;
 
 let org: SalesforceEmulator;

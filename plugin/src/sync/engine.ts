@@ -70,6 +70,30 @@ export interface OrderSyncResult {
   readonly durationMs: number;
 }
 
+/** One order's result as commands print it and `--json` returns it: built once, here. */
+export interface OrderSyncReport {
+  readonly orderId: string;
+  readonly status: OrderSyncStatus;
+  readonly stripeId: string | null;
+  /** The Sync Record messages of the failures, and their fixes. */
+  readonly message: string | null;
+  readonly fix: string | null;
+  /** With a dry run: the plan, as the mapping core produced it. */
+  readonly plan: SyncPlan | null;
+}
+
+export function syncReport(result: OrderSyncResult): OrderSyncReport {
+  const failed = result.errors.length > 0;
+  return {
+    orderId: result.orderId,
+    status: result.status,
+    stripeId: result.stripeId ?? null,
+    message: failed ? result.errors.map((e) => e.resolutionMessage).join('\n') : null,
+    fix: failed ? result.errors.map((e) => e.fix).join('\n') : null,
+    plan: result.plan ?? null,
+  };
+}
+
 export interface SyncOptions {
   /** Plan only: no lease, no Stripe writes, no Salesforce writes. */
   readonly dryRun?: boolean;

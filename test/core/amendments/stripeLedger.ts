@@ -14,7 +14,9 @@ import { ContractFixture, type Frequency } from './contractFixture.js';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const ORG_ID = '00D000000000001AAA';
 
-export const ts = (date: string, time = '00:00:00'): number => Date.parse(`${date}T${time}Z`) / 1000;
+import { ts } from '../../support/time.js';
+
+export { ts };
 
 /** The record metadata the plan puts on objects made from an Order or an OrderItem. */
 export const orderMeta = (order: { Id: string }) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
