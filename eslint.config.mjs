@@ -6,6 +6,8 @@ import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
 import jestPlugin from 'eslint-plugin-jest';
 import globals from 'globals';
 import importPlugin from 'eslint-plugin-import';
+import sfPlugin from 'eslint-plugin-sf-plugin';
+import { fixupPluginRules } from '@eslint/compat';
 
 export default [
   { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
@@ -33,6 +35,16 @@ export default [
         { zones: [{ target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' }] },
       ],
     },
+  },
+  // The commands follow the sf CLI's own plugin rules (salesforcecli/eslint-plugin-sf-plugin, written for
+  // ESLint 8: fixupPluginRules adapts it).
+  // no-missing-messages reads messages/ from the working directory, not the plugin's; a missing message
+  // fails every command test at import instead (Messages.getMessage throws).
+  {
+    files: ['plugin/src/commands/**/*.ts'],
+    plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { ...sfPlugin.configs.recommended.rules, 'sf-plugin/no-missing-messages': 'off' },
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
   // The Order page and its platform shims run in Chromium.

@@ -17,7 +17,7 @@ export default class Status extends SfCommand<StatusResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({ char: 'r', length: 'both', startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
     failures: Flags.integer({ min: 1, max: 200, default: 5, summary: messages.getMessage('flags.failures.summary') }),
   };
 

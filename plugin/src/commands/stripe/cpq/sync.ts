@@ -24,7 +24,7 @@ export default class Sync extends SfCommand<SyncResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({ char: 'r', length: 'both', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
   };
 
