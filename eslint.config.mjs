@@ -5,6 +5,9 @@ import tseslint from 'typescript-eslint';
 import lwcRecommended from '@salesforce/eslint-config-lwc/recommended.js';
 import jestPlugin from 'eslint-plugin-jest';
 import globals from 'globals';
+import importPlugin from 'eslint-plugin-import';
+import sfPlugin from 'eslint-plugin-sf-plugin';
+import { fixupPluginRules } from '@eslint/compat';
 
 export default [
   { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
@@ -16,6 +19,32 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
+  },
+  // Boundaries: no import cycles anywhere; the mapping core is pure and imports only itself.
+  {
+    files: ['plugin/src/**/*.ts'],
+    plugins: { import: importPlugin },
+    settings: {
+      'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import/resolver': { typescript: { project: 'plugin/tsconfig.json' } },
+    },
+    rules: {
+      'import/no-cycle': ['error', { ignoreExternal: true }],
+      'import/no-restricted-paths': [
+        'error',
+        { zones: [{ target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' }] },
+      ],
+    },
+  },
+  // The commands follow the sf CLI's own plugin rules (salesforcecli/eslint-plugin-sf-plugin, written for
+  // ESLint 8: fixupPluginRules adapts it).
+  // no-missing-messages reads messages/ from the working directory, not the plugin's; a missing message
+  // fails every command test at import instead (Messages.getMessage throws).
+  {
+    files: ['plugin/src/commands/**/*.ts'],
+    plugins: { 'sf-plugin': fixupPluginRules(sfPlugin) },
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { ...sfPlugin.configs.recommended.rules, 'sf-plugin/no-missing-messages': 'off' },
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
   // The Order page and its platform shims run in Chromium.

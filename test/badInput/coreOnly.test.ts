@@ -2,7 +2,7 @@
 // currency; a record the integration user cannot read comes back as a null relationship), tested on the
 // planner alone: the message, the fix and the record, and no plan.
 import { describe, expect, it } from '@jest/globals';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext } from '../core/orderFixture.js';
 import { errorsOf } from '../core/planHelpers.js';
 

@@ -2,10 +2,14 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import type { SinonStub } from 'sinon';
 import Sync from '../../plugin/src/commands/stripe/cpq/sync.js';
-import type { Engine, OrderSyncOutcome } from '../../plugin/src/cli/engine.js';
+import type { Engine } from '../../plugin/src/cli/engine.js';
+import type { OrderSyncReport } from '../../plugin/src/sync/engine.js';
+
+/** An engine report with the fields a case does not set empty, as the engine builds it. */
+const report = (fields: Pick<OrderSyncReport, 'orderId' | 'status'> & Partial<OrderSyncReport>): OrderSyncReport => ({ stripeId: null, message: null, fix: null, plan: null, ...fields });
 import { toUnixSeconds } from '../../plugin/src/core/dates.js';
 import { decimalOf, stripeDecimal } from '../../plugin/src/core/money.js';
-import { ref, type SyncPlan } from '../../plugin/src/core/plan.js';
+import { ref, type SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';
@@ -64,7 +68,7 @@ describe('sf stripe cpq sync', () => {
   const $$ = new TestContext();
   let emulator: SalesforceEmulator;
   let ux: ReturnType<typeof stubSfCommandUx>;
-  let syncOrders: SinonStub<Parameters<Awaited<ReturnType<Engine['createSyncEngine']>>['syncOrders']>, Promise<OrderSyncOutcome[]>>;
+  let syncOrders: SinonStub<Parameters<Awaited<ReturnType<Engine['createSyncEngine']>>['syncOrders']>, Promise<OrderSyncReport[]>>;
   let createSyncEngine: SinonStub;
 
   beforeEach(async () => {
@@ -86,7 +90,7 @@ describe('sf stripe cpq sync', () => {
   const logged = (): string => ux.log.getCalls().map((c) => c.args.join(' ')).join('\n');
 
   it('prints the plan of a --dry-run as a tree of phases, items, amounts, coupons and one-time items', async () => {
-    syncOrders.resolves([{ orderId: ORDER, status: 'planned', plan: PLAN }]);
+    syncOrders.resolves([report({ orderId: ORDER, status: 'planned', plan: PLAN })]);
     const result = await Sync.run(['--target-org', 'cpq', '--order', ORDER, '--dry-run'], PLUGIN_ROOT);
     expect(syncOrders.firstCall.args).toEqual([[ORDER], { dryRun: true }]);
     expect(result.counts).toEqual({ synced: 0, failed: 0, busy: 0, planned: 1 });
@@ -111,7 +115,7 @@ describe('sf stripe cpq sync', () => {
   });
 
   it('hands the engine each order once, in 18-character form, with the org connection and the Stripe key', async () => {
-    syncOrders.resolves([{ orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1' }]);
+    syncOrders.resolves([report({ orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1' })]);
     const result = await Sync.run(['--target-org', 'cpq', '--order', ORDER_15, '--order', ORDER], PLUGIN_ROOT);
     expect(syncOrders.firstCall.args).toEqual([[ORDER], { dryRun: false }]);
     const options = createSyncEngine.firstCall.args[0] as { stripeApiKey: string; connection: { instanceUrl: string } };
@@ -123,8 +127,8 @@ describe('sf stripe cpq sync', () => {
 
   it('exits 68 when some orders synced and some failed, with each failure and its fix in the result', async () => {
     syncOrders.resolves([
-      { orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1' },
-      { orderId: OTHER_ORDER, status: 'failed', message: 'Data Error: Order amendments must co-terminate with the initial order.', fix: 'Set the end date to 2027-01-01.' },
+      report({ orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1' }),
+      report({ orderId: OTHER_ORDER, status: 'failed', message: 'Data Error: Order amendments must co-terminate with the initial order.', fix: 'Set the end date to 2027-01-01.' }),
     ]);
     const result = await Sync.run(['--target-org', 'cpq', '--order', ORDER, '--order', OTHER_ORDER], PLUGIN_ROOT);
     expect(process.exitCode).toBe(68);
@@ -134,13 +138,13 @@ describe('sf stripe cpq sync', () => {
   });
 
   it('exits 1 when no order synced', async () => {
-    syncOrders.resolves([{ orderId: ORDER, status: 'failed', message: 'Stripe Error: The request rate limit was exceeded.', fix: 'Sync again later.' }]);
+    syncOrders.resolves([report({ orderId: ORDER, status: 'failed', message: 'Stripe Error: The request rate limit was exceeded.', fix: 'Sync again later.' })]);
     await Sync.run(['--target-org', 'cpq', '--order', ORDER], PLUGIN_ROOT);
     expect(process.exitCode).toBe(1);
   });
 
   it('warns when another worker holds the contract, without calling it a failure', async () => {
-    syncOrders.resolves([{ orderId: ORDER, status: 'busy' }]);
+    syncOrders.resolves([report({ orderId: ORDER, status: 'busy' })]);
     const result = await Sync.run(['--target-org', 'cpq', '--order', ORDER], PLUGIN_ROOT);
     expect(result.counts.busy).toBe(1);
     expect(ux.warn.firstCall.args[0]).toContain('another worker');

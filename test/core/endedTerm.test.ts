@@ -1,7 +1,7 @@
 // Decision: an initial order whose whole term ended before the sync is refused with a data error (its
 // schedule would be created already completed, billing the past term at once); a term still running —
 // even backdated — and one-time orders sync as before.
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext } from './orderFixture.js';
 import { errorsOf, ops } from './planHelpers.js';
 

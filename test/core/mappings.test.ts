@@ -1,10 +1,10 @@
 // The mapping engine (spec §2.2) and what rides on it: precedence, Salesforce paths across parent
 // lookups, "true"/"false" coercion, payment terms → days_until_due (§2.6.6), metadata conventions (§2.13).
-import { GraphIndex, parseGraph } from '../../plugin/src/core/graph.js';
-import { applyMappings, coerceMappedValue, MappingConfig, resolveSalesforcePath, toNestedParams } from '../../plugin/src/core/mappings.js';
-import { metadataObjectName, metadataPrefix, metadataProblems, recordMetadata } from '../../plugin/src/core/metadata.js';
-import { daysUntilDue } from '../../plugin/src/core/paymentTerms.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { GraphIndex, parseGraph } from '../../plugin/src/core/records/graph.js';
+import { applyMappings, coerceMappedValue, MappingConfig, resolveSalesforcePath, toNestedParams } from '../../plugin/src/core/mappings/mappings.js';
+import { metadataObjectName, metadataPrefix, metadataProblems, recordMetadata } from '../../plugin/src/core/mappings/metadata.js';
+import { daysUntilDue } from '../../plugin/src/core/newOrders/paymentTerms.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext } from './orderFixture.js';
 import { errorsOf, only } from './planHelpers.js';
 

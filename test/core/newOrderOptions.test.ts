@@ -1,8 +1,8 @@
 // Settings, features and decisions on the spec's open questions (§6) as they shape a new order's plan.
 import type Stripe from 'stripe';
-import type { StripeState } from '../../plugin/src/core/context.js';
-import { MappingConfig } from '../../plugin/src/core/mappings.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import type { StripeState } from '../../plugin/src/core/plan/context.js';
+import { MappingConfig } from '../../plugin/src/core/mappings/mappings.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import type { SettingsInput } from '../../plugin/src/core/settings.js';
 import { DEFAULT_SETTINGS } from '../../plugin/src/core/settings.js';
 import { OrderBuilder, syncContext, ts } from './orderFixture.js';

@@ -1,10 +1,10 @@
 // Spec §5 scenarios for new (non-amendment) orders: the exact Stripe params, write-backs and Sync
 // Records the planner produces, or the exact error text and the record it is on.
 import type Stripe from 'stripe';
-import type { StripeState } from '../../plugin/src/core/context.js';
-import { contractExtensions, type ContractExtensions } from '../../plugin/src/core/extensions.js';
-import { errorSyncRecords } from '../../plugin/src/core/syncRecords.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import type { StripeState } from '../../plugin/src/core/plan/context.js';
+import { contractExtensions, type ContractExtensions } from '../../plugin/src/core/plan/extensions.js';
+import { errorSyncRecords } from '../../plugin/src/core/plan/syncRecords.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext, ts, type Frequency } from './orderFixture.js';
 import { errorsOf, json, link, only, ops } from './planHelpers.js';
 

@@ -1,17 +1,17 @@
 // Builds new CPQ orders as the REST API returns them — account, quote, products, pricebook entries and
 // order lines — so each scenario reads like the spec's input column.
-import type { SyncContext } from '../../plugin/src/core/context.js';
-import type { CpqGraphInput } from '../../plugin/src/core/graph.js';
-import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappings.js';
-import type * as M from '../../plugin/src/core/models.js';
+import type { SyncContext } from '../../plugin/src/core/plan/context.js';
+import type { CpqGraphInput } from '../../plugin/src/core/records/graph.js';
+import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappings/mappings.js';
+import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
-import { toId18 } from '../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 
 /** Unix seconds of a `YYYY-MM-DD` UTC midnight. */
-export const ts = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
+export { ts } from '../support/time.js';
 
 export function syncContext(now: string, settings: SettingsInput = {}, mappings: MappingConfig = EMPTY_MAPPINGS): SyncContext {
   return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now: Date.parse(now) / 1000, settings: parseSettings(settings), mappings };

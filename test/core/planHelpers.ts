@@ -1,6 +1,6 @@
 // Reading a SyncPlan in tests: operations by name, the schedule's params, the errors a plan raised.
 import { SyncErrors, type SyncError } from '../../plugin/src/core/errors.js';
-import type { StripeOperation, SyncPlan } from '../../plugin/src/core/plan.js';
+import type { StripeOperation, SyncPlan } from '../../plugin/src/core/plan/plan.js';
 
 export type Op<N extends StripeOperation['op']> = Extract<StripeOperation, { op: N }>;
 

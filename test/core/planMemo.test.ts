@@ -1,5 +1,5 @@
 // The per-plan memo: one computation per table and key, nothing shared between plans.
-import { PlanMemo } from '../../plugin/src/core/planMemo.js';
+import { PlanMemo } from '../../plugin/src/core/plan/planMemo.js';
 
 describe('PlanMemo', () => {
   it('computes a key once per table and returns the same value afterwards', () => {

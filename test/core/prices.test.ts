@@ -1,7 +1,7 @@
 // Price equality (spec §2.4 step 5) decides reuse; these pin what it compares and what it ignores.
 import type Stripe from 'stripe';
-import { pricesEqual } from '../../plugin/src/core/prices.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { pricesEqual } from '../../plugin/src/core/pricing/prices.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { money } from './priceFixtures.js';
 import { OrderBuilder, syncContext } from './orderFixture.js';
 import { ops } from './planHelpers.js';

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { addMonths, daysInMonth, formatDate, fromUnixSeconds, parseDate, toUnixSeconds, type CalendarDate } from '../../plugin/src/core/dates.js';
 import { Decimal } from '../../plugin/src/core/money.js';
-import type { SyncPlan } from '../../plugin/src/core/plan.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import type { SyncPlan } from '../../plugin/src/core/plan/plan.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext, type Frequency } from './orderFixture.js';
 import { only, unusedPrices } from './planHelpers.js';
 

@@ -1,8 +1,8 @@
 // Test clocks (spec §2.3, §2.6.3, S1): in test mode a new customer gets a test clock of its own, created
 // first and referenced by the customer; a customer's clock is the sync's "now", and only a ready clock is.
 import type Stripe from 'stripe';
-import { clockNow } from '../../plugin/src/core/customers.js';
-import { planOrderSync } from '../../plugin/src/core/planner.js';
+import { clockNow } from '../../plugin/src/core/newOrders/customers.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { parseSettings } from '../../plugin/src/core/settings.js';
 import { settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { OrderBuilder, ORG_ID, syncContext, ts } from './orderFixture.js';

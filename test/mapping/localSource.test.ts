@@ -5,7 +5,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MAPPINGS } from '../../plugin/src/core/mappings.js';
+import { DEFAULT_MAPPINGS } from '../../plugin/src/core/mappings/mappings.js';
 import { checkLocalSource } from '../../plugin/src/mappingCheck/index.js';
 import { readLocalConfigurationRows } from '../../plugin/src/mappingCheck/mappingRecords.js';
 import { mappingRecord, mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';

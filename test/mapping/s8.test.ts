@@ -4,8 +4,8 @@
  * extra fields they read, the engine's reader loads them through SOQL and the core applies them.
  * Variants: Net-45, 60, Net 20 and Due on Receipt payment terms, and "true"/"false" text.
  */
-import { planOrderSync } from '../../plugin/src/core/planner.js';
-import type { StripeOperation } from '../../plugin/src/core/plan.js';
+import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
+import type { StripeOperation } from '../../plugin/src/core/plan/plan.js';
 import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { fieldDef } from '../../plugin/src/emulators/salesforce/schema.js';
 import { checkOrg } from '../../plugin/src/mappingCheck/index.js';

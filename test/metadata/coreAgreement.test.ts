@@ -3,7 +3,7 @@
  * the relay reads it (settingsReader), is the core's DEFAULT_SETTINGS, and the shipped Default mapping
  * records are the core's DEFAULT_MAPPINGS under its MAPPING_KEYS. Installing the package changes nothing.
  */
-import { DEFAULT_MAPPINGS, MAPPING_KEYS } from '../../plugin/src/core/mappings.js';
+import { DEFAULT_MAPPINGS, MAPPING_KEYS } from '../../plugin/src/core/mappings/mappings.js';
 import { DEFAULT_SETTINGS, parseSettings } from '../../plugin/src/core/settings.js';
 import { settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { readPackageSource, type MetadataValue } from './packageSource.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { EMPTY_MAPPINGS, MappingConfig } from '../../plugin/src/core/mappings.js';
+import { EMPTY_MAPPINGS, MappingConfig } from '../../plugin/src/core/mappings/mappings.js';
 import { mappedFields } from '../../plugin/src/salesforce/mappedFields.js';
 import { mappingsFromRecords, settingsFromRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { soqlFields, soqlId, soqlString } from '../../plugin/src/salesforce/soql.js';

@@ -5,7 +5,7 @@
 // off between a termination's cancel and its write-back is finished by the next one, days later, without a
 // Stripe write.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { toId18 } from '../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
 import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
@@ -15,7 +15,7 @@ import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.
 
 /** One clock for both services and the engine; customers' test clocks freeze at the start of this day. */
 let nowMs = Date.UTC(2031, 2, 1, 10);
-const ts = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
+import { ts } from '../support/time.js';
 const DAY_MS = 86_400_000;
 
 let org: SalesforceEmulator;

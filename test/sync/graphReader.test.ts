@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseGraph } from '../../plugin/src/core/graph.js';
+import { parseGraph } from '../../plugin/src/core/records/graph.js';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { OrderNotFound, readContractGraph } from '../../plugin/src/salesforce/graphReader.js';

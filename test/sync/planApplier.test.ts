@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { StripeOperation } from '../../plugin/src/core/plan.js';
-import { ref, refField } from '../../plugin/src/core/plan.js';
+import type { StripeOperation } from '../../plugin/src/core/plan/plan.js';
+import { ref, refField } from '../../plugin/src/core/plan/plan.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
 import { applyPlan } from '../../plugin/src/stripe/planApplier.js';
 import { startScriptedStripe, stripeErrorBody, type Script } from './support/scriptedStripe.js';

@@ -3,8 +3,8 @@
 // keeps its latest status.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SyncError, SyncErrors } from '../../plugin/src/core/errors.js';
-import type { CpqGraphInput } from '../../plugin/src/core/graph.js';
-import { ref, type SyncPlan, type SyncRecordDraft } from '../../plugin/src/core/plan.js';
+import type { CpqGraphInput } from '../../plugin/src/core/records/graph.js';
+import { ref, type SyncPlan, type SyncRecordDraft } from '../../plugin/src/core/plan/plan.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
 import { applyPlanRounds } from '../../plugin/src/sync/planRounds.js';
 import { startScriptedStripe } from './support/scriptedStripe.js';

@@ -12,7 +12,7 @@ import { startEmulatedServices, type EmulatedServices } from '../support/emulate
 
 /** Both services and the engine share one clock: 2031-03-01 10:00 UTC, the day the first amendment starts. */
 const NOW = Date.UTC(2031, 2, 1, 10);
-const ts = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
+import { ts } from '../support/time.js';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ref, refField, type SalesforceWriteBack } from '../../plugin/src/core/plan.js';
+import { ref, refField, type SalesforceWriteBack } from '../../plugin/src/core/plan/plan.js';
 import { ReferenceTable } from '../../plugin/src/stripe/references.js';
 import { resolveWriteBacks } from '../../plugin/src/sync/engine.js';
 

@@ -5,50 +5,19 @@
  * connection and their Stripe gateway from the key in the environment.
  */
 import type { Connection } from '@salesforce/core';
-import type { SyncPlan } from '../core/plan.js';
-import { startRelay } from '../relay/index.js';
+import { startRelay, type RelayOptions, type RunningRelay } from '../relay/index.js';
 import { createRelayLogger } from '../relay/logger.js';
 import { salesforceClientFrom, type SalesforceClient } from '../salesforce/client.js';
 import { createStripeGateway, type StripeClientOptions, type StripeGateway } from '../stripe/client.js';
-import { createSyncEngine, type OrderSyncResult } from '../sync/engine.js';
+import { createSyncEngine, syncReport, type OrderSyncReport } from '../sync/engine.js';
 
-/** As the engine reports it: `busy` when another worker holds the contract's lease. */
-export type OrderSyncStatus = 'synced' | 'failed' | 'busy' | 'planned';
-
-/** What happened to one order (with `dryRun`, the plan that would have run). */
-export interface OrderSyncOutcome {
-  readonly orderId: string;
-  readonly status: OrderSyncStatus;
-  /** The schedule, subscription or invoice id the order now points at. */
-  readonly stripeId?: string;
-  /** The Sync Record messages of the failures. */
-  readonly message?: string;
-  readonly fix?: string;
-  readonly plan?: SyncPlan;
+/** The sync engine as the commands use it: each order's report, ready to print. */
+export interface SyncPort {
+  syncOrders(orderIds: readonly string[], options: { readonly dryRun: boolean }): Promise<OrderSyncReport[]>;
 }
 
-export interface SyncEngine {
-  syncOrders(orderIds: readonly string[], options: { readonly dryRun: boolean }): Promise<OrderSyncOutcome[]>;
-}
-
-export interface RelayOptions {
-  readonly port: number;
-  readonly concurrency: number;
-  /** Without it, the org's Poll_Interval_Seconds__c setting. */
-  readonly pollIntervalSeconds?: number;
-  /** Stripe webhook signing secret (`whsec_…`); without it the webhook endpoint is off. */
-  readonly webhookSecret?: string;
-  /** Overrides the org's Live_Sync_Enabled__c setting for polling activated orders. */
-  readonly liveSync?: boolean;
-}
-
-export interface RunningRelay {
-  /** `http://127.0.0.1:<port>`: health, sync and webhook endpoints. */
-  readonly url: string;
-  /** The activated-order poll interval in force. */
-  readonly pollIntervalSeconds: number;
-  stop(): Promise<void>;
-}
+/** What `relay start` takes from its flags. */
+export type RelayStartOptions = Pick<RelayOptions, 'port' | 'concurrency' | 'pollIntervalSeconds' | 'webhookSecret' | 'liveSync'>;
 
 export interface EngineOptions {
   readonly connection: Connection;
@@ -58,8 +27,8 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  createSyncEngine(options: EngineOptions): Promise<SyncEngine>;
-  startRelay(options: EngineOptions & RelayOptions): Promise<RunningRelay>;
+  createSyncEngine(options: EngineOptions): Promise<SyncPort>;
+  startRelay(options: EngineOptions & RelayStartOptions): Promise<Pick<RunningRelay, 'url' | 'pollIntervalSeconds' | 'stop'>>;
 }
 
 /** `STRIPE_API_BASE=http://127.0.0.1:12111` → the SDK's host, port and protocol. */
@@ -73,22 +42,13 @@ function adapters(options: EngineOptions): { salesforce: SalesforceClient; strip
   return { salesforce: salesforceClientFrom(options.connection), stripe: createStripeGateway(stripeClientOptions(options.stripeApiKey, options.stripeApiBase)) };
 }
 
-function outcome(result: OrderSyncResult): OrderSyncOutcome {
-  return {
-    orderId: result.orderId,
-    status: result.status,
-    ...(result.stripeId ? { stripeId: result.stripeId } : {}),
-    ...(result.errors.length > 0 ? { message: result.errors.map((e) => e.resolutionMessage).join('\n'), fix: result.errors.map((e) => e.fix).join('\n') } : {}),
-    ...(result.plan ? { plan: result.plan } : {}),
-  };
-}
 
 /** The real engine and relay, with their logs on stderr so stdout stays the command's (JSON) output. */
 export async function loadEngine(): Promise<Engine> {
   return {
     async createSyncEngine(options) {
       const engine = createSyncEngine(adapters(options));
-      return { syncOrders: async (ids, syncOptions) => (await engine.syncOrders(ids, syncOptions)).map(outcome) };
+      return { syncOrders: async (ids, syncOptions) => (await engine.syncOrders(ids, syncOptions)).map(syncReport) };
     },
     async startRelay(options) {
       const { connection: _connection, stripeApiKey: _key, stripeApiBase: _base, ...relayOptions } = options;

@@ -3,7 +3,7 @@
  * flag, so it stays out of shell history), an optional Stripe API base for local mode; and Order IDs in one form.
  */
 import { Messages } from '@salesforce/core';
-import { toId18 } from '../core/salesforceIds.js';
+import { toId18 } from '../core/records/salesforceIds.js';
 import type { EngineOptions } from './engine.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -6,7 +6,7 @@
 import type Stripe from 'stripe';
 import { formatDate, fromUnixSeconds } from '../core/dates.js';
 import { decimalOf, isZeroDecimalCurrency } from '../core/money.js';
-import type { StripeOperation, SyncPlan } from '../core/plan.js';
+import type { StripeOperation, SyncPlan } from '../core/plan/plan.js';
 
 export interface TreeNode {
   readonly label: string;

@@ -11,7 +11,7 @@
  * - q24 negative-price lines are left out of Stripe with a plan warning (the reference skips them silently).
  */
 import { z } from 'zod';
-import { SalesforceDate } from './models.js';
+import { SalesforceDate } from './records/models.js';
 
 const Features = z.object({
   /** q10: terms shorter than the billing period bill the prorated share of the period. */

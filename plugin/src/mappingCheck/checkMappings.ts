@@ -4,7 +4,7 @@
  * problem is reported at once — nothing waits for a sync to fail. Pure: records and schema in,
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
-import { DEFAULT_MAPPINGS, isMappingKey, MappingConfig, type MappingKey } from '../core/mappings.js';
+import { DEFAULT_MAPPINGS, isMappingKey, MappingConfig, type MappingKey } from '../core/mappings/mappings.js';
 import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
 import { mappingError as error, mappingShapeProblem, type MappingRecordFinding as RecordFinding } from '../salesforce/mappingRecordCheck.js';
 import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';

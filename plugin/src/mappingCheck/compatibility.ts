@@ -5,10 +5,10 @@
  * billing type → `usage_type` (§2.4), the quote start date → `start_date`.
  */
 import { SyncError } from '../core/errors.js';
-import { METADATA_LIMITS } from '../core/metadata.js';
-import { daysUntilDue } from '../core/paymentTerms.js';
-import { BILLING_FREQUENCY_MONTHS } from '../core/prices.js';
-import type { MappingKey } from '../core/mappings.js';
+import { METADATA_LIMITS } from '../core/mappings/metadata.js';
+import { daysUntilDue } from '../core/newOrders/paymentTerms.js';
+import { BILLING_FREQUENCY_MONTHS } from '../core/pricing/prices.js';
+import type { MappingKey } from '../core/mappings/mappings.js';
 import type { ParamSpec } from '../stripe/params/index.js';
 import type { FieldDescribe } from './orgSchema.js';
 import type { Severity } from './problems.js';

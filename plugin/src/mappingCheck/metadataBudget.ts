@@ -4,8 +4,8 @@
  * and `_link`, plus the flags the core may set on that object) — so a mapping that would push an
  * object over the limit is found before any sync.
  */
-import type { MappingKey } from '../core/mappings.js';
-import { flagMetadata, METADATA_LIMITS, recordMetadata, type MetadataContext } from '../core/metadata.js';
+import type { MappingKey } from '../core/mappings/mappings.js';
+import { flagMetadata, METADATA_LIMITS, recordMetadata, type MetadataContext } from '../core/mappings/metadata.js';
 import type { Finding } from './compatibility.js';
 
 interface MetadataBudget {

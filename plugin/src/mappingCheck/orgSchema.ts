@@ -3,8 +3,8 @@
  * picklist values, and child relationships — from describe JSON, whether it came from a real org's
  * `/sobjects/X/describe` or was built from local source. Names are case-insensitive, as in Salesforce.
  */
-import { SOBJECT_OF } from '../core/graph.js';
-import { lookupFieldName } from '../core/mappings.js';
+import { SOBJECT_OF } from '../core/records/graph.js';
+import { lookupFieldName } from '../core/mappings/mappings.js';
 import { didYouMean, suggestName } from './suggestions.js';
 
 export interface FieldDescribe {

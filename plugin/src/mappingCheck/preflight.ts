@@ -5,10 +5,10 @@
  * made as if Stripe held nothing yet, and a valid order gets a short "would create" summary.
  */
 import { SyncErrors } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/graph.js';
-import type { MappingConfig } from '../core/mappings.js';
-import type { SyncPlan, StripeOperationName } from '../core/plan.js';
-import { planOrderSync } from '../core/planner.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
+import type { MappingConfig } from '../core/mappings/mappings.js';
+import type { SyncPlan, StripeOperationName } from '../core/plan/plan.js';
+import { planOrderSync } from '../core/plan/planner.js';
 import type { Settings } from '../core/settings.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { OrderNotFound, readContractGraph, type ExtraFields } from '../salesforce/graphReader.js';

@@ -2,7 +2,7 @@
  * Which Stripe object each mapping key feeds, in the pinned API version's parameter catalogue (the
  * Salesforce record its paths start from is MAPPING_ROOTS, beside the reader that loads it).
  */
-import { TERMINATION_PREFIX, type MappingKey } from '../core/mappings.js';
+import { TERMINATION_PREFIX, type MappingKey } from '../core/mappings/mappings.js';
 import { lookupParam, paramPaths, paramsCatalogue, splitParamPath, type ParamsTypeName, type ParamSpec } from '../stripe/params/index.js';
 import { didYouMean, suggestName } from './suggestions.js';
 

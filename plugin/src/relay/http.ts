@@ -10,7 +10,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isSalesforceId } from '../core/salesforceIds.js';
+import { isSalesforceId } from '../core/records/salesforceIds.js';
 
 const MAX_BODY_BYTES = 1_000_000;
 

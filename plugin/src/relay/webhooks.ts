@@ -11,7 +11,7 @@
  */
 import type Stripe from 'stripe';
 import { Decimal, isZeroDecimalCurrency } from '../core/money.js';
-import { isSalesforceId } from '../core/salesforceIds.js';
+import { isSalesforceId } from '../core/records/salesforceIds.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { dashboardLink } from '../stripe/links.js';

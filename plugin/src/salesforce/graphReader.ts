@@ -9,8 +9,8 @@
  * Field lists come from the core's record models, plus extra fields the mappings read.
  */
 import type { z } from 'zod';
-import type { CpqGraphInput } from '../core/graph.js';
-import * as M from '../core/models.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
+import * as M from '../core/records/models.js';
 import type { SalesforceClient } from './client.js';
 import { soqlFields, soqlId, soqlIdList } from './soql.js';
 

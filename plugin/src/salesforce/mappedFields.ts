@@ -8,8 +8,8 @@
  * outside the graph cannot resolve, so nothing of that path is read (and the engine refuses the record).
  */
 import { missingMappedFieldError, SyncErrors, type RecordRef } from '../core/errors.js';
-import { COLLECTIONS } from '../core/graph.js';
-import { DEFAULT_MAPPINGS, isMappingKey, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings.js';
+import { COLLECTIONS } from '../core/records/graph.js';
+import { DEFAULT_MAPPINGS, isMappingKey, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings/mappings.js';
 import { SalesforceApiError } from './client.js';
 import type { MappingRecord } from './settingsReader.js';
 

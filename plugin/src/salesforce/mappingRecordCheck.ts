@@ -6,7 +6,7 @@
  * fields are checked by Salesforce on the graph read (mappedFieldFailure names the record then).
  */
 import { fieldMappingError, SyncErrors, type MappingRecordProblem, type RecordRef } from '../core/errors.js';
-import { isMappingKey, MAPPING_KEYS, SalesforcePath, StripePath, type MappingKey } from '../core/mappings.js';
+import { isMappingKey, MAPPING_KEYS, SalesforcePath, StripePath, type MappingKey } from '../core/mappings/mappings.js';
 import type { Finding } from '../mappingCheck/compatibility.js';
 import { metadataBudgetFindings, metadataKeyFindings, type MappedMetadataKey } from '../mappingCheck/metadataBudget.js';
 import { checkStripePath, effectiveStripePath, stripePathProblem } from '../mappingCheck/stripeTargets.js';

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import type { Condition, WhereClause } from '@jetstreamapp/soql-parser-js';
 import type * as SoqlParser from '@jetstreamapp/soql-parser-js';
 import type { MappingRecordProblem } from '../core/errors.js';
-import { MappingConfig } from '../core/mappings.js';
+import { MappingConfig } from '../core/mappings/mappings.js';
 import { parseSettings, type Settings, type SettingsInput } from '../core/settings.js';
 import type { SalesforceClient } from './client.js';
 import { checkMappingRecords } from './mappingRecordCheck.js';

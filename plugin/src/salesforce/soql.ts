@@ -3,7 +3,7 @@
  * values escaped as SOQL string literals, field lists taken from the core's record models. Anything
  * else is refused with an error naming the value.
  */
-import { isSalesforceId } from '../core/salesforceIds.js';
+import { isSalesforceId } from '../core/records/salesforceIds.js';
 
 /** `'<id>'` for a valid 15/18-character Salesforce Id; throws otherwise. */
 export function soqlId(id: string): string {

@@ -4,8 +4,8 @@
  * link) merged with the Order's sync status, message, fix and Dashboard links.
  */
 import type { RecordRef, SyncError } from '../core/errors.js';
-import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan.js';
-import { errorSyncRecords } from '../core/syncRecords.js';
+import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan/plan.js';
+import { errorSyncRecords } from '../core/plan/syncRecords.js';
 import { requestLogLink } from '../stripe/links.js';
 import type { CollectionResult, SalesforceClient } from './client.js';
 import { SalesforceApiError } from './client.js';

@@ -8,7 +8,7 @@
  */
 import Stripe from 'stripe';
 import { RateLimiter, STRIPE_OPS_PER_SECOND } from './rateLimiter.js';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry.js';
+import { DEFAULT_STRIPE_RETRY_POLICY, withRetries, type StripeRetryPolicy } from './retry.js';
 
 export interface StripeClientOptions {
   readonly apiKey: string;
@@ -48,7 +48,7 @@ export interface StripeCallObserver {
 export interface StripeGatewayOptions extends StripeClientOptions {
   /** Calls per second across this process; defaults to Stripe's test (25) or live (100) ceiling. */
   readonly opsPerSecond?: number;
-  readonly retry?: RetryPolicy;
+  readonly retry?: StripeRetryPolicy;
   readonly observer?: StripeCallObserver;
 }
 
@@ -67,7 +67,7 @@ export function createStripeGateway(options: StripeGatewayOptions & { readonly s
   const livemode = isLiveKey(options.apiKey);
   const stripe = options.stripe ?? createStripeClient(options);
   const limiter = new RateLimiter(options.opsPerSecond ?? STRIPE_OPS_PER_SECOND[livemode ? 'live' : 'test']);
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const policy = options.retry ?? DEFAULT_STRIPE_RETRY_POLICY;
   const observers: StripeCallObserver[] = options.observer ? [options.observer] : [];
   const observer: Required<StripeCallObserver> = {
     onCall: (...args) => observers.forEach((o) => o.onCall?.(...args)),

@@ -5,8 +5,8 @@
  * An id Stripe does not know (`resource_missing`) is left out, which the planner reads as "create again".
  */
 import type Stripe from 'stripe';
-import type { StripeState } from '../core/context.js';
-import type { CpqGraphInput } from '../core/graph.js';
+import type { StripeState } from '../core/plan/context.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
 import type { StripeGateway } from './client.js';
 import { isResourceMissing } from './errors.js';
 

@@ -7,7 +7,7 @@
  */
 import type Stripe from 'stripe';
 import type { SyncError } from '../core/errors.js';
-import type { StripeOperation, SyncPlan } from '../core/plan.js';
+import type { StripeOperation, SyncPlan } from '../core/plan/plan.js';
 import type { StripeGateway } from './client.js';
 import { stripeSyncError } from './errors.js';
 import { ReferenceTable, type StripeResult } from './references.js';

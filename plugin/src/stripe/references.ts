@@ -3,7 +3,7 @@
  * the id its creating operation returned; `@ref:…#field` reads a field of the latest result for that
  * reference (an update or finalize carries the reference of the object it changes).
  */
-import { isRef, type Ref } from '../core/plan.js';
+import { isRef, type Ref } from '../core/plan/plan.js';
 
 export interface StripeResult {
   readonly id: string;

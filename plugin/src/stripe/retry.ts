@@ -7,7 +7,7 @@
 import Stripe from 'stripe';
 import { sleep } from './rateLimiter.js';
 
-export interface RetryPolicy {
+export interface StripeRetryPolicy {
   /** Attempts after the first. */
   readonly maxRetries: number;
   readonly baseDelayMs: number;
@@ -16,7 +16,7 @@ export interface RetryPolicy {
   readonly random?: () => number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 8_000 };
+export const DEFAULT_STRIPE_RETRY_POLICY: StripeRetryPolicy = { maxRetries: 6, baseDelayMs: 500, maxDelayMs: 8_000 };
 
 /** Whether Stripe (or the network) says this call may succeed if tried again. */
 export function isRetryable(error: unknown): boolean {
@@ -30,7 +30,7 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** Delay before retry number `attempt` (1-based): full jitter over an exponentially growing window. */
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
+export function backoffDelay(attempt: number, policy: StripeRetryPolicy): number {
   const window = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round((policy.random ?? Math.random)() * window);
 }
@@ -40,7 +40,7 @@ export interface RetryObserver {
   onRetry?(error: unknown, attempt: number): void;
 }
 
-export async function withRetries<T>(call: () => Promise<T>, policy: RetryPolicy, observer: RetryObserver = {}): Promise<T> {
+export async function withRetries<T>(call: () => Promise<T>, policy: StripeRetryPolicy, observer: RetryObserver = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

@@ -15,15 +15,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import type { StripeState, SyncContext } from '../core/context.js';
-import { clockNow } from '../core/customers.js';
+import type { StripeState, SyncContext } from '../core/plan/context.js';
+import { clockNow } from '../core/newOrders/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/graph.js';
-import type { SalesforceWriteBack, SyncPlan } from '../core/plan.js';
-import { planOrderSync } from '../core/planner.js';
-import { recordRef } from '../core/records.js';
-import { sameId } from '../core/salesforceIds.js';
-import { DOCUMENTATION_LINKS } from '../core/syncRecords.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
+import type { SalesforceWriteBack, SyncPlan } from '../core/plan/plan.js';
+import { planOrderSync } from '../core/plan/planner.js';
+import { recordRef } from '../core/records/records.js';
+import { sameId } from '../core/records/salesforceIds.js';
+import { DOCUMENTATION_LINKS } from '../core/plan/syncRecords.js';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
 import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
@@ -68,6 +68,30 @@ export interface OrderSyncResult {
   /** The plan, for dry runs (and for inspection after a run). */
   readonly plan: SyncPlan | undefined;
   readonly durationMs: number;
+}
+
+/** One order's result as commands print it and `--json` returns it: built once, here. */
+export interface OrderSyncReport {
+  readonly orderId: string;
+  readonly status: OrderSyncStatus;
+  readonly stripeId: string | null;
+  /** The Sync Record messages of the failures, and their fixes. */
+  readonly message: string | null;
+  readonly fix: string | null;
+  /** With a dry run: the plan, as the mapping core produced it. */
+  readonly plan: SyncPlan | null;
+}
+
+export function syncReport(result: OrderSyncResult): OrderSyncReport {
+  const failed = result.errors.length > 0;
+  return {
+    orderId: result.orderId,
+    status: result.status,
+    stripeId: result.stripeId ?? null,
+    message: failed ? result.errors.map((e) => e.resolutionMessage).join('\n') : null,
+    fix: failed ? result.errors.map((e) => e.fix).join('\n') : null,
+    plan: result.plan ?? null,
+  };
 }
 
 export interface SyncOptions {

@@ -7,11 +7,11 @@
  * the plans' own: a crash in any round replays on the next run (the core writes back an amendment
  * Stripe already holds instead of planning it twice).
  */
-import type { StripeState } from '../core/context.js';
+import type { StripeState } from '../core/plan/context.js';
 import { SyncErrors, type SyncError } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/graph.js';
-import { isRef, type SalesforceWriteBack, type SyncPlan, type SyncRecordDraft } from '../core/plan.js';
-import { sameId } from '../core/salesforceIds.js';
+import type { CpqGraphInput } from '../core/records/graph.js';
+import { isRef, type SalesforceWriteBack, type SyncPlan, type SyncRecordDraft } from '../core/plan/plan.js';
+import { sameId } from '../core/records/salesforceIds.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { loadLinkedObjects } from '../stripe/linkedObjects.js';
 import { applyPlan, type AppliedOperation } from '../stripe/planApplier.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity, type ContractItem } from '../../../plugin/src/core/aggregation.js';
+import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity, type ContractItem } from '../../../plugin/src/core/amendments/aggregation.js';
 import type { SyncError } from '../../../plugin/src/core/errors.js';
-import type * as M from '../../../plugin/src/core/models.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
 import { sfId } from './contractFixture.js';
 
 const ORDER = sfId('801');

@@ -1,7 +1,7 @@
 // A small builder for CPQ contracts — an initial order and its amendments — as the REST API returns
 // them, so each scenario reads like the spec's table: products, lines, deltas and dates.
-import type * as M from '../../../plugin/src/core/models.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 
 const counters = new Map<string, number>();
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */

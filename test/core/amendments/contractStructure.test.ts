@@ -1,6 +1,6 @@
-import { buildContractStructure } from '../../../plugin/src/core/contract.js';
+import { buildContractStructure } from '../../../plugin/src/core/records/contract.js';
 import { SyncError } from '../../../plugin/src/core/errors.js';
-import type * as M from '../../../plugin/src/core/models.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
 import { ContractFixture, sfId } from './contractFixture.js';
 
 function fixture(): { c: ContractFixture; m1: M.Order; m2: M.Order } {

@@ -1,8 +1,8 @@
 // S7: Quote Stripe Coupons → Stripe coupons on the phase (order-level) and on items (line-level),
 // read straight from the quote's coupon associations.
 import type Stripe from 'stripe';
-import { ref, type SyncPlan } from '../../../plugin/src/core/plan.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture, sfId } from './contractFixture.js';
 import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 

@@ -1,7 +1,7 @@
 // S36 and S37: evergreen orders become Stripe subscriptions; amendments add to or cancel them.
-import type * as M from '../../../plugin/src/core/models.js';
-import { ref, type SyncPlan } from '../../../plugin/src/core/plan.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 

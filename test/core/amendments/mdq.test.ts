@@ -1,8 +1,8 @@
 // S14 and S35: an MDQ ramp deal — one phase per segment — and an amendment of its current segment.
 import type Stripe from 'stripe';
-import type * as M from '../../../plugin/src/core/models.js';
-import { ref, type SyncPlan } from '../../../plugin/src/core/plan.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { FixtureProduct } from './contractFixture.js';
 import { rampDeal, segmentItemMeta, segmentLine, segmentMeta } from './mdqFixture.js';
 import { itemMeta, orderMeta, ts } from './stripeLedger.js';

@@ -1,6 +1,6 @@
 // The MDQ ramp deal of S14/S35: three yearly segments of a Ramp product beside Support and a one-time
 // Onboarding line, and the helpers that make segment lines as CPQ does.
-import type * as M from '../../../plugin/src/core/models.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
 import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
 import { itemMeta, StripeLedger } from './stripeLedger.js';
 

@@ -2,9 +2,9 @@
 // order's reach its phases: metadata beneath the product's own keys, other fields as mapped, never
 // `trial_end` (the contract has started) — on standard and MDQ amendments. Phases the amendment does
 // not make keep what they had, and a contract synced with mappings re-plans to nothing.
-import type { MappingConfig } from '../../../plugin/src/core/mappings.js';
-import type { SyncPlan } from '../../../plugin/src/core/plan.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type { MappingConfig } from '../../../plugin/src/core/mappings/mappings.js';
+import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { only, ops } from '../planHelpers.js';
 import { rampDeal, segmentLine, segmentMeta } from './mdqFixture.js';
 import { orderMeta, syncedContract, ts } from './stripeLedger.js';

@@ -1,7 +1,7 @@
 // Properties over random amendment sequences, synced end to end on the in-memory Stripe ledger.
 import fc from 'fast-check';
-import type * as M from '../../../plugin/src/core/models.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { StripeLedger, ts } from './stripeLedger.js';
 import { unusedPrices } from '../planHelpers.js';

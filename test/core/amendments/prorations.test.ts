@@ -12,7 +12,7 @@ import {
   prorationShare,
   roundProration,
   termLength,
-} from '../../../plugin/src/core/prorations.js';
+} from '../../../plugin/src/core/pricing/prorations.js';
 
 const d = (text: string): CalendarDate => parseDate(text)!;
 

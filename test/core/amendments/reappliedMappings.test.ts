@@ -1,9 +1,9 @@
 // Spec §2.6.3, "re-apply selected amendment mappings": each amendment's schedule update carries the
 // collection method, payment terms (→ days_until_due) and invoice rendering template mapped from the
 // amendment order itself — and nothing when they are not mapped.
-import type { MappingConfig } from '../../../plugin/src/core/mappings.js';
-import type * as M from '../../../plugin/src/core/models.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type { MappingConfig } from '../../../plugin/src/core/mappings/mappings.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { errorsOf, ops, only } from '../planHelpers.js';
 import { syncedContract, ts } from './stripeLedger.js';
 

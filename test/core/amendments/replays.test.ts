@@ -4,9 +4,9 @@
 // Sync Record and planned no second time; a genuinely new amendment of a canceled schedule keeps the
 // documented error.
 import type Stripe from 'stripe';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { SettingsInput } from '../../../plugin/src/core/settings.js';
-import type { SyncPlan } from '../../../plugin/src/core/plan.js';
+import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { errorsOf } from '../planHelpers.js';
 import { ContractFixture } from './contractFixture.js';
 import { StripeLedger, syncedContract, ts } from './stripeLedger.js';

@@ -1,10 +1,10 @@
 // Spec §5 scenarios for amendments (S21–S35): each contract is synced the way the product does it —
 // the initial order first, then its amendments — and the test asserts the exact Stripe calls planned.
 import type Stripe from 'stripe';
-import type * as M from '../../../plugin/src/core/models.js';
-import { ref, type StripeOperation, type SyncPlan } from '../../../plugin/src/core/plan.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { ref, type StripeOperation, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { only } from '../planHelpers.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { itemMeta, orderMeta, StripeLedger, syncedContract, ts } from './stripeLedger.js';
 

@@ -2,11 +2,11 @@
 // stamped on phase bounds, write-backs onto the Salesforce records — so a scenario can sync its initial
 // order, then its amendments, each run planned against what the previous one left behind.
 import type Stripe from 'stripe';
-import type { StripeState, SyncContext } from '../../../plugin/src/core/context.js';
-import { EMPTY_MAPPINGS } from '../../../plugin/src/core/mappings.js';
-import type { SyncPlan } from '../../../plugin/src/core/plan.js';
-import { planOrderSync } from '../../../plugin/src/core/planner.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type { StripeState, SyncContext } from '../../../plugin/src/core/plan/context.js';
+import { EMPTY_MAPPINGS } from '../../../plugin/src/core/mappings/mappings.js';
+import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { planOrderSync } from '../../../plugin/src/core/plan/planner.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { parseSettings, type SettingsInput } from '../../../plugin/src/core/settings.js';
 import { ReferenceTable } from '../../../plugin/src/stripe/references.js';
 import { ContractFixture, type Frequency } from './contractFixture.js';
@@ -14,7 +14,9 @@ import { ContractFixture, type Frequency } from './contractFixture.js';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const ORG_ID = '00D000000000001AAA';
 
-export const ts = (date: string, time = '00:00:00'): number => Date.parse(`${date}T${time}Z`) / 1000;
+import { ts } from '../../support/time.js';
+
+export { ts };
 
 /** The record metadata the plan puts on objects made from an Order or an OrderItem. */
 export const orderMeta = (order: { Id: string }) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });

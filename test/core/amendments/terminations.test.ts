@@ -1,6 +1,6 @@
 // Terminations and reductions beyond the plain S25/S27/S28 shapes: credits for unused prepaid time
 // (§2.6.6) wherever the termination leaves a phase or not, and termination metadata (§2.6.3, §2.2).
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { SettingsInput } from '../../../plugin/src/core/settings.js';
 import { json, only, ops } from '../planHelpers.js';
 import { ContractFixture } from './contractFixture.js';

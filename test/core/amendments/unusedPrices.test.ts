@@ -1,8 +1,8 @@
 // Re-sync never plans unused objects: every price a plan creates stands on some phase item, invoice item
 // or schedule, and a line's archived order-line price is reused while its billing data is unchanged.
-import type * as M from '../../../plugin/src/core/models.js';
-import { ref, type SyncPlan } from '../../../plugin/src/core/plan.js';
-import { toId18 } from '../../../plugin/src/core/salesforceIds.js';
+import type * as M from '../../../plugin/src/core/records/models.js';
+import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
+import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
 import { unusedPrices } from '../planHelpers.js';
 import { StripeLedger, ts } from './stripeLedger.js';

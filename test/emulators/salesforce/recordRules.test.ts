@@ -3,7 +3,7 @@
  * "StatusCode"; REST API Developer Guide, "Status Codes and Error Responses"; "System Fields").
  */
 import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SalesforceApiError } from '../../../plugin/src/emulators/salesforce/index.js';
-import { isSalesforceId } from '../../../plugin/src/core/salesforceIds.js';
+import { isSalesforceId } from '../../../plugin/src/core/records/salesforceIds.js';
 
 let clock = new Date('2030-01-01T00:00:00Z');
 const org = new EmulatedOrg({ now: () => clock });

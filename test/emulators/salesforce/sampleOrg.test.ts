@@ -2,7 +2,7 @@
  * The sample CPQ org covers the scenarios of spec §5 with data shaped as CPQ leaves it (spec §3),
  * relative dates follow the given "today", and the records parse with the core's models.
  */
-import { Order, OrderItem } from '../../../plugin/src/core/models.js';
+import { Order, OrderItem } from '../../../plugin/src/core/records/models.js';
 import { parseDate } from '../../../plugin/src/core/dates.js';
 import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SAMPLE_SCENARIOS, sampleOrgFixture, seedSampleOrg, type SampleOrg } from '../../../plugin/src/emulators/salesforce/index.js';
 

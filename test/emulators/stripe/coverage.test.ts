@@ -1,6 +1,6 @@
 // The emulator serves every Stripe operation a SyncPlan can contain: the record below must name a route for
 // each StripeOperationName (the type checker fails when plan.ts gains an operation it does not list).
-import type { StripeOperationName } from '../../../plugin/src/core/plan.js';
+import type { StripeOperationName } from '../../../plugin/src/core/plan/plan.js';
 import { routeList } from '../../../plugin/src/emulators/stripe/routes.js';
 
 const ROUTE_OF_OPERATION: Record<StripeOperationName, string> = {

@@ -3,7 +3,7 @@
  * (Salesforce Object Reference) and the CPQ managed package's SBQQ__ objects and fields (spec §3),
  * with their types and picklist values. Package objects come from force-app (metadataLoader.ts).
  */
-import { KEY_PREFIXES } from '../../core/salesforceIds.js';
+import { KEY_PREFIXES } from '../../core/records/salesforceIds.js';
 import { Decimal } from '../../core/money.js';
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
 import type { RecordStore } from './store.js';

@@ -5,7 +5,7 @@
  * System fields (CreatedDate, LastModifiedDate, SystemModstamp, CreatedById, LastModifiedById,
  * IsDeleted) and autonumbers are maintained here, never by clients.
  */
-import { isSalesforceId, toId18 } from '../../core/salesforceIds.js';
+import { isSalesforceId, toId18 } from '../../core/records/salesforceIds.js';
 import { parseDate } from '../../core/dates.js';
 import { SalesforceApiError, notFound } from './errors.js';
 import { SYSTEM_FIELD_NAMES, type FieldDef, type ObjectDef, type Schema } from './schema.js';

@@ -1,6 +1,9 @@
+const messagesOf = (errors) => (errors ?? []).map((e) => e.message);
+const fieldMessagesOf = (fieldErrors) => Object.values(fieldErrors ?? {}).flatMap(messagesOf);
+
 /**
  * Turns whatever a Lightning Data Service call or wire rejected with (one error or a list; UI API,
- * Apex or JavaScript errors) into plain, de-duplicated messages a user can read.
+ * Apex DML or JavaScript errors) into plain, de-duplicated messages a user can read.
  * @param {FetchResponse|FetchResponse[]|Error} errors
  * @return {String[]} the messages
  */
@@ -14,14 +17,16 @@ export function reduceErrors(errors) {
                 // UI API read errors
                 return body.map((e) => e.message);
             }
+            // Apex DML errors: page-level and field-level
+            const dmlErrors = body ? [...messagesOf(body.pageErrors), ...fieldMessagesOf(body.fieldErrors)] : [];
+            if (dmlErrors.length > 0) {
+                return dmlErrors;
+            }
             if (body && body.output) {
                 // UI API write errors: record-level and field-level
-                const recordErrors = (body.output.errors ?? []).map((e) => e.message);
-                const fieldErrors = Object.values(body.output.fieldErrors ?? {})
-                    .flat()
-                    .map((e) => e.message);
-                if (recordErrors.length + fieldErrors.length > 0) {
-                    return [...recordErrors, ...fieldErrors];
+                const writeErrors = [...messagesOf(body.output.errors), ...fieldMessagesOf(body.output.fieldErrors)];
+                if (writeErrors.length > 0) {
+                    return writeErrors;
                 }
             }
             if (body && typeof body.message === 'string') {

@@ -1,6 +1,6 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { toId18 } from '../../../core/salesforceIds.js';
+import { toId18 } from '../../../core/records/salesforceIds.js';
 import { readOrderStatus, readSyncOverview, SYNC_STATUSES, type OrderSyncStatusDetail, type SyncOverview, type SyncRecordSummary } from '../../../cli/syncStatus.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -17,7 +17,7 @@ export default class Status extends SfCommand<StatusResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({ char: 'r', length: 'both', startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
     failures: Flags.integer({ min: 1, max: 200, default: 5, summary: messages.getMessage('flags.failures.summary') }),
   };
 

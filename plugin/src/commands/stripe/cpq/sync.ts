@@ -1,7 +1,8 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import type { SyncPlan } from '../../../core/plan.js';
-import { loadEngine, type Engine, type OrderSyncOutcome } from '../../../cli/engine.js';
+import type { SyncPlan } from '../../../core/plan/plan.js';
+import { loadEngine, type Engine } from '../../../cli/engine.js';
+import type { OrderSyncReport, OrderSyncStatus } from '../../../sync/engine.js';
 import { orderIds, stripeSettingsFromEnvironment } from '../../../cli/environment.js';
 import { EXIT_CODES } from '../../../cli/exitCodes.js';
 import { planTree, renderTree } from '../../../cli/planTree.js';
@@ -9,20 +10,10 @@ import { planTree, renderTree } from '../../../cli/planTree.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.sync');
 
-export type OrderSyncResult = {
-  orderId: string;
-  status: OrderSyncOutcome['status'];
-  stripeId: string | null;
-  message: string | null;
-  fix: string | null;
-  /** With --dry-run: the plan, as the mapping core produced it. */
-  plan: SyncPlan | null;
-};
-
 export type SyncResult = {
   dryRun: boolean;
-  orders: OrderSyncResult[];
-  counts: Record<OrderSyncOutcome['status'], number>;
+  orders: OrderSyncReport[];
+  counts: Record<OrderSyncStatus, number>;
 };
 
 export default class Sync extends SfCommand<SyncResult> {
@@ -33,7 +24,7 @@ export default class Sync extends SfCommand<SyncResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({ char: 'r', length: 'both', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
   };
 
@@ -46,18 +37,17 @@ export default class Sync extends SfCommand<SyncResult> {
     const stripe = stripeSettingsFromEnvironment();
     const dryRun = flags['dry-run'];
     this.spinner.start(dryRun ? `Planning ${ids.length} order(s)` : `Syncing ${ids.length} order(s) to Stripe`);
-    let outcomes: OrderSyncOutcome[];
+    let orders: OrderSyncReport[];
     try {
       const engine = await Sync.loadEngine();
       const syncEngine = await engine.createSyncEngine({ connection: flags['target-org'].getConnection(flags['api-version']), ...stripe });
-      outcomes = await syncEngine.syncOrders(ids, { dryRun });
+      orders = await syncEngine.syncOrders(ids, { dryRun });
     } catch (error) {
       this.spinner.stop('failed');
       throw error;
     }
     this.spinner.stop();
 
-    const orders = outcomes.map(toResult);
     const counts = { synced: 0, failed: 0, busy: 0, planned: 0 };
     for (const order of orders) counts[order.status]++;
     this.report(orders, counts);
@@ -65,7 +55,7 @@ export default class Sync extends SfCommand<SyncResult> {
     return { dryRun, orders, counts };
   }
 
-  private report(orders: OrderSyncResult[], counts: SyncResult['counts']): void {
+  private report(orders: OrderSyncReport[], counts: SyncResult['counts']): void {
     for (const order of orders.filter((o) => o.plan)) {
       this.log(messages.getMessage('info.planFor', [order.orderId]));
       const tree = renderTree(planTree(order.plan as SyncPlan));
@@ -83,15 +73,4 @@ export default class Sync extends SfCommand<SyncResult> {
     if (counts.busy > 0) this.warn(messages.getMessage('warning.busy', [counts.busy]));
     this.log(messages.getMessage('info.summary', [counts.synced, counts.failed, counts.busy, counts.planned]));
   }
-}
-
-function toResult(outcome: OrderSyncOutcome): OrderSyncResult {
-  return {
-    orderId: outcome.orderId,
-    status: outcome.status,
-    stripeId: outcome.stripeId ?? null,
-    message: outcome.message ?? null,
-    fix: outcome.fix ?? null,
-    plan: outcome.plan ?? null,
-  };
 }

@@ -5,7 +5,7 @@
  * field's type the way Salesforce checks them (a date field takes a date, not a quoted string).
  */
 import type { Condition, Query, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { isSalesforceId, toId18 } from '../../../core/salesforceIds.js';
+import { isSalesforceId, toId18 } from '../../../core/records/salesforceIds.js';
 import { parseDate, type CalendarDate } from '../../../core/dates.js';
 import { SalesforceApiError, malformedQuery } from '../errors.js';
 import type { FieldDef } from '../schema.js';

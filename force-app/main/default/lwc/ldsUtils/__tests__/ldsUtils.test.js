@@ -19,6 +19,17 @@ describe('c-lds-utils reduceErrors', () => {
         expect(reduceErrors(error)).toEqual(['Choose the order to sync in Order.', 'Order: id value of incorrect type']);
     });
 
+    it('reads page and field errors of an Apex DML error', () => {
+        const error = {
+            body: {
+                message: 'Insert failed.',
+                pageErrors: [{ statusCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'Activate the order before syncing it.' }],
+                fieldErrors: { Type__c: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'Type: bad value for restricted picklist field: Later' }] }
+            }
+        };
+        expect(reduceErrors(error)).toEqual(['Activate the order before syncing it.', 'Type: bad value for restricted picklist field: Later']);
+    });
+
     it('falls back to the body message when a write error has no details', () => {
         const error = { body: { message: 'insufficient access rights on object id', output: { errors: [], fieldErrors: {} } } };
         expect(reduceErrors(error)).toEqual(['insufficient access rights on object id']);

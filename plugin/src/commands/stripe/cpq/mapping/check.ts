@@ -25,7 +25,7 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
     'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
     'api-version': Flags.orgApiVersion(),
     'source-dir': Flags.directory({ char: 'd', exists: true, exclusive: ['target-org'], summary: messages.getMessage('flags.source-dir.summary') }),
-    order: Flags.salesforceId({ char: 'r', multiple: true, startsWith: '801', exclusive: ['source-dir'], summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({ char: 'r', length: 'both', multiple: true, startsWith: '801', exclusive: ['source-dir'], summary: messages.getMessage('flags.order.summary') }),
   };
 
   public async run(): Promise<MappingCheckResult> {

@@ -46,7 +46,8 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     'api-version': Flags.orgApiVersion(),
     port: Flags.integer({ char: 'p', min: 0, max: 65_535, default: 8787, summary: messages.getMessage('flags.port.summary') }),
     concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
-    // Without it, the org's Poll_Interval__c setting (shipped as 90 s, spec §6 q1) is in charge.
+    // Without it, the org's Poll_Interval__c setting (shipped as 90 s, spec §6 q1) is in charge: no default.
+    // eslint-disable-next-line sf-plugin/flag-min-max-default
     'poll-interval': Flags.integer({ min: 5, max: 3600, summary: messages.getMessage('flags.poll-interval.summary') }),
     'live-sync': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.live-sync.summary') }),
   };
