@@ -15,7 +15,7 @@
  * transaction, so it either happened or not. Release is a delete (for a sync request, in the same call as
  * its outcome: releaseLockRequest); a release lost to a crash also just expires.
  */
-import { toId18 } from '../core/salesforceIds.js';
+import { toId18 } from '../core/records/salesforceIds.js';
 import { SalesforceApiError, type CompositeSubrequest, type CompositeSubresponse, type SalesforceClient, type SalesforceErrorBody } from './client.js';
 import { soqlString } from './soql.js';
 
