@@ -1,0 +1,30 @@
+/**
+ * The decisions file (decisions.json beside this module): every difference the product keeps on purpose,
+ * with its reason — a choice the README's Decisions defend, a Stripe API change, or a bug still open.
+ * A difference matches an entry when its object name (without the `[n]` index) equals the entry's, its
+ * field matches the entry's pattern (`*` any text; indices ignored), and the recording is among the
+ * entry's `recordings` when it lists any.
+ */
+import { readFileSync } from 'node:fs';
+import type { Difference } from './compare.ts';
+
+export interface Decision {
+  readonly object: string;
+  readonly field: string;
+  readonly reason: string;
+  /** Recording ids (file names without .json.gz) the entry is limited to; absent = every recording. */
+  readonly recordings?: readonly string[];
+}
+
+export function readDecisions(file: string): Decision[] {
+  return JSON.parse(readFileSync(file, 'utf8')) as Decision[];
+}
+
+const withoutIndices = (text: string): string => text.replace(/\[\d+\]/g, '');
+const pattern = (glob: string): RegExp => new RegExp(`^${withoutIndices(glob).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
+export function decisionFor(decisions: readonly Decision[], recording: string, difference: Difference): Decision | undefined {
+  return decisions.find(
+    (d) => withoutIndices(difference.object) === d.object && pattern(d.field).test(withoutIndices(difference.field)) && (!d.recordings || d.recordings.includes(recording)),
+  );
+}
