@@ -61,6 +61,12 @@ export const UNTRANSLATED: Readonly<Record<string, string>> = {
   BILLING_GATE_OPEN_INVOICING_INTERVAL: 'a Stripe account gate for invoicing intervals, not a connector behaviour',
 };
 
+/** A subscription's parameter → the schedule parameter that sets it. */
+const SUBSCRIPTION_PATHS: Readonly<Record<string, string>> = {
+  collection_method: 'default_settings.collection_method',
+  days_until_due: 'default_settings.invoice_settings.days_until_due',
+};
+
 /** Ruby values the lines name but do not define (test locals and helpers), with what stands for them. */
 const RUBY_VALUES: Readonly<Record<string, { value: unknown; reason: string }>> = {
   create_random_email: { value: 'conformance@example.com', reason: 'a random address per run; compared as "an email is set"' },
@@ -111,12 +117,14 @@ export function translateConfig(recording: Recording, now: Date): TranslatedConf
     }
   }
   for (const [kind, layers] of Object.entries(mappings)) {
-    if ('subscription' in layers) {
-      // The connector's evergreen orders use the `subscription` key; the product maps them with subscription_schedule's.
-      layers.subscription_schedule = { ...layers.subscription, ...layers.subscription_schedule };
-      delete layers.subscription;
-      notes.push(`${kind} of "subscription" (evergreen) applied as subscription_schedule`);
-    }
+    const subscription = layers.subscription;
+    if (!subscription) continue;
+    // The connector maps evergreen subscriptions under `subscription`; the product under subscription_schedule,
+    // where a subscription's top-level invoice settings are the schedule's default settings.
+    const paths = Object.fromEntries(Object.entries(subscription).map(([path, value]) => [SUBSCRIPTION_PATHS[path] ?? path, value]));
+    layers.subscription_schedule = { ...paths, ...layers.subscription_schedule };
+    delete layers.subscription;
+    notes.push(`${kind} of "subscription" (evergreen) applied as subscription_schedule (${Object.keys(paths).join(', ')})`);
   }
   return { settings, mappings: mappings as MappingConfig, notes };
 }

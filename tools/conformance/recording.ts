@@ -72,6 +72,9 @@ export const isWrite = (r: { method: string }): boolean => r.method === 'POST' |
 /** Stripe paths a test drives itself (test clock moves), never the connector. */
 const TEST_ONLY_STRIPE_PATHS = [/^\/v1\/test_helpers\/test_clocks\/[^/]+\/advance$/];
 
+/** Stripe writes only a test makes (the connector never deletes a customer). */
+const TEST_STRIPE_ACTIONS = [{ method: 'DELETE', path: /^\/v1\/customers\/[^/]+$/ }];
+
 /** Stripe writes the connector made: every successful write except the test's own test-clock moves. */
 export function connectorStripeWrites(recording: Recording): StripeRequest[] {
   return recording.stripe.requests.filter((r) => isWrite(r) && !TEST_ONLY_STRIPE_PATHS.some((p) => p.test(r.path)));
@@ -133,6 +136,8 @@ export function imperfection(recording: Recording): string | undefined {
     const activated = recording.salesforce.writes.filter((w) => inSession(w.i) && activationOf(w)).length;
     if (stripe > 0 || activated > 0) return `appended recording session from interaction ${session.first_i}: ${stripe} Stripe writes and ${activated} activations re-recorded over VCR-replayed answers`;
   }
+  const testWrites = recording.stripe.requests.filter((r) => TEST_STRIPE_ACTIONS.some((p) => p.method === r.method && p.path.test(r.path)));
+  if (testWrites.length > 0) return `the test itself changed Stripe between syncs (${testWrites.map((r) => `${r.method} ${r.path}`).join(', ')}); the harness replays the connector's syncs only`;
   if (recording.stripe.requests.some((r) => r.idempotent_replayed)) return 'Stripe answered some requests from its idempotency cache (replayed answers)';
   const masked = recording.salesforce.writes.filter((w) => w.body_clobbered_by_vcr_filter && w.type === 'Order');
   if (masked.length > 0) return `${masked.length} Order PATCH bodies masked by the VCR filter (interactions ${masked.map((w) => w.i).join(', ')}): what the test wrote is unknown`;

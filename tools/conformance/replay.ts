@@ -15,7 +15,7 @@ import { createSyncEngine } from '../../plugin/lib/sync/engine.js';
 import type { OrgConfiguration } from '../../plugin/lib/salesforce/settingsReader.js';
 import type { ProductError } from './compare.ts';
 import { translateConfig } from './connectorConfig.ts';
-import { activateOrder, loadRecords, type LoadedOrg } from './orgLoader.ts';
+import { activateOrder, LoadError, loadRecords, type LoadedOrg } from './orgLoader.ts';
 import { activations as recordedActivations, syncSequence, type Recording } from './recording.ts';
 
 export interface ProductRequest {
@@ -48,6 +48,7 @@ export async function replay(recording: Recording): Promise<Replay> {
     const loaded = loadRecords(org, recording);
     const translated = translateConfig(recording, new Date(frozen));
     const notes = [...translated.notes];
+    assertMappedFieldsExist(org, translated.mappings);
     if (recording.salesforce.records.some((r) => typeof r.fields.CurrencyIsoCode === 'string')) {
       translated.settings.multiCurrency = true;
       notes.push('multi-currency org (records carry CurrencyIsoCode)');
@@ -88,3 +89,19 @@ export async function replay(recording: Recording): Promise<Replay> {
 }
 
 
+
+/** The record each mapping key reads (spec §2.2). */
+const MAPPED_OBJECT: Readonly<Record<string, string>> = {
+  customer: 'Account', product: 'Product2', price: 'PricebookEntry', price_order_item: 'OrderItem', subscription_schedule: 'Order',
+  subscription_phase: 'Order', subscription_item: 'OrderItem', invoice: 'Order', coupon: 'Quote_Stripe_Coupon__c',
+};
+
+/** A test mapping a field the org emulator's schema lacks cannot run until the catalogue has it. */
+function assertMappedFieldsExist(org: Awaited<ReturnType<typeof startSalesforceEmulator>>, mappings: { fieldMappings: Record<string, Record<string, string>> }): void {
+  for (const [key, paths] of Object.entries(mappings.fieldMappings)) {
+    const object = MAPPED_OBJECT[key];
+    for (const path of Object.values(paths)) {
+      if (object && !path.includes('.') && !org.schema.findField(object, path)) throw new LoadError(`the test maps ${object}.${path}, which the org emulator's schema lacks`);
+    }
+  }
+}

@@ -17,6 +17,7 @@
  * - `unit_amount` / `unit_amount_decimal` → one decimal amount in minor units ("1000.0" = "1000").
  * - timestamps → UTC calendar dates (both products bill from midnight UTC; seconds of wall clock at which
  *   a request went out are not part of the semantics).
+ * - a phase's unset `proration_behavior` → `create_prorations`, Stripe's default in both versions.
  * - Stripe object IDs → what they stand for: a price by its amount, currency and interval; a coupon by
  *   its amount, duration; a customer, product or schedule by its kind (IDs differ on every run).
  */
@@ -93,7 +94,7 @@ function phases(list: Params[], scheduleStart: unknown, objects: ObjectsById): P
       end_date: date(end),
       items: (phase.items as Params[] | undefined)?.map((i) => item(i, objects)),
       add_invoice_items: (phase.add_invoice_items as Params[] | undefined)?.map((i) => item(i, objects)),
-      proration_behavior: phase.proration_behavior,
+      proration_behavior: phase.proration_behavior || 'create_prorations',
       trial_end: date(phase.trial_end),
       discounts: discounts(phase, objects),
       collection_method: phase.collection_method,
