@@ -327,7 +327,7 @@ describe('S11 — metered (arrears) line', () => {
   it('refuses a quantity above 1', () => {
     const { b, line } = metered(2);
     const [error] = errorsOf(() => plan(b));
-    expect(error?.resolutionMessage).toBe('Data Error: Order lines with a price configured for metered billing cannot have a quantity greater than 1.');
+    expect(error?.resolutionMessage).toBe('Order lines with a price configured for metered billing cannot have a quantity greater than 1.');
     expect(error?.record).toEqual({ type: 'OrderItem', id: line.Id });
   });
 });
