@@ -144,6 +144,9 @@ export function imperfection(recording: Recording): string | undefined {
   const quoteIds = new Set(recording.salesforce.records.filter((r) => r.type === 'SBQQ__Quote__c').map((r) => r.id));
   const unread = orders.filter((o) => typeof o.fields.SBQQ__Quote__c === 'string' && !quoteIds.has(o.fields.SBQQ__Quote__c as string));
   if (unread.length > 0) return `the quote of Order ${unread.map((o) => o.id).join(', ')} was never read`;
+  const ids = new Set(recording.salesforce.records.map((r) => r.id.slice(0, 15)));
+  const blind = orders.filter((o) => o.fields.Type === 'Amendment' && typeof o.fields.OpportunityId === 'string' && !ids.has((o.fields.OpportunityId as string).slice(0, 15)));
+  if (blind.length > 0) return `the Opportunity of amendment Order ${blind.map((o) => o.id).join(', ')} was never read: which contract it amends is unknown`;
   if (syncSequence(recording).length === 0) return 'no Order was activated or synced in the recording';
   return undefined;
 }
