@@ -303,7 +303,7 @@ describe('S11 — metered (arrears) line', () => {
   it('bills the pricebook price per month: the line\'s term price divided by the term (recording amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product)', () => {
     const { b } = metered(1);
     const prices = plan(b).operations.filter((o) => o.op === 'prices.create');
-    expect(prices.map((p) => [p.source.type, json(p.params).unit_amount_decimal])).toEqual([['PricebookEntry', '5']]);
+    expect(prices.map((p) => [p.source.type, (json(p.params) as { unit_amount_decimal?: string }).unit_amount_decimal])).toEqual([['PricebookEntry', '5']]);
   });
 
   it('creates a Billing Meter for the product and a metered price on it; the item has no quantity', () => {

@@ -21,21 +21,37 @@ export function compareCalls(reference: readonly NeutralCall[], product: readonl
   const names = [...new Set([...reference, ...product].map((c) => c.object))];
   const differences: Difference[] = [];
   for (const name of names) {
-    const canonical = (calls: readonly NeutralCall[]): Record<string, unknown>[] => {
-      const list = calls.filter((c) => c.object === name).map((c) => c.fields);
-      return UNORDERED.has(name) ? list.sort((a, b) => stable(a).localeCompare(stable(b))) : list;
-    };
-    const ours = canonical(product);
-    const theirs = canonical(reference);
-    for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
+    const theirs = reference.filter((c) => c.object === name).map((c) => c.fields);
+    const ours = product.filter((c) => c.object === name).map((c) => c.fields);
+    const pairs = UNORDERED.has(name) ? closestPairs(theirs, ours) : inOrder(theirs, ours);
+    pairs.forEach(([r, p], i) => {
       const object = `${name}[${i}]`;
-      const r = theirs[i];
-      const p = ours[i];
       if (!r || !p) differences.push({ object, field: '*', reference: r ? stable(r) : 'not sent', product: p ? stable(p) : 'not sent' });
       else differences.push(...diffFields(object, flatten(r), flatten(p)));
-    }
+    });
   }
   return differences;
+}
+
+type Fields = Record<string, unknown>;
+type Pair = readonly [Fields | undefined, Fields | undefined];
+
+/** The n-th call of each side together (schedule updates, cancels: their order is their meaning). */
+function inOrder(theirs: Fields[], ours: Fields[]): Pair[] {
+  return Array.from({ length: Math.max(theirs.length, ours.length) }, (_, i) => [theirs[i], ours[i]] as const);
+}
+
+/** Each reference object with the product object closest to it (fewest differing fields), then what is left. */
+function closestPairs(theirs: Fields[], ours: Fields[]): Pair[] {
+  const left = [...ours];
+  const pairs: Pair[] = theirs.map((r) => {
+    if (left.length === 0) return [r, undefined] as const;
+    const distance = (p: Fields): number => diffFields('', flatten(r), flatten(p)).length;
+    const best = left.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+    left.splice(left.indexOf(best), 1);
+    return [r, best] as const;
+  });
+  return [...pairs, ...left.map((p) => [undefined, p] as const)];
 }
 
 export interface RecordedError {

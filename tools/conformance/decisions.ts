@@ -1,6 +1,9 @@
 /**
- * The decisions file (decisions.json beside this module): every difference the product keeps on purpose,
- * with its reason — a choice the README's Decisions defend, a Stripe API change, or a bug still open.
+ * The decisions file (decisions.json beside this module): every known difference with its reason and kind —
+ * `decision` (a choice the README's Decisions defend), `api-change` (Stripe API versions), `scope` (a
+ * connector feature the product does not have), `bug-open` (a product bug found, not yet fixed) or
+ * `untriaged` (found, not yet analysed). The run's totals count each kind, so accepted is never mistaken
+ * for conformant.
  * A difference matches an entry when its object name (without the `[n]` index) equals the entry's, its
  * field matches the entry's pattern (`*` any text; indices ignored), and the recording is among the
  * entry's `recordings` when it lists any.
@@ -8,7 +11,10 @@
 import { readFileSync } from 'node:fs';
 import type { Difference } from './compare.ts';
 
+export type DecisionKind = 'decision' | 'api-change' | 'scope' | 'bug-open' | 'untriaged';
+
 export interface Decision {
+  readonly kind: DecisionKind;
   readonly object: string;
   readonly field: string;
   readonly reason: string;

@@ -84,12 +84,37 @@ export function printReport(report: Report, print: (line: string) => void): void
     const tail = r.verdict === 'cannot run' ? `: ${r.reason ?? ''}` : r.verdict === 'differs' ? ` (${r.differences.length} differences, ${unrecorded} not in decisions.json)` : '';
     print(`${r.verdict.padEnd(10)} ${r.name}${tail}`);
     for (const { difference: d, decision } of r.differences) {
-      print(`    ${d.object} ${d.field}: reference ${d.reference} | product ${d.product}  [${decision ? `decision: ${decision.reason}` : 'NOT IN decisions.json'}]`);
+      print(`    ${d.object} ${d.field}: reference ${d.reference} | product ${d.product}  [${decision ? `${decision.kind}: ${decision.reason}` : 'NOT IN decisions.json'}]`);
     }
     for (const note of r.notes) print(`    note: ${note}`);
     if (r.droppedFields.length > 0) print(`    emulator schema lacks ${r.droppedFields.length} fields (dropped): ${r.droppedFields.join(', ')}`);
   }
   const t = report.totals;
+  const kinds = new Map<string, number>();
+  for (const r of report.results) for (const { decision } of r.differences) if (decision) kinds.set(decision.kind, (kinds.get(decision.kind) ?? 0) + 1);
   print('');
   print(`${report.results.length} recordings: ${t.matches} match, ${t.differsRecorded} differ with a recorded reason, ${t.unrecorded} differ without one, ${t.cannotRun} cannot run`);
+  print(`differences by decision kind: ${[...kinds].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+}
+
+/** The kinds of a recording's differences, worst first (untriaged, bug-open, scope, api-change, decision). */
+const KIND_ORDER = ['untriaged', 'bug-open', 'scope', 'api-change', 'decision'];
+
+function kindsOf(r: RecordingResult): string {
+  const kinds = new Set(r.differences.map((d) => d.decision?.kind ?? 'NOT IN decisions.json'));
+  return [...kinds].sort((a, b) => KIND_ORDER.indexOf(a) - KIND_ORDER.indexOf(b)).join(', ');
+}
+
+/** The README's table: one row per recording, then the totals. */
+export function printMarkdownTable(report: Report, print: (line: string) => void): void {
+  print('| Recording | Verdict | Differences (kinds) or reason |');
+  print('|---|---|---|');
+  for (const r of report.results) {
+    const detail = r.verdict === 'cannot run' ? (r.reason ?? '') : r.verdict === 'differs' ? `${r.differences.length} (${kindsOf(r)})` : '';
+    print(`| ${r.name} | ${r.verdict} | ${detail.replaceAll('|', '\\|')} |`);
+  }
+  const t = report.totals;
+  const worst = (kind: string): number => report.results.filter((r) => r.verdict === 'differs' && kindsOf(r).startsWith(kind)).length;
+  print('');
+  print(`**${report.results.length} recordings: ${t.matches} match · ${t.differsRecorded} differ with a recorded reason (worst kind: ${KIND_ORDER.map((k) => `${k} ${worst(k)}`).join(', ')}) · ${t.unrecorded} differ without one · ${t.cannotRun} cannot run.**`);
 }

@@ -4,8 +4,8 @@
  * orders the connector synced and in what sequence, which Stripe requests the connector wrote, and why a
  * recording cannot be replayed (the README's imperfections), so none is skipped silently.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 export type Fields = Record<string, unknown>;
@@ -52,6 +52,15 @@ export interface Recording {
 }
 
 export const RECORDING_SUFFIX = '.json.gz';
+
+/** The shared recordings: the nearest `shared/reference/recordings` beside the repository or above it. */
+export function defaultRecordingsDir(repositoryRoot: string): string {
+  for (let dir = resolve(repositoryRoot, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'reference', 'recordings');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`No shared/reference/recordings found above ${repositoryRoot}; pass the recordings folder: npm run conformance -- <dir>`);
+  }
+}
 
 /** The recording files of a folder, by name (the order the table lists them in). */
 export function recordingFiles(dir: string): string[] {
