@@ -27,7 +27,9 @@ export function readDecisions(file: string): Decision[] {
 }
 
 const withoutIndices = (text: string): string => text.replace(/\[\d+\]/g, '');
-const pattern = (glob: string): RegExp => new RegExp(`^${withoutIndices(glob).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+/** `*` alone names a whole call sent by one side only; elsewhere `*` matches any text. */
+const pattern = (glob: string): RegExp =>
+  glob === '*' ? /^\*$/ : new RegExp(`^${withoutIndices(glob).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 
 export function decisionFor(decisions: readonly Decision[], recording: string, difference: Difference): Decision | undefined {
   return decisions.find(

@@ -25,6 +25,8 @@ export interface RecordingResult {
 
 export interface Report {
   readonly results: readonly RecordingResult[];
+  /** Entries of decisions.json no difference matched (fixed since, or about recordings not in this folder). */
+  readonly unusedDecisions: readonly Decision[];
   readonly totals: { matches: number; differsRecorded: number; unrecorded: number; cannotRun: number };
 }
 
@@ -33,8 +35,10 @@ export async function runConformance(dir: string, decisionsFile: string): Promis
   const results: RecordingResult[] = [];
   for (const file of recordingFiles(dir)) results.push(await runOne(file, decisions));
   const unrecorded = results.filter((r) => r.differences.some((d) => !d.decision)).length;
+  const used = new Set(results.flatMap((r) => r.differences.map((d) => d.decision)));
   return {
     results,
+    unusedDecisions: decisions.filter((d) => !used.has(d)),
     totals: {
       matches: results.filter((r) => r.verdict === 'matches').length,
       differsRecorded: results.filter((r) => r.verdict === 'differs').length - unrecorded,
@@ -95,6 +99,7 @@ export function printReport(report: Report, print: (line: string) => void): void
   print('');
   print(`${report.results.length} recordings: ${t.matches} match, ${t.differsRecorded} differ with a recorded reason, ${t.unrecorded} differ without one, ${t.cannotRun} cannot run`);
   print(`differences by decision kind: ${[...kinds].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  print(`decisions.json entries no difference used: ${report.unusedDecisions.length}${report.unusedDecisions.length ? ` (${report.unusedDecisions.map((d) => `${d.object} ${d.field}`).join('; ')})` : ''}`);
 }
 
 /** The kinds of a recording's differences, worst first (untriaged, bug-open, scope, api-change, decision). */
