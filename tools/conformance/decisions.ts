@@ -1,7 +1,7 @@
 /**
  * The decisions file (decisions.json beside this module): every known difference with its reason and kind —
  * `decision` (a choice the README's Decisions defend), `api-change` (Stripe API versions), `scope` (a
- * connector feature the product does not have), `bug-open` (a product bug found, not yet fixed) or
+ * connector feature the product does not have), `harness` (a limit of replaying from recorded reads), `bug-open` (a product bug found, not yet fixed) or
  * `untriaged` (found, not yet analysed). The run's totals count each kind, so accepted is never mistaken
  * for conformant.
  * A difference matches an entry when its object name (without the `[n]` index) equals the entry's, its
@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { Difference } from './compare.ts';
 
-export type DecisionKind = 'decision' | 'api-change' | 'scope' | 'bug-open' | 'untriaged';
+export type DecisionKind = 'decision' | 'api-change' | 'scope' | 'harness' | 'bug-open' | 'untriaged';
 
 export interface Decision {
   readonly kind: DecisionKind;

@@ -65,7 +65,9 @@ async function runOne(file: string, decisions: readonly Decision[]): Promise<Rec
     ...compareCalls(referenceCalls(recording), productCalls(result.writes, result.objects)),
     ...compareErrors(recordedErrors(recording), result.errors),
   ].map((difference) => ({ difference, decision: decisionFor(decisions, name, difference) }));
-  return { name, verdict: differences.length === 0 ? 'matches' : 'differs', differences, droppedFields: result.loaded.droppedFields, notes: [...result.notes, ...result.loaded.unresolvedReferences.map((r) => `unresolved reference ${r}`)] };
+  // A recorded failure must leave Stripe untouched in the product (bad input writes nothing half-done).
+  const writes = recordedErrors(recording).length > 0 ? [`product Stripe writes: ${result.writes.length}`] : [];
+  return { name, verdict: differences.length === 0 ? 'matches' : 'differs', differences, droppedFields: result.loaded.droppedFields, notes: [...writes, ...result.notes, ...result.loaded.unresolvedReferences.map((r) => `unresolved reference ${r}`)] };
 }
 
 const succeeded = (r: { status: number }): boolean => r.status < 400;
@@ -102,8 +104,8 @@ export function printReport(report: Report, print: (line: string) => void): void
   print(`decisions.json entries no difference used: ${report.unusedDecisions.length}${report.unusedDecisions.length ? ` (${report.unusedDecisions.map((d) => `${d.object} ${d.field}`).join('; ')})` : ''}`);
 }
 
-/** The kinds of a recording's differences, worst first (untriaged, bug-open, scope, api-change, decision). */
-const KIND_ORDER = ['untriaged', 'bug-open', 'scope', 'api-change', 'decision'];
+/** The kinds of a recording's differences, worst first. */
+const KIND_ORDER = ['untriaged', 'bug-open', 'harness', 'scope', 'api-change', 'decision'];
 
 function kindsOf(r: RecordingResult): string {
   const kinds = new Set(r.differences.map((d) => d.decision?.kind ?? 'NOT IN decisions.json'));
