@@ -295,9 +295,16 @@ describe('S11 — metered (arrears) line', () => {
   const metered = (quantity: number) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     const api = b.product('API calls', { frequency: 'Monthly', term: 1, billingType: 'Arrears', listPrice: 0.05 });
-    const line = b.line(api, { quantity, unitPrice: 0.05 });
+    // CPQ prorates a metered line like any other: its UnitPrice is the 12-month term's, 12 × 0.05.
+    const line = b.line(api, { quantity, unitPrice: 0.6 });
     return { b, api, line };
   };
+
+  it('bills the pricebook price per month: the line\'s term price divided by the term (recording amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product)', () => {
+    const { b } = metered(1);
+    const prices = plan(b).operations.filter((o) => o.op === 'prices.create');
+    expect(prices.map((p) => [p.source.type, (json(p.params) as { unit_amount_decimal?: string }).unit_amount_decimal])).toEqual([['PricebookEntry', '5']]);
+  });
 
   it('creates a Billing Meter for the product and a metered price on it; the item has no quantity', () => {
     const { b, api, line } = metered(1);
@@ -327,7 +334,7 @@ describe('S11 — metered (arrears) line', () => {
   it('refuses a quantity above 1', () => {
     const { b, line } = metered(2);
     const [error] = errorsOf(() => plan(b));
-    expect(error?.resolutionMessage).toBe('Data Error: Order lines with a price configured for metered billing cannot have a quantity greater than 1.');
+    expect(error?.resolutionMessage).toBe('Order lines with a price configured for metered billing cannot have a quantity greater than 1.');
     expect(error?.record).toEqual({ type: 'OrderItem', id: line.Id });
   });
 });

@@ -21,13 +21,13 @@ const BROKEN: readonly [SampleScenario, string, string, string, string][] = [
 
 /** Records changed the way admins break orders, each with the documented error it must give. */
 const CHANGED: readonly [SampleScenario, string, (org: SalesforceEmulator) => void, string, string, string][] = [
-  ['S9', 'mixing evergreen and renewable lines', (org) => updateLine(org, 'S9', { SBQQ__SubscriptionType__c: 'Evergreen', SBQQ__SubscriptionTerm__c: 1, SBQQ__DefaultSubscriptionTerm__c: 1 }), 'Order', '', 'Data Error: Salesforce orders with both Evergreen and Renewable items are not yet supported.'],
+  ['S9', 'mixing evergreen and renewable lines', (org) => updateLine(org, 'S9', { SBQQ__SubscriptionType__c: 'Evergreen', SBQQ__SubscriptionTerm__c: 1, SBQQ__DefaultSubscriptionTerm__c: 1 }), 'Order', '', 'Salesforce orders with both Evergreen and Renewable items are not yet supported.'],
   ['S11', 'a decimal subscription term', (org) => updateQuote(org, 'S11', { SBQQ__SubscriptionTerm__c: 12.5 }), 'SBQQ__Quote__c', 'SBQQ__SubscriptionTerm__c', 'Data Error: The subscription term must be a whole, positive number of months; found 12.5.'],
-  ['S13', 'an evergreen line with an 18-month term', (org) => updateLine(org, 'S13', { SBQQ__SubscriptionType__c: 'Evergreen' }), 'OrderItem', 'SBQQ__DefaultSubscriptionTerm__c', 'Data Error: Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.'],
+  ['S13', 'an evergreen line with an 18-month term', (org) => updateLine(org, 'S13', { SBQQ__SubscriptionType__c: 'Evergreen' }), 'OrderItem', 'SBQQ__DefaultSubscriptionTerm__c', 'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.'],
   ['S15', 'an unsupported billing type', (org) => updateLine(org, 'S15', { SBQQ__BillingType__c: 'Invoice' }), 'OrderItem', 'SBQQ__BillingType__c', "Data Error: Product billing type isn't a supported CPQ Product Billing Type option: Invoice"],
   ['S21', 'an amendment that ends before the contract', (org) => updateQuote(org, 'S21', { SBQQ__SubscriptionTerm__c: 9 }), 'Order', 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c', 'Data Error: Order amendments must coterminate with the initial order.'],
   ['S27', 'an amendment off the contract’s day of the month', (org) => updateQuote(org, 'S27', { SBQQ__StartDate__c: quoteStart(org, 'S27').replace(/-01$/, '-15') }), 'Order', 'SBQQ__Quote__c.SBQQ__StartDate__c', 'Data Error: Amendment orders must start on the same day of the month as the initial order. Enable the feature for non-anniversary amendments to sync this order.'],
-  ['S12', 'a metered line with quantity 2', (org) => updateLine(org, 'S12', { Quantity: 2 }), 'OrderItem', 'Quantity', 'Data Error: Order lines with a price configured for metered billing cannot have a quantity greater than 1.'],
+  ['S12', 'a metered line with quantity 2', (org) => updateLine(org, 'S12', { Quantity: 2 }), 'OrderItem', 'Quantity', 'Order lines with a price configured for metered billing cannot have a quantity greater than 1.'],
 ];
 
 function updateQuote(org: SalesforceEmulator, scenario: SampleScenario, fields: Record<string, unknown>): void {

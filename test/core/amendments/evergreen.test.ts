@@ -66,11 +66,11 @@ describe('S36 — evergreen order', () => {
     );
     const odd = evergreen('2030-03-01', { SBQQ__DefaultSubscriptionTerm__c: 12 });
     expect(problems(() => odd.stripe.plan(odd.c.initial.order.Id, ts('2030-03-01')))).toEqual([
-      { message: 'Data Error: Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.', record: { type: 'OrderItem', id: toId18(odd.line.Id) } },
+      { message: 'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.', record: { type: 'OrderItem', id: toId18(odd.line.Id) } },
     ]);
     const mixed = evergreen();
     mixed.c.line(mixed.c.product({ name: 'Platform', frequency: 'Monthly', price: 10 }), { quantity: 1 });
-    expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe('Data Error: Salesforce orders with both Evergreen and Renewable items are not yet supported.');
+    expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe('Salesforce orders with both Evergreen and Renewable items are not yet supported.');
   });
 });
 
@@ -118,6 +118,6 @@ describe('S37 — evergreen cancellation', () => {
     expect(opsOf(plan, 'subscriptions.')).toEqual([['subscriptions.update', subscriptionId, { items: [{ price: duplicate, quantity: 1, metadata: itemMeta(more) }] }]]);
     expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-01')))[0]!.message).toBe('Data Error: Amendment(s) with start dates in the future was not processed by the connector.');
     (more as { SBQQ__SubscriptionType__c: string }).SBQQ__SubscriptionType__c = 'Renewable';
-    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-10')))[0]!.message).toBe("Data Error: Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.");
+    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-10')))[0]!.message).toBe("Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.");
   });
 });

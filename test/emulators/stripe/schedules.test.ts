@@ -62,6 +62,17 @@ describe('subscription schedule rules', () => {
     expect((await stripeError(create([{ price: price(1) }]))).param).toBe('phases[0][add_invoice_items][0][price]');
   });
 
+  it('answers every add_invoice_items entry with a period, max_item_period_start to min_item_period_end when none was sent (docs.stripe.com/api/subscription_schedules/object#subscription_schedule_object-phases-add_invoice_items-period; recording amendments.test_same_day_amendments__ensure_deterministic_ordering_of_amendments_that_start_on_the_same_day_as_initial_order)', async () => {
+    const { customer } = await clockedCustomer();
+    const schedule = await fx.stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: JAN_1_2030 + DAY,
+      phases: [{ items: [{ price: price(0) }], add_invoice_items: [{ price: oneTime.id }], end_date: JAN_1_2030 + 40 * DAY }],
+    });
+    const retrieved = await fx.stripe.subscriptionSchedules.retrieve(schedule.id);
+    expect(retrieved.phases[0]?.add_invoice_items[0]?.period).toEqual({ start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } });
+  });
+
   it('takes a credit in add_invoice_items as a negative price_data amount, but never on a recurring item (docs.stripe.com/api/subscription_schedules/create#create_subscription_schedule-phases-add_invoice_items-price_data-unit_amount)', async () => {
     const { customer } = await clockedCustomer();
     const productId = (await fx.stripe.prices.retrieve(price(0))).product as string;

@@ -84,8 +84,9 @@ export function planOrderLine(item: OrderItem, terms: PriceTerms, ctx: PlanningC
   const price = planOrderItemPrice(item, terms, ctx);
   if (!price) return undefined;
   if (price.candidate.metered && quantity > 1) {
+    // A user failure in the reference: the bare message (recording test_order_failures__does_not_allow_a_quantity_greater_than_1_on_metered_billing_items).
     throw new SyncError('Order lines with a price configured for metered billing cannot have a quantity greater than 1.', {
-      kind: 'data',
+      kind: 'bare',
       record: ref,
       field: 'Quantity',
       fix: 'Set the quantity of the metered order product to 1.',

@@ -122,10 +122,13 @@ function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, 
   };
 
   let amount = toMinorUnits(amountOf(fields, source), currency);
-  const normalise = terms && recurring && usageType === 'licensed' && !tiers && !terms.evergreen && !isUserMapped(ctx.sync.mappings, source.key, 'unit_amount_decimal');
+  // Metered lines too: CPQ prorates a metered line's UnitPrice over the term like any other (recording
+  // amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product:
+  // UnitPrice 1440 for 12 months, multiplier 12, billed at the 120/month pricebook price).
+  const normalise = terms && recurring && !tiers && !terms.evergreen && !isUserMapped(ctx.sync.mappings, source.key, 'unit_amount_decimal');
   if (normalise && intervalMonths) {
     amount = amount.dividedBy(terms.multiplier ?? new Decimal(terms.termMonths).dividedBy(intervalMonths));
-    if (ctx.sync.settings.features.frontendProrations && terms.initialOrder && terms.termMonths < intervalMonths) {
+    if (usageType === 'licensed' && ctx.sync.settings.features.frontendProrations && terms.initialOrder && terms.termMonths < intervalMonths) {
       amount = amount.times(terms.termMonths % intervalMonths).dividedBy(intervalMonths);
       Object.assign(metadata, flagMetadata(ctx.sync, 'frontend_proration'));
     }

@@ -13,7 +13,7 @@ import type { AmendmentOrder } from '../records/contract.js';
 import { lineDiscounts, orderDiscounts } from '../newOrders/coupons.js';
 import { recordMetadata } from '../mappings/metadata.js';
 import { compareDates, fromUnixSeconds, parseDate, toUnixSeconds } from '../dates.js';
-import { SyncError, SyncErrors } from '../errors.js';
+import { SyncError, SyncErrors, type RecordRef } from '../errors.js';
 import type { ContractInput, InitialOrderInput } from './inputs.js';
 import { idempotencyKey } from '../plan/idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLines, type PlannedLine } from '../newOrders/lines.js';
@@ -29,22 +29,29 @@ const EVERGREEN_TERMS: PriceTerms = { termMonths: 1, initialOrder: true, evergre
 export const isEvergreenLine = (line: OrderItem): boolean => line.SBQQ__SubscriptionType__c === 'Evergreen';
 const isRenewableLine = (line: OrderItem): boolean => !!line.SBQQ__SubscriptionPricing__c && !isEvergreenLine(line);
 
+/**
+ * The evergreen rules the reference raises as user failures: their Sync Records carry the bare message, no
+ * "Data Error: " (recordings test_evergreen_order__raises_user_error_when_*, test_evergreen_amendments__does_not_allow_*).
+ */
+function userFailure(record: RecordRef, message: string, fix: string, field?: string): SyncError {
+  return new SyncError(message, { kind: 'bare', record, fix, ...(field ? { field } : {}) });
+}
 
 /** The documented evergreen rules for an order's lines (spec §2.7 [SRC]). */
 function evergreenProblems(order: Order, items: readonly OrderItem[]): SyncError[] {
   if (items.some(isRenewableLine)) {
-    return [orderError(order, 'Salesforce orders with both Evergreen and Renewable items are not yet supported.', 'Put evergreen and renewable products on separate orders.')];
+    return [userFailure(recordRef('Order', order.Id), 'Salesforce orders with both Evergreen and Renewable items are not yet supported.', 'Put evergreen and renewable products on separate orders.')];
   }
   return items
     .filter((line) => isEvergreenLine(line) && (line.SBQQ__SubscriptionTerm__c !== 1 || line.SBQQ__DefaultSubscriptionTerm__c !== 1))
     .map(
       (line) =>
-        new SyncError('Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.', {
-          kind: 'data',
-          record: recordRef('OrderItem', line.Id),
-          field: 'SBQQ__DefaultSubscriptionTerm__c',
-          fix: 'Set the subscription term and the default subscription term of evergreen lines to 1.',
-        }),
+        userFailure(
+          recordRef('OrderItem', line.Id),
+          'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.',
+          'Set the subscription term and the default subscription term of evergreen lines to 1.',
+          'SBQQ__DefaultSubscriptionTerm__c',
+        ),
     );
 }
 
@@ -138,7 +145,7 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
   for (const { amendment, lines, items } of walk) {
     const order = amendment.order;
     if (!lines.some(isEvergreenLine)) {
-      throw orderError(order, "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
+      throw userFailure(recordRef('Order', order.Id), "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
     }
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
     if (!start) throw amendmentStartDateMissing(order);

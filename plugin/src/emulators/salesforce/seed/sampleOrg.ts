@@ -125,7 +125,7 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
       ],
     }),
   );
-  add('S11', 'Harbor Metered', (a) => cpq.order({ accountId: a, name: name('S11'), start: '2030-04-01', term: 12, lines: [{ product: products.apiCalls, quantity: 1, unitPrice: 0.05 }] }));
+  add('S11', 'Harbor Metered', (a) => cpq.order({ accountId: a, name: name('S11'), start: '2030-04-01', term: 12, lines: [{ product: products.apiCalls, quantity: 1 }] }));
   const s12 = add('S12', 'Ironwood Storage', (a) => cpq.order({ accountId: a, name: name('S12'), start: '2030-04-01', term: 12, lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }] }));
   seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
   add('S13', 'Juniper Annual', (a) => cpq.order({ accountId: a, name: name('S13'), start: '2030-01-01', term: 18, lines: [{ product: products.platform, quantity: 1 }] }));

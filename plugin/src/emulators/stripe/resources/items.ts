@@ -51,9 +51,12 @@ export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, 
     const at = `${param}[${i}]`;
     // add_invoice_items[][price_data][unit_amount] may be "a negative integer representing the amount to credit".
     const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
-    return phaseItem(state, item, price, at);
+    return { ...phaseItem(state, item, price, at), period: item.period ?? DEFAULT_ONE_TIME_PERIOD };
   });
 }
+
+/** Stripe answers every one-time item with a period; unsent, it is this (AddInvoiceItem.period in stripe-node's types). */
+const DEFAULT_ONE_TIME_PERIOD = { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } };
 
 function phaseItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
   return {
