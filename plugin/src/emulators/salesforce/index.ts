@@ -39,6 +39,10 @@ export interface SalesforceEmulatorOptions {
   readonly now?: () => Date;
   /** A fixed session token; default a random one. */
   readonly accessToken?: string;
+  /** Multiple currencies enabled (CurrencyIsoCode on every object of value); default a single-currency org. */
+  readonly multiCurrency?: boolean;
+  /** The corporate currency (Organization.DefaultCurrencyIsoCode), default USD. */
+  readonly defaultCurrency?: string;
 }
 
 export interface SalesforceEmulator {
@@ -62,7 +66,12 @@ export interface SalesforceEmulator {
 }
 
 export async function startSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
-  const org = new EmulatedOrg({ ...(options.now ? { now: options.now } : {}), ...(options.accessToken ? { accessToken: options.accessToken } : {}) });
+  const org = new EmulatedOrg({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+    multiCurrency: options.multiCurrency ?? false,
+    ...(options.defaultCurrency ? { defaultCurrency: options.defaultCurrency } : {}),
+  });
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());

@@ -17,6 +17,10 @@ export interface OrgOptions {
   readonly now?: () => Date;
   readonly accessToken?: string;
   readonly username?: string;
+  /** Multiple currencies enabled (default false, as a new org): CurrencyIsoCode on every object of value. */
+  readonly multiCurrency?: boolean;
+  /** The corporate currency (default USD): the only currency of a single-currency org. */
+  readonly defaultCurrency?: string;
 }
 
 export interface RequestLogEntry {
@@ -40,7 +44,7 @@ export const LATEST_API_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as strin
 export const DAILY_API_REQUESTS = 100_000;
 
 export class EmulatedOrg {
-  readonly schema = new Schema();
+  readonly schema: Schema;
   readonly store: RecordStore;
   readonly faults = new FaultInjector();
   readonly requestLog: RequestLogEntry[] = [];
@@ -49,11 +53,15 @@ export class EmulatedOrg {
   readonly orgId: string;
   readonly userId: string;
   readonly username: string;
+  /** The corporate currency (Organization.DefaultCurrencyIsoCode). */
+  readonly defaultCurrency: string;
   private readonly cursors = new Map<string, QueryCursor>();
   private cursorCounter = 0;
 
   constructor(options: OrgOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.schema = new Schema({ multiCurrency: options.multiCurrency ?? false });
+    this.defaultCurrency = options.defaultCurrency ?? 'USD';
     defineCpqOrgSchema(this.schema);
     this.store = new RecordStore(this.schema, { now: this.now });
     addOrderTotals(this.store);
@@ -73,8 +81,8 @@ export class EmulatedOrg {
         InstanceName: 'EM1',
         IsSandbox: false,
         OrganizationType: 'Enterprise Edition',
-        DefaultCurrencyIsoCode: 'USD',
-        IsMultiCurrencyOrganization: true,
+        DefaultCurrencyIsoCode: this.defaultCurrency,
+        IsMultiCurrencyOrganization: this.schema.multiCurrency,
         TimeZoneSidKey: 'GMT',
       },
       { system: true },
