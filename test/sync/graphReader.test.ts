@@ -102,3 +102,32 @@ describe('readContractGraph in a multi-currency org', () => {
     expect((graph.pricebookEntries as { CurrencyIsoCode: string }[]).map((e) => e.CurrencyIsoCode)).toEqual(['EUR']);
   });
 });
+
+describe('readContractGraph when Salesforce pages child lists (two child rows per parent inline)', () => {
+  let paged: SalesforceEmulator;
+  let pagedClient: SalesforceClient;
+  beforeAll(async () => {
+    paged = await startSalesforceEmulator({ childBatchSize: 2 });
+    pagedClient = new SalesforceClient({ instanceUrl: paged.instanceUrl, accessToken: paged.accessToken });
+  });
+  afterAll(() => paged.close());
+  const pagedOrder = (scenario: string) => paged.sample!.orders.find((o) => o.scenario === scenario)!;
+
+  it("follows the OrderItems' own nextRecordsUrl, losing no line, at one call per further page", async () => {
+    const order = pagedOrder('S14');
+    const lines = paged.query(`SELECT Id FROM OrderItem WHERE OrderId = '${order.orderId}'`).map((r) => r.Id).sort();
+    expect(lines.length).toBeGreaterThan(4);
+    const before = pagedClient.calls;
+    const graph = await readContractGraph(pagedClient, order.orderId, single);
+    expect((graph.orderItems as { Id: string }[]).map((i) => i.Id).sort()).toEqual(lines);
+    expect(pagedClient.calls - before).toBe(3 + Math.ceil((lines.length - 2) / 2));
+  });
+
+  it('follows paged consumption rates of order lines and of products', async () => {
+    const order = pagedOrder('S12');
+    paged.store.insert('ConsumptionRate', { ConsumptionScheduleId: String(paged.query('SELECT Id FROM ConsumptionSchedule')[0]!.Id), LowerBound: 1000, UpperBound: null, PricingMethod: 'PerUnit', Price: 0.25, ProcessingOrder: 3 });
+    const graph = await readContractGraph(pagedClient, order.orderId, single);
+    expect((graph.consumptionSchedules as { ConsumptionRates: unknown[] }[])[0]!.ConsumptionRates).toHaveLength(3);
+    expect((graph.orderItemConsumptionSchedules as { Rates: unknown[] }[])[0]!.Rates).toHaveLength(2);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Reads one contract's whole CPQ graph — orders with their lines, quote and quote lines, account,
  * primary contact, opportunities, contract, products, price book entries, consumption schedules and
- * coupon associations — in three Salesforce calls whatever the line count:
+ * coupon associations — in three Salesforce calls, plus one per further page of a long child list
+ * (Salesforce pages subquery rows: an order's lines beyond the first batch):
  *   1. locate: the requested order's contract (an amendment names it on its Opportunity);
  *   2. one `composite` call: every order of the contract with parent fields and an OrderItems subquery,
  *      the contract, coupon associations and order-line consumption schedules (semi-joins on the orders);
@@ -11,7 +12,7 @@
 import type { z } from 'zod';
 import type { CpqGraphInput } from '../core/graph.js';
 import * as M from '../core/models.js';
-import type { SalesforceClient } from './client.js';
+import type { QueryResult, SalesforceClient } from './client.js';
 import { soqlFields, soqlId, soqlIdList } from './soql.js';
 
 type Row = Record<string, unknown> & { Id?: string };
@@ -112,8 +113,8 @@ export async function readContractGraph(client: SalesforceClient, orderId: strin
     ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', options))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
   };
   const rows = await client.queries(queries);
-  const graph = flattenOrders(rows.orders ?? []);
-  const lineSchedules = rows.lineSchedules ?? [];
+  const graph = flattenOrders(await withAllChildren(client, rows.orders ?? [], ['OrderItems']));
+  const lineSchedules = await withAllChildren(client, rows.lineSchedules ?? [], ['SBQQ__OrderItemConsumptionRates__r']);
   const productIds = graph.products.map((p) => p.Id as string);
   return {
     ...graph,
@@ -129,11 +130,12 @@ export async function readContractGraph(client: SalesforceClient, orderId: strin
 async function readProductSchedules(client: SalesforceClient, productIds: readonly string[], options: GraphReadOptions): Promise<Row[]> {
   const rates = soqlFields(fieldsOf(M.ConsumptionRate, 'ConsumptionRate', options));
   const schedule = soqlFields(fieldsOf(M.ConsumptionSchedule, 'ConsumptionSchedule', options));
-  const { schedules = [] } = await client.queries({
+  const { schedules: firstPages = [] } = await client.queries({
     schedules:
       `SELECT ${schedule}, (SELECT ${rates} FROM ConsumptionRates), (SELECT ProductId FROM ProductConsumptionSchedules) FROM ConsumptionSchedule ` +
       `WHERE Id IN (SELECT ConsumptionScheduleId FROM ProductConsumptionSchedule WHERE ProductId IN ${soqlIdList(productIds)})`,
   });
+  const schedules = await withAllChildren(client, firstPages, ['ConsumptionRates', 'ProductConsumptionSchedules']);
   return schedules.map((s) => ({
     ...withoutParents(s, ['ConsumptionRates', 'ProductConsumptionSchedules']),
     ConsumptionRates: childRecords(s.ConsumptionRates),
@@ -156,6 +158,24 @@ function flattenOrders(orders: readonly Row[]) {
     pricebookEntries: distinct(items.map((i) => i.PricebookEntry as Row | null)),
     quoteLines: distinct(items.map((i) => i.SBQQ__QuoteLine__r as Row | null)),
   };
+}
+
+/**
+ * The rows with each named child list complete: Salesforce pages a parent's subquery rows like a
+ * query ("Understanding Query Results", SOQL and SOSL Reference), so a large order's OrderItems can end
+ * with their own nextRecordsUrl. Following it costs one call per further page.
+ */
+async function withAllChildren(client: SalesforceClient, rows: readonly Row[], relationships: readonly string[]): Promise<Row[]> {
+  const complete: Row[] = [];
+  for (const row of rows) {
+    const copy: Row = { ...row };
+    for (const name of relationships) {
+      const result = row[name] as QueryResult<Row> | null | undefined;
+      if (result && !result.done) copy[name] = { ...result, done: true, records: await client.allRecords(result) };
+    }
+    complete.push(copy);
+  }
+  return complete;
 }
 
 function childRecords(value: unknown): Row[] {

@@ -43,6 +43,8 @@ export interface SalesforceEmulatorOptions {
   readonly multiCurrency?: boolean;
   /** The corporate currency (Organization.DefaultCurrencyIsoCode), default USD. */
   readonly defaultCurrency?: string;
+  /** Child rows per parent inline in a REST query before the child's own nextRecordsUrl (default 200; small in tests). */
+  readonly childBatchSize?: number;
 }
 
 export interface SalesforceEmulator {
@@ -71,6 +73,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     ...(options.accessToken ? { accessToken: options.accessToken } : {}),
     multiCurrency: options.multiCurrency ?? false,
     ...(options.defaultCurrency ? { defaultCurrency: options.defaultCurrency } : {}),
+    ...(options.childBatchSize ? { childBatchSize: options.childBatchSize } : {}),
   });
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);

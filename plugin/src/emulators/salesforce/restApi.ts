@@ -116,7 +116,7 @@ function query(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
   const soql = request.query.get('q');
   if (!soql) throw new SalesforceApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   if (request.query.get('columns') === 'true') return { status: 200, body: describeQueryColumns(soql, org.scope(v)) };
-  const outcome = runQuery(soql, { ...org.scope(v), includeDeleted: request.params[1] === 'queryAll' });
+  const outcome = runQuery(soql, { ...org.restScope(v), includeDeleted: request.params[1] === 'queryAll' });
   return page(org, v, outcome.records, outcome.totalSize, batchSize(request), 0);
 }
 
