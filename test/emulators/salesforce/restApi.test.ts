@@ -95,6 +95,20 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
     expect((sf.query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = '${accountId}'`)[0]!.Contacts as { records: unknown[] }).records).toHaveLength(205);
   });
 
+  it('counts child rows toward the batch size (REST API Guide: "Query Options Header")', async () => {
+    const accounts = ['Heavy A', 'Heavy B', 'Heavy C'].map((Name) => sf.store.insert('Account', { Name }));
+    for (const accountId of accounts) for (let i = 0; i < 150; i++) sf.store.insert('Contact', { LastName: `Heavy ${i}`, AccountId: accountId });
+    const first = await q("SELECT Name, (SELECT Id FROM Contacts) FROM Account WHERE Name LIKE 'Heavy %' ORDER BY Name", { 'Sforce-Query-Options': 'batchSize=200' });
+    // 1 account + 150 contacts fill the batch: a second account would make 302 rows.
+    expect(first.body).toMatchObject({ totalSize: 3, done: false });
+    expect(first.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy A']);
+    const second = await call('GET', first.body.nextRecordsUrl);
+    expect(second.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy B']);
+    const third = await call('GET', second.body.nextRecordsUrl);
+    expect(third.body).toMatchObject({ done: true });
+    expect(third.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy C']);
+  });
+
   it('queryAll also returns deleted records, with IsDeleted = true (REST API Guide: "QueryAll")', async () => {
     const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Binned' });
     await call('DELETE', `${V}/sobjects/Account/${body.id}`);
