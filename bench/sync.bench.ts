@@ -34,7 +34,7 @@ async function callsPerContract(): Promise<BenchRow[]> {
     const reads: number[] = [];
     for (const id of orders) {
       const before = s.salesforce.calls;
-      await readContractGraph(s.salesforce, id);
+      await readContractGraph(s.salesforce, id, { multiCurrency: s.org.schema.multiCurrency });
       reads.push(s.salesforce.calls - before);
     }
     const engine = createSyncEngine({ salesforce: s.salesforce, stripe: s.gateway, workerId: 'bench' });

@@ -45,7 +45,7 @@ describe('S8: custom field mappings and defaults, stored as Custom Metadata', ()
   async function plan(): Promise<StripeOperation[]> {
     const report = await checkOrg(client);
     const config = await readOrgConfiguration(client);
-    const graph = await readContractGraph(client, orderId, report.readFields);
+    const graph = await readContractGraph(client, orderId, { extra: report.readFields, multiCurrency: config.currency.multiCurrency });
     const context = { orgId: config.orgId, instanceUrl: org.instanceUrl, livemode: false, sandbox: false, now: 1_800_000_000, settings: config.settings, mappings: config.mappings };
     return [...planOrderSync({ graph, state: {}, context, orderId }).operations];
   }

@@ -143,7 +143,7 @@ describe('durable retries', () => {
   });
 
   it('when the backoff is used up the request ends Failed with the error, its fix and that the relay gave up', async () => {
-    const order = sampleOrder(services.org, 'S15');
+    const order = sampleOrder(services.org, 'S13');
     stripeOutage();
     await relay({ retryDelaysSeconds: [0, 0] });
     const id = await requestSync(order.orderId);

@@ -45,7 +45,7 @@ const settled = () => {
 const queue = (orderId: string) => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN });
+  org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN, multiCurrency: true });
   stripe = await startStripeEmulator({ opsPerSecond: 10, apiKey: STRIPE_KEY });
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 /**
- * `npm run emulators` / `node plugin/lib/emulators/start.js [--port-salesforce N] [--port-stripe N]`:
- * starts the Salesforce org emulator (with the sample CPQ org) and the Stripe emulator on loopback,
+ * `npm run emulators` / `node plugin/lib/emulators/start.js [--port-salesforce N] [--port-stripe N] [--multi-currency]`:
+ * starts the Salesforce org emulator (with the sample CPQ org; single-currency unless --multi-currency,
+ * which adds CurrencyIsoCode and the EUR order S15) and the Stripe emulator on loopback,
  * prints their URLs, the credentials and how to log the `sf` CLI in, and stops cleanly on Ctrl-C.
  */
 import { parseArgs } from 'node:util';
@@ -15,8 +16,8 @@ function port(value: string | undefined, flag: string): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'port-salesforce': { type: 'string' }, 'port-stripe': { type: 'string' } } });
-  const salesforce = await startSalesforceEmulator({ port: port(values['port-salesforce'], 'port-salesforce') });
+  const { values } = parseArgs({ options: { 'port-salesforce': { type: 'string' }, 'port-stripe': { type: 'string' }, 'multi-currency': { type: 'boolean' } } });
+  const salesforce = await startSalesforceEmulator({ port: port(values['port-salesforce'], 'port-salesforce'), multiCurrency: values['multi-currency'] === true });
   const stripe = await startStripeEmulator({ port: port(values['port-stripe'], 'port-stripe') });
 
   const lines = [

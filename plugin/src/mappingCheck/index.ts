@@ -5,6 +5,7 @@
  */
 import type { SalesforceClient } from '../salesforce/client.js';
 import { checkMappings } from './checkMappings.js';
+import { orgCurrencyOf, withOrgCurrency } from '../salesforce/orgCurrency.js';
 import { mappingRecord } from '../salesforce/settingsReader.js';
 import { readLocalConfigurationRows, readOrgConfigurationRows, type ConfigurationRows } from './mappingRecords.js';
 import type { OrgSchema } from './orgSchema.js';
@@ -52,11 +53,14 @@ export interface OrgCheckOptions {
 export async function checkOrg(client: SalesforceClient, options: OrgCheckOptions = {}): Promise<MappingCheckReport> {
   const [rows, schema] = await Promise.all([readOrgConfigurationRows(client), describeOrg(client)]);
   const { settings, mappings, active } = checkConfiguration(rows, schema);
+  const currency = rows.organization?.currency ?? orgCurrencyOf(undefined);
+  const defaultRecord = rows.settings.find((r) => r.DeveloperName === 'Default');
   const context = {
     client,
     orgId: rows.organization?.id ?? '',
     sandbox: rows.organization?.sandbox ?? false,
-    settings: settings.settings,
+    settings: withOrgCurrency(settings.settings, currency, defaultRecord?.Default_Currency__c != null && defaultRecord.Default_Currency__c !== ''),
+    multiCurrency: currency.multiCurrency,
     mappings: mappings.config,
     readFields: mappings.readFields,
     now: options.now ?? Math.floor(Date.now() / 1000),

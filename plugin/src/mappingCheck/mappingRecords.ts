@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
+import { ORGANIZATION_CURRENCY_FIELDS, orgCurrencyOf, type OrgCurrency } from '../salesforce/orgCurrency.js';
 import { MAPPING_FIELDS, SETTING_FIELDS, type MetadataRow } from '../salesforce/settingsReader.js';
 
 export const MAPPING_TYPE = 'Stripe_Field_Mapping__mdt';
@@ -16,7 +17,7 @@ export interface ConfigurationRows {
   readonly mappings: readonly MetadataRow[];
   readonly settings: readonly MetadataRow[];
   /** The org's Id and sandbox flag (metadata prefix, idempotency keys); absent for local source. */
-  readonly organization?: { readonly id: string; readonly sandbox: boolean };
+  readonly organization?: { readonly id: string; readonly sandbox: boolean; readonly currency: OrgCurrency };
 }
 
 /** The org lacks the package's metadata types: nothing to check until it is deployed. */
@@ -34,7 +35,7 @@ export async function readOrgConfigurationRows(client: SalesforceClient): Promis
   return {
     mappings: (rows.mappings ?? []) as MetadataRow[],
     settings: (rows.settings ?? []) as MetadataRow[],
-    organization: { id: String(org?.Id ?? ''), sandbox: org?.IsSandbox === true },
+    organization: { id: String(org?.Id ?? ''), sandbox: org?.IsSandbox === true, currency: orgCurrencyOf(org) },
   };
 }
 
@@ -43,7 +44,7 @@ async function queryConfiguration(client: SalesforceClient): Promise<Record<stri
     return await client.queries({
       mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM ${MAPPING_TYPE} ORDER BY DeveloperName`,
       settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM ${SETTING_TYPE}`,
-      organization: 'SELECT Id, IsSandbox FROM Organization',
+      organization: `SELECT Id, IsSandbox, ${ORGANIZATION_CURRENCY_FIELDS.join(', ')} FROM Organization`,
     });
   } catch (error) {
     if (error instanceof SalesforceApiError && error.errors.some((e) => e.errorCode === 'INVALID_TYPE')) throw new PackageNotDeployed(error);

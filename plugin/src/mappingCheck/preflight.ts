@@ -39,6 +39,8 @@ export interface PreflightContext {
   readonly mappings: MappingConfig;
   /** Fields the mappings read beyond the core's models. */
   readonly readFields: ExtraFields;
+  /** The org has multiple currencies (records carry CurrencyIsoCode). */
+  readonly multiCurrency: boolean;
   /** Unix seconds. */
   readonly now: number;
 }
@@ -90,7 +92,7 @@ export async function preflightOrder(orderId: string, ctx: PreflightContext): Pr
   const failed = (problems: CheckProblem[]): OrderPreflight => ({ orderId, ready: false, problems, operations: [], summary: '' });
   let graph: CpqGraphInput;
   try {
-    graph = await readContractGraph(ctx.client, orderId, ctx.readFields);
+    graph = await readContractGraph(ctx.client, orderId, { extra: ctx.readFields, multiCurrency: ctx.multiCurrency });
   } catch (error) {
     if (!(error instanceof OrderNotFound)) throw error;
     return failed([{ severity: 'error', recordType: 'Order', record: orderId, field: 'Id', message: error.message, fix: 'Check the order Id, and that the user running the check can read it.' }]);

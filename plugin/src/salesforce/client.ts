@@ -113,8 +113,16 @@ export class SalesforceClient {
 
   /** Every record of a query, following `nextRecordsUrl`. */
   async query<T>(soql: string): Promise<T[]> {
-    let page = (await this.request<QueryResult<T>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body;
-    const records = [...page.records];
+    return this.allRecords((await this.request<QueryResult<T>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body);
+  }
+
+  /**
+   * Every record of a query result — a whole query's or a parent row's subquery (`OrderItems`), which
+   * Salesforce pages too — following `nextRecordsUrl`; each further page is one more call.
+   */
+  async allRecords<T>(first: QueryResult<T>): Promise<T[]> {
+    const records = [...first.records];
+    let page = first;
     while (!page.done && page.nextRecordsUrl) {
       page = (await this.request<QueryResult<T>>('GET', page.nextRecordsUrl)).body;
       records.push(...page.records);
@@ -130,14 +138,7 @@ export class SalesforceClient {
     const results: Record<string, Record<string, unknown>[]> = {};
     for (const sub of body.compositeResponse) {
       if (sub.httpStatusCode >= 400) throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
-      const page = sub.body as QueryResult<Record<string, unknown>>;
-      const records = [...page.records];
-      let next = page;
-      while (!next.done && next.nextRecordsUrl) {
-        next = (await this.request<QueryResult<Record<string, unknown>>>('GET', next.nextRecordsUrl)).body;
-        records.push(...next.records);
-      }
-      results[sub.referenceId] = records;
+      results[sub.referenceId] = await this.allRecords(sub.body as QueryResult<Record<string, unknown>>);
     }
     return results;
   }

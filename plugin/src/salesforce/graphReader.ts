@@ -1,7 +1,8 @@
 /**
  * Reads one contract's whole CPQ graph — orders with their lines, quote and quote lines, account,
  * primary contact, opportunities, contract, products, price book entries, consumption schedules and
- * coupon associations — in three Salesforce calls whatever the line count:
+ * coupon associations — in three Salesforce calls, plus one per further page of a long child list
+ * (Salesforce pages subquery rows: an order's lines beyond the first batch):
  *   1. locate: the requested order's contract (an amendment names it on its Opportunity);
  *   2. one `composite` call: every order of the contract with parent fields and an OrderItems subquery,
  *      the contract, coupon associations and order-line consumption schedules (semi-joins on the orders);
@@ -11,7 +12,7 @@
 import type { z } from 'zod';
 import type { CpqGraphInput } from '../core/records/graph.js';
 import * as M from '../core/records/models.js';
-import type { SalesforceClient } from './client.js';
+import type { QueryResult, SalesforceClient } from './client.js';
 import { soqlFields, soqlId, soqlIdList } from './soql.js';
 
 type Row = Record<string, unknown> & { Id?: string };
@@ -19,10 +20,23 @@ type Row = Record<string, unknown> & { Id?: string };
 /** Extra fields (e.g. from field mappings) to read per sObject, on top of the models' fields. */
 export type ExtraFields = Readonly<Partial<Record<string, readonly string[]>>>;
 
-const SYNTHETIC = new Set(['attributes', 'ProductIds', 'ConsumptionRates', 'Rates']);
+export interface GraphReadOptions {
+  /** Extra fields (e.g. from field mappings) per sObject. */
+  readonly extra?: ExtraFields;
+  /** The located order, when located already (saves a call). */
+  readonly located?: LocatedOrder;
+  /** The org has multiple currencies: only then do records have CurrencyIsoCode (see orgCurrency.ts). */
+  readonly multiCurrency: boolean;
+}
 
-function fieldsOf(model: z.ZodObject, sobject: string, extra: ExtraFields): string[] {
-  return [...Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f)), ...(extra[sobject] ?? [])];
+const SYNTHETIC = new Set(['attributes', 'ProductIds', 'ConsumptionRates', 'Rates']);
+/** Fields only a multi-currency org has: selecting them elsewhere is INVALID_FIELD. */
+const MULTI_CURRENCY_ONLY = new Set(['CurrencyIsoCode']);
+
+/** The fields of a model (and the mappings' extra fields) that `sobject` has in this org. */
+function fieldsOf(model: z.ZodObject, sobject: string, options: GraphReadOptions): string[] {
+  const own = Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f) && (options.multiCurrency || !MULTI_CURRENCY_ONLY.has(f)));
+  return [...own, ...(options.extra?.[sobject] ?? [])];
 }
 
 export interface LocatedOrder {
@@ -69,37 +83,38 @@ function contractOrders(located: LocatedOrder, prefix = ''): string {
   return terms.join(' OR ');
 }
 
-/** The graph of the order's contract; pass `located` when the order was located already (saves a call). */
-export async function readContractGraph(client: SalesforceClient, orderId: string, extra: ExtraFields = {}, located?: LocatedOrder): Promise<CpqGraphInput> {
-  located ??= await locateOrder(client, orderId);
+/** The graph of the order's contract. */
+export async function readContractGraph(client: SalesforceClient, orderId: string, options: GraphReadOptions): Promise<CpqGraphInput> {
+  const located = options.located ?? (await locateOrder(client, orderId));
   const orderWhere = contractOrders(located);
   const itemWhere = contractOrders(located, 'Order.');
   const item = [
-    ...fieldsOf(M.OrderItem, 'OrderItem', extra),
-    ...fieldsOf(M.Product2, 'Product2', extra).map((f) => `Product2.${f}`),
-    ...fieldsOf(M.PricebookEntry, 'PricebookEntry', extra).map((f) => `PricebookEntry.${f}`),
-    ...fieldsOf(M.QuoteLine, 'SBQQ__QuoteLine__c', extra).map((f) => `SBQQ__QuoteLine__r.${f}`),
+    ...fieldsOf(M.OrderItem, 'OrderItem', options),
+    ...fieldsOf(M.Product2, 'Product2', options).map((f) => `Product2.${f}`),
+    ...fieldsOf(M.PricebookEntry, 'PricebookEntry', options).map((f) => `PricebookEntry.${f}`),
+    ...fieldsOf(M.QuoteLine, 'SBQQ__QuoteLine__c', options).map((f) => `SBQQ__QuoteLine__r.${f}`),
   ];
   const order = [
-    ...fieldsOf(M.Order, 'Order', extra),
-    ...fieldsOf(M.Account, 'Account', extra).map((f) => `Account.${f}`),
-    ...fieldsOf(M.Opportunity, 'Opportunity', extra).map((f) => `Opportunity.${f}`),
-    ...fieldsOf(M.Quote, 'SBQQ__Quote__c', extra).map((f) => `SBQQ__Quote__r.${f}`),
-    ...fieldsOf(M.Contact, 'Contact', extra).map((f) => `SBQQ__Quote__r.SBQQ__PrimaryContact__r.${f}`),
+    ...fieldsOf(M.Order, 'Order', options),
+    ...fieldsOf(M.Account, 'Account', options).map((f) => `Account.${f}`),
+    ...fieldsOf(M.Opportunity, 'Opportunity', options).map((f) => `Opportunity.${f}`),
+    ...fieldsOf(M.Quote, 'SBQQ__Quote__c', options).map((f) => `SBQQ__Quote__r.${f}`),
+    ...fieldsOf(M.Contact, 'Contact', options).map((f) => `SBQQ__Quote__r.SBQQ__PrimaryContact__r.${f}`),
   ];
-  const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', extra).map((f) => `Quote_Stripe_Coupon__r.${f}`);
+  const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', options).map((f) => `Quote_Stripe_Coupon__r.${f}`);
   const queries: Record<string, string> = {
     orders: `SELECT ${soqlFields(order)}, (SELECT ${soqlFields(item)} FROM OrderItems) FROM Order WHERE ${orderWhere}`,
     quoteCoupons: `SELECT Id, Quote__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Stripe_Coupon_Association__c WHERE Quote__c IN (SELECT SBQQ__Quote__c FROM Order WHERE ${orderWhere})`,
     lineCoupons: `SELECT Id, Quote_Line__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Line_Stripe_Coupon_Association__c WHERE Quote_Line__c IN (SELECT SBQQ__QuoteLine__c FROM OrderItem WHERE ${itemWhere})`,
     lineSchedules:
-      `SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionSchedule, 'SBQQ__OrderItemConsumptionSchedule__c', extra))}, ` +
-      `(SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c', extra))} FROM SBQQ__OrderItemConsumptionRates__r) ` +
+      `SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionSchedule, 'SBQQ__OrderItemConsumptionSchedule__c', options))}, ` +
+      `(SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c', options))} FROM SBQQ__OrderItemConsumptionRates__r) ` +
       `FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c IN (SELECT Id FROM OrderItem WHERE ${itemWhere})`,
-    ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', extra))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
+    ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', options))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
   };
   const rows = await client.queries(queries);
-  const graph = flattenOrders(rows.orders ?? []);
+  const graph = flattenOrders(await withAllChildren(client, rows.orders ?? [], ['OrderItems']));
+  const lineSchedules = await withAllChildren(client, rows.lineSchedules ?? [], ['SBQQ__OrderItemConsumptionRates__r']);
   const productIds = graph.products.map((p) => p.Id as string);
   return {
     ...graph,
@@ -107,19 +122,20 @@ export async function readContractGraph(client: SalesforceClient, orderId: strin
     quoteStripeCouponAssociations: (rows.quoteCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
     quoteLineStripeCouponAssociations: (rows.lineCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
     quoteStripeCoupons: distinct([...(rows.quoteCoupons ?? []), ...(rows.lineCoupons ?? [])].map((r) => r.Quote_Stripe_Coupon__r as Row | null)),
-    orderItemConsumptionSchedules: (rows.lineSchedules ?? []).map((r) => ({ ...withoutParents(r, ['SBQQ__OrderItemConsumptionRates__r']), Rates: childRecords(r.SBQQ__OrderItemConsumptionRates__r) })),
-    consumptionSchedules: productIds.length ? await readProductSchedules(client, productIds, extra) : [],
+    orderItemConsumptionSchedules: lineSchedules.map((r) => ({ ...withoutParents(r, ['SBQQ__OrderItemConsumptionRates__r']), Rates: childRecords(r.SBQQ__OrderItemConsumptionRates__r) })),
+    consumptionSchedules: productIds.length ? await readProductSchedules(client, productIds, options) : [],
   };
 }
 
-async function readProductSchedules(client: SalesforceClient, productIds: readonly string[], extra: ExtraFields): Promise<Row[]> {
-  const rates = soqlFields(fieldsOf(M.ConsumptionRate, 'ConsumptionRate', extra));
-  const schedule = soqlFields(fieldsOf(M.ConsumptionSchedule, 'ConsumptionSchedule', extra));
-  const { schedules = [] } = await client.queries({
+async function readProductSchedules(client: SalesforceClient, productIds: readonly string[], options: GraphReadOptions): Promise<Row[]> {
+  const rates = soqlFields(fieldsOf(M.ConsumptionRate, 'ConsumptionRate', options));
+  const schedule = soqlFields(fieldsOf(M.ConsumptionSchedule, 'ConsumptionSchedule', options));
+  const { schedules: firstPages = [] } = await client.queries({
     schedules:
       `SELECT ${schedule}, (SELECT ${rates} FROM ConsumptionRates), (SELECT ProductId FROM ProductConsumptionSchedules) FROM ConsumptionSchedule ` +
       `WHERE Id IN (SELECT ConsumptionScheduleId FROM ProductConsumptionSchedule WHERE ProductId IN ${soqlIdList(productIds)})`,
   });
+  const schedules = await withAllChildren(client, firstPages, ['ConsumptionRates', 'ProductConsumptionSchedules']);
   return schedules.map((s) => ({
     ...withoutParents(s, ['ConsumptionRates', 'ProductConsumptionSchedules']),
     ConsumptionRates: childRecords(s.ConsumptionRates),
@@ -142,6 +158,24 @@ function flattenOrders(orders: readonly Row[]) {
     pricebookEntries: distinct(items.map((i) => i.PricebookEntry as Row | null)),
     quoteLines: distinct(items.map((i) => i.SBQQ__QuoteLine__r as Row | null)),
   };
+}
+
+/**
+ * The rows with each named child list complete: Salesforce pages a parent's subquery rows like a
+ * query ("Understanding Query Results", SOQL and SOSL Reference), so a large order's OrderItems can end
+ * with their own nextRecordsUrl. Following it costs one call per further page.
+ */
+async function withAllChildren(client: SalesforceClient, rows: readonly Row[], relationships: readonly string[]): Promise<Row[]> {
+  const complete: Row[] = [];
+  for (const row of rows) {
+    const copy: Row = { ...row };
+    for (const name of relationships) {
+      const result = row[name] as QueryResult<Row> | null | undefined;
+      if (result && !result.done) copy[name] = { ...result, done: true, records: await client.allRecords(result) };
+    }
+    complete.push(copy);
+  }
+  return complete;
 }
 
 function childRecords(value: unknown): Row[] {

@@ -51,7 +51,8 @@ export const GRAPH_LOOKUPS: Readonly<Record<string, string>> = {
   Product2Id: 'Product2',
   SBQQ__Product__c: 'Product2',
   PricebookEntryId: 'PricebookEntry',
-  SBQQ__PricebookEntryId__c: 'PricebookEntry',
+  // SBQQ__QuoteLine__c.SBQQ__PricebookEntryId__c is Text in CPQ, not a lookup: no path crosses it.
+  SBQQ__ConsumptionSchedule__c: 'ConsumptionSchedule',
   Quote_Stripe_Coupon__c: 'Quote_Stripe_Coupon__c',
 };
 

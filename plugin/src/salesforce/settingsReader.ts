@@ -13,6 +13,7 @@ import { MappingConfig } from '../core/mappings/mappings.js';
 import { parseSettings, type Settings, type SettingsInput } from '../core/settings.js';
 import type { SalesforceClient } from './client.js';
 import { checkMappingRecords } from './mappingRecordCheck.js';
+import { ORGANIZATION_CURRENCY_FIELDS, orgCurrencyOf, withOrgCurrency, type OrgCurrency } from './orgCurrency.js';
 
 export interface OrgConfiguration {
   readonly settings: Settings;
@@ -33,6 +34,8 @@ export interface OrgConfiguration {
   /** The org's Id and whether it is a sandbox (metadata prefix, idempotency keys). */
   readonly orgId: string;
   readonly sandbox: boolean;
+  /** Whether records carry CurrencyIsoCode, and the corporate currency (the graph read needs both). */
+  readonly currency: OrgCurrency;
 }
 
 type Row = Record<string, unknown>;
@@ -193,13 +196,15 @@ function hasSubquery(where: WhereClause | undefined): boolean {
 export async function readOrgConfiguration(client: SalesforceClient): Promise<OrgConfiguration> {
   const rows = await client.queries({
     settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
-    organization: 'SELECT Id, IsSandbox FROM Organization',
+    organization: `SELECT Id, IsSandbox, ${ORGANIZATION_CURRENCY_FIELDS.join(', ')} FROM Organization`,
     mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM Stripe_Field_Mapping__mdt WHERE Active__c = true`,
   });
   const setting = rows.settings?.[0];
   const mappings = checkMappingRecords(((rows.mappings ?? []) as MetadataRow[]).map(mappingRecord));
+  const currency = orgCurrencyOf(rows.organization?.[0]);
   return {
-    settings: parseSettings(settingsFromRecord(setting)),
+    settings: withOrgCurrency(parseSettings(settingsFromRecord(setting)), currency, present(setting?.Default_Currency__c)),
+    currency,
     mappings: mappingConfig(mappings.usable),
     mappingRecords: mappings.usable,
     mappingProblems: mappings.problems,

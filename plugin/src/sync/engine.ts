@@ -149,7 +149,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lock = await lockContract(run, located.initialOrderId ?? located.orderId, orderId);
       if (!lock) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
     }
-    const read = readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located).catch((error: unknown) => {
+    const read = readContractGraph(run.salesforce, orderId, { extra: mappedFields(config.mappings), located, multiCurrency: config.currency.multiCurrency }).catch((error: unknown) => {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
     });
     const graph = withOrderVersions(await read);

@@ -117,7 +117,7 @@ describe('sync engine over both emulators', () => {
   });
 
   it('S42: a Stripe rate limit fails the sync as retryable, with a "Stripe Error" Sync Record linking the request log', async () => {
-    const order = sample('S15');
+    const order = sample('S13');
     const limited = await startStripeEmulator({ opsPerSecond: 1 });
     try {
       const engine = createSyncEngine({

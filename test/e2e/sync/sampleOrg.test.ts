@@ -7,11 +7,6 @@ import { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
 import { createSyncEngine, type OrderSyncResult, type SyncEngine } from '../../../plugin/src/sync/engine.js';
 
-let org: SalesforceEmulator;
-let stripe: StripeEmulator;
-let engine: SyncEngine;
-const results = new Map<string, OrderSyncResult>();
-
 /** Scenario → the Order's Stripe object prefix, or the error text its Sync Record carries. */
 const EXPECTED: Readonly<Record<string, { stripeId: RegExp } | { error: string }>> = {
   S1: { stripeId: /^sub_sched_/ },
@@ -38,30 +33,44 @@ const EXPECTED: Readonly<Record<string, { stripeId: RegExp } | { error: string }
   S40: { error: 'Data Error: The order line is deleted or not activated.' },
 };
 
-beforeAll(async () => {
-  org = await startSalesforceEmulator();
-  stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-  engine = createSyncEngine({ salesforce, workerId: 'sample', stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }) });
-  for (const order of org.sample!.orders.filter((o) => o.scenario in EXPECTED)) results.set(order.scenario, await engine.syncOrder(order.orderId));
-});
-afterAll(async () => {
-  await org.close();
-  await stripe.close();
-});
+/** Runs in a single-currency org (the default, no S15) and in a multi-currency one (with the EUR order S15). */
+describe.each([
+  ['a single-currency org', { multiCurrency: false }],
+  ['a multi-currency org', { multiCurrency: true }],
+])('the sample org through the sync engine, in %s', (_name, options) => {
+  let org: SalesforceEmulator;
+  let stripe: StripeEmulator;
+  let engine: SyncEngine;
+  const results = new Map<string, OrderSyncResult>();
+  const expected = Object.entries(EXPECTED).filter(([scenario]) => options.multiCurrency || scenario !== 'S15');
 
-describe('the sample org through the sync engine', () => {
-  it.each(Object.entries(EXPECTED))('%s', (scenario, expected) => {
+  beforeAll(async () => {
+    org = await startSalesforceEmulator(options);
+    stripe = await startStripeEmulator({ opsPerSecond: 0 });
+    const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+    engine = createSyncEngine({ salesforce, workerId: 'sample', stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }) });
+    for (const order of org.sample!.orders.filter((o) => o.scenario in EXPECTED)) results.set(order.scenario, await engine.syncOrder(order.orderId));
+  });
+  afterAll(async () => {
+    await org.close();
+    await stripe.close();
+  });
+
+  it('seeds every scenario the org can hold (S15, a EUR order, only in a multi-currency org)', () => {
+    expect([...results.keys()].sort()).toEqual(expected.map(([scenario]) => scenario).sort());
+  });
+
+  it.each(expected)('%s', (scenario, expectation) => {
     const result = results.get(scenario)!;
     const order = org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id = '${result.orderId}'`)[0]!;
-    if ('stripeId' in expected) {
+    if ('stripeId' in expectation) {
       expect(result.errors.map((e) => e.resolutionMessage)).toEqual([]);
-      expect(order.Stripe_ID__c).toMatch(expected.stripeId);
+      expect(order.Stripe_ID__c).toMatch(expectation.stripeId);
       expect(order.Stripe_Sync_Status__c).toBe('Synced');
     } else {
       expect(order.Stripe_ID__c).toBeNull();
       expect(order.Stripe_Sync_Status__c).toBe('Failed');
-      expect(String(order.Stripe_Sync_Message__c)).toContain(expected.error);
+      expect(String(order.Stripe_Sync_Message__c)).toContain(expectation.error);
     }
   });
 

@@ -81,6 +81,34 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
     expect(second.body.nextRecordsUrl).toBeUndefined();
   });
 
+  it('pages a parent row’s subquery rows behind their own nextRecordsUrl, 200 inline (SOQL Reference: "Understanding Query Results")', async () => {
+    const accountId = sf.store.insert('Account', { Name: 'Many Contacts' });
+    for (let i = 0; i < 205; i++) sf.store.insert('Contact', { LastName: `Child ${i}`, AccountId: accountId });
+    const first = await q(`SELECT Id, (SELECT LastName FROM Contacts) FROM Account WHERE Id = '${accountId}'`);
+    const contacts = first.body.records[0].Contacts;
+    expect(contacts).toMatchObject({ totalSize: 205, done: false, nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v62\.0\/query\/01g\w+-200$/) });
+    expect(contacts.records).toHaveLength(200);
+    const rest = await call('GET', contacts.nextRecordsUrl);
+    expect(rest.body).toMatchObject({ totalSize: 205, done: true });
+    expect(rest.body.records).toHaveLength(5);
+    // In-process queries (tests reading the store) still get every child row inline.
+    expect((sf.query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = '${accountId}'`)[0]!.Contacts as { records: unknown[] }).records).toHaveLength(205);
+  });
+
+  it('counts child rows toward the batch size (REST API Guide: "Query Options Header")', async () => {
+    const accounts = ['Heavy A', 'Heavy B', 'Heavy C'].map((Name) => sf.store.insert('Account', { Name }));
+    for (const accountId of accounts) for (let i = 0; i < 150; i++) sf.store.insert('Contact', { LastName: `Heavy ${i}`, AccountId: accountId });
+    const first = await q("SELECT Name, (SELECT Id FROM Contacts) FROM Account WHERE Name LIKE 'Heavy %' ORDER BY Name", { 'Sforce-Query-Options': 'batchSize=200' });
+    // 1 account + 150 contacts fill the batch: a second account would make 302 rows.
+    expect(first.body).toMatchObject({ totalSize: 3, done: false });
+    expect(first.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy A']);
+    const second = await call('GET', first.body.nextRecordsUrl);
+    expect(second.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy B']);
+    const third = await call('GET', second.body.nextRecordsUrl);
+    expect(third.body).toMatchObject({ done: true });
+    expect(third.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy C']);
+  });
+
   it('queryAll also returns deleted records, with IsDeleted = true (REST API Guide: "QueryAll")', async () => {
     const { body } = await call('POST', `${V}/sobjects/Account`, { Name: 'Binned' });
     await call('DELETE', `${V}/sobjects/Account/${body.id}`);

@@ -23,7 +23,8 @@ const lines = (scenario: string) =>
 
 describe('the sample CPQ org', () => {
   it('has one described order per listed scenario, with its order number', () => {
-    expect(sample.orders.map((o) => o.scenario).sort()).toEqual(Object.keys(SAMPLE_SCENARIOS).sort());
+    // S15, a EUR order, needs a multi-currency org; this one has a single currency, as a new org does.
+    expect(sample.orders.map((o) => o.scenario).sort()).toEqual(Object.keys(SAMPLE_SCENARIOS).filter((s) => s !== 'S15').sort());
     for (const o of sample.orders) {
       expect(o.description).toBe(SAMPLE_SCENARIOS[o.scenario as keyof typeof SAMPLE_SCENARIOS]);
       expect(org.store.require(o.orderId).OrderNumber).toBe(o.orderNumber);
@@ -108,8 +109,9 @@ describe('the sample CPQ org', () => {
   });
 
   it('produces orders and order products the core models accept', () => {
-    const orderFields = Object.keys(Order.shape).filter((f) => f !== 'attributes');
-    const itemFields = Object.keys(OrderItem.shape).filter((f) => f !== 'attributes');
+    // CurrencyIsoCode exists in multi-currency orgs only.
+    const orderFields = Object.keys(Order.shape).filter((f) => f !== 'attributes' && f !== 'CurrencyIsoCode');
+    const itemFields = Object.keys(OrderItem.shape).filter((f) => f !== 'attributes' && f !== 'CurrencyIsoCode');
     for (const row of org.query(`SELECT ${orderFields.join(', ')} FROM Order`)) expect(() => Order.parse(row)).not.toThrow();
     for (const row of org.query(`SELECT ${itemFields.join(', ')} FROM OrderItem`)) expect(() => OrderItem.parse(row)).not.toThrow();
   });
@@ -120,5 +122,23 @@ describe('the sample CPQ org', () => {
     expect(JSON.stringify(a.records)).toBe(JSON.stringify(b.records));
     expect(a.records.Order?.length).toBe(sample.orders.length);
     expect(a.sample.orders.find((o) => o.scenario === 'S2')?.description).toBe(SAMPLE_SCENARIOS.S2);
+  });
+});
+
+describe('currencies of the emulated org', () => {
+  it('is single-currency by default, like a new org: no CurrencyIsoCode on any object', () => {
+    expect(org.query('SELECT IsMultiCurrencyOrganization, DefaultCurrencyIsoCode FROM Organization')[0]).toMatchObject({ IsMultiCurrencyOrganization: false, DefaultCurrencyIsoCode: 'USD' });
+    const withCurrency = org.schema.allObjects().filter((o) => o.fields.has('currencyisocode'));
+    expect(withCurrency.map((o) => o.name)).toEqual([]);
+  });
+
+  it('is multi-currency on request: CurrencyIsoCode on the objects of value and the package objects, and S15 in EUR', () => {
+    const multi = new EmulatedOrg({ now: () => new Date('2031-05-20T10:00:00Z'), multiCurrency: true });
+    multi.loadMetadataDir(DEFAULT_FORCE_APP_DIR);
+    const seeded = seedSampleOrg(multi, TODAY);
+    expect(multi.query('SELECT IsMultiCurrencyOrganization FROM Organization')[0]?.IsMultiCurrencyOrganization).toBe(true);
+    for (const object of ['Order', 'OrderItem', 'PricebookEntry', 'SBQQ__Quote__c', 'Quote_Stripe_Coupon__c']) expect(multi.schema.findField(object, 'CurrencyIsoCode')).toBeDefined();
+    const s15 = seeded.orders.find((o) => o.scenario === 'S15')!;
+    expect(multi.query(`SELECT CurrencyIsoCode FROM OrderItem WHERE OrderId = '${s15.orderId}'`).map((r) => r.CurrencyIsoCode)).toEqual(['EUR']);
   });
 });

@@ -166,7 +166,7 @@ export const OrderItem = record({
   SBQQ__DimensionType__c: Text,
   SBQQ__SegmentIndex__c: Num,
   SBQQ__SegmentKey__c: Text,
-  SBQQ__SegmentLabel__c: Text,
+  /** Only in multi-currency orgs; the graph read leaves it out elsewhere. No SegmentLabel: only quote lines have one. */
   CurrencyIsoCode: Text,
   Stripe_ID__c: Text,
   Skip_Line_Item__c: Flag,

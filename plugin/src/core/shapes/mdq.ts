@@ -87,10 +87,10 @@ function planLine(line: OrderItem, base: PriceTerms, ctx: PlanningContext): Plan
 
 const withSegmentKey = (line: PlannedLine): PlannedLine => ({ ...line, metadata: { ...line.metadata, [SEGMENT_KEY_KEY]: String(line.item.SBQQ__SegmentKey__c) } });
 
-/** Phase metadata of a segment: its index (from the order line) and label (from the quote line). */
+/** Phase metadata of a segment: its index (from the order line) and label (from the quote line: OrderItem has none in CPQ). */
 function segmentMetadata(line: OrderItem, ctx: PlanningContext): Metadata {
   const quoteLine = ctx.index.get('quoteLines', line.SBQQ__QuoteLine__c);
-  const label = quoteLine?.SBQQ__SegmentLabel__c ?? line.SBQQ__SegmentLabel__c;
+  const label = quoteLine?.SBQQ__SegmentLabel__c;
   return { [SEGMENT_INDEX_KEY]: String(line.SBQQ__SegmentIndex__c ?? ''), ...(label ? { [SEGMENT_LABEL_KEY]: label } : {}) };
 }
 

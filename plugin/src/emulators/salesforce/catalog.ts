@@ -37,23 +37,29 @@ function lookup(name: string, to: string | string[], child?: string, spec: Spec 
 }
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
-/** The org is multi-currency, so every object with records of value carries CurrencyIsoCode. */
+/** In a multi-currency org every object with records of value carries CurrencyIsoCode (Help, "Enable Multiple Currencies"). */
 export const currency = (): FieldDef => pick('CurrencyIsoCode', CURRENCIES, { restrictedPicklist: true, defaultValue: 'USD', label: 'Currency ISO Code' });
 const ownerId = (): FieldDef => lookup('OwnerId', 'User', undefined, { relationshipName: 'Owner' });
+/** An address's parts (the compound `${prefix}Address` is returned as an object: Object Reference, "Address Compound Fields"). */
 const address = (prefix: 'Billing' | 'Shipping'): FieldDef[] => [
   area(`${prefix}Street`, 255),
   text(`${prefix}City`, 40),
   text(`${prefix}State`, 80),
   text(`${prefix}PostalCode`, 20),
   text(`${prefix}Country`, 80),
+  num(`${prefix}Latitude`, 18, 15),
+  num(`${prefix}Longitude`, 18, 15),
+  pick(`${prefix}GeocodeAccuracy`, ['Address', 'NearAddress', 'Block', 'Street', 'ExtendedZip', 'Zip', 'Neighborhood', 'City', 'County', 'State', 'Unknown']),
 ];
 
-const BILLING_FREQUENCY = ['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan', 'Usage'];
+// CPQ's picklist values (CPQ Help, "Product Fields", "Order Product Fields"; values seen in the recordings).
+const BILLING_FREQUENCY = ['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan'];
 const BILLING_TYPE = ['Advance', 'Arrears'];
 const CHARGE_TYPE = ['One-Time', 'Recurring', 'Usage'];
 const SUBSCRIPTION_PRICING = ['Fixed Price', 'Percent Of Total'];
 const SUBSCRIPTION_TYPE = ['Renewable', 'One-time', 'Evergreen', 'Renewable/Evergreen'];
 const DIMENSION_TYPE = ['Year', 'Quarter', 'Month', 'Custom', 'One-time'];
+const BILLING_TERM_UNIT = ['Month', 'Quarter', 'Year'];
 const PAYMENT_TERMS = ['Due on Receipt', 'Net 15', 'Net 30', 'Net 45', 'Net 60', 'Net 90'];
 
 interface ObjectSpec {
@@ -62,11 +68,13 @@ interface ObjectSpec {
   readonly label?: string;
   readonly labelPlural?: string;
   readonly fields: readonly FieldDef[];
+  /** No CurrencyIsoCode even in a multi-currency org (setup objects, price books, junctions). */
+  readonly noCurrency?: boolean;
 }
 
 const OBJECTS: readonly ObjectSpec[] = [
   {
-    name: 'Organization',
+    name: 'Organization', noCurrency: true,
     keyPrefix: '00D',
     fields: [
       text('Name', 80, readOnly),
@@ -80,7 +88,7 @@ const OBJECTS: readonly ObjectSpec[] = [
       text('TimeZoneSidKey', 40, readOnly),
     ],
   },
-  { name: 'Profile', keyPrefix: '00e', fields: [text('Name', 255, required)] },
+  { name: 'Profile', noCurrency: true, keyPrefix: '00e', fields: [text('Name', 255, required)] },
   {
     name: 'User',
     keyPrefix: KEY_PREFIXES.User,
@@ -94,16 +102,15 @@ const OBJECTS: readonly ObjectSpec[] = [
       flag('IsActive', { defaultValue: true }),
       text('TimeZoneSidKey', 40),
       lookup('ProfileId', 'Profile'),
-      currency(),
     ],
   },
   {
-    name: 'PermissionSet',
+    name: 'PermissionSet', noCurrency: true,
     keyPrefix: '0PS',
     fields: [text('Name', 80, required), text('Label', 80, required), text('NamespacePrefix', 15, readOnly), flag('IsOwnedByProfile', readOnly)],
   },
   {
-    name: 'PermissionSetAssignment',
+    name: 'PermissionSetAssignment', noCurrency: true,
     keyPrefix: '0Pa',
     fields: [lookup('AssigneeId', 'User', undefined, required), lookup('PermissionSetId', 'PermissionSet', 'Assignments', required)],
   },
@@ -117,7 +124,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       ...address('Billing'),
       ...address('Shipping'),
       ownerId(),
-      currency(),
     ],
   },
   {
@@ -130,13 +136,20 @@ const OBJECTS: readonly ObjectSpec[] = [
       fieldDef({ name: 'Email', type: 'email', length: 80 }),
       fieldDef({ name: 'Phone', type: 'phone', length: 40 }),
       lookup('AccountId', 'Account', 'Contacts'),
-      currency(),
     ],
   },
   {
     name: 'Pricebook2',
     keyPrefix: KEY_PREFIXES.Pricebook2,
-    fields: [text('Name', 255, required), flag('IsActive'), flag('IsStandard', readOnly), area('Description', 255)],
+    fields: [
+      text('Name', 255, required),
+      flag('IsActive'),
+      flag('IsStandard', readOnly),
+      flag('IsArchived', readOnly),
+      area('Description', 255),
+      datetime('LastReferencedDate', readOnly),
+      datetime('LastViewedDate', readOnly),
+    ],
   },
   {
     name: 'Product2',
@@ -148,11 +161,10 @@ const OBJECTS: readonly ObjectSpec[] = [
       flag('IsActive'),
       pick('SBQQ__SubscriptionPricing__c', SUBSCRIPTION_PRICING),
       pick('SBQQ__SubscriptionType__c', SUBSCRIPTION_TYPE),
-      num('SBQQ__SubscriptionTerm__c', 5, 0),
+      num('SBQQ__SubscriptionTerm__c', 18, 0),
       pick('SBQQ__BillingFrequency__c', BILLING_FREQUENCY),
       pick('SBQQ__BillingType__c', BILLING_TYPE),
       pick('SBQQ__ChargeType__c', CHARGE_TYPE),
-      currency(),
     ],
   },
   {
@@ -160,12 +172,13 @@ const OBJECTS: readonly ObjectSpec[] = [
     keyPrefix: KEY_PREFIXES.PricebookEntry,
     fields: [
       text('Name', 255, readOnly),
+      text('ProductCode', 255, readOnly),
+      flag('IsArchived', readOnly),
       lookup('Pricebook2Id', 'Pricebook2', 'PricebookEntries', { ...required, updateable: false }),
       lookup('Product2Id', 'Product2', 'PricebookEntries', { ...required, updateable: false }),
       money('UnitPrice', required),
       flag('IsActive'),
       flag('UseStandardPrice'),
-      currency(),
     ],
   },
   {
@@ -175,28 +188,33 @@ const OBJECTS: readonly ObjectSpec[] = [
       text('Name', 80, required),
       pick('Type', ['Range', 'Slab'], { ...required, restrictedPicklist: true }),
       pick('RatingMethod', ['Tier'], { ...required, restrictedPicklist: true }),
-      pick('BillingTerm', [], { ...readOnly }),
-      num('BillingTermUnit', 18, 0, readOnly),
+      // Object Reference, ConsumptionSchedule: BillingTerm is the int, BillingTermUnit the picklist.
+      fieldDef({ name: 'BillingTerm', type: 'int', precision: 9, scale: 0, nillable: false }),
+      pick('BillingTermUnit', BILLING_TERM_UNIT, { ...required, restrictedPicklist: true }),
+      fieldDef({ name: 'NumberOfRates', type: 'int', precision: 9, scale: 0, ...readOnly, calculated: true }),
+      pick('SBQQ__Category__c', ['Rates']),
+      datetime('LastReferencedDate', readOnly),
+      datetime('LastViewedDate', readOnly),
+      ownerId(),
       flag('IsActive'),
       text('UnitOfMeasure', 255),
-      currency(),
     ],
   },
   {
     name: 'ConsumptionRate',
     keyPrefix: KEY_PREFIXES.ConsumptionRate,
     fields: [
+      text('Name', 80, { ...readOnly, autoNumber: true }),
       lookup('ConsumptionScheduleId', 'ConsumptionSchedule', 'ConsumptionRates', { ...required, updateable: false }),
       num('LowerBound', 18, 0, required),
       num('UpperBound', 18, 0),
       pick('PricingMethod', ['PerUnit', 'FlatFee'], { ...required, restrictedPicklist: true }),
       money('Price', required),
       num('ProcessingOrder', 18, 0, required),
-      currency(),
     ],
   },
   {
-    name: 'ProductConsumptionSchedule',
+    name: 'ProductConsumptionSchedule', noCurrency: true,
     keyPrefix: '0Mx',
     fields: [
       lookup('ProductId', 'Product2', 'ProductConsumptionSchedules', { ...required, updateable: false }),
@@ -216,7 +234,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       lookup('SBQQ__AmendedContract__c', 'Contract', 'SBQQ__AmendmentOpportunities__r'),
       lookup('SBQQ__PrimaryQuote__c', 'SBQQ__Quote__c'),
       ownerId(),
-      currency(),
     ],
   },
   {
@@ -228,10 +245,11 @@ const OBJECTS: readonly ObjectSpec[] = [
       lookup('SBQQ__Account__c', 'Account', 'SBQQ__Quotes__r'),
       lookup('SBQQ__Opportunity2__c', 'Opportunity', 'SBQQ__Quotes2__r'),
       lookup('SBQQ__PrimaryContact__c', 'Contact'),
-      lookup('SBQQ__PricebookId__c', 'Pricebook2'),
+      // Text holding a Pricebook2 Id, not a lookup (real CPQ metadata; recordings).
+      text('SBQQ__PricebookId__c', 18),
       date('SBQQ__StartDate__c'),
       date('SBQQ__EndDate__c'),
-      num('SBQQ__SubscriptionTerm__c', 5, 0),
+      num('SBQQ__SubscriptionTerm__c', 18, 0),
       pick('SBQQ__Type__c', ['Quote', 'Renewal', 'Amendment']),
       pick('SBQQ__Status__c', ['Draft', 'In Review', 'Approved', 'Denied', 'Presented', 'Accepted', 'Rejected']),
       flag('SBQQ__Primary__c'),
@@ -239,7 +257,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       pct('SBQQ__CustomerDiscount__c'),
       pick('SBQQ__PaymentTerms__c', PAYMENT_TERMS),
       money('SBQQ__NetAmount__c', readOnly),
-      currency(),
     ],
   },
   {
@@ -250,7 +267,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       text('Name', 80, required),
       lookup('SBQQ__Product__c', 'Product2', 'SBQQ__Dimensions__r'),
       pick('SBQQ__Type__c', DIMENSION_TYPE),
-      currency(),
     ],
   },
   {
@@ -261,23 +277,24 @@ const OBJECTS: readonly ObjectSpec[] = [
       text('Name', 80, { ...readOnly, autoNumber: true }),
       lookup('SBQQ__Quote__c', 'SBQQ__Quote__c', 'SBQQ__LineItems__r', { ...required, updateable: false }),
       lookup('SBQQ__Product__c', 'Product2'),
-      lookup('SBQQ__PricebookEntryId__c', 'PricebookEntry'),
+      // Text holding a PricebookEntry Id, not a lookup (real CPQ metadata; recordings).
+      text('SBQQ__PricebookEntryId__c', 18),
       num('SBQQ__Quantity__c', 14, 2),
       pct('SBQQ__Discount__c'),
       money('SBQQ__AdditionalDiscountAmount__c'),
       money('SBQQ__ListPrice__c'),
       money('SBQQ__NetPrice__c'),
-      num('SBQQ__ProrateMultiplier__c', 18, 4),
+      // Unrounded quotients in the recordings (0.6666666666666666): CPQ keeps the full double.
+      num('SBQQ__ProrateMultiplier__c', 18, 16),
       date('SBQQ__EffectiveStartDate__c'),
       date('SBQQ__EndDate__c'),
       text('SBQQ__SegmentLabel__c', 255),
       num('SBQQ__SegmentIndex__c', 18, 0),
       text('SBQQ__SegmentKey__c', 255),
       lookup('SBQQ__Dimension__c', 'SBQQ__Dimension__c'),
-      pick('SBQQ__BillingFrequency__c', ['One-Time', ...BILLING_FREQUENCY]),
+      pick('SBQQ__BillingFrequency__c', BILLING_FREQUENCY),
       pick('SBQQ__SubscriptionPricing__c', SUBSCRIPTION_PRICING),
-      num('SBQQ__SubscriptionTerm__c', 5, 0),
-      currency(),
+      num('SBQQ__SubscriptionTerm__c', 18, 0),
     ],
   },
   {
@@ -297,7 +314,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       num('SBQQ__RenewalTerm__c', 5, 0),
       flag('SBQQ__RenewalQuoted__c'),
       flag('SBQQ__Evergreen__c'),
-      currency(),
     ],
   },
   {
@@ -305,6 +321,31 @@ const OBJECTS: readonly ObjectSpec[] = [
     keyPrefix: KEY_PREFIXES.Order,
     fields: [
       text('OrderNumber', 30, { ...readOnly, autoNumber: true }),
+      // Standard Order fields a real org returns (Object Reference, Order; recordings).
+      area('Description'),
+      ...address('Billing'),
+      ...address('Shipping'),
+      lookup('BillToContactId', 'Contact', undefined, { relationshipName: 'BillToContact' }),
+      lookup('ShipToContactId', 'Contact', undefined, { relationshipName: 'ShipToContact' }),
+      lookup('ActivatedById', 'User', undefined, { ...readOnly, relationshipName: 'ActivatedBy' }),
+      lookup('CompanyAuthorizedById', 'User', undefined, { relationshipName: 'CompanyAuthorizedBy' }),
+      date('CompanyAuthorizedDate'),
+      lookup('CustomerAuthorizedById', 'Contact', undefined, { relationshipName: 'CustomerAuthorizedBy' }),
+      date('CustomerAuthorizedDate'),
+      flag('IsReductionOrder', { createable: true, updateable: false }),
+      lookup('OriginalOrderId', 'Order', undefined, { relationshipName: 'OriginalOrder', updateable: false }),
+      text('OrderReferenceNumber', 80),
+      date('PoDate'),
+      text('PoNumber', 80),
+      pick('StatusCode', ['Draft', 'Activated', 'Canceled', 'Expired'], readOnly),
+      datetime('LastReferencedDate', readOnly),
+      datetime('LastViewedDate', readOnly),
+      money('SBQQ__OrderBookings__c', { ...readOnly, calculated: true }),
+      pick('SBQQ__PriceCalcStatus__c', ['Not Needed', 'Not Started', 'Queued', 'In Progress', 'Completed', 'Failed']),
+      area('SBQQ__PriceCalcStatusMessage__c', 255),
+      num('SBQQ__RenewalTerm__c', 5, 0),
+      pct('SBQQ__RenewalUpliftRate__c'),
+      money('SBQQ__TaxAmount__c'),
       text('Name', 80),
       lookup('AccountId', 'Account', 'Orders', required),
       pick('Status', ['Draft', 'Activated'], { ...required, restrictedPicklist: true, defaultValue: 'Draft' }),
@@ -321,7 +362,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       pick('SBQQ__PaymentTerm__c', PAYMENT_TERMS, { restrictedPicklist: true }),
       money('TotalAmount', readOnly),
       ownerId(),
-      currency(),
     ],
   },
   {
@@ -348,18 +388,45 @@ const OBJECTS: readonly ObjectSpec[] = [
       pick('SBQQ__SubscriptionPricing__c', SUBSCRIPTION_PRICING),
       pick('SBQQ__SubscriptionType__c', SUBSCRIPTION_TYPE),
       pick('SBQQ__ProductSubscriptionType__c', SUBSCRIPTION_TYPE),
-      num('SBQQ__SubscriptionTerm__c', 5, 2),
+      num('SBQQ__SubscriptionTerm__c', 18, 0),
       num('SBQQ__DefaultSubscriptionTerm__c', 5, 0),
-      num('SBQQ__ProrateMultiplier__c', 18, 4),
+      // Unrounded quotients in the recordings (0.6666666666666666): CPQ keeps the full double.
+      num('SBQQ__ProrateMultiplier__c', 18, 16),
       lookup('SBQQ__RevisedOrderProduct__c', 'OrderItem', 'SBQQ__RevisingOrderProducts__r'),
       lookup('SBQQ__QuoteLine__c', 'SBQQ__QuoteLine__c', 'SBQQ__OrderProducts__r'),
       lookup('SBQQ__Subscription__c', 'SBQQ__Subscription__c'),
       lookup('SBQQ__PriceDimension__c', 'SBQQ__Dimension__c'),
-      pick('SBQQ__DimensionType__c', DIMENSION_TYPE),
+      // Text on OrderItem, copied from the dimension (recordings hold 'One Time', not a picklist value).
+      text('SBQQ__DimensionType__c', 255),
       num('SBQQ__SegmentIndex__c', 18, 0),
       text('SBQQ__SegmentKey__c', 255),
-      text('SBQQ__SegmentLabel__c', 255),
-      currency(),
+      // No SBQQ__SegmentLabel__c: only the quote line and the subscription have it.
+      // Further fields a real CPQ org returns for OrderItem (recordings; Object Reference, OrderItem).
+      text('Description', 255),
+      num('AvailableQuantity', 18, 2, readOnly),
+      lookup('OriginalOrderItemId', 'OrderItem', 'ChildOrderItems', { updateable: false }),
+      lookup('SBQQ__Asset__c', 'Asset'),
+      lookup('SBQQ__BlockPrice__c', 'SBQQ__BlockPrice__c'),
+      text('SBQQ__BookingsIndicator__c', 255, { ...readOnly, calculated: true }),
+      lookup('SBQQ__BundleRoot__c', 'OrderItem'),
+      pick('SBQQ__ContractAction__c', ['New', 'Renewal', 'Quantity Increase', 'Quantity Decrease', 'Cancel']),
+      lookup('SBQQ__Contract__c', 'Contract'),
+      flag('SBQQ__Contracted__c'),
+      pick('SBQQ__ContractingMethod__c', ['Inherit', 'Single Contract', 'Contract Separately']),
+      lookup('SBQQ__DiscountSchedule__c', 'SBQQ__DiscountSchedule__c'),
+      money('SBQQ__OrderProductBookings__c', { ...readOnly, calculated: true }),
+      lookup('SBQQ__PriceSchedule__c', 'SBQQ__PriceSchedule__c'),
+      pick('SBQQ__PricingMethod__c', ['List', 'Cost', 'Block', 'Percent Of Total', 'Custom']),
+      money('SBQQ__QuotedListPrice__c'),
+      num('SBQQ__QuotedQuantity__c', 18, 2),
+      lookup('SBQQ__RequiredBy__c', 'OrderItem'),
+      lookup('SBQQ__ShippingAccount__c', 'Account'),
+      money('SBQQ__TaxAmount__c'),
+      text('SBQQ__TaxCode__c', 255),
+      lookup('SBQQ__TermDiscountSchedule__c', 'SBQQ__TermDiscountSchedule__c'),
+      date('SBQQ__TerminatedDate__c'),
+      money('SBQQ__UnproratedNetPrice__c'),
+      lookup('SBQQ__UpgradedSubscription__c', 'SBQQ__Subscription__c'),
     ],
   },
   {
@@ -368,10 +435,17 @@ const OBJECTS: readonly ObjectSpec[] = [
     label: 'Order Item Consumption Schedule',
     fields: [
       text('Name', 80, { ...readOnly, autoNumber: true }),
-      lookup('SBQQ__OrderItem__c', 'OrderItem', 'SBQQ__OrderItemConsumptionSchedules__r', required),
-      pick('SBQQ__Type__c', ['Range', 'Slab']),
-      pick('SBQQ__RatingMethod__c', ['Tier']),
-      currency(),
+      ownerId(),
+      lookup('SBQQ__OrderItem__c', 'OrderItem', 'SBQQ__OrderItems__r'),
+      lookup('SBQQ__ConsumptionSchedule__c', 'ConsumptionSchedule', 'SBQQ__OrderItemConsumptionSchedules__r'),
+      pick('SBQQ__Type__c', ['Range', 'Slab'], required),
+      pick('SBQQ__RatingMethod__c', ['Tier'], required),
+      pick('SBQQ__Category__c', ['Rates'], required),
+      fieldDef({ name: 'SBQQ__BillingTerm__c', type: 'double', precision: 9, scale: 0, nillable: false }),
+      pick('SBQQ__BillingTermUnit__c', BILLING_TERM_UNIT, required),
+      pick('SBQQ__UnitOfMeasure__c', ['None']),
+      area('SBQQ__Description__c'),
+      text('SBQQ__MatchingAttribute__c', 255),
     ],
   },
   {
@@ -381,12 +455,12 @@ const OBJECTS: readonly ObjectSpec[] = [
     fields: [
       text('Name', 80, { ...readOnly, autoNumber: true }),
       lookup('SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionRates__r', required),
-      num('SBQQ__LowerBound__c', 18, 0),
-      num('SBQQ__UpperBound__c', 18, 0),
-      pick('SBQQ__PricingMethod__c', ['PerUnit', 'FlatFee']),
-      money('SBQQ__Price__c'),
-      num('SBQQ__ProcessingOrder__c', 18, 0),
-      currency(),
+      num('SBQQ__LowerBound__c', 9, 0, required),
+      num('SBQQ__UpperBound__c', 9, 0),
+      pick('SBQQ__PricingMethod__c', ['PerUnit', 'FlatFee'], required),
+      fieldDef({ name: 'SBQQ__Price__c', type: 'currency', precision: 11, scale: 7, nillable: false }),
+      num('SBQQ__ProcessingOrder__c', 9, 0, required),
+      area('SBQQ__Description__c'),
     ],
   },
   {
@@ -407,7 +481,6 @@ const OBJECTS: readonly ObjectSpec[] = [
       pick('SBQQ__ChargeType__c', CHARGE_TYPE),
       date('SBQQ__SubscriptionStartDate__c'),
       date('SBQQ__SubscriptionEndDate__c'),
-      currency(),
     ],
   },
 ];
@@ -441,5 +514,6 @@ export function defineCpqOrgSchema(schema: Schema): void {
       ...(spec.labelPlural ? { labelPlural: spec.labelPlural } : {}),
     });
     for (const field of spec.fields) schema.defineField(spec.name, field);
+    if (schema.multiCurrency && !spec.noCurrency) schema.defineField(spec.name, currency());
   }
 }

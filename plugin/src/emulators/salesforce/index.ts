@@ -39,6 +39,12 @@ export interface SalesforceEmulatorOptions {
   readonly now?: () => Date;
   /** A fixed session token; default a random one. */
   readonly accessToken?: string;
+  /** Multiple currencies enabled (CurrencyIsoCode on every object of value); default a single-currency org. */
+  readonly multiCurrency?: boolean;
+  /** The corporate currency (Organization.DefaultCurrencyIsoCode), default USD. */
+  readonly defaultCurrency?: string;
+  /** Child rows per parent inline in a REST query before the child's own nextRecordsUrl (default 200; small in tests). */
+  readonly childBatchSize?: number;
 }
 
 export interface SalesforceEmulator {
@@ -62,7 +68,13 @@ export interface SalesforceEmulator {
 }
 
 export async function startSalesforceEmulator(options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
-  const org = new EmulatedOrg({ ...(options.now ? { now: options.now } : {}), ...(options.accessToken ? { accessToken: options.accessToken } : {}) });
+  const org = new EmulatedOrg({
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+    multiCurrency: options.multiCurrency ?? false,
+    ...(options.defaultCurrency ? { defaultCurrency: options.defaultCurrency } : {}),
+    ...(options.childBatchSize ? { childBatchSize: options.childBatchSize } : {}),
+  });
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());

@@ -124,7 +124,7 @@ function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
     }),
   );
   schema.defineField(name, fieldDef({ name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', custom: false }));
-  schema.defineField(name, currency());
+  if (schema.multiCurrency) schema.defineField(name, currency());
 }
 
 /** One `<CustomField>` as describe reports it (Metadata API Developer Guide, "CustomField"). */

@@ -9,7 +9,7 @@ import { FaultInjector } from './faults.js';
 import { loadMetadataFiles, readMetadataDir, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import { Schema } from './schema.js';
 import { runQuery, type JsonRecord } from './soql/query.js';
-import type { QueryScope } from './soql/scope.js';
+import type { ChildPage, QueryScope } from './soql/scope.js';
 import { RecordStore } from './store.js';
 
 export interface OrgOptions {
@@ -17,6 +17,12 @@ export interface OrgOptions {
   readonly now?: () => Date;
   readonly accessToken?: string;
   readonly username?: string;
+  /** Multiple currencies enabled (default false, as a new org): CurrencyIsoCode on every object of value. */
+  readonly multiCurrency?: boolean;
+  /** The corporate currency (default USD): the only currency of a single-currency org. */
+  readonly defaultCurrency?: string;
+  /** Rows of one parent's subquery returned inline by the REST API before its own nextRecordsUrl (default 200). */
+  readonly childBatchSize?: number;
 }
 
 export interface RequestLogEntry {
@@ -36,11 +42,17 @@ interface QueryCursor {
 /** API versions the org answers on `/services/data`: the ones Salesforce still serves (31.0, Summer '14) to Winter '27. */
 export const API_VERSIONS = Array.from({ length: 67 - 31 + 1 }, (_, i) => `${31 + i}.0`);
 export const LATEST_API_VERSION = API_VERSIONS[API_VERSIONS.length - 1] as string;
+/**
+ * Child rows per parent returned inline: Salesforce pages subquery rows like a query ("Understanding
+ * Query Results"; "Child objects count toward the number of records for the batch size", Query Options
+ * Header) without documenting the child batch; 200 is the documented minimum batch size.
+ */
+export const DEFAULT_CHILD_BATCH_SIZE = 200;
 /** Daily API request allocation reported by `/limits` (Enterprise Edition base allocation). */
 export const DAILY_API_REQUESTS = 100_000;
 
 export class EmulatedOrg {
-  readonly schema = new Schema();
+  readonly schema: Schema;
   readonly store: RecordStore;
   readonly faults = new FaultInjector();
   readonly requestLog: RequestLogEntry[] = [];
@@ -49,11 +61,17 @@ export class EmulatedOrg {
   readonly orgId: string;
   readonly userId: string;
   readonly username: string;
+  /** The corporate currency (Organization.DefaultCurrencyIsoCode). */
+  readonly defaultCurrency: string;
+  readonly childBatchSize: number;
   private readonly cursors = new Map<string, QueryCursor>();
   private cursorCounter = 0;
 
   constructor(options: OrgOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.schema = new Schema({ multiCurrency: options.multiCurrency ?? false });
+    this.defaultCurrency = options.defaultCurrency ?? 'USD';
+    this.childBatchSize = options.childBatchSize ?? DEFAULT_CHILD_BATCH_SIZE;
     defineCpqOrgSchema(this.schema);
     this.store = new RecordStore(this.schema, { now: this.now });
     addOrderTotals(this.store);
@@ -73,8 +91,8 @@ export class EmulatedOrg {
         InstanceName: 'EM1',
         IsSandbox: false,
         OrganizationType: 'Enterprise Edition',
-        DefaultCurrencyIsoCode: 'USD',
-        IsMultiCurrencyOrganization: true,
+        DefaultCurrencyIsoCode: this.defaultCurrency,
+        IsMultiCurrencyOrganization: this.schema.multiCurrency,
         TimeZoneSidKey: 'GMT',
       },
       { system: true },
@@ -89,6 +107,18 @@ export class EmulatedOrg {
 
   scope(apiVersion = `v${LATEST_API_VERSION}`): QueryScope {
     return { schema: this.schema, store: this.store, today: this.today(), apiVersion };
+  }
+
+  /** The scope of a REST query: child rows beyond `childBatchSize` wait behind their own nextRecordsUrl. */
+  restScope(apiVersion: string): QueryScope {
+    return { ...this.scope(apiVersion), pageChildren: (records) => this.pageChildren(records, apiVersion) };
+  }
+
+  private pageChildren(records: JsonRecord[], apiVersion: string): ChildPage {
+    const size = this.childBatchSize;
+    if (records.length <= size) return { totalSize: records.length, done: true, records };
+    const locator = this.openCursor(records, records.length, size);
+    return { totalSize: records.length, done: false, nextRecordsUrl: `/services/data/${apiVersion}/query/${locator}-${size}`, records: records.slice(0, size) };
   }
 
   /** Runs SOQL and returns every matching record (no paging): the in-process way for tests. */

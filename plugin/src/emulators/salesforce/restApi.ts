@@ -116,7 +116,7 @@ function query(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
   const soql = request.query.get('q');
   if (!soql) throw new SalesforceApiError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   if (request.query.get('columns') === 'true') return { status: 200, body: describeQueryColumns(soql, org.scope(v)) };
-  const outcome = runQuery(soql, { ...org.scope(v), includeDeleted: request.params[1] === 'queryAll' });
+  const outcome = runQuery(soql, { ...org.restScope(v), includeDeleted: request.params[1] === 'queryAll' });
   return page(org, v, outcome.records, outcome.totalSize, batchSize(request), 0);
 }
 
@@ -127,14 +127,40 @@ function nextBatch(org: EmulatedOrg, v: string, locator: string, offset: number)
 }
 
 function page(org: EmulatedOrg, v: string, records: JsonRecord[], totalSize: number, size: number, offset: number, locator?: string): ApiResponse {
-  const batch = records.slice(offset, offset + size);
-  const done = offset + size >= records.length;
-  if (done) {
+  const end = batchEnd(records, offset, size);
+  const batch = records.slice(offset, end);
+  if (end >= records.length) {
     if (locator) org.closeCursor(locator);
     return { status: 200, body: { totalSize, done: true, records: batch } };
   }
   const cursor = locator ?? org.openCursor(records, totalSize, size);
-  return { status: 200, body: { totalSize, done: false, nextRecordsUrl: `/services/data/${v}/query/${cursor}-${offset + size}`, records: batch } };
+  return { status: 200, body: { totalSize, done: false, nextRecordsUrl: `/services/data/${v}/query/${cursor}-${end}`, records: batch } };
+}
+
+/**
+ * Where the batch starting at `offset` ends: child rows returned inline count toward the batch size
+ * ("Child objects count toward the number of records for the batch size", Query Options Header), and a
+ * batch holds at least one row.
+ */
+function batchEnd(records: readonly JsonRecord[], offset: number, size: number): number {
+  let end = offset;
+  let weight = 0;
+  while (end < records.length) {
+    const rows = 1 + inlineChildRows(records[end] as JsonRecord);
+    if (end > offset && weight + rows > size) break;
+    weight += rows;
+    end++;
+  }
+  return end;
+}
+
+function inlineChildRows(record: JsonRecord): number {
+  let rows = 0;
+  for (const value of Object.values(record)) {
+    const records = (value as { records?: unknown } | null)?.records;
+    if (Array.isArray(records)) rows += records.length;
+  }
+  return rows;
 }
 
 function describeResponse(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {

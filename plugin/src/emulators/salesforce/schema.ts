@@ -96,12 +96,25 @@ export function fieldDef(spec: Partial<FieldDef> & Pick<FieldDef, 'name' | 'type
   };
 }
 
+export interface SchemaOptions {
+  /**
+   * Multiple currencies enabled: every object holding amounts gets `CurrencyIsoCode` (Help, "Enable
+   * Multiple Currencies"). A single-currency org has no such field: selecting it is INVALID_FIELD.
+   */
+  readonly multiCurrency?: boolean;
+}
+
 export class Schema {
+  readonly multiCurrency: boolean;
   private readonly objects = new Map<string, ObjectDef>();
   private readonly byPrefix = new Map<string, ObjectDef>();
   private children = new Map<string, ChildRelationship[]>();
   private childrenStale = true;
   private nextCustomPrefix = 0;
+
+  constructor(options: SchemaOptions = {}) {
+    this.multiCurrency = options.multiCurrency ?? false;
+  }
 
   /** Adds an object (or returns the existing one: fields are merged by `defineField`). */
   defineObject(spec: { name: string; label?: string; labelPlural?: string; keyPrefix?: string; custom?: boolean }): ObjectDef {

@@ -93,6 +93,13 @@ export class CpqBuilder {
     });
   }
 
+  /** `CurrencyIsoCode` in a multi-currency org; nothing in a single-currency org, which has no such field. */
+  currencyFields(code: string): { CurrencyIsoCode?: string } {
+    if (this.org.schema.multiCurrency) return { CurrencyIsoCode: code };
+    if (code !== this.org.defaultCurrency) throw new Error(`A single-currency org has only ${this.org.defaultCurrency}: start the emulator with multiCurrency for ${code} records.`);
+    return {};
+  }
+
   product(spec: ProductSpec): Product {
     const id = this.org.store.insert('Product2', {
       Name: spec.name,
@@ -105,8 +112,10 @@ export class CpqBuilder {
       SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
     });
     const entries: Record<string, string> = {};
-    for (const [currency, price] of Object.entries({ USD: spec.listPrice, ...(spec.otherCurrencies ?? {}) })) {
-      entries[currency] = this.org.store.insert('PricebookEntry', { Pricebook2Id: this.pricebookId, Product2Id: id, UnitPrice: price, IsActive: true, CurrencyIsoCode: currency });
+    // A single-currency org prices in its corporate currency only.
+    const prices = { [this.org.defaultCurrency]: spec.listPrice, ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}) };
+    for (const [currency, price] of Object.entries(prices)) {
+      entries[currency] = this.org.store.insert('PricebookEntry', { Pricebook2Id: this.pricebookId, Product2Id: id, UnitPrice: price, IsActive: true, ...this.currencyFields(currency) });
     }
     return { id, spec, entries };
   }
@@ -114,7 +123,7 @@ export class CpqBuilder {
   /** Creates opportunity, quote, quote lines, order and order products (and contract when contracted). */
   order(spec: OrderSpec): BuiltOrder {
     const store = this.org.store;
-    const currency = spec.currency ?? 'USD';
+    const currency = spec.currency ?? this.org.defaultCurrency;
     const today = formatDate(this.org.today());
     const opportunityId = store.insert('Opportunity', {
       Name: spec.name,
@@ -123,7 +132,7 @@ export class CpqBuilder {
       StageName: 'Closed Won',
       Pricebook2Id: this.pricebookId,
       SBQQ__AmendedContract__c: spec.amendedContractId ?? null,
-      CurrencyIsoCode: currency,
+      ...this.currencyFields(currency),
     });
     const quoteId = store.insert('SBQQ__Quote__c', {
       SBQQ__Account__c: spec.accountId,
@@ -138,7 +147,7 @@ export class CpqBuilder {
       SBQQ__Ordered__c: true,
       SBQQ__CustomerDiscount__c: spec.customerDiscount ?? null,
       SBQQ__PaymentTerms__c: spec.paymentTerm ?? 'Net 30',
-      CurrencyIsoCode: currency,
+      ...this.currencyFields(currency),
     });
     store.update('Opportunity', opportunityId, { SBQQ__PrimaryQuote__c: quoteId });
     const activated = spec.activated ?? true;
@@ -154,7 +163,7 @@ export class CpqBuilder {
       Type: spec.type ?? 'New',
       SBQQ__PaymentTerm__c: spec.paymentTerm ?? 'Net 30',
       SBQQ__ContractingMethod__c: 'By Subscription End Date',
-      CurrencyIsoCode: currency,
+      ...this.currencyFields(currency),
       ...(spec.order ?? {}),
     });
     const quoteLineIds: string[] = [];
@@ -196,10 +205,10 @@ export class CpqBuilder {
       SBQQ__SegmentIndex__c: line.segment?.index ?? null,
       SBQQ__SegmentKey__c: line.segment?.key ?? null,
       SBQQ__Dimension__c: line.segment?.dimension ?? null,
-      SBQQ__BillingFrequency__c: product.billingFrequency ?? (recurring ? null : 'One-Time'),
+      SBQQ__BillingFrequency__c: product.billingFrequency ?? null,
       SBQQ__SubscriptionPricing__c: product.pricing ?? null,
       SBQQ__SubscriptionTerm__c: term,
-      CurrencyIsoCode: currency,
+      ...this.currencyFields(currency),
     });
     const orderItemId = store.insert('OrderItem', {
       OrderId: orderId,
@@ -228,8 +237,7 @@ export class CpqBuilder {
       SBQQ__DimensionType__c: line.segment?.dimensionType ?? null,
       SBQQ__SegmentIndex__c: line.segment?.index ?? null,
       SBQQ__SegmentKey__c: line.segment?.key ?? null,
-      SBQQ__SegmentLabel__c: line.segment?.label ?? null,
-      CurrencyIsoCode: currency,
+      ...this.currencyFields(currency),
       ...(line.orderItem ?? {}),
     });
     return { quoteLineId, orderItemId };

@@ -41,7 +41,7 @@ export const SAMPLE_SCENARIOS = {
   S12: 'Tiered storage through a Slab consumption schedule (0–100 at 1.00, then 0.50)',
   S13: '18-month term of an annual product (backend proration)',
   S14: 'MDQ 3-year ramp (10, 10, 12 seats at 1,000 / 1,100 / 1,200) with support and onboarding',
-  S15: 'EUR order of a multi-currency org',
+  S15: 'EUR order of a multi-currency org (seeded only when the org is multi-currency)',
   S16: 'Broken: monthly and annual lines in one order (mixed billing frequencies)',
   S21: 'Amendment from next month of a live contract: 4 fewer Widgets (revising the original line) and 5 new Gadgets',
   S21_INITIAL: 'Initial order of the S21 amendment contract (started last month, 12 months, 10 Widgets)',
@@ -108,7 +108,7 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   const s7 = add('S7', 'Fjord Coupons', (a) => cpq.order({ accountId: a, name: name('S7'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 2 }] }));
   if (has('Quote_Stripe_Coupon__c') && has('Quote_Stripe_Coupon_Association__c') && has('Quote_Line_Stripe_Coupon_Association__c')) {
     const launch = store.insert('Quote_Stripe_Coupon__c', { Name: 'Launch', Name__c: 'Launch', Percent_Off__c: 20, Duration__c: 'repeating', Duration_In_Months__c: 3 });
-    const fifty = store.insert('Quote_Stripe_Coupon__c', { Name: '$50 off', Name__c: '$50 off', Amount_Off__c: 50, Duration__c: 'once', CurrencyIsoCode: 'USD' });
+    const fifty = store.insert('Quote_Stripe_Coupon__c', { Name: '$50 off', Name__c: '$50 off', Amount_Off__c: 50, Duration__c: 'once', ...cpq.currencyFields(org.defaultCurrency) });
     store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
     store.insert('Quote_Line_Stripe_Coupon_Association__c', { Quote_Line__c: s7.quoteLineIds[0], Quote_Stripe_Coupon__c: fifty });
   }
@@ -130,7 +130,8 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
   add('S13', 'Juniper Annual', (a) => cpq.order({ accountId: a, name: name('S13'), start: '2030-01-01', term: 18, lines: [{ product: products.platform, quantity: 1 }] }));
   add('S14', 'Kestrel Ramp', (a) => seedRamp(org, cpq, a, name('S14'), products, 'Year'));
-  add('S15', 'Europa GmbH', (a) => cpq.order({ accountId: a, name: name('S15'), start: '2030-06-01', term: 12, currency: 'EUR', lines: [{ product: products.platform, quantity: 2 }] }));
+  // A EUR order needs a multi-currency org; a single-currency org has no S15.
+  if (org.schema.multiCurrency) add('S15', 'Europa GmbH', (a) => cpq.order({ accountId: a, name: name('S15'), start: '2030-06-01', term: 12, currency: 'EUR', lines: [{ product: products.platform, quantity: 2 }] }));
   add('S16', 'Lumen Mixed', (a) =>
     cpq.order({ accountId: a, name: name('S16'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1 }, { product: products.platform, quantity: 1 }] }),
   );
@@ -196,9 +197,17 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
 /** S12: a Slab schedule on the product (0–100 at 1.00, 100+ at 0.50) and its copy on the order line. */
 function seedTiers(org: EmulatedOrg, productId: string, orderItemId: string): void {
   const store = org.store;
-  const scheduleId = store.insert('ConsumptionSchedule', { Name: 'Storage tiers', Type: 'Slab', RatingMethod: 'Tier', IsActive: true, UnitOfMeasure: 'GB' });
+  const scheduleId = store.insert('ConsumptionSchedule', { Name: 'Storage tiers', Type: 'Slab', RatingMethod: 'Tier', BillingTerm: 1, BillingTermUnit: 'Month', IsActive: true, UnitOfMeasure: 'GB' });
   store.insert('ProductConsumptionSchedule', { ProductId: productId, ConsumptionScheduleId: scheduleId });
-  const lineSchedule = store.insert('SBQQ__OrderItemConsumptionSchedule__c', { SBQQ__OrderItem__c: orderItemId, SBQQ__Type__c: 'Slab', SBQQ__RatingMethod__c: 'Tier' });
+  const lineSchedule = store.insert('SBQQ__OrderItemConsumptionSchedule__c', {
+    SBQQ__OrderItem__c: orderItemId,
+    SBQQ__ConsumptionSchedule__c: scheduleId,
+    SBQQ__Type__c: 'Slab',
+    SBQQ__RatingMethod__c: 'Tier',
+    SBQQ__Category__c: 'Rates',
+    SBQQ__BillingTerm__c: 1,
+    SBQQ__BillingTermUnit__c: 'Month',
+  });
   const rates = [
     { lower: 0, upper: 100, price: 1 },
     { lower: 100, upper: null, price: 0.5 },

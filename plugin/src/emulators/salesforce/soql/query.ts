@@ -10,7 +10,7 @@ import { SalesforceApiError, malformedQuery } from '../errors.js';
 import type { ChildRelationship } from '../schema.js';
 import type { FieldValue, SObjectRecord } from '../store.js';
 import { followHops, resolvePath, type FieldPath } from './paths.js';
-import type { QueryScope } from './scope.js';
+import type { ChildPage, QueryScope } from './scope.js';
 import { candidateRecords, type IndexLookup } from './lookup.js';
 import { compileWhere, type Predicate } from './where.js';
 
@@ -204,7 +204,7 @@ function placePath(out: JsonRecord, record: SObjectRecord, path: FieldPath, hop:
   placePath(nested, parent, path, hop + 1, scope);
 }
 
-function childResult(parent: SObjectRecord, selector: Extract<Selector, { kind: 'child' }>, scope: QueryScope): { totalSize: number; done: boolean; records: JsonRecord[] } | null {
+function childResult(parent: SObjectRecord, selector: Extract<Selector, { kind: 'child' }>, scope: QueryScope): ChildPage | null {
   const { relationship, query } = selector;
   const children: SObjectRecord[] = [];
   for (const id of scope.store.childIds(relationship.childSObject, relationship.field, String(parent.Id))) {
@@ -213,7 +213,9 @@ function childResult(parent: SObjectRecord, selector: Extract<Selector, { kind: 
   }
   const rows = select(query, scope, children);
   // The REST API returns null, not an empty list, for a child relationship with no rows.
-  return rows.length === 0 ? null : { totalSize: rows.length, done: true, records: rows.map((r) => shape(r, query, scope)) };
+  if (rows.length === 0) return null;
+  const records = rows.map((r) => shape(r, query, scope));
+  return scope.pageChildren ? scope.pageChildren(records) : { totalSize: rows.length, done: true, records };
 }
 
 function aggregate(query: CompiledQuery, matches: SObjectRecord[]): JsonRecord {
