@@ -1,9 +1,9 @@
 // Planning cost of the amendment core: a contract with 50 stacked amendments (all unsynced, so one run
 // creates the schedule and plans 50 updates on top of it), and a 200-line, 36-segment MDQ order.
-import { planOrderSync } from '../plugin/lib/core/planner.js';
+import { planOrderSync } from '../plugin/lib/core/plan/planner.js';
 import { parseSettings } from '../plugin/lib/core/settings.js';
-import { EMPTY_MAPPINGS } from '../plugin/lib/core/mappings.js';
-import { toId18 } from '../plugin/lib/core/salesforceIds.js';
+import { EMPTY_MAPPINGS } from '../plugin/lib/core/mappings/mappings.js';
+import { toId18 } from '../plugin/lib/core/records/salesforceIds.js';
 import type { BenchRow } from './run.ts';
 
 type Row = Record<string, unknown> & { Id: string };

@@ -1,11 +1,11 @@
 // Plan time of the mapping core: one large order (200 lines) and a batch of 1,000 typical orders.
 // Orders with more than 20 recurring lines are refused by validation, so the 200-line order is planned
 // as a one-time invoice (200 invoice items) — the largest plan a single order can produce.
-import { planOrderSync } from '../plugin/lib/core/planner.js';
+import { planOrderSync } from '../plugin/lib/core/plan/planner.js';
 import { parseSettings } from '../plugin/lib/core/settings.js';
-import { toId18 } from '../plugin/lib/core/salesforceIds.js';
-import type { CpqGraphInput } from '../plugin/lib/core/graph.js';
-import type { SyncContext } from '../plugin/lib/core/context.js';
+import { toId18 } from '../plugin/lib/core/records/salesforceIds.js';
+import type { CpqGraphInput } from '../plugin/lib/core/records/graph.js';
+import type { SyncContext } from '../plugin/lib/core/plan/context.js';
 import type { BenchRow } from './run.ts';
 
 const context: SyncContext = {

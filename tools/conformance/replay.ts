@@ -40,8 +40,10 @@ export async function replay(recording: Recording): Promise<Replay> {
   const started = performance.now();
   // The recording's frozen time, moving as the replay runs (leases and timestamps need time to pass).
   const clock = (): number => frozen + Math.floor(performance.now() - started);
+  // A multi-currency org when the records carry CurrencyIsoCode (single-currency orgs have no such field).
+  const multiCurrency = recording.salesforce.records.some((r) => typeof r.fields.CurrencyIsoCode === 'string');
   const [org, stripe] = await Promise.all([
-    startSalesforceEmulator({ seed: 'empty', now: () => new Date(clock()) }),
+    startSalesforceEmulator({ seed: 'empty', multiCurrency, now: () => new Date(clock()) }),
     startStripeEmulator({ opsPerSecond: 0, now: clock }),
   ]);
   try {
@@ -49,7 +51,7 @@ export async function replay(recording: Recording): Promise<Replay> {
     const translated = translateConfig(recording, new Date(frozen));
     const notes = [...translated.notes];
     assertMappedFieldsExist(org, translated.mappings);
-    if (recording.salesforce.records.some((r) => typeof r.fields.CurrencyIsoCode === 'string')) {
+    if (multiCurrency) {
       translated.settings.multiCurrency = true;
       notes.push('multi-currency org (records carry CurrencyIsoCode)');
     }
@@ -58,6 +60,7 @@ export async function replay(recording: Recording): Promise<Replay> {
       mappings: MappingConfig.parse(translated.mappings),
       mappingRecords: [],
       mappingProblems: [],
+      currency: { multiCurrency, corporateCurrency: 'USD' },
       liveSyncEnabled: true,
       pollIntervalSeconds: 60,
       syncRecordRetention: 1000,
