@@ -228,12 +228,15 @@ async function recordFailure(run: EngineRun, lock: SyncLock | undefined, orderId
 }
 
 /**
- * The contract's lock, on its initial Order's key; the order asked for shows "Syncing" from the same call
- * (a lock not taken writes no status). Undefined while another worker syncs the contract.
+ * The contract's lock, on its initial Order's key. An initial order asked for shows "Syncing" from the same
+ * call (a lock not taken writes no status). An amendment is not touched before the contract is read: its
+ * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
+ * write would move it to the end. Undefined while another worker syncs the contract.
  */
 async function lockContract(run: EngineRun, initialOrderId: string, orderId: string): Promise<SyncLock | undefined> {
   const syncing = { method: 'PATCH' as const, url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`, referenceId: 'syncing', body: { Stripe_Sync_Status__c: 'Syncing' } };
-  const taken = await takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside: [syncing] });
+  const alongside = sameId(initialOrderId, orderId) ? [syncing] : [];
+  const taken = await takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside });
   return taken?.lock;
 }
 
