@@ -40,7 +40,7 @@ describe('package conversion with source-deploy-retrieve', () => {
     const childCount = (type: string) => children.filter((c) => c.type.name === type).length;
 
     expect(count('CustomObject')).toBe(7); // 5 custom objects + 2 custom metadata types
-    expect(count('CustomField')).toBe(25); // fields the package adds to standard objects
+    expect(count('CustomField')).toBe(26); // fields the package adds to standard objects
     expect(childCount('CustomField')).toBeGreaterThan(60);
     expect(childCount('ValidationRule')).toBe(7);
     expect(childCount('ListView')).toBe(3);

@@ -8,13 +8,16 @@
  * across processes); read the contract's graph (3 Salesforce calls); load the Stripe objects its
  * records link to; ask the core for a plan; apply it to Stripe with the plan's idempotency keys; write
  * Stripe IDs, the Order's status, message, fix and links, and the Sync Records back in two batched calls,
- * releasing the lease. A plan that defers stacked amendments (one before them starts `now`) is followed,
+ * releasing the lease. The Order's billing summary (what Stripe now bills, read back) rides on that same
+ * Order update; a dry run carries the summary of what its plan would bill instead. A plan that defers stacked amendments (one before them starts `now`) is followed,
  * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
  * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
  * so the next run creates nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
+import { previewBillingSummary } from '../core/billingSummary/preview.js';
+import { summaryFieldText, type BillingSummary } from '../core/billingSummary/schema.js';
 import type { StripeState, SyncContext } from '../core/context.js';
 import { clockNow } from '../core/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
@@ -31,6 +34,7 @@ import { claimLease, LEASE_RELEASED, releaseLease, type Lease } from '../salesfo
 import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
+import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
 import { loadLinkedObjects } from '../stripe/linkedObjects.js';
@@ -67,6 +71,8 @@ export interface OrderSyncResult {
   readonly warnings: readonly string[];
   /** The plan, for dry runs (and for inspection after a run). */
   readonly plan: SyncPlan | undefined;
+  /** What Stripe bills for the order: read back after a sync, or what the plan would bill in a dry run. */
+  readonly summary?: BillingSummary;
   readonly durationMs: number;
 }
 
@@ -146,7 +152,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lease = undefined;
       return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: error.errors.every((e) => e.retryable), warnings: [], plan: undefined });
     }
-    if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
+    if (options.dryRun) {
+      const summary = previewBillingSummary(plan, state, orderId, linkedStripeId, Math.floor(run.now().getTime() / 1000));
+      return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan, ...(summary ? { summary } : {}) });
+    }
 
     // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
     const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith);
@@ -155,7 +164,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const records: SyncRecordRow[] = [...rounds.syncRecords, ...errorSyncRecordRows(orderRef, errors)];
-    await finish(run, lease, { orderId, stripeId, writeBacks, records, errors });
+    const summary = stripeId ? await billingSummary(run, stripeId) : undefined;
+    await finish(run, lease, { orderId, stripeId, writeBacks, records, errors, summary });
     lease = undefined;
     return result({
       status: errors.length > 0 ? 'failed' : 'synced',
@@ -165,6 +175,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       retryable: errors.length > 0 && errors.every((e) => e.retryable),
       warnings: rounds.plan.warnings,
       plan: rounds.plan,
+      ...(summary ? { summary } : {}),
     });
   } catch (error) {
     const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
@@ -212,6 +223,20 @@ interface Finish {
   readonly writeBacks: readonly SalesforceWriteBack[];
   readonly records: readonly SyncRecordRow[];
   readonly errors: readonly SyncError[];
+  /** Written on the Order and, for an amendment, on its contract's initial Order (both show one schedule). */
+  readonly summary?: BillingSummary;
+}
+
+/**
+ * The billing Stripe holds after the sync. Only reads: a Stripe hiccup here leaves the previous summary
+ * in place (the next webhook or sync refreshes it) rather than failing a sync that succeeded.
+ */
+async function billingSummary(run: EngineRun, stripeId: string): Promise<BillingSummary | undefined> {
+  try {
+    return await readBillingSummary(run.stripe, stripeId, run.now());
+  } catch {
+    return undefined;
+  }
 }
 
 /** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
@@ -242,7 +267,9 @@ async function finish(run: EngineRun, lease: Lease | undefined, done: Finish): P
       ...customerLink(done.writeBacks, livemode),
     },
   };
-  if (lease) orderFields[lease.orderId] = { ...orderFields[lease.orderId], ...LEASE_RELEASED };
+  const summary = done.summary ? { Stripe_Billing_Summary__c: summaryFieldText(done.summary) } : {};
+  orderFields[done.orderId] = { ...orderFields[done.orderId], ...summary };
+  if (lease) orderFields[lease.orderId] = { ...orderFields[lease.orderId], ...summary, ...LEASE_RELEASED };
   await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
 }
 
