@@ -31,7 +31,7 @@ export function previewFieldText(preview: BillingPreview): string {
 }
 
 export async function runPreview(salesforce: SalesforceClient, engine: SyncEngine, request: ClaimedRequest, now: () => Date): Promise<OrderSyncResult> {
-  const result = await engine.syncOrder(request.Order__c, { dryRun: true });
+  const result = await engine.syncOrder(request.Order__c, { dryRun: true, asActivated: true });
   const preview = billingPreview(result);
   const problems = preview.problems.length;
   await salesforce.updateRecord('Stripe_Sync_Request__c', request.Id, {

@@ -79,6 +79,11 @@ export interface OrderSyncResult {
 export interface SyncOptions {
   /** Plan only: no lease, no Stripe writes, no Salesforce writes. */
   readonly dryRun?: boolean;
+  /**
+   * With dryRun: plan a draft order as activation would leave it — its order products activated (CPQ
+   * activates them with the order) — so a preview shows the order's real problems, not that it is a draft.
+   */
+  readonly asActivated?: boolean;
 }
 
 export interface SyncEngine {
@@ -137,7 +142,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const read = readContractGraph(run.salesforce, orderId, mappedFields(config.mappings), located).catch((error: unknown) => {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
     });
-    const graph = withOrderVersions(await read);
+    const graph = withOrderVersions(options.dryRun && options.asActivated ? asActivated(await read, orderId) : await read);
     const state = await loadLinkedObjects(graph, run.stripe);
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     const planWith = async (g: CpqGraphInput, s: StripeState): Promise<SyncPlan> =>
@@ -286,6 +291,12 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
 function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
   const orders = (graph.orders ?? []) as Record<string, unknown>[];
   return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
+}
+
+/** The order's products as activation leaves them (deleted ones stay deleted, and still refused). */
+function asActivated(graph: CpqGraphInput, orderId: string): CpqGraphInput {
+  const items = (graph.orderItems ?? []) as Record<string, unknown>[];
+  return { ...graph, orderItems: items.map((i) => (sameId(String(i.OrderId), orderId) && i.IsDeleted !== true ? { ...i, SBQQ__Activated__c: true } : i)) };
 }
 
 function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {

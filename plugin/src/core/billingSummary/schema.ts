@@ -57,10 +57,11 @@ export const phaseSchema = z.strictObject({
 
 export const invoiceSchema = z.strictObject({
   status: z.string(),
+  /** Still to pay (Stripe's amount_remaining): 0 once paid. */
   amountDue: decimal,
   total: decimal,
   /** Stripe's hosted invoice page (hosted_invoice_url): where the customer pays. */
-  paymentLink: z.string().url().nullable(),
+  paymentLink: z.string().regex(/^https?:\/\//).nullable(),
 });
 
 export const billingSummarySchema = z.strictObject({

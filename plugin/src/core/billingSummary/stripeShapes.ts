@@ -25,8 +25,13 @@ export function priceFacts(price: PriceLike, product: string): PriceFacts {
   return {
     product,
     unitAmount: metered || tiered ? undefined : unit,
-    recurring: price.recurring ? { interval: price.recurring.interval as Interval, intervalCount: price.recurring.interval_count ?? 1 } : null,
+    recurring: price.recurring ? recurringOf(price.recurring.interval as Interval, price.recurring.interval_count ?? 1) : null,
   };
+}
+
+/** Annual billing is often sent as 12 months: shown as the year it is. */
+function recurringOf(interval: Interval, intervalCount: number): NonNullable<PriceFacts['recurring']> {
+  return interval === 'month' && intervalCount % 12 === 0 ? { interval: 'year', intervalCount: intervalCount / 12 } : { interval, intervalCount };
 }
 
 /** A Stripe.Coupon or a plan's coupon params. */
@@ -100,5 +105,6 @@ export function invoiceItems(invoice: Stripe.Invoice): ItemRef[] {
 }
 
 export function invoiceFacts(invoice: Stripe.Invoice): InvoiceFacts {
-  return { status: invoice.status ?? 'draft', amountDue: invoice.amount_due, total: invoice.total, paymentLink: invoice.hosted_invoice_url ?? null };
+  // What is still to pay: amount_due stays as it was once the invoice is paid; amount_remaining goes to 0.
+  return { status: invoice.status ?? 'draft', amountDue: invoice.amount_remaining, total: invoice.total, paymentLink: invoice.hosted_invoice_url ?? null };
 }
