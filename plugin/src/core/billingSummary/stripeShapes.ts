@@ -25,13 +25,8 @@ export function priceFacts(price: PriceLike, product: string): PriceFacts {
   return {
     product,
     unitAmount: metered || tiered ? undefined : unit,
-    recurring: price.recurring ? recurringOf(price.recurring.interval as Interval, price.recurring.interval_count ?? 1) : null,
+    recurring: price.recurring ? { interval: price.recurring.interval as Interval, intervalCount: price.recurring.interval_count ?? 1 } : null,
   };
-}
-
-/** Annual billing is often sent as 12 months: shown as the year it is. */
-function recurringOf(interval: Interval, intervalCount: number): NonNullable<PriceFacts['recurring']> {
-  return interval === 'month' && intervalCount % 12 === 0 ? { interval: 'year', intervalCount: intervalCount / 12 } : { interval, intervalCount };
 }
 
 /** A Stripe.Coupon or a plan's coupon params. */

@@ -142,13 +142,16 @@ function resolvePhase(phase: PhaseShape, shape: BillingShape): ResolvedPhase {
   return {
     start: fromUnixSeconds(phase.start),
     end: phase.end === null ? null : fromUnixSeconds(phase.end),
-    items: phase.items.map((item) => {
-      const recurring = shape.price(item.price).recurring ?? { interval: 'month' as const, intervalCount: 1 };
-      return { ...line(item, shape), interval: recurring.interval, intervalCount: recurring.intervalCount };
-    }),
+    items: phase.items.map((item) => ({ ...line(item, shape), ...inYears(shape.price(item.price).recurring ?? { interval: 'month', intervalCount: 1 }) })),
     oneTimeItems: phase.oneTimeItems.map((item) => line(item, shape)),
     coupons: phase.coupons.map((id) => shape.coupon(id)),
   };
+}
+
+/** Annual billing is often sent as 12 months: shown (and counted) as the year it is. */
+function inYears(recurring: NonNullable<PriceFacts['recurring']>): NonNullable<PriceFacts['recurring']> {
+  const { interval, intervalCount } = recurring;
+  return interval === 'month' && intervalCount % 12 === 0 ? { interval: 'year', intervalCount: intervalCount / 12 } : recurring;
 }
 
 /** The `k`-th billing date of an interval from `start` (UTC calendar months, clamped to month ends). */

@@ -120,7 +120,7 @@ describe('c-stripe-billing-summary', () => {
         expect(money(rows[0])).toBeNull();
         expect(money(rows[1])).toEqual({ value: '100.00', currency: 'USD', style: 'currency' });
         expect(text(rows[1])).toContain('c.StripeBillingSummary_ForMonths');
-        expect(money(byId(element, 'phase-total')).value).toBe('9700.00');
+        expect(money(byId(element, 'phase-total')).value).toBe('10500.00');
         await expect(element).toBeAccessible();
     });
 
