@@ -11,6 +11,8 @@ import { dashboardLink } from '../../plugin/src/stripe/links.js';
 import { memoryLogger, sampleOrder, startServices, type Services } from '../relay/support.js';
 import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from '../../plugin/src/orderPage/build.js';
 import { launchChromium } from './support/chromium.js';
+import { billingPreviewSchema, billingSummarySchema } from '../../plugin/src/core/billingSummary/schema.js';
+import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
 import { startEmulatorOrderPageServer, type OrderPageServer } from '../../plugin/src/orderPage/server.js';
 
 /**
@@ -26,6 +28,8 @@ async function saveScreenshot(name: string): Promise<void> {
 }
 const labels = readCustomLabels();
 const label = (name: string) => labels.get(`c.StripeOrderSync_${name}`)!;
+const billingLabel = (name: string) => labels.get(`c.StripeBillingSummary_${name}`)!;
+const previewLabel = (name: string) => labels.get(`c.StripeBillingPreview_${name}`)!;
 /** The card polls its request every 3 s (POLL_INTERVAL_MS); a sync must be visible within a few polls. */
 const SYNC_VISIBLE_MS = 20_000;
 
@@ -128,5 +132,104 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
 
     await saveScreenshot('order-page-failed.png');
+  });
+
+  /** The timeline's phases as the page shows them: title, dates and each item's product, quantity and amount. */
+  const shownPhases = (root = page.locator('[data-id="billing-summary"]')) =>
+    root.locator('[data-id="phase"]').evaluateAll((phases) =>
+      phases.map((phase) => ({
+        dates: phase.querySelector<HTMLElement>('[data-id="phase-dates"]')?.innerText.replace(/\s+/g, ' ').trim(),
+        items: [...phase.querySelectorAll('[data-id="item"]')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell as HTMLElement).innerText.replace(/\s+/g, ' ').trim())),
+        total: phase.querySelector<HTMLElement>('[data-id="phase-total"]')?.innerText.replace(/\s+/g, ' ').trim(),
+      })),
+    );
+  const summaryOf = (orderId: string) => billingSummarySchema.parse(JSON.parse(String(services.org.query(`SELECT Stripe_Billing_Summary__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_Billing_Summary__c)));
+
+  it('S14 MDQ ramp: after Sync now the card shows the billing timeline, one phase per yearly segment, with TCV, MRR and the next invoice', async () => {
+    const order = sampleOrder(services.org, 'S14');
+    await openOrderAndSyncNow(order.orderId);
+    await statusBadge('Synced').waitFor({ timeout: SYNC_VISIBLE_MS });
+    await page.locator('[data-id="billing-summary"] [data-id="phase"]').nth(2).waitFor();
+
+    const phases = await shownPhases();
+    // Inline parts are spaced by margins, so the text has no spaces around the dash or after the colon.
+    expect(phases.map((p) => p.dates)).toEqual(['Jan 01, 2030–Jan 01, 2031', 'Jan 01, 2031–Jan 01, 2032', 'Jan 01, 2032–Jan 01, 2033']);
+    // Amounts as lightning-formatted-number shows them in the order's currency, for the browser's locale (en-US).
+    expect(phases.map((p) => p.items.find((cells) => cells[0] === 'Ramp'))).toEqual([
+      ['Ramp', '10', '$10,000.00', 'per year'],
+      ['Ramp', '10', '$11,000.00', 'per year'],
+      ['Ramp', '12', '$14,400.00', 'per year'],
+    ]);
+    expect(phases.map((p) => p.total)).toEqual([`${billingLabel('PhaseTotal')}:$12,500.00`, `${billingLabel('PhaseTotal')}:$11,500.00`, `${billingLabel('PhaseTotal')}:$14,900.00`]);
+    await expect(page.locator('[data-id="tcv"]').innerText()).resolves.toBe('$38,900.00');
+    await expect(page.locator('[data-id="mrr"]').innerText()).resolves.toBe('$875.00');
+    await expect(page.locator('[data-id="next-invoice"]').innerText()).resolves.toMatch(/^\s*Jan 01, 2030\s*\$12,500\.00\s*$/);
+    expect(summaryOf(order.orderId).phases).toHaveLength(3);
+
+    await page.locator('[data-id="billing-summary"]').scrollIntoViewIfNeeded();
+    await saveScreenshot('order-page-mdq-ramp.png');
+  });
+
+  it('S21 amendment: after Sync now the card shows the phase before the amendment and the one it made', async () => {
+    const order = sampleOrder(services.org, 'S21');
+    await openOrderAndSyncNow(order.orderId);
+    await statusBadge('Synced').waitFor({ timeout: SYNC_VISIBLE_MS });
+    await page.locator('[data-id="billing-summary"] [data-id="phase"]').nth(1).waitFor();
+
+    const phases = await shownPhases();
+    expect(phases.map((p) => p.items.map((cells) => cells.slice(0, 3)).sort())).toEqual([
+      [['Widget', '10', '$100.00']],
+      [['Gadget', '5', '$100.00'], ['Widget', '6', '$60.00']],
+    ]);
+    const summary = summaryOf(order.orderId);
+    await expect(page.locator('[data-id="tcv"]').innerText()).resolves.toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(summary.tcv as unknown as number));
+    await expect(page.locator('[data-id="latest-invoice-link"]').getAttribute('href')).resolves.toBe(summary.latestInvoice?.paymentLink);
+
+    await saveScreenshot('order-page-amended.png');
+  });
+
+  async function draftOrder(name: string, quantity: number): Promise<string> {
+    const builder = new CpqBuilder(services.org.org);
+    const product = builder.product({ name: 'Analytics Seat', listPrice: 45, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const setup = builder.product({ name: 'Implementation', listPrice: 1500 });
+    return builder.order({ accountId: builder.account(name), name, start: '2030-09-01', term: 12, activated: false, lines: [{ product, quantity }, { product: setup, quantity: 1 }] }).orderId;
+  }
+
+  async function openAndPreview(orderId: string): Promise<void> {
+    await page.goto(pages.orderUrl(orderId), { timeout: 30_000 });
+    await page.locator('[data-id="status"]').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: previewLabel('Button') }).click();
+  }
+
+  it('Preview billing on a draft order shows the billing the sync would make, and writes nothing to Stripe or the Order', async () => {
+    const orderId = await draftOrder('Draft Preview Co', 8);
+    const stripeWrites = services.stripe.requestLog.writes().length;
+    await openAndPreview(orderId);
+    await page.locator('[data-id="preview-summary"]').waitFor({ timeout: SYNC_VISIBLE_MS });
+
+    const phases = await shownPhases(page.locator('[data-id="preview-summary"]'));
+    expect(phases).toEqual([{ dates: 'Sep 01, 2030–Sep 01, 2031', items: [['Analytics Seat', '8', '$360.00', 'per month']], total: `${billingLabel('PhaseTotal')}:$5,820.00` }]);
+    await expect(page.locator('[data-id="preview-nothing-written"]').innerText()).resolves.toBe(previewLabel('NothingWritten'));
+    await expect(page.locator('[data-id="billing-summary"]').count()).resolves.toBe(0); // a draft: the Order has no summary
+    const request = services.org.query(`SELECT Type__c, Status__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}'`)[0]!;
+    expect(request).toMatchObject({ Type__c: 'Preview', Status__c: 'Previewed' });
+    expect(billingPreviewSchema.parse(JSON.parse(String(request.Preview_Result__c))).summary?.tcv).toBe('5820.00');
+    expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
+    expect(orderRow(orderId).Stripe_ID__c).toBeNull();
+
+    await page.locator('[data-id="billing-preview"]').scrollIntoViewIfNeeded();
+    await saveScreenshot('order-page-preview.png');
+  });
+
+  it('Preview billing on a draft order that could not sync lists its problems with their fixes', async () => {
+    const orderId = await draftOrder('Draft Problem Co', 2.5);
+    await openAndPreview(orderId);
+    await page.locator('[data-id="preview-problems"]').waitFor({ timeout: SYNC_VISIBLE_MS });
+    await expect(page.locator('[data-id="preview-problem-message"]').first().textContent()).resolves.toContain('Quantity specified as a decimal value. Only integers are supported.');
+    await expect(page.locator('[data-id="preview-problem-fix"]').first().textContent()).resolves.toMatch(new RegExp(`^${previewLabel('Fix')}: .*whole`, 'i'));
+    await expect(page.locator('[data-id="preview-summary"]').count()).resolves.toBe(0);
+
+    await page.locator('[data-id="billing-preview"]').scrollIntoViewIfNeeded();
+    await saveScreenshot('order-page-preview-problems.png');
   });
 });

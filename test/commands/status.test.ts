@@ -3,7 +3,13 @@ import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Status from '../../plugin/src/commands/stripe/cpq/status.js';
 import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { billingSummarySchema } from '../../plugin/src/core/billingSummary/schema.js';
 import { schemaErrors } from './support/resultSchemas.js';
+
+// The card's own fixture: one summary shape for the card, the CLI and the relay.
+const mdqRamp = JSON.parse(readFileSync(new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/mdqRamp.json', import.meta.url), 'utf8')) as unknown;
 
 describe('sf stripe cpq status', () => {
   const $$ = new TestContext();
@@ -85,6 +91,43 @@ describe('sf stripe cpq status', () => {
     const syncedOrder = await Status.run(['--target-org', 'cpq', '--order', synced.slice(0, 15)], PLUGIN_ROOT);
     expect(syncedOrder.order?.links).toMatchObject({ stripeId: 'sub_sched_123', customer: 'https://dashboard.stripe.com/test/customers/cus_123' });
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it('prints the billing timeline with --order, and carries the summary in --json', async () => {
+    emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: JSON.stringify(mdqRamp) });
+    const result = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
+    expect(result.order?.billingSummary).toEqual(mdqRamp);
+    expect(result.order?.billingSummaryUnreadable).toBe(false);
+    expect(ux.styledHeader.getCalls().map((c) => c.args[0])).toContain('Billing in Stripe: subscription schedule, USD');
+    const lines = ux.log.getCalls().flatMap((c) => c.args);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'MRR $1,000.00 · TCV $64,000.00',
+        'Next invoice: 2031-01-01, $22,000.00',
+        `Latest invoice: open, $12,000.00 due · pay at https://invoice.stripe.com/i/acct_test/test_YWNjdF9pbnZvaWNl`,
+        'Phase 1: 2030-01-01 → 2031-01-01 · total $12,000.00',
+        '  Data Platform (ramp) × 100: $12,000.00 per year',
+        'Phase 3: 2032-01-01 → 2033-01-01 · total $30,000.00',
+      ]),
+    );
+    expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it('says so when the order has no summary yet, or one it cannot read', async () => {
+    const none = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
+    expect(none.order).toMatchObject({ billingSummary: null, billingSummaryUnreadable: false });
+    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain('No billing summary yet: the relay writes it when the order syncs.');
+    emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: '{"version":99}' });
+    const unreadable = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
+    expect(unreadable.order).toMatchObject({ billingSummary: null, billingSummaryUnreadable: true });
+    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain("The order's billing summary could not be read. Sync the order again to refresh it.");
+    expect(schemaErrors('stripe-cpq-status', unreadable)).toEqual([]);
+  });
+
+  it("keeps the --json schema's billingSummary the zod schema the relay writes with", () => {
+    const schema = JSON.parse(readFileSync(new URL('../../plugin/schemas/stripe-cpq-status.json', import.meta.url), 'utf8')) as { definitions: { billingSummary: unknown } };
+    const { $schema: _, ...fromZod } = z.toJSONSchema(billingSummarySchema, { target: 'draft-7' });
+    expect(schema.definitions.billingSummary).toEqual(fromZod);
   });
 
   it('names the order and the fix when the order does not exist', async () => {

@@ -40,13 +40,13 @@ describe('package conversion with source-deploy-retrieve', () => {
     const childCount = (type: string) => children.filter((c) => c.type.name === type).length;
 
     expect(count('CustomObject')).toBe(8); // 6 custom objects + 2 custom metadata types
-    expect(count('CustomField')).toBe(23); // fields the package adds to standard objects
+    expect(count('CustomField')).toBe(24); // fields the package adds to standard objects
     expect(childCount('CustomField')).toBeGreaterThan(60);
     expect(childCount('ValidationRule')).toBe(7);
     expect(childCount('ListView')).toBe(3);
     expect(count('PermissionSet')).toBe(4);
     expect(count('CustomMetadata')).toBe(28);
-    expect(count('LightningComponentBundle')).toBe(2);
+    expect(count('LightningComponentBundle')).toBe(5);
     expect(count('CustomLabels')).toBe(1);
     expect(count('FlexiPage')).toBe(1);
     expect(count('CustomTab')).toBe(2);

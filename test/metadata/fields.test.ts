@@ -99,6 +99,7 @@ describe('objects and fields', () => {
       Stripe_Invoice_Amount_Due__c: 'Currency',
       Stripe_Invoice_Amount_Paid__c: 'Currency',
       Stripe_Customer_Link__c: 'Url',
+      Stripe_Billing_Summary__c: 'LongTextArea', // the card's billing summary (JSON, core/billingSummary)
     };
     for (const [name, type] of Object.entries(expected)) expect([name, field('Order', name)?.type]).toEqual([name, type]);
     expect([field('Order', 'Stripe_Sync_Lease_Owner__c'), field('Order', 'Stripe_Sync_Lease_Expires__c')]).toEqual([undefined, undefined]);
@@ -130,13 +131,16 @@ describe('objects and fields', () => {
 
   it('gives Stripe_Sync_Request__c a status that starts Queued, a requester, a claim lease and a retry time', () => {
     const status = field('Stripe_Sync_Request__c', 'Status__c');
-    expect(picklistValues(status)).toEqual(['Queued', 'Syncing', 'Synced', 'Failed', 'Retrying']);
+    expect(picklistValues(status)).toEqual(['Queued', 'Syncing', 'Synced', 'Failed', 'Retrying', 'Previewed']);
     expect(picklistDefault(status)).toBe('Queued');
+    const type = field('Stripe_Sync_Request__c', 'Type__c');
+    expect(picklistValues(type)).toEqual(['Sync', 'Preview']);
+    expect(picklistDefault(type)).toBe('Sync');
     const order = field('Stripe_Sync_Request__c', 'Order__c');
     expect(order?.type === 'Lookup' && [order.referenceTo, order.relationshipName]).toEqual(['Order', 'Stripe_Sync_Requests']);
     const requestedBy = field('Stripe_Sync_Request__c', 'Requested_By__c');
     expect(requestedBy?.type === 'Lookup' && requestedBy.referenceTo).toBe('User');
-    for (const [name, type] of Object.entries({ Requested_At__c: 'DateTime', Started_At__c: 'DateTime', Finished_At__c: 'DateTime', Message__c: 'LongTextArea', Attempts__c: 'Number', Claimed_By__c: 'Text', Lease_Expires__c: 'DateTime', Next_Attempt_At__c: 'DateTime' })) {
+    for (const [name, type] of Object.entries({ Requested_At__c: 'DateTime', Started_At__c: 'DateTime', Finished_At__c: 'DateTime', Message__c: 'LongTextArea', Attempts__c: 'Number', Claimed_By__c: 'Text', Lease_Expires__c: 'DateTime', Next_Attempt_At__c: 'DateTime', Preview_Result__c: 'LongTextArea' })) {
       expect([name, field('Stripe_Sync_Request__c', name)?.type]).toEqual([name, type]);
     }
   });

@@ -32,7 +32,7 @@ function bundleProblems(source: PackageSource, bundle: LightningBundle): string[
 
 describe('Lightning components', () => {
   it('have a meta file and the API version of the project, and use only labels, fields, modules and related lists that exist', () => {
-    expect(pkg.bundles.map((b) => b.name)).toEqual(['ldsUtils', 'stripeOrderSync']);
+    expect(pkg.bundles.map((b) => b.name).sort()).toEqual(['billingSummaryShape', 'ldsUtils', 'stripeBillingPreview', 'stripeBillingSummary', 'stripeOrderSync']);
     expect(pkg.bundles.flatMap((b) => bundleProblems(pkg, b))).toEqual([]);
   });
 
@@ -77,7 +77,9 @@ describe('Lightning components', () => {
     expect(card?.meta?.isExposed).toBe(true);
     expect(card?.meta?.targets?.target).toEqual(['lightning__RecordPage']);
     expect(card?.meta?.targetConfigs?.targetConfig).toEqual([{ '@_targets': 'lightning__RecordPage', objects: { object: ['Order'] } }]);
-    expect(pkg.bundles.find((b) => b.name === 'ldsUtils')?.meta?.isExposed).toBe(false);
+    for (const helper of ['ldsUtils', 'billingSummaryShape', 'stripeBillingSummary', 'stripeBillingPreview']) {
+      expect([helper, pkg.bundles.find((b) => b.name === helper)?.meta?.isExposed]).toEqual([helper, false]);
+    }
   });
 
   it('place the card on the Order record page, which uses only components that exist', () => {

@@ -37,6 +37,7 @@ const ORDER_SYNC_FIELDS = on(
   'Stripe_Invoice_Amount_Due__c',
   'Stripe_Invoice_Amount_Paid__c',
   'Stripe_Customer_Link__c',
+  'Stripe_Billing_Summary__c',
 );
 // The lock's key and expiry are required fields, which a permission set cannot list (they come with the object).
 const LOCK_FIELDS = on('Stripe_Sync_Lock__c', 'Held_By__c');
@@ -55,8 +56,9 @@ const SYNC_RECORD_FIELDS = on(
   'Stripe_Request_Dashboard_Link__c',
   'Order__c',
 );
-const REQUEST_ASK = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_By__c', 'Requested_At__c');
-const REQUEST_WORK = on('Stripe_Sync_Request__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Message__c', 'Attempts__c', 'Claimed_By__c', 'Lease_Expires__c', 'Next_Attempt_At__c');
+// Type__c: Sync, or Preview ("Preview billing" on the card).
+const REQUEST_ASK = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_By__c', 'Requested_At__c', 'Type__c');
+const REQUEST_WORK = on('Stripe_Sync_Request__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Message__c', 'Attempts__c', 'Claimed_By__c', 'Lease_Expires__c', 'Next_Attempt_At__c', 'Preview_Result__c');
 // The relay files a request of its own for a retryable failure of a sync it started (order poll, POST /sync).
 const REQUEST_FILED_BY_RELAY = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_At__c');
 const COUPON_TERMS = on('Quote_Stripe_Coupon__c', 'Name__c', 'Percent_Off__c', 'Amount_Off__c', 'Duration__c', 'Duration_In_Months__c', 'Max_Redemptions__c');
@@ -84,7 +86,7 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
   Stripe_CPQ_Sales_User: {
     objects: { Stripe_Sync_Record__c: 'R', Stripe_Sync_Request__c: 'CR' },
     edit: [...SKIP_FLAGS, ...REQUEST_ASK],
-    read: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...SYNC_RECORD_FIELDS, ...on('Stripe_Sync_Request__c', 'Status__c', 'Message__c', 'Started_At__c', 'Finished_At__c')],
+    read: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...SYNC_RECORD_FIELDS, ...on('Stripe_Sync_Request__c', 'Status__c', 'Message__c', 'Started_At__c', 'Finished_At__c', 'Preview_Result__c')],
   },
   // The relay: read the whole CPQ graph, write Stripe ids, links and status, take and release locks (Modify All:
   // it deletes an expired lock another relay user left), work and file requests, write and prune Sync Records.

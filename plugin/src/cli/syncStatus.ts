@@ -4,6 +4,7 @@
  * orders it synced, the requests queued and those waiting to retry); or, for one order, its Stripe links, status and Sync Records. SOQL only.
  */
 import type { Connection } from '@salesforce/core';
+import { parseBillingSummary, type BillingSummary } from '../core/billingSummary/schema.js';
 import { soqlId, soqlString } from '../salesforce/soql.js';
 
 export const SYNC_STATUSES = ['Not Synced', 'Queued', 'Syncing', 'Synced', 'Failed'] as const;
@@ -63,6 +64,10 @@ export type OrderSyncStatusDetail = {
   invoiceStatus: string | null;
   links: OrderLinks;
   syncRecords: SyncRecordSummary[];
+  /** What Stripe bills for the order, as the relay last wrote it; null when there is none or it cannot be read. */
+  billingSummary: BillingSummary | null;
+  /** The field held text that is not a summary this version reads. */
+  billingSummaryUnreadable: boolean;
 };
 
 const SYNC_RECORD_FIELDS =
@@ -125,12 +130,13 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
 export async function readOrderStatus(connection: Connection, orderId: string): Promise<OrderSyncStatusDetail | undefined> {
   const [orders, records] = await Promise.all([
     connection.query<Row>(
-      `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c FROM Order WHERE Id = ${soqlId(orderId)}`,
+      `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c, Stripe_Billing_Summary__c FROM Order WHERE Id = ${soqlId(orderId)}`,
     ),
     connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`),
   ]);
   const order = orders.records[0];
   if (!order) return undefined;
+  const summary = parseBillingSummary(str(order.Stripe_Billing_Summary__c));
   return {
     id: String(order.Id),
     orderNumber: str(order.OrderNumber),
@@ -149,5 +155,7 @@ export async function readOrderStatus(connection: Connection, orderId: string): 
       invoicePayment: str(order.Stripe_Invoice_Payment_Link__c),
     },
     syncRecords: records.records.map(syncRecord),
+    billingSummary: summary ?? null,
+    billingSummaryUnreadable: Boolean(order.Stripe_Billing_Summary__c) && !summary,
   };
 }

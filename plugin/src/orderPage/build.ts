@@ -1,6 +1,6 @@
 /**
  * Builds the Order page card for a real browser with LWC OSS: rollup + @lwc/rollup-plugin compile
- * force-app's stripeOrderSync and ldsUtils with lightning-base-components, and the platform modules
+ * force-app's stripeOrderSync and the bundles it uses with lightning-base-components, and the platform modules
  * Lightning provides are resolved to the shims in ./shims (UI API over HTTP to the org) or generated
  * from force-app metadata (labels from CustomLabels, schema imports from their names).
  * Used by the browser test and by `npm run demo -- --serve`; rollup and the LWC compilers are root
@@ -25,6 +25,8 @@ export const PAGE_DIR = join(SOURCE_DIR, 'page');
 const LWC_DIR = join(REPO_ROOT, 'force-app/main/default/lwc');
 const LABELS_FILE = join(REPO_ROOT, 'force-app/main/default/labels/CustomLabels.labels-meta.xml');
 const SHIMS_DIR = join(SOURCE_DIR, 'shims');
+/** The card and the bundles it is made of (its child components and helpers). */
+const CARD_BUNDLES = ['stripeOrderSync', 'stripeBillingSummary', 'stripeBillingPreview', 'billingSummaryShape', 'ldsUtils'];
 
 /** Platform modules Lightning serves → the shim that plays them here. */
 const PLATFORM_SHIMS: Record<string, string> = {
@@ -93,8 +95,7 @@ export async function buildOrderPage(outDir = DIST_DIR): Promise<number> {
         exclude: [`${SHIMS_DIR}/**`],
         enableDynamicComponents: true, // lightning-datatable's sorting modal uses lwc:is
         modules: [
-          { name: 'c/stripeOrderSync', path: join(LWC_DIR, 'stripeOrderSync/stripeOrderSync.js') },
-          { name: 'c/ldsUtils', path: join(LWC_DIR, 'ldsUtils/ldsUtils.js') },
+          ...CARD_BUNDLES.map((bundle) => ({ name: `c/${bundle}`, path: join(LWC_DIR, bundle, `${bundle}.js`) })),
           { npm: 'lightning-base-components' },
         ],
       }),
@@ -131,7 +132,7 @@ const TOOLCHAIN_FILES = [
 /** What the page is built from: the card's bundles, the labels, the shims and the page. */
 function sourceFiles(): string[] {
   return [
-    ...['stripeOrderSync', 'ldsUtils'].flatMap((bundle) => readdirSync(join(LWC_DIR, bundle)).filter((f) => /\.(js|html|css)$/.test(f)).map((f) => join(LWC_DIR, bundle, f))),
+    ...CARD_BUNDLES.flatMap((bundle) => readdirSync(join(LWC_DIR, bundle)).filter((f) => /\.(js|html|css)$/.test(f)).map((f) => join(LWC_DIR, bundle, f))),
     LABELS_FILE,
     ...readdirSync(SHIMS_DIR).map((f) => join(SHIMS_DIR, f)),
     join(PAGE_DIR, 'main.js'),

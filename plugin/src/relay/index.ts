@@ -28,6 +28,7 @@ import { createRelayServer } from './http.js';
 import { createRelayLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
 import { pollOrders } from './orderPoller.js';
+import { runPreview } from './previewRequests.js';
 import { enforceSyncRecordRetention } from './retention.js';
 import { RETRY_DELAYS_SECONDS, type RetryPolicy } from './retries.js';
 import { claimRequest, dueRequests, finishRequest, recoverStaleRequests, requestRetry, type SyncRequest } from './syncRequests.js';
@@ -147,6 +148,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
       const claimed = await claimRequest(options.salesforce, request.Id, workerId, leaseMs, now());
       if (!claimed) return;
       log.debug({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt }, 'sync request claimed');
+      if (claimed.Type__c === 'Preview') {
+        const preview = await runPreview(options.salesforce, engine, claimed, now);
+        log.info({ requestId: claimed.Id, orderId: claimed.Order__c, problems: preview.errors.length }, 'billing preview written');
+        return;
+      }
       const result = await engine.syncOrder(claimed.Order__c);
       const outcome = await finishRequest(options.salesforce, claimed, result, now(), retryPolicy);
       record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());

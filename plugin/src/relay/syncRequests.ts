@@ -16,7 +16,7 @@ import { assertReleased, releaseLock, releaseLockRequest, requestLockKey, takeLo
 import type { OrderSyncResult } from '../sync/engine.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
 
-export type SyncRequestStatus = 'Queued' | 'Syncing' | 'Synced' | 'Failed' | 'Retrying';
+export type SyncRequestStatus = 'Queued' | 'Syncing' | 'Synced' | 'Failed' | 'Retrying' | 'Previewed';
 
 export interface SyncRequest {
   readonly Id: string;
@@ -24,6 +24,8 @@ export interface SyncRequest {
   readonly Attempts__c: number | null;
   readonly Requested_At__c: string | null;
   readonly CreatedDate?: string | null;
+  /** Sync (or empty) or Preview (previewRequests.ts). */
+  readonly Type__c?: string | null;
 }
 
 /** A request this worker holds (its lock), and which attempt this is (1 for the first run). */
@@ -38,7 +40,7 @@ export interface RequestOutcome {
   readonly nextAttemptAt: string | undefined;
 }
 
-const REQUEST_FIELDS = ['Id', 'Order__c', 'Attempts__c', 'Requested_At__c', 'CreatedDate'];
+const REQUEST_FIELDS = ['Id', 'Order__c', 'Attempts__c', 'Requested_At__c', 'CreatedDate', 'Type__c'];
 /** Statuses of a request still to run (or running): another one for its order adds nothing. */
 const OPEN_STATUSES = "('Queued', 'Syncing', 'Retrying')";
 

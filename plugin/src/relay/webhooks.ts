@@ -7,12 +7,17 @@
  *   once by an invoice with metadata `salesforce_proration_invoice`, keyed by the item's id so a replay
  *   creates nothing twice.
  * - `invoice.finalized | paid | payment_failed | voided` → the Order's invoice status, amounts, payment
- *   and Dashboard links, found by the `salesforce_order_id` metadata of the invoice or its subscription.
+ *   and Dashboard links, found by the `salesforce_order_id` metadata of the invoice or its subscription,
+ *   and its billing summary (next and latest invoice), in the same Order update.
+ * - `invoice.created | updated | marked_uncollectible` and `subscription_schedule.*` (created, updated,
+ *   released, canceled, completed, …) → the Order's billing summary, read back from Stripe.
  */
 import type Stripe from 'stripe';
 import { Decimal, isZeroDecimalCurrency } from '../core/money.js';
 import { isSalesforceId } from '../core/records/salesforceIds.js';
+import { summaryFieldText } from '../core/billingSummary/schema.js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { dashboardLink } from '../stripe/links.js';
 
@@ -73,7 +78,12 @@ export async function handleEvent(ctx: WebhookContext, event: Stripe.Event): Pro
       case 'invoice.payment_failed':
       case 'invoice.voided':
         return await recordInvoiceState(ctx, event.data.object, event.type === 'invoice.payment_failed');
+      case 'invoice.created':
+      case 'invoice.updated':
+      case 'invoice.marked_uncollectible':
+        return await refreshInvoiceSummary(ctx, event.data.object);
       default:
+        if (event.type.startsWith('subscription_schedule.')) return await refreshScheduleSummary(ctx, event.data.object as Stripe.SubscriptionSchedule);
         return 'ignored';
     }
   } catch (error) {
@@ -167,6 +177,7 @@ async function recordInvoiceState(ctx: WebhookContext, sent: Stripe.Invoice, pay
   const major = (minor: number) => new Decimal(minor).div(isZeroDecimalCurrency(invoice.currency) ? 1 : 100).toNumber();
   const status = paymentFailed && invoice.status === 'open' ? 'payment_failed' : invoice.status;
   await ctx.salesforce.updateRecord('Order', orderId, {
+    ...(await summaryFields(ctx, await billingObjectOf(ctx, invoice))),
     Stripe_Invoice_Status__c: status,
     Stripe_Invoice_Amount_Due__c: major(invoice.amount_due),
     Stripe_Invoice_Amount_Paid__c: major(invoice.amount_paid),
@@ -179,9 +190,47 @@ async function recordInvoiceState(ctx: WebhookContext, sent: Stripe.Invoice, pay
 /** The Order an invoice belongs to: its own metadata (one-time orders) or its subscription's (schedules). */
 function orderIdOf(invoice: Stripe.Invoice): string | undefined {
   const subscriptionMetadata = (invoice.parent as { subscription_details?: { metadata?: Record<string, string> | null } } | null)?.subscription_details?.metadata;
-  for (const metadata of [invoice.metadata, subscriptionMetadata]) {
-    const id = metadata?.salesforce_order_id ?? metadata?.salesforce_sandbox_order_id;
-    if (id && isSalesforceId(id)) return id;
-  }
-  return undefined;
+  return orderIdIn(invoice.metadata) ?? orderIdIn(subscriptionMetadata);
+}
+
+function orderIdIn(metadata: Record<string, string> | null | undefined): string | undefined {
+  const id = metadata?.salesforce_order_id ?? metadata?.salesforce_sandbox_order_id;
+  return id && isSalesforceId(id) ? id : undefined;
+}
+
+/** An invoice event that changes no invoice field the Order shows: only the summary's next and latest invoice. */
+async function refreshInvoiceSummary(ctx: WebhookContext, sent: Stripe.Invoice): Promise<WebhookOutcome> {
+  const invoice = await ctx.stripe.call('invoices.retrieve', () => ctx.stripe.stripe.invoices.retrieve(sent.id!));
+  const orderId = orderIdOf(invoice);
+  if (!orderId) return 'ignored';
+  const fields = await summaryFields(ctx, await billingObjectOf(ctx, invoice));
+  if (Object.keys(fields).length === 0) return 'ignored';
+  await ctx.salesforce.updateRecord('Order', orderId, fields);
+  return 'handled';
+}
+
+/** A schedule event: the summary of the schedule as it is now (re-read, so order of events does not matter). */
+async function refreshScheduleSummary(ctx: WebhookContext, schedule: Stripe.SubscriptionSchedule): Promise<WebhookOutcome> {
+  const orderId = orderIdIn(schedule.metadata);
+  if (!orderId || !schedule.id) return 'ignored';
+  const fields = await summaryFields(ctx, schedule.id);
+  if (Object.keys(fields).length === 0) return 'ignored';
+  await ctx.salesforce.updateRecord('Order', orderId, fields);
+  return 'handled';
+}
+
+/** The Stripe object an Order stands for, from one of its invoices: the subscription's schedule, the subscription, or the one-time invoice. */
+async function billingObjectOf(ctx: WebhookContext, invoice: Stripe.Invoice): Promise<string | undefined> {
+  const subscriptionId = (invoice.parent as { subscription_details?: { subscription?: string | { id: string } } } | null)?.subscription_details?.subscription;
+  const id = typeof subscriptionId === 'string' ? subscriptionId : subscriptionId?.id;
+  if (!id) return invoice.id;
+  const subscription = await ctx.stripe.call('subscriptions.retrieve', () => ctx.stripe.stripe.subscriptions.retrieve(id));
+  const schedule = subscription.schedule;
+  return (typeof schedule === 'string' ? schedule : schedule?.id) ?? subscription.id;
+}
+
+async function summaryFields(ctx: WebhookContext, stripeId: string | undefined): Promise<Record<string, string>> {
+  if (!stripeId) return {};
+  const summary = await readBillingSummary(ctx.stripe, stripeId, new Date());
+  return summary ? { Stripe_Billing_Summary__c: summaryFieldText(summary) } : {};
 }

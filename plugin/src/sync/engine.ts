@@ -8,13 +8,16 @@
  * across processes, in the same call as the Order's "Syncing" status); read the contract's graph (3
  * Salesforce calls); load the Stripe objects its records link to; ask the core for a plan; apply it to
  * Stripe with the plan's idempotency keys; write Stripe IDs, the Order's status, message, fix and links,
- * and the Sync Records back in two batched calls; release the lock. A plan that defers stacked amendments (one before them starts `now`) is followed,
+ * and the Sync Records back in two batched calls; release the lock. The Order's billing summary (what Stripe now bills, read back)
+ * rides on that same Order update; a dry run carries the summary of what its plan would bill instead. A plan that defers stacked amendments (one before them starts `now`) is followed,
  * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
  * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
  * so the next run creates nothing twice.
  */
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
+import { previewBillingSummary } from '../core/billingSummary/preview.js';
+import { summaryFieldText, type BillingSummary } from '../core/billingSummary/schema.js';
 import type { StripeState, SyncContext } from '../core/plan/context.js';
 import { clockNow } from '../core/newOrders/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
@@ -31,6 +34,7 @@ import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import { orderLockKey, releaseLock, takeLock, type SyncLock } from '../salesforce/syncLock.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
+import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { stripeSyncError } from '../stripe/errors.js';
 import { loadLinkedObjects } from '../stripe/linkedObjects.js';
@@ -67,6 +71,8 @@ export interface OrderSyncResult {
   readonly warnings: readonly string[];
   /** The plan, for dry runs (and for inspection after a run). */
   readonly plan: SyncPlan | undefined;
+  /** What Stripe bills for the order: read back after a sync, or what the plan would bill in a dry run. */
+  readonly summary?: BillingSummary;
   readonly durationMs: number;
 }
 
@@ -97,6 +103,11 @@ export function syncReport(result: OrderSyncResult): OrderSyncReport {
 export interface SyncOptions {
   /** Plan only: no lock, no Stripe writes, no Salesforce writes. */
   readonly dryRun?: boolean;
+  /**
+   * With dryRun: plan a draft order as activation would leave it — its order products activated (CPQ
+   * activates them with the order) — so a preview shows the order's real problems, not that it is a draft.
+   */
+  readonly asActivated?: boolean;
 }
 
 export interface SyncEngine {
@@ -152,7 +163,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const read = readContractGraph(run.salesforce, orderId, { extra: mappedFields(config.mappings), located, multiCurrency: config.currency.multiCurrency }).catch((error: unknown) => {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
     });
-    const graph = withOrderVersions(await read);
+    const graph = withOrderVersions(options.dryRun && options.asActivated ? asActivated(await read, orderId) : await read);
     const state = await loadLinkedObjects(graph, run.stripe);
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     const planWith = async (g: CpqGraphInput, s: StripeState): Promise<SyncPlan> =>
@@ -167,7 +178,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       lock = undefined;
       return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: error.errors.every((e) => e.retryable), warnings: [], plan: undefined });
     }
-    if (options.dryRun) return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan });
+    if (options.dryRun) {
+      const summary = previewBillingSummary(plan, state, orderId, linkedStripeId, Math.floor(run.now().getTime() / 1000));
+      return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan, ...(summary ? { summary } : {}) });
+    }
 
     // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
     const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith);
@@ -176,7 +190,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const records: SyncRecordRow[] = [...rounds.syncRecords, ...errorSyncRecordRows(orderRef, errors)];
-    await finish(run, lock, { orderId, stripeId, writeBacks, records, errors });
+    const summary = stripeId ? await billingSummary(run, stripeId) : undefined;
+    await finish(run, lock, { orderId, stripeId, writeBacks, records, errors, summary, initialOrderId: located.initialOrderId ?? located.orderId });
     lock = undefined;
     return result({
       status: errors.length > 0 ? 'failed' : 'synced',
@@ -186,6 +201,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       retryable: errors.length > 0 && errors.every((e) => e.retryable),
       warnings: rounds.plan.warnings,
       plan: rounds.plan,
+      ...(summary ? { summary } : {}),
     });
   } catch (error) {
     const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
@@ -246,6 +262,21 @@ interface Finish {
   readonly writeBacks: readonly SalesforceWriteBack[];
   readonly records: readonly SyncRecordRow[];
   readonly errors: readonly SyncError[];
+  /** Written on the Order and, for an amendment, on its contract's initial Order (both show one schedule). */
+  readonly summary?: BillingSummary;
+  readonly initialOrderId?: string;
+}
+
+/**
+ * The billing Stripe holds after the sync. Only reads: a Stripe hiccup here leaves the previous summary
+ * in place (the next webhook or sync refreshes it) rather than failing a sync that succeeded.
+ */
+async function billingSummary(run: EngineRun, stripeId: string): Promise<BillingSummary | undefined> {
+  try {
+    return await readBillingSummary(run.stripe, stripeId, run.now());
+  } catch {
+    return undefined;
+  }
 }
 
 /** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
@@ -276,6 +307,10 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
       ...customerLink(done.writeBacks, livemode),
     },
   };
+  if (done.summary) {
+    const summary = { Stripe_Billing_Summary__c: summaryFieldText(done.summary) };
+    for (const id of new Set([done.orderId, done.initialOrderId ?? done.orderId])) orderFields[id] = { ...orderFields[id], ...summary };
+  }
   await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
   // The outcome is saved: a release Salesforce refuses now only makes the next sync wait for the expiry.
   if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
@@ -294,6 +329,12 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
 function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
   const orders = (graph.orders ?? []) as Record<string, unknown>[];
   return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
+}
+
+/** The order's products as activation leaves them (deleted ones stay deleted, and still refused). */
+function asActivated(graph: CpqGraphInput, orderId: string): CpqGraphInput {
+  const items = (graph.orderItems ?? []) as Record<string, unknown>[];
+  return { ...graph, orderItems: items.map((i) => (sameId(String(i.OrderId), orderId) && i.IsDeleted !== true ? { ...i, SBQQ__Activated__c: true } : i)) };
 }
 
 function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {

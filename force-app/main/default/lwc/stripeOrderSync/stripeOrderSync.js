@@ -19,11 +19,13 @@ import INVOICE_PAYMENT_LINK from '@salesforce/schema/Order.Stripe_Invoice_Paymen
 import INVOICE_STATUS from '@salesforce/schema/Order.Stripe_Invoice_Status__c';
 import INVOICE_AMOUNT_DUE from '@salesforce/schema/Order.Stripe_Invoice_Amount_Due__c';
 import INVOICE_AMOUNT_PAID from '@salesforce/schema/Order.Stripe_Invoice_Amount_Paid__c';
+import BILLING_SUMMARY from '@salesforce/schema/Order.Stripe_Billing_Summary__c';
 
 import SYNC_REQUEST from '@salesforce/schema/Stripe_Sync_Request__c';
 import REQUEST_ORDER from '@salesforce/schema/Stripe_Sync_Request__c.Order__c';
 import REQUEST_STATUS from '@salesforce/schema/Stripe_Sync_Request__c.Status__c';
 import REQUEST_MESSAGE from '@salesforce/schema/Stripe_Sync_Request__c.Message__c';
+import REQUEST_TYPE from '@salesforce/schema/Stripe_Sync_Request__c.Type__c';
 import REQUESTED_BY from '@salesforce/schema/Stripe_Sync_Request__c.Requested_By__c';
 import REQUESTED_AT from '@salesforce/schema/Stripe_Sync_Request__c.Requested_At__c';
 import REQUEST_CREATED_DATE from '@salesforce/schema/Stripe_Sync_Request__c.CreatedDate';
@@ -101,7 +103,7 @@ const STATUS_BADGE_CLASSES = { Synced: 'slds-theme_success', Failed: 'slds-theme
 
 // Fields the card shows. Optional, so a user without access to some of them still gets the card.
 const ORDER_FIELDS = [STRIPE_ID, SYNC_STATUS, LAST_SYNC, SYNC_MESSAGE, SYNC_FIX, SYNC_DOC_LINK, CUSTOMER_LINK, STRIPE_OBJECT_LINK, INVOICE_LINK,
-    INVOICE_PAYMENT_LINK, INVOICE_STATUS, INVOICE_AMOUNT_DUE, INVOICE_AMOUNT_PAID];
+    INVOICE_PAYMENT_LINK, INVOICE_STATUS, INVOICE_AMOUNT_DUE, INVOICE_AMOUNT_PAID, BILLING_SUMMARY];
 
 const COLUMNS = [
     { label: columnStatus, fieldName: 'status', initialWidth: 100 },
@@ -154,13 +156,15 @@ export default class StripeOrderSync extends LightningElement {
         parentRecordId: '$recordId',
         relatedListId: 'Stripe_Sync_Requests__r',
         fields: [qualified(REQUEST_STATUS), qualified(REQUEST_MESSAGE)],
+        optionalFields: [qualified(REQUEST_TYPE)],
         sortBy: [`-${qualified(REQUEST_CREATED_DATE)}`],
         pageSize: 1
     })
     wiredRequests(result) {
         this.requestsResult = result;
         const latest = result.data?.records?.[0];
-        if (!latest) return;
+        // A Preview request is the preview's own business (c-stripe-billing-preview), not a sync to follow.
+        if (!latest || valueOf(latest, REQUEST_TYPE) === 'Preview') return;
         const request = { id: latest.id, status: valueOf(latest, REQUEST_STATUS), message: valueOf(latest, REQUEST_MESSAGE) };
         // Until the list catches up with a request just created, it still shows the previous, ended one.
         const waitingForAnother = this.watched && !this.watched.ended && this.watched.id !== request.id;
@@ -274,6 +278,11 @@ export default class StripeOrderSync extends LightningElement {
 
     get hasInvoice() {
         return !!(this.invoiceLink || this.invoicePaymentLink || this.invoiceStatus);
+    }
+
+    /** The relay's billing summary (JSON text); c-stripe-billing-summary reads and checks it. */
+    get billingSummary() {
+        return getFieldValue(this.order, BILLING_SUMMARY);
     }
 
     get hasSyncRecords() {

@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { toId18 } from '../../../core/records/salesforceIds.js';
+import { billingTimeline } from '../../../cli/billingTimeline.js';
 import { readOrderStatus, readSyncOverview, SYNC_STATUSES, type OrderSyncStatusDetail, type SyncOverview, type SyncRecordSummary } from '../../../cli/syncStatus.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -64,8 +65,20 @@ export default class Status extends SfCommand<StatusResult> {
       Message: order.message ?? '',
       Fix: order.fix ?? '',
     });
+    this.showBilling(order);
     this.styledHeader(messages.getMessage('info.syncRecords'));
     this.showSyncRecords(order.syncRecords);
+  }
+
+  /** The billing timeline; in --json, the summary itself (order.billingSummary). */
+  private showBilling(order: OrderSyncStatusDetail): void {
+    if (order.billingSummary) {
+      const [header, ...lines] = billingTimeline(order.billingSummary, messages);
+      this.styledHeader(header!);
+      for (const line of lines) this.log(line);
+    } else {
+      this.log(messages.getMessage(order.billingSummaryUnreadable ? 'info.billingUnreadable' : 'info.billingNone'));
+    }
   }
 
   private showSyncRecords(records: SyncRecordSummary[]): void {

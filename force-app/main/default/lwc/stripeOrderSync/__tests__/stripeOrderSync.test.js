@@ -11,6 +11,7 @@ import orderFailed from './data/orderFailed.json';
 import orderNeverSynced from './data/orderNeverSynced.json';
 import orderWithoutFieldAccess from './data/orderWithoutFieldAccess.json';
 import syncRecords from './data/syncRecords.json';
+import scheduledSummary from '../../stripeBillingSummary/__tests__/data/scheduled.json';
 
 jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
@@ -84,12 +85,14 @@ describe('c-stripe-order-sync', () => {
         });
 
         it('asks for the order fields as optional fields, so missing access does not break the wire', async () => {
-            const { element } = await mountWith();
+            const { element } = mountCard();
+            await flushPromises();
 
+            // Read before the order arrives: the preview section's own getRecord (its request) comes after.
             const config = getRecord.getLastConfig();
             expect(config.recordId).toBe(ORDER_ID);
             expect(config.fields).toBeUndefined();
-            expect(config.optionalFields.map((f) => f.fieldApiName)).toEqual(expect.arrayContaining(Object.keys(orderSynced.fields)));
+            expect(config.optionalFields.map((f) => f.fieldApiName)).toEqual(expect.arrayContaining([...Object.keys(orderSynced.fields), 'Stripe_Billing_Summary__c']));
             await expectAccessible(element);
         });
 
@@ -174,6 +177,35 @@ describe('c-stripe-order-sync', () => {
             expect(byId(element, 'load-error').textContent).toBe('c.StripeOrderSync_LoadError: The requested resource does not exist');
             expect(syncButton(element).disabled).toBe(true);
             await expectAccessible(element);
+        });
+    });
+
+    describe('shows the billing', () => {
+        const withSummary = (summary) => ({ ...orderSynced, fields: { ...orderSynced.fields, Stripe_Billing_Summary__c: { value: summary, displayValue: null } } });
+
+        it('passes the Order\'s billing summary to the billing section, and offers Preview billing', async () => {
+            const summary = JSON.stringify(scheduledSummary);
+            const { element } = await mountWith({ order: withSummary(summary) });
+            expect(byId(element, 'billing-summary').summary).toBe(summary);
+            expect(byId(element, 'billing-preview').recordId).toBe(ORDER_ID);
+            await expectAccessible(element);
+        });
+
+        it('shows no billing section before the relay wrote a summary', async () => {
+            const { element } = await mountWith({ order: withSummary(null) });
+            expect(byId(element, 'billing-summary')).toBeNull();
+            expect(byId(element, 'billing-preview')).not.toBeNull();
+        });
+
+        it('leaves a Preview request to the preview: it is not followed as a sync', async () => {
+            jest.useFakeTimers();
+            const previewRequest = requestList('Queued');
+            previewRequest.records[0].fields.Type__c = { value: 'Preview', displayValue: 'Preview' };
+            const { element } = await mountWith({ requests: previewRequest });
+            expect(syncButton(element).disabled).toBe(false);
+            jest.advanceTimersByTime(POLL_INTERVAL_MS * 2);
+            await flushPromises();
+            expect(refreshApex).not.toHaveBeenCalled();
         });
     });
 

@@ -1,0 +1,207 @@
+/**
+ * The billing summary on both emulators: the relay's engine writes it on the Order in the sync's own Order
+ * update, an amendment reshapes it (on the amendment and on the contract's initial Order), an invoice webhook
+ * refreshes its latest invoice, and a Preview request on a draft order gets the plan's billing or its
+ * problems while Stripe and the Order stay untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type Stripe from 'stripe';
+import { billingPreviewSchema, billingSummarySchema, type BillingSummary } from '../../plugin/src/core/billingSummary/schema.js';
+import { addMonths, formatDate } from '../../plugin/src/core/dates.js';
+import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
+import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
+import { memoryLogger, sampleOrder, startServices, type Services } from './support.js';
+
+const SECRET = 'whsec_test_summary';
+let services: Services;
+let relay: RunningRelay;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  services = await startServices();
+  stripe = services.gateway.stripe;
+  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.1, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+});
+afterAll(async () => {
+  await relay.stop();
+  await services.close();
+});
+
+const orderField = (orderId: string, field: string) => services.org.query(`SELECT ${field} FROM Order WHERE Id = '${orderId}'`)[0]?.[field];
+/** The Order's summary, checked against the zod schema the card's fixtures are checked against. */
+const summaryOf = (orderId: string): BillingSummary => billingSummarySchema.parse(JSON.parse(String(orderField(orderId, 'Stripe_Billing_Summary__c'))));
+const itemsOf = (summary: BillingSummary) => summary.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount, i.interval]));
+
+async function sync(orderId: string) {
+  const result = await relay.engine.syncOrder(orderId);
+  expect([result.status, result.errors.map((e) => e.message)]).toEqual(['synced', []]);
+  return result;
+}
+
+let eventCounter = 0;
+async function deliver(type: string, object: { id: string }): Promise<void> {
+  const payload = JSON.stringify({ id: `evt_summary_${++eventCounter}`, object: 'event', type, api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, data: { object }, pending_webhooks: 1, request: null });
+  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+  const response = await fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  expect(response.status).toBe(200);
+}
+
+async function waitFor<T>(read: () => T | undefined, what: string, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('billing summary on the Order', () => {
+  it('S14 MDQ ramp: one phase per yearly segment with its quantity and price, the one-time onboarding in the first, totals, TCV and MRR', async () => {
+    const order = sampleOrder(services.org, 'S14');
+    const writesBefore = services.org.requestLog.length;
+    const result = await sync(order.orderId);
+    const summary = summaryOf(order.orderId);
+
+    expect(summary).toMatchObject({ version: 1, kind: 'scheduled', source: 'stripe', currency: 'USD', stripeId: result.stripeId });
+    expect(summary.phases.map((p) => [p.start, p.end])).toEqual([
+      ['2030-01-01', '2031-01-01'],
+      ['2031-01-01', '2032-01-01'],
+      ['2032-01-01', '2033-01-01'],
+    ]);
+    // Seed: 10 × 1,000, 10 × 1,100, 12 × 1,200 a year, plus Support at 500 a year and Onboarding 2,000 once.
+    expect(summary.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount, i.interval, i.intervalCount]).sort())).toEqual([
+      [['Ramp', '10', '10000.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
+      [['Ramp', '10', '11000.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
+      [['Ramp', '12', '14400.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
+    ]);
+    expect(summary.phases[0]!.oneTimeItems).toEqual([{ product: 'Onboarding', quantity: '1', amount: '2000.00' }]);
+    expect(summary.phases.map((p) => p.total)).toEqual(['12500.00', '11500.00', '14900.00']);
+    expect(summary.tcv).toBe('38900.00');
+    // Before the schedule starts, the MRR is the first phase's: (10,000 + 500) / 12.
+    expect(summary.mrr).toBe('875.00');
+    expect(summary.nextInvoice).toEqual({ date: '2030-01-01', amount: '12500.00' });
+    // The summary rode on the sync's Order update: the run made no Salesforce call for it.
+    const orderUpdates = services.org.requestLog.slice(writesBefore).filter((r) => r.method === 'PATCH' && r.path.endsWith('/composite/sobjects'));
+    expect(orderUpdates).toHaveLength(1);
+  });
+
+  it('an amendment activated later: the summary on the amendment and on the initial Order shows the phase before and the phase after it', async () => {
+    // As the sample S21 (10 Widgets from last month; from next month 4 fewer and 5 Gadgets), with the
+    // amendment made after the initial order synced.
+    const builder = new CpqBuilder(services.org.org);
+    const today = services.org.org.today();
+    const first = (months: number) => formatDate(addMonths({ ...today, day: 1 }, months));
+    const widget = builder.product({ name: 'Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const gadget = builder.product({ name: 'Gadget', listPrice: 20, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const accountId = builder.account('Amended Later');
+    const initial = builder.order({ accountId, name: 'Initial', start: first(-1), term: 12, lines: [{ product: widget, quantity: 10 }] });
+    const contractId = builder.contract(initial, accountId, first(-1), 12);
+    await sync(initial.orderId);
+    const before = summaryOf(initial.orderId);
+    expect(itemsOf(before)).toEqual([[['Widget', '10', '100.00', 'month']]]);
+    expect(before.tcv).toBe('1200.00');
+
+    const amendment = builder.order({
+      accountId,
+      name: 'Amendment',
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start: first(1),
+      term: 10,
+      lines: [
+        { product: widget, quantity: -4, revises: initial.orderItemIds[0] as string },
+        { product: gadget, quantity: 5 },
+      ],
+    });
+    await sync(amendment.orderId);
+    const after = summaryOf(amendment.orderId);
+    expect(summaryOf(initial.orderId)).toEqual(after);
+    expect(after.phases).toHaveLength(2);
+    expect(after.phases[0]!.start).toBe(before.phases[0]!.start);
+    expect(after.phases[0]!.end).toBe(first(1));
+    expect(after.phases[1]!.start).toBe(first(1));
+    expect(after.phases[1]!.end).toBe(before.phases[0]!.end);
+    // 10 Widgets for the two months before the amendment, then 6 Widgets and 5 Gadgets for the other ten.
+    expect(after.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount]).sort())).toEqual([
+      [['Widget', '10', '100.00']],
+      [['Gadget', '5', '100.00'], ['Widget', '6', '60.00']],
+    ]);
+    expect(after.phases.map((p) => p.total)).toEqual(['200.00', '1600.00']);
+    expect(after.tcv).toBe('1800.00');
+    expect(after.mrr).toBe('100.00');
+    expect(after.nextInvoice).toEqual({ date: first(1), amount: '160.00' });
+  });
+
+  it('an invoice webhook refreshes the latest invoice: paid, nothing due, with its payment page', async () => {
+    const initial = sampleOrder(services.org, 'S21_INITIAL');
+    await sync(initial.orderId);
+    const summary = summaryOf(initial.orderId);
+    const schedule = await stripe.subscriptionSchedules.retrieve(String(summary.stripeId));
+    const subscription = await stripe.subscriptions.retrieve(String(schedule.subscription));
+    const invoiceId = String(subscription.latest_invoice);
+    const invoice = await stripe.invoices.retrieve(invoiceId);
+    expect(summary.latestInvoice).toMatchObject({ status: invoice.status, paymentLink: invoice.hosted_invoice_url ?? null });
+    expect(summary.latestInvoice?.status).not.toBe('paid');
+
+    if (invoice.status === 'draft') await stripe.invoices.finalizeInvoice(invoiceId);
+    const paid = await stripe.invoices.pay(invoiceId, { paid_out_of_band: true });
+    await deliver('invoice.paid', { id: invoiceId });
+
+    const refreshed = summaryOf(initial.orderId);
+    expect(refreshed.latestInvoice).toEqual({ status: 'paid', amountDue: '0.00', total: (paid.total / 100).toFixed(2), paymentLink: paid.hosted_invoice_url ?? null });
+    // The rest of the billing is as it was: the phases did not change.
+    expect(refreshed.phases).toEqual(summary.phases);
+    expect(orderField(initial.orderId, 'Stripe_Invoice_Status__c')).toBe('paid');
+  });
+
+  it('a schedule webhook refreshes the summary from the schedule as Stripe holds it', async () => {
+    const order = sampleOrder(services.org, 'S14');
+    const id = String(summaryOf(order.orderId).stripeId);
+    await services.salesforce.updateRecord('Order', order.orderId, { Stripe_Billing_Summary__c: 'stale' });
+    await deliver('subscription_schedule.updated', { id, object: 'subscription_schedule', metadata: (await stripe.subscriptionSchedules.retrieve(id)).metadata } as never);
+    expect(summaryOf(order.orderId).phases).toHaveLength(3);
+  });
+});
+
+describe('Preview request on a draft order', () => {
+  const cpq = () => new CpqBuilder(services.org.org);
+
+  async function requestPreview(orderId: string) {
+    const requestId = await services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: orderId, Type__c: 'Preview', Requested_At__c: new Date().toISOString() });
+    const row = await waitFor(() => {
+      const r = services.org.query(`SELECT Status__c, Message__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Id = '${requestId}'`)[0];
+      return r?.Status__c === 'Previewed' ? r : undefined;
+    }, 'the preview');
+    return { row, preview: billingPreviewSchema.parse(JSON.parse(String(row.Preview_Result__c))) };
+  }
+
+  it('gets the billing the sync would make, and nothing reaches Stripe or the Order', async () => {
+    const builder = cpq();
+    const product = builder.product({ name: 'Preview Seat', listPrice: 40, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const draft = builder.order({ accountId: builder.account('Preview Draft'), name: 'Draft for preview', start: '2030-06-01', term: 6, activated: false, lines: [{ product, quantity: 3 }] });
+    const stripeWrites = services.stripe.requestLog.writes().length;
+
+    const { row, preview } = await requestPreview(draft.orderId);
+    expect(preview.problems).toEqual([]);
+    expect(preview.summary).toMatchObject({ kind: 'scheduled', source: 'preview', currency: 'USD', stripeId: null, tcv: '720.00', mrr: '120.00', nextInvoice: { date: '2030-06-01', amount: '120.00' } });
+    expect(preview.summary!.phases.map((p) => [p.start, p.end, p.items.map((i) => [i.product, i.quantity, i.amount])])).toEqual([['2030-06-01', '2030-12-01', [['Preview Seat', '3', '120.00']]]]);
+    expect(row.Message__c).toMatch(/nothing was written to Stripe/);
+    expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
+    expect(orderField(draft.orderId, 'Stripe_ID__c')).toBeNull();
+    expect(orderField(draft.orderId, 'Stripe_Billing_Summary__c')).toBeNull();
+  });
+
+  it('lists the problems that would stop the sync, with the message and fix its Sync Record would carry', async () => {
+    const builder = cpq();
+    const product = builder.product({ name: 'Preview Half Seat', listPrice: 40, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const draft = builder.order({ accountId: builder.account('Preview Broken'), name: 'Broken draft', start: '2030-06-01', term: 6, activated: false, lines: [{ product, quantity: 1.5 }] });
+    const dryRun = await relay.engine.syncOrder(draft.orderId, { dryRun: true, asActivated: true });
+
+    const { preview } = await requestPreview(draft.orderId);
+    expect(preview.summary).toBeNull();
+    expect(preview.problems.map((p) => [p.message, p.fix])).toEqual(dryRun.errors.map((e) => [e.resolutionMessage, e.fix]));
+    expect(preview.problems[0]?.message).toContain('Quantity specified as a decimal value. Only integers are supported.');
+    expect(services.org.query(`SELECT Id FROM Stripe_Sync_Record__c WHERE Order__c = '${draft.orderId}'`)).toEqual([]);
+  });
+});
