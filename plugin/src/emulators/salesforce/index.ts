@@ -13,12 +13,15 @@ import { Router } from './router.js';
 import { seedSampleOrg, type SampleOrg } from './seed/sampleOrg.js';
 import { addUiApiRoutes } from './uiApi.js';
 import type { FaultInjector } from './faults.js';
+import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
+import type { OrgUser } from './org.js';
 import { DEFAULT_FORCE_APP_DIR, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import type { Schema } from './schema.js';
 import type { RecordStore } from './store.js';
 import type { JsonRecord } from './soql/query.js';
 
-export { EmulatedOrg, LATEST_API_VERSION, type RequestLogEntry } from './org.js';
+export { EmulatedOrg, LATEST_API_VERSION, type NewUser, type OrgUser, type RequestLogEntry } from './org.js';
+export { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
 export { SalesforceApiError } from './errors.js';
 export type { FaultCode, FaultSpec } from './faults.js';
 export type { FieldDef, ObjectDef } from './schema.js';
@@ -56,6 +59,11 @@ export interface SalesforceEmulator {
   readonly requestLog: RequestLogEntry[];
   /** The sample data's records and scenario descriptions, when seeded with `sample`. */
   readonly sample: SampleOrg | undefined;
+  /**
+   * The relay's user, when the sample is seeded with the package: exactly `Stripe_CPQ_Integration_User`
+   * plus CPQ's own permission set on the CPQ licence. The product runs as this user, never as the admin.
+   */
+  readonly integrationUser: OrgUser | undefined;
   query(soql: string): JsonRecord[];
   loadMetadata(files: readonly MetadataFile[]): LoadedMetadata;
   close(): Promise<void>;
@@ -66,6 +74,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());
+  const integrationUser = sample && org.access.permissionSet(INTEGRATION_PERMISSION_SET) ? createIntegrationUser(org) : undefined;
 
   const router = new Router();
   addRestRoutes(router, org);
@@ -92,6 +101,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     faults: org.faults,
     requestLog: org.requestLog,
     sample,
+    integrationUser,
     query: (soql) => org.query(soql),
     loadMetadata: (files) => org.loadMetadata(files),
     close: () =>
@@ -100,4 +110,12 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         server.close((error) => (error ? reject(error) : resolveClose()));
       }),
   };
+}
+
+/** The package's permission set for the relay's API user. */
+export const INTEGRATION_PERMISSION_SET = 'Stripe_CPQ_Integration_User';
+
+/** A user set up as README "The relay user" says: the CPQ licence, CPQ's permission set and the package's integration set. */
+export function createIntegrationUser(org: EmulatedOrg, username = 'stripe-relay@cpq-emulator.example'): OrgUser {
+  return org.createUser({ username, lastName: 'Stripe Relay', permissionSetLicenses: [CPQ_LICENSE], permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET] });
 }
