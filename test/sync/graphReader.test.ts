@@ -9,7 +9,7 @@ let client: SalesforceClient;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
 });
 afterAll(() => org.close());
 

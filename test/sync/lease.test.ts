@@ -9,7 +9,7 @@ let orderId: string;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
   orderId = org.sample!.orders[0]!.orderId;
 });
 afterAll(() => org.close());

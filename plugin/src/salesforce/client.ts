@@ -74,6 +74,8 @@ export interface CompositeSubresponse {
 export class SalesforceClient {
   /** Salesforce API calls made by this client (each HTTP request counts once, as Salesforce counts them). */
   calls = 0;
+  /** The org's daily API usage as the last response's `Sforce-Limit-Info: api-usage=N/M` header reported it. */
+  private apiUsage: { used: number; max: number } | undefined;
   readonly instanceUrl: string;
   readonly apiVersion: string;
   private accessToken: string;
@@ -103,6 +105,7 @@ export class SalesforceClient {
       this.calls++;
       response = await send();
     }
+    this.noteApiUsage(response.headers.get('sforce-limit-info'));
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok && response.status !== 304) {
@@ -152,11 +155,21 @@ export class SalesforceClient {
     return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, { allOrNone, records: batch }));
   }
 
-  /** Percentage of the org's daily API allowance used so far (`/limits`, DailyApiRequests). */
+  /**
+   * Percentage of the org's daily API allowance used so far, from the `Sforce-Limit-Info` header Salesforce
+   * sends on every REST response (REST API Guide, "Limit Info Header"): no extra call, and no View Setup and
+   * Configuration permission, which `/limits` needs. Before any response it asks for the version list's
+   * resources (`GET /services/data/vXX.X`), the cheapest call that carries the header.
+   */
   async dailyApiUsagePercent(): Promise<number> {
-    const { body } = await this.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>('GET', '/limits');
-    const daily = body.DailyApiRequests;
-    return daily && daily.Max > 0 ? ((daily.Max - daily.Remaining) / daily.Max) * 100 : 0;
+    if (!this.apiUsage) await this.request('GET', this.basePath);
+    const usage = this.apiUsage;
+    return usage && usage.max > 0 ? (usage.used / usage.max) * 100 : 0;
+  }
+
+  private noteApiUsage(header: string | null): void {
+    const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
+    if (match) this.apiUsage = { used: Number(match[1]), max: Number(match[2]) };
   }
 
   /** Number of records a query matches (`SELECT COUNT() …`). */

@@ -40,8 +40,10 @@ export interface SalesforceEmulatorOptions {
   readonly forceAppDir?: string | false;
   /** The org's clock (record timestamps, SOQL date literals, dates of the sample scenarios). */
   readonly now?: () => Date;
-  /** A fixed session token; default a random one. */
+  /** A fixed session token for the admin; default a random one. */
   readonly accessToken?: string;
+  /** A fixed session token for the integration user (tests that look for leaked secrets); default a random one. */
+  readonly integrationAccessToken?: string;
 }
 
 export interface SalesforceEmulator {
@@ -60,7 +62,7 @@ export interface SalesforceEmulator {
   /** The sample data's records and scenario descriptions, when seeded with `sample`. */
   readonly sample: SampleOrg | undefined;
   /**
-   * The relay's user, when the sample is seeded with the package: exactly `Stripe_CPQ_Integration_User`
+   * The relay's user, when the package is loaded: exactly `Stripe_CPQ_Integration_User`
    * plus CPQ's own permission set on the CPQ licence. The product runs as this user, never as the admin.
    */
   readonly integrationUser: OrgUser | undefined;
@@ -74,7 +76,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());
-  const integrationUser = sample && org.access.permissionSet(INTEGRATION_PERMISSION_SET) ? createIntegrationUser(org) : undefined;
+  const integrationUser = org.access.permissionSet(INTEGRATION_PERMISSION_SET) ? createIntegrationUser(org, options.integrationAccessToken) : undefined;
 
   const router = new Router();
   addRestRoutes(router, org);
@@ -116,6 +118,11 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
 export const INTEGRATION_PERMISSION_SET = 'Stripe_CPQ_Integration_User';
 
 /** A user set up as README "The relay user" says: the CPQ licence, CPQ's permission set and the package's integration set. */
-export function createIntegrationUser(org: EmulatedOrg, username = 'stripe-relay@cpq-emulator.example'): OrgUser {
-  return org.createUser({ username, lastName: 'Stripe Relay', permissionSetLicenses: [CPQ_LICENSE], permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET] });
+export function createIntegrationUser(org: EmulatedOrg, accessToken?: string): OrgUser {
+  return org.createUser({
+    username: 'stripe-relay@cpq-emulator.example',
+    lastName: 'Stripe Relay',
+    ...(accessToken ? { accessToken } : {}),
+    permissionSetLicenses: [CPQ_LICENSE], permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET],
+  });
 }

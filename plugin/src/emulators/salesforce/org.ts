@@ -37,6 +37,8 @@ export interface NewUser {
   readonly permissionSetLicenses?: readonly string[];
   /** Permission sets by Name: the package's as deployed, or CPQ's `SteelBrickCPQUser`. */
   readonly permissionSets?: readonly string[];
+  /** A fixed session token; default a random one. */
+  readonly accessToken?: string;
 }
 
 export interface OrgUser {
@@ -130,12 +132,11 @@ export class EmulatedOrg {
       for (const name of spec.permissionSets ?? []) this.access.assign(id, name);
       return id;
     });
-    return { userId, username, accessToken: this.sessionFor(userId) };
+    return { userId, username, accessToken: this.sessionFor(userId, spec.accessToken) };
   }
 
   /** A new session token for the user (as a login would give). */
-  sessionFor(userId: string): string {
-    const token = this.newToken();
+  sessionFor(userId: string, token = this.newToken()): string {
     this.sessions.set(token, String(this.store.require(userId, 'User').Id));
     return token;
   }
