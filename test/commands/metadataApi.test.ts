@@ -1,4 +1,7 @@
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { addMetadataApiRoutes, type MetadataApi } from '../../plugin/src/emulators/salesforce/metadataApi.js';
 import { EmulatedOrg } from '../../plugin/src/emulators/salesforce/org.js';
@@ -12,9 +15,18 @@ function envelope(sessionId: string, operation: string, body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${sessionId}</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><${operation}>${body}</${operation}></soapenv:Body></soapenv:Envelope>`;
 }
 
-async function packageZip(): Promise<string> {
-  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(FORCE_APP), 'metadata', { type: 'zip' });
+async function packageZip(sourceDir = FORCE_APP): Promise<string> {
+  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(sourceDir), 'metadata', { type: 'zip' });
   return (converted.zipBuffer as Buffer).toString('base64');
+}
+
+/** A copy of force-app whose Coupon User set grants the coupon associations without Read on SBQQ__Quote__c. */
+function sourceWithoutMasterRead(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'perms-'));
+  cpSync(FORCE_APP, join(dir, 'force-app'), { recursive: true });
+  const file = join(dir, 'force-app/main/default/permissionsets/Stripe_CPQ_Coupon_User.permissionset-meta.xml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/\s*<objectPermissions>(?:(?!<\/objectPermissions>)[\s\S])*<object>SBQQ__Quote__c<\/object>[\s\S]*?<\/objectPermissions>/, ''));
+  return join(dir, 'force-app');
 }
 
 type SoapBody = Record<string, { result: Record<string, unknown> }>;
@@ -69,6 +81,23 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
     const result = await deployAndWait(true);
     expect(result).toMatchObject({ status: 'Succeeded', checkOnly: 'true' });
     expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
+  });
+
+  it('refuses a permission set granting a master-detail child without Read on its master, with Salesforce\'s message, and saves nothing', async () => {
+    const result = await deployAndWait(false, await packageZip(sourceWithoutMasterRead()));
+    expect(result).toMatchObject({ status: 'Failed', success: 'false', numberComponentErrors: '1' });
+    expect((result.details as { componentFailures: Record<string, string> }).componentFailures).toMatchObject({
+      componentType: 'PermissionSet',
+      fullName: 'Stripe_CPQ_Coupon_User',
+      problem: 'Permission Read Quote_Stripe_Coupon_Association__c depends on permission(s): Read SBQQ__Quote__c',
+    });
+    expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
+  });
+
+  it('rejects a deploy by a user without Modify Metadata or Customize Application', () => {
+    const relay = org.createUser({ permissionSets: [] });
+    const response = call('checkDeployStatus', '<asyncProcessId>0AfEm0000000000001</asyncProcessId>', relay.accessToken);
+    expect(JSON.stringify(response.body)).toContain('INSUFFICIENT_ACCESS');
   });
 
   it('rejects an envelope whose SessionHeader does not carry the org session', () => {

@@ -5,6 +5,7 @@
  * `salesforceClientFrom(connection)` or from an instance URL and access token.
  */
 import { SyncError } from '../core/errors.js';
+import { accessFix, accessProblemOf, type AccessProblem } from './access.js';
 
 export const DEFAULT_API_VERSION = '62.0';
 
@@ -32,7 +33,23 @@ export class SalesforceApiError extends Error {
     this.name = 'SalesforceApiError';
   }
 
-  toSyncError(record: { id: string; type: string }): SyncError {
+  /** The permission the error says the sync user lacks, if it is an access error. */
+  get accessProblem(): AccessProblem | undefined {
+    const first = this.errors[0];
+    return accessProblemOf(first?.errorCode, first?.message ?? '', first?.fields ?? []);
+  }
+
+  /** The failure as a Sync Record's error; an access error names the permission, the permission set and `user`. */
+  toSyncError(record: { id: string; type: string }, user = 'the sync user'): SyncError {
+    const access = this.accessProblem;
+    if (access) {
+      return new SyncError(`The sync user ${user} lacks ${access.permission}. Salesforce said: ${this.message}`, {
+        kind: 'salesforce',
+        record,
+        ...(access.object && access.field ? { field: `${access.object}.${access.field}` } : {}),
+        fix: accessFix(access, user),
+      });
+    }
     const field = this.errors[0]?.fields?.[0];
     return new SyncError(this.message, {
       kind: 'salesforce',
@@ -76,6 +93,7 @@ export class SalesforceClient {
   calls = 0;
   /** The org's daily API usage as the last response's `Sforce-Limit-Info: api-usage=N/M` header reported it. */
   private apiUsage: { used: number; max: number } | undefined;
+  private user: string | undefined;
   readonly instanceUrl: string;
   readonly apiVersion: string;
   private accessToken: string;
@@ -170,6 +188,12 @@ export class SalesforceClient {
   private noteApiUsage(header: string | null): void {
     const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
     if (match) this.apiUsage = { used: Number(match[1]), max: Number(match[2]) };
+  }
+
+  /** The session's username (OpenID Connect UserInfo), fetched once. */
+  async username(): Promise<string> {
+    this.user ??= (await this.request<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).body.preferred_username ?? 'the sync user';
+    return this.user;
   }
 
   /** Number of records a query matches (`SELECT COUNT() …`). */
