@@ -1,11 +1,9 @@
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { addMetadataApiRoutes, type MetadataApi } from '../../plugin/src/emulators/salesforce/metadataApi.js';
 import { EmulatedOrg } from '../../plugin/src/emulators/salesforce/org.js';
 import { Router } from '../../plugin/src/emulators/salesforce/router.js';
+import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 
 const FORCE_APP = new URL('../../force-app', import.meta.url).pathname;
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
@@ -18,15 +16,6 @@ function envelope(sessionId: string, operation: string, body: string): string {
 async function packageZip(sourceDir = FORCE_APP): Promise<string> {
   const converted = await new MetadataConverter().convert(ComponentSet.fromSource(sourceDir), 'metadata', { type: 'zip' });
   return (converted.zipBuffer as Buffer).toString('base64');
-}
-
-/** A copy of force-app whose Coupon User set grants the coupon associations without Read on SBQQ__Quote__c. */
-function sourceWithoutMasterRead(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'perms-'));
-  cpSync(FORCE_APP, join(dir, 'force-app'), { recursive: true });
-  const file = join(dir, 'force-app/main/default/permissionsets/Stripe_CPQ_Coupon_User.permissionset-meta.xml');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/\s*<objectPermissions>(?:(?!<\/objectPermissions>)[\s\S])*<object>SBQQ__Quote__c<\/object>[\s\S]*?<\/objectPermissions>/, ''));
-  return join(dir, 'force-app');
 }
 
 type SoapBody = Record<string, { result: Record<string, unknown> }>;
@@ -84,12 +73,12 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
   });
 
   it('refuses a permission set granting a master-detail child without Read on its master, with Salesforce\'s message, and saves nothing', async () => {
-    const result = await deployAndWait(false, await packageZip(sourceWithoutMasterRead()));
+    const result = await deployAndWait(false, await packageZip(packageWithoutMasterRead()));
     expect(result).toMatchObject({ status: 'Failed', success: 'false', numberComponentErrors: '1' });
     expect((result.details as { componentFailures: Record<string, string> }).componentFailures).toMatchObject({
       componentType: 'PermissionSet',
       fullName: 'Stripe_CPQ_Coupon_User',
-      problem: 'Permission Read Quote_Stripe_Coupon_Association__c depends on permission(s): Read SBQQ__Quote__c',
+      problem: MISSING_MASTER_READ,
     });
     expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
   });
