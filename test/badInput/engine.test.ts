@@ -17,7 +17,7 @@ beforeEach(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
   engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
+    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
     workerId: 'bad-input',
   });

@@ -5,6 +5,7 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Deploy from '../../plugin/src/commands/stripe/cpq/deploy.js';
 import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';
 
@@ -98,6 +99,27 @@ describe('sf stripe cpq deploy', () => {
       expect(error).toMatchObject({ name: 'DeployFailedError' });
       expect(error.message).toMatch(/CustomField Order\.Stripe_Sync_Message__c \(.*Stripe_Sync_Message__c\.field-meta\.xml:\d+:\d+\): .*Hologram/);
       expect(error.actions?.[0]).toContain('file and line');
+      expect(emulator.schema.findField('Order', 'Stripe_ID__c')).toBeUndefined();
+    });
+  });
+
+  describe('with a permission set granting a master-detail child without Read on its master', () => {
+    let sourceDir: string;
+
+    beforeEach(() => {
+      sourceDir = packageWithoutMasterRead();
+    });
+
+    afterEach(() => rmSync(sourceDir, { recursive: true, force: true }));
+
+    it('fails with Salesforce\'s dependency message on the permission set, and saves nothing', async () => {
+      const error = (await Deploy.run(['--target-org', 'cpq', '--source-dir', sourceDir, '--json'], PLUGIN_ROOT).then(
+        () => new Error('the deploy succeeded'),
+        (e: unknown) => e,
+      )) as Error;
+      expect(error).toMatchObject({ name: 'DeployFailedError' });
+      expect(error.message).toContain('PermissionSet Stripe_CPQ_Coupon_User');
+      expect(error.message).toContain(MISSING_MASTER_READ);
       expect(emulator.schema.findField('Order', 'Stripe_ID__c')).toBeUndefined();
     });
   });

@@ -3,6 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { addMetadataApiRoutes, type MetadataApi } from '../../plugin/src/emulators/salesforce/metadataApi.js';
 import { EmulatedOrg } from '../../plugin/src/emulators/salesforce/org.js';
 import { Router } from '../../plugin/src/emulators/salesforce/router.js';
+import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 
 const FORCE_APP = new URL('../../force-app', import.meta.url).pathname;
 const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false });
@@ -12,8 +13,8 @@ function envelope(sessionId: string, operation: string, body: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${sessionId}</sessionId></SessionHeader></soapenv:Header><soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><${operation}>${body}</${operation}></soapenv:Body></soapenv:Envelope>`;
 }
 
-async function packageZip(): Promise<string> {
-  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(FORCE_APP), 'metadata', { type: 'zip' });
+async function packageZip(sourceDir = FORCE_APP): Promise<string> {
+  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(sourceDir), 'metadata', { type: 'zip' });
   return (converted.zipBuffer as Buffer).toString('base64');
 }
 
@@ -69,6 +70,23 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
     const result = await deployAndWait(true);
     expect(result).toMatchObject({ status: 'Succeeded', checkOnly: 'true' });
     expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
+  });
+
+  it('refuses a permission set granting a master-detail child without Read on its master, with Salesforce\'s message, and saves nothing', async () => {
+    const result = await deployAndWait(false, await packageZip(packageWithoutMasterRead()));
+    expect(result).toMatchObject({ status: 'Failed', success: 'false', numberComponentErrors: '1' });
+    expect((result.details as { componentFailures: Record<string, string> }).componentFailures).toMatchObject({
+      componentType: 'PermissionSet',
+      fullName: 'Stripe_CPQ_Coupon_User',
+      problem: MISSING_MASTER_READ,
+    });
+    expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
+  });
+
+  it('rejects a deploy by a user without Modify Metadata or Customize Application', () => {
+    const relay = org.createUser({ permissionSets: [] });
+    const response = call('checkDeployStatus', '<asyncProcessId>0AfEm0000000000001</asyncProcessId>', relay.accessToken);
+    expect(JSON.stringify(response.body)).toContain('INSUFFICIENT_ACCESS');
   });
 
   it('rejects an envelope whose SessionHeader does not carry the org session', () => {

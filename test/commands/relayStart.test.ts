@@ -42,7 +42,7 @@ describe('sf stripe cpq relay start', () => {
     expect(options).toMatchObject({ stripeApiKey: 'sk_test_relay', port: 0, concurrency: 4, pollIntervalSeconds: 30, webhookSecret: 'whsec_abc' });
     expect(options.connection.instanceUrl).toBe(emulator.instanceUrl);
     expect(events).toEqual(['waiting', 'started', 'stopped']);
-    expect(result).toMatchObject({ url: 'http://127.0.0.1:8787', username: emulator.username, concurrency: 4, webhooks: true, stoppedBy: 'SIGINT' });
+    expect(result).toMatchObject({ url: 'http://127.0.0.1:8787', username: emulator.integrationUser?.username, concurrency: 4, webhooks: true, stoppedBy: 'SIGINT' });
     expect(ux.log.firstCall.args[0]).toContain('Relay running at http://127.0.0.1:8787');
     expect(schemaErrors('stripe-cpq-relay-start', result)).toEqual([]);
   });

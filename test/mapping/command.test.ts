@@ -85,7 +85,7 @@ describe('sf stripe cpq mapping check', () => {
   });
 
   it('uses the default org when none is named, and --source-dir still works beside a default org', async () => {
-    await $$.stubConfig({ 'target-org': emulator.username });
+    await $$.stubConfig({ 'target-org': emulator.integrationUser!.username });
     expect((await MappingCheck.run([], PLUGIN_ROOT)).source).toBe('org');
     expect((await MappingCheck.run(['--source-dir', FORCE_APP], PLUGIN_ROOT)).source).toBe('local');
   });

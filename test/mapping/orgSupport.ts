@@ -9,7 +9,24 @@ import type { MappingSpec } from './support.js';
 
 export async function startSampleOrg(): Promise<{ org: SalesforceEmulator; client: SalesforceClient }> {
   const org = await startSalesforceEmulator();
-  return { org, client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }) };
+  return { org, client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }) };
+}
+
+/**
+ * What an admin does after creating a custom field a mapping reads: grants the relay's integration user
+ * read access to it, in a permission set of the org's own (README, "The relay user").
+ */
+export function grantRelayFieldAccess(org: SalesforceEmulator, fields: readonly string[]): void {
+  const name = `Relay_Mapped_Fields_${org.store.count('PermissionSet')}`;
+  org.org.access.definePermissionSet({
+    name,
+    label: 'Relay mapped fields',
+    objects: new Map(),
+    fields: new Map(fields.map((f) => [f.toLowerCase(), { read: true, edit: false }])),
+    userPermissions: new Set(),
+    metadataTypes: new Set(),
+  });
+  org.org.access.assign(org.integrationUser!.userId, name);
 }
 
 export function orderOf(org: SalesforceEmulator, scenario: SampleScenario) {

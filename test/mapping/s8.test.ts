@@ -12,7 +12,7 @@ import { checkOrg } from '../../plugin/src/mappingCheck/index.js';
 import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { readContractGraph } from '../../plugin/src/salesforce/graphReader.js';
 import { readOrgConfiguration } from '../../plugin/src/salesforce/settingsReader.js';
-import { addMapping, orderOf, startSampleOrg } from './orgSupport.js';
+import { addMapping, grantRelayFieldAccess, orderOf, startSampleOrg } from './orgSupport.js';
 
 const DAYS = 'default_settings.invoice_settings.days_until_due';
 
@@ -29,6 +29,7 @@ describe('S8: custom field mappings and defaults, stored as Custom Metadata', ()
     org.schema.defineField('Account', fieldDef({ name: 'Tax_Exempt_Text__c', type: 'string', length: 10 }));
     // CPQ's payment-term picklist, widened the way admins do, so the variants can be stored.
     org.schema.defineField('Order', fieldDef({ name: 'SBQQ__PaymentTerm__c', type: 'picklist', length: 255, picklistValues: ['Due on Receipt', 'Net 30', 'Net-45', '60', 'Net 20'] }));
+    grantRelayFieldAccess(org, ['Account.Region__c', 'Account.Tax_Exempt_Text__c']);
     org.store.update('Account', accountId, { Region__c: 'EMEA', Tax_Exempt_Text__c: ' TRUE ' }, { system: true });
     addMapping(org, 'Schedule_Example_Field', { key: 'subscription_schedule', stripePath: 'metadata.example_field', salesforcePath: 'OrderNumber' });
     addMapping(org, 'Schedule_Account_Region', { key: 'subscription_schedule', stripePath: 'metadata.account_region', salesforcePath: 'Account.Region__c' });

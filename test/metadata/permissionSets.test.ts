@@ -3,7 +3,7 @@
  * on objects and fields that exist, and never in a combination a deploy rejects.
  */
 import { readPackageSource, type ObjectPermission, type PermissionSet } from './packageSource.js';
-import { CPQ_OBJECTS, PARENT_CONTROLLED_OBJECTS, STANDARD_OBJECTS } from './platformObjects.js';
+import { CPQ_OBJECTS, PARENT_CONTROLLED_OBJECTS, STANDARD_FLS_FIELDS, STANDARD_OBJECTS } from './platformObjects.js';
 
 const pkg = readPackageSource();
 
@@ -76,6 +76,9 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       Quote_Stripe_Coupon__c: 'CREDVM',
       Quote_Stripe_Coupon_Association__c: 'CREDVM',
       Quote_Line_Stripe_Coupon_Association__c: 'CREDVM',
+      // The coupon associations are master-detail children of the quote and quote line: Read on both masters.
+      SBQQ__Quote__c: 'R',
+      SBQQ__QuoteLine__c: 'R',
     },
     edit: [...STRIPE_IDS, ...SKIP_FLAGS, ...REQUEST_ASK, ...COUPON_TERMS, ...COUPON_IDS, 'Stripe_Sync_Record__c.Resolution_Status__c'],
     read: [...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...without(SYNC_RECORD_FIELDS, 'Stripe_Sync_Record__c.Resolution_Status__c'), ...REQUEST_WORK],
@@ -104,6 +107,9 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       SBQQ__QuoteLine__c: 'RV',
       SBQQ__Subscription__c: 'RV',
       Stripe_Sync_Lock__c: 'CREDVM',
+      // Every graph read queries the order lines' consumption schedules and rates; CPQ's own set leaves them out.
+      SBQQ__OrderItemConsumptionSchedule__c: 'RV',
+      SBQQ__OrderItemConsumptionRate__c: 'RV',
       Stripe_Sync_Record__c: 'CREDVM',
       Stripe_Sync_Request__c: 'CREV',
       Quote_Stripe_Coupon__c: 'REV',
@@ -111,13 +117,22 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       Quote_Line_Stripe_Coupon_Association__c: 'RV',
     },
     edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...REQUEST_FILED_BY_RELAY, ...COUPON_IDS],
-    read: [...SKIP_FLAGS, ...without(REQUEST_ASK, ...REQUEST_FILED_BY_RELAY), ...COUPON_TERMS],
+    // The standard fields the graph read selects (their field-level security is the permission set's to give).
+    read: [...SKIP_FLAGS, ...without(REQUEST_ASK, ...REQUEST_FILED_BY_RELAY), ...COUPON_TERMS, ...STANDARD_FLS_FIELDS],
     metadataTypes: METADATA_TYPES,
-    userPermissions: ['ApiEnabled'],
+    // Writes to activated orders and their lines need Edit Activated Orders, which needs Activate Orders.
+    // No View Setup: the relay reads its API usage from the Sforce-Limit-Info header, not /limits.
+    userPermissions: ['ActivateOrder', 'ApiEnabled', 'EditActivatedOrders'],
   },
   // Users who put coupons on quotes (spec §2.8: "Stripe Connector Coupon User").
   Stripe_CPQ_Coupon_User: {
-    objects: { Quote_Stripe_Coupon__c: 'CRED', Quote_Stripe_Coupon_Association__c: 'CRED', Quote_Line_Stripe_Coupon_Association__c: 'CRED' },
+    objects: {
+      Quote_Stripe_Coupon__c: 'CRED',
+      Quote_Stripe_Coupon_Association__c: 'CRED',
+      Quote_Line_Stripe_Coupon_Association__c: 'CRED',
+      SBQQ__Quote__c: 'R',
+      SBQQ__QuoteLine__c: 'R',
+    },
     edit: COUPON_TERMS,
     read: COUPON_IDS,
     tabs: ['Quote_Stripe_Coupon__c'],
@@ -145,6 +160,10 @@ const sorted = (grants: RoleGrants): RoleGrants => ({
   userPermissions: [...(grants.userPermissions ?? [])].sort(),
 });
 
+/** The masters of a package object: the objects its master-detail fields point at. */
+const mastersOf = (object: string): string[] =>
+  [...(pkg.objects.get(object)?.fields.values() ?? [])].flatMap((f) => (f.type === 'MasterDetail' ? [f.referenceTo] : []));
+
 /** Problems a deploy would report, or access that makes no sense. */
 function permissionProblems(set: PermissionSet): string[] {
   const problems: string[] = [];
@@ -156,12 +175,17 @@ function permissionProblems(set: PermissionSet): string[] {
     if ((p.allowCreate || p.allowEdit || p.allowDelete || p.viewAllRecords) && !p.allowRead) problems.push(`object ${p.object} grants access without read`);
     if (p.allowDelete && !p.allowEdit) problems.push(`object ${p.object} grants delete without edit`);
     if (p.modifyAllRecords && !(p.allowEdit && p.allowDelete && p.viewAllRecords)) problems.push(`object ${p.object} grants modify all without edit, delete and view all`);
+    for (const master of mastersOf(p.object)) {
+      if (!set.objectPermissions?.some((m) => m.object === master && m.allowRead)) problems.push(`object ${p.object} granted without read on its master ${master}`);
+    }
   }
+  const userPermissions = new Set((set.userPermissions ?? []).filter((u) => u.enabled).map((u) => u.name));
+  if (userPermissions.has('EditActivatedOrders') && !userPermissions.has('ActivateOrder')) problems.push('EditActivatedOrders granted without ActivateOrder');
   for (const f of set.fieldPermissions ?? []) {
     const [objectName = '', fieldName = ''] = f.field.split('.');
     const field = pkg.objects.get(objectName)?.fields.get(fieldName);
-    if (!field) problems.push(`field ${f.field} does not exist`);
-    else if (field.type === 'MasterDetail' || field.required === true) problems.push(`field ${f.field} is required: its access cannot be set`);
+    if (!field && !STANDARD_FLS_FIELDS.includes(f.field)) problems.push(`field ${f.field} does not exist`);
+    else if (field && (field.type === 'MasterDetail' || field.required === true)) problems.push(`field ${f.field} is required: its access cannot be set`);
     if (f.editable && !f.readable) problems.push(`field ${f.field} is editable but not readable`);
     const objectPermission = set.objectPermissions?.find((p) => p.object === objectName);
     // Fields of the package's own objects need the object too (standard objects come with the user's profile).
@@ -209,6 +233,25 @@ describe('permission sets', () => {
       'Broken: field Quote_Stripe_Coupon_Association__c.Quote__c is editable but not readable',
       'Broken: field Quote_Stripe_Coupon_Association__c.Quote__c granted without read on Quote_Stripe_Coupon_Association__c',
       'Broken: tab Stripe_Sync_Request__c does not exist',
+    ]);
+  });
+
+  it('are caught granting a master-detail child without read on its masters, or Edit Activated Orders without Activate Orders', () => {
+    const child = { allowCreate: true, allowRead: true, allowEdit: true, allowDelete: true, modifyAllRecords: false, viewAllFields: false, viewAllRecords: false };
+    const broken: PermissionSet = {
+      name: 'Broken',
+      label: 'Broken',
+      description: 'x',
+      hasActivationRequired: false,
+      objectPermissions: [
+        { ...child, object: 'Quote_Stripe_Coupon__c' },
+        { ...child, object: 'Quote_Stripe_Coupon_Association__c' },
+      ],
+      userPermissions: [{ name: 'EditActivatedOrders', enabled: true }],
+    };
+    expect(permissionProblems(broken)).toEqual([
+      'Broken: object Quote_Stripe_Coupon_Association__c granted without read on its master SBQQ__Quote__c',
+      'Broken: EditActivatedOrders granted without ActivateOrder',
     ]);
   });
 

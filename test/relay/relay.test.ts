@@ -111,7 +111,7 @@ describe('relay: HTTP', () => {
     const all = log.lines.join('\n');
     expect(all).toContain('relay started');
     expect(all).not.toContain(SYNC_TOKEN);
-    expect(all).not.toContain(services.org.accessToken);
+    expect(all).not.toContain(services.org.integrationUser!.accessToken);
   });
 });
 

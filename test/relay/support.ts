@@ -14,10 +14,17 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** The sample org's integration user's session: exactly the package's integration set plus CPQ's own. */
+export function integrationToken(org: SalesforceEmulator): string {
+  if (!org.integrationUser) throw new Error('The sample org has no integration user: start it with the sample seed and the package.');
+  return org.integrationUser.accessToken;
+}
+
 export async function startServices(): Promise<Services> {
   const org = await startSalesforceEmulator();
   const stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  // The relay runs as the integration user, never as the admin (README, "The relay user").
+  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
   return { org, stripe, salesforce, gateway, close: async () => void (await Promise.all([org.close(), stripe.close()])) };
 }

@@ -44,7 +44,7 @@ const starter = relayStarter(2 * PARALLEL_POINTS);
 afterAll(() => starter.close());
 
 async function world(scenarios: readonly string[]) {
-  const org = await startSalesforceEmulator({ now: () => new Date(NOW), accessToken: ACCESS_TOKEN });
+  const org = await startSalesforceEmulator({ now: () => new Date(NOW), integrationAccessToken: ACCESS_TOKEN });
   const stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW, apiKey: STRIPE_KEY });
   const network = await startCrashingForwarders(Number(new URL(org.instanceUrl).port), stripe.port);
   for (const scenario of scenarios) {

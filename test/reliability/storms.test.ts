@@ -25,7 +25,7 @@ const logs = [memoryLogger(), memoryLogger()];
 
 /** A relay with its own Salesforce connection (re-authenticating on 401) and its own Stripe client. */
 function startStormRelay(index: number, opsPerSecond = 1000) {
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken, refreshAccessToken: async () => org.accessToken });
+  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN, refreshAccessToken: async () => ACCESS_TOKEN });
   const gateway = createStripeGateway({
     apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http',
     timeoutMs: 400, // a held response becomes a timeout
@@ -45,7 +45,7 @@ const settled = () => {
 const queue = (orderId: string) => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN, multiCurrency: true });
+  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, multiCurrency: true });
   stripe = await startStripeEmulator({ opsPerSecond: 10, apiKey: STRIPE_KEY });
 });
 afterAll(async () => {

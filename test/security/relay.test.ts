@@ -26,7 +26,7 @@ let relay: RunningRelay;
 const log = memoryLogger();
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN });
+  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN });
   stripe = await startStripeEmulator({ opsPerSecond: 0, apiKey: STRIPE_KEY });
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN });
   const gateway = createStripeGateway({ apiKey: STRIPE_KEY, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } });

@@ -30,7 +30,8 @@ export async function startEmulatedServices(clock?: () => number): Promise<Emula
     startSalesforceEmulator(clock ? { now: () => new Date(clock()) } : {}),
     startStripeEmulator({ opsPerSecond: 0, ...(clock ? { now: clock } : {}) }),
   ]);
-  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  // The engine runs as the relay's integration user, never as the admin (README, "The relay user").
+  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser?.accessToken ?? org.accessToken });
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
   return {
     org,

@@ -28,7 +28,7 @@ async function engineWithCreditFlags(workerId: string, on: boolean): Promise<Syn
   const settings = org.query("SELECT Id FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]!;
   org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Terminated_Order_Item_Credit__c: on, Quantity_Reduction_Credit__c: on }, { system: true });
   const engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
+    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
     workerId,
     now: () => new Date(nowMs),

@@ -11,7 +11,7 @@ const single = { multiCurrency: false } as const;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
 });
 afterAll(() => org.close());
 

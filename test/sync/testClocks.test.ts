@@ -17,7 +17,7 @@ beforeAll(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
   gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
-  engine = createSyncEngine({ salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }), stripe: gateway, workerId: 'clock-test' });
+  engine = createSyncEngine({ salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }), stripe: gateway, workerId: 'clock-test' });
 });
 afterAll(async () => {
   await org.close();

@@ -3,6 +3,7 @@
  * optionally orders preflighted through the core) or against local source before deploying. Every
  * problem comes back at once; nothing is written anywhere.
  */
+import { accessProblems } from './access.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { checkMappings } from './checkMappings.js';
 import { orgCurrencyOf, withOrgCurrency } from '../salesforce/orgCurrency.js';
@@ -51,10 +52,12 @@ export interface OrgCheckOptions {
 
 /** The org's mapping and settings records against its describe; then each order through the core. */
 export async function checkOrg(client: SalesforceClient, options: OrgCheckOptions = {}): Promise<MappingCheckReport> {
-  const [rows, schema] = await Promise.all([readOrgConfigurationRows(client), describeOrg(client)]);
+  const [rows, schema, user] = await Promise.all([readOrgConfigurationRows(client), describeOrg(client), client.username()]);
   const { settings, mappings, active } = checkConfiguration(rows, schema);
   const currency = rows.organization?.currency ?? orgCurrencyOf(undefined);
   const defaultRecord = rows.settings.find((r) => r.DeveloperName === 'Default');
+  // The describe is the sync user's: what it leaves out, their permissions hide.
+  const access = accessProblems(schema, user);
   const context = {
     client,
     orgId: rows.organization?.id ?? '',
@@ -67,5 +70,5 @@ export async function checkOrg(client: SalesforceClient, options: OrgCheckOption
   };
   const orders: OrderPreflight[] = [];
   for (const orderId of options.orderIds ?? []) orders.push(await preflightOrder(orderId, context));
-  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders, readFields: mappings.readFields };
+  return { mappingRecords: active, problems: [...access, ...mappings.problems, ...settings.problems], orders, readFields: mappings.readFields };
 }

@@ -5,6 +5,7 @@
  * `salesforceClientFrom(connection)` or from an instance URL and access token.
  */
 import { SyncError } from '../core/errors.js';
+import { accessFix, accessProblemOf, type AccessProblem } from './access.js';
 
 export const DEFAULT_API_VERSION = '62.0';
 
@@ -32,7 +33,23 @@ export class SalesforceApiError extends Error {
     this.name = 'SalesforceApiError';
   }
 
-  toSyncError(record: { id: string; type: string }): SyncError {
+  /** The permission the error says the sync user lacks, if it is an access error. */
+  get accessProblem(): AccessProblem | undefined {
+    const first = this.errors[0];
+    return accessProblemOf(first?.errorCode, first?.message ?? '', first?.fields ?? []);
+  }
+
+  /** The failure as a Sync Record's error; an access error names the permission, the permission set and `user`. */
+  toSyncError(record: { id: string; type: string }, user = 'the sync user'): SyncError {
+    const access = this.accessProblem;
+    if (access) {
+      return new SyncError(`The sync user ${user} lacks ${access.permission}. Salesforce said: ${this.message}`, {
+        kind: 'salesforce',
+        record,
+        ...(access.object && access.field ? { field: `${access.object}.${access.field}` } : {}),
+        fix: accessFix(access, user),
+      });
+    }
     const field = this.errors[0]?.fields?.[0];
     return new SyncError(this.message, {
       kind: 'salesforce',
@@ -74,6 +91,9 @@ export interface CompositeSubresponse {
 export class SalesforceClient {
   /** Salesforce API calls made by this client (each HTTP request counts once, as Salesforce counts them). */
   calls = 0;
+  /** The org's daily API usage as the last response's `Sforce-Limit-Info: api-usage=N/M` header reported it. */
+  private apiUsage: { used: number; max: number } | undefined;
+  private user: string | undefined;
   readonly instanceUrl: string;
   readonly apiVersion: string;
   private accessToken: string;
@@ -103,6 +123,7 @@ export class SalesforceClient {
       this.calls++;
       response = await send();
     }
+    this.noteApiUsage(response.headers.get('sforce-limit-info'));
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok && response.status !== 304) {
@@ -162,11 +183,27 @@ export class SalesforceClient {
     return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, { allOrNone, records: batch }));
   }
 
-  /** Percentage of the org's daily API allowance used so far (`/limits`, DailyApiRequests). */
+  /**
+   * Percentage of the org's daily API allowance used so far, from the `Sforce-Limit-Info` header Salesforce
+   * sends on every REST response (REST API Guide, "Limit Info Header"): no extra call, and no View Setup and
+   * Configuration permission, which `/limits` needs. Before any response it asks for the version list's
+   * resources (`GET /services/data/vXX.X`), the cheapest call that carries the header.
+   */
   async dailyApiUsagePercent(): Promise<number> {
-    const { body } = await this.request<{ DailyApiRequests?: { Max: number; Remaining: number } }>('GET', '/limits');
-    const daily = body.DailyApiRequests;
-    return daily && daily.Max > 0 ? ((daily.Max - daily.Remaining) / daily.Max) * 100 : 0;
+    if (!this.apiUsage) await this.request('GET', this.basePath);
+    const usage = this.apiUsage;
+    return usage && usage.max > 0 ? (usage.used / usage.max) * 100 : 0;
+  }
+
+  private noteApiUsage(header: string | null): void {
+    const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
+    if (match) this.apiUsage = { used: Number(match[1]), max: Number(match[2]) };
+  }
+
+  /** The session's username (OpenID Connect UserInfo), fetched once. */
+  async username(): Promise<string> {
+    this.user ??= (await this.request<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).body.preferred_username ?? 'the sync user';
+    return this.user;
   }
 
   /** Number of records a query matches (`SELECT COUNT() …`). */

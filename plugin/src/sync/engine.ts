@@ -204,7 +204,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       ...(summary ? { summary } : {}),
     });
   } catch (error) {
-    const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef)];
+    const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef, await syncUser(run.salesforce, error))];
     if (!options.dryRun) await recordFailure(run, lock, orderId, failures);
     return result({ status: 'failed', stripeId: undefined, applied, errors: failures, retryable: failures.every((f) => f.retryable), warnings: [], plan: undefined });
   }
@@ -337,9 +337,15 @@ function asActivated(graph: CpqGraphInput, orderId: string): CpqGraphInput {
   return { ...graph, orderItems: items.map((i) => (sameId(String(i.OrderId), orderId) && i.IsDeleted !== true ? { ...i, SBQQ__Activated__c: true } : i)) };
 }
 
-function unexpectedFailure(error: unknown, order: { id: string; type: string }): SyncError {
+/** The sync user's name for an access error's Sync Record (a failed lookup leaves it unnamed). */
+async function syncUser(salesforce: SalesforceClient, error: unknown): Promise<string | undefined> {
+  if (!(error instanceof SalesforceApiError) || !error.accessProblem) return undefined;
+  return salesforce.username().catch(() => undefined);
+}
+
+function unexpectedFailure(error: unknown, order: { id: string; type: string }, user?: string): SyncError {
   if (error instanceof SyncError) return error;
-  if (error instanceof SalesforceApiError) return error.toSyncError(order);
+  if (error instanceof SalesforceApiError) return error.toSyncError(order, user);
   if (error instanceof OrderNotFound) return new SyncError(error.message, { kind: 'data', record: order, fix: 'Check the Order Id and the sync user\'s access to it.' });
   return stripeSyncError(error, order);
 }

@@ -8,16 +8,21 @@ import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulat
 
 export const PLUGIN_ROOT = new URL('../../../plugin', import.meta.url).pathname;
 
+/**
+ * Logs the CLI in as the integration user when the package is loaded (the commands that sync, report and
+ * check run as the relay would, never as the admin), else as the admin (deploying the package needs one).
+ */
 export async function authenticateToEmulator($$: TestContext, options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
   const emulator = await startSalesforceEmulator(options);
-  const testOrg = new MockTestOrgData(undefined, { username: emulator.username });
+  const user = emulator.integrationUser ?? { username: emulator.username, accessToken: emulator.accessToken, userId: emulator.userId };
+  const testOrg = new MockTestOrgData(undefined, { username: user.username });
   testOrg.instanceUrl = emulator.instanceUrl;
   testOrg.loginUrl = emulator.instanceUrl;
-  testOrg.accessToken = emulator.accessToken;
+  testOrg.accessToken = user.accessToken;
   testOrg.orgId = emulator.orgId;
-  testOrg.userId = emulator.userId;
+  testOrg.userId = user.userId;
   await $$.stubAuths(testOrg);
-  $$.stubAliases({ cpq: emulator.username });
+  $$.stubAliases({ cpq: user.username });
   $$.SANDBOXES.CONNECTION.restore();
   return emulator;
 }

@@ -10,7 +10,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/em
 import type { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
 import { createSyncEngine } from '../../../plugin/src/sync/engine.js';
-import { addMapping, orderOf, startSampleOrg } from '../../mapping/orgSupport.js';
+import { addMapping, grantRelayFieldAccess, orderOf, startSampleOrg } from '../../mapping/orgSupport.js';
 
 let org: SalesforceEmulator;
 let salesforce: SalesforceClient;
@@ -29,6 +29,7 @@ describe('engine sync with a custom mapped field', () => {
   it('S8: carries Account.Region__c into the schedule metadata, reading it without a describe call', async () => {
     const { orderId, accountId } = orderOf(org, 'S1');
     org.schema.defineField('Account', fieldDef({ name: 'Region__c', type: 'string', length: 80 }));
+    grantRelayFieldAccess(org, ['Account.Region__c']);
     org.store.update('Account', accountId, { Region__c: 'EMEA' }, { system: true });
     addMapping(org, 'Schedule_Account_Region', { key: 'subscription_schedule', stripePath: 'metadata.account_region', salesforcePath: 'Account.Region__c' });
     const engine = createSyncEngine({

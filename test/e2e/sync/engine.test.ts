@@ -21,7 +21,7 @@ const engineStripeClient = () => createStripeGateway({ apiKey: stripe.apiKey, ho
 beforeAll(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
 });
 afterAll(async () => {
   await org.close();

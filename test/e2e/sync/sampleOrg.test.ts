@@ -47,7 +47,7 @@ describe.each([
   beforeAll(async () => {
     org = await startSalesforceEmulator(options);
     stripe = await startStripeEmulator({ opsPerSecond: 0 });
-    const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+    const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
     engine = createSyncEngine({ salesforce, workerId: 'sample', stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }) });
     for (const order of org.sample!.orders.filter((o) => o.scenario in EXPECTED)) results.set(order.scenario, await engine.syncOrder(order.orderId));
   });

@@ -3,6 +3,9 @@
  * Organization query) and `sf data query` (query + columns=true) work unmodified over loopback HTTP.
  */
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { FORCE_APP, MISSING_MASTER_READ, packageWithoutMasterRead } from '../../commands/support/brokenPackage.js';
 import { loginSfCli, type SfCliSession } from '../../support/sfCli.js';
 
 let emulator: SalesforceEmulator;
@@ -48,4 +51,21 @@ describe('the sf CLI against the org emulator', () => {
     expect(result.exitCode).not.toBe(0);
     expect(result.json?.name).toBe('INVALID_FIELD');
   }, 120_000);
+
+  it('deploys the shipped package with sf project deploy start --source-dir force-app', async () => {
+    const result = await sf.run(['project', 'deploy', 'start', '--target-org', sf.alias, '--source-dir', FORCE_APP, '--json'], { timeoutMs: 300_000 });
+    expect(result.exitCode).toBe(0);
+    expect(result.json?.result).toMatchObject({ status: 'Succeeded' });
+  }, 300_000);
+
+  it('refuses, in sf project deploy start, a permission set granting a master-detail child without Read on its master', async () => {
+    const broken = packageWithoutMasterRead();
+    try {
+      const result = await sf.run(['project', 'deploy', 'start', '--target-org', sf.alias, '--source-dir', broken, '--json'], { timeoutMs: 300_000 });
+      expect(result.exitCode).not.toBe(0);
+      expect(JSON.stringify(result.json)).toContain(MISSING_MASTER_READ);
+    } finally {
+      rmSync(dirname(broken), { recursive: true, force: true });
+    }
+  }, 300_000);
 });

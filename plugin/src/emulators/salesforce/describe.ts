@@ -3,7 +3,7 @@
  * describe (`/sobjects/{name}/describe`), and the UI API's object info (`/ui-api/object-info/{name}`),
  * in the shapes those resources document (the subset clients read).
  */
-import type { FieldDef, ObjectDef, Schema } from './schema.js';
+import type { FieldDef, ObjectDef, SchemaReader } from './schema.js';
 
 const UI_DATA_TYPES: Record<FieldDef['type'], string> = {
   id: 'Id',
@@ -53,7 +53,7 @@ function objectSummary(def: ObjectDef, apiVersion: string): Record<string, unkno
   };
 }
 
-export function describeGlobal(schema: Schema, apiVersion: string): Record<string, unknown> {
+export function describeGlobal(schema: SchemaReader, apiVersion: string): Record<string, unknown> {
   return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: schema.allObjects().map((o) => objectSummary(o, apiVersion)) };
 }
 
@@ -125,7 +125,7 @@ function soapType(field: FieldDef): string {
   }
 }
 
-export function describeObject(schema: Schema, name: string, apiVersion: string): Record<string, unknown> {
+export function describeObject(schema: SchemaReader, name: string, apiVersion: string): Record<string, unknown> {
   const def = schema.object(name);
   return {
     ...objectSummary(def, apiVersion),
@@ -146,7 +146,7 @@ export function describeObject(schema: Schema, name: string, apiVersion: string)
 }
 
 /** UI API Object Info (`/ui-api/object-info/{objectApiName}`), as the LWC `getObjectInfo` adapter returns it. */
-export function objectInfo(schema: Schema, name: string): Record<string, unknown> {
+export function objectInfo(schema: SchemaReader, name: string): Record<string, unknown> {
   const def = schema.object(name);
   const fields: Record<string, unknown> = {};
   for (const field of def.fields.values()) {

@@ -36,10 +36,23 @@ function handle(org: EmulatedOrg, router: Router, request: IncomingMessage, raw:
   return { ...response, headers: { ...(response.headers ?? {}), 'Sforce-Limit-Info': `api-usage=${org.apiRequestsToday()}/${DAILY_API_REQUESTS}` } };
 }
 
+const API_DISABLED: ApiResponse = { status: 403, body: [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }] };
+
 function authenticateAndRoute(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, path: string, raw: string): ApiResponse {
   const token = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   // SOAP calls (the Metadata API) carry the session in the envelope's SessionHeader; metadataApi.ts checks it.
-  if (token !== org.accessToken && !path.startsWith('/services/Soap/')) return INVALID_SESSION;
+  const userId = token ? org.userForSession(token) : undefined;
+  if (path.startsWith('/services/Soap/')) return route(org, router, request, method, url, raw);
+  if (!userId) return INVALID_SESSION;
+  return org.actingAs(userId, () => {
+    // A user without API Enabled cannot use the API at all (Salesforce Help, "API Enabled" user permission).
+    if (!path.startsWith(CONTROL_PREFIX) && !org.currentAccess().has('ApiEnabled')) return API_DISABLED;
+    return route(org, router, request, method, url, raw);
+  });
+}
+
+function route(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, raw: string): ApiResponse {
+  const path = url.split('?')[0] ?? '/';
   if (!path.startsWith(CONTROL_PREFIX)) {
     const fault = org.faults.take(method, path);
     if (fault) return { status: fault.status, body: fault.toBody() };

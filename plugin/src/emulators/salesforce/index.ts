@@ -13,12 +13,15 @@ import { Router } from './router.js';
 import { seedSampleOrg, type SampleOrg } from './seed/sampleOrg.js';
 import { addUiApiRoutes } from './uiApi.js';
 import type { FaultInjector } from './faults.js';
+import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
+import type { OrgUser } from './org.js';
 import { DEFAULT_FORCE_APP_DIR, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import type { Schema } from './schema.js';
 import type { RecordStore } from './store.js';
 import type { JsonRecord } from './soql/query.js';
 
-export { EmulatedOrg, LATEST_API_VERSION, type RequestLogEntry } from './org.js';
+export { EmulatedOrg, LATEST_API_VERSION, type NewUser, type OrgUser, type RequestLogEntry } from './org.js';
+export { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
 export { SalesforceApiError } from './errors.js';
 export type { FaultCode, FaultSpec } from './faults.js';
 export type { FieldDef, ObjectDef } from './schema.js';
@@ -37,7 +40,7 @@ export interface SalesforceEmulatorOptions {
   readonly forceAppDir?: string | false;
   /** The org's clock (record timestamps, SOQL date literals, dates of the sample scenarios). */
   readonly now?: () => Date;
-  /** A fixed session token; default a random one. */
+  /** A fixed session token for the admin; default a random one. */
   readonly accessToken?: string;
   /** Multiple currencies enabled (CurrencyIsoCode on every object of value); default a single-currency org. */
   readonly multiCurrency?: boolean;
@@ -45,6 +48,8 @@ export interface SalesforceEmulatorOptions {
   readonly defaultCurrency?: string;
   /** Child rows per parent inline in a REST query before the child's own nextRecordsUrl (default 200; small in tests). */
   readonly childBatchSize?: number;
+  /** A fixed session token for the integration user (tests that look for leaked secrets); default a random one. */
+  readonly integrationAccessToken?: string;
 }
 
 export interface SalesforceEmulator {
@@ -62,6 +67,11 @@ export interface SalesforceEmulator {
   readonly requestLog: RequestLogEntry[];
   /** The sample data's records and scenario descriptions, when seeded with `sample`. */
   readonly sample: SampleOrg | undefined;
+  /**
+   * The relay's user, when the package is loaded: exactly `Stripe_CPQ_Integration_User`
+   * plus CPQ's own permission set on the CPQ licence. The product runs as this user, never as the admin.
+   */
+  readonly integrationUser: OrgUser | undefined;
   query(soql: string): JsonRecord[];
   loadMetadata(files: readonly MetadataFile[]): LoadedMetadata;
   close(): Promise<void>;
@@ -78,6 +88,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());
+  const integrationUser = org.access.permissionSet(INTEGRATION_PERMISSION_SET) ? createIntegrationUser(org, options.integrationAccessToken) : undefined;
 
   const router = new Router();
   addRestRoutes(router, org);
@@ -104,6 +115,7 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     faults: org.faults,
     requestLog: org.requestLog,
     sample,
+    integrationUser,
     query: (soql) => org.query(soql),
     loadMetadata: (files) => org.loadMetadata(files),
     close: () =>
@@ -112,4 +124,17 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
         server.close((error) => (error ? reject(error) : resolveClose()));
       }),
   };
+}
+
+/** The package's permission set for the relay's API user. */
+export const INTEGRATION_PERMISSION_SET = 'Stripe_CPQ_Integration_User';
+
+/** A user set up as README "The relay user" says: the CPQ licence, CPQ's permission set and the package's integration set. */
+export function createIntegrationUser(org: EmulatedOrg, accessToken?: string): OrgUser {
+  return org.createUser({
+    username: 'stripe-relay@cpq-emulator.example',
+    lastName: 'Stripe Relay',
+    ...(accessToken ? { accessToken } : {}),
+    permissionSetLicenses: [CPQ_LICENSE], permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET],
+  });
 }

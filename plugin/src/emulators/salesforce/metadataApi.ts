@@ -63,7 +63,11 @@ function soapCall(org: EmulatedOrg, deploys: Map<string, DeployJob>, request: Ap
   if (typeof request.body !== 'string') return soapFault('soapenv:Client', 'The Metadata API takes a SOAP envelope (Content-Type: text/xml)');
   const envelope = (parser.parse(request.body) as Xml).Envelope as Xml | undefined;
   const sessionId = ((envelope?.Header as Xml | undefined)?.SessionHeader as Xml | undefined)?.sessionId;
-  if (sessionId !== org.accessToken) return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+  const userId = typeof sessionId === 'string' ? org.userForSession(sessionId) : undefined;
+  if (!userId) return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+  // Deploying needs Modify Metadata through Metadata API Functions (or Customize Application); the admin has both.
+  const access = org.access.forUser(userId);
+  if (!access.has('ModifyMetadata') && !access.has('CustomizeApplication')) return soapFault('sf:INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS: insufficient access rights on object id');
   const body = (envelope?.Body ?? {}) as Xml;
   const [operation, args = {}] = Object.entries(body).find(([key]) => !key.startsWith('@')) ?? [''];
   const input = args as Xml;
@@ -204,9 +208,12 @@ function message(component: ZipComponent, problem?: { problem: string; lineNumbe
 /** Checks every component as the org would before saving anything: well-formed XML, field types, references. */
 function validate(org: EmulatedOrg, components: readonly ZipComponent[]): DeployMessage[] {
   const deployedFields = new Set(components.filter((c) => c.type === 'CustomField').map((c) => c.fullName.toLowerCase()));
+  const mastersOf = masters(org, components);
   const fieldExists = (path: string): boolean => {
     const [object = '', field = ''] = path.split('.');
-    return deployedFields.has(path.toLowerCase()) || (org.schema.hasObject(object) && org.schema.findField(object, field) !== undefined);
+    // A compound address field (`BillingAddress`) exists where its components do.
+    const names = /Address$/.test(field) ? [field, field.replace(/Address$/, 'Street')] : [field];
+    return deployedFields.has(path.toLowerCase()) || (org.schema.hasObject(object) && names.some((name) => org.schema.findField(object, name) !== undefined));
   };
   return components.map((component) => {
     const file = component.file;
@@ -215,7 +222,7 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
     try {
       if (component.type === 'CustomField') fieldFromXml(component.fullName.split('.')[1] ?? '', fieldXml(component) ?? {});
       if (component.type === 'CustomMetadata') checkCustomMetadataRecord(component, fieldExists);
-      if (component.type === 'PermissionSet') checkPermissionSet(component, fieldExists);
+      if (component.type === 'PermissionSet') checkPermissionSet(component, fieldExists, mastersOf);
       return message(component);
     } catch (error) {
       return message(component, { problem: (error as Error).message, ...lineOf(component) });
@@ -246,7 +253,44 @@ function checkCustomMetadataRecord(component: ZipComponent, fieldExists: (path: 
   }
 }
 
-function checkPermissionSet(component: ZipComponent, fieldExists: (path: string) => boolean): void {
+/** The objects' masters (master-detail parents), from the org's schema and the fields the zip deploys. */
+function masters(org: EmulatedOrg, components: readonly ZipComponent[]): (object: string) => string[] {
+  const deployed = new Map<string, string[]>();
+  for (const component of components) {
+    const xml = component.type === 'CustomField' ? fieldXml(component) : undefined;
+    if (xml?.type !== 'MasterDetail') continue;
+    const object = (component.fullName.split('.')[0] ?? '').toLowerCase();
+    deployed.set(object, [...(deployed.get(object) ?? []), String(xml.referenceTo)]);
+  }
+  return (object) => {
+    const inOrg = org.schema.hasObject(object) ? [...org.schema.object(object).fields.values()].filter((f) => f.masterDetail).flatMap((f) => f.referenceTo ?? []) : [];
+    return [...new Set([...inOrg, ...(deployed.get(object.toLowerCase()) ?? [])])];
+  };
+}
+
+const OBJECT_PERMISSIONS = [
+  ['allowRead', 'Read'],
+  ['allowCreate', 'Create'],
+  ['allowEdit', 'Edit'],
+  ['allowDelete', 'Delete'],
+  ['viewAllRecords', 'View All'],
+  ['modifyAllRecords', 'Modify All'],
+] as const;
+
+/**
+ * A permission set's field permissions name fields that exist, and any access to a master-detail child
+ * comes with Read on each master: Salesforce refuses the set otherwise with "Permission Read <child>
+ * depends on permission(s): Read <master>" (README, "Rules and their sources").
+ */
+function checkPermissionSet(component: ZipComponent, fieldExists: (path: string) => boolean, mastersOf: (object: string) => string[]): void {
+  const objectPermissions = asArray((component.file?.xml?.PermissionSet as Xml | undefined)?.objectPermissions as Xml | Xml[] | undefined);
+  const readable = new Set(objectPermissions.filter((p) => p.allowRead === 'true').map((p) => String(p.object).toLowerCase()));
+  for (const permission of objectPermissions) {
+    const granted = OBJECT_PERMISSIONS.find(([flag]) => permission[flag] === 'true');
+    if (!granted) continue;
+    const missing = mastersOf(String(permission.object)).filter((master) => !readable.has(master.toLowerCase()));
+    if (missing.length > 0) throw new Error(`Permission ${granted[1]} ${String(permission.object)} depends on permission(s): ${missing.map((m) => `Read ${m}`).join(', ')}`);
+  }
   for (const permission of asArray((component.file?.xml?.PermissionSet as Xml | undefined)?.fieldPermissions as Xml | Xml[] | undefined)) {
     const field = String(permission.field);
     if (!fieldExists(field)) throw new Error(`In field: field - no CustomField named ${field} found`);
@@ -269,17 +313,11 @@ function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
       replacedRecords.set(`${objectName}__mdt`, [...(replacedRecords.get(`${objectName}__mdt`) ?? []), memberName]);
       files.push({ path: `customMetadata/${component.fullName}.md-meta.xml`, content: component.file?.content ?? '' });
     } else if (component.type === 'PermissionSet') {
-      savePermissionSet(org, component.fullName, String((xml.PermissionSet as Xml | undefined)?.label ?? component.fullName));
+      files.push({ path: `permissionsets/${component.fullName}.permissionset`, content: component.file?.content ?? '' });
     }
   }
   for (const [type, names] of replacedRecords) deleteCustomMetadataRecords(org, type, names);
   org.loadMetadata(files);
-}
-
-function savePermissionSet(org: EmulatedOrg, name: string, label: string): void {
-  const existing = org.query(`SELECT Id FROM PermissionSet WHERE Name = '${name}'`)[0];
-  if (existing) org.store.update('PermissionSet', String(existing.Id), { Label: label }, { system: true });
-  else org.store.insert('PermissionSet', { Name: name, Label: label }, { system: true });
 }
 
 /** Custom metadata records are keyed by DeveloperName: a redeploy replaces the record. */

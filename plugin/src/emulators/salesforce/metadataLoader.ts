@@ -12,6 +12,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { currency } from './catalog.js';
 import { compileFormula, type Formula } from './formula.js';
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
+import type { AccessControl, FieldAccess, ObjectAccess, PermissionSetGrants } from './access.js';
 import type { RecordStore } from './store.js';
 
 /** The repository's package source: `force-app/` four levels above this module (in src or lib). */
@@ -54,7 +55,7 @@ export function readMetadataDir(dir: string): MetadataFile[] {
 }
 
 /** Applies metadata files: objects first, then fields, then custom metadata records. */
-export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[]): LoadedMetadata {
+export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[], access?: AccessControl): LoadedMetadata {
   const loaded: LoadedMetadata = { objects: [], fields: [], validationRules: [], customMetadataRecords: [], permissionSets: [] };
   const match = (re: RegExp): Array<[RegExpExecArray, MetadataFile]> =>
     files.flatMap((f) => {
@@ -80,19 +81,33 @@ export function loadMetadataFiles(schema: Schema, store: RecordStore, files: rea
     insertCustomMetadataRecord(store, `${m[1] as string}__mdt`, m[2] as string, ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml);
     loaded.customMetadataRecords.push(`${m[1] as string}.${m[2] as string}`);
   }
-  for (const [m, file] of match(/(?:^|\/)permissionsets\/([^/]+)\.permissionset-meta\.xml$/)) {
-    upsertPermissionSet(store, m[1] as string, ((parser.parse(file.content) as Xml).PermissionSet ?? {}) as Xml);
+  // Permission sets need an org to hold them (a schema read from source alone has no users).
+  for (const [m, file] of access ? match(/(?:^|\/)permissionsets\/([^/]+)\.permissionset(?:-meta\.xml)?$/) : []) {
+    access?.definePermissionSet(permissionSetFromXml(m[1] as string, ((parser.parse(file.content) as Xml).PermissionSet ?? {}) as Xml));
     loaded.permissionSets.push(m[1] as string);
   }
   return loaded;
 }
 
-/** A deployed permission set becomes a PermissionSet row, so it can be queried by Name and assigned. */
-function upsertPermissionSet(store: RecordStore, name: string, xml: Xml): void {
-  const fields = { Name: name, Label: text(xml.label) ?? name };
-  const existing = [...store.all('PermissionSet')].find((p) => p.Name === name);
-  if (existing) store.update('PermissionSet', String(existing.Id), fields);
-  else store.insert('PermissionSet', fields);
+/** A permission set's grants (Metadata API Developer Guide, "PermissionSet"): objects, fields, user permissions, metadata types. */
+export function permissionSetFromXml(name: string, xml: Xml): PermissionSetGrants {
+  const objects = new Map<string, ObjectAccess>();
+  for (const p of asArray(xml.objectPermissions as Xml | Xml[] | undefined)) {
+    objects.set(String(p.object).toLowerCase(), { read: bool(p.allowRead), create: bool(p.allowCreate), edit: bool(p.allowEdit), delete: bool(p.allowDelete) });
+  }
+  const fields = new Map<string, FieldAccess>();
+  for (const p of asArray(xml.fieldPermissions as Xml | Xml[] | undefined)) fields.set(String(p.field).toLowerCase(), { read: bool(p.readable), edit: bool(p.editable) });
+  const enabled = (entries: unknown, key: string) => new Set(asArray(entries as Xml | Xml[] | undefined).filter((e) => bool(e.enabled)).map((e) => String(e[key])));
+  const license = text(xml.license);
+  return {
+    name,
+    label: text(xml.label) ?? name,
+    objects,
+    fields,
+    userPermissions: enabled(xml.userPermissions, 'name'),
+    metadataTypes: new Set([...enabled(xml.customMetadataTypeAccesses, 'name')].map((n) => n.toLowerCase())),
+    ...(license ? { license } : {}),
+  };
 }
 
 function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
@@ -198,6 +213,7 @@ export function fieldFromXml(fileName: string, xml: Xml): FieldDef {
         referenceTo: [text(xml.referenceTo) ?? ''],
         relationshipName: name.replace(/__c$/, '__r'),
         ...(child ? { childRelationshipName: `${child}__r` } : {}),
+        ...(type === 'MasterDetail' ? { masterDetail: true } : {}),
         ...(type === 'MasterDetail' && !bool(xml.reparentableMasterDetail) ? { updateable: false } : {}),
       });
     }

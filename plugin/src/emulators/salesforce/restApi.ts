@@ -5,6 +5,7 @@
  * OAuth userinfo endpoint that `sf org login access-token` calls.
  */
 import { createHash } from 'node:crypto';
+import { checkWrite } from './access.js';
 import { SalesforceApiError, notFound } from './errors.js';
 import { describeGlobal, describeObject } from './describe.js';
 import { API_VERSIONS, DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
@@ -37,17 +38,17 @@ export function addRestRoutes(router: Router, org: EmulatedOrg): void {
   data('GET', '/limits', () => ({ status: 200, body: limits(org) }));
   data('GET', '/(query|queryAll)', (r, v) => query(org, v, r));
   data('GET', String.raw`/(?:query|queryAll)/(01gEm\d+)-(\d+)`, (r, v) => nextBatch(org, v, r.params[1] ?? '', Number(r.params[2])));
-  data('GET', '/sobjects', (_, v) => ({ status: 200, body: describeGlobal(org.schema, v) }));
+  data('GET', '/sobjects', (_, v) => ({ status: 200, body: describeGlobal(org.schemaView(), v) }));
   data('GET', `${OBJECT}/describe`, (r, v) => describeResponse(org, v, r));
   data('GET', OBJECT, (r, v) => {
-    const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describeObject(org.schema, r.params[1] ?? '', v);
+    const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describeObject(org.schemaView(), r.params[1] ?? '', v);
     return { status: 200, body: { objectDescribe, recentItems: [] } };
   });
   data('POST', OBJECT, (r) => create(org, r.params[1] ?? '', r.body));
   data('GET', `${OBJECT}/([^/]+)`, (r, v) => getRow(org, v, r));
   data('PATCH', `${OBJECT}/([^/]+)`, (r) => updateRow(org, r));
   data('DELETE', `${OBJECT}/([^/]+)`, (r) => {
-    org.store.delete(r.params[1] ?? '', r.params[2] ?? '');
+    deleteRow(org, r.params[1] ?? '', r.params[2] ?? '');
     return { status: 204 };
   });
   data('GET', String.raw`${OBJECT}/(\w+)/([^/]+)`, (r, v) => {
@@ -64,13 +65,15 @@ export function addRestRoutes(router: Router, org: EmulatedOrg): void {
   data('GET', String.raw`/composite/sobjects/(\w+)`, (r, v) => retrieveCollection(org, v, r));
 }
 
+/** The calling user (OpenID Connect UserInfo endpoint). */
 function userInfo(org: EmulatedOrg): Record<string, unknown> {
-  const user = org.store.require(org.userId);
+  const userId = org.currentAccess().userId;
+  const user = org.store.require(userId);
   return {
-    sub: `https://login.salesforce.com/id/${org.orgId}/${org.userId}`,
-    user_id: org.userId,
+    sub: `https://login.salesforce.com/id/${org.orgId}/${userId}`,
+    user_id: userId,
     organization_id: org.orgId,
-    preferred_username: org.username,
+    preferred_username: user.Username,
     nickname: user.Alias,
     name: user.Name,
     email: user.Email,
@@ -93,7 +96,11 @@ function resources(v: string): Record<string, string> {
   return Object.fromEntries(['sobjects', 'query', 'queryAll', 'composite', 'limits', 'ui-api'].map((name) => [name, `${base}/${name}`]));
 }
 
+/** `/limits` is for users with View Setup and Configuration (REST API Guide, "Limits"). */
 function limits(org: EmulatedOrg): Record<string, { Max: number; Remaining: number }> {
+  if (!org.currentAccess().has('ViewSetup')) {
+    throw new SalesforceApiError(403, 'INSUFFICIENT_ACCESS', 'The Limits resource requires the View Setup and Configuration permission (ViewSetup).');
+  }
   const used = org.apiRequestsToday();
   return {
     DailyApiRequests: { Max: DAILY_API_REQUESTS, Remaining: Math.max(0, DAILY_API_REQUESTS - used) },
@@ -164,7 +171,7 @@ function inlineChildRows(record: JsonRecord): number {
 }
 
 function describeResponse(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
-  const body = describeObject(org.schema, request.params[1] ?? '', v);
+  const body = describeObject(org.schemaView(), request.params[1] ?? '', v);
   const etag = `"${createHash('sha1').update(JSON.stringify(body)).digest('hex').slice(0, 16)}"`;
   if (request.headers['if-none-match'] === etag) return { status: 304, headers: { ETag: etag } };
   return { status: 200, body, headers: { ETag: etag } };
@@ -174,7 +181,8 @@ function describeResponse(org: EmulatedOrg, v: string, request: ApiRequest): Api
 export function toJson(org: EmulatedOrg, v: string, record: SObjectRecord, fields?: string | null): JsonRecord {
   const type = org.store.typeOf(record);
   const out: JsonRecord = { attributes: { type, url: `/services/data/${v}/sobjects/${type}/${String(record.Id)}` } };
-  const names = fields ? fields.split(',').map((f) => org.schema.field(type, f.trim()).name) : [...org.schema.object(type).fields.values()].map((f) => f.name);
+  const schema = org.schemaView();
+  const names = fields ? fields.split(',').map((f) => schema.field(type, f.trim()).name) : [...schema.object(type).fields.values()].map((f) => f.name);
   for (const name of names) out[name] = record[name] ?? null;
   return out;
 }
@@ -193,8 +201,21 @@ function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: stri
   }
 }
 
+/** The calling user's object permission and field-level security for a write (access.ts). */
+function checkAccess(org: EmulatedOrg, sobject: string, operation: 'create' | 'edit' | 'delete', fields: Record<string, unknown>, existing?: SObjectRecord): void {
+  const view = org.restrictedView();
+  if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
+}
+
+function deleteRow(org: EmulatedOrg, sobject: string, id: string): void {
+  const record = org.store.require(id, org.schemaView().object(sobject).name);
+  checkAccess(org, sobject, 'delete', {}, record);
+  org.store.delete(sobject, id);
+}
+
 function create(org: EmulatedOrg, sobject: string, body: unknown): ApiResponse {
   rejectReadOnlyObject(org, sobject, 'insert');
+  checkAccess(org, sobject, 'create', bodyObject(body));
   const id = org.store.insert(sobject, bodyObject(body));
   return { status: 201, body: { id, success: true, errors: [] } };
 }
@@ -215,7 +236,7 @@ function etagOf(record: SObjectRecord): string {
 
 function getRow(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
   const [, sobject = '', id = ''] = request.params;
-  const name = org.schema.object(sobject).name;
+  const name = org.schemaView().object(sobject).name;
   const record = org.store.require(id, name);
   const body = toJson(org, v, record, request.query.get('fields'));
   if (!honoursConditions(name)) return { status: 200, body };
@@ -232,8 +253,9 @@ function getRow(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
 function updateRow(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const [, sobject = '', id = ''] = request.params;
   rejectReadOnlyObject(org, sobject, 'update');
-  const name = org.schema.object(sobject).name;
+  const name = org.schemaView().object(sobject).name;
   const record = org.store.require(id, name);
+  checkAccess(org, sobject, 'edit', bodyObject(request.body), record);
   if (honoursConditions(name)) assertPreconditions(record, request);
   org.store.update(sobject, id, bodyObject(request.body));
   return honoursConditions(name) ? { status: 204, headers: { ETag: etagOf(org.store.require(id)) } } : { status: 204 };
@@ -253,11 +275,14 @@ function upsert(org: EmulatedOrg, sobject: string, field: string, value: string,
   const fields = bodyObject(body);
   const existing = org.store.findByExternalId(sobject, field, value);
   if (existing) {
+    checkAccess(org, sobject, 'edit', fields, existing);
     org.store.update(sobject, String(existing.Id), fields);
     return { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } };
   }
   const fieldName = org.schema.field(sobject, field).name;
-  const id = org.store.insert(sobject, fieldName === 'Id' ? fields : { ...fields, [fieldName]: value });
+  const created = fieldName === 'Id' ? fields : { ...fields, [fieldName]: value };
+  checkAccess(org, sobject, 'create', created);
+  const id = org.store.insert(sobject, created);
   return { status: 201, body: { id, success: true, errors: [], created: true } };
 }
 
@@ -385,7 +410,7 @@ function deleteCollection(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   return runCollection(org, ids.length, request.query.get('allOrNone') === 'true', (i) => {
     const id = ids[i] ?? '';
     const record = org.store.require(id);
-    org.store.delete(org.store.typeOf(record), id);
+    deleteRow(org, org.store.typeOf(record), id);
     return { id: record.Id as string };
   });
 }
@@ -425,7 +450,7 @@ function runCollection(org: EmulatedOrg, size: number, allOrNone: boolean, save:
 }
 
 function retrieveCollection(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
-  const sobject = org.schema.object(request.params[1] ?? '').name;
+  const sobject = org.schemaView().object(request.params[1] ?? '').name;
   const ids = (request.query.get('ids') ?? '').split(',').filter(Boolean);
   const fields = request.query.get('fields');
   if (!fields) throw new SalesforceApiError(400, 'MALFORMED_QUERY', 'The fields parameter is required');

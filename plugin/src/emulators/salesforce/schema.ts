@@ -49,6 +49,8 @@ export interface FieldDef {
   /** Formula or roll-up: computed by the org, never written by API clients. */
   readonly calculated: boolean;
   readonly custom: boolean;
+  /** A master-detail relationship: access to the child needs access to this master. */
+  readonly masterDetail?: boolean;
 }
 
 export interface ObjectDef {
@@ -103,6 +105,8 @@ export interface SchemaOptions {
    */
   readonly multiCurrency?: boolean;
 }
+/** The read side of a schema: what SOQL, describe and record shaping look up (a user's view implements it too, access.ts). */
+export type SchemaReader = Pick<Schema, 'object' | 'field' | 'findField' | 'hasObject' | 'objectByPrefix' | 'allObjects' | 'parentRelationship' | 'childRelationships' | 'childRelationship'>;
 
 export class Schema {
   readonly multiCurrency: boolean;

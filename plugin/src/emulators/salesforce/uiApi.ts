@@ -5,6 +5,7 @@
  * come back as Record Representations: `fields: { Name: { value, displayValue } }`, spanning fields nested.
  */
 import { createHash } from 'node:crypto';
+import { checkWrite } from './access.js';
 import { SalesforceApiError } from './errors.js';
 import { objectInfo } from './describe.js';
 import type { EmulatedOrg } from './org.js';
@@ -41,12 +42,13 @@ export function addUiApiRoutes(router: Router, org: EmulatedOrg): void {
     .add('PATCH', new RegExp(`^${V}/records/([^/]+)$`), (r) => updateRecord(org, r))
     .add('DELETE', new RegExp(`^${V}/records/([^/]+)$`), (r) => {
       const record = org.store.require(r.params[0] ?? '');
+      checkAccess(org, org.store.typeOf(record), 'delete', {}, record);
       org.store.delete(org.store.typeOf(record), String(record.Id));
       return { status: 204 };
     })
     .add('POST', new RegExp(`^${V}/records$`), (r) => createRecord(org, r))
     .add('GET', new RegExp(`^${V}/related-list-records/([^/]+)/([^/]+)$`), (r) => relatedListRecords(org, r))
-    .add('GET', new RegExp(`^${V}/object-info/(\\w+)$`), (r) => ({ status: 200, body: objectInfo(org.schema, r.params[0] ?? '') }));
+    .add('GET', new RegExp(`^${V}/object-info/(\\w+)$`), (r) => ({ status: 200, body: objectInfo(org.schemaView(), r.params[0] ?? '') }));
 }
 
 function listParam(request: ApiRequest, name: string): string[] {
@@ -66,7 +68,7 @@ function resolveFieldNames(org: EmulatedOrg, sobject: string, names: string[], o
       throw new SalesforceApiError(400, 'INVALID_FIELD', `Field names must be qualified with the object: ${sobject}.<field>, got ${name}`);
     }
     try {
-      paths.push(resolvePath(org.schema, sobject, rest.join('.')));
+      paths.push(resolvePath(org.schemaView(), sobject, rest.join('.')));
     } catch (error) {
       if (!optional) throw error;
     }
@@ -92,7 +94,7 @@ function etag(record: SObjectRecord): string {
 /** A Record Representation holding `paths` (all of the object's fields when none are given). */
 export function recordRepresentation(org: EmulatedOrg, record: SObjectRecord, paths?: FieldPath[]): RecordRepresentation {
   const apiName = org.store.typeOf(record);
-  const wanted = paths ?? [...org.schema.object(apiName).fields.values()].map((f) => resolvePath(org.schema, apiName, f.name));
+  const wanted = paths ?? [...org.schemaView().object(apiName).fields.values()].map((f) => resolvePath(org.schemaView(), apiName, f.name));
   const rep: RecordRepresentation = {
     apiName,
     childRelationships: {},
@@ -132,9 +134,15 @@ function placeField(org: EmulatedOrg, rep: RecordRepresentation, record: SObject
   rep.fields[name] = { displayValue: typeof nameValue === 'string' ? nameValue : null, value: nested };
 }
 
+/** The calling user's object permission and field-level security for a write (access.ts). */
+function checkAccess(org: EmulatedOrg, sobject: string, operation: 'create' | 'edit' | 'delete', fields: Record<string, unknown>, existing?: SObjectRecord): void {
+  const view = org.restrictedView();
+  if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
+}
+
 function getRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const record = org.store.require(request.params[0] ?? '');
-  const sobject = org.store.typeOf(record);
+  const sobject = org.schemaView().object(org.store.typeOf(record)).name;
   const fields = listParam(request, 'fields');
   const optionalFields = listParam(request, 'optionalFields');
   if (fields.length === 0 && optionalFields.length === 0) {
@@ -156,6 +164,7 @@ function createRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const { apiName, fields } = recordInput(request.body);
   if (!apiName) throw new SalesforceApiError(400, 'INVALID_INPUT', 'apiName is required to create a record');
   if (org.schema.object(apiName).name.endsWith('__mdt')) throw new SalesforceApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${apiName} does not support insert`);
+  checkAccess(org, apiName, 'create', fields);
   const id = org.store.insert(apiName, fields);
   return { status: 201, body: recordRepresentation(org, org.store.require(id)) };
 }
@@ -167,6 +176,7 @@ function updateRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
     throw new SalesforceApiError(412, 'PRECONDITION_FAILED', 'The record you are trying to update has been changed by another user; reload it and try again.');
   }
   const { fields } = recordInput(request.body);
+  checkAccess(org, org.store.typeOf(record), 'edit', fields, record);
   org.store.update(org.store.typeOf(record), String(record.Id), fields);
   return { status: 200, body: recordRepresentation(org, org.store.require(String(record.Id))) };
 }
@@ -175,11 +185,11 @@ function updateRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
 function relatedListRecords(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const [parentId = '', relatedListId = ''] = request.params;
   const parent = org.store.require(parentId);
-  const relationship = org.schema.childRelationship(org.store.typeOf(parent), relatedListId);
+  const relationship = org.schemaView().childRelationship(org.store.typeOf(parent), relatedListId);
   if (!relationship) throw new SalesforceApiError(404, 'NOT_FOUND', `The related list ${relatedListId} does not exist on ${org.store.typeOf(parent)}`);
   const child = relationship.childSObject;
   const paths = [...resolveFieldNames(org, child, listParam(request, 'fields'), false), ...resolveFieldNames(org, child, listParam(request, 'optionalFields'), true)];
-  const sortBy = listParam(request, 'sortBy').map((s) => ({ path: resolvePath(org.schema, child, s.replace(/^-/, '').replace(new RegExp(`^${child}\\.`, 'i'), '')), descending: s.startsWith('-') }));
+  const sortBy = listParam(request, 'sortBy').map((s) => ({ path: resolvePath(org.schemaView(), child, s.replace(/^-/, '').replace(new RegExp(`^${child}\\.`, 'i'), '')), descending: s.startsWith('-') }));
   const pageSize = Number(request.query.get('pageSize') ?? DEFAULT_PAGE_SIZE);
   const pageToken = Number(request.query.get('pageToken') ?? 0);
   const rows = [...org.store.childIds(child, relationship.field, String(parent.Id))].map((id) => org.store.require(id));

@@ -4,7 +4,7 @@
  * record is read, then followed record by record through the store.
  */
 import { SalesforceApiError } from '../errors.js';
-import type { FieldDef, Schema } from '../schema.js';
+import type { FieldDef, SchemaReader } from '../schema.js';
 import type { FieldValue, RecordStore, SObjectRecord } from '../store.js';
 
 export interface FieldPath {
@@ -19,7 +19,7 @@ export interface FieldPath {
  * Resolves `text` against `sobject`. A leading object name or alias (`Order.Id` in `FROM Order`)
  * is allowed, as in SOQL.
  */
-export function resolvePath(schema: Schema, sobject: string, text: string, alias?: string): FieldPath {
+export function resolvePath(schema: SchemaReader, sobject: string, text: string, alias?: string): FieldPath {
   let parts = text.split('.');
   const head = parts[0]?.toLowerCase();
   if (parts.length > 1 && (head === sobject.toLowerCase() || head === alias?.toLowerCase()) && !schema.parentRelationship(sobject, parts[0] ?? '')) {
