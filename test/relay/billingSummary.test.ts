@@ -168,7 +168,8 @@ describe('Preview request on a draft order', () => {
   const cpq = () => new CpqBuilder(services.org.org);
 
   async function requestPreview(orderId: string) {
-    const requestId = await services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: orderId, Type__c: 'Preview', Requested_At__c: new Date().toISOString() });
+    // A sales rep files it from the Order page; the relay user may read the request type but not set it.
+    const requestId = services.org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Type__c: 'Preview', Requested_At__c: new Date().toISOString() });
     const row = await waitFor(() => {
       const r = services.org.query(`SELECT Status__c, Message__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Id = '${requestId}'`)[0];
       return r?.Status__c === 'Previewed' ? r : undefined;

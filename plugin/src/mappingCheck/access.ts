@@ -5,15 +5,14 @@
  */
 import { COLLECTIONS } from '../core/records/graph.js';
 import { accessFix } from '../salesforce/access.js';
+import { modelFieldsRead } from '../salesforce/graphReader.js';
 import type { OrgSchema } from './orgSchema.js';
 import type { CheckProblem } from './problems.js';
 
-/** Model keys that are not Salesforce fields (children and rates the reader attaches). */
-const SYNTHETIC = new Set(['attributes', 'ProductIds', 'ConsumptionRates', 'Rates']);
 /** Objects the sync reads only when the org has them (the Apex copy of order coupons is optional). */
 const OPTIONAL_OBJECTS = new Set(['Order_Stripe_Coupon__c']);
 
-export function accessProblems(schema: OrgSchema, user: string): CheckProblem[] {
+export function accessProblems(schema: OrgSchema, user: string, org: { readonly multiCurrency: boolean }): CheckProblem[] {
   const problems: CheckProblem[] = [];
   for (const [model, object] of Object.values(COLLECTIONS)) {
     if (OPTIONAL_OBJECTS.has(object)) continue;
@@ -21,8 +20,8 @@ export function accessProblems(schema: OrgSchema, user: string): CheckProblem[] 
       problems.push(problem(user, object, '', `The sync user ${user} cannot read ${object} (no Read permission on the object, or no licence for it).`));
       continue;
     }
-    for (const field of Object.keys(model.shape)) {
-      if (SYNTHETIC.has(field) || schema.field(object, field)) continue;
+    for (const field of modelFieldsRead(model, org)) {
+      if (schema.field(object, field)) continue;
       problems.push(problem(user, object, field, `The sync user ${user} cannot read ${object}.${field}: its field-level security hides it (or the field does not exist in this org).`));
     }
   }

@@ -57,7 +57,7 @@ export async function checkOrg(client: SalesforceClient, options: OrgCheckOption
   const currency = rows.organization?.currency ?? orgCurrencyOf(undefined);
   const defaultRecord = rows.settings.find((r) => r.DeveloperName === 'Default');
   // The describe is the sync user's: what it leaves out, their permissions hide.
-  const access = accessProblems(schema, user);
+  const access = accessProblems(schema, user, currency);
   const context = {
     client,
     orgId: rows.organization?.id ?? '',

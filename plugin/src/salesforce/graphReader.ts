@@ -33,10 +33,14 @@ const SYNTHETIC = new Set(['attributes', 'ProductIds', 'ConsumptionRates', 'Rate
 /** Fields only a multi-currency org has: selecting them elsewhere is INVALID_FIELD. */
 const MULTI_CURRENCY_ONLY = new Set(['CurrencyIsoCode']);
 
+/** The fields of a record model the graph read selects in an org (the mapping check asks the same). */
+export function modelFieldsRead(model: z.ZodObject, options: { readonly multiCurrency: boolean }): string[] {
+  return Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f) && (options.multiCurrency || !MULTI_CURRENCY_ONLY.has(f)));
+}
+
 /** The fields of a model (and the mappings' extra fields) that `sobject` has in this org. */
 function fieldsOf(model: z.ZodObject, sobject: string, options: GraphReadOptions): string[] {
-  const own = Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f) && (options.multiCurrency || !MULTI_CURRENCY_ONLY.has(f)));
-  return [...own, ...(options.extra?.[sobject] ?? [])];
+  return [...modelFieldsRead(model, options), ...(options.extra?.[sobject] ?? [])];
 }
 
 export interface LocatedOrder {
