@@ -2,22 +2,33 @@
 // and a way to catch the SDK's typed errors.
 import Stripe from 'stripe';
 import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
+import { ConformanceRecorder } from './conformance.js';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '../../../plugin/src/emulators/stripe/index.js';
 
 export interface EmulatorFixture {
   emulator: StripeEmulator;
   stripe: Stripe;
+  /** Every answer of the emulator, checked against Stripe's response schemas (conformance.ts). */
+  conformance: ConformanceRecorder;
 }
 
-/** Starts an emulator before the file's tests and stops it after; the limiter is off unless asked for. */
+/**
+ * Starts an emulator before the file's tests and stops it after; the limiter is off unless asked for. Every
+ * answer it gives is checked against Stripe's response schemas: a test during which the emulator answered
+ * what Stripe would not fails.
+ */
 export function useEmulator(options: StripeEmulatorOptions = {}, maxNetworkRetries = 0): EmulatorFixture {
-  const fixture = {} as EmulatorFixture;
+  const fixture = { conformance: new ConformanceRecorder() } as EmulatorFixture;
   beforeAll(async () => {
-    fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, ...options });
+    fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, onResponse: fixture.conformance.listener, ...options });
     fixture.stripe = stripeClientFor(fixture.emulator, { maxNetworkRetries });
+  });
+  afterEach(() => {
+    expect(fixture.conformance.takeFailures()).toEqual([]);
   });
   afterAll(async () => {
     await fixture.emulator.close();
+    fixture.conformance.save();
   });
   return fixture;
 }

@@ -3,7 +3,7 @@ import { invalidRequest } from '../errors.js';
 import type { Customer } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
-import { applyMetadata, type Params } from '../validation.js';
+import { applyMetadata, isRecord, type Params } from '../validation.js';
 import { cancelCustomerSubscriptions, timeOnClock } from '../billing.js';
 import { clockForNewCustomer } from './testClocks.js';
 
@@ -39,6 +39,8 @@ function create({ state, params }: ApiRequest): Customer {
 
 function applyProfile(customer: Customer, params: Params): Customer {
   for (const field of PROFILE_FIELDS) if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
+  if (isRecord(customer.address)) customer.address = fullAddress(customer.address);
+  if (isRecord(customer.shipping) && isRecord(customer.shipping.address)) customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
   customer.metadata = applyMetadata(customer.metadata, params.metadata);
   const invoiceSettings = params.invoice_settings as Params | undefined;
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
@@ -48,6 +50,12 @@ function applyProfile(customer: Customer, params: Params): Customer {
     throw invalidRequest('Missing required param: shipping[name].', { code: 'parameter_missing', param: 'shipping[name]' });
   }
   return customer;
+}
+
+/** Stripe's Address: every line present, null when not given. */
+function fullAddress(address: Params): Params {
+  const { city = null, country = null, line1 = null, line2 = null, postal_code = null, state = null } = address;
+  return { city, country, line1, line2, postal_code, state };
 }
 
 export const customerRoutes: Route[] = [

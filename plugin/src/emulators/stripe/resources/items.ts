@@ -4,6 +4,7 @@
  * one billing interval; `add_invoice_items` at most 20 one-time prices. Inline `price_data` becomes an inactive price.
  */
 import { invalidRequest, parameterInvalid, parameterMissing } from '../errors.js';
+import type { DiscountRef } from '../discounts.js';
 import type { PhaseItem, Price } from '../objects.js';
 import type { EmulatorState } from '../state.js';
 import { applyMetadata, checkNonNegativeInteger, nestedIn, type Params } from '../validation.js';
@@ -51,27 +52,50 @@ export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, 
     const at = `${param}[${i}]`;
     // add_invoice_items[][price_data][unit_amount] may be "a negative integer representing the amount to credit".
     const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
-    return phaseItem(state, item, price, at);
+    return addInvoiceItem(state, item, price, at);
   });
 }
 
+/** An item as a schedule phase echoes it (SubscriptionSchedule.Phase.Item); `plan` is the price's legacy Plan id. */
 function phaseItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
   return {
+    billing_thresholds: null,
+    discounts: checkDiscounts(state, item.discounts, `${param}[discounts]`),
+    metadata: applyMetadata({}, item.metadata, `${param}[metadata]`),
+    plan: price.id,
     price: price.id,
     quantity: item.quantity === undefined ? 1 : checkNonNegativeInteger(item.quantity, `${param}[quantity]`),
-    metadata: applyMetadata({}, item.metadata, `${param}[metadata]`),
-    discounts: checkDiscounts(state, item.discounts, `${param}[discounts]`),
-    ...(item.period ? { period: item.period } : {}),
     tax_rates: (item.tax_rates as unknown[] | undefined) ?? [],
   };
 }
 
-/** Coupons named in `discounts` must exist. */
-export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): unknown[] {
+/**
+ * An `add_invoice_items[]` entry as a phase echoes it (SubscriptionSchedule.Phase.AddInvoiceItem). Without a
+ * `period`, docs.stripe.com/api/subscription_schedules/create: start defaults to `max_item_period_start`, end to
+ * `min_item_period_end`.
+ */
+function addInvoiceItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
+  const { billing_thresholds: _thresholds, plan: _plan, ...rest } = phaseItem(state, item, price, param);
+  return {
+    ...rest,
+    discountable: true,
+    period: (item.period as PhaseItem['period'] | undefined) ?? { end: { type: 'min_item_period_end' }, start: { type: 'max_item_period_start' } },
+  };
+}
+
+/**
+ * `discounts[]` as schedules echo them: `{ coupon, discount, promotion_code }` with nulls. Named coupons and
+ * discounts must exist; promotion codes are not modelled (refused, so none is silently dropped).
+ */
+export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): DiscountRef[] {
   if (!Array.isArray(discounts)) return [];
-  discounts.forEach((discount, i) => {
-    const coupon = (discount as Params).coupon;
+  return discounts.map((discount, i) => {
+    const { coupon, discount: existing, promotion_code: promotionCode } = discount as Params;
     if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
+    if (typeof existing === 'string') state.store.discounts.get(existing, `${param}[${i}][discount]`);
+    if (promotionCode !== undefined) {
+      throw parameterInvalid(`${param}[${i}][promotion_code]`, 'The Stripe emulator does not model promotion codes; pass `coupon` instead.');
+    }
+    return { coupon: typeof coupon === 'string' ? coupon : null, discount: typeof existing === 'string' ? existing : null, promotion_code: null };
   });
-  return discounts;
 }

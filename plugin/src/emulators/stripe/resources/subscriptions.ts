@@ -77,7 +77,7 @@ function replaceItems(state: ApiRequest['state'], subscription: Subscription, ch
   subscription.items.data = checked.map((item, i) => {
     const kept = existing.get(String(draft[i]?.id));
     if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata });
-    return subscriptionItem(state, subscription.id, item, now, periodEnd);
+    return subscriptionItem(state, subscription, item, now, periodEnd);
   });
 }
 
