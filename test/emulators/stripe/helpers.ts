@@ -1,7 +1,7 @@
 // Shared set-up for the Stripe emulator's tests: an emulator per test file, the official SDK pointed at it,
 // and a way to catch the SDK's typed errors.
 import Stripe from 'stripe';
-import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
+import { addInterval } from '../../../plugin/src/emulators/stripe/clock.js';
 import { ConformanceRecorder } from './conformance.js';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '../../../plugin/src/emulators/stripe/index.js';
 
@@ -64,7 +64,7 @@ export async function monthlyPrice(stripe: Stripe, productId: string, unitAmount
 export async function advanceClock(stripe: Stripe, clockId: string, to: number): Promise<Stripe.TestHelpers.TestClock> {
   let clock: Stripe.TestHelpers.TestClock = await stripe.testHelpers.testClocks.retrieve(clockId);
   while (clock.frozen_time < to) {
-    const oneMonthLater = toUnixSeconds(addMonths(fromUnixSeconds(clock.frozen_time), 1)) + (clock.frozen_time % 86_400);
+    const oneMonthLater = addInterval(clock.frozen_time, 'month', 1);
     await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.min(to, oneMonthLater) });
     clock = await waitForClock(stripe, clockId);
     if (clock.status !== 'ready') throw new Error(`Test clock ${clockId} ended ${clock.status}`);

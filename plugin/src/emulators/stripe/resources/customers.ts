@@ -1,5 +1,6 @@
 /** docs.stripe.com/api/customers: create, retrieve (a deleted customer answers `deleted: true`), update, delete, list, search. */
 import { invalidRequest } from '../errors.js';
+import { checkPaymentMethod } from '../paymentMethods.js';
 import type { Customer } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
@@ -43,9 +44,10 @@ function applyProfile(customer: Customer, params: Params): Customer {
   if (isRecord(customer.shipping) && isRecord(customer.shipping.address)) customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
   customer.metadata = applyMetadata(customer.metadata, params.metadata);
   const invoiceSettings = params.invoice_settings as Params | undefined;
+  if (typeof invoiceSettings?.default_payment_method === 'string') checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
   // Test payment methods (pm_card_visa, pm_card_chargeDeclined) decide how invoice payments go.
-  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = params.payment_method;
+  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = checkPaymentMethod(params.payment_method, 'payment_method');
   if (customer.shipping && !(customer.shipping as Params).name) {
     throw invalidRequest('Missing required param: shipping[name].', { code: 'parameter_missing', param: 'shipping[name]' });
   }

@@ -10,7 +10,8 @@ import { lineAmount } from '../money.js';
 import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { applyMetadata } from '../validation.js';
+import { applyMetadata, type Params } from '../validation.js';
+import { checkPaymentMethod, DECLINING_PAYMENT_METHOD } from '../paymentMethods.js';
 import { customerTime, emit, invoiceAutoFinalizeAt } from '../billing.js';
 import { createDiscounts, discountAmounts, updateTotals } from '../discounts.js';
 import { checkDiscounts } from './items.js';
@@ -219,12 +220,22 @@ function markPaid(state: EmulatorState, invoice: Invoice, at: number): void {
   emit(state, 'invoice.paid', invoice, at);
 }
 
-/** Charges the customer's test card; true when paid. A missing or declining card fails the attempt. */
-function attemptPayment(state: EmulatorState, invoice: Invoice, at: number): boolean {
-  const card = state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
+/**
+ * Charges a test card: the one given to `invoices.pay`, else the invoice's, its subscription's or the customer's
+ * default (docs.stripe.com/api/invoices/object#invoice_object-default_payment_method gives that order); true when
+ * paid. A missing or declining card fails the attempt.
+ */
+function attemptPayment(state: EmulatorState, invoice: Invoice, at: number, given?: string): boolean {
+  const subscriptionId = invoice.parent?.subscription_details.subscription;
+  const subscription = subscriptionId ? state.store.subscriptions.find(subscriptionId) : undefined;
+  const card =
+    given ??
+    (invoice.default_payment_method as string | null) ??
+    (subscription?.default_payment_method as string | null | undefined) ??
+    state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
   invoice.attempted = true;
   invoice.attempt_count += 1;
-  if (card && card !== 'pm_card_chargeDeclined') {
+  if (card && card !== DECLINING_PAYMENT_METHOD) {
     markPaid(state, invoice, at);
     return true;
   }
@@ -249,13 +260,23 @@ function create({ state, params }: ApiRequest): Invoice {
     ...(subscription ? { subscription } : {}),
   });
   if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
-  if (typeof params.description === 'string') invoice.description = params.description;
+  applyTexts(invoice, params);
   invoice.metadata = applyMetadata({}, params.metadata);
   invoice.discounts = createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, { customer: customer.id, invoice: invoice.id });
   const include = params.pending_invoice_items_behavior === 'include';
   if (include) addPendingItems(state, invoice, (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id);
   emit(state, 'invoice.created', invoice, at);
   return invoice;
+}
+
+/** The texts an invoice shows, as given (`''` unsets), and its default payment method, which must exist. */
+function applyTexts(invoice: Invoice, params: Params): void {
+  for (const field of ['description', 'footer', 'statement_descriptor'] as const) {
+    if (params[field] !== undefined) invoice[field] = params[field] === '' ? null : String(params[field]);
+  }
+  if (params.default_payment_method !== undefined) {
+    invoice.default_payment_method = params.default_payment_method === '' ? null : checkPaymentMethod(String(params.default_payment_method), 'default_payment_method');
+  }
 }
 
 function editable(state: EmulatorState, id: string): Invoice {
@@ -291,7 +312,7 @@ export const invoiceRoutes: Route[] = [
         throw invalidRequest("Finalized invoices can't be updated in this way", { param: Object.keys(params).find((k) => k !== 'metadata') ?? '' });
       }
       if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
-      if (typeof params.description === 'string') invoice.description = params.description;
+      applyTexts(invoice, params);
       invoice.metadata = applyMetadata(invoice.metadata, params.metadata);
       return invoice;
     },
@@ -319,7 +340,8 @@ export const invoiceRoutes: Route[] = [
         markPaid(state, invoice, at);
         return invoice;
       }
-      if (!attemptPayment(state, invoice, at)) {
+      const paymentMethod = typeof params.payment_method === 'string' ? checkPaymentMethod(params.payment_method, 'payment_method') : undefined;
+      if (!attemptPayment(state, invoice, at, paymentMethod)) {
         throw new StripeApiError(402, 'card_error', 'Your card was declined.', { code: 'card_declined', declineCode: 'generic_decline' });
       }
       return invoice;

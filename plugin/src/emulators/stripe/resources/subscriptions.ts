@@ -5,6 +5,7 @@
  */
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
+import { checkPaymentMethod } from '../paymentMethods.js';
 import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
@@ -16,6 +17,11 @@ function collectionSettings(params: Params, current?: Subscription): Pick<Subscr
   const days = (params.days_until_due as number | undefined) ?? current?.days_until_due ?? null;
   if (method === 'send_invoice' && days === null) throw parameterMissing('days_until_due');
   return { collection_method: method, days_until_due: method === 'send_invoice' ? days : null };
+}
+
+/** `default_payment_method`: a payment method that exists, or `''` to unset it. */
+function paymentMethodParam(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? checkPaymentMethod(value, 'default_payment_method') : null;
 }
 
 function create({ state, params }: ApiRequest): Subscription {
@@ -37,6 +43,8 @@ function create({ state, params }: ApiRequest): Subscription {
     schedule: null,
     cancelAt,
     discounts: checkDiscounts(state, params.discounts, 'discounts'),
+    description: (params.description as string | undefined) ?? null,
+    defaultPaymentMethod: paymentMethodParam(params.default_payment_method),
   });
   rollForward(state, customer.test_clock, now);
   return subscription;
@@ -55,6 +63,8 @@ function update({ state, id, params }: ApiRequest): Subscription {
     subscription.cancel_at_period_end = params.cancel_at_period_end as boolean;
     subscription.cancel_at = subscription.cancel_at_period_end ? (subscription.items.data[0]?.current_period_end ?? null) : null;
   }
+  if (params.description !== undefined) subscription.description = params.description === '' ? null : String(params.description);
+  if (params.default_payment_method !== undefined) subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
   subscription.metadata = applyMetadata(subscription.metadata, params.metadata);
   emit(state, 'customer.subscription.updated', subscription, now);
   rollForward(state, subscription.test_clock, now);
