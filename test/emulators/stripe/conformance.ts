@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import responseSchemas from '../../../plugin/src/stripe/params/responses.generated.json' with { type: 'json' };
 import type { ApiExchange } from '../../../plugin/src/emulators/stripe/index.js';
+import { routeList } from '../../../plugin/src/emulators/stripe/routes.js';
 
 export interface RouteCounts {
   served: number;
@@ -87,12 +88,12 @@ export class ConformanceRecorder {
   private failures: string[] = [];
 
   readonly listener = (exchange: ApiExchange): void => {
-    const counts = this.countsOf(exchange.route);
     if (exchange.status >= 400) {
       const problems = errorProblems(exchange.body);
       if (problems.length > 0) this.failures.push(`${exchange.route} → ${exchange.status}:\n  ${problems.join('\n  ')}`);
       return;
     }
+    const counts = this.countsOf(exchange.route);
     counts.served += 1;
     const problems = responseProblems(exchange.body);
     if (problems.length === 0) counts.validated += 1;
@@ -116,6 +117,7 @@ export class ConformanceRecorder {
   save(): void {
     const dir = process.env.STRIPE_CONFORMANCE_DIR;
     if (!dir || this.counts.size === 0) return;
+    for (const route of routeList()) this.countsOf(route); // routes no test reached show as 0 / 0
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${randomUUID()}.json`), JSON.stringify(Object.fromEntries(this.counts)));
   }

@@ -18,19 +18,30 @@ export interface EmulatorFixture {
  * what Stripe would not fails.
  */
 export function useEmulator(options: StripeEmulatorOptions = {}, maxNetworkRetries = 0): EmulatorFixture {
-  const fixture = { conformance: new ConformanceRecorder() } as EmulatorFixture;
+  const fixture = { conformance: useConformance() } as EmulatorFixture;
   beforeAll(async () => {
     fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, onResponse: fixture.conformance.listener, ...options });
     fixture.stripe = stripeClientFor(fixture.emulator, { maxNetworkRetries });
   });
-  afterEach(() => {
-    expect(fixture.conformance.takeFailures()).toEqual([]);
-  });
   afterAll(async () => {
     await fixture.emulator.close();
-    fixture.conformance.save();
   });
   return fixture;
+}
+
+/**
+ * A recorder for emulators a test file starts itself (pass `onResponse: recorder.listener`): a test during which
+ * one answered what Stripe would not fails; the counts go to the README table's run.
+ */
+export function useConformance(): ConformanceRecorder {
+  const recorder = new ConformanceRecorder();
+  afterEach(() => {
+    expect(recorder.takeFailures()).toEqual([]);
+  });
+  afterAll(() => {
+    recorder.save();
+  });
+  return recorder;
 }
 
 /** The StripeError a call rejects with (fails the test if it resolves). */

@@ -101,6 +101,8 @@ export function invoiceItemObject(fields: InvoiceItemFields): InvoiceItem {
 }
 
 function create({ state, params }: ApiRequest): InvoiceItem {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
   if (subscription && subscription.customer !== customer.id) {

@@ -244,6 +244,8 @@ function attemptPayment(state: EmulatorState, invoice: Invoice, at: number, give
 }
 
 function create({ state, params }: ApiRequest): Invoice {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const collection = (params.collection_method as Invoice['collection_method'] | undefined) ?? 'charge_automatically';
   if (collection === 'send_invoice' && params.days_until_due === undefined && params.due_date === undefined) throw parameterMissing('days_until_due');

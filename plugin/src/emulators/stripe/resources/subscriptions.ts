@@ -25,6 +25,8 @@ function paymentMethodParam(value: unknown): string | null {
 }
 
 function create({ state, params }: ApiRequest): Subscription {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const now = customerTime(state, customer.id);
   const start = typeof params.backdate_start_date === 'number' ? params.backdate_start_date : now;
