@@ -8,49 +8,18 @@
  * subscriptions twelve times, moves schedules through their phases and produces the invoices in between.
  */
 import { addInterval } from './clock.js';
-import { invalidRequest } from './errors.js';
 import { lineAmount } from './money.js';
 import type { Customer, Invoice, Price, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
 import { invoiceItemObject } from './resources/invoiceItems.js';
 import type { ApiRequest, EmulatorState } from './state.js';
-import { newId, type StoredObject } from './store.js';
+import { newId } from './store.js';
 import { createDiscounts, discountAmounts, discountsInEffect, updateTotals, type DiscountRef } from './discounts.js';
 import { addPendingItems, createInvoice, finalizeInvoice, subscriptionLine } from './resources/invoices.js';
+import { claimCurrency, timeOnClock } from './customerState.js';
+import { emit } from './events.js';
 import type { DueChange } from './dueIndex.js';
 
-/** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
-export const AUTO_FINALIZE_DELAY_SECONDS = 3600;
 const MAX_STEPS_PER_ROLL = 100_000;
-
-export function timeOnClock(state: EmulatorState, testClockId: string | null): number {
-  return testClockId ? state.store.testClocks.get(testClockId).frozen_time : state.clock.now();
-}
-
-/** The customer's "now" for a change made through the API; refused while the customer's test clock advances. */
-export function customerTime(state: EmulatorState, customerId: string): number {
-  const clockId = state.store.customers.get(customerId, undefined, true).test_clock;
-  const clock = clockId ? state.store.testClocks.get(clockId) : undefined;
-  if (clock && clock.status !== 'ready') {
-    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before changing objects attached to it.`);
-  }
-  return clock ? clock.frozen_time : state.clock.now();
-}
-
-/** docs.stripe.com/invoicing/multi-currency-customers: a customer's subscriptions, schedules and invoice items share one currency. */
-export function claimCurrency(customer: Customer, currency: string, param: string): void {
-  if (customer.currency && customer.currency !== currency) {
-    throw invalidRequest(
-      `You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency ${customer.currency}.`,
-      { param },
-    );
-  }
-  customer.currency = currency;
-}
-
-/** Emits an event, tagged with the API request that caused it (if any). */
-export function emit(state: EmulatorState, type: string, object: StoredObject, at: number): void {
-  state.webhooks.emit(type, object, at, state.currentRequest);
-}
 
 /**
  * Applies, in time order, every change due at or before `to` for the objects on `testClockId` (null = emulator
@@ -396,8 +365,4 @@ export function cancelCustomerSubscriptions(request: ApiRequest, customer: Custo
   for (const { id, customer: owner } of subscriptions.all()) {
     if (owner === customer.id) endSubscription(state, subscriptions.get(id), at);
   }
-}
-
-export function invoiceAutoFinalizeAt(createdAt: number): number {
-  return createdAt + AUTO_FINALIZE_DELAY_SECONDS;
 }

@@ -7,10 +7,12 @@
  * end (`repeating`), or always (`forever`).
  */
 import { addInterval } from './clock.js';
+import { parameterInvalid } from './errors.js';
 import { discountOff } from './money.js';
 import type { Coupon, Discount, Invoice } from './objects.js';
 import type { EmulatorState } from './state.js';
 import { newId } from './store.js';
+import type { Params } from './validation.js';
 
 /** A `discounts[]` entry as schedules echo it (and as requests give it): the coupon, discount or promotion code. */
 export interface DiscountRef {
@@ -101,4 +103,21 @@ export function updateTotals(state: EmulatorState, invoice: Invoice): void {
   invoice.amount_due = total;
   invoice.amount_remaining = total - invoice.amount_paid;
   invoice.ending_balance = invoice.status === 'draft' ? null : 0;
+}
+
+/**
+ * `discounts[]` as schedules echo them: `{ coupon, discount, promotion_code }` with nulls. Named coupons and
+ * discounts must exist; promotion codes are not modelled (refused, so none is silently dropped).
+ */
+export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): DiscountRef[] {
+  if (!Array.isArray(discounts)) return [];
+  return discounts.map((discount, i) => {
+    const { coupon, discount: existing, promotion_code: promotionCode } = discount as Params;
+    if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
+    if (typeof existing === 'string') state.store.discounts.get(existing, `${param}[${i}][discount]`);
+    if (promotionCode !== undefined) {
+      throw parameterInvalid(`${param}[${i}][promotion_code]`, 'The Stripe emulator does not model promotion codes; pass `coupon` instead.');
+    }
+    return { coupon: typeof coupon === 'string' ? coupon : null, discount: typeof existing === 'string' ? existing : null, promotion_code: null };
+  });
 }

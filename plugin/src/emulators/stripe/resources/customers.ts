@@ -5,7 +5,8 @@ import type { Customer } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, isRecord, type Params } from '../validation.js';
-import { cancelCustomerSubscriptions, timeOnClock } from '../billing.js';
+import { cancelCustomerSubscriptions } from '../billing.js';
+import { timeOnClock } from '../customerState.js';
 import { clockForNewCustomer } from './testClocks.js';
 
 const PROFILE_FIELDS = ['name', 'email', 'phone', 'description', 'address', 'shipping', 'tax_exempt', 'preferred_locales'] as const;

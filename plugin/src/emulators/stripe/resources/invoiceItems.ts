@@ -3,26 +3,17 @@
  * invoice takes it). Priced by a one-time `price`, an inline `pricing.price`/`price_data`, or `amount` +
  * `currency`; `subscription` ties it to that subscription's next invoice; `invoice` adds it to a draft now.
  */
-import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
+import { invalidRequest, onlyOneOf, parameterMissing } from '../errors.js';
 import { decimalLineAmount, lineAmount } from '../money.js';
 import type { InvoiceItem, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, checkDecimalAmount, checkInteger, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
-import { claimCurrency, customerTime, emit } from '../billing.js';
-import { createDiscounts } from '../discounts.js';
+import { claimCurrency, customerTime } from '../customerState.js';
+import { checkDiscounts, createDiscounts } from '../discounts.js';
+import { emit } from '../events.js';
 import { attachItem } from './invoices.js';
-import { checkDiscounts } from './items.js';
-import { checkCurrency, createPrice } from './prices.js';
-
-/** A one-time price: recurring prices belong on subscriptions, not invoice items. */
-export function oneTimePrice(state: EmulatorState, id: string, param: string): Price {
-  const price = state.store.prices.get(id, param);
-  if (price.type !== 'one_time') {
-    throw parameterInvalid(param, 'The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`.');
-  }
-  return price;
-}
+import { checkCurrency, createPrice, oneTimePrice } from './prices.js';
 
 interface Priced {
   readonly price: Price | undefined;

@@ -12,10 +12,17 @@ import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { checkPaymentMethod, DECLINING_PAYMENT_METHOD } from '../paymentMethods.js';
-import { customerTime, emit, invoiceAutoFinalizeAt } from '../billing.js';
-import { createDiscounts, discountAmounts, updateTotals } from '../discounts.js';
-import { checkDiscounts } from './items.js';
+import { customerTime } from '../customerState.js';
+import { emit } from '../events.js';
+import { checkDiscounts, createDiscounts, discountAmounts, updateTotals } from '../discounts.js';
 import type { Subscription } from '../objects.js';
+
+/** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
+export const AUTO_FINALIZE_DELAY_SECONDS = 3600;
+
+export function invoiceAutoFinalizeAt(createdAt: number): number {
+  return createdAt + AUTO_FINALIZE_DELAY_SECONDS;
+}
 
 export interface InvoiceSettings {
   readonly collection_method: Invoice['collection_method'];

@@ -4,12 +4,11 @@
  * one billing interval; `add_invoice_items` at most 20 one-time prices. Inline `price_data` becomes an inactive price.
  */
 import { invalidRequest, parameterInvalid, parameterMissing } from '../errors.js';
-import type { DiscountRef } from '../discounts.js';
+import { checkDiscounts } from '../discounts.js';
 import type { PhaseItem, Price } from '../objects.js';
 import type { EmulatorState } from '../state.js';
 import { applyMetadata, checkNonNegativeInteger, nestedIn, type Params } from '../validation.js';
-import { oneTimePrice } from './invoiceItems.js';
-import { createPrice } from './prices.js';
+import { createPrice, oneTimePrice } from './prices.js';
 
 /** Stripe's cap on items per subscription / phase, and on add_invoice_items per phase. */
 export const MAX_ITEMS = 20;
@@ -81,21 +80,4 @@ function addInvoiceItem(state: EmulatorState, item: Params, price: Price, param:
     discountable: true,
     period: (item.period as PhaseItem['period'] | undefined) ?? { end: { type: 'min_item_period_end' }, start: { type: 'max_item_period_start' } },
   };
-}
-
-/**
- * `discounts[]` as schedules echo them: `{ coupon, discount, promotion_code }` with nulls. Named coupons and
- * discounts must exist; promotion codes are not modelled (refused, so none is silently dropped).
- */
-export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): DiscountRef[] {
-  if (!Array.isArray(discounts)) return [];
-  return discounts.map((discount, i) => {
-    const { coupon, discount: existing, promotion_code: promotionCode } = discount as Params;
-    if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
-    if (typeof existing === 'string') state.store.discounts.get(existing, `${param}[${i}][discount]`);
-    if (promotionCode !== undefined) {
-      throw parameterInvalid(`${param}[${i}][promotion_code]`, 'The Stripe emulator does not model promotion codes; pass `coupon` instead.');
-    }
-    return { coupon: typeof coupon === 'string' ? coupon : null, discount: typeof existing === 'string' ? existing : null, promotion_code: null };
-  });
 }

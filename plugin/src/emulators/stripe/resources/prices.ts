@@ -141,6 +141,15 @@ export function createPrice(state: EmulatorState, params: Params, p: ParamName =
   return state.store.prices.insert(price);
 }
 
+/** A one-time price: recurring prices belong on subscriptions, not invoice items. */
+export function oneTimePrice(state: EmulatorState, id: string, param: string): Price {
+  const price = state.store.prices.get(id, param);
+  if (price.type !== 'one_time') {
+    throw parameterInvalid(param, 'The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`.');
+  }
+  return price;
+}
+
 function productFor(state: EmulatorState, params: Params, p: ParamName): string {
   if (params.product !== undefined && params.product_data !== undefined) throw onlyOneOf([p('product'), p('product_data')]);
   if (typeof params.product === 'string') {

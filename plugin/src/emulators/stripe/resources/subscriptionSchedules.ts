@@ -15,9 +15,12 @@ import type { InvoiceItem, SchedulePhase, Subscription, SubscriptionSchedule } f
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, claimCurrency, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { cancelSchedule, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { claimCurrency, customerTime } from '../customerState.js';
+import { emit } from '../events.js';
 import { addPendingItems, createInvoice } from './invoices.js';
-import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
+import { checkDiscounts } from '../discounts.js';
+import { oneTimeItems, recurringItems } from './items.js';
 
 type PhaseStart = number;
 

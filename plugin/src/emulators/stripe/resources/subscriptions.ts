@@ -9,8 +9,11 @@ import { checkPaymentMethod } from '../paymentMethods.js';
 import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, customerTime, emit, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
-import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
+import { cancelSchedule, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
+import { customerTime } from '../customerState.js';
+import { emit } from '../events.js';
+import { checkDiscounts } from '../discounts.js';
+import { oneTimeItems, recurringItems } from './items.js';
 
 function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
   const method = (params.collection_method as Subscription['collection_method'] | undefined) ?? current?.collection_method ?? 'charge_automatically';
