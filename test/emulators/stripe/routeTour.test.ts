@@ -35,6 +35,9 @@ describe('Stripe emulator: every route answers in Stripe\'s shape', () => {
     const subscription = await fx.stripe.subscriptions.create({ customer: customer.id, items: [{ price: price.id }], description: 'Tour plan' });
     expect(subscription.description).toBe('Tour plan');
     const schedule = await fx.stripe.subscriptionSchedules.create({ customer: customer.id, start_date: 'now', phases: [{ items: [{ price: price.id }] }] });
+    // Accepted parameters come back in the object (they were silently dropped before).
+    const updated = await fx.stripe.subscriptions.update(subscription.id, { description: 'Renamed plan', default_payment_method: 'pm_card_mastercard' });
+    expect(updated).toMatchObject({ description: 'Renamed plan', default_payment_method: 'pm_card_mastercard' });
     expect((await fx.stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toContain(subscription.id);
     expect((await fx.stripe.subscriptionSchedules.list({ customer: customer.id })).data.map((s) => s.id)).toEqual([schedule.id]);
   });
@@ -48,6 +51,9 @@ describe('Stripe emulator: every route answers in Stripe\'s shape', () => {
     expect(invoice.lines.data.map((l) => l.parent?.invoice_item_details?.invoice_item)).toEqual([item.id]);
     const updated = await fx.stripe.invoices.update(invoice.id, { footer: 'Thank you', description: 'Tour' });
     expect(updated).toMatchObject({ footer: 'Thank you', description: 'Tour' });
+    await fx.stripe.invoices.finalizeInvoice(invoice.id, { auto_advance: false });
+    // The customer has no card; the one given to pay is charged.
+    expect(await fx.stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_visa' })).toMatchObject({ status: 'paid', amount_paid: 300 });
   });
 
   it('test clocks: list and delete; events: retrieve', async () => {
