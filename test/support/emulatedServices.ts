@@ -1,13 +1,15 @@
 /**
  * Both emulators and the sync engine on them, as the engine tests use them: one clock the test may move
  * (milliseconds; the wall clock without it), an HTTP client for each service, and a fresh engine on demand
- * (an engine reads the org's settings and mapping records when it first syncs).
+ * (an engine reads the org's settings and mapping records when it first syncs). Every Stripe answer the engine
+ * gets is checked against Stripe's response schemas; `close` fails when one was not what Stripe would send.
  */
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import { ConformanceRecorder } from '../emulators/stripe/conformance.js';
 
 export interface EmulatedServices {
   readonly org: SalesforceEmulator;
@@ -26,9 +28,10 @@ export interface EmulatedServices {
 }
 
 export async function startEmulatedServices(clock?: () => number): Promise<EmulatedServices> {
+  const conformance = new ConformanceRecorder();
   const [org, stripe] = await Promise.all([
     startSalesforceEmulator(clock ? { now: () => new Date(clock()) } : {}),
-    startStripeEmulator({ opsPerSecond: 0, ...(clock ? { now: clock } : {}) }),
+    startStripeEmulator({ opsPerSecond: 0, onResponse: conformance.listener, ...(clock ? { now: clock } : {}) }),
   ]);
   // The engine runs as the relay's integration user, never as the admin (README, "The relay user").
   const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser?.accessToken ?? org.accessToken });
@@ -44,6 +47,8 @@ export async function startEmulatedServices(clock?: () => number): Promise<Emula
     recordStatuses: (recordId) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${recordId}'`).map((r) => r.Resolution_Status__c),
     close: async () => {
       await Promise.all([org.close(), stripe.close()]);
+      const failures = conformance.takeFailures();
+      if (failures.length > 0) throw new Error(`The Stripe emulator answered what Stripe would not:\n${failures.join('\n')}`);
     },
   };
 }

@@ -3,13 +3,15 @@
  * deterministic idempotency key (a replay after a crash gets Stripe's saved response, never a second
  * object), references resolved as objects are created, every call under the gateway's rate limiter and
  * retries. It stops at the first failure and reports what was created up to it, so the engine can write
- * those Stripe IDs back and the next run starts from there.
+ * those Stripe IDs back and the next run starts from there; a string Stripe would refuse for its length
+ * (paramLimits.ts) stops it before the first call.
  */
 import type Stripe from 'stripe';
 import type { SyncError } from '../core/errors.js';
 import type { StripeOperation, SyncPlan } from '../core/plan/plan.js';
 import type { StripeGateway } from './client.js';
 import { stripeSyncError } from './errors.js';
+import { overLongParams } from './paramLimits.js';
 import { ReferenceTable, type StripeResult } from './references.js';
 
 export interface AppliedOperation {
@@ -33,6 +35,9 @@ export interface ApplyHooks {
 export async function applyPlan(plan: Pick<SyncPlan, 'operations'>, gateway: StripeGateway, hooks: ApplyHooks = {}): Promise<ApplyOutcome> {
   const references = new ReferenceTable();
   const applied: AppliedOperation[] = [];
+  // A value Stripe would refuse for its length fails the run before its first write, not half-way.
+  const [tooLong] = overLongParams(plan.operations);
+  if (tooLong) return { references, applied, failure: tooLong };
   for (const operation of plan.operations) {
     let result: StripeResult;
     try {

@@ -3,15 +3,16 @@
 // them in the order the due index in dueIndex.ts gives).
 import type Stripe from 'stripe';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
-import { DAY, JAN_1_2030, monthlyPrice, product, waitForClock } from './helpers.js';
+import { DAY, JAN_1_2030, monthlyPrice, product, useConformance, waitForClock } from './helpers.js';
 
 const HOUR = 3_600;
 const T0 = JAN_1_2030;
 
 let emulator: StripeEmulator;
 let stripe: Stripe;
+const conformance = useConformance();
 beforeEach(async () => {
-  emulator = await startStripeEmulator({ opsPerSecond: Infinity, now: () => T0 * 1000 });
+  emulator = await startStripeEmulator({ opsPerSecond: Infinity, now: () => T0 * 1000, onResponse: conformance.listener });
   stripe = stripeClientFor(emulator, { maxNetworkRetries: 0 });
 });
 afterEach(async () => {

@@ -1,25 +1,47 @@
 // Shared set-up for the Stripe emulator's tests: an emulator per test file, the official SDK pointed at it,
 // and a way to catch the SDK's typed errors.
 import Stripe from 'stripe';
-import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../../plugin/src/core/dates.js';
+import { addInterval } from '../../../plugin/src/emulators/stripe/clock.js';
+import { ConformanceRecorder } from './conformance.js';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '../../../plugin/src/emulators/stripe/index.js';
 
 export interface EmulatorFixture {
   emulator: StripeEmulator;
   stripe: Stripe;
+  /** Every answer of the emulator, checked against Stripe's response schemas (conformance.ts). */
+  conformance: ConformanceRecorder;
 }
 
-/** Starts an emulator before the file's tests and stops it after; the limiter is off unless asked for. */
+/**
+ * Starts an emulator before the file's tests and stops it after; the limiter is off unless asked for. Every
+ * answer it gives is checked against Stripe's response schemas: a test during which the emulator answered
+ * what Stripe would not fails.
+ */
 export function useEmulator(options: StripeEmulatorOptions = {}, maxNetworkRetries = 0): EmulatorFixture {
-  const fixture = {} as EmulatorFixture;
+  const fixture = { conformance: useConformance() } as EmulatorFixture;
   beforeAll(async () => {
-    fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, ...options });
+    fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, onResponse: fixture.conformance.listener, ...options });
     fixture.stripe = stripeClientFor(fixture.emulator, { maxNetworkRetries });
   });
   afterAll(async () => {
     await fixture.emulator.close();
   });
   return fixture;
+}
+
+/**
+ * A recorder for emulators a test file starts itself (pass `onResponse: recorder.listener`): a test during which
+ * one answered what Stripe would not fails; the counts go to the README table's run.
+ */
+export function useConformance(): ConformanceRecorder {
+  const recorder = new ConformanceRecorder();
+  afterEach(() => {
+    expect(recorder.takeFailures()).toEqual([]);
+  });
+  afterAll(() => {
+    recorder.save();
+  });
+  return recorder;
 }
 
 /** The StripeError a call rejects with (fails the test if it resolves). */
@@ -53,7 +75,7 @@ export async function monthlyPrice(stripe: Stripe, productId: string, unitAmount
 export async function advanceClock(stripe: Stripe, clockId: string, to: number): Promise<Stripe.TestHelpers.TestClock> {
   let clock: Stripe.TestHelpers.TestClock = await stripe.testHelpers.testClocks.retrieve(clockId);
   while (clock.frozen_time < to) {
-    const oneMonthLater = toUnixSeconds(addMonths(fromUnixSeconds(clock.frozen_time), 1)) + (clock.frozen_time % 86_400);
+    const oneMonthLater = addInterval(clock.frozen_time, 'month', 1);
     await stripe.testHelpers.testClocks.advance(clockId, { frozen_time: Math.min(to, oneMonthLater) });
     clock = await waitForClock(stripe, clockId);
     if (clock.status !== 'ready') throw new Error(`Test clock ${clockId} ended ${clock.status}`);

@@ -161,10 +161,15 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     // 2 × 1500 = 3000; first invoice −100 (once) on the line, then −10 % of 2900; later only −10 % of 3000.
     expect([first?.subtotal, first?.total]).toEqual([3000, 2610]);
     expect([second?.subtotal, second?.total]).toEqual([3000, 2700]);
-    expect(first?.total_discount_amounts).toEqual([
-      { amount: 100, discount: hundredOffOnce.id },
-      { amount: 290, discount: tenPercentForever.id },
+    // Stripe names Discount objects (di_…), each holding its coupon, not the coupons themselves.
+    const couponOf = (discount: unknown) => fx.emulator.store.discounts.find(String(discount))?.source.coupon;
+    expect(first?.total_discount_amounts?.map((d) => [d.amount, couponOf(d.discount)])).toEqual([
+      [100, hundredOffOnce.id],
+      [290, tenPercentForever.id],
     ]);
+    expect(first?.discounts.every((d) => typeof d === 'string' && d.startsWith('di_'))).toBe(true);
+    const subscription = await fx.stripe.subscriptions.retrieve(String(first?.parent?.subscription_details?.subscription));
+    expect(subscription.discounts.map(couponOf)).toEqual([tenPercentForever.id]);
   });
 
   it('applies discounts given to a manual invoice', async () => {

@@ -1,10 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { CATALOGUE_PATH, generateCatalogue, renderCatalogue } from '../../../plugin/src/stripe/params/generate.js';
+import { CATALOGUE_PATH, generateCatalogue, generateResponses, renderGenerated, RESPONSES_PATH } from '../../../plugin/src/stripe/params/generate.js';
 import { bracketPath, lookupParam, paramsCatalogue, splitParamPath } from '../../../plugin/src/stripe/params/index.js';
 
 describe('Stripe params catalogue (generated from stripe-node param types)', () => {
   it('is committed exactly as a fresh generation writes it, so it cannot go stale', () => {
-    expect(readFileSync(CATALOGUE_PATH, 'utf8')).toBe(renderCatalogue(generateCatalogue()));
+    expect(readFileSync(CATALOGUE_PATH, 'utf8')).toBe(renderGenerated(generateCatalogue()));
+  });
+
+  it('has the response schemas committed exactly as a fresh generation writes them', () => {
+    expect(readFileSync(RESPONSES_PATH, 'utf8')).toBe(renderGenerated(generateResponses()));
+  });
+
+  it('takes maxLength from Stripe\'s OpenAPI spec (customer name 256, coupon name 40, subscription description 500)', () => {
+    expect(lookupParam('CustomerCreateParams', 'name')?.maxLength).toBe(256);
+    expect(lookupParam('CouponCreateParams', 'name')?.maxLength).toBe(40);
+    expect(lookupParam('SubscriptionUpdateParams', 'description')?.maxLength).toBe(500);
+    expect(lookupParam('ProductCreateParams', 'statement_descriptor')?.maxLength).toBe(22);
   });
 
   it('is pinned to the API version stripe-node sends', () => {

@@ -8,48 +8,18 @@
  * subscriptions twelve times, moves schedules through their phases and produces the invoices in between.
  */
 import { addInterval } from './clock.js';
-import { invalidRequest } from './errors.js';
 import { lineAmount } from './money.js';
-import type { Customer, Invoice, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
+import type { Customer, Invoice, Price, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
+import { invoiceItemObject } from './resources/invoiceItems.js';
 import type { ApiRequest, EmulatorState } from './state.js';
-import { newId, type StripeObject } from './store.js';
-import { couponIdsInEffect, lineDiscounts, updateTotals } from './discounts.js';
-import { addPendingItems, createInvoice, finalizeInvoice, invoiceLineFor } from './resources/invoices.js';
+import { newId } from './store.js';
+import { createDiscounts, discountAmounts, discountsInEffect, updateTotals, type DiscountRef } from './discounts.js';
+import { addPendingItems, createInvoice, finalizeInvoice, subscriptionLine } from './resources/invoices.js';
+import { claimCurrency, timeOnClock } from './customerState.js';
+import { emit } from './events.js';
 import type { DueChange } from './dueIndex.js';
 
-/** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
-export const AUTO_FINALIZE_DELAY_SECONDS = 3600;
 const MAX_STEPS_PER_ROLL = 100_000;
-
-export function timeOnClock(state: EmulatorState, testClockId: string | null): number {
-  return testClockId ? state.store.testClocks.get(testClockId).frozen_time : state.clock.now();
-}
-
-/** The customer's "now" for a change made through the API; refused while the customer's test clock advances. */
-export function customerTime(state: EmulatorState, customerId: string): number {
-  const clockId = state.store.customers.get(customerId, undefined, true).test_clock;
-  const clock = clockId ? state.store.testClocks.get(clockId) : undefined;
-  if (clock && clock.status !== 'ready') {
-    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before changing objects attached to it.`);
-  }
-  return clock ? clock.frozen_time : state.clock.now();
-}
-
-/** docs.stripe.com/invoicing/multi-currency-customers: a customer's subscriptions, schedules and invoice items share one currency. */
-export function claimCurrency(customer: Customer, currency: string, param: string): void {
-  if (customer.currency && customer.currency !== currency) {
-    throw invalidRequest(
-      `You cannot combine currencies on a single customer. This customer has an active subscription, subscription schedule, discount, quote, or invoice item with currency ${customer.currency}.`,
-      { param },
-    );
-  }
-  customer.currency = currency;
-}
-
-/** Emits an event, tagged with the API request that caused it (if any). */
-export function emit(state: EmulatorState, type: string, object: StripeObject, at: number): void {
-  state.webhooks.emit(type, object, at, state.currentRequest);
-}
 
 /**
  * Applies, in time order, every change due at or before `to` for the objects on `testClockId` (null = emulator
@@ -148,44 +118,71 @@ export function cancelSchedule(state: EmulatorState, schedule: SubscriptionSched
 export interface SubscriptionStart {
   readonly customer: Customer;
   readonly at: number;
-  readonly items: readonly { price: string; quantity: number; metadata: Record<string, string>; discounts?: unknown[] }[];
+  readonly items: readonly { price: string; quantity: number; metadata: Record<string, string>; discounts?: DiscountRef[] }[];
   readonly addInvoiceItems: readonly { price: string; quantity: number; metadata: Record<string, string> }[];
   readonly collectionMethod: Subscription['collection_method'];
   readonly daysUntilDue: number | null;
   readonly metadata: Record<string, string>;
   readonly schedule: string | null;
   readonly cancelAt?: number | null;
-  /** Subscription-level discounts (`[{ coupon }]`). */
-  readonly discounts: readonly unknown[];
+  /** Subscription-level discounts, as requested (`[{ coupon }]`): each becomes a Discount object. */
+  readonly discounts: readonly DiscountRef[];
+  readonly description?: string | null;
+  readonly defaultPaymentMethod?: string | null;
 }
 
 /** Creates the subscription and its first invoice (billing_reason subscription_create). */
 export function startSubscription(state: EmulatorState, start: SubscriptionStart): Subscription {
   const id = newId('sub', 24);
-  const items = start.items.map((item) => subscriptionItem(state, id, item, start.at));
+  const items = start.items.map((item) => subscriptionItem(state, { id, customer: start.customer.id }, item, start.at));
   if (items[0]) claimCurrency(start.customer, items[0].price.currency, 'items');
   const subscription = state.store.subscriptions.insert({
     id,
     object: 'subscription',
-    created: start.at,
-    livemode: false,
-    customer: start.customer.id,
-    status: 'active',
-    items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
-    schedule: start.schedule,
-    currency: items[0]?.price.currency ?? 'usd',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: start.at,
-    start_date: start.at,
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    billing_schedules: [],
+    billing_thresholds: null,
     cancel_at: start.cancelAt ?? null,
     cancel_at_period_end: false,
     canceled_at: null,
-    ended_at: null,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: start.collectionMethod,
+    created: start.at,
+    currency: items[0]?.price.currency ?? 'usd',
+    customer: start.customer.id,
+    customer_account: null,
     days_until_due: start.daysUntilDue,
-    discounts: [...start.discounts],
+    default_payment_method: start.defaultPaymentMethod ?? null,
+    default_source: null,
+    description: start.description ?? null,
+    discounts: createDiscounts(state, start.discounts, start.at, { customer: start.customer.id, subscription: id }),
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
-    test_clock: start.customer.test_clock,
+    livemode: false,
+    managed_payments: null,
     metadata: { ...start.metadata },
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: start.schedule,
+    start_date: start.at,
+    status: 'active',
+    test_clock: start.customer.test_clock,
+    transfer_data: null,
+    trial_end: null,
+    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_start: null,
   });
   emit(state, 'customer.subscription.created', subscription, start.at);
   invoicePeriod(state, subscription, start.at, 'subscription_create', start.addInvoiceItems);
@@ -194,23 +191,53 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
 
 export function subscriptionItem(
   state: EmulatorState,
-  subscriptionId: string,
-  item: { price: string; quantity: number; metadata: Record<string, string>; discounts?: unknown[] },
+  owner: { readonly id: string; readonly customer: string },
+  item: { price: string; quantity: number; metadata: Record<string, string>; discounts?: DiscountRef[] },
   at: number,
   periodEnd?: number,
 ): SubscriptionItem {
   const price = state.store.prices.get(item.price);
+  const id = newId('si', 14);
   return {
-    id: newId('si', 14),
+    id,
     object: 'subscription_item',
+    billing_thresholds: null,
     created: at,
+    current_period_end: periodEnd ?? addInterval(at, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1),
+    current_period_start: at,
+    current_trial: null,
+    discounts: createDiscounts(state, item.discounts ?? [], at, { customer: owner.customer, subscription: owner.id, subscription_item: id }),
+    metadata: { ...item.metadata },
+    plan: planOf(price),
     price,
     quantity: item.quantity,
-    metadata: { ...item.metadata },
-    subscription: subscriptionId,
-    current_period_start: at,
-    current_period_end: periodEnd ?? addInterval(at, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1),
-    discounts: item.discounts ?? [],
+    subscription: owner.id,
+    tax_rates: [],
+  };
+}
+
+/** The legacy Plan view of a recurring price that subscription items still carry (docs.stripe.com/api/plans/object). */
+function planOf(price: Price): Record<string, unknown> {
+  return {
+    id: price.id,
+    object: 'plan',
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: price.unit_amount_decimal,
+    billing_scheme: price.billing_scheme,
+    created: price.created,
+    currency: price.currency,
+    interval: price.recurring?.interval ?? 'month',
+    interval_count: price.recurring?.interval_count ?? 1,
+    livemode: false,
+    metadata: { ...price.metadata },
+    meter: price.recurring?.meter ?? null,
+    nickname: price.nickname,
+    product: price.product,
+    tiers_mode: price.tiers_mode,
+    transform_usage: null,
+    trial_period_days: price.recurring?.trial_period_days ?? null,
+    usage_type: price.recurring?.usage_type ?? 'licensed',
   };
 }
 
@@ -224,12 +251,19 @@ export function enterPhase(state: EmulatorState, subscription: Subscription, pha
   const byPrice = new Map(subscription.items.data.map((item) => [item.price.id, item]));
   subscription.items.data = phase.items.map((item) => {
     const kept = byPrice.get(item.price);
-    if (kept) return Object.assign(kept, { quantity: item.quantity, metadata: { ...item.metadata }, discounts: item.discounts });
-    const next = subscriptionItem(state, subscription.id, item, at, periodEnd);
+    const discounts = createDiscounts(state, item.discounts, phase.start_date, { customer: subscription.customer, subscription: subscription.id, subscription_item: kept?.id ?? null });
+    if (kept) return Object.assign(kept, { quantity: item.quantity, metadata: { ...item.metadata }, discounts });
+    const next = subscriptionItem(state, subscription, { ...item, discounts: [] }, at, periodEnd);
+    for (const id of discounts) {
+      const discount = state.store.discounts.find(id);
+      if (discount) discount.subscription_item = next.id;
+    }
+    next.discounts = discounts;
     next.current_period_start = current?.current_period_start ?? at;
     return next;
   });
-  subscription.discounts = [...phase.discounts];
+  // A phase's discounts start with the phase (a `once` coupon applies to the invoice at its start only).
+  subscription.discounts = createDiscounts(state, phase.discounts, phase.start_date, { customer: subscription.customer, subscription: subscription.id });
   for (const extra of phase.add_invoice_items) pendingItemForSubscription(state, subscription, extra, at);
   emit(state, 'customer.subscription.updated', subscription, at);
 }
@@ -237,31 +271,29 @@ export function enterPhase(state: EmulatorState, subscription: Subscription, pha
 function pendingItemForSubscription(
   state: EmulatorState,
   subscription: Subscription,
-  item: { price: string; quantity: number; metadata: Record<string, string>; discounts?: unknown[] },
+  item: { price: string; quantity: number; metadata: Record<string, string>; discounts?: DiscountRef[] },
   at: number,
 ): void {
   const price = state.store.prices.get(item.price);
-  state.store.invoiceItems.insert({
-    id: newId('ii', 24),
-    object: 'invoiceitem',
-    created: at,
-    date: at,
-    livemode: false,
-    customer: subscription.customer,
-    amount: lineAmount(price, item.quantity),
-    currency: price.currency,
-    quantity: item.quantity,
-    invoice: null,
-    period: { start: at, end: at },
-    parent: { type: 'subscription_details', subscription_details: { subscription: subscription.id } },
-    pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' },
-    description: null,
-    discountable: true,
-    discounts: item.discounts ?? [],
-    proration: false,
-    test_clock: subscription.test_clock,
-    metadata: { ...item.metadata },
-  });
+  const id = newId('ii', 24);
+  state.store.invoiceItems.insert(
+    invoiceItemObject({
+      id,
+      at,
+      customer: subscription.customer,
+      amount: lineAmount(price, item.quantity),
+      currency: price.currency,
+      quantity: item.quantity,
+      period: { start: at, end: at },
+      subscription: subscription.id,
+      pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' },
+      description: null,
+      discountable: true,
+      discounts: createDiscounts(state, item.discounts ?? [], at, { customer: subscription.customer, invoice_item: id }),
+      testClock: subscription.test_clock,
+      metadata: item.metadata,
+    }),
+  );
 }
 
 function renewSubscription(state: EmulatorState, subscription: Subscription, periodStart: number): void {
@@ -297,27 +329,18 @@ function invoicePeriod(
     billing_reason: reason,
     subscription,
   });
-  const since = discountsSince(state, subscription);
   for (const item of subscription.items.data) {
-    const line = invoiceLineFor(item.price, item.quantity, { start: item.current_period_start, end: item.current_period_end }, {
-      type: 'subscription_item_details',
-      subscription_item_details: { subscription: subscription.id, subscription_item: item.id, proration: false },
-    }, item.metadata);
-    line.discount_amounts = lineDiscounts(state, line.amount, couponIdsInEffect(state, item.discounts, since, at));
+    const inEffect = discountsInEffect(state, item.discounts, at);
+    const line = subscriptionLine(invoice, item.price, item.quantity, { start: item.current_period_start, end: item.current_period_end }, { ...item, discounts: inEffect });
+    line.discount_amounts = discountAmounts(state, line.amount, inEffect);
     invoice.lines.data.push(line);
   }
-  invoice.discounts = couponIdsInEffect(state, subscription.discounts, since, at);
+  invoice.discounts = discountsInEffect(state, subscription.discounts, at);
   for (const extra of addInvoiceItems) pendingItemForSubscription(state, subscription, extra, at);
   addPendingItems(state, invoice, (item) => item.parent?.subscription_details.subscription === subscription.id || item.parent === null);
   updateTotals(state, invoice);
   subscription.latest_invoice = invoice.id;
   emit(state, 'invoice.created', invoice, at);
-}
-
-/** When the subscription's discounts were applied: its current schedule phase's start, else its own start. */
-function discountsSince(state: EmulatorState, subscription: Subscription): number {
-  const schedule = subscription.schedule ? state.store.subscriptionSchedules.find(subscription.schedule) : undefined;
-  return schedule?.current_phase?.start_date ?? subscription.start_date;
 }
 
 /** Ends the subscription now (DELETE /v1/subscriptions/:id, cancel_at reached, a schedule completing or canceled). */
@@ -326,6 +349,7 @@ export function endSubscription(state: EmulatorState, subscription: Subscription
   subscription.status = 'canceled';
   subscription.canceled_at = at;
   subscription.ended_at = at;
+  subscription.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' };
   emit(state, 'customer.subscription.deleted', subscription, at);
 }
 
@@ -341,8 +365,4 @@ export function cancelCustomerSubscriptions(request: ApiRequest, customer: Custo
   for (const { id, customer: owner } of subscriptions.all()) {
     if (owner === customer.id) endSubscription(state, subscriptions.get(id), at);
   }
-}
-
-export function invoiceAutoFinalizeAt(createdAt: number): number {
-  return createdAt + AUTO_FINALIZE_DELAY_SECONDS;
 }

@@ -2,9 +2,10 @@
  * The emulator's clock, in unix seconds. It follows the host clock (or `now()` given at start) plus an
  * offset that tests and the demo move forward; objects on a test clock follow that clock's frozen time
  * instead (see billing.ts). Interval arithmetic bills on the anchor's day, clamped to month end, as Stripe does
- * (docs.stripe.com/billing/subscriptions/billing-cycle: Jan 31 → Feb 28/29 → Mar 31).
+ * (docs.stripe.com/billing/subscriptions/billing-cycle: Jan 31 → Feb 28/29 → Mar 31). The arithmetic is the
+ * emulator's own, not the core's (core/dates): the emulator is the product's oracle, so a date bug in the core
+ * must not be echoed by it.
  */
-import { addMonths, fromUnixSeconds, toUnixSeconds } from '../../core/dates.js';
 
 export type Interval = 'day' | 'week' | 'month' | 'year';
 
@@ -29,18 +30,27 @@ export class EmulatorClock {
   }
 }
 
-/** `anchor` plus `count` intervals; month and year steps are calendar steps from the anchor's own day. */
+/** `anchor` plus `count` intervals; month and year steps are UTC calendar steps from the anchor's own day, clamped to month end. */
 export function addInterval(anchor: number, interval: Interval, count: number): number {
-  const day = fromUnixSeconds(anchor);
-  const timeOfDay = anchor - toUnixSeconds(day);
   switch (interval) {
     case 'day':
       return anchor + count * 86_400;
     case 'week':
       return anchor + count * 7 * 86_400;
     case 'month':
-      return toUnixSeconds(addMonths(day, count)) + timeOfDay;
+      return addCalendarMonths(anchor, count);
     case 'year':
-      return toUnixSeconds(addMonths(day, 12 * count)) + timeOfDay;
+      return addCalendarMonths(anchor, 12 * count);
   }
+}
+
+function addCalendarMonths(unixSeconds: number, months: number): number {
+  const date = new Date(unixSeconds * 1000);
+  const monthIndex = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(date.getUTCDate(), lastDay);
+  const timeOfDay = unixSeconds - Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / 1000);
+  return Date.UTC(year, month, day) / 1000 + timeOfDay;
 }

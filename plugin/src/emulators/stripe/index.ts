@@ -19,13 +19,14 @@ import { IdempotencyStore } from './idempotency.js';
 import { StripeStore } from './objects.js';
 import { RateLimiter, TEST_MODE_OPS_PER_SECOND } from './rateLimiter.js';
 import { RequestLog } from './requestLog.js';
-import { createRequestHandler } from './server.js';
+import { createRequestHandler, type ResponseListener } from './server.js';
 import type { EmulatorState } from './state.js';
 import { DEFAULT_WEBHOOK_RETRY_DELAYS_MS, WebhookDispatcher } from './webhooks.js';
 
 export { StripeApiError } from './errors.js';
 export type { FaultKind, FaultSpec } from './faults.js';
 export type { LoggedRequest } from './requestLog.js';
+export type { ApiExchange, ResponseListener } from './server.js';
 export type { WebhookDelivery } from './webhooks.js';
 export { signPayload } from './webhooks.js';
 export { EmulatorClock } from './clock.js';
@@ -45,6 +46,8 @@ export interface StripeEmulatorOptions {
   readonly apiKey?: string;
   /** Delays between webhook delivery attempts (Stripe's 3-day schedule, compressed). */
   readonly webhookRetryDelaysMs?: readonly number[];
+  /** Told of every API answer after it is sent (tests check each one against Stripe's response schemas). */
+  readonly onResponse?: ResponseListener;
 }
 
 export interface StripeEmulator {
@@ -81,6 +84,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     faults,
     idempotency: new IdempotencyStore(),
     rateLimiter: new RateLimiter(options.opsPerSecond ?? TEST_MODE_OPS_PER_SECOND),
+    onResponse: options.onResponse,
   });
   const server = createServer({ keepAliveTimeout: 5_000 }, handler);
   await listen(server, options.port ?? 0, host);

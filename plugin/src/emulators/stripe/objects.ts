@@ -2,8 +2,9 @@
  * The stored objects, in Stripe's response shapes for the pinned API version (fields the product reads are
  * typed; the rest ride along untyped), and the store that holds one collection per resource.
  */
+import type { DiscountRef } from './discounts.js';
 import { DueIndex } from './dueIndex.js';
-import { Collection, Journal, type StripeObject } from './store.js';
+import { Collection, Journal, type StoredObject, type StripeObject } from './store.js';
 
 export type Metadata = Record<string, string>;
 
@@ -90,7 +91,7 @@ export interface SchedulePhase {
   proration_behavior: 'always_invoice' | 'create_prorations' | 'none';
   collection_method: 'charge_automatically' | 'send_invoice' | null;
   currency: string;
-  discounts: unknown[];
+  discounts: DiscountRef[];
   metadata: Metadata;
   [field: string]: unknown;
 }
@@ -99,7 +100,7 @@ export interface PhaseItem {
   price: string;
   quantity: number;
   metadata: Metadata;
-  discounts: unknown[];
+  discounts: DiscountRef[];
   [field: string]: unknown;
 }
 
@@ -127,7 +128,9 @@ export interface SubscriptionItem {
   subscription: string;
   current_period_start: number;
   current_period_end: number;
-  discounts: unknown[];
+  /** Discount ids. */
+  discounts: string[];
+  [field: string]: unknown;
 }
 
 export interface Subscription extends StripeObject {
@@ -146,14 +149,17 @@ export interface Subscription extends StripeObject {
   collection_method: 'charge_automatically' | 'send_invoice';
   days_until_due: number | null;
   latest_invoice: string | null;
-  /** Subscription-level discounts (`[{ coupon }]`), applied to every invoice while in effect. */
-  discounts: unknown[];
+  /** Subscription-level Discount ids, applied to every invoice while in effect. */
+  discounts: string[];
   test_clock: string | null;
   metadata: Metadata;
 }
 
-export interface InvoiceItem extends StripeObject {
+/** Stripe's InvoiceItem has `date` where other resources have `created`. */
+export interface InvoiceItem extends StoredObject {
   object: 'invoiceitem';
+  date: number;
+  livemode: false;
   customer: string;
   amount: number;
   currency: string;
@@ -161,6 +167,9 @@ export interface InvoiceItem extends StripeObject {
   invoice: string | null;
   period: { start: number; end: number };
   parent: { type: 'subscription_details'; subscription_details: { subscription: string } } | null;
+  discountable: boolean;
+  /** Discount ids. */
+  discounts: string[];
   /** `price_details` is absent on an item priced by `unit_amount_decimal` alone. */
   pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string } | null;
   description: string | null;
@@ -178,9 +187,11 @@ export interface InvoiceLine {
   period: { start: number; end: number };
   pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string | null } | null;
   parent: Record<string, unknown>;
-  /** Item-level coupons taken off this line (`discount` holds the coupon id). */
+  /** Item-level discounts taken off this line. */
   discount_amounts: { amount: number; discount: string }[];
+  discounts: string[];
   metadata: Metadata;
+  [field: string]: unknown;
 }
 
 export interface Invoice extends StripeObject {
@@ -197,7 +208,7 @@ export interface Invoice extends StripeObject {
   amount_due: number;
   amount_paid: number;
   amount_remaining: number;
-  /** Invoice-level coupon ids (the emulator names coupons where Stripe names discount objects). */
+  /** Invoice-level Discount ids. */
   discounts: string[];
   total_discount_amounts: { amount: number; discount: string }[];
   attempt_count: number;
@@ -206,11 +217,28 @@ export interface Invoice extends StripeObject {
   invoice_pdf: string | null;
   number: string | null;
   due_date: number | null;
-  parent: { type: 'subscription_details'; subscription_details: { subscription: string; metadata: Metadata } } | null;
+  parent: { type: 'subscription_details'; quote_details: null; subscription_details: { subscription: string; metadata: Metadata } } | null;
   billing_reason: 'manual' | 'subscription_create' | 'subscription_cycle' | 'subscription_update';
   status_transitions: { finalized_at: number | null; paid_at: number | null; voided_at: number | null; marked_uncollectible_at: number | null };
   test_clock: string | null;
   metadata: Metadata;
+}
+
+export interface Discount {
+  id: string;
+  object: 'discount';
+  checkout_session: null;
+  customer: string;
+  customer_account: null;
+  end: number | null;
+  invoice: string | null;
+  invoice_item: string | null;
+  promotion_code: null;
+  source: { coupon: string | null; type: 'coupon' };
+  start: number;
+  subscription: string | null;
+  subscription_item: string | null;
+  [field: string]: unknown;
 }
 
 export interface WebhookEndpoint extends StripeObject {
@@ -225,7 +253,7 @@ export interface StripeEvent extends StripeObject {
   object: 'event';
   type: string;
   api_version: string;
-  data: { object: StripeObject; previous_attributes?: Record<string, unknown> };
+  data: { object: StoredObject; previous_attributes?: Record<string, unknown> };
   pending_webhooks: number;
   request: { id: string | null; idempotency_key: string | null };
 }
@@ -243,6 +271,7 @@ export class StripeStore {
   readonly subscriptions = new Collection<Subscription>('subscription', 'sub', this.journal);
   readonly invoiceItems = new Collection<InvoiceItem>('invoiceitem', 'ii', this.journal);
   readonly invoices = new Collection<Invoice>('invoice', 'in', this.journal);
+  readonly discounts = new Collection<Discount>('discount', 'di', this.journal);
   readonly webhookEndpoints = new Collection<WebhookEndpoint>('webhook endpoint', 'we', this.journal);
   readonly events = new Collection<StripeEvent>('event', 'evt', this.journal);
   /** What each schedule, subscription and draft invoice does next by itself, and when (billing.ts applies it). */

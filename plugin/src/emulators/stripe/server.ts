@@ -29,7 +29,20 @@ export interface ServerParts {
   readonly faults: FaultInjector;
   readonly idempotency: IdempotencyStore;
   readonly rateLimiter: RateLimiter;
+  readonly onResponse: ResponseListener | undefined;
 }
+
+/** One API answer as sent: `route` is the matched route (`POST /v1/prices/:id`), or the method and path when none matched. */
+export interface ApiExchange {
+  readonly route: string;
+  readonly method: string;
+  readonly path: string;
+  readonly params: FormParams;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export type ResponseListener = (exchange: ApiExchange) => void;
 
 interface Reply {
   readonly status: number;
@@ -63,6 +76,11 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   if (!reply) return; // the connection was cut on purpose
   entry.status = reply.status;
   send(res, reply, requestId, parts.apiVersion);
+  if (parts.onResponse) {
+    const matched = matchRoute(method, url.pathname);
+    const route = matched ? `${matched.route.method} ${matched.route.path}` : `${method} ${url.pathname}`;
+    parts.onResponse({ route, method, path: url.pathname, params, status: reply.status, body: reply.body });
+  }
 }
 
 async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerResponse, entry: LoggedRequest, params: FormParams): Promise<Reply | undefined> {

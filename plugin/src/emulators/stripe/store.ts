@@ -6,10 +6,16 @@ import { randomFillSync } from 'node:crypto';
 import { parameterInvalid, resourceMissing } from './errors.js';
 import { matchesSearch, parseSearchQuery } from './search.js';
 
-/** Every stored object carries these; the rest of its shape is the resource's own. */
-export interface StripeObject {
+/** What the store keeps: an object with an id (a Discount has no more in common with the rest). */
+export interface StoredObject {
   id: string;
   object: string;
+  deleted?: true;
+  [field: string]: unknown;
+}
+
+/** Every API resource carries these; the rest of its shape is the resource's own. */
+export interface StripeObject extends StoredObject {
   created: number;
   livemode: false;
   metadata?: Record<string, string> | null;
@@ -58,7 +64,7 @@ export class Journal {
   }
 
   /** Snapshots an object the first time a write touches it. */
-  recordTouch(item: StripeObject): void {
+  recordTouch(item: StoredObject): void {
     if (!this.undo || this.touched.has(item)) return;
     this.touched.add(item);
     const before = snapshot(item);
@@ -79,7 +85,7 @@ export class Journal {
   }
 }
 
-export class Collection<T extends StripeObject> {
+export class Collection<T extends StoredObject> {
   private readonly items = new Map<string, T>();
   /** Told of every object a write may change: each one inserted or looked up (billing's due index listens). */
   onAccess: ((item: T) => void) | undefined;
@@ -157,7 +163,7 @@ function pageLimit(params: Record<string, unknown>): number {
 }
 
 /** Stripe lists newest first; `starting_after`/`ending_before` are object ids from a previous page. */
-export function listPage<T extends StripeObject>(items: readonly T[], params: Record<string, unknown>, url: string): ListEnvelope<T> {
+export function listPage<T extends StoredObject>(items: readonly T[], params: Record<string, unknown>, url: string): ListEnvelope<T> {
   const limit = pageLimit(params);
   const newestFirst = [...items].reverse();
   let start = 0;
@@ -172,7 +178,7 @@ export function listPage<T extends StripeObject>(items: readonly T[], params: Re
   return { object: 'list', url, has_more: start + data.length < end, data };
 }
 
-function cursorIndex(items: readonly StripeObject[], id: string, param: string): number {
+function cursorIndex(items: readonly StoredObject[], id: string, param: string): number {
   const index = items.findIndex((item) => item.id === id);
   if (index < 0) throw resourceMissing('object', id, param);
   return index;

@@ -88,7 +88,7 @@ function checkScalar(spec: ParamSpec, value: string, param: string): unknown {
   if (kinds.includes('number') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   if (kinds.includes('boolean') && (value === 'true' || value === 'false')) return value === 'true';
   if (kinds.includes('decimal') && /^-?\d+(\.\d+)?$/.test(value)) return value;
-  if (kinds.includes('string')) return value;
+  if (kinds.includes('string')) return checkLength(spec, value, param);
   if (kinds.includes('enum')) {
     const values = spec.values ?? [];
     const listed = values.length > 1 ? `${values.slice(0, -1).join(', ')}, or ${values.at(-1) ?? ''}` : values.join('');
@@ -98,6 +98,16 @@ function checkScalar(spec: ParamSpec, value: string, param: string): unknown {
   if (kinds.includes('boolean')) throw parameterInvalid(param, `Invalid boolean: ${value}`);
   if (kinds.includes('decimal')) throw parameterInvalid(param, `Invalid decimal: ${value}`);
   throw parameterInvalid(param, `Invalid ${param}: must be ${describeKinds(spec)}`);
+}
+
+/**
+ * Stripe refuses a string longer than the `maxLength` its OpenAPI spec gives (customer `name` 256, coupon `name`
+ * 40, `statement_descriptor` 22, most strings 5000), naming the parameter and the limit.
+ */
+function checkLength(spec: ParamSpec, value: string, param: string): string {
+  if (spec.maxLength === undefined || value.length <= spec.maxLength) return value;
+  const shown = value.length > 20 ? `${value.slice(0, 20)}...` : value;
+  throw invalidRequest(`Invalid string: ${shown}; must be at most ${spec.maxLength} characters`, { param });
 }
 
 function checkMapValues(value: Params, param: string): Params {

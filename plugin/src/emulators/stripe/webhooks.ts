@@ -12,7 +12,7 @@
 import { createHmac } from 'node:crypto';
 import { newId, snapshot } from './store.js';
 import type { StripeEvent, StripeStore, WebhookEndpoint } from './objects.js';
-import type { StripeObject } from './store.js';
+import type { StoredObject } from './store.js';
 
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = [500, 2_000, 10_000] as const;
 
@@ -45,7 +45,7 @@ export class WebhookDispatcher {
   ) {}
 
   /** Records an event about `object` (a snapshot is taken now) and starts delivering it. */
-  emit(type: string, object: StripeObject, created: number, request?: { id: string; idempotencyKey: string | undefined }): StripeEvent {
+  emit(type: string, object: StoredObject, created: number, request?: { id: string; idempotencyKey: string | undefined }): StripeEvent {
     const endpoints = this.store.webhookEndpoints.all().filter((e) => subscribes(e, type));
     const event = this.store.events.insert({
       id: newId('evt', 24),

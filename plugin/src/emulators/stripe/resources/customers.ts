@@ -1,10 +1,12 @@
 /** docs.stripe.com/api/customers: create, retrieve (a deleted customer answers `deleted: true`), update, delete, list, search. */
 import { invalidRequest } from '../errors.js';
+import { checkPaymentMethod } from '../paymentMethods.js';
 import type { Customer } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
-import { applyMetadata, type Params } from '../validation.js';
-import { cancelCustomerSubscriptions, timeOnClock } from '../billing.js';
+import { applyMetadata, isRecord, type Params } from '../validation.js';
+import { cancelCustomerSubscriptions } from '../billing.js';
+import { timeOnClock } from '../customerState.js';
 import { clockForNewCustomer } from './testClocks.js';
 
 const PROFILE_FIELDS = ['name', 'email', 'phone', 'description', 'address', 'shipping', 'tax_exempt', 'preferred_locales'] as const;
@@ -39,15 +41,24 @@ function create({ state, params }: ApiRequest): Customer {
 
 function applyProfile(customer: Customer, params: Params): Customer {
   for (const field of PROFILE_FIELDS) if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
+  if (isRecord(customer.address)) customer.address = fullAddress(customer.address);
+  if (isRecord(customer.shipping) && isRecord(customer.shipping.address)) customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
   customer.metadata = applyMetadata(customer.metadata, params.metadata);
   const invoiceSettings = params.invoice_settings as Params | undefined;
+  if (typeof invoiceSettings?.default_payment_method === 'string') checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
   // Test payment methods (pm_card_visa, pm_card_chargeDeclined) decide how invoice payments go.
-  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = params.payment_method;
+  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = checkPaymentMethod(params.payment_method, 'payment_method');
   if (customer.shipping && !(customer.shipping as Params).name) {
     throw invalidRequest('Missing required param: shipping[name].', { code: 'parameter_missing', param: 'shipping[name]' });
   }
   return customer;
+}
+
+/** Stripe's Address: every line present, null when not given. */
+function fullAddress(address: Params): Params {
+  const { city = null, country = null, line1 = null, line2 = null, postal_code = null, state = null } = address;
+  return { city, country, line1, line2, postal_code, state };
 }
 
 export const customerRoutes: Route[] = [

@@ -3,25 +3,17 @@
  * invoice takes it). Priced by a one-time `price`, an inline `pricing.price`/`price_data`, or `amount` +
  * `currency`; `subscription` ties it to that subscription's next invoice; `invoice` adds it to a draft now.
  */
-import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
+import { invalidRequest, onlyOneOf, parameterMissing } from '../errors.js';
 import { decimalLineAmount, lineAmount } from '../money.js';
 import type { InvoiceItem, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, checkDecimalAmount, checkInteger, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
-import { claimCurrency, customerTime, emit } from '../billing.js';
+import { claimCurrency, customerTime } from '../customerState.js';
+import { checkDiscounts, createDiscounts } from '../discounts.js';
+import { emit } from '../events.js';
 import { attachItem } from './invoices.js';
-import { checkDiscounts } from './items.js';
-import { checkCurrency, createPrice } from './prices.js';
-
-/** A one-time price: recurring prices belong on subscriptions, not invoice items. */
-export function oneTimePrice(state: EmulatorState, id: string, param: string): Price {
-  const price = state.store.prices.get(id, param);
-  if (price.type !== 'one_time') {
-    throw parameterInvalid(param, 'The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`.');
-  }
-  return price;
-}
+import { checkCurrency, createPrice, oneTimePrice } from './prices.js';
 
 interface Priced {
   readonly price: Price | undefined;
@@ -54,7 +46,54 @@ function priced(state: EmulatorState, params: Params): Priced {
   return { price: undefined, amount: decimalLineAmount(unit, quantity), currency, quantity, unitAmountDecimal: unit };
 }
 
+export interface InvoiceItemFields {
+  readonly id: string;
+  readonly at: number;
+  readonly customer: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly quantity: number;
+  readonly period: InvoiceItem['period'];
+  readonly subscription: string | null;
+  readonly pricing: InvoiceItem['pricing'];
+  readonly description: string | null;
+  readonly discountable: boolean;
+  readonly discounts: string[];
+  readonly testClock: string | null;
+  readonly metadata: Record<string, string>;
+}
+
+/** A pending invoice item in Stripe's InvoiceItem shape (dated `date`, not `created`). */
+export function invoiceItemObject(fields: InvoiceItemFields): InvoiceItem {
+  return {
+    id: fields.id,
+    object: 'invoiceitem',
+    amount: fields.amount,
+    currency: fields.currency,
+    customer: fields.customer,
+    customer_account: null,
+    date: fields.at,
+    description: fields.description,
+    discountable: fields.discountable,
+    discounts: fields.discounts,
+    invoice: null,
+    livemode: false,
+    metadata: { ...fields.metadata },
+    net_amount: fields.amount,
+    parent: fields.subscription ? { type: 'subscription_details', subscription_details: { subscription: fields.subscription } } : null,
+    period: fields.period,
+    pricing: fields.pricing,
+    proration: false,
+    quantity: fields.quantity,
+    quantity_decimal: String(fields.quantity),
+    tax_rates: [],
+    test_clock: fields.testClock,
+  };
+}
+
 function create({ state, params }: ApiRequest): InvoiceItem {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
   if (subscription && subscription.customer !== customer.id) {
@@ -66,31 +105,29 @@ function create({ state, params }: ApiRequest): InvoiceItem {
   const { price, amount, currency, quantity, unitAmountDecimal } = priced(state, params);
   claimCurrency(customer, currency, 'currency');
   const period = params.period as { start: number; end: number } | undefined;
-  const item = state.store.invoiceItems.insert({
-    id: newId('ii', 24),
-    object: 'invoiceitem',
-    created: at,
-    date: at,
-    livemode: false,
-    customer: customer.id,
-    amount,
-    currency,
-    quantity,
-    invoice: null,
-    period: period ?? { start: at, end: at },
-    parent: subscription ? { type: 'subscription_details', subscription_details: { subscription: subscription.id } } : null,
-    pricing: price
-      ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' }
-      : unitAmountDecimal === undefined
-        ? null
-        : { type: 'price_details' as const, unit_amount_decimal: unitAmountDecimal },
-    description: typeof params.description === 'string' ? params.description : null,
-    discountable: params.discountable !== false,
-    discounts: checkDiscounts(state, params.discounts, 'discounts'),
-    proration: false,
-    test_clock: customer.test_clock,
-    metadata: applyMetadata({}, params.metadata),
-  });
+  const id = newId('ii', 24);
+  const item = state.store.invoiceItems.insert(
+    invoiceItemObject({
+      id,
+      at,
+      customer: customer.id,
+      amount,
+      currency,
+      quantity,
+      period: period ?? { start: at, end: at },
+      subscription: subscription?.id ?? null,
+      pricing: price
+        ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' }
+        : unitAmountDecimal === undefined
+          ? null
+          : { type: 'price_details' as const, unit_amount_decimal: unitAmountDecimal },
+      description: typeof params.description === 'string' ? params.description : null,
+      discountable: params.discountable !== false,
+      discounts: createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, { customer: customer.id, invoice_item: id }),
+      testClock: customer.test_clock,
+      metadata: applyMetadata({}, params.metadata),
+    }),
+  );
   if (invoice) attachItem(state, invoice, item);
   emit(state, 'invoiceitem.created', item, at);
   return item;

@@ -10,14 +10,23 @@ import { lineAmount } from '../money.js';
 import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { applyMetadata } from '../validation.js';
-import { customerTime, emit, invoiceAutoFinalizeAt } from '../billing.js';
-import { lineDiscounts, updateTotals } from '../discounts.js';
-import { checkDiscounts } from './items.js';
+import { applyMetadata, type Params } from '../validation.js';
+import { checkPaymentMethod, DECLINING_PAYMENT_METHOD } from '../paymentMethods.js';
+import { customerTime } from '../customerState.js';
+import { emit } from '../events.js';
+import { checkDiscounts, createDiscounts, discountAmounts, updateTotals } from '../discounts.js';
 import type { Subscription } from '../objects.js';
+
+/** An hour, as Stripe waits before finalizing a draft invoice with auto_advance. */
+export const AUTO_FINALIZE_DELAY_SECONDS = 3600;
+
+export function invoiceAutoFinalizeAt(createdAt: number): number {
+  return createdAt + AUTO_FINALIZE_DELAY_SECONDS;
+}
 
 export interface InvoiceSettings {
   readonly collection_method: Invoice['collection_method'];
+  /** For send_invoice: the due date is this many days after the invoice's date. */
   readonly days_until_due: number | null;
   readonly auto_advance: boolean;
   readonly billing_reason: Invoice['billing_reason'];
@@ -26,67 +35,134 @@ export interface InvoiceSettings {
 
 export function createInvoice(state: EmulatorState, customer: Customer, at: number, settings: InvoiceSettings): Invoice {
   const id = newId('in', 24);
+  const sendInvoice = settings.collection_method === 'send_invoice';
   return state.store.invoices.insert({
     id,
     object: 'invoice',
-    created: at,
-    livemode: false,
-    customer: customer.id,
-    customer_email: customer.email,
-    customer_name: customer.name,
-    status: 'draft',
-    auto_advance: settings.auto_advance,
-    automatically_finalizes_at: settings.auto_advance ? invoiceAutoFinalizeAt(at) : null,
-    collection_method: settings.collection_method,
-    days_until_due: settings.days_until_due,
-    currency: settings.subscription?.currency ?? 'usd',
-    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
-    subtotal: 0,
-    total: 0,
+    account_country: 'US',
+    account_name: 'Stripe emulator',
+    account_tax_ids: null,
     amount_due: 0,
+    amount_overpaid: 0,
     amount_paid: 0,
     amount_remaining: 0,
+    amount_shipping: 0,
+    application: null,
     attempt_count: 0,
     attempted: false,
-    hosted_invoice_url: null,
-    invoice_pdf: null,
-    number: null,
-    due_date: null,
+    auto_advance: settings.auto_advance,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: settings.auto_advance ? invoiceAutoFinalizeAt(at) : null,
+    billing_reason: settings.billing_reason,
+    collection_method: settings.collection_method,
+    created: at,
+    currency: settings.subscription?.currency ?? 'usd',
+    custom_fields: null,
+    customer: customer.id,
+    customer_account: null,
+    customer_address: customer.address ?? null,
+    customer_email: customer.email,
+    customer_name: customer.name ?? null,
+    customer_phone: customer.phone ?? null,
+    customer_shipping: customer.shipping,
+    customer_tax_exempt: customer.tax_exempt ?? 'none',
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
     description: null,
     discounts: [],
-    total_discount_amounts: [],
-    parent: settings.subscription
-      ? { type: 'subscription_details', subscription_details: { subscription: settings.subscription.id, metadata: { ...settings.subscription.metadata } } }
-      : null,
-    billing_reason: settings.billing_reason,
-    period_start: at,
-    period_end: at,
-    status_transitions: { finalized_at: null, paid_at: null, voided_at: null, marked_uncollectible_at: null },
-    test_clock: customer.test_clock,
+    // docs.stripe.com/api/invoices/object#invoice_object-due_date: null for charge_automatically.
+    due_date: sendInvoice ? at + (settings.days_until_due ?? 0) * DAY_SECONDS : null,
+    effective_at: null,
+    ending_balance: null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
+    livemode: false,
     metadata: {},
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    parent: settings.subscription
+      ? {
+          type: 'subscription_details',
+          quote_details: null,
+          subscription_details: { subscription: settings.subscription.id, metadata: { ...settings.subscription.metadata } },
+        }
+      : null,
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: at,
+    period_start: at,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: 0,
+    statement_descriptor: null,
+    status: 'draft',
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subtotal: 0,
+    subtotal_excluding_tax: 0,
+    test_clock: customer.test_clock,
+    total: 0,
+    total_discount_amounts: [],
+    total_excluding_tax: 0,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: null,
   });
 }
 
-export function invoiceLineFor(
-  price: Price,
-  quantity: number,
-  period: { start: number; end: number },
-  parent: Record<string, unknown>,
-  metadata: Record<string, string>,
-): InvoiceLine {
+const DAY_SECONDS = 86_400;
+
+/** A line of an invoice, in InvoiceLineItem's shape; `parent` says what it bills (a subscription item or an invoice item). */
+export function invoiceLine(invoice: Invoice, line: Pick<InvoiceLine, 'amount' | 'currency' | 'description' | 'quantity' | 'period' | 'pricing' | 'parent' | 'metadata'> & { discounts: string[] }): InvoiceLine {
   return {
     id: newId('il', 24),
     object: 'line_item',
+    discount_amounts: [],
+    discountable: true,
+    invoice: invoice.id,
+    livemode: false,
+    pretax_credit_amounts: [],
+    quantity_decimal: String(line.quantity),
+    subscription: invoice.parent?.subscription_details?.subscription ?? null,
+    subtotal: line.amount,
+    taxes: [],
+    ...line,
+    metadata: { ...line.metadata },
+  };
+}
+
+export function subscriptionLine(
+  invoice: Invoice,
+  price: Price,
+  quantity: number,
+  period: { start: number; end: number },
+  item: { subscription: string; id: string; metadata: Record<string, string>; discounts: string[] },
+): InvoiceLine {
+  return invoiceLine(invoice, {
     amount: lineAmount(price, quantity),
     currency: price.currency,
     description: null,
     quantity,
     period,
     pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal },
-    parent,
-    discount_amounts: [],
-    metadata: { ...metadata },
-  };
+    parent: {
+      type: 'subscription_item_details',
+      invoice_item_details: null,
+      subscription_item_details: { invoice_item: null, proration: false, proration_details: null, subscription: item.subscription, subscription_item: item.id },
+    },
+    metadata: item.metadata,
+    discounts: item.discounts,
+  });
 }
 
 /** Moves the customer's pending invoice items that `accept` takes onto the draft invoice. */
@@ -100,19 +176,24 @@ export function addPendingItems(state: EmulatorState, invoice: Invoice, accept: 
 export function attachItem(state: EmulatorState, invoice: Invoice, item: InvoiceItem): void {
   item.invoice = invoice.id;
   invoice.currency = item.currency;
-  invoice.lines.data.push({
-    id: newId('il', 24),
-    object: 'line_item',
+  const line = invoiceLine(invoice, {
     amount: item.amount,
     currency: item.currency,
     description: item.description,
     quantity: item.quantity,
     period: item.period,
     pricing: item.pricing,
-    parent: { type: 'invoice_item_details', invoice_item_details: { invoice_item: item.id, proration: false } },
-    discount_amounts: lineDiscounts(state, item.amount, couponIdsOf(item.discounts)),
-    metadata: item.metadata,
+    parent: {
+      type: 'invoice_item_details',
+      invoice_item_details: { invoice_item: item.id, proration: false, proration_details: null, subscription: item.parent?.subscription_details.subscription ?? null },
+      subscription_item_details: null,
+    },
+    metadata: item.metadata ?? {},
+    discounts: item.discounts,
   });
+  line.discountable = item.discountable;
+  line.discount_amounts = discountAmounts(state, item.amount, item.discounts);
+  invoice.lines.data.push(line);
   updateTotals(state, invoice);
 }
 
@@ -128,7 +209,10 @@ export function finalizeInvoice(state: EmulatorState, invoice: Invoice, at: numb
   invoice.status_transitions.finalized_at = at;
   invoice.hosted_invoice_url = `${state.url}/hosted_invoices/${invoice.id}`;
   invoice.invoice_pdf = `${state.url}/hosted_invoices/${invoice.id}/pdf`;
-  if (invoice.collection_method === 'send_invoice') invoice.due_date = at + Number(invoice.days_until_due ?? 0) * 86_400;
+  // The due date keeps its distance from the invoice's date: days_until_due counts from finalization.
+  if (invoice.due_date !== null) invoice.due_date = at + (invoice.due_date - invoice.created);
+  invoice.effective_at = at;
+  invoice.ending_balance = 0;
   emit(state, 'invoice.finalized', invoice, at);
   if (invoice.amount_due === 0) markPaid(state, invoice, at);
   else if (invoice.collection_method === 'charge_automatically' && invoice.auto_advance) attemptPayment(state, invoice, at);
@@ -143,12 +227,22 @@ function markPaid(state: EmulatorState, invoice: Invoice, at: number): void {
   emit(state, 'invoice.paid', invoice, at);
 }
 
-/** Charges the customer's test card; true when paid. A missing or declining card fails the attempt. */
-function attemptPayment(state: EmulatorState, invoice: Invoice, at: number): boolean {
-  const card = state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
+/**
+ * Charges a test card: the one given to `invoices.pay`, else the invoice's, its subscription's or the customer's
+ * default (docs.stripe.com/api/invoices/object#invoice_object-default_payment_method gives that order); true when
+ * paid. A missing or declining card fails the attempt.
+ */
+function attemptPayment(state: EmulatorState, invoice: Invoice, at: number, given?: string): boolean {
+  const subscriptionId = invoice.parent?.subscription_details.subscription;
+  const subscription = subscriptionId ? state.store.subscriptions.find(subscriptionId) : undefined;
+  const card =
+    given ??
+    (invoice.default_payment_method as string | null) ??
+    (subscription?.default_payment_method as string | null | undefined) ??
+    state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
   invoice.attempted = true;
   invoice.attempt_count += 1;
-  if (card && card !== 'pm_card_chargeDeclined') {
+  if (card && card !== DECLINING_PAYMENT_METHOD) {
     markPaid(state, invoice, at);
     return true;
   }
@@ -156,12 +250,9 @@ function attemptPayment(state: EmulatorState, invoice: Invoice, at: number): boo
   return false;
 }
 
-/** Coupon ids named by `discounts` params (`[{ coupon }]`). */
-export function couponIdsOf(discounts: unknown): string[] {
-  return Array.isArray(discounts) ? discounts.map((d) => (d as { coupon?: unknown }).coupon).filter((c): c is string => typeof c === 'string') : [];
-}
-
 function create({ state, params }: ApiRequest): Invoice {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const collection = (params.collection_method as Invoice['collection_method'] | undefined) ?? 'charge_automatically';
   if (collection === 'send_invoice' && params.days_until_due === undefined && params.due_date === undefined) throw parameterMissing('days_until_due');
@@ -178,13 +269,23 @@ function create({ state, params }: ApiRequest): Invoice {
     ...(subscription ? { subscription } : {}),
   });
   if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
-  if (typeof params.description === 'string') invoice.description = params.description;
+  applyTexts(invoice, params);
   invoice.metadata = applyMetadata({}, params.metadata);
-  invoice.discounts = couponIdsOf(checkDiscounts(state, params.discounts, 'discounts'));
+  invoice.discounts = createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, { customer: customer.id, invoice: invoice.id });
   const include = params.pending_invoice_items_behavior === 'include';
   if (include) addPendingItems(state, invoice, (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id);
   emit(state, 'invoice.created', invoice, at);
   return invoice;
+}
+
+/** The texts an invoice shows, as given (`''` unsets), and its default payment method, which must exist. */
+function applyTexts(invoice: Invoice, params: Params): void {
+  for (const field of ['description', 'footer', 'statement_descriptor'] as const) {
+    if (params[field] !== undefined) invoice[field] = params[field] === '' ? null : String(params[field]);
+  }
+  if (params.default_payment_method !== undefined) {
+    invoice.default_payment_method = params.default_payment_method === '' ? null : checkPaymentMethod(String(params.default_payment_method), 'default_payment_method');
+  }
 }
 
 function editable(state: EmulatorState, id: string): Invoice {
@@ -220,7 +321,7 @@ export const invoiceRoutes: Route[] = [
         throw invalidRequest("Finalized invoices can't be updated in this way", { param: Object.keys(params).find((k) => k !== 'metadata') ?? '' });
       }
       if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
-      if (typeof params.description === 'string') invoice.description = params.description;
+      applyTexts(invoice, params);
       invoice.metadata = applyMetadata(invoice.metadata, params.metadata);
       return invoice;
     },
@@ -248,7 +349,8 @@ export const invoiceRoutes: Route[] = [
         markPaid(state, invoice, at);
         return invoice;
       }
-      if (!attemptPayment(state, invoice, at)) {
+      const paymentMethod = typeof params.payment_method === 'string' ? checkPaymentMethod(params.payment_method, 'payment_method') : undefined;
+      if (!attemptPayment(state, invoice, at, paymentMethod)) {
         throw new StripeApiError(402, 'card_error', 'Your card was declined.', { code: 'card_declined', declineCode: 'generic_decline' });
       }
       return invoice;

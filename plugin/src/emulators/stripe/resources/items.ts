@@ -4,11 +4,11 @@
  * one billing interval; `add_invoice_items` at most 20 one-time prices. Inline `price_data` becomes an inactive price.
  */
 import { invalidRequest, parameterInvalid, parameterMissing } from '../errors.js';
+import { checkDiscounts } from '../discounts.js';
 import type { PhaseItem, Price } from '../objects.js';
 import type { EmulatorState } from '../state.js';
 import { applyMetadata, checkNonNegativeInteger, nestedIn, type Params } from '../validation.js';
-import { oneTimePrice } from './invoiceItems.js';
-import { createPrice } from './prices.js';
+import { createPrice, oneTimePrice } from './prices.js';
 
 /** Stripe's cap on items per subscription / phase, and on add_invoice_items per phase. */
 export const MAX_ITEMS = 20;
@@ -51,30 +51,33 @@ export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, 
     const at = `${param}[${i}]`;
     // add_invoice_items[][price_data][unit_amount] may be "a negative integer representing the amount to credit".
     const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
-    return { ...phaseItem(state, item, price, at), period: item.period ?? DEFAULT_ONE_TIME_PERIOD };
+    return addInvoiceItem(state, item, price, at);
   });
 }
 
-/** Stripe answers every one-time item with a period; unsent, it is this (AddInvoiceItem.period in stripe-node's types). */
-const DEFAULT_ONE_TIME_PERIOD = { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } };
-
+/** An item as a schedule phase echoes it (SubscriptionSchedule.Phase.Item); `plan` is the price's legacy Plan id. */
 function phaseItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
   return {
+    billing_thresholds: null,
+    discounts: checkDiscounts(state, item.discounts, `${param}[discounts]`),
+    metadata: applyMetadata({}, item.metadata, `${param}[metadata]`),
+    plan: price.id,
     price: price.id,
     quantity: item.quantity === undefined ? 1 : checkNonNegativeInteger(item.quantity, `${param}[quantity]`),
-    metadata: applyMetadata({}, item.metadata, `${param}[metadata]`),
-    discounts: checkDiscounts(state, item.discounts, `${param}[discounts]`),
-    ...(item.period ? { period: item.period } : {}),
     tax_rates: (item.tax_rates as unknown[] | undefined) ?? [],
   };
 }
 
-/** Coupons named in `discounts` must exist. */
-export function checkDiscounts(state: EmulatorState, discounts: unknown, param: string): unknown[] {
-  if (!Array.isArray(discounts)) return [];
-  discounts.forEach((discount, i) => {
-    const coupon = (discount as Params).coupon;
-    if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
-  });
-  return discounts;
+/**
+ * An `add_invoice_items[]` entry as a phase echoes it (SubscriptionSchedule.Phase.AddInvoiceItem). Without a
+ * `period`, docs.stripe.com/api/subscription_schedules/create: start defaults to `max_item_period_start`, end to
+ * `min_item_period_end`.
+ */
+function addInvoiceItem(state: EmulatorState, item: Params, price: Price, param: string): PhaseItem {
+  const { billing_thresholds: _thresholds, plan: _plan, ...rest } = phaseItem(state, item, price, param);
+  return {
+    ...rest,
+    discountable: true,
+    period: (item.period as PhaseItem['period'] | undefined) ?? { end: { type: 'min_item_period_end' }, start: { type: 'max_item_period_start' } },
+  };
 }

@@ -11,6 +11,7 @@ import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing, resource
 import type { Price, PriceTier, Recurring } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
+import { createProduct } from './products.js';
 import { applyMetadata, checkDecimalAmount, checkInteger, checkNonNegativeInteger, checkPositiveInteger, nestedIn, topLevel, type ParamName, type Params } from '../validation.js';
 
 /** Stripe's maximum billing interval: three years. */
@@ -140,6 +141,15 @@ export function createPrice(state: EmulatorState, params: Params, p: ParamName =
   return state.store.prices.insert(price);
 }
 
+/** A one-time price: recurring prices belong on subscriptions, not invoice items. */
+export function oneTimePrice(state: EmulatorState, id: string, param: string): Price {
+  const price = state.store.prices.get(id, param);
+  if (price.type !== 'one_time') {
+    throw parameterInvalid(param, 'The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`.');
+  }
+  return price;
+}
+
 function productFor(state: EmulatorState, params: Params, p: ParamName): string {
   if (params.product !== undefined && params.product_data !== undefined) throw onlyOneOf([p('product'), p('product_data')]);
   if (typeof params.product === 'string') {
@@ -150,20 +160,7 @@ function productFor(state: EmulatorState, params: Params, p: ParamName): string 
   }
   const data = params.product_data as Params | undefined;
   if (!data) throw parameterMissing(p('product'));
-  const now = state.clock.now();
-  return state.store.products.insert({
-    id: typeof data.id === 'string' ? data.id : newId('prod'),
-    object: 'product',
-    created: now,
-    updated: now,
-    livemode: false,
-    name: String(data.name),
-    active: data.active !== false,
-    description: null,
-    images: [],
-    type: 'service',
-    metadata: applyMetadata({}, data.metadata, p('product_data[metadata]')),
-  }).id;
+  return createProduct(state, data, p('product_data[id]')).id;
 }
 
 function claimLookupKey(state: EmulatorState, key: string, transfer: boolean): void {

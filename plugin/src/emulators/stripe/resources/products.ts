@@ -2,36 +2,39 @@
 import { invalidRequest } from '../errors.js';
 import type { Product } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
-import type { ApiRequest, Route } from '../state.js';
+import type { EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 
 const EDITABLE = ['name', 'active', 'description', 'images', 'shippable', 'statement_descriptor', 'tax_code', 'unit_label', 'url'] as const;
 
-function create({ state, params }: ApiRequest): Product {
+/** A new product from create params, or from a price's inline `product_data` (then `param` names it in errors). */
+export function createProduct(state: EmulatorState, params: Params, param = 'id'): Product {
   const id = typeof params.id === 'string' ? params.id : newId('prod');
   if (state.store.products.has(id)) {
-    throw invalidRequest(`Product already exists.`, { code: 'resource_already_exists', param: 'id' });
+    throw invalidRequest(`Product already exists.`, { code: 'resource_already_exists', param });
   }
   const now = state.clock.now();
   const product: Product = {
     id,
     object: 'product',
-    created: now,
-    updated: now,
-    livemode: false,
-    name: '',
     active: true,
-    description: null,
+    created: now,
     default_price: null,
+    description: null,
     images: [],
+    livemode: false,
     marketing_features: [],
+    metadata: {},
+    name: '',
     package_dimensions: null,
     shippable: null,
+    statement_descriptor: null,
     tax_code: null,
+    tax_details: null,
     type: 'service',
     unit_label: null,
+    updated: now,
     url: null,
-    metadata: {},
   };
   return state.store.products.insert(update(product, params, now));
 }
@@ -39,12 +42,16 @@ function create({ state, params }: ApiRequest): Product {
 function update(product: Product, params: Params, now: number): Product {
   for (const field of EDITABLE) if (params[field] !== undefined) Object.assign(product, { [field]: params[field] === '' ? null : params[field] });
   product.metadata = applyMetadata(product.metadata, params.metadata);
+  const taxDetails = params.tax_details as Params | undefined;
+  if (taxDetails !== undefined) {
+    product.tax_details = { performance_location: (taxDetails.performance_location as string | undefined) ?? null, tax_code: (taxDetails.tax_code as string | undefined) ?? null };
+  }
   product.updated = now;
   return product;
 }
 
 export const productRoutes: Route[] = [
-  { method: 'POST', path: '/v1/products', params: 'ProductCreateParams', handle: create },
+  { method: 'POST', path: '/v1/products', params: 'ProductCreateParams', handle: ({ state, params }) => createProduct(state, params) },
   { method: 'GET', path: '/v1/products/search', params: 'ProductSearchParams', handle: ({ state, params }) => searchPage(state.store.products.all(), params, '/v1/products/search') },
   {
     method: 'GET',

@@ -15,9 +15,12 @@ import type { InvoiceItem, SchedulePhase, Subscription, SubscriptionSchedule } f
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, claimCurrency, customerTime, emit, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { cancelSchedule, enterPhase, releaseSchedule, rollForward } from '../billing.js';
+import { claimCurrency, customerTime } from '../customerState.js';
+import { emit } from '../events.js';
 import { addPendingItems, createInvoice } from './invoices.js';
-import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
+import { checkDiscounts } from '../discounts.js';
+import { oneTimeItems, recurringItems } from './items.js';
 
 type PhaseStart = number;
 
@@ -65,21 +68,25 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
     }
     const firstPrice = state.store.prices.get(items[0]?.price ?? '');
     phases.push({
-      start_date: start,
-      end_date: end,
-      items,
       add_invoice_items: oneTimeItems(state, phase.add_invoice_items as Params[] | undefined, `${param}[add_invoice_items]`),
-      proration_behavior: (phase.proration_behavior as SchedulePhase['proration_behavior'] | undefined) ?? 'create_prorations',
+      application_fee_percent: null,
+      billing_cycle_anchor: (phase.billing_cycle_anchor as SchedulePhase['billing_cycle_anchor'] | undefined) ?? null,
+      billing_thresholds: null,
       collection_method: collection,
       currency: firstPrice.currency,
-      discounts: checkDiscounts(state, phase.discounts, `${param}[discounts]`),
-      invoice_settings: phase.invoice_settings ?? null,
-      trial_end: phase.trial_end ?? null,
-      description: phase.description ?? null,
-      billing_cycle_anchor: phase.billing_cycle_anchor ?? null,
       default_payment_method: null,
       default_tax_rates: [],
+      description: (phase.description as string | undefined) ?? null,
+      discounts: checkDiscounts(state, phase.discounts, `${param}[discounts]`),
+      end_date: end,
+      invoice_settings: phase.invoice_settings ? phaseInvoiceSettings(phase.invoice_settings as Params) : null,
+      items,
       metadata: applyMetadata({}, phase.metadata, `${param}[metadata]`),
+      on_behalf_of: null,
+      proration_behavior: (phase.proration_behavior as SchedulePhase['proration_behavior'] | undefined) ?? 'create_prorations',
+      start_date: start,
+      transfer_data: null,
+      trial_end: (phase.trial_end as number | undefined) ?? null,
     });
     start = end;
   });
@@ -89,18 +96,58 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
   return phases;
 }
 
+/** A phase's `invoice_settings` as Stripe echoes them (SubscriptionSchedule.Phase.InvoiceSettings). */
+function phaseInvoiceSettings(params: Params): Record<string, unknown> {
+  return {
+    account_tax_ids: null,
+    custom_fields: null,
+    days_until_due: (params.days_until_due as number | undefined) ?? null,
+    description: null,
+    footer: null,
+    issuer: null,
+  };
+}
+
 function defaultSettings(params: Params | undefined): SubscriptionSchedule['default_settings'] {
   const invoiceSettings = (params?.invoice_settings as Params | undefined) ?? {};
   return {
     application_fee_percent: null,
-    automatic_tax: { enabled: false, liability: null },
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: 'automatic',
+    billing_thresholds: null,
     collection_method: (params?.collection_method as string | undefined) ?? 'charge_automatically',
     default_payment_method: null,
     description: (params?.description as string | undefined) ?? null,
-    invoice_settings: { days_until_due: (invoiceSettings.days_until_due as number | undefined) ?? null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      days_until_due: (invoiceSettings.days_until_due as number | undefined) ?? null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     on_behalf_of: null,
     transfer_data: null,
+  };
+}
+
+/** What every schedule carries besides its phases and state (docs.stripe.com/api/subscription_schedules/object). */
+function scheduleBase(customer: string, at: number, testClock: string | null): Pick<SubscriptionSchedule, 'id' | 'object' | 'created' | 'livemode' | 'customer' | 'test_clock'> & Record<string, unknown> {
+  return {
+    id: newId('sub_sched', 24),
+    object: 'subscription_schedule',
+    application: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    canceled_at: null,
+    completed_at: null,
+    created: at,
+    customer,
+    customer_account: null,
+    livemode: false,
+    pause_schedules: [],
+    released_at: null,
+    released_subscription: null,
+    test_clock: testClock,
   };
 }
 
@@ -117,23 +164,14 @@ function create(request: ApiRequest): SubscriptionSchedule {
   const phases = buildPhases(state, phasesParam, start, now, params.default_settings as Params | undefined);
   claimCurrency(customer, phases[0]?.currency ?? '', 'phases');
   const schedule = state.store.subscriptionSchedules.insert({
-    id: newId('sub_sched', 24),
-    object: 'subscription_schedule',
-    created: now,
-    livemode: false,
-    customer: customer.id,
+    ...scheduleBase(customer.id, now, customer.test_clock),
     status: 'not_started',
     end_behavior: (params.end_behavior as SubscriptionSchedule['end_behavior'] | undefined) ?? 'release',
     phases,
     current_phase: null,
     subscription: null,
     released_subscription: null,
-    released_at: null,
-    canceled_at: null,
-    completed_at: null,
     default_settings: settings,
-    billing_mode: { type: 'flexible' },
-    test_clock: customer.test_clock,
     metadata: applyMetadata({}, params.metadata),
   });
   emit(state, 'subscription_schedule.created', schedule, now);
@@ -148,35 +186,44 @@ function fromSubscription({ state, params }: ApiRequest): SubscriptionSchedule {
   const now = customerTime(state, subscription.customer);
   const first = subscription.items.data[0];
   const schedule = state.store.subscriptionSchedules.insert({
-    id: newId('sub_sched', 24),
-    object: 'subscription_schedule',
-    created: now,
-    livemode: false,
-    customer: subscription.customer,
+    ...scheduleBase(subscription.customer, now, subscription.test_clock),
     status: 'active',
     end_behavior: 'release',
     phases: [
       {
-        start_date: first?.current_period_start ?? now,
-        end_date: first?.current_period_end ?? now,
-        items: subscription.items.data.map((item) => ({ price: item.price.id, quantity: item.quantity, metadata: item.metadata, discounts: [] })),
         add_invoice_items: [],
-        proration_behavior: 'create_prorations',
+        application_fee_percent: null,
+        billing_cycle_anchor: null,
+        billing_thresholds: null,
         collection_method: subscription.collection_method,
         currency: subscription.currency,
+        default_payment_method: null,
+        default_tax_rates: [],
+        description: null,
         discounts: [],
+        end_date: first?.current_period_end ?? now,
+        invoice_settings: null,
+        items: subscription.items.data.map((item) => ({
+          billing_thresholds: null,
+          discounts: [],
+          metadata: item.metadata,
+          plan: item.price.id,
+          price: item.price.id,
+          quantity: item.quantity,
+          tax_rates: [],
+        })),
         metadata: {},
+        on_behalf_of: null,
+        proration_behavior: 'create_prorations',
+        start_date: first?.current_period_start ?? now,
+        transfer_data: null,
+        trial_end: null,
       },
     ],
     current_phase: first ? { start_date: first.current_period_start, end_date: first.current_period_end } : null,
     subscription: subscription.id,
     released_subscription: null,
-    released_at: null,
-    canceled_at: null,
-    completed_at: null,
     default_settings: defaultSettings({ collection_method: subscription.collection_method }),
-    billing_mode: { type: 'flexible' },
-    test_clock: subscription.test_clock,
     metadata: {},
   });
   subscription.schedule = schedule.id;

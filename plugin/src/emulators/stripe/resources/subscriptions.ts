@@ -5,11 +5,15 @@
  */
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
+import { checkPaymentMethod } from '../paymentMethods.js';
 import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, customerTime, emit, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
-import { checkDiscounts, oneTimeItems, recurringItems } from './items.js';
+import { cancelSchedule, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
+import { customerTime } from '../customerState.js';
+import { emit } from '../events.js';
+import { checkDiscounts } from '../discounts.js';
+import { oneTimeItems, recurringItems } from './items.js';
 
 function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
   const method = (params.collection_method as Subscription['collection_method'] | undefined) ?? current?.collection_method ?? 'charge_automatically';
@@ -18,7 +22,14 @@ function collectionSettings(params: Params, current?: Subscription): Pick<Subscr
   return { collection_method: method, days_until_due: method === 'send_invoice' ? days : null };
 }
 
+/** `default_payment_method`: a payment method that exists, or `''` to unset it. */
+function paymentMethodParam(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? checkPaymentMethod(value, 'default_payment_method') : null;
+}
+
 function create({ state, params }: ApiRequest): Subscription {
+  // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
+  if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const now = customerTime(state, customer.id);
   const start = typeof params.backdate_start_date === 'number' ? params.backdate_start_date : now;
@@ -37,6 +48,8 @@ function create({ state, params }: ApiRequest): Subscription {
     schedule: null,
     cancelAt,
     discounts: checkDiscounts(state, params.discounts, 'discounts'),
+    description: (params.description as string | undefined) ?? null,
+    defaultPaymentMethod: paymentMethodParam(params.default_payment_method),
   });
   rollForward(state, customer.test_clock, now);
   return subscription;
@@ -55,6 +68,8 @@ function update({ state, id, params }: ApiRequest): Subscription {
     subscription.cancel_at_period_end = params.cancel_at_period_end as boolean;
     subscription.cancel_at = subscription.cancel_at_period_end ? (subscription.items.data[0]?.current_period_end ?? null) : null;
   }
+  if (params.description !== undefined) subscription.description = params.description === '' ? null : String(params.description);
+  if (params.default_payment_method !== undefined) subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
   subscription.metadata = applyMetadata(subscription.metadata, params.metadata);
   emit(state, 'customer.subscription.updated', subscription, now);
   rollForward(state, subscription.test_clock, now);
@@ -77,7 +92,7 @@ function replaceItems(state: ApiRequest['state'], subscription: Subscription, ch
   subscription.items.data = checked.map((item, i) => {
     const kept = existing.get(String(draft[i]?.id));
     if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata });
-    return subscriptionItem(state, subscription.id, item, now, periodEnd);
+    return subscriptionItem(state, subscription, item, now, periodEnd);
   });
 }
 

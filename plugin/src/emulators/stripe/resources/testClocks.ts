@@ -8,7 +8,8 @@ import { invalidRequest, parameterInvalid } from '../errors.js';
 import type { TestClock } from '../objects.js';
 import { listPage, newId, snapshot } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { emit, rollForward } from '../billing.js';
+import { rollForward } from '../billing.js';
+import { emit } from '../events.js';
 import { addInterval } from '../clock.js';
 
 /** Stripe deletes test clocks 30 days after creation. */
