@@ -12,6 +12,7 @@ import { addRestRoutes } from './restApi.js';
 import { Router } from './router.js';
 import { seedSampleOrg, type SampleOrg } from './seed/sampleOrg.js';
 import { addUiApiRoutes } from './uiApi.js';
+import { startPubSubEndpoint, type PubSubEndpoint, type PubSubEndpointOptions } from './pubsub/index.js';
 import type { FaultInjector } from './faults.js';
 import { DEFAULT_FORCE_APP_DIR, type LoadedMetadata, type MetadataFile } from './metadataLoader.js';
 import type { Schema } from './schema.js';
@@ -27,6 +28,7 @@ export type { JsonRecord } from './soql/query.js';
 export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder, type SampleScenario } from './seed/sampleOrg.js';
 
 export { DEFAULT_FORCE_APP_DIR } from './metadataLoader.js';
+export type { PubSubEndpoint } from './pubsub/index.js';
 
 export interface SalesforceEmulatorOptions {
   readonly port?: number;
@@ -39,6 +41,11 @@ export interface SalesforceEmulatorOptions {
   readonly now?: () => Date;
   /** A fixed session token; default a random one. */
   readonly accessToken?: string;
+  /**
+   * The Pub/Sub API endpoint (gRPC, TLS) with the Change Data Capture channels of `forceAppDir`
+   * (default on; `false` for none). Options override where it listens, its channels, its keepalive.
+   */
+  readonly pubSub?: boolean | Omit<PubSubEndpointOptions, 'host'>;
 }
 
 export interface SalesforceEmulator {
@@ -56,6 +63,8 @@ export interface SalesforceEmulator {
   readonly requestLog: RequestLogEntry[];
   /** The sample data's records and scenario descriptions, when seeded with `sample`. */
   readonly sample: SampleOrg | undefined;
+  /** The org's Pub/Sub API endpoint, unless started with `pubSub: false`. */
+  readonly pubSub: PubSubEndpoint | undefined;
   query(soql: string): JsonRecord[];
   loadMetadata(files: readonly MetadataFile[]): LoadedMetadata;
   close(): Promise<void>;
@@ -79,6 +88,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  const pubSubOptions = options.pubSub === false ? undefined : options.pubSub === true || options.pubSub === undefined ? {} : options.pubSub;
+  const pubSub = pubSubOptions ? await startPubSubEndpoint(org, { channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir, ...pubSubOptions, host }) : undefined;
 
   return {
     instanceUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -92,12 +103,15 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     faults: org.faults,
     requestLog: org.requestLog,
     sample,
+    pubSub,
     query: (soql) => org.query(soql),
     loadMetadata: (files) => org.loadMetadata(files),
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
+    close: async () => {
+      await pubSub?.close();
+      await new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolveClose()));
-      }),
+      });
+    },
   };
 }
