@@ -12,6 +12,7 @@ import { addRestRoutes } from './restApi.js';
 import { Router } from './router.js';
 import { seedSampleOrg, type SampleOrg } from './seed/sampleOrg.js';
 import { addUiApiRoutes } from './uiApi.js';
+import { startPubSubEndpoint, type PubSubEndpoint, type PubSubEndpointOptions } from './pubsub/index.js';
 import type { FaultInjector } from './faults.js';
 import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
 import type { OrgUser } from './org.js';
@@ -30,6 +31,7 @@ export type { JsonRecord } from './soql/query.js';
 export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder, type SampleScenario } from './seed/sampleOrg.js';
 
 export { DEFAULT_FORCE_APP_DIR } from './metadataLoader.js';
+export type { PubSubEndpoint } from './pubsub/index.js';
 
 export interface SalesforceEmulatorOptions {
   readonly port?: number;
@@ -50,6 +52,12 @@ export interface SalesforceEmulatorOptions {
   readonly childBatchSize?: number;
   /** A fixed session token for the integration user (tests that look for leaked secrets); default a random one. */
   readonly integrationAccessToken?: string;
+  /**
+   * The Pub/Sub API endpoint (gRPC, TLS) with the Change Data Capture channels of `forceAppDir`
+   * (off unless asked for: the relay does not subscribe to it yet). Options override where it listens,
+   * its channels, its keepalive.
+   */
+  readonly pubSub?: boolean | Omit<PubSubEndpointOptions, 'host'>;
 }
 
 export interface SalesforceEmulator {
@@ -72,6 +80,8 @@ export interface SalesforceEmulator {
    * plus CPQ's own permission set on the CPQ licence. The product runs as this user, never as the admin.
    */
   readonly integrationUser: OrgUser | undefined;
+  /** The org's Pub/Sub API endpoint, when started with `pubSub`. */
+  readonly pubSub: PubSubEndpoint | undefined;
   query(soql: string): JsonRecord[];
   loadMetadata(files: readonly MetadataFile[]): LoadedMetadata;
   close(): Promise<void>;
@@ -102,6 +112,8 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
+  const pubSubOptions = options.pubSub === undefined || options.pubSub === false ? undefined : options.pubSub === true ? {} : options.pubSub;
+  const pubSub = pubSubOptions ? await startPubSubEndpoint(org, { channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir, ...pubSubOptions, host }) : undefined;
 
   return {
     instanceUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -116,13 +128,16 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     requestLog: org.requestLog,
     sample,
     integrationUser,
+    pubSub,
     query: (soql) => org.query(soql),
     loadMetadata: (files) => org.loadMetadata(files),
-    close: () =>
-      new Promise<void>((resolveClose, reject) => {
+    close: async () => {
+      await pubSub?.close();
+      await new Promise<void>((resolveClose, reject) => {
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolveClose()));
-      }),
+      });
+    },
   };
 }
 

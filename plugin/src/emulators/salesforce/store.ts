@@ -25,6 +25,17 @@ export type FormulaField = (record: Readonly<SObjectRecord>) => FieldValue;
 /** Runs after a record of the object was saved or deleted (roll-ups onto a parent, for instance). */
 export type AfterWrite = (record: Readonly<SObjectRecord>, previous: Readonly<SObjectRecord> | undefined, store: RecordStore) => void;
 
+/** One committed write, as change listeners see it (the Pub/Sub API's Change Data Capture). */
+export interface RecordChange {
+  readonly type: 'CREATE' | 'UPDATE' | 'DELETE';
+  readonly sobject: string;
+  /** The record as saved (for a delete: as it went to the Recycle Bin). */
+  readonly record: Readonly<SObjectRecord>;
+  readonly previous: Readonly<SObjectRecord> | undefined;
+}
+/** Receives the writes of one committed transaction (or one write outside a transaction), in order. */
+export type ChangeListener = (changes: readonly RecordChange[]) => void;
+
 export interface StoreOptions {
   readonly now: () => Date;
 }
@@ -58,6 +69,9 @@ export class RecordStore {
   private lastTimestamp = 0;
   /** Undo entries of the open transaction: the id and the record as it was (undefined = did not exist). */
   private journal: Array<[string, SObjectRecord | undefined]> | undefined;
+  private readonly changeListeners: ChangeListener[] = [];
+  /** Writes of the open transaction, told to change listeners only once it commits. */
+  private pendingChanges: RecordChange[] = [];
   /** The user every write is attributed to (CreatedById, LastModifiedById). */
   currentUserId = '005000000000000AAA';
 
@@ -82,6 +96,11 @@ export class RecordStore {
   addAfterWrite(sobject: string, handler: AfterWrite): void {
     const object = this.schema.object(sobject).name;
     this.afterWrites.set(object, [...(this.afterWrites.get(object) ?? []), handler]);
+  }
+
+  /** Calls `listener` with the writes of each committed transaction; rolled-back writes are never told. */
+  onChanges(listener: ChangeListener): void {
+    this.changeListeners.push(listener);
   }
 
   /** Inserts and returns the new record's 18-character Id. */
@@ -112,6 +131,7 @@ export class RecordStore {
     this.computeFormulas(def, record);
     this.runValidationRules(def, record, undefined);
     this.put(def, id, record);
+    this.changed({ type: 'CREATE', sobject: def.name, record, previous: undefined });
     this.runAfterWrites(def, record, undefined);
     return id;
   }
@@ -128,6 +148,7 @@ export class RecordStore {
     this.computeFormulas(def, record);
     this.runValidationRules(def, record, previous);
     this.put(def, previous.Id as string, record);
+    this.changed({ type: 'UPDATE', sobject: def.name, record, previous });
     this.runAfterWrites(def, record, previous);
   }
 
@@ -143,6 +164,7 @@ export class RecordStore {
     const stamp = this.timestamp();
     const binned = { ...record, IsDeleted: true, LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp };
     this.recycleBin.set(key, binned);
+    this.changed({ type: 'DELETE', sobject: def.name, record: binned, previous: record });
     this.runAfterWrites(def, binned, record);
   }
 
@@ -209,14 +231,32 @@ export class RecordStore {
     const outermost = this.journal === undefined;
     const journal = (this.journal ??= []);
     const savepoint = journal.length;
+    const changeSavepoint = this.pendingChanges.length;
     try {
       return work();
     } catch (error) {
       this.rollbackTo(journal, savepoint);
+      this.pendingChanges.splice(changeSavepoint);
       throw error;
     } finally {
-      if (outermost) this.journal = undefined;
+      if (outermost) {
+        this.journal = undefined;
+        this.tellChanges();
+      }
     }
+  }
+
+  private changed(change: RecordChange): void {
+    if (this.changeListeners.length === 0) return;
+    this.pendingChanges.push(change);
+    if (!this.journal) this.tellChanges();
+  }
+
+  private tellChanges(): void {
+    if (this.pendingChanges.length === 0) return;
+    const changes = this.pendingChanges;
+    this.pendingChanges = [];
+    for (const listener of this.changeListeners) listener(changes);
   }
 
   private rollbackTo(journal: Array<[string, SObjectRecord | undefined]>, savepoint: number): void {

@@ -1,0 +1,130 @@
+// The relay against the org's API budget (issue 15), both emulators in-process, the relay with its
+// default settings and live sync on:
+// - idle Salesforce API calls per day: calls served by the org emulator (its own request log, what
+//   `/limits` counts) over a steady window after start-up, scaled to a day;
+// - activation → synced and "Sync now" → synced, p50 and p95;
+// - Salesforce API calls per order sync, all included (triggers, claim, lease, read, write-backs).
+// BENCH_IDLE_SECONDS sets the window (default 600: at least five minutes, and a whole reconciliation
+// period of the relay's default, so the figure is its steady state rather than a lucky gap).
+import { Writable } from 'node:stream';
+import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
+import { startStripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
+import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
+import { createStripeGateway } from '../plugin/lib/stripe/client.js';
+import { startRelay, type RelayOptions } from '../plugin/lib/relay/index.js';
+import { createRelayLogger } from '../plugin/lib/relay/logger.js';
+import type { BenchRow } from './run.ts';
+
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 600);
+/** Sample scenarios the engine refuses on purpose (bad input): they end Failed, not Synced. */
+const REFUSED = new Set(['S16', 'S38', 'S39', 'S39_TERM', 'S40', 'BF', 'MDQ_CUSTOM']);
+
+const quietLogger = () => createRelayLogger({ destination: new Writable({ write: (_c, _e, done) => done() }) });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+
+async function withRelay<T>(work: (s: Awaited<ReturnType<typeof services>>) => Promise<T>): Promise<T> {
+  const s = await services();
+  try {
+    return await work(s);
+  } finally {
+    await s.close();
+  }
+}
+
+async function services() {
+  const org = await startSalesforceEmulator();
+  const stripe = await startStripeEmulator();
+  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' });
+  const options = { salesforce, stripe: gateway, port: 0, liveSync: true, logger: quietLogger(), ...relayEventOptions(org) } as RelayOptions;
+  const relay = await startRelay(options);
+  return {
+    org,
+    salesforce,
+    relay,
+    close: async () => {
+      await relay.stop();
+      await Promise.all([org.close(), stripe.close()]);
+    },
+  };
+}
+
+/** The Pub/Sub endpoint of the emulated org, for a relay that takes one (the event-driven relay). */
+function relayEventOptions(org: unknown): Record<string, unknown> {
+  const pubSub = (org as { pubSub?: { endpoint: string } }).pubSub;
+  return pubSub ? { events: { endpoint: pubSub.endpoint, rejectUnauthorized: false } } : {};
+}
+
+export async function idleCallsPerDay(): Promise<BenchRow[]> {
+  return withRelay(async (s) => {
+    await sleep(5_000); // start-up reads are not the idle rate
+    const before = s.org.requestLog.length;
+    await sleep(IDLE_SECONDS * 1000);
+    const calls = s.org.requestLog.length - before;
+    return [{ name: `relay idle: Salesforce API calls per day (${calls} in ${IDLE_SECONDS} s, live sync on)`, value: (calls * 86_400) / IDLE_SECONDS, unit: 'calls/day', goal: '≤ 300' }];
+  });
+}
+
+const statusOf = (s: { org: { query(soql: string): Record<string, unknown>[] } }, soql: string) => s.org.query(soql)[0];
+
+export async function activationLatency(): Promise<BenchRow[]> {
+  return withRelay(async (s) => {
+    const orders = s.org.sample!.orders.filter((o) => !REFUSED.has(o.scenario) && !o.scenario.endsWith('_INITIAL'));
+    // Back to Draft with no Stripe id first, as an order before its activation.
+    for (const o of orders) s.org.store.update('Order', o.orderId, { Status: 'Draft', Stripe_ID__c: null, Stripe_Sync_Status__c: null }, { system: true });
+    await s.relay.settled();
+    const latencies: number[] = [];
+    const callsBefore = s.salesforce.calls;
+    for (const o of orders) {
+      const t0 = performance.now();
+      s.org.store.update('Order', o.orderId, { Status: 'Activated' }, { system: true });
+      for (;;) {
+        const row = statusOf(s, `SELECT Stripe_Sync_Status__c FROM Order WHERE Id = '${o.orderId}'`);
+        if (row?.Stripe_Sync_Status__c === 'Synced' || row?.Stripe_Sync_Status__c === 'Failed') break;
+        if (performance.now() - t0 > 300_000) throw new Error(`order ${o.scenario} not synced after 5 minutes`);
+        await sleep(10);
+      }
+      latencies.push(performance.now() - t0);
+    }
+    await s.relay.settled();
+    return [
+      { name: `relay: activation → synced, p50 (${latencies.length} orders, default settings)`, value: percentile(latencies, 50) / 1000, unit: 's', goal: '≤ 2' },
+      { name: 'relay: activation → synced, p95', value: percentile(latencies, 95) / 1000, unit: 's' },
+      { name: 'relay: Salesforce API calls per activated-order sync, all included', value: (s.salesforce.calls - callsBefore) / latencies.length, unit: 'calls', goal: '≤ 4' },
+    ];
+  });
+}
+
+export async function syncNowLatency(): Promise<BenchRow[]> {
+  return withRelay(async (s) => {
+    const orders = s.org.sample!.orders.filter((o) => !REFUSED.has(o.scenario) && !o.scenario.endsWith('_INITIAL'));
+    const latencies: number[] = [];
+    const callsBefore = s.salesforce.calls;
+    for (const o of orders) {
+      const t0 = performance.now();
+      // As the Order page's "Sync now" does: a Queued request, written by the user's session.
+      const id = s.org.store.insert('Stripe_Sync_Request__c', { Order__c: o.orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+      for (;;) {
+        const status = statusOf(s, `SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)?.Status__c;
+        if (status === 'Synced' || status === 'Failed') break;
+        if (performance.now() - t0 > 300_000) throw new Error(`request for ${o.scenario} not done after 5 minutes`);
+        await sleep(10);
+      }
+      latencies.push(performance.now() - t0);
+    }
+    await s.relay.settled();
+    return [
+      { name: `relay: "Sync now" → synced, p50 (${latencies.length} requests, default settings)`, value: percentile(latencies, 50) / 1000, unit: 's', goal: '≤ 2' },
+      { name: 'relay: "Sync now" → synced, p95', value: percentile(latencies, 95) / 1000, unit: 's' },
+      { name: 'relay: Salesforce API calls per "Sync now" order sync, all included', value: (s.salesforce.calls - callsBefore) / latencies.length, unit: 'calls', goal: '≤ 4' },
+    ];
+  });
+}
+
+export default async function bench(): Promise<BenchRow[]> {
+  return [...(await idleCallsPerDay()), ...(await activationLatency()), ...(await syncNowLatency())];
+}
