@@ -6,8 +6,8 @@
  * read do not exist (INVALID_FIELD, "No such column"), as Salesforce reports them. README "Rules and
  * their sources" cites each rule.
  */
-import { SalesforceApiError, invalidField, invalidType } from './errors.js';
-import { fieldDef, SYSTEM_FIELD_NAMES, type ChildRelationship, type FieldDef, type ObjectDef, type Schema, type SchemaReader } from './schema.js';
+import { SalesforceApiError, invalidType } from './errors.js';
+import { fieldDef, FieldLookups, SYSTEM_FIELD_NAMES, type ChildRelationship, type FieldDef, type ObjectDef, type Schema, type SchemaReader } from './schema.js';
 import type { RecordStore, SObjectRecord } from './store.js';
 
 export type ObjectOperation = 'read' | 'create' | 'edit' | 'delete';
@@ -239,13 +239,15 @@ export class AccessControl {
  * The org's schema as one user sees it: objects they cannot read and fields their field-level security
  * hides are absent, so every lookup fails the way Salesforce fails for them.
  */
-export class SchemaView implements SchemaReader {
+export class SchemaView extends FieldLookups implements SchemaReader {
   private readonly objects = new Map<string, ObjectDef>();
 
   constructor(
     private readonly schema: Schema,
     readonly access: UserAccess,
-  ) {}
+  ) {
+    super();
+  }
 
   object(name: string): ObjectDef {
     const def = this.schema.object(name);
@@ -256,17 +258,6 @@ export class SchemaView implements SchemaReader {
       this.objects.set(def.name, (visible = { ...def, fields }));
     }
     return visible;
-  }
-
-  field(objectName: string, fieldName: string): FieldDef {
-    const def = this.object(objectName);
-    const field = def.fields.get(fieldName.toLowerCase());
-    if (!field) throw invalidField(fieldName, def.name);
-    return field;
-  }
-
-  findField(objectName: string, fieldName: string): FieldDef | undefined {
-    return this.object(objectName).fields.get(fieldName.toLowerCase());
   }
 
   hasObject(name: string): boolean {

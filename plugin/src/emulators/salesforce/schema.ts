@@ -108,7 +108,24 @@ export interface SchemaOptions {
 /** The read side of a schema: what SOQL, describe and record shaping look up (a user's view implements it too, access.ts). */
 export type SchemaReader = Pick<Schema, 'object' | 'field' | 'findField' | 'hasObject' | 'objectByPrefix' | 'allObjects' | 'parentRelationship' | 'childRelationships' | 'childRelationship'>;
 
-export class Schema {
+/** Field lookups over whatever objects a schema (or a user's view of it) shows. */
+export abstract class FieldLookups {
+  abstract object(name: string): ObjectDef;
+
+  /** The field, or INVALID_FIELD naming it and the object. */
+  field(objectName: string, fieldName: string): FieldDef {
+    const def = this.object(objectName);
+    const field = def.fields.get(fieldName.toLowerCase());
+    if (!field) throw invalidField(fieldName, def.name);
+    return field;
+  }
+
+  findField(objectName: string, fieldName: string): FieldDef | undefined {
+    return this.object(objectName).fields.get(fieldName.toLowerCase());
+  }
+}
+
+export class Schema extends FieldLookups {
   readonly multiCurrency: boolean;
   private readonly objects = new Map<string, ObjectDef>();
   private readonly byPrefix = new Map<string, ObjectDef>();
@@ -117,6 +134,7 @@ export class Schema {
   private nextCustomPrefix = 0;
 
   constructor(options: SchemaOptions = {}) {
+    super();
     this.multiCurrency = options.multiCurrency ?? false;
   }
 
@@ -164,17 +182,6 @@ export class Schema {
     return [...this.objects.values()];
   }
 
-  /** The field, or INVALID_FIELD naming it and the object. */
-  field(objectName: string, fieldName: string): FieldDef {
-    const def = this.object(objectName);
-    const field = def.fields.get(fieldName.toLowerCase());
-    if (!field) throw invalidField(fieldName, def.name);
-    return field;
-  }
-
-  findField(objectName: string, fieldName: string): FieldDef | undefined {
-    return this.object(objectName).fields.get(fieldName.toLowerCase());
-  }
 
   /** The reference field whose relationship name is `name` (`Account` → AccountId). */
   parentRelationship(objectName: string, name: string): FieldDef | undefined {
