@@ -113,7 +113,13 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   });
   const { port } = server.address() as AddressInfo;
   const pubSubOptions = options.pubSub === undefined || options.pubSub === false ? undefined : options.pubSub === true ? {} : options.pubSub;
-  const pubSub = pubSubOptions ? await startPubSubEndpoint(org, { channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir, ...pubSubOptions, host }) : undefined;
+  // A channel a deploy would refuse stops the start; the org's HTTP server goes with it.
+  const pubSub = pubSubOptions
+    ? await startPubSubEndpoint(org, { channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir, ...pubSubOptions, host }).catch(async (error: unknown) => {
+        await new Promise((closed) => server.close(closed));
+        throw error;
+      })
+    : undefined;
 
   return {
     instanceUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
