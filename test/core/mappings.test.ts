@@ -37,6 +37,12 @@ describe('S8 — custom field mappings and defaults', () => {
     expect(only(result, 'customers.create').params.metadata).toMatchObject({ Source: 'Salesforce' });
   });
 
+  it('keeps the schedule\'s mapped metadata off its phases, as the reference does (recording test_translate_order__integrates_a_standard_subscription_order)', () => {
+    const { b, plan } = s8Order('Net 30');
+    const [phase] = only(plan(), 'subscriptionSchedules.create').params.phases ?? [];
+    expect(phase?.metadata).toEqual({ salesforce_order_id: b.order.Id, salesforce_order_link: `https://acme.my.salesforce.com/${b.order.Id}` });
+  });
+
   it.each([
     ['Net-45', 45],
     ['60', 60],

@@ -59,6 +59,13 @@ describe('S36 — evergreen order', () => {
     expect((create.params as { phases: { end_date: number }[] }).phases.map((p) => p.end_date)).toEqual([ts('2030-04-01') + 1]);
   });
 
+  it('starting later sends its phase with no prorations and the Order keys, as the reference did (recording test_evergreen_order__translates_evergreen_salesforce_order_to_a_stripe_subscription)', () => {
+    const { c, stripe } = evergreen('2030-04-01');
+    const plan = stripe.plan(c.initial.order.Id, ts('2030-03-01'));
+    const [phase] = (plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!.params as { phases: { proration_behavior?: string; metadata: object }[] }).phases;
+    expect(phase).toMatchObject({ proration_behavior: 'none', metadata: orderMeta(c.initial.order) });
+  });
+
   it('rejects a backdated start, terms other than 1, and renewable lines beside evergreen ones', () => {
     const backdated = evergreen('2030-02-01');
     expect(problems(() => backdated.stripe.plan(backdated.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe(

@@ -70,9 +70,18 @@ export function phaseMappings(fields: MappedFields, own: Metadata, withTrial: bo
   return { ...mapped, metadata: { ...mappedMetadata(fields), ...own } };
 }
 
-/** A new order's phase mappings: the trial on its first phase only. */
+/**
+ * A new order's phase mappings under the Order's record keys: the trial on its first phase only. The
+ * schedule's mapped metadata stays on the schedule, as the reference sends it (recording
+ * test_translate_order__integrates_a_standard_subscription_order).
+ */
 export function orderPhaseFields(header: OrderHeader, ctx: PlanningContext, phaseIndex: number): Partial<SchedulePhase> & { metadata: Metadata } {
-  return phaseMappings(header.phaseFields, orderMetadata(header, ctx), phaseIndex === 0);
+  return phaseMappings(header.phaseFields, phaseMetadata(header, ctx), phaseIndex === 0);
+}
+
+/** A new order's phase metadata before its phase mappings: `salesforce_order_id/_link` only. */
+export function phaseMetadata(header: OrderHeader, ctx: PlanningContext): Metadata {
+  return recordMetadata(recordRef('Order', header.order.Id), ctx.sync);
 }
 
 /** An amendment order's phase mappings, under its record metadata: never a trial (the contract has started). */

@@ -21,7 +21,7 @@ import type { Order, OrderItem } from '../records/models.js';
 import { ref, type Ref } from '../plan/plan.js';
 import { planAutoArchive, planDerivedPrice, type PriceTerms } from '../pricing/prices.js';
 import { recordRef } from '../records/records.js';
-import { orderMetadata, planSchedule, scheduleHeaderParams } from '../newOrders/schedule.js';
+import { phaseMetadata, planSchedule, scheduleHeaderParams } from '../newOrders/schedule.js';
 import { successSyncRecord } from '../plan/syncRecords.js';
 
 const EVERGREEN_TERMS: PriceTerms = { termMonths: 1, initialOrder: true, evergreen: true };
@@ -74,7 +74,9 @@ export function planEvergreenOrder(input: InitialOrderInput, ctx: PlanningContex
     planSchedule(header, {
       ...schedule,
       end_behavior: 'release',
-      phases: [{ items, add_invoice_items: oneTime, end_date: start + 1, metadata: orderMetadata(header, ctx), ...(discounts.length ? { discounts } : {}) }],
+      // Nothing to prorate before a future start (the reference sends `none`, recording
+      // test_evergreen_order__translates_evergreen_salesforce_order_to_a_stripe_subscription).
+      phases: [{ items, add_invoice_items: oneTime, end_date: start + 1, proration_behavior: 'none', metadata: phaseMetadata(header, ctx), ...(discounts.length ? { discounts } : {}) }],
     }, ctx);
     return;
   }
