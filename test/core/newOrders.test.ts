@@ -403,7 +403,7 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
     expect(params.phases?.[1]?.metadata).toMatchObject({ salesforce_backend_proration: 'true' });
   });
 
-  it('bills the remaining 6 months once: a one-time price of 120000 × 6/12 = 60000', () => {
+  it('bills the remaining 6 months once: a one-time price of 120000 × 6/12 = 60000, on an item the relay bills as a proration (recording amendments.test_backend_prorated_amendments__handles_an_initial_order_with_a_backend_proration)', () => {
     const proration = ops(result, 'prices.create').find((p) => p.ref === `@ref:price_backend_proration:${line.Id}`);
     expect(json(proration?.params)).toEqual({
       currency: 'usd',
@@ -415,7 +415,6 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
         salesforce_proration: 'true',
         salesforce_duplicate: 'true',
         salesforce_auto_archive: 'true',
-        salesforce_backend_proration: 'true',
         salesforce_original_stripe_price_id: `@ref:price:${platform.pricebookEntry.Id}`,
       },
     });
@@ -423,7 +422,7 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
       {
         price: `@ref:price_backend_proration:${line.Id}`,
         quantity: 5,
-        metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id), salesforce_backend_proration: 'true' },
+        metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id), salesforce_proration: 'true', salesforce_backend_proration: 'true' },
         period: { start: { type: 'phase_start' }, end: { type: 'phase_end' } },
       },
     ]);
