@@ -78,13 +78,17 @@ export function readRecording(file: string): Recording {
 
 export const isWrite = (r: { method: string }): boolean => r.method === 'POST' || r.method === 'DELETE';
 
-/** Stripe paths a test drives itself (test clock moves), never the connector. */
-const TEST_ONLY_STRIPE_PATHS = [/^\/v1\/test_helpers\/test_clocks\/[^/]+\/advance$/];
+/**
+ * Stripe paths a test drives itself, never the connector: test clock moves, and invoices settled out of
+ * band (`paid_out_of_band: true`, in 12 amendment recordings) so the clock can pass their due date — the
+ * connector bills, it never records a payment (spec §1: payments stay in Stripe).
+ */
+const TEST_ONLY_STRIPE_PATHS = [/^\/v1\/test_helpers\/test_clocks\/[^/]+\/advance$/, /^\/v1\/invoices\/[^/]+\/pay$/];
 
 /** Stripe writes only a test makes (the connector never deletes a customer). */
 const TEST_STRIPE_ACTIONS = [{ method: 'DELETE', path: /^\/v1\/customers\/[^/]+$/ }];
 
-/** Stripe writes the connector made: every successful write except the test's own test-clock moves. */
+/** Stripe writes the connector made: every write except the test's own (TEST_ONLY_STRIPE_PATHS). */
 export function connectorStripeWrites(recording: Recording): StripeRequest[] {
   return recording.stripe.requests.filter((r) => isWrite(r) && !TEST_ONLY_STRIPE_PATHS.some((p) => p.test(r.path)));
 }
