@@ -116,14 +116,19 @@ function prorationEligible(line: PlannedLine): boolean {
   return !line.price.candidate.metered && !line.price.candidate.tiered && line.price.candidate.unitAmount !== undefined;
 }
 
-/** The backend-proration invoice items: each eligible line's per-period price × remainder ÷ period. */
+/**
+ * The backend-proration invoice items: each eligible line's per-period price × remainder ÷ period. Each
+ * item is flagged `salesforce_proration` (the relay bills such items at once, q11) and
+ * `salesforce_backend_proration`; its price carries the proration and duplicate flags only — as the
+ * reference sends them (recording amendments.test_backend_prorated_amendments__handles_an_initial_order_with_a_backend_proration).
+ */
 function backendProrationItems(lines: readonly PlannedLine[], remainder: number, intervalMonths: number, ctx: PlanningContext, extensions: ContractExtensions): AddInvoiceItem[] {
-  const flag = flagMetadata(ctx.sync, 'backend_proration');
+  const flag = flagMetadata(ctx.sync, 'proration', 'backend_proration');
   return lines.filter(prorationEligible).map((line) => {
     const unitAmount = (line.price.candidate.unitAmount as Decimal).times(remainder).dividedBy(intervalMonths);
     const price = planDerivedPrice(
       line.price,
-      { kind: 'price_backend_proration', line: line.item, flags: ['proration', 'duplicate', 'auto_archive', 'backend_proration'], unitAmount, oneTime: true },
+      { kind: 'price_backend_proration', line: line.item, flags: ['proration', 'duplicate', 'auto_archive'], unitAmount, oneTime: true },
       ctx,
     );
     return {
