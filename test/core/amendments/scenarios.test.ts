@@ -151,6 +151,16 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
     expect(phase.add_invoice_items).toEqual([expect.objectContaining({ price: proration.ref, quantity: 1 })]);
   });
 
+  it('counts the days when the org turns day prorations on, whatever its prorate precision (recording amendments.test_amendments__non_anniversary_amendment_order_coterminates_with_initial_order)', () => {
+    const { line, plan } = amend(1200 * multiplier, { settings: { proratePrecision: 'month', features: { nonAnniversaryAmendments: true, dayProrations: true } } });
+    const result = plan();
+    // The line bills the annual price again (Month precision alone divided its price by 11 whole months: 115188).
+    const recurring = ops(result, 'prices.create').find((o) => o.ref === ref('price', toId18(line.Id)))!;
+    expect(Number(String(recurring.params.unit_amount_decimal))).toBeCloseTo(120000, 6);
+    const proration = ops(result, 'prices.create').find((o) => o.ref === ref('price_proration', toId18(line.Id)))!;
+    expect(Number(String(proration.params.unit_amount_decimal))).toBeCloseTo(105589.041096, 5);
+  });
+
   it("raises the connector error when CPQ's prorate multiplier differs from the dates'", () => {
     const { line, plan } = amend(1200 * multiplier, { cpqMultiplier: 0.88 });
     expect(errorOf(plan)).toEqual({ message: 'Connector Error: Calculated price multiplier differs from cpq price multiplier.', record: { type: 'OrderItem', id: toId18(line.Id) } });

@@ -7,7 +7,7 @@ import { compareDates, fromUnixSeconds, toUnixSeconds } from '../dates.js';
 import { flagMetadata } from '../mappings/metadata.js';
 import type { Decimal } from '../money.js';
 import { planDerivedPrice } from '../pricing/prices.js';
-import { effectiveTermMonths, isBillingDate, missedBillingCycles, nextBillingDate, prorationAmount, roundProration, termLength } from '../pricing/prorations.js';
+import { effectiveTermMonths, isBillingDate, missedBillingCycles, nextBillingDate, prorationAmount, prorationPrecision, roundProration, termLength } from '../pricing/prorations.js';
 import { type InvoiceItemParams } from './scheduleState.js';
 import type { AmendmentStep } from './step.js';
 import type { ContractLines } from './contractLines.js';
@@ -28,7 +28,7 @@ export function prorationWindow(step: AmendmentStep, start: number | 'now'): Pro
   const { ctx, period, calendar } = step;
   const today = fromUnixSeconds(ctx.sync.now);
   const length = termLength(period.start, period.end);
-  const termMonths = effectiveTermMonths(length, ctx.sync.settings.proratePrecision);
+  const termMonths = effectiveTermMonths(length, prorationPrecision(ctx.sync.settings));
   const onCycle = compareDates(period.start, today) > 0 && isBillingDate(calendar, period.start) && termMonths.mod(calendar.billingMonths).isZero();
   if (onCycle) return undefined;
   if (compareDates(period.start, today) >= 0 || start !== 'now' || !ctx.sync.settings.features.backdatedAmendments) {

@@ -22,7 +22,7 @@ import { idempotencyKey } from '../plan/idempotency.js';
 import { addInvoiceItem, phaseItem } from '../newOrders/lines.js';
 import type { Order, OrderItem } from '../records/models.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, type PriceTerms } from '../pricing/prices.js';
-import { assertCpqMultiplier, cpqProrateMultiplier, effectiveTermMonths, termLength, type BillingCalendar } from '../pricing/prorations.js';
+import { assertCpqMultiplier, cpqProrateMultiplier, effectiveTermMonths, prorationPrecision, termLength, type BillingCalendar } from '../pricing/prorations.js';
 import { id18, recordRef } from '../records/records.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
 import type { SyncRecordDraft } from '../plan/plan.js';
@@ -119,7 +119,7 @@ function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
  */
 function amendmentTerms(period: OrderPeriod, ctx: PlanningContext): (line: OrderItem) => PriceTerms {
   const length = termLength(period.start, period.end);
-  const precision = ctx.sync.settings.proratePrecision;
+  const precision = prorationPrecision(ctx.sync.settings);
   const effective = effectiveTermMonths(length, precision);
   if (effective.isInteger()) return () => ({ termMonths: effective.toNumber(), initialOrder: false });
   return (line) => {

@@ -12,6 +12,16 @@ import type { Settings } from '../settings.js';
 /** CPQ's subscription prorate precision setting (spec §2.1, `cpq_prorate_precision`). */
 export type ProratePrecision = Settings['proratePrecision'];
 
+/**
+ * The precision prices and prorations use: CPQ's Subscription Prorate Precision, or Month + Day when the
+ * org turned day prorations on (`Day_Prorations__c`, the reference's `day_prorations` flag; spec S24) —
+ * CPQ's own multipliers then count the leftover days (recording
+ * amendments.test_amendments__non_anniversary_amendment_order_coterminates_with_initial_order).
+ */
+export function prorationPrecision(settings: Pick<Settings, 'proratePrecision' | 'features'>): ProratePrecision {
+  return settings.features.dayProrations ? 'month+day' : settings.proratePrecision;
+}
+
 /** Days per month CPQ uses to turn leftover days into a fraction of a month (Month + Day precision). */
 export const DAYS_PER_MONTH = new Decimal(365).div(12);
 /** Largest difference tolerated between our multiplier and CPQ's SBQQ__ProrateMultiplier__c. */

@@ -24,7 +24,7 @@ import type { Metadata } from '../mappings/metadata.js';
 import type { OrderItem, QuoteLine } from '../records/models.js';
 import { readOrderHeader } from '../newOrders/orderHeader.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from '../pricing/prices.js';
-import { effectiveTermMonths, termLength } from '../pricing/prorations.js';
+import { effectiveTermMonths, prorationPrecision, termLength } from '../pricing/prorations.js';
 import { recordRef } from '../records/records.js';
 import { amendmentPhaseFields, distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from '../newOrders/schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from '../amendments/scheduleState.js';
@@ -76,7 +76,7 @@ function segmentBounds(line: OrderItem, ctx: PlanningContext): { start: Calendar
 function segmentTerms(line: OrderItem, base: PriceTerms, ctx: PlanningContext): PriceTerms {
   if (!isSegmentLine(line)) return base;
   const { start, end } = segmentBounds(line, ctx);
-  const months = effectiveTermMonths(termLength(start, end), ctx.sync.settings.proratePrecision);
+  const months = effectiveTermMonths(termLength(start, end), prorationPrecision(ctx.sync.settings));
   const billingMonths = BILLING_FREQUENCY_MONTHS[line.SBQQ__BillingFrequency__c ?? ''] ?? 1;
   return { ...base, multiplier: months.div(billingMonths) };
 }
