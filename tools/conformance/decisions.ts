@@ -5,7 +5,7 @@
  * `untriaged` (found, not yet analysed). The run's totals count each kind, so accepted is never mistaken
  * for conformant.
  * A difference matches an entry when its object name (without the `[n]` index) equals the entry's, its
- * field matches the entry's pattern (`*` any text; indices ignored), and the recording is among the
+ * field matches the entry's pattern (`*` any text, `**` every field; indices ignored), and the recording is among the
  * entry's `recordings` when it lists any.
  */
 import { readFileSync } from 'node:fs';

@@ -88,9 +88,15 @@ const TEST_ONLY_STRIPE_PATHS = [/^\/v1\/test_helpers\/test_clocks\/[^/]+\/advanc
 /** Stripe writes only a test makes (the connector never deletes a customer). */
 const TEST_STRIPE_ACTIONS = [{ method: 'DELETE', path: /^\/v1\/customers\/[^/]+$/ }];
 
-/** Stripe writes the connector made: every write except the test's own (TEST_ONLY_STRIPE_PATHS). */
+/**
+ * A customer created with no parameters: a test making a Stripe ID to plant on a record (the connector
+ * always sends a name and `salesforce_account_*` metadata).
+ */
+const plantedCustomer = (r: StripeRequest): boolean => r.method === 'POST' && r.path === '/v1/customers' && Object.keys(r.params ?? {}).length === 0;
+
+/** Stripe writes the connector made: every write except the test's own (TEST_ONLY_STRIPE_PATHS, planted customers). */
 export function connectorStripeWrites(recording: Recording): StripeRequest[] {
-  return recording.stripe.requests.filter((r) => isWrite(r) && !TEST_ONLY_STRIPE_PATHS.some((p) => p.test(r.path)));
+  return recording.stripe.requests.filter((r) => isWrite(r) && !TEST_ONLY_STRIPE_PATHS.some((p) => p.test(r.path)) && !plantedCustomer(r));
 }
 
 const activationOf = (w: SalesforceWrite): boolean => w.type === 'Order' && w.method === 'PATCH' && w.body?.Status === 'Activated';

@@ -37,9 +37,11 @@ export interface Replay {
 
 export async function replay(recording: Recording): Promise<Replay> {
   const frozen = Date.parse(recording.clock.originally_recorded_at);
-  const started = performance.now();
-  // The recording's frozen time, moving as the replay runs (leases and timestamps need time to pass).
-  const clock = (): number => frozen + Math.floor(performance.now() - started);
+  // The recording's frozen time, moving one millisecond per reading (leases and timestamps need time to
+  // pass): a logical clock, so a replay does not depend on the machine's speed — the reference synced at
+  // the frozen instant, and an order starting that day must be planned at that instant, not seconds after.
+  let ticks = 0;
+  const clock = (): number => frozen + ticks++;
   // A multi-currency org when the records carry CurrencyIsoCode (single-currency orgs have no such field).
   const multiCurrency = recording.salesforce.records.some((r) => typeof r.fields.CurrencyIsoCode === 'string');
   const [org, stripe] = await Promise.all([

@@ -12,8 +12,9 @@
  * - legacy metered prices (`recurring.aggregate_usage`) → metered prices on a Billing Meter
  *   (`recurring.meter`, 2025-03-31.basil): both become `usage_type: metered`; the meter itself
  *   (`/v1/billing/meters`) has no 2020-08-27 counterpart and is left out of the comparison.
- * - empty-string "unset" parameters (`billing_thresholds: ""`, `tax_rates: ""`) the connector sends
- *   when echoing a read schedule → absent (what an unset parameter is in both versions).
+ * - empty-string "unset" parameters (`billing_thresholds: ""`, `tax_rates: ""`, a metered item's
+ *   `quantity: ""`) the connector sends when echoing a read schedule → absent (what an unset parameter
+ *   is in both versions; an item's unset quantity is 1).
  * - `unit_amount` / `unit_amount_decimal` → one decimal amount in minor units ("1000.0" = "1000").
  * - timestamps → UTC calendar dates (both products bill from midnight UTC; seconds of wall clock at which
  *   a request went out are not part of the semantics).
@@ -116,8 +117,10 @@ function endFromIterations(start: unknown, phase: Params, objects: ObjectsById):
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + iterations * months, d.getUTCDate()) / 1000;
 }
 
+/** A phase or invoice item; an unset quantity (absent, or `""` in an echoed schedule) is Stripe's default 1. */
 function item(i: Params, objects: ObjectsById): Params {
-  return compact({ price: priceRef(i.price ?? i.plan, objects) ?? (i.price_data ? priceFields(i.price_data as Params) : undefined), quantity: i.quantity ?? '1', discounts: discounts(i, objects), ...metadataKeys(i) });
+  const quantity = i.quantity === undefined || i.quantity === '' ? '1' : i.quantity;
+  return compact({ price: priceRef(i.price ?? i.plan, objects) ?? (i.price_data ? priceFields(i.price_data as Params) : undefined), quantity, discounts: discounts(i, objects), ...metadataKeys(i) });
 }
 
 function discounts(p: Params, objects: ObjectsById): unknown {
