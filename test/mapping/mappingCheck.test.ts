@@ -6,6 +6,7 @@ import { checkMappings, type MappingCheckResult } from '../../plugin/src/mapping
 import type { MappingRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { SYNCED_OBJECTS, type FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
 import { GRAPH_LOOKUPS } from '../../plugin/src/salesforce/mappedFields.js';
+import { checkMappingRecords } from '../../plugin/src/salesforce/mappingRecordCheck.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 
 const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe => ({ name, type, ...extra });
@@ -90,7 +91,7 @@ describe('Salesforce paths, from the org’s describe', () => {
   /**
    * Lookups between synced objects that reach records the graph does not read (a contact other than the
    * quote's primary one, another order, a bundle's root line, a shipping account): the reader does not
-   * follow them (a mapping through one is refused by the engine's mapping-record check).
+   * follow them, and a mapping through one is refused by the engine and by the check alike.
    */
   const NOT_FOLLOWED = new Set([
     'Order.BillToContactId',
@@ -112,6 +113,17 @@ describe('Salesforce paths, from the org’s describe', () => {
     );
     expect(lookups.length).toBeGreaterThan(20);
     expect(lookups.map(([field]) => [field, GRAPH_LOOKUPS[field?.split('.')[1] as string]])).toEqual(lookups);
+  });
+
+  it('refuses a path through a lookup the reader does not follow, with the engine’s own message (BillToContact.Id)', () => {
+    const keyOf: Readonly<Record<string, string>> = { Order: 'subscription_schedule', OrderItem: 'subscription_item' };
+    for (const lookup of NOT_FOLLOWED) {
+      const [object = '', name = ''] = lookup.split('.');
+      const spec = { key: keyOf[object] as string, stripePath: 'metadata.x', salesforcePath: `${name.replace(/Id$/, '')}.Id` };
+      const engine = checkMappingRecords([mapping({ name: 'Under_Test', ...spec })]).problems.map((p) => ['error', p.field, p.message, p.fix]);
+      expect(engine).toHaveLength(1);
+      expect([lookup, problemsOf(spec)]).toEqual([lookup, engine]);
+    }
   });
 
   it('rejects an unknown field with the closest field name', () => {
