@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkWrite } from './access.js';
+import { fieldValue } from './compoundAddress.js';
 import { SalesforceApiError, notFound } from './errors.js';
 import { describeGlobal, describeObject } from './describe.js';
 import { API_VERSIONS, DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
@@ -184,8 +185,8 @@ export function toJson(org: EmulatedOrg, v: string, record: SObjectRecord, field
   const type = org.store.typeOf(record);
   const out: JsonRecord = { attributes: { type, url: `/services/data/${v}/sobjects/${type}/${String(record.Id)}` } };
   const schema = org.schemaView();
-  const names = fields ? fields.split(',').map((f) => schema.field(type, f.trim()).name) : [...schema.object(type).fields.values()].map((f) => f.name);
-  for (const name of names) out[name] = record[name] ?? null;
+  const selected = fields ? fields.split(',').map((f) => schema.field(type, f.trim())) : [...schema.object(type).fields.values()];
+  for (const field of selected) out[field.name] = fieldValue(record, field);
   return out;
 }
 
