@@ -6,6 +6,7 @@ import { checkMappings, type MappingCheckResult } from '../../plugin/src/mapping
 import type { MappingRecord } from '../../plugin/src/salesforce/settingsReader.js';
 import { SYNCED_OBJECTS, type FieldDescribe } from '../../plugin/src/mappingCheck/orgSchema.js';
 import { GRAPH_LOOKUPS } from '../../plugin/src/salesforce/mappedFields.js';
+import { checkMappingRecords } from '../../plugin/src/salesforce/mappingRecordCheck.js';
 import { localSchema, mapping, type MappingSpec } from './support.js';
 
 const field = (name: string, type: string, extra: Partial<FieldDescribe> = {}): FieldDescribe => ({ name, type, ...extra });
@@ -90,7 +91,7 @@ describe('Salesforce paths, from the org’s describe', () => {
   /**
    * Lookups between synced objects that reach records the graph does not read (a contact other than the
    * quote's primary one, another order, a bundle's root line, a shipping account): the reader does not
-   * follow them (a mapping through one is refused by the engine's mapping-record check).
+   * follow them, and a mapping through one is refused by the engine and by the check alike.
    */
   const NOT_FOLLOWED = new Set([
     'Order.BillToContactId',
@@ -102,6 +103,24 @@ describe('Salesforce paths, from the org’s describe', () => {
     'OrderItem.SBQQ__Contract__c',
     'OrderItem.SBQQ__RequiredBy__c',
     'OrderItem.SBQQ__ShippingAccount__c',
+    'Account.MasterRecordId',
+    'Account.ParentId',
+    'Account.SBQQ__DefaultOpportunity__c',
+    'Opportunity.ContactId',
+    'Opportunity.SBQQ__RenewedContract__c',
+    'Contract.CustomerSignedId',
+    'Contract.SBQQ__RenewalOpportunity__c',
+    'SBQQ__Quote__c.SBQQ__Distributor__c',
+    'SBQQ__Quote__c.SBQQ__MasterContract__c',
+    'SBQQ__Quote__c.SBQQ__MasterEvergreenContract__c',
+    'SBQQ__Quote__c.SBQQ__OriginalQuote__c',
+    'SBQQ__Quote__c.SBQQ__Partner__c',
+    'SBQQ__Quote__c.SBQQ__Source__c',
+    'SBQQ__QuoteLine__c.SBQQ__RequiredBy__c',
+    'SBQQ__QuoteLine__c.SBQQ__Source__c',
+    'Product2.SBQQ__RenewalProduct__c',
+    'Product2.SBQQ__UpgradeSource__c',
+    'Product2.SBQQ__UpgradeTarget__c',
   ]);
 
   it('has the engine’s reader follow every lookup between synced objects that the check accepts, to the same object', () => {
@@ -112,6 +131,28 @@ describe('Salesforce paths, from the org’s describe', () => {
     );
     expect(lookups.length).toBeGreaterThan(20);
     expect(lookups.map(([field]) => [field, GRAPH_LOOKUPS[field?.split('.')[1] as string]])).toEqual(lookups);
+  });
+
+  it('refuses a path through a lookup the reader does not follow, with the engine’s own message (BillToContact.Id)', () => {
+    // A mapping key whose record reaches the object, and the path from that record to it.
+    const reach: Readonly<Record<string, readonly [key: string, path: string]>> = {
+      Order: ['subscription_schedule', ''],
+      OrderItem: ['subscription_item', ''],
+      Account: ['customer', ''],
+      Product2: ['product', ''],
+      Opportunity: ['subscription_schedule', 'Opportunity.'],
+      Contract: ['subscription_schedule', 'Contract.'],
+      SBQQ__Quote__c: ['subscription_schedule', 'SBQQ__Quote__c.'],
+      SBQQ__QuoteLine__c: ['subscription_item', 'SBQQ__QuoteLine__c.'],
+    };
+    for (const lookup of NOT_FOLLOWED) {
+      const [object = '', name = ''] = lookup.split('.');
+      const [key = '', prefix = ''] = reach[object] ?? [];
+      const spec = { key, stripePath: 'metadata.x', salesforcePath: `${prefix}${name.replace(/Id$/, '')}.Id` };
+      const engine = checkMappingRecords([mapping({ name: 'Under_Test', ...spec })]).problems.map((p) => ['error', p.field, p.message, p.fix]);
+      expect(engine).toHaveLength(1);
+      expect([lookup, problemsOf(spec)]).toEqual([lookup, engine]);
+    }
   });
 
   it('rejects an unknown field with the closest field name', () => {

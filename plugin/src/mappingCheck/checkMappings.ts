@@ -5,7 +5,7 @@
  * problems out, plus the mapping config the engine would use and the extra fields it must read.
  */
 import { DEFAULT_MAPPINGS, isMappingKey, MappingConfig, type MappingKey } from '../core/mappings/mappings.js';
-import { MAPPING_ROOTS, mappedFields } from '../salesforce/mappedFields.js';
+import { MAPPING_ROOTS, mappedFields, unreadablePathProblem } from '../salesforce/mappedFields.js';
 import { mappingError as error, mappingShapeProblem, type MappingRecordFinding as RecordFinding } from '../salesforce/mappingRecordCheck.js';
 import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
@@ -76,6 +76,9 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   if (record.salesforcePath === null) return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
   const resolved = resolveFieldPath(schema, MAPPING_ROOTS[key], record.salesforcePath);
   if (!resolved.ok) return [...findings, error('Salesforce_Path__c', resolved.message, resolved.fix)];
+  // A path the org has but the graph reader does not follow (Order.BillToContact): the engine refuses it.
+  const unreadable = unreadablePathProblem(key, record.salesforcePath);
+  if (unreadable) return [...findings, error('Salesforce_Path__c', unreadable.message, unreadable.fix)];
   // Values of CPQ's own picklists the sync rejects (billing frequency "Invoice Plan") are documented
   // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
   const fit = fieldCompatibility(resolved.field, target);

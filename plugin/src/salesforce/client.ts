@@ -8,6 +8,8 @@ import { SyncError } from '../core/errors.js';
 import { accessFix, accessProblemOf, type AccessProblem } from './access.js';
 
 export const DEFAULT_API_VERSION = '62.0';
+/** Query operations Salesforce accepts in one composite request (REST API Developer Guide, "Composite"). */
+const MAX_COMPOSITE_QUERIES = 5;
 
 export interface SalesforceClientOptions {
   readonly instanceUrl: string;
@@ -151,9 +153,13 @@ export class SalesforceClient {
     return records;
   }
 
-  /** Several queries in one `composite` call (≤ 25); each answer's records by reference id. */
+  /**
+   * Several queries in one `composite` call; each answer's records by reference id. Salesforce takes at
+   * most 5 query operations per composite request (REST API Developer Guide, "Composite").
+   */
   async queries(soql: Readonly<Record<string, string>>): Promise<Record<string, Record<string, unknown>[]>> {
     const entries = Object.entries(soql);
+    if (entries.length > MAX_COMPOSITE_QUERIES) throw new Error(`A composite request holds at most ${MAX_COMPOSITE_QUERIES} queries; ${entries.length} were given (${entries.map(([id]) => id).join(', ')}).`);
     const compositeRequest: CompositeSubrequest[] = entries.map(([referenceId, q]) => ({ method: 'GET', url: `${this.basePath}/query?q=${encodeURIComponent(q)}`, referenceId }));
     const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone: false, compositeRequest });
     const results: Record<string, Record<string, unknown>[]> = {};

@@ -35,7 +35,12 @@ describe('users and permission sets in the org emulator', () => {
   });
 
   it('refuses CPQ\'s permission set to a user without the CPQ licence', () => {
-    expect(() => org.org.createUser({ permissionSets: [CPQ_USER_PERMISSION_SET] })).toThrow(/permission set license SalesforceCPQ_CPQStandardPerm/);
+    expect(() => org.org.createUser({ permissionSets: [CPQ_USER_PERMISSION_SET] })).toThrow(
+      expect.objectContaining({
+        errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+        message: expect.stringMatching(/^Can't assign permission set SteelBrickCPQUser to user .+\. The user license doesn't allow the permission: .*SalesforceCPQ_CPQStandardPerm/),
+      }),
+    );
   });
 
   it('lets the integration user read every object and field of the core\'s record models the graph read selects', () => {

@@ -65,7 +65,7 @@ describe('@salesforce/core Connection talks to the org emulator unmodified', () 
     const read = (await conn.sobject('Account').retrieve(id)) as unknown as { Name: string; Phone: string };
     expect(read).toMatchObject({ Name: 'Crud Co', Phone: '555-0100' });
     await conn.sobject('Account').destroy(id);
-    await expect(conn.sobject('Account').retrieve(id)).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    await expect(conn.sobject('Account').retrieve(id)).rejects.toMatchObject({ errorCode: 'ENTITY_IS_DELETED' });
   });
 
   it('reports Salesforce errors as jsforce errors with the errorCode', async () => {

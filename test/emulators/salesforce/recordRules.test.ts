@@ -121,10 +121,12 @@ describe('write validation', () => {
     expect(store.require(id).StageName).toBe('Prospecting');
   });
 
-  it('NOT_FOUND for a deleted record', () => {
+  it('ENTITY_IS_DELETED for a record in the Recycle Bin, NOT_FOUND for an Id the org never had', () => {
     const id = store.insert('Account', { Name: 'Gone' });
     store.delete('Account', id);
-    expect(errorOf(() => store.require(id)).errorCode).toBe('NOT_FOUND');
+    expect(errorOf(() => store.require(id)).errorCode).toBe('ENTITY_IS_DELETED');
+    expect(errorOf(() => store.delete('Account', id)).errorCode).toBe('ENTITY_IS_DELETED');
+    expect(errorOf(() => store.require('001000000000000AAA')).errorCode).toBe('NOT_FOUND');
   });
 });
 

@@ -135,7 +135,17 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     const read = await call('GET', `${path}?fields=Name,Phone`);
     expect(read.body).toEqual({ attributes: { type: 'Account', url: path }, Name: 'Row Co', Phone: '555' });
     expect((await call('DELETE', path)).status).toBe(204);
-    expect((await call('GET', path)).body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
+    expect((await call('GET', `${V}/sobjects/Account/001000000000000AAA`)).body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
+  });
+
+  it('answers 404 ENTITY_IS_DELETED for a record in the Recycle Bin: deleted twice, updated or read', async () => {
+    const path = `${V}/sobjects/Account/${(await call('POST', `${V}/sobjects/Account`, { Name: 'Binned Co' })).body.id}`;
+    expect((await call('DELETE', path)).status).toBe(204);
+    const gone = [{ errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted', fields: [] }];
+    for (const [method, body] of [['DELETE'], ['PATCH', { Phone: '1' }], ['GET']] as const) {
+      const reply = await call(method, path, body);
+      expect([method, reply.status, reply.body]).toEqual([method, 404, gone]);
+    }
   });
 
   it('upserts by external id: 201 created, then 200 updated, whatever the key\'s case', async () => {
@@ -211,6 +221,18 @@ describe('composite (REST API Guide: "Composite")', () => {
     expect(result.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([400, 400, 400]);
     expect(result.body.compositeResponse[1].body[0].errorCode).toBe('REQUIRED_FIELD_MISSING');
     expect(result.body.compositeResponse[0].body[0].errorCode).toBe('PROCESSING_HALTED');
+    expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
+  });
+
+  it('refuses more than 5 query operations in one request, running none of its sub-requests', async () => {
+    const before = (await q('SELECT COUNT() FROM Account')).body.totalSize;
+    const queries = (n: number) => Array.from({ length: n }, (_, i) => ({ method: 'GET', url: `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`, referenceId: `q${i}` }));
+    const create = { method: 'POST', url: `${V}/sobjects/Account`, referenceId: 'created', body: { Name: 'Never made' } };
+    const five = await call('POST', `${V}/composite`, { compositeRequest: queries(5) });
+    expect(five.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([200, 200, 200, 200, 200]);
+    const six = await call('POST', `${V}/composite`, { compositeRequest: [create, ...queries(5), { method: 'GET', url: `${V}/queryAll?q=${encodeURIComponent('SELECT Id FROM Account')}`, referenceId: 'all' }] });
+    expect(six.status).toBe(400);
+    expect(six.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED', message: expect.stringContaining('at most 5 query operations') });
     expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
   });
 });

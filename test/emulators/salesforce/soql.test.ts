@@ -212,3 +212,19 @@ describe('index lookups (Id and reference equalities, through parents, OR-ed, se
     }
   });
 });
+
+describe('compound address fields (Object Reference: "Address Compound Fields", "Compound Field Considerations and Limitations")', () => {
+  it('returns BillingAddress as an object of its parts, or null when every part is empty', () => {
+    const rows = org.query('SELECT Name, BillingAddress FROM Account ORDER BY Name');
+    expect(rows.map((r) => [r.Name, r.BillingAddress])).toEqual([
+      ['Acme', { city: 'Paris', country: null, geocodeAccuracy: null, latitude: null, longitude: null, postalCode: null, state: null, street: null }],
+      ['zeta', null],
+    ]);
+  });
+
+  it('refuses a compound field in WHERE and in a write: it is neither filterable nor updateable', () => {
+    fails("SELECT Name FROM Account WHERE BillingAddress = 'Paris'", 'INVALID_FIELD');
+    expect(() => org.store.update('Account', ids.acme as string, { BillingAddress: { city: 'Lyon' } })).toThrow(expect.objectContaining({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' }));
+    expect(org.schema.field('Contact', 'MailingAddress')).toMatchObject({ type: 'address', createable: false, updateable: false });
+  });
+});

@@ -185,7 +185,7 @@ export class AccessControl {
       throw new SalesforceApiError(
         400,
         'FIELD_INTEGRITY_EXCEPTION',
-        `The user license doesn't allow the permission set ${permissionSetName}: assign the permission set license ${grants.license} to the user first.`,
+        `Can't assign permission set ${permissionSetName} to user ${String(this.store.get(userId)?.Name ?? userId)}. The user license doesn't allow the permission: ${permissionSetName} needs the permission set license ${grants.license}`,
         ['PermissionSetId'],
       );
     }

@@ -5,6 +5,8 @@
  */
 import { KEY_PREFIXES } from '../../core/records/salesforceIds.js';
 import { Decimal } from '../../core/money.js';
+import { fieldFromNotation } from './catalogNotation.js';
+import recorded from './catalogRecorded.json' with { type: 'json' };
 import { fieldDef, type FieldDef, type Schema } from './schema.js';
 import type { RecordStore } from './store.js';
 
@@ -40,8 +42,9 @@ const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
 /** In a multi-currency org every object with records of value carries CurrencyIsoCode (Help, "Enable Multiple Currencies"). */
 export const currency = (): FieldDef => pick('CurrencyIsoCode', CURRENCIES, { restrictedPicklist: true, defaultValue: 'USD', label: 'Currency ISO Code' });
 const ownerId = (): FieldDef => lookup('OwnerId', 'User', undefined, { relationshipName: 'Owner' });
-/** An address's parts (the compound `${prefix}Address` is returned as an object: Object Reference, "Address Compound Fields"). */
+/** An address: the compound `${prefix}Address`, returned as an object (Object Reference, "Address Compound Fields"), and its parts. */
 const address = (prefix: 'Billing' | 'Shipping'): FieldDef[] => [
+  fieldFromNotation(`${prefix}Address`, 'Address'),
   area(`${prefix}Street`, 255),
   text(`${prefix}City`, 40),
   text(`${prefix}State`, 80),
@@ -514,6 +517,17 @@ export function defineCpqOrgSchema(schema: Schema): void {
       ...(spec.labelPlural ? { labelPlural: spec.labelPlural } : {}),
     });
     for (const field of spec.fields) schema.defineField(spec.name, field);
+    for (const field of recordedFields(spec.name)) if (!schema.findField(spec.name, field.name)) schema.defineField(spec.name, field);
     if (schema.multiCurrency && !spec.noCurrency) schema.defineField(spec.name, currency());
   }
+}
+
+/**
+ * The further fields a real CPQ org returns for `sobject`, beyond those the product reads above: every
+ * field of the recordings (catalogRecorded.json, kept complete by plugin/scripts/catalogFromRecordings.ts),
+ * typed from the source each object names there.
+ */
+function recordedFields(sobject: string): FieldDef[] {
+  const fields = (recorded as Readonly<Record<string, { readonly fields: Readonly<Record<string, string>> }>>)[sobject]?.fields ?? {};
+  return Object.entries(fields).map(([name, notation]) => fieldFromNotation(name, notation));
 }

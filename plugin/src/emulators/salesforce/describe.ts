@@ -22,6 +22,7 @@ const UI_DATA_TYPES: Record<FieldDef['type'], string> = {
   email: 'Email',
   phone: 'Phone',
   url: 'Url',
+  address: 'Address',
 };
 
 function objectSummary(def: ObjectDef, apiVersion: string): Record<string, unknown> {
@@ -80,9 +81,9 @@ export function describeField(field: FieldDef): Record<string, unknown> {
     autoNumber: field.autoNumber,
     calculated: field.calculated,
     custom: field.custom,
-    filterable: field.type !== 'textarea',
-    sortable: field.type !== 'textarea',
-    groupable: !['textarea', 'double', 'currency', 'percent', 'datetime'].includes(field.type),
+    filterable: field.type !== 'textarea' && field.type !== 'address',
+    sortable: field.type !== 'textarea' && field.type !== 'address',
+    groupable: !['textarea', 'double', 'currency', 'percent', 'datetime', 'address'].includes(field.type),
     nameField: field.name === 'Name',
     referenceTo: field.referenceTo ?? [],
     relationshipName: field.relationshipName ?? null,
@@ -120,6 +121,8 @@ function soapType(field: FieldDef): string {
       return 'xsd:date';
     case 'datetime':
       return 'xsd:dateTime';
+    case 'address':
+      return 'urn:address';
     default:
       return 'xsd:string';
   }
@@ -168,8 +171,8 @@ export function objectInfo(schema: SchemaReader, name: string): Record<string, u
       reference: field.type === 'reference',
       referenceToInfos: (field.referenceTo ?? []).map((apiName) => ({ apiName, nameFields: ['Name'] })),
       relationshipName: field.relationshipName ?? null,
-      sortable: field.type !== 'textarea',
-      filterable: field.type !== 'textarea',
+      sortable: field.type !== 'textarea' && field.type !== 'address',
+      filterable: field.type !== 'textarea' && field.type !== 'address',
     };
   }
   return {

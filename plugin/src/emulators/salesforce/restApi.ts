@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkWrite } from './access.js';
+import { fieldValue } from './compoundAddress.js';
 import { SalesforceApiError, notFound } from './errors.js';
 import { describeGlobal, describeObject } from './describe.js';
 import { API_VERSIONS, DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
@@ -17,6 +18,8 @@ const V = String.raw`/services/data/v(\d+\.\d)`;
 const DEFAULT_BATCH_SIZE = 2000;
 const MAX_COLLECTION_SIZE = 200;
 const MAX_COMPOSITE_SUBREQUESTS = 25;
+/** Of which query operations (Query, QueryAll, Query More): REST API Developer Guide, "Composite". */
+const MAX_COMPOSITE_QUERIES = 5;
 
 export function addRestRoutes(router: Router, org: EmulatedOrg): void {
   /** A route under `/services/data/vXX.X`: the handler gets the version (`v62.0`), 404 for one the org does not serve. */
@@ -182,8 +185,8 @@ export function toJson(org: EmulatedOrg, v: string, record: SObjectRecord, field
   const type = org.store.typeOf(record);
   const out: JsonRecord = { attributes: { type, url: `/services/data/${v}/sobjects/${type}/${String(record.Id)}` } };
   const schema = org.schemaView();
-  const names = fields ? fields.split(',').map((f) => schema.field(type, f.trim()).name) : [...schema.object(type).fields.values()].map((f) => f.name);
-  for (const name of names) out[name] = record[name] ?? null;
+  const selected = fields ? fields.split(',').map((f) => schema.field(type, f.trim())) : [...schema.object(type).fields.values()];
+  for (const field of selected) out[field.name] = fieldValue(record, field);
   return out;
 }
 
@@ -297,7 +300,7 @@ interface SubRequest {
 const HALTED = { status: 400, body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }] };
 
 /**
- * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests in order, each able to use earlier
+ * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them queries, in order, each able to use earlier
  * results through `@{referenceId.field}`. With allOrNone, the first failure rolls everything back.
  */
 function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
@@ -306,6 +309,10 @@ function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequ
   if (!Array.isArray(subrequests) || subrequests.length === 0) throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
   if (subrequests.length > MAX_COMPOSITE_SUBREQUESTS) {
     throw new SalesforceApiError(400, 'LIMIT_EXCEEDED', `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`);
+  }
+  const queries = subrequests.filter((sub) => sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url)).length;
+  if (queries > MAX_COMPOSITE_QUERIES) {
+    throw new SalesforceApiError(400, 'LIMIT_EXCEEDED', `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} query operations (Query, QueryAll, Query More); this one has ${queries}`);
   }
   const allOrNone = body.allOrNone === true;
   const results = new Map<string, unknown>();

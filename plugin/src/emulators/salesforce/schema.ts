@@ -22,7 +22,9 @@ export type FieldType =
   | 'multipicklist'
   | 'email'
   | 'phone'
-  | 'url';
+  | 'url'
+  /** A compound address (`BillingAddress`): read-only, returned as an object of its parts (Object Reference, "Address Compound Fields"). */
+  | 'address';
 
 export interface FieldDef {
   readonly name: string;

@@ -180,11 +180,16 @@ export class RecordStore {
     return key ? this.records.get(key) : undefined;
   }
 
-  /** The record or NOT_FOUND as the REST API reports a missing row. */
+  /**
+   * The record, or the REST API's answer for a missing row: ENTITY_IS_DELETED while it is in the
+   * Recycle Bin (a second delete, an update or a read of a deleted record), NOT_FOUND otherwise.
+   */
   require(id: string, sobject?: string): SObjectRecord {
     const record = this.get(id);
     if (!record || (sobject && this.typeOf(record) !== sobject)) {
       if (!isSalesforceId(id)) throw new SalesforceApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`);
+      const binned = this.recycleBin.get(normaliseId(id) ?? '');
+      if (binned && (!sobject || this.typeOf(binned) === sobject)) throw new SalesforceApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
       throw notFound();
     }
     return record;

@@ -6,6 +6,7 @@
  * implement fails with MALFORMED_QUERY rather than answering wrongly.
  */
 import { parseQuery, type FieldType, type OrderByClause, type Query, type Subquery } from '@jetstreamapp/soql-parser-js';
+import { fieldValue } from '../compoundAddress.js';
 import { SalesforceApiError, malformedQuery } from '../errors.js';
 import type { ChildRelationship } from '../schema.js';
 import type { FieldValue, SObjectRecord } from '../store.js';
@@ -188,7 +189,7 @@ function shape(record: SObjectRecord, query: CompiledQuery, scope: QueryScope): 
 /** Writes the path's value into `out`, nesting parent records as `{ attributes, …fields }` or null. */
 function placePath(out: JsonRecord, record: SObjectRecord, path: FieldPath, hop: number, scope: QueryScope): void {
   if (hop === path.hops.length) {
-    out[path.field.name] = record[path.field.name] ?? null;
+    out[path.field.name] = fieldValue(record, path.field);
     return;
   }
   const reference = path.hops[hop];

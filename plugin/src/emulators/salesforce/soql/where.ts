@@ -115,6 +115,8 @@ class ConditionParser {
 function compileCondition(condition: Condition | ValueQueryCondition, sobject: string, scope: QueryScope, alias?: string): Clause {
   if (!('field' in condition) || typeof condition.field !== 'string') throw malformedQuery('functions in WHERE clauses are not supported by this org emulator');
   const path = resolvePath(scope.schema, sobject, condition.field, alias);
+  // Compound fields are not filterable (Object Reference, "Compound Field Considerations and Limitations").
+  if (path.field.type === 'address') throw new SalesforceApiError(400, 'INVALID_FIELD', `field '${path.field.name}' can not be filtered in a query call`);
   const read = (r: SObjectRecord): FieldValue => readPath(scope.store, r, path);
   const operator = condition.operator;
 
