@@ -32,7 +32,7 @@ function bundleProblems(source: PackageSource, bundle: LightningBundle): string[
 
 describe('Lightning components', () => {
   it('have a meta file and the API version of the project, and use only labels, fields, modules and related lists that exist', () => {
-    expect(pkg.bundles.map((b) => b.name).sort()).toEqual(['billingSummaryShape', 'ldsUtils', 'stripeBillingPreview', 'stripeBillingSummary', 'stripeOrderSync']);
+    expect(pkg.bundles.map((b) => b.name).sort()).toEqual(['billingSummaryShape', 'labelFormat', 'ldsUtils', 'stripeBillingPreview', 'stripeBillingSummary', 'stripeCouponList', 'stripeOrderSync']);
     expect(pkg.bundles.flatMap((b) => bundleProblems(pkg, b))).toEqual([]);
   });
 
