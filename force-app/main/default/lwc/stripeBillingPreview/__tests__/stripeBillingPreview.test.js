@@ -118,5 +118,7 @@ describe('c-stripe-billing-preview', () => {
         byId(element, 'preview-billing').click();
         await flushPromises();
         expect(byId(element, 'preview-error').textContent).toContain('INSUFFICIENT_ACCESS');
+        expect(byId(element, 'preview-billing').disabled).toBe(false);
+        await expect(element).toBeAccessible();
     });
 });

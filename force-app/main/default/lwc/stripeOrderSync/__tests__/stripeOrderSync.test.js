@@ -200,6 +200,7 @@ describe('c-stripe-order-sync', () => {
             const { element } = await mountWith({ order: withSummary(null) });
             expect(byId(element, 'billing-summary')).toBeNull();
             expect(byId(element, 'billing-preview')).not.toBeNull();
+            await expectAccessible(element);
         });
 
         it('leaves a Preview request to the preview: it is not followed as a sync', async () => {
