@@ -5,5 +5,10 @@ const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 module.exports = {
   ...jestConfig,
   roots: ['<rootDir>/force-app'],
+  // Shared mocks of the platform modules sfdx-lwc-jest does not stub, one copy for every test (as lwc-recipes).
+  moduleNameMapper: {
+    ...jestConfig.moduleNameMapper,
+    '^@salesforce/apex$': '<rootDir>/force-app/test/jest-mocks/apex',
+  },
   setupFilesAfterEnv: [...(jestConfig.setupFilesAfterEnv ?? []), '<rootDir>/force-app/test/jest.setup.js'],
 };

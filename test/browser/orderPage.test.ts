@@ -119,10 +119,10 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     await statusBadge('Failed').waitFor({ timeout: SYNC_VISIBLE_MS });
     expect(latestRequest(order.orderId)?.Status__c).toBe('Failed');
     const row = orderRow(order.orderId);
-    const message = await page.locator('[data-id="failure-message"]').textContent();
+    const message = await page.locator('[data-id="failure"] [data-id="problem-message"]').textContent();
     expect(message).toContain('Quantity specified as a decimal value. Only integers are supported.');
     expect(message).toBe(row.Stripe_Sync_Message__c);
-    const fix = await page.locator('[data-id="failure-fix"]').textContent();
+    const fix = await page.locator('[data-id="failure"] [data-id="problem-fix"]').textContent();
     expect(fix).toBe(`${label('Fix')}: ${String(row.Stripe_Sync_Fix__c)}`);
     expect(String(row.Stripe_Sync_Fix__c)).toMatch(/whole/i);
 
@@ -225,8 +225,10 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     const orderId = await draftOrder('Draft Problem Co', 2.5);
     await openAndPreview(orderId);
     await page.locator('[data-id="preview-problems"]').waitFor({ timeout: SYNC_VISIBLE_MS });
-    await expect(page.locator('[data-id="preview-problem-message"]').first().textContent()).resolves.toContain('Quantity specified as a decimal value. Only integers are supported.');
-    await expect(page.locator('[data-id="preview-problem-fix"]').first().textContent()).resolves.toMatch(new RegExp(`^${previewLabel('Fix')}: .*whole`, 'i'));
+    const problems = page.locator('[data-id="preview-problems"]');
+    await expect(problems.locator('[data-id="problem-message"]').first().textContent()).resolves.toContain('Quantity specified as a decimal value. Only integers are supported.');
+    // The same panel, and the same "Fix" label, as a failed sync on the card.
+    await expect(problems.locator('[data-id="problem-fix"]').first().textContent()).resolves.toMatch(new RegExp(`^${label('Fix')}: .*whole`, 'i'));
     await expect(page.locator('[data-id="preview-summary"]').count()).resolves.toBe(0);
 
     await page.locator('[data-id="billing-preview"]').scrollIntoViewIfNeeded();

@@ -9,6 +9,7 @@ import { billingSummarySchema } from '../../plugin/src/core/billingSummary/schem
 import { schemaErrors } from './support/resultSchemas.js';
 
 // The card's own fixture: one summary shape for the card, the CLI and the relay.
+const coupons = JSON.parse(readFileSync(new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/coupons.json', import.meta.url), 'utf8')) as unknown;
 const mdqRamp = JSON.parse(readFileSync(new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/mdqRamp.json', import.meta.url), 'utf8')) as unknown;
 
 describe('sf stripe cpq status', () => {
@@ -111,6 +112,23 @@ describe('sf stripe cpq status', () => {
       ]),
     );
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  it('prints each line\'s own coupons under it and the order\'s coupons after the phase\'s items', async () => {
+    emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: JSON.stringify(coupons) });
+    await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
+    const lines = ux.log.getCalls().flatMap((c) => c.args as string[]);
+    const phase = lines.slice(lines.indexOf('Phase 1: 2030-01-01 → 2031-01-01 · total $12,120.00'));
+    expect(phase.slice(0, 8)).toEqual([
+      'Phase 1: 2030-01-01 → 2031-01-01 · total $12,120.00',
+      '  Platform Seat × 10: $1,000.00 per month',
+      '  Support Plan × 1: $250.00 per month',
+      '    coupon: Support at half price (50% off, forever)',
+      '  one-time: Onboarding × 1: $500.00',
+      '    coupon: Onboarding credit ($200.00 off, once)',
+      '  coupon: Launch discount (10% off, forever)',
+      '  coupon: First quarter credit ($100.00 off, for 3 months)',
+    ]);
   });
 
   it('says so when the order has no summary yet, or one it cannot read', async () => {

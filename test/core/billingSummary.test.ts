@@ -25,16 +25,22 @@ const price = (id: string): PriceFacts => {
 const COUPONS: Record<string, CouponFacts> = {
   launch: { name: 'Launch discount', percentOff: new Decimal(10), amountOff: null, duration: 'forever', durationInMonths: null },
   quarter: { name: 'First quarter credit', percentOff: null, amountOff: new Decimal(10000), duration: 'repeating', durationInMonths: 3 },
+  support: { name: 'Support at half price', percentOff: new Decimal(50), amountOff: null, duration: 'forever', durationInMonths: null },
+  onboarding: { name: 'Onboarding credit', percentOff: null, amountOff: new Decimal(20000), duration: 'once', durationInMonths: null },
+  firstMonth: { name: 'First month free', percentOff: new Decimal(100), amountOff: null, duration: 'once', durationInMonths: null },
 };
 
 function build(shape: Partial<BillingShape> & Pick<BillingShape, 'kind' | 'phases'>): BillingSummary {
   return summariseBilling({ source: 'stripe', currency: 'usd', stripeId: null, now: ASOF, latestInvoice: null, price, coupon: (id) => COUPONS[id]!, ...shape });
 }
-const phase = (start: string, end: string | null, items: [string, number][], extra: { oneTime?: [string, number][]; coupons?: string[] } = {}) => ({
+/** An item: `[price, quantity]`, with the line's own coupons as a third entry. */
+type Item = [string, number] | [string, number, string[]];
+const itemRef = ([p, quantity, coupons]: Item) => ({ price: p, quantity, ...(coupons ? { coupons } : {}) });
+const phase = (start: string, end: string | null, items: Item[], extra: { oneTime?: Item[]; coupons?: string[] } = {}) => ({
   start: at(start),
   end: end ? at(end) : null,
-  items: items.map(([p, quantity]) => ({ price: p, quantity })),
-  oneTimeItems: (extra.oneTime ?? []).map(([p, quantity]) => ({ price: p, quantity })),
+  items: items.map(itemRef),
+  oneTimeItems: (extra.oneTime ?? []).map(itemRef),
   coupons: extra.coupons ?? [],
 });
 const invoice = (status: string, amountDue: number, total: number) => ({ status, amountDue, total, paymentLink: LINK });
@@ -54,12 +60,40 @@ describe('billing summary builder', () => {
       phase('2031-01-01', '2032-01-01', [['Data Platform (ramp)|11000|year|1', 200]]),
       phase('2032-01-01', '2033-01-01', [['Data Platform (ramp)|10000|year|1', 300]]),
     ] }],
-    ['coupons.json', { kind: 'scheduled', stripeId: 'sub_sched_1Coupons', phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10]], { coupons: ['launch', 'quarter'] })] }],
+    ['coupons.json', { kind: 'scheduled', stripeId: 'sub_sched_1Coupons', phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10], ['Support Plan|25000|month', 1, ['support']]], { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] })] }],
     ['multiCurrency.json', { kind: 'scheduled', currency: 'jpy', stripeId: 'sub_sched_1Yen', latestInvoice: invoice('open', 120000, 120000), phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|12000|month', 10]])] }],
   ] as const)('builds the card fixture %s from its Stripe-shaped billing', (name, shape) => {
     const built = build(shape as unknown as Parameters<typeof build>[0]);
     // The MDQ fixture's first price is sent as 12 months: shown as the year it is.
     expect(built).toEqual({ ...(fixture('stripeBillingSummary', name) as object), asOf: '2030-01-15T00:00:00.000Z' });
+  });
+
+  it('takes line-level coupons off their own line first, then the order-level coupons off the invoice, each while it lasts', () => {
+    const summary = build({
+      kind: 'scheduled',
+      phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10], ['Support Plan|25000|month', 1, ['support']]], { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] })],
+    });
+    const [only] = summary.phases;
+    expect(only!.items.map((i) => [i.product, i.amount, i.coupons.map((c) => c.name)])).toEqual([
+      ['Platform Seat', '1000.00', []],
+      ['Support Plan', '250.00', ['Support at half price']],
+    ]);
+    expect(only!.oneTimeItems[0]!.coupons).toEqual([{ name: 'Onboarding credit', percentOff: null, amountOff: '200.00', duration: 'once', durationInMonths: null }]);
+    expect(only!.coupons.map((c) => c.name)).toEqual(['Launch discount', 'First quarter credit']);
+    // A month: 1000 + 250 × 50 % = 1125, less 10 % = 1012.50; January also bills onboarding 500 − 200 = 300 (× 90 % = 270);
+    // January to March lose the $100 quarter credit: 1182.50 + 2 × 912.50 + 9 × 1012.50 = 12120.00.
+    expect(only!.total).toBe('12120.00');
+    expect(summary.tcv).toBe('12120.00');
+    expect(summary.nextInvoice).toEqual({ date: '2030-02-01', amount: '912.50' });
+    expect(summary.mrr).toBe('1012.50');
+  });
+
+  it('a line coupon that lasts once takes its percentage off the first invoice only', () => {
+    const summary = build({ kind: 'scheduled', phases: [phase('2030-01-01', '2030-04-01', [['Seat|1000|month', 1, ['firstMonth']], ['Support|500|month', 1]])] });
+    // January bills the support only (5.00); February and March bill both (15.00 each).
+    expect(summary.phases[0]!.total).toBe('35.00');
+    expect(summary.nextInvoice).toEqual({ date: '2030-02-01', amount: '15.00' });
+    expect(summary.mrr).toBe('15.00');
   });
 
   it('keeps money exact: fractional unit amounts are summed before rounding once, half up, to the minor unit', () => {

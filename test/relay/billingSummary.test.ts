@@ -75,7 +75,7 @@ describe('billing summary on the Order', () => {
       [['Ramp', '10', '11000.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
       [['Ramp', '12', '14400.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
     ]);
-    expect(summary.phases[0]!.oneTimeItems).toEqual([{ product: 'Onboarding', quantity: '1', amount: '2000.00' }]);
+    expect(summary.phases[0]!.oneTimeItems).toEqual([{ product: 'Onboarding', quantity: '1', amount: '2000.00', coupons: [] }]);
     expect(summary.phases.map((p) => p.total)).toEqual(['12500.00', '11500.00', '14900.00']);
     expect(summary.tcv).toBe('38900.00');
     // Before the schedule starts, the MRR is the first phase's: (10,000 + 500) / 12.
@@ -131,6 +131,37 @@ describe('billing summary on the Order', () => {
     expect(after.tcv).toBe('1800.00');
     expect(after.mrr).toBe('100.00');
     expect(after.nextInvoice).toEqual({ date: first(1), amount: '160.00' });
+  });
+
+  it('S7 coupons: the line-level coupon on its item, the order-level coupon on the phase, both in the totals', async () => {
+    const order = sampleOrder(services.org, 'S7');
+    await sync(order.orderId);
+    const [phase] = summaryOf(order.orderId).phases;
+
+    // Seed: 2 Seats at 100 a month from 2030-04-01 for 12 months; $50 off once on the line, 20 % off for 3 months on the quote.
+    expect(phase!.items).toEqual([
+      { product: 'Seat', quantity: '2', amount: '200.00', interval: 'month', intervalCount: 1, coupons: [{ name: '$50 off', percentOff: null, amountOff: '50.00', duration: 'once', durationInMonths: null }] },
+    ]);
+    expect(phase!.coupons).toEqual([{ name: 'Launch', percentOff: '20', amountOff: null, duration: 'repeating', durationInMonths: 3 }]);
+    // April (200 − 50) × 80 % = 120, May and June 160 each, then nine months at 200: 2,240.
+    expect(phase!.total).toBe('2240.00');
+  });
+
+  it('a one-time invoice of 12 lines: every line, though Stripe embeds only the first 10 in the invoice', async () => {
+    const builder = new CpqBuilder(services.org.org);
+    const lines = Array.from({ length: 12 }, (_, i) => ({ product: builder.product({ name: `Service ${i + 1}`, listPrice: 100 * (i + 1) }), quantity: 1 }));
+    const order = builder.order({ accountId: builder.account('Twelve Services'), name: 'Twelve one-time lines', start: '2030-05-01', term: 12, lines });
+    const result = await sync(order.orderId);
+    const embedded = (await stripe.invoices.retrieve(String(result.stripeId))).lines;
+    expect([embedded.data.length, embedded.has_more]).toEqual([10, true]);
+
+    const summary = summaryOf(order.orderId);
+    expect(summary.kind).toBe('one-time');
+    expect(summary.oneTimeInvoice!.items.map((i) => [i.product, i.amount]).sort(([a], [b]) => Number(a!.split(' ')[1]) - Number(b!.split(' ')[1]))).toEqual(
+      lines.map((_, i) => [`Service ${i + 1}`, `${100 * (i + 1)}.00`]),
+    );
+    // 100 + 200 + … + 1,200.
+    expect([summary.oneTimeInvoice!.total, summary.tcv]).toEqual(['7800.00', '7800.00']);
   });
 
   it('an invoice webhook refreshes the latest invoice: paid, nothing due, with its payment page', async () => {

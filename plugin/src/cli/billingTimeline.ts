@@ -1,7 +1,7 @@
 /**
  * The billing summary as `sf stripe cpq status --order` prints it: a header (kind, currency, MRR, TCV,
- * next and latest invoice), then each phase as a line of the timeline with its items, one-time items and
- * coupons — or the one-time invoice's lines. Amounts keep their exact decimal: Intl formats the decimal
+ * next and latest invoice), then each phase as a line of the timeline with its items (each with its own,
+ * line-level coupons under it), one-time items and the phase's coupons — or the one-time invoice's lines. Amounts keep their exact decimal: Intl formats the decimal
  * string itself (no float), in the terminal's locale.
  */
 import type { Messages } from '@salesforce/core';
@@ -28,7 +28,10 @@ export function billingTimeline(summary: BillingSummary, messages: StatusMessage
   }
   summary.phases.forEach((phase, i) => lines.push(...phaseLines(phase, i, amount, money, messages)));
   if (summary.oneTimeInvoice) {
-    for (const item of summary.oneTimeInvoice.items) lines.push(INDENT + messages.getMessage('info.invoiceItem', [item.product, item.quantity, amount(item.amount)]));
+    const coupon = couponLine(money, messages);
+    for (const item of summary.oneTimeInvoice.items) {
+      lines.push(INDENT + messages.getMessage('info.invoiceItem', [item.product, item.quantity, amount(item.amount)]), ...item.coupons.map((c) => INDENT + INDENT + coupon(c)));
+    }
     if (summary.oneTimeInvoice.total !== null) lines.push(INDENT + messages.getMessage('info.invoiceTotal', [money(summary.oneTimeInvoice.total)]));
   }
   return lines;
@@ -37,20 +40,29 @@ export function billingTimeline(summary: BillingSummary, messages: StatusMessage
 function phaseLines(phase: BillingPhase, index: number, amount: (value: string | null) => string, money: (value: string) => string, messages: StatusMessages): string[] {
   const total = phase.total === null ? '' : messages.getMessage('info.phaseTotal', [money(phase.total)]);
   const interval = (name: string, count: number) => (count === 1 ? messages.getMessage('info.per', [name]) : messages.getMessage('info.every', [count, name]));
-  const duration = (coupon: BillingPhase['coupons'][number]) => (coupon.duration === 'repeating' ? messages.getMessage('info.forMonths', [coupon.durationInMonths ?? '?']) : coupon.duration);
+  const coupon = couponLine(money, messages);
+  // A line's own coupons sit under it, one level deeper than the phase's details.
+  const lineCoupons = (coupons: readonly Coupon[]) => coupons.map((c) => INDENT + coupon(c));
   const details = [
-    ...phase.items.map((item) => messages.getMessage('info.item', [item.product, item.quantity, amount(item.amount), interval(item.interval, item.intervalCount)])),
+    ...phase.items.flatMap((item) => [messages.getMessage('info.item', [item.product, item.quantity, amount(item.amount), interval(item.interval, item.intervalCount)]), ...lineCoupons(item.coupons)]),
     ...(phase.omittedItems ? [messages.getMessage('info.itemsOmitted', [phase.omittedItems])] : []),
-    ...phase.oneTimeItems.map((item) => messages.getMessage('info.oneTimeItem', [item.product, item.quantity, amount(item.amount)])),
-    ...phase.coupons.map((coupon) =>
-      messages.getMessage('info.coupon', [
-        coupon.percentOff !== null
-          ? messages.getMessage('info.percentOff', [coupon.name, coupon.percentOff, duration(coupon)])
-          : messages.getMessage('info.amountOff', [coupon.name, money(coupon.amountOff ?? '0'), duration(coupon)]),
-      ]),
-    ),
+    ...phase.oneTimeItems.flatMap((item) => [messages.getMessage('info.oneTimeItem', [item.product, item.quantity, amount(item.amount)]), ...lineCoupons(item.coupons)]),
+    ...phase.coupons.map(coupon),
   ];
   return [messages.getMessage('info.phase', [index + 1, phase.start, phase.end ?? messages.getMessage('info.untilCanceled'), total]).trimEnd(), ...details.map((line) => INDENT + line)];
+}
+
+type Coupon = BillingPhase['coupons'][number];
+
+/** "coupon: Launch (20% off, for 3 months)" — a phase's or a line's coupon. */
+function couponLine(money: (value: string) => string, messages: StatusMessages): (coupon: Coupon) => string {
+  const duration = (coupon: Coupon) => (coupon.duration === 'repeating' ? messages.getMessage('info.forMonths', [coupon.durationInMonths ?? '?']) : coupon.duration);
+  return (coupon) =>
+    messages.getMessage('info.coupon', [
+      coupon.percentOff !== null
+        ? messages.getMessage('info.percentOff', [coupon.name, coupon.percentOff, duration(coupon)])
+        : messages.getMessage('info.amountOff', [coupon.name, money(coupon.amountOff ?? '0'), duration(coupon)]),
+    ]);
 }
 
 /** Formats an exact decimal string in `currency` (Intl takes the string as a decimal, not a float). */

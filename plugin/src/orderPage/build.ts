@@ -25,8 +25,10 @@ export const PAGE_DIR = join(SOURCE_DIR, 'page');
 const LWC_DIR = join(REPO_ROOT, 'force-app/main/default/lwc');
 const LABELS_FILE = join(REPO_ROOT, 'force-app/main/default/labels/CustomLabels.labels-meta.xml');
 const SHIMS_DIR = join(SOURCE_DIR, 'shims');
-/** The card and the bundles it is made of (its child components and helpers). */
-const CARD_BUNDLES = ['stripeOrderSync', 'stripeBillingSummary', 'stripeBillingPreview', 'billingSummaryShape', 'ldsUtils'];
+/** The card and the bundles it is made of (its child components and helpers): every bundle of force-app. */
+const CARD_BUNDLES = readdirSync(LWC_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 /** Platform modules Lightning serves → the shim that plays them here. */
 const PLATFORM_SHIMS: Record<string, string> = {

@@ -6,7 +6,7 @@
  */
 import type Stripe from 'stripe';
 import type { BillingSummary } from '../core/billingSummary/schema.js';
-import { couponFacts, invoiceFacts, invoiceItems, priceFacts, schedulePhases, subscriptionPhase } from '../core/billingSummary/stripeShapes.js';
+import { couponFacts, invoiceFacts, invoiceItems, phaseCoupons, priceFacts, schedulePhases, subscriptionPhase } from '../core/billingSummary/stripeShapes.js';
 import { summariseBilling, type BillingShape, type ItemRef, type PhaseShape } from '../core/billingSummary/summarise.js';
 import type { StripeGateway } from './client.js';
 
@@ -21,7 +21,7 @@ export async function readBillingSummary(gateway: StripeGateway, stripeId: strin
   const refs: ItemRef[] = [...held.phases.flatMap((p) => [...p.items, ...p.oneTimeItems]), ...(held.oneTimeItems ?? [])];
   const [prices, coupons, latest] = await Promise.all([
     retrieveAll(gateway, 'prices.retrieve', refs.map((r) => r.price), (id) => gateway.stripe.prices.retrieve(id)),
-    retrieveAll(gateway, 'coupons.retrieve', held.phases.flatMap((p) => p.coupons), (id) => gateway.stripe.coupons.retrieve(id)),
+    retrieveAll(gateway, 'coupons.retrieve', phaseCoupons(held.phases), (id) => gateway.stripe.coupons.retrieve(id)),
     held.invoice ?? (held.latestInvoiceId ? gateway.call('invoices.retrieve', () => gateway.stripe.invoices.retrieve(held.latestInvoiceId!)) : undefined),
   ]);
   const products = await retrieveAll(gateway, 'products.retrieve', [...prices.values()].map((p) => idOf(p.product)!), (id) => gateway.stripe.products.retrieve(id));
@@ -56,9 +56,21 @@ async function readHeld(gateway: StripeGateway, stripeId: string): Promise<Held 
   }
   if (stripeId.startsWith('in_')) {
     const invoice = await gateway.call('invoices.retrieve', () => stripe.invoices.retrieve(stripeId));
-    return { kind: 'one-time', phases: [], oneTimeItems: invoiceItems(invoice), latestInvoiceId: undefined, invoice };
+    return { kind: 'one-time', phases: [], oneTimeItems: invoiceItems(invoice, await invoiceLines(gateway, invoice)), latestInvoiceId: undefined, invoice };
   }
   return undefined;
+}
+
+/** Every line of the invoice: Stripe embeds the first 10 (`has_more` when there are more); the rest are paged. */
+async function invoiceLines(gateway: StripeGateway, invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
+  const lines = [...invoice.lines.data];
+  let hasMore = invoice.lines.has_more && lines.length > 0;
+  while (hasMore) {
+    const page = await gateway.call('invoices.listLineItems', () => gateway.stripe.invoices.listLineItems(invoice.id, { limit: 100, starting_after: lines.at(-1)!.id }));
+    lines.push(...page.data);
+    hasMore = page.has_more && page.data.length > 0;
+  }
+  return lines;
 }
 
 async function retrieveAll<T>(gateway: StripeGateway, name: string, ids: readonly string[], retrieve: (id: string) => Promise<T>): Promise<Map<string, T>> {

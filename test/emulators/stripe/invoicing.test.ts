@@ -105,6 +105,19 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     expect((await fx.stripe.invoiceItems.list({ customer: customer.id, pending: true })).data).toHaveLength(0);
   });
 
+  it('embeds the first 10 lines of an invoice and pages the rest from /v1/invoices/:id/lines (docs.stripe.com/api/invoice-line-item/retrieve)', async () => {
+    const customer = await fx.stripe.customers.create({});
+    const invoice = await fx.stripe.invoices.create({ customer: customer.id, auto_advance: false });
+    for (let i = 1; i <= 12; i++) await fx.stripe.invoiceItems.create({ customer: customer.id, invoice: invoice.id, amount: i * 100, currency: 'usd' });
+    const retrieved = await fx.stripe.invoices.retrieve(invoice.id);
+    expect([retrieved.lines.data.map((l) => l.amount), retrieved.lines.has_more, retrieved.total]).toEqual([[100, 200, 300, 400, 500, 600, 700, 800, 900, 1000], true, 7800]);
+    expect((await fx.stripe.invoices.list({ customer: customer.id })).data[0]?.lines.data).toHaveLength(10);
+    const first = await fx.stripe.invoices.listLineItems(invoice.id, { limit: 5 });
+    const rest = await fx.stripe.invoices.listLineItems(invoice.id, { limit: 100, starting_after: first.data.at(-1)!.id });
+    expect([first.data.map((l) => l.amount), first.has_more]).toEqual([[100, 200, 300, 400, 500], true]);
+    expect([rest.data.map((l) => l.amount), rest.has_more]).toEqual([[600, 700, 800, 900, 1000, 1100, 1200], false]);
+  });
+
   it('finalizes to a number, due date and hosted_invoice_url that serves the invoice (docs.stripe.com/api/invoices/finalize)', async () => {
     const customer = await fx.stripe.customers.create({});
     await fx.stripe.invoiceItems.create({ customer: customer.id, amount: 1999, currency: 'usd' });

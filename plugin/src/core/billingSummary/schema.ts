@@ -19,21 +19,6 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'an exact decimal string');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date');
 const interval = z.enum(['day', 'week', 'month', 'year']);
 
-export const summaryItemSchema = z.strictObject({
-  product: z.string(),
-  quantity: decimal,
-  /** Quantity × unit price for one interval; null when usage or tiers decide it (metered, tiered prices). */
-  amount: decimal.nullable(),
-  interval,
-  intervalCount: z.number().int().positive(),
-});
-
-export const oneTimeItemSchema = z.strictObject({
-  product: z.string(),
-  quantity: decimal,
-  amount: decimal.nullable(),
-});
-
 export const couponSchema = z.strictObject({
   name: z.string(),
   percentOff: decimal.nullable(),
@@ -42,12 +27,28 @@ export const couponSchema = z.strictObject({
   durationInMonths: z.number().int().positive().nullable(),
 });
 
+export const oneTimeItemSchema = z.strictObject({
+  product: z.string(),
+  quantity: decimal,
+  /** Quantity × unit price, before coupons; null when usage or tiers decide it (metered, tiered prices). */
+  amount: decimal.nullable(),
+  /** The line's own coupons (CPQ line-level coupons); the phase's coupons apply to every line. */
+  coupons: z.array(couponSchema),
+});
+
+export const summaryItemSchema = oneTimeItemSchema.extend({
+  /** The amount is for one interval of this length. */
+  interval,
+  intervalCount: z.number().int().positive(),
+});
+
 export const phaseSchema = z.strictObject({
   start: isoDate,
   /** null: the phase runs until canceled (evergreen). */
   end: isoDate.nullable(),
   items: z.array(summaryItemSchema),
   oneTimeItems: z.array(oneTimeItemSchema),
+  /** Order-level coupons: off each invoice of the phase, after the lines' own. */
   coupons: z.array(couponSchema),
   /** What the phase bills over its whole length after coupons; null for an open-ended phase or usage-priced items. */
   total: decimal.nullable(),

@@ -50,20 +50,28 @@ export function couponFacts(coupon: CouponLike, fallbackName: string): CouponFac
   };
 }
 
-type ItemLike = { readonly price?: string | { id: string } | null; readonly quantity?: number | null };
-type DiscountLike = { readonly coupon?: string | { id: string } | null };
+/** A `discounts[]` entry as schedules echo it (`{ coupon }`), or an expanded Discount object (`{ source: { coupon } }`). */
+type DiscountLike = { readonly coupon?: string | { id: string } | null; readonly source?: { readonly coupon?: string | { id: string } | null } };
+/** A phase item, add-invoice item or subscription item: its price, quantity and its own (line-level) discounts. */
+type ItemLike = { readonly price?: string | { id: string } | null; readonly quantity?: number | null; readonly discounts?: readonly (DiscountLike | string)[] | null };
+
+/** The coupons of `discounts[]` entries that name one (a bare Discount id names none without a read). */
+const coupons = (discounts: readonly (DiscountLike | string)[] | null | undefined): string[] =>
+  (discounts ?? []).flatMap((d) => {
+    const coupon = typeof d === 'string' ? undefined : (idOf(d.coupon) ?? idOf(d.source?.coupon));
+    return coupon ? [coupon] : [];
+  });
 
 const items = (list: readonly ItemLike[] | null | undefined): ItemRef[] =>
   (list ?? []).flatMap((i) => {
     const price = idOf(i.price);
-    return price ? [{ price, quantity: i.quantity ?? 1 }] : [];
+    return price ? [{ price, quantity: i.quantity ?? 1, coupons: coupons(i.discounts) }] : [];
   });
 
-const coupons = (discounts: readonly (DiscountLike | string)[] | null | undefined): string[] =>
-  (discounts ?? []).flatMap((d) => {
-    const coupon = typeof d === 'string' ? undefined : idOf(d.coupon);
-    return coupon ? [coupon] : [];
-  });
+/** Every coupon the phases name: the phases' own and their lines'. */
+export function phaseCoupons(phases: readonly PhaseShape[]): string[] {
+  return phases.flatMap((p) => [...p.coupons, ...[...p.items, ...p.oneTimeItems].flatMap((i) => i.coupons ?? [])]);
+}
 
 /** A schedule phase as Stripe returns it, or as a plan sends it (start and end resolved to unix seconds). */
 export interface PhaseLike {
@@ -91,9 +99,9 @@ export function subscriptionPhase(subscription: Pick<Stripe.Subscription, 'billi
   return phaseShape({ start: subscription.billing_cycle_anchor ?? subscription.start_date, end: null, items: subscription.items.data, discounts: subscription.discounts as DiscountLike[] | string[] });
 }
 
-/** A one-time invoice's lines. */
-export function invoiceItems(invoice: Stripe.Invoice): ItemRef[] {
-  return (invoice.lines?.data ?? []).flatMap((line) => {
+/** A one-time invoice's lines: those it embeds (the first 10) unless every line is given. */
+export function invoiceItems(invoice: Stripe.Invoice, lines: readonly Stripe.InvoiceLineItem[] = invoice.lines?.data ?? []): ItemRef[] {
+  return lines.flatMap((line) => {
     const price = idOf(line.pricing?.price_details?.price);
     return price ? [{ price, quantity: line.quantity ?? 1 }] : [];
   });

@@ -6,8 +6,10 @@
  * piece of arithmetic serves both. Pure: the clock is an argument.
  *
  * Phase totals count every invoice the phase's billing calendar makes (one per interval from the phase's
- * start, billed in advance), its one-time items, less its coupons. Usage-priced items (metered, tiered:
- * their amount is null) count in no total.
+ * start, billed in advance), its one-time items, less its coupons: a line's own coupons (CPQ line-level
+ * coupons, the item's `discounts`) come off that line, then the phase's (order-level) coupons off what
+ * remains, as Stripe applies them. Usage-priced items (metered, tiered: their amount is null) count in no
+ * total.
  */
 import { addDays, addMonths, compareDates, formatDate, fromUnixSeconds, toUnixSeconds, type CalendarDate } from '../dates.js';
 import { Decimal, isZeroDecimalCurrency } from '../money.js';
@@ -35,6 +37,8 @@ export interface CouponFacts {
 export interface ItemRef {
   readonly price: string;
   readonly quantity?: number | null;
+  /** Coupon ids of the line's own discounts. */
+  readonly coupons?: readonly string[];
 }
 
 export interface PhaseShape {
@@ -78,6 +82,8 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
   const oneTimeTotal = oneTime ? sum(oneTime.map((l) => l.amount)) : undefined;
   const next = shape.kind === 'one-time' ? undefined : nextInvoice(phases, shape.now);
   const tcv = shape.kind === 'evergreen' ? null : (oneTimeTotal ?? sum(totals.map((t) => t ?? new Decimal(0))));
+  const couponView = (c: CouponFacts) => ({ name: c.name, percentOff: c.percentOff?.toFixed() ?? null, amountOff: money(c.amountOff), duration: c.duration, durationInMonths: c.durationInMonths });
+  const oneTimeView = (l: Line) => ({ product: l.product, quantity: l.quantity.toFixed(), amount: money(l.amount), coupons: l.coupons.map(couponView) });
   return {
     version: BILLING_SUMMARY_VERSION,
     kind: shape.kind,
@@ -88,20 +94,12 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
     phases: phases.map((p, i): BillingPhase => ({
       start: formatDate(p.start),
       end: p.end ? formatDate(p.end) : null,
-      items: p.items.map((l) => ({ product: l.product, quantity: l.quantity.toFixed(), amount: money(l.amount), interval: l.interval, intervalCount: l.intervalCount })),
-      oneTimeItems: p.oneTimeItems.map((l) => ({ product: l.product, quantity: l.quantity.toFixed(), amount: money(l.amount) })),
-      coupons: p.coupons.map((c) => ({
-        name: c.name,
-        percentOff: c.percentOff?.toFixed() ?? null,
-        amountOff: money(c.amountOff),
-        duration: c.duration,
-        durationInMonths: c.durationInMonths,
-      })),
+      items: p.items.map((l) => ({ ...oneTimeView(l), interval: l.interval, intervalCount: l.intervalCount })),
+      oneTimeItems: p.oneTimeItems.map(oneTimeView),
+      coupons: p.coupons.map(couponView),
       total: money(totals[i]),
     })),
-    oneTimeInvoice: oneTime
-      ? { items: oneTime.map((l) => ({ product: l.product, quantity: l.quantity.toFixed(), amount: money(l.amount) })), total: money(oneTimeTotal) }
-      : null,
+    oneTimeInvoice: oneTime ? { items: oneTime.map(oneTimeView), total: money(oneTimeTotal) } : null,
     nextRenewal: shape.kind === 'evergreen' && next ? formatDate(next.date) : null,
     nextInvoice: next ? { date: formatDate(next.date), amount: money(next.amount)! } : null,
     latestInvoice: shape.latestInvoice
@@ -115,8 +113,10 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
 interface Line {
   readonly product: string;
   readonly quantity: Decimal;
-  /** Minor units for one interval (recurring) or once (one-time); undefined when usage-priced. */
+  /** Minor units for one interval (recurring) or once (one-time), before coupons; undefined when usage-priced. */
   readonly amount: Decimal | undefined;
+  /** The line's own coupons (line-level), applied before the phase's. */
+  readonly coupons: readonly CouponFacts[];
 }
 
 interface RecurringLine extends Line {
@@ -135,7 +135,7 @@ interface ResolvedPhase {
 function line(item: ItemRef, shape: BillingShape): Line {
   const price = shape.price(item.price);
   const quantity = new Decimal(item.quantity ?? 1);
-  return { product: price.product, quantity, amount: price.unitAmount?.times(quantity) };
+  return { product: price.product, quantity, amount: price.unitAmount?.times(quantity), coupons: (item.coupons ?? []).map((id) => shape.coupon(id)) };
 }
 
 function resolvePhase(phase: PhaseShape, shape: BillingShape): ResolvedPhase {
@@ -195,20 +195,24 @@ function billsOn(phase: ResolvedPhase, item: RecurringLine, date: CalendarDate):
   }
 }
 
-/** What one invoice of the phase on `date` bills, before coupons. */
+/** What one invoice of the phase on `date` bills: each line after its own coupons, then the phase's coupons off the sum. */
 function invoiceAmount(phase: ResolvedPhase, date: CalendarDate): Decimal {
   const recurring = phase.items.filter((item) => billsOn(phase, item, date));
   const oneTime = compareDates(date, phase.start) === 0 ? phase.oneTimeItems : [];
-  return sum([...recurring, ...oneTime].map((l) => l.amount));
+  const lines = [...recurring, ...oneTime].map((l) => (l.amount === undefined ? undefined : discounted(l.coupons, phase.start, date, l.amount)));
+  return discounted(phase.coupons, phase.start, date, sum(lines));
 }
 
-/** An invoice after the phase's coupons: percentages off, then fixed amounts while the coupon lasts; never below 0. */
-function discounted(phase: ResolvedPhase, date: CalendarDate, amount: Decimal): Decimal {
+/** An amount after coupons: percentages off, then fixed amounts, each while the coupon lasts; never below 0. */
+function discounted(coupons: readonly CouponFacts[], start: CalendarDate, date: CalendarDate, amount: Decimal): Decimal {
+  const inEffect = coupons.filter((coupon) => couponApplies(coupon, start, date));
   let net = amount;
-  for (const coupon of phase.coupons) if (coupon.percentOff) net = net.times(new Decimal(100).minus(coupon.percentOff)).div(100);
-  for (const coupon of phase.coupons) if (coupon.amountOff && couponApplies(coupon, phase.start, date)) net = net.minus(coupon.amountOff);
+  for (const coupon of inEffect) if (coupon.percentOff) net = net.times(percentLeft(coupon.percentOff));
+  for (const coupon of inEffect) if (coupon.amountOff) net = net.minus(coupon.amountOff);
   return Decimal.max(net, 0);
 }
+
+const percentLeft = (percentOff: Decimal): Decimal => new Decimal(100).minus(percentOff).div(100);
 
 function couponApplies(coupon: CouponFacts, start: CalendarDate, date: CalendarDate): boolean {
   if (coupon.duration === 'forever') return true;
@@ -220,7 +224,7 @@ function couponApplies(coupon: CouponFacts, start: CalendarDate, date: CalendarD
 function phaseTotal(phase: ResolvedPhase): Decimal | null {
   if (!phase.end) return null;
   const bounded = { ...phase, end: phase.end };
-  return sum(invoiceDates(bounded).map((date) => discounted(phase, date, invoiceAmount(phase, date))));
+  return sum(invoiceDates(bounded).map((date) => invoiceAmount(phase, date)));
 }
 
 /** The first invoice on or after `now` (its day), across the phases. */
@@ -229,7 +233,7 @@ function nextInvoice(phases: readonly ResolvedPhase[], now: number): { date: Cal
   for (const phase of phases) {
     if (phase.end && compareDates(phase.end, today) <= 0) continue;
     const date = phase.end ? invoiceDates({ ...phase, end: phase.end }).find((d) => compareDates(d, today) >= 0) : firstOpenEndedInvoice(phase, today);
-    if (date) return { date, amount: discounted(phase, date, invoiceAmount(phase, date)) };
+    if (date) return { date, amount: invoiceAmount(phase, date) };
   }
   return undefined;
 }
@@ -251,15 +255,18 @@ const MONTHS_PER: Record<Interval, Decimal> = {
   day: new Decimal(12).div(365),
 };
 
-/** Recurring amounts per month of the phase in force now (the first before the schedule starts), after percentage coupons. */
+/** Recurring amounts per month of the phase in force now (the first before the schedule starts), after the percentage coupons (the line's, then the phase's) in effect then. */
 function monthlyRecurring(phases: readonly ResolvedPhase[], now: number): Decimal {
   const today = fromUnixSeconds(now);
   const current =
     phases.find((p) => compareDates(p.start, today) <= 0 && (!p.end || compareDates(today, p.end) < 0)) ??
     (phases[0] && compareDates(today, phases[0].start) < 0 ? phases[0] : undefined);
   if (!current) return new Decimal(0);
-  const monthly = sum(current.items.map((item) => item.amount?.div(MONTHS_PER[item.interval].times(item.intervalCount))));
-  return current.coupons.reduce((m, c) => (c.percentOff ? m.times(new Decimal(100).minus(c.percentOff)).div(100) : m), monthly);
+  const on = compareDates(today, current.start) < 0 ? current.start : today;
+  const afterPercentages = (coupons: readonly CouponFacts[], amount: Decimal) =>
+    coupons.filter((c) => c.percentOff && couponApplies(c, current.start, on)).reduce((m, c) => m.times(percentLeft(c.percentOff!)), amount);
+  const monthly = sum(current.items.map((item) => item.amount && afterPercentages(item.coupons, item.amount.div(MONTHS_PER[item.interval].times(item.intervalCount)))));
+  return afterPercentages(current.coupons, monthly);
 }
 
 /** Minor units → the summary's major-unit text, rounded to the currency's minor unit (half up). */

@@ -202,7 +202,8 @@ export interface Invoice extends StripeObject {
   automatically_finalizes_at: number | null;
   collection_method: 'charge_automatically' | 'send_invoice';
   currency: string;
-  lines: { object: 'list'; data: InvoiceLine[]; has_more: false; url: string };
+  /** Stored with every line; answers carry the first EMBEDDED_INVOICE_LINES (resources/invoices.ts). */
+  lines: { object: 'list'; data: InvoiceLine[]; has_more: boolean; url: string };
   subtotal: number;
   total: number;
   amount_due: number;

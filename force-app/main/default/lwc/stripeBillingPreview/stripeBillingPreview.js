@@ -4,6 +4,7 @@ import { refreshApex } from '@salesforce/apex';
 import USER_ID from '@salesforce/user/Id';
 import { reduceErrors } from 'c/ldsUtils';
 import { readBillingPreview } from 'c/billingSummaryShape';
+import { isActive, SyncRequestWatcher } from 'c/syncRequestWatcher';
 
 import SYNC_REQUEST from '@salesforce/schema/Stripe_Sync_Request__c';
 import REQUEST_ORDER from '@salesforce/schema/Stripe_Sync_Request__c.Order__c';
@@ -21,18 +22,13 @@ import nothingWritten from '@salesforce/label/c.StripeBillingPreview_NothingWrit
 import requestError from '@salesforce/label/c.StripeBillingPreview_RequestError';
 import timedOut from '@salesforce/label/c.StripeBillingPreview_TimedOut';
 import noBilling from '@salesforce/label/c.StripeBillingPreview_NoBilling';
-import fix from '@salesforce/label/c.StripeBillingPreview_Fix';
-import documentation from '@salesforce/label/c.StripeBillingPreview_Documentation';
 import previewHeading from '@salesforce/label/c.StripeBillingSummary_PreviewHeading';
 import unreadable from '@salesforce/label/c.StripeBillingSummary_Unreadable';
 
-const LABELS = { button, running, problemsHeading, nothingWritten, requestError, timedOut, noBilling, fix, documentation, previewHeading, unreadable };
+const LABELS = { button, running, problemsHeading, nothingWritten, requestError, timedOut, noBilling, previewHeading, unreadable };
 
-/** The preview request is re-read this often, this many times, before the card stops waiting (as Sync now does). */
-export const POLL_INTERVAL_MS = 3000;
-export const MAX_POLLS = 20;
-
-const RUNNING_STATUSES = new Set(['Queued', 'Syncing']);
+/** The preview request is followed as Sync now's is (c/syncRequestWatcher). */
+export { MAX_POLLS, POLL_INTERVAL_MS } from 'c/syncRequestWatcher';
 
 /**
  * "Preview billing": files a Stripe_Sync_Request__c of type Preview for the order; the relay plans the sync of
@@ -46,19 +42,22 @@ export default class StripeBillingPreview extends LightningElement {
     request;
     requestResult;
     submitting = false;
-    polls = 0;
     timedOutWaiting = false;
     errorMessage;
-    pollTimer;
+    // The result shows once the request is re-read as ended: nothing more to do when it ends.
+    watcher = new SyncRequestWatcher({ refresh: () => refreshApex(this.requestResult), onEnded: () => {}, onGaveUp: () => (this.timedOutWaiting = true) });
 
     @wire(getRecord, { recordId: '$requestId', fields: [REQUEST_STATUS, REQUEST_MESSAGE, PREVIEW_RESULT] })
     wiredRequest(result) {
         this.requestResult = result;
-        if (result.data && result.data.id === this.requestId) this.request = result.data;
+        if (result.data && result.data.id === this.requestId) {
+            this.request = result.data;
+            this.watcher.seen({ id: this.requestId, status: this.status });
+        }
     }
 
     disconnectedCallback() {
-        clearTimeout(this.pollTimer);
+        this.watcher.stop();
     }
 
     get status() {
@@ -66,7 +65,7 @@ export default class StripeBillingPreview extends LightningElement {
     }
 
     get isRunning() {
-        return RUNNING_STATUSES.has(this.status) && !this.timedOutWaiting;
+        return isActive(this.status) && !this.timedOutWaiting;
     }
 
     get isDisabled() {
@@ -74,7 +73,7 @@ export default class StripeBillingPreview extends LightningElement {
     }
 
     get hasResult() {
-        return !!this.status && !RUNNING_STATUSES.has(this.status);
+        return !!this.status && !isActive(this.status);
     }
 
     get preview() {
@@ -91,7 +90,7 @@ export default class StripeBillingPreview extends LightningElement {
     }
 
     get problems() {
-        return (this.preview?.problems ?? []).map((problem, index) => ({ ...problem, key: `problem-${index}` }));
+        return this.preview?.problems ?? [];
     }
 
     get hasProblems() {
@@ -122,28 +121,12 @@ export default class StripeBillingPreview extends LightningElement {
             });
             this.request = undefined;
             this.requestId = request.id;
-            this.polls = 0;
             this.timedOutWaiting = false;
-            this.schedulePoll();
+            this.watcher.watch(request.id);
         } catch (error) {
             this.errorMessage = `${requestError}: ${reduceErrors(error).join(' ')}`;
         } finally {
             this.submitting = false;
         }
-    }
-
-    schedulePoll() {
-        clearTimeout(this.pollTimer);
-        // Bounded polling: the request record is the only signal the relay gives, and it may be down.
-        // eslint-disable-next-line @lwc/lwc/no-async-operation
-        this.pollTimer = setTimeout(() => this.poll(), POLL_INTERVAL_MS);
-    }
-
-    async poll() {
-        this.polls += 1;
-        await refreshApex(this.requestResult);
-        if (!RUNNING_STATUSES.has(this.status)) return;
-        if (this.polls < MAX_POLLS) this.schedulePoll();
-        else this.timedOutWaiting = true;
     }
 }

@@ -1,4 +1,5 @@
 import { LightningElement, api } from 'lwc';
+import { formatLabel as format } from 'c/labelFormat';
 import { readBillingSummary } from 'c/billingSummaryShape';
 
 import heading from '@salesforce/label/c.StripeBillingSummary_Heading';
@@ -24,11 +25,6 @@ import paymentPage from '@salesforce/label/c.StripeBillingSummary_PaymentPage';
 import tcv from '@salesforce/label/c.StripeBillingSummary_Tcv';
 import mrr from '@salesforce/label/c.StripeBillingSummary_Mrr';
 import usageBased from '@salesforce/label/c.StripeBillingSummary_UsageBased';
-import percentOff from '@salesforce/label/c.StripeBillingSummary_PercentOff';
-import amountOff from '@salesforce/label/c.StripeBillingSummary_AmountOff';
-import once from '@salesforce/label/c.StripeBillingSummary_Once';
-import forever from '@salesforce/label/c.StripeBillingSummary_Forever';
-import forMonths from '@salesforce/label/c.StripeBillingSummary_ForMonths';
 import per from '@salesforce/label/c.StripeBillingSummary_Per';
 import every from '@salesforce/label/c.StripeBillingSummary_Every';
 import day from '@salesforce/label/c.StripeBillingSummary_Day';
@@ -44,34 +40,21 @@ import timeline from '@salesforce/label/c.StripeBillingSummary_Timeline';
 
 const LABELS = {
     unreadable, until, product, quantity, amount, billed, oneTimeItems, coupons, phaseTotal, total, nextInvoice, nextRenewal,
-    latestInvoice, amountDue, paymentPage, tcv, mrr, usageBased, amountOff, timeline
+    latestInvoice, amountDue, paymentPage, tcv, mrr, usageBased, timeline
 };
 const KIND_LABELS = { scheduled, evergreen, 'one-time': oneTime };
 const SINGULAR = { day, week, month, year };
 const PLURAL = { day: days, week: weeks, month: months, year: years };
-const DURATIONS = { once, forever };
 
-/** `{0}`, `{1}` … in a label, filled in order. */
-const format = (label, ...values) => values.reduce((text, value, i) => text.replace(`{${i}}`, value), label);
 
 const intervalText = (interval, count) => (count === 1 ? format(per, SINGULAR[interval]) : format(every, count, PLURAL[interval]));
-
-function couponRow(coupon, index) {
-    const duration = coupon.duration === 'repeating' ? format(forMonths, coupon.durationInMonths ?? '') : DURATIONS[coupon.duration] ?? coupon.duration;
-    return {
-        key: `coupon-${index}`,
-        name: coupon.name,
-        percentText: coupon.percentOff === null ? null : format(percentOff, coupon.percentOff),
-        amountOff: coupon.amountOff,
-        duration
-    };
-}
 
 const itemRows = (items, prefix) =>
     items.map((item, index) => ({
         ...item,
         key: `${prefix}-${index}`,
         hasAmount: item.amount !== null,
+        hasCoupons: item.coupons.length > 0,
         billedText: item.interval ? intervalText(item.interval, item.intervalCount) : null
     }));
 
@@ -85,7 +68,7 @@ function phaseView(phase, index) {
         hasItems: phase.items.length > 0,
         oneTimeItems: itemRows(phase.oneTimeItems, `one-time-${index}`),
         hasOneTimeItems: phase.oneTimeItems.length > 0,
-        coupons: phase.coupons.map(couponRow),
+        coupons: phase.coupons,
         hasCoupons: phase.coupons.length > 0,
         total: phase.total,
         omittedText: phase.omittedItems ? format(itemsOmitted, phase.omittedItems) : null

@@ -292,7 +292,34 @@ function editable(state: EmulatorState, id: string): Invoice {
   return state.store.invoices.get(id, 'invoice');
 }
 
-export const invoiceRoutes: Route[] = [
+/**
+ * An invoice as Stripe answers with it: its `lines` carry the first 10 lines, with `has_more` when there are
+ * more; the rest are read from `GET /v1/invoices/:id/lines` (docs.stripe.com/api/invoice-line-item/retrieve:
+ * "the first handful of those items"; 10 is the default page size, docs.stripe.com/api/pagination).
+ */
+export const EMBEDDED_INVOICE_LINES = 10;
+
+function answered(invoice: Invoice): Invoice {
+  const { data } = invoice.lines;
+  if (data.length <= EMBEDDED_INVOICE_LINES) return invoice;
+  return { ...invoice, lines: { ...invoice.lines, data: data.slice(0, EMBEDDED_INVOICE_LINES), has_more: true } };
+}
+
+/** Every invoice in an answer (the invoice itself, or a list of them) with its lines as Stripe embeds them. */
+function withEmbeddedLines(result: unknown): unknown {
+  const value = result as { object?: string; data?: unknown[] };
+  if (value.object === 'invoice') return answered(result as Invoice);
+  if (value.object === 'list' && value.data?.every((item) => (item as { object?: string }).object === 'invoice')) return { ...value, data: value.data.map((i) => answered(i as Invoice)) };
+  return result;
+}
+
+/** An invoice's lines in invoice order, paged like any list (`limit`, `starting_after`, `ending_before`). */
+function linePage(invoice: Invoice, params: Params) {
+  // listPage pages newest first; invoice lines come in the order they were added, so it gets them reversed.
+  return listPage([...invoice.lines.data].reverse(), params, invoice.lines.url);
+}
+
+const routes: Route[] = [
   { method: 'POST', path: '/v1/invoices', params: 'InvoiceCreateParams', handle: create },
   {
     method: 'GET',
@@ -311,6 +338,7 @@ export const invoiceRoutes: Route[] = [
       ),
   },
   { method: 'GET', path: '/v1/invoices/:id', params: 'InvoiceRetrieveParams', handle: ({ state, id }) => state.store.invoices.get(id, 'invoice') },
+  { method: 'GET', path: '/v1/invoices/:id/lines', params: 'InvoiceListLineItemsParams', handle: ({ state, id, params }) => linePage(state.store.invoices.get(id, 'invoice'), params) },
   {
     method: 'POST',
     path: '/v1/invoices/:id',
@@ -373,3 +401,5 @@ export const invoiceRoutes: Route[] = [
     },
   },
 ];
+
+export const invoiceRoutes: Route[] = routes.map((route) => ({ ...route, handle: (request: ApiRequest) => withEmbeddedLines(route.handle(request)) }));

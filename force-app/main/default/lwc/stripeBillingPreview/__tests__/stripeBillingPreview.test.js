@@ -8,7 +8,6 @@ import { refreshApex } from '@salesforce/apex';
 import previewReady from './data/previewReady.json';
 import previewWithProblems from './data/previewWithProblems.json';
 
-jest.mock('@salesforce/apex', () => ({ refreshApex: jest.fn(() => Promise.resolve()) }), { virtual: true });
 
 const ORDER_ID = '801000000000001AAA';
 const REQUEST_ID = 'a02000000000009AAA';
@@ -31,7 +30,6 @@ const requestRecord = (status, result = null, message = null) => ({
 });
 
 const byId = (root, id) => root.shadowRoot.querySelector(`[data-id="${id}"]`);
-const all = (root, id) => [...root.shadowRoot.querySelectorAll(`[data-id="${id}"]`)];
 
 /** Mounts the section and presses Preview billing; the relay's answer is emitted by each test. */
 async function pressPreview() {
@@ -66,9 +64,11 @@ describe('c-stripe-billing-preview', () => {
         const element = await pressPreview();
         getRecord.emit(requestRecord('Previewed', JSON.stringify(previewWithProblems), 'Preview: 2 problem(s) would stop the sync.'));
         await flushPromises();
-        const problems = all(element, 'preview-problem');
-        expect(problems.map((p) => p.querySelector('[data-id="preview-problem-message"]').textContent)).toEqual(previewWithProblems.problems.map((p) => p.message));
-        expect(problems.map((p) => p.querySelector('[data-id="preview-problem-fix"]').textContent)).toEqual(previewWithProblems.problems.map((p) => `c.StripeBillingPreview_Fix: ${p.fix}`));
+        const panel = byId(element, 'preview-problems');
+        expect(panel.heading).toBe('c.StripeBillingPreview_Problems');
+        const problems = [...panel.shadowRoot.querySelectorAll('[data-id="problem"]')];
+        expect(problems.map((p) => p.querySelector('[data-id="problem-message"]').textContent)).toEqual(previewWithProblems.problems.map((p) => p.message));
+        expect(problems.map((p) => p.querySelector('[data-id="problem-fix"]').textContent)).toEqual(previewWithProblems.problems.map((p) => `c.StripeOrderSync_Fix: ${p.fix}`));
         expect(byId(element, 'preview-summary')).toBeNull();
         expect(byId(element, 'preview-nothing-written')).not.toBeNull();
         expect(byId(element, 'preview-running')).toBeNull();
@@ -118,5 +118,7 @@ describe('c-stripe-billing-preview', () => {
         byId(element, 'preview-billing').click();
         await flushPromises();
         expect(byId(element, 'preview-error').textContent).toContain('INSUFFICIENT_ACCESS');
+        expect(byId(element, 'preview-billing').disabled).toBe(false);
+        await expect(element).toBeAccessible();
     });
 });

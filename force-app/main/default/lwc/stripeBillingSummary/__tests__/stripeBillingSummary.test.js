@@ -108,19 +108,19 @@ describe('c-stripe-billing-summary', () => {
         await expect(element).toBeAccessible();
     });
 
-    it('coupons: each with its percentage or amount off and how long it lasts', async () => {
+    it('coupons: the order-level coupons under the phase, each line-level coupon under its own line, all in the totals', async () => {
         const element = mount(coupons);
-        const rows = all(element, 'coupon');
-        expect(rows.map(text)).toEqual([
-            expect.stringContaining('Launch discount'),
-            expect.stringContaining('First quarter credit')
-        ]);
-        expect(text(rows[0])).toContain('c.StripeBillingSummary_PercentOff');
-        expect(text(rows[0])).toContain('c.StripeBillingSummary_Forever');
-        expect(money(rows[0])).toBeNull();
-        expect(money(rows[1])).toEqual({ value: '100.00', currency: 'USD', style: 'currency' });
-        expect(text(rows[1])).toContain('c.StripeBillingSummary_ForMonths');
-        expect(money(byId(element, 'phase-total')).value).toBe('10500.00');
+        const [phase] = coupons.phases;
+        expect(byId(element, 'phase-coupons').coupons).toEqual(phase.coupons);
+        const items = all(element, 'item');
+        expect(items.map((row) => row.querySelector('[data-id="item-coupons"]')?.coupons ?? null)).toEqual([null, phase.items[1].coupons]);
+        expect(byId(element, 'one-time-item').querySelector('[data-id="item-coupons"]').coupons).toEqual(phase.oneTimeItems[0].coupons);
+        for (const list of all(element, 'phase-coupons').concat(all(element, 'item-coupons'))) {
+            expect(list.currency).toBe('USD');
+            expect(list.label).toBe('c.StripeBillingSummary_Coupons');
+        }
+        expect(money(byId(element, 'phase-total')).value).toBe('12120.00');
+        expect(money(byId(element, 'next-invoice')).value).toBe('912.50');
         await expect(element).toBeAccessible();
     });
 
