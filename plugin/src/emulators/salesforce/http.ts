@@ -54,7 +54,7 @@ function authenticateAndRoute(org: EmulatedOrg, router: Router, request: Incomin
 function route(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, raw: string): ApiResponse {
   const path = url.split('?')[0] ?? '/';
   if (!path.startsWith(CONTROL_PREFIX)) {
-    const fault = org.faults.take(method, path);
+    const fault = org.faults.take(method, path, raw);
     if (fault) return { status: fault.status, body: fault.toBody() };
   }
   let body: unknown;
