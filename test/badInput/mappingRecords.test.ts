@@ -136,8 +136,8 @@ describe('unusable mapping records: the Order names the record, its field and th
     expect(error!.fix).toContain(broken.fix);
     expect([error!.record.type, error!.record.id, error!.field]).toEqual(['Order', order.orderId, broken.field]);
     expectRefusedOrder(world, order.orderId, [`The field mapping Broken_Mapping cannot be used (${broken.field})`], [broken.fix]);
-    // Refused before the order is even located: the only Salesforce calls are the two status writes.
-    expect(world.org.requestLog.slice(salesforceBefore).map((r) => r.method)).toEqual(['PATCH', 'PATCH']);
+    // Refused before the order is even located: the only Salesforce call is the outcome's write (one composite).
+    expect(world.org.requestLog.slice(salesforceBefore).map((r) => `${r.method} ${r.path.replace(/^\/services\/data\/v[\d.]+/, '')}`)).toEqual(['POST /composite']);
     if (broken.injected) expect(world.org.requestLog.filter((r) => decodeURIComponent(r.query ?? '').includes(broken.injected!))).toEqual([]);
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });

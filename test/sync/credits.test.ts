@@ -16,6 +16,7 @@ import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.
 /** One clock for both services and the engine; customers' test clocks freeze at the start of this day. */
 let nowMs = Date.UTC(2031, 2, 1, 10);
 import { ts } from '../support/time.js';
+import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
 const DAY_MS = 86_400_000;
 
 let org: SalesforceEmulator;
@@ -171,7 +172,7 @@ describe('replay after a cancel (a run cut off between the cancel and its write-
   it('the next run, two days later (past the idempotency window), writes the termination back with a Success record and no Stripe write', async () => {
     const { scheduleId, customer, amend } = await annualContract('Cancel Crash', 1, withCredits);
     const termination = amend('2031-03-01', 10, -1);
-    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    org.faults.add(WRITE_BACK_OUTAGE);
     const crashed = await withCredits.syncOrder(termination.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.applied.map((a) => a.op)).toEqual(['invoiceItems.create', 'subscriptionSchedules.cancel']);

@@ -8,6 +8,7 @@ import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilde
 import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
+import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
 
 let nowMs = Date.UTC(2031, 2, 1, 10);
 const DAY_MS = 86_400_000;
@@ -29,7 +30,7 @@ const itemsOf = (subscriptionId: string) => stripe.store.subscriptions.find(subs
 
 /** Syncs the amendment with its write-back cut off, moves both clocks two days on, and syncs it again. */
 async function crashThenResume(orderId: string) {
-  org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+  org.faults.add(WRITE_BACK_OUTAGE);
   const crashed = await engine.syncOrder(orderId);
   expect(crashed.status).toBe('failed');
   expect(services.orderRow(orderId).Stripe_ID__c).toBeNull();

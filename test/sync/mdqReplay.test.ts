@@ -8,6 +8,7 @@ import { CpqBuilder, termEnd } from '../../plugin/src/emulators/salesforce/seed/
 import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
+import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
 
 let nowMs = Date.UTC(2031, 2, 1, 10);
 const DAY_MS = 86_400_000;
@@ -59,7 +60,7 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
       term: 18,
       lines: [{ product: ramp, quantity: 5, unitPrice: 1000, revises: initial.orderItemIds[0]!, segment: segment(1, '2031-03-01') }],
     });
-    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    org.faults.add(WRITE_BACK_OUTAGE);
     const crashed = await engine.syncOrder(amendment.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.applied.map((a) => a.op)).toEqual(['subscriptionSchedules.update']);

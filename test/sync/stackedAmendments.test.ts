@@ -13,6 +13,7 @@ import { startEmulatedServices, type EmulatedServices } from '../support/emulate
 /** Both services and the engine share one clock: 2031-03-01 10:00 UTC, the day the first amendment starts. */
 const NOW = Date.UTC(2031, 2, 1, 10);
 import { ts } from '../support/time.js';
+import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
@@ -85,7 +86,7 @@ describe('stacked amendments where the first starts today (q22)', () => {
   it('a run cut off before its write-back is finished by the next one without a second schedule update', async () => {
     const { initial, m1, m2 } = await contractWithStackedAmendments('Stacked Crash', '2031-03-01');
     const scheduleId = String(services.orderRow(initial.orderId).Stripe_ID__c);
-    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    org.faults.add(WRITE_BACK_OUTAGE);
     const crashed = await engine.syncOrder(m2.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.applied.filter((a) => a.op === 'subscriptionSchedules.update')).toHaveLength(2);

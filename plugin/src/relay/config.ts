@@ -2,7 +2,13 @@
  * Relay configuration from the environment (containers) and command-line flags (flags win). Secrets
  * come only from the environment. Every value is checked; a bad one is an error naming the variable.
  *
- *   SF_INSTANCE_URL, SF_ACCESS_TOKEN   the org (or SF_TARGET_ORG: an `sf` alias/username)
+ *   Salesforce sign-in, one of (README, "Relay sign-in"):
+ *   SF_CLIENT_ID, SF_CLIENT_SECRET,    OAuth client credentials flow (SF_LOGIN_URL: the org's My Domain URL)
+ *     SF_LOGIN_URL
+ *   SF_CLIENT_ID, SF_USERNAME,         OAuth JWT bearer flow (SF_LOGIN_URL default https://login.salesforce.com;
+ *     SF_JWT_KEY_FILE                  SF_JWT_AUDIENCE default login or test.salesforce.com)
+ *   SF_TARGET_ORG                      an `sf` alias/username
+ *   SF_INSTANCE_URL, SF_ACCESS_TOKEN   a raw session (not renewable)
  *   STRIPE_API_KEY                     secret or restricted key (see README for the permissions)
  *   STRIPE_API_BASE                    a Stripe-compatible base URL (the local emulator)
  *   STRIPE_WEBHOOK_SECRET              whsec_… of the webhook endpoint (webhooks off without it)
@@ -20,8 +26,10 @@
  * meters write (metered products); Test clocks write (test mode: new customers get a test clock). Nothing else — webhook
  * endpoints are set up in the Dashboard, and events are verified by signature, never fetched.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { SalesforceAuth } from '../salesforce/auth.js';
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const seconds = z.coerce.number().positive();
@@ -30,6 +38,12 @@ export const RelayConfig = z.object({
   SF_INSTANCE_URL: z.url().optional(),
   SF_ACCESS_TOKEN: z.string().min(1).optional(),
   SF_TARGET_ORG: z.string().min(1).optional(),
+  SF_LOGIN_URL: z.url().optional(),
+  SF_CLIENT_ID: z.string().min(1).optional(),
+  SF_CLIENT_SECRET: z.string().min(1).optional(),
+  SF_USERNAME: z.string().min(1).optional(),
+  SF_JWT_KEY_FILE: z.string().min(1).optional(),
+  SF_JWT_AUDIENCE: z.url().optional(),
   STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret (sk_) or restricted (rk_) key'),
   STRIPE_API_BASE: z.url().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
@@ -73,8 +87,30 @@ export function relayConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []
   const parsed = RelayConfig.safeParse(merged);
   if (!parsed.success) throw new RelayConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const config = parsed.data;
-  if (!config.SF_TARGET_ORG && !(config.SF_INSTANCE_URL && config.SF_ACCESS_TOKEN)) {
-    throw new RelayConfigError(['set SF_INSTANCE_URL and SF_ACCESS_TOKEN, or SF_TARGET_ORG (an sf alias or username)']);
-  }
+  salesforceAuth(config);
   return config;
+}
+
+/** The Salesforce sign-in the configuration names (the first complete one of README's list); an error names what is missing. */
+export function salesforceAuth(config: RelayConfig): SalesforceAuth {
+  const { SF_CLIENT_ID: clientId, SF_LOGIN_URL: loginUrl } = config;
+  if (clientId && config.SF_JWT_KEY_FILE) {
+    if (!config.SF_USERNAME) throw new RelayConfigError(['SF_USERNAME: the JWT bearer flow (SF_JWT_KEY_FILE) signs in as this user; set the integration user\'s username']);
+    let privateKey: string;
+    try {
+      privateKey = readFileSync(config.SF_JWT_KEY_FILE, 'utf8');
+    } catch (error) {
+      throw new RelayConfigError([`SF_JWT_KEY_FILE: cannot read ${config.SF_JWT_KEY_FILE} (${(error as Error).message}); point it at the PEM private key of the app's certificate`]);
+    }
+    return { kind: 'jwtBearer', clientId, username: config.SF_USERNAME, privateKey, loginUrl: loginUrl ?? 'https://login.salesforce.com', ...(config.SF_JWT_AUDIENCE ? { audience: config.SF_JWT_AUDIENCE } : {}) };
+  }
+  if (clientId && config.SF_CLIENT_SECRET) {
+    if (!loginUrl) throw new RelayConfigError(["SF_LOGIN_URL: the client credentials flow needs the org's My Domain URL (https://<domain>.my.salesforce.com)"]);
+    return { kind: 'clientCredentials', clientId, clientSecret: config.SF_CLIENT_SECRET, loginUrl };
+  }
+  if (config.SF_TARGET_ORG) return { kind: 'sfAlias', targetOrg: config.SF_TARGET_ORG };
+  if (config.SF_INSTANCE_URL && config.SF_ACCESS_TOKEN) return { kind: 'accessToken', instanceUrl: config.SF_INSTANCE_URL, accessToken: config.SF_ACCESS_TOKEN };
+  throw new RelayConfigError([
+    'set the Salesforce sign-in: SF_CLIENT_ID with SF_CLIENT_SECRET and SF_LOGIN_URL (client credentials), SF_CLIENT_ID with SF_USERNAME and SF_JWT_KEY_FILE (JWT bearer), SF_TARGET_ORG (an sf alias or username), or SF_INSTANCE_URL and SF_ACCESS_TOKEN',
+  ]);
 }

@@ -2,19 +2,11 @@
  * The relay's own entry point for containers: `node plugin/lib/relay/main.js [--port 8787 …]`, configured
  * by the environment (config.ts). Stops gracefully on SIGTERM/SIGINT.
  */
-import { SalesforceClient, salesforceClientFrom } from '../salesforce/client.js';
+import { salesforceClientWith, tokenProvider } from '../salesforce/auth.js';
 import { createStripeGateway } from '../stripe/client.js';
-import { relayConfig, type RelayConfig } from './config.js';
+import { relayConfig, salesforceAuth } from './config.js';
 import { startRelay } from './index.js';
 import { createRelayLogger } from './logger.js';
-
-async function salesforceFor(config: RelayConfig): Promise<SalesforceClient> {
-  if (config.SF_TARGET_ORG) {
-    const { Org } = await import('@salesforce/core');
-    return salesforceClientFrom((await Org.create({ aliasOrUsername: config.SF_TARGET_ORG })).getConnection());
-  }
-  return new SalesforceClient({ instanceUrl: config.SF_INSTANCE_URL!, accessToken: config.SF_ACCESS_TOKEN! });
-}
 
 async function main(): Promise<void> {
   const config = relayConfig(process.env, process.argv.slice(2));
@@ -26,7 +18,8 @@ async function main(): Promise<void> {
     ...(config.STRIPE_OPS_PER_SECOND ? { opsPerSecond: config.STRIPE_OPS_PER_SECOND } : {}),
   });
   const relay = await startRelay({
-    salesforce: await salesforceFor(config),
+    // One token provider signs in and, when the session expires, signs in again (the Pub/Sub stream can share it).
+    salesforce: await salesforceClientWith(tokenProvider(salesforceAuth(config))),
     stripe,
     logger,
     host: config.RELAY_HOST,

@@ -153,20 +153,27 @@ export class SalesforceClient {
     return records;
   }
 
-  /**
-   * Several queries in one `composite` call; each answer's records by reference id. Salesforce takes at
-   * most 5 query operations per composite request (REST API Developer Guide, "Composite").
-   */
+  /** Several queries (≤ 5, Salesforce's limit per `composite` call) in one call; each answer's records by reference id. */
   async queries(soql: Readonly<Record<string, string>>): Promise<Record<string, Record<string, unknown>[]>> {
+    const answers = await this.composite(this.queryRequests(soql), false);
+    for (const sub of answers) if (sub.httpStatusCode >= 400) throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
+    return this.queryRecords(Object.fromEntries(answers.map((a) => [a.referenceId, a.body])));
+  }
+
+  /**
+   * Queries as `composite` sub-requests, to ride along with other sub-requests (referenceId → SOQL).
+   * Salesforce takes at most 5 query operations per composite request (REST API Developer Guide, "Composite").
+   */
+  queryRequests(soql: Readonly<Record<string, string>>): CompositeSubrequest[] {
     const entries = Object.entries(soql);
     if (entries.length > MAX_COMPOSITE_QUERIES) throw new Error(`A composite request holds at most ${MAX_COMPOSITE_QUERIES} queries; ${entries.length} were given (${entries.map(([id]) => id).join(', ')}).`);
-    const compositeRequest: CompositeSubrequest[] = entries.map(([referenceId, q]) => ({ method: 'GET', url: `${this.basePath}/query?q=${encodeURIComponent(q)}`, referenceId }));
-    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone: false, compositeRequest });
+    return entries.map(([referenceId, q]) => ({ method: 'GET', url: `${this.basePath}/query?q=${encodeURIComponent(q)}`, referenceId }));
+  }
+
+  /** The records of query answers (`composite` sub-responses' bodies, by reference id), every page read. */
+  async queryRecords(answers: Readonly<Record<string, unknown>>): Promise<Record<string, Record<string, unknown>[]>> {
     const results: Record<string, Record<string, unknown>[]> = {};
-    for (const sub of body.compositeResponse) {
-      if (sub.httpStatusCode >= 400) throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
-      results[sub.referenceId] = await this.allRecords(sub.body as QueryResult<Record<string, unknown>>);
-    }
+    for (const [referenceId, body] of Object.entries(answers)) results[referenceId] = await this.allRecords(body as QueryResult<Record<string, unknown>>);
     return results;
   }
 

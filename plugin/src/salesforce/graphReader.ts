@@ -87,9 +87,12 @@ function contractOrders(located: LocatedOrder, prefix = ''): string {
   return terms.join(' OR ');
 }
 
-/** The graph of the order's contract. */
-export async function readContractGraph(client: SalesforceClient, orderId: string, options: GraphReadOptions): Promise<CpqGraphInput> {
-  const located = options.located ?? (await locateOrder(client, orderId));
+/**
+ * The queries of the contract's graph, by reference id: at most five, the most a `composite` call may hold
+ * (REST API Developer Guide, "Composite": up to 25 subrequests, of which at most 5 query or sObject
+ * Collections operations). The engine sends them in its lock's call (syncLock.ts), a dry run on their own.
+ */
+export function contractGraphQueries(located: LocatedOrder, options: GraphReadOptions): Record<string, string> {
   const orderWhere = contractOrders(located);
   const itemWhere = contractOrders(located, 'Order.');
   const item = [
@@ -106,7 +109,7 @@ export async function readContractGraph(client: SalesforceClient, orderId: strin
     ...fieldsOf(M.Contact, 'Contact', options).map((f) => `SBQQ__Quote__r.SBQQ__PrimaryContact__r.${f}`),
   ];
   const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', options).map((f) => `Quote_Stripe_Coupon__r.${f}`);
-  const queries: Record<string, string> = {
+  return {
     orders: `SELECT ${soqlFields(order)}, (SELECT ${soqlFields(item)} FROM OrderItems) FROM Order WHERE ${orderWhere}`,
     quoteCoupons: `SELECT Id, Quote__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Stripe_Coupon_Association__c WHERE Quote__c IN (SELECT SBQQ__Quote__c FROM Order WHERE ${orderWhere})`,
     lineCoupons: `SELECT Id, Quote_Line__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Line_Stripe_Coupon_Association__c WHERE Quote_Line__c IN (SELECT SBQQ__QuoteLine__c FROM OrderItem WHERE ${itemWhere})`,
@@ -116,7 +119,16 @@ export async function readContractGraph(client: SalesforceClient, orderId: strin
       `FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c IN (SELECT Id FROM OrderItem WHERE ${itemWhere})`,
     ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', options))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
   };
-  const rows = await client.queries(queries);
+}
+
+/** The graph of the order's contract: its queries in one `composite` call, then the product schedules. */
+export async function readContractGraph(client: SalesforceClient, orderId: string, options: GraphReadOptions): Promise<CpqGraphInput> {
+  const located = options.located ?? (await locateOrder(client, orderId));
+  return contractGraphFrom(client, await client.queries(contractGraphQueries(located, options)), options);
+}
+
+/** The graph from the answers to `contractGraphQueries` (every page already read), plus the product schedules. */
+export async function contractGraphFrom(client: SalesforceClient, rows: Readonly<Record<string, Row[]>>, options: GraphReadOptions): Promise<CpqGraphInput> {
   const graph = flattenOrders(await withAllChildren(client, rows.orders ?? [], ['OrderItems']));
   const lineSchedules = await withAllChildren(client, rows.lineSchedules ?? [], ['SBQQ__OrderItemConsumptionRates__r']);
   const productIds = graph.products.map((p) => p.Id as string);

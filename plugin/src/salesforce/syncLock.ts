@@ -12,8 +12,10 @@
  * holder — and a holder that overran its lock cannot free its successor's either.
  *
  * Crashes: before the insert nothing is held; after it the lock simply expires; a takeover is one
- * transaction, so it either happened or not. Release is a delete (for a sync request, in the same call as
- * its outcome: releaseLockRequest); a release lost to a crash also just expires.
+ * transaction, so it either happened or not. Release is a delete, in the same call as the outcome it
+ * guards (releaseLockRequest: a sync's write-back, a request's status); a release lost to a crash also just
+ * expires. What the lock guards can be read in the call that takes it (`alongside`): the read then comes
+ * after the lock, at no call of its own.
  */
 import { toId18 } from '../core/records/salesforceIds.js';
 import { SalesforceApiError, type CompositeSubrequest, type CompositeSubresponse, type SalesforceClient, type SalesforceErrorBody } from './client.js';
@@ -83,10 +85,13 @@ export function releaseLockRequest(client: SalesforceClient, lock: SyncLock, ref
 
 /** Checks the release's answer: deleted, or already gone; anything else is Salesforce refusing it. */
 export function assertReleased(answer: CompositeSubresponse): void {
-  if (answer.httpStatusCode < 400) return;
-  const errors = answer.body as SalesforceErrorBody[];
-  if (errors.every((e) => GONE.has(e.errorCode ?? ''))) return;
-  throw new SalesforceApiError(answer.httpStatusCode, errors);
+  if (answer.httpStatusCode < 400 || lockGone(answer)) return;
+  throw new SalesforceApiError(answer.httpStatusCode, answer.body as SalesforceErrorBody[]);
+}
+
+/** The release's answer says the lock was already gone (taken over after it expired). */
+export function lockGone(answer: CompositeSubresponse): boolean {
+  return answer.httpStatusCode >= 400 && (answer.body as SalesforceErrorBody[]).every((e) => GONE.has(e.errorCode ?? ''));
 }
 
 interface InsertOutcome {

@@ -1,14 +1,21 @@
 /**
- * Writes a sync's outcome to Salesforce in two batched calls: one upsert of Sync Records by Compound_ID__c
- * (re-runs overwrite), then one `composite/sobjects` update with every write-back (Stripe IDs, payment
- * link) merged with the Order's sync status, message, fix and Dashboard links.
+ * Writes a sync's outcome to Salesforce in one all-or-none `composite` call: the Sync Records upserted by
+ * Compound_ID__c (re-runs overwrite), every write-back (Stripe IDs, payment link) merged with the Order's
+ * sync status, message, fix and Dashboard links, and the release of the sync's lock. One transaction: a
+ * crash leaves all of it written or none (the re-run replays and writes it). More than 25 sub-requests (a
+ * composite's limit, REST API Developer Guide "Composite") go in further calls, Sync Records first: once
+ * the Order holds its Stripe ID a re-run has nothing to do, so the Stripe ID must never land without them.
  */
 import type { RecordRef, SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan/plan.js';
 import { errorSyncRecords } from '../core/plan/syncRecords.js';
 import { requestLogLink } from '../stripe/links.js';
-import type { CollectionResult, SalesforceClient } from './client.js';
-import { SalesforceApiError } from './client.js';
+import { SalesforceApiError, type CompositeSubrequest, type CompositeSubresponse, type SalesforceClient, type SalesforceErrorBody } from './client.js';
+import { lockGone, releaseLockRequest, type SyncLock } from './syncLock.js';
+
+/** Sub-requests per `composite` call (REST API Developer Guide, "Composite"). */
+const MAX_SUBREQUESTS = 25;
+const HALTED = 'PROCESSING_HALTED';
 
 export type SyncStatus = 'Not Synced' | 'Queued' | 'Syncing' | 'Synced' | 'Failed';
 
@@ -37,22 +44,49 @@ export interface SyncOutcomeWrite {
   readonly livemode: boolean;
 }
 
-export async function writeSyncOutcome(client: SalesforceClient, outcome: SyncOutcomeWrite): Promise<void> {
+/** Writes the outcome and releases `lock` (when given) in one call; see the file's comment. */
+export async function writeSyncOutcome(client: SalesforceClient, outcome: SyncOutcomeWrite, lock?: SyncLock): Promise<void> {
   const updates = new Map<string, Record<string, unknown>>();
-  for (const w of outcome.writeBacks) updates.set(w.id, { attributes: { type: w.sobject }, Id: w.id, ...updates.get(w.id), ...w.fields });
-  for (const [id, fields] of Object.entries(outcome.orderFields)) updates.set(id, { attributes: { type: 'Order' }, Id: id, ...updates.get(id), ...fields });
-  // Sync Records first: once the Order holds its Stripe ID a re-run has nothing to do, so a crash between
-  // the two calls must leave the Stripe ID unwritten (the re-run replays and writes both), never the record.
-  if (outcome.syncRecords.length > 0) {
-    const rows = outcome.syncRecords.map((r) => syncRecordFields(r, outcome.orderId, outcome.livemode));
-    assertSaved(await client.upsertRecords('Stripe_Sync_Record__c', 'Compound_ID__c', rows), outcome.syncRecords.map((r) => r.compoundId));
-  }
-  if (updates.size > 0) assertSaved(await client.updateRecords([...updates.values()]), [...updates.keys()]);
+  for (const w of outcome.writeBacks) updates.set(w.id, { ...updates.get(w.id), attributes: { type: w.sobject }, ...w.fields });
+  for (const [id, fields] of Object.entries(outcome.orderFields)) updates.set(id, { attributes: { type: 'Order' }, ...updates.get(id), ...fields });
+  const requests: CompositeSubrequest[] = [
+    ...outcome.syncRecords.map((r, i) => syncRecordUpsert(client, r, outcome, i)),
+    ...[...updates].map(([id, { attributes, ...fields }], i) => ({
+      method: 'PATCH' as const,
+      url: `${client.basePath}/sobjects/${(attributes as { type: string }).type}/${id}`,
+      referenceId: `update${i}`,
+      body: fields,
+    })),
+    ...(lock ? [releaseLockRequest(client, lock)] : []),
+  ];
+  for (let i = 0; i < requests.length; i += MAX_SUBREQUESTS) await writeAllOrNone(client, requests.slice(i, i + MAX_SUBREQUESTS));
 }
+
+function syncRecordUpsert(client: SalesforceClient, row: SyncRecordRow, outcome: SyncOutcomeWrite, i: number): CompositeSubrequest {
+  const { Compound_ID__c: key, ...fields } = syncRecordFields(row, outcome.orderId, outcome.livemode);
+  return { method: 'PATCH', url: `${client.basePath}/sobjects/Stripe_Sync_Record__c/Compound_ID__c/${encodeURIComponent(String(key))}`, referenceId: `syncRecord${i}`, body: fields };
+}
+
+/**
+ * One all-or-none call. A lock already gone (taken over after it expired) rolls the call back: the outcome
+ * is then written again without the release, which there is nothing left to do for.
+ */
+async function writeAllOrNone(client: SalesforceClient, requests: readonly CompositeSubrequest[]): Promise<void> {
+  const answers = await client.composite(requests, true);
+  const failed = answers.filter((a) => a.httpStatusCode >= 400 && !errorsOf(a).every((e) => e.errorCode === HALTED));
+  if (failed.length === 0) return;
+  if (failed.every((a) => a.referenceId === 'releaseLock' && lockGone(a))) return writeAllOrNone(client, requests.filter((r) => r.referenceId !== 'releaseLock'));
+  const target = (a: CompositeSubresponse) => requests.find((r) => r.referenceId === a.referenceId)?.url.split('/').pop() ?? a.referenceId;
+  throw new SalesforceApiError(
+    failed[0]!.httpStatusCode,
+    failed.flatMap((a) => errorsOf(a).map((e) => ({ ...e, message: `${decodeURIComponent(target(a))}: ${e.message ?? ''}` }))),
+  );
+}
+
+const errorsOf = (answer: CompositeSubresponse): SalesforceErrorBody[] => (Array.isArray(answer.body) ? (answer.body as SalesforceErrorBody[]) : []);
 
 function syncRecordFields(row: SyncRecordRow, orderId: string, livemode: boolean): Record<string, unknown> {
   return {
-    attributes: { type: 'Stripe_Sync_Record__c' },
     Compound_ID__c: row.compoundId,
     Order__c: orderId,
     Primary_Record_ID__c: row.primary.id,
@@ -65,9 +99,4 @@ function syncRecordFields(row: SyncRecordRow, orderId: string, livemode: boolean
     Resolution_Documentation_Link__c: row.documentationLink,
     Stripe_Request_Dashboard_Link__c: row.requestId ? requestLogLink(row.requestId, livemode) : null,
   };
-}
-
-function assertSaved(results: readonly CollectionResult[], ids: readonly string[]): void {
-  const failed = results.flatMap((r, i) => (r.success ? [] : r.errors.map((e) => ({ ...e, message: `${ids[i]}: ${e.message ?? ''}` }))));
-  if (failed.length > 0) throw new SalesforceApiError(400, failed);
 }

@@ -4,12 +4,14 @@
  *   const engine = createSyncEngine({ salesforce, stripe });
  *   const results = await engine.syncOrders(['801…'], { dryRun: false, onProgress });
  *
- * Per order: locate its contract and take the contract's lock (syncLock.ts: one worker per contract,
- * across processes, in the same call as the Order's "Syncing" status); read the contract's graph (3
- * Salesforce calls); load the Stripe objects its records link to; ask the core for a plan; apply it to
- * Stripe with the plan's idempotency keys; write Stripe IDs, the Order's status, message, fix and links,
- * and the Sync Records back in two batched calls; release the lock. The Order's billing summary (what Stripe now bills, read back)
- * rides on that same Order update; a dry run carries the summary of what its plan would bill instead. A plan that defers stacked amendments (one before them starts `now`) is followed,
+ * Per order, four Salesforce calls (plus one per further page of a long list): locate its contract (1);
+ * take the contract's lock (syncLock.ts: one worker per contract, across processes) in one call with the
+ * Order's "Syncing" status and the contract's graph queries (2); read the products' consumption schedules
+ * (3); load the Stripe objects its records link to; ask the core for a plan; apply it to Stripe with the
+ * plan's idempotency keys; write Stripe IDs, the Order's status, message, fix and links, the Sync Records
+ * and the lock's release in one all-or-none call (4). The Order's billing summary (what Stripe now bills)
+ * rides on that same Order update; a dry run carries the summary of what its plan would bill instead. A
+ * plan that defers stacked amendments (one before them starts `now`) is followed,
  * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
  * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
  * so the next run creates nothing twice.
@@ -27,12 +29,12 @@ import { planOrderSync } from '../core/plan/planner.js';
 import { recordRef } from '../core/records/records.js';
 import { sameId } from '../core/records/salesforceIds.js';
 import { DOCUMENTATION_LINKS } from '../core/plan/syncRecords.js';
-import { SalesforceApiError, type SalesforceClient } from '../salesforce/client.js';
-import { locateOrder, OrderNotFound, readContractGraph } from '../salesforce/graphReader.js';
+import { SalesforceApiError, type CompositeSubrequest, type SalesforceClient } from '../salesforce/client.js';
+import { contractGraphFrom, contractGraphQueries, locateOrder, OrderNotFound } from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
 import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
-import { orderLockKey, releaseLock, takeLock, type SyncLock } from '../salesforce/syncLock.js';
+import { orderLockKey, releaseLock, takeLock, type SyncLock, type TakenLock } from '../salesforce/syncLock.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
 import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
@@ -54,6 +56,13 @@ export interface SyncEngineOptions {
   readonly now?: () => Date;
   /** Settings and mappings; read from the org's Custom Metadata once when absent. */
   readonly configuration?: OrgConfiguration;
+  /** Where warnings that do not fail a sync go (the relay's pino logger fits). */
+  readonly logger?: EngineLogger;
+}
+
+/** The part of a (pino) logger the engine uses. */
+export interface EngineLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 export type OrderSyncStatus = 'synced' | 'failed' | 'busy' | 'planned';
@@ -138,6 +147,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 }
 
 interface EngineRun {
+  readonly logger?: EngineLogger;
   readonly salesforce: SalesforceClient;
   readonly stripe: StripeGateway;
   readonly workerId: string;
@@ -156,14 +166,22 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const config = await run.configuration();
     assertUsableMappings(config, orderRef);
     const located = await locateOrder(run.salesforce, orderId);
-    if (!options.dryRun) {
-      lock = await lockContract(run, located.initialOrderId ?? located.orderId, orderId);
-      if (!lock) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
-    }
-    const read = readContractGraph(run.salesforce, orderId, { extra: mappedFields(config.mappings), located, multiCurrency: config.currency.multiCurrency }).catch((error: unknown) => {
+    const readOptions = { extra: mappedFields(config.mappings), located, multiCurrency: config.currency.multiCurrency };
+    const queries = contractGraphQueries(located, readOptions);
+    let rows: Record<string, Record<string, unknown>[]>;
+    try {
+      if (options.dryRun) rows = await run.salesforce.queries(queries);
+      else {
+        const taken = await lockContract(run, located.initialOrderId ?? located.orderId, orderId, run.salesforce.queryRequests(queries));
+        if (!taken) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
+        lock = taken.lock;
+        rows = await run.salesforce.queryRecords(Object.fromEntries(Object.keys(queries).map((ref) => [ref, taken.results[ref]])));
+      }
+    } catch (error) {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
-    });
-    const graph = withOrderVersions(options.dryRun && options.asActivated ? asActivated(await read, orderId) : await read);
+    }
+    const read = await contractGraphFrom(run.salesforce, rows, readOptions);
+    const graph = withOrderVersions(options.dryRun && options.asActivated ? asActivated(read, orderId) : read);
     const state = await loadLinkedObjects(graph, run.stripe);
     const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
     const planWith = async (g: CpqGraphInput, s: StripeState): Promise<SyncPlan> =>
@@ -190,7 +208,9 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
     const stripeId = (orderWriteBack?.fields.Stripe_ID__c as string | undefined) ?? linkedStripeId;
     const records: SyncRecordRow[] = [...rounds.syncRecords, ...errorSyncRecordRows(orderRef, errors)];
-    const summary = stripeId ? await billingSummary(run, stripeId) : undefined;
+    // Only a run that changed Stripe changes what it bills: a re-sync that wrote nothing keeps the summary.
+    const readBack = stripeId && rounds.applied.length > 0 ? await billingSummary(run, orderId, stripeId) : {};
+    const { summary } = readBack;
     await finish(run, lock, { orderId, stripeId, writeBacks, records, errors, summary, initialOrderId: located.initialOrderId ?? located.orderId });
     lock = undefined;
     return result({
@@ -199,7 +219,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       applied: rounds.applied,
       errors,
       retryable: errors.length > 0 && errors.every((e) => e.retryable),
-      warnings: rounds.plan.warnings,
+      warnings: [...rounds.plan.warnings, ...(readBack.warning ? [readBack.warning] : [])],
       plan: rounds.plan,
       ...(summary ? { summary } : {}),
     });
@@ -244,16 +264,16 @@ async function recordFailure(run: EngineRun, lock: SyncLock | undefined, orderId
 }
 
 /**
- * The contract's lock, on its initial Order's key. An initial order asked for shows "Syncing" from the same
- * call (a lock not taken writes no status). An amendment is not touched before the contract is read: its
+ * The contract's lock, on its initial Order's key, taken in one call with the contract's graph queries
+ * (`reads`, answered only once the lock is held) and, for an initial order asked for, its "Syncing" status
+ * (a lock not taken writes no status). An amendment is not touched before the contract is read: its
  * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
  * write would move it to the end. Undefined while another worker syncs the contract.
  */
-async function lockContract(run: EngineRun, initialOrderId: string, orderId: string): Promise<SyncLock | undefined> {
+async function lockContract(run: EngineRun, initialOrderId: string, orderId: string, reads: readonly CompositeSubrequest[]): Promise<TakenLock | undefined> {
   const syncing = { method: 'PATCH' as const, url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`, referenceId: 'syncing', body: { Stripe_Sync_Status__c: 'Syncing' } };
-  const alongside = sameId(initialOrderId, orderId) ? [syncing] : [];
-  const taken = await takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside });
-  return taken?.lock;
+  const alongside = [...(sameId(initialOrderId, orderId) ? [syncing] : []), ...reads];
+  return takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside });
 }
 
 interface Finish {
@@ -269,20 +289,24 @@ interface Finish {
 
 /**
  * The billing Stripe holds after the sync. Only reads: a Stripe hiccup here leaves the previous summary
- * in place (the next webhook or sync refreshes it) rather than failing a sync that succeeded.
+ * in place (the next webhook or sync refreshes it) rather than failing a sync that succeeded — reported as
+ * the result's warning and logged, never swallowed.
  */
-async function billingSummary(run: EngineRun, stripeId: string): Promise<BillingSummary | undefined> {
+async function billingSummary(run: EngineRun, orderId: string, stripeId: string): Promise<{ summary?: BillingSummary; warning?: string }> {
   try {
-    return await readBillingSummary(run.stripe, stripeId, run.now());
-  } catch {
-    return undefined;
+    const summary = await readBillingSummary(run.stripe, stripeId, run.now());
+    return summary ? { summary } : {};
+  } catch (error) {
+    const warning = `The billing summary of ${stripeId} could not be read back from Stripe (${error instanceof Error ? error.message : String(error)}); the Order keeps its previous summary until the next sync or Stripe event.`;
+    run.logger?.warn({ orderId, stripeId, err: error }, warning);
+    return { warning };
   }
 }
 
 /** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
 const distinctLines = (texts: readonly string[]): string => [...new Set(texts)].join('\n');
 
-/** The Order's status fields, written with the write-backs and Sync Records; then the lock goes. */
+/** The Order's status fields, written with the write-backs and Sync Records, and the lock's release: one call. */
 async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish): Promise<void> {
   const livemode = run.stripe.livemode;
   const first = done.errors[0];
@@ -311,9 +335,7 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
     const summary = { Stripe_Billing_Summary__c: summaryFieldText(done.summary) };
     for (const id of new Set([done.orderId, done.initialOrderId ?? done.orderId])) orderFields[id] = { ...orderFields[id], ...summary };
   }
-  await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode });
-  // The outcome is saved: a release Salesforce refuses now only makes the next sync wait for the expiry.
-  if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
+  await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode }, lock);
 }
 
 function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: boolean): Record<string, string> {

@@ -4,6 +4,7 @@ import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/em
 import { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../../plugin/src/sync/engine.js';
+import { WRITE_BACK_OUTAGE } from '../../support/syncFaults.js';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
@@ -91,7 +92,7 @@ describe('sync engine over both emulators', () => {
   it('a crash after Stripe created everything but before the write-back is finished by the next run without creating anything twice', async () => {
     const order = sample('S2');
     // The write-back fails (the process "dies" after Stripe answered): Salesforce holds no Stripe IDs.
-    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'PATCH', path: '/composite/sobjects', times: 1 });
+    org.faults.add(WRITE_BACK_OUTAGE);
     const crashed = await engineFor('w1').syncOrder(order.orderId);
     expect(crashed.status).toBe('failed');
     expect(crashed.retryable).toBe(true);

@@ -15,6 +15,8 @@ export interface FaultSpec {
   readonly path?: string | RegExp;
   /** Only this HTTP method. */
   readonly method?: string;
+  /** Only requests whose body matches (a string is a substring match): one `composite` call among others. */
+  readonly body?: string | RegExp;
 }
 
 const ERRORS: Record<FaultCode, () => SalesforceApiError> = {
@@ -49,8 +51,8 @@ export class FaultInjector {
   }
 
   /** The error the request must fail with, consuming one use of the first matching fault. */
-  take(method: string, path: string): SalesforceApiError | undefined {
-    const fault = this.armed.find((f) => matches(f.spec, method, path));
+  take(method: string, path: string, body = ''): SalesforceApiError | undefined {
+    const fault = this.armed.find((f) => matches(f.spec, method, path, body));
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.armed = this.armed.filter((f) => f !== fault);
@@ -58,8 +60,9 @@ export class FaultInjector {
   }
 }
 
-function matches(spec: FaultSpec, method: string, path: string): boolean {
+function matches(spec: FaultSpec, method: string, path: string, body: string): boolean {
   if (spec.method && spec.method.toUpperCase() !== method.toUpperCase()) return false;
-  if (spec.path === undefined) return true;
-  return typeof spec.path === 'string' ? path.includes(spec.path) : spec.path.test(path);
+  return fits(spec.path, path) && fits(spec.body, body);
 }
+
+const fits = (pattern: string | RegExp | undefined, text: string): boolean => (pattern === undefined ? true : typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));

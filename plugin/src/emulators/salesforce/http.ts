@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { CONTROL_PREFIX } from './controlApi.js';
+import { TOKEN_PATH, tokenResponse } from './oauth.js';
 import { DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
 import type { ApiResponse, Router } from './router.js';
 
@@ -29,6 +30,8 @@ function handle(org: EmulatedOrg, router: Router, request: IncomingMessage, raw:
   const url = (request.url ?? '/').replace(/^\/{2,}/, '/');
   const path = url.split('?')[0] ?? '/';
   if (method === 'OPTIONS') return { status: 204 };
+  // The token endpoint is how a session begins: it takes no session (oauth.ts).
+  if (method === 'POST' && path === TOKEN_PATH) return tokenResponse(org, raw, request.headers.authorization, `http://${request.headers.host ?? ''}`);
   const response = authenticateAndRoute(org, router, request, method, url, path, raw);
   if (path.startsWith(CONTROL_PREFIX)) return response;
   org.requestLog.push({ method, path, query: url.slice(path.length + 1), status: response.status, at: org.now().toISOString() });
@@ -54,7 +57,7 @@ function authenticateAndRoute(org: EmulatedOrg, router: Router, request: Incomin
 function route(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, raw: string): ApiResponse {
   const path = url.split('?')[0] ?? '/';
   if (!path.startsWith(CONTROL_PREFIX)) {
-    const fault = org.faults.take(method, path);
+    const fault = org.faults.take(method, path, raw);
     if (fault) return { status: fault.status, body: fault.toBody() };
   }
   let body: unknown;
