@@ -124,11 +124,12 @@ function checkScalar(spec: ParamSpec, value: string, param: string): unknown {
 
 /**
  * Stripe refuses a string longer than the `maxLength` its OpenAPI spec gives (customer `name` 256, coupon `name`
- * 40, `statement_descriptor` 22, most strings 5000), naming the parameter and the limit.
+ * 40, `statement_descriptor` 22, most strings 5000), showing its first and last ten characters and the limit,
+ * with no error code: "Invalid string: Lottery Re...iting line; must be at most 40 characters" (README sources).
  */
 function checkLength(spec: ParamSpec, value: string, param: string): string {
   if (spec.maxLength === undefined || value.length <= spec.maxLength) return value;
-  const shown = value.length > 20 ? `${value.slice(0, 20)}...` : value;
+  const shown = value.length > 20 ? `${value.slice(0, 10)}...${value.slice(-10)}` : value;
   throw invalidRequest(`Invalid string: ${shown}; must be at most ${spec.maxLength} characters`, { param });
 }
 
