@@ -30,3 +30,11 @@ export function claimCurrency(customer: Customer, currency: string, param: strin
   }
   customer.currency = currency;
 }
+
+/** A schedule's prices against its customer's currency, refused in Stripe's recorded words (no param). */
+export function claimPriceCurrency(customer: Customer, currency: string): void {
+  if (customer.currency && customer.currency !== currency) {
+    throw invalidRequest(`The currency of the selected prices (${currency}) does not match the customer currency (${customer.currency}).`);
+  }
+  customer.currency = currency;
+}

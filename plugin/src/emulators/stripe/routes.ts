@@ -46,3 +46,8 @@ export function matchRoute(method: string, path: string): { route: Route; id: st
 export function routeList(): string[] {
   return ROUTES.map(({ route }) => `${route.method} ${route.path}`);
 }
+
+/** Method, path and params type of every route, for tests that walk the catalogue route by route. */
+export function routeTable(): readonly Pick<Route, 'method' | 'path' | 'params'>[] {
+  return ROUTES.map(({ route }) => ({ method: route.method, path: route.path, ...(route.params ? { params: route.params } : {}) }));
+}

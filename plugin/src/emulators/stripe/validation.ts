@@ -6,7 +6,8 @@
  */
 import { Decimal } from 'decimal.js';
 import { bracketPath, paramPaths, type ParamSpec, type ParamsTypeName } from '../../stripe/params/index.js';
-import { invalidRequest, parameterInvalid, parameterMissing, parameterUnknown } from './errors.js';
+import { invalidRequest, parameterInvalid, parameterMissing, parameterUnknown, type StripeApiError } from './errors.js';
+import { modelledParams, type ModelledParams } from './modelledParams.js';
 
 export type Params = Record<string, unknown>;
 
@@ -40,10 +41,24 @@ export function checkParams(type: ParamsTypeName, raw: Params): Params {
   return checkObject(type, raw, '', []);
 }
 
+/**
+ * A parameter Stripe accepts but the emulator does not model (modelledParams.ts): refused, so that no test passes
+ * on a value the emulator would have dropped.
+ */
+function notModelled(param: string, detail = ''): StripeApiError {
+  return parameterInvalid(
+    param,
+    `The Stripe emulator does not model \`${param}\`${detail}: Stripe would act on it, the emulator would drop it. Leave it out, or model it (emulators/stripe/modelledParams.ts).`,
+  );
+}
+
 function checkObject(type: ParamsTypeName, raw: Params, path: string, display: Segments): Params {
   const known = new Set(childrenOf(type, path));
   const unknown = Object.keys(raw).filter((key) => !known.has(key));
   if (unknown.length > 0) throw parameterUnknown(unknown.map((key) => bracketPath([...display, key])));
+  const modelled = modelledParams(type);
+  const unmodelled = Object.keys(raw).find((key) => !modelled.reaches(path ? `${path}.${key}` : key));
+  if (unmodelled !== undefined) throw notModelled(bracketPath([...display, unmodelled]));
   const out: Params = {};
   for (const [key, value] of Object.entries(raw)) {
     const childPath = path ? `${path}.${key}` : key;
@@ -67,7 +82,7 @@ function checkValue(type: ParamsTypeName, spec: ParamSpec, value: unknown, path:
       { code: 'parameter_invalid_empty', param },
     );
   }
-  if (typeof value === 'string') return checkScalar(spec, value, param);
+  if (typeof value === 'string') return checkModelledValue(modelledParams(type), path, checkScalar(spec, value, param), param);
   if (Array.isArray(value) || (isRecord(value) && kinds.includes('array') && isIndexed(value))) {
     if (!kinds.includes('array')) throw parameterInvalid(param, `Invalid ${param}: must be ${describeKinds(spec)}`);
     const elementSpec = paramPaths(type)[`${path}[]`] ?? { kinds: [] };
@@ -79,6 +94,13 @@ function checkValue(type: ParamsTypeName, spec: ParamSpec, value: unknown, path:
     if (kinds.includes('object')) return checkObject(type, value, path, display);
     throw parameterInvalid(param, `Invalid ${param}: must be ${describeKinds(spec)}`);
   }
+  return value;
+}
+
+/** A value of a path modelled only for some values (`proration_behavior=none`). */
+function checkModelledValue(modelled: ModelledParams, path: string, value: unknown, param: string): unknown {
+  const values = modelled.valuesOf(path);
+  if (values && !values.includes(String(value))) throw notModelled(param, ` = ${String(value)} (only ${values.join(', ')})`);
   return value;
 }
 
@@ -102,11 +124,12 @@ function checkScalar(spec: ParamSpec, value: string, param: string): unknown {
 
 /**
  * Stripe refuses a string longer than the `maxLength` its OpenAPI spec gives (customer `name` 256, coupon `name`
- * 40, `statement_descriptor` 22, most strings 5000), naming the parameter and the limit.
+ * 40, `statement_descriptor` 22, most strings 5000), showing its first and last ten characters and the limit,
+ * with no error code: "Invalid string: Lottery Re...iting line; must be at most 40 characters" (README sources).
  */
 function checkLength(spec: ParamSpec, value: string, param: string): string {
   if (spec.maxLength === undefined || value.length <= spec.maxLength) return value;
-  const shown = value.length > 20 ? `${value.slice(0, 20)}...` : value;
+  const shown = value.length > 20 ? `${value.slice(0, 10)}...${value.slice(-10)}` : value;
   throw invalidRequest(`Invalid string: ${shown}; must be at most ${spec.maxLength} characters`, { param });
 }
 

@@ -37,6 +37,8 @@ export function recurringItems(state: EmulatorState, items: Params[] | undefined
     seen.add(price.id);
     first ??= price;
     if (price.currency !== first.currency || price.recurring?.interval !== first.recurring?.interval || price.recurring?.interval_count !== first.recurring?.interval_count) {
+      // A phase's mismatch in Stripe's recorded words (no param); a subscription's as Stripe words it for plans.
+      if (param.startsWith('phases')) throw invalidRequest('For a particular phase, all of its `items` prices must have the same `interval`, `interval_count`, and `currency`.');
       const field = price.currency !== first.currency ? 'currency' : 'interval';
       throw invalidRequest(`Currency and interval fields must match across all plans on this subscription. Found mismatch in ${field} field.`, { param: `${at}[price]` });
     }

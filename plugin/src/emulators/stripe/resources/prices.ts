@@ -63,13 +63,14 @@ function recurringOf(state: EmulatorState, params: Params | undefined, name: Par
 }
 
 function tiersOf(tiers: Params[] | undefined, name: ParamName): PriceTier[] {
-  if (!tiers || tiers.length === 0) throw parameterMissing(name('tiers'));
+  // Stripe's words and param, as recorded (shared/reference/recordings, translate/test_tiered_pricing): no code.
+  if (!tiers || tiers.length === 0) throw invalidRequest('If the billing scheme is set to tiered the parameter tiers must be set.', { param: name('tiers') });
   let previous = 0;
   return tiers.map((tier, i) => {
     const param = name(`tiers[${i}]`);
     const last = i === tiers.length - 1;
     if (tier.up_to === 'inf' && !last) throw parameterInvalid(`${param}[up_to]`, 'Only the last tier can have `up_to` set to `inf`.');
-    if (tier.up_to !== 'inf' && last) throw parameterInvalid(`${param}[up_to]`, 'The last tier must have `up_to` set to `inf`.');
+    if (tier.up_to !== 'inf' && last) throw invalidRequest('The tiers array must include a catch all tier with up_to set to `inf` as last item.', { param: `${param}[up_to]` });
     const upTo = tier.up_to === 'inf' ? null : checkPositiveInteger(tier.up_to, `${param}[up_to]`);
     if (upTo !== null && upTo <= previous) throw parameterInvalid(`${param}[up_to]`, 'Tiers must be sorted in ascending order of `up_to`, without duplicates.');
     previous = upTo ?? previous;
@@ -106,9 +107,9 @@ export function createPrice(state: EmulatorState, params: Params, p: ParamName =
   let amounts = unitAmount(params, p, credit);
   let tiers: PriceTier[] | undefined;
   if (scheme === 'tiered') {
+    tiers = tiersOf(params.tiers as Params[] | undefined, p); // missing tiers first, as recorded
     if (amounts) throw parameterInvalid(p('unit_amount'), 'You cannot set `unit_amount` or `unit_amount_decimal` on a price with `billing_scheme=tiered`; set them on its tiers.');
     if (!params.tiers_mode) throw parameterMissing(p('tiers_mode'));
-    tiers = tiersOf(params.tiers as Params[] | undefined, p);
   } else {
     if (params.tiers !== undefined) throw parameterInvalid(p('tiers'), '`tiers` can only be set when `billing_scheme=tiered`.');
     if (!amounts && !params.custom_unit_amount) throw parameterMissing(p('unit_amount'));

@@ -16,7 +16,7 @@ import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { cancelSchedule, enterPhase, releaseSchedule, rollForward } from '../billing.js';
-import { claimCurrency, customerTime } from '../customerState.js';
+import { claimPriceCurrency, customerTime } from '../customerState.js';
 import { emit } from '../events.js';
 import { addPendingItems, createInvoice } from './invoices.js';
 import { checkDiscounts } from '../discounts.js';
@@ -162,7 +162,7 @@ function create(request: ApiRequest): SubscriptionSchedule {
   const start = params.start_date === undefined || params.start_date === 'now' ? now : Number(params.start_date);
   const settings = defaultSettings(params.default_settings as Params | undefined);
   const phases = buildPhases(state, phasesParam, start, now, params.default_settings as Params | undefined);
-  claimCurrency(customer, phases[0]?.currency ?? '', 'phases');
+  claimPriceCurrency(customer, phases[0]?.currency ?? '');
   const schedule = state.store.subscriptionSchedules.insert({
     ...scheduleBase(customer.id, now, customer.test_clock),
     status: 'not_started',
@@ -324,7 +324,7 @@ function finalInvoice(state: EmulatorState, subscription: Subscription, at: numb
 export const subscriptionScheduleRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleCreateParams', handle: create },
   { method: 'GET', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleListParams', handle: list },
-  { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'schedule') },
+  { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'id') },
   { method: 'POST', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleUpdateParams', handle: update },
   { method: 'POST', path: '/v1/subscription_schedules/:id/cancel', params: 'SubscriptionScheduleCancelParams', handle: cancel },
   { method: 'POST', path: '/v1/subscription_schedules/:id/release', params: 'SubscriptionScheduleReleaseParams', handle: endSchedule('release', releaseSchedule) },

@@ -12,7 +12,7 @@ import { applyMetadata, type Params } from '../validation.js';
 import { cancelSchedule, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
 import { customerTime } from '../customerState.js';
 import { emit } from '../events.js';
-import { checkDiscounts } from '../discounts.js';
+import { checkDiscounts, createDiscounts } from '../discounts.js';
 import { oneTimeItems, recurringItems } from './items.js';
 
 function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
@@ -51,8 +51,15 @@ function create({ state, params }: ApiRequest): Subscription {
     description: (params.description as string | undefined) ?? null,
     defaultPaymentMethod: paymentMethodParam(params.default_payment_method),
   });
+  if (params.cancel_at_period_end === true) cancelAtPeriodEnd(subscription, true);
   rollForward(state, customer.test_clock, now);
   return subscription;
+}
+
+/** docs.stripe.com/api/subscriptions/object#subscription_object-cancel_at_period_end: it ends when the current period does. */
+function cancelAtPeriodEnd(subscription: Subscription, atPeriodEnd: boolean): void {
+  subscription.cancel_at_period_end = atPeriodEnd;
+  subscription.cancel_at = atPeriodEnd ? (subscription.items.data[0]?.current_period_end ?? null) : null;
 }
 
 function update({ state, id, params }: ApiRequest): Subscription {
@@ -64,12 +71,14 @@ function update({ state, id, params }: ApiRequest): Subscription {
   if (params.items !== undefined) replaceItems(state, subscription, params.items as Params[], now);
   Object.assign(subscription, collectionSettings(params, subscription));
   if (params.cancel_at !== undefined) subscription.cancel_at = params.cancel_at === '' ? null : Number(params.cancel_at);
-  if (params.cancel_at_period_end !== undefined) {
-    subscription.cancel_at_period_end = params.cancel_at_period_end as boolean;
-    subscription.cancel_at = subscription.cancel_at_period_end ? (subscription.items.data[0]?.current_period_end ?? null) : null;
-  }
+  if (params.cancel_at_period_end !== undefined) cancelAtPeriodEnd(subscription, params.cancel_at_period_end as boolean);
   if (params.description !== undefined) subscription.description = params.description === '' ? null : String(params.description);
   if (params.default_payment_method !== undefined) subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
+  // docs.stripe.com/api/subscriptions/update#update_subscription-discounts: the new list replaces the old; '' clears it.
+  if (params.discounts !== undefined) {
+    const refs = checkDiscounts(state, params.discounts, 'discounts');
+    subscription.discounts = createDiscounts(state, refs, now, { customer: subscription.customer, subscription: subscription.id });
+  }
   subscription.metadata = applyMetadata(subscription.metadata, params.metadata);
   emit(state, 'customer.subscription.updated', subscription, now);
   rollForward(state, subscription.test_clock, now);
@@ -78,7 +87,7 @@ function update({ state, id, params }: ApiRequest): Subscription {
 
 /** Applies `items[]` changes: with `id` they change (or, `deleted`, drop) that item; without, they add one. The result obeys items.ts. */
 function replaceItems(state: ApiRequest['state'], subscription: Subscription, changes: Params[], now: number): void {
-  const draft: Params[] = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata }));
+  const draft: Params[] = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata, discounts: item.discounts.map((discount) => ({ discount })) }));
   changes.forEach((change, i) => {
     if (typeof change.id !== 'string') return void draft.push({ ...change });
     const index = draft.findIndex((item) => item.id === change.id);
@@ -91,7 +100,10 @@ function replaceItems(state: ApiRequest['state'], subscription: Subscription, ch
   const periodEnd = subscription.items.data[0]?.current_period_end;
   subscription.items.data = checked.map((item, i) => {
     const kept = existing.get(String(draft[i]?.id));
-    if (kept && kept.price.id === item.price) return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata });
+    if (kept && kept.price.id === item.price) {
+      const discounts = createDiscounts(state, item.discounts, now, { customer: subscription.customer, subscription: subscription.id, subscription_item: kept.id });
+      return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata, discounts });
+    }
     return subscriptionItem(state, subscription, item, now, periodEnd);
   });
 }
