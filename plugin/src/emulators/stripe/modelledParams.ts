@@ -70,6 +70,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   InvoiceCreateParams: [...INVOICE_TEXTS, 'collection_method', 'currency', 'customer', 'days_until_due', 'discounts', 'pending_invoice_items_behavior', 'subscription'],
   InvoiceFinalizeInvoiceParams: ['auto_advance'],
   InvoiceListParams: [...PAGE, 'customer', 'status', 'subscription'],
+  InvoiceListLineItemsParams: PAGE,
   InvoicePayParams: ['paid_out_of_band', 'payment_method'],
   InvoiceRetrieveParams: [],
   InvoiceUpdateParams: INVOICE_TEXTS,
