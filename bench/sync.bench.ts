@@ -15,7 +15,7 @@ import type { BenchRow } from './run.ts';
 const quietLogger = () => createRelayLogger({ destination: new Writable({ write: (_c, _e, done) => done() }) });
 
 async function services() {
-  const org = await startSalesforceEmulator();
+  const org = await startSalesforceEmulator({ pubSub: true });
   const stripe = await startStripeEmulator();
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' });
@@ -83,7 +83,7 @@ async function callsPerContract(): Promise<BenchRow[]> {
 
 async function relayLatency(): Promise<BenchRow[]> {
   const s = await services();
-  const relay = await startRelay({ salesforce: s.salesforce, stripe: s.gateway, port: 0, liveSync: false, logger: quietLogger() });
+  const relay = await startRelay({ salesforce: s.salesforce, events: { endpoint: s.org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: s.gateway, port: 0, liveSync: false, logger: quietLogger() });
   try {
     const broken = new Set(['S16', 'S38', 'S39', 'S39_TERM', 'S40', 'BF', 'MDQ_CUSTOM']);
     const orders = s.org.sample!.orders.filter((o) => !broken.has(o.scenario) && !o.scenario.endsWith('_INITIAL'));

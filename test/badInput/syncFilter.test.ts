@@ -5,7 +5,7 @@
 // own conditions (no Stripe ID yet, not failed, inside the window); unicode literals survive.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { checkSettings } from '../../plugin/src/mappingCheck/settingsCheck.js';
-import { InvalidSyncFilter, pollOrders } from '../../plugin/src/relay/orderPoller.js';
+import { InvalidSyncFilter, ordersToSync } from '../../plugin/src/relay/orderPoller.js';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
 
 let world: BadInputWorld;
@@ -16,8 +16,7 @@ afterEach(async () => {
   await world.close();
 });
 
-const EVER = { from: new Date(0), to: new Date(Date.now() + 60_000) };
-const poll = (filter: string) => pollOrders(world.client, EVER, { filter, syncStartDate: null });
+const poll = (filter: string) => ordersToSync(world.client, { filter, syncStartDate: null });
 
 const REFUSED: Readonly<Record<string, [filter: string, reason: RegExp]>> = {
   'a second statement': ["Status = 'Activated'; DELETE FROM Order", /Redundant input/],
@@ -69,7 +68,7 @@ describe('valid filters', () => {
     expect(polled.has(failed.orderId.slice(0, 15))).toBe(false);
     expect(polled.has(world.sample('S2').orderId.slice(0, 15))).toBe(true);
     const [query] = world.org.requestLog.slice(-1).map((r) => decodeURIComponent(r.query ?? ''));
-    expect(query).toContain("Stripe_ID__c = null AND (Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c != 'Failed')");
+    expect(query).toContain("Stripe_ID__c = null AND (Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c NOT IN ('Failed', 'Syncing'))");
     expect(query).toContain("AND (Status = 'Activated' OR Id != NULL) ORDER BY LastModifiedDate ASC");
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });

@@ -44,7 +44,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   // Assigned as each one starts, so afterAll stops whatever started when another one failed.
   await Promise.all([ensureOrderPageBuilt(), startServices().then((s) => (services = s)), launchChromium().then((b) => (browser = b))]);
-  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.2, liveSync: false, logger: memoryLogger().logger });
+  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, logger: memoryLogger().logger });
   pages = await startEmulatorOrderPageServer(services.org);
   page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
   page.setDefaultTimeout(10_000);

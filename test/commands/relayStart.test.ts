@@ -11,10 +11,10 @@ describe('sf stripe cpq relay start', () => {
   let ux: ReturnType<typeof stubSfCommandUx>;
   const events: string[] = [];
   const startRelay = (): ReturnType<TestContext['SANDBOX']['stub']> =>
-    $$.SANDBOX.stub().callsFake(async (options: { pollIntervalSeconds?: number }) => {
+    $$.SANDBOX.stub().callsFake(async (options: { reconcileSeconds?: number }) => {
       events.push('started');
-      // The relay reports the interval it polls at: the flag's, else the org's (here an org set to 120 s).
-      return { url: 'http://127.0.0.1:8787', pollIntervalSeconds: options.pollIntervalSeconds ?? 120, stop: async () => void events.push('stopped') };
+      // The relay reports the interval it reconciles at: the flag's, else its default (600 s).
+      return { url: 'http://127.0.0.1:8787', reconcileSeconds: options.reconcileSeconds ?? 600, stop: async () => void events.push('stopped') };
     });
 
   beforeEach(async () => {
@@ -37,9 +37,9 @@ describe('sf stripe cpq relay start', () => {
   it('runs the relay with the org connection and the flags until interrupted, then stops it', async () => {
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
-    const result = await RelayStart.run(['--target-org', 'cpq', '--port', '0', '--concurrency', '4', '--poll-interval', '30'], PLUGIN_ROOT);
+    const result = await RelayStart.run(['--target-org', 'cpq', '--port', '0', '--concurrency', '4', '--reconcile-interval', '300'], PLUGIN_ROOT);
     const options = relay.firstCall.args[0] as Record<string, unknown> & { connection: { instanceUrl: string } };
-    expect(options).toMatchObject({ stripeApiKey: 'sk_test_relay', port: 0, concurrency: 4, pollIntervalSeconds: 30, webhookSecret: 'whsec_abc' });
+    expect(options).toMatchObject({ stripeApiKey: 'sk_test_relay', port: 0, concurrency: 4, reconcileSeconds: 300, webhookSecret: 'whsec_abc' });
     expect(options.connection.instanceUrl).toBe(emulator.instanceUrl);
     expect(events).toEqual(['waiting', 'started', 'stopped']);
     expect(result).toMatchObject({ url: 'http://127.0.0.1:8787', username: emulator.integrationUser?.username, concurrency: 4, webhooks: true, stoppedBy: 'SIGINT' });
@@ -47,14 +47,13 @@ describe('sf stripe cpq relay start', () => {
     expect(schemaErrors('stripe-cpq-relay-start', result)).toEqual([]);
   });
 
-  it('uses the documented defaults: port 8787, concurrency 2, and the org\'s poll interval, which it reports', async () => {
+  it('uses the documented defaults: port 8787, concurrency 2, and the relay\'s reconcile interval, which it reports', async () => {
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
     const result = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
-    expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2 });
-    expect(relay.firstCall.args[0]).not.toHaveProperty('pollIntervalSeconds');
-    expect(result.pollIntervalSeconds).toBe(120);
-    expect(ux.log.firstCall.args[0]).toContain('polling every 120 s');
+    expect(relay.firstCall.args[0]).toMatchObject({ port: 8787, concurrency: 2, reconcileSeconds: 600 });
+    expect(result.reconcileSeconds).toBe(600);
+    expect(ux.log.firstCall.args[0]).toContain('reconciling every 600 s');
   });
 
   it('refuses to start on a sync filter the poller would refuse, naming the setting, field and fix', async () => {

@@ -20,7 +20,7 @@ let stripe: Stripe;
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.1, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, events: services.events, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
 });
 afterAll(async () => {
   await relay.stop();

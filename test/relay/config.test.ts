@@ -5,7 +5,7 @@ const env = { SF_INSTANCE_URL: 'https://example.my.salesforce.com', SF_ACCESS_TO
 
 describe('relayConfig', () => {
   it('reads the environment with defaults', () => {
-    expect(relayConfig(env)).toMatchObject({ RELAY_HOST: '127.0.0.1', RELAY_PORT: 8787, RELAY_CONCURRENCY: 2, RELAY_REQUEST_POLL_SECONDS: 1, LOG_LEVEL: 'info' });
+    expect(relayConfig(env)).toMatchObject({ RELAY_HOST: '127.0.0.1', RELAY_PORT: 8787, RELAY_CONCURRENCY: 2, RELAY_RECONCILE_SECONDS: 600, LOG_LEVEL: 'info' });
   });
 
   it('lets flags override the environment', () => {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function relay(options: Partial<RelayOptions> = {}): Promise<RunningRelay> {
-  const started = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.05, liveSync: false, logger: log.logger, ...options });
+  const started = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, logger: log.logger, ...options });
   running.push(started);
   return started;
 }
@@ -103,7 +103,7 @@ describe('durable retries', () => {
     await whenStatus(id, 'Synced');
     await new Promise((resolve) => setTimeout(resolve, 300)); // more polls of both relays
     await Promise.all(relays.map((r) => r.settled()));
-    const runs = relays.map((r) => r.metrics.syncs.get({ outcome: 'synced' }) + r.metrics.syncs.get({ outcome: 'failed' }) + r.metrics.syncs.get({ outcome: 'busy' }));
+    const runs = await Promise.all(relays.map(async (r) => (await r.metrics.valueOf(r.metrics.syncs, { outcome: 'synced' })) + (await r.metrics.valueOf(r.metrics.syncs, { outcome: 'failed' })) + (await r.metrics.valueOf(r.metrics.syncs, { outcome: 'busy' }))));
     expect(runs.reduce((a, b) => a + b)).toBe(1);
     expect(requestRow(id).Attempts__c).toBe(2);
     expect(schedulesOf(order.orderId)).toHaveLength(1);
@@ -169,7 +169,7 @@ describe('durable retries', () => {
     const order = sampleOrder(services.org, 'S9');
     await pollingOnly(order.orderId, async () => {
       stripeOutage();
-      const live = await relay({ liveSync: true, pollIntervalSeconds: 0.1, retryDelaysSeconds: [600], workerId: 'relay-live' });
+      const live = await relay({ liveSync: true, retryDelaysSeconds: [600], workerId: 'relay-live' });
       const [request] = await waitFor(() => {
         const rows = requestsOf(order.orderId);
         return rows.length > 0 ? rows : undefined;
@@ -188,12 +188,12 @@ describe('durable retries', () => {
     });
   });
 
-  it('a retry Salesforce refuses to save (the outage itself) is saved at a later request poll, not dropped', async () => {
+  it('a retry Salesforce refuses to save (the outage itself) is saved at a later reconciliation, not dropped', async () => {
     const order = sampleOrder(services.org, 'S11');
     await pollingOnly(order.orderId, async () => {
       stripeOutage();
       services.org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'POST', path: '/sobjects/Stripe_Sync_Request__c', times: 3 });
-      await relay({ liveSync: true, pollIntervalSeconds: 0.1, retryDelaysSeconds: [600] });
+      await relay({ liveSync: true, retryDelaysSeconds: [600], reconcileSeconds: 0.2 });
       const [request] = await waitFor(() => {
         const rows = requestsOf(order.orderId);
         return rows.length > 0 ? rows : undefined;

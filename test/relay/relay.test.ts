@@ -9,7 +9,7 @@ const SYNC_TOKEN = 'relay-token-for-tests';
 
 beforeAll(async () => {
   services = await startServices();
-  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, concurrency: 2, requestPollSeconds: 0.1, liveSync: false, syncToken: SYNC_TOKEN, logger: log.logger });
+  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, concurrency: 2, liveSync: false, syncToken: SYNC_TOKEN, logger: log.logger });
 });
 afterAll(async () => {
   await relay.stop();
@@ -67,7 +67,7 @@ describe('relay: sync requests', () => {
       Claimed_By__c: 'relay-dead',
       Lease_Expires__c: new Date(Date.now() - 60_000).toISOString(),
     });
-    const restarted = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.1, liveSync: false, logger: log.logger });
+    const restarted = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, logger: log.logger });
     try {
       const done = await waitFor(() => (requestRow(id).Status__c === 'Synced' ? requestRow(id) : undefined));
       expect(done.Claimed_By__c).not.toBe('relay-dead');
@@ -116,16 +116,16 @@ describe('relay: HTTP', () => {
 });
 
 describe('relay: live sync of activated orders', () => {
-  it('skips the activated-order poll while the org has used more of its daily API allowance than allowed', async () => {
+  it('leaves the activated orders a reconciliation finds while the org has used more of its daily API allowance than allowed', async () => {
     const emulated = services.org.org;
     const real = emulated.apiRequestsToday.bind(emulated);
     emulated.apiRequestsToday = () => 99_000; // 99 % of the emulator's 100,000 daily calls; the setting allows 95 %
     const target = sampleOrder(services.org, 'S13');
-    const live = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 60, liveSync: true, pollIntervalSeconds: 0.2, logger: log.logger });
+    const live = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: true, logger: log.logger });
     try {
-      await waitFor(() => log.lines.some((l) => l.includes('activated-order poll skipped')) || undefined);
+      await waitFor(() => log.lines.some((l) => l.includes('missed orders wait for the next reconciliation')) || undefined);
       expect(services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]!.Stripe_ID__c).toBeNull();
-      expect(live.metrics.syncs.get({ outcome: 'synced' })).toBe(0);
+      expect(await live.metrics.valueOf(live.metrics.syncs, { outcome: 'synced' })).toBe(0);
     } finally {
       await live.stop();
       emulated.apiRequestsToday = real;
@@ -134,13 +134,13 @@ describe('relay: live sync of activated orders', () => {
 
   it('syncs activated orders without a Stripe ID and leaves Draft orders alone (S43)', async () => {
     const draftId = services.org.store.insert('Order', { Name: 'Draft, not to sync', AccountId: sampleOrder(services.org, 'S1').accountId, EffectiveDate: '2030-01-01', Status: 'Draft' });
-    const live = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 60, liveSync: true, pollIntervalSeconds: 1, logger: log.logger });
+    const live = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: true, logger: log.logger });
     try {
       const target = sampleOrder(services.org, 'S13');
       await waitFor(() => services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]?.Stripe_ID__c ?? undefined);
       await live.settled();
       expect(services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${draftId}'`)[0]).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Not Synced' });
-      expect(live.metrics.syncs.get({ outcome: 'synced' })).toBeGreaterThan(0);
+      expect(await live.metrics.valueOf(live.metrics.syncs, { outcome: 'synced' })).toBeGreaterThan(0);
     } finally {
       await live.stop();
     }

@@ -29,8 +29,8 @@ afterAll(async () => {
 const changeSettings = (fields: Record<string, unknown>) => services.org.store.update('Stripe_Sync_Setting__mdt', settingsId, fields, { system: true });
 const stripeIdOf = (orderId: string) => services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c;
 const start = async () => {
-  // No liveSync override: it comes from the org's settings. (The poll interval is shortened from the org's 90 s.)
-  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, requestPollSeconds: 0.1, pollIntervalSeconds: 0.2, settingsRefreshSeconds: 0.1, logger: log.logger });
+  // No liveSync override: it comes from the org's settings. (The reconciliation, which re-reads them, every 0.1 s instead of 10 min.)
+  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, reconcileSeconds: 0.1, logger: log.logger });
   return relay;
 };
 
@@ -48,7 +48,7 @@ describe('settings re-read while the relay runs', () => {
     await waitFor(() => stripeIdOf(target.orderId) ?? undefined);
     expect(log.lines.some((l) => l.includes('sync settings changed') && l.includes('"liveSync":true'))).toBe(true);
 
-    // A new filter applies to orders changed from then on (the poll follows LastModifiedDate, spec §2.5).
+    // A new filter applies to orders changed from then on (their change events, spec §2.5).
     changeSettings({ Order_Sync_Filter__c: `Id = '${other.orderId}'` });
     await waitFor(async () => ((await running.engine.configuration()).settings.orderSyncFilter === `Id = '${other.orderId}'` ? true : undefined));
     for (const changed of [other, excluded]) services.org.store.update('Order', changed.orderId, { Name: `${changed.scenario} (edited after the filter changed)` });
@@ -71,18 +71,9 @@ describe('settings re-read while the relay runs', () => {
 });
 
 describe('settings read at start', () => {
-  it('polls at the org\'s interval unless told otherwise, and follows a change of it', async () => {
-    changeSettings({ Poll_Interval_Seconds__c: 45 });
-    relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, settingsRefreshSeconds: 0.1, logger: log.logger });
-    expect(relay.pollIntervalSeconds).toBe(45);
-    changeSettings({ Poll_Interval_Seconds__c: 30 });
-    const running = relay;
-    await waitFor(() => (running.pollIntervalSeconds === 30 ? true : undefined));
-  });
-
   it('refuses to start with live sync on and a sync filter the poller would refuse, naming the setting and the fix', async () => {
     changeSettings({ Live_Sync_Enabled__c: true, Order_Sync_Filter__c: "Status = 'Activated'; DELETE FROM Order" });
-    const started = startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, logger: log.logger });
+    const started = startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, logger: log.logger });
     await expect(started).rejects.toMatchObject({ name: 'InvalidSyncFilter', field: 'Order_Sync_Filter__c', fix: expect.stringContaining('Default Stripe Sync Setting') });
   });
 });

@@ -8,6 +8,8 @@ import { Writable } from 'node:stream';
 
 export interface Services {
   readonly org: SalesforceEmulator;
+  /** The relay's `events` option for the emulated org's Pub/Sub API (self-signed TLS). */
+  readonly events: { readonly endpoint: string; readonly rejectUnauthorized: false };
   readonly stripe: StripeEmulator;
   readonly salesforce: SalesforceClient;
   readonly gateway: StripeGateway;
@@ -21,13 +23,16 @@ export function integrationToken(org: SalesforceEmulator): string {
 }
 
 export async function startServices(): Promise<Services> {
-  const org = await startSalesforceEmulator();
+  const org = await startSalesforceEmulator({ pubSub: true });
   const stripe = await startStripeEmulator({ opsPerSecond: 0 });
   // The relay runs as the integration user, never as the admin (README, "The relay user").
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
-  return { org, stripe, salesforce, gateway, close: async () => void (await Promise.all([org.close(), stripe.close()])) };
+  return { org, stripe, salesforce, gateway, events: relayEvents(org), close: async () => void (await Promise.all([org.close(), stripe.close()])) };
 }
+
+/** The relay's `events` option for an emulated org. */
+export const relayEvents = (org: SalesforceEmulator) => ({ endpoint: org.pubSub!.endpoint, rejectUnauthorized: false as const });
 
 /** A logger that keeps its lines, so tests can read them (and the suite's output stays quiet). */
 export function memoryLogger() {

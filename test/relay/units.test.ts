@@ -77,12 +77,20 @@ describe('WorkerPool', () => {
 });
 
 describe('RelayMetrics', () => {
-  it('renders counters and the latency histogram in Prometheus text', () => {
+  it('renders counters, the latency histogram and the relay gauges in Prometheus text (prom-client)', async () => {
     const metrics = new RelayMetrics();
+    metrics.observe({ jobs: () => ({ queued: 3, running: 2 }), eventsInFlight: () => 4, salesforceCallsToday: () => 17 });
+    metrics.setStreamState('subscribed');
     metrics.syncs.inc({ outcome: 'synced' });
     metrics.syncLatency.observe(0.8);
     metrics.stripeObserver.onCall?.('prices.create', 'error', 429);
-    const text = metrics.render();
+    const text = await metrics.render();
+    expect(text).toContain('stripe_cpq_relay_jobs{state="queued"} 3');
+    expect(text).toContain('stripe_cpq_relay_jobs{state="running"} 2');
+    expect(text).toContain('stripe_cpq_change_events_in_flight 4');
+    expect(text).toContain('stripe_cpq_salesforce_api_calls_today 17');
+    expect(text).toContain('stripe_cpq_change_event_stream_state{state="subscribed"} 1');
+    expect(text).toContain('stripe_cpq_change_event_stream_state{state="reconnecting"} 0');
     expect(text).toContain('stripe_cpq_syncs_total{outcome="synced"} 1');
     expect(text).toContain('stripe_cpq_sync_latency_seconds_bucket{le="1"} 1');
     expect(text).toContain('stripe_cpq_sync_latency_seconds_bucket{le="0.5"} 0');

@@ -32,7 +32,8 @@ const SCENARIO_CLASSES: Readonly<Record<string, readonly string[]>> = {
 };
 
 const STRIPE_KEY = 'sk_test_CRASHsecretKey7f6e5d4c3b2a1';
-const ACCESS_TOKEN = '00DEm0000000007!CRASHsecretAccessToken9876';
+// A session id starts with the org's id (the Pub/Sub API client sends it as the tenant id).
+const ACCESS_TOKEN = '00DEm0000000003!CRASHsecretAccessToken9876';
 /** One clock for the services in every run, so "now"-dated objects (evergreen starts) compare equal. */
 const NOW = Date.now();
 /** Crash points run two at a time, each in its own services with its own relays. */
@@ -44,7 +45,7 @@ const starter = relayStarter(2 * PARALLEL_POINTS);
 afterAll(() => starter.close());
 
 async function world(scenarios: readonly string[]) {
-  const org = await startSalesforceEmulator({ now: () => new Date(NOW), integrationAccessToken: ACCESS_TOKEN });
+  const org = await startSalesforceEmulator({ now: () => new Date(NOW), integrationAccessToken: ACCESS_TOKEN, pubSub: true });
   const stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW, apiKey: STRIPE_KEY });
   const network = await startCrashingForwarders(Number(new URL(org.instanceUrl).port), stripe.port);
   for (const scenario of scenarios) {
@@ -54,6 +55,7 @@ async function world(scenarios: readonly string[]) {
   const requests = () => [...org.store.all('Stripe_Sync_Request__c')];
   return {
     org,
+    pubSubEndpoint: org.pubSub!.endpoint,
     stripe,
     network,
     /** Every request ended Synced or Failed. */
@@ -77,9 +79,11 @@ async function startRelayProcess(w: World, crash?: CrashPoint) {
     STRIPE_API_BASE: w.network.stripeUrl,
     STRIPE_OPS_PER_SECOND: '1000',
     RELAY_PORT: '0',
-    // One request at a time and one request poll: the same requests in the same order every run.
+    SF_PUBSUB_ENDPOINT: w.pubSubEndpoint,
+    SF_PUBSUB_REJECT_UNAUTHORIZED: 'false',
+    // One request at a time and one reconciliation (at start): the same requests in the same order every run.
     RELAY_CONCURRENCY: '1',
-    RELAY_REQUEST_POLL_SECONDS: '3600',
+    RELAY_RECONCILE_SECONDS: '3600',
     RELAY_LIVE_SYNC: 'false',
     LOG_LEVEL: 'debug',
   });

@@ -16,7 +16,8 @@ import { leakedSecrets, outcomeTexts } from './support/secrets.js';
 const SCENARIOS = ['S1', 'S2', 'S3', 'S5', 'S6', 'S7', 'S9', 'S11', 'S12', 'S13', 'S14', 'S15', 'S36', 'S27_INITIAL'];
 const RELAY_TOKEN = 'storm-relay-token-1234567890';
 const STRIPE_KEY = 'sk_test_STORMsecretKey0a1b2c3d4e5f6';
-const ACCESS_TOKEN = '00DEm0000000009!STORMsecretAccessToken1234';
+// A session id starts with the org's id (the Pub/Sub API client sends it as the tenant id).
+const ACCESS_TOKEN = '00DEm0000000003!STORMsecretAccessToken1234';
 
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
@@ -33,7 +34,7 @@ function startStormRelay(index: number, opsPerSecond = 1000) {
     retry: { maxRetries: 6, baseDelayMs: 50, maxDelayMs: 1_000 },
   });
   // Retryable failures wait as Retrying requests; a short backoff lets the storm's retries run within the test.
-  return startRelay({ salesforce, stripe: gateway, port: 0, concurrency: 2, requestPollSeconds: 0.05, retryDelaysSeconds: [0, 0.5, 1, 2], liveSync: false, syncToken: RELAY_TOKEN, workerId: `storm-relay-${index}`, logger: logs[index]!.logger });
+  return startRelay({ salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: gateway, port: 0, concurrency: 2, retryDelaysSeconds: [0, 0.5, 1, 2], reconcileSeconds: 1, liveSync: false, syncToken: RELAY_TOKEN, workerId: `storm-relay-${index}`, logger: logs[index]!.logger });
 }
 
 const orderIds = () => SCENARIOS.map((s) => org.sample!.orders.find((o) => o.scenario === s)!.orderId);
@@ -45,7 +46,7 @@ const settled = () => {
 const queue = (orderId: string) => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, multiCurrency: true });
+  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, multiCurrency: true, pubSub: true });
   stripe = await startStripeEmulator({ opsPerSecond: 10, apiKey: STRIPE_KEY });
 });
 afterAll(async () => {

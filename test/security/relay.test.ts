@@ -26,11 +26,11 @@ let relay: RunningRelay;
 const log = memoryLogger();
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN });
+  org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, pubSub: true });
   stripe = await startStripeEmulator({ opsPerSecond: 0, apiKey: STRIPE_KEY });
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN });
   const gateway = createStripeGateway({ apiKey: STRIPE_KEY, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } });
-  relay = await startRelay({ salesforce, stripe: gateway, port: 0, requestPollSeconds: 0.05, liveSync: false, syncToken: RELAY_TOKEN, webhookSecret: WEBHOOK_SECRET, logger: log.logger });
+  relay = await startRelay({ salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: gateway, port: 0, liveSync: false, syncToken: RELAY_TOKEN, webhookSecret: WEBHOOK_SECRET, logger: log.logger });
 });
 afterAll(async () => {
   await relay.stop();

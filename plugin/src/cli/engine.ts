@@ -17,7 +17,7 @@ export interface SyncPort {
 }
 
 /** What `relay start` takes from its flags. */
-export type RelayStartOptions = Pick<RelayOptions, 'port' | 'concurrency' | 'pollIntervalSeconds' | 'webhookSecret' | 'liveSync'>;
+export type RelayStartOptions = Pick<RelayOptions, 'port' | 'concurrency' | 'reconcileSeconds' | 'webhookSecret' | 'liveSync' | 'events'>;
 
 export interface EngineOptions {
   readonly connection: Connection;
@@ -28,7 +28,7 @@ export interface EngineOptions {
 
 export interface Engine {
   createSyncEngine(options: EngineOptions): Promise<SyncPort>;
-  startRelay(options: EngineOptions & RelayStartOptions): Promise<Pick<RunningRelay, 'url' | 'pollIntervalSeconds' | 'stop'>>;
+  startRelay(options: EngineOptions & RelayStartOptions): Promise<Pick<RunningRelay, 'url' | 'reconcileSeconds' | 'stop'>>;
 }
 
 /** `STRIPE_API_BASE=http://127.0.0.1:12111` → the SDK's host, port and protocol. */

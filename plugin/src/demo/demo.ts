@@ -62,7 +62,8 @@ interface DemoTarget {
 }
 
 async function localTarget(): Promise<DemoTarget> {
-  const [org, stripe] = await Promise.all([startSalesforceEmulator(), startStripeEmulator()]);
+  // With its Pub/Sub API: the relay of `--serve` takes "Sync now" from change events.
+  const [org, stripe] = await Promise.all([startSalesforceEmulator({ pubSub: true }), startStripeEmulator()]);
   return {
     salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }),
@@ -166,7 +167,7 @@ async function serveOrderPages(
   const build = await ensureOrderPageBuilt();
   stderr.write(build.built ? `Built in ${(build.ms / 1000).toFixed(1)} s.\n` : 'Up to date.\n');
   // liveSync off: the relay syncs on "Sync now" only, so the orders left unsynced wait for the button.
-  const relay = await startRelay({ salesforce: target.salesforce, stripe: target.stripe, port: 0, liveSync: false, logger: createRelayLogger({ destination: stderr, level: 'warn' }) });
+  const relay = await startRelay({ salesforce: target.salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: target.stripe, port: 0, liveSync: false, logger: createRelayLogger({ destination: stderr, level: 'warn' }) });
   const pages = await startEmulatorOrderPageServer(org, port).catch(async (error: unknown) => {
     await relay.stop();
     throw error;

@@ -15,8 +15,10 @@
  *   STRIPE_OPS_PER_SECOND              client-side Stripe rate ceiling (default 25 test / 100 live)
  *   RELAY_HOST, RELAY_PORT             listen address (default 127.0.0.1:8787)
  *   RELAY_CONCURRENCY                  parallel syncs (default 2)
- *   RELAY_POLL_INTERVAL_SECONDS        activated-order poll (default: the org's setting, 90)
- *   RELAY_REQUEST_POLL_SECONDS         sync-request poll (default 1)
+ *   SF_PUBSUB_ENDPOINT                 the Pub/Sub API, host:port (default api.pubsub.salesforce.com:7443)
+ *   SF_PUBSUB_REJECT_UNAUTHORIZED      false only for the local org emulator's self-signed certificate
+ *   RELAY_RECONCILE_SECONDS            reconciliation query interval (default 600)
+ *   RELAY_STATE_DIR                    where the change event checkpoint is kept (a volume; default: memory)
  *   RELAY_LIVE_SYNC                    true/false: override the org's Live_Sync_Enabled__c
  *   RELAY_SYNC_TOKEN                   bearer token of POST /sync (endpoint off without it)
  *   LOG_LEVEL                          pino level (default info)
@@ -51,8 +53,10 @@ export const RelayConfig = z.object({
   RELAY_HOST: z.string().default('127.0.0.1'),
   RELAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
-  RELAY_POLL_INTERVAL_SECONDS: seconds.optional(),
-  RELAY_REQUEST_POLL_SECONDS: seconds.default(1),
+  SF_PUBSUB_ENDPOINT: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
+  SF_PUBSUB_REJECT_UNAUTHORIZED: flag.default(true),
+  RELAY_RECONCILE_SECONDS: seconds.default(600),
+  RELAY_STATE_DIR: z.string().min(1).optional(),
   RELAY_LIVE_SYNC: flag.optional(),
   RELAY_SYNC_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -63,8 +67,8 @@ const FLAGS = {
   host: 'RELAY_HOST',
   port: 'RELAY_PORT',
   concurrency: 'RELAY_CONCURRENCY',
-  'poll-interval': 'RELAY_POLL_INTERVAL_SECONDS',
-  'request-poll': 'RELAY_REQUEST_POLL_SECONDS',
+  'reconcile-interval': 'RELAY_RECONCILE_SECONDS',
+  'state-dir': 'RELAY_STATE_DIR',
   'live-sync': 'RELAY_LIVE_SYNC',
   'target-org': 'SF_TARGET_ORG',
   'log-level': 'LOG_LEVEL',

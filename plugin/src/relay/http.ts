@@ -16,7 +16,7 @@ const MAX_BODY_BYTES = 1_000_000;
 
 export interface RelayHttpHandlers {
   ready(): boolean;
-  metrics(): string;
+  metrics(): Promise<string>;
   /** Queues the orders; undefined token means the endpoint is off. */
   readonly syncToken: string | undefined;
   sync(orderIds: string[]): void;
@@ -56,8 +56,9 @@ async function route(h: RelayHttpHandlers, req: IncomingMessage, res: ServerResp
   if (!tokenMatches(h.syncToken, req.headers.authorization)) return send(res, 401, { error: 'Missing or wrong bearer token.' });
   if (key === 'GET /readyz') return h.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
   if (key === 'GET /metrics') {
+    const text = await h.metrics();
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(h.metrics());
+    res.end(text);
     return;
   }
   return syncOrders(h, req, res);

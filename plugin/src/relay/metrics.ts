@@ -1,74 +1,56 @@
 /**
- * The relay's metrics in Prometheus text format (GET /metrics): syncs by outcome, sync latency
- * (request → done) as a histogram, Stripe calls by outcome and 429s, webhook events by type.
+ * The relay's metrics (GET /metrics, Prometheus text) through prom-client, in a registry of the relay's
+ * own (two relays in one process, as in tests, keep apart): syncs by outcome, sync latency (request →
+ * done), Stripe calls and 429s, webhook events, and the event-driven relay's health — jobs queued and
+ * running, the change event stream's state, how far the stream's checkpoint trails the latest event,
+ * and the Salesforce API calls the relay spent today.
  */
+import { Counter, Gauge, Histogram, Registry, type LabelValues } from 'prom-client';
 import type { StripeCallObserver } from '../stripe/client.js';
 
-const LATENCY_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 30, 60] as const;
+const LATENCY_BUCKETS = [0.25, 0.5, 1, 2, 3, 5, 10, 30, 60];
+const STREAM_STATES = ['connecting', 'subscribed', 'reconnecting', 'stopped'] as const;
 
-type Labels = Readonly<Record<string, string>>;
-
-class Counter {
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelText(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
-  }
-
-  get(labels: Labels = {}): number {
-    return this.values.get(labelText(labels)) ?? 0;
-  }
-
-  render(): string[] {
-    return [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`, ...[...this.values].map(([labels, v]) => `${this.name}${labels} ${v}`)];
-  }
-}
-
-class Histogram {
-  private readonly counts: number[] = LATENCY_BUCKETS.map(() => 0);
-  private sum = 0;
-  private count = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-
-  observe(seconds: number): void {
-    LATENCY_BUCKETS.forEach((bound, i) => {
-      if (seconds <= bound) this.counts[i]! += 1;
-    });
-    this.sum += seconds;
-    this.count += 1;
-  }
-
-  render(): string[] {
-    return [
-      `# HELP ${this.name} ${this.help}`,
-      `# TYPE ${this.name} histogram`,
-      ...LATENCY_BUCKETS.map((bound, i) => `${this.name}_bucket{le="${bound}"} ${this.counts[i]}`),
-      `${this.name}_bucket{le="+Inf"} ${this.count}`,
-      `${this.name}_sum ${this.sum}`,
-      `${this.name}_count ${this.count}`,
-    ];
-  }
-}
-
-function labelText(labels: Labels): string {
-  const entries = Object.entries(labels);
-  return entries.length ? `{${entries.map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}` : '';
+/** Where the gauges read their values when scraped. */
+export interface MetricSources {
+  jobs(): { queued: number; running: number };
+  eventsInFlight(): number;
+  salesforceCallsToday(): number;
 }
 
 export class RelayMetrics {
-  readonly syncs = new Counter('stripe_cpq_syncs_total', 'Order syncs by outcome (synced, failed, busy).');
-  readonly syncLatency = new Histogram('stripe_cpq_sync_latency_seconds', 'Seconds from a sync request (or poll) to its outcome.');
-  readonly stripeCalls = new Counter('stripe_cpq_stripe_calls_total', 'Stripe API calls by outcome.');
-  readonly stripeRateLimited = new Counter('stripe_cpq_stripe_rate_limited_total', 'Stripe answers with HTTP 429.');
-  readonly webhooks = new Counter('stripe_cpq_webhook_events_total', 'Stripe webhook events by type and handling.');
+  readonly registry = new Registry();
+  private sources: MetricSources | undefined;
+  readonly syncs = new Counter({ name: 'stripe_cpq_syncs_total', help: 'Order syncs by outcome (synced, failed, busy).', labelNames: ['outcome'], registers: [this.registry] });
+  readonly syncLatency = new Histogram({ name: 'stripe_cpq_sync_latency_seconds', help: 'Seconds from a sync request (or change event) to its outcome.', buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  readonly stripeCalls = new Counter({ name: 'stripe_cpq_stripe_calls_total', help: 'Stripe API calls by outcome.', labelNames: ['outcome'], registers: [this.registry] });
+  readonly stripeRateLimited = new Counter({ name: 'stripe_cpq_stripe_rate_limited_total', help: 'Stripe answers with HTTP 429.', registers: [this.registry] });
+  readonly webhooks = new Counter({ name: 'stripe_cpq_webhook_events_total', help: 'Stripe webhook events by type and handling.', labelNames: ['type', 'outcome'], registers: [this.registry] });
+  readonly queueDepth: Gauge<'state'> = new Gauge({
+    name: 'stripe_cpq_relay_jobs',
+    help: 'Sync jobs queued and running.',
+    labelNames: ['state'],
+    registers: [this.registry],
+    collect: (): void => {
+      const jobs = this.sources?.jobs() ?? { queued: 0, running: 0 };
+      this.queueDepth.set({ state: 'queued' }, jobs.queued);
+      this.queueDepth.set({ state: 'running' }, jobs.running);
+    },
+  });
+  readonly streamState = new Gauge({ name: 'stripe_cpq_change_event_stream_state', help: 'The change event stream: 1 for its current state, 0 for the others.', labelNames: ['state'], registers: [this.registry] });
+  readonly eventsInFlight: Gauge = new Gauge({
+    name: 'stripe_cpq_change_events_in_flight',
+    help: 'Change events received whose work is not done: how far the replay checkpoint trails the stream.',
+    registers: [this.registry],
+    collect: (): void => this.eventsInFlight.set(this.sources?.eventsInFlight() ?? 0),
+  });
+  readonly replayLag = new Gauge({ name: 'stripe_cpq_change_event_lag_seconds', help: 'Seconds from the last change event\'s commit in Salesforce to its arrival at the relay.', registers: [this.registry] });
+  readonly salesforceCallsToday: Gauge = new Gauge({
+    name: 'stripe_cpq_salesforce_api_calls_today',
+    help: 'Salesforce API calls this relay made since 00:00 UTC.',
+    registers: [this.registry],
+    collect: (): void => this.salesforceCallsToday.set(this.sources?.salesforceCallsToday() ?? 0),
+  });
 
   /** Hooks for the Stripe gateway. */
   readonly stripeObserver: StripeCallObserver = {
@@ -78,7 +60,23 @@ export class RelayMetrics {
     },
   };
 
-  render(): string {
-    return [...this.syncs.render(), ...this.syncLatency.render(), ...this.stripeCalls.render(), ...this.stripeRateLimited.render(), ...this.webhooks.render()].join('\n') + '\n';
+  /** Connects the gauges to the running relay's parts. */
+  observe(sources: MetricSources): void {
+    this.sources = sources;
+  }
+
+  setStreamState(state: (typeof STREAM_STATES)[number]): void {
+    for (const each of STREAM_STATES) this.streamState.set({ state: each }, each === state ? 1 : 0);
+  }
+
+  /** A counter's or gauge's current value for `labels` (0 when never set). */
+  async valueOf(metric: Counter | Gauge, labels: LabelValues<string> = {}): Promise<number> {
+    const { values } = await metric.get();
+    const wanted = Object.entries(labels);
+    return values.find((v) => wanted.every(([k, value]) => v.labels[k] === value) && Object.keys(v.labels).length === wanted.length)?.value ?? 0;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

@@ -1,40 +1,46 @@
 /**
- * The live-sync trigger (spec §2.5, S43): activated orders not yet in Stripe, found by a cursor on
- * LastModifiedDate — `Stripe_ID__c = null AND LastModifiedDate >= cursor AND LastModifiedDate < now AND
- * (<sync filter>)`, all pages — plus the sync start date. The admin's filter is a SOQL fragment, parsed
+ * The live-sync selection (spec §2.5, S43): activated orders not yet in Stripe — `Stripe_ID__c = null AND
+ * (<sync filter>)` plus the sync start date — among the orders change events named, or any of them in
+ * the reconciliation. Orders syncing now are left to their sync. The admin's filter is a SOQL fragment, parsed
  * with the SOQL parser and recomposed (settingsReader.ts), so it can only ever be one WHERE condition on Order.
- * Orders whose last sync failed are left to "Sync now" and the relay's own retries, not re-polled.
+ * Orders whose last sync failed are left to "Sync now" and the relay's own retries, not picked again.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
 import { validatedOrderFilter } from '../salesforce/settingsReader.js';
-import { soqlDateTime } from '../salesforce/soql.js';
+import { soqlIdList } from '../salesforce/soql.js';
 
 export { InvalidSyncFilter, validatedOrderFilter } from '../salesforce/settingsReader.js';
 
-export interface OrderPollWindow {
-  readonly from: Date;
-  readonly to: Date;
-}
-
-export interface OrderPollOptions {
+export interface OrderSyncOptions {
   readonly filter: string;
-  /** `YYYY-MM-DD`: orders activated earlier are pre-integration and not polled. */
+  /** `YYYY-MM-DD`: orders activated earlier are pre-integration and not synced by the relay. */
   readonly syncStartDate: string | null;
 }
 
-/** Ids of orders to sync whose LastModifiedDate falls in [from, to). */
-export async function pollOrders(client: SalesforceClient, window: OrderPollWindow, options: OrderPollOptions): Promise<string[]> {
+/** At most this many orders per reconciliation: the next one takes the rest. */
+export const RECONCILE_ORDER_LIMIT = 200;
+
+/**
+ * SOQL for the activated orders to sync: among `ids` (the orders change events named), else any
+ * (the reconciliation's safety net, oldest first, at most RECONCILE_ORDER_LIMIT).
+ */
+export function ordersToSyncQuery(options: OrderSyncOptions, ids?: readonly string[]): string {
   const conditions = [
     'Stripe_ID__c = null',
-    "(Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c != 'Failed')",
-    `LastModifiedDate >= ${soqlDateTime(window.from)}`,
-    `LastModifiedDate < ${soqlDateTime(window.to)}`,
+    "(Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c NOT IN ('Failed', 'Syncing'))",
     `(${validatedOrderFilter(options.filter)})`,
   ];
+  if (ids) conditions.unshift(`Id IN ${soqlIdList(ids)}`);
   if (options.syncStartDate) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(options.syncStartDate)) throw new Error(`Sync start date ${options.syncStartDate} is not a YYYY-MM-DD date.`);
     conditions.push(`ActivatedDate >= ${options.syncStartDate}T00:00:00Z`);
   }
-  const rows = await client.query<{ Id: string }>(`SELECT Id FROM Order WHERE ${conditions.join(' AND ')} ORDER BY LastModifiedDate ASC`);
+  return `SELECT Id FROM Order WHERE ${conditions.join(' AND ')} ORDER BY LastModifiedDate ASC${ids ? '' : ` LIMIT ${RECONCILE_ORDER_LIMIT}`}`;
+}
+
+/** Ids of the orders to sync among `ids` (or any, see ordersToSyncQuery). */
+export async function ordersToSync(client: SalesforceClient, options: OrderSyncOptions, ids?: readonly string[]): Promise<string[]> {
+  if (ids && ids.length === 0) return [];
+  const rows = await client.query<{ Id: string }>(ordersToSyncQuery(options, ids));
   return rows.map((r) => r.Id);
 }

@@ -44,11 +44,12 @@ const REQUEST_FIELDS = ['Id', 'Order__c', 'Attempts__c', 'Requested_At__c', 'Cre
 /** Statuses of a request still to run (or running): another one for its order adds nothing. */
 const OPEN_STATUSES = "('Queued', 'Syncing', 'Retrying')";
 
-/** Requests to run now: Queued, or Retrying with their next attempt due. Oldest first. */
-export async function dueRequests(client: SalesforceClient, now = new Date(), limit = 50): Promise<SyncRequest[]> {
-  return client.query<SyncRequest>(
-    `SELECT ${REQUEST_FIELDS.join(', ')} FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued' OR (Status__c = 'Retrying' AND Next_Attempt_At__c <= ${soqlDateTime(now)}) ORDER BY CreatedDate ASC LIMIT ${Math.max(1, Math.floor(limit))}`,
-  );
+/**
+ * Requests the reconciliation looks at: due (Queued, or Retrying with their next attempt due) and stale
+ * (Syncing past their lease: their relay died). Oldest first; `Status__c` tells which.
+ */
+export function openRequestsQuery(now: Date, limit = 50): string {
+  return `SELECT ${REQUEST_FIELDS.join(', ')}, Status__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued' OR (Status__c = 'Retrying' AND Next_Attempt_At__c <= ${soqlDateTime(now)}) OR (Status__c = 'Syncing' AND Lease_Expires__c < ${soqlDateTime(now)}) ORDER BY CreatedDate ASC LIMIT ${Math.max(1, Math.floor(limit))}`;
 }
 
 function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | null }, now: Date): boolean {

@@ -106,6 +106,18 @@ export class SalesforceClient {
     this.accessToken = options.accessToken;
   }
 
+  /** The session in use: the Pub/Sub API client authenticates with the same one. */
+  get session(): { readonly instanceUrl: string; readonly accessToken: string } {
+    return { instanceUrl: this.instanceUrl, accessToken: this.accessToken };
+  }
+
+  /** Gets a fresh access token after the session expired; false when this client cannot. */
+  async refreshSession(): Promise<boolean> {
+    if (!this.options.refreshAccessToken) return false;
+    this.accessToken = await this.options.refreshAccessToken();
+    return true;
+  }
+
   /** `/services/data/vXX.X` */
   get basePath(): string {
     return `/services/data/v${this.apiVersion}`;

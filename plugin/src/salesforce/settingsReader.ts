@@ -193,12 +193,22 @@ function hasSubquery(where: WhereClause | undefined): boolean {
   return Boolean(condition?.valueQuery) || ('right' in where && hasSubquery(where.right));
 }
 
-export async function readOrgConfiguration(client: SalesforceClient): Promise<OrgConfiguration> {
-  const rows = await client.queries({
+/** The queries of the org's configuration, to send alone or inside a larger composite call. */
+export function orgConfigurationQueries(): { settings: string; organization: string; mappings: string } {
+  return {
     settings: `SELECT ${SETTING_FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
     organization: `SELECT Id, IsSandbox, ${ORGANIZATION_CURRENCY_FIELDS.join(', ')} FROM Organization`,
     mappings: `SELECT ${MAPPING_FIELDS.join(', ')} FROM Stripe_Field_Mapping__mdt WHERE Active__c = true`,
-  });
+  };
+}
+
+/** The configuration from the rows of `orgConfigurationQueries` (one composite call). */
+export async function readOrgConfiguration(client: SalesforceClient): Promise<OrgConfiguration> {
+  return orgConfigurationFrom(await client.queries(orgConfigurationQueries()));
+}
+
+/** Parses the answers to `orgConfigurationQueries`; `organization` may come from an earlier read. */
+export function orgConfigurationFrom(rows: Readonly<Record<string, readonly Record<string, unknown>[] | undefined>>): OrgConfiguration {
   const setting = rows.settings?.[0];
   const mappings = checkMappingRecords(((rows.mappings ?? []) as MetadataRow[]).map(mappingRecord));
   const currency = orgCurrencyOf(rows.organization?.[0]);

@@ -180,14 +180,15 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     expect(received.errors[0]!.code).toBe(16);
   });
 
-  it('answers NOT_FOUND naming the metadata to deploy when the org has no channel', async () => {
+  it('answers NOT_FOUND in the real service’s words when the org has no channel', async () => {
     const o = await org({ pubSub: { channels: false } });
     const c = await client(o);
     const [received, callback] = collector();
     c.subscribe(TOPIC, callback, 1);
     await until(() => received.errors.length > 0, 'the error');
     expect(received.errors[0]!.code).toBe(5); // NOT_FOUND
-    expect(received.errors[0]!.details).toContain('deploy the PlatformEventChannel and its PlatformEventChannelMember');
+    // The real service's words (pozil/pub-sub-api-java-client issue 2).
+    expect(received.errors[0]!.details).toMatch(/^The topic information for org CORE\/prod\/00D\w+ and topic \/data\/Stripe_CPQ_Sync__chn not found\. Ensure the topic name is correct and that the topic exists\./);
   });
 
   it('refuses at start a channel member whose filter Salesforce would refuse', async () => {

@@ -159,6 +159,11 @@ export class EmulatedOrg {
     return token;
   }
 
+  /** Ends a session (a timeout or a logout): calls with its token fail INVALID_SESSION_ID from now on. */
+  endSession(token: string): void {
+    this.sessions.delete(token);
+  }
+
   userForSession(token: string): string | undefined {
     return this.sessions.get(token);
   }

@@ -80,10 +80,13 @@ export class EventBus {
     return this.retained(topicName).purgedThrough;
   }
 
-  /** Checks a CUSTOM replay id: one the bus gave and whose successors are all still retained. */
+  /**
+   * Checks a CUSTOM replay id: one the bus gave whose own event is still retained — an event purged by
+   * retention is "an old Replay ID outside the 72-hour retention period", even when nothing after it was lost.
+   */
   checkReplayId(topicName: string, replayId: bigint): void {
     const topic = this.retained(topicName);
-    if (replayId < topic.purgedThrough || replayId > this.lastReplayId) {
+    if (replayId <= topic.purgedThrough || replayId > this.lastReplayId) {
       throw new ReplayIdUnavailable(`Replay ID ${replayId} is not valid for ${topicName}: it is older than the 72-hour retention window or was never issued. Subscribe with EARLIEST or LATEST.`);
     }
   }

@@ -12,7 +12,7 @@ import { PubSubService } from './server.js';
 import { selfSignedIdentity } from './tls.js';
 
 export { RETENTION_MS } from './eventBus.js';
-export { MAX_NUM_REQUESTED, PUBSUB_PROTO_PATH } from './server.js';
+export { MAX_NUM_REQUESTED } from './server.js';
 
 export interface PubSubEndpointOptions {
   readonly host?: string;

@@ -17,15 +17,11 @@
  */
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { PUBSUB_PROTO_PATH } from '../../../salesforce/pubSubProto.js';
 import type { EmulatedOrg } from '../org.js';
 import { ReplayIdUnavailable, type BusEvent, type EventBus } from './eventBus.js';
 
-const require = createRequire(import.meta.url);
-/** The proto as the maintained client ships it: both sides speak exactly the same protocol. */
-export const PUBSUB_PROTO_PATH = join(dirname(require.resolve('salesforce-pubsub-api-client')), '..', 'pubsub_api.proto');
 export const MAX_NUM_REQUESTED = 100;
 const REPLAY_PRESETS = ['LATEST', 'EARLIEST', 'CUSTOM'] as const;
 
@@ -76,14 +72,14 @@ export class PubSubService {
   handlers(): grpc.UntypedServiceImplementation {
     return {
       GetTopic: (call: grpc.ServerUnaryCall<{ topicName: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const denied = this.authError(call.metadata, 'GetTopic');
+        const denied = this.authError(call.metadata);
         if (denied) return callback(denied);
         const schemaId = this.bus.topicSchemaId(call.request.topicName);
         if (!schemaId) return callback(this.topicNotFound(call.request.topicName));
         callback(null, { topicName: call.request.topicName, tenantGuid: this.org.orgId, canPublish: false, canSubscribe: true, schemaId: schemaId, rpcId: randomUUID() });
       },
       GetSchema: (call: grpc.ServerUnaryCall<{ schemaId: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-        const denied = this.authError(call.metadata, 'GetSchema');
+        const denied = this.authError(call.metadata);
         if (denied) return callback(denied);
         const json = this.bus.schemaJson(call.request.schemaId);
         if (!json) return callback(failure(grpc.status.NOT_FOUND, 'sfdc.platform.eventbus.grpc.schema.notfound', `Schema ${call.request.schemaId} not found.`));
@@ -93,9 +89,16 @@ export class PubSubService {
     };
   }
 
-  /** Ends every open stream as an expired session does (the client must re-authenticate and resubscribe). */
+  /**
+   * Expires the sessions of every open stream, as a session timeout does: the org forgets the tokens (REST
+   * calls with them fail too) and the streams end UNAUTHENTICATED; the client must log in again and resubscribe.
+   */
   expireSessions(): void {
-    for (const stream of [...this.streams]) stream.emit('error', unauthenticated());
+    for (const stream of [...this.streams]) {
+      const [token] = stream.metadata.get('accesstoken');
+      if (token !== undefined) this.org.endSession(String(token));
+      stream.emit('error', unauthenticated());
+    }
   }
 
   /** Ends every open stream with UNAVAILABLE, as a network drop or a server restart does. */
@@ -108,21 +111,20 @@ export class PubSubService {
     return this.streams.size;
   }
 
-  private authError(metadata: grpc.Metadata, method: string): grpc.ServiceError | undefined {
+  private authError(metadata: grpc.Metadata): grpc.ServiceError | undefined {
     const [token] = metadata.get('accesstoken');
     const [tenant] = metadata.get('tenantid');
     const [instanceUrl] = metadata.get('instanceurl');
-    if (this.org.faults.take('POST', `/eventbus.v1.PubSub/${method}`)?.status === 401) return unauthenticated();
-    if (token !== this.org.accessToken || !instanceUrl) return unauthenticated();
+    // Any user's live session, as REST takes it (the relay subscribes as its integration user).
+    if (token === undefined || !this.org.userForSession(String(token)) || !instanceUrl) return unauthenticated();
     const orgId = String(tenant ?? '');
     if (orgId.length < 15 || !this.org.orgId.startsWith(orgId.slice(0, 15))) return unauthenticated();
     return undefined;
   }
 
   private topicNotFound(topicName: string): grpc.ServiceError {
-    const known = this.bus.topicNames();
-    const hint = known.length ? `Topics of this org: ${known.join(', ')}.` : 'This org has no Change Data Capture channel: deploy the PlatformEventChannel and its PlatformEventChannelMember records.';
-    return failure(grpc.status.NOT_FOUND, 'sfdc.platform.eventbus.grpc.subscription.topic.notfound', `Topic ${topicName} not found. ${hint}`);
+    // The real service's wording (pozil/pub-sub-api-java-client issue 2, a GetTopic on a topic the org lacks).
+    return failure(grpc.status.NOT_FOUND, 'sfdc.platform.eventbus.grpc.subscription.topic.notfound', `The topic information for org CORE/prod/${this.org.orgId} and topic ${topicName} not found. Ensure the topic name is correct and that the topic exists.`);
   }
 
   private subscribe(stream: Stream): void {
@@ -168,7 +170,7 @@ export class PubSubService {
     stream.on('data', (request: FetchRequest) => {
       try {
         if (!topicName) {
-          const denied = this.authError(stream.metadata, 'Subscribe');
+          const denied = this.authError(stream.metadata);
           if (denied) throw denied;
           const name = request.topicName ?? '';
           if (!this.bus.hasTopic(name)) throw this.topicNotFound(name);

@@ -9,11 +9,11 @@ const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.relay.st
 
 export type RelayStartResult = {
   url: string;
-  /** Whether activated orders were polled: --live-sync, else the org's Live_Sync_Enabled__c. */
+  /** Whether activated orders synced without a request: --live-sync, else the org's Live_Sync_Enabled__c. */
   liveSync: boolean | null;
   username: string;
   concurrency: number;
-  pollIntervalSeconds: number;
+  reconcileSeconds: number;
   webhooks: boolean;
   startedAt: string;
   stoppedAt: string;
@@ -46,9 +46,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     'api-version': Flags.orgApiVersion(),
     port: Flags.integer({ char: 'p', min: 0, max: 65_535, default: 8787, summary: messages.getMessage('flags.port.summary') }),
     concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
-    // Without it, the org's Poll_Interval__c setting (shipped as 90 s, spec §6 q1) is in charge: no default.
-    // eslint-disable-next-line sf-plugin/flag-min-max-default
-    'poll-interval': Flags.integer({ min: 5, max: 3600, summary: messages.getMessage('flags.poll-interval.summary') }),
+    'reconcile-interval': Flags.integer({ min: 5, max: 86_400, default: 600, summary: messages.getMessage('flags.reconcile-interval.summary') }),
     'live-sync': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.live-sync.summary') }),
   };
 
@@ -61,6 +59,8 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
     const org = flags['target-org'];
     const stripe = stripeSettingsFromEnvironment();
     const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET?.trim();
+    // Another Pub/Sub API than Salesforce's (the local org emulator's), as the container entry point takes it.
+    const pubSubEndpoint = process.env.SF_PUBSUB_ENDPOINT?.trim();
     const stopped = RelayStart.untilStopped();
     const engine = await RelayStart.loadEngine();
     const relay = await engine
@@ -69,7 +69,8 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
         ...stripe,
         port: flags.port,
         concurrency: flags.concurrency,
-        ...(flags['poll-interval'] === undefined ? {} : { pollIntervalSeconds: flags['poll-interval'] }),
+        reconcileSeconds: flags['reconcile-interval'],
+        ...(pubSubEndpoint ? { events: { endpoint: pubSubEndpoint, rejectUnauthorized: process.env.SF_PUBSUB_REJECT_UNAUTHORIZED !== 'false' } } : {}),
         ...(webhookSecret ? { webhookSecret } : {}),
         ...(flags['live-sync'] === undefined ? {} : { liveSync: flags['live-sync'] }),
       })
@@ -83,7 +84,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
       });
     const startedAt = new Date().toISOString();
     const username = org.getUsername() ?? '';
-    this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, relay.pollIntervalSeconds]));
+    this.log(messages.getMessage('info.started', [relay.url, username, flags.concurrency, relay.reconcileSeconds]));
     const signal = await stopped;
     this.spinner.start(messages.getMessage('info.stopping', [signal]));
     await relay.stop();
@@ -93,7 +94,7 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
       liveSync: flags['live-sync'] ?? null,
       username,
       concurrency: flags.concurrency,
-      pollIntervalSeconds: relay.pollIntervalSeconds,
+      reconcileSeconds: relay.reconcileSeconds,
       webhooks: webhookSecret !== undefined && webhookSecret !== '',
       startedAt,
       stoppedAt: new Date().toISOString(),
