@@ -1,7 +1,7 @@
 // The lock a real org enforces (syncLock.ts) on the strict org emulator, where If-Match does nothing outside
 // Account rows: the If-Match lease it replaces let two of two racing workers win here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { orderLockKey, releaseLock, takeLock } from '../../plugin/src/salesforce/syncLock.js';
 
