@@ -3,7 +3,7 @@
  * query cursors and API usage. The HTTP layer is a thin shell around it; tests may also use it directly.
  */
 import { randomBytes } from 'node:crypto';
-import { fromUnixSeconds, type CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import { fromUnixSeconds, type CalendarDate } from './dates.js';
 import { AccessControl, ADMIN_PROFILE, MINIMUM_ACCESS_PROFILE, SchemaView, defineAccessObjects, type UserAccess } from './access.js';
 import { addOrderTotals, defineCpqOrgSchema } from 'plugin-stripe-cpq/lib/cpqSchema/catalog.js';
 import { FaultInjector } from './faults.js';

@@ -5,10 +5,13 @@
  * orders the Contract and Subscriptions. Net unit prices follow CPQ: list price × prorate multiplier
  * (effective term ÷ default term) less discounts, for the line's whole term (spec §3.3–3.4).
  */
-import { Decimal } from 'plugin-stripe-cpq/lib/core/money.js';
-import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import { Decimal as BaseDecimal } from 'decimal.js';
+import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
 import type { EmulatedOrg } from '../org.js';
 import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
+
+/** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it seeds. */
+const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
 
 export interface ProductSpec {
   readonly name: string;

@@ -6,7 +6,7 @@
  * described (scenario id + one line) so the demo can print the list.
  */
 import { existsSync } from 'node:fs';
-import { addMonths, formatDate, type CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import { addMonths, formatDate, type CalendarDate } from '../dates.js';
 import { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import { EmulatedOrg } from '../org.js';
 import type { JsonRecord } from '../soql/query.js';

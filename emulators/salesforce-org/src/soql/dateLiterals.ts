@@ -3,7 +3,7 @@
  * of UTC calendar days. The emulated org's time zone is UTC and its fiscal year starts in January
  * (the Salesforce default), so fiscal literals equal their calendar counterparts.
  */
-import { addDays, addMonths, toUnixSeconds, type CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import { addDays, addMonths, toUnixSeconds, type CalendarDate } from '../dates.js';
 import { malformedQuery } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 
 /** Days since the epoch, start inclusive and end exclusive. */

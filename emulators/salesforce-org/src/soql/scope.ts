@@ -1,4 +1,4 @@
-import type { CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import type { CalendarDate } from '../dates.js';
 import type { SchemaReader } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import type { RecordStore } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 import type { JsonRecord } from './query.js';

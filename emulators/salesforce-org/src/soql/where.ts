@@ -5,8 +5,8 @@
  * field's type the way Salesforce checks them (a date field takes a date, not a quoted string).
  */
 import type { Condition, Query, ValueQueryCondition, WhereClause } from '@jetstreamapp/soql-parser-js';
-import { isSalesforceId, toId18 } from 'plugin-stripe-cpq/lib/core/records/salesforceIds.js';
-import { parseDate, type CalendarDate } from 'plugin-stripe-cpq/lib/core/dates.js';
+import { isSalesforceId, toId18 } from '../ids.js';
+import { parseDate, type CalendarDate } from '../dates.js';
 import { SalesforceApiError, malformedQuery } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import type { FieldDef } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import type { FieldValue, SObjectRecord } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
