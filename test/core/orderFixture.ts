@@ -6,6 +6,7 @@ import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappin
 import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
+import { productFields, type ProductSpec } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
@@ -54,17 +55,12 @@ export interface Catalogue {
 /** A product with its CPQ subscription fields and its price book entry. */
 export function catalogueRecords(id: (prefix: string) => string, name: string, opts: ProductOptions): Catalogue {
   const recurring = opts.frequency !== undefined;
-  const product: M.Product2 = {
-    Id: id('01t'),
-    Name: name,
-    SBQQ__SubscriptionPricing__c: recurring ? 'Fixed Price' : null,
-    SBQQ__SubscriptionType__c: recurring ? (opts.evergreen ? 'Evergreen' : 'Renewable') : null,
-    SBQQ__SubscriptionTerm__c: recurring ? (opts.term ?? 12) : null,
-    SBQQ__BillingFrequency__c: opts.frequency ?? null,
-    SBQQ__BillingType__c: recurring ? (opts.billingType ?? 'Advance') : null,
-    Stripe_ID__c: null,
-    ...opts.product,
+  const spec: ProductSpec = {
+    name,
+    listPrice: opts.listPrice,
+    ...(recurring ? { pricing: 'Fixed Price', subscriptionType: opts.evergreen ? 'Evergreen' : 'Renewable', term: opts.term ?? 12, billingFrequency: opts.frequency, billingType: opts.billingType ?? 'Advance' } : {}),
   };
+  const product = { Id: id('01t'), ...productFields(spec), Stripe_ID__c: null, ...opts.product } as M.Product2;
   const pricebookEntry: M.PricebookEntry = {
     Id: id('01u'),
     UnitPrice: opts.listPrice,

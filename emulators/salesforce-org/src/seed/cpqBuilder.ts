@@ -76,6 +76,20 @@ const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
 /** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
 export const termEnd = (start: string, months: number): string => formatDate(addDays(addMonths(date(start), months), -1));
 
+/** A product's fields as CPQ stores them; the core tests build their Product2 records with it too. */
+export function productFields(spec: ProductSpec): Record<string, unknown> {
+  return {
+    Name: spec.name,
+    IsActive: true,
+    SBQQ__SubscriptionPricing__c: spec.pricing ?? null,
+    SBQQ__SubscriptionType__c: spec.subscriptionType ?? null,
+    SBQQ__SubscriptionTerm__c: spec.term ?? null,
+    SBQQ__BillingFrequency__c: spec.billingFrequency ?? null,
+    SBQQ__BillingType__c: spec.billingType ?? null,
+    SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
+  };
+}
+
 export class CpqBuilder {
   readonly pricebookId: string;
 
@@ -104,16 +118,7 @@ export class CpqBuilder {
   }
 
   product(spec: ProductSpec): Product {
-    const id = this.org.store.insert('Product2', {
-      Name: spec.name,
-      IsActive: true,
-      SBQQ__SubscriptionPricing__c: spec.pricing ?? null,
-      SBQQ__SubscriptionType__c: spec.subscriptionType ?? null,
-      SBQQ__SubscriptionTerm__c: spec.term ?? null,
-      SBQQ__BillingFrequency__c: spec.billingFrequency ?? null,
-      SBQQ__BillingType__c: spec.billingType ?? null,
-      SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
-    });
+    const id = this.org.store.insert('Product2', productFields(spec));
     const entries: Record<string, string> = {};
     // A single-currency org prices in its corporate currency only.
     const prices = { [this.org.defaultCurrency]: spec.listPrice, ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}) };
