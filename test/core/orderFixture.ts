@@ -6,7 +6,7 @@ import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappin
 import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
-import { productFields, type ProductSpec } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { orderItemProductFields, productFields, type ProductSpec } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
@@ -85,10 +85,7 @@ export function orderLineRecord(id: (prefix: string) => string, orderId: string,
     UnitPrice: opts.unitPrice,
     IsDeleted: false,
     SBQQ__Activated__c: true,
-    SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
-    SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
-    SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
-    SBQQ__BillingType__c: product.SBQQ__BillingType__c,
+    ...orderItemProductFields(product),
     CurrencyIsoCode: 'USD',
     Stripe_ID__c: null,
     Skip_Line_Item__c: false,

@@ -85,7 +85,6 @@ export class ContractFixture {
       quantity: spec.quantity,
       unitPrice,
       item: {
-        SBQQ__ChargeType__c: recurring ? 'Recurring' : 'One-Time',
         SBQQ__SubscriptionTerm__c: recurring ? term : null,
         SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
         SBQQ__RevisedOrderProduct__c: spec.revises ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id) : null,

@@ -90,6 +90,18 @@ export function productFields(spec: ProductSpec): Record<string, unknown> {
   };
 }
 
+/** The fields CPQ copies from the product onto each order product. */
+export function orderItemProductFields(product: Record<string, unknown>): Record<string, unknown> {
+  return {
+    SBQQ__ChargeType__c: product.SBQQ__ChargeType__c,
+    SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
+    SBQQ__BillingType__c: product.SBQQ__BillingType__c,
+    SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
+    SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
+    SBQQ__ProductSubscriptionType__c: product.SBQQ__SubscriptionType__c,
+  };
+}
+
 export class CpqBuilder {
   readonly pricebookId: string;
 
@@ -230,12 +242,7 @@ export class CpqBuilder {
       EndDate: end,
       SBQQ__Activated__c: activated,
       SBQQ__Status__c: activated ? 'Activated' : 'Draft',
-      SBQQ__ChargeType__c: product.chargeType ?? (recurring ? 'Recurring' : 'One-Time'),
-      SBQQ__BillingFrequency__c: product.billingFrequency ?? null,
-      SBQQ__BillingType__c: product.billingType ?? null,
-      SBQQ__SubscriptionPricing__c: product.pricing ?? null,
-      SBQQ__SubscriptionType__c: product.subscriptionType ?? null,
-      SBQQ__ProductSubscriptionType__c: product.subscriptionType ?? null,
+      ...orderItemProductFields(productFields(product)),
       SBQQ__SubscriptionTerm__c: term,
       SBQQ__DefaultSubscriptionTerm__c: defaultTerm,
       SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),
