@@ -46,8 +46,9 @@ describe('sync lock', () => {
 
   it('is taken over once expired (its worker died) by exactly one of the workers that saw it expired', async () => {
     const key = orderLockKey(orderId);
-    const dead = await takeLock(client, key, { owner: 'dead', ttlMs: MINUTE, now: new Date(Date.now() - 10 * MINUTE) });
-    expect(dead).toBeDefined();
+    const diedAt = new Date(Date.now() - 10 * MINUTE);
+    const dead = await takeLock(client, key, { owner: 'dead', ttlMs: MINUTE, now: diedAt });
+    expect(dead?.lock).toMatchObject({ key, owner: 'dead', expiresAt: new Date(diedAt.getTime() + MINUTE) });
     const next = await Promise.all(['x', 'y', 'z'].map((owner) => takeLock(client, key, { owner, ttlMs: MINUTE })));
     const winners = next.filter((t) => t !== undefined);
     expect(winners).toHaveLength(1);
