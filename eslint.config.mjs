@@ -10,7 +10,7 @@ import sfPlugin from 'eslint-plugin-sf-plugin';
 import { fixupPluginRules } from '@eslint/compat';
 
 export default [
-  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
+  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'emulators/*/lib/**', 'tools/demo/lib/**', 'tools/order-page/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
   {
@@ -20,19 +20,31 @@ export default [
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // Boundaries: no import cycles anywhere; the mapping core is pure and imports only itself.
+  // Boundaries: no import cycles anywhere; the mapping core is pure and imports only itself; the shipped
+  // plugin never imports an emulator or a tool (workspace package names resolve to their sources through
+  // the root tsconfig's paths, so these zones see through them).
   {
-    files: ['plugin/src/**/*.ts'],
+    files: ['plugin/src/**/*.ts', 'emulators/*/src/**/*.ts', 'tools/demo/src/**/*.ts', 'tools/order-page/src/**/*.ts'],
     plugins: { import: importPlugin },
     settings: {
       'import/parsers': { '@typescript-eslint/parser': ['.ts'] },
-      'import/resolver': { typescript: { project: 'plugin/tsconfig.json' } },
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
     },
     rules: {
       'import/no-cycle': ['error', { ignoreExternal: true }],
       'import/no-restricted-paths': [
         'error',
-        { zones: [{ target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' }] },
+        {
+          zones: [
+            { target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' },
+            { target: './plugin/src', from: ['./emulators', './tools'], message: 'Shipped plugin code never imports an emulator or a tool.' },
+            {
+              target: './emulators',
+              from: './plugin/src/core',
+              message: 'Emulators compute with their own dates, money and Ids, so a core bug is not echoed by its test oracle.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -48,7 +60,7 @@ export default [
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
   // The Order page and its platform shims run in Chromium.
-  { files: ['plugin/src/orderPage/page/**/*.js', 'plugin/src/orderPage/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['tools/order-page/src/page/**/*.js', 'tools/order-page/src/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
   {
     files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],

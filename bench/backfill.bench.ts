@@ -8,9 +8,9 @@
 // accounts): it keeps the 10,000 orders near three and a half minutes, and still below what the engine and both
 // emulators sustain on the 2-core bench machine, so the row shows whether the backfill keeps a ceiling full.
 import { cpuUsage, memoryUsage } from 'node:process';
-import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
-import { CpqBuilder } from '../plugin/lib/emulators/salesforce/seed/cpqBuilder.js';
-import { startStripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { WorkerPool } from '../plugin/lib/relay/workerPool.js';
 import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
 import { createStripeGateway } from '../plugin/lib/stripe/client.js';

@@ -4,7 +4,7 @@
 import { checkMappings } from '../plugin/lib/mappingCheck/checkMappings.js';
 import { checkLocalSource, checkOrg } from '../plugin/lib/mappingCheck/index.js';
 import { describeLocalSource } from '../plugin/lib/mappingCheck/schemaSource.js';
-import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
 import type { BenchRow } from './run.ts';
 

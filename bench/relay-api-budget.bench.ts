@@ -7,8 +7,8 @@
 // BENCH_IDLE_SECONDS sets the window (default 600: at least five minutes, and a whole reconciliation
 // period of the relay's default, so the figure is its steady state rather than a lucky gap).
 import { Writable } from 'node:stream';
-import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
-import { startStripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
 import { createStripeGateway } from '../plugin/lib/stripe/client.js';
 import { startRelay, type RelayOptions } from '../plugin/lib/relay/index.js';

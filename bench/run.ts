@@ -1,6 +1,7 @@
 // `npm run bench`: runs every bench/*.bench.ts file and prints one table of figures.
 // A bench file default-exports an async function returning rows; it imports the compiled plugin
-// (../plugin/lib/…), which `npm run bench` builds first. Figures, not pass/fail: goals are shown beside them.
+// (../plugin/lib/…) and the emulators by package name (emulators/*/lib), which `npm run bench` builds
+// first. Figures, not pass/fail: goals are shown beside them.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';

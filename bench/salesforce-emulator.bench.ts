@@ -1,6 +1,6 @@
 // The org emulator under load: 10,000 orders with 3 order products each, read the way the sync engine
 // and the poller read them (an order with its lines through a child subquery), in-process and over HTTP.
-import { startSalesforceEmulator, type EmulatedOrg } from '../plugin/lib/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type EmulatedOrg } from '@stripe-cpq/salesforce-org-emulator';
 import type { BenchRow } from './run.ts';
 
 const ORDERS = 10_000;

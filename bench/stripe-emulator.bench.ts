@@ -4,8 +4,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
-import { newId, snapshot } from '../plugin/lib/emulators/stripe/store.js';
+import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import { newId, snapshot } from '@stripe-cpq/stripe-emulator/store.js';
 import type { BenchRow } from './run.ts';
 
 /**

@@ -2,8 +2,8 @@
 // contract, Stripe writes per contract (first sync and re-sync), and request → synced latency through
 // the relay with its default settings.
 import { Writable } from 'node:stream';
-import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
-import { startStripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
 import { readContractGraph } from '../plugin/lib/salesforce/graphReader.js';
 import { createStripeGateway } from '../plugin/lib/stripe/client.js';

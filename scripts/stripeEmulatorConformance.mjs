@@ -1,7 +1,7 @@
 // Runs the Stripe emulator's tests with every answer checked against Stripe's response schemas, adds up what
 // each test file's ConformanceRecorder counted, and prints the README's conformance table by route.
 //   node scripts/stripeEmulatorConformance.mjs           print the table
-//   node scripts/stripeEmulatorConformance.mjs --write   also replace it in plugin/src/emulators/stripe/README.md
+//   node scripts/stripeEmulatorConformance.mjs --write   also replace it in emulators/stripe/README.md
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,7 @@ const table = lines.join('\n');
 console.log(table);
 if (jest.status !== 0) console.error(`\nThe emulator's tests did not all pass (jest exit ${jest.status}): the counts above are of a failing run.`);
 if (process.argv.includes('--write')) {
-  const readme = 'plugin/src/emulators/stripe/README.md';
+  const readme = 'emulators/stripe/README.md';
   const text = readFileSync(readme, 'utf8');
   const start = '<!-- conformance-table:start -->';
   const end = '<!-- conformance-table:end -->';

@@ -1,5 +1,5 @@
 /**
- * Keeps the org emulator's recorded catalogue (plugin/src/emulators/salesforce/catalogRecorded.json)
+ * Keeps the org emulator's recorded catalogue (plugin/src/cpqSchema/catalogRecorded.json, shared with `mapping check`)
  * complete: every field that a record of the recordings (real CPQ org traffic, format in their README)
  * holds for a catalogued object, and that the emulated org lacks, is added with a type inferred from its
  * recorded values (`Checkbox`, `Number(18,2)`, `Date`, `Lookup(Contract)`, `Address`, `Text(255)`, …).
@@ -12,10 +12,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DEFAULT_FORCE_APP_DIR, EmulatedOrg } from '../lib/emulators/salesforce/index.js';
+import { DEFAULT_FORCE_APP_DIR, EmulatedOrg } from '@stripe-cpq/salesforce-org-emulator';
 
-const CATALOGUE = join(import.meta.dirname, '..', 'src', 'emulators', 'salesforce', 'catalogRecorded.json');
-const RECORDINGS = process.argv[2] ?? process.env.CPQ_RECORDINGS_DIR ?? '/work/shared/reference/recordings';
+const CATALOGUE = join(import.meta.dirname, '..', 'src', 'cpqSchema', 'catalogRecorded.json');
+const RECORDINGS = process.argv[2] ?? process.env.CPQ_RECORDINGS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'recordings');
 const INFERRED = "recordings: types inferred from the recorded values, to check against the object's metadata";
 
 interface RecordedRecord {

@@ -55,7 +55,7 @@
 // one backend proration phase (the planner builds at most one). Left untested: an idempotency key over
 // 255 characters (keys are built from Ids and fixed names).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SampleOrder } from '@stripe-cpq/salesforce-org-emulator';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
 
 let world: BadInputWorld;

@@ -2,9 +2,9 @@
 // documented message and a fix on the right record (Order status and the Sync Record's secondary record),
 // and Stripe receives no write at all (asserted on the Stripe emulator's request log).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';

@@ -3,7 +3,7 @@
  * finding, that names the permission, the permission set to assign and the user — not a bare INVALID_FIELD.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OrgUser } from '../../plugin/src/emulators/salesforce/index.js';
+import type { OrgUser } from '@stripe-cpq/salesforce-org-emulator';
 import { checkOrg } from '../../plugin/src/mappingCheck/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createSyncEngine } from '../../plugin/src/sync/engine.js';

@@ -3,8 +3,8 @@
 // created the customer's test clock, then Stripe refused the customer: a half-done sync with a generic fix.
 // Now the sync says which record and parameter to fix, and writes nothing to Stripe.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';

@@ -3,8 +3,8 @@
  * guards every case ends with — what the refused sync left on the Order, and that Stripe got no write.
  */
 import { expect } from '@jest/globals';
-import type { SalesforceEmulator, SampleOrder } from '../../plugin/src/emulators/salesforce/index.js';
-import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator, SampleOrder } from '@stripe-cpq/salesforce-org-emulator';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices } from '../support/emulatedServices.js';

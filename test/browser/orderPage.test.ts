@@ -9,11 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { dashboardLink } from '../../plugin/src/stripe/links.js';
 import { memoryLogger, sampleOrder, startServices, type Services } from '../relay/support.js';
-import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from '../../plugin/src/orderPage/build.js';
+import { ensureOrderPageBuilt, readCustomLabels, REPO_ROOT } from '@stripe-cpq/order-page/build.js';
 import { launchChromium } from './support/chromium.js';
 import { billingPreviewSchema, billingSummarySchema } from '../../plugin/src/core/billingSummary/schema.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import { startEmulatorOrderPageServer, type OrderPageServer } from '../../plugin/src/orderPage/server.js';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { startEmulatorOrderPageServer, type OrderPageServer } from '@stripe-cpq/order-page/server.js';
 
 /**
  * Screenshots land in test-results/ on every run. With UPDATE_SCREENSHOTS=1 they are also written to docs/,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Deploy from '../../plugin/src/commands/stripe/cpq/deploy.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';

@@ -1,8 +1,8 @@
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { XMLParser } from 'fast-xml-parser';
-import { addMetadataApiRoutes, type MetadataApi } from '../../plugin/src/emulators/salesforce/metadataApi.js';
-import { EmulatedOrg } from '../../plugin/src/emulators/salesforce/org.js';
-import { Router } from '../../plugin/src/emulators/salesforce/router.js';
+import { addMetadataApiRoutes, type MetadataApi } from '@stripe-cpq/salesforce-org-emulator/metadataApi.js';
+import { EmulatedOrg } from '@stripe-cpq/salesforce-org-emulator/org.js';
+import { Router } from '@stripe-cpq/salesforce-org-emulator/router.js';
 import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 
 const FORCE_APP = new URL('../../force-app', import.meta.url).pathname;

@@ -76,6 +76,17 @@ describe('the plugin package (npm pack)', () => {
     expect([...packed].filter((path) => path.startsWith('force-app/') && !metadata.includes(path))).toEqual([]);
   });
 
+  it('lists just the shipped folders in `files`: no exclusion keeps anything out', () => {
+    const { files } = JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')) as { files: string[] };
+    expect(files).toEqual(['lib', 'force-app', 'messages', 'schemas']);
+  });
+
+  it('carries no emulator, demo or tool module, and no module that imports one of their packages', () => {
+    expect([...packed].filter((path) => /^lib\/(emulators|demo|orderPage)\//.test(path))).toEqual([]);
+    const importsWorkspaceTool = (path: string) => /['"]@stripe-cpq\//.test(readFileSync(join(PLUGIN, path), 'utf8'));
+    expect([...packed].filter((path) => /^lib\/.*\.(js|d\.ts)$/.test(path) && importsWorkspaceTool(path))).toEqual([]);
+  });
+
   it('carries no test, demo, browser-check or source file', () => {
     const testOnly = [...packed].filter((path) => /(^|\/)(__tests__|test|src|bin|scripts)\/|\.test\.|^lib\/(demo|orderPage)\/|tsbuildinfo/.test(path));
     expect(testOnly).toEqual([]);

@@ -1,7 +1,7 @@
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import RelayStart from '../../plugin/src/commands/stripe/cpq/relay/start.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';
 

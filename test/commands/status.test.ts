@@ -1,7 +1,7 @@
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Status from '../../plugin/src/commands/stripe/cpq/status.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

@@ -10,7 +10,7 @@ const report = (fields: Pick<OrderSyncReport, 'orderId' | 'status'> & Partial<Or
 import { toUnixSeconds } from '../../plugin/src/core/dates.js';
 import { decimalOf, stripeDecimal } from '../../plugin/src/core/money.js';
 import { ref, type SyncPlan } from '../../plugin/src/core/plan/plan.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { schemaErrors } from './support/resultSchemas.js';
 

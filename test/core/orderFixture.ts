@@ -6,6 +6,7 @@ import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappin
 import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
+import { orderItemProductFields, productFields, type ProductSpec } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
@@ -19,11 +20,22 @@ export function syncContext(now: string, settings: SettingsInput = {}, mappings:
 
 export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
 
+/** Deterministic valid 18-character Ids, numbered per key prefix. */
+export function idSequence(): (prefix: string) => string {
+  const counters = new Map<string, number>();
+  return (prefix) => {
+    const n = (counters.get(prefix) ?? 0) + 1;
+    counters.set(prefix, n);
+    return toId18(prefix + String(n).padStart(12, '0'));
+  };
+}
+
 export interface ProductOptions {
   /** Recurring products have CPQ subscription fields; one-time products have none. */
   readonly frequency?: Frequency;
   readonly billingType?: 'Advance' | 'Arrears';
   readonly term?: number;
+  readonly evergreen?: boolean;
   readonly listPrice: number;
   readonly product?: Partial<M.Product2>;
   readonly pricebookEntry?: Partial<M.PricebookEntry>;
@@ -40,9 +52,50 @@ export interface Catalogue {
   readonly pricebookEntry: M.PricebookEntry;
 }
 
+/** A product with its CPQ subscription fields and its price book entry. */
+export function catalogueRecords(id: (prefix: string) => string, name: string, opts: ProductOptions): Catalogue {
+  const recurring = opts.frequency !== undefined;
+  const spec: ProductSpec = {
+    name,
+    listPrice: opts.listPrice,
+    ...(recurring ? { pricing: 'Fixed Price', subscriptionType: opts.evergreen ? 'Evergreen' : 'Renewable', term: opts.term ?? 12, billingFrequency: opts.frequency, billingType: opts.billingType ?? 'Advance' } : {}),
+  };
+  const product = { Id: id('01t'), ...productFields(spec), Stripe_ID__c: null, ...opts.product } as M.Product2;
+  const pricebookEntry: M.PricebookEntry = {
+    Id: id('01u'),
+    UnitPrice: opts.listPrice,
+    Product2Id: product.Id,
+    CurrencyIsoCode: 'USD',
+    IsActive: true,
+    Stripe_ID__c: null,
+    ...opts.pricebookEntry,
+  };
+  return { product, pricebookEntry };
+}
+
+/** An activated order line copying the product's CPQ subscription fields. */
+export function orderLineRecord(id: (prefix: string) => string, orderId: string, catalogue: Catalogue, opts: LineOptions): M.OrderItem {
+  const { product, pricebookEntry } = catalogue;
+  return {
+    Id: id('802'),
+    OrderId: orderId,
+    Product2Id: product.Id,
+    PricebookEntryId: pricebookEntry.Id,
+    Quantity: opts.quantity,
+    UnitPrice: opts.unitPrice,
+    IsDeleted: false,
+    SBQQ__Activated__c: true,
+    ...orderItemProductFields(product),
+    CurrencyIsoCode: 'USD',
+    Stripe_ID__c: null,
+    Skip_Line_Item__c: false,
+    ...opts.item,
+  };
+}
+
 /** One new order under construction; ids are deterministic per builder. */
 export class OrderBuilder {
-  private readonly counters = new Map<string, number>();
+  readonly id = idSequence();
   readonly account: M.Account & Record<string, unknown>;
   readonly quote: M.Quote;
   readonly order: M.Order & Record<string, unknown>;
@@ -78,61 +131,16 @@ export class OrderBuilder {
     };
   }
 
-  id(prefix: string): string {
-    const n = (this.counters.get(prefix) ?? 0) + 1;
-    this.counters.set(prefix, n);
-    return toId18(prefix + String(n).padStart(12, '0'));
-  }
-
   product(name: string, opts: ProductOptions): Catalogue {
-    const recurring = opts.frequency !== undefined;
-    const product: M.Product2 = {
-      Id: this.id('01t'),
-      Name: name,
-      SBQQ__SubscriptionPricing__c: recurring ? 'Fixed Price' : null,
-      SBQQ__SubscriptionType__c: recurring ? 'Renewable' : null,
-      SBQQ__SubscriptionTerm__c: recurring ? (opts.term ?? 12) : null,
-      SBQQ__BillingFrequency__c: opts.frequency ?? null,
-      SBQQ__BillingType__c: recurring ? (opts.billingType ?? 'Advance') : null,
-      Stripe_ID__c: null,
-      ...opts.product,
-    };
-    const pricebookEntry: M.PricebookEntry = {
-      Id: this.id('01u'),
-      UnitPrice: opts.listPrice,
-      Product2Id: product.Id,
-      CurrencyIsoCode: 'USD',
-      IsActive: true,
-      Stripe_ID__c: null,
-      ...opts.pricebookEntry,
-    };
-    this.products.push(product);
-    this.pricebookEntries.push(pricebookEntry);
-    return { product, pricebookEntry };
+    const catalogue = catalogueRecords(this.id, name, opts);
+    this.products.push(catalogue.product);
+    this.pricebookEntries.push(catalogue.pricebookEntry);
+    return catalogue;
   }
 
   /** An activated order line copying the product's CPQ subscription fields. */
   line(catalogue: Catalogue, opts: LineOptions): M.OrderItem {
-    const { product, pricebookEntry } = catalogue;
-    const item: M.OrderItem = {
-      Id: this.id('802'),
-      OrderId: this.order.Id,
-      Product2Id: product.Id,
-      PricebookEntryId: pricebookEntry.Id,
-      Quantity: opts.quantity,
-      UnitPrice: opts.unitPrice,
-      IsDeleted: false,
-      SBQQ__Activated__c: true,
-      SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
-      SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
-      SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
-      SBQQ__BillingType__c: product.SBQQ__BillingType__c,
-      CurrencyIsoCode: 'USD',
-      Stripe_ID__c: null,
-      Skip_Line_Item__c: false,
-      SystemModstamp: '2030-01-15T10:00:00.000+0000',
-      ...opts.item,
-    };
+    const item = orderLineRecord(this.id, this.order.Id, catalogue, { ...opts, item: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...opts.item } });
     this.items.push(item);
     return item;
   }

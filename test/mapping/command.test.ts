@@ -7,7 +7,7 @@ import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import { Ajv } from 'ajv';
 import MappingCheck from '../../plugin/src/commands/stripe/cpq/mapping/check.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { authenticateToEmulator, PLUGIN_ROOT } from '../commands/support/emulatedOrg.js';
 import { addMapping, orderOf } from './orgSupport.js';
 import { FORCE_APP } from './support.js';

@@ -3,7 +3,7 @@
  * inserted as an admin would create them in Setup, and guards proving a check wrote nothing.
  */
 import { jest } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator, type SampleScenario } from '../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator, type SampleScenario } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import type { MappingSpec } from './support.js';
 

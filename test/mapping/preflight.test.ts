@@ -3,8 +3,8 @@
  * §2.10) is reported on its record with its documented text and fix — with the Stripe emulator running
  * and receiving nothing, and the org receiving no write.
  */
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
-import type { SalesforceEmulator, SampleScenario } from '../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { SalesforceEmulator, SampleScenario } from '@stripe-cpq/salesforce-org-emulator';
 import { checkOrg, type MappingCheckReport } from '../../plugin/src/mappingCheck/index.js';
 import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { orderOf, startSampleOrg, watchWrites } from './orgSupport.js';

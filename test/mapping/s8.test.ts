@@ -6,8 +6,8 @@
  */
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import type { StripeOperation } from '../../plugin/src/core/plan/plan.js';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { fieldDef } from '../../plugin/src/emulators/salesforce/schema.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { fieldDef } from '../../plugin/src/cpqSchema/schema.js';
 import { checkOrg } from '../../plugin/src/mappingCheck/index.js';
 import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { readContractGraph } from '../../plugin/src/salesforce/graphReader.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Stripe from 'stripe';
 import { billingPreviewSchema, billingSummarySchema, type BillingSummary } from '../../plugin/src/core/billingSummary/schema.js';
 import { addMonths, formatDate } from '../../plugin/src/core/dates.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { memoryLogger, sampleOrder, startServices, type Services } from './support.js';
 

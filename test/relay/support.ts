@@ -1,6 +1,6 @@
 // Both emulators, a Salesforce client and a Stripe gateway for relay tests.
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
 import { createRelayLogger } from '../../plugin/src/relay/logger.js';

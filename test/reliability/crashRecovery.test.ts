@@ -13,8 +13,8 @@
 // after any request of the clean run can leave, each restarted by a real process; the equivalent kills are
 // not run again (they would double the test's minutes for no new state).
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { startCrashingForwarders, type CrashPoint, type StepLog } from './support/crashingForwarders.js';
 import { relayStarter, type RelayProcess } from './support/relayProcess.js';
 import { leakedSecrets, outcomeTexts } from './support/secrets.js';

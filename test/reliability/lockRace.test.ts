@@ -4,8 +4,8 @@
 // request and its contract is SIGKILLed, its locks are taken over once they expire (not before) by exactly
 // one of the relays racing for them. The figures are printed for the issue note.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { orderLockKey, requestLockKey } from '../../plugin/src/salesforce/syncLock.js';
 import { relayStarter, type RelayProcess } from './support/relayProcess.js';
 

@@ -5,8 +5,8 @@
 // once the storm passes, syncing the failed ones again brings every order to Synced. Through it all, no log
 // line, Sync Record, Order or request message holds the Stripe key or the Salesforce access token.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { addConnectedApp } from '../../plugin/src/emulators/salesforce/oauth.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { addConnectedApp } from '@stripe-cpq/salesforce-org-emulator/oauth.js';
 import { SalesforceAuthError, salesforceClientWith, tokenProvider, type SalesforceAuth } from '../../plugin/src/salesforce/auth.js';
 
 let org: SalesforceEmulator;

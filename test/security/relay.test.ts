@@ -4,8 +4,8 @@
 // even through a run full of failures. SOQL is only built from validated Ids and escaped values.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { signPayload, startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { signPayload, startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { tokenMatches } from '../../plugin/src/relay/http.js';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';

@@ -4,8 +4,8 @@
  * (an engine reads the org's settings and mapping records when it first syncs). Every Stripe answer the engine
  * gets is checked against Stripe's response schemas; `close` fails when one was not what Stripe would send.
  */
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';

@@ -1,5 +1,5 @@
 // Faults aimed at one call of an order sync, for the tests of what a crash at that point leaves behind.
-import type { FaultSpec } from '../../plugin/src/emulators/salesforce/faults.js';
+import type { FaultSpec } from '@stripe-cpq/salesforce-org-emulator/faults.js';
 
 /**
  * Salesforce unavailable for the sync's write-back: the one all-or-none `composite` call (syncWriter.ts)

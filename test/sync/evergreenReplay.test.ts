@@ -3,9 +3,9 @@
 // window, where a replanned `subscriptions.update` would add the seats a second time — with no Stripe
 // write: the amendment is written back with its Success Sync Record. Then a cancel, cut off the same way.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';

@@ -3,9 +3,9 @@
 // where a replanned `subscriptionSchedules.update` would be sent a second time — with no Stripe write:
 // the amendment is written back with its Success Sync Record, and the schedule keeps one split.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { CpqBuilder, termEnd } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder, termEnd } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';

@@ -1,8 +1,8 @@
 // The org's currency setup, learnt from the configuration read: a single-currency org has no
 // CurrencyIsoCode and prices in its corporate currency; a multi-currency org prices in each record's.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { readOrgConfiguration } from '../../plugin/src/salesforce/settingsReader.js';
 import { createStripeGateway } from '../../plugin/src/stripe/client.js';

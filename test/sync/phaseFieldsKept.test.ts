@@ -3,9 +3,9 @@
 // the initial order's phase is not dropped when an amendment splits the schedule (a dropped trial_end
 // would end a running trial early).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { addMapping } from '../mapping/orgSupport.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 

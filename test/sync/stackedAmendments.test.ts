@@ -4,9 +4,9 @@
 // no extra Salesforce read — and a run cut off before its write-back is finished by the next one
 // without a second schedule update.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { CpqBuilder } from '../../plugin/src/emulators/salesforce/seed/cpqBuilder.js';
-import type { StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 

@@ -1,7 +1,7 @@
 // The lock a real org enforces (syncLock.ts) on the strict org emulator, where If-Match does nothing outside
 // Account rows: the If-Match lease it replaces let two of two racing workers win here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { orderLockKey, releaseLock, takeLock } from '../../plugin/src/salesforce/syncLock.js';
 
@@ -46,8 +46,9 @@ describe('sync lock', () => {
 
   it('is taken over once expired (its worker died) by exactly one of the workers that saw it expired', async () => {
     const key = orderLockKey(orderId);
-    const dead = await takeLock(client, key, { owner: 'dead', ttlMs: MINUTE, now: new Date(Date.now() - 10 * MINUTE) });
-    expect(dead).toBeDefined();
+    const diedAt = new Date(Date.now() - 10 * MINUTE);
+    const dead = await takeLock(client, key, { owner: 'dead', ttlMs: MINUTE, now: diedAt });
+    expect(dead?.lock).toMatchObject({ key, owner: 'dead', expiresAt: new Date(diedAt.getTime() + MINUTE) });
     const next = await Promise.all(['x', 'y', 'z'].map((owner) => takeLock(client, key, { owner, ttlMs: MINUTE })));
     const winners = next.filter((t) => t !== undefined);
     expect(winners).toHaveLength(1);

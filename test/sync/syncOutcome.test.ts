@@ -1,7 +1,7 @@
 // A sync's outcome (syncWriter.ts) on the strict org emulator: Sync Records, write-backs and the lock's
 // release in one all-or-none composite call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceApiError, SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { takeLock, type SyncLock } from '../../plugin/src/salesforce/syncLock.js';
 import { writeSyncOutcome, type SyncOutcomeWrite, type SyncRecordRow } from '../../plugin/src/salesforce/syncWriter.js';

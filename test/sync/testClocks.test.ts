@@ -2,8 +2,8 @@
 // customer on a clock of its own; advancing that clock moves the sync's "today"; a clock still advancing
 // fails the sync as retryable, with the documented message, and writes nothing to Stripe.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';

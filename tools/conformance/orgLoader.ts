@@ -12,7 +12,7 @@
  * Fields a record lacks stay null, as in the org (the connector's batch prefetch omits null fields).
  * Records read by Id alone (a `SELECT Id` query) are completed from the reviewed table below.
  */
-import type { SalesforceEmulator } from '../../plugin/lib/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import type { Fields, RecordedRecord, Recording } from './recording.ts';
 
 /** Parents before children, so most references resolve at insert; the rest are set by a second pass. */

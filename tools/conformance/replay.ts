@@ -5,8 +5,8 @@
  * the test activated it. The Stripe side starts empty: an amendment's Stripe state is what the product
  * itself created at the earlier steps (the same objects the reference created when those steps match).
  */
-import { startSalesforceEmulator } from '../../plugin/lib/emulators/salesforce/index.js';
-import { startStripeEmulator } from '../../plugin/lib/emulators/stripe/index.js';
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { parseSettings } from '../../plugin/lib/core/settings.js';
 import { MappingConfig } from '../../plugin/lib/core/mappings/mappings.js';
 import { SalesforceClient } from '../../plugin/lib/salesforce/client.js';

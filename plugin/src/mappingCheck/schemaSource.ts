@@ -4,11 +4,11 @@
  * product knows (standard objects and the CPQ managed package, the org emulator's catalogue) plus
  * the objects and fields of the local package source.
  */
-import { readMetadataDir, loadMetadataFiles } from '../emulators/salesforce/metadataLoader.js';
-import { defineCpqOrgSchema } from '../emulators/salesforce/catalog.js';
-import { describeObject } from '../emulators/salesforce/describe.js';
-import { Schema } from '../emulators/salesforce/schema.js';
-import { RecordStore } from '../emulators/salesforce/store.js';
+import { readMetadataDir, loadMetadataFiles } from '../cpqSchema/metadataLoader.js';
+import { defineCpqOrgSchema } from '../cpqSchema/catalog.js';
+import { describeObject } from '../cpqSchema/describe.js';
+import { Schema } from '../cpqSchema/schema.js';
+import { RecordStore } from '../cpqSchema/store.js';
 import type { CompositeSubresponse, SalesforceClient } from '../salesforce/client.js';
 import { OrgSchema, SYNCED_OBJECTS, type ObjectDescribe } from './orgSchema.js';
 

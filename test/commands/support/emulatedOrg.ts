@@ -4,7 +4,7 @@
  * Metadata API's SOAP alike — reach the emulator over loopback HTTP, as they would a real org.
  */
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '@stripe-cpq/salesforce-org-emulator';
 
 export const PLUGIN_ROOT = new URL('../../../plugin', import.meta.url).pathname;
 

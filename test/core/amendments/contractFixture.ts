@@ -1,17 +1,12 @@
 // A small builder for CPQ contracts — an initial order and its amendments — as the REST API returns
 // them, so each scenario reads like the spec's table: products, lines, deltas and dates.
 import type * as M from '../../../plugin/src/core/records/models.js';
-import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
+import { catalogueRecords, idSequence, orderLineRecord, type Frequency } from '../orderFixture.js';
 
-const counters = new Map<string, number>();
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */
-export function sfId(prefix: string): string {
-  const n = (counters.get(prefix) ?? 0) + 1;
-  counters.set(prefix, n);
-  return toId18(prefix + String(n).padStart(12, '0'));
-}
+export const sfId = idSequence();
 
-export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
+export type { Frequency };
 
 export interface ProductSpec {
   readonly name: string;
@@ -63,18 +58,8 @@ export class ContractFixture {
   }
 
   product(spec: ProductSpec): FixtureProduct {
-    const recurring = spec.frequency !== undefined;
-    const product = {
-      Id: sfId('01t'),
-      Name: spec.name,
-      SBQQ__SubscriptionPricing__c: recurring ? 'Fixed Price' : null,
-      SBQQ__SubscriptionType__c: recurring ? (spec.evergreen ? 'Evergreen' : 'Renewable') : null,
-      SBQQ__SubscriptionTerm__c: recurring ? (spec.term ?? 12) : null,
-      SBQQ__BillingFrequency__c: spec.frequency ?? null,
-      SBQQ__BillingType__c: recurring ? (spec.billingType ?? 'Advance') : null,
-    } as M.Product2;
-    const entry = { Id: sfId('01u'), UnitPrice: spec.price, Product2Id: product.Id, IsActive: true } as M.PricebookEntry;
-    const fixture = { product, entry, spec };
+    const { product, pricebookEntry } = catalogueRecords(sfId, spec.name, { ...spec, listPrice: spec.price });
+    const fixture = { product, entry: pricebookEntry, spec };
     this.products.push(fixture);
     return fixture;
   }
@@ -96,27 +81,18 @@ export class ContractFixture {
     const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
     const unitPrice = spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
     const recurring = product.frequency !== undefined;
-    const line = {
-      Id: sfId('802'),
-      OrderId: order.order.Id,
-      Product2Id: fixture.product.Id,
-      PricebookEntryId: fixture.entry.Id,
-      Quantity: spec.quantity,
-      UnitPrice: unitPrice,
-      IsDeleted: false,
-      SBQQ__Activated__c: true,
-      SBQQ__SubscriptionPricing__c: fixture.product.SBQQ__SubscriptionPricing__c,
-      SBQQ__SubscriptionType__c: fixture.product.SBQQ__SubscriptionType__c,
-      SBQQ__BillingFrequency__c: fixture.product.SBQQ__BillingFrequency__c,
-      SBQQ__BillingType__c: fixture.product.SBQQ__BillingType__c,
-      SBQQ__ChargeType__c: recurring ? 'Recurring' : 'One-Time',
-      SBQQ__SubscriptionTerm__c: recurring ? term : null,
-      SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
-      SBQQ__RevisedOrderProduct__c: spec.revises ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id) : null,
-      ServiceDate: order.quote.SBQQ__StartDate__c,
-      Skip_Line_Item__c: spec.skip ?? false,
-      ...spec.extra,
-    } as M.OrderItem;
+    const line = orderLineRecord(sfId, order.order.Id, { product: fixture.product, pricebookEntry: fixture.entry }, {
+      quantity: spec.quantity,
+      unitPrice,
+      item: {
+        SBQQ__SubscriptionTerm__c: recurring ? term : null,
+        SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
+        SBQQ__RevisedOrderProduct__c: spec.revises ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id) : null,
+        ServiceDate: order.quote.SBQQ__StartDate__c,
+        Skip_Line_Item__c: spec.skip ?? false,
+        ...spec.extra,
+      },
+    });
     order.lines.push(line);
     return line;
   }

@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { seedSampleOrg, startSalesforceEmulator, type SalesforceEmulator, type SampleOrder, type SampleOrg } from '../../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import { seedSampleOrg, startSalesforceEmulator, type SalesforceEmulator, type SampleOrder, type SampleOrg } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { linkPlugin, loginSfCli, REPO_ROOT, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
 import { schemaErrors } from '../../commands/support/resultSchemas.js';
 

@@ -5,7 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { LEFT_FOR_SYNC_NOW, runDemo, type ServingDemo } from '../../../plugin/src/demo/demo.js';
+import { LEFT_FOR_SYNC_NOW, runDemo, type ServingDemo } from '@stripe-cpq/demo/demo.js';
 import { waitFor } from '../../relay/support.js';
 
 /** A stream that keeps what the demo prints. */

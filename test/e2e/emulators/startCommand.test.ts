@@ -1,5 +1,5 @@
 /**
- * `npm run emulators` (node plugin/lib/emulators/start.js): both emulators start on loopback with the sample
+ * `npm run emulators` (node tools/demo/lib/startEmulators.js): both emulators start on loopback with the sample
  * org, the printed URLs and credentials work with the official clients, and Ctrl-C stops them cleanly.
  * Runs the compiled command as a user would (`npm test` builds first).
  */
@@ -19,7 +19,7 @@ function printed(label: RegExp): string {
 }
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [join(REPO_ROOT, 'plugin/lib/emulators/start.js')], { cwd: REPO_ROOT });
+  child = spawn(process.execPath, [join(REPO_ROOT, 'tools/demo/lib/startEmulators.js')], { cwd: REPO_ROOT });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   await new Promise<void>((resolve, reject) => {

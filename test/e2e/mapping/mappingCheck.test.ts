@@ -5,8 +5,8 @@
  * written to the org and Stripe is never called.
  */
 import { jest } from '@jest/globals';
-import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
-import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import type { MappingCheckResult } from '../../../plugin/src/commands/stripe/cpq/mapping/check.js';
 import { join } from 'node:path';
 import { linkPlugin, loginSfCli, REPO_ROOT, type SfCliSession } from '../../support/sfCli.js';

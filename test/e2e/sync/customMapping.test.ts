@@ -4,9 +4,9 @@
  * says which fields to add) and lands on the Stripe subscription schedule.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
-import { fieldDef } from '../../../plugin/src/emulators/salesforce/schema.js';
-import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { fieldDef } from '../../../plugin/src/cpqSchema/schema.js';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
 import { createSyncEngine } from '../../../plugin/src/sync/engine.js';

@@ -1,8 +1,8 @@
 // Every sample order of the org emulator through the engine: the expected Stripe object, or the
 // documented error on a Failed Order — then a second pass that writes nothing to Stripe.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { SalesforceClient } from '../../../plugin/src/salesforce/client.js';
 import { createStripeGateway } from '../../../plugin/src/stripe/client.js';
 import { createSyncEngine, type OrderSyncResult, type SyncEngine } from '../../../plugin/src/sync/engine.js';

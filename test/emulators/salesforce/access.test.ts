@@ -3,7 +3,7 @@
  * Salesforce fails (README of the emulator, "Rules and their sources").
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET, startSalesforceEmulator, type OrgUser, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET, startSalesforceEmulator, type OrgUser, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { COLLECTIONS } from '../../../plugin/src/core/records/graph.js';
 import * as M from '../../../plugin/src/core/records/models.js';
 

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, type FieldDef } from '../../../plugin/src/emulators/salesforce/index.js';
+import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, type FieldDef } from '@stripe-cpq/salesforce-org-emulator';
 
 const RECORDINGS = process.env.CPQ_RECORDINGS_DIR ?? '/work/shared/reference/recordings';
 

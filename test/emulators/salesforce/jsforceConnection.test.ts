@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { useTemporarySfHome } from '../../support/sfCli.js';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 
 let emulator: SalesforceEmulator;
 let conn: Connection;

@@ -2,7 +2,7 @@
  * Package metadata in source format becomes schema the org enforces (Metadata API Developer Guide:
  * "CustomObject", "CustomField", "CustomMetadata"): force-app at start, more files at runtime.
  */
-import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SalesforceApiError } from '../../../plugin/src/emulators/salesforce/index.js';
+import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SalesforceApiError } from '@stripe-cpq/salesforce-org-emulator';
 
 const field = (name: string, body: string): { path: string; content: string } => ({
   path: `objects/Invoice_Note__c/fields/${name}.field-meta.xml`,

@@ -3,8 +3,8 @@
 // filters from the deployed channel members, bitmap fields, and the errors the real service gives.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import PubSubApiClient from 'salesforce-pubsub-api-client';
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
-import { fieldBitmap } from '../../../plugin/src/emulators/salesforce/pubsub/changeEvents.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { fieldBitmap } from '@stripe-cpq/salesforce-org-emulator/pubsub/changeEvents.js';
 
 const TOPIC = '/data/Stripe_CPQ_Sync__chn';
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };

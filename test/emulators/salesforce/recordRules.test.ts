@@ -2,7 +2,7 @@
  * The rules the org enforces on every write, with Salesforce's error codes (SOAP API Developer Guide,
  * "StatusCode"; REST API Developer Guide, "Status Codes and Error Responses"; "System Fields").
  */
-import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SalesforceApiError } from '../../../plugin/src/emulators/salesforce/index.js';
+import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SalesforceApiError } from '@stripe-cpq/salesforce-org-emulator';
 import { isSalesforceId } from '../../../plugin/src/core/records/salesforceIds.js';
 
 let clock = new Date('2030-01-01T00:00:00Z');

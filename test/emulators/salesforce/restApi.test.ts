@@ -2,7 +2,7 @@
  * The REST and UI API endpoints over HTTP, each against the behaviour the Salesforce REST API
  * Developer Guide and UI API Developer Guide document (section names in the test names).
  */
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 
 let sf: SalesforceEmulator;
 const V = '/services/data/v62.0';

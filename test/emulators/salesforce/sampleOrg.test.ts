@@ -4,7 +4,7 @@
  */
 import { Order, OrderItem } from '../../../plugin/src/core/records/models.js';
 import { parseDate } from '../../../plugin/src/core/dates.js';
-import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SAMPLE_SCENARIOS, sampleOrgFixture, seedSampleOrg, type SampleOrg } from '../../../plugin/src/emulators/salesforce/index.js';
+import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, SAMPLE_SCENARIOS, sampleOrgFixture, seedSampleOrg, type SampleOrg } from '@stripe-cpq/salesforce-org-emulator';
 
 const TODAY = parseDate('2031-05-20')!;
 const org = new EmulatedOrg({ now: () => new Date('2031-05-20T10:00:00Z') });

@@ -2,7 +2,7 @@
  * The real `sf` binary accepts the emulator as an org: `sf org login access-token` (userinfo, User row,
  * Organization query) and `sf data query` (query + columns=true) work unmodified over loopback HTTP.
  */
-import { startSalesforceEmulator, type SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FORCE_APP, MISSING_MASTER_READ, packageWithoutMasterRead } from '../../commands/support/brokenPackage.js';

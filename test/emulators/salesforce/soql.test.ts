@@ -4,7 +4,7 @@
  * "LIMIT"/"OFFSET", "Relationship Queries", "COUNT()", "FIELDS()".
  */
 import { jest } from '@jest/globals';
-import { EmulatedOrg, SalesforceApiError } from '../../../plugin/src/emulators/salesforce/index.js';
+import { EmulatedOrg, SalesforceApiError } from '@stripe-cpq/salesforce-org-emulator';
 
 const NOW = new Date('2030-06-15T12:00:00Z');
 let org: EmulatedOrg;

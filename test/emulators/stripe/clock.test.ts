@@ -1,6 +1,6 @@
 // The emulator's own calendar arithmetic (clock.ts), independent of the core's dates: month steps keep the
 // anchor's day, clamped to month end (docs.stripe.com/billing/subscriptions/billing-cycle), in UTC.
-import { addInterval } from '../../../plugin/src/emulators/stripe/clock.js';
+import { addInterval } from '@stripe-cpq/stripe-emulator/clock.js';
 
 const at = (iso: string): number => Date.parse(iso) / 1000;
 

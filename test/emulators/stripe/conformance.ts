@@ -11,8 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import responseSchemas from '../../../plugin/src/stripe/params/responses.generated.json' with { type: 'json' };
-import type { ApiExchange } from '../../../plugin/src/emulators/stripe/index.js';
-import { routeList } from '../../../plugin/src/emulators/stripe/routes.js';
+import type { ApiExchange } from '@stripe-cpq/stripe-emulator';
+import { routeList } from '@stripe-cpq/stripe-emulator/routes.js';
 
 export interface RouteCounts {
   served: number;

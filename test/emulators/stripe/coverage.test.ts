@@ -1,7 +1,7 @@
 // The emulator serves every Stripe operation a SyncPlan can contain: the record below must name a route for
 // each StripeOperationName (the type checker fails when plan.ts gains an operation it does not list).
 import type { StripeOperationName } from '../../../plugin/src/core/plan/plan.js';
-import { routeList } from '../../../plugin/src/emulators/stripe/routes.js';
+import { routeList } from '@stripe-cpq/stripe-emulator/routes.js';
 
 const ROUTE_OF_OPERATION: Record<StripeOperationName, string> = {
   'testClocks.create': 'POST /v1/test_helpers/test_clocks',

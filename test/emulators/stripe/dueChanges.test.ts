@@ -2,7 +2,7 @@
 // its own moment and in time order, whatever was created, moved, shortened or canceled before (billing.ts applies
 // them in the order the due index in dueIndex.ts gives).
 import type Stripe from 'stripe';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { DAY, JAN_1_2030, monthlyPrice, product, useConformance, waitForClock } from './helpers.js';
 
 const HOUR = 3_600;

@@ -1,9 +1,9 @@
 // Shared set-up for the Stripe emulator's tests: an emulator per test file, the official SDK pointed at it,
 // and a way to catch the SDK's typed errors.
 import Stripe from 'stripe';
-import { addInterval } from '../../../plugin/src/emulators/stripe/clock.js';
+import { addInterval } from '@stripe-cpq/stripe-emulator/clock.js';
 import { ConformanceRecorder } from './conformance.js';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '../../../plugin/src/emulators/stripe/index.js';
+import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '@stripe-cpq/stripe-emulator';
 
 export interface EmulatorFixture {
   emulator: StripeEmulator;

@@ -4,7 +4,7 @@
 // params catalogue (Stripe's OpenAPI maxLength), so a change to one reaches the other.
 import { stringify } from 'qs';
 import type { StripeOperation } from '../../../plugin/src/core/plan/plan.js';
-import { MODELLED_PARAMS } from '../../../plugin/src/emulators/stripe/modelledParams.js';
+import { MODELLED_PARAMS } from '@stripe-cpq/stripe-emulator/modelledParams.js';
 import { overLongParams } from '../../../plugin/src/stripe/paramLimits.js';
 import { paramPaths, type ParamsTypeName } from '../../../plugin/src/stripe/params/index.js';
 import { useEmulator } from './helpers.js';

@@ -6,8 +6,8 @@
 // - every other parameter is refused, naming it, instead of being silently dropped.
 import { stringify } from 'qs';
 import { bracketPath, paramPaths, type ParamSpec, type ParamsTypeName } from '../../../plugin/src/stripe/params/index.js';
-import { MODELLED_PARAMS, modelledParams } from '../../../plugin/src/emulators/stripe/modelledParams.js';
-import { routeTable } from '../../../plugin/src/emulators/stripe/routes.js';
+import { MODELLED_PARAMS, modelledParams } from '@stripe-cpq/stripe-emulator/modelledParams.js';
+import { routeTable } from '@stripe-cpq/stripe-emulator/routes.js';
 import { JAN_1_2030, useEmulator } from './helpers.js';
 
 const fx = useEmulator();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CATALOGUE_PATH, generateCatalogue, generateResponses, renderGenerated, RESPONSES_PATH } from '../../../plugin/src/stripe/params/generate.js';
+import { CATALOGUE_PATH, generateCatalogue, generateResponses, renderGenerated, RESPONSES_PATH } from '../../../plugin/scripts/generateStripeParams.js';
 import { bracketPath, lookupParam, paramsCatalogue, splitParamPath } from '../../../plugin/src/stripe/params/index.js';
 
 describe('Stripe params catalogue (generated from stripe-node param types)', () => {

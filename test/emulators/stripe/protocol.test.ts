@@ -1,7 +1,7 @@
 // The wire protocol: authentication, API versions, error bodies, unknown and missing parameters, the request
 // log. Each test names the docs.stripe.com page it mirrors.
 import Stripe from 'stripe';
-import { stripeClientFor } from '../../../plugin/src/emulators/stripe/index.js';
+import { stripeClientFor } from '@stripe-cpq/stripe-emulator';
 import { stripeError, useEmulator } from './helpers.js';
 
 const fx = useEmulator();

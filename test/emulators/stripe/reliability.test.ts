@@ -1,6 +1,6 @@
 // Idempotency, rate limits and injected faults: what lets the product prove "nothing is created twice".
 import Stripe from 'stripe';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { DAY, stripeError, useEmulator } from './helpers.js';
 
 const fx = useEmulator();

@@ -5,8 +5,8 @@
 // the README's conformance table.
 import { stringify } from 'qs';
 import { paramPaths, type ParamSpec, type ParamsTypeName } from '../../../plugin/src/stripe/params/index.js';
-import { MODELLED_PARAMS } from '../../../plugin/src/emulators/stripe/modelledParams.js';
-import { routeTable } from '../../../plugin/src/emulators/stripe/routes.js';
+import { MODELLED_PARAMS } from '@stripe-cpq/stripe-emulator/modelledParams.js';
+import { routeTable } from '@stripe-cpq/stripe-emulator/routes.js';
 import { useEmulator } from './helpers.js';
 
 const fx = useEmulator();

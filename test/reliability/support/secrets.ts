@@ -1,6 +1,6 @@
 // Where a secret could leak to after a sync — log lines, process output, Sync Records, the Order's
 // message and fix, the sync requests' messages — and a scan of them for secrets, whole or in part.
-import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 
 /** Every record a sync writes its outcome to, in full. */
 export function outcomeTexts(org: Pick<SalesforceEmulator, 'store'>): string[] {

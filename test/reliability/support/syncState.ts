@@ -1,8 +1,8 @@
 // What a sync left behind, in a form two runs can be compared by: Stripe objects named by the Salesforce
 // records their metadata links (never by their random ids), the Stripe IDs written back to Salesforce,
 // the Sync Records and the Orders' status. Two emulators seeded alike give equal snapshots for equal work.
-import type { SalesforceEmulator } from '../../../plugin/src/emulators/salesforce/index.js';
-import type { StripeEmulator } from '../../../plugin/src/emulators/stripe/index.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 
 const COLLECTIONS = ['customers', 'products', 'prices', 'coupons', 'meters', 'testClocks', 'subscriptionSchedules', 'subscriptions', 'invoiceItems', 'invoices'] as const;
 

@@ -1,15 +1,33 @@
 /**
  * The catalogue of parameters Stripe accepts for the pinned API version, generated from stripe-node's own
- * param types (generate.ts). Paths are dotted, with `[]` for array elements: `phases[].items[].price`.
+ * param types (plugin/scripts/generateStripeParams.ts, `npm run generate:stripe-params`). Paths are dotted,
+ * with `[]` for array elements: `phases[].items[].price`.
  * A `map` (metadata and the like) accepts any key below it.
  *
  * The emulator rejects unknown parameters with it, and `mapping check` uses it to catch `metdata.x` or
  * `recuring.interval` in a field mapping before anything is sent.
  */
 import catalogueJson from './catalogue.generated.json' with { type: 'json' };
-import type { ParamsCatalogue, ParamSpec } from './generate.js';
 
-export type { ParamKind, ParamSpec, ParamsCatalogue } from './generate.js';
+export type ParamKind = 'string' | 'number' | 'boolean' | 'decimal' | 'enum' | 'object' | 'array' | 'map' | 'empty' | 'null';
+
+export interface ParamSpec {
+  /** Present (true) when the SDK type declares the property required. */
+  required?: true;
+  /** What the value may be; `empty` means `''` is accepted to unset it (stripe-node's `Emptyable`). */
+  kinds: ParamKind[];
+  /** Literal string values, when the type lists them. */
+  values?: string[];
+  /** The longest string Stripe accepts here (from its OpenAPI spec). */
+  maxLength?: number;
+}
+
+export interface ParamsCatalogue {
+  apiVersion: string;
+  stripeNodeVersion: string;
+  /** Params type name (`PriceCreateParams`, `Billing.MeterCreateParams`) → path → spec. */
+  params: Record<string, Record<string, ParamSpec>>;
+}
 
 export const paramsCatalogue = catalogueJson as ParamsCatalogue;
 

@@ -1,0 +1,294 @@
+/**
+ * Builds CPQ data the way CPQ itself leaves it after "Create Order": opportunity, primary quote and
+ * quote lines, an order whose products carry the CPQ fields copied from product and quote line
+ * (term, default term, prorate multiplier, billing frequency/type, segment fields), and for contracted
+ * orders the Contract and Subscriptions. Net unit prices follow CPQ: list price × prorate multiplier
+ * (effective term ÷ default term) less discounts, for the line's whole term (spec §3.3–3.4).
+ */
+import { Decimal as BaseDecimal } from 'decimal.js';
+import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
+import type { EmulatedOrg } from '../org.js';
+import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
+
+/** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it seeds. */
+const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
+
+export interface ProductSpec {
+  readonly name: string;
+  readonly listPrice: number;
+  /** Fixed Price ⇒ recurring; absent ⇒ one-time. */
+  readonly pricing?: 'Fixed Price' | 'Percent Of Total';
+  readonly subscriptionType?: 'Renewable' | 'Evergreen' | 'One-time' | 'Renewable/Evergreen';
+  readonly term?: number;
+  readonly billingFrequency?: string;
+  readonly billingType?: 'Advance' | 'Arrears';
+  readonly chargeType?: 'One-Time' | 'Recurring' | 'Usage';
+  /** Extra pricebook entries by currency, e.g. `{ EUR: 1000 }`. */
+  readonly otherCurrencies?: Record<string, number>;
+}
+
+export interface Product {
+  readonly id: string;
+  readonly spec: ProductSpec;
+  readonly entries: Record<string, string>;
+}
+
+export interface LineSpec {
+  readonly product: Product;
+  readonly quantity: number;
+  /** Additional discount (%) on the quote line. */
+  readonly discount?: number;
+  /** Overrides the computed CPQ net unit price (for amendment and segment lines). */
+  readonly unitPrice?: number;
+  /** Line term when it differs from the quote's (amendments: remaining months). */
+  readonly term?: number;
+  readonly revises?: string;
+  readonly segment?: { readonly key: string; readonly index: number; readonly label: string; readonly start: string; readonly end: string; readonly dimension: string; readonly dimensionType: string };
+  /** Any other OrderItem fields, e.g. `{ Skip_Line_Item__c: true }` or broken values. */
+  readonly orderItem?: Record<string, unknown>;
+}
+
+export interface OrderSpec {
+  readonly accountId: string;
+  readonly name: string;
+  readonly start: string | null;
+  readonly term: number | null;
+  readonly lines: readonly LineSpec[];
+  readonly currency?: string;
+  readonly activated?: boolean;
+  readonly contracted?: boolean;
+  readonly type?: 'New' | 'Amendment';
+  readonly amendedContractId?: string;
+  readonly paymentTerm?: string;
+  readonly customerDiscount?: number;
+  readonly order?: Record<string, unknown>;
+}
+
+export interface BuiltOrder {
+  readonly orderId: string;
+  readonly quoteId: string;
+  readonly opportunityId: string;
+  readonly quoteLineIds: string[];
+  readonly orderItemIds: string[];
+}
+
+const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
+/** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
+export const termEnd = (start: string, months: number): string => formatDate(addDays(addMonths(date(start), months), -1));
+
+/** A product's fields as CPQ stores them; the core tests build their Product2 records with it too. */
+export function productFields(spec: ProductSpec): Record<string, unknown> {
+  return {
+    Name: spec.name,
+    IsActive: true,
+    SBQQ__SubscriptionPricing__c: spec.pricing ?? null,
+    SBQQ__SubscriptionType__c: spec.subscriptionType ?? null,
+    SBQQ__SubscriptionTerm__c: spec.term ?? null,
+    SBQQ__BillingFrequency__c: spec.billingFrequency ?? null,
+    SBQQ__BillingType__c: spec.billingType ?? null,
+    SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
+  };
+}
+
+/** The fields CPQ copies from the product onto each order product. */
+export function orderItemProductFields(product: Record<string, unknown>): Record<string, unknown> {
+  return {
+    SBQQ__ChargeType__c: product.SBQQ__ChargeType__c,
+    SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
+    SBQQ__BillingType__c: product.SBQQ__BillingType__c,
+    SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
+    SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
+    SBQQ__ProductSubscriptionType__c: product.SBQQ__SubscriptionType__c,
+  };
+}
+
+export class CpqBuilder {
+  readonly pricebookId: string;
+
+  constructor(private readonly org: EmulatedOrg) {
+    this.pricebookId = org.store.insert('Pricebook2', { Name: 'Standard Price Book', IsActive: true });
+    org.store.update('Pricebook2', this.pricebookId, { IsStandard: true }, { system: true });
+  }
+
+  account(name: string, fields: Record<string, unknown> = {}): string {
+    return this.org.store.insert('Account', {
+      Name: name,
+      BillingStreet: '1 Market Street',
+      BillingCity: 'San Francisco',
+      BillingState: 'CA',
+      BillingPostalCode: '94105',
+      BillingCountry: 'US',
+      ...fields,
+    });
+  }
+
+  /** `CurrencyIsoCode` in a multi-currency org; nothing in a single-currency org, which has no such field. */
+  currencyFields(code: string): { CurrencyIsoCode?: string } {
+    if (this.org.schema.multiCurrency) return { CurrencyIsoCode: code };
+    if (code !== this.org.defaultCurrency) throw new Error(`A single-currency org has only ${this.org.defaultCurrency}: start the emulator with multiCurrency for ${code} records.`);
+    return {};
+  }
+
+  product(spec: ProductSpec): Product {
+    const id = this.org.store.insert('Product2', productFields(spec));
+    const entries: Record<string, string> = {};
+    // A single-currency org prices in its corporate currency only.
+    const prices = { [this.org.defaultCurrency]: spec.listPrice, ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}) };
+    for (const [currency, price] of Object.entries(prices)) {
+      entries[currency] = this.org.store.insert('PricebookEntry', { Pricebook2Id: this.pricebookId, Product2Id: id, UnitPrice: price, IsActive: true, ...this.currencyFields(currency) });
+    }
+    return { id, spec, entries };
+  }
+
+  /** Creates opportunity, quote, quote lines, order and order products (and contract when contracted). */
+  order(spec: OrderSpec): BuiltOrder {
+    const store = this.org.store;
+    const currency = spec.currency ?? this.org.defaultCurrency;
+    const today = formatDate(this.org.today());
+    const opportunityId = store.insert('Opportunity', {
+      Name: spec.name,
+      AccountId: spec.accountId,
+      CloseDate: spec.start ?? today,
+      StageName: 'Closed Won',
+      Pricebook2Id: this.pricebookId,
+      SBQQ__AmendedContract__c: spec.amendedContractId ?? null,
+      ...this.currencyFields(currency),
+    });
+    const quoteId = store.insert('SBQQ__Quote__c', {
+      SBQQ__Account__c: spec.accountId,
+      SBQQ__Opportunity2__c: opportunityId,
+      SBQQ__PricebookId__c: this.pricebookId,
+      SBQQ__StartDate__c: spec.start,
+      SBQQ__EndDate__c: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
+      SBQQ__SubscriptionTerm__c: spec.term,
+      SBQQ__Type__c: spec.type === 'Amendment' ? 'Amendment' : 'Quote',
+      SBQQ__Status__c: 'Accepted',
+      SBQQ__Primary__c: true,
+      SBQQ__Ordered__c: true,
+      SBQQ__CustomerDiscount__c: spec.customerDiscount ?? null,
+      SBQQ__PaymentTerms__c: spec.paymentTerm ?? 'Net 30',
+      ...this.currencyFields(currency),
+    });
+    store.update('Opportunity', opportunityId, { SBQQ__PrimaryQuote__c: quoteId });
+    const activated = spec.activated ?? true;
+    const orderId = store.insert('Order', {
+      Name: spec.name,
+      AccountId: spec.accountId,
+      OpportunityId: opportunityId,
+      SBQQ__Quote__c: quoteId,
+      Pricebook2Id: this.pricebookId,
+      EffectiveDate: spec.start ?? today,
+      EndDate: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
+      Status: 'Draft',
+      Type: spec.type ?? 'New',
+      SBQQ__PaymentTerm__c: spec.paymentTerm ?? 'Net 30',
+      SBQQ__ContractingMethod__c: 'By Subscription End Date',
+      ...this.currencyFields(currency),
+      ...(spec.order ?? {}),
+    });
+    const quoteLineIds: string[] = [];
+    const orderItemIds: string[] = [];
+    for (const line of spec.lines) {
+      const { quoteLineId, orderItemId } = this.line(spec, line, quoteId, orderId, currency, activated);
+      quoteLineIds.push(quoteLineId);
+      orderItemIds.push(orderItemId);
+    }
+    if (activated) store.update('Order', orderId, { Status: 'Activated', ActivatedDate: formatDateTime(this.org.now()) });
+    if (spec.contracted) store.update('Order', orderId, { SBQQ__Contracted__c: true });
+    return { orderId, quoteId, opportunityId, quoteLineIds, orderItemIds };
+  }
+
+  private line(order: OrderSpec, line: LineSpec, quoteId: string, orderId: string, currency: string, activated: boolean) {
+    const store = this.org.store;
+    const product = line.product.spec;
+    const recurring = product.pricing !== undefined;
+    const defaultTerm = recurring ? (product.term ?? 12) : null;
+    const term = recurring ? (line.term ?? order.term ?? null) : null;
+    const listPrice = product.otherCurrencies?.[currency] ?? product.listPrice;
+    const multiplier = line.segment ? new Decimal(1) : term && defaultTerm ? new Decimal(term).div(defaultTerm) : new Decimal(1);
+    const discount = new Decimal(100).minus(line.discount ?? order.customerDiscount ?? 0).div(100);
+    const unitPrice = line.unitPrice ?? new Decimal(listPrice).times(multiplier).times(discount).toDecimalPlaces(2).toNumber();
+    const start = line.segment?.start ?? order.start;
+    const end = line.segment?.end ?? (start && order.term ? termEnd(start, term ?? order.term) : null);
+    const quoteLineId = store.insert('SBQQ__QuoteLine__c', {
+      SBQQ__Quote__c: quoteId,
+      SBQQ__Product__c: line.product.id,
+      SBQQ__PricebookEntryId__c: line.product.entries[currency] ?? null,
+      SBQQ__Quantity__c: line.quantity,
+      SBQQ__Discount__c: line.discount ?? null,
+      SBQQ__ListPrice__c: listPrice,
+      SBQQ__NetPrice__c: unitPrice,
+      SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),
+      SBQQ__EffectiveStartDate__c: start,
+      SBQQ__EndDate__c: end,
+      SBQQ__SegmentLabel__c: line.segment?.label ?? null,
+      SBQQ__SegmentIndex__c: line.segment?.index ?? null,
+      SBQQ__SegmentKey__c: line.segment?.key ?? null,
+      SBQQ__Dimension__c: line.segment?.dimension ?? null,
+      SBQQ__BillingFrequency__c: product.billingFrequency ?? null,
+      SBQQ__SubscriptionPricing__c: product.pricing ?? null,
+      SBQQ__SubscriptionTerm__c: term,
+      ...this.currencyFields(currency),
+    });
+    const orderItemId = store.insert('OrderItem', {
+      OrderId: orderId,
+      Product2Id: line.product.id,
+      PricebookEntryId: line.product.entries[currency],
+      Quantity: line.quantity,
+      SBQQ__OrderedQuantity__c: line.quantity,
+      UnitPrice: unitPrice,
+      ListPrice: listPrice,
+      ServiceDate: start,
+      EndDate: end,
+      SBQQ__Activated__c: activated,
+      SBQQ__Status__c: activated ? 'Activated' : 'Draft',
+      ...orderItemProductFields(productFields(product)),
+      SBQQ__SubscriptionTerm__c: term,
+      SBQQ__DefaultSubscriptionTerm__c: defaultTerm,
+      SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),
+      SBQQ__RevisedOrderProduct__c: line.revises ?? null,
+      SBQQ__QuoteLine__c: quoteLineId,
+      SBQQ__PriceDimension__c: line.segment?.dimension ?? null,
+      SBQQ__DimensionType__c: line.segment?.dimensionType ?? null,
+      SBQQ__SegmentIndex__c: line.segment?.index ?? null,
+      SBQQ__SegmentKey__c: line.segment?.key ?? null,
+      ...this.currencyFields(currency),
+      ...(line.orderItem ?? {}),
+    });
+    return { quoteLineId, orderItemId };
+  }
+
+  /** Contracts an activated order: Contract (original quote and order) plus one Subscription per recurring line. */
+  contract(built: BuiltOrder, accountId: string, start: string, term: number): string {
+    const store = this.org.store;
+    const contractId = store.insert('Contract', {
+      AccountId: accountId,
+      Status: 'Draft',
+      StartDate: start,
+      ContractTerm: term,
+      SBQQ__Quote__c: built.quoteId,
+      SBQQ__Order__c: built.orderId,
+      SBQQ__Opportunity__c: built.opportunityId,
+    });
+    store.update('Contract', contractId, { Status: 'Activated', EndDate: termEnd(start, term) }, { system: true });
+    store.update('Order', built.orderId, { ContractId: contractId, SBQQ__Contracted__c: true });
+    for (const itemId of built.orderItemIds) {
+      const item = store.require(itemId);
+      if (!item.SBQQ__SubscriptionPricing__c) continue;
+      const subscriptionId = store.insert('SBQQ__Subscription__c', {
+        SBQQ__Contract__c: contractId,
+        SBQQ__Account__c: accountId,
+        SBQQ__Product__c: item.Product2Id,
+        SBQQ__OrderProduct__c: itemId,
+        SBQQ__Quantity__c: item.Quantity,
+        SBQQ__BillingFrequency__c: item.SBQQ__BillingFrequency__c,
+        SBQQ__BillingType__c: item.SBQQ__BillingType__c,
+        SBQQ__ChargeType__c: item.SBQQ__ChargeType__c,
+        SBQQ__SubscriptionStartDate__c: item.ServiceDate,
+        SBQQ__SubscriptionEndDate__c: item.EndDate,
+      });
+      store.update('OrderItem', itemId, { SBQQ__Subscription__c: subscriptionId });
+    }
+    return contractId;
+  }
+}

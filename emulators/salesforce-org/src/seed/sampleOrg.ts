@@ -1,0 +1,275 @@
+/**
+ * The sample CPQ org: one order per scenario of spec §5 that the product must handle, plus broken
+ * orders for the documented errors. Dates are fixed where the scenario names them and relative to
+ * "today" where the scenario is about timing (starting today, backdated, evergreen, and the amendment
+ * and termination contracts, so their schedules are live when the amendment reshapes them). Each order is
+ * described (scenario id + one line) so the demo can print the list.
+ */
+import { existsSync } from 'node:fs';
+import { addMonths, formatDate, type CalendarDate } from '../dates.js';
+import { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
+import { EmulatedOrg } from '../org.js';
+import type { JsonRecord } from '../soql/query.js';
+import { CpqBuilder, termEnd, type BuiltOrder, type Product } from './cpqBuilder.js';
+
+export interface SampleOrder extends BuiltOrder {
+  readonly scenario: string;
+  readonly description: string;
+  readonly accountId: string;
+  readonly orderNumber: string;
+}
+
+export interface SampleOrg {
+  /** The day relative dates were computed from (`YYYY-MM-DD`). */
+  readonly today: string;
+  readonly orders: SampleOrder[];
+  readonly products: Record<string, Product>;
+  /** Contracts by scenario id (amendment and termination). */
+  readonly contracts: Record<string, string>;
+}
+
+/** Scenario id → the one line the demo prints. */
+export const SAMPLE_SCENARIOS = {
+  S1: 'New 12-month annual subscription starting 2030-03-01 (5 × Platform at 1,200.00/year)',
+  S2: 'Monthly seats starting today plus a one-time setup fee',
+  S3: 'Backdated monthly order that started two months ago',
+  S5: 'All one-time lines: becomes an invoice, not a subscription',
+  S6: 'Seat line with a 10% additional discount (net price below list)',
+  S7: 'Stripe coupons: 20% off for 3 months on the quote, $50 off once on a line',
+  S9: 'Three recurring lines, the second marked Skip Line Item',
+  S11: 'Metered API calls billed in arrears',
+  S12: 'Tiered storage through a Slab consumption schedule (0–100 at 1.00, then 0.50)',
+  S13: '18-month term of an annual product (backend proration)',
+  S14: 'MDQ 3-year ramp (10, 10, 12 seats at 1,000 / 1,100 / 1,200) with support and onboarding',
+  S15: 'EUR order of a multi-currency org (seeded only when the org is multi-currency)',
+  S16: 'Broken: monthly and annual lines in one order (mixed billing frequencies)',
+  S21: 'Amendment from next month of a live contract: 4 fewer Widgets (revising the original line) and 5 new Gadgets',
+  S21_INITIAL: 'Initial order of the S21 amendment contract (started last month, 12 months, 10 Widgets)',
+  S27: 'Future termination: amendment that removes every unit six months into the contract',
+  S27_INITIAL: 'Initial order of the S27 termination contract (started last month, 12 months)',
+  S36: 'Evergreen monthly support starting today',
+  S38: 'Broken: decimal quantity 1.5',
+  S39: 'Broken: quote without a start date',
+  S39_TERM: 'Broken: quote without a subscription term',
+  S40: 'Broken: order line not activated',
+  BF: "Broken: billing frequency 'Invoice Plan' is not supported",
+  MDQ_CUSTOM: 'Broken: MDQ line with a Custom price dimension',
+} as const;
+
+export type SampleScenario = keyof typeof SAMPLE_SCENARIOS;
+
+/** Inserts the sample org's records into `org`, dating relative scenarios from `today`. */
+export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg {
+  const cpq = new CpqBuilder(org);
+  const store = org.store;
+  const todayText = formatDate(today);
+  const monthsFromToday = (n: number): string => formatDate(addMonths(today, n));
+  // Contracts start on the 1st so every amendment falls on their day of the month, whatever today is.
+  const firstOfMonthFromToday = (n: number): string => formatDate(addMonths({ ...today, day: 1 }, n));
+  const has = (object: string, field?: string): boolean => org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
+
+  const products = {
+    platform: cpq.product({ name: 'Platform', listPrice: 1200, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance', otherCurrencies: { EUR: 1000 } }),
+    seat: cpq.product({ name: 'Seat', listPrice: 100, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    basic: cpq.product({ name: 'Basic Monthly', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    setup: cpq.product({ name: 'Setup', listPrice: 500 }),
+    onboarding: cpq.product({ name: 'Onboarding', listPrice: 2000 }),
+    training: cpq.product({ name: 'Training', listPrice: 750 }),
+    apiCalls: cpq.product({ name: 'API Calls', listPrice: 0.05, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Arrears', chargeType: 'Usage' }),
+    storage: cpq.product({ name: 'Storage', listPrice: 1, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Arrears', chargeType: 'Usage' }),
+    ramp: cpq.product({ name: 'Ramp', listPrice: 1000, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' }),
+    support: cpq.product({ name: 'Support', listPrice: 500, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' }),
+    widget: cpq.product({ name: 'Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    gadget: cpq.product({ name: 'Gadget', listPrice: 20, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    evergreen: cpq.product({ name: 'Evergreen Support', listPrice: 50, pricing: 'Fixed Price', subscriptionType: 'Evergreen', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    invoicePlan: cpq.product({ name: 'Invoice Plan Service', listPrice: 300, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Invoice Plan', billingType: 'Advance' }),
+  };
+
+  const orders: SampleOrder[] = [];
+  const contracts: Record<string, string> = {};
+  const add = (scenario: SampleScenario, accountName: string, build: (accountId: string) => BuiltOrder): SampleOrder => {
+    const accountId = cpq.account(accountName);
+    const built = build(accountId);
+    const sample = { ...built, scenario, description: SAMPLE_SCENARIOS[scenario], accountId, orderNumber: String(store.require(built.orderId).OrderNumber) };
+    orders.push(sample);
+    return sample;
+  };
+  const name = (scenario: SampleScenario): string => `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+
+  add('S1', 'Acme', (a) => cpq.order({ accountId: a, name: name('S1'), start: '2030-03-01', term: 12, lines: [{ product: products.platform, quantity: 5 }] }));
+  add('S2', 'Bluebird Seats', (a) =>
+    cpq.order({ accountId: a, name: name('S2'), start: todayText, term: 12, lines: [{ product: products.seat, quantity: 3 }, { product: products.setup, quantity: 1 }] }),
+  );
+  add('S3', 'Copperline', (a) => cpq.order({ accountId: a, name: name('S3'), start: monthsFromToday(-2), term: 12, lines: [{ product: products.basic, quantity: 1 }] }));
+  add('S5', 'Driftwood Services', (a) =>
+    cpq.order({ accountId: a, name: name('S5'), start: '2030-05-01', term: 12, lines: [{ product: products.onboarding, quantity: 1 }, { product: products.training, quantity: 2 }] }),
+  );
+  add('S6', 'Evergood Retail', (a) => cpq.order({ accountId: a, name: name('S6'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 4, discount: 10 }] }));
+  const s7 = add('S7', 'Fjord Coupons', (a) => cpq.order({ accountId: a, name: name('S7'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 2 }] }));
+  if (has('Quote_Stripe_Coupon__c') && has('Quote_Stripe_Coupon_Association__c') && has('Quote_Line_Stripe_Coupon_Association__c')) {
+    const launch = store.insert('Quote_Stripe_Coupon__c', { Name: 'Launch', Name__c: 'Launch', Percent_Off__c: 20, Duration__c: 'repeating', Duration_In_Months__c: 3 });
+    const fifty = store.insert('Quote_Stripe_Coupon__c', { Name: '$50 off', Name__c: '$50 off', Amount_Off__c: 50, Duration__c: 'once', ...cpq.currencyFields(org.defaultCurrency) });
+    store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
+    store.insert('Quote_Line_Stripe_Coupon_Association__c', { Quote_Line__c: s7.quoteLineIds[0], Quote_Stripe_Coupon__c: fifty });
+  }
+  add('S9', 'Granite Skip', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S9'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [
+        { product: products.seat, quantity: 2 },
+        { product: products.basic, quantity: 1, ...(has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {}) },
+        { product: products.widget, quantity: 3 },
+      ],
+    }),
+  );
+  add('S11', 'Harbor Metered', (a) => cpq.order({ accountId: a, name: name('S11'), start: '2030-04-01', term: 12, lines: [{ product: products.apiCalls, quantity: 1 }] }));
+  const s12 = add('S12', 'Ironwood Storage', (a) => cpq.order({ accountId: a, name: name('S12'), start: '2030-04-01', term: 12, lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }] }));
+  seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
+  add('S13', 'Juniper Annual', (a) => cpq.order({ accountId: a, name: name('S13'), start: '2030-01-01', term: 18, lines: [{ product: products.platform, quantity: 1 }] }));
+  add('S14', 'Kestrel Ramp', (a) => seedRamp(org, cpq, a, name('S14'), products, 'Year'));
+  // A EUR order needs a multi-currency org; a single-currency org has no S15.
+  if (org.schema.multiCurrency) add('S15', 'Europa GmbH', (a) => cpq.order({ accountId: a, name: name('S15'), start: '2030-06-01', term: 12, currency: 'EUR', lines: [{ product: products.platform, quantity: 2 }] }));
+  add('S16', 'Lumen Mixed', (a) =>
+    cpq.order({ accountId: a, name: name('S16'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1 }, { product: products.platform, quantity: 1 }] }),
+  );
+
+  const initial = add('S21_INITIAL', 'Meridian Amend', (a) =>
+    cpq.order({ accountId: a, name: name('S21_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.widget, quantity: 10 }] }),
+  );
+  contracts.S21 = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
+  orders.push({
+    ...cpq.order({
+      accountId: initial.accountId,
+      name: name('S21'),
+      type: 'Amendment',
+      amendedContractId: contracts.S21,
+      start: firstOfMonthFromToday(1),
+      term: 10,
+      lines: [
+        { product: products.widget, quantity: -4, revises: initial.orderItemIds[0] as string },
+        { product: products.gadget, quantity: 5 },
+      ],
+    }),
+    scenario: 'S21',
+    description: SAMPLE_SCENARIOS.S21,
+    accountId: initial.accountId,
+    orderNumber: '',
+  });
+
+  const terminated = add('S27_INITIAL', 'Northwind Termination', (a) =>
+    cpq.order({ accountId: a, name: name('S27_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.platform, quantity: 2 }] }),
+  );
+  contracts.S27 = cpq.contract(terminated, terminated.accountId, firstOfMonthFromToday(-1), 12);
+  orders.push({
+    ...cpq.order({
+      accountId: terminated.accountId,
+      name: name('S27'),
+      type: 'Amendment',
+      amendedContractId: contracts.S27,
+      start: firstOfMonthFromToday(5),
+      term: 6,
+      lines: [{ product: products.platform, quantity: -2, revises: terminated.orderItemIds[0] as string }],
+    }),
+    scenario: 'S27',
+    description: SAMPLE_SCENARIOS.S27,
+    accountId: terminated.accountId,
+    orderNumber: '',
+  });
+
+  add('S36', 'Oakridge Evergreen', (a) => cpq.order({ accountId: a, name: name('S36'), start: todayText, term: 1, lines: [{ product: products.evergreen, quantity: 1 }] }));
+  add('S38', 'Pinecrest Decimal', (a) => cpq.order({ accountId: a, name: name('S38'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1.5 }] }));
+  add('S39', 'Quarry No Start', (a) => cpq.order({ accountId: a, name: name('S39'), start: null, term: 12, lines: [{ product: products.seat, quantity: 1 }] }));
+  add('S39_TERM', 'Quarry No Term', (a) => cpq.order({ accountId: a, name: name('S39_TERM'), start: '2030-04-01', term: null, lines: [{ product: products.seat, quantity: 1, term: 12 }] }));
+  add('S40', 'Redwood Inactive', (a) =>
+    cpq.order({ accountId: a, name: name('S40'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1, orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } }] }),
+  );
+  add('BF', 'Sequoia Invoice Plan', (a) => cpq.order({ accountId: a, name: name('BF'), start: '2030-04-01', term: 12, lines: [{ product: products.invoicePlan, quantity: 1 }] }));
+  add('MDQ_CUSTOM', 'Tamarack Custom MDQ', (a) => seedRamp(org, cpq, a, name('MDQ_CUSTOM'), products, 'Custom'));
+
+  // Amendment orders get their numbers after insertion; fill them in for the printed list.
+  const withNumbers = orders.map((o) => ({ ...o, orderNumber: String(store.require(o.orderId).OrderNumber) }));
+  return { today: todayText, orders: withNumbers, products, contracts };
+}
+
+/** S12: a Slab schedule on the product (0–100 at 1.00, 100+ at 0.50) and its copy on the order line. */
+function seedTiers(org: EmulatedOrg, productId: string, orderItemId: string): void {
+  const store = org.store;
+  const scheduleId = store.insert('ConsumptionSchedule', { Name: 'Storage tiers', Type: 'Slab', RatingMethod: 'Tier', BillingTerm: 1, BillingTermUnit: 'Month', IsActive: true, UnitOfMeasure: 'GB' });
+  store.insert('ProductConsumptionSchedule', { ProductId: productId, ConsumptionScheduleId: scheduleId });
+  const lineSchedule = store.insert('SBQQ__OrderItemConsumptionSchedule__c', {
+    SBQQ__OrderItem__c: orderItemId,
+    SBQQ__ConsumptionSchedule__c: scheduleId,
+    SBQQ__Type__c: 'Slab',
+    SBQQ__RatingMethod__c: 'Tier',
+    SBQQ__Category__c: 'Rates',
+    SBQQ__BillingTerm__c: 1,
+    SBQQ__BillingTermUnit__c: 'Month',
+  });
+  const rates = [
+    { lower: 0, upper: 100, price: 1 },
+    { lower: 100, upper: null, price: 0.5 },
+  ];
+  rates.forEach((rate, i) => {
+    store.insert('ConsumptionRate', { ConsumptionScheduleId: scheduleId, LowerBound: rate.lower, UpperBound: rate.upper, PricingMethod: 'PerUnit', Price: rate.price, ProcessingOrder: i + 1 });
+    store.insert('SBQQ__OrderItemConsumptionRate__c', {
+      SBQQ__OrderItemConsumptionSchedule__c: lineSchedule,
+      SBQQ__LowerBound__c: rate.lower,
+      SBQQ__UpperBound__c: rate.upper,
+      SBQQ__PricingMethod__c: 'PerUnit',
+      SBQQ__Price__c: rate.price,
+      SBQQ__ProcessingOrder__c: i + 1,
+    });
+  });
+}
+
+/** S14: 3 yearly segments of Ramp from 2030-01-01, plus 36 months of annual Support and one-time Onboarding. */
+function seedRamp(org: EmulatedOrg, cpq: CpqBuilder, accountId: string, orderName: string, products: Record<string, Product>, dimensionType: 'Year' | 'Custom'): BuiltOrder {
+  const ramp = products.ramp as Product;
+  const dimension = org.store.insert('SBQQ__Dimension__c', { Name: dimensionType === 'Year' ? 'Yearly' : 'Custom segments', SBQQ__Product__c: ramp.id, SBQQ__Type__c: dimensionType });
+  const key = `ramp-${dimension}`;
+  const segments = [
+    { index: 1, quantity: 10, price: 1000, start: '2030-01-01' },
+    { index: 2, quantity: 10, price: 1100, start: '2031-01-01' },
+    { index: 3, quantity: 12, price: 1200, start: '2032-01-01' },
+  ];
+  return cpq.order({
+    accountId,
+    name: orderName,
+    start: '2030-01-01',
+    term: 36,
+    lines: [
+      { product: products.support as Product, quantity: 1 },
+      ...segments.map((s) => ({
+        product: ramp,
+        quantity: s.quantity,
+        unitPrice: s.price,
+        segment: { key, index: s.index, label: `Year ${s.index}`, start: s.start, end: termEnd(s.start, 12), dimension, dimensionType },
+      })),
+      { product: products.onboarding as Product, quantity: 1 },
+    ],
+  });
+}
+
+/**
+ * The sample org's records as the REST API returns them, by object: fixtures for tests that need
+ * CPQ data without a server. Same `today` and package metadata, same records (Ids included).
+ */
+export function sampleOrgFixture(
+  today: CalendarDate,
+  options: { now?: Date; forceAppDir?: string | false } = {},
+): { sample: SampleOrg; records: Record<string, JsonRecord[]> } {
+  const now = options.now ?? new Date(Date.UTC(today.year, today.month - 1, today.day, 12));
+  const org = new EmulatedOrg({ now: () => now });
+  const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
+  if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
+  const sample = seedSampleOrg(org, today);
+  const records: Record<string, JsonRecord[]> = {};
+  for (const object of org.schema.allObjects()) {
+    if (org.store.count(object.name) === 0) continue;
+    records[object.name] = org.query(`SELECT ${[...object.fields.values()].map((f) => f.name).join(', ')} FROM ${object.name} ORDER BY CreatedDate`);
+  }
+  return { sample, records };
+}
