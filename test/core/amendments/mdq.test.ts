@@ -168,6 +168,28 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
   });
 });
 
+describe('MDQ amendment lines with no segment of their own', () => {
+  // As CPQ made them in the recordings: the Price Dimension set, no segment key or index, their segment's dates.
+  const unsegmented = (deal: ReturnType<typeof rampDeal>, m: ReturnType<ReturnType<typeof rampDeal>['c']['amendment']>, revises: M.OrderItem, ServiceDate: string) =>
+    m.line(deal.ramp, { quantity: 2, unitPrice: 1100, revises, extra: { SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c, SBQQ__DimensionType__c: 'Year', ServiceDate, EndDate: revises.EndDate } });
+
+  it('are each billed within their own dates, never past their end or before their start (recordings amendments.test_mdq_product_amendments__amend_a_future_phase_of_a_salesforce_order_with_a_mdq_product, …amend_all_future_phases_of_a_salesforce_order_with_mdq_product)', () => {
+    const deal = rampDeal();
+    deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
+    (deal.c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-01-01';
+    const m = deal.c.amendment('2031-01-01', 24);
+    const year2 = unsegmented(deal, m, deal.r[1]!, '2031-01-01');
+    const year3 = unsegmented(deal, m, deal.r[2]!, '2032-01-01');
+    const update = deal.stripe.plan(m.order.Id, ts('2030-06-01')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
+    const holding = (line: M.OrderItem) => update.params.phases!.map((p) => p.items.some((i) => i.metadata?.salesforce_order_item_id === toId18(line.Id)));
+    expect([holding(year2), holding(year3)]).toEqual([
+      [false, true, false],
+      [false, false, true],
+    ]);
+  });
+});
+
 describe('MDQ amendments Stripe already holds (the run stopped before the write-back) are written back, not planned again', () => {
   /** The ramp deal synced; an amendment of its Year 2 (5 more units) applied in Stripe only; then `later` more amendments like it. */
   function appliedOnce(later: number) {
