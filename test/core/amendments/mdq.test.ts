@@ -108,6 +108,13 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     expect(m.order.Stripe_ID__c).toBe(c.initial.order.Stripe_ID__c);
   });
 
+  it("leaves the update's own proration behaviour to Stripe, so a change to the current period is prorated (recording amendments.test_mdq_product_amendments__same_day_amend_the_current_phase_of_salesforce_order_with_a_mdq_product)", () => {
+    const { m, stripe } = amended();
+    const update = stripe.plan(m.order.Id, ts('2031-06-01', '10:00:00')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
+    expect(update.params).not.toHaveProperty('proration_behavior');
+  });
+
   it("re-applies the amendment order's mapped payment term on the update; unmapped, sends none", () => {
     const { m, stripe } = amended();
     Object.assign(m.order, { SBQQ__PaymentTerm__c: 'Net 60' });

@@ -296,7 +296,8 @@ function planMdqAmendment(
     if (phase.start_date < boundary) phases.push({ ...kept, end_date: bound });
     phases.push(rebuilt);
   }
-  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
+  // No top-level proration_behavior (spec §2.9 saves the schedule as it is): Stripe's default prorates a change to the current period.
+  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
   recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
 }
