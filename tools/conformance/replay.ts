@@ -76,7 +76,10 @@ export async function replay(recording: Recording): Promise<Replay> {
 
     const errors: ProductError[] = [];
     const activated = recordedActivations(recording);
+    const advances = clockAdvances(recording);
     for (const step of syncSequence(recording)) {
+      // The test's own clock moves before this run: the connector's `now` is the customer's test clock.
+      while (advances[0] && advances[0].at < step.at) await advanceProductClock(stripe, advances.shift()!.frozenTime, notes);
       // Every order the test activated before the connector's run, then the order the run synced.
       for (const activation of activated.filter((a) => a.i < step.at)) activateOrder(org, loaded, activation.orderId);
       activateOrder(org, loaded, step.orderId);
@@ -85,7 +88,7 @@ export async function replay(recording: Recording): Promise<Replay> {
       const result = await engine.syncOrder(orderId);
       for (const e of result.errors) errors.push({ recordId: loaded.recordedIds.get(e.record.id) ?? e.record.id, type: e.record.type, kind: e.kind, message: e.message });
     }
-    const writes = stripe.requestLog.writes().map((e) => ({ method: e.method, path: e.path, params: e.params, status: e.status }));
+    const writes = stripe.requestLog.writes().filter((e) => !CLOCK_ADVANCE.test(e.path)).map((e) => ({ method: e.method, path: e.path, params: e.params, status: e.status }));
     const objects = [...stripe.store.prices.all(), ...stripe.store.coupons.all()];
     return { writes, errors, loaded, notes, objects };
   } finally {
@@ -94,6 +97,33 @@ export async function replay(recording: Recording): Promise<Replay> {
 }
 
 
+
+const CLOCK_ADVANCE = /^\/v1\/test_helpers\/test_clocks\/[^/]+\/advance$/;
+
+/** The test clock moves the test made, in order (the connector never advances a clock). */
+function clockAdvances(recording: Recording): { at: number; frozenTime: number }[] {
+  return recording.stripe.requests
+    .filter((r) => r.method === 'POST' && CLOCK_ADVANCE.test(r.path) && r.params?.frozen_time !== undefined)
+    .map((r) => ({ at: r.i, frozenTime: Number(r.params!.frozen_time) }));
+}
+
+type StripeEmulator = Awaited<ReturnType<typeof startStripeEmulator>>;
+
+/** Advances the clock the product made for its customer, as the test advanced its own, and waits until it is ready. */
+async function advanceProductClock(stripe: StripeEmulator, frozenTime: number, notes: string[]): Promise<void> {
+  const clock = stripe.store.testClocks.all()[0];
+  if (!clock || frozenTime <= clock.frozen_time) return;
+  const response = await fetch(`http://${stripe.host}:${stripe.port}/v1/test_helpers/test_clocks/${clock.id}/advance`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${stripe.apiKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `frozen_time=${frozenTime}`,
+  });
+  if (!response.ok) {
+    notes.push(`the test's clock advance to ${new Date(frozenTime * 1000).toISOString()} failed: ${response.status} ${await response.text()}`);
+    return;
+  }
+  while (stripe.store.testClocks.get(clock.id, 'test_clock').status === 'advancing') await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** The record each mapping key reads (spec §2.2). */
 const MAPPED_OBJECT: Readonly<Record<string, string>> = {

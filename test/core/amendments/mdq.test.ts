@@ -108,6 +108,13 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     expect(m.order.Stripe_ID__c).toBe(c.initial.order.Stripe_ID__c);
   });
 
+  it("leaves the update's own proration behaviour to Stripe, so a change to the current period is prorated (recording amendments.test_mdq_product_amendments__same_day_amend_the_current_phase_of_salesforce_order_with_a_mdq_product)", () => {
+    const { m, stripe } = amended();
+    const update = stripe.plan(m.order.Id, ts('2031-06-01', '10:00:00')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
+    expect(update.params).not.toHaveProperty('proration_behavior');
+  });
+
   it("re-applies the amendment order's mapped payment term on the update; unmapped, sends none", () => {
     const { m, stripe } = amended();
     Object.assign(m.order, { SBQQ__PaymentTerm__c: 'Net 60' });
@@ -165,6 +172,28 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const later = deal.c.amendment('2031-06-01', 19);
     later.line(deal.support, { quantity: 1 });
     expect(errorOf(() => deal.stripe.plan(later.order.Id, ts('2031-05-25')))).toBe("Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.");
+  });
+});
+
+describe('MDQ amendment lines with no segment of their own', () => {
+  // As CPQ made them in the recordings: the Price Dimension set, no segment key or index, their segment's dates.
+  const unsegmented = (deal: ReturnType<typeof rampDeal>, m: ReturnType<ReturnType<typeof rampDeal>['c']['amendment']>, revises: M.OrderItem, ServiceDate: string) =>
+    m.line(deal.ramp, { quantity: 2, unitPrice: 1100, revises, extra: { SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c, SBQQ__DimensionType__c: 'Year', ServiceDate, EndDate: revises.EndDate } });
+
+  it('are each billed within their own dates, never past their end or before their start (recordings amendments.test_mdq_product_amendments__amend_a_future_phase_of_a_salesforce_order_with_a_mdq_product, …amend_all_future_phases_of_a_salesforce_order_with_mdq_product)', () => {
+    const deal = rampDeal();
+    deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
+    (deal.c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-01-01';
+    const m = deal.c.amendment('2031-01-01', 24);
+    const year2 = unsegmented(deal, m, deal.r[1]!, '2031-01-01');
+    const year3 = unsegmented(deal, m, deal.r[2]!, '2032-01-01');
+    const update = deal.stripe.plan(m.order.Id, ts('2030-06-01')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
+    const holding = (line: M.OrderItem) => update.params.phases!.map((p) => p.items.some((i) => i.metadata?.salesforce_order_item_id === toId18(line.Id)));
+    expect([holding(year2), holding(year3)]).toEqual([
+      [false, true, false],
+      [false, false, true],
+    ]);
   });
 });
 

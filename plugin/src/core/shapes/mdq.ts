@@ -296,7 +296,8 @@ function planMdqAmendment(
     if (phase.start_date < boundary) phases.push({ ...kept, end_date: bound });
     phases.push(rebuilt);
   }
-  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
+  // No top-level proration_behavior (spec §2.9 saves the schedule as it is): Stripe's default prorates a change to the current period.
+  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
   recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
 }
@@ -311,12 +312,26 @@ const sameItems = (a: PlannedPhase['items'], b: PlannedPhase['items']): boolean 
   a.length === b.length && a.every((item, i) => item.price === b[i]?.price && item.quantity === b[i]?.quantity);
 
 /**
- * A segment phase's items: every non-segmented line, and the segment lines that end with the phase.
+ * Whether a line's dates (its quote line's, else its own; EndDate inclusive) leave out the phase. CPQ gives
+ * an amendment's MDQ line no segment key, only its segment's dates: it is billed within them alone.
+ */
+function outsidePhase(line: OrderItem, phase: { start_date: number; end_date: number }, ctx: PlanningContext): boolean {
+  const quoteLine: QuoteLine | undefined = ctx.index.get('quoteLines', line.SBQQ__QuoteLine__c);
+  const first = parseDate(quoteLine?.SBQQ__EffectiveStartDate__c ?? line.ServiceDate ?? '');
+  const last = parseDate(quoteLine?.SBQQ__EndDate__c ?? line.EndDate ?? '');
+  return (!!last && toUnixSeconds(addDays(last, 1)) <= phase.start_date) || (!!first && toUnixSeconds(first) >= phase.end_date);
+}
+
+/**
+ * A segment phase's items: every non-segmented line whose dates reach into the phase, and the segment lines
+ * that end with the phase.
  * Units a revision chain holds in one segment at equal price terms are one item (10 + 5 → 15), at the
  * price of the chain's first line there.
  */
-function segmentPhaseItems(ctx: PlanningContext, active: readonly ContractItem[], phase: { end_date: number; items: PlannedPhase['items'] }, lines: ContractLines) {
-  const inPhase = active.filter((item) => lines.line(item) && (!isSegmentLine(item.line) || toUnixSeconds(segmentBounds(item.line, ctx).end) === phase.end_date));
+function segmentPhaseItems(ctx: PlanningContext, active: readonly ContractItem[], phase: { start_date: number; end_date: number; items: PlannedPhase['items'] }, lines: ContractLines) {
+  const inPhase = active.filter(
+    (item) => lines.line(item) && !outsidePhase(item.line, phase, ctx) && (!isSegmentLine(item.line) || toUnixSeconds(segmentBounds(item.line, ctx).end) === phase.end_date),
+  );
   const entries: { item: ContractItem; quantity: number }[] = [];
   for (const item of inPhase) {
     const { params } = lines.line(item).price.candidate;
