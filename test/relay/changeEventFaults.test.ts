@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { RETENTION_MS } from '@stripe-cpq/salesforce-org-emulator/pubsub/index.js';
 import { CHECKPOINT_FILE, startRelay, type RelayOptions, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { MissingChannel, SYNC_TOPIC } from '../../plugin/src/relay/subscriber.js';
+import { MissingChannel } from '../../plugin/src/relay/subscriber.js';
 import { ReplayCheckpoint } from '../../plugin/src/relay/replayCheckpoint.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { integrationToken, memoryLogger, sampleOrder, startServices, waitFor, type Services } from './support.js';
@@ -77,7 +77,11 @@ describe('change event stream faults', () => {
     // The checkpoint moves only over work that is done, so a relay killed after receiving the second event
     // and before processing it leaves the checkpoint at the first: the state written here. The second
     // event is then delivered again — to a relay that, here, had in fact processed it: a duplicate.
-    const first = Number(services.org.pubSub!.bus.earliest(SYNC_TOPIC));
+    // The first event's own replay id (the bus's earliest() is the position before it: a replay id no event
+    // has, which the service refuses as outside the retention window).
+    const receivedFirst = logged('change event received').filter((l) => l.includes(ids[0]!));
+    expect(receivedFirst).toHaveLength(1);
+    const first = (JSON.parse(receivedFirst[0]!) as { replayId: number }).replayId;
     writeFileSync(join(stateDir, CHECKPOINT_FILE), JSON.stringify({ replayId: first }));
     const third = request('S6');
     await relay();
@@ -85,6 +89,11 @@ describe('change event stream faults', () => {
     await waitFor(() => (logged('change event received').length >= 4 ? true : undefined));
     await relays[0]!.settled();
     expect(logged('subscribed to change events').at(-1)).toContain(`"from":${first}`);
+    // The channel admits a request's change only while Queued or Retrying, and an order's only while
+    // unsynced and not Syncing: each request made one event. Before the restart the two requests' events,
+    // after it the second's again and the third's.
+    expect(logged('change event received')).toHaveLength(4);
+    expect(logged('replay id outside the retention window')).toEqual([]);
     expect(logged('change event received').filter((l) => l.includes(ids[1]!))).toHaveLength(2);
     expect(rows([...ids, third]).map((r) => [r.Status__c, r.Attempts__c])).toEqual([['Synced', 1], ['Synced', 1], ['Synced', 1]]);
     // Only the third order's sync wrote to Stripe: the redelivered event found its request done.
@@ -161,8 +170,11 @@ describe('a replay id past the retention window', () => {
 
       clock += RETENTION_MS + 3_600_000; // the relay was down for 73 hours
       const late = org.store.insert('Stripe_Sync_Request__c', { Order__c: orderOf('S3'), Status__c: 'Queued', Requested_At__c: new Date(clock).toISOString() });
-      await relay(options);
+      const second = await relay(options);
       const ended = await waitFor(() => org.query(`SELECT Status__c, Attempts__c FROM Stripe_Sync_Request__c WHERE Id = '${late}'`).find((r) => r.Status__c === 'Synced'));
+      // The gap's reconciliation may sync the request before the refused stream is replaced: wait for that.
+      await waitFor(() => (logged('replay id outside the retention window').length > 0 && second.streamState === 'subscribed' ? true : undefined));
+      await second.settled();
       expect(ended.Attempts__c).toBe(1);
       expect(logged('replay id outside the retention window')).toHaveLength(1);
       expect(logged('"reason":"gap"')).toHaveLength(1);

@@ -9,7 +9,7 @@
  * - Resume: from the checkpoint (replayCheckpoint.ts) after a dropped stream or a restart. A replay id
  *   the service no longer keeps (72 hours) fails the subscription with
  *   `sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted`: the subscriber starts again from
- *   the tip (LATEST) and the relay reconciles at once, which finds what the lost events named.
+ *   the tip (LATEST) at once and the relay reconciles at once, which finds what the lost events named.
  * - Reconnect with exponential backoff (0.5 s doubling to 30 s, with jitter); an expired session
  *   (UNAUTHENTICATED) is refreshed through the Salesforce client first, then resubscribes at once.
  * - Duplicates and out-of-order events are harmless: events only name records to look at; the request's
@@ -259,13 +259,15 @@ export class ChangeEventSubscriber {
     if (this.state === 'stopped') return;
     this.setState('reconnecting');
     const details = error?.details ?? 'stream ended';
-    if (error?.metadata?.get('error-code').includes(REPLAY_ID_UNAVAILABLE)) {
+    const gap = Boolean(error?.metadata?.get('error-code').includes(REPLAY_ID_UNAVAILABLE));
+    if (gap) {
       this.deps.log.warn({ replayId: this.deps.checkpoint.replayId, details }, 'replay id outside the retention window: resubscribing from the latest event and reconciling now for what was missed');
       this.deps.checkpoint.reset();
       this.deps.onGap();
     }
     const expired = error?.code === grpc.status.UNAUTHENTICATED;
-    const delay = expired && this.failures === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures) * (0.75 + Math.random() / 2);
+    // The service answered (a gap, a session to refresh): resubscribing at once is no retry storm.
+    const delay = (gap || expired) && this.failures === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures) * (0.75 + Math.random() / 2);
     this.failures++;
     this.deps.log.warn({ code: error?.code, details, retryInMs: Math.round(delay) }, 'change event stream ended: resubscribing');
     this.deps.scheduler.after('resubscribe', delay, async () => {
