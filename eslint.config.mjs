@@ -8,9 +8,23 @@ import globals from 'globals';
 import importPlugin from 'eslint-plugin-import';
 import sfPlugin from 'eslint-plugin-sf-plugin';
 import { fixupPluginRules } from '@eslint/compat';
+import prettierConfig from 'eslint-config-prettier';
 
 export default [
-  { ignores: ['**/node_modules/**', 'plugin/lib/**', 'emulators/*/lib/**', 'tools/demo/lib/**', 'tools/order-page/lib/**', 'coverage/**', '**/.sfdx/**', '**/.sf/**', 'test-results/**', '.tmp/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'plugin/lib/**',
+      'emulators/*/lib/**',
+      'tools/demo/lib/**',
+      'tools/order-page/lib/**',
+      'coverage/**',
+      '**/.sfdx/**',
+      '**/.sf/**',
+      'test-results/**',
+      '.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended.map((c) => ({ ...c, files: ['**/*.ts', '**/*.mts'] })),
   {
@@ -36,12 +50,22 @@ export default [
         'error',
         {
           zones: [
-            { target: './plugin/src/core', from: './plugin/src', except: ['./core'], message: 'The mapping core is pure: it imports only the core.' },
-            { target: './plugin/src', from: ['./emulators', './tools'], message: 'Shipped plugin code never imports an emulator or a tool.' },
+            {
+              target: './plugin/src/core',
+              from: './plugin/src',
+              except: ['./core'],
+              message: 'The mapping core is pure: it imports only the core.',
+            },
+            {
+              target: './plugin/src',
+              from: ['./emulators', './tools'],
+              message: 'Shipped plugin code never imports an emulator or a tool.',
+            },
             {
               target: './emulators',
               from: './plugin/src/core',
-              message: 'Emulators compute with their own dates, money and Ids, so a core bug is not echoed by its test oracle.',
+              message:
+                'Emulators compute with their own dates, money and Ids, so a core bug is not echoed by its test oracle.',
             },
           ],
         },
@@ -60,12 +84,20 @@ export default [
   },
   { files: ['**/*.{js,mjs,cjs,ts}'], ignores: ['force-app/**'], languageOptions: { globals: { ...globals.node } } },
   // The Order page and its platform shims run in Chromium.
-  { files: ['tools/order-page/src/page/**/*.js', 'tools/order-page/src/shims/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['tools/order-page/src/page/**/*.js', 'tools/order-page/src/shims/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   ...[].concat(lwcRecommended).map((c) => ({ ...c, files: ['force-app/**/lwc/**/*.js'] })),
   {
     files: ['force-app/**/__tests__/**/*.js', 'force-app/test/**/*.js'],
     plugins: { jest: jestPlugin },
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
   },
-  { files: ['jest.config.js', 'force-app/test/**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } } },
+  {
+    files: ['jest.config.js', 'force-app/test/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+  },
+  // Formatting is Prettier's (npm run format); turn off the style rules that would disagree with it.
+  prettierConfig,
 ];

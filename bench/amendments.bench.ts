@@ -26,10 +26,27 @@ const context = (now: string) => ({
 
 class Graph {
   readonly account: Row = { Id: id('001'), Name: 'Bench' };
-  readonly rows: Record<string, Row[]> = { accounts: [this.account], opportunities: [], contracts: [], quotes: [], orders: [], orderItems: [], products: [], pricebookEntries: [], quoteLines: [] };
+  readonly rows: Record<string, Row[]> = {
+    accounts: [this.account],
+    opportunities: [],
+    contracts: [],
+    quotes: [],
+    orders: [],
+    orderItems: [],
+    products: [],
+    pricebookEntries: [],
+    quoteLines: [],
+  };
 
   product(name: string, frequency: string | null, price: number): { product: Row; entry: Row } {
-    const product = { Id: id('01t'), Name: name, SBQQ__SubscriptionPricing__c: frequency ? 'Fixed Price' : null, SBQQ__SubscriptionType__c: frequency ? 'Renewable' : null, SBQQ__BillingFrequency__c: frequency, SBQQ__BillingType__c: frequency ? 'Advance' : null };
+    const product = {
+      Id: id('01t'),
+      Name: name,
+      SBQQ__SubscriptionPricing__c: frequency ? 'Fixed Price' : null,
+      SBQQ__SubscriptionType__c: frequency ? 'Renewable' : null,
+      SBQQ__BillingFrequency__c: frequency,
+      SBQQ__BillingType__c: frequency ? 'Advance' : null,
+    };
     const entry = { Id: id('01u'), UnitPrice: price, Product2Id: product.Id, IsActive: true };
     this.rows.products!.push(product);
     this.rows.pricebookEntries!.push(entry);
@@ -38,15 +55,34 @@ class Graph {
 
   order(start: string, term: number, amends?: string, modified = 0): Row {
     const opportunity = { Id: id('006'), SBQQ__AmendedContract__c: amends ?? null };
-    const quote = { Id: id('a0q'), SBQQ__StartDate__c: start, SBQQ__SubscriptionTerm__c: term, SBQQ__Opportunity2__c: opportunity.Id };
-    const order = { Id: id('801'), AccountId: this.account.Id, Status: 'Activated', OpportunityId: opportunity.Id, SBQQ__Quote__c: quote.Id, SBQQ__Contracted__c: !amends, LastModifiedDate: `2029-01-01T00:00:${String(modified % 60).padStart(2, '0')}.000+0000` };
+    const quote = {
+      Id: id('a0q'),
+      SBQQ__StartDate__c: start,
+      SBQQ__SubscriptionTerm__c: term,
+      SBQQ__Opportunity2__c: opportunity.Id,
+    };
+    const order = {
+      Id: id('801'),
+      AccountId: this.account.Id,
+      Status: 'Activated',
+      OpportunityId: opportunity.Id,
+      SBQQ__Quote__c: quote.Id,
+      SBQQ__Contracted__c: !amends,
+      LastModifiedDate: `2029-01-01T00:00:${String(modified % 60).padStart(2, '0')}.000+0000`,
+    };
     this.rows.opportunities!.push(opportunity);
     this.rows.quotes!.push(quote);
     this.rows.orders!.push(order);
     return order;
   }
 
-  line(order: Row, p: { product: Row; entry: Row }, quantity: number, unitPrice: number, extra: Record<string, unknown> = {}): Row {
+  line(
+    order: Row,
+    p: { product: Row; entry: Row },
+    quantity: number,
+    unitPrice: number,
+    extra: Record<string, unknown> = {},
+  ): Row {
     const line = {
       Id: id('802'),
       OrderId: order.Id,
@@ -80,7 +116,9 @@ function stackedContract(): { graph: Graph; orderId: string } {
     last = graph.order(date(2030, 1 + k), term, contractId, k);
     const i = k % 5;
     graph.line(last, products[i]!, 1, (10 + i) * term, { SBQQ__RevisedOrderProduct__c: origins[i]!.Id });
-    graph.line(last, products[(i + 2) % 5]!, -1, (10 + i) * term, { SBQQ__RevisedOrderProduct__c: origins[(i + 2) % 5]!.Id });
+    graph.line(last, products[(i + 2) % 5]!, -1, (10 + i) * term, {
+      SBQQ__RevisedOrderProduct__c: origins[(i + 2) % 5]!.Id,
+    });
   }
   return { graph, orderId: last.Id };
 }
@@ -95,9 +133,22 @@ function mdqOrder(): { graph: Graph; orderId: string } {
     for (let s = 1; s <= 36; s++) {
       const start = date(2030, s);
       const end = date(2030, s + 1, 0);
-      const quoteLine = { Id: id('a0r'), SBQQ__EffectiveStartDate__c: start, SBQQ__EndDate__c: end, SBQQ__SegmentLabel__c: `Month ${s}`, SBQQ__SegmentIndex__c: s };
+      const quoteLine = {
+        Id: id('a0r'),
+        SBQQ__EffectiveStartDate__c: start,
+        SBQQ__EndDate__c: end,
+        SBQQ__SegmentLabel__c: `Month ${s}`,
+        SBQQ__SegmentIndex__c: s,
+      };
       graph.rows.quoteLines!.push(quoteLine);
-      graph.line(order, product, 10 + s, 100 + s, { SBQQ__PriceDimension__c: dimension, SBQQ__DimensionType__c: 'Month', SBQQ__SegmentKey__c: `K${p}`, SBQQ__SegmentIndex__c: s, SBQQ__QuoteLine__c: quoteLine.Id, EndDate: end });
+      graph.line(order, product, 10 + s, 100 + s, {
+        SBQQ__PriceDimension__c: dimension,
+        SBQQ__DimensionType__c: 'Month',
+        SBQQ__SegmentKey__c: `K${p}`,
+        SBQQ__SegmentIndex__c: s,
+        SBQQ__QuoteLine__c: quoteLine.Id,
+        EndDate: end,
+      });
     }
   }
   for (let i = 0; i < 14; i++) graph.line(order, graph.product(`Standing${i}`, 'Monthly', 5), 1, 5 * 36);
@@ -109,7 +160,11 @@ function mdqOrder(): { graph: Graph; orderId: string } {
  * Median CPU milliseconds of `runs` plans (after warm-up), checking the plan is what it should be. CPU
  * time, not wall time: the benchmark machine is shared, and a busy neighbour must not count as our cost.
  */
-function medianPlanMs(build: () => { graph: Graph; orderId: string }, check: (ops: { op: string }[]) => void, runs = 50): number {
+function medianPlanMs(
+  build: () => { graph: Graph; orderId: string },
+  check: (ops: { op: string }[]) => void,
+  runs = 50,
+): number {
   const { graph, orderId } = build();
   const plan = () => planOrderSync({ graph: graph.rows, state: {}, context: context('2029-12-01'), orderId });
   check(plan().operations);
@@ -127,10 +182,12 @@ function medianPlanMs(build: () => { graph: Graph; orderId: string }, check: (op
 
 export default async function bench(): Promise<BenchRow[]> {
   const stacked = medianPlanMs(stackedContract, (ops) => {
-    if (ops.filter((o) => o.op === 'subscriptionSchedules.update').length !== 50) throw new Error('expected 50 schedule updates');
+    if (ops.filter((o) => o.op === 'subscriptionSchedules.update').length !== 50)
+      throw new Error('expected 50 schedule updates');
   });
   const mdq = medianPlanMs(mdqOrder, (ops) => {
-    const create = ops.find((o) => o.op === 'subscriptionSchedules.create') as { params: { phases: unknown[] } } | undefined;
+    const create = ops.find((o) => o.op === 'subscriptionSchedules.create') as
+      { params: { phases: unknown[] } } | undefined;
     if (create?.params.phases.length !== 36) throw new Error('expected 36 phases');
   });
   return [

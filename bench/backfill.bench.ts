@@ -26,12 +26,28 @@ const MIB = 2 ** 20;
 /** Monthly seat subscriptions, ten orders per account, all on the org's standard catalogue. */
 function seedBackfill(org: Awaited<ReturnType<typeof startSalesforceEmulator>>): string[] {
   const cpq = new CpqBuilder(org.org);
-  const seat = cpq.product({ name: 'Backfill Seat', listPrice: 25, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+  const seat = cpq.product({
+    name: 'Backfill Seat',
+    listPrice: 25,
+    pricing: 'Fixed Price',
+    subscriptionType: 'Renewable',
+    term: 1,
+    billingFrequency: 'Monthly',
+    billingType: 'Advance',
+  });
   const ids: string[] = [];
   let accountId = '';
   for (let i = 0; i < ORDERS; i++) {
     if (i % ORDERS_PER_ACCOUNT === 0) accountId = cpq.account(`Backfill Account ${i / ORDERS_PER_ACCOUNT}`);
-    ids.push(cpq.order({ accountId, name: `Backfill ${i}`, start: '2030-01-01', term: 12, lines: [{ product: seat, quantity: 1 + (i % 50) }] }).orderId);
+    ids.push(
+      cpq.order({
+        accountId,
+        name: `Backfill ${i}`,
+        start: '2030-01-01',
+        term: 12,
+        lines: [{ product: seat, quantity: 1 + (i % 50) }],
+      }).orderId,
+    );
   }
   return ids;
 }
@@ -59,7 +75,13 @@ export default async function backfill(): Promise<BenchRow[]> {
     const orderIds = seedBackfill(org);
     const engine = createSyncEngine({
       salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-      stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: CEILING }),
+      stripe: createStripeGateway({
+        apiKey: stripe.apiKey,
+        host: stripe.host,
+        port: stripe.port,
+        protocol: 'http',
+        opsPerSecond: CEILING,
+      }),
       workerId: 'backfill',
     });
     await engine.configuration();
@@ -85,9 +107,18 @@ export default async function backfill(): Promise<BenchRow[]> {
     return [
       { name: `backfill: ${orders} orders at a ${CEILING} ops/s Stripe ceiling, run time`, value: seconds, unit: 's' },
       { name: 'backfill: orders synced per second', value: ORDERS / seconds, unit: 'orders/s' },
-      { name: 'backfill: CPU per order (engine and both emulators, one process)', value: (cpu.user + cpu.system) / 1000 / ORDERS, unit: 'ms' },
+      {
+        name: 'backfill: CPU per order (engine and both emulators, one process)',
+        value: (cpu.user + cpu.system) / 1000 / ORDERS,
+        unit: 'ms',
+      },
       { name: 'backfill: Stripe requests served per second', value: sustained, unit: 'ops/s' },
-      { name: 'backfill: sustained share of the rate ceiling', value: (100 * sustained) / CEILING, unit: '%', goal: '≥ 90 %' },
+      {
+        name: 'backfill: sustained share of the rate ceiling',
+        value: (100 * sustained) / CEILING,
+        unit: '%',
+        goal: '≥ 90 %',
+      },
       { name: 'backfill: orders not Synced', value: failed, unit: 'orders', goal: '0' },
       { name: 'backfill: Stripe 429s (retried)', value: requests.length - served, unit: 'requests' },
       { name: 'backfill: Stripe requests per order', value: requests.length / ORDERS, unit: 'requests' },

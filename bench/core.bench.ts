@@ -55,7 +55,15 @@ function orderGraph(seed: number, recurring: number, oneTime: number): { graph: 
     graph: {
       accounts: [{ Id: id('001', seed), Name: `Account ${seed}`, BillingCity: 'Springfield', BillingCountry: 'US' }],
       quotes: [{ Id: id('a0q', seed), SBQQ__StartDate__c: '2030-03-01', SBQQ__SubscriptionTerm__c: 12 }],
-      orders: [{ Id: orderId, AccountId: id('001', seed), Status: 'Activated', SBQQ__Quote__c: id('a0q', seed), SystemModstamp: '2030-01-15T10:00:00.000+0000' }],
+      orders: [
+        {
+          Id: orderId,
+          AccountId: id('001', seed),
+          Status: 'Activated',
+          SBQQ__Quote__c: id('a0q', seed),
+          SystemModstamp: '2030-01-15T10:00:00.000+0000',
+        },
+      ],
       orderItems,
       products,
       pricebookEntries,
@@ -82,9 +90,13 @@ export default async function bench(): Promise<BenchRow[]> {
   const coldMs = timeMs(planLarge, 1);
   const largeMs = timeMs(planLarge, 20, 50);
   const typical = Array.from({ length: 1000 }, (_, i) => orderGraph(i + 2, 5, 2));
-  const batchMs = timeMs(() => {
-    for (const o of typical) planOrderSync({ ...o, state: {}, context });
-  }, 3, 1);
+  const batchMs = timeMs(
+    () => {
+      for (const o of typical) planOrderSync({ ...o, state: {}, context });
+    },
+    3,
+    1,
+  );
   return [
     { name: 'core: plan a 200-line order, first call (cold JIT)', value: coldMs, unit: 'ms CPU' },
     { name: 'core: plan a 200-line order', value: largeMs, unit: 'ms CPU', goal: '< 10 ms' },

@@ -48,8 +48,18 @@ export default async function bench(): Promise<BenchRow[]> {
     return [
       { name: 'mapping check: 200 mapping records (pure)', value: pureMs, unit: 'ms', goal: '< 50 ms' },
       { name: 'mapping check --source-dir force-app', value: localMs, unit: 'ms', goal: '< 1 s' },
-      { name: `mapping check --target-org with ${orderIds.length} orders (emulator)`, value: orgMs, unit: 'ms', goal: '< 5 s' },
-      { name: `mapping check --target-org with ${orderIds.length} orders: Salesforce calls`, value: calls, unit: 'calls', goal: '2 + ≤ 3 per order' },
+      {
+        name: `mapping check --target-org with ${orderIds.length} orders (emulator)`,
+        value: orgMs,
+        unit: 'ms',
+        goal: '< 5 s',
+      },
+      {
+        name: `mapping check --target-org with ${orderIds.length} orders: Salesforce calls`,
+        value: calls,
+        unit: 'calls',
+        goal: '2 + ≤ 3 per order',
+      },
     ];
   } finally {
     await org.close();

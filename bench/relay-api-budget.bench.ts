@@ -42,8 +42,20 @@ async function services() {
   const org = await startSalesforceEmulator({ pubSub: true });
   const stripe = await startStripeEmulator();
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' });
-  const options: RelayOptions = { salesforce, stripe: gateway, port: 0, liveSync: true, logger: quietLogger(), events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false } };
+  const gateway = createStripeGateway({
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+  });
+  const options: RelayOptions = {
+    salesforce,
+    stripe: gateway,
+    port: 0,
+    liveSync: true,
+    logger: quietLogger(),
+    events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false },
+  };
   const relay = await startRelay(options);
   return {
     org,
@@ -69,9 +81,23 @@ export async function idleCallsPerDay(): Promise<BenchRow[]> {
     const measured = (calls * 86_400) / IDLE_SECONDS;
     const perInterval = 86_400 / s.relay.reconcileSeconds;
     return [
-      { name: `relay idle, polling (before issue 15, recorded): Salesforce API calls per day`, value: POLLING_RELAY_IDLE_CALLS_PER_DAY, unit: 'calls/day' },
-      { name: `relay idle, event-driven: Salesforce API calls per day (${calls} in ${IDLE_SECONDS} s, live sync on)`, value: measured, unit: 'calls/day', goal: '≤ 300' },
-      { name: `relay idle, event-driven: one reconciliation every ${s.relay.reconcileSeconds} s`, value: perInterval, unit: 'calls/day', goal: '≤ 300' },
+      {
+        name: `relay idle, polling (before issue 15, recorded): Salesforce API calls per day`,
+        value: POLLING_RELAY_IDLE_CALLS_PER_DAY,
+        unit: 'calls/day',
+      },
+      {
+        name: `relay idle, event-driven: Salesforce API calls per day (${calls} in ${IDLE_SECONDS} s, live sync on)`,
+        value: measured,
+        unit: 'calls/day',
+        goal: '≤ 300',
+      },
+      {
+        name: `relay idle, event-driven: one reconciliation every ${s.relay.reconcileSeconds} s`,
+        value: perInterval,
+        unit: 'calls/day',
+        goal: '≤ 300',
+      },
     ];
   });
 }
@@ -82,7 +108,13 @@ export async function activationLatency(): Promise<BenchRow[]> {
   return withRelay(async (s) => {
     const orders = s.org.sample!.orders.filter((o) => !REFUSED.has(o.scenario) && !o.scenario.endsWith('_INITIAL'));
     // Back to Draft with no Stripe id first, as an order before its activation.
-    for (const o of orders) s.org.store.update('Order', o.orderId, { Status: 'Draft', Stripe_ID__c: null, Stripe_Sync_Status__c: null }, { system: true });
+    for (const o of orders)
+      s.org.store.update(
+        'Order',
+        o.orderId,
+        { Status: 'Draft', Stripe_ID__c: null, Stripe_Sync_Status__c: null },
+        { system: true },
+      );
     await s.relay.settled();
     const latencies: number[] = [];
     const callsBefore = s.salesforce.calls;
@@ -99,9 +131,19 @@ export async function activationLatency(): Promise<BenchRow[]> {
     }
     await s.relay.settled();
     return [
-      { name: `relay: activation → synced, p50 (${latencies.length} orders, default settings)`, value: percentile(latencies, 50) / 1000, unit: 's', goal: '≤ 2' },
+      {
+        name: `relay: activation → synced, p50 (${latencies.length} orders, default settings)`,
+        value: percentile(latencies, 50) / 1000,
+        unit: 's',
+        goal: '≤ 2',
+      },
       { name: 'relay: activation → synced, p95', value: percentile(latencies, 95) / 1000, unit: 's' },
-      { name: 'relay: Salesforce API calls per activated-order sync, all included', value: (s.salesforce.calls - callsBefore) / latencies.length, unit: 'calls', goal: '≤ 4' },
+      {
+        name: 'relay: Salesforce API calls per activated-order sync, all included',
+        value: (s.salesforce.calls - callsBefore) / latencies.length,
+        unit: 'calls',
+        goal: '≤ 4',
+      },
     ];
   });
 }
@@ -114,7 +156,11 @@ export async function syncNowLatency(): Promise<BenchRow[]> {
     for (const o of orders) {
       const t0 = performance.now();
       // As the Order page's "Sync now" does: a Queued request, written by the user's session.
-      const id = s.org.store.insert('Stripe_Sync_Request__c', { Order__c: o.orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+      const id = s.org.store.insert('Stripe_Sync_Request__c', {
+        Order__c: o.orderId,
+        Status__c: 'Queued',
+        Requested_At__c: new Date().toISOString(),
+      });
       for (;;) {
         const status = statusOf(s, `SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)?.Status__c;
         if (status === 'Synced' || status === 'Failed') break;
@@ -125,9 +171,19 @@ export async function syncNowLatency(): Promise<BenchRow[]> {
     }
     await s.relay.settled();
     return [
-      { name: `relay: "Sync now" → synced, p50 (${latencies.length} requests, default settings)`, value: percentile(latencies, 50) / 1000, unit: 's', goal: '≤ 2' },
+      {
+        name: `relay: "Sync now" → synced, p50 (${latencies.length} requests, default settings)`,
+        value: percentile(latencies, 50) / 1000,
+        unit: 's',
+        goal: '≤ 2',
+      },
       { name: 'relay: "Sync now" → synced, p95', value: percentile(latencies, 95) / 1000, unit: 's' },
-      { name: 'relay: Salesforce API calls per "Sync now" order sync, all included', value: (s.salesforce.calls - callsBefore) / latencies.length, unit: 'calls', goal: '≤ 4' },
+      {
+        name: 'relay: Salesforce API calls per "Sync now" order sync, all included',
+        value: (s.salesforce.calls - callsBefore) / latencies.length,
+        unit: 'calls',
+        goal: '≤ 4',
+      },
     ];
   });
 }

@@ -28,14 +28,18 @@ if (one !== -1) {
 
 const loadBefore = loadavg()[0] ?? 0;
 const started = performance.now();
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const rows: BenchRow[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'bench-'));
 // Each file in a process of its own: a heap left large by one bench (the backfill) would slow the next.
 for (const file of files) {
   process.stderr.write(`running ${file}…\n`);
   const out = join(scratch, `${file}.json`);
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--one', file, out], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (child.status !== 0) throw new Error(`${file} failed (exit ${String(child.status)})`);
   rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as BenchRow[]));
 }
@@ -46,10 +50,22 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const minutes = (performance.now() - started) / 60_000;
 console.log(`Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 // Other work on a shared machine slows every wall-clock figure: the load average says how much there was.
-console.log(`Run: ${minutes.toFixed(1)} min, load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end\n`);
-const table = rows.map((r) => ({ benchmark: r.name, figure: `${formatNumber(r.value)} ${r.unit}`, goal: r.goal ?? '' }));
-const widths = ['benchmark', 'figure', 'goal'].map((k) => Math.max(k.length, ...table.map((r) => r[k as keyof typeof r].length)));
-const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+console.log(
+  `Run: ${minutes.toFixed(1)} min, load average (1 min) ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end\n`,
+);
+const table = rows.map((r) => ({
+  benchmark: r.name,
+  figure: `${formatNumber(r.value)} ${r.unit}`,
+  goal: r.goal ?? '',
+}));
+const widths = ['benchmark', 'figure', 'goal'].map((k) =>
+  Math.max(k.length, ...table.map((r) => r[k as keyof typeof r].length)),
+);
+const line = (cells: string[]): string =>
+  cells
+    .map((c, i) => c.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
 console.log(line(['benchmark', 'figure', 'goal']));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of table) console.log(line([r.benchmark, r.figure, r.goal]));

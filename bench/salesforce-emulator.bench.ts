@@ -7,7 +7,8 @@ const ORDERS = 10_000;
 const LINES_PER_ORDER = 3;
 const ORDER_WITH_LINES = (id: string): string =>
   `SELECT Id, OrderNumber, Status, Account.Name, (SELECT Id, Quantity, UnitPrice, ServiceDate, Product2.Name FROM OrderItems ORDER BY CreatedDate) FROM Order WHERE Id = '${id}'`;
-const POLLER = "SELECT Id, OrderNumber, (SELECT Id, Quantity FROM OrderItems) FROM Order WHERE Status = 'Draft' AND Stripe_ID__c = null ORDER BY CreatedDate LIMIT 200";
+const POLLER =
+  "SELECT Id, OrderNumber, (SELECT Id, Quantity FROM OrderItems) FROM Order WHERE Status = 'Draft' AND Stripe_ID__c = null ORDER BY CreatedDate LIMIT 200";
 
 function fill(org: EmulatedOrg): string[] {
   const s = org.store;
@@ -18,7 +19,15 @@ function fill(org: EmulatedOrg): string[] {
   const ids: string[] = [];
   for (let i = 0; i < ORDERS; i++) {
     const order = s.insert('Order', { AccountId: account, EffectiveDate: '2030-01-01', Name: `Bench ${i}` });
-    for (let j = 0; j < LINES_PER_ORDER; j++) s.insert('OrderItem', { OrderId: order, Product2Id: product, PricebookEntryId: entry, Quantity: j + 1, UnitPrice: 100, ServiceDate: '2030-01-01' });
+    for (let j = 0; j < LINES_PER_ORDER; j++)
+      s.insert('OrderItem', {
+        OrderId: order,
+        Product2Id: product,
+        PricebookEntryId: entry,
+        Quantity: j + 1,
+        UnitPrice: 100,
+        ServiceDate: '2030-01-01',
+      });
     ids.push(order);
   }
   return ids;
@@ -38,14 +47,18 @@ export default async function bench(): Promise<BenchRow[]> {
     const pick = (i: number): string => ids[(i * 7919) % ids.length] as string;
     const n = 5_000;
     t0 = performance.now();
-    for (let i = 0; i < n; i++) if (emulator.query(ORDER_WITH_LINES(pick(i))).length !== 1) throw new Error('order not found');
+    for (let i = 0; i < n; i++)
+      if (emulator.query(ORDER_WITH_LINES(pick(i))).length !== 1) throw new Error('order not found');
     const inProcessMs = performance.now() - t0;
 
     const http = 1_000;
     const headers = { Authorization: `Bearer ${emulator.accessToken}` };
     t0 = performance.now();
     for (let i = 0; i < http; i++) {
-      const response = await fetch(`${emulator.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(ORDER_WITH_LINES(pick(i)))}`, { headers });
+      const response = await fetch(
+        `${emulator.instanceUrl}/services/data/v62.0/query?q=${encodeURIComponent(ORDER_WITH_LINES(pick(i)))}`,
+        { headers },
+      );
       const body = (await response.json()) as { totalSize: number };
       if (body.totalSize !== 1) throw new Error('order not found over HTTP');
     }
@@ -53,14 +66,31 @@ export default async function bench(): Promise<BenchRow[]> {
 
     const scans = 50;
     t0 = performance.now();
-    for (let i = 0; i < scans; i++) if (emulator.query(POLLER).length !== 200) throw new Error('poller query returned the wrong page');
+    for (let i = 0; i < scans; i++)
+      if (emulator.query(POLLER).length !== 200) throw new Error('poller query returned the wrong page');
     const scanMs = performance.now() - t0;
 
     return [
-      { name: `org emulator: insert orders + ${LINES_PER_ORDER} lines (${ORDERS.toLocaleString('en-US')} orders)`, value: perSecond(ORDERS * (1 + LINES_PER_ORDER), insertMs), unit: 'records/s' },
-      { name: 'org emulator: order-with-lines subquery by Id, in-process', value: perSecond(n, inProcessMs), unit: 'queries/s' },
-      { name: 'org emulator: order-with-lines subquery by Id, over HTTP', value: perSecond(http, httpMs), unit: 'queries/s' },
-      { name: `org emulator: poller scan of ${ORDERS.toLocaleString('en-US')} orders (LIMIT 200 + lines)`, value: perSecond(scans, scanMs), unit: 'queries/s' },
+      {
+        name: `org emulator: insert orders + ${LINES_PER_ORDER} lines (${ORDERS.toLocaleString('en-US')} orders)`,
+        value: perSecond(ORDERS * (1 + LINES_PER_ORDER), insertMs),
+        unit: 'records/s',
+      },
+      {
+        name: 'org emulator: order-with-lines subquery by Id, in-process',
+        value: perSecond(n, inProcessMs),
+        unit: 'queries/s',
+      },
+      {
+        name: 'org emulator: order-with-lines subquery by Id, over HTTP',
+        value: perSecond(http, httpMs),
+        unit: 'queries/s',
+      },
+      {
+        name: `org emulator: poller scan of ${ORDERS.toLocaleString('en-US')} orders (LIMIT 200 + lines)`,
+        value: perSecond(scans, scanMs),
+        unit: 'queries/s',
+      },
     ];
   } finally {
     await emulator.close();

@@ -12,7 +12,13 @@ import type { BenchRow } from './run.ts';
  * Requests per second, and CPU milliseconds per request for this process (SDK client + emulator together): the
  * second figure does not move with other load on a shared machine, the first does.
  */
-async function rate(name: string, total: number, concurrency: number, call: (i: number) => Promise<unknown>, goal = '≥ 250 req/s (10× Stripe test mode)'): Promise<BenchRow[]> {
+async function rate(
+  name: string,
+  total: number,
+  concurrency: number,
+  call: (i: number) => Promise<unknown>,
+  goal = '≥ 250 req/s (10× Stripe test mode)',
+): Promise<BenchRow[]> {
   let next = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -25,7 +31,11 @@ async function rate(name: string, total: number, concurrency: number, call: (i: 
   const cpu = process.cpuUsage(cpu0);
   return [
     { name, value: total / seconds, unit: 'req/s', goal },
-    { name: `${name}: CPU in this process (client + server)`, value: (cpu.user + cpu.system) / 1000 / total, unit: 'ms/req' },
+    {
+      name: `${name}: CPU in this process (client + server)`,
+      value: (cpu.user + cpu.system) / 1000 / total,
+      unit: 'ms/req',
+    },
   ];
 }
 
@@ -35,7 +45,13 @@ async function baseline(): Promise<BenchRow[]> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   try {
-    return await rate('baseline: bare node:http server, fetch (1 in flight)', 1_000, 1, async () => (await fetch(url)).text(), 'context for the rows below');
+    return await rate(
+      'baseline: bare node:http server, fetch (1 in flight)',
+      1_000,
+      1,
+      async () => (await fetch(url)).text(),
+      'context for the rows below',
+    );
   } finally {
     server.close();
   }
@@ -63,12 +79,27 @@ export default async function bench(): Promise<BenchRow[]> {
   try {
     const product = await stripe.products.create({ name: 'Bench' });
     const prices = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000 + i, recurring: { interval: 'month' } })),
+      Array.from({ length: 5 }, (_, i) =>
+        stripe.prices.create({
+          product: product.id,
+          currency: 'usd',
+          unit_amount: 1000 + i,
+          recurring: { interval: 'month' },
+        }),
+      ),
     );
     const customer = await stripe.customers.create({ name: 'Bench' });
     const rows: BenchRow[] = await baseline();
-    rows.push(...(await rate('emulator: customers.create (1 in flight)', 1_000, 1, (i) => stripe.customers.create({ name: `C${i}`, metadata: { sfId: `001${i}` } }))));
-    rows.push(...(await rate('emulator: prices.retrieve (8 in flight)', 4_000, 8, (i) => stripe.prices.retrieve(prices[i % prices.length]?.id ?? ''))));
+    rows.push(
+      ...(await rate('emulator: customers.create (1 in flight)', 1_000, 1, (i) =>
+        stripe.customers.create({ name: `C${i}`, metadata: { sfId: `001${i}` } }),
+      )),
+    );
+    rows.push(
+      ...(await rate('emulator: prices.retrieve (8 in flight)', 4_000, 8, (i) =>
+        stripe.prices.retrieve(prices[i % prices.length]?.id ?? ''),
+      )),
+    );
     rows.push(
       ...(await rate('emulator: subscriptionSchedules.create, 5 items (4 in flight)', 400, 4, () =>
         stripe.subscriptionSchedules.create({
@@ -86,7 +117,13 @@ export default async function bench(): Promise<BenchRow[]> {
     });
     storeScheduleCopies(emulator, later, STORED_SCHEDULES);
     rows.push(
-      ...(await rate(`emulator: customers.create, ${STORED_SCHEDULES.toLocaleString('en-US')} more schedules stored (1 in flight)`, 1_000, 1, (i) => stripe.customers.create({ name: `D${i}` }), '≈ customers.create above (no scan of the store)')),
+      ...(await rate(
+        `emulator: customers.create, ${STORED_SCHEDULES.toLocaleString('en-US')} more schedules stored (1 in flight)`,
+        1_000,
+        1,
+        (i) => stripe.customers.create({ name: `D${i}` }),
+        '≈ customers.create above (no scan of the store)',
+      )),
     );
     return rows;
   } finally {

@@ -18,7 +18,12 @@ async function services() {
   const org = await startSalesforceEmulator({ pubSub: true });
   const stripe = await startStripeEmulator();
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' });
+  const gateway = createStripeGateway({
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+  });
   return { org, stripe, salesforce, gateway, close: () => Promise.all([org.close(), stripe.close()]) };
 }
 
@@ -41,7 +46,9 @@ async function callsPerContract(): Promise<BenchRow[]> {
     const settingsBefore = s.salesforce.calls;
     await engine.configuration();
     const settingsCalls = s.salesforce.calls - settingsBefore;
-    const amendments = new Set(s.org.query('SELECT Id FROM Order WHERE Opportunity.SBQQ__AmendedContract__c != null').map((o) => String(o.Id)));
+    const amendments = new Set(
+      s.org.query('SELECT Id FROM Order WHERE Opportunity.SBQQ__AmendedContract__c != null').map((o) => String(o.Id)),
+    );
     const callsOf = async (id: string) => {
       const before = s.salesforce.calls;
       const result = await engine.syncOrder(id);
@@ -64,16 +71,35 @@ async function callsPerContract(): Promise<BenchRow[]> {
     const resyncs = resync.map((r) => r.calls);
     const mean = (values: number[]) => values.reduce((n, v) => n + v, 0) / values.length;
     const perSync = (label: string, values: number[]): BenchRow[] => [
-      { name: `sync: Salesforce calls per ${label}, mean (${values.length} syncs, all included)`, value: mean(values), unit: 'calls', goal: '≤ 4' },
+      {
+        name: `sync: Salesforce calls per ${label}, mean (${values.length} syncs, all included)`,
+        value: mean(values),
+        unit: 'calls',
+        goal: '≤ 4',
+      },
       { name: `sync: Salesforce calls per ${label}, max`, value: Math.max(...values), unit: 'calls' },
     ];
     return [
-      { name: `sync: Salesforce read calls per contract (max of ${orders.length} sample orders)`, value: Math.max(...reads), unit: 'calls', goal: '≤ 3' },
+      {
+        name: `sync: Salesforce read calls per contract (max of ${orders.length} sample orders)`,
+        value: Math.max(...reads),
+        unit: 'calls',
+        goal: '≤ 3',
+      },
       ...perSync('first sync of an order', initialSyncs),
       ...perSync('first sync of an amendment', amendmentSyncs),
       ...perSync('re-sync of a synced order', resyncs),
-      { name: 'sync: Salesforce calls to read the settings, once per engine (the relay: per settings refresh)', value: settingsCalls, unit: 'calls' },
-      { name: `sync: Stripe writes, first sync of ${String(synced.length)} synced orders`, value: stripeWrites, unit: 'writes', goal: `= applied (${created}) + refused by Stripe (${refused})` },
+      {
+        name: 'sync: Salesforce calls to read the settings, once per engine (the relay: per settings refresh)',
+        value: settingsCalls,
+        unit: 'calls',
+      },
+      {
+        name: `sync: Stripe writes, first sync of ${String(synced.length)} synced orders`,
+        value: stripeWrites,
+        unit: 'writes',
+        goal: `= applied (${created}) + refused by Stripe (${refused})`,
+      },
       { name: 'sync: Stripe writes, re-sync of the synced orders', value: resyncWrites, unit: 'writes', goal: '0' },
     ];
   } finally {
@@ -83,14 +109,25 @@ async function callsPerContract(): Promise<BenchRow[]> {
 
 async function relayLatency(): Promise<BenchRow[]> {
   const s = await services();
-  const relay = await startRelay({ salesforce: s.salesforce, events: { endpoint: s.org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: s.gateway, port: 0, liveSync: false, logger: quietLogger() });
+  const relay = await startRelay({
+    salesforce: s.salesforce,
+    events: { endpoint: s.org.pubSub!.endpoint, rejectUnauthorized: false },
+    stripe: s.gateway,
+    port: 0,
+    liveSync: false,
+    logger: quietLogger(),
+  });
   try {
     const broken = new Set(['S16', 'S38', 'S39', 'S39_TERM', 'S40', 'BF', 'MDQ_CUSTOM']);
     const orders = s.org.sample!.orders.filter((o) => !broken.has(o.scenario) && !o.scenario.endsWith('_INITIAL'));
     const latencies: number[] = [];
     for (const order of orders) {
       const t0 = performance.now();
-      const id = await s.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: order.orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+      const id = await s.salesforce.createRecord('Stripe_Sync_Request__c', {
+        Order__c: order.orderId,
+        Status__c: 'Queued',
+        Requested_At__c: new Date().toISOString(),
+      });
       for (;;) {
         const status = s.org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]?.Status__c;
         if (status === 'Synced' || status === 'Failed') break;
@@ -99,7 +136,12 @@ async function relayLatency(): Promise<BenchRow[]> {
       latencies.push(performance.now() - t0);
     }
     return [
-      { name: `relay: sync request → done, p50 (${latencies.length} requests, default poll)`, value: percentile(latencies, 50) / 1000, unit: 's', goal: '≤ 3' },
+      {
+        name: `relay: sync request → done, p50 (${latencies.length} requests, default poll)`,
+        value: percentile(latencies, 50) / 1000,
+        unit: 's',
+        goal: '≤ 3',
+      },
       { name: 'relay: sync request → done, p95', value: percentile(latencies, 95) / 1000, unit: 's' },
     ];
   } finally {

@@ -10,7 +10,14 @@ import { join } from 'node:path';
 const dir = mkdtempSync(join(tmpdir(), 'stripe-conformance-'));
 const jest = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '-c', 'test/jest.config.mjs', '--runInBand', 'test/emulators/stripe'],
+  [
+    '--experimental-vm-modules',
+    'node_modules/jest/bin/jest.js',
+    '-c',
+    'test/jest.config.mjs',
+    '--runInBand',
+    'test/emulators/stripe',
+  ],
   { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, STRIPE_CONFORMANCE_DIR: dir } },
 );
 const totals = new Map();
@@ -23,7 +30,9 @@ for (const file of readdirSync(dir)) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const routes = [...totals.keys()].filter((r) => r.includes('/v1/')).sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b));
+const routes = [...totals.keys()]
+  .filter((r) => r.includes('/v1/'))
+  .sort((a, b) => a.split(' ')[1].localeCompare(b.split(' ')[1]) || a.localeCompare(b));
 const sum = (key) => routes.reduce((n, r) => n + totals.get(r)[key], 0);
 const lines = [
   '| Route | Responses validated / served | Invalid requests refused / tried |',
@@ -36,7 +45,10 @@ const lines = [
 ];
 const table = lines.join('\n');
 console.log(table);
-if (jest.status !== 0) console.error(`\nThe emulator's tests did not all pass (jest exit ${jest.status}): the counts above are of a failing run.`);
+if (jest.status !== 0)
+  console.error(
+    `\nThe emulator's tests did not all pass (jest exit ${jest.status}): the counts above are of a failing run.`,
+  );
 if (process.argv.includes('--write')) {
   const readme = 'emulators/stripe/README.md';
   const text = readFileSync(readme, 'utf8');

@@ -7,6 +7,7 @@ node --version | grep -qE '^v(2[2-9]|[3-9][0-9])\.' || { echo "Node >= 22 is req
 step() { printf '\n=== %s ===\n' "$1"; }
 step "build";      npm run --silent build
 step "type check"; npm run --silent typecheck
+step "format";     npm run --silent format:check
 step "lint";       npm run --silent lint
 step "TypeScript tests (core, emulators, commands, relay, end-to-end)"; npm run --silent test:ts
 step "Lightning Web Component tests"; npm run --silent test:lwc

@@ -13,7 +13,10 @@ const pluginRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = resolve(pluginRoot, '../force-app');
 const target = resolve(pluginRoot, 'force-app');
 
-const filesUnder = (dir) => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
+const filesUnder = (dir) =>
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)],
+  );
 
 /** Outputs of a module tsc compiled (its source map names the source) whose source file is gone. */
 function staleOutputs(map) {
@@ -26,8 +29,10 @@ function staleOutputs(map) {
 
 rmSync(target, { recursive: true, force: true });
 if (!process.argv.includes('--remove')) {
-  if (!existsSync(source)) throw new Error(`No package source at ${source}: pack the plugin from a checkout of the repository.`);
+  if (!existsSync(source))
+    throw new Error(`No package source at ${source}: pack the plugin from a checkout of the repository.`);
   const forceIgnore = ForceIgnore.findAndCreate(source);
   cpSync(source, target, { recursive: true, filter: (path) => path === source || forceIgnore.accepts(path) });
-  for (const map of filesUnder(join(pluginRoot, 'lib')).filter((f) => f.endsWith('.js.map'))) for (const file of staleOutputs(map)) rmSync(file, { force: true });
+  for (const map of filesUnder(join(pluginRoot, 'lib')).filter((f) => f.endsWith('.js.map')))
+    for (const file of staleOutputs(map)) rmSync(file, { force: true });
 }

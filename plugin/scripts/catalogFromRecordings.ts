@@ -15,7 +15,10 @@ import { gunzipSync } from 'node:zlib';
 import { DEFAULT_FORCE_APP_DIR, EmulatedOrg } from '@stripe-cpq/salesforce-org-emulator';
 
 const CATALOGUE = join(import.meta.dirname, '..', 'src', 'cpqSchema', 'catalogRecorded.json');
-const RECORDINGS = process.argv[2] ?? process.env.CPQ_RECORDINGS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'recordings');
+const RECORDINGS =
+  process.argv[2] ??
+  process.env.CPQ_RECORDINGS_DIR ??
+  join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'recordings');
 const INFERRED = "recordings: types inferred from the recorded values, to check against the object's metadata";
 
 interface RecordedRecord {
@@ -28,7 +31,14 @@ type Catalogue = Record<string, { source: string; fields: Record<string, string>
 
 const records: RecordedRecord[] = readdirSync(RECORDINGS)
   .filter((f) => f.endsWith('.json.gz'))
-  .flatMap((f) => (JSON.parse(gunzipSync(readFileSync(join(RECORDINGS, f))).toString('utf8')) as { salesforce: { records: RecordedRecord[] } }).salesforce.records);
+  .flatMap(
+    (f) =>
+      (
+        JSON.parse(gunzipSync(readFileSync(join(RECORDINGS, f))).toString('utf8')) as {
+          salesforce: { records: RecordedRecord[] };
+        }
+      ).salesforce.records,
+  );
 const typeOfId = new Map(records.map((r) => [r.id.slice(0, 15), r.type]));
 
 const org = new EmulatedOrg({ multiCurrency: true });
@@ -40,7 +50,12 @@ for (const record of records) {
   if (!org.schema.hasObject(record.type)) continue;
   for (const [name, value] of Object.entries(record.fields)) {
     // Lists are the connector's own additions; nested records are relationships; other namespaces are the recorded org's own.
-    if (Array.isArray(value) || org.schema.parentRelationship(record.type, name) || (name.endsWith('__c') && !name.startsWith('SBQQ__'))) continue;
+    if (
+      Array.isArray(value) ||
+      org.schema.parentRelationship(record.type, name) ||
+      (name.endsWith('__c') && !name.startsWith('SBQQ__'))
+    )
+      continue;
     if (org.schema.findField(record.type, name)) continue;
     const key = `${record.type}.${name}`;
     missing.set(key, [...(missing.get(key) ?? []), value]);
@@ -57,7 +72,15 @@ for (const [key, values] of missing) {
 const sorted = Object.fromEntries(
   Object.entries(catalogue)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([object, { source, fields }]) => [object, { source, fields: Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase()))) }]),
+    .map(([object, { source, fields }]) => [
+      object,
+      {
+        source,
+        fields: Object.fromEntries(
+          Object.entries(fields).sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase())),
+        ),
+      },
+    ]),
 );
 writeFileSync(CATALOGUE, `${JSON.stringify(sorted, null, 1)}\n`);
 console.log(`${missing.size} recorded field(s) added to ${CATALOGUE}`);
@@ -67,11 +90,18 @@ function notationOf(values: readonly unknown[]): string {
   if (values.length === 0) return 'Text(255)';
   if (values.every((v) => typeof v === 'object')) return 'Address';
   if (values.every((v) => typeof v === 'boolean')) return 'Checkbox';
-  if (values.every((v) => typeof v === 'number')) return `Number(18,${Math.max(...values.map((v) => String(v).split('.')[1]?.length ?? 0))})`;
+  if (values.every((v) => typeof v === 'number'))
+    return `Number(18,${Math.max(...values.map((v) => String(v).split('.')[1]?.length ?? 0))})`;
   const texts = values.map(String);
   if (texts.every((t) => /^\d{4}-\d{2}-\d{2}$/.test(t))) return 'Date';
   if (texts.every((t) => /^\d{4}-\d{2}-\d{2}T/.test(t))) return 'Date/Time';
-  const targets = new Set(texts.map((t) => (/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(t) ? (typeOfId.get(t.slice(0, 15)) ?? org.schema.objectByPrefix(t.slice(0, 3))?.name) : undefined)));
+  const targets = new Set(
+    texts.map((t) =>
+      /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(t)
+        ? (typeOfId.get(t.slice(0, 15)) ?? org.schema.objectByPrefix(t.slice(0, 3))?.name)
+        : undefined,
+    ),
+  );
   if (targets.size === 1 && [...targets][0]) return `Lookup(${[...targets][0] ?? ''})`;
   return texts.some((t) => t.length > 255 || t.includes('\n')) ? 'Long Text Area(32000)' : 'Text(255)';
 }

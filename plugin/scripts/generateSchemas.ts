@@ -7,7 +7,17 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
-import { AnyType, createFormatter, createParser, createProgram, DEFAULT_CONFIG, DefinitionType, SchemaGenerator, type CompletedConfig, type SubNodeParser } from 'ts-json-schema-generator';
+import {
+  AnyType,
+  createFormatter,
+  createParser,
+  createProgram,
+  DEFAULT_CONFIG,
+  DefinitionType,
+  SchemaGenerator,
+  type CompletedConfig,
+  type SubNodeParser,
+} from 'ts-json-schema-generator';
 import { z } from 'zod';
 import { billingSummarySchema } from '../lib/core/billingSummary/schema.js';
 
@@ -23,7 +33,9 @@ interface CommandResult {
 }
 
 function commandFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? commandFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? commandFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 export function commandResults(): CommandResult[] {
@@ -47,8 +59,13 @@ const ZOD_TYPES: Readonly<Record<string, { readonly definition: string; readonly
 
 /** Parses a reference to a zod-typed result type as a named definition, filled in from zod afterwards. */
 const zodTypeReferences: SubNodeParser = {
-  supportsNode: (node) => ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text in ZOD_TYPES,
-  createType: (node) => new DefinitionType(ZOD_TYPES[((node as ts.TypeReferenceNode).typeName as ts.Identifier).text]!.definition, new AnyType()),
+  supportsNode: (node) =>
+    ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text in ZOD_TYPES,
+  createType: (node) =>
+    new DefinitionType(
+      ZOD_TYPES[((node as ts.TypeReferenceNode).typeName as ts.Identifier).text]!.definition,
+      new AnyType(),
+    ),
 };
 
 function withZodDefinitions(schema: Schema): Schema {
@@ -68,7 +85,15 @@ function withZodDefinitions(schema: Schema): Schema {
 function withStripeParamsNamed(schema: Schema): Schema {
   const definitions = Object.fromEntries(
     Object.entries(schema.definitions ?? {}).map(([name, definition]) =>
-      /^([A-Z]\w*\.)*[A-Z]\w*Params$/.test(name) ? [name, { type: 'object', description: `stripe-node's Stripe.${name} at the API version the plugin pins, sent as it is.` }] : [name, definition],
+      /^([A-Z]\w*\.)*[A-Z]\w*Params$/.test(name)
+        ? [
+            name,
+            {
+              type: 'object',
+              description: `stripe-node's Stripe.${name} at the API version the plugin pins, sent as it is.`,
+            },
+          ]
+        : [name, definition],
     ),
   );
   return pruned({ ...schema, definitions });
@@ -98,13 +123,23 @@ function pruned(schema: Schema): Schema {
 
 /** Each command's schema as the file holds it (JSON text with a final newline), by command id. */
 export function generateSchemas(): Map<string, string> {
-  const config: CompletedConfig = { ...DEFAULT_CONFIG, path: join(COMMANDS, '**', '*.ts'), tsconfig: join(ROOT, 'plugin', 'tsconfig.json'), expose: 'export', topRef: true, additionalProperties: false, skipTypeCheck: true };
+  const config: CompletedConfig = {
+    ...DEFAULT_CONFIG,
+    path: join(COMMANDS, '**', '*.ts'),
+    tsconfig: join(ROOT, 'plugin', 'tsconfig.json'),
+    expose: 'export',
+    topRef: true,
+    additionalProperties: false,
+    skipTypeCheck: true,
+  };
   const program = createProgram(config);
   const parser = createParser(program, config, (chain) => chain.addNodeParser(zodTypeReferences));
   const generator = new SchemaGenerator(program, parser, createFormatter(config), config);
   const schemas = new Map<string, string>();
   for (const command of commandResults()) {
-    const schema = withZodDefinitions(withStripeParamsNamed({ $id: command.id, ...generator.createSchema(command.type) } as Schema));
+    const schema = withZodDefinitions(
+      withStripeParamsNamed({ $id: command.id, ...generator.createSchema(command.type) } as Schema),
+    );
     schemas.set(command.id, `${JSON.stringify(schema, null, 2)}\n`);
   }
   return schemas;

@@ -42,7 +42,10 @@ export function stripePackageDir(): string {
   return dirname(dirname(main));
 }
 
-export function generateCatalogue(stripeDir = stripePackageDir(), specPath = stripeOpenApiSpecPath(stripeDir)): ParamsCatalogue {
+export function generateCatalogue(
+  stripeDir = stripePackageDir(),
+  specPath = stripeOpenApiSpecPath(stripeDir),
+): ParamsCatalogue {
   const resourcesDir = join(stripeDir, 'cjs', 'resources');
   const files = CATALOGUED_RESOURCES.map((r) => join(resourcesDir, `${r}.d.ts`));
   const program = ts.createProgram(files, { noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022 });
@@ -52,7 +55,10 @@ export function generateCatalogue(stripeDir = stripePackageDir(), specPath = str
   for (const file of files) {
     const source = program.getSourceFile(file);
     if (!source) throw new Error(`stripe-node types not found: ${file}`);
-    const namespace = dirname(relative(resourcesDir, file)).split('/').filter((p) => p !== '.').join('.');
+    const namespace = dirname(relative(resourcesDir, file))
+      .split('/')
+      .filter((p) => p !== '.')
+      .join('.');
     for (const declaration of paramsInterfaces(source, namespace)) {
       const name = namespace ? `${namespace}.${declaration.name.text}` : declaration.name.text;
       const paths: Record<string, ParamSpec> = {};
@@ -80,13 +86,23 @@ export function generateResponses(stripeDir = stripePackageDir()): ResponseSchem
 function paramsInterfaces(source: ts.SourceFile, namespace: string): ts.InterfaceDeclaration[] {
   const statements = namespace
     ? source.statements.flatMap((s) =>
-        ts.isModuleDeclaration(s) && s.name.text === namespace && s.body && ts.isModuleBlock(s.body) ? [...s.body.statements] : [],
+        ts.isModuleDeclaration(s) && s.name.text === namespace && s.body && ts.isModuleBlock(s.body)
+          ? [...s.body.statements]
+          : [],
       )
     : [...source.statements];
-  return statements.filter((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text.endsWith('Params'));
+  return statements.filter(
+    (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text.endsWith('Params'),
+  );
 }
 
-function describeProperties(checker: ts.TypeChecker, type: ts.Type, prefix: string, out: Record<string, ParamSpec>, depth: number): void {
+function describeProperties(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  prefix: string,
+  out: Record<string, ParamSpec>,
+  depth: number,
+): void {
   for (const property of checker.getPropertiesOfType(type)) {
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
     if (!declaration) continue;
@@ -97,7 +113,13 @@ function describeProperties(checker: ts.TypeChecker, type: ts.Type, prefix: stri
 }
 
 /** Kinds of one value type; nested object and array element paths are written to `out` on the way. */
-function describeValue(checker: ts.TypeChecker, type: ts.Type, path: string, out: Record<string, ParamSpec>, depth: number): ParamSpec {
+function describeValue(
+  checker: ts.TypeChecker,
+  type: ts.Type,
+  path: string,
+  out: Record<string, ParamSpec>,
+  depth: number,
+): ParamSpec {
   const kinds = new Set<ParamKind>();
   const values: string[] = [];
   let openString = false;
@@ -117,7 +139,8 @@ function describeValue(checker: ts.TypeChecker, type: ts.Type, path: string, out
       kinds.add('array');
       const element = checker.getTypeArguments(part as ts.TypeReference)[0];
       if (element && depth < MAX_DEPTH) out[`${path}[]`] = describeValue(checker, element, `${path}[]`, out, depth + 1);
-    } else if (checker.getPropertiesOfType(part).length === 0 && checker.getIndexInfosOfType(part).length > 0) kinds.add('map');
+    } else if (checker.getPropertiesOfType(part).length === 0 && checker.getIndexInfosOfType(part).length > 0)
+      kinds.add('map');
     else if (flags & ts.TypeFlags.Object) {
       kinds.add('object');
       if (depth < MAX_DEPTH) describeProperties(checker, part, path, out, depth + 1);
@@ -180,7 +203,8 @@ export function stripeOpenApiSpecPath(from: string): string {
   if (process.env.STRIPE_OPENAPI_SPEC) return process.env.STRIPE_OPENAPI_SPEC;
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, SPEC_FILE))) return join(dir, SPEC_FILE);
-    if (dirname(dir) === dir) throw new Error(`Stripe's OpenAPI spec not found above ${from} (${SPEC_FILE}); set STRIPE_OPENAPI_SPEC`);
+    if (dirname(dir) === dir)
+      throw new Error(`Stripe's OpenAPI spec not found above ${from} (${SPEC_FILE}); set STRIPE_OPENAPI_SPEC`);
   }
 }
 
@@ -288,18 +312,28 @@ export interface ResponseSchemas {
 
 const MAX_SCHEMA_DEPTH = 12;
 
-export function generateResponseSchemas(stripeDir: string, versions: Pick<ResponseSchemas, 'apiVersion' | 'stripeNodeVersion'>): ResponseSchemas {
+export function generateResponseSchemas(
+  stripeDir: string,
+  versions: Pick<ResponseSchemas, 'apiVersion' | 'stripeNodeVersion'>,
+): ResponseSchemas {
   const resourcesDir = join(stripeDir, 'cjs', 'resources');
   const files = Object.keys(SERVED_RESOURCES).map((r) => join(resourcesDir, `${r}.d.ts`));
   // strictNullChecks keeps `| null` in the types: it is what tells "Stripe sends null" from "always a value".
-  const program = ts.createProgram(files, { noEmit: true, skipLibCheck: true, strictNullChecks: true, target: ts.ScriptTarget.ES2022 });
+  const program = ts.createProgram(files, {
+    noEmit: true,
+    skipLibCheck: true,
+    strictNullChecks: true,
+    target: ts.ScriptTarget.ES2022,
+  });
   const walker = new SchemaWalker(program.getTypeChecker());
   const objects: Record<string, string[]> = {};
   for (const [resource, names] of Object.entries(SERVED_RESOURCES)) {
     const source = program.getSourceFile(join(resourcesDir, `${resource}.d.ts`));
     if (!source) throw new Error(`stripe-node types not found: ${resource}`);
     for (const name of names) {
-      const declaration = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
+      const declaration = source.statements.find(
+        (s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name,
+      );
       if (!declaration) throw new Error(`No interface ${name} in ${resource}.d.ts`);
       const type = walker.checker.getTypeAtLocation(declaration.name);
       walker.served.add(type.symbol);
@@ -357,7 +391,10 @@ class SchemaWalker {
     for (const property of this.checker.getPropertiesOfType(type)) {
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
       if (!declaration) continue;
-      properties[property.name] = this.valueSchema(this.checker.getTypeOfSymbolAtLocation(property, declaration), depth);
+      properties[property.name] = this.valueSchema(
+        this.checker.getTypeOfSymbolAtLocation(property, declaration),
+        depth,
+      );
       if (!(property.flags & ts.SymbolFlags.Optional)) required.push(property.name);
     }
     const index = this.checker.getIndexInfosOfType(type)[0];
@@ -387,7 +424,8 @@ class SchemaWalker {
       else if (flags & ts.TypeFlags.Number) options.push({ type: 'number' });
       else if (flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return {};
       else if (part.isIntersection() && part.types.some((t) => t.flags & ts.TypeFlags.String)) openString = true;
-      else if ((part.aliasSymbol ?? part.symbol)?.name === 'Decimal') options.push({ type: 'string' }); // sent as a decimal string
+      else if ((part.aliasSymbol ?? part.symbol)?.name === 'Decimal')
+        options.push({ type: 'string' }); // sent as a decimal string
       else if (this.checker.isArrayType(part)) {
         const element = this.checker.getTypeArguments(part as ts.TypeReference)[0];
         options.push({ type: 'array', items: element ? this.valueSchema(element, depth + 1) : {} });
@@ -409,17 +447,25 @@ class SchemaWalker {
   /** An interface by reference (a resource not served: left open), an anonymous object type inline. */
   private objectValue(type: ts.Type, depth: number): JsonSchema {
     const symbol = type.aliasSymbol ?? type.symbol;
-    const isInterface = symbol && symbol.flags & ts.SymbolFlags.Interface && !(type as ts.TypeReference).typeArguments?.length;
+    const isInterface =
+      symbol && symbol.flags & ts.SymbolFlags.Interface && !(type as ts.TypeReference).typeArguments?.length;
     if (!isInterface) return this.objectSchema(type, depth);
     const topLevel = this.nameOf(symbol).indexOf('.') < 0;
-    if (topLevel && this.objectLiteral(type) && !this.served.has(symbol)) return { type: 'object', description: `${symbol.name} (expanded; not served)` };
+    if (topLevel && this.objectLiteral(type) && !this.served.has(symbol))
+      return { type: 'object', description: `${symbol.name} (expanded; not served)` };
     return this.reference(type, depth);
   }
 }
 
-export const CATALOGUE_PATH = join(dirname(fileURLToPath(import.meta.url)), '../src/stripe/params/catalogue.generated.json');
+export const CATALOGUE_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../src/stripe/params/catalogue.generated.json',
+);
 
-export const RESPONSES_PATH = join(dirname(fileURLToPath(import.meta.url)), '../src/stripe/params/responses.generated.json');
+export const RESPONSES_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../src/stripe/params/responses.generated.json',
+);
 
 /** Both generated files are written this way: one key per line, so a regeneration diffs readably. */
 export function renderGenerated(content: ParamsCatalogue | ResponseSchemas): string {

@@ -79,25 +79,35 @@ const first = <T>(rows: readonly T[]): T => {
   return rows[0];
 };
 const idOf = (w: BadInputWorld, soql: string): string => String(first(w.org.query(soql)).Id);
-const update = (w: BadInputWorld, sobject: string, id: string, fields: Record<string, unknown>) => w.org.store.update(sobject, id, fields as never);
+const update = (w: BadInputWorld, sobject: string, id: string, fields: Record<string, unknown>) =>
+  w.org.store.update(sobject, id, fields as never);
 
 const CASES: Readonly<Record<string, Broken>> = {
   'an amendment whose quote term is a decimal': {
     scenario: 'S21',
-    breakIt: (o, w) => (update(w, 'SBQQ__Quote__c', o.quoteId, { SBQQ__SubscriptionTerm__c: 10.5 }), ['SBQQ__Quote__c', o.quoteId]),
+    breakIt: (o, w) => (
+      update(w, 'SBQQ__Quote__c', o.quoteId, { SBQQ__SubscriptionTerm__c: 10.5 }),
+      ['SBQQ__Quote__c', o.quoteId]
+    ),
     message: 'Data Error: The subscription term is specified as a decimal value. Only whole months are supported.',
     fix: 'Set the quote subscription term to a whole number of months.',
   },
   'an amendment with neither a subscription term nor an end date': {
     scenario: 'S21',
-    breakIt: (o, w) => (update(w, 'SBQQ__Quote__c', o.quoteId, { SBQQ__SubscriptionTerm__c: null, SBQQ__EndDate__c: null }), ['Order', o.orderId]),
+    breakIt: (o, w) => (
+      update(w, 'SBQQ__Quote__c', o.quoteId, { SBQQ__SubscriptionTerm__c: null, SBQQ__EndDate__c: null }),
+      ['Order', o.orderId]
+    ),
     message: 'Data Error: Please specify either the subscription term or the end date on the Salesforce amendment.',
     fix: 'Set the amendment quote subscription term or end date.',
   },
   'a consumption schedule of an unsupported type': {
     scenario: 'S12',
     breakIt: (o, w) => {
-      const id = idOf(w, `SELECT Id FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c = '${o.orderItemIds[0]}'`);
+      const id = idOf(
+        w,
+        `SELECT Id FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c = '${o.orderItemIds[0]}'`,
+      );
       update(w, 'SBQQ__OrderItemConsumptionSchedule__c', id, { SBQQ__Type__c: 'Tiered' });
       return ['SBQQ__OrderItemConsumptionSchedule__c', id];
     },
@@ -107,7 +117,10 @@ const CASES: Readonly<Record<string, Broken>> = {
   'a consumption schedule rated other than by tier': {
     scenario: 'S12',
     breakIt: (o, w) => {
-      const id = idOf(w, `SELECT Id FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c = '${o.orderItemIds[0]}'`);
+      const id = idOf(
+        w,
+        `SELECT Id FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c = '${o.orderItemIds[0]}'`,
+      );
       update(w, 'SBQQ__OrderItemConsumptionSchedule__c', id, { SBQQ__RatingMethod__c: 'Flat' });
       return ['SBQQ__OrderItemConsumptionSchedule__c', id];
     },
@@ -117,7 +130,10 @@ const CASES: Readonly<Record<string, Broken>> = {
   'a consumption rate priced by percent': {
     scenario: 'S12',
     breakIt: (o, w) => {
-      const id = idOf(w, `SELECT Id FROM SBQQ__OrderItemConsumptionRate__c WHERE SBQQ__OrderItemConsumptionSchedule__r.SBQQ__OrderItem__c = '${o.orderItemIds[0]}' ORDER BY SBQQ__ProcessingOrder__c LIMIT 1`);
+      const id = idOf(
+        w,
+        `SELECT Id FROM SBQQ__OrderItemConsumptionRate__c WHERE SBQQ__OrderItemConsumptionSchedule__r.SBQQ__OrderItem__c = '${o.orderItemIds[0]}' ORDER BY SBQQ__ProcessingOrder__c LIMIT 1`,
+      );
       update(w, 'SBQQ__OrderItemConsumptionRate__c', id, { SBQQ__PricingMethod__c: 'Percent' });
       return ['SBQQ__OrderItemConsumptionRate__c', id];
     },
@@ -127,7 +143,9 @@ const CASES: Readonly<Record<string, Broken>> = {
   'unit_amount_decimal mapped to a text field': {
     scenario: 'S1',
     breakIt: (o, w) => {
-      w.map({ Price_From_Name: { key: 'price_order_item', stripePath: 'unit_amount_decimal', salesforcePath: 'Order.Name' } });
+      w.map({
+        Price_From_Name: { key: 'price_order_item', stripePath: 'unit_amount_decimal', salesforcePath: 'Order.Name' },
+      });
       return ['OrderItem', o.orderItemIds[0]!];
     },
     message: 'Data Error: The unit_amount_decimal field must be a number; found "S1: ',
@@ -163,7 +181,12 @@ const CASES: Readonly<Record<string, Broken>> = {
     breakIt: (o, w) => {
       const id = idOf(w, `SELECT Id FROM OrderItem WHERE OrderId = '${o.orderId}' AND SBQQ__SegmentIndex__c = 2`);
       update(w, 'OrderItem', id, { ServiceDate: null, EndDate: null });
-      update(w, 'SBQQ__QuoteLine__c', String(first(w.org.query(`SELECT SBQQ__QuoteLine__c FROM OrderItem WHERE Id = '${id}'`)).SBQQ__QuoteLine__c), { SBQQ__EffectiveStartDate__c: null, SBQQ__EndDate__c: null });
+      update(
+        w,
+        'SBQQ__QuoteLine__c',
+        String(first(w.org.query(`SELECT SBQQ__QuoteLine__c FROM OrderItem WHERE Id = '${id}'`)).SBQQ__QuoteLine__c),
+        { SBQQ__EffectiveStartDate__c: null, SBQQ__EndDate__c: null },
+      );
       return ['OrderItem', id];
     },
     message: 'Data Error: The MDQ segment has no start or end date.',
@@ -182,11 +205,19 @@ describe('catalogue errors without a test until now: message and fix on the righ
     expect(result.status).toBe('failed');
     expect(result.retryable).toBe(false);
     const error = result.errors.find((e) => e.resolutionMessage.startsWith(broken.message));
-    expect([error?.resolutionMessage.slice(0, broken.message.length), error?.record.type, error?.record.id.slice(0, 15)]).toEqual([broken.message, type, id.slice(0, 15)]);
+    expect([
+      error?.resolutionMessage.slice(0, broken.message.length),
+      error?.record.type,
+      error?.record.id.slice(0, 15),
+    ]).toEqual([broken.message, type, id.slice(0, 15)]);
     expect(error?.fix).toContain(broken.fix);
     expectRefusedOrder(world, order.orderId, [broken.message], [broken.fix]);
-    const records = world.org.query(`SELECT Secondary_Record_ID__c, Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`);
-    expect(records).toContainEqual(expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: error?.resolutionMessage }));
+    const records = world.org.query(
+      `SELECT Secondary_Record_ID__c, Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`,
+    );
+    expect(records).toContainEqual(
+      expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: error?.resolutionMessage }),
+    );
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });
 });

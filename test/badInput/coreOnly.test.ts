@@ -14,7 +14,15 @@ function seatsOrder() {
   return { b, first, second };
 }
 
-const plan = (b: OrderBuilder, settings = {}) => () => planOrderSync({ graph: b.graph(), state: {}, context: syncContext('2030-01-15T12:00:00Z', settings), orderId: b.order.Id });
+const plan =
+  (b: OrderBuilder, settings = {}) =>
+  () =>
+    planOrderSync({
+      graph: b.graph(),
+      state: {},
+      context: syncContext('2030-01-15T12:00:00Z', settings),
+      orderId: b.order.Id,
+    });
 
 describe('core checks behind the org’s own rules', () => {
   it('order lines in two currencies (multi-currency org): on the line in the other currency', () => {
@@ -23,8 +31,17 @@ describe('core checks behind the org’s own rules', () => {
     b.pricebookEntries.push({ ...b.pricebookEntries[0]!, Id: b.id('01u'), CurrencyIsoCode: 'EUR' });
     Object.assign(second, { PricebookEntryId: b.pricebookEntries[1]!.Id });
     const errors = errorsOf(plan(b, { multiCurrency: true }));
-    expect(errors.map((e) => [e.record.type, e.record.id, e.field, e.fix])).toContainEqual(['OrderItem', second.Id, 'CurrencyIsoCode', 'Use one currency for every line of the order.']);
-    expect(errors.map((e) => e.resolutionMessage)).toContainEqual(expect.stringMatching(/^Data Error: All order lines must have the same currency: this line is in eur, order line \w+ in usd\.$/));
+    expect(errors.map((e) => [e.record.type, e.record.id, e.field, e.fix])).toContainEqual([
+      'OrderItem',
+      second.Id,
+      'CurrencyIsoCode',
+      'Use one currency for every line of the order.',
+    ]);
+    expect(errors.map((e) => e.resolutionMessage)).toContainEqual(
+      expect.stringMatching(
+        /^Data Error: All order lines must have the same currency: this line is in eur, order line \w+ in usd\.$/,
+      ),
+    );
   });
 
   it('a line whose product the integration user cannot read: a connector error on the line', () => {
@@ -42,18 +59,31 @@ describe('core checks behind the org’s own rules', () => {
   it('an order whose account the integration user cannot read: a connector error on the order', () => {
     const { b } = seatsOrder();
     const graph = { ...b.graph(), accounts: [] };
-    const errors = errorsOf(() => planOrderSync({ graph, state: {}, context: syncContext('2030-01-15T12:00:00Z'), orderId: b.order.Id }));
+    const errors = errorsOf(() =>
+      planOrderSync({ graph, state: {}, context: syncContext('2030-01-15T12:00:00Z'), orderId: b.order.Id }),
+    );
     expect(errors.map((e) => [e.resolutionMessage, e.record.type, e.field, e.fix])).toEqual([
-      [`Connector Error: The order's account ${b.order.AccountId} is not in the records read for the sync.`, 'Order', 'AccountId', 'Check that the integration user can read the account.'],
+      [
+        `Connector Error: The order's account ${b.order.AccountId} is not in the records read for the sync.`,
+        'Order',
+        'AccountId',
+        'Check that the integration user can read the account.',
+      ],
     ]);
   });
 
   it('an order that is not among the records read: a connector error naming it', () => {
     const { b } = seatsOrder();
     const missing = b.id('801');
-    const errors = errorsOf(() => planOrderSync({ graph: b.graph(), state: {}, context: syncContext('2030-01-15T12:00:00Z'), orderId: missing }));
+    const errors = errorsOf(() =>
+      planOrderSync({ graph: b.graph(), state: {}, context: syncContext('2030-01-15T12:00:00Z'), orderId: missing }),
+    );
     expect(errors.map((e) => [e.resolutionMessage, e.record.id, e.fix])).toEqual([
-      [`Connector Error: The order ${missing} is not in the records read for the sync.`, missing, 'Check that the integration user can read the order, then sync again.'],
+      [
+        `Connector Error: The order ${missing} is not in the records read for the sync.`,
+        missing,
+        'Check that the integration user can read the order, then sync again.',
+      ],
     ]);
   });
 });

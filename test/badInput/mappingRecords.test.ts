@@ -26,7 +26,8 @@ interface BrokenMapping {
   readonly injected?: string;
 }
 
-const NOT_A_PATH = 'is not a field path: only field API names joined by dots are allowed (no spaces, quotes, parentheses or line breaks).';
+const NOT_A_PATH =
+  'is not a field path: only field API names joined by dots are allowed (no spaces, quotes, parentheses or line breaks).';
 const PATH_FIX = 'Write a field API name such as Name or Account.Name.';
 const KEY_FIX = 'Write a path such as description or metadata.region.';
 
@@ -45,7 +46,7 @@ const CASES: Readonly<Record<string, BrokenMapping>> = {
     fix: PATH_FIX,
     injected: 'OR (Id != null',
   },
-  'quotes': {
+  quotes: {
     record: { key: 'product', stripePath: 'metadata.family', salesforcePath: "Family' OR Name != '" },
     field: 'Salesforce_Path__c',
     message: `"Family' OR Name != '" ${NOT_A_PATH}`,
@@ -60,15 +61,21 @@ const CASES: Readonly<Record<string, BrokenMapping>> = {
     injected: 'FROM User',
   },
   'a __r relationship chain instead of the lookup field': {
-    record: { key: 'subscription_schedule', stripePath: 'metadata.quote_owner', salesforcePath: 'SBQQ__Quote__r.Owner.Email' },
+    record: {
+      key: 'subscription_schedule',
+      stripePath: 'metadata.quote_owner',
+      salesforcePath: 'SBQQ__Quote__r.Owner.Email',
+    },
     field: 'Salesforce_Path__c',
-    message: '"SBQQ__Quote__r.Owner.Email" uses the relationship name SBQQ__Quote__r; mapping paths name the lookup field.',
+    message:
+      '"SBQQ__Quote__r.Owner.Email" uses the relationship name SBQQ__Quote__r; mapping paths name the lookup field.',
     fix: 'Write SBQQ__Quote__c instead of SBQQ__Quote__r (for example SBQQ__Quote__c.Owner.Email).',
   },
   'a lookup to records the sync never reads (the account owner’s email)': {
     record: { key: 'customer', stripePath: 'email', salesforcePath: 'Owner.Email' },
     field: 'Salesforce_Path__c',
-    message: '"Owner.Email" reads through Account.OwnerId, a lookup to records the sync does not read, so it would always be empty.',
+    message:
+      '"Owner.Email" reads through Account.OwnerId, a lookup to records the sync does not read, so it would always be empty.',
     fix: 'Map a field of Account or of a record the sync reads through one of its lookups',
     injected: 'Owner.Email',
   },
@@ -99,13 +106,15 @@ const CASES: Readonly<Record<string, BrokenMapping>> = {
   'a metadata key the product writes itself': {
     record: { key: 'customer', stripePath: 'metadata.salesforce_account_id', salesforcePath: 'Name' },
     field: 'Stripe_Path__c',
-    message: 'The metadata key "salesforce_account_id" is one the product writes itself; the mapping would overwrite it.',
+    message:
+      'The metadata key "salesforce_account_id" is one the product writes itself; the mapping would overwrite it.',
     fix: 'Choose another key name',
   },
   'a Stripe parameter that does not exist (metdata.region)': {
     record: { key: 'customer', stripePath: 'metdata.region', salesforcePath: 'BillingState' },
     field: 'Stripe_Path__c',
-    message: 'Stripe customers have no parameter "metdata.region" in API version 2026-10-28.endive. Did you mean "metadata.region"?',
+    message:
+      'Stripe customers have no parameter "metdata.region" in API version 2026-10-28.endive. Did you mean "metadata.region"?',
     fix: 'Change the Stripe path to metadata.region.',
   },
   'both a Salesforce path and a static value': {
@@ -131,21 +140,45 @@ describe('unusable mapping records: the Order names the record, its field and th
     expect(result.retryable).toBe(false);
     expect(result.errors).toHaveLength(1);
     const [error] = result.errors;
-    expect(error!.resolutionMessage.startsWith(`Data Error: The field mapping Broken_Mapping cannot be used (${broken.field}): `)).toBe(true);
+    expect(
+      error!.resolutionMessage.startsWith(
+        `Data Error: The field mapping Broken_Mapping cannot be used (${broken.field}): `,
+      ),
+    ).toBe(true);
     expect(error!.message).toContain(broken.message);
     expect(error!.fix).toContain(broken.fix);
     expect([error!.record.type, error!.record.id, error!.field]).toEqual(['Order', order.orderId, broken.field]);
-    expectRefusedOrder(world, order.orderId, [`The field mapping Broken_Mapping cannot be used (${broken.field})`], [broken.fix]);
+    expectRefusedOrder(
+      world,
+      order.orderId,
+      [`The field mapping Broken_Mapping cannot be used (${broken.field})`],
+      [broken.fix],
+    );
     // Refused before the order is even located: the only Salesforce call is the outcome's write (one composite).
-    expect(world.org.requestLog.slice(salesforceBefore).map((r) => `${r.method} ${r.path.replace(/^\/services\/data\/v[\d.]+/, '')}`)).toEqual(['POST /composite']);
-    if (broken.injected) expect(world.org.requestLog.filter((r) => decodeURIComponent(r.query ?? '').includes(broken.injected!))).toEqual([]);
+    expect(
+      world.org.requestLog
+        .slice(salesforceBefore)
+        .map((r) => `${r.method} ${r.path.replace(/^\/services\/data\/v[\d.]+/, '')}`),
+    ).toEqual(['POST /composite']);
+    if (broken.injected)
+      expect(world.org.requestLog.filter((r) => decodeURIComponent(r.query ?? '').includes(broken.injected!))).toEqual(
+        [],
+      );
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });
 
-  it.each(Object.entries(CASES))('mapping check refuses the same record on the same field before any deploy: %s', (_name, broken) => {
-    const { problems } = checkMappings([mapping({ name: 'Broken_Mapping', ...broken.record })], localSchema, { dueOnReceiptAsZeroDays: true });
-    expect(problems.filter((p) => p.severity === 'error').map((p) => [p.record, p.field])).toContainEqual(['Broken_Mapping', broken.field]);
-  });
+  it.each(Object.entries(CASES))(
+    'mapping check refuses the same record on the same field before any deploy: %s',
+    (_name, broken) => {
+      const { problems } = checkMappings([mapping({ name: 'Broken_Mapping', ...broken.record })], localSchema, {
+        dueOnReceiptAsZeroDays: true,
+      });
+      expect(problems.filter((p) => p.severity === 'error').map((p) => [p.record, p.field])).toContainEqual([
+        'Broken_Mapping',
+        broken.field,
+      ]);
+    },
+  );
 
   it('reports every unusable record at once, and keeps the shipped defaults and valid records out of the complaint', async () => {
     world.map({
@@ -154,7 +187,10 @@ describe('unusable mapping records: the Order names the record, its field and th
       Good_Region: { key: 'customer', stripePath: 'metadata.region', salesforcePath: 'BillingState' },
     });
     const result = await world.engine().syncOrder(world.sample('S1').orderId);
-    expect(result.errors.map((e) => e.message.slice(0, e.message.indexOf(':')))).toEqual(['The field mapping Bad_Path cannot be used (Salesforce_Path__c)', 'The field mapping Bad_Key cannot be used (Stripe_Path__c)']);
+    expect(result.errors.map((e) => e.message.slice(0, e.message.indexOf(':')))).toEqual([
+      'The field mapping Bad_Path cannot be used (Salesforce_Path__c)',
+      'The field mapping Bad_Key cannot be used (Stripe_Path__c)',
+    ]);
   });
 
   it('an inactive broken record is ignored, and the order syncs', async () => {
@@ -165,15 +201,30 @@ describe('unusable mapping records: the Order names the record, its field and th
 
   it('more metadata keys than Stripe allows on one object, counting the product’s own, are refused naming the record that crosses 50', async () => {
     // The customer carries salesforce_account_id and _link: 48 mapped keys fit, the 49th does not.
-    const keys = Array.from({ length: 49 }, (_, i) => [`Region_${String(i).padStart(2, '0')}`, { key: 'customer', stripePath: `metadata.region_${i}`, salesforcePath: 'BillingState' }] as const);
+    const keys = Array.from(
+      { length: 49 },
+      (_, i) =>
+        [
+          `Region_${String(i).padStart(2, '0')}`,
+          { key: 'customer', stripePath: `metadata.region_${i}`, salesforcePath: 'BillingState' },
+        ] as const,
+    );
     world.map(Object.fromEntries(keys));
     const stripeBefore = world.stripe.requestLog.entries.length;
     const order = world.sample('S1');
     const result = await world.engine().syncOrder(order.orderId);
     expect(result.errors.map((e) => [e.message, e.fix])).toEqual([
-      ['The field mapping Region_48 cannot be used (Stripe_Path__c): The Stripe customer would get up to 51 metadata keys (2 written by the product, 49 mapped); Stripe allows 50.', 'Remove or deactivate at least 1 metadata mapping(s) of customer.'],
+      [
+        'The field mapping Region_48 cannot be used (Stripe_Path__c): The Stripe customer would get up to 51 metadata keys (2 written by the product, 49 mapped); Stripe allows 50.',
+        'Remove or deactivate at least 1 metadata mapping(s) of customer.',
+      ],
     ]);
-    expectRefusedOrder(world, order.orderId, ['Region_48'], ['Remove or deactivate at least 1 metadata mapping(s) of customer.']);
+    expectRefusedOrder(
+      world,
+      order.orderId,
+      ['Region_48'],
+      ['Remove or deactivate at least 1 metadata mapping(s) of customer.'],
+    );
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });
 });
@@ -199,7 +250,12 @@ describe('a mapped field the org lacks (Salesforce INVALID_FIELD)', () => {
         'Run sf stripe cpq mapping check and correct Salesforce_Path__c of Customer_Region, or create the field on Account and give the integration user read access to it.',
       ],
     ]);
-    expectRefusedOrder(world, order.orderId, ['The field mapping Customer_Region points at Region__c, which Account does not have'], ['Run sf stripe cpq mapping check']);
+    expectRefusedOrder(
+      world,
+      order.orderId,
+      ['The field mapping Customer_Region points at Region__c, which Account does not have'],
+      ['Run sf stripe cpq mapping check'],
+    );
     const calls = world.org.requestLog.slice(salesforceBefore);
     // Reads: every GET and composite call but the one that takes the contract's lock (an insert).
     expect(calls.filter((r) => r.method === 'GET' || r.method === 'POST').length - 1).toBeLessThanOrEqual(3);
@@ -210,8 +266,16 @@ describe('a mapped field the org lacks (Salesforce INVALID_FIELD)', () => {
   });
 
   it('a field reached through a lookup names the object that lacks it', async () => {
-    world.map({ Order_Quote_Note: { key: 'subscription_schedule', stripePath: 'metadata.quote_note', salesforcePath: 'SBQQ__Quote__c.Quote_Note__c' } });
+    world.map({
+      Order_Quote_Note: {
+        key: 'subscription_schedule',
+        stripePath: 'metadata.quote_note',
+        salesforcePath: 'SBQQ__Quote__c.Quote_Note__c',
+      },
+    });
     const result = await world.engine().syncOrder(world.sample('S1').orderId);
-    expect(result.errors.map((e) => e.message)).toEqual(['The field mapping Order_Quote_Note points at SBQQ__Quote__c.Quote_Note__c, which SBQQ__Quote__c does not have (or the integration user cannot read).']);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'The field mapping Order_Quote_Note points at SBQQ__Quote__c.Quote_Note__c, which SBQQ__Quote__c does not have (or the integration user cannot read).',
+    ]);
   });
 });

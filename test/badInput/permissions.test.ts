@@ -16,19 +16,24 @@ let client: SalesforceClient;
 
 beforeAll(async () => {
   services = await startEmulatedServices();
-  withoutCpq = services.org.org.createUser({ username: 'relay-no-cpq@cpq-emulator.example', permissionSets: ['Stripe_CPQ_Integration_User'] });
+  withoutCpq = services.org.org.createUser({
+    username: 'relay-no-cpq@cpq-emulator.example',
+    permissionSets: ['Stripe_CPQ_Integration_User'],
+  });
   client = new SalesforceClient({ instanceUrl: services.org.instanceUrl, accessToken: withoutCpq.accessToken });
 });
 afterAll(() => services.close());
 
-describe('a sync user without CPQ\'s permission set and licence', () => {
-  it('fails the sync with a Sync Record naming the missing access, CPQ\'s permission set, its licence and the user, and writes nothing to Stripe', async () => {
+describe("a sync user without CPQ's permission set and licence", () => {
+  it("fails the sync with a Sync Record naming the missing access, CPQ's permission set, its licence and the user, and writes nothing to Stripe", async () => {
     const order = services.org.sample!.orders.find((o) => o.scenario === 'S1')!;
     const engine = createSyncEngine({ salesforce: client, stripe: services.gateway, workerId: 'no-cpq' });
     const result = await engine.syncOrder(order.orderId);
     expect(result.status).toBe('failed');
     expect(services.stripeWrites()).toBe(0);
-    const [record] = services.org.query(`SELECT Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`);
+    const [record] = services.org.query(
+      `SELECT Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`,
+    );
     expect(record?.Resolution_Message__c).toContain(`The sync user ${withoutCpq.username} lacks read access`);
     expect(record?.Resolution_Fix__c).toContain('Assign the permission set SteelBrickCPQUser');
     expect(record?.Resolution_Fix__c).toContain('SalesforceCPQ_CPQStandardPerm');
@@ -38,7 +43,12 @@ describe('a sync user without CPQ\'s permission set and licence', () => {
   it('is a mapping check finding on the user for each CPQ object and field it cannot read, with the same fix', async () => {
     const report = await checkOrg(client);
     const chargeType = report.problems.find((p) => p.field === 'OrderItem.SBQQ__ChargeType__c');
-    expect(chargeType).toMatchObject({ severity: 'error', recordType: 'User', record: withoutCpq.username, message: expect.stringContaining(`The sync user ${withoutCpq.username} cannot read`) });
+    expect(chargeType).toMatchObject({
+      severity: 'error',
+      recordType: 'User',
+      record: withoutCpq.username,
+      message: expect.stringContaining(`The sync user ${withoutCpq.username} cannot read`),
+    });
     expect(chargeType?.fix).toContain('Assign the permission set SteelBrickCPQUser');
     expect(chargeType?.fix).toContain('SalesforceCPQ_CPQStandardPerm');
     // Package fields come from the package's own permission set, which this user holds: no finding on them.

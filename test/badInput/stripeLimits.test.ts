@@ -18,7 +18,14 @@ beforeEach(async () => {
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
   engine = createSyncEngine({
     salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+    stripe: createStripeGateway({
+      apiKey: stripe.apiKey,
+      host: stripe.host,
+      port: stripe.port,
+      protocol: 'http',
+      opsPerSecond: 1000,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    }),
     workerId: 'stripe-limits',
   });
 });
@@ -26,8 +33,8 @@ afterEach(async () => {
   await Promise.all([org.close(), stripe.close()]);
 });
 
-describe('values over Stripe\'s length limits', () => {
-  it('an Account Phone over Stripe\'s 20 characters fails on the Account before any Stripe write', async () => {
+describe("values over Stripe's length limits", () => {
+  it("an Account Phone over Stripe's 20 characters fails on the Account before any Stripe write", async () => {
     const order = org.sample!.orders.find((o) => o.scenario === 'S1')!;
     org.store.update('Account', order.accountId, { Phone: '+1 (415) 555-0100 ext. 1234' });
     const result = await engine.syncOrder(order.orderId);

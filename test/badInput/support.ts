@@ -44,8 +44,15 @@ export async function startBadInputWorld(): Promise<BadInputWorld> {
 }
 
 /** The Order after a refused sync: Failed, no Stripe ID, every message and fix on it. */
-export function expectRefusedOrder(world: BadInputWorld, orderId: string, messages: readonly string[], fixes: readonly string[]): void {
-  const [row] = world.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${orderId}'`);
+export function expectRefusedOrder(
+  world: BadInputWorld,
+  orderId: string,
+  messages: readonly string[],
+  fixes: readonly string[],
+): void {
+  const [row] = world.org.query(
+    `SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${orderId}'`,
+  );
   expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed' });
   for (const message of messages) expect(row?.Stripe_Sync_Message__c).toContain(message);
   for (const fix of fixes) expect(row?.Stripe_Sync_Fix__c).toContain(fix);

@@ -24,7 +24,10 @@ const REFUSED: Readonly<Record<string, [filter: string, reason: RegExp]>> = {
   'FOR UPDATE': ["Status = 'Activated' FOR UPDATE", /only a WHERE condition is allowed, found for/],
   'breaking out of the parentheses': ["Status = 'Activated') OR (Stripe_ID__c != null", /Redundant input|Expecting/],
   'a semi-join subquery': ['Id IN (SELECT OrderId FROM OrderItem)', /subqueries are not allowed/],
-  'an anti-join reaching synced orders': ["Status = 'Activated' AND Id NOT IN (SELECT Id FROM Order WHERE Stripe_ID__c != null)", /subqueries are not allowed/],
+  'an anti-join reaching synced orders': [
+    "Status = 'Activated' AND Id NOT IN (SELECT Id FROM Order WHERE Stripe_ID__c != null)",
+    /subqueries are not allowed/,
+  ],
   'OR 1=1': ["Status = 'Activated' OR 1=1", /Expecting|Redundant/],
   'a comment to cut the rest': ["Status = 'Activated' -- ", /Redundant|Expecting|token/i],
   'a UNION on a new line': ["Status = 'Activated'\nUNION SELECT Id FROM User", /Redundant|Expecting/],
@@ -46,7 +49,14 @@ describe('sync filters that are not one condition on Order are refused before an
     expect(world.org.requestLog.slice(salesforceBefore)).toEqual([]);
     // `mapping check` reports the same problem on the same record and field, before any relay runs.
     expect(checkSettings([{ DeveloperName: 'Default', Order_Sync_Filter__c: filter }]).problems).toEqual([
-      { severity: 'error', recordType: 'Stripe_Sync_Setting__mdt', record: 'Default', field: 'Order_Sync_Filter__c', message: refused.problem, fix: refused.fix },
+      {
+        severity: 'error',
+        recordType: 'Stripe_Sync_Setting__mdt',
+        record: 'Default',
+        field: 'Order_Sync_Filter__c',
+        message: refused.problem,
+        fix: refused.fix,
+      },
     ]);
   });
 });
@@ -68,7 +78,9 @@ describe('valid filters', () => {
     expect(polled.has(failed.orderId.slice(0, 15))).toBe(false);
     expect(polled.has(world.sample('S2').orderId.slice(0, 15))).toBe(true);
     const [query] = world.org.requestLog.slice(-1).map((r) => decodeURIComponent(r.query ?? ''));
-    expect(query).toContain("Stripe_ID__c = null AND (Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c NOT IN ('Failed', 'Syncing'))");
+    expect(query).toContain(
+      "Stripe_ID__c = null AND (Stripe_Sync_Status__c = null OR Stripe_Sync_Status__c NOT IN ('Failed', 'Syncing'))",
+    );
     expect(query).toContain("AND (Status = 'Activated' OR Id != NULL) ORDER BY LastModifiedDate ASC");
     expect(stripeWritesSince(world, stripeBefore)).toEqual([]);
   });

@@ -43,13 +43,27 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   // Assigned as each one starts, so afterAll stops whatever started when another one failed.
-  await Promise.all([ensureOrderPageBuilt(), startServices().then((s) => (services = s)), launchChromium().then((b) => (browser = b))]);
-  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, logger: memoryLogger().logger });
+  await Promise.all([
+    ensureOrderPageBuilt(),
+    startServices().then((s) => (services = s)),
+    launchChromium().then((b) => (browser = b)),
+  ]);
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    logger: memoryLogger().logger,
+  });
   pages = await startEmulatorOrderPageServer(services.org);
   page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(String(error.stack ?? error)));
-  page.on('console', (message) => void (message.type() === 'error' && pageErrors.push(`${message.text()} (${message.location().url})`)));
+  page.on(
+    'console',
+    (message) => void (message.type() === 'error' && pageErrors.push(`${message.text()} (${message.location().url})`)),
+  );
   mkdirSync(SCREENSHOTS, { recursive: true });
 }, 300_000);
 
@@ -65,20 +79,28 @@ afterAll(async () => {
 });
 
 const orderRow = (orderId: string) =>
-  services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${orderId}'`)[0]!;
+  services.org.query(
+    `SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c FROM Order WHERE Id = '${orderId}'`,
+  )[0]!;
 const latestRequest = (orderId: string) =>
-  services.org.query(`SELECT Status__c, Requested_By__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}' ORDER BY CreatedDate DESC LIMIT 1`)[0];
+  services.org.query(
+    `SELECT Status__c, Requested_By__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}' ORDER BY CreatedDate DESC LIMIT 1`,
+  )[0];
 
 /** The status badge once it reads exactly `status` (a bare hasText would also match "Not synced"). */
-const statusBadge = (status: string) => page.locator('[data-id="status"]').filter({ hasText: new RegExp(`^${status}$`) });
+const statusBadge = (status: string) =>
+  page.locator('[data-id="status"]').filter({ hasText: new RegExp(`^${status}$`) });
 /** The Sync Records table; getByText pierces the datatable's synthetic shadow roots, where textContent stops. */
 const syncRecordsTable = () => page.locator('[data-id="sync-records"]');
 
 async function openOrderAndSyncNow(orderId: string): Promise<void> {
   await page.goto(pages.orderUrl(orderId));
-  await page.locator('[data-id="status"]').waitFor().catch((error: unknown) => {
-    throw new Error(`The card did not render its status. Page errors:\n${pageErrors.join('\n')}`, { cause: error });
-  });
+  await page
+    .locator('[data-id="status"]')
+    .waitFor()
+    .catch((error: unknown) => {
+      throw new Error(`The card did not render its status. Page errors:\n${pageErrors.join('\n')}`, { cause: error });
+    });
   await expect(page.locator('[data-id="status"]').textContent()).resolves.toBe(label('NotSynced'));
   await page.getByRole('button', { name: label('SyncNow') }).click();
 }
@@ -98,12 +120,18 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     expect(schedule).toBeDefined();
 
     // The links lead to the objects the relay created in Stripe.
-    await expect(page.locator('[data-id="customer-link"]').getAttribute('href')).resolves.toBe(dashboardLink(String(schedule!.customer), false));
-    await expect(page.locator('[data-id="stripe-object-link"]').getAttribute('href')).resolves.toBe(dashboardLink(schedule!.id, false));
+    await expect(page.locator('[data-id="customer-link"]').getAttribute('href')).resolves.toBe(
+      dashboardLink(String(schedule!.customer), false),
+    );
+    await expect(page.locator('[data-id="stripe-object-link"]').getAttribute('href')).resolves.toBe(
+      dashboardLink(schedule!.id, false),
+    );
     await expect(page.locator('[data-id="stripe-object-label"]').textContent()).resolves.toBe(label('Schedule'));
     await expect(page.locator('[data-id="last-sync"]').textContent()).resolves.not.toBe(label('NeverSynced'));
 
-    await syncRecordsTable().getByText(`Created Stripe Subscription Schedule with Id: ${String(row.Stripe_ID__c)}`, { exact: true }).waitFor();
+    await syncRecordsTable()
+      .getByText(`Created Stripe Subscription Schedule with Id: ${String(row.Stripe_ID__c)}`, { exact: true })
+      .waitFor();
     await syncRecordsTable().getByText('Success', { exact: true }).waitFor();
     await expect(page.locator('#toasts').textContent()).resolves.toContain(label('SyncedTitle'));
     await expect(page.getByRole('button', { name: label('SyncNow') }).isEnabled()).resolves.toBe(true);
@@ -126,7 +154,10 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     expect(fix).toBe(`${label('Fix')}: ${String(row.Stripe_Sync_Fix__c)}`);
     expect(String(row.Stripe_Sync_Fix__c)).toMatch(/whole/i);
 
-    await syncRecordsTable().getByText(/^Quantity specified as a decimal value\. Only integers are supported\./).first().waitFor();
+    await syncRecordsTable()
+      .getByText(/^Quantity specified as a decimal value\. Only integers are supported\./)
+      .first()
+      .waitFor();
     await syncRecordsTable().getByText('Error', { exact: true }).first().waitFor();
     await expect(page.locator('#toasts [data-variant="error"]').textContent()).resolves.toContain(label('FailedTitle'));
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
@@ -139,11 +170,23 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     root.locator('[data-id="phase"]').evaluateAll((phases) =>
       phases.map((phase) => ({
         dates: phase.querySelector<HTMLElement>('[data-id="phase-dates"]')?.innerText.replace(/\s+/g, ' ').trim(),
-        items: [...phase.querySelectorAll('[data-id="item"]')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell as HTMLElement).innerText.replace(/\s+/g, ' ').trim())),
+        items: [...phase.querySelectorAll('[data-id="item"]')].map((row) =>
+          [...row.querySelectorAll('th, td')].map((cell) =>
+            (cell as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+          ),
+        ),
         total: phase.querySelector<HTMLElement>('[data-id="phase-total"]')?.innerText.replace(/\s+/g, ' ').trim(),
       })),
     );
-  const summaryOf = (orderId: string) => billingSummarySchema.parse(JSON.parse(String(services.org.query(`SELECT Stripe_Billing_Summary__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_Billing_Summary__c)));
+  const summaryOf = (orderId: string) =>
+    billingSummarySchema.parse(
+      JSON.parse(
+        String(
+          services.org.query(`SELECT Stripe_Billing_Summary__c FROM Order WHERE Id = '${orderId}'`)[0]!
+            .Stripe_Billing_Summary__c,
+        ),
+      ),
+    );
 
   it('S14 MDQ ramp: after Sync now the card shows the billing timeline, one phase per yearly segment, with TCV, MRR and the next invoice', async () => {
     const order = sampleOrder(services.org, 'S14');
@@ -153,17 +196,27 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
 
     const phases = await shownPhases();
     // Inline parts are spaced by margins, so the text has no spaces around the dash or after the colon.
-    expect(phases.map((p) => p.dates)).toEqual(['Jan 01, 2030–Jan 01, 2031', 'Jan 01, 2031–Jan 01, 2032', 'Jan 01, 2032–Jan 01, 2033']);
+    expect(phases.map((p) => p.dates)).toEqual([
+      'Jan 01, 2030–Jan 01, 2031',
+      'Jan 01, 2031–Jan 01, 2032',
+      'Jan 01, 2032–Jan 01, 2033',
+    ]);
     // Amounts as lightning-formatted-number shows them in the order's currency, for the browser's locale (en-US).
     expect(phases.map((p) => p.items.find((cells) => cells[0] === 'Ramp'))).toEqual([
       ['Ramp', '10', '$10,000.00', 'per year'],
       ['Ramp', '10', '$11,000.00', 'per year'],
       ['Ramp', '12', '$14,400.00', 'per year'],
     ]);
-    expect(phases.map((p) => p.total)).toEqual([`${billingLabel('PhaseTotal')}:$12,500.00`, `${billingLabel('PhaseTotal')}:$11,500.00`, `${billingLabel('PhaseTotal')}:$14,900.00`]);
+    expect(phases.map((p) => p.total)).toEqual([
+      `${billingLabel('PhaseTotal')}:$12,500.00`,
+      `${billingLabel('PhaseTotal')}:$11,500.00`,
+      `${billingLabel('PhaseTotal')}:$14,900.00`,
+    ]);
     await expect(page.locator('[data-id="tcv"]').innerText()).resolves.toBe('$38,900.00');
     await expect(page.locator('[data-id="mrr"]').innerText()).resolves.toBe('$875.00');
-    await expect(page.locator('[data-id="next-invoice"]').innerText()).resolves.toMatch(/^\s*Jan 01, 2030\s*\$12,500\.00\s*$/);
+    await expect(page.locator('[data-id="next-invoice"]').innerText()).resolves.toMatch(
+      /^\s*Jan 01, 2030\s*\$12,500\.00\s*$/,
+    );
     expect(summaryOf(order.orderId).phases).toHaveLength(3);
 
     await page.locator('[data-id="billing-summary"]').scrollIntoViewIfNeeded();
@@ -179,20 +232,45 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     const phases = await shownPhases();
     expect(phases.map((p) => p.items.map((cells) => cells.slice(0, 3)).sort())).toEqual([
       [['Widget', '10', '$100.00']],
-      [['Gadget', '5', '$100.00'], ['Widget', '6', '$60.00']],
+      [
+        ['Gadget', '5', '$100.00'],
+        ['Widget', '6', '$60.00'],
+      ],
     ]);
     const summary = summaryOf(order.orderId);
-    await expect(page.locator('[data-id="tcv"]').innerText()).resolves.toBe(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(summary.tcv as unknown as number));
-    await expect(page.locator('[data-id="latest-invoice-link"]').getAttribute('href')).resolves.toBe(summary.latestInvoice?.paymentLink);
+    await expect(page.locator('[data-id="tcv"]').innerText()).resolves.toBe(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(summary.tcv as unknown as number),
+    );
+    await expect(page.locator('[data-id="latest-invoice-link"]').getAttribute('href')).resolves.toBe(
+      summary.latestInvoice?.paymentLink,
+    );
 
     await saveScreenshot('order-page-amended.png');
   });
 
   async function draftOrder(name: string, quantity: number): Promise<string> {
     const builder = new CpqBuilder(services.org.org);
-    const product = builder.product({ name: 'Analytics Seat', listPrice: 45, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const product = builder.product({
+      name: 'Analytics Seat',
+      listPrice: 45,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
     const setup = builder.product({ name: 'Implementation', listPrice: 1500 });
-    return builder.order({ accountId: builder.account(name), name, start: '2030-09-01', term: 12, activated: false, lines: [{ product, quantity }, { product: setup, quantity: 1 }] }).orderId;
+    return builder.order({
+      accountId: builder.account(name),
+      name,
+      start: '2030-09-01',
+      term: 12,
+      activated: false,
+      lines: [
+        { product, quantity },
+        { product: setup, quantity: 1 },
+      ],
+    }).orderId;
   }
 
   async function openAndPreview(orderId: string): Promise<void> {
@@ -208,10 +286,20 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     await page.locator('[data-id="preview-summary"]').waitFor({ timeout: SYNC_VISIBLE_MS });
 
     const phases = await shownPhases(page.locator('[data-id="preview-summary"]'));
-    expect(phases).toEqual([{ dates: 'Sep 01, 2030–Sep 01, 2031', items: [['Analytics Seat', '8', '$360.00', 'per month']], total: `${billingLabel('PhaseTotal')}:$5,820.00` }]);
-    await expect(page.locator('[data-id="preview-nothing-written"]').innerText()).resolves.toBe(previewLabel('NothingWritten'));
+    expect(phases).toEqual([
+      {
+        dates: 'Sep 01, 2030–Sep 01, 2031',
+        items: [['Analytics Seat', '8', '$360.00', 'per month']],
+        total: `${billingLabel('PhaseTotal')}:$5,820.00`,
+      },
+    ]);
+    await expect(page.locator('[data-id="preview-nothing-written"]').innerText()).resolves.toBe(
+      previewLabel('NothingWritten'),
+    );
     await expect(page.locator('[data-id="billing-summary"]').count()).resolves.toBe(0); // a draft: the Order has no summary
-    const request = services.org.query(`SELECT Type__c, Status__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}'`)[0]!;
+    const request = services.org.query(
+      `SELECT Type__c, Status__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Order__c = '${orderId}'`,
+    )[0]!;
     expect(request).toMatchObject({ Type__c: 'Preview', Status__c: 'Previewed' });
     expect(billingPreviewSchema.parse(JSON.parse(String(request.Preview_Result__c))).summary?.tcv).toBe('5820.00');
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
@@ -226,9 +314,13 @@ describe('Order page card in Chromium, over the org emulator, the relay and the 
     await openAndPreview(orderId);
     await page.locator('[data-id="preview-problems"]').waitFor({ timeout: SYNC_VISIBLE_MS });
     const problems = page.locator('[data-id="preview-problems"]');
-    await expect(problems.locator('[data-id="problem-message"]').first().textContent()).resolves.toContain('Quantity specified as a decimal value. Only integers are supported.');
+    await expect(problems.locator('[data-id="problem-message"]').first().textContent()).resolves.toContain(
+      'Quantity specified as a decimal value. Only integers are supported.',
+    );
     // The same panel, and the same "Fix" label, as a failed sync on the card.
-    await expect(problems.locator('[data-id="problem-fix"]').first().textContent()).resolves.toMatch(new RegExp(`^${label('Fix')}: .*whole`, 'i'));
+    await expect(problems.locator('[data-id="problem-fix"]').first().textContent()).resolves.toMatch(
+      new RegExp(`^${label('Fix')}: .*whole`, 'i'),
+    );
     await expect(page.locator('[data-id="preview-summary"]').count()).resolves.toBe(0);
 
     await page.locator('[data-id="billing-preview"]').scrollIntoViewIfNeeded();

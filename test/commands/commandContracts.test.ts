@@ -16,16 +16,35 @@ const SCHEMAS = join(import.meta.dirname, '..', '..', 'plugin', 'schemas');
 describe('command contracts', () => {
   it('ships, for every command, the JSON schema its result type generates today', () => {
     const fresh = generateSchemas();
-    expect([...fresh.keys()].sort()).toEqual(['stripe-cpq-deploy', 'stripe-cpq-mapping-check', 'stripe-cpq-relay-start', 'stripe-cpq-status', 'stripe-cpq-sync']);
-    for (const [id, text] of fresh) expect({ id, text: readFileSync(join(SCHEMAS, `${id}.json`), 'utf8') }).toEqual({ id, text });
+    expect([...fresh.keys()].sort()).toEqual([
+      'stripe-cpq-deploy',
+      'stripe-cpq-mapping-check',
+      'stripe-cpq-relay-start',
+      'stripe-cpq-status',
+      'stripe-cpq-sync',
+    ]);
+    for (const [id, text] of fresh)
+      expect({ id, text: readFileSync(join(SCHEMAS, `${id}.json`), 'utf8') }).toEqual({ id, text });
   });
 
   it('keeps every command and flag a script may call (a change is a deliberate snapshot update)', () => {
-    const commands = { 'stripe cpq deploy': Deploy, 'stripe cpq mapping check': MappingCheck, 'stripe cpq relay start': RelayStart, 'stripe cpq status': Status, 'stripe cpq sync': Sync };
+    const commands = {
+      'stripe cpq deploy': Deploy,
+      'stripe cpq mapping check': MappingCheck,
+      'stripe cpq relay start': RelayStart,
+      'stripe cpq status': Status,
+      'stripe cpq sync': Sync,
+    };
     const snapshot = Object.entries(commands).map(([id, command]) => ({
       id,
       flags: Object.entries(command.flags ?? {})
-        .map(([name, flag]) => ({ name, char: flag.char ?? null, type: flag.type, multiple: 'multiple' in flag ? Boolean(flag.multiple) : false, required: Boolean(flag.required) }))
+        .map(([name, flag]) => ({
+          name,
+          char: flag.char ?? null,
+          type: flag.type,
+          multiple: 'multiple' in flag ? Boolean(flag.multiple) : false,
+          required: Boolean(flag.required),
+        }))
         .sort((a, b) => a.name.localeCompare(b.name)),
     }));
     expect(snapshot).toMatchSnapshot();

@@ -34,9 +34,16 @@ describe('sf stripe cpq deploy', () => {
     expect(result.components.deployed).toBe(result.components.total);
     expect(emulator.schema.findField('Order', 'Stripe_Sync_Status__c')).toBeDefined();
     expect(emulator.schema.hasObject('Stripe_Sync_Record__c')).toBe(true);
-    expect(result.permissionSets).toEqual([{ permissionSet: 'Stripe_CPQ_Admin', username: emulator.username, status: 'assigned' }]);
-    expect(emulator.query(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${emulator.userId}'`)).toHaveLength(1);
-    expect(result.customMetadata).toEqual({ fieldMappings: emulator.query('SELECT Id FROM Stripe_Field_Mapping__mdt').length, settings: 1 });
+    expect(result.permissionSets).toEqual([
+      { permissionSet: 'Stripe_CPQ_Admin', username: emulator.username, status: 'assigned' },
+    ]);
+    expect(
+      emulator.query(`SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = '${emulator.userId}'`),
+    ).toHaveLength(1);
+    expect(result.customMetadata).toEqual({
+      fieldMappings: emulator.query('SELECT Id FROM Stripe_Field_Mapping__mdt').length,
+      settings: 1,
+    });
     expect(result.nextSteps[0]).toContain('sf stripe cpq mapping check --target-org');
     expect(schemaErrors('stripe-cpq-deploy', result)).toEqual([]);
   });
@@ -44,7 +51,10 @@ describe('sf stripe cpq deploy', () => {
   it('ends with a summary and the next steps', async () => {
     await Deploy.run(['--target-org', 'cpq'], PLUGIN_ROOT);
     expect(ux.logSuccess.firstCall.args[0]).toMatch(/^Deployed \d+ components to admin@/);
-    const logged = ux.log.getCalls().map((c) => String(c.args[0])).join('\n');
+    const logged = ux.log
+      .getCalls()
+      .map((c) => String(c.args[0]))
+      .join('\n');
     expect(logged).toContain('Stripe_CPQ_Admin → admin@cpq-emulator.example: assigned');
     expect(logged).toContain('sf stripe cpq relay start --target-org');
   });
@@ -59,8 +69,25 @@ describe('sf stripe cpq deploy', () => {
 
   it('assigns the named permission sets to the named users, and a re-run finds them already assigned', async () => {
     const profileId = String(emulator.query('SELECT Id FROM Profile')[0]?.Id);
-    emulator.store.insert('User', { Username: 'relay@example.com', LastName: 'Relay', Email: 'relay@example.com', Alias: 'relay', TimeZoneSidKey: 'GMT', ProfileId: profileId });
-    const argv = ['--target-org', 'cpq', '--permission-set', 'Stripe_CPQ_Integration_User', '--permission-set', 'Stripe_CPQ_Coupon_User', '--on-behalf-of', 'relay@example.com', '--json'];
+    emulator.store.insert('User', {
+      Username: 'relay@example.com',
+      LastName: 'Relay',
+      Email: 'relay@example.com',
+      Alias: 'relay',
+      TimeZoneSidKey: 'GMT',
+      ProfileId: profileId,
+    });
+    const argv = [
+      '--target-org',
+      'cpq',
+      '--permission-set',
+      'Stripe_CPQ_Integration_User',
+      '--permission-set',
+      'Stripe_CPQ_Coupon_User',
+      '--on-behalf-of',
+      'relay@example.com',
+      '--json',
+    ];
     const first = await Deploy.run(argv, PLUGIN_ROOT);
     expect(first.permissionSets).toEqual([
       { permissionSet: 'Stripe_CPQ_Integration_User', username: 'relay@example.com', status: 'assigned' },
@@ -72,7 +99,9 @@ describe('sf stripe cpq deploy', () => {
   });
 
   it('names the user when --on-behalf-of is not a user of the org', async () => {
-    await expect(Deploy.run(['--target-org', 'cpq', '--on-behalf-of', 'nobody@example.com', '--json'], PLUGIN_ROOT)).rejects.toMatchObject({
+    await expect(
+      Deploy.run(['--target-org', 'cpq', '--on-behalf-of', 'nobody@example.com', '--json'], PLUGIN_ROOT),
+    ).rejects.toMatchObject({
       name: 'UserMissingError',
       message: 'No active user with username nobody@example.com in the org.',
     });
@@ -97,7 +126,9 @@ describe('sf stripe cpq deploy', () => {
         (e: unknown) => e,
       )) as Error & { actions?: string[] };
       expect(error).toMatchObject({ name: 'DeployFailedError' });
-      expect(error.message).toMatch(/CustomField Order\.Stripe_Sync_Message__c \(.*Stripe_Sync_Message__c\.field-meta\.xml:\d+:\d+\): .*Hologram/);
+      expect(error.message).toMatch(
+        /CustomField Order\.Stripe_Sync_Message__c \(.*Stripe_Sync_Message__c\.field-meta\.xml:\d+:\d+\): .*Hologram/,
+      );
       expect(error.actions?.[0]).toContain('file and line');
       expect(emulator.schema.findField('Order', 'Stripe_ID__c')).toBeUndefined();
     });
@@ -112,7 +143,7 @@ describe('sf stripe cpq deploy', () => {
 
     afterEach(() => rmSync(sourceDir, { recursive: true, force: true }));
 
-    it('fails with Salesforce\'s dependency message on the permission set, and saves nothing', async () => {
+    it("fails with Salesforce's dependency message on the permission set, and saves nothing", async () => {
       const error = (await Deploy.run(['--target-org', 'cpq', '--source-dir', sourceDir, '--json'], PLUGIN_ROOT).then(
         () => new Error('the deploy succeeded'),
         (e: unknown) => e,

@@ -14,7 +14,9 @@ function envelope(sessionId: string, operation: string, body: string): string {
 }
 
 async function packageZip(sourceDir = FORCE_APP): Promise<string> {
-  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(sourceDir), 'metadata', { type: 'zip' });
+  const converted = await new MetadataConverter().convert(ComponentSet.fromSource(sourceDir), 'metadata', {
+    type: 'zip',
+  });
   return (converted.zipBuffer as Buffer).toString('base64');
 }
 
@@ -38,15 +40,24 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
 
   const call = (operation: string, body: string, sessionId = org.accessToken): { status: number; body: SoapBody } => {
     const response = router.dispatch('POST', '/services/Soap/m/64.0', envelope(sessionId, operation, body), {});
-    return { status: response.status, body: (parser.parse(String(response.body)) as { Envelope: { Body: SoapBody } }).Envelope.Body };
+    return {
+      status: response.status,
+      body: (parser.parse(String(response.body)) as { Envelope: { Body: SoapBody } }).Envelope.Body,
+    };
   };
 
   const deployAndWait = async (checkOnly: boolean, zipBase64 = zip): Promise<Record<string, unknown>> => {
-    const started = call('deploy', `<ZipFile>${zipBase64}</ZipFile><DeployOptions><checkOnly>${checkOnly}</checkOnly><rollbackOnError>true</rollbackOnError></DeployOptions>`);
+    const started = call(
+      'deploy',
+      `<ZipFile>${zipBase64}</ZipFile><DeployOptions><checkOnly>${checkOnly}</checkOnly><rollbackOnError>true</rollbackOnError></DeployOptions>`,
+    );
     const id = String(started.body.deployResponse?.result.id);
     expect(started.body.deployResponse?.result.state).toBe('Queued');
     await api.deploys.get(id)?.finished;
-    return call('checkDeployStatus', `<asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails>`).body.checkDeployStatusResponse?.result ?? {};
+    return (
+      call('checkDeployStatus', `<asyncProcessId>${id}</asyncProcessId><includeDetails>true</includeDetails>`).body
+        .checkDeployStatusResponse?.result ?? {}
+    );
   };
 
   it('applies the package: objects, fields on standard objects, custom metadata records and permission sets', async () => {
@@ -72,7 +83,7 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
     expect(org.schema.hasObject('Stripe_Sync_Request__c')).toBe(false);
   });
 
-  it('refuses a permission set granting a master-detail child without Read on its master, with Salesforce\'s message, and saves nothing', async () => {
+  it("refuses a permission set granting a master-detail child without Read on its master, with Salesforce's message, and saves nothing", async () => {
     const result = await deployAndWait(false, await packageZip(packageWithoutMasterRead()));
     expect(result).toMatchObject({ status: 'Failed', success: 'false', numberComponentErrors: '1' });
     expect((result.details as { componentFailures: Record<string, string> }).componentFailures).toMatchObject({
@@ -85,12 +96,20 @@ describe('org emulator Metadata API (deploy, checkDeployStatus)', () => {
 
   it('rejects a deploy by a user without Modify Metadata or Customize Application', () => {
     const relay = org.createUser({ permissionSets: [] });
-    const response = call('checkDeployStatus', '<asyncProcessId>0AfEm0000000000001</asyncProcessId>', relay.accessToken);
+    const response = call(
+      'checkDeployStatus',
+      '<asyncProcessId>0AfEm0000000000001</asyncProcessId>',
+      relay.accessToken,
+    );
     expect(JSON.stringify(response.body)).toContain('INSUFFICIENT_ACCESS');
   });
 
   it('rejects an envelope whose SessionHeader does not carry the org session', () => {
-    const response = call('checkDeployStatus', '<asyncProcessId>0AfEm0000000000001</asyncProcessId>', 'not-the-session');
+    const response = call(
+      'checkDeployStatus',
+      '<asyncProcessId>0AfEm0000000000001</asyncProcessId>',
+      'not-the-session',
+    );
     expect(response.status).toBe(500);
     expect(JSON.stringify(response.body)).toContain('INVALID_SESSION_ID');
   });

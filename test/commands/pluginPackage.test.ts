@@ -43,7 +43,10 @@ describe('the plugin package (npm pack)', () => {
   beforeAll(async () => {
     const commands = filesUnder(join(PLUGIN, 'lib/commands')).filter((f) => f.endsWith('.js'));
     needed = runtimeClosure([...commands, join(PLUGIN, 'lib/relay/main.js')]);
-    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: PLUGIN, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
+      cwd: PLUGIN,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const [pack] = JSON.parse(stdout) as [{ files: { path: string }[] }];
     packed = new Set(pack.files.map((f) => f.path));
   }, 120_000);
@@ -52,9 +55,10 @@ describe('the plugin package (npm pack)', () => {
     expect([...needed].filter((path) => !packed.has(path))).toEqual([]);
   });
 
-  it('carries no compiled module they do not load (the demo, the Order page build, the emulators\' servers)', () => {
+  it("carries no compiled module they do not load (the demo, the Order page build, the emulators' servers)", () => {
     // A module of types only compiles to an empty one; its declarations are part of the package's types.
-    const typesOnly = (path: string) => /^export \{\};\s*(\/\/# sourceMappingURL=\S+)?\s*$/.test(readFileSync(join(PLUGIN, path), 'utf8'));
+    const typesOnly = (path: string) =>
+      /^export \{\};\s*(\/\/# sourceMappingURL=\S+)?\s*$/.test(readFileSync(join(PLUGIN, path), 'utf8'));
     const modules = [...packed].filter((path) => path.startsWith('lib/') && /\.(js|json)$/.test(path));
     expect(modules.filter((path) => !needed.has(path) && !typesOnly(path))).toEqual([]);
   });
@@ -88,7 +92,9 @@ describe('the plugin package (npm pack)', () => {
   });
 
   it('carries no test, demo, browser-check or source file', () => {
-    const testOnly = [...packed].filter((path) => /(^|\/)(__tests__|test|src|bin|scripts)\/|\.test\.|^lib\/(demo|orderPage)\/|tsbuildinfo/.test(path));
+    const testOnly = [...packed].filter((path) =>
+      /(^|\/)(__tests__|test|src|bin|scripts)\/|\.test\.|^lib\/(demo|orderPage)\/|tsbuildinfo/.test(path),
+    );
     expect(testOnly).toEqual([]);
   });
 

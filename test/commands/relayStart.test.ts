@@ -14,14 +14,22 @@ describe('sf stripe cpq relay start', () => {
     $$.SANDBOX.stub().callsFake(async (options: { reconcileSeconds?: number }) => {
       events.push('started');
       // The relay reports the interval it reconciles at: the flag's, else its default (600 s).
-      return { url: 'http://127.0.0.1:8787', reconcileSeconds: options.reconcileSeconds ?? 600, stop: async () => void events.push('stopped') };
+      return {
+        url: 'http://127.0.0.1:8787',
+        reconcileSeconds: options.reconcileSeconds ?? 600,
+        stop: async () => void events.push('stopped'),
+      };
     });
 
   beforeEach(async () => {
     events.length = 0;
     emulator = await authenticateToEmulator($$, { seed: 'empty' });
     ux = stubSfCommandUx($$.SANDBOX);
-    $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: 'sk_test_relay', STRIPE_WEBHOOK_SECRET: 'whsec_abc' });
+    $$.SANDBOX.stub(process, 'env').value({
+      ...process.env,
+      STRIPE_API_KEY: 'sk_test_relay',
+      STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+    });
     $$.SANDBOX.stub(RelayStart, 'untilStopped').callsFake(async () => {
       events.push('waiting');
       return 'SIGINT';
@@ -37,17 +45,32 @@ describe('sf stripe cpq relay start', () => {
   it('runs the relay with the org connection and the flags until interrupted, then stops it', async () => {
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
-    const result = await RelayStart.run(['--target-org', 'cpq', '--port', '0', '--concurrency', '4', '--reconcile-interval', '300'], PLUGIN_ROOT);
+    const result = await RelayStart.run(
+      ['--target-org', 'cpq', '--port', '0', '--concurrency', '4', '--reconcile-interval', '300'],
+      PLUGIN_ROOT,
+    );
     const options = relay.firstCall.args[0] as Record<string, unknown> & { connection: { instanceUrl: string } };
-    expect(options).toMatchObject({ stripeApiKey: 'sk_test_relay', port: 0, concurrency: 4, reconcileSeconds: 300, webhookSecret: 'whsec_abc' });
+    expect(options).toMatchObject({
+      stripeApiKey: 'sk_test_relay',
+      port: 0,
+      concurrency: 4,
+      reconcileSeconds: 300,
+      webhookSecret: 'whsec_abc',
+    });
     expect(options.connection.instanceUrl).toBe(emulator.instanceUrl);
     expect(events).toEqual(['waiting', 'started', 'stopped']);
-    expect(result).toMatchObject({ url: 'http://127.0.0.1:8787', username: emulator.integrationUser?.username, concurrency: 4, webhooks: true, stoppedBy: 'SIGINT' });
+    expect(result).toMatchObject({
+      url: 'http://127.0.0.1:8787',
+      username: emulator.integrationUser?.username,
+      concurrency: 4,
+      webhooks: true,
+      stoppedBy: 'SIGINT',
+    });
     expect(ux.log.firstCall.args[0]).toContain('Relay running at http://127.0.0.1:8787');
     expect(schemaErrors('stripe-cpq-relay-start', result)).toEqual([]);
   });
 
-  it('uses the documented defaults: port 8787, concurrency 2, and the relay\'s reconcile interval, which it reports', async () => {
+  it("uses the documented defaults: port 8787, concurrency 2, and the relay's reconcile interval, which it reports", async () => {
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
     const result = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
@@ -57,8 +80,15 @@ describe('sf stripe cpq relay start', () => {
   });
 
   it('refuses to start on a sync filter the poller would refuse, naming the setting, field and fix', async () => {
-    const invalid = Object.assign(new Error('bad filter'), { name: 'InvalidSyncFilter', problem: 'The order sync filter "x;" is not a SOQL condition on Order (unexpected ;).', fix: 'Write one SOQL condition in Order_Sync_Filter__c.' });
-    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: $$.SANDBOX.stub().rejects(invalid), createSyncEngine: $$.SANDBOX.stub() });
+    const invalid = Object.assign(new Error('bad filter'), {
+      name: 'InvalidSyncFilter',
+      problem: 'The order sync filter "x;" is not a SOQL condition on Order (unexpected ;).',
+      fix: 'Write one SOQL condition in Order_Sync_Filter__c.',
+    });
+    $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({
+      startRelay: $$.SANDBOX.stub().rejects(invalid),
+      createSyncEngine: $$.SANDBOX.stub(),
+    });
     const error = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT).then(
       () => ({ message: 'started', actions: [] }),
       (e: unknown) => e as { message: string; actions?: string[] },
@@ -74,7 +104,11 @@ describe('sf stripe cpq relay start', () => {
     const on = await RelayStart.run(['--target-org', 'cpq', '--live-sync'], PLUGIN_ROOT);
     await RelayStart.run(['--target-org', 'cpq', '--no-live-sync'], PLUGIN_ROOT);
     const unset = await RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT);
-    expect(relay.getCalls().map((c: { args: unknown[] }) => (c.args[0] as { liveSync?: boolean }).liveSync)).toEqual([true, false, undefined]);
+    expect(relay.getCalls().map((c: { args: unknown[] }) => (c.args[0] as { liveSync?: boolean }).liveSync)).toEqual([
+      true,
+      false,
+      undefined,
+    ]);
     expect([on.liveSync, unset.liveSync]).toEqual([true, null]);
   });
 
@@ -82,11 +116,15 @@ describe('sf stripe cpq relay start', () => {
     $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: undefined });
     const relay = startRelay();
     $$.SANDBOX.stub(RelayStart, 'loadEngine').resolves({ startRelay: relay, createSyncEngine: $$.SANDBOX.stub() });
-    await expect(RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toMatchObject({ name: 'MissingStripeKeyError' });
+    await expect(RelayStart.run(['--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toMatchObject({
+      name: 'MissingStripeKeyError',
+    });
     expect(relay.called).toBe(false);
   });
 
   it('rejects a concurrency below 1', async () => {
-    await expect(RelayStart.run(['--target-org', 'cpq', '--concurrency', '0'], PLUGIN_ROOT)).rejects.toThrow(/concurrency/i);
+    await expect(RelayStart.run(['--target-org', 'cpq', '--concurrency', '0'], PLUGIN_ROOT)).rejects.toThrow(
+      /concurrency/i,
+    );
   });
 });

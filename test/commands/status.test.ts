@@ -9,8 +9,18 @@ import { billingSummarySchema } from '../../plugin/src/core/billingSummary/schem
 import { schemaErrors } from './support/resultSchemas.js';
 
 // The card's own fixture: one summary shape for the card, the CLI and the relay.
-const coupons = JSON.parse(readFileSync(new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/coupons.json', import.meta.url), 'utf8')) as unknown;
-const mdqRamp = JSON.parse(readFileSync(new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/mdqRamp.json', import.meta.url), 'utf8')) as unknown;
+const coupons = JSON.parse(
+  readFileSync(
+    new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/coupons.json', import.meta.url),
+    'utf8',
+  ),
+) as unknown;
+const mdqRamp = JSON.parse(
+  readFileSync(
+    new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/mdqRamp.json', import.meta.url),
+    'utf8',
+  ),
+) as unknown;
 
 describe('sf stripe cpq status', () => {
   const $$ = new TestContext();
@@ -31,7 +41,11 @@ describe('sf stripe cpq status', () => {
       Stripe_Last_Sync__c: '2026-03-02T10:00:00.000+0000',
       Stripe_Customer_Link__c: 'https://dashboard.stripe.com/test/customers/cus_123',
     });
-    emulator.store.update('Order', failed, { Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Message__c: 'Data Error: Quantity specified as a decimal value.', Stripe_Sync_Fix__c: 'Make the quantity a whole number.' });
+    emulator.store.update('Order', failed, {
+      Stripe_Sync_Status__c: 'Failed',
+      Stripe_Sync_Message__c: 'Data Error: Quantity specified as a decimal value.',
+      Stripe_Sync_Fix__c: 'Make the quantity a whole number.',
+    });
     emulator.store.insert('Stripe_Sync_Record__c', {
       Compound_ID__c: `${failed}-802A`,
       Order__c: failed,
@@ -43,14 +57,28 @@ describe('sf stripe cpq status', () => {
       Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.',
       Resolution_Fix__c: 'Make the quantity a whole number, then sync again.',
     });
-    emulator.store.insert('Stripe_Sync_Request__c', { Order__c: failed, Status__c: 'Failed', Claimed_By__c: 'relay-1' });
+    emulator.store.insert('Stripe_Sync_Request__c', {
+      Order__c: failed,
+      Status__c: 'Failed',
+      Claimed_By__c: 'relay-1',
+    });
     emulator.store.insert('Stripe_Sync_Request__c', { Order__c: synced, Status__c: 'Queued' });
   });
 
   /** Requests a retryable failure left Retrying (relay/syncRequests.ts): the later one first, to show the order is by due time. */
   function retryingRequests(): { first: string } {
-    emulator.store.insert('Stripe_Sync_Request__c', { Order__c: synced, Status__c: 'Retrying', Attempts__c: 4, Next_Attempt_At__c: '2026-03-02T12:30:00.000+0000' });
-    const first = emulator.store.insert('Stripe_Sync_Request__c', { Order__c: failed, Status__c: 'Retrying', Attempts__c: 2, Next_Attempt_At__c: '2026-03-02T10:05:00.000+0000' });
+    emulator.store.insert('Stripe_Sync_Request__c', {
+      Order__c: synced,
+      Status__c: 'Retrying',
+      Attempts__c: 4,
+      Next_Attempt_At__c: '2026-03-02T12:30:00.000+0000',
+    });
+    const first = emulator.store.insert('Stripe_Sync_Request__c', {
+      Order__c: failed,
+      Status__c: 'Retrying',
+      Attempts__c: 2,
+      Next_Attempt_At__c: '2026-03-02T10:05:00.000+0000',
+    });
     return { first };
   }
 
@@ -65,10 +93,24 @@ describe('sf stripe cpq status', () => {
     const total = emulator.query('SELECT Id FROM Order').length;
     expect(result.overview?.orders).toEqual({ 'Not Synced': total - 2, Queued: 0, Syncing: 0, Synced: 1, Failed: 1 });
     expect(result.overview?.latestFailures).toEqual([
-      expect.objectContaining({ secondaryObjectType: 'OrderItem', message: 'Quantity specified as a decimal value. Only integers are supported.', fix: 'Make the quantity a whole number, then sync again.' }),
+      expect.objectContaining({
+        secondaryObjectType: 'OrderItem',
+        message: 'Quantity specified as a decimal value. Only integers are supported.',
+        fix: 'Make the quantity a whole number, then sync again.',
+      }),
     ]);
-    expect(result.overview?.relay).toMatchObject({ lastRequest: { orderId: failed, status: 'Failed', claimedBy: 'relay-1' }, lastOrderSync: { orderId: synced }, queuedRequests: 1, retrying: { requests: 0, next: null } });
-    expect(ux.log.getCalls().flatMap((c) => c.args).join('\n')).not.toContain('Retrying:');
+    expect(result.overview?.relay).toMatchObject({
+      lastRequest: { orderId: failed, status: 'Failed', claimedBy: 'relay-1' },
+      lastOrderSync: { orderId: synced },
+      queuedRequests: 1,
+      retrying: { requests: 0, next: null },
+    });
+    expect(
+      ux.log
+        .getCalls()
+        .flatMap((c) => c.args)
+        .join('\n'),
+    ).not.toContain('Retrying:');
     expect(ux.table.firstCall.args[0].data).toContainEqual({ 'Sync Status': 'Failed', Orders: 1 });
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
@@ -78,19 +120,34 @@ describe('sf stripe cpq status', () => {
     const result = await Status.run(['--target-org', 'cpq'], PLUGIN_ROOT);
     expect(result.overview?.relay).toMatchObject({
       queuedRequests: 1,
-      retrying: { requests: 2, next: { id: first, orderId: failed, attempts: 2, at: expect.stringMatching(/^2026-03-02T10:05:00/) } },
+      retrying: {
+        requests: 2,
+        next: { id: first, orderId: failed, attempts: 2, at: expect.stringMatching(/^2026-03-02T10:05:00/) },
+      },
     });
     expect(ux.log.getCalls().flatMap((c) => c.args)).toContainEqual(
-      expect.stringMatching(new RegExp(`^Retrying: 2 Sync Request\\(s\\) wait for another attempt after a retryable failure; the first due is ${first} \\(order ${failed}, 2 attempt\\(s\\) so far\\) at 2026-03-02T10:05:00`)),
+      expect.stringMatching(
+        new RegExp(
+          `^Retrying: 2 Sync Request\\(s\\) wait for another attempt after a retryable failure; the first due is ${first} \\(order ${failed}, 2 attempt\\(s\\) so far\\) at 2026-03-02T10:05:00`,
+        ),
+      ),
     );
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
 
   it("shows one order's Stripe links, status and Sync Records with --order", async () => {
     const result = await Status.run(['--target-org', 'cpq', '--order', failed], PLUGIN_ROOT);
-    expect(result.order).toMatchObject({ id: failed, syncStatus: 'Failed', fix: 'Make the quantity a whole number.', syncRecords: [expect.objectContaining({ status: 'Error' })] });
+    expect(result.order).toMatchObject({
+      id: failed,
+      syncStatus: 'Failed',
+      fix: 'Make the quantity a whole number.',
+      syncRecords: [expect.objectContaining({ status: 'Error' })],
+    });
     const syncedOrder = await Status.run(['--target-org', 'cpq', '--order', synced.slice(0, 15)], PLUGIN_ROOT);
-    expect(syncedOrder.order?.links).toMatchObject({ stripeId: 'sub_sched_123', customer: 'https://dashboard.stripe.com/test/customers/cus_123' });
+    expect(syncedOrder.order?.links).toMatchObject({
+      stripeId: 'sub_sched_123',
+      customer: 'https://dashboard.stripe.com/test/customers/cus_123',
+    });
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
 
@@ -114,7 +171,7 @@ describe('sf stripe cpq status', () => {
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
 
-  it('prints each line\'s own coupons under it and the order\'s coupons after the phase\'s items', async () => {
+  it("prints each line's own coupons under it and the order's coupons after the phase's items", async () => {
     emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: JSON.stringify(coupons) });
     await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
     const lines = ux.log.getCalls().flatMap((c) => c.args as string[]);
@@ -134,22 +191,30 @@ describe('sf stripe cpq status', () => {
   it('says so when the order has no summary yet, or one it cannot read', async () => {
     const none = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
     expect(none.order).toMatchObject({ billingSummary: null, billingSummaryUnreadable: false });
-    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain('No billing summary yet: the relay writes it when the order syncs.');
+    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain(
+      'No billing summary yet: the relay writes it when the order syncs.',
+    );
     emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: '{"version":99}' });
     const unreadable = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
     expect(unreadable.order).toMatchObject({ billingSummary: null, billingSummaryUnreadable: true });
-    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain("The order's billing summary could not be read. Sync the order again to refresh it.");
+    expect(ux.log.getCalls().flatMap((c) => c.args)).toContain(
+      "The order's billing summary could not be read. Sync the order again to refresh it.",
+    );
     expect(schemaErrors('stripe-cpq-status', unreadable)).toEqual([]);
   });
 
   it("keeps the --json schema's billingSummary the zod schema the relay writes with", () => {
-    const schema = JSON.parse(readFileSync(new URL('../../plugin/schemas/stripe-cpq-status.json', import.meta.url), 'utf8')) as { definitions: { billingSummary: unknown } };
+    const schema = JSON.parse(
+      readFileSync(new URL('../../plugin/schemas/stripe-cpq-status.json', import.meta.url), 'utf8'),
+    ) as { definitions: { billingSummary: unknown } };
     const { $schema: _, ...fromZod } = z.toJSONSchema(billingSummarySchema, { target: 'draft-7' });
     expect(schema.definitions.billingSummary).toEqual(fromZod);
   });
 
   it('names the order and the fix when the order does not exist', async () => {
-    await expect(Status.run(['--target-org', 'cpq', '--order', '801000000000999AAA'], PLUGIN_ROOT)).rejects.toMatchObject({
+    await expect(
+      Status.run(['--target-org', 'cpq', '--order', '801000000000999AAA'], PLUGIN_ROOT),
+    ).rejects.toMatchObject({
       name: 'OrderNotFoundError',
       message: 'No Order with ID 801000000000999AAA in the org.',
     });

@@ -6,7 +6,13 @@ import type { Engine } from '../../plugin/src/cli/engine.js';
 import type { OrderSyncReport } from '../../plugin/src/sync/engine.js';
 
 /** An engine report with the fields a case does not set empty, as the engine builds it. */
-const report = (fields: Pick<OrderSyncReport, 'orderId' | 'status'> & Partial<OrderSyncReport>): OrderSyncReport => ({ stripeId: null, message: null, fix: null, plan: null, ...fields });
+const report = (fields: Pick<OrderSyncReport, 'orderId' | 'status'> & Partial<OrderSyncReport>): OrderSyncReport => ({
+  stripeId: null,
+  message: null,
+  fix: null,
+  plan: null,
+  ...fields,
+});
 import { toUnixSeconds } from '../../plugin/src/core/dates.js';
 import { decimalOf, stripeDecimal } from '../../plugin/src/core/money.js';
 import { ref, type SyncPlan } from '../../plugin/src/core/plan/plan.js';
@@ -22,14 +28,31 @@ const OTHER_ORDER = '801000000000002AAA';
 const PLAN: SyncPlan = {
   primary: { id: ORDER, type: 'Order' },
   operations: [
-    { op: 'customers.create', ref: ref('customer', '001A'), idempotencyKey: 'k1', source: { id: '001000000000001AAA', type: 'Account' }, params: { name: 'Acme Corp' } },
-    { op: 'products.create', ref: ref('product', '01tA'), idempotencyKey: 'k2', source: { id: '01t000000000001AAA', type: 'Product2' }, params: { name: 'Platform' } },
+    {
+      op: 'customers.create',
+      ref: ref('customer', '001A'),
+      idempotencyKey: 'k1',
+      source: { id: '001000000000001AAA', type: 'Account' },
+      params: { name: 'Acme Corp' },
+    },
+    {
+      op: 'products.create',
+      ref: ref('product', '01tA'),
+      idempotencyKey: 'k2',
+      source: { id: '01t000000000001AAA', type: 'Product2' },
+      params: { name: 'Platform' },
+    },
     {
       op: 'prices.create',
       ref: ref('price', '01uA'),
       idempotencyKey: 'k3',
       source: { id: '01u000000000001AAA', type: 'PricebookEntry' },
-      params: { currency: 'usd', product: ref('product', '01tA'), unit_amount_decimal: stripeDecimal(decimalOf('1200050')), recurring: { interval: 'year', interval_count: 1 } },
+      params: {
+        currency: 'usd',
+        product: ref('product', '01tA'),
+        unit_amount_decimal: stripeDecimal(decimalOf('1200050')),
+        recurring: { interval: 'year', interval_count: 1 },
+      },
     },
     {
       op: 'prices.create',
@@ -38,7 +61,13 @@ const PLAN: SyncPlan = {
       source: { id: '01u000000000002AAA', type: 'PricebookEntry' },
       params: { currency: 'usd', product: ref('product', '01tA'), unit_amount: 50000 },
     },
-    { op: 'coupons.create', ref: ref('coupon', 'a01A'), idempotencyKey: 'k5', source: { id: 'a01000000000001AAA', type: 'Order_Stripe_Coupon__c' }, params: { name: 'Launch', percent_off: 10, duration: 'once' } },
+    {
+      op: 'coupons.create',
+      ref: ref('coupon', 'a01A'),
+      idempotencyKey: 'k5',
+      source: { id: 'a01000000000001AAA', type: 'Order_Stripe_Coupon__c' },
+      params: { name: 'Launch', percent_off: 10, duration: 'once' },
+    },
     {
       op: 'subscriptionSchedules.create',
       ref: ref('schedule', ORDER),
@@ -68,7 +97,10 @@ describe('sf stripe cpq sync', () => {
   const $$ = new TestContext();
   let emulator: SalesforceEmulator;
   let ux: ReturnType<typeof stubSfCommandUx>;
-  let syncOrders: SinonStub<Parameters<Awaited<ReturnType<Engine['createSyncEngine']>>['syncOrders']>, Promise<OrderSyncReport[]>>;
+  let syncOrders: SinonStub<
+    Parameters<Awaited<ReturnType<Engine['createSyncEngine']>>['syncOrders']>,
+    Promise<OrderSyncReport[]>
+  >;
   let createSyncEngine: SinonStub;
 
   beforeEach(async () => {
@@ -87,7 +119,11 @@ describe('sf stripe cpq sync', () => {
     await emulator.close();
   });
 
-  const logged = (): string => ux.log.getCalls().map((c) => c.args.join(' ')).join('\n');
+  const logged = (): string =>
+    ux.log
+      .getCalls()
+      .map((c) => c.args.join(' '))
+      .join('\n');
 
   it('prints the plan of a --dry-run as a tree of phases, items, amounts, coupons and one-time items', async () => {
     syncOrders.resolves([report({ orderId: ORDER, status: 'planned', plan: PLAN })]);
@@ -121,14 +157,23 @@ describe('sf stripe cpq sync', () => {
     const options = createSyncEngine.firstCall.args[0] as { stripeApiKey: string; connection: { instanceUrl: string } };
     expect(options.stripeApiKey).toBe('sk_test_123abc');
     expect(options.connection.instanceUrl).toBe(emulator.instanceUrl);
-    expect(result.orders).toEqual([{ orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1', message: null, fix: null, plan: null }]);
-    expect(ux.table.firstCall.args[0].data).toEqual([{ Order: ORDER, Status: 'synced', 'Stripe ID': 'sub_sched_1', Message: '', Fix: '' }]);
+    expect(result.orders).toEqual([
+      { orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1', message: null, fix: null, plan: null },
+    ]);
+    expect(ux.table.firstCall.args[0].data).toEqual([
+      { Order: ORDER, Status: 'synced', 'Stripe ID': 'sub_sched_1', Message: '', Fix: '' },
+    ]);
   });
 
   it('exits 68 when some orders synced and some failed, with each failure and its fix in the result', async () => {
     syncOrders.resolves([
       report({ orderId: ORDER, status: 'synced', stripeId: 'sub_sched_1' }),
-      report({ orderId: OTHER_ORDER, status: 'failed', message: 'Data Error: Order amendments must co-terminate with the initial order.', fix: 'Set the end date to 2027-01-01.' }),
+      report({
+        orderId: OTHER_ORDER,
+        status: 'failed',
+        message: 'Data Error: Order amendments must co-terminate with the initial order.',
+        fix: 'Set the end date to 2027-01-01.',
+      }),
     ]);
     const result = await Sync.run(['--target-org', 'cpq', '--order', ORDER, '--order', OTHER_ORDER], PLUGIN_ROOT);
     expect(process.exitCode).toBe(68);
@@ -138,7 +183,14 @@ describe('sf stripe cpq sync', () => {
   });
 
   it('exits 1 when no order synced', async () => {
-    syncOrders.resolves([report({ orderId: ORDER, status: 'failed', message: 'Stripe Error: The request rate limit was exceeded.', fix: 'Sync again later.' })]);
+    syncOrders.resolves([
+      report({
+        orderId: ORDER,
+        status: 'failed',
+        message: 'Stripe Error: The request rate limit was exceeded.',
+        fix: 'Sync again later.',
+      }),
+    ]);
     await Sync.run(['--target-org', 'cpq', '--order', ORDER], PLUGIN_ROOT);
     expect(process.exitCode).toBe(1);
   });
@@ -162,11 +214,15 @@ describe('sf stripe cpq sync', () => {
 
   it('rejects a key that is not a Stripe secret key', async () => {
     $$.SANDBOX.stub(process, 'env').value({ ...process.env, STRIPE_API_KEY: 'pk_test_publishable' });
-    await expect(Sync.run(['--target-org', 'cpq', '--order', ORDER], PLUGIN_ROOT)).rejects.toMatchObject({ name: 'InvalidStripeKeyError' });
+    await expect(Sync.run(['--target-org', 'cpq', '--order', ORDER], PLUGIN_ROOT)).rejects.toMatchObject({
+      name: 'InvalidStripeKeyError',
+    });
   });
 
   it('rejects an --order that is not an Order ID', async () => {
-    await expect(Sync.run(['--target-org', 'cpq', '--order', '001000000000001AAA'], PLUGIN_ROOT)).rejects.toThrow(/801/);
+    await expect(Sync.run(['--target-org', 'cpq', '--order', '001000000000001AAA'], PLUGIN_ROOT)).rejects.toThrow(
+      /801/,
+    );
     expect(createSyncEngine.called).toBe(false);
   });
 });

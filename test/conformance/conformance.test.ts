@@ -30,7 +30,9 @@ const RECORDED_FAILURES = [
 ];
 
 /** Recorded failures of a new order (no earlier step to sync). */
-const NEW_ORDER_FAILURES = RECORDED_FAILURES.filter((name) => /test_order_failures|test_evergreen_order__raises/.test(name));
+const NEW_ORDER_FAILURES = RECORDED_FAILURES.filter((name) =>
+  /test_order_failures|test_evergreen_order__raises/.test(name),
+);
 
 let shared: HarnessRun;
 let recordingsDir: string;
@@ -48,7 +50,9 @@ describe('conformance with the reference connector', () => {
     expect(shared.stdout).not.toContain('NOT IN decisions.json');
     // Every difference has been analysed: none is left `untriaged` (a decision, an API change, scope, harness or an open bug).
     expect(shared.stdout).not.toContain('[untriaged:');
-    expect(shared.stdout).toMatch(/^\d+ recordings: \d+ match, \d+ differ with a recorded reason, 0 differ without one, \d+ cannot run$/m);
+    expect(shared.stdout).toMatch(
+      /^\d+ recordings: \d+ match, \d+ differ with a recorded reason, 0 differ without one, \d+ cannot run$/m,
+    );
     expect(shared.status).toBe(0);
   });
 
@@ -56,7 +60,9 @@ describe('conformance with the reference connector', () => {
     const cannot = shared.stdout.split('\n').filter((l) => l.startsWith('cannot run '));
     expect(cannot.length).toBeGreaterThan(0);
     for (const line of cannot) expect(line).toMatch(/^cannot run \S+: .{10,}/);
-    expect(recordingBlock(shared.stdout, 'test_one_time_order__integrates_an_invoice_order')[0]).toContain('appended recording session');
+    expect(recordingBlock(shared.stdout, 'test_one_time_order__integrates_an_invoice_order')[0]).toContain(
+      'appended recording session',
+    );
   });
 
   it('ends each recorded failure with the same error class on the same record', () => {
@@ -68,23 +74,28 @@ describe('conformance with the reference connector', () => {
   });
 
   it('writes nothing to Stripe for a new order the reference failed on (it had created customers and prices first)', () => {
-    for (const name of NEW_ORDER_FAILURES) expect(recordingBlock(shared.stdout, name)).toContain('    note: product Stripe writes: 0');
+    for (const name of NEW_ORDER_FAILURES)
+      expect(recordingBlock(shared.stdout, name)).toContain('    note: product Stripe writes: 0');
   });
 
-  it('prints the same lines for recordings copied to a folder it has never seen', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'conformance-unseen-'));
-    try {
-      for (const name of SAMPLE) copyFileSync(join(recordingsDir, `${name}.json.gz`), join(dir, `${name}.json.gz`));
-      const unseen = runHarness(dir);
-      expect(unseen.status).toBe(0);
-      for (const name of SAMPLE) {
-        const block = recordingBlock(unseen.stdout, name);
-        expect(block.length).toBeGreaterThan(0);
-        expect(block).toEqual(recordingBlock(shared.stdout, name));
+  it(
+    'prints the same lines for recordings copied to a folder it has never seen',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'conformance-unseen-'));
+      try {
+        for (const name of SAMPLE) copyFileSync(join(recordingsDir, `${name}.json.gz`), join(dir, `${name}.json.gz`));
+        const unseen = runHarness(dir);
+        expect(unseen.status).toBe(0);
+        for (const name of SAMPLE) {
+          const block = recordingBlock(unseen.stdout, name);
+          expect(block.length).toBeGreaterThan(0);
+          expect(block).toEqual(recordingBlock(shared.stdout, name));
+        }
+        expect(unseen.stdout).toContain(`${SAMPLE.length} recordings: `);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      expect(unseen.stdout).toContain(`${SAMPLE.length} recordings: `);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, HARNESS_TIMEOUT_MS);
+    },
+    HARNESS_TIMEOUT_MS,
+  );
 });

@@ -5,13 +5,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { billingPreviewSchema, billingSummarySchema, summaryFieldText, type BillingSummary } from '../../plugin/src/core/billingSummary/schema.js';
-import { summariseBilling, type BillingShape, type CouponFacts, type PriceFacts } from '../../plugin/src/core/billingSummary/summarise.js';
+import {
+  billingPreviewSchema,
+  billingSummarySchema,
+  summaryFieldText,
+  type BillingSummary,
+} from '../../plugin/src/core/billingSummary/schema.js';
+import {
+  summariseBilling,
+  type BillingShape,
+  type CouponFacts,
+  type PriceFacts,
+} from '../../plugin/src/core/billingSummary/summarise.js';
 import { Decimal } from '../../plugin/src/core/money.js';
 
 const LWC = new URL('../../force-app/main/default/lwc/', import.meta.url);
-const fixture = (bundle: string, name: string): unknown => JSON.parse(readFileSync(new URL(`${bundle}/__tests__/data/${name}`, LWC), 'utf8'));
-const fixtures = (bundle: string) => readdirSync(new URL(`${bundle}/__tests__/data/`, LWC)).map((name) => [name, fixture(bundle, name)] as const);
+const fixture = (bundle: string, name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`${bundle}/__tests__/data/${name}`, LWC), 'utf8'));
+const fixtures = (bundle: string) =>
+  readdirSync(new URL(`${bundle}/__tests__/data/`, LWC)).map((name) => [name, fixture(bundle, name)] as const);
 
 const at = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
 const ASOF = at('2030-01-15');
@@ -20,23 +32,71 @@ const LINK = 'https://invoice.stripe.com/i/acct_test/test_YWNjdF9pbnZvaWNl';
 /** Prices by id `<product>|<minor unit amount>|<interval>|<count>` (usage-priced: no amount). */
 const price = (id: string): PriceFacts => {
   const [product = '', unit, interval, count] = id.split('|');
-  return { product, unitAmount: unit ? new Decimal(unit) : undefined, recurring: interval ? { interval: interval as 'month', intervalCount: Number(count ?? 1) } : null };
+  return {
+    product,
+    unitAmount: unit ? new Decimal(unit) : undefined,
+    recurring: interval ? { interval: interval as 'month', intervalCount: Number(count ?? 1) } : null,
+  };
 };
 const COUPONS: Record<string, CouponFacts> = {
-  launch: { name: 'Launch discount', percentOff: new Decimal(10), amountOff: null, duration: 'forever', durationInMonths: null },
-  quarter: { name: 'First quarter credit', percentOff: null, amountOff: new Decimal(10000), duration: 'repeating', durationInMonths: 3 },
-  support: { name: 'Support at half price', percentOff: new Decimal(50), amountOff: null, duration: 'forever', durationInMonths: null },
-  onboarding: { name: 'Onboarding credit', percentOff: null, amountOff: new Decimal(20000), duration: 'once', durationInMonths: null },
-  firstMonth: { name: 'First month free', percentOff: new Decimal(100), amountOff: null, duration: 'once', durationInMonths: null },
+  launch: {
+    name: 'Launch discount',
+    percentOff: new Decimal(10),
+    amountOff: null,
+    duration: 'forever',
+    durationInMonths: null,
+  },
+  quarter: {
+    name: 'First quarter credit',
+    percentOff: null,
+    amountOff: new Decimal(10000),
+    duration: 'repeating',
+    durationInMonths: 3,
+  },
+  support: {
+    name: 'Support at half price',
+    percentOff: new Decimal(50),
+    amountOff: null,
+    duration: 'forever',
+    durationInMonths: null,
+  },
+  onboarding: {
+    name: 'Onboarding credit',
+    percentOff: null,
+    amountOff: new Decimal(20000),
+    duration: 'once',
+    durationInMonths: null,
+  },
+  firstMonth: {
+    name: 'First month free',
+    percentOff: new Decimal(100),
+    amountOff: null,
+    duration: 'once',
+    durationInMonths: null,
+  },
 };
 
 function build(shape: Partial<BillingShape> & Pick<BillingShape, 'kind' | 'phases'>): BillingSummary {
-  return summariseBilling({ source: 'stripe', currency: 'usd', stripeId: null, now: ASOF, latestInvoice: null, price, coupon: (id) => COUPONS[id]!, ...shape });
+  return summariseBilling({
+    source: 'stripe',
+    currency: 'usd',
+    stripeId: null,
+    now: ASOF,
+    latestInvoice: null,
+    price,
+    coupon: (id) => COUPONS[id]!,
+    ...shape,
+  });
 }
 /** An item: `[price, quantity]`, with the line's own coupons as a third entry. */
 type Item = [string, number] | [string, number, string[]];
 const itemRef = ([p, quantity, coupons]: Item) => ({ price: p, quantity, ...(coupons ? { coupons } : {}) });
-const phase = (start: string, end: string | null, items: Item[], extra: { oneTime?: Item[]; coupons?: string[] } = {}) => ({
+const phase = (
+  start: string,
+  end: string | null,
+  items: Item[],
+  extra: { oneTime?: Item[]; coupons?: string[] } = {},
+) => ({
   start: at(start),
   end: end ? at(end) : null,
   items: items.map(itemRef),
@@ -47,21 +107,104 @@ const invoice = (status: string, amountDue: number, total: number) => ({ status,
 
 describe('billing summary builder', () => {
   it.each([
-    ['scheduled.json', { kind: 'scheduled', stripeId: 'sub_sched_1Scheduled', latestInvoice: invoice('open', 175000, 175000), phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10], ['Support Plan|25000|month', 1]], { oneTime: [['Onboarding|50000', 1]] })] }],
-    ['evergreen.json', { kind: 'evergreen', stripeId: 'sub_1Evergreen', latestInvoice: invoice('paid', 0, 49500), phases: [phase('2030-01-01', null, [['Analytics Add-on|9900|month', 5]])] }],
-    ['oneTime.json', { kind: 'one-time', stripeId: 'in_1OneTime', latestInvoice: invoice('open', 460000, 460000), phases: [], oneTimeItems: [{ price: 'Implementation Services|15000', quantity: 20 }, { price: 'Training Day|80000', quantity: 2 }] }],
-    ['amended.json', { kind: 'scheduled', stripeId: 'sub_sched_1Amended', latestInvoice: invoice('paid', 0, 100000), phases: [
-      phase('2030-01-01', '2030-07-01', [['Platform Seat|10000|month', 10]]),
-      phase('2030-07-01', '2030-10-01', [['Platform Seat|10000|month', 15]]),
-      phase('2030-10-01', '2031-01-01', [['Platform Seat|10000|month', 15], ['Support Plan|25000|month', 1]]),
-    ] }],
-    ['mdqRamp.json', { kind: 'scheduled', stripeId: 'sub_sched_1MdqRamp', latestInvoice: invoice('open', 1200000, 1200000), phases: [
-      phase('2030-01-01', '2031-01-01', [['Data Platform (ramp)|12000|month|12', 100]]),
-      phase('2031-01-01', '2032-01-01', [['Data Platform (ramp)|11000|year|1', 200]]),
-      phase('2032-01-01', '2033-01-01', [['Data Platform (ramp)|10000|year|1', 300]]),
-    ] }],
-    ['coupons.json', { kind: 'scheduled', stripeId: 'sub_sched_1Coupons', phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10], ['Support Plan|25000|month', 1, ['support']]], { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] })] }],
-    ['multiCurrency.json', { kind: 'scheduled', currency: 'jpy', stripeId: 'sub_sched_1Yen', latestInvoice: invoice('open', 120000, 120000), phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|12000|month', 10]])] }],
+    [
+      'scheduled.json',
+      {
+        kind: 'scheduled',
+        stripeId: 'sub_sched_1Scheduled',
+        latestInvoice: invoice('open', 175000, 175000),
+        phases: [
+          phase(
+            '2030-01-01',
+            '2031-01-01',
+            [
+              ['Platform Seat|10000|month', 10],
+              ['Support Plan|25000|month', 1],
+            ],
+            { oneTime: [['Onboarding|50000', 1]] },
+          ),
+        ],
+      },
+    ],
+    [
+      'evergreen.json',
+      {
+        kind: 'evergreen',
+        stripeId: 'sub_1Evergreen',
+        latestInvoice: invoice('paid', 0, 49500),
+        phases: [phase('2030-01-01', null, [['Analytics Add-on|9900|month', 5]])],
+      },
+    ],
+    [
+      'oneTime.json',
+      {
+        kind: 'one-time',
+        stripeId: 'in_1OneTime',
+        latestInvoice: invoice('open', 460000, 460000),
+        phases: [],
+        oneTimeItems: [
+          { price: 'Implementation Services|15000', quantity: 20 },
+          { price: 'Training Day|80000', quantity: 2 },
+        ],
+      },
+    ],
+    [
+      'amended.json',
+      {
+        kind: 'scheduled',
+        stripeId: 'sub_sched_1Amended',
+        latestInvoice: invoice('paid', 0, 100000),
+        phases: [
+          phase('2030-01-01', '2030-07-01', [['Platform Seat|10000|month', 10]]),
+          phase('2030-07-01', '2030-10-01', [['Platform Seat|10000|month', 15]]),
+          phase('2030-10-01', '2031-01-01', [
+            ['Platform Seat|10000|month', 15],
+            ['Support Plan|25000|month', 1],
+          ]),
+        ],
+      },
+    ],
+    [
+      'mdqRamp.json',
+      {
+        kind: 'scheduled',
+        stripeId: 'sub_sched_1MdqRamp',
+        latestInvoice: invoice('open', 1200000, 1200000),
+        phases: [
+          phase('2030-01-01', '2031-01-01', [['Data Platform (ramp)|12000|month|12', 100]]),
+          phase('2031-01-01', '2032-01-01', [['Data Platform (ramp)|11000|year|1', 200]]),
+          phase('2032-01-01', '2033-01-01', [['Data Platform (ramp)|10000|year|1', 300]]),
+        ],
+      },
+    ],
+    [
+      'coupons.json',
+      {
+        kind: 'scheduled',
+        stripeId: 'sub_sched_1Coupons',
+        phases: [
+          phase(
+            '2030-01-01',
+            '2031-01-01',
+            [
+              ['Platform Seat|10000|month', 10],
+              ['Support Plan|25000|month', 1, ['support']],
+            ],
+            { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] },
+          ),
+        ],
+      },
+    ],
+    [
+      'multiCurrency.json',
+      {
+        kind: 'scheduled',
+        currency: 'jpy',
+        stripeId: 'sub_sched_1Yen',
+        latestInvoice: invoice('open', 120000, 120000),
+        phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|12000|month', 10]])],
+      },
+    ],
   ] as const)('builds the card fixture %s from its Stripe-shaped billing', (name, shape) => {
     const built = build(shape as unknown as Parameters<typeof build>[0]);
     // The MDQ fixture's first price is sent as 12 months: shown as the year it is.
@@ -71,14 +214,26 @@ describe('billing summary builder', () => {
   it('takes line-level coupons off their own line first, then the order-level coupons off the invoice, each while it lasts', () => {
     const summary = build({
       kind: 'scheduled',
-      phases: [phase('2030-01-01', '2031-01-01', [['Platform Seat|10000|month', 10], ['Support Plan|25000|month', 1, ['support']]], { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] })],
+      phases: [
+        phase(
+          '2030-01-01',
+          '2031-01-01',
+          [
+            ['Platform Seat|10000|month', 10],
+            ['Support Plan|25000|month', 1, ['support']],
+          ],
+          { oneTime: [['Onboarding|50000', 1, ['onboarding']]], coupons: ['launch', 'quarter'] },
+        ),
+      ],
     });
     const [only] = summary.phases;
     expect(only!.items.map((i) => [i.product, i.amount, i.coupons.map((c) => c.name)])).toEqual([
       ['Platform Seat', '1000.00', []],
       ['Support Plan', '250.00', ['Support at half price']],
     ]);
-    expect(only!.oneTimeItems[0]!.coupons).toEqual([{ name: 'Onboarding credit', percentOff: null, amountOff: '200.00', duration: 'once', durationInMonths: null }]);
+    expect(only!.oneTimeItems[0]!.coupons).toEqual([
+      { name: 'Onboarding credit', percentOff: null, amountOff: '200.00', duration: 'once', durationInMonths: null },
+    ]);
     expect(only!.coupons.map((c) => c.name)).toEqual(['Launch discount', 'First quarter credit']);
     // A month: 1000 + 250 × 50 % = 1125, less 10 % = 1012.50; January also bills onboarding 500 − 200 = 300 (× 90 % = 270);
     // January to March lose the $100 quarter credit: 1182.50 + 2 × 912.50 + 9 × 1012.50 = 12120.00.
@@ -89,7 +244,15 @@ describe('billing summary builder', () => {
   });
 
   it('a line coupon that lasts once takes its percentage off the first invoice only', () => {
-    const summary = build({ kind: 'scheduled', phases: [phase('2030-01-01', '2030-04-01', [['Seat|1000|month', 1, ['firstMonth']], ['Support|500|month', 1]])] });
+    const summary = build({
+      kind: 'scheduled',
+      phases: [
+        phase('2030-01-01', '2030-04-01', [
+          ['Seat|1000|month', 1, ['firstMonth']],
+          ['Support|500|month', 1],
+        ]),
+      ],
+    });
     // January bills the support only (5.00); February and March bill both (15.00 each).
     expect(summary.phases[0]!.total).toBe('35.00');
     expect(summary.nextInvoice).toEqual({ date: '2030-02-01', amount: '15.00' });
@@ -98,20 +261,39 @@ describe('billing summary builder', () => {
 
   it('keeps money exact: fractional unit amounts are summed before rounding once, half up, to the minor unit', () => {
     // 3 × 33.3333…¢ a month: 99.9999…¢ → $1.00 a month, $12.00 over the year (never 0.99 × 12).
-    const summary = build({ kind: 'scheduled', phases: [phase('2030-01-01', '2031-01-01', [['Thirds|33.333333333333|month', 3]])] });
+    const summary = build({
+      kind: 'scheduled',
+      phases: [phase('2030-01-01', '2031-01-01', [['Thirds|33.333333333333|month', 3]])],
+    });
     expect(summary.phases[0]!.items[0]!.amount).toBe('1.00');
     expect(summary.phases[0]!.total).toBe('12.00');
   });
 
   it('counts usage-priced items in no total, and shows their amount as null', () => {
-    const summary = build({ kind: 'scheduled', phases: [phase('2030-02-01', '2030-05-01', [['API Calls', 1], ['Seat|1000|month', 2]])] });
+    const summary = build({
+      kind: 'scheduled',
+      phases: [
+        phase('2030-02-01', '2030-05-01', [
+          ['API Calls', 1],
+          ['Seat|1000|month', 2],
+        ]),
+      ],
+    });
     expect(summary.phases[0]!.items.map((i) => i.amount)).toEqual([null, '20.00']);
     expect(summary.phases[0]!.total).toBe('60.00');
     expect(summary.mrr).toBe('20.00');
   });
 
   it('bills each interval on its own calendar: a quarterly and a monthly item in one phase', () => {
-    const summary = build({ kind: 'scheduled', phases: [phase('2030-01-31', '2030-07-31', [['Monthly|1000|month', 1], ['Quarterly|6000|month|3', 1]])] });
+    const summary = build({
+      kind: 'scheduled',
+      phases: [
+        phase('2030-01-31', '2030-07-31', [
+          ['Monthly|1000|month', 1],
+          ['Quarterly|6000|month|3', 1],
+        ]),
+      ],
+    });
     // Month ends clamp (Jan 31 → Feb 28) and the quarterly item bills on Jan 31 and Apr 30.
     expect(summary.phases[0]!.total).toBe('180.00');
     expect(summary.nextInvoice).toEqual({ date: '2030-01-31', amount: '70.00' });
@@ -120,13 +302,23 @@ describe('billing summary builder', () => {
   });
 
   it('finds the phase in force for the MRR and the next invoice once billing has begun', () => {
-    const summary = build({ kind: 'scheduled', now: at('2030-03-10'), phases: [phase('2030-01-01', '2030-06-01', [['Seat|1000|month', 1]]), phase('2030-06-01', '2031-01-01', [['Seat|1000|month', 3]])] });
+    const summary = build({
+      kind: 'scheduled',
+      now: at('2030-03-10'),
+      phases: [
+        phase('2030-01-01', '2030-06-01', [['Seat|1000|month', 1]]),
+        phase('2030-06-01', '2031-01-01', [['Seat|1000|month', 3]]),
+      ],
+    });
     expect(summary.mrr).toBe('10.00');
     expect(summary.nextInvoice).toEqual({ date: '2030-04-01', amount: '10.00' });
   });
 
   it('fits the Salesforce field: items of the largest phases are left out and counted, totals unchanged', () => {
-    const items: [string, number][] = Array.from({ length: 60 }, (_, i) => [`Product number ${i} with a long name|1000|month`, 1]);
+    const items: [string, number][] = Array.from({ length: 60 }, (_, i) => [
+      `Product number ${i} with a long name|1000|month`,
+      1,
+    ]);
     const summary = build({ kind: 'scheduled', phases: [phase('2030-01-01', '2031-01-01', items)] });
     const text = summaryFieldText(summary, 3000);
     expect(text.length).toBeLessThanOrEqual(3000);
@@ -139,11 +331,15 @@ describe('billing summary builder', () => {
 
 describe('the card fixtures and the zod schema', () => {
   it('every summary fixture of the card passes the schema, except the one made to fail', () => {
-    const results = fixtures('stripeBillingSummary').map(([name, data]) => [name, billingSummarySchema.safeParse(data).success]);
+    const results = fixtures('stripeBillingSummary').map(([name, data]) => [
+      name,
+      billingSummarySchema.safeParse(data).success,
+    ]);
     expect(results).toEqual(results.map(([name]) => [name, name !== 'unsupportedVersion.json']));
   });
 
   it('every preview fixture of the card passes the preview schema', () => {
-    for (const [name, data] of fixtures('stripeBillingPreview')) expect([name, billingPreviewSchema.safeParse(data).error]).toEqual([name, undefined]);
+    for (const [name, data] of fixtures('stripeBillingPreview'))
+      expect([name, billingPreviewSchema.safeParse(data).error]).toEqual([name, undefined]);
   });
 });

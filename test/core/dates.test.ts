@@ -12,7 +12,11 @@ import {
 } from '../../plugin/src/core/dates.js';
 
 const calendarDate = fc
-  .record({ year: fc.integer({ min: 1970, max: 2200 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+  .record({
+    year: fc.integer({ min: 1970, max: 2200 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+  })
   .map(({ year, month, day }): CalendarDate => ({ year, month, day: Math.min(day, daysInMonth(year, month)) }));
 
 describe('Salesforce dates are UTC calendar dates (spec §2.6.5)', () => {
@@ -43,7 +47,9 @@ describe('Salesforce dates are UTC calendar dates (spec §2.6.5)', () => {
       }),
       { numRuns: 2000 },
     );
-    expect([daysInMonth(2000, 2), daysInMonth(2100, 2), daysInMonth(2028, 2), daysInMonth(2030, 12)]).toEqual([29, 28, 29, 31]);
+    expect([daysInMonth(2000, 2), daysInMonth(2100, 2), daysInMonth(2028, 2), daysInMonth(2030, 12)]).toEqual([
+      29, 28, 29, 31,
+    ]);
   });
 
   it('clamps month addition to the end of the month (Jan 31 + 1 month = Feb 28/29)', () => {

@@ -7,12 +7,15 @@ import { errorsOf, ops } from './planHelpers.js';
 
 function monthlyOrder(start: string, term: number, oneTimeOnly = false) {
   const b = new OrderBuilder({ start, term });
-  const product = oneTimeOnly ? b.product('Setup', { listPrice: 500 }) : b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
+  const product = oneTimeOnly
+    ? b.product('Setup', { listPrice: 500 })
+    : b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
   b.line(product, { quantity: 2, unitPrice: oneTimeOnly ? 500 : 100 * term });
   return b;
 }
 
-const plan = (b: OrderBuilder, now: string) => planOrderSync({ graph: b.graph(), state: {}, context: syncContext(now), orderId: b.order.Id });
+const plan = (b: OrderBuilder, now: string) =>
+  planOrderSync({ graph: b.graph(), state: {}, context: syncContext(now), orderId: b.order.Id });
 
 describe('an initial order whose term has already ended', () => {
   it('is refused on the Order, naming the last day of the term and the fix, with nothing planned', () => {

@@ -1,8 +1,19 @@
 // The mapping engine (spec §2.2) and what rides on it: precedence, Salesforce paths across parent
 // lookups, "true"/"false" coercion, payment terms → days_until_due (§2.6.6), metadata conventions (§2.13).
 import { GraphIndex, parseGraph } from '../../plugin/src/core/records/graph.js';
-import { applyMappings, coerceMappedValue, MappingConfig, resolveSalesforcePath, toNestedParams } from '../../plugin/src/core/mappings/mappings.js';
-import { metadataObjectName, metadataPrefix, metadataProblems, recordMetadata } from '../../plugin/src/core/mappings/metadata.js';
+import {
+  applyMappings,
+  coerceMappedValue,
+  MappingConfig,
+  resolveSalesforcePath,
+  toNestedParams,
+} from '../../plugin/src/core/mappings/mappings.js';
+import {
+  metadataObjectName,
+  metadataPrefix,
+  metadataProblems,
+  recordMetadata,
+} from '../../plugin/src/core/mappings/metadata.js';
 import { daysUntilDue } from '../../plugin/src/core/newOrders/paymentTerms.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import { OrderBuilder, syncContext } from './orderFixture.js';
@@ -11,7 +22,12 @@ import { errorsOf, only } from './planHelpers.js';
 const order = { type: 'Order', id: '801000000000001AAA' };
 
 function s8Order(paymentTerm: string) {
-  const b = new OrderBuilder({ start: '2030-03-01', term: 12, account: { Region__c: 'EMEA' }, order: { SBQQ__PaymentTerm__c: paymentTerm } });
+  const b = new OrderBuilder({
+    start: '2030-03-01',
+    term: 12,
+    account: { Region__c: 'EMEA' },
+    order: { SBQQ__PaymentTerm__c: paymentTerm },
+  });
   b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
   const mappings = MappingConfig.parse({
     fieldMappings: {
@@ -21,9 +37,18 @@ function s8Order(paymentTerm: string) {
         'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c',
       },
     },
-    fieldDefaults: { customer: { 'metadata.Source': 'Salesforce' }, subscription_schedule: { 'default_settings.collection_method': 'send_invoice' } },
+    fieldDefaults: {
+      customer: { 'metadata.Source': 'Salesforce' },
+      subscription_schedule: { 'default_settings.collection_method': 'send_invoice' },
+    },
   });
-  const plan = () => planOrderSync({ graph: b.graph(), state: {}, context: syncContext('2030-01-15T12:00:00Z', {}, mappings), orderId: b.order.Id });
+  const plan = () =>
+    planOrderSync({
+      graph: b.graph(),
+      state: {},
+      context: syncContext('2030-01-15T12:00:00Z', {}, mappings),
+      orderId: b.order.Id,
+    });
   return { b, plan };
 }
 
@@ -32,27 +57,44 @@ describe('S8 — custom field mappings and defaults', () => {
     const { b, plan } = s8Order('Net 30');
     const result = plan();
     const schedule = only(result, 'subscriptionSchedules.create').params;
-    expect(schedule.metadata).toEqual({ salesforce_order_id: b.order.Id, salesforce_order_link: `https://acme.my.salesforce.com/${b.order.Id}`, example_field: '00000123', account_region: 'EMEA' });
-    expect(schedule.default_settings).toEqual({ collection_method: 'send_invoice', invoice_settings: { days_until_due: 30 } });
+    expect(schedule.metadata).toEqual({
+      salesforce_order_id: b.order.Id,
+      salesforce_order_link: `https://acme.my.salesforce.com/${b.order.Id}`,
+      example_field: '00000123',
+      account_region: 'EMEA',
+    });
+    expect(schedule.default_settings).toEqual({
+      collection_method: 'send_invoice',
+      invoice_settings: { days_until_due: 30 },
+    });
     expect(only(result, 'customers.create').params.metadata).toMatchObject({ Source: 'Salesforce' });
   });
 
-  it('keeps the schedule\'s mapped metadata off its phases, as the reference does (recording test_translate_order__integrates_a_standard_subscription_order)', () => {
+  it("keeps the schedule's mapped metadata off its phases, as the reference does (recording test_translate_order__integrates_a_standard_subscription_order)", () => {
     const { b, plan } = s8Order('Net 30');
     const [phase] = only(plan(), 'subscriptionSchedules.create').params.phases ?? [];
-    expect(phase?.metadata).toEqual({ salesforce_order_id: b.order.Id, salesforce_order_link: `https://acme.my.salesforce.com/${b.order.Id}` });
+    expect(phase?.metadata).toEqual({
+      salesforce_order_id: b.order.Id,
+      salesforce_order_link: `https://acme.my.salesforce.com/${b.order.Id}`,
+    });
   });
 
   it.each([
     ['Net-45', 45],
     ['60', 60],
   ])('payment term %s → %i days', (term, days) => {
-    expect(only(s8Order(term).plan(), 'subscriptionSchedules.create').params.default_settings?.invoice_settings?.days_until_due).toBe(days);
+    expect(
+      only(s8Order(term).plan(), 'subscriptionSchedules.create').params.default_settings?.invoice_settings
+        ?.days_until_due,
+    ).toBe(days);
   });
 
   it('Net 20 is the reference error, on the order', () => {
     const [error] = errorsOf(s8Order('Net 20').plan);
-    expect([error?.resolutionMessage, error?.record.type]).toEqual(['Data Error: Recieved unexpected days_until_due option: Net 20', 'Order']);
+    expect([error?.resolutionMessage, error?.record.type]).toEqual([
+      'Data Error: Recieved unexpected days_until_due option: Net 20',
+      'Order',
+    ]);
   });
 });
 
@@ -68,7 +110,9 @@ describe('payment terms → days_until_due (spec §2.6.6, decision q16)', () => 
   });
 
   it('"Due on Receipt" is the documented error when zero-day terms are switched off', () => {
-    expect(() => daysUntilDue('Due on Receipt', order, 'SBQQ__PaymentTerm__c', false)).toThrow('Unsupported field value for days_until_due: Due on Receipt');
+    expect(() => daysUntilDue('Due on Receipt', order, 'SBQQ__PaymentTerm__c', false)).toThrow(
+      'Unsupported field value for days_until_due: Due on Receipt',
+    );
   });
 
   it.each([[-1], [2.5], ['soon']])('refuses %p', (value) => {
@@ -77,7 +121,11 @@ describe('payment terms → days_until_due (spec §2.6.6, decision q16)', () => 
 });
 
 describe('mapping engine', () => {
-  const b = new OrderBuilder({ start: '2030-03-01', term: 12, account: { Tax_Exempt__c: ' TRUE ', Phone: '555-0100' } });
+  const b = new OrderBuilder({
+    start: '2030-03-01',
+    term: 12,
+    account: { Tax_Exempt__c: ' TRUE ', Phone: '555-0100' },
+  });
   b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
   const { graph } = parseGraph(b.graph());
   const index = new GraphIndex(graph);
@@ -103,7 +151,9 @@ describe('mapping engine', () => {
   it('lists required paths that resolved to null', () => {
     const quote = { ...graph.quotes[0]!, SBQQ__StartDate__c: null };
     const bare = new GraphIndex({ ...graph, quotes: [quote] });
-    expect(applyMappings('subscription_schedule', orderRecord, bare, MappingConfig.parse({})).missing).toEqual(['SBQQ__Quote__c.SBQQ__StartDate__c']);
+    expect(applyMappings('subscription_schedule', orderRecord, bare, MappingConfig.parse({})).missing).toEqual([
+      'SBQQ__Quote__c.SBQQ__StartDate__c',
+    ]);
   });
 
   it('coerces "true"/"false" text (any case, padded) to booleans', () => {
@@ -113,37 +163,51 @@ describe('mapping engine', () => {
   });
 
   it('ignores sbc_termination.* keys in normal mapping', () => {
-    const config = MappingConfig.parse({ fieldDefaults: { subscription_item: { 'sbc_termination.metadata.reason': 'churn' } } });
-    expect(applyMappings('subscription_item', graph.orderItems[0]!, index, config).fields).not.toHaveProperty('sbc_termination.metadata.reason');
+    const config = MappingConfig.parse({
+      fieldDefaults: { subscription_item: { 'sbc_termination.metadata.reason': 'churn' } },
+    });
+    expect(applyMappings('subscription_item', graph.orderItems[0]!, index, config).fields).not.toHaveProperty(
+      'sbc_termination.metadata.reason',
+    );
   });
 
   it('nests dot-paths and leaves nulls out', () => {
-    expect(toNestedParams({ 'address.line1': 'x', 'address.city': null, name: 'n' })).toEqual({ address: { line1: 'x' }, name: 'n' });
+    expect(toNestedParams({ 'address.line1': 'x', 'address.city': null, name: 'n' })).toEqual({
+      address: { line1: 'x' },
+      name: 'n',
+    });
   });
 
   it('rejects a mapping config with a bad key or path, naming it', () => {
-    expect(() => MappingConfig.parse({ fieldMappings: { customer: { name: 'Account..Name' } } })).toThrow(/Salesforce field path/);
+    expect(() => MappingConfig.parse({ fieldMappings: { customer: { name: 'Account..Name' } } })).toThrow(
+      /Salesforce field path/,
+    );
     expect(() => MappingConfig.parse({ fieldMappings: { invoices: {} } })).toThrow();
   });
 });
 
 describe('metadata conventions (spec §2.13)', () => {
   it('names objects the reference way', () => {
-    expect(['Order', 'OrderItem', 'Product2', 'PricebookEntry', 'SBQQ__OrderItemConsumptionSchedule__c', 'Order_Stripe_Coupon__c'].map(metadataObjectName)).toEqual([
-      'order',
-      'order_item',
-      'product2',
-      'pricebook_entry',
-      'oi_consumption_schedule',
-      'order_stripe_coupon',
-    ]);
+    expect(
+      [
+        'Order',
+        'OrderItem',
+        'Product2',
+        'PricebookEntry',
+        'SBQQ__OrderItemConsumptionSchedule__c',
+        'Order_Stripe_Coupon__c',
+      ].map(metadataObjectName),
+    ).toEqual(['order', 'order_item', 'product2', 'pricebook_entry', 'oi_consumption_schedule', 'order_stripe_coupon']);
   });
 
   it('uses salesforce_sandbox_ only for a sandbox org writing to live Stripe', () => {
     const base = { instanceUrl: 'https://x.my.salesforce.com/' };
     expect(metadataPrefix({ ...base, sandbox: true, livemode: true })).toBe('salesforce_sandbox_');
     expect(metadataPrefix({ ...base, sandbox: true, livemode: false })).toBe('salesforce_');
-    expect(recordMetadata(order, { ...base, sandbox: false, livemode: true })).toEqual({ salesforce_order_id: order.id, salesforce_order_link: `https://x.my.salesforce.com/${order.id}` });
+    expect(recordMetadata(order, { ...base, sandbox: false, livemode: true })).toEqual({
+      salesforce_order_id: order.id,
+      salesforce_order_link: `https://x.my.salesforce.com/${order.id}`,
+    });
   });
 
   it("reports every breach of Stripe's limits: 50 keys, 40-character keys, 500-character values", () => {

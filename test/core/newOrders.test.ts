@@ -63,7 +63,13 @@ describe('S1 — 12-month annual renewable order, future start', () => {
       default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 30 } },
       phases: [
         {
-          items: [{ price: `@ref:price:${pbe}`, quantity: 5, metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id) } }],
+          items: [
+            {
+              price: `@ref:price:${pbe}`,
+              quantity: 5,
+              metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id) },
+            },
+          ],
           add_invoice_items: [],
           end_date: ts('2031-03-01'),
           metadata: orderMeta,
@@ -74,7 +80,13 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   });
 
   it('orders the calls customer → product → price → schedule, archiving nothing (PBE prices are reused)', () => {
-    expect(result.operations.map((o) => o.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(result.operations.map((o) => o.op)).toEqual([
+      'testClocks.create',
+      'customers.create',
+      'products.create',
+      'prices.create',
+      'subscriptionSchedules.create',
+    ]);
   });
 
   it('writes the Stripe IDs back and a Success Sync Record on the order', () => {
@@ -97,13 +109,17 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   });
 
   it('derives idempotency keys from org, record, record version and operation', () => {
-    expect(only(result, 'subscriptionSchedules.create').idempotencyKey).toBe(`sfcpq:00D000000000001EAA:${b.order.Id}:20300115T100000000Z:subscriptionSchedules.create`);
+    expect(only(result, 'subscriptionSchedules.create').idempotencyKey).toBe(
+      `sfcpq:00D000000000001EAA:${b.order.Id}:20300115T100000000Z:subscriptionSchedules.create`,
+    );
   });
 
   it('plans nothing when the order already has its schedule (re-running the sync)', () => {
     const synced = annualPlatform('2030-03-01');
     synced.b.order.Stripe_ID__c = 'sub_sched_1';
-    const again = plan(synced.b, { subscriptionSchedules: { sub_sched_1: { id: 'sub_sched_1' } as Stripe.SubscriptionSchedule } });
+    const again = plan(synced.b, {
+      subscriptionSchedules: { sub_sched_1: { id: 'sub_sched_1' } as Stripe.SubscriptionSchedule },
+    });
     expect(again.operations).toEqual([]);
     expect(again.writeBacks).toEqual([]);
   });
@@ -113,12 +129,35 @@ describe('S1 — 12-month annual renewable order, future start', () => {
     linked.b.account.Stripe_ID__c = 'cus_1';
     linked.platform.product.Stripe_ID__c = 'prod_1';
     linked.platform.pricebookEntry.Stripe_ID__c = 'price_1';
-    const meta = (type: string, id: string) => ({ [`salesforce_${type}_id`]: id, [`salesforce_${type}_link`]: link(id) });
+    const meta = (type: string, id: string) => ({
+      [`salesforce_${type}_id`]: id,
+      [`salesforce_${type}_link`]: link(id),
+    });
     const state: StripeState = {
-      customers: { cus_1: { id: 'cus_1', object: 'customer', metadata: meta('account', linked.b.account.Id) } as unknown as Stripe.Customer },
-      products: { prod_1: { id: 'prod_1', name: 'Platform', metadata: meta('product2', linked.platform.product.Id) } as unknown as Stripe.Product },
+      customers: {
+        cus_1: {
+          id: 'cus_1',
+          object: 'customer',
+          metadata: meta('account', linked.b.account.Id),
+        } as unknown as Stripe.Customer,
+      },
+      products: {
+        prod_1: {
+          id: 'prod_1',
+          name: 'Platform',
+          metadata: meta('product2', linked.platform.product.Id),
+        } as unknown as Stripe.Product,
+      },
       prices: {
-        price_1: { id: 'price_1', active: true, product: 'prod_1', currency: 'usd', billing_scheme: 'per_unit', unit_amount_decimal: '120000', recurring: { interval: 'month', interval_count: 12 } } as unknown as Stripe.Price,
+        price_1: {
+          id: 'price_1',
+          active: true,
+          product: 'prod_1',
+          currency: 'usd',
+          billing_scheme: 'per_unit',
+          unit_amount_decimal: '120000',
+          recurring: { interval: 'month', interval_count: 12 },
+        } as unknown as Stripe.Price,
       },
     };
     const result2 = plan(linked.b, state);
@@ -131,10 +170,22 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   it('adds the Salesforce metadata to a linked customer that lacks it (an id pasted by hand), ignoring the instance host', () => {
     const linked = annualPlatform('2030-03-01');
     linked.b.account.Stripe_ID__c = 'cus_1';
-    const customer = (metadata: Record<string, string>): StripeState => ({ customers: { cus_1: { id: 'cus_1', object: 'customer', metadata } as unknown as Stripe.Customer } });
+    const customer = (metadata: Record<string, string>): StripeState => ({
+      customers: { cus_1: { id: 'cus_1', object: 'customer', metadata } as unknown as Stripe.Customer },
+    });
     const id = linked.b.account.Id;
-    expect(only(plan(linked.b, customer({})), 'customers.update').params).toEqual({ metadata: { salesforce_account_id: id, salesforce_account_link: link(id) } });
-    expect(ops(plan(linked.b, customer({ salesforce_account_id: id, salesforce_account_link: `https://old.my.salesforce.com/${id}` })), 'customers.update')).toEqual([]);
+    expect(only(plan(linked.b, customer({})), 'customers.update').params).toEqual({
+      metadata: { salesforce_account_id: id, salesforce_account_link: link(id) },
+    });
+    expect(
+      ops(
+        plan(
+          linked.b,
+          customer({ salesforce_account_id: id, salesforce_account_link: `https://old.my.salesforce.com/${id}` }),
+        ),
+        'customers.update',
+      ),
+    ).toEqual([]);
   });
 
   it('is deterministic: the same input gives byte-identical JSON', () => {
@@ -152,7 +203,9 @@ describe('S2 — monthly subscription + one-time setup fee, starting today', () 
 
   it('uses the PricebookEntry price for the seat (120000 ÷ 12 = 10000 = list price) and a one-time setup price', () => {
     const prices = ops(result, 'prices.create');
-    expect(prices.map((p) => [p.source.id, json(p.params.unit_amount_decimal), p.params.recurring?.interval_count ?? null])).toEqual([
+    expect(
+      prices.map((p) => [p.source.id, json(p.params.unit_amount_decimal), p.params.recurring?.interval_count ?? null]),
+    ).toEqual([
       [seat.pricebookEntry.Id, '10000', 1],
       [setup.pricebookEntry.Id, '50000', null],
     ]);
@@ -160,9 +213,15 @@ describe('S2 — monthly subscription + one-time setup fee, starting today', () 
 
   it('puts the setup fee in add_invoice_items and leaves proration to Stripe (start already passed)', () => {
     const phase = only(result, 'subscriptionSchedules.create').params.phases?.[0];
-    expect(phase?.items.map((i) => [i.price, i.quantity, i.metadata?.salesforce_order_item_id])).toEqual([[`@ref:price:${seat.pricebookEntry.Id}`, 3, seatLine.Id]]);
+    expect(phase?.items.map((i) => [i.price, i.quantity, i.metadata?.salesforce_order_item_id])).toEqual([
+      [`@ref:price:${seat.pricebookEntry.Id}`, 3, seatLine.Id],
+    ]);
     expect(json(phase?.add_invoice_items)).toEqual([
-      { price: `@ref:price:${setup.pricebookEntry.Id}`, quantity: 1, metadata: { salesforce_order_item_id: setupLine.Id, salesforce_order_item_link: link(setupLine.Id) } },
+      {
+        price: `@ref:price:${setup.pricebookEntry.Id}`,
+        quantity: 1,
+        metadata: { salesforce_order_item_id: setupLine.Id, salesforce_order_item_link: link(setupLine.Id) },
+      },
     ]);
     expect(phase?.end_date).toBe(ts('2031-01-15'));
     expect(phase).not.toHaveProperty('proration_behavior');
@@ -193,7 +252,9 @@ describe('S4 — future-dated order', () => {
     const { b } = annualPlatform('2030-03-01'); // 45 days after today
     const result = plan(b);
     expect(only(result, 'subscriptionSchedules.create').params.phases?.[0]?.proration_behavior).toBe('none');
-    expect(result.writeBacks.find((w) => w.sobject === 'Order')?.fields).toEqual({ Stripe_ID__c: `@ref:schedule:${b.order.Id}` });
+    expect(result.writeBacks.find((w) => w.sobject === 'Order')?.fields).toEqual({
+      Stripe_ID__c: `@ref:schedule:${b.order.Id}`,
+    });
   });
 });
 
@@ -211,7 +272,18 @@ describe('S5 — all one-time lines', () => {
     const { b, l1, l2 } = oneTimeOrder(12);
     const result = plan(b);
     const invoice = `@ref:invoice:${b.order.Id}`;
-    expect(result.operations.map((o) => o.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'products.create', 'prices.create', 'invoices.create', 'invoiceItems.create', 'invoiceItems.create', 'invoices.finalizeInvoice']);
+    expect(result.operations.map((o) => o.op)).toEqual([
+      'testClocks.create',
+      'customers.create',
+      'products.create',
+      'prices.create',
+      'products.create',
+      'prices.create',
+      'invoices.create',
+      'invoiceItems.create',
+      'invoiceItems.create',
+      'invoices.finalizeInvoice',
+    ]);
     expect(only(result, 'invoices.create').params).toEqual({
       customer: `@ref:customer:${b.account.Id}`,
       collection_method: 'send_invoice',
@@ -227,14 +299,22 @@ describe('S5 — all one-time lines', () => {
       ].map(([line, quantity]) => ({
         customer: `@ref:customer:${b.account.Id}`,
         invoice,
-        pricing: { price: `@ref:price:${(b.pricebookEntries.find((p) => p.Product2Id === (line as typeof l1).Product2Id) as { Id: string }).Id}` },
+        pricing: {
+          price: `@ref:price:${(b.pricebookEntries.find((p) => p.Product2Id === (line as typeof l1).Product2Id) as { Id: string }).Id}`,
+        },
         quantity,
-        metadata: { salesforce_order_item_id: (line as typeof l1).Id, salesforce_order_item_link: link((line as typeof l1).Id) },
+        metadata: {
+          salesforce_order_item_id: (line as typeof l1).Id,
+          salesforce_order_item_link: link((line as typeof l1).Id),
+        },
         period: { start: ts('2030-05-01'), end: ts('2031-05-01') },
       })),
     );
     expect(only(result, 'invoices.finalizeInvoice')).toMatchObject({ id: invoice, ref: invoice });
-    expect(result.writeBacks.find((w) => w.sobject === 'Order')?.fields).toEqual({ Stripe_ID__c: invoice, Stripe_Invoice_Payment_Link__c: `${invoice}#hosted_invoice_url` });
+    expect(result.writeBacks.find((w) => w.sobject === 'Order')?.fields).toEqual({
+      Stripe_ID__c: invoice,
+      Stripe_Invoice_Payment_Link__c: `${invoice}#hosted_invoice_url`,
+    });
     expect(result.syncRecords[0]?.message).toBe(`Created Stripe Invoice with Id: ${invoice}`);
     expect(ops(result, 'subscriptionSchedules.create')).toEqual([]);
   });
@@ -242,7 +322,9 @@ describe('S5 — all one-time lines', () => {
   it('still requires the quote term', () => {
     const { b } = oneTimeOrder(null);
     const [error] = errorsOf(() => plan(b));
-    expect(error?.resolutionMessage).toBe('Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__SubscriptionTerm__c');
+    expect(error?.resolutionMessage).toBe(
+      'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__SubscriptionTerm__c',
+    );
   });
 });
 
@@ -260,9 +342,17 @@ describe('S6 — customized (discounted) unit price', () => {
       product: `@ref:product:${seat.product.Id}`,
       unit_amount_decimal: '9000',
       recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' },
-      metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id), salesforce_auto_archive: 'true' },
+      metadata: {
+        salesforce_order_item_id: line.Id,
+        salesforce_order_item_link: link(line.Id),
+        salesforce_auto_archive: 'true',
+      },
     });
-    expect(result.writeBacks).toContainEqual({ sobject: 'OrderItem', id: line.Id, fields: { Stripe_ID__c: `@ref:price:${line.Id}` } });
+    expect(result.writeBacks).toContainEqual({
+      sobject: 'OrderItem',
+      id: line.Id,
+      fields: { Stripe_ID__c: `@ref:price:${line.Id}` },
+    });
   });
 
   it('archives the order-line price after the schedule holds it', () => {
@@ -274,7 +364,13 @@ describe('S6 — customized (discounted) unit price', () => {
 describe('S9 — skip line item', () => {
   it('leaves the skipped line out of the phase', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const lines = [1, 2, 3].map((n) => b.line(b.product(`P${n}`, { frequency: 'Annual', listPrice: 100 }), { quantity: 1, unitPrice: 100, item: { Skip_Line_Item__c: n === 2 } }));
+    const lines = [1, 2, 3].map((n) =>
+      b.line(b.product(`P${n}`, { frequency: 'Annual', listPrice: 100 }), {
+        quantity: 1,
+        unitPrice: 100,
+        item: { Skip_Line_Item__c: n === 2 },
+      }),
+    );
     const items = only(plan(b), 'subscriptionSchedules.create').params.phases?.[0]?.items ?? [];
     expect(items.map((i) => i.metadata?.salesforce_order_item_id)).toEqual([lines[0]?.Id, lines[2]?.Id]);
   });
@@ -299,10 +395,12 @@ describe('S11 — metered (arrears) line', () => {
     return { b, api, line };
   };
 
-  it('bills the pricebook price per month: the line\'s term price divided by the term (recording amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product)', () => {
+  it("bills the pricebook price per month: the line's term price divided by the term (recording amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product)", () => {
     const { b } = metered(1);
     const prices = plan(b).operations.filter((o) => o.op === 'prices.create');
-    expect(prices.map((p) => [p.source.type, (json(p.params) as { unit_amount_decimal?: string }).unit_amount_decimal])).toEqual([['PricebookEntry', '5']]);
+    expect(
+      prices.map((p) => [p.source.type, (json(p.params) as { unit_amount_decimal?: string }).unit_amount_decimal]),
+    ).toEqual([['PricebookEntry', '5']]);
   });
 
   it('creates a Billing Meter for the product and a metered price on it; the item has no quantity', () => {
@@ -317,15 +415,23 @@ describe('S11 — metered (arrears) line', () => {
     });
     const price = only(result, 'prices.create');
     expect(price.source.type).toBe('PricebookEntry');
-    expect(json(price.params)).toMatchObject({ unit_amount_decimal: '5', recurring: { interval: 'month', interval_count: 1, usage_type: 'metered', meter: `@ref:meter:${api.product.Id}` } });
+    expect(json(price.params)).toMatchObject({
+      unit_amount_decimal: '5',
+      recurring: { interval: 'month', interval_count: 1, usage_type: 'metered', meter: `@ref:meter:${api.product.Id}` },
+    });
     expect(only(result, 'subscriptionSchedules.create').params.phases?.[0]?.items).toEqual([
-      { price: `@ref:price:${api.pricebookEntry.Id}`, metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id) } },
+      {
+        price: `@ref:price:${api.pricebookEntry.Id}`,
+        metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id) },
+      },
     ]);
   });
 
   it('reuses an active meter with the product event name', () => {
     const { b, api } = metered(1);
-    const result = plan(b, { meters: [{ id: 'mtr_1', event_name: `sf_${api.product.Id}`, status: 'active' } as Stripe.Billing.Meter] });
+    const result = plan(b, {
+      meters: [{ id: 'mtr_1', event_name: `sf_${api.product.Id}`, status: 'active' } as Stripe.Billing.Meter],
+    });
     expect(ops(result, 'billing.meters.create')).toEqual([]);
     expect(only(result, 'prices.create').params.recurring?.meter).toBe('mtr_1');
   });
@@ -333,19 +439,32 @@ describe('S11 — metered (arrears) line', () => {
   it('refuses a quantity above 1', () => {
     const { b, line } = metered(2);
     const [error] = errorsOf(() => plan(b));
-    expect(error?.resolutionMessage).toBe('Order lines with a price configured for metered billing cannot have a quantity greater than 1.');
+    expect(error?.resolutionMessage).toBe(
+      'Order lines with a price configured for metered billing cannot have a quantity greater than 1.',
+    );
     expect(error?.record).toEqual({ type: 'OrderItem', id: line.Id });
   });
 });
 
 describe('S12 — tiered pricing via consumption schedule', () => {
-  const tiered = (type: string, rates: { UpperBound: number | null; PricingMethod: string; Price: number }[], schedules = 1) => {
+  const tiered = (
+    type: string,
+    rates: { UpperBound: number | null; PricingMethod: string; Price: number }[],
+    schedules = 1,
+  ) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     const usage = b.product('Usage', { frequency: 'Monthly', term: 1, listPrice: 1 });
     const line = b.line(usage, { quantity: 1, unitPrice: 12 });
     b.extra.consumptionSchedules = Array.from({ length: schedules }, () => {
       const id = b.id('0Mh');
-      return { Id: id, Type: type, RatingMethod: 'Tier', IsActive: true, ProductIds: [usage.product.Id], ConsumptionRates: rates.map((r) => ({ Id: b.id('0Mo'), ConsumptionScheduleId: id, ...r })) };
+      return {
+        Id: id,
+        Type: type,
+        RatingMethod: 'Tier',
+        IsActive: true,
+        ProductIds: [usage.product.Id],
+        ConsumptionRates: rates.map((r) => ({ Id: b.id('0Mo'), ConsumptionScheduleId: id, ...r })),
+      };
     });
     // CPQ copies the product's schedule onto the order line.
     const copyId = b.id('a1C');
@@ -355,7 +474,13 @@ describe('S12 — tiered pricing via consumption schedule', () => {
         SBQQ__OrderItem__c: line.Id,
         SBQQ__Type__c: type,
         SBQQ__RatingMethod__c: 'Tier',
-        Rates: rates.map((r) => ({ Id: b.id('a1D'), SBQQ__OrderItemConsumptionSchedule__c: copyId, SBQQ__UpperBound__c: r.UpperBound, SBQQ__PricingMethod__c: r.PricingMethod, SBQQ__Price__c: r.Price })),
+        Rates: rates.map((r) => ({
+          Id: b.id('a1D'),
+          SBQQ__OrderItemConsumptionSchedule__c: copyId,
+          SBQQ__UpperBound__c: r.UpperBound,
+          SBQQ__PricingMethod__c: r.PricingMethod,
+          SBQQ__Price__c: r.Price,
+        })),
       },
     ];
     return { b, usage };
@@ -370,19 +495,44 @@ describe('S12 — tiered pricing via consumption schedule', () => {
     const created = only(plan(b), 'prices.create');
     expect(created.source.id).toBe(usage.pricebookEntry.Id);
     const price = json(created.params) as Record<string, unknown>;
-    expect(price).toMatchObject({ billing_scheme: 'tiered', tiers_mode: 'graduated', tiers: [{ up_to: 100, unit_amount_decimal: '100' }, { up_to: 'inf', unit_amount_decimal: '50' }] });
+    expect(price).toMatchObject({
+      billing_scheme: 'tiered',
+      tiers_mode: 'graduated',
+      tiers: [
+        { up_to: 100, unit_amount_decimal: '100' },
+        { up_to: 'inf', unit_amount_decimal: '50' },
+      ],
+    });
     expect(price).not.toHaveProperty('unit_amount_decimal');
   });
 
   it('Range → volume; FlatFee → flat_amount_decimal', () => {
     const { b } = tiered('Range', [{ UpperBound: 10, PricingMethod: 'FlatFee', Price: 5 }, rates[0]!]);
-    expect(json(only(plan(b), 'prices.create').params)).toMatchObject({ tiers_mode: 'volume', tiers: [{ up_to: 10, flat_amount_decimal: '500' }, { up_to: 'inf', unit_amount_decimal: '50' }] });
+    expect(json(only(plan(b), 'prices.create').params)).toMatchObject({
+      tiers_mode: 'volume',
+      tiers: [
+        { up_to: 10, flat_amount_decimal: '500' },
+        { up_to: 'inf', unit_amount_decimal: '50' },
+      ],
+    });
   });
 
   it.each([
-    ['two schedules on the product', tiered('Slab', rates, 2).b, 'Data Error: More than one consumption schedule is linked to a pricebook entry. Only one is supported.'],
-    ['a decimal upper bound', tiered('Slab', [{ UpperBound: 10.5, PricingMethod: 'PerUnit', Price: 1 }, rates[0]!]).b, 'Data Error: The consumption rate upper bound must be an integer.'],
-    ['two unbounded rates', tiered('Slab', [rates[0]!, rates[0]!]).b, 'Data Error: Two consumption rates have an infinite upper bound.'],
+    [
+      'two schedules on the product',
+      tiered('Slab', rates, 2).b,
+      'Data Error: More than one consumption schedule is linked to a pricebook entry. Only one is supported.',
+    ],
+    [
+      'a decimal upper bound',
+      tiered('Slab', [{ UpperBound: 10.5, PricingMethod: 'PerUnit', Price: 1 }, rates[0]!]).b,
+      'Data Error: The consumption rate upper bound must be an integer.',
+    ],
+    [
+      'two unbounded rates',
+      tiered('Slab', [rates[0]!, rates[0]!]).b,
+      'Data Error: Two consumption rates have an infinite upper bound.',
+    ],
   ])('errors on %s', (_case, b, message) => {
     expect(errorsOf(() => plan(b)).map((e) => e.resolutionMessage)).toContain(message);
   });
@@ -421,7 +571,12 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
       {
         price: `@ref:price_backend_proration:${line.Id}`,
         quantity: 5,
-        metadata: { salesforce_order_item_id: line.Id, salesforce_order_item_link: link(line.Id), salesforce_proration: 'true', salesforce_backend_proration: 'true' },
+        metadata: {
+          salesforce_order_item_id: line.Id,
+          salesforce_order_item_link: link(line.Id),
+          salesforce_proration: 'true',
+          salesforce_backend_proration: 'true',
+        },
         period: { start: { type: 'phase_start' }, end: { type: 'phase_end' } },
       },
     ]);
@@ -431,7 +586,11 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
 describe('S15 — multi-currency', () => {
   it('prices in the PricebookEntry currency, lower-cased', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const eur = b.product('Platform', { frequency: 'Annual', listPrice: 1000, pricebookEntry: { CurrencyIsoCode: 'EUR' } });
+    const eur = b.product('Platform', {
+      frequency: 'Annual',
+      listPrice: 1000,
+      pricebookEntry: { CurrencyIsoCode: 'EUR' },
+    });
     b.line(eur, { quantity: 1, unitPrice: 1000, item: { CurrencyIsoCode: 'EUR' } });
     expect(only(plan(b, {}, { multiCurrency: true }), 'prices.create').params.currency).toBe('eur');
     expect(only(plan(b, {}, { defaultCurrency: 'GBP' }), 'prices.create').params.currency).toBe('gbp');
@@ -440,7 +599,9 @@ describe('S15 — multi-currency', () => {
   it('takes zero-decimal currencies in whole units (JPY: no × 100)', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     b.line(b.product('Platform', { frequency: 'Annual', listPrice: 120000 }), { quantity: 1, unitPrice: 120000 });
-    expect(json(only(plan(b, {}, { defaultCurrency: 'JPY' }), 'prices.create').params.unit_amount_decimal)).toBe('120000');
+    expect(json(only(plan(b, {}, { defaultCurrency: 'JPY' }), 'prices.create').params.unit_amount_decimal)).toBe(
+      '120000',
+    );
   });
 });
 
@@ -448,7 +609,10 @@ describe('S16 — mixed billing frequencies', () => {
   it('is refused before anything is written, on the line that differs', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     b.line(b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 10 }), { quantity: 1, unitPrice: 120 });
-    const annual = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
+    const annual = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), {
+      quantity: 1,
+      unitPrice: 1200,
+    });
     const errors = errorsOf(() => plan(b));
     expect(errors.map((e) => [e.record.id, e.field])).toEqual([[annual.Id, 'SBQQ__BillingFrequency__c']]);
     expect(errors[0]?.message).toMatch(/^All recurring order lines must have the same billing frequency/);
@@ -458,14 +622,31 @@ describe('S16 — mixed billing frequencies', () => {
 describe('S17 — pricebook price changed after the first sync', () => {
   it('refuses to reuse the linked price whose amount no longer matches, on the PricebookEntry', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const seat = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 120, pricebookEntry: { Stripe_ID__c: 'price_A' } });
+    const seat = b.product('Seat', {
+      frequency: 'Monthly',
+      term: 1,
+      listPrice: 120,
+      pricebookEntry: { Stripe_ID__c: 'price_A' },
+    });
     b.line(seat, { quantity: 1, unitPrice: 1440 });
     const state: StripeState = {
-      prices: { price_A: { id: 'price_A', active: true, currency: 'usd', billing_scheme: 'per_unit', unit_amount_decimal: '10000', recurring: { interval: 'month', interval_count: 1 } } as unknown as Stripe.Price },
+      prices: {
+        price_A: {
+          id: 'price_A',
+          active: true,
+          currency: 'usd',
+          billing_scheme: 'per_unit',
+          unit_amount_decimal: '10000',
+          recurring: { interval: 'month', interval_count: 1 },
+        } as unknown as Stripe.Price,
+      },
     };
     const errors = errorsOf(() => plan(b, state));
     expect(errors.map((e) => [e.resolutionMessage, e.record])).toEqual([
-      ['Data Error: Found a corresponding Stripe price for the Salesforce price, but the price data has changed.', { type: 'PricebookEntry', id: seat.pricebookEntry.Id }],
+      [
+        'Data Error: Found a corresponding Stripe price for the Salesforce price, but the price data has changed.',
+        { type: 'PricebookEntry', id: seat.pricebookEntry.Id },
+      ],
     ]);
     seat.pricebookEntry.Stripe_ID__c = null;
     expect(json(only(plan(b, state), 'prices.create').params.unit_amount_decimal)).toBe('12000');
@@ -475,10 +656,20 @@ describe('S17 — pricebook price changed after the first sync', () => {
 describe('S18 — negative unit price line', () => {
   it('leaves the line out with a warning and syncs the rest', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const kept = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
-    const credit = b.line(b.product('Credit', { frequency: 'Annual', listPrice: -50 }), { quantity: 1, unitPrice: -50 });
+    const kept = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), {
+      quantity: 1,
+      unitPrice: 1200,
+    });
+    const credit = b.line(b.product('Credit', { frequency: 'Annual', listPrice: -50 }), {
+      quantity: 1,
+      unitPrice: -50,
+    });
     const result = plan(b);
-    expect(only(result, 'subscriptionSchedules.create').params.phases?.[0]?.items.map((i) => i.metadata?.salesforce_order_item_id)).toEqual([kept.Id]);
+    expect(
+      only(result, 'subscriptionSchedules.create').params.phases?.[0]?.items.map(
+        (i) => i.metadata?.salesforce_order_item_id,
+      ),
+    ).toEqual([kept.Id]);
     expect(result.warnings).toEqual([`Order line ${credit.Id} has a negative price and was left out of Stripe.`]);
   });
 });
@@ -487,7 +678,10 @@ describe('S38–S40 — line and order errors', () => {
   const withLines = (...overrides: Record<string, unknown>[]) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     const p = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 10 });
-    return { b, lines: overrides.map((item) => b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, item })) };
+    return {
+      b,
+      lines: overrides.map((item) => b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, item })),
+    };
   };
 
   it('S38: a decimal quantity is an Error Sync Record on the line, with the bare reference text', () => {
@@ -509,12 +703,18 @@ describe('S38–S40 — line and order errors', () => {
   it.each([
     ['a start date', { SBQQ__StartDate__c: null }, 'SBQQ__Quote__c.SBQQ__StartDate__c'],
     ['a term', { SBQQ__SubscriptionTerm__c: null }, 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c'],
-    ['both', { SBQQ__StartDate__c: null, SBQQ__SubscriptionTerm__c: null }, 'SBQQ__Quote__c.SBQQ__StartDate__c, SBQQ__Quote__c.SBQQ__SubscriptionTerm__c'],
+    [
+      'both',
+      { SBQQ__StartDate__c: null, SBQQ__SubscriptionTerm__c: null },
+      'SBQQ__Quote__c.SBQQ__StartDate__c, SBQQ__Quote__c.SBQQ__SubscriptionTerm__c',
+    ],
   ])('S39: a quote without %s names the missing paths on the order', (_case, quote, paths) => {
     const { b } = withLines({});
     Object.assign(b.quote, quote);
     const errors = errorsOf(() => plan(b));
-    expect(errors.map((e) => [e.resolutionMessage, e.record.id])).toEqual([[`Data Error: The following required fields are missing: ${paths}`, b.order.Id]]);
+    expect(errors.map((e) => [e.resolutionMessage, e.record.id])).toEqual([
+      [`Data Error: The following required fields are missing: ${paths}`, b.order.Id],
+    ]);
   });
 
   it.each([
@@ -522,7 +722,9 @@ describe('S38–S40 — line and order errors', () => {
     ['deleted', { IsDeleted: true }],
   ])('S40: a line %s is refused', (_case, item) => {
     const { b, lines } = withLines(item);
-    expect(errorsOf(() => plan(b)).map((e) => [e.resolutionMessage, e.record.id])).toEqual([['Data Error: The order line is deleted or not activated.', lines[0]?.Id]]);
+    expect(errorsOf(() => plan(b)).map((e) => [e.resolutionMessage, e.record.id])).toEqual([
+      ['Data Error: The order line is deleted or not activated.', lines[0]?.Id],
+    ]);
   });
 
   it('reports every problem of the order at once, not just the first', () => {
@@ -534,15 +736,21 @@ describe('S38–S40 — line and order errors', () => {
     const { b, lines } = withLines({});
     (lines[0] as unknown as Record<string, unknown>).Quantity = 'three';
     const [error] = errorsOf(() => plan(b));
-    expect([error?.record, error?.field, error?.fix]).toEqual([{ type: 'OrderItem', id: lines[0]?.Id }, 'Quantity', `Correct Quantity on OrderItem ${lines[0]?.Id} and sync again.`]);
+    expect([error?.record, error?.field, error?.fix]).toEqual([
+      { type: 'OrderItem', id: lines[0]?.Id },
+      'Quantity',
+      `Correct Quantity on OrderItem ${lines[0]?.Id} and sync again.`,
+    ]);
   });
 });
 
 describe('limits checked before anything is written (spec §1.5, §4.1)', () => {
   const many = (recurring: number, oneTime: number, frequency: Frequency = 'Annual') => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    for (let i = 0; i < recurring; i++) b.line(b.product(`R${i}`, { frequency, listPrice: 100 + i }), { quantity: 1, unitPrice: 100 + i });
-    for (let i = 0; i < oneTime; i++) b.line(b.product(`O${i}`, { listPrice: 10 + i }), { quantity: 1, unitPrice: 10 + i });
+    for (let i = 0; i < recurring; i++)
+      b.line(b.product(`R${i}`, { frequency, listPrice: 100 + i }), { quantity: 1, unitPrice: 100 + i });
+    for (let i = 0; i < oneTime; i++)
+      b.line(b.product(`O${i}`, { listPrice: 10 + i }), { quantity: 1, unitPrice: 10 + i });
     return b;
   };
 
@@ -559,7 +767,9 @@ describe('limits checked before anything is written (spec §1.5, §4.1)', () => 
   });
 
   it('refuses more than 100 recurring lines (the documented connector limit)', () => {
-    expect(errorsOf(() => plan(many(101, 0))).map((e) => e.message)).toEqual(['The order has 101 recurring lines; at most 100 are supported.']);
+    expect(errorsOf(() => plan(many(101, 0))).map((e) => e.message)).toEqual([
+      'The order has 101 recurring lines; at most 100 are supported.',
+    ]);
   });
 });
 
@@ -577,13 +787,18 @@ describe('contract shapes handled through the extension seams', () => {
     const calls: string[] = [];
     const spy: ContractExtensions = {
       ...contractExtensions,
-      planEvergreenOrder: (input) => calls.push(`evergreen ${input.header.termMonths} ${input.customer} ${input.items.length}`),
+      planEvergreenOrder: (input) =>
+        calls.push(`evergreen ${input.header.termMonths} ${input.customer} ${input.items.length}`),
       planMdqOrder: () => calls.push('mdq'),
     };
     const b = evergreen();
     planWith(b, spy);
     const mdq = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    mdq.line(mdq.product('Ramp', { frequency: 'Annual', listPrice: 1000 }), { quantity: 1, unitPrice: 1000, item: { SBQQ__PriceDimension__c: mdq.id('a0A') } });
+    mdq.line(mdq.product('Ramp', { frequency: 'Annual', listPrice: 1000 }), {
+      quantity: 1,
+      unitPrice: 1000,
+      item: { SBQQ__PriceDimension__c: mdq.id('a0A') },
+    });
     planWith(mdq, spy);
     expect(calls).toEqual([`evergreen 1 @ref:customer:${b.account.Id} 1`, 'mdq']);
   });

@@ -6,7 +6,11 @@ import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappin
 import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
-import { orderItemProductFields, productFields, type ProductSpec } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import {
+  orderItemProductFields,
+  productFields,
+  type ProductSpec,
+} from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
@@ -14,8 +18,20 @@ export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 /** Unix seconds of a `YYYY-MM-DD` UTC midnight. */
 export { ts } from '../support/time.js';
 
-export function syncContext(now: string, settings: SettingsInput = {}, mappings: MappingConfig = EMPTY_MAPPINGS): SyncContext {
-  return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now: Date.parse(now) / 1000, settings: parseSettings(settings), mappings };
+export function syncContext(
+  now: string,
+  settings: SettingsInput = {},
+  mappings: MappingConfig = EMPTY_MAPPINGS,
+): SyncContext {
+  return {
+    orgId: ORG_ID,
+    instanceUrl: INSTANCE_URL,
+    livemode: false,
+    sandbox: false,
+    now: Date.parse(now) / 1000,
+    settings: parseSettings(settings),
+    mappings,
+  };
 }
 
 export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
@@ -58,7 +74,15 @@ export function catalogueRecords(id: (prefix: string) => string, name: string, o
   const spec: ProductSpec = {
     name,
     listPrice: opts.listPrice,
-    ...(recurring ? { pricing: 'Fixed Price', subscriptionType: opts.evergreen ? 'Evergreen' : 'Renewable', term: opts.term ?? 12, billingFrequency: opts.frequency, billingType: opts.billingType ?? 'Advance' } : {}),
+    ...(recurring
+      ? {
+          pricing: 'Fixed Price',
+          subscriptionType: opts.evergreen ? 'Evergreen' : 'Renewable',
+          term: opts.term ?? 12,
+          billingFrequency: opts.frequency,
+          billingType: opts.billingType ?? 'Advance',
+        }
+      : {}),
   };
   const product = { Id: id('01t'), ...productFields(spec), Stripe_ID__c: null, ...opts.product } as M.Product2;
   const pricebookEntry: M.PricebookEntry = {
@@ -74,7 +98,12 @@ export function catalogueRecords(id: (prefix: string) => string, name: string, o
 }
 
 /** An activated order line copying the product's CPQ subscription fields. */
-export function orderLineRecord(id: (prefix: string) => string, orderId: string, catalogue: Catalogue, opts: LineOptions): M.OrderItem {
+export function orderLineRecord(
+  id: (prefix: string) => string,
+  orderId: string,
+  catalogue: Catalogue,
+  opts: LineOptions,
+): M.OrderItem {
   const { product, pricebookEntry } = catalogue;
   return {
     Id: id('802'),
@@ -105,7 +134,13 @@ export class OrderBuilder {
   readonly items: M.OrderItem[] = [];
   readonly extra: Record<string, unknown[]> = {};
 
-  constructor(opts: { start: string | null; term: number | null; account?: Partial<M.Account> & Record<string, unknown>; order?: Partial<M.Order> & Record<string, unknown>; quote?: Partial<M.Quote> }) {
+  constructor(opts: {
+    start: string | null;
+    term: number | null;
+    account?: Partial<M.Account> & Record<string, unknown>;
+    order?: Partial<M.Order> & Record<string, unknown>;
+    quote?: Partial<M.Quote>;
+  }) {
     this.account = {
       Id: this.id('001'),
       Name: 'Acme',
@@ -117,7 +152,13 @@ export class OrderBuilder {
       Stripe_ID__c: null,
       ...opts.account,
     };
-    this.quote = { Id: this.id('a0q'), SBQQ__StartDate__c: opts.start, SBQQ__SubscriptionTerm__c: opts.term, SBQQ__Primary__c: true, ...opts.quote };
+    this.quote = {
+      Id: this.id('a0q'),
+      SBQQ__StartDate__c: opts.start,
+      SBQQ__SubscriptionTerm__c: opts.term,
+      SBQQ__Primary__c: true,
+      ...opts.quote,
+    };
     this.order = {
       Id: this.id('801'),
       AccountId: this.account.Id,
@@ -140,7 +181,10 @@ export class OrderBuilder {
 
   /** An activated order line copying the product's CPQ subscription fields. */
   line(catalogue: Catalogue, opts: LineOptions): M.OrderItem {
-    const item = orderLineRecord(this.id, this.order.Id, catalogue, { ...opts, item: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...opts.item } });
+    const item = orderLineRecord(this.id, this.order.Id, catalogue, {
+      ...opts,
+      item: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...opts.item },
+    });
     this.items.push(item);
     return item;
   }

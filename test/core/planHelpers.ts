@@ -37,5 +37,7 @@ export function link(id: string): string {
 /** Prices the plan creates that no other operation mentions (their own archive update aside). */
 export function unusedPrices(plan: SyncPlan): string[] {
   const created = plan.operations.filter((o) => o.op === 'prices.create').map((o) => o.ref);
-  return created.filter((price) => !plan.operations.some((o) => o.ref !== price && JSON.stringify(o).includes(`"${price}`)));
+  return created.filter(
+    (price) => !plan.operations.some((o) => o.ref !== price && JSON.stringify(o).includes(`"${price}`)),
+  );
 }

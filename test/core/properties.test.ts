@@ -1,7 +1,15 @@
 // Properties of money and dates over generated new orders: phases tile the term, per-period prices add
 // back up to CPQ's whole-term amounts, params carry no floats, and month arithmetic clamps.
 import fc from 'fast-check';
-import { addMonths, daysInMonth, formatDate, fromUnixSeconds, parseDate, toUnixSeconds, type CalendarDate } from '../../plugin/src/core/dates.js';
+import {
+  addMonths,
+  daysInMonth,
+  formatDate,
+  fromUnixSeconds,
+  parseDate,
+  toUnixSeconds,
+  type CalendarDate,
+} from '../../plugin/src/core/dates.js';
 import { Decimal } from '../../plugin/src/core/money.js';
 import type { SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
@@ -16,7 +24,11 @@ const FREQUENCIES: [Frequency, number][] = [
 ];
 
 const calendarDate = fc
-  .record({ year: fc.integer({ min: 2025, max: 2040 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }) })
+  .record({
+    year: fc.integer({ min: 2025, max: 2040 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+  })
   .map(({ year, month, day }): CalendarDate => ({ year, month, day: Math.min(day, daysInMonth(year, month)) }));
 const frequency = fc.constantFrom(...FREQUENCIES);
 /** Whole-term CPQ amounts in major units with 2 decimals, as Salesforce currency fields hold them. */
@@ -33,7 +45,10 @@ const order = fc.record({
   start: calendarDate,
   term: fc.integer({ min: 1, max: 60 }),
   frequency,
-  lines: fc.array(fc.record({ unitPrice: cpqAmount, quantity: fc.integer({ min: 1, max: 1000 }), oneTime: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+  lines: fc.array(
+    fc.record({ unitPrice: cpqAmount, quantity: fc.integer({ min: 1, max: 1000 }), oneTime: fc.boolean() }),
+    { minLength: 1, maxLength: 8 },
+  ),
 });
 
 function planFor(o: GeneratedOrder): { plan: SyncPlan; builder: OrderBuilder } {
@@ -46,7 +61,10 @@ function planFor(o: GeneratedOrder): { plan: SyncPlan; builder: OrderBuilder } {
   });
   // Synced halfway through the term: backdated but live (a term that has already ended is refused).
   const now = `${formatDate(addMonths(o.start, Math.floor(o.term / 2)))}T08:00:00Z`;
-  return { plan: planOrderSync({ graph: b.graph(), state: {}, context: syncContext(now), orderId: b.order.Id }), builder: b };
+  return {
+    plan: planOrderSync({ graph: b.graph(), state: {}, context: syncContext(now), orderId: b.order.Id }),
+    builder: b,
+  };
 }
 
 function numbersIn(value: unknown, found: number[] = []): number[] {
@@ -68,7 +86,8 @@ describe('money and date properties of new-order plans', () => {
           expect(end).toBeGreaterThan(previous);
           return end;
         });
-        for (const end of ends.map(fromUnixSeconds)) expect(end.day).toBe(Math.min(o.start.day, daysInMonth(end.year, end.month)));
+        for (const end of ends.map(fromUnixSeconds))
+          expect(end.day).toBe(Math.min(o.start.day, daysInMonth(end.year, end.month)));
         const remainder = o.term % o.frequency[1];
         expect(ends).toHaveLength(remainder !== 0 && o.term > o.frequency[1] ? 2 : 1);
       }),
@@ -77,13 +96,22 @@ describe('money and date properties of new-order plans', () => {
   });
 
   it("a recurring line's per-period price × periods equals its CPQ whole-term unit price (anniversary terms)", () => {
-    const anniversary = fc.tuple(frequency, fc.integer({ min: 1, max: 5 }), cpqAmount, calendarDate).map(([f, periods, unitPrice, start]) => ({ f, periods, unitPrice, start }));
+    const anniversary = fc
+      .tuple(frequency, fc.integer({ min: 1, max: 5 }), cpqAmount, calendarDate)
+      .map(([f, periods, unitPrice, start]) => ({ f, periods, unitPrice, start }));
     fc.assert(
       fc.property(anniversary, ({ f, periods, unitPrice, start }) => {
-        const { plan } = planFor({ start, term: f[1] * periods, frequency: f, lines: [{ unitPrice, quantity: 1, oneTime: false }] });
+        const { plan } = planFor({
+          start,
+          term: f[1] * periods,
+          frequency: f,
+          lines: [{ unitPrice, quantity: 1, oneTime: false }],
+        });
         const item = only(plan, 'subscriptionSchedules.create').params.phases?.[0]?.items[0];
         const price = plan.operations.find((o) => o.ref === item?.price);
-        const perPeriod = new Decimal(JSON.parse(JSON.stringify(price?.op === 'prices.create' ? price.params.unit_amount_decimal : null)) as string);
+        const perPeriod = new Decimal(
+          JSON.parse(JSON.stringify(price?.op === 'prices.create' ? price.params.unit_amount_decimal : null)) as string,
+        );
         const total = new Decimal(unitPrice.toString()).times(100);
         // Division is exact to Stripe's 12 decimal places; the product may differ by that rounding only.
         expect(perPeriod.times(periods).minus(total).abs().lte(new Decimal('0.5e-12').times(periods))).toBe(true);
@@ -108,7 +136,8 @@ describe('money and date properties of new-order plans', () => {
         const params = JSON.parse(JSON.stringify(plan.operations.map((op) => ('params' in op ? op.params : null))));
         for (const n of numbersIn(params)) expect(Number.isInteger(n)).toBe(true);
         for (const op of plan.operations) {
-          if (op.op === 'prices.create') expect(typeof JSON.parse(JSON.stringify(op.params)).unit_amount_decimal).toBe('string');
+          if (op.op === 'prices.create')
+            expect(typeof JSON.parse(JSON.stringify(op.params)).unit_amount_decimal).toBe('string');
         }
       }),
       { numRuns: 150 },

@@ -16,9 +16,20 @@ function annualOrder() {
   return b;
 }
 
-function plan(b: OrderBuilder, options: { livemode?: boolean; testClocks?: boolean; customers?: Record<string, Stripe.Customer> } = {}) {
-  const context = { ...syncContext(NOW, { features: { testClocks: options.testClocks ?? true } }), livemode: options.livemode ?? false };
-  return planOrderSync({ graph: b.graph(), state: { customers: options.customers ?? {} }, context, orderId: b.order.Id });
+function plan(
+  b: OrderBuilder,
+  options: { livemode?: boolean; testClocks?: boolean; customers?: Record<string, Stripe.Customer> } = {},
+) {
+  const context = {
+    ...syncContext(NOW, { features: { testClocks: options.testClocks ?? true } }),
+    livemode: options.livemode ?? false,
+  };
+  return planOrderSync({
+    graph: b.graph(),
+    state: { customers: options.customers ?? {} },
+    context,
+    orderId: b.order.Id,
+  });
 }
 
 describe('a new customer in test mode gets its own test clock', () => {
@@ -41,14 +52,15 @@ describe('a new customer in test mode gets its own test clock', () => {
     expect(only(result, 'customers.create').params.test_clock).toBe(`@ref:testClock:${account}`);
   });
 
-  it('keeps the clock\'s key distinct from every other operation\'s', () => {
+  it("keeps the clock's key distinct from every other operation's", () => {
     const keys = result.operations.map((o) => o.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
 describe('no test clock', () => {
-  const linkedCustomer = (id: string) => ({ id, object: 'customer', deleted: undefined, metadata: {}, test_clock: null }) as unknown as Stripe.Customer;
+  const linkedCustomer = (id: string) =>
+    ({ id, object: 'customer', deleted: undefined, metadata: {}, test_clock: null }) as unknown as Stripe.Customer;
 
   it.each([
     ['in live mode', { livemode: true }],
@@ -59,8 +71,10 @@ describe('no test clock', () => {
     expect(only(result, 'customers.create').params).not.toHaveProperty('test_clock');
   });
 
-  it('the org\'s setting record turns them off with Test_Clocks__c = false, on by default', () => {
-    expect(parseSettings(settingsFromRecord({ DeveloperName: 'Default', Test_Clocks__c: false })).features.testClocks).toBe(false);
+  it("the org's setting record turns them off with Test_Clocks__c = false, on by default", () => {
+    expect(
+      parseSettings(settingsFromRecord({ DeveloperName: 'Default', Test_Clocks__c: false })).features.testClocks,
+    ).toBe(false);
     expect(parseSettings(settingsFromRecord({ DeveloperName: 'Default' })).features.testClocks).toBe(true);
   });
 
@@ -87,10 +101,17 @@ describe('"now" on a customer\'s test clock', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(error).toMatchObject({ message: 'Test clock still advancing, scheduling a retry.', retryable: true, record: order, resolutionMessage: 'Test clock still advancing, scheduling a retry.' });
+    expect(error).toMatchObject({
+      message: 'Test clock still advancing, scheduling a retry.',
+      retryable: true,
+      record: order,
+      resolutionMessage: 'Test clock still advancing, scheduling a retry.',
+    });
   });
 
   it('a clock that failed to advance is an error to fix, not to retry', () => {
-    expect(() => clockNow({ id: 'clock_1', status: 'internal_failure', frozen_time: 0 }, order)).toThrow(expect.objectContaining({ retryable: false, fix: expect.stringContaining('clock_1') }));
+    expect(() => clockNow({ id: 'clock_1', status: 'internal_failure', frozen_time: 0 }, order)).toThrow(
+      expect.objectContaining({ retryable: false, fix: expect.stringContaining('clock_1') }),
+    );
   });
 });

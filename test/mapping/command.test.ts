@@ -12,9 +12,12 @@ import { authenticateToEmulator, PLUGIN_ROOT } from '../commands/support/emulate
 import { addMapping, orderOf } from './orgSupport.js';
 import { FORCE_APP } from './support.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../plugin/schemas/stripe-cpq-mapping-check.json', import.meta.url), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(new URL('../../plugin/schemas/stripe-cpq-mapping-check.json', import.meta.url), 'utf8'),
+) as object;
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
-const schemaErrors = (result: unknown): string[] => (validate(result) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`));
+const schemaErrors = (result: unknown): string[] =>
+  validate(result) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
 
 describe('sf stripe cpq mapping check', () => {
   const $$ = new TestContext();
@@ -35,15 +38,29 @@ describe('sf stripe cpq mapping check', () => {
 
   it('passes the shipped package source with --source-dir, exit code 0', async () => {
     const result = await MappingCheck.run(['--source-dir', FORCE_APP], PLUGIN_ROOT);
-    expect(result).toMatchObject({ source: 'local', mappingRecords: 27, problems: [], orders: [], counts: { errors: 0, warnings: 0, ordersReady: 0, ordersBlocked: 0 } });
+    expect(result).toMatchObject({
+      source: 'local',
+      mappingRecords: 27,
+      problems: [],
+      orders: [],
+      counts: { errors: 0, warnings: 0, ordersReady: 0, ordersBlocked: 0 },
+    });
     expect(schemaErrors(result)).toEqual([]);
     expect(process.exitCode).toBeUndefined();
     expect(ux.log.args.flat()).toContain('No problems found.');
   });
 
   it('lists every problem of the org in one table with record, field and fix, and exits 1', async () => {
-    addMapping(emulator, 'Region_Typo', { key: 'subscription_schedule', stripePath: 'metdata.region', salesforcePath: 'Account.Name' });
-    addMapping(emulator, 'Lines_Quantity', { key: 'subscription_schedule', stripePath: 'metadata.qty', salesforcePath: 'OrderItems.Quantity' });
+    addMapping(emulator, 'Region_Typo', {
+      key: 'subscription_schedule',
+      stripePath: 'metdata.region',
+      salesforcePath: 'Account.Name',
+    });
+    addMapping(emulator, 'Lines_Quantity', {
+      key: 'subscription_schedule',
+      stripePath: 'metadata.qty',
+      salesforcePath: 'OrderItems.Quantity',
+    });
     const result = await MappingCheck.run(['--target-org', 'cpq'], PLUGIN_ROOT);
     expect(result.problems.map((p) => [p.record, p.field])).toEqual([
       ['Lines_Quantity', 'Salesforce_Path__c'],
@@ -58,7 +75,8 @@ describe('sf stripe cpq mapping check', () => {
       Severity: 'error',
       Record: 'Stripe_Field_Mapping.Region_Typo',
       Field: 'Stripe_Path__c',
-      Problem: 'Stripe subscription schedules have no parameter "metdata.region" in API version 2026-10-28.endive. Did you mean "metadata.region"?',
+      Problem:
+        'Stripe subscription schedules have no parameter "metdata.region" in API version 2026-10-28.endive. Did you mean "metadata.region"?',
       Fix: 'Change the Stripe path to metadata.region.',
     });
   });
@@ -66,7 +84,10 @@ describe('sf stripe cpq mapping check', () => {
   it('preflights orders named with --order (15 or 18 characters) and summarises the ready ones', async () => {
     const ready = orderOf(emulator, 'S1').orderId;
     const broken = orderOf(emulator, 'S38').orderId;
-    const result = await MappingCheck.run(['--target-org', 'cpq', '--order', ready.slice(0, 15), '--order', broken], PLUGIN_ROOT);
+    const result = await MappingCheck.run(
+      ['--target-org', 'cpq', '--order', ready.slice(0, 15), '--order', broken],
+      PLUGIN_ROOT,
+    );
     expect(result.orders.map((o) => [o.orderId, o.ready])).toEqual([
       [ready, true],
       [broken, false],
@@ -74,14 +95,22 @@ describe('sf stripe cpq mapping check', () => {
     expect(result.counts).toEqual({ errors: 1, warnings: 0, ordersReady: 1, ordersBlocked: 1 });
     expect(schemaErrors(result)).toEqual([]);
     expect(process.exitCode).toBe(1);
-    expect(ux.log.args.flat()).toContain(`Order ${ready} is ready. A first sync would make: 1 customer, 1 product, 1 price, 1 subscription schedule.`);
+    expect(ux.log.args.flat()).toContain(
+      `Order ${ready} is ready. A first sync would make: 1 customer, 1 product, 1 price, 1 subscription schedule.`,
+    );
     expect(ux.log.args.flat()).toContain(`Order ${broken} would not sync: 1 error(s).`);
   });
 
   it('needs an org or --source-dir, and --order only with an org', async () => {
-    await expect(MappingCheck.run([], PLUGIN_ROOT)).rejects.toThrow('Nothing to check: give an org with --target-org (or set a default org), or local source with --source-dir.');
-    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toThrow(/--target-org=.* cannot also be provided when using --source-dir/);
-    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--order', '801000000000001AAA'], PLUGIN_ROOT)).rejects.toThrow('cannot also be provided when using --order');
+    await expect(MappingCheck.run([], PLUGIN_ROOT)).rejects.toThrow(
+      'Nothing to check: give an org with --target-org (or set a default org), or local source with --source-dir.',
+    );
+    await expect(MappingCheck.run(['--source-dir', FORCE_APP, '--target-org', 'cpq'], PLUGIN_ROOT)).rejects.toThrow(
+      /--target-org=.* cannot also be provided when using --source-dir/,
+    );
+    await expect(
+      MappingCheck.run(['--source-dir', FORCE_APP, '--order', '801000000000001AAA'], PLUGIN_ROOT),
+    ).rejects.toThrow('cannot also be provided when using --order');
   });
 
   it('uses the default org when none is named, and --source-dir still works beside a default org', async () => {
@@ -111,8 +140,13 @@ describe('sf stripe cpq mapping check on an org without the package', () => {
       () => undefined,
       (e: unknown) => e,
     )) as { message: string; actions?: string[] } | undefined;
-    expect(error?.message).toMatch(/^The Stripe package is not in this org: The org has no Stripe_Field_Mapping__mdt or Stripe_Sync_Setting__mdt \(INVALID_TYPE/);
+    expect(error?.message).toMatch(
+      /^The Stripe package is not in this org: The org has no Stripe_Field_Mapping__mdt or Stripe_Sync_Setting__mdt \(INVALID_TYPE/,
+    );
     expect(process.exitCode).toBe(1);
-    expect(error?.actions).toEqual(['Deploy it first: sf stripe cpq deploy --target-org <alias>', 'Or check the records in local source before deploying: sf stripe cpq mapping check --source-dir force-app']);
+    expect(error?.actions).toEqual([
+      'Deploy it first: sf stripe cpq deploy --target-org <alias>',
+      'Or check the records in local source before deploying: sf stripe cpq mapping check --source-dir force-app',
+    ]);
   });
 });

@@ -3,13 +3,20 @@
  * inserted as an admin would create them in Setup, and guards proving a check wrote nothing.
  */
 import { jest } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator, type SampleScenario } from '@stripe-cpq/salesforce-org-emulator';
+import {
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+  type SampleScenario,
+} from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import type { MappingSpec } from './support.js';
 
 export async function startSampleOrg(): Promise<{ org: SalesforceEmulator; client: SalesforceClient }> {
   const org = await startSalesforceEmulator();
-  return { org, client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }) };
+  return {
+    org,
+    client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
+  };
 }
 
 /**
@@ -58,6 +65,8 @@ export function watchWrites(org: SalesforceEmulator): { count(): number } {
   const spies = [jest.spyOn(org.store, 'insert'), jest.spyOn(org.store, 'update'), jest.spyOn(org.store, 'delete')];
   const logged = org.requestLog.length;
   return {
-    count: () => spies.reduce((n, spy) => n + spy.mock.calls.length, 0) + org.requestLog.slice(logged).filter((r) => ['PATCH', 'PUT', 'DELETE'].includes(r.method)).length,
+    count: () =>
+      spies.reduce((n, spy) => n + spy.mock.calls.length, 0) +
+      org.requestLog.slice(logged).filter((r) => ['PATCH', 'PUT', 'DELETE'].includes(r.method)).length,
   };
 }

@@ -28,26 +28,66 @@ describe('S8: custom field mappings and defaults, stored as Custom Metadata', ()
     org.schema.defineField('Account', fieldDef({ name: 'Region__c', type: 'string', length: 80 }));
     org.schema.defineField('Account', fieldDef({ name: 'Tax_Exempt_Text__c', type: 'string', length: 10 }));
     // CPQ's payment-term picklist, widened the way admins do, so the variants can be stored.
-    org.schema.defineField('Order', fieldDef({ name: 'SBQQ__PaymentTerm__c', type: 'picklist', length: 255, picklistValues: ['Due on Receipt', 'Net 30', 'Net-45', '60', 'Net 20'] }));
+    org.schema.defineField(
+      'Order',
+      fieldDef({
+        name: 'SBQQ__PaymentTerm__c',
+        type: 'picklist',
+        length: 255,
+        picklistValues: ['Due on Receipt', 'Net 30', 'Net-45', '60', 'Net 20'],
+      }),
+    );
     grantRelayFieldAccess(org, ['Account.Region__c', 'Account.Tax_Exempt_Text__c']);
     org.store.update('Account', accountId, { Region__c: 'EMEA', Tax_Exempt_Text__c: ' TRUE ' }, { system: true });
-    addMapping(org, 'Schedule_Example_Field', { key: 'subscription_schedule', stripePath: 'metadata.example_field', salesforcePath: 'OrderNumber' });
-    addMapping(org, 'Schedule_Account_Region', { key: 'subscription_schedule', stripePath: 'metadata.account_region', salesforcePath: 'Account.Region__c' });
+    addMapping(org, 'Schedule_Example_Field', {
+      key: 'subscription_schedule',
+      stripePath: 'metadata.example_field',
+      salesforcePath: 'OrderNumber',
+    });
+    addMapping(org, 'Schedule_Account_Region', {
+      key: 'subscription_schedule',
+      stripePath: 'metadata.account_region',
+      salesforcePath: 'Account.Region__c',
+    });
     addMapping(org, 'Customer_Source', { key: 'customer', stripePath: 'metadata.Source', staticValue: 'Salesforce' });
-    addMapping(org, 'Customer_Tax_Flag', { key: 'customer', stripePath: 'metadata.tax_exempt', salesforcePath: 'Tax_Exempt_Text__c' });
-    addMapping(org, 'Schedule_Payment_Term', { key: 'subscription_schedule', stripePath: DAYS, salesforcePath: 'SBQQ__PaymentTerm__c' });
-    addMapping(org, 'Schedule_Collection', { key: 'subscription_schedule', stripePath: 'default_settings.collection_method', staticValue: 'send_invoice' });
+    addMapping(org, 'Customer_Tax_Flag', {
+      key: 'customer',
+      stripePath: 'metadata.tax_exempt',
+      salesforcePath: 'Tax_Exempt_Text__c',
+    });
+    addMapping(org, 'Schedule_Payment_Term', {
+      key: 'subscription_schedule',
+      stripePath: DAYS,
+      salesforcePath: 'SBQQ__PaymentTerm__c',
+    });
+    addMapping(org, 'Schedule_Collection', {
+      key: 'subscription_schedule',
+      stripePath: 'default_settings.collection_method',
+      staticValue: 'send_invoice',
+    });
   });
   afterAll(() => org.close());
 
-  const setPaymentTerm = (term: string) => org.store.update('Order', orderId, { SBQQ__PaymentTerm__c: term }, { system: true });
+  const setPaymentTerm = (term: string) =>
+    org.store.update('Order', orderId, { SBQQ__PaymentTerm__c: term }, { system: true });
 
   /** What the engine would plan: its own readers, the fields the check says the mappings need, the core. */
   async function plan(): Promise<StripeOperation[]> {
     const report = await checkOrg(client);
     const config = await readOrgConfiguration(client);
-    const graph = await readContractGraph(client, orderId, { extra: report.readFields, multiCurrency: config.currency.multiCurrency });
-    const context = { orgId: config.orgId, instanceUrl: org.instanceUrl, livemode: false, sandbox: false, now: 1_800_000_000, settings: config.settings, mappings: config.mappings };
+    const graph = await readContractGraph(client, orderId, {
+      extra: report.readFields,
+      multiCurrency: config.currency.multiCurrency,
+    });
+    const context = {
+      orgId: config.orgId,
+      instanceUrl: org.instanceUrl,
+      livemode: false,
+      sandbox: false,
+      now: 1_800_000_000,
+      settings: config.settings,
+      mappings: config.mappings,
+    };
     return [...planOrderSync({ graph, state: {}, context, orderId }).operations];
   }
 
@@ -65,8 +105,16 @@ describe('S8: custom field mappings and defaults, stored as Custom Metadata', ()
     const schedule = operations.find((o) => o.op === 'subscriptionSchedules.create');
     const customer = operations.find((o) => o.op === 'customers.create');
     const orderNumber = org.store.get(orderId)?.OrderNumber;
-    expect(schedule?.params.metadata).toMatchObject({ salesforce_order_id: orderId, salesforce_order_link: `${org.instanceUrl}/${orderId}`, example_field: orderNumber, account_region: 'EMEA' });
-    expect(schedule?.params.default_settings).toEqual({ collection_method: 'send_invoice', invoice_settings: { days_until_due: 30 } });
+    expect(schedule?.params.metadata).toMatchObject({
+      salesforce_order_id: orderId,
+      salesforce_order_link: `${org.instanceUrl}/${orderId}`,
+      example_field: orderNumber,
+      account_region: 'EMEA',
+    });
+    expect(schedule?.params.default_settings).toEqual({
+      collection_method: 'send_invoice',
+      invoice_settings: { days_until_due: 30 },
+    });
     expect(customer?.params.metadata).toMatchObject({ Source: 'Salesforce' });
   });
 
@@ -94,16 +142,26 @@ describe('S8: custom field mappings and defaults, stored as Custom Metadata', ()
       message: `SBQQ__PaymentTerm__c (picklist) has picklist values the sync rejects for ${DAYS}: Recieved unexpected days_until_due option: Net 20`,
     });
     expect(report.orders[0]?.problems).toEqual([
-      { severity: 'error', recordType: 'Order', record: orderId, field: DAYS, message: 'Data Error: Recieved unexpected days_until_due option: Net 20', fix: 'Use an integer or one of the CPQ payment terms Net 15, Net 30, Net 45, Net 60 or Net 90.' },
+      {
+        severity: 'error',
+        recordType: 'Order',
+        record: orderId,
+        field: DAYS,
+        message: 'Data Error: Recieved unexpected days_until_due option: Net 20',
+        fix: 'Use an integer or one of the CPQ payment terms Net 15, Net 30, Net 45, Net 60 or Net 90.',
+      },
     ]);
   });
 
   it('rejects Due on Receipt with the documented error when the q16 option is off', async () => {
-    const settings = org.query("SELECT Id FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]?.Id as string;
+    const settings = org.query("SELECT Id FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]
+      ?.Id as string;
     org.store.update('Stripe_Sync_Setting__mdt', settings, { Due_On_Receipt_As_Zero_Days__c: false }, { system: true });
     setPaymentTerm('Due on Receipt');
     const report = await checkOrg(client, { orderIds: [orderId] });
-    expect(report.orders[0]?.problems.map((p) => p.message)).toEqual(['Data Error: Unsupported field value for days_until_due: Due on Receipt']);
+    expect(report.orders[0]?.problems.map((p) => p.message)).toEqual([
+      'Data Error: Unsupported field value for days_until_due: Due on Receipt',
+    ]);
     org.store.update('Stripe_Sync_Setting__mdt', settings, { Due_On_Receipt_As_Zero_Days__c: true }, { system: true });
   });
 });

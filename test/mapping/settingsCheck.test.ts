@@ -12,11 +12,18 @@ describe('settings check', () => {
   it('accepts the shipped Default record and returns the settings the sync would use', () => {
     const { problems, settings } = checkSettings([shipped]);
     expect(problems).toEqual([]);
-    expect(settings).toMatchObject({ defaultCurrency: 'USD', collectionMethod: 'send_invoice', defaultDaysUntilDue: 30, orderSyncFilter: "Status = 'Activated'" });
+    expect(settings).toMatchObject({
+      defaultCurrency: 'USD',
+      collectionMethod: 'send_invoice',
+      defaultDaysUntilDue: 30,
+      orderSyncFilter: "Status = 'Activated'",
+    });
   });
 
   it('names the record field of an invalid value', () => {
-    const { problems, settings } = checkSettings(withValues({ Default_Currency__c: 'Dollars', Proration_Precision__c: 'week' }));
+    const { problems, settings } = checkSettings(
+      withValues({ Default_Currency__c: 'Dollars', Proration_Precision__c: 'week' }),
+    );
     expect(problems.map((p) => [p.severity, p.recordType, p.record, p.field])).toEqual([
       ['error', 'Stripe_Sync_Setting__mdt', 'Default', 'Default_Currency__c'],
       ['error', 'Stripe_Sync_Setting__mdt', 'Default', 'Proration_Precision__c'],
@@ -25,7 +32,9 @@ describe('settings check', () => {
   });
 
   it('names a feature switch by its record field', () => {
-    expect(checkSettings(withValues({ MDQ_Enabled__c: 'sometimes' })).problems.map((p) => p.field)).toEqual(['MDQ_Enabled__c']);
+    expect(checkSettings(withValues({ MDQ_Enabled__c: 'sometimes' })).problems.map((p) => p.field)).toEqual([
+      'MDQ_Enabled__c',
+    ]);
   });
 
   it('rejects an order sync filter that is not a SOQL condition', () => {
@@ -35,7 +44,9 @@ describe('settings check', () => {
         recordType: 'Stripe_Sync_Setting__mdt',
         record: 'Default',
         field: 'Order_Sync_Filter__c',
-        message: expect.stringContaining(`The order sync filter "Status = 'Activated' AND" is not a SOQL condition on Order (`),
+        message: expect.stringContaining(
+          `The order sync filter "Status = 'Activated' AND" is not a SOQL condition on Order (`,
+        ),
         fix: "Write one SOQL condition on Order fields, such as Status = 'Activated' AND Type = 'New', in Order_Sync_Filter__c of the Default Stripe Sync Setting.",
       },
     ]);
@@ -43,7 +54,9 @@ describe('settings check', () => {
 
   it('warns when there is no Default record, and falls back to the built-in defaults', () => {
     const { problems, settings } = checkSettings([]);
-    expect(problems.map((p) => [p.severity, p.message])).toEqual([['warning', 'There is no Default connector settings record; the sync would run on built-in defaults.']]);
+    expect(problems.map((p) => [p.severity, p.message])).toEqual([
+      ['warning', 'There is no Default connector settings record; the sync would run on built-in defaults.'],
+    ]);
     expect(settings).toBe(DEFAULT_SETTINGS);
   });
 });

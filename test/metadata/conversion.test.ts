@@ -8,7 +8,10 @@ import { join, relative } from 'node:path';
 import { ComponentSet, MetadataConverter, type SourceComponent } from '@salesforce/source-deploy-retrieve';
 import { PACKAGE_DIR, PROJECT_ROOT, SOURCE_DIR } from './packageSource.js';
 
-const walk = (dir: string): string[] => readdirSync(dir).flatMap((entry) => (statSync(join(dir, entry)).isDirectory() ? walk(join(dir, entry)) : [join(dir, entry)]));
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((entry) =>
+    statSync(join(dir, entry)).isDirectory() ? walk(join(dir, entry)) : [join(dir, entry)],
+  );
 const filesOf = (component: SourceComponent): string[] => [
   ...(component.xml ? [component.xml] : []),
   ...(component.content ? component.walkContent() : []),
@@ -29,7 +32,9 @@ describe('package conversion with source-deploy-retrieve', () => {
   });
 
   it('leaves the component tests and the jest setup out of the package (.forceignore)', () => {
-    const testFiles = walk(PACKAGE_DIR).filter((file) => file.includes('/__tests__/') || file.startsWith(join(PACKAGE_DIR, 'test')));
+    const testFiles = walk(PACKAGE_DIR).filter(
+      (file) => file.includes('/__tests__/') || file.startsWith(join(PACKAGE_DIR, 'test')),
+    );
     expect(testFiles.length).toBeGreaterThan(0);
     expect(testFiles.filter((file) => resolved.has(file))).toEqual([]);
   });
@@ -59,10 +64,20 @@ describe('package conversion with source-deploy-retrieve', () => {
     const manifest = await components.getPackageXml();
 
     expect(result.zipBuffer?.length).toBeGreaterThan(10_000);
-    for (const member of ['Stripe_Sync_Record__c', 'Stripe_Sync_Request__c', 'Order.Stripe_Sync_Status__c', 'Quote_Stripe_Coupon__c.Only_One_Discount', 'Stripe_CPQ_Sales_User', 'stripeOrderSync', 'Stripe_Field_Mapping.Customer_Name']) {
+    for (const member of [
+      'Stripe_Sync_Record__c',
+      'Stripe_Sync_Request__c',
+      'Order.Stripe_Sync_Status__c',
+      'Quote_Stripe_Coupon__c.Only_One_Discount',
+      'Stripe_CPQ_Sales_User',
+      'stripeOrderSync',
+      'Stripe_Field_Mapping.Customer_Name',
+    ]) {
       expect(manifest).toContain(`<members>${member}</members>`);
     }
     // A figure, not a limit: how long an offline package check takes.
-    process.stdout.write(`force-app: ${components.size} components resolved in ${resolveMs.toFixed(0)} ms, converted in ${convertMs.toFixed(0)} ms (${result.zipBuffer?.length ?? 0} bytes zipped)\n`);
+    process.stdout.write(
+      `force-app: ${components.size} components resolved in ${resolveMs.toFixed(0)} ms, converted in ${convertMs.toFixed(0)} ms (${result.zipBuffer?.length ?? 0} bytes zipped)\n`,
+    );
   });
 });

@@ -27,7 +27,9 @@ describe('the Default settings record', () => {
   });
 
   it('would show a changed setting (the comparison is not vacuous)', () => {
-    expect(parseSettings(settingsFromRecord({ Collection_Method__c: 'charge_automatically', Coupons_Enabled__c: false }))).not.toEqual(DEFAULT_SETTINGS);
+    expect(
+      parseSettings(settingsFromRecord({ Collection_Method__c: 'charge_automatically', Coupons_Enabled__c: false })),
+    ).not.toEqual(DEFAULT_SETTINGS);
   });
 });
 
@@ -46,6 +48,8 @@ describe('the Default field mapping records', () => {
 
   it('offer exactly the core’s mapping keys', () => {
     const key = pkg.objects.get('Stripe_Field_Mapping__mdt')?.fields.get('Mapping_Key__c');
-    expect(key?.type === 'Picklist' && key.valueSet.valueSetDefinition.value.map((v) => v.fullName)).toEqual([...MAPPING_KEYS]);
+    expect(key?.type === 'Picklist' && key.valueSet.valueSetDefinition.value.map((v) => v.fullName)).toEqual([
+      ...MAPPING_KEYS,
+    ]);
   });
 });

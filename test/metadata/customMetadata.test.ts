@@ -2,7 +2,13 @@
  * Custom metadata records: they name types and fields that exist, with values of the field's type, and
  * they ship what the spec says — the default field mappings of §2.2 and one Default settings record.
  */
-import { readPackageSource, type CustomField, type CustomMetadataRecord, type MetadataValue, type PackageSource } from './packageSource.js';
+import {
+  readPackageSource,
+  type CustomField,
+  type CustomMetadataRecord,
+  type MetadataValue,
+  type PackageSource,
+} from './packageSource.js';
 
 const pkg = readPackageSource();
 const MAPPING = 'Stripe_Field_Mapping__mdt';
@@ -27,10 +33,13 @@ const XSD_TYPE: Readonly<Record<string, string>> = {
 function valueProblem(field: CustomField, value: MetadataValue): string | undefined {
   if (value === null) return field.required ? 'is required' : undefined;
   if (XSD_TYPE[field.type] !== value.xsdType) return `is ${value.xsdType}, expected ${XSD_TYPE[field.type]}`;
-  if (field.type === 'Picklist' && !field.valueSet.valueSetDefinition.value.some((v) => v.fullName === value.text)) return `"${value.text}" is not a value of the picklist`;
+  if (field.type === 'Picklist' && !field.valueSet.valueSetDefinition.value.some((v) => v.fullName === value.text))
+    return `"${value.text}" is not a value of the picklist`;
   if (field.type === 'Text' && value.text.length > field.length) return `is longer than ${field.length}`;
-  if (field.type === 'Checkbox' && !['true', 'false'].includes(value.text)) return `"${value.text}" is not true or false`;
-  if ((field.type === 'Number' || field.type === 'Percent') && !Number.isFinite(Number(value.text))) return `"${value.text}" is not a number`;
+  if (field.type === 'Checkbox' && !['true', 'false'].includes(value.text))
+    return `"${value.text}" is not true or false`;
+  if ((field.type === 'Number' || field.type === 'Percent') && !Number.isFinite(Number(value.text)))
+    return `"${value.text}" is not a number`;
   return undefined;
 }
 
@@ -38,13 +47,15 @@ function recordProblems(source: PackageSource, record: CustomMetadataRecord): st
   const type = source.objects.get(record.type);
   if (!type?.definition) return [`${record.type}.${record.name}: type ${record.type} does not exist`];
   const problems: string[] = [];
-  if (!/^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,39}$/.test(record.name) || record.name.endsWith('_')) problems.push('name must be 1-40 letters, digits and single underscores');
+  if (!/^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,39}$/.test(record.name) || record.name.endsWith('_'))
+    problems.push('name must be 1-40 letters, digits and single underscores');
   for (const [fieldName, value] of record.values) {
     const field = type.fields.get(fieldName);
     const problem = field ? valueProblem(field, value) : 'does not exist';
     if (problem) problems.push(`${fieldName} ${problem}`);
   }
-  for (const field of type.fields.values()) if (field.required && !record.values.has(field.fullName)) problems.push(`${field.fullName} is required`);
+  for (const field of type.fields.values())
+    if (field.required && !record.values.has(field.fullName)) problems.push(`${field.fullName} is required`);
   return problems.map((problem) => `${record.type}.${record.name}: ${problem}`);
 }
 
@@ -82,9 +93,17 @@ describe('custom metadata records', () => {
 
   it('ship exactly the default field mappings of spec §2.2, active and marked Default', () => {
     const mappings = pkg.customMetadata.filter((r) => r.type === MAPPING);
-    const shipped = mappings.map((r) => [text(r, 'Mapping_Key__c'), text(r, 'Stripe_Path__c'), text(r, 'Salesforce_Path__c')]);
+    const shipped = mappings.map((r) => [
+      text(r, 'Mapping_Key__c'),
+      text(r, 'Stripe_Path__c'),
+      text(r, 'Salesforce_Path__c'),
+    ]);
     const address = (prefix: string, source: string) =>
-      ['line1', 'city', 'state', 'postal_code', 'country'].map((part, i) => ['customer', `${prefix}address.${part}`, `${source}${['Street', 'City', 'State', 'PostalCode', 'Country'][i]}`]);
+      ['line1', 'city', 'state', 'postal_code', 'country'].map((part, i) => [
+        'customer',
+        `${prefix}address.${part}`,
+        `${source}${['Street', 'City', 'State', 'PostalCode', 'Country'][i]}`,
+      ]);
     expect(shipped.sort()).toEqual(
       [
         ['customer', 'name', 'Name'],
@@ -108,7 +127,13 @@ describe('custom metadata records', () => {
         ['coupon', 'max_redemptions', 'Max_Redemptions__c'],
       ].sort(),
     );
-    for (const r of mappings) expect([r.name, text(r, 'Source__c'), text(r, 'Active__c'), text(r, 'Static_Value__c')]).toEqual([r.name, 'Default', 'true', null]);
+    for (const r of mappings)
+      expect([r.name, text(r, 'Source__c'), text(r, 'Active__c'), text(r, 'Static_Value__c')]).toEqual([
+        r.name,
+        'Default',
+        'true',
+        null,
+      ]);
   });
 
   it('ship one Default settings record that sets every setting', () => {
@@ -118,7 +143,23 @@ describe('custom metadata records', () => {
     const fields = [...(pkg.objects.get(SETTING)?.fields.keys() ?? [])];
     expect(fields.length).toBeGreaterThan(25);
     expect(fields.filter((f) => !defaults?.values.has(f))).toEqual([]);
-    expect(Object.fromEntries(['Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Poll_Interval_Seconds__c', 'Sync_Record_Retention__c', 'API_Percentage_Limit__c', 'Proration_Precision__c', 'Collection_Method__c', 'Days_Until_Due__c'].map((f) => [f, text(defaults, f)]))).toEqual({
+    expect(
+      Object.fromEntries(
+        [
+          'Default_Currency__c',
+          'Multi_Currency__c',
+          'Sync_Start_Date__c',
+          'Live_Sync_Enabled__c',
+          'Order_Sync_Filter__c',
+          'Poll_Interval_Seconds__c',
+          'Sync_Record_Retention__c',
+          'API_Percentage_Limit__c',
+          'Proration_Precision__c',
+          'Collection_Method__c',
+          'Days_Until_Due__c',
+        ].map((f) => [f, text(defaults, f)]),
+      ),
+    ).toEqual({
       Default_Currency__c: 'USD',
       Multi_Currency__c: 'false',
       Sync_Start_Date__c: null,

@@ -9,7 +9,16 @@ const pkg = readPackageSource();
 
 /** Object access as letters: Create, Read, Edit, Delete, View all, Modify all. */
 const flagsOf = (p: ObjectPermission) =>
-  [p.allowCreate && 'C', p.allowRead && 'R', p.allowEdit && 'E', p.allowDelete && 'D', p.viewAllRecords && 'V', p.modifyAllRecords && 'M'].filter(Boolean).join('');
+  [
+    p.allowCreate && 'C',
+    p.allowRead && 'R',
+    p.allowEdit && 'E',
+    p.allowDelete && 'D',
+    p.viewAllRecords && 'V',
+    p.modifyAllRecords && 'M',
+  ]
+    .filter(Boolean)
+    .join('');
 
 interface RoleGrants {
   readonly objects: Readonly<Record<string, string>>;
@@ -58,10 +67,29 @@ const SYNC_RECORD_FIELDS = on(
 );
 // Type__c: Sync, or Preview ("Preview billing" on the card).
 const REQUEST_ASK = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_By__c', 'Requested_At__c', 'Type__c');
-const REQUEST_WORK = on('Stripe_Sync_Request__c', 'Status__c', 'Started_At__c', 'Finished_At__c', 'Message__c', 'Attempts__c', 'Claimed_By__c', 'Lease_Expires__c', 'Next_Attempt_At__c', 'Preview_Result__c');
+const REQUEST_WORK = on(
+  'Stripe_Sync_Request__c',
+  'Status__c',
+  'Started_At__c',
+  'Finished_At__c',
+  'Message__c',
+  'Attempts__c',
+  'Claimed_By__c',
+  'Lease_Expires__c',
+  'Next_Attempt_At__c',
+  'Preview_Result__c',
+);
 // The relay files a request of its own for a retryable failure of a sync it started (order poll, POST /sync).
 const REQUEST_FILED_BY_RELAY = on('Stripe_Sync_Request__c', 'Order__c', 'Requested_At__c');
-const COUPON_TERMS = on('Quote_Stripe_Coupon__c', 'Name__c', 'Percent_Off__c', 'Amount_Off__c', 'Duration__c', 'Duration_In_Months__c', 'Max_Redemptions__c');
+const COUPON_TERMS = on(
+  'Quote_Stripe_Coupon__c',
+  'Name__c',
+  'Percent_Off__c',
+  'Amount_Off__c',
+  'Duration__c',
+  'Duration_In_Months__c',
+  'Max_Redemptions__c',
+);
 const COUPON_IDS = on('Quote_Stripe_Coupon__c', 'Stripe_ID__c', 'Stripe_Dashboard_Link__c');
 const METADATA_TYPES = ['Stripe_Field_Mapping__mdt', 'Stripe_Sync_Setting__mdt'];
 const without = (fields: readonly string[], ...left: string[]) => fields.filter((f) => !left.includes(f));
@@ -80,8 +108,21 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       SBQQ__Quote__c: 'R',
       SBQQ__QuoteLine__c: 'R',
     },
-    edit: [...STRIPE_IDS, ...SKIP_FLAGS, ...REQUEST_ASK, ...COUPON_TERMS, ...COUPON_IDS, 'Stripe_Sync_Record__c.Resolution_Status__c'],
-    read: [...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...without(SYNC_RECORD_FIELDS, 'Stripe_Sync_Record__c.Resolution_Status__c'), ...REQUEST_WORK],
+    edit: [
+      ...STRIPE_IDS,
+      ...SKIP_FLAGS,
+      ...REQUEST_ASK,
+      ...COUPON_TERMS,
+      ...COUPON_IDS,
+      'Stripe_Sync_Record__c.Resolution_Status__c',
+    ],
+    read: [
+      ...DASHBOARD_LINKS,
+      ...ORDER_SYNC_FIELDS,
+      ...LOCK_FIELDS,
+      ...without(SYNC_RECORD_FIELDS, 'Stripe_Sync_Record__c.Resolution_Status__c'),
+      ...REQUEST_WORK,
+    ],
     metadataTypes: METADATA_TYPES,
     tabs: ['Stripe_Sync_Record__c', 'Quote_Stripe_Coupon__c'],
   },
@@ -89,7 +130,20 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
   Stripe_CPQ_Sales_User: {
     objects: { Stripe_Sync_Record__c: 'R', Stripe_Sync_Request__c: 'CR' },
     edit: [...SKIP_FLAGS, ...REQUEST_ASK],
-    read: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...SYNC_RECORD_FIELDS, ...on('Stripe_Sync_Request__c', 'Status__c', 'Message__c', 'Started_At__c', 'Finished_At__c', 'Preview_Result__c')],
+    read: [
+      ...STRIPE_IDS,
+      ...DASHBOARD_LINKS,
+      ...ORDER_SYNC_FIELDS,
+      ...SYNC_RECORD_FIELDS,
+      ...on(
+        'Stripe_Sync_Request__c',
+        'Status__c',
+        'Message__c',
+        'Started_At__c',
+        'Finished_At__c',
+        'Preview_Result__c',
+      ),
+    ],
   },
   // The relay: read the whole CPQ graph, write Stripe ids, links and status, take and release locks (Modify All:
   // it deletes an expired lock another relay user left), work and file requests, write and prune Sync Records.
@@ -116,7 +170,16 @@ const EXPECTED: Readonly<Record<string, RoleGrants>> = {
       Quote_Stripe_Coupon_Association__c: 'RV',
       Quote_Line_Stripe_Coupon_Association__c: 'RV',
     },
-    edit: [...STRIPE_IDS, ...DASHBOARD_LINKS, ...ORDER_SYNC_FIELDS, ...LOCK_FIELDS, ...SYNC_RECORD_FIELDS, ...REQUEST_WORK, ...REQUEST_FILED_BY_RELAY, ...COUPON_IDS],
+    edit: [
+      ...STRIPE_IDS,
+      ...DASHBOARD_LINKS,
+      ...ORDER_SYNC_FIELDS,
+      ...LOCK_FIELDS,
+      ...SYNC_RECORD_FIELDS,
+      ...REQUEST_WORK,
+      ...REQUEST_FILED_BY_RELAY,
+      ...COUPON_IDS,
+    ],
     // The standard fields the graph read selects (their field-level security is the permission set's to give).
     read: [...SKIP_FLAGS, ...without(REQUEST_ASK, ...REQUEST_FILED_BY_RELAY), ...COUPON_TERMS, ...STANDARD_FLS_FIELDS],
     metadataTypes: METADATA_TYPES,
@@ -143,11 +206,23 @@ function grantsOf(set: PermissionSet): RoleGrants {
   const fields = set.fieldPermissions ?? [];
   return {
     objects: Object.fromEntries((set.objectPermissions ?? []).map((p) => [p.object, flagsOf(p)])),
-    edit: fields.filter((f) => f.editable).map((f) => f.field).sort(),
-    read: fields.filter((f) => f.readable && !f.editable).map((f) => f.field).sort(),
-    metadataTypes: (set.customMetadataTypeAccesses ?? []).filter((a) => a.enabled).map((a) => a.name).sort(),
+    edit: fields
+      .filter((f) => f.editable)
+      .map((f) => f.field)
+      .sort(),
+    read: fields
+      .filter((f) => f.readable && !f.editable)
+      .map((f) => f.field)
+      .sort(),
+    metadataTypes: (set.customMetadataTypeAccesses ?? [])
+      .filter((a) => a.enabled)
+      .map((a) => a.name)
+      .sort(),
     tabs: (set.tabSettings ?? []).map((t) => t.tab).sort(),
-    userPermissions: (set.userPermissions ?? []).filter((p) => p.enabled).map((p) => p.name).sort(),
+    userPermissions: (set.userPermissions ?? [])
+      .filter((p) => p.enabled)
+      .map((p) => p.name)
+      .sort(),
   };
 }
 
@@ -162,37 +237,49 @@ const sorted = (grants: RoleGrants): RoleGrants => ({
 
 /** The masters of a package object: the objects its master-detail fields point at. */
 const mastersOf = (object: string): string[] =>
-  [...(pkg.objects.get(object)?.fields.values() ?? [])].flatMap((f) => (f.type === 'MasterDetail' ? [f.referenceTo] : []));
+  [...(pkg.objects.get(object)?.fields.values() ?? [])].flatMap((f) =>
+    f.type === 'MasterDetail' ? [f.referenceTo] : [],
+  );
 
 /** Problems a deploy would report, or access that makes no sense. */
 function permissionProblems(set: PermissionSet): string[] {
   const problems: string[] = [];
-  const objectExists = (name: string) => pkg.objects.get(name)?.definition !== undefined || STANDARD_OBJECTS.includes(name) || CPQ_OBJECTS.includes(name);
+  const objectExists = (name: string) =>
+    pkg.objects.get(name)?.definition !== undefined || STANDARD_OBJECTS.includes(name) || CPQ_OBJECTS.includes(name);
   for (const p of set.objectPermissions ?? []) {
     if (!objectExists(p.object)) problems.push(`object ${p.object} does not exist`);
-    if (PARENT_CONTROLLED_OBJECTS.includes(p.object)) problems.push(`object ${p.object} takes its access from its parent`);
+    if (PARENT_CONTROLLED_OBJECTS.includes(p.object))
+      problems.push(`object ${p.object} takes its access from its parent`);
     if (p.object.endsWith('__mdt')) problems.push(`metadata type ${p.object} belongs in customMetadataTypeAccesses`);
-    if ((p.allowCreate || p.allowEdit || p.allowDelete || p.viewAllRecords) && !p.allowRead) problems.push(`object ${p.object} grants access without read`);
+    if ((p.allowCreate || p.allowEdit || p.allowDelete || p.viewAllRecords) && !p.allowRead)
+      problems.push(`object ${p.object} grants access without read`);
     if (p.allowDelete && !p.allowEdit) problems.push(`object ${p.object} grants delete without edit`);
-    if (p.modifyAllRecords && !(p.allowEdit && p.allowDelete && p.viewAllRecords)) problems.push(`object ${p.object} grants modify all without edit, delete and view all`);
+    if (p.modifyAllRecords && !(p.allowEdit && p.allowDelete && p.viewAllRecords))
+      problems.push(`object ${p.object} grants modify all without edit, delete and view all`);
     for (const master of mastersOf(p.object)) {
-      if (!set.objectPermissions?.some((m) => m.object === master && m.allowRead)) problems.push(`object ${p.object} granted without read on its master ${master}`);
+      if (!set.objectPermissions?.some((m) => m.object === master && m.allowRead))
+        problems.push(`object ${p.object} granted without read on its master ${master}`);
     }
   }
   const userPermissions = new Set((set.userPermissions ?? []).filter((u) => u.enabled).map((u) => u.name));
-  if (userPermissions.has('EditActivatedOrders') && !userPermissions.has('ActivateOrder')) problems.push('EditActivatedOrders granted without ActivateOrder');
+  if (userPermissions.has('EditActivatedOrders') && !userPermissions.has('ActivateOrder'))
+    problems.push('EditActivatedOrders granted without ActivateOrder');
   for (const f of set.fieldPermissions ?? []) {
     const [objectName = '', fieldName = ''] = f.field.split('.');
     const field = pkg.objects.get(objectName)?.fields.get(fieldName);
     if (!field && !STANDARD_FLS_FIELDS.includes(f.field)) problems.push(`field ${f.field} does not exist`);
-    else if (field && (field.type === 'MasterDetail' || field.required === true)) problems.push(`field ${f.field} is required: its access cannot be set`);
+    else if (field && (field.type === 'MasterDetail' || field.required === true))
+      problems.push(`field ${f.field} is required: its access cannot be set`);
     if (f.editable && !f.readable) problems.push(`field ${f.field} is editable but not readable`);
     const objectPermission = set.objectPermissions?.find((p) => p.object === objectName);
     // Fields of the package's own objects need the object too (standard objects come with the user's profile).
-    if (pkg.objects.get(objectName)?.definition && !objectPermission?.allowRead) problems.push(`field ${f.field} granted without read on ${objectName}`);
-    if (f.editable && objectPermission && !objectPermission.allowEdit && !objectPermission.allowCreate) problems.push(`field ${f.field} editable without create or edit on ${objectName}`);
+    if (pkg.objects.get(objectName)?.definition && !objectPermission?.allowRead)
+      problems.push(`field ${f.field} granted without read on ${objectName}`);
+    if (f.editable && objectPermission && !objectPermission.allowEdit && !objectPermission.allowCreate)
+      problems.push(`field ${f.field} editable without create or edit on ${objectName}`);
   }
-  for (const a of set.customMetadataTypeAccesses ?? []) if (!pkg.objects.get(a.name)?.definition) problems.push(`metadata type ${a.name} does not exist`);
+  for (const a of set.customMetadataTypeAccesses ?? [])
+    if (!pkg.objects.get(a.name)?.definition) problems.push(`metadata type ${a.name} does not exist`);
   for (const t of set.tabSettings ?? []) if (!pkg.tabs.includes(t.tab)) problems.push(`tab ${t.tab} does not exist`);
   return problems.map((problem) => `${set.name}: ${problem}`);
 }
@@ -218,7 +305,18 @@ describe('permission sets', () => {
       label: 'Broken',
       description: 'x',
       hasActivationRequired: false,
-      objectPermissions: [{ object: 'Stripe_Sync_Record__c', allowCreate: false, allowRead: false, allowEdit: true, allowDelete: true, modifyAllRecords: true, viewAllFields: false, viewAllRecords: false }],
+      objectPermissions: [
+        {
+          object: 'Stripe_Sync_Record__c',
+          allowCreate: false,
+          allowRead: false,
+          allowEdit: true,
+          allowDelete: true,
+          modifyAllRecords: true,
+          viewAllFields: false,
+          viewAllRecords: false,
+        },
+      ],
       fieldPermissions: [
         { field: 'Order.Stripe_Sync_Statuz__c', editable: false, readable: true },
         { field: 'Quote_Stripe_Coupon_Association__c.Quote__c', editable: true, readable: false },
@@ -237,7 +335,15 @@ describe('permission sets', () => {
   });
 
   it('are caught granting a master-detail child without read on its masters, or Edit Activated Orders without Activate Orders', () => {
-    const child = { allowCreate: true, allowRead: true, allowEdit: true, allowDelete: true, modifyAllRecords: false, viewAllFields: false, viewAllRecords: false };
+    const child = {
+      allowCreate: true,
+      allowRead: true,
+      allowEdit: true,
+      allowDelete: true,
+      modifyAllRecords: false,
+      viewAllFields: false,
+      viewAllRecords: false,
+    };
     const broken: PermissionSet = {
       name: 'Broken',
       label: 'Broken',
@@ -264,7 +370,11 @@ describe('permission sets', () => {
     expect(editors('Order.Stripe_ID__c')).toEqual(['Stripe_CPQ_Admin', 'Stripe_CPQ_Integration_User']);
     expect(editors('Order.Stripe_Sync_Status__c')).toEqual(['Stripe_CPQ_Integration_User']);
     expect(editors('Stripe_Sync_Lock__c.Held_By__c')).toEqual(['Stripe_CPQ_Integration_User']);
-    const lockWriters = pkg.permissionSets.filter((s) => s.objectPermissions?.some((p) => p.object === 'Stripe_Sync_Lock__c' && (p.allowCreate || p.allowDelete))).map((s) => s.name);
+    const lockWriters = pkg.permissionSets
+      .filter((s) =>
+        s.objectPermissions?.some((p) => p.object === 'Stripe_Sync_Lock__c' && (p.allowCreate || p.allowDelete)),
+      )
+      .map((s) => s.name);
     expect(lockWriters).toEqual(['Stripe_CPQ_Integration_User']);
     expect(editors('Stripe_Sync_Request__c.Status__c')).toEqual(['Stripe_CPQ_Integration_User']);
   });

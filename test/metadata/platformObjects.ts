@@ -17,9 +17,24 @@ export const STANDARD_OBJECTS: readonly string[] = [
   'User',
 ];
 
-export const CPQ_OBJECTS: readonly string[] = ['SBQQ__Quote__c', 'SBQQ__QuoteLine__c', 'SBQQ__Subscription__c', 'SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionRate__c'];
+export const CPQ_OBJECTS: readonly string[] = [
+  'SBQQ__Quote__c',
+  'SBQQ__QuoteLine__c',
+  'SBQQ__Subscription__c',
+  'SBQQ__OrderItemConsumptionSchedule__c',
+  'SBQQ__OrderItemConsumptionRate__c',
+];
 
-export const SYSTEM_FIELDS: readonly string[] = ['Id', 'Name', 'OwnerId', 'CreatedById', 'CreatedDate', 'LastModifiedById', 'LastModifiedDate', 'SystemModstamp'];
+export const SYSTEM_FIELDS: readonly string[] = [
+  'Id',
+  'Name',
+  'OwnerId',
+  'CreatedById',
+  'CreatedDate',
+  'LastModifiedById',
+  'LastModifiedDate',
+  'SystemModstamp',
+];
 
 /** Objects whose access comes from their parent: a permission set cannot grant object permissions on them. */
 export const PARENT_CONTROLLED_OBJECTS: readonly string[] = ['OrderItem', 'PricebookEntry'];

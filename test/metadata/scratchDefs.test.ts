@@ -11,7 +11,8 @@ interface ScratchDef {
   readonly settings: Record<string, Record<string, unknown>>;
 }
 
-const definition = (name: string): ScratchDef => JSON.parse(readFileSync(join(PROJECT_ROOT, 'config', name), 'utf8')) as ScratchDef;
+const definition = (name: string): ScratchDef =>
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'config', name), 'utf8')) as ScratchDef;
 
 describe('scratch org definitions', () => {
   const single = definition('project-scratch-def.json');
@@ -20,7 +21,11 @@ describe('scratch org definitions', () => {
   it('both enable the CPQ feature and Orders with the negative and zero quantities amendments need', () => {
     for (const def of [single, multi]) {
       expect(def.features).toContain('CPQ');
-      expect(def.settings.orderSettings).toEqual({ enableOrders: true, enableNegativeQuantity: true, enableZeroQuantity: true });
+      expect(def.settings.orderSettings).toEqual({
+        enableOrders: true,
+        enableNegativeQuantity: true,
+        enableZeroQuantity: true,
+      });
     }
   });
 
@@ -32,7 +37,10 @@ describe('scratch org definitions', () => {
   it('project-scratch-def-multicurrency.json enables multiple currencies, and is otherwise the same org', () => {
     expect(multi.features).toContain('MultiCurrency');
     expect(multi.settings.currencySettings).toEqual({ enableMultiCurrency: true });
-    expect({ ...multi.settings, currencySettings: undefined }).toEqual({ ...single.settings, currencySettings: undefined });
+    expect({ ...multi.settings, currencySettings: undefined }).toEqual({
+      ...single.settings,
+      currencySettings: undefined,
+    });
     expect(multi.edition).toBe(single.edition);
   });
 });

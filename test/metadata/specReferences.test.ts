@@ -30,7 +30,11 @@ describe('the specification the code cites', () => {
   it('defines every section a comment in the plugin, the tests or the Order page cites', () => {
     const defined = definedSections();
     const cited = new Map<string, string>();
-    for (const file of [...sourceFiles(join(ROOT, 'plugin', 'src')), ...sourceFiles(join(ROOT, 'test')), ...sourceFiles(join(ROOT, 'force-app'))]) {
+    for (const file of [
+      ...sourceFiles(join(ROOT, 'plugin', 'src')),
+      ...sourceFiles(join(ROOT, 'test')),
+      ...sourceFiles(join(ROOT, 'force-app')),
+    ]) {
       for (const match of readFileSync(file, 'utf8').matchAll(/spec §(\d+(?:\.\d+)*)/gi)) cited.set(match[1]!, file);
     }
     expect(cited.size).toBeGreaterThan(20);

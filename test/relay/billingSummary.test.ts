@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Stripe from 'stripe';
-import { billingPreviewSchema, billingSummarySchema, type BillingSummary } from '../../plugin/src/core/billingSummary/schema.js';
+import {
+  billingPreviewSchema,
+  billingSummarySchema,
+  type BillingSummary,
+} from '../../plugin/src/core/billingSummary/schema.js';
 import { addMonths, formatDate } from '../../plugin/src/core/dates.js';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
@@ -20,17 +24,28 @@ let stripe: Stripe;
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({ salesforce: services.salesforce, stripe: services.gateway, port: 0, events: services.events, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    stripe: services.gateway,
+    port: 0,
+    events: services.events,
+    liveSync: false,
+    webhookSecret: SECRET,
+    logger: memoryLogger().logger,
+  });
 });
 afterAll(async () => {
   await relay.stop();
   await services.close();
 });
 
-const orderField = (orderId: string, field: string) => services.org.query(`SELECT ${field} FROM Order WHERE Id = '${orderId}'`)[0]?.[field];
+const orderField = (orderId: string, field: string) =>
+  services.org.query(`SELECT ${field} FROM Order WHERE Id = '${orderId}'`)[0]?.[field];
 /** The Order's summary, checked against the zod schema the card's fixtures are checked against. */
-const summaryOf = (orderId: string): BillingSummary => billingSummarySchema.parse(JSON.parse(String(orderField(orderId, 'Stripe_Billing_Summary__c'))));
-const itemsOf = (summary: BillingSummary) => summary.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount, i.interval]));
+const summaryOf = (orderId: string): BillingSummary =>
+  billingSummarySchema.parse(JSON.parse(String(orderField(orderId, 'Stripe_Billing_Summary__c'))));
+const itemsOf = (summary: BillingSummary) =>
+  summary.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount, i.interval]));
 
 async function sync(orderId: string) {
   const result = await relay.engine.syncOrder(orderId);
@@ -40,9 +55,23 @@ async function sync(orderId: string) {
 
 let eventCounter = 0;
 async function deliver(type: string, object: { id: string }): Promise<void> {
-  const payload = JSON.stringify({ id: `evt_summary_${++eventCounter}`, object: 'event', type, api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, data: { object }, pending_webhooks: 1, request: null });
+  const payload = JSON.stringify({
+    id: `evt_summary_${++eventCounter}`,
+    object: 'event',
+    type,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+    pending_webhooks: 1,
+    request: null,
+  });
   const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  const response = await fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  const response = await fetch(`${relay.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
   expect(response.status).toBe(200);
 }
 
@@ -63,19 +92,40 @@ describe('billing summary on the Order', () => {
     const result = await sync(order.orderId);
     const summary = summaryOf(order.orderId);
 
-    expect(summary).toMatchObject({ version: 1, kind: 'scheduled', source: 'stripe', currency: 'USD', stripeId: result.stripeId });
+    expect(summary).toMatchObject({
+      version: 1,
+      kind: 'scheduled',
+      source: 'stripe',
+      currency: 'USD',
+      stripeId: result.stripeId,
+    });
     expect(summary.phases.map((p) => [p.start, p.end])).toEqual([
       ['2030-01-01', '2031-01-01'],
       ['2031-01-01', '2032-01-01'],
       ['2032-01-01', '2033-01-01'],
     ]);
     // Seed: 10 × 1,000, 10 × 1,100, 12 × 1,200 a year, plus Support at 500 a year and Onboarding 2,000 once.
-    expect(summary.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount, i.interval, i.intervalCount]).sort())).toEqual([
-      [['Ramp', '10', '10000.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
-      [['Ramp', '10', '11000.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
-      [['Ramp', '12', '14400.00', 'year', 1], ['Support', '1', '500.00', 'year', 1]],
+    expect(
+      summary.phases.map((p) =>
+        p.items.map((i) => [i.product, i.quantity, i.amount, i.interval, i.intervalCount]).sort(),
+      ),
+    ).toEqual([
+      [
+        ['Ramp', '10', '10000.00', 'year', 1],
+        ['Support', '1', '500.00', 'year', 1],
+      ],
+      [
+        ['Ramp', '10', '11000.00', 'year', 1],
+        ['Support', '1', '500.00', 'year', 1],
+      ],
+      [
+        ['Ramp', '12', '14400.00', 'year', 1],
+        ['Support', '1', '500.00', 'year', 1],
+      ],
     ]);
-    expect(summary.phases[0]!.oneTimeItems).toEqual([{ product: 'Onboarding', quantity: '1', amount: '2000.00', coupons: [] }]);
+    expect(summary.phases[0]!.oneTimeItems).toEqual([
+      { product: 'Onboarding', quantity: '1', amount: '2000.00', coupons: [] },
+    ]);
     expect(summary.phases.map((p) => p.total)).toEqual(['12500.00', '11500.00', '14900.00']);
     expect(summary.tcv).toBe('38900.00');
     // Before the schedule starts, the MRR is the first phase's: (10,000 + 500) / 12.
@@ -91,10 +141,32 @@ describe('billing summary on the Order', () => {
     const builder = new CpqBuilder(services.org.org);
     const today = services.org.org.today();
     const first = (months: number) => formatDate(addMonths({ ...today, day: 1 }, months));
-    const widget = builder.product({ name: 'Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
-    const gadget = builder.product({ name: 'Gadget', listPrice: 20, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const widget = builder.product({
+      name: 'Widget',
+      listPrice: 10,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
+    const gadget = builder.product({
+      name: 'Gadget',
+      listPrice: 20,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
     const accountId = builder.account('Amended Later');
-    const initial = builder.order({ accountId, name: 'Initial', start: first(-1), term: 12, lines: [{ product: widget, quantity: 10 }] });
+    const initial = builder.order({
+      accountId,
+      name: 'Initial',
+      start: first(-1),
+      term: 12,
+      lines: [{ product: widget, quantity: 10 }],
+    });
     const contractId = builder.contract(initial, accountId, first(-1), 12);
     await sync(initial.orderId);
     const before = summaryOf(initial.orderId);
@@ -124,7 +196,10 @@ describe('billing summary on the Order', () => {
     // 10 Widgets for the two months before the amendment, then 6 Widgets and 5 Gadgets for the other ten.
     expect(after.phases.map((p) => p.items.map((i) => [i.product, i.quantity, i.amount]).sort())).toEqual([
       [['Widget', '10', '100.00']],
-      [['Gadget', '5', '100.00'], ['Widget', '6', '60.00']],
+      [
+        ['Gadget', '5', '100.00'],
+        ['Widget', '6', '60.00'],
+      ],
     ]);
     expect(after.phases.map((p) => p.total)).toEqual(['200.00', '1600.00']);
     expect(after.tcv).toBe('1800.00');
@@ -139,26 +214,46 @@ describe('billing summary on the Order', () => {
 
     // Seed: 2 Seats at 100 a month from 2030-04-01 for 12 months; $50 off once on the line, 20 % off for 3 months on the quote.
     expect(phase!.items).toEqual([
-      { product: 'Seat', quantity: '2', amount: '200.00', interval: 'month', intervalCount: 1, coupons: [{ name: '$50 off', percentOff: null, amountOff: '50.00', duration: 'once', durationInMonths: null }] },
+      {
+        product: 'Seat',
+        quantity: '2',
+        amount: '200.00',
+        interval: 'month',
+        intervalCount: 1,
+        coupons: [{ name: '$50 off', percentOff: null, amountOff: '50.00', duration: 'once', durationInMonths: null }],
+      },
     ]);
-    expect(phase!.coupons).toEqual([{ name: 'Launch', percentOff: '20', amountOff: null, duration: 'repeating', durationInMonths: 3 }]);
+    expect(phase!.coupons).toEqual([
+      { name: 'Launch', percentOff: '20', amountOff: null, duration: 'repeating', durationInMonths: 3 },
+    ]);
     // April (200 − 50) × 80 % = 120, May and June 160 each, then nine months at 200: 2,240.
     expect(phase!.total).toBe('2240.00');
   });
 
   it('a one-time invoice of 12 lines: every line, though Stripe embeds only the first 10 in the invoice', async () => {
     const builder = new CpqBuilder(services.org.org);
-    const lines = Array.from({ length: 12 }, (_, i) => ({ product: builder.product({ name: `Service ${i + 1}`, listPrice: 100 * (i + 1) }), quantity: 1 }));
-    const order = builder.order({ accountId: builder.account('Twelve Services'), name: 'Twelve one-time lines', start: '2030-05-01', term: 12, lines });
+    const lines = Array.from({ length: 12 }, (_, i) => ({
+      product: builder.product({ name: `Service ${i + 1}`, listPrice: 100 * (i + 1) }),
+      quantity: 1,
+    }));
+    const order = builder.order({
+      accountId: builder.account('Twelve Services'),
+      name: 'Twelve one-time lines',
+      start: '2030-05-01',
+      term: 12,
+      lines,
+    });
     const result = await sync(order.orderId);
     const embedded = (await stripe.invoices.retrieve(String(result.stripeId))).lines;
     expect([embedded.data.length, embedded.has_more]).toEqual([10, true]);
 
     const summary = summaryOf(order.orderId);
     expect(summary.kind).toBe('one-time');
-    expect(summary.oneTimeInvoice!.items.map((i) => [i.product, i.amount]).sort(([a], [b]) => Number(a!.split(' ')[1]) - Number(b!.split(' ')[1]))).toEqual(
-      lines.map((_, i) => [`Service ${i + 1}`, `${100 * (i + 1)}.00`]),
-    );
+    expect(
+      summary
+        .oneTimeInvoice!.items.map((i) => [i.product, i.amount])
+        .sort(([a], [b]) => Number(a!.split(' ')[1]) - Number(b!.split(' ')[1])),
+    ).toEqual(lines.map((_, i) => [`Service ${i + 1}`, `${100 * (i + 1)}.00`]));
     // 100 + 200 + … + 1,200.
     expect([summary.oneTimeInvoice!.total, summary.tcv]).toEqual(['7800.00', '7800.00']);
   });
@@ -171,7 +266,10 @@ describe('billing summary on the Order', () => {
     const subscription = await stripe.subscriptions.retrieve(String(schedule.subscription));
     const invoiceId = String(subscription.latest_invoice);
     const invoice = await stripe.invoices.retrieve(invoiceId);
-    expect(summary.latestInvoice).toMatchObject({ status: invoice.status, paymentLink: invoice.hosted_invoice_url ?? null });
+    expect(summary.latestInvoice).toMatchObject({
+      status: invoice.status,
+      paymentLink: invoice.hosted_invoice_url ?? null,
+    });
     expect(summary.latestInvoice?.status).not.toBe('paid');
 
     if (invoice.status === 'draft') await stripe.invoices.finalizeInvoice(invoiceId);
@@ -179,7 +277,12 @@ describe('billing summary on the Order', () => {
     await deliver('invoice.paid', { id: invoiceId });
 
     const refreshed = summaryOf(initial.orderId);
-    expect(refreshed.latestInvoice).toEqual({ status: 'paid', amountDue: '0.00', total: (paid.total / 100).toFixed(2), paymentLink: paid.hosted_invoice_url ?? null });
+    expect(refreshed.latestInvoice).toEqual({
+      status: 'paid',
+      amountDue: '0.00',
+      total: (paid.total / 100).toFixed(2),
+      paymentLink: paid.hosted_invoice_url ?? null,
+    });
     // The rest of the billing is as it was: the phases did not change.
     expect(refreshed.phases).toEqual(summary.phases);
     expect(orderField(initial.orderId, 'Stripe_Invoice_Status__c')).toBe('paid');
@@ -189,7 +292,11 @@ describe('billing summary on the Order', () => {
     const order = sampleOrder(services.org, 'S14');
     const id = String(summaryOf(order.orderId).stripeId);
     await services.salesforce.updateRecord('Order', order.orderId, { Stripe_Billing_Summary__c: 'stale' });
-    await deliver('subscription_schedule.updated', { id, object: 'subscription_schedule', metadata: (await stripe.subscriptionSchedules.retrieve(id)).metadata } as never);
+    await deliver('subscription_schedule.updated', {
+      id,
+      object: 'subscription_schedule',
+      metadata: (await stripe.subscriptionSchedules.retrieve(id)).metadata,
+    } as never);
     expect(summaryOf(order.orderId).phases).toHaveLength(3);
   });
 });
@@ -199,9 +306,15 @@ describe('Preview request on a draft order', () => {
 
   async function requestPreview(orderId: string) {
     // A sales rep files it from the Order page; the relay user may read the request type but not set it.
-    const requestId = services.org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Type__c: 'Preview', Requested_At__c: new Date().toISOString() });
+    const requestId = services.org.store.insert('Stripe_Sync_Request__c', {
+      Order__c: orderId,
+      Type__c: 'Preview',
+      Requested_At__c: new Date().toISOString(),
+    });
     const row = await waitFor(() => {
-      const r = services.org.query(`SELECT Status__c, Message__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Id = '${requestId}'`)[0];
+      const r = services.org.query(
+        `SELECT Status__c, Message__c, Preview_Result__c FROM Stripe_Sync_Request__c WHERE Id = '${requestId}'`,
+      )[0];
       return r?.Status__c === 'Previewed' ? r : undefined;
     }, 'the preview');
     return { row, preview: billingPreviewSchema.parse(JSON.parse(String(row.Preview_Result__c))) };
@@ -209,14 +322,39 @@ describe('Preview request on a draft order', () => {
 
   it('gets the billing the sync would make, and nothing reaches Stripe or the Order', async () => {
     const builder = cpq();
-    const product = builder.product({ name: 'Preview Seat', listPrice: 40, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
-    const draft = builder.order({ accountId: builder.account('Preview Draft'), name: 'Draft for preview', start: '2030-06-01', term: 6, activated: false, lines: [{ product, quantity: 3 }] });
+    const product = builder.product({
+      name: 'Preview Seat',
+      listPrice: 40,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
+    const draft = builder.order({
+      accountId: builder.account('Preview Draft'),
+      name: 'Draft for preview',
+      start: '2030-06-01',
+      term: 6,
+      activated: false,
+      lines: [{ product, quantity: 3 }],
+    });
     const stripeWrites = services.stripe.requestLog.writes().length;
 
     const { row, preview } = await requestPreview(draft.orderId);
     expect(preview.problems).toEqual([]);
-    expect(preview.summary).toMatchObject({ kind: 'scheduled', source: 'preview', currency: 'USD', stripeId: null, tcv: '720.00', mrr: '120.00', nextInvoice: { date: '2030-06-01', amount: '120.00' } });
-    expect(preview.summary!.phases.map((p) => [p.start, p.end, p.items.map((i) => [i.product, i.quantity, i.amount])])).toEqual([['2030-06-01', '2030-12-01', [['Preview Seat', '3', '120.00']]]]);
+    expect(preview.summary).toMatchObject({
+      kind: 'scheduled',
+      source: 'preview',
+      currency: 'USD',
+      stripeId: null,
+      tcv: '720.00',
+      mrr: '120.00',
+      nextInvoice: { date: '2030-06-01', amount: '120.00' },
+    });
+    expect(
+      preview.summary!.phases.map((p) => [p.start, p.end, p.items.map((i) => [i.product, i.quantity, i.amount])]),
+    ).toEqual([['2030-06-01', '2030-12-01', [['Preview Seat', '3', '120.00']]]]);
     expect(row.Message__c).toMatch(/nothing was written to Stripe/);
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
     expect(orderField(draft.orderId, 'Stripe_ID__c')).toBeNull();
@@ -225,14 +363,33 @@ describe('Preview request on a draft order', () => {
 
   it('lists the problems that would stop the sync, with the message and fix its Sync Record would carry', async () => {
     const builder = cpq();
-    const product = builder.product({ name: 'Preview Half Seat', listPrice: 40, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
-    const draft = builder.order({ accountId: builder.account('Preview Broken'), name: 'Broken draft', start: '2030-06-01', term: 6, activated: false, lines: [{ product, quantity: 1.5 }] });
+    const product = builder.product({
+      name: 'Preview Half Seat',
+      listPrice: 40,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
+    const draft = builder.order({
+      accountId: builder.account('Preview Broken'),
+      name: 'Broken draft',
+      start: '2030-06-01',
+      term: 6,
+      activated: false,
+      lines: [{ product, quantity: 1.5 }],
+    });
     const dryRun = await relay.engine.syncOrder(draft.orderId, { dryRun: true, asActivated: true });
 
     const { preview } = await requestPreview(draft.orderId);
     expect(preview.summary).toBeNull();
-    expect(preview.problems.map((p) => [p.message, p.fix])).toEqual(dryRun.errors.map((e) => [e.resolutionMessage, e.fix]));
-    expect(preview.problems[0]?.message).toContain('Quantity specified as a decimal value. Only integers are supported.');
+    expect(preview.problems.map((p) => [p.message, p.fix])).toEqual(
+      dryRun.errors.map((e) => [e.resolutionMessage, e.fix]),
+    );
+    expect(preview.problems[0]?.message).toContain(
+      'Quantity specified as a decimal value. Only integers are supported.',
+    );
     expect(services.org.query(`SELECT Id FROM Stripe_Sync_Record__c WHERE Order__c = '${draft.orderId}'`)).toEqual([]);
   });
 });

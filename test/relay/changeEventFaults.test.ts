@@ -32,7 +32,17 @@ afterEach(async () => {
 
 // Reconciliation an hour away: beyond the one at start, what these tests see the change events did.
 const relay = async (options: Partial<RelayOptions> = {}) => {
-  const started = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, reconcileSeconds: 3600, stateDir, logger: log.logger, ...options });
+  const started = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    reconcileSeconds: 3600,
+    stateDir,
+    logger: log.logger,
+    ...options,
+  });
   relays.push(started);
   return started;
 };
@@ -44,13 +54,26 @@ const stop = async (running: RunningRelay) => {
 };
 const BURST = 1_000;
 const GOOD = ['S1', 'S3', 'S6', 'S9', 'S11', 'S13'];
-const request = (scenario: string) => services.org.store.insert('Stripe_Sync_Request__c', { Order__c: sampleOrder(services.org, scenario).orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
-const rows = (ids: readonly string[]) => services.org.query(`SELECT Id, Status__c, Attempts__c FROM Stripe_Sync_Request__c WHERE Id IN ('${ids.join("','")}')`);
+const request = (scenario: string) =>
+  services.org.store.insert('Stripe_Sync_Request__c', {
+    Order__c: sampleOrder(services.org, scenario).orderId,
+    Status__c: 'Queued',
+    Requested_At__c: new Date().toISOString(),
+  });
+const rows = (ids: readonly string[]) =>
+  services.org.query(
+    `SELECT Id, Status__c, Attempts__c FROM Stripe_Sync_Request__c WHERE Id IN ('${ids.join("','")}')`,
+  );
 const allEnded = (ids: readonly string[]) => () => {
   const found = rows(ids);
-  return found.length === ids.length && found.every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed') ? found : undefined;
+  return found.length === ids.length && found.every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed')
+    ? found
+    : undefined;
 };
-const savedReplayId = () => (existsSync(join(stateDir, CHECKPOINT_FILE)) ? (JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')) as { replayId: number | null }).replayId : null);
+const savedReplayId = () =>
+  existsSync(join(stateDir, CHECKPOINT_FILE))
+    ? (JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')) as { replayId: number | null }).replayId
+    : null;
 const logged = (text: string) => log.lines.filter((l) => l.includes(text));
 
 describe('change event stream faults', () => {
@@ -95,10 +118,19 @@ describe('change event stream faults', () => {
     expect(logged('change event received')).toHaveLength(4);
     expect(logged('replay id outside the retention window')).toEqual([]);
     expect(logged('change event received').filter((l) => l.includes(ids[1]!))).toHaveLength(2);
-    expect(rows([...ids, third]).map((r) => [r.Status__c, r.Attempts__c])).toEqual([['Synced', 1], ['Synced', 1], ['Synced', 1]]);
+    expect(rows([...ids, third]).map((r) => [r.Status__c, r.Attempts__c])).toEqual([
+      ['Synced', 1],
+      ['Synced', 1],
+      ['Synced', 1],
+    ]);
     // Only the third order's sync wrote to Stripe: the redelivered event found its request done.
     expect(services.stripe.requestLog.writes().length).toBeGreaterThan(writes);
-    expect(services.stripe.requestLog.writes().slice(writes).some((w) => JSON.stringify(w).includes(sampleOrder(services.org, 'S3').orderId))).toBe(false);
+    expect(
+      services.stripe.requestLog
+        .writes()
+        .slice(writes)
+        .some((w) => JSON.stringify(w).includes(sampleOrder(services.org, 'S3').orderId)),
+    ).toBe(false);
   });
 
   it('a session expiring during the stream is refreshed and the stream resumes with the new session', async () => {
@@ -128,17 +160,37 @@ describe('change event stream faults', () => {
     await streamOpen();
     let mostInFlight = 0;
     const sampler = setInterval(() => {
-      void running.metrics.valueOf(running.metrics.eventsInFlight).then((n) => (mostInFlight = Math.max(mostInFlight, n)));
+      void running.metrics
+        .valueOf(running.metrics.eventsInFlight)
+        .then((n) => (mostInFlight = Math.max(mostInFlight, n)));
     }, 20);
     // Activated orders without products: each sync runs and fails fast (nothing to bill), once.
-    const ids = services.org.store.transaction(() => Array.from({ length: BURST }, (_, i) => services.org.store.insert('Order', { Name: `Burst ${i}`, AccountId: accountId, EffectiveDate: '2030-01-01', Status: 'Activated' })));
+    const ids = services.org.store.transaction(() =>
+      Array.from({ length: BURST }, (_, i) =>
+        services.org.store.insert('Order', {
+          Name: `Burst ${i}`,
+          AccountId: accountId,
+          EffectiveDate: '2030-01-01',
+          Status: 'Activated',
+        }),
+      ),
+    );
     try {
-      await waitFor(() => (services.org.query(`SELECT Id FROM Order WHERE Name LIKE 'Burst %' AND Stripe_Sync_Status__c = 'Failed'`).length >= BURST ? true : undefined), 280_000);
+      await waitFor(
+        () =>
+          services.org.query(`SELECT Id FROM Order WHERE Name LIKE 'Burst %' AND Stripe_Sync_Status__c = 'Failed'`)
+            .length >= BURST
+            ? true
+            : undefined,
+        280_000,
+      );
       await running.settled();
     } finally {
       clearInterval(sampler);
     }
-    const statuses = services.org.query(`SELECT Id, Stripe_Sync_Status__c FROM Order WHERE Id IN ('${ids.join("','")}')`);
+    const statuses = services.org.query(
+      `SELECT Id, Stripe_Sync_Status__c FROM Order WHERE Id IN ('${ids.join("','")}')`,
+    );
     expect(statuses.filter((o) => o.Stripe_Sync_Status__c === 'Failed')).toHaveLength(BURST);
     // Each burst order's sync ran exactly once (the sample org's own unsynced orders sync too).
     const runsOf = new Map<string, number>();
@@ -162,18 +214,38 @@ describe('a replay id past the retention window', () => {
       const orderOf = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
       const first = await relay(options);
       await streamOpen(org);
-      const early = org.store.insert('Stripe_Sync_Request__c', { Order__c: orderOf('S1'), Status__c: 'Queued', Requested_At__c: new Date(clock).toISOString() });
-      await waitFor(() => (org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${early}'`)[0]?.Status__c === 'Synced' ? true : undefined));
+      const early = org.store.insert('Stripe_Sync_Request__c', {
+        Order__c: orderOf('S1'),
+        Status__c: 'Queued',
+        Requested_At__c: new Date(clock).toISOString(),
+      });
+      await waitFor(() =>
+        org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${early}'`)[0]?.Status__c === 'Synced'
+          ? true
+          : undefined,
+      );
       await first.settled();
       await waitFor(() => (savedReplayId() !== null ? true : undefined));
       await stop(first);
 
       clock += RETENTION_MS + 3_600_000; // the relay was down for 73 hours
-      const late = org.store.insert('Stripe_Sync_Request__c', { Order__c: orderOf('S3'), Status__c: 'Queued', Requested_At__c: new Date(clock).toISOString() });
+      const late = org.store.insert('Stripe_Sync_Request__c', {
+        Order__c: orderOf('S3'),
+        Status__c: 'Queued',
+        Requested_At__c: new Date(clock).toISOString(),
+      });
       const second = await relay(options);
-      const ended = await waitFor(() => org.query(`SELECT Status__c, Attempts__c FROM Stripe_Sync_Request__c WHERE Id = '${late}'`).find((r) => r.Status__c === 'Synced'));
+      const ended = await waitFor(() =>
+        org
+          .query(`SELECT Status__c, Attempts__c FROM Stripe_Sync_Request__c WHERE Id = '${late}'`)
+          .find((r) => r.Status__c === 'Synced'),
+      );
       // The gap's reconciliation may sync the request before the refused stream is replaced: wait for that.
-      await waitFor(() => (logged('replay id outside the retention window').length > 0 && second.streamState === 'subscribed' ? true : undefined));
+      await waitFor(() =>
+        logged('replay id outside the retention window').length > 0 && second.streamState === 'subscribed'
+          ? true
+          : undefined,
+      );
       await second.settled();
       expect(ended.Attempts__c).toBe(1);
       expect(logged('replay id outside the retention window')).toHaveLength(1);
@@ -191,9 +263,18 @@ describe('an org without the channel', () => {
     const bare = await startSalesforceEmulator({ pubSub: { channels: false } });
     try {
       const salesforce = new SalesforceClient({ instanceUrl: bare.instanceUrl, accessToken: integrationToken(bare) });
-      const started = startRelay({ salesforce, events: { endpoint: bare.pubSub!.endpoint, rejectUnauthorized: false }, stripe: services.gateway, port: 0, liveSync: false, logger: log.logger });
+      const started = startRelay({
+        salesforce,
+        events: { endpoint: bare.pubSub!.endpoint, rejectUnauthorized: false },
+        stripe: services.gateway,
+        port: 0,
+        liveSync: false,
+        logger: log.logger,
+      });
       await expect(started).rejects.toThrow(MissingChannel);
-      await expect(started).rejects.toThrow(/PlatformEventChannel Stripe_CPQ_Sync__chn .*platformEventChannels\/Stripe_CPQ_Sync__chn\.platformEventChannel-meta\.xml.*PlatformEventChannelMember/);
+      await expect(started).rejects.toThrow(
+        /PlatformEventChannel Stripe_CPQ_Sync__chn .*platformEventChannels\/Stripe_CPQ_Sync__chn\.platformEventChannel-meta\.xml.*PlatformEventChannelMember/,
+      );
     } finally {
       await bare.close();
     }

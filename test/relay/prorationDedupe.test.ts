@@ -23,12 +23,32 @@ const metadata = { salesforce_proration: 'true', salesforce_order_item_id: '8020
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    webhookSecret: SECRET,
+    logger: memoryLogger().logger,
+  });
   customer = (await stripe.customers.create({ name: 'Dedupe test' })).id;
   const product = await stripe.products.create({ name: 'Seats' });
-  const recurring = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } });
+  const recurring = await stripe.prices.create({
+    product: product.id,
+    currency: 'usd',
+    unit_amount: 1000,
+    recurring: { interval: 'month' },
+  });
   oneTimePrice = (await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 2500 })).id;
-  subscription = (await stripe.subscriptions.create({ customer, items: [{ price: recurring.id }], collection_method: 'send_invoice', days_until_due: 30 })).id;
+  subscription = (
+    await stripe.subscriptions.create({
+      customer,
+      items: [{ price: recurring.id }],
+      collection_method: 'send_invoice',
+      days_until_due: 30,
+    })
+  ).id;
 });
 afterAll(async () => {
   await relay.stop();
@@ -49,14 +69,27 @@ async function deliverCreated(item: Stripe.InvoiceItem): Promise<number> {
     request: null,
   });
   const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  const response = await fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  const response = await fetch(`${relay.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
   return response.status;
 }
 
 const prorationItem = (overrides: Partial<Stripe.InvoiceItemCreateParams> = {}) =>
-  stripe.invoiceItems.create({ customer, subscription, pricing: { price: oneTimePrice }, quantity: 2, period, metadata, ...overrides });
+  stripe.invoiceItems.create({
+    customer,
+    subscription,
+    pricing: { price: oneTimePrice },
+    quantity: 2,
+    period,
+    metadata,
+    ...overrides,
+  });
 
-const prorationInvoices = () => services.stripe.store.invoices.all().filter((i) => i.metadata.salesforce_proration_invoice === 'true');
+const prorationInvoices = () =>
+  services.stripe.store.invoices.all().filter((i) => i.metadata.salesforce_proration_invoice === 'true');
 const invoiceOf = (item: Stripe.InvoiceItem) => services.stripe.store.invoiceItems.get(item.id).invoice;
 
 describe('proration auto-billing compares a new item with the connector items already billed', () => {
@@ -88,14 +121,19 @@ describe('proration auto-billing compares a new item with the connector items al
     expect(await deliverCreated(second)).toBe(200);
     expect(await deliverCreated(first)).toBe(200);
     expect(prorationInvoices()).toHaveLength(before + 1);
-    const fates = [first, second].map((item) => (services.stripe.store.invoiceItems.find(item.id)?.deleted ? 'deleted' : invoiceOf(item)));
+    const fates = [first, second].map((item) =>
+      services.stripe.store.invoiceItems.find(item.id)?.deleted ? 'deleted' : invoiceOf(item),
+    );
     expect(fates.sort()).toEqual([prorationInvoices().at(-1)!.id, 'deleted'].sort());
   });
 
   it.each<[string, Partial<Stripe.InvoiceItemCreateParams>]>([
     ['a different quantity (so a different amount)', { quantity: 3 }],
     ['a different period', { period: { start: period.start, end: Date.UTC(2031, 3, 1) / 1000 } }],
-    ['different metadata (another order line)', { metadata: { ...metadata, salesforce_order_item_id: '802000000000002AAA' } }],
+    [
+      'different metadata (another order line)',
+      { metadata: { ...metadata, salesforce_order_item_id: '802000000000002AAA' } },
+    ],
     ['a description', { description: 'Seats, prorated' }],
   ])('bills an item that differs by %s', async (_difference, overrides) => {
     const before = prorationInvoices().length;

@@ -9,7 +9,16 @@ const SYNC_TOKEN = 'relay-token-for-tests';
 
 beforeAll(async () => {
   services = await startServices();
-  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, concurrency: 2, liveSync: false, syncToken: SYNC_TOKEN, logger: log.logger });
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    concurrency: 2,
+    liveSync: false,
+    syncToken: SYNC_TOKEN,
+    logger: log.logger,
+  });
 });
 afterAll(async () => {
   await relay.stop();
@@ -17,10 +26,16 @@ afterAll(async () => {
 });
 
 const requestRow = (id: string) =>
-  services.org.query(`SELECT Status__c, Message__c, Claimed_By__c, Attempts__c, Started_At__c, Finished_At__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]!;
+  services.org.query(
+    `SELECT Status__c, Message__c, Claimed_By__c, Attempts__c, Started_At__c, Finished_At__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`,
+  )[0]!;
 
 async function requestSync(orderId: string): Promise<string> {
-  return services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+  return services.salesforce.createRecord('Stripe_Sync_Request__c', {
+    Order__c: orderId,
+    Status__c: 'Queued',
+    Requested_At__c: new Date().toISOString(),
+  });
 }
 
 describe('relay: sync requests', () => {
@@ -33,11 +48,20 @@ describe('relay: sync requests', () => {
       seen.add(String(row.Status__c));
       return row.Status__c === 'Synced' || row.Status__c === 'Failed' ? row : undefined;
     });
-    expect(done).toMatchObject({ Status__c: 'Synced', Attempts__c: 1, Claimed_By__c: expect.stringMatching(/^relay-/) });
+    expect(done).toMatchObject({
+      Status__c: 'Synced',
+      Attempts__c: 1,
+      Claimed_By__c: expect.stringMatching(/^relay-/),
+    });
     expect(done.Finished_At__c).toEqual(expect.any(String));
     expect(seen.has('Queued') || seen.has('Syncing')).toBe(true);
-    const orderRow = services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${order.orderId}'`)[0]!;
-    expect(orderRow).toMatchObject({ Stripe_ID__c: expect.stringMatching(/^sub_sched_/), Stripe_Sync_Status__c: 'Synced' });
+    const orderRow = services.org.query(
+      `SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${order.orderId}'`,
+    )[0]!;
+    expect(orderRow).toMatchObject({
+      Stripe_ID__c: expect.stringMatching(/^sub_sched_/),
+      Stripe_Sync_Status__c: 'Synced',
+    });
   });
 
   it('ends a request for a broken order as Failed with the documented message and fix, and a Sync Record', async () => {
@@ -46,7 +70,9 @@ describe('relay: sync requests', () => {
     const done = await waitFor(() => (requestRow(id).Status__c === 'Failed' ? requestRow(id) : undefined));
     expect(String(done.Message__c)).toContain('The order line is deleted or not activated.');
     expect(String(done.Message__c)).toContain('Fix:');
-    const records = services.org.query(`SELECT Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`);
+    const records = services.org.query(
+      `SELECT Resolution_Status__c, Resolution_Message__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}'`,
+    );
     expect(records).toContainEqual(expect.objectContaining({ Resolution_Status__c: 'Error' }));
   });
 
@@ -67,7 +93,14 @@ describe('relay: sync requests', () => {
       Claimed_By__c: 'relay-dead',
       Lease_Expires__c: new Date(Date.now() - 60_000).toISOString(),
     });
-    const restarted = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, logger: log.logger });
+    const restarted = await startRelay({
+      salesforce: services.salesforce,
+      events: services.events,
+      stripe: services.gateway,
+      port: 0,
+      liveSync: false,
+      logger: log.logger,
+    });
     try {
       const done = await waitFor(() => (requestRow(id).Status__c === 'Synced' ? requestRow(id) : undefined));
       expect(done.Claimed_By__c).not.toBe('relay-dead');
@@ -89,12 +122,20 @@ describe('relay: HTTP', () => {
   it('refuses the sync endpoint without the right token and accepts valid Order Ids with it', async () => {
     const order = sampleOrder(services.org, 'S9');
     const post = (token: string, body: unknown) =>
-      fetch(`${relay.url}/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${relay.url}/sync`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post('wrong', { orderIds: [order.orderId] })).status).toBe(401);
     expect((await post(SYNC_TOKEN, { orderIds: ["x' OR Id != null"] })).status).toBe(400);
     const accepted = await post(SYNC_TOKEN, { orderIds: [order.orderId] });
     expect(accepted.status).toBe(202);
-    await waitFor(() => services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${order.orderId}'`)[0]?.Stripe_ID__c ?? undefined);
+    await waitFor(
+      () =>
+        services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${order.orderId}'`)[0]?.Stripe_ID__c ??
+        undefined,
+    );
   });
 
   it('exposes Prometheus metrics: syncs by outcome, latency, Stripe calls', async () => {
@@ -121,10 +162,21 @@ describe('relay: live sync of activated orders', () => {
     const real = emulated.apiRequestsToday.bind(emulated);
     emulated.apiRequestsToday = () => 99_000; // 99 % of the emulator's 100,000 daily calls; the setting allows 95 %
     const target = sampleOrder(services.org, 'S13');
-    const live = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: true, logger: log.logger });
+    const live = await startRelay({
+      salesforce: services.salesforce,
+      events: services.events,
+      stripe: services.gateway,
+      port: 0,
+      liveSync: true,
+      logger: log.logger,
+    });
     try {
-      await waitFor(() => log.lines.some((l) => l.includes('missed orders wait for the next reconciliation')) || undefined);
-      expect(services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]!.Stripe_ID__c).toBeNull();
+      await waitFor(
+        () => log.lines.some((l) => l.includes('missed orders wait for the next reconciliation')) || undefined,
+      );
+      expect(
+        services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]!.Stripe_ID__c,
+      ).toBeNull();
       expect(await live.metrics.valueOf(live.metrics.syncs, { outcome: 'synced' })).toBe(0);
     } finally {
       await live.stop();
@@ -133,13 +185,31 @@ describe('relay: live sync of activated orders', () => {
   });
 
   it('syncs activated orders without a Stripe ID and leaves Draft orders alone (S43)', async () => {
-    const draftId = services.org.store.insert('Order', { Name: 'Draft, not to sync', AccountId: sampleOrder(services.org, 'S1').accountId, EffectiveDate: '2030-01-01', Status: 'Draft' });
-    const live = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: true, logger: log.logger });
+    const draftId = services.org.store.insert('Order', {
+      Name: 'Draft, not to sync',
+      AccountId: sampleOrder(services.org, 'S1').accountId,
+      EffectiveDate: '2030-01-01',
+      Status: 'Draft',
+    });
+    const live = await startRelay({
+      salesforce: services.salesforce,
+      events: services.events,
+      stripe: services.gateway,
+      port: 0,
+      liveSync: true,
+      logger: log.logger,
+    });
     try {
       const target = sampleOrder(services.org, 'S13');
-      await waitFor(() => services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]?.Stripe_ID__c ?? undefined);
+      await waitFor(
+        () =>
+          services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${target.orderId}'`)[0]?.Stripe_ID__c ??
+          undefined,
+      );
       await live.settled();
-      expect(services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${draftId}'`)[0]).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Not Synced' });
+      expect(
+        services.org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${draftId}'`)[0],
+      ).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Not Synced' });
       expect(await live.metrics.valueOf(live.metrics.syncs, { outcome: 'synced' })).toBeGreaterThan(0);
     } finally {
       await live.stop();

@@ -6,11 +6,24 @@ import { requestOutcomeFields } from '../../plugin/src/relay/syncRequests.js';
 import type { OrderSyncResult } from '../../plugin/src/sync/engine.js';
 
 const NOW = new Date('2030-01-01T10:00:00.400Z');
-const at = (random: number, delaysSeconds: readonly number[] = RETRY_DELAYS_SECONDS): RetryPolicy => ({ delaysSeconds, random: () => random });
+const at = (random: number, delaysSeconds: readonly number[] = RETRY_DELAYS_SECONDS): RetryPolicy => ({
+  delaysSeconds,
+  random: () => random,
+});
 
 const ORDER = { type: 'Order', id: '801Em0000000017IAA' };
-const rateLimited = new SyncError('The request rate limit was exceeded.', { kind: 'stripe', record: ORDER, fix: 'Wait; the sync is retried automatically.', retryable: true });
-const brokenLine = new SyncError('Quantity specified as a decimal value. Only integers are supported.', { kind: 'data', record: ORDER, fix: 'Use a whole quantity.', retryable: false });
+const rateLimited = new SyncError('The request rate limit was exceeded.', {
+  kind: 'stripe',
+  record: ORDER,
+  fix: 'Wait; the sync is retried automatically.',
+  retryable: true,
+});
+const brokenLine = new SyncError('Quantity specified as a decimal value. Only integers are supported.', {
+  kind: 'data',
+  record: ORDER,
+  fix: 'Use a whole quantity.',
+  retryable: false,
+});
 const result = (status: OrderSyncResult['status'], errors: SyncError[] = [], applied = 0): OrderSyncResult => ({
   orderId: ORDER.id,
   status,
@@ -52,26 +65,41 @@ describe('requestOutcomeFields', () => {
       Status__c: 'Retrying',
       Next_Attempt_At__c: '2030-01-01T10:01:00.000Z',
       Lease_Expires__c: null,
-      Message__c: 'Stripe Error: The request rate limit was exceeded. Fix: Wait; the sync is retried automatically.\nAttempt 1 of 3 failed; the relay tries again after 2030-01-01T10:01:00Z.',
+      Message__c:
+        'Stripe Error: The request rate limit was exceeded. Fix: Wait; the sync is retried automatically.\nAttempt 1 of 3 failed; the relay tries again after 2030-01-01T10:01:00Z.',
     });
   });
 
   it('the last attempt ends Failed with the error, its fix and that the relay gave up', () => {
     const fields = requestOutcomeFields(result('failed', [rateLimited]), 3, NOW, policy);
     expect(fields).toMatchObject({ Status__c: 'Failed', Next_Attempt_At__c: null, Finished_At__c: NOW.toISOString() });
-    expect(fields.Message__c).toBe('Stripe Error: The request rate limit was exceeded. Fix: Wait; the sync is retried automatically.\nThe relay gave up after 3 attempts; press Sync now once the cause is fixed.');
+    expect(fields.Message__c).toBe(
+      'Stripe Error: The request rate limit was exceeded. Fix: Wait; the sync is retried automatically.\nThe relay gave up after 3 attempts; press Sync now once the cause is fixed.',
+    );
   });
 
   it('a data error ends Failed at once: retrying cannot fix it', () => {
     const fields = requestOutcomeFields(result('failed', [brokenLine]), 1, NOW, policy);
-    expect(fields).toMatchObject({ Status__c: 'Failed', Message__c: 'Data Error: Quantity specified as a decimal value. Only integers are supported. Fix: Use a whole quantity.' });
+    expect(fields).toMatchObject({
+      Status__c: 'Failed',
+      Message__c:
+        'Data Error: Quantity specified as a decimal value. Only integers are supported. Fix: Use a whole quantity.',
+    });
   });
 
   it('a busy contract goes back to Queued without using up an attempt', () => {
-    expect(requestOutcomeFields(result('busy'), 4, NOW, policy)).toMatchObject({ Status__c: 'Queued', Attempts__c: 3, Claimed_By__c: null });
+    expect(requestOutcomeFields(result('busy'), 4, NOW, policy)).toMatchObject({
+      Status__c: 'Queued',
+      Attempts__c: 3,
+      Claimed_By__c: null,
+    });
   });
 
   it('a sync ends Synced, naming its Stripe writes', () => {
-    expect(requestOutcomeFields(result('synced', [], 4), 2, NOW, policy)).toMatchObject({ Status__c: 'Synced', Next_Attempt_At__c: null, Message__c: 'Synced: 4 Stripe write(s); sub_sched_1' });
+    expect(requestOutcomeFields(result('synced', [], 4), 2, NOW, policy)).toMatchObject({
+      Status__c: 'Synced',
+      Next_Attempt_At__c: null,
+      Message__c: 'Synced: 4 Stripe write(s); sub_sched_1',
+    });
   });
 });

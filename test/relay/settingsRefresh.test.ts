@@ -13,7 +13,9 @@ const FIELDS = ['Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Default_Currenc
 
 beforeAll(async () => {
   services = await startServices();
-  original = services.org.query(`SELECT Id, ${FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`)[0]!;
+  original = services.org.query(
+    `SELECT Id, ${FIELDS.join(', ')} FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'`,
+  )[0]!;
   settingsId = String(original.Id);
 });
 afterEach(async () => {
@@ -26,11 +28,20 @@ afterAll(async () => {
 });
 
 /** What an admin does in Setup → Custom Metadata Types → Stripe Sync Setting → Default. */
-const changeSettings = (fields: Record<string, unknown>) => services.org.store.update('Stripe_Sync_Setting__mdt', settingsId, fields, { system: true });
-const stripeIdOf = (orderId: string) => services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c;
+const changeSettings = (fields: Record<string, unknown>) =>
+  services.org.store.update('Stripe_Sync_Setting__mdt', settingsId, fields, { system: true });
+const stripeIdOf = (orderId: string) =>
+  services.org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c;
 const start = async () => {
   // No liveSync override: it comes from the org's settings. (The reconciliation, which re-reads them, every 0.1 s instead of 10 min.)
-  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, reconcileSeconds: 0.1, logger: log.logger });
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    reconcileSeconds: 0.1,
+    logger: log.logger,
+  });
   return relay;
 };
 
@@ -50,8 +61,13 @@ describe('settings re-read while the relay runs', () => {
 
     // A new filter applies to orders changed from then on (their change events, spec §2.5).
     changeSettings({ Order_Sync_Filter__c: `Id = '${other.orderId}'` });
-    await waitFor(async () => ((await running.engine.configuration()).settings.orderSyncFilter === `Id = '${other.orderId}'` ? true : undefined));
-    for (const changed of [other, excluded]) services.org.store.update('Order', changed.orderId, { Name: `${changed.scenario} (edited after the filter changed)` });
+    await waitFor(async () =>
+      (await running.engine.configuration()).settings.orderSyncFilter === `Id = '${other.orderId}'` ? true : undefined,
+    );
+    for (const changed of [other, excluded])
+      services.org.store.update('Order', changed.orderId, {
+        Name: `${changed.scenario} (edited after the filter changed)`,
+      });
     await waitFor(() => stripeIdOf(other.orderId) ?? undefined);
     await running.settled();
     expect(stripeIdOf(excluded.orderId)).toBeNull();
@@ -65,15 +81,32 @@ describe('settings re-read while the relay runs', () => {
     expect((await running.engine.configuration()).settings.defaultCurrency).toBe(original.Default_Currency__c ?? 'USD');
 
     // Sync now still works, with the last good settings.
-    const id = await services.salesforce.createRecord('Stripe_Sync_Request__c', { Order__c: order.orderId, Requested_At__c: new Date().toISOString() });
-    await waitFor(() => (services.org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]!.Status__c === 'Synced' ? true : undefined));
+    const id = await services.salesforce.createRecord('Stripe_Sync_Request__c', {
+      Order__c: order.orderId,
+      Requested_At__c: new Date().toISOString(),
+    });
+    await waitFor(() =>
+      services.org.query(`SELECT Status__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]!.Status__c === 'Synced'
+        ? true
+        : undefined,
+    );
   });
 });
 
 describe('settings read at start', () => {
   it('refuses to start with live sync on and a sync filter the poller would refuse, naming the setting and the fix', async () => {
     changeSettings({ Live_Sync_Enabled__c: true, Order_Sync_Filter__c: "Status = 'Activated'; DELETE FROM Order" });
-    const started = startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, logger: log.logger });
-    await expect(started).rejects.toMatchObject({ name: 'InvalidSyncFilter', field: 'Order_Sync_Filter__c', fix: expect.stringContaining('Default Stripe Sync Setting') });
+    const started = startRelay({
+      salesforce: services.salesforce,
+      events: services.events,
+      stripe: services.gateway,
+      port: 0,
+      logger: log.logger,
+    });
+    await expect(started).rejects.toMatchObject({
+      name: 'InvalidSyncFilter',
+      field: 'Order_Sync_Filter__c',
+      fix: expect.stringContaining('Default Stripe Sync Setting'),
+    });
   });
 });

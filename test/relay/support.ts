@@ -18,7 +18,8 @@ export interface Services {
 
 /** The sample org's integration user's session: exactly the package's integration set plus CPQ's own. */
 export function integrationToken(org: SalesforceEmulator): string {
-  if (!org.integrationUser) throw new Error('The sample org has no integration user: start it with the sample seed and the package.');
+  if (!org.integrationUser)
+    throw new Error('The sample org has no integration user: start it with the sample seed and the package.');
   return org.integrationUser.accessToken;
 }
 
@@ -27,12 +28,29 @@ export async function startServices(): Promise<Services> {
   const stripe = await startStripeEmulator({ opsPerSecond: 0 });
   // The relay runs as the integration user, never as the admin (README, "The relay user").
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
-  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
-  return { org, stripe, salesforce, gateway, events: relayEvents(org), close: async () => void (await Promise.all([org.close(), stripe.close()])) };
+  const gateway = createStripeGateway({
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+    opsPerSecond: 1000,
+    retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  return {
+    org,
+    stripe,
+    salesforce,
+    gateway,
+    events: relayEvents(org),
+    close: async () => void (await Promise.all([org.close(), stripe.close()])),
+  };
 }
 
 /** The relay's `events` option for an emulated org. */
-export const relayEvents = (org: SalesforceEmulator) => ({ endpoint: org.pubSub!.endpoint, rejectUnauthorized: false as const });
+export const relayEvents = (org: SalesforceEmulator) => ({
+  endpoint: org.pubSub!.endpoint,
+  rejectUnauthorized: false as const,
+});
 
 /** A logger that keeps its lines, so tests can read them (and the suite's output stays quiet). */
 export function memoryLogger() {

@@ -11,7 +11,12 @@ describe('validatedOrderFilter', () => {
     expect(validatedOrderFilter("Status = 'Activated' AND Type = 'New'")).toBe("Status = 'Activated' AND Type = 'New'");
   });
 
-  it.each([["Status = 'Activated' LIMIT 1"], ["Status = 'Activated' ORDER BY Name"], ["Status = 'Activated') OR (Name != null"], ['']])('refuses %p', (filter) => {
+  it.each([
+    ["Status = 'Activated' LIMIT 1"],
+    ["Status = 'Activated' ORDER BY Name"],
+    ["Status = 'Activated') OR (Name != null"],
+    [''],
+  ])('refuses %p', (filter) => {
     expect(() => validatedOrderFilter(filter)).toThrow(InvalidSyncFilter);
   });
 });
@@ -79,7 +84,11 @@ describe('WorkerPool', () => {
 describe('RelayMetrics', () => {
   it('renders counters, the latency histogram and the relay gauges in Prometheus text (prom-client)', async () => {
     const metrics = new RelayMetrics();
-    metrics.observe({ jobs: () => ({ queued: 3, running: 2 }), eventsInFlight: () => 4, salesforceCallsToday: () => 17 });
+    metrics.observe({
+      jobs: () => ({ queued: 3, running: 2 }),
+      eventsInFlight: () => 4,
+      salesforceCallsToday: () => 17,
+    });
     metrics.setStreamState('subscribed');
     metrics.syncs.inc({ outcome: 'synced' });
     metrics.syncLatency.observe(0.8);

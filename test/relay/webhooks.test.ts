@@ -14,7 +14,15 @@ let eventCounter = 0;
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({ salesforce: services.salesforce, events: services.events, stripe: services.gateway, port: 0, liveSync: false, webhookSecret: SECRET, logger: memoryLogger().logger });
+  relay = await startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    webhookSecret: SECRET,
+    logger: memoryLogger().logger,
+  });
   orderId = sampleOrder(services.org, 'S5').orderId;
   customer = (await stripe.customers.create({ name: 'Webhook test' })).id;
 });
@@ -24,21 +32,47 @@ afterAll(async () => {
 });
 
 function event(type: string, object: { id: string } & Record<string, unknown>, id = `evt_test_${++eventCounter}`) {
-  return { id, object: 'event', type, api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, data: { object }, pending_webhooks: 1, request: null };
+  return {
+    id,
+    object: 'event',
+    type,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+    pending_webhooks: 1,
+    request: null,
+  };
 }
 
 async function deliver(body: unknown, options: { secret?: string; timestamp?: number } = {}): Promise<Response> {
   const payload = JSON.stringify(body);
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: options.secret ?? SECRET, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
-  return fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload });
+  const signature = stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+  return fetch(`${relay.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
 }
 
 const invoiceFields = () =>
-  services.org.query(`SELECT Stripe_Invoice_Status__c, Stripe_Invoice_Amount_Due__c, Stripe_Invoice_Amount_Paid__c, Stripe_Invoice_Payment_Link__c FROM Order WHERE Id = '${orderId}'`)[0]!;
+  services.org.query(
+    `SELECT Stripe_Invoice_Status__c, Stripe_Invoice_Amount_Due__c, Stripe_Invoice_Amount_Paid__c, Stripe_Invoice_Payment_Link__c FROM Order WHERE Id = '${orderId}'`,
+  )[0]!;
 
 async function openInvoice(): Promise<Stripe.Invoice> {
   await stripe.invoiceItems.create({ customer, amount: 12_345, currency: 'usd' });
-  const draft = await stripe.invoices.create({ customer, collection_method: 'send_invoice', days_until_due: 30, pending_invoice_items_behavior: 'include', metadata: { salesforce_order_id: orderId } });
+  const draft = await stripe.invoices.create({
+    customer,
+    collection_method: 'send_invoice',
+    days_until_due: 30,
+    pending_invoice_items_behavior: 'include',
+    metadata: { salesforce_order_id: orderId },
+  });
   return stripe.invoices.finalizeInvoice(draft.id!);
 }
 
@@ -47,7 +81,12 @@ describe('Stripe webhooks', () => {
     const invoice = await openInvoice();
     const response = await deliver(event('invoice.finalized', { id: invoice.id!, object: 'invoice' }));
     expect(response.status).toBe(200);
-    expect(invoiceFields()).toMatchObject({ Stripe_Invoice_Status__c: 'open', Stripe_Invoice_Amount_Due__c: 123.45, Stripe_Invoice_Amount_Paid__c: 0, Stripe_Invoice_Payment_Link__c: invoice.hosted_invoice_url });
+    expect(invoiceFields()).toMatchObject({
+      Stripe_Invoice_Status__c: 'open',
+      Stripe_Invoice_Amount_Due__c: 123.45,
+      Stripe_Invoice_Amount_Paid__c: 0,
+      Stripe_Invoice_Payment_Link__c: invoice.hosted_invoice_url,
+    });
   });
 
   it('rejects a bad signature and a signature older than the 300 s tolerance with 400, changing nothing', async () => {
@@ -55,8 +94,14 @@ describe('Stripe webhooks', () => {
     await stripe.invoices.pay(invoice.id!, { paid_out_of_band: true });
     const before = invoiceFields();
     expect((await deliver(event('invoice.paid', { id: invoice.id! }), { secret: 'whsec_wrong' })).status).toBe(400);
-    expect((await deliver(event('invoice.paid', { id: invoice.id! }), { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(400);
-    const unsigned = await fetch(`${relay.url}/webhooks/stripe`, { method: 'POST', body: JSON.stringify(event('invoice.paid', { id: invoice.id! })) });
+    expect(
+      (await deliver(event('invoice.paid', { id: invoice.id! }), { timestamp: Math.floor(Date.now() / 1000) - 301 }))
+        .status,
+    ).toBe(400);
+    const unsigned = await fetch(`${relay.url}/webhooks/stripe`, {
+      method: 'POST',
+      body: JSON.stringify(event('invoice.paid', { id: invoice.id! })),
+    });
     expect(unsigned.status).toBe(400);
     expect(invoiceFields()).toEqual(before);
   });
@@ -64,12 +109,16 @@ describe('Stripe webhooks', () => {
   it('handles a replayed event once', async () => {
     const invoice = await openInvoice();
     const replayed = event('invoice.finalized', { id: invoice.id! });
-    const orderWrites = () => services.org.requestLog.filter((r) => r.method === 'PATCH' && r.path.includes(`/sobjects/Order/${orderId}`)).length;
+    const orderWrites = () =>
+      services.org.requestLog.filter((r) => r.method === 'PATCH' && r.path.includes(`/sobjects/Order/${orderId}`))
+        .length;
     const before = orderWrites();
     expect((await deliver(replayed)).status).toBe(200);
     expect((await deliver(replayed)).status).toBe(200);
     expect(orderWrites()).toBe(before + 1);
-    expect(await relay.metrics.valueOf(relay.metrics.webhooks, { type: 'invoice.finalized', outcome: 'duplicate' })).toBe(1);
+    expect(
+      await relay.metrics.valueOf(relay.metrics.webhooks, { type: 'invoice.finalized', outcome: 'duplicate' }),
+    ).toBe(1);
   });
 
   it('events out of order cannot roll the Order back: a late invoice.finalized after invoice.paid leaves it paid', async () => {
@@ -91,16 +140,36 @@ describe('Stripe webhooks', () => {
 describe('proration auto-billing (spec §2.6.7, S44)', () => {
   let subscription: string;
   const period = () => ({ start: Math.floor(Date.now() / 1000), end: Math.floor(Date.now() / 1000) + 30 * 86_400 });
-  const prorationInvoices = () => services.stripe.store.invoices.all().filter((i) => i.metadata.salesforce_proration_invoice === 'true');
+  const prorationInvoices = () =>
+    services.stripe.store.invoices.all().filter((i) => i.metadata.salesforce_proration_invoice === 'true');
 
   beforeAll(async () => {
     const product = await stripe.products.create({ name: 'Seats' });
-    const price = await stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } });
-    subscription = (await stripe.subscriptions.create({ customer, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 30 })).id;
+    const price = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 1000,
+      recurring: { interval: 'month' },
+    });
+    subscription = (
+      await stripe.subscriptions.create({
+        customer,
+        items: [{ price: price.id }],
+        collection_method: 'send_invoice',
+        days_until_due: 30,
+      })
+    ).id;
   });
 
   const item = (metadata: Record<string, string>, itemPeriod = period()) =>
-    stripe.invoiceItems.create({ customer, subscription, amount: 5_000, currency: 'usd', period: itemPeriod, metadata });
+    stripe.invoiceItems.create({
+      customer,
+      subscription,
+      amount: 5_000,
+      currency: 'usd',
+      period: itemPeriod,
+      metadata,
+    });
 
   it('bills a proration item of a subscription with exactly one invoice, also when the event is replayed', async () => {
     const created = await item({ salesforce_proration: 'true' });
@@ -110,7 +179,10 @@ describe('proration auto-billing (spec §2.6.7, S44)', () => {
     expect((await deliver(replayed)).status).toBe(200);
     expect((await deliver(event('invoiceitem.created', created as unknown as { id: string }))).status).toBe(200);
     expect(prorationInvoices()).toHaveLength(before + 1);
-    const billed = prorationInvoices().at(-1)! as unknown as { parent: { subscription_details: { subscription: string } }; lines: { data: { amount: number }[] } };
+    const billed = prorationInvoices().at(-1)! as unknown as {
+      parent: { subscription_details: { subscription: string } };
+      lines: { data: { amount: number }[] };
+    };
     expect(billed.parent.subscription_details.subscription).toBe(subscription);
     expect(billed.lines.data.map((l) => l.amount)).toContain(5_000);
   });
@@ -120,8 +192,14 @@ describe('proration auto-billing (spec §2.6.7, S44)', () => {
     const plain = await item({});
     const now = Math.floor(Date.now() / 1000);
     const empty = await item({ salesforce_proration: 'true' }, { start: now, end: now });
-    const loose = await stripe.invoiceItems.create({ customer, amount: 100, currency: 'usd', metadata: { salesforce_proration: 'true' } });
-    for (const created of [plain, empty, loose]) expect((await deliver(event('invoiceitem.created', created as unknown as { id: string }))).status).toBe(200);
+    const loose = await stripe.invoiceItems.create({
+      customer,
+      amount: 100,
+      currency: 'usd',
+      metadata: { salesforce_proration: 'true' },
+    });
+    for (const created of [plain, empty, loose])
+      expect((await deliver(event('invoiceitem.created', created as unknown as { id: string }))).status).toBe(200);
     expect(prorationInvoices()).toHaveLength(before);
   });
 });

@@ -45,12 +45,20 @@ const starter = relayStarter(2 * PARALLEL_POINTS);
 afterAll(() => starter.close());
 
 async function world(scenarios: readonly string[]) {
-  const org = await startSalesforceEmulator({ now: () => new Date(NOW), integrationAccessToken: ACCESS_TOKEN, pubSub: true });
+  const org = await startSalesforceEmulator({
+    now: () => new Date(NOW),
+    integrationAccessToken: ACCESS_TOKEN,
+    pubSub: true,
+  });
   const stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => NOW, apiKey: STRIPE_KEY });
   const network = await startCrashingForwarders(Number(new URL(org.instanceUrl).port), stripe.port);
   for (const scenario of scenarios) {
     const orderId = org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
-    org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date(NOW).toISOString() });
+    org.store.insert('Stripe_Sync_Request__c', {
+      Order__c: orderId,
+      Status__c: 'Queued',
+      Requested_At__c: new Date(NOW).toISOString(),
+    });
   }
   const requests = () => [...org.store.all('Stripe_Sync_Request__c')];
   return {
@@ -96,7 +104,10 @@ async function until(condition: () => boolean, what: string, relay: RelayProcess
   void relay.exited.then((code) => (exited = code));
   const deadline = Date.now() + RELAY_DEADLINE_MS;
   while (!condition()) {
-    if (exited !== undefined || Date.now() > deadline) throw new Error(`The relay ${exited === undefined ? 'was still running' : `exited (${exited})`} before ${what}:\n${relay.output.join('')}`);
+    if (exited !== undefined || Date.now() > deadline)
+      throw new Error(
+        `The relay ${exited === undefined ? 'was still running' : `exited (${exited})`} before ${what}:\n${relay.output.join('')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -105,7 +116,11 @@ async function until(condition: () => boolean, what: string, relay: RelayProcess
 async function serveUntilSettled(w: World): Promise<StepLog[]> {
   const { relay, traffic } = await startRelayProcess(w);
   let started = false;
-  await until(() => (started ||= relay.output.join('').includes('"msg":"relay started"')) && w.settled(), 'every request ended', relay);
+  await until(
+    () => (started ||= relay.output.join('').includes('"msg":"relay started"')) && w.settled(),
+    'every request ended',
+    relay,
+  );
   relay.kill('SIGTERM');
   // 0: the relay's own SIGTERM handler stopped it; 'SIGTERM': the signal came before main.js set that handler.
   expect([0, 'SIGTERM']).toContain(await relay.exited);
@@ -115,15 +130,22 @@ async function serveUntilSettled(w: World): Promise<StepLog[]> {
 /** "Five minutes later": the killed relay's locks on the contract and on its sync request have run out. */
 function letLeasesExpire(w: World) {
   const past = new Date(NOW - 60_000).toISOString();
-  for (const lock of [...w.org.store.all('Stripe_Sync_Lock__c')]) w.org.store.update('Stripe_Sync_Lock__c', String(lock.Id), { Expires_At__c: past });
-  for (const request of w.org.store.all('Stripe_Sync_Request__c')) if (request.Status__c === 'Syncing') w.org.store.update('Stripe_Sync_Request__c', String(request.Id), { Lease_Expires__c: past });
+  for (const lock of [...w.org.store.all('Stripe_Sync_Lock__c')])
+    w.org.store.update('Stripe_Sync_Lock__c', String(lock.Id), { Expires_At__c: past });
+  for (const request of w.org.store.all('Stripe_Sync_Request__c'))
+    if (request.Status__c === 'Syncing')
+      w.org.store.update('Stripe_Sync_Request__c', String(request.Id), { Lease_Expires__c: past });
 }
 
 /** What a run left behind: the comparable state, and every text a secret could leak into. */
 function outcome(w: World) {
   const stripe = stripeSnapshot(w.stripe);
   return {
-    snapshot: { stripe: stripe.objects, salesforce: salesforceSnapshot(w.org, stripe.names), requests: w.requestOutcomes() },
+    snapshot: {
+      stripe: stripe.objects,
+      salesforce: salesforceSnapshot(w.org, stripe.names),
+      requests: w.requestOutcomes(),
+    },
     texts: [...w.relayOutput.flat(), ...outcomeTexts(w.org)],
   };
 }
@@ -171,21 +193,33 @@ async function inParallel<T, R>(items: readonly T[], parallel: number, task: (it
 function crashPoints(steps: readonly StepLog[]): { step: StepLog; point: CrashPoint }[] {
   const writes = steps.flatMap((step, index) => (step.writes ? [{ step, index }] : []));
   const first = writes[0]!;
-  return [{ step: first.step, point: { step: first.index + 1, moment: 'before' } }, ...writes.map(({ step, index }) => ({ step, point: { step: index + 1, moment: 'after' as const } }))];
+  return [
+    { step: first.step, point: { step: first.index + 1, moment: 'before' } },
+    ...writes.map(({ step, index }) => ({ step, point: { step: index + 1, moment: 'after' as const } })),
+  ];
 }
-const describePoint = (step: StepLog, point: CrashPoint) => `${point.moment} step ${point.step}: ${step.service} ${step.method} ${decodeURIComponent(step.path).slice(0, 90)}`;
+const describePoint = (step: StepLog, point: CrashPoint) =>
+  `${point.moment} step ${point.step}: ${step.service} ${step.method} ${decodeURIComponent(step.path).slice(0, 90)}`;
 
 describe('a relay process killed at any request, then restarted, ends as a clean run does', () => {
-  it.each(Object.entries(SCENARIO_CLASSES))('%s', async (_name, scenarios) => {
-    const clean = await cleanRun(scenarios);
-    expect(clean.snapshot.requests).toEqual(scenarios.map(() => 'Synced'));
-    expect(clean.steps.filter((s) => s.service === 'stripe' && s.method === 'POST').length).toBeGreaterThan(0);
+  it.each(Object.entries(SCENARIO_CLASSES))(
+    '%s',
+    async (_name, scenarios) => {
+      const clean = await cleanRun(scenarios);
+      expect(clean.snapshot.requests).toEqual(scenarios.map(() => 'Synced'));
+      expect(clean.steps.filter((s) => s.service === 'stripe' && s.method === 'POST').length).toBeGreaterThan(0);
 
-    const runs = await inParallel(crashPoints(clean.steps), PARALLEL_POINTS, async ({ step, point }) => ({ where: describePoint(step, point), ...(await killAndRestart(scenarios, point)) }));
-    for (const run of runs) expect({ where: run.where, ...run.snapshot }).toEqual({ where: run.where, ...clean.snapshot });
+      const runs = await inParallel(crashPoints(clean.steps), PARALLEL_POINTS, async ({ step, point }) => ({
+        where: describePoint(step, point),
+        ...(await killAndRestart(scenarios, point)),
+      }));
+      for (const run of runs)
+        expect({ where: run.where, ...run.snapshot }).toEqual({ where: run.where, ...clean.snapshot });
 
-    const texts = [clean.texts, ...runs.map((r) => r.texts)].flat();
-    expect(texts.some((text) => text.includes('"msg":"order synced"'))).toBe(true);
-    expect(leakedSecrets(texts, [STRIPE_KEY, ACCESS_TOKEN])).toEqual([]);
-  }, 600_000);
+      const texts = [clean.texts, ...runs.map((r) => r.texts)].flat();
+      expect(texts.some((text) => text.includes('"msg":"order synced"'))).toBe(true);
+      expect(leakedSecrets(texts, [STRIPE_KEY, ACCESS_TOKEN])).toEqual([]);
+    },
+    600_000,
+  );
 });

@@ -54,9 +54,15 @@ async function startRacer(w: World, stripeOpsPerSecond: number): Promise<RelayPr
 }
 
 const orderOf = (w: World, scenario: string) => w.org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
-const requestSync = (w: World, orderId: string) => w.org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+const requestSync = (w: World, orderId: string) =>
+  w.org.store.insert('Stripe_Sync_Request__c', {
+    Order__c: orderId,
+    Status__c: 'Queued',
+    Requested_At__c: new Date().toISOString(),
+  });
 const request = (w: World, id: string) => w.org.store.get(id)!;
-const heldLocks = (w: World) => [...w.org.store.all('Stripe_Sync_Lock__c')].map((l) => ({ key: String(l.Lock_Key__c), by: String(l.Held_By__c) }));
+const heldLocks = (w: World) =>
+  [...w.org.store.all('Stripe_Sync_Lock__c')].map((l) => ({ key: String(l.Lock_Key__c), by: String(l.Held_By__c) }));
 
 /** Every JSON log line the relays wrote. */
 function logLines(relays: readonly RelayProcess[]): Record<string, unknown>[] {
@@ -72,10 +78,15 @@ function logLines(relays: readonly RelayProcess[]): Record<string, unknown>[] {
 /** Claims per request and syncs run (not turned away busy) per order, across every relay. */
 function figures(relays: readonly RelayProcess[]) {
   const lines = logLines(relays);
-  const tally = (values: unknown[]) => values.reduce<Record<string, number>>((n, v) => ({ ...n, [String(v)]: (n[String(v)] ?? 0) + 1 }), {});
+  const tally = (values: unknown[]) =>
+    values.reduce<Record<string, number>>((n, v) => ({ ...n, [String(v)]: (n[String(v)] ?? 0) + 1 }), {});
   return {
     claimsPerRequest: tally(lines.filter((l) => l.msg === 'sync request claimed').map((l) => l.requestId)),
-    syncsPerOrder: tally(lines.filter((l) => (l.msg === 'order synced' || l.msg === 'order sync failed') && l.status !== 'busy').map((l) => l.orderId)),
+    syncsPerOrder: tally(
+      lines
+        .filter((l) => (l.msg === 'order synced' || l.msg === 'order sync failed') && l.status !== 'busy')
+        .map((l) => l.orderId),
+    ),
     busy: lines.filter((l) => l.status === 'busy').length,
   };
 }
@@ -83,7 +94,10 @@ function figures(relays: readonly RelayProcess[]) {
 async function until(condition: () => boolean, what: string, relays: readonly RelayProcess[]): Promise<void> {
   const deadline = Date.now() + DEADLINE_MS;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Not reached within ${DEADLINE_MS} ms: ${what}\n${relays.map((r) => r.output.join('')).join('\n---\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Not reached within ${DEADLINE_MS} ms: ${what}\n${relays.map((r) => r.output.join('')).join('\n---\n')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -98,16 +112,27 @@ describe('relay processes racing for the same requests and contracts', () => {
       // A relay logs a sync once its request's outcome is saved, and a relay that listed a request just before
       // it ended takes its lock, finds it done and lets go: wait for the last log line and the last release.
       const ended = () => requests.every((id) => ['Synced', 'Failed'].includes(String(request(w, id).Status__c)));
-      await until(() => ended() && Object.keys(figures(relays).syncsPerOrder).length === scenarios.length && heldLocks(w).length === 0, 'every request ended, logged, its locks released', relays);
+      await until(
+        () =>
+          ended() &&
+          Object.keys(figures(relays).syncsPerOrder).length === scenarios.length &&
+          heldLocks(w).length === 0,
+        'every request ended, logged, its locks released',
+        relays,
+      );
 
       const seen = figures(relays);
-      console.log(`lock race, ${RACERS} relay processes, ${requests.length} requests: claims per request ${JSON.stringify(Object.values(seen.claimsPerRequest))}, syncs run per order ${JSON.stringify(Object.values(seen.syncsPerOrder))}, turned away busy ${seen.busy}`);
+      console.log(
+        `lock race, ${RACERS} relay processes, ${requests.length} requests: claims per request ${JSON.stringify(Object.values(seen.claimsPerRequest))}, syncs run per order ${JSON.stringify(Object.values(seen.syncsPerOrder))}, turned away busy ${seen.busy}`,
+      );
       expect(requests.map((id) => request(w, id).Status__c)).toEqual(requests.map(() => 'Synced'));
       expect(Object.keys(seen.claimsPerRequest).sort()).toEqual([...requests].sort());
       expect(Object.values(seen.claimsPerRequest).filter((n) => n > 1)).toEqual([]);
       expect(Object.values(seen.syncsPerOrder)).toEqual(scenarios.map(() => 1));
       expect(requests.map((id) => request(w, id).Attempts__c)).toEqual(requests.map(() => 1));
-      expect(w.stripe.store.subscriptionSchedules.all().filter((s) => s.metadata?.salesforce_order_id === orderOf(w, 'S1'))).toHaveLength(1);
+      expect(
+        w.stripe.store.subscriptionSchedules.all().filter((s) => s.metadata?.salesforce_order_id === orderOf(w, 'S1')),
+      ).toHaveLength(1);
     } finally {
       await close(w);
     }
@@ -134,18 +159,30 @@ describe('relay processes racing for the same requests and contracts', () => {
 
       // "Five minutes later": the dead relay's locks and its claim run out; a fresh relay recovers the request.
       const past = new Date(Date.now() - 60_000).toISOString();
-      for (const lock of [...w.org.store.all('Stripe_Sync_Lock__c')]) w.org.store.update('Stripe_Sync_Lock__c', String(lock.Id), { Expires_At__c: past });
+      for (const lock of [...w.org.store.all('Stripe_Sync_Lock__c')])
+        w.org.store.update('Stripe_Sync_Lock__c', String(lock.Id), { Expires_At__c: past });
       w.org.store.update('Stripe_Sync_Request__c', requestId, { Lease_Expires__c: past });
       const late = await startRacer(w, 1000);
       const racers = [...early, late];
-      await until(() => request(w, requestId).Status__c === 'Synced' && Object.keys(figures(racers).syncsPerOrder).length === 1 && heldLocks(w).length === 0, 'the request ended Synced, logged, its locks released', racers);
+      await until(
+        () =>
+          request(w, requestId).Status__c === 'Synced' &&
+          Object.keys(figures(racers).syncsPerOrder).length === 1 &&
+          heldLocks(w).length === 0,
+        'the request ended Synced, logged, its locks released',
+        racers,
+      );
 
       const seen = figures(racers);
-      console.log(`lock takeover, ${racers.length} relay processes after a SIGKILL: claims of the request ${JSON.stringify(Object.values(seen.claimsPerRequest))}, syncs run ${JSON.stringify(Object.values(seen.syncsPerOrder))}`);
+      console.log(
+        `lock takeover, ${racers.length} relay processes after a SIGKILL: claims of the request ${JSON.stringify(Object.values(seen.claimsPerRequest))}, syncs run ${JSON.stringify(Object.values(seen.syncsPerOrder))}`,
+      );
       expect(seen.claimsPerRequest).toEqual({ [requestId]: 1 });
       expect(seen.syncsPerOrder).toEqual({ [orderId]: 1 });
       expect(request(w, requestId).Attempts__c).toBe(2);
-      expect(w.stripe.store.subscriptionSchedules.all().filter((s) => s.metadata?.salesforce_order_id === orderId)).toHaveLength(1);
+      expect(
+        w.stripe.store.subscriptionSchedules.all().filter((s) => s.metadata?.salesforce_order_id === orderId),
+      ).toHaveLength(1);
     } finally {
       await close(w);
     }

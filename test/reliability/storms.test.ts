@@ -26,24 +26,49 @@ const logs = [memoryLogger(), memoryLogger()];
 
 /** A relay with its own Salesforce connection (re-authenticating on 401) and its own Stripe client. */
 function startStormRelay(index: number, opsPerSecond = 1000) {
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN, refreshAccessToken: async () => ACCESS_TOKEN });
+  const salesforce = new SalesforceClient({
+    instanceUrl: org.instanceUrl,
+    accessToken: ACCESS_TOKEN,
+    refreshAccessToken: async () => ACCESS_TOKEN,
+  });
   const gateway = createStripeGateway({
-    apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http',
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
     timeoutMs: 400, // a held response becomes a timeout
     opsPerSecond, // in the storm well over the emulator's ceiling, so Stripe's own 429s do the limiting
     retry: { maxRetries: 6, baseDelayMs: 50, maxDelayMs: 1_000 },
   });
   // Retryable failures wait as Retrying requests; a short backoff lets the storm's retries run within the test.
-  return startRelay({ salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: gateway, port: 0, concurrency: 2, retryDelaysSeconds: [0, 0.5, 1, 2], reconcileSeconds: 1, liveSync: false, syncToken: RELAY_TOKEN, workerId: `storm-relay-${index}`, logger: logs[index]!.logger });
+  return startRelay({
+    salesforce,
+    events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false },
+    stripe: gateway,
+    port: 0,
+    concurrency: 2,
+    retryDelaysSeconds: [0, 0.5, 1, 2],
+    reconcileSeconds: 1,
+    liveSync: false,
+    syncToken: RELAY_TOKEN,
+    workerId: `storm-relay-${index}`,
+    logger: logs[index]!.logger,
+  });
 }
 
 const orderIds = () => SCENARIOS.map((s) => org.sample!.orders.find((o) => o.scenario === s)!.orderId);
-const requestRows = () => org.query('SELECT Id, Order__c, Status__c, Message__c, Claimed_By__c FROM Stripe_Sync_Request__c');
+const requestRows = () =>
+  org.query('SELECT Id, Order__c, Status__c, Message__c, Claimed_By__c FROM Stripe_Sync_Request__c');
 const settled = () => {
   const rows = requestRows();
   return rows.length > 0 && rows.every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed') ? rows : undefined;
 };
-const queue = (orderId: string) => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+const queue = (orderId: string) =>
+  org.store.insert('Stripe_Sync_Request__c', {
+    Order__c: orderId,
+    Status__c: 'Queued',
+    Requested_At__c: new Date().toISOString(),
+  });
 
 beforeAll(async () => {
   org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, multiCurrency: true, pubSub: true });
@@ -87,22 +112,42 @@ describe('a storm of faults with two relays on one org', () => {
     relays.push(await startStormRelay(0, 5), await startStormRelay(1, 5));
     for (const failed of requestRows().filter((r) => r.Status__c === 'Failed')) queue(String(failed.Order__c));
     await waitFor(settled, 60_000);
-    const orders = org.query(`SELECT Id, Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id IN ('${orderIds().join("','")}')`);
+    const orders = org.query(
+      `SELECT Id, Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id IN ('${orderIds().join("','")}')`,
+    );
     expect(orders.filter((o) => o.Stripe_Sync_Status__c !== 'Synced')).toEqual([]);
     expect(orders.every((o) => typeof o.Stripe_ID__c === 'string')).toBe(true);
   });
 
   it('no contract was synced twice: one Stripe object per Salesforce record, whatever the retries', () => {
-    const linkedTo = (items: { metadata?: Record<string, string> | null; deleted?: boolean }[], key: string) => items.filter((i) => !i.deleted).map((i) => i.metadata?.[key]).filter((v): v is string => v !== undefined);
+    const linkedTo = (items: { metadata?: Record<string, string> | null; deleted?: boolean }[], key: string) =>
+      items
+        .filter((i) => !i.deleted)
+        .map((i) => i.metadata?.[key])
+        .filter((v): v is string => v !== undefined);
     const once = (values: string[]) => expect(values.filter((v, i) => values.indexOf(v) !== i)).toEqual([]);
     const store = stripe.store;
     once(linkedTo(store.customers.all(), 'salesforce_account_id'));
     once(linkedTo(store.products.all(), 'salesforce_product2_id'));
     // One price per pricebook entry *and* terms (an 18-month order of an annual product has its own).
-    once(store.prices.all().map((p) => JSON.stringify([p.metadata, p.currency, p.unit_amount_decimal, p.recurring, p.tiers])));
+    once(
+      store.prices
+        .all()
+        .map((p) => JSON.stringify([p.metadata, p.currency, p.unit_amount_decimal, p.recurring, p.tiers])),
+    );
     once(linkedTo(store.subscriptionSchedules.all(), 'salesforce_order_id'));
-    once(linkedTo(store.subscriptions.all().filter((s) => !s.schedule), 'salesforce_order_id'));
-    once(linkedTo(store.invoices.all().filter((i) => !i.parent), 'salesforce_order_id'));
+    once(
+      linkedTo(
+        store.subscriptions.all().filter((s) => !s.schedule),
+        'salesforce_order_id',
+      ),
+    );
+    once(
+      linkedTo(
+        store.invoices.all().filter((i) => !i.parent),
+        'salesforce_order_id',
+      ),
+    );
     once(linkedTo(store.invoiceItems.all(), 'salesforce_order_item_id'));
     // Lost responses were replayed from their idempotency keys rather than written again.
     expect(stripe.requestLog.entries.some((e) => e.replayed)).toBe(true);

@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { addConnectedApp } from '@stripe-cpq/salesforce-org-emulator/oauth.js';
-import { SalesforceAuthError, salesforceClientWith, tokenProvider, type SalesforceAuth } from '../../plugin/src/salesforce/auth.js';
+import {
+  SalesforceAuthError,
+  salesforceClientWith,
+  tokenProvider,
+  type SalesforceAuth,
+} from '../../plugin/src/salesforce/auth.js';
 
 let org: SalesforceEmulator;
 let key: { privateKey: string; certificate: string };
@@ -18,8 +23,29 @@ let integrationUser: { userId: string; username: string };
 function certificate(): { privateKey: string; certificate: string } {
   const dir = mkdtempSync(join(tmpdir(), 'relay-jwt-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=relay', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    return { privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'), certificate: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=relay',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    return {
+      privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      certificate: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -29,12 +55,20 @@ beforeAll(async () => {
   org = await startSalesforceEmulator();
   [key, { privateKey: otherKey }] = [certificate(), certificate()];
   integrationUser = org.integrationUser!;
-  addConnectedApp(org.org, { clientId: 'relay-app', clientSecret: 'relay-secret', runAsUserId: integrationUser.userId, certificate: key.certificate, preAuthorizedUserIds: [integrationUser.userId] });
+  addConnectedApp(org.org, {
+    clientId: 'relay-app',
+    clientSecret: 'relay-secret',
+    runAsUserId: integrationUser.userId,
+    certificate: key.certificate,
+    preAuthorizedUserIds: [integrationUser.userId],
+  });
   addConnectedApp(org.org, { clientId: 'no-run-as', clientSecret: 'secret' });
 });
 afterAll(() => org.close());
 
-const clientCredentials = (fields: Partial<Extract<SalesforceAuth, { kind: 'clientCredentials' }>> = {}): SalesforceAuth => ({
+const clientCredentials = (
+  fields: Partial<Extract<SalesforceAuth, { kind: 'clientCredentials' }>> = {},
+): SalesforceAuth => ({
   kind: 'clientCredentials',
   loginUrl: org.instanceUrl,
   clientId: 'relay-app',
@@ -51,7 +85,9 @@ const jwtBearer = (fields: Partial<Extract<SalesforceAuth, { kind: 'jwtBearer' }
 });
 const signedInAs = async (auth: SalesforceAuth) => (await salesforceClientWith(tokenProvider(auth))).username();
 const refusal = async (auth: SalesforceAuth) => {
-  const error = await tokenProvider(auth).session().catch((e: unknown) => e);
+  const error = await tokenProvider(auth)
+    .session()
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SalesforceAuthError);
   return (error as SalesforceAuthError).message;
 };
@@ -62,12 +98,16 @@ describe('the client credentials flow', () => {
   });
 
   it('is refused with invalid_client for a wrong secret and invalid_client_id for an unknown app', async () => {
-    expect(await refusal(clientCredentials({ clientSecret: 'wrong' }))).toContain('invalid_client (invalid client credentials)');
+    expect(await refusal(clientCredentials({ clientSecret: 'wrong' }))).toContain(
+      'invalid_client (invalid client credentials)',
+    );
     expect(await refusal(clientCredentials({ clientId: 'unknown' }))).toContain('invalid_client_id');
   });
 
   it('is refused with invalid_grant for an app without a Run As user', async () => {
-    expect(await refusal(clientCredentials({ clientId: 'no-run-as', clientSecret: 'secret' }))).toContain('no client credentials user enabled');
+    expect(await refusal(clientCredentials({ clientId: 'no-run-as', clientSecret: 'secret' }))).toContain(
+      'no client credentials user enabled',
+    );
   });
 });
 

@@ -15,7 +15,9 @@ const authOf = (env: Record<string, string>) => salesforceAuth(relayConfig({ ...
 
 describe('the relay sign-in configuration', () => {
   it('is the client credentials flow for a consumer key, secret and My Domain URL', () => {
-    expect(authOf({ SF_CLIENT_ID: 'key', SF_CLIENT_SECRET: 'secret', SF_LOGIN_URL: 'https://acme.my.salesforce.com' })).toEqual({
+    expect(
+      authOf({ SF_CLIENT_ID: 'key', SF_CLIENT_SECRET: 'secret', SF_LOGIN_URL: 'https://acme.my.salesforce.com' }),
+    ).toEqual({
       kind: 'clientCredentials',
       clientId: 'key',
       clientSecret: 'secret',
@@ -34,13 +36,19 @@ describe('the relay sign-in configuration', () => {
   });
 
   it('names the missing or unreadable variable of an incomplete OAuth setup', () => {
-    expect(() => authOf({ SF_CLIENT_ID: 'key', SF_CLIENT_SECRET: 'secret' })).toThrow(/SF_LOGIN_URL: the client credentials flow needs the org's My Domain URL/);
+    expect(() => authOf({ SF_CLIENT_ID: 'key', SF_CLIENT_SECRET: 'secret' })).toThrow(
+      /SF_LOGIN_URL: the client credentials flow needs the org's My Domain URL/,
+    );
     expect(() => authOf({ SF_CLIENT_ID: 'key', SF_JWT_KEY_FILE: keyFile })).toThrow(/SF_USERNAME/);
-    expect(() => authOf({ SF_CLIENT_ID: 'key', SF_USERNAME: 'relay@acme.com', SF_JWT_KEY_FILE: join(dir, 'missing.key') })).toThrow(/SF_JWT_KEY_FILE: cannot read/);
+    expect(() =>
+      authOf({ SF_CLIENT_ID: 'key', SF_USERNAME: 'relay@acme.com', SF_JWT_KEY_FILE: join(dir, 'missing.key') }),
+    ).toThrow(/SF_JWT_KEY_FILE: cannot read/);
   });
 
   it('without any sign-in is an error listing every way to sign in', () => {
     expect(() => relayConfig(stripe)).toThrow(RelayConfigError);
-    expect(() => relayConfig(stripe)).toThrow(/client credentials[\s\S]*JWT bearer[\s\S]*SF_TARGET_ORG[\s\S]*SF_ACCESS_TOKEN/);
+    expect(() => relayConfig(stripe)).toThrow(
+      /client credentials[\s\S]*JWT bearer[\s\S]*SF_TARGET_ORG[\s\S]*SF_ACCESS_TOKEN/,
+    );
   });
 });

@@ -29,15 +29,32 @@ beforeAll(async () => {
   org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, pubSub: true });
   stripe = await startStripeEmulator({ opsPerSecond: 0, apiKey: STRIPE_KEY });
   const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN });
-  const gateway = createStripeGateway({ apiKey: STRIPE_KEY, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 } });
-  relay = await startRelay({ salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: gateway, port: 0, liveSync: false, syncToken: RELAY_TOKEN, webhookSecret: WEBHOOK_SECRET, logger: log.logger });
+  const gateway = createStripeGateway({
+    apiKey: STRIPE_KEY,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+    opsPerSecond: 1000,
+    retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 2 },
+  });
+  relay = await startRelay({
+    salesforce,
+    events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false },
+    stripe: gateway,
+    port: 0,
+    liveSync: false,
+    syncToken: RELAY_TOKEN,
+    webhookSecret: WEBHOOK_SECRET,
+    logger: log.logger,
+  });
 });
 afterAll(async () => {
   await relay.stop();
   await Promise.all([org.close(), stripe.close()]);
 });
 
-const post = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${relay.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 const order = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
 
 describe('relay endpoints', () => {
@@ -46,7 +63,9 @@ describe('relay endpoints', () => {
     for (const path of ['/readyz', '/metrics']) {
       expect((await fetch(`${relay.url}${path}`)).status).toBe(401);
       expect((await fetch(`${relay.url}${path}`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
-      expect((await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).status).toBe(200);
+      expect((await fetch(`${relay.url}${path}`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).status).toBe(
+        200,
+      );
     }
   });
 
@@ -61,7 +80,13 @@ describe('relay endpoints', () => {
 
   it('the sync endpoint takes only Salesforce Order Ids: injection attempts are refused before any query', async () => {
     const queriesBefore = org.requestLog.length;
-    for (const ids of [["801' OR Id != '"], ['801Em000000001fIAA\' OR Name LIKE \'%'], ['../../sobjects/User'], [{ $ne: null }], 'not a list']) {
+    for (const ids of [
+      ["801' OR Id != '"],
+      ["801Em000000001fIAA' OR Name LIKE '%"],
+      ['../../sobjects/User'],
+      [{ $ne: null }],
+      'not a list',
+    ]) {
       const answer = await post('/sync', JSON.stringify({ orderIds: ids }), { authorization: `Bearer ${RELAY_TOKEN}` });
       expect(answer.status).toBe(400);
     }
@@ -69,26 +94,44 @@ describe('relay endpoints', () => {
   });
 
   it('webhooks need a valid signature on the raw body within the 300 s tolerance', async () => {
-    const payload = JSON.stringify({ id: 'evt_sec_1', object: 'event', type: 'customer.created', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: 'cus_x', object: 'customer' } }, pending_webhooks: 1, request: null });
+    const payload = JSON.stringify({
+      id: 'evt_sec_1',
+      object: 'event',
+      type: 'customer.created',
+      api_version: '2026-10-28.endive',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: { object: { id: 'cus_x', object: 'customer' } },
+      pending_webhooks: 1,
+      request: null,
+    });
     const now = Math.floor(Date.now() / 1000);
-    const deliver = (signature?: string, body = payload) => post('/webhooks/stripe', body, signature ? { 'stripe-signature': signature } : {});
+    const deliver = (signature?: string, body = payload) =>
+      post('/webhooks/stripe', body, signature ? { 'stripe-signature': signature } : {});
     expect((await deliver()).status).toBe(400);
     expect((await deliver(signPayload(payload, 'whsec_someone_else', now))).status).toBe(400);
     expect((await deliver(signPayload(payload, WEBHOOK_SECRET, now - 301))).status).toBe(400);
-    expect((await deliver(signPayload(payload, WEBHOOK_SECRET, now), payload.replace('cus_x', 'cus_y'))).status).toBe(400);
+    expect((await deliver(signPayload(payload, WEBHOOK_SECRET, now), payload.replace('cus_x', 'cus_y'))).status).toBe(
+      400,
+    );
     expect((await deliver(signPayload(payload, WEBHOOK_SECRET, now))).status).toBe(200);
   });
 
   it('tokens are compared in constant time: sha-256 digests through crypto.timingSafeEqual', () => {
     const source = readFileSync(new URL('../../plugin/src/relay/http.ts', import.meta.url), 'utf8');
-    const tokenCheck = source.slice(source.indexOf('export function tokenMatches'), source.indexOf('export function createRelayServer'));
+    const tokenCheck = source.slice(
+      source.indexOf('export function tokenMatches'),
+      source.indexOf('export function createRelayServer'),
+    );
     expect(tokenCheck).toMatch(/timingSafeEqual\(digest\(expected\), digest\(given\)\)/);
     expect(tokenCheck).not.toMatch(/===|!==|==/);
     expect(tokenMatches('abc', 'Bearer abc')).toBe(true);
     expect(tokenMatches('abc', 'Bearer abcd')).toBe(false);
     expect(tokenMatches('abc', undefined)).toBe(false);
     // Webhook signatures are checked by stripe-node's constructEvent (its own constant-time compare).
-    expect(readFileSync(new URL('../../plugin/src/relay/webhooks.ts', import.meta.url), 'utf8')).toMatch(/webhooks\.constructEvent\(rawBody, signature, ctx\.secret, WEBHOOK_TOLERANCE_SECONDS\)/);
+    expect(readFileSync(new URL('../../plugin/src/relay/webhooks.ts', import.meta.url), 'utf8')).toMatch(
+      /webhooks\.constructEvent\(rawBody, signature, ctx\.secret, WEBHOOK_TOLERANCE_SECONDS\)/,
+    );
   });
 });
 
@@ -98,15 +141,28 @@ describe('no secret leaks', () => {
     org.faults.add({ code: 'INVALID_SESSION_ID', times: 2 });
     org.faults.add({ code: 'UNABLE_TO_LOCK_ROW', method: 'PATCH', times: 2 });
     const orders = ['S1', 'S2', 'S5', 'S38', 'S40', 'S7'].map(order);
-    for (const id of orders) org.store.insert('Stripe_Sync_Request__c', { Order__c: id, Status__c: 'Queued', Requested_At__c: new Date().toISOString() });
+    for (const id of orders)
+      org.store.insert('Stripe_Sync_Request__c', {
+        Order__c: id,
+        Status__c: 'Queued',
+        Requested_At__c: new Date().toISOString(),
+      });
     await waitFor(() => {
       const rows = org.query('SELECT Status__c FROM Stripe_Sync_Request__c');
-      return rows.length >= orders.length && rows.every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed') ? rows : undefined;
+      return rows.length >= orders.length && rows.every((r) => r.Status__c === 'Synced' || r.Status__c === 'Failed')
+        ? rows
+        : undefined;
     }, 30_000);
     const everything = [
       ...log.lines,
-      ...org.query('SELECT Resolution_Message__c, Resolution_Fix__c, Stripe_Request_Dashboard_Link__c, Resolution_Documentation_Link__c FROM Stripe_Sync_Record__c').map((r) => JSON.stringify(r)),
-      ...org.query('SELECT Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order').map((r) => JSON.stringify(r)),
+      ...org
+        .query(
+          'SELECT Resolution_Message__c, Resolution_Fix__c, Stripe_Request_Dashboard_Link__c, Resolution_Documentation_Link__c FROM Stripe_Sync_Record__c',
+        )
+        .map((r) => JSON.stringify(r)),
+      ...org
+        .query('SELECT Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order')
+        .map((r) => JSON.stringify(r)),
       ...org.query('SELECT Message__c FROM Stripe_Sync_Request__c').map((r) => JSON.stringify(r)),
       await (await fetch(`${relay.url}/metrics`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).text(),
       await (await fetch(`${relay.url}/readyz`, { headers: { authorization: `Bearer ${RELAY_TOKEN}` } })).text(),
@@ -114,7 +170,10 @@ describe('no secret leaks', () => {
     expect(org.query("SELECT Id FROM Stripe_Sync_Request__c WHERE Status__c = 'Failed'").length).toBeGreaterThan(0);
     expect(log.lines.length).toBeGreaterThan(0);
     for (const secret of SECRETS) {
-      expect({ secret, leaked: everything.includes(secret) || everything.includes(secret.slice(-12)) }).toEqual({ secret, leaked: false });
+      expect({ secret, leaked: everything.includes(secret) || everything.includes(secret.slice(-12)) }).toEqual({
+        secret,
+        leaked: false,
+      });
     }
   });
 });
@@ -126,20 +185,38 @@ describe('SOQL is built from validated Ids and escaped values only', () => {
     expect(soqlString("O'Brien\\' OR 1=1 --")).toBe("'O\\'Brien\\\\\\' OR 1=1 --'");
   });
 
-  it('the status command\'s order lookup refuses an injected Id instead of querying with it', async () => {
+  it("the status command's order lookup refuses an injected Id instead of querying with it", async () => {
     const queried: string[] = [];
-    const connection = { query: async (soql: string) => (queried.push(soql), { records: [], totalSize: 0, done: true }) };
+    const connection = {
+      query: async (soql: string) => (queried.push(soql), { records: [], totalSize: 0, done: true }),
+    };
     await expect(readOrderStatus(connection as never, "801' OR Id != '")).rejects.toThrow(/not a Salesforce record Id/);
     expect(queried).toEqual([]);
   });
 
   it('no query in the product interpolates a raw variable: every ${…} in a SELECT is a soql* helper, a constant or a number', () => {
     // orderWhere, itemWhere, rates, schedule, conditions: clauses those files build with the soql* helpers; filter: the admin's sync filter, parsed by the SOQL parser first.
-    const files = ['salesforce/graphReader.ts', 'salesforce/settingsReader.ts', 'relay/syncRequests.ts', 'relay/orderPoller.ts', 'relay/retention.ts', 'cli/syncStatus.ts'];
+    const files = [
+      'salesforce/graphReader.ts',
+      'salesforce/settingsReader.ts',
+      'relay/syncRequests.ts',
+      'relay/orderPoller.ts',
+      'relay/retention.ts',
+      'cli/syncStatus.ts',
+    ];
     const unsafe = files.flatMap((file) => {
       const source = readFileSync(new URL(`../../plugin/src/${file}`, import.meta.url), 'utf8');
       const queries = source.match(/`SELECT[^`]*`/g) ?? [];
-      return queries.flatMap((q) => (q.match(/\$\{[^}]*\}/g) ?? []).filter((part) => !/^\$\{(soql(Id|IdList|String|Fields|DateTime)\(|[A-Z_]+(\.join\(', '\))?\}|Math\.|status === 'Not Synced'|(order|item)Where\}|conditions\.join|failureLimit\}|rates\}|schedule\}|filter\})/.test(part)).map((part) => `${file}: ${part}`));
+      return queries.flatMap((q) =>
+        (q.match(/\$\{[^}]*\}/g) ?? [])
+          .filter(
+            (part) =>
+              !/^\$\{(soql(Id|IdList|String|Fields|DateTime)\(|[A-Z_]+(\.join\(', '\))?\}|Math\.|status === 'Not Synced'|(order|item)Where\}|conditions\.join|failureLimit\}|rates\}|schedule\}|filter\})/.test(
+                part,
+              ),
+          )
+          .map((part) => `${file}: ${part}`),
+      );
     });
     expect(unsafe).toEqual([]);
   });

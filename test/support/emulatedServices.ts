@@ -34,21 +34,42 @@ export async function startEmulatedServices(clock?: () => number): Promise<Emula
     startStripeEmulator({ opsPerSecond: 0, onResponse: conformance.listener, ...(clock ? { now: clock } : {}) }),
   ]);
   // The engine runs as the relay's integration user, never as the admin (README, "The relay user").
-  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser?.accessToken ?? org.accessToken });
-  const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+  const client = new SalesforceClient({
+    instanceUrl: org.instanceUrl,
+    accessToken: org.integrationUser?.accessToken ?? org.accessToken,
+  });
+  const gateway = createStripeGateway({
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+    opsPerSecond: 1000,
+    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+  });
   return {
     org,
     stripe,
     client,
     gateway,
-    engine: (workerId) => createSyncEngine({ salesforce: client, stripe: gateway, workerId, ...(clock ? { now: () => new Date(clock()) } : {}) }),
+    engine: (workerId) =>
+      createSyncEngine({
+        salesforce: client,
+        stripe: gateway,
+        workerId,
+        ...(clock ? { now: () => new Date(clock()) } : {}),
+      }),
     stripeWrites: () => stripe.requestLog.writes().length,
-    orderRow: (orderId) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${orderId}'`)[0] ?? {},
-    recordStatuses: (recordId) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${recordId}'`).map((r) => r.Resolution_Status__c),
+    orderRow: (orderId) =>
+      org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${orderId}'`)[0] ?? {},
+    recordStatuses: (recordId) =>
+      org
+        .query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${recordId}'`)
+        .map((r) => r.Resolution_Status__c),
     close: async () => {
       await Promise.all([org.close(), stripe.close()]);
       const failures = conformance.takeFailures();
-      if (failures.length > 0) throw new Error(`The Stripe emulator answered what Stripe would not:\n${failures.join('\n')}`);
+      if (failures.length > 0)
+        throw new Error(`The Stripe emulator answered what Stripe would not:\n${failures.join('\n')}`);
     },
   };
 }

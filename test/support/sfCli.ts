@@ -55,28 +55,40 @@ export function sfEnv(home: string): NodeJS.ProcessEnv {
 
 export function runSf(args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<SfResult> {
   return new Promise((resolveRun) => {
-    execFile(NODE, [SF, ...args], { env, cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      let json: SfResult['json'];
-      try {
-        json = JSON.parse(stdout) as SfResult['json'];
-      } catch {
-        json = undefined;
-      }
-      resolveRun({ exitCode, stdout, stderr, json });
-    });
+    execFile(
+      NODE,
+      [SF, ...args],
+      { env, cwd: REPO_ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        let json: SfResult['json'];
+        try {
+          json = JSON.parse(stdout) as SfResult['json'];
+        } catch {
+          json = undefined;
+        }
+        resolveRun({ exitCode, stdout, stderr, json });
+      },
+    );
   });
 }
 
 /** A temporary `sf` home logged into the org at `instanceUrl` with `sf org login access-token`. */
-export async function loginSfCli(org: { instanceUrl: string; accessToken: string }, alias = 'emulator'): Promise<SfCliSession> {
+export async function loginSfCli(
+  org: { instanceUrl: string; accessToken: string },
+  alias = 'emulator',
+): Promise<SfCliSession> {
   const home = await mkdtemp(join(tmpdir(), 'sf-cli-'));
   const env = sfEnv(home);
-  const run: SfCliSession['run'] = (args, options = {}) => runSf(args, { ...env, ...(options.env ?? {}) }, options.timeoutMs);
+  const run: SfCliSession['run'] = (args, options = {}) =>
+    runSf(args, { ...env, ...(options.env ?? {}) }, options.timeoutMs);
   const cleanup = (): Promise<void> => rm(home, { recursive: true, force: true });
-  const login = await run(['org', 'login', 'access-token', '--instance-url', org.instanceUrl, '--no-prompt', '--alias', alias, '--json'], {
-    env: { SF_ACCESS_TOKEN: org.accessToken },
-  });
+  const login = await run(
+    ['org', 'login', 'access-token', '--instance-url', org.instanceUrl, '--no-prompt', '--alias', alias, '--json'],
+    {
+      env: { SF_ACCESS_TOKEN: org.accessToken },
+    },
+  );
   if (login.exitCode !== 0) {
     await cleanup();
     throw new Error(`sf org login access-token failed (exit ${login.exitCode}): ${login.stdout || login.stderr}`);
@@ -101,7 +113,8 @@ export function useTemporarySfHome(): string {
 export const PLUGIN_DIR = resolve(REPO_ROOT, 'plugin');
 
 export async function linkPlugin(sf: SfCliSession): Promise<void> {
-  if (!existsSync(resolve(PLUGIN_DIR, 'lib/commands/stripe/cpq'))) throw new Error('Build the plugin first: npm run build');
+  if (!existsSync(resolve(PLUGIN_DIR, 'lib/commands/stripe/cpq')))
+    throw new Error('Build the plugin first: npm run build');
   const link = await sf.run(['plugins', 'link', PLUGIN_DIR, '--no-install']);
   if (link.exitCode !== 0) throw new Error(`sf plugins link failed: ${link.stderr}`);
 }

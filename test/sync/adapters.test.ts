@@ -34,17 +34,30 @@ describe('mappedFields', () => {
     const config = MappingConfig.parse({
       fieldMappings: {
         customer: { 'metadata.region': 'Region__c', 'metadata.region_again': 'region__c', name: 'Name' },
-        subscription_item: { 'metadata.family': 'Product2.Family', 'metadata.industry': 'Order.Account.Industry', quantity: 'Quantity' },
+        subscription_item: {
+          'metadata.family': 'Product2.Family',
+          'metadata.industry': 'Order.Account.Industry',
+          quantity: 'Quantity',
+        },
         subscription_schedule: { 'metadata.buyer': 'SBQQ__Quote__c.SBQQ__PrimaryContact__c.Title' },
         coupon: { 'metadata.campaign': 'Campaign__c' },
       },
     });
     // Product2Id, OrderId, AccountId, SBQQ__Quote__c, SBQQ__PrimaryContact__c, Name and Quantity are in the models.
-    expect(mappedFields(config)).toEqual({ Account: ['Industry', 'Region__c'], Product2: ['Family'], Contact: ['Title'], Quote_Stripe_Coupon__c: ['Campaign__c'] });
+    expect(mappedFields(config)).toEqual({
+      Account: ['Industry', 'Region__c'],
+      Product2: ['Family'],
+      Contact: ['Title'],
+      Quote_Stripe_Coupon__c: ['Campaign__c'],
+    });
   });
 
   it('reads nothing of a path through a lookup whose records the graph does not hold (Order.Owner → User)', () => {
-    expect(mappedFields(MappingConfig.parse({ fieldMappings: { subscription_schedule: { 'metadata.owner': 'Owner.Name' } } }))).toEqual({});
+    expect(
+      mappedFields(
+        MappingConfig.parse({ fieldMappings: { subscription_schedule: { 'metadata.owner': 'Owner.Name' } } }),
+      ),
+    ).toEqual({});
   });
 
   it('adds nothing for the shipped and required mappings: the models read their fields', () => {
@@ -54,27 +67,66 @@ describe('mappedFields', () => {
 
 describe('Custom Metadata → settings and mappings', () => {
   it('maps setting fields to the core settings, leaving blanks to the defaults', () => {
-    expect(settingsFromRecord({ Default_Currency__c: 'EUR', Sync_Start_Date__c: null, Frontend_Prorations__c: false, MDQ_Enabled__c: true })).toEqual({
+    expect(
+      settingsFromRecord({
+        Default_Currency__c: 'EUR',
+        Sync_Start_Date__c: null,
+        Frontend_Prorations__c: false,
+        MDQ_Enabled__c: true,
+      }),
+    ).toEqual({
       defaultCurrency: 'EUR',
       features: { frontendProrations: false, mdq: true },
     });
   });
 
-  const row = (name: string, fields: Record<string, unknown>) => ({ DeveloperName: name, Active__c: true, Source__c: 'User', Static_Value__c: null, Salesforce_Path__c: null, ...fields });
+  const row = (name: string, fields: Record<string, unknown>) => ({
+    DeveloperName: name,
+    Active__c: true,
+    Source__c: 'User',
+    Static_Value__c: null,
+    Salesforce_Path__c: null,
+    ...fields,
+  });
 
   it('turns the active mapping records into field mappings and static defaults by key, a User record overriding the shipped Default', () => {
     expect(
       mappingsFromRecords([
-        row('Customer_Description', { Mapping_Key__c: 'customer', Stripe_Path__c: 'description', Salesforce_Path__c: 'Description' }),
+        row('Customer_Description', {
+          Mapping_Key__c: 'customer',
+          Stripe_Path__c: 'description',
+          Salesforce_Path__c: 'Description',
+        }),
         row('Customer_Name', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name__c' }),
-        row('Customer_Name_Default', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name', Source__c: 'Default' }),
-        row('Schedule_End', { Mapping_Key__c: 'subscription_schedule', Stripe_Path__c: 'end_behavior', Static_Value__c: 'release' }),
-        row('Off', { Mapping_Key__c: 'customer', Stripe_Path__c: 'phone', Salesforce_Path__c: 'Phone', Active__c: false }),
+        row('Customer_Name_Default', {
+          Mapping_Key__c: 'customer',
+          Stripe_Path__c: 'name',
+          Salesforce_Path__c: 'Name',
+          Source__c: 'Default',
+        }),
+        row('Schedule_End', {
+          Mapping_Key__c: 'subscription_schedule',
+          Stripe_Path__c: 'end_behavior',
+          Static_Value__c: 'release',
+        }),
+        row('Off', {
+          Mapping_Key__c: 'customer',
+          Stripe_Path__c: 'phone',
+          Salesforce_Path__c: 'Phone',
+          Active__c: false,
+        }),
       ]),
-    ).toEqual({ fieldMappings: { customer: { description: 'Description', name: 'Name__c' } }, fieldDefaults: { subscription_schedule: { end_behavior: 'release' } } });
+    ).toEqual({
+      fieldMappings: { customer: { description: 'Description', name: 'Name__c' } },
+      fieldDefaults: { subscription_schedule: { end_behavior: 'release' } },
+    });
   });
 
   it('refuses a mapping record with an invalid Salesforce path', () => {
-    expect(() => mappingsFromRecords([row('Bad', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name; DROP' })])).toThrow();
+    expect(() =>
+      mappingsFromRecords([
+        row('Bad', { Mapping_Key__c: 'customer', Stripe_Path__c: 'name', Salesforce_Path__c: 'Name; DROP' }),
+      ]),
+    ).toThrow();
   });
 });

@@ -12,7 +12,9 @@ beforeAll(async () => {
 afterAll(() => services.close());
 
 const orderOf = (scenario: string) => services.org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
-const summaryField = (orderId: string) => services.org.query(`SELECT Stripe_Billing_Summary__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_Billing_Summary__c;
+const summaryField = (orderId: string) =>
+  services.org.query(`SELECT Stripe_Billing_Summary__c FROM Order WHERE Id = '${orderId}'`)[0]!
+    .Stripe_Billing_Summary__c;
 
 /** The gateway, recording the name of every Stripe call and failing those `fails` names. */
 function recordingGateway(fails: (name: string) => boolean = () => false): { gateway: StripeGateway; calls: string[] } {
@@ -56,10 +58,17 @@ describe('the billing summary after a sync', () => {
     const { gateway } = recordingGateway((name) => name === 'prices.retrieve');
     const warnings: { fields: Record<string, unknown>; message: string }[] = [];
     const logger: EngineLogger = { warn: (fields, message) => warnings.push({ fields, message }) };
-    const result = await createSyncEngine({ salesforce: services.client, stripe: gateway, workerId: 'summary-fails', logger }).syncOrder(orderId);
+    const result = await createSyncEngine({
+      salesforce: services.client,
+      stripe: gateway,
+      workerId: 'summary-fails',
+      logger,
+    }).syncOrder(orderId);
     expect(result.status).toBe('synced');
     expect(result.summary).toBeUndefined();
     expect(result.warnings).toEqual([expect.stringContaining('billing summary')]);
-    expect(warnings).toEqual([{ fields: expect.objectContaining({ orderId, stripeId: result.stripeId }), message: result.warnings[0] }]);
+    expect(warnings).toEqual([
+      { fields: expect.objectContaining({ orderId, stripeId: result.stripeId }), message: result.warnings[0] },
+    ]);
   });
 });

@@ -27,15 +27,30 @@ let withoutCredits: SyncEngine;
 /** An engine that read the org's settings record with the two credit flags set as given. */
 async function engineWithCreditFlags(workerId: string, on: boolean): Promise<SyncEngine> {
   const settings = org.query("SELECT Id FROM Stripe_Sync_Setting__mdt WHERE DeveloperName = 'Default'")[0]!;
-  org.store.update('Stripe_Sync_Setting__mdt', String(settings.Id), { Terminated_Order_Item_Credit__c: on, Quantity_Reduction_Credit__c: on }, { system: true });
+  org.store.update(
+    'Stripe_Sync_Setting__mdt',
+    String(settings.Id),
+    { Terminated_Order_Item_Credit__c: on, Quantity_Reduction_Credit__c: on },
+    { system: true },
+  );
   const engine = createSyncEngine({
     salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
-    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+    stripe: createStripeGateway({
+      apiKey: stripe.apiKey,
+      host: stripe.host,
+      port: stripe.port,
+      protocol: 'http',
+      opsPerSecond: 1000,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    }),
     workerId,
     now: () => new Date(nowMs),
   });
   const config = await engine.configuration();
-  expect(config.settings.features).toMatchObject({ terminatedOrderItemCredit: on, quantityReductionOrderItemCredit: on });
+  expect(config.settings.features).toMatchObject({
+    terminatedOrderItemCredit: on,
+    quantityReductionOrderItemCredit: on,
+  });
   return engine;
 }
 
@@ -54,23 +69,53 @@ async function annualContract(name: string, quantity: number, engine: SyncEngine
   const cpq = new CpqBuilder(org.org);
   const platform = org.sample!.products.platform!;
   const accountId = cpq.account(name);
-  const initial = cpq.order({ accountId, name: `${name} initial`, start: '2031-01-01', term: 12, lines: [{ product: platform, quantity }] });
+  const initial = cpq.order({
+    accountId,
+    name: `${name} initial`,
+    start: '2031-01-01',
+    term: 12,
+    lines: [{ product: platform, quantity }],
+  });
   const contractId = cpq.contract(initial, accountId, '2031-01-01', 12);
   expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
   const scheduleId = String(orderRow(initial.orderId).Stripe_ID__c);
   const schedule = stripe.store.subscriptionSchedules.find(scheduleId)!;
   const amend = (start: string, term: number, change: number) =>
-    cpq.order({ accountId, name: `${name} ${start}`, type: 'Amendment', amendedContractId: contractId, start, term, lines: [{ product: platform, quantity: change, revises: initial.orderItemIds[0]! }] });
-  return { initial, scheduleId, customer: schedule.customer, subscription: schedule.subscription!, amend, lineId: toId18(initial.orderItemIds[0]!) };
+    cpq.order({
+      accountId,
+      name: `${name} ${start}`,
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start,
+      term,
+      lines: [{ product: platform, quantity: change, revises: initial.orderItemIds[0]! }],
+    });
+  return {
+    initial,
+    scheduleId,
+    customer: schedule.customer,
+    subscription: schedule.subscription!,
+    amend,
+    lineId: toId18(initial.orderItemIds[0]!),
+  };
 }
 
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
-const recordStatuses = (id: string) => org.query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`).map((r) => r.Resolution_Status__c);
-const creditItems = (customer: string) => stripe.store.invoiceItems.all().filter((i) => i.customer === customer && i.metadata.salesforce_credit === 'true');
+const orderRow = (id: string) =>
+  org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c FROM Order WHERE Id = '${id}'`)[0]!;
+const recordStatuses = (id: string) =>
+  org
+    .query(`SELECT Resolution_Status__c FROM Stripe_Sync_Record__c WHERE Secondary_Record_ID__c = '${id}'`)
+    .map((r) => r.Resolution_Status__c);
+const creditItems = (customer: string) =>
+  stripe.store.invoiceItems.all().filter((i) => i.customer === customer && i.metadata.salesforce_credit === 'true');
 const writes = () => stripe.requestLog.writes().length;
 
 /** The credit's metadata: the original line's, plus the credit and proration flags. */
-const creditMetadata = (lineId: string) => ({ salesforce_order_item_id: lineId, salesforce_credit: 'true', salesforce_proration: 'true' });
+const creditMetadata = (lineId: string) => ({
+  salesforce_order_item_id: lineId,
+  salesforce_credit: 'true',
+  salesforce_proration: 'true',
+});
 
 /** Syncs the order again and expects no Stripe write and the order still synced. */
 async function expectResyncWritesNothing(engine: SyncEngine, orderId: string): Promise<void> {
@@ -121,7 +166,12 @@ describe('credits for unused prepaid time, through the engine', () => {
     expect(stripe.store.subscriptionSchedules.find(scheduleId)!.status).toBe('canceled');
     const [credit] = creditItems(customer);
     // 10 of the year's 12 months unused.
-    expect(credit).toMatchObject({ amount: -100000, quantity: 1, metadata: creditMetadata(lineId), parent: { subscription_details: { subscription } } });
+    expect(credit).toMatchObject({
+      amount: -100000,
+      quantity: 1,
+      metadata: creditMetadata(lineId),
+      parent: { subscription_details: { subscription } },
+    });
     const final = stripe.store.invoices.find(stripe.store.subscriptions.find(subscription)!.latest_invoice!)!;
     expect(credit!.invoice).toBe(final.id);
     expect(final.lines.data.map((l) => [l.amount, l.metadata.salesforce_credit])).toEqual([[-100000, 'true']]);
@@ -139,8 +189,14 @@ describe('credits for unused prepaid time, through the engine', () => {
     expect(result.errors).toEqual([]);
     expect(result.applied.map((a) => a.op)).toEqual(['subscriptionSchedules.update']);
     const phase = stripe.store.subscriptionSchedules.find(scheduleId)!.phases.at(-1)!;
-    expect(phase).toMatchObject({ start_date: ts('2031-07-01'), end_date: ts('2032-01-01'), items: [expect.objectContaining({ quantity: 2 })] });
-    expect(phase.add_invoice_items).toEqual([expect.objectContaining({ quantity: 1, metadata: expect.objectContaining(creditMetadata(lineId)) })]);
+    expect(phase).toMatchObject({
+      start_date: ts('2031-07-01'),
+      end_date: ts('2032-01-01'),
+      items: [expect.objectContaining({ quantity: 2 })],
+    });
+    expect(phase.add_invoice_items).toEqual([
+      expect.objectContaining({ quantity: 1, metadata: expect.objectContaining(creditMetadata(lineId)) }),
+    ]);
     const creditPrice = stripe.store.prices.find(String(phase.add_invoice_items[0]!.price))!;
     expect(creditPrice.unit_amount_decimal).toBe('-60000');
 
@@ -162,7 +218,8 @@ describe('credits for unused prepaid time, through the engine', () => {
       ['synced', ['subscriptionSchedules.cancel']],
       ['synced', ['subscriptionSchedules.update']],
     ]);
-    for (const { customer } of [future, cancel, reduction]) expect(stripe.store.invoiceItems.all().filter((i) => i.customer === customer && i.amount < 0)).toEqual([]);
+    for (const { customer } of [future, cancel, reduction])
+      expect(stripe.store.invoiceItems.all().filter((i) => i.customer === customer && i.amount < 0)).toEqual([]);
     expect(stripe.store.invoices.all()).toHaveLength(invoicesBefore);
     expect(stripe.store.subscriptionSchedules.find(reduction.scheduleId)!.phases.at(-1)!.add_invoice_items).toEqual([]);
   });

@@ -26,7 +26,10 @@ beforeAll(async () => {
 afterAll(() => services.close());
 
 /** The subscription's items as Stripe holds them: which order line each stands for, and its quantity. */
-const itemsOf = (subscriptionId: string) => stripe.store.subscriptions.find(subscriptionId)!.items.data.map((i) => [i.metadata.salesforce_order_item_id, i.quantity]);
+const itemsOf = (subscriptionId: string) =>
+  stripe.store.subscriptions
+    .find(subscriptionId)!
+    .items.data.map((i) => [i.metadata.salesforce_order_item_id, i.quantity]);
 
 /** Syncs the amendment with its write-back cut off, moves both clocks two days on, and syncs it again. */
 async function crashThenResume(orderId: string) {
@@ -46,19 +49,48 @@ async function crashThenResume(orderId: string) {
 describe('evergreen amendments replayed after the idempotency window', () => {
   it('an added line already on the subscription, then a cancel already made: each written back, nothing sent twice', async () => {
     const cpq = new CpqBuilder(org.org);
-    const support = cpq.product({ name: 'Evergreen Desk', listPrice: 50, pricing: 'Fixed Price', subscriptionType: 'Evergreen', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const support = cpq.product({
+      name: 'Evergreen Desk',
+      listPrice: 50,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Evergreen',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
     const accountId = cpq.account('Evergreen Replay');
-    const initial = cpq.order({ accountId, name: 'Evergreen Replay initial', start: '2031-03-01', term: 1, lines: [{ product: support, quantity: 2 }] });
+    const initial = cpq.order({
+      accountId,
+      name: 'Evergreen Replay initial',
+      start: '2031-03-01',
+      term: 1,
+      lines: [{ product: support, quantity: 2 }],
+    });
     const contractId = cpq.contract(initial, accountId, '2031-03-01', 1);
     expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
     const subscriptionId = String(services.orderRow(initial.orderId).Stripe_ID__c);
     expect(subscriptionId).toMatch(/^sub_(?!sched_)/);
-    const addition = cpq.order({ accountId, name: 'Evergreen Replay addition', type: 'Amendment', amendedContractId: contractId, start: '2031-03-01', term: 1, lines: [{ product: support, quantity: 3 }] });
+    const addition = cpq.order({
+      accountId,
+      name: 'Evergreen Replay addition',
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start: '2031-03-01',
+      term: 1,
+      lines: [{ product: support, quantity: 3 }],
+    });
     const { crashed } = await crashThenResume(addition.orderId);
     expect(crashed.applied.map((a) => a.op)).toEqual(['prices.create', 'subscriptions.update', 'prices.update']);
-    expect(services.orderRow(addition.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.orderRow(addition.orderId)).toMatchObject({
+      Stripe_ID__c: subscriptionId,
+      Stripe_Sync_Status__c: 'Synced',
+    });
     expect(services.recordStatuses(addition.orderId)).toEqual(['Success']);
-    expect(itemsOf(subscriptionId).map(([, quantity]) => quantity).sort()).toEqual([2, 3]);
+    expect(
+      itemsOf(subscriptionId)
+        .map(([, quantity]) => quantity)
+        .sort(),
+    ).toEqual([2, 3]);
 
     // The customer's test clock still stands at 2031-03-01 (the engine's "now"), so a cancel from that day is immediate.
     const cancel = cpq.order({
@@ -76,7 +108,10 @@ describe('evergreen amendments replayed after the idempotency window', () => {
     const canceled = await crashThenResume(cancel.orderId);
     expect(canceled.crashed.applied.map((a) => a.op)).toEqual(['subscriptions.cancel']);
     expect(stripe.store.subscriptions.find(subscriptionId)!.status).toBe('canceled');
-    expect(services.orderRow(cancel.orderId)).toMatchObject({ Stripe_ID__c: subscriptionId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.orderRow(cancel.orderId)).toMatchObject({
+      Stripe_ID__c: subscriptionId,
+      Stripe_Sync_Status__c: 'Synced',
+    });
     expect(services.recordStatuses(cancel.orderId)).toEqual(['Success']);
   });
 });

@@ -52,9 +52,13 @@ describe('readContractGraph', () => {
     const amendment = sample('S27');
     const graph = await readContractGraph(client, amendment.orderId, single);
     const order = (graph.orders as { Id: string; OpportunityId: string }[]).find((o) => o.Id === amendment.orderId)!;
-    const opportunity = (graph.opportunities as { Id: string; CloseDate: string; SBQQ__AmendedContract__c: string }[]).find((o) => o.Id === order.OpportunityId)!;
+    const opportunity = (
+      graph.opportunities as { Id: string; CloseDate: string; SBQQ__AmendedContract__c: string }[]
+    ).find((o) => o.Id === order.OpportunityId)!;
     expect(opportunity.SBQQ__AmendedContract__c).toBe(org.sample!.contracts.S27);
-    expect(opportunity.CloseDate).toBe(org.query(`SELECT CloseDate FROM Opportunity WHERE Id = '${order.OpportunityId}'`)[0]!.CloseDate);
+    expect(opportunity.CloseDate).toBe(
+      org.query(`SELECT CloseDate FROM Opportunity WHERE Id = '${order.OpportunityId}'`)[0]!.CloseDate,
+    );
     expect(opportunity.CloseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
@@ -74,16 +78,22 @@ describe('readContractGraph', () => {
   });
 
   it('reads a single-currency org, which has no CurrencyIsoCode field, without selecting it', async () => {
-    expect(() => org.query('SELECT CurrencyIsoCode FROM Order LIMIT 1')).toThrow("No such column 'CurrencyIsoCode' on entity 'Order'");
+    expect(() => org.query('SELECT CurrencyIsoCode FROM Order LIMIT 1')).toThrow(
+      "No such column 'CurrencyIsoCode' on entity 'Order'",
+    );
     const graph = await readContractGraph(client, sample('S1').orderId, single);
     expect(graph.orders!.length).toBe(1);
     expect((graph.orderItems as object[]).every((i) => !('CurrencyIsoCode' in i))).toBe(true);
   });
 
   it("takes an MDQ segment's label from its quote line: OrderItem has no SBQQ__SegmentLabel__c in CPQ", async () => {
-    expect(() => org.query('SELECT SBQQ__SegmentLabel__c FROM OrderItem LIMIT 1')).toThrow("No such column 'SBQQ__SegmentLabel__c' on entity 'OrderItem'");
+    expect(() => org.query('SELECT SBQQ__SegmentLabel__c FROM OrderItem LIMIT 1')).toThrow(
+      "No such column 'SBQQ__SegmentLabel__c' on entity 'OrderItem'",
+    );
     const graph = await readContractGraph(client, sample('S14').orderId, single);
-    const labels = (graph.quoteLines as { SBQQ__SegmentLabel__c: string | null }[]).map((l) => l.SBQQ__SegmentLabel__c).filter(Boolean);
+    const labels = (graph.quoteLines as { SBQQ__SegmentLabel__c: string | null }[])
+      .map((l) => l.SBQQ__SegmentLabel__c)
+      .filter(Boolean);
     expect(labels.sort()).toEqual(['Year 1', 'Year 2', 'Year 3']);
   });
 });
@@ -118,7 +128,10 @@ describe('readContractGraph when Salesforce pages child lists (two child rows pe
 
   it("follows the OrderItems' own nextRecordsUrl, losing no line, at one call per further page", async () => {
     const order = pagedOrder('S14');
-    const lines = paged.query(`SELECT Id FROM OrderItem WHERE OrderId = '${order.orderId}'`).map((r) => r.Id).sort();
+    const lines = paged
+      .query(`SELECT Id FROM OrderItem WHERE OrderId = '${order.orderId}'`)
+      .map((r) => r.Id)
+      .sort();
     expect(lines).toHaveLength(5);
     const before = pagedClient.calls;
     const graph = await readContractGraph(pagedClient, order.orderId, single);
@@ -128,7 +141,14 @@ describe('readContractGraph when Salesforce pages child lists (two child rows pe
 
   it('follows paged consumption rates of order lines and of products', async () => {
     const order = pagedOrder('S12');
-    paged.store.insert('ConsumptionRate', { ConsumptionScheduleId: String(paged.query('SELECT Id FROM ConsumptionSchedule')[0]!.Id), LowerBound: 1000, UpperBound: null, PricingMethod: 'PerUnit', Price: 0.25, ProcessingOrder: 3 });
+    paged.store.insert('ConsumptionRate', {
+      ConsumptionScheduleId: String(paged.query('SELECT Id FROM ConsumptionSchedule')[0]!.Id),
+      LowerBound: 1000,
+      UpperBound: null,
+      PricingMethod: 'PerUnit',
+      Price: 0.25,
+      ProcessingOrder: 3,
+    });
     const graph = await readContractGraph(pagedClient, order.orderId, single);
     expect((graph.consumptionSchedules as { ConsumptionRates: unknown[] }[])[0]!.ConsumptionRates).toHaveLength(3);
     expect((graph.orderItemConsumptionSchedules as { Rates: unknown[] }[])[0]!.Rates).toHaveLength(2);

@@ -27,14 +27,40 @@ afterAll(() => services.close());
 
 /** The schedule's phases as Stripe holds them: bounds as dates and each item's quantity. */
 const phasesOf = (scheduleId: string) =>
-  stripe.store.subscriptionSchedules.find(scheduleId)!.phases.map((p) => [new Date(p.start_date * 1000).toISOString().slice(0, 10), new Date(p.end_date * 1000).toISOString().slice(0, 10), p.items.map((i) => i.quantity)]);
+  stripe.store.subscriptionSchedules
+    .find(scheduleId)!
+    .phases.map((p) => [
+      new Date(p.start_date * 1000).toISOString().slice(0, 10),
+      new Date(p.end_date * 1000).toISOString().slice(0, 10),
+      p.items.map((i) => i.quantity),
+    ]);
 
 describe('an MDQ amendment replayed after the idempotency window', () => {
   it('its split is on the schedule: written back with a Success record, no second update', async () => {
     const cpq = new CpqBuilder(org.org);
-    const ramp = cpq.product({ name: 'Replay Ramp', listPrice: 1000, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' });
-    const dimension = org.org.store.insert('SBQQ__Dimension__c', { Name: 'Yearly', SBQQ__Product__c: ramp.id, SBQQ__Type__c: 'Year' });
-    const segment = (index: number, start: string) => ({ key: `ramp-${dimension}`, index, label: `Year ${index}`, start, end: termEnd(start, 12), dimension, dimensionType: 'Year' });
+    const ramp = cpq.product({
+      name: 'Replay Ramp',
+      listPrice: 1000,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 12,
+      billingFrequency: 'Annual',
+      billingType: 'Advance',
+    });
+    const dimension = org.org.store.insert('SBQQ__Dimension__c', {
+      Name: 'Yearly',
+      SBQQ__Product__c: ramp.id,
+      SBQQ__Type__c: 'Year',
+    });
+    const segment = (index: number, start: string) => ({
+      key: `ramp-${dimension}`,
+      index,
+      label: `Year ${index}`,
+      start,
+      end: termEnd(start, 12),
+      dimension,
+      dimensionType: 'Year',
+    });
     const accountId = cpq.account('MDQ Replay');
     const initial = cpq.order({
       accountId,
@@ -58,7 +84,15 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
       amendedContractId: contractId,
       start: '2031-09-01',
       term: 18,
-      lines: [{ product: ramp, quantity: 5, unitPrice: 1000, revises: initial.orderItemIds[0]!, segment: segment(1, '2031-03-01') }],
+      lines: [
+        {
+          product: ramp,
+          quantity: 5,
+          unitPrice: 1000,
+          revises: initial.orderItemIds[0]!,
+          segment: segment(1, '2031-03-01'),
+        },
+      ],
     });
     org.faults.add(WRITE_BACK_OUTAGE);
     const crashed = await engine.syncOrder(amendment.orderId);
@@ -78,7 +112,10 @@ describe('an MDQ amendment replayed after the idempotency window', () => {
     expect(resumed.errors).toEqual([]);
     expect(resumed.status).toBe('synced');
     expect(services.stripeWrites()).toBe(before);
-    expect(services.orderRow(amendment.orderId)).toMatchObject({ Stripe_ID__c: scheduleId, Stripe_Sync_Status__c: 'Synced' });
+    expect(services.orderRow(amendment.orderId)).toMatchObject({
+      Stripe_ID__c: scheduleId,
+      Stripe_Sync_Status__c: 'Synced',
+    });
     expect(services.recordStatuses(amendment.orderId)).toEqual(['Success']);
     expect(phasesOf(scheduleId)).toEqual(split);
   });

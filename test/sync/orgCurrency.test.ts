@@ -17,13 +17,25 @@ async function orgWith(options: { multiCurrency?: boolean; defaultCurrency?: str
   const stripe: StripeEmulator = await startStripeEmulator({ opsPerSecond: 0 });
   running.push(org, stripe);
   const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-  const engine = createSyncEngine({ salesforce: client, workerId: 'currency', stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }) });
+  const engine = createSyncEngine({
+    salesforce: client,
+    workerId: 'currency',
+    stripe: createStripeGateway({
+      apiKey: stripe.apiKey,
+      host: stripe.host,
+      port: stripe.port,
+      protocol: 'http',
+      opsPerSecond: 1000,
+    }),
+  });
   const order = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
   const priceCurrencies = async (orderId: string) => {
     const scheduleId = String(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c);
     const api = stripeClientFor(stripe);
     const schedule = await api.subscriptionSchedules.retrieve(scheduleId);
-    const priceIds = new Set(schedule.phases.flatMap((p) => p.items.map((i) => (typeof i.price === 'string' ? i.price : i.price.id))));
+    const priceIds = new Set(
+      schedule.phases.flatMap((p) => p.items.map((i) => (typeof i.price === 'string' ? i.price : i.price.id))),
+    );
     const prices = await Promise.all([...priceIds].map((id) => api.prices.retrieve(id)));
     return [...new Set(prices.map((p) => p.currency))];
   };

@@ -19,8 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => services.close());
 
-const orderNumber = (orderId: string) => String(org.query(`SELECT OrderNumber FROM Order WHERE Id = '${orderId}'`)[0]!.OrderNumber);
-const scheduleOf = (orderId: string) => stripe.store.subscriptionSchedules.find(String(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c))!;
+const orderNumber = (orderId: string) =>
+  String(org.query(`SELECT OrderNumber FROM Order WHERE Id = '${orderId}'`)[0]!.OrderNumber);
+const scheduleOf = (orderId: string) =>
+  stripe.store.subscriptionSchedules.find(
+    String(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c),
+  )!;
 
 describe('mapped phase fields across an amendment', () => {
   it('the initial phase keeps its mapped description and trial end after the amendment splits it', async () => {
@@ -30,14 +34,36 @@ describe('mapped phase fields across an amendment', () => {
     next.setUTCMonth(next.getUTCMonth() + 1);
     const nowSeconds = Math.floor(Date.now() / 1000);
     const trialEnd = nowSeconds + Math.floor((next.getTime() / 1000 - nowSeconds) / 2);
-    addMapping(org, 'Phase_Description', { key: 'subscription_phase', stripePath: 'description', salesforcePath: 'OrderNumber' });
-    addMapping(org, 'Phase_Trial_End', { key: 'subscription_phase', stripePath: 'trial_end', staticValue: String(trialEnd) });
+    addMapping(org, 'Phase_Description', {
+      key: 'subscription_phase',
+      stripePath: 'description',
+      salesforcePath: 'OrderNumber',
+    });
+    addMapping(org, 'Phase_Trial_End', {
+      key: 'subscription_phase',
+      stripePath: 'trial_end',
+      staticValue: String(trialEnd),
+    });
     const engine = services.engine('phase-fields');
     // A contract synced before its amendment exists, so the amendment's run reads the schedule back from Stripe.
     const cpq = new CpqBuilder(org.org);
-    const widget = cpq.product({ name: 'Trial Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' });
+    const widget = cpq.product({
+      name: 'Trial Widget',
+      listPrice: 10,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    });
     const accountId = cpq.account('Trial Phase');
-    const initial = cpq.order({ accountId, name: 'Trial initial', start, term: 12, lines: [{ product: widget, quantity: 10 }] });
+    const initial = cpq.order({
+      accountId,
+      name: 'Trial initial',
+      start,
+      term: 12,
+      lines: [{ product: widget, quantity: 10 }],
+    });
     const contractId = cpq.contract(initial, accountId, start, 12);
     const first = await engine.syncOrder(initial.orderId);
     expect(first.errors).toEqual([]);

@@ -31,15 +31,35 @@ async function gatewayFor(script: Script, maxRetries = 3) {
 const customerRef = ref('customer', account.id);
 const invoiceRef = ref('invoice', order.id);
 const operations: StripeOperation[] = [
-  { op: 'customers.create', ref: customerRef, idempotencyKey: 'sfcpq:org:acc:v1:customers.create', source: account, params: { name: 'Acme' } },
-  { op: 'invoices.create', ref: invoiceRef, idempotencyKey: 'sfcpq:org:ord:v1:invoices.create', source: order, params: { customer: customerRef, metadata: { url: refField(customerRef, 'name') } } },
-  { op: 'invoices.finalizeInvoice', ref: invoiceRef, idempotencyKey: 'sfcpq:org:ord:v1:invoices.finalize', source: order, id: invoiceRef, params: {} },
+  {
+    op: 'customers.create',
+    ref: customerRef,
+    idempotencyKey: 'sfcpq:org:acc:v1:customers.create',
+    source: account,
+    params: { name: 'Acme' },
+  },
+  {
+    op: 'invoices.create',
+    ref: invoiceRef,
+    idempotencyKey: 'sfcpq:org:ord:v1:invoices.create',
+    source: order,
+    params: { customer: customerRef, metadata: { url: refField(customerRef, 'name') } },
+  },
+  {
+    op: 'invoices.finalizeInvoice',
+    ref: invoiceRef,
+    idempotencyKey: 'sfcpq:org:ord:v1:invoices.finalize',
+    source: order,
+    id: invoiceRef,
+    params: {},
+  },
 ];
 
 const happyScript: Script = (request) => {
   if (request.path === '/v1/customers') return { body: { id: 'cus_1', object: 'customer', name: request.params.name } };
   if (request.path === '/v1/invoices') return { body: { id: 'in_1', object: 'invoice', status: 'draft' } };
-  if (request.path === '/v1/invoices/in_1/finalize') return { body: { id: 'in_1', object: 'invoice', status: 'open', hosted_invoice_url: 'https://pay/in_1' } };
+  if (request.path === '/v1/invoices/in_1/finalize')
+    return { body: { id: 'in_1', object: 'invoice', status: 'open', hosted_invoice_url: 'https://pay/in_1' } };
   return { status: 404, body: stripeErrorBody('invalid_request_error', 'no route') };
 };
 
@@ -65,22 +85,36 @@ describe('applyPlan', () => {
       { status: 409, body: stripeErrorBody('invalid_request_error', 'Lock timeout', { code: 'lock_timeout' }) },
       { status: 500, body: stripeErrorBody('api_error', 'Something went wrong') },
     ];
-    const { gateway, requests, retries } = await gatewayFor((request, index) => failures[index] ?? happyScript(request, index));
+    const { gateway, requests, retries } = await gatewayFor(
+      (request, index) => failures[index] ?? happyScript(request, index),
+    );
     const outcome = await applyPlan({ operations: operations.slice(0, 1) }, gateway);
     expect(outcome.failure).toBeUndefined();
     expect(retries).toEqual([429, 409, 500]);
-    expect(new Set(requests.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['sfcpq:org:acc:v1:customers.create']));
+    expect(new Set(requests.map((r) => r.headers['idempotency-key']))).toEqual(
+      new Set(['sfcpq:org:acc:v1:customers.create']),
+    );
   });
 
   it('obeys Stripe-Should-Retry: false on a 500 and true on a 400', async () => {
-    const noRetry = await gatewayFor(() => ({ status: 500, body: stripeErrorBody('api_error', 'Do not retry'), headers: { 'stripe-should-retry': 'false' } }));
+    const noRetry = await gatewayFor(() => ({
+      status: 500,
+      body: stripeErrorBody('api_error', 'Do not retry'),
+      headers: { 'stripe-should-retry': 'false' },
+    }));
     const first = await applyPlan({ operations: operations.slice(0, 1) }, noRetry.gateway);
     expect(noRetry.requests).toHaveLength(1);
     expect(first.failure?.retryable).toBe(false);
     await server?.close();
 
     const retry = await gatewayFor((request, index) =>
-      index === 0 ? { status: 400, body: stripeErrorBody('invalid_request_error', 'Try again'), headers: { 'stripe-should-retry': 'true' } } : happyScript(request, index),
+      index === 0
+        ? {
+            status: 400,
+            body: stripeErrorBody('invalid_request_error', 'Try again'),
+            headers: { 'stripe-should-retry': 'true' },
+          }
+        : happyScript(request, index),
     );
     const second = await applyPlan({ operations: operations.slice(0, 1) }, retry.gateway);
     expect(retry.requests).toHaveLength(2);
@@ -88,21 +122,50 @@ describe('applyPlan', () => {
   });
 
   it('gives up after the retry budget and reports a retryable Stripe error with request id and doc_url', async () => {
-    const { gateway, requests } = await gatewayFor(() => ({ status: 429, body: stripeErrorBody('invalid_request_error', 'Request rate limit exceeded.', { code: 'rate_limit', doc_url: 'https://docs.stripe.com/error-codes/rate-limit' }) }), 2);
+    const { gateway, requests } = await gatewayFor(
+      () => ({
+        status: 429,
+        body: stripeErrorBody('invalid_request_error', 'Request rate limit exceeded.', {
+          code: 'rate_limit',
+          doc_url: 'https://docs.stripe.com/error-codes/rate-limit',
+        }),
+      }),
+      2,
+    );
     const outcome = await applyPlan({ operations: operations.slice(0, 1) }, gateway);
     expect(requests).toHaveLength(3);
-    expect(outcome.failure).toMatchObject({ kind: 'stripe', retryable: true, requestId: 'req_3', docUrl: 'https://docs.stripe.com/error-codes/rate-limit', record: account });
+    expect(outcome.failure).toMatchObject({
+      kind: 'stripe',
+      retryable: true,
+      requestId: 'req_3',
+      docUrl: 'https://docs.stripe.com/error-codes/rate-limit',
+      record: account,
+    });
     expect(outcome.failure?.resolutionMessage).toBe('Stripe Error: Request rate limit exceeded.');
   });
 
   it('stops at an invalid request, keeping what was created before it and naming the failing record and parameter', async () => {
     const { gateway, requests } = await gatewayFor((request, index) =>
-      request.path === '/v1/invoices' ? { status: 400, body: stripeErrorBody('invalid_request_error', 'No such customer', { param: 'customer', code: 'resource_missing' }) } : happyScript(request, index),
+      request.path === '/v1/invoices'
+        ? {
+            status: 400,
+            body: stripeErrorBody('invalid_request_error', 'No such customer', {
+              param: 'customer',
+              code: 'resource_missing',
+            }),
+          }
+        : happyScript(request, index),
     );
     const outcome = await applyPlan({ operations }, gateway);
     expect(requests).toHaveLength(2);
     expect(outcome.applied).toEqual([{ op: 'customers.create', ref: customerRef, id: 'cus_1' }]);
-    expect(outcome.failure).toMatchObject({ kind: 'stripe', retryable: false, record: order, field: 'customer', requestId: 'req_2' });
+    expect(outcome.failure).toMatchObject({
+      kind: 'stripe',
+      retryable: false,
+      record: order,
+      field: 'customer',
+      requestId: 'req_2',
+    });
     expect(outcome.failure?.message).toBe('No such customer (parameter: customer)');
   });
 });

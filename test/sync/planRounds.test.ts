@@ -11,7 +11,12 @@ import { startScriptedStripe } from './support/scriptedStripe.js';
 
 const M1 = { type: 'Order', id: '801000000000001AAA' };
 const M2 = { type: 'Order', id: '801000000000002AAA' };
-const graph: CpqGraphInput = { orders: [{ Id: M1.id, Stripe_ID__c: null }, { Id: M2.id, Stripe_ID__c: null }] };
+const graph: CpqGraphInput = {
+  orders: [
+    { Id: M1.id, Stripe_ID__c: null },
+    { Id: M2.id, Stripe_ID__c: null },
+  ],
+};
 
 let server: Awaited<ReturnType<typeof startScriptedStripe>> | undefined;
 afterEach(async () => {
@@ -21,18 +26,41 @@ afterEach(async () => {
 
 /** Stripe answers every write with a new object id. */
 async function gateway() {
-  server = await startScriptedStripe((request, index) => ({ body: { id: `obj_${index}`, object: request.path.split('/')[2] } }));
-  return createStripeGateway({ apiKey: 'sk_test_123', host: '127.0.0.1', port: server.port, protocol: 'http', retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+  server = await startScriptedStripe((request, index) => ({
+    body: { id: `obj_${index}`, object: request.path.split('/')[2] },
+  }));
+  return createStripeGateway({
+    apiKey: 'sk_test_123',
+    host: '127.0.0.1',
+    port: server.port,
+    protocol: 'http',
+    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+  });
 }
 
-const record = (order: typeof M1, status: SyncRecordDraft['status']): SyncRecordDraft => ({ compoundId: `${order.id}-${order.id}`, primary: order, secondary: order, status, message: status, documentationLink: 'https://docs' });
+const record = (order: typeof M1, status: SyncRecordDraft['status']): SyncRecordDraft => ({
+  compoundId: `${order.id}-${order.id}`,
+  primary: order,
+  secondary: order,
+  status,
+  message: status,
+  documentationLink: 'https://docs',
+});
 
 /** A plan that creates one customer for `order`, writes its id back, and may defer `deferred`. */
 function planFor(order: typeof M1, records: SyncRecordDraft[], deferred?: typeof M1): SyncPlan {
   const customer = ref('customer', order.id);
   return {
     primary: order,
-    operations: [{ op: 'customers.create', ref: customer, params: { name: order.id }, idempotencyKey: `key:${order.id}`, source: order }],
+    operations: [
+      {
+        op: 'customers.create',
+        ref: customer,
+        params: { name: order.id },
+        idempotencyKey: `key:${order.id}`,
+        source: order,
+      },
+    ],
     writeBacks: [{ sobject: 'Order', id: order.id, fields: { Stripe_ID__c: customer } }],
     syncRecords: records,
     warnings: [],
@@ -43,11 +71,19 @@ function planFor(order: typeof M1, records: SyncRecordDraft[], deferred?: typeof
 describe('applyPlanRounds', () => {
   it('plans again on the graph with the first round’s write-backs, then merges write-backs and keeps each Sync Record’s latest status', async () => {
     const seen: CpqGraphInput[] = [];
-    const outcome = await applyPlanRounds(planFor(M1, [record(M1, 'Success'), record(M2, 'Skipped')], M2), graph, await gateway(), (g) => {
-      seen.push(g);
-      const second = planFor(M2, [record(M2, 'Success')]);
-      return Promise.resolve({ ...second, writeBacks: [...second.writeBacks, { sobject: 'Order', id: M1.id, fields: { Stripe_Sync_Note__c: 'again' } }] });
-    });
+    const outcome = await applyPlanRounds(
+      planFor(M1, [record(M1, 'Success'), record(M2, 'Skipped')], M2),
+      graph,
+      await gateway(),
+      (g) => {
+        seen.push(g);
+        const second = planFor(M2, [record(M2, 'Success')]);
+        return Promise.resolve({
+          ...second,
+          writeBacks: [...second.writeBacks, { sobject: 'Order', id: M1.id, fields: { Stripe_Sync_Note__c: 'again' } }],
+        });
+      },
+    );
     expect(seen).toHaveLength(1);
     expect(seen[0]!.orders).toEqual([
       { Id: M1.id, Stripe_ID__c: 'obj_0' },
@@ -82,7 +118,9 @@ describe('applyPlanRounds', () => {
 
   it('reports the problems of a later round’s plan, keeping what the earlier rounds applied', async () => {
     const problem = new SyncError('The amendment is broken.', { kind: 'data', record: M2, fix: 'Fix it.' });
-    const outcome = await applyPlanRounds(planFor(M1, [record(M1, 'Success')], M2), graph, await gateway(), () => Promise.reject(new SyncErrors([problem])));
+    const outcome = await applyPlanRounds(planFor(M1, [record(M1, 'Success')], M2), graph, await gateway(), () =>
+      Promise.reject(new SyncErrors([problem])),
+    );
     expect(outcome.errors).toEqual([problem]);
     expect(outcome.writeBacks).toEqual([{ sobject: 'Order', id: M1.id, fields: { Stripe_ID__c: 'obj_0' } }]);
     expect(outcome.syncRecords.map((r) => r.status)).toEqual(['Success']);

@@ -35,11 +35,25 @@ async function contractWithStackedAmendments(name: string, firstStart: string) {
   const cpq = new CpqBuilder(org.org);
   const seat = org.sample!.products.seat!;
   const accountId = cpq.account(name);
-  const initial = cpq.order({ accountId, name: `${name} initial`, start: '2031-01-01', term: 12, lines: [{ product: seat, quantity: 3 }] });
+  const initial = cpq.order({
+    accountId,
+    name: `${name} initial`,
+    start: '2031-01-01',
+    term: 12,
+    lines: [{ product: seat, quantity: 3 }],
+  });
   const contractId = cpq.contract(initial, accountId, '2031-01-01', 12);
   expect((await engine.syncOrder(initial.orderId)).status).toBe('synced');
   const amend = (start: string, term: number, quantity: number) =>
-    cpq.order({ accountId, name: `${name} ${start}`, type: 'Amendment', amendedContractId: contractId, start, term, lines: [{ product: seat, quantity, revises: initial.orderItemIds[0]! }] });
+    cpq.order({
+      accountId,
+      name: `${name} ${start}`,
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start,
+      term,
+      lines: [{ product: seat, quantity, revises: initial.orderItemIds[0]! }],
+    });
   const m1 = amend(firstStart, 12 - (Number(firstStart.slice(5, 7)) - 1), 2);
   const m2 = amend('2031-06-01', 7, -1);
   return { initial, m1, m2 };
@@ -47,7 +61,10 @@ async function contractWithStackedAmendments(name: string, firstStart: string) {
 
 /** The statuses of the Sync Records about one order (whichever order's sync wrote them). */
 const salesforceReads = () => org.requestLog.filter((r) => r.method === 'GET').length;
-const phasesOf = (scheduleId: string) => stripe.store.subscriptionSchedules.find(scheduleId)!.phases.map((p) => [p.start_date, p.end_date, p.items.map((i) => i.quantity)]);
+const phasesOf = (scheduleId: string) =>
+  stripe.store.subscriptionSchedules
+    .find(scheduleId)!
+    .phases.map((p) => [p.start_date, p.end_date, p.items.map((i) => i.quantity)]);
 
 describe('stacked amendments where the first starts today (q22)', () => {
   it('finish in one run: two schedule updates, both amendments synced, no Skipped record, no extra Salesforce read', async () => {

@@ -22,7 +22,9 @@ const MINUTE = 60_000;
 describe('sync lock', () => {
   it('is taken by exactly one of several workers racing for it, and by the next once released', async () => {
     const key = orderLockKey(orderId);
-    const taken = await Promise.all(['a', 'b', 'c', 'd'].map((owner) => takeLock(client, key, { owner, ttlMs: MINUTE })));
+    const taken = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((owner) => takeLock(client, key, { owner, ttlMs: MINUTE })),
+    );
     const holders = taken.filter((t) => t !== undefined);
     expect(holders).toHaveLength(1);
     expect(locks()).toEqual([expect.objectContaining({ Lock_Key__c: key, Held_By__c: holders[0]!.lock.owner })]);
@@ -37,10 +39,19 @@ describe('sync lock', () => {
 
   it('runs the sub-requests given with it only when it is taken', async () => {
     const key = 'order:test-alongside';
-    const status = (owner: string) => ({ method: 'PATCH' as const, url: `${client.basePath}/sobjects/Order/${orderId}`, referenceId: 'syncing', body: { Stripe_Sync_Message__c: owner } });
+    const status = (owner: string) => ({
+      method: 'PATCH' as const,
+      url: `${client.basePath}/sobjects/Order/${orderId}`,
+      referenceId: 'syncing',
+      body: { Stripe_Sync_Message__c: owner },
+    });
     const first = await takeLock(client, key, { owner: 'first', ttlMs: MINUTE, alongside: [status('first')] });
-    expect(await takeLock(client, key, { owner: 'second', ttlMs: MINUTE, alongside: [status('second')] })).toBeUndefined();
-    expect(org.query(`SELECT Stripe_Sync_Message__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_Sync_Message__c).toBe('first');
+    expect(
+      await takeLock(client, key, { owner: 'second', ttlMs: MINUTE, alongside: [status('second')] }),
+    ).toBeUndefined();
+    expect(
+      org.query(`SELECT Stripe_Sync_Message__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_Sync_Message__c,
+    ).toBe('first');
     await releaseLock(client, first!.lock);
   });
 
@@ -63,7 +74,9 @@ describe('sync lock', () => {
   it('is not taken over while it is live', async () => {
     const key = orderLockKey(orderId);
     const live = await takeLock(client, key, { owner: 'live', ttlMs: MINUTE });
-    expect(await takeLock(client, key, { owner: 'other', ttlMs: MINUTE, now: new Date(Date.now() + MINUTE / 2) })).toBeUndefined();
+    expect(
+      await takeLock(client, key, { owner: 'other', ttlMs: MINUTE, now: new Date(Date.now() + MINUTE / 2) }),
+    ).toBeUndefined();
     expect(locks()).toEqual([expect.objectContaining({ Held_By__c: 'live' })]);
     await releaseLock(client, live!.lock);
   });

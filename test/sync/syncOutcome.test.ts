@@ -34,9 +34,11 @@ const outcome = (fields: Partial<SyncOutcomeWrite>): SyncOutcomeWrite => ({
   livemode: false,
   ...fields,
 });
-const lockFor = async (key: string): Promise<SyncLock> => (await takeLock(client, key, { owner: 'test', ttlMs: 60_000 }))!.lock;
+const lockFor = async (key: string): Promise<SyncLock> =>
+  (await takeLock(client, key, { owner: 'test', ttlMs: 60_000 }))!.lock;
 const locks = (key: string) => org.query(`SELECT Id FROM Stripe_Sync_Lock__c WHERE Lock_Key__c = '${key}'`);
-const syncRecords = (prefix: string) => org.query(`SELECT Compound_ID__c FROM Stripe_Sync_Record__c WHERE Compound_ID__c LIKE '${prefix}%'`);
+const syncRecords = (prefix: string) =>
+  org.query(`SELECT Compound_ID__c FROM Stripe_Sync_Record__c WHERE Compound_ID__c LIKE '${prefix}%'`);
 const orderStripeId = () => org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c;
 
 describe('a sync outcome', () => {
@@ -47,13 +49,18 @@ describe('a sync outcome', () => {
     expect(client.calls - before).toBe(1);
     expect(syncRecords(`${orderId}-test1`)).toHaveLength(1);
     expect(orderStripeId()).toBe('sub_sched_outcome');
-    expect(org.query(`SELECT Stripe_ID__c FROM Account WHERE Id = '${accountId}'`)[0]!.Stripe_ID__c).toBe('cus_outcome');
+    expect(org.query(`SELECT Stripe_ID__c FROM Account WHERE Id = '${accountId}'`)[0]!.Stripe_ID__c).toBe(
+      'cus_outcome',
+    );
     expect(locks('test:one-call')).toEqual([]);
   });
 
   it('writes nothing and keeps the lock when Salesforce refuses one write-back', async () => {
     const lock = await lockFor('test:refused');
-    const refused = outcome({ syncRecords: [record(2)], orderFields: { [orderId]: { Stripe_ID__c: 'sub_sched_refused', No_Such_Field__c: 'x' } } });
+    const refused = outcome({
+      syncRecords: [record(2)],
+      orderFields: { [orderId]: { Stripe_ID__c: 'sub_sched_refused', No_Such_Field__c: 'x' } },
+    });
     await expect(writeSyncOutcome(client, refused, lock)).rejects.toThrow(SalesforceApiError);
     expect(syncRecords(`${orderId}-test2`)).toEqual([]);
     expect(orderStripeId()).not.toBe('sub_sched_refused');
@@ -69,8 +76,19 @@ describe('a sync outcome', () => {
 
   it('writes more than one call holds (25 sub-requests) with the Sync Records before the Stripe IDs', async () => {
     const many = Array.from({ length: 30 }, (_, i) => record(`many${i}`));
-    org.faults.add({ code: 'SERVER_UNAVAILABLE', method: 'POST', path: '/composite', body: 'sub_sched_many', times: 1 });
-    await expect(writeSyncOutcome(client, outcome({ syncRecords: many, orderFields: { [orderId]: { Stripe_ID__c: 'sub_sched_many' } } }))).rejects.toThrow(SalesforceApiError);
+    org.faults.add({
+      code: 'SERVER_UNAVAILABLE',
+      method: 'POST',
+      path: '/composite',
+      body: 'sub_sched_many',
+      times: 1,
+    });
+    await expect(
+      writeSyncOutcome(
+        client,
+        outcome({ syncRecords: many, orderFields: { [orderId]: { Stripe_ID__c: 'sub_sched_many' } } }),
+      ),
+    ).rejects.toThrow(SalesforceApiError);
     // The first call (25 Sync Records) landed; the one carrying the Order's Stripe ID did not.
     expect(syncRecords(`${orderId}-testmany`)).toHaveLength(25);
     expect(orderStripeId()).not.toBe('sub_sched_many');

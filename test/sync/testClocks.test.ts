@@ -16,8 +16,19 @@ let engine: SyncEngine;
 beforeAll(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
-  engine = createSyncEngine({ salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }), stripe: gateway, workerId: 'clock-test' });
+  gateway = createStripeGateway({
+    apiKey: stripe.apiKey,
+    host: stripe.host,
+    port: stripe.port,
+    protocol: 'http',
+    opsPerSecond: 1000,
+    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  engine = createSyncEngine({
+    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
+    stripe: gateway,
+    workerId: 'clock-test',
+  });
 });
 afterAll(async () => {
   await org.close();
@@ -25,7 +36,8 @@ afterAll(async () => {
 });
 
 const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
-const accountStripeId = (accountId: string) => String(org.query(`SELECT Stripe_ID__c FROM Account WHERE Id = '${accountId}'`)[0]!.Stripe_ID__c);
+const accountStripeId = (accountId: string) =>
+  String(org.query(`SELECT Stripe_ID__c FROM Account WHERE Id = '${accountId}'`)[0]!.Stripe_ID__c);
 const utcMidnight = (seconds: number) => Math.floor(seconds / 86_400) * 86_400;
 const firstOfNextMonth = () => {
   const now = new Date();
@@ -58,8 +70,13 @@ describe('test clocks through the sync engine', () => {
   it('a new customer is created on its own test clock, frozen at the start of the sync day', async () => {
     const initial = sample('S21_INITIAL');
     // The amendment comes later: until then its opportunity amends no contract, so this run syncs the initial order only.
-    amendmentOpportunity = String(org.query(`SELECT OpportunityId FROM Order WHERE Id = '${sample('S21').orderId}'`)[0]!.OpportunityId);
-    amendedContract = String(org.query(`SELECT SBQQ__AmendedContract__c FROM Opportunity WHERE Id = '${amendmentOpportunity}'`)[0]!.SBQQ__AmendedContract__c);
+    amendmentOpportunity = String(
+      org.query(`SELECT OpportunityId FROM Order WHERE Id = '${sample('S21').orderId}'`)[0]!.OpportunityId,
+    );
+    amendedContract = String(
+      org.query(`SELECT SBQQ__AmendedContract__c FROM Opportunity WHERE Id = '${amendmentOpportunity}'`)[0]!
+        .SBQQ__AmendedContract__c,
+    );
     org.store.update('Opportunity', amendmentOpportunity, { SBQQ__AmendedContract__c: null });
     const result = await engine.syncOrder(initial.orderId);
     expect(result.status).toBe('synced');
@@ -92,8 +109,13 @@ describe('test clocks through the sync engine', () => {
     expect(result).toMatchObject({ status: 'failed', retryable: true });
     expect(result.errors.map((e) => e.message)).toEqual(['Test clock still advancing, scheduling a retry.']);
     expect(stripe.requestLog.writes()).toHaveLength(writesBefore);
-    const order = org.query(`SELECT Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id = '${amendment.orderId}'`)[0]!;
-    expect(order).toMatchObject({ Stripe_Sync_Status__c: 'Failed', Stripe_Sync_Message__c: 'Test clock still advancing, scheduling a retry.' });
+    const order = org.query(
+      `SELECT Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id = '${amendment.orderId}'`,
+    )[0]!;
+    expect(order).toMatchObject({
+      Stripe_Sync_Status__c: 'Failed',
+      Stripe_Sync_Message__c: 'Test clock still advancing, scheduling a retry.',
+    });
 
     stripe.store.testClocks.get(clockId).status = 'ready';
     const retried = await engine.syncOrder(amendment.orderId);

@@ -16,7 +16,11 @@ describe('resolveWriteBacks', () => {
     { sobject: 'Account', id: '001000000000001AAA', fields: { Stripe_ID__c: customer } },
     { sobject: 'Order', id: '801000000000001AAA', fields: { Stripe_ID__c: schedule } },
     { sobject: 'Order', id: '801000000000003AAA', fields: { Stripe_ID__c: schedule, Note__c: 'kept' } },
-    { sobject: 'Order', id: '801000000000002AAA', fields: { Stripe_ID__c: invoice, Stripe_Invoice_Payment_Link__c: refField(invoice, 'hosted_invoice_url') } },
+    {
+      sobject: 'Order',
+      id: '801000000000002AAA',
+      fields: { Stripe_ID__c: invoice, Stripe_Invoice_Payment_Link__c: refField(invoice, 'hosted_invoice_url') },
+    },
   ];
 
   it('replaces references with the ids and fields the run created', () => {

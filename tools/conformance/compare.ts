@@ -26,7 +26,13 @@ export function compareCalls(reference: readonly NeutralCall[], product: readonl
     const pairs = UNORDERED.has(name) ? closestPairs(theirs, ours) : inOrder(theirs, ours);
     pairs.forEach(([r, p], i) => {
       const object = `${name}[${i}]`;
-      if (!r || !p) differences.push({ object, field: '*', reference: r ? stable(r) : 'not sent', product: p ? stable(p) : 'not sent' });
+      if (!r || !p)
+        differences.push({
+          object,
+          field: '*',
+          reference: r ? stable(r) : 'not sent',
+          product: p ? stable(p) : 'not sent',
+        });
       else differences.push(...diffFields(object, flatten(r), flatten(p)));
     });
   }
@@ -80,10 +86,22 @@ export function compareErrors(recorded: readonly RecordedError[], product: reado
   for (const r of recorded) {
     const ours = product.filter((p) => same(p.recordId, r.recordId));
     const classes = ours.map((p) => p.kind);
-    if (!classes.includes(errorClass(r.message))) differences.push({ object: `error on ${r.type}`, field: 'class', reference: `${errorClass(r.message)}: ${r.message}`, product: ours.length ? ours.map((p) => `${p.kind}: ${p.message}`).join(' / ') : 'no error' });
+    if (!classes.includes(errorClass(r.message)))
+      differences.push({
+        object: `error on ${r.type}`,
+        field: 'class',
+        reference: `${errorClass(r.message)}: ${r.message}`,
+        product: ours.length ? ours.map((p) => `${p.kind}: ${p.message}`).join(' / ') : 'no error',
+      });
   }
   for (const p of product) {
-    if (!recorded.some((r) => same(p.recordId, r.recordId))) differences.push({ object: `error on ${p.type}`, field: 'class', reference: 'no error', product: `${p.kind}: ${p.message}` });
+    if (!recorded.some((r) => same(p.recordId, r.recordId)))
+      differences.push({
+        object: `error on ${p.type}`,
+        field: 'class',
+        reference: 'no error',
+        product: `${p.kind}: ${p.message}`,
+      });
   }
   return differences;
 }
@@ -101,7 +119,8 @@ function diffFields(object: string, r: Map<string, string>, p: Map<string, strin
 /** `{a: {b: [x]}}` → `a.b[0]` → x, leaves as strings (form encoding is untyped). */
 function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(value)) value.forEach((v, i) => flatten(v, `${prefix}[${i}]`, out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   else out.set(prefix, String(value));
   return out;
 }
@@ -109,6 +128,10 @@ function flatten(value: unknown, prefix = '', out = new Map<string, string>()): 
 /** JSON with sorted keys: one text per semantic value. */
 export function stable(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.keys(value).sort().map((k) => `${k}:${stable((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${k}:${stable((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return String(value);
 }

@@ -56,7 +56,8 @@ export const UNTRANSLATED: Readonly<Record<string, string>> = {
   CATCH_ALL_ERRORS: 'how the connector reports unexpected exceptions; the product always reports them on a Sync Record',
   ACCOUNT_POLLING: 'the connector polls Accounts for customer updates; not part of an order sync',
   CONNECTOR_SETTING_POLLING_ENABLED: 'order polling (the relay polls in the product); not part of one order sync',
-  STRIPE_REVENUE_CONTRACT: 'Stripe revenue-recognition contracts (private beta) are out of the product; their writes show as differences',
+  STRIPE_REVENUE_CONTRACT:
+    'Stripe revenue-recognition contracts (private beta) are out of the product; their writes show as differences',
   INVOICE_RENDERING_TEMPLATE: 'the gate of a field default the product sends as any other mapped path',
   BILLING_GATE_OPEN_INVOICING_INTERVAL: 'a Stripe account gate for invoicing intervals, not a connector behaviour',
 };
@@ -69,7 +70,10 @@ const SUBSCRIPTION_PATHS: Readonly<Record<string, string>> = {
 
 /** Ruby values the lines name but do not define (test locals and helpers), with what stands for them. */
 const RUBY_VALUES: Readonly<Record<string, { value: unknown; reason: string }>> = {
-  create_random_email: { value: 'conformance@example.com', reason: 'a random address per run; compared as "an email is set"' },
+  create_random_email: {
+    value: 'conformance@example.com',
+    reason: 'a random address per run; compared as "an email is set"',
+  },
 };
 
 export interface TranslatedConfig {
@@ -87,7 +91,10 @@ export function translateConfig(recording: Recording, now: Date): TranslatedConf
   const source = [...(ruby?.before_block ?? []), ...(ruby?.user_config_in_test ?? [])].join('\n');
   const features: Features = { ...REFERENCE_FEATURES };
   const settings: SettingsInput = { features };
-  const mappings = { fieldMappings: {} as Record<string, Record<string, string>>, fieldDefaults: {} as Record<string, Record<string, string | number | boolean>> };
+  const mappings = {
+    fieldMappings: {} as Record<string, Record<string, string>>,
+    fieldDefaults: {} as Record<string, Record<string, string | number | boolean>>,
+  };
   const notes: string[] = [];
   const variables = new Map<string, unknown>();
   const reader = new RubyReader(variables, notes);
@@ -101,19 +108,34 @@ export function translateConfig(recording: Recording, now: Date): TranslatedConf
       if (feature) features[feature] = verb === 'enable';
       else if (UNTRANSLATED[flag]) notes.push(`${flag} not translated: ${UNTRANSLATED[flag]}`);
       else throw new UntranslatableConfig(`unknown feature flag ${flag} in "${statement}"`);
-    } else if ((m = statement.match(/connector_settings\[(\w+)\]\s*=\s*(.+)$/))) applySetting(m[1] ?? '', m[2] ?? '', settings, reader, now, notes);
-    else if ((m = statement.match(/connector_settings\[["']filters["']\](?:\[SF_ORDER\]\s*=\s*(.+)|\s*=\s*\{\s*SF_ORDER\s*=>\s*(.+)\})$/))) {
+    } else if ((m = statement.match(/connector_settings\[(\w+)\]\s*=\s*(.+)$/)))
+      applySetting(m[1] ?? '', m[2] ?? '', settings, reader, now, notes);
+    else if (
+      (m = statement.match(
+        /connector_settings\[["']filters["']\](?:\[SF_ORDER\]\s*=\s*(.+)|\s*=\s*\{\s*SF_ORDER\s*=>\s*(.+)\})$/,
+      ))
+    ) {
       const filter = reader.read((m[1] ?? m[2] ?? '').trim());
       if (typeof filter !== 'string') throw new UntranslatableConfig(`order filter is not a string: "${statement}"`);
       settings.orderSyncFilter = `Status = 'Activated' AND (${filter})`;
-    } else if ((m = statement.match(/field_(defaults|mappings)(?:\[["'](\w+)["']\])?\s*=\s*(\{[\s\S]*\})$/) ?? statement.match(/update\(field_(defaults|mappings):()\s*(\{[\s\S]*\})\s*\)$/))) {
+    } else if (
+      (m =
+        statement.match(/field_(defaults|mappings)(?:\[["'](\w+)["']\])?\s*=\s*(\{[\s\S]*\})$/) ??
+        statement.match(/update\(field_(defaults|mappings):()\s*(\{[\s\S]*\})\s*\)$/))
+    ) {
       const [, kind, key, literal = ''] = m;
       const value = reader.read(literal) as Record<string, unknown>;
       const layers = key ? { [key]: value } : value;
       const target = kind === 'defaults' ? mappings.fieldDefaults : mappings.fieldMappings;
       // Assigning the whole hash replaces what was there (Ruby assignment); a key assignment merges.
       if (!key) for (const k of Object.keys(target)) delete target[k];
-      for (const [mappingKey, paths] of Object.entries(layers)) target[mappingKey] = Object.fromEntries(Object.entries(paths as Record<string, unknown>).map(([p, v]) => [p, kind === 'defaults' ? (v as string | number | boolean) : String(v)]));
+      for (const [mappingKey, paths] of Object.entries(layers))
+        target[mappingKey] = Object.fromEntries(
+          Object.entries(paths as Record<string, unknown>).map(([p, v]) => [
+            p,
+            kind === 'defaults' ? (v as string | number | boolean) : String(v),
+          ]),
+        );
     }
   }
   for (const [kind, layers] of Object.entries(mappings)) {
@@ -121,15 +143,26 @@ export function translateConfig(recording: Recording, now: Date): TranslatedConf
     if (!subscription) continue;
     // The connector maps evergreen subscriptions under `subscription`; the product under subscription_schedule,
     // where a subscription's top-level invoice settings are the schedule's default settings.
-    const paths = Object.fromEntries(Object.entries(subscription).map(([path, value]) => [SUBSCRIPTION_PATHS[path] ?? path, value]));
+    const paths = Object.fromEntries(
+      Object.entries(subscription).map(([path, value]) => [SUBSCRIPTION_PATHS[path] ?? path, value]),
+    );
     layers.subscription_schedule = { ...paths, ...layers.subscription_schedule };
     delete layers.subscription;
-    notes.push(`${kind} of "subscription" (evergreen) applied as subscription_schedule (${Object.keys(paths).join(', ')})`);
+    notes.push(
+      `${kind} of "subscription" (evergreen) applied as subscription_schedule (${Object.keys(paths).join(', ')})`,
+    );
   }
   return { settings, mappings: mappings as MappingConfig, notes };
 }
 
-function applySetting(name: string, raw: string, settings: SettingsInput, reader: RubyReader, now: Date, notes: string[]): void {
+function applySetting(
+  name: string,
+  raw: string,
+  settings: SettingsInput,
+  reader: RubyReader,
+  now: Date,
+  notes: string[],
+): void {
   switch (name) {
     case 'CONNECTOR_SETTING_CPQ_PRORATE_PRECISION':
       settings.proratePrecision = reader.read(raw) as 'month' | 'month+day';
@@ -187,7 +220,8 @@ class RubyReader {
     this.at = 0;
     const value = this.value();
     this.skip();
-    if (this.at < this.text.length) throw new UntranslatableConfig(`cannot read Ruby value "${text}" (stopped at "${this.text.slice(this.at)}")`);
+    if (this.at < this.text.length)
+      throw new UntranslatableConfig(`cannot read Ruby value "${text}" (stopped at "${this.text.slice(this.at)}")`);
     return value;
   }
 
@@ -245,8 +279,10 @@ class RubyReader {
         key = this.value();
         this.skip();
         if (this.text.startsWith('=>', this.at)) this.at += 2;
-        else if (this.text[this.at] === ':') this.at += 1; // "string": value
-        else throw new UntranslatableConfig(`expected => in a Ruby hash at "${this.text.slice(this.at, this.at + 30)}"`);
+        else if (this.text[this.at] === ':')
+          this.at += 1; // "string": value
+        else
+          throw new UntranslatableConfig(`expected => in a Ruby hash at "${this.text.slice(this.at, this.at + 30)}"`);
       }
       out[String(key)] = this.value();
       this.skip();

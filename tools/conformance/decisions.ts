@@ -29,10 +29,24 @@ export function readDecisions(file: string): Decision[] {
 const withoutIndices = (text: string): string => text.replace(/\[\d+\]/g, '');
 /** `*` alone names a whole call sent by one side only; elsewhere `*` matches any text. */
 const pattern = (glob: string): RegExp =>
-  glob === '*' ? /^\*$/ : new RegExp(`^${withoutIndices(glob).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  glob === '*'
+    ? /^\*$/
+    : new RegExp(
+        `^${withoutIndices(glob)
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
 
-export function decisionFor(decisions: readonly Decision[], recording: string, difference: Difference): Decision | undefined {
+export function decisionFor(
+  decisions: readonly Decision[],
+  recording: string,
+  difference: Difference,
+): Decision | undefined {
   return decisions.find(
-    (d) => withoutIndices(difference.object) === d.object && pattern(d.field).test(withoutIndices(difference.field)) && (!d.recordings || d.recordings.includes(recording)),
+    (d) =>
+      withoutIndices(difference.object) === d.object &&
+      pattern(d.field).test(withoutIndices(difference.field)) &&
+      (!d.recordings || d.recordings.includes(recording)),
   );
 }

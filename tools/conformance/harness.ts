@@ -7,7 +7,15 @@ import { compareCalls, compareErrors, type Difference } from './compare.ts';
 import { UntranslatableConfig } from './connectorConfig.ts';
 import { decisionFor, readDecisions, type Decision } from './decisions.ts';
 import { LoadError } from './orgLoader.ts';
-import { connectorStripeWrites, imperfection, readRecording, recordedErrors, recordingFiles, RECORDING_SUFFIX, type Recording } from './recording.ts';
+import {
+  connectorStripeWrites,
+  imperfection,
+  readRecording,
+  recordedErrors,
+  recordingFiles,
+  RECORDING_SUFFIX,
+  type Recording,
+} from './recording.ts';
 import { replay } from './replay.ts';
 import { neutralCall, objectsById, type NeutralCall } from './stripeVersion.ts';
 
@@ -50,7 +58,11 @@ export async function runConformance(dir: string, decisionsFile: string): Promis
 
 async function runOne(file: string, decisions: readonly Decision[]): Promise<RecordingResult> {
   const name = basename(file, RECORDING_SUFFIX);
-  const cannotRun = (reason: string, droppedFields: readonly string[] = [], notes: readonly string[] = []): RecordingResult => ({ name, verdict: 'cannot run', reason, differences: [], droppedFields, notes });
+  const cannotRun = (
+    reason: string,
+    droppedFields: readonly string[] = [],
+    notes: readonly string[] = [],
+  ): RecordingResult => ({ name, verdict: 'cannot run', reason, differences: [], droppedFields, notes });
   const recording = readRecording(file);
   const flaw = imperfection(recording);
   if (flaw) return cannotRun(flaw);
@@ -67,19 +79,32 @@ async function runOne(file: string, decisions: readonly Decision[]): Promise<Rec
   ].map((difference) => ({ difference, decision: decisionFor(decisions, name, difference) }));
   // A recorded failure must leave Stripe untouched in the product (bad input writes nothing half-done).
   const writes = recordedErrors(recording).length > 0 ? [`product Stripe writes: ${result.writes.length}`] : [];
-  return { name, verdict: differences.length === 0 ? 'matches' : 'differs', differences, droppedFields: result.loaded.droppedFields, notes: [...writes, ...result.notes, ...result.loaded.unresolvedReferences.map((r) => `unresolved reference ${r}`)] };
+  return {
+    name,
+    verdict: differences.length === 0 ? 'matches' : 'differs',
+    differences,
+    droppedFields: result.loaded.droppedFields,
+    notes: [...writes, ...result.notes, ...result.loaded.unresolvedReferences.map((r) => `unresolved reference ${r}`)],
+  };
 }
 
 const succeeded = (r: { status: number }): boolean => r.status < 400;
 
 function referenceCalls(recording: Recording): NeutralCall[] {
-  const objects = objectsById(recording.stripe.requests.flatMap((r) => (r.response ? [r.response, ...((r.response.data as unknown[] | undefined) ?? [])] : [])));
+  const objects = objectsById(
+    recording.stripe.requests.flatMap((r) =>
+      r.response ? [r.response, ...((r.response.data as unknown[] | undefined) ?? [])] : [],
+    ),
+  );
   return connectorStripeWrites(recording)
     .filter(succeeded)
     .flatMap((r) => neutralCall(r.method, r.path, r.params ?? {}, objects) ?? []);
 }
 
-function productCalls(writes: readonly { method: string; path: string; params: Record<string, unknown>; status: number }[], created: readonly unknown[]): NeutralCall[] {
+function productCalls(
+  writes: readonly { method: string; path: string; params: Record<string, unknown>; status: number }[],
+  created: readonly unknown[],
+): NeutralCall[] {
   const objects = objectsById(created);
   return writes.filter(succeeded).flatMap((r) => neutralCall(r.method, r.path, r.params, objects) ?? []);
 }
@@ -87,23 +112,44 @@ function productCalls(writes: readonly { method: string; path: string; params: R
 export function printReport(report: Report, print: (line: string) => void): void {
   for (const r of report.results) {
     const unrecorded = r.differences.filter((d) => !d.decision).length;
-    const tail = r.verdict === 'cannot run' ? `: ${r.reason ?? ''}` : r.verdict === 'differs' ? ` (${r.differences.length} differences, ${unrecorded} not in decisions.json)` : '';
+    const tail =
+      r.verdict === 'cannot run'
+        ? `: ${r.reason ?? ''}`
+        : r.verdict === 'differs'
+          ? ` (${r.differences.length} differences, ${unrecorded} not in decisions.json)`
+          : '';
     print(`${r.verdict.padEnd(10)} ${r.name}${tail}`);
     for (const { difference: d, decision } of r.differences) {
-      print(`    ${d.object} ${d.field}: reference ${d.reference} | product ${d.product}  [${decision ? `${decision.kind}: ${decision.reason}` : 'NOT IN decisions.json'}]`);
+      print(
+        `    ${d.object} ${d.field}: reference ${d.reference} | product ${d.product}  [${decision ? `${decision.kind}: ${decision.reason}` : 'NOT IN decisions.json'}]`,
+      );
     }
     for (const note of r.notes) print(`    note: ${note}`);
-    if (r.droppedFields.length > 0) print(`    emulator schema lacks ${r.droppedFields.length} fields (dropped): ${r.droppedFields.join(', ')}`);
+    if (r.droppedFields.length > 0)
+      print(`    emulator schema lacks ${r.droppedFields.length} fields (dropped): ${r.droppedFields.join(', ')}`);
   }
   const t = report.totals;
   const kinds = new Map<string, number>();
-  for (const r of report.results) for (const { decision } of r.differences) if (decision) kinds.set(decision.kind, (kinds.get(decision.kind) ?? 0) + 1);
+  for (const r of report.results)
+    for (const { decision } of r.differences)
+      if (decision) kinds.set(decision.kind, (kinds.get(decision.kind) ?? 0) + 1);
   print('');
-  print(`${report.results.length} recordings: ${t.matches} match, ${t.differsRecorded} differ with a recorded reason, ${t.unrecorded} differ without one, ${t.cannotRun} cannot run`);
-  print(`differences by decision kind: ${[...kinds].sort().map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
+  print(
+    `${report.results.length} recordings: ${t.matches} match, ${t.differsRecorded} differ with a recorded reason, ${t.unrecorded} differ without one, ${t.cannotRun} cannot run`,
+  );
+  print(
+    `differences by decision kind: ${
+      [...kinds]
+        .sort()
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    }`,
+  );
   // Over a few recordings most entries are unused; over the shared set each unused one is a fixed difference.
   const unused = report.unusedDecisions;
-  print(`decisions.json entries no difference used: ${unused.length}${unused.length > 0 && unused.length <= 10 ? ` (${unused.map((d) => `${d.object} ${d.field}`).join('; ')})` : ''}`);
+  print(
+    `decisions.json entries no difference used: ${unused.length}${unused.length > 0 && unused.length <= 10 ? ` (${unused.map((d) => `${d.object} ${d.field}`).join('; ')})` : ''}`,
+  );
 }
 
 /** The kinds of a recording's differences, worst first. */
@@ -119,11 +165,19 @@ export function printMarkdownTable(report: Report, print: (line: string) => void
   print('| Recording | Verdict | Differences (kinds) or reason |');
   print('|---|---|---|');
   for (const r of report.results) {
-    const detail = r.verdict === 'cannot run' ? (r.reason ?? '') : r.verdict === 'differs' ? `${r.differences.length} (${kindsOf(r)})` : '';
+    const detail =
+      r.verdict === 'cannot run'
+        ? (r.reason ?? '')
+        : r.verdict === 'differs'
+          ? `${r.differences.length} (${kindsOf(r)})`
+          : '';
     print(`| ${r.name} | ${r.verdict} | ${detail.replaceAll('|', '\\|')} |`);
   }
   const t = report.totals;
-  const worst = (kind: string): number => report.results.filter((r) => r.verdict === 'differs' && kindsOf(r).startsWith(kind)).length;
+  const worst = (kind: string): number =>
+    report.results.filter((r) => r.verdict === 'differs' && kindsOf(r).startsWith(kind)).length;
   print('');
-  print(`**${report.results.length} recordings: ${t.matches} match · ${t.differsRecorded} differ with a recorded reason (worst kind: ${KIND_ORDER.map((k) => `${k} ${worst(k)}`).join(', ')}) · ${t.unrecorded} differ without one · ${t.cannotRun} cannot run.**`);
+  print(
+    `**${report.results.length} recordings: ${t.matches} match · ${t.differsRecorded} differ with a recorded reason (worst kind: ${KIND_ORDER.map((k) => `${k} ${worst(k)}`).join(', ')}) · ${t.unrecorded} differ without one · ${t.cannotRun} cannot run.**`,
+  );
 }

@@ -17,16 +17,45 @@ import type { Fields, RecordedRecord, Recording } from './recording.ts';
 
 /** Parents before children, so most references resolve at insert; the rest are set by a second pass. */
 const INSERT_ORDER = [
-  'Pricebook2', 'Product2', 'ConsumptionSchedule', 'ConsumptionRate', 'ProductConsumptionSchedule', 'PricebookEntry', 'Account', 'Contact',
-  'Opportunity', 'SBQQ__Quote__c', 'SBQQ__QuoteLine__c', 'Quote_Stripe_Coupon__c', 'Quote_Stripe_Coupon_Association__c',
-  'Quote_Line_Stripe_Coupon_Association__c', 'Contract', 'Order', 'OrderItem', 'Order_Stripe_Coupon__c', 'SBQQ__Subscription__c',
-  'SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionRate__c',
+  'Pricebook2',
+  'Product2',
+  'ConsumptionSchedule',
+  'ConsumptionRate',
+  'ProductConsumptionSchedule',
+  'PricebookEntry',
+  'Account',
+  'Contact',
+  'Opportunity',
+  'SBQQ__Quote__c',
+  'SBQQ__QuoteLine__c',
+  'Quote_Stripe_Coupon__c',
+  'Quote_Stripe_Coupon_Association__c',
+  'Quote_Line_Stripe_Coupon_Association__c',
+  'Contract',
+  'Order',
+  'OrderItem',
+  'Order_Stripe_Coupon__c',
+  'SBQQ__Subscription__c',
+  'SBQQ__OrderItemConsumptionSchedule__c',
+  'SBQQ__OrderItemConsumptionRate__c',
 ];
 
 /** The connector's own output objects: never loaded (the product writes its own Sync Records). */
 const CONNECTOR_OUTPUT_TYPES = new Set(['Sync_Record__c']);
 
-const SYSTEM_FIELDS = new Set(['Id', 'IsDeleted', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp', 'LastViewedDate', 'LastReferencedDate', 'LastActivityDate', 'OwnerId']);
+const SYSTEM_FIELDS = new Set([
+  'Id',
+  'IsDeleted',
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById',
+  'SystemModstamp',
+  'LastViewedDate',
+  'LastReferencedDate',
+  'LastActivityDate',
+  'OwnerId',
+]);
 
 /**
  * Reviewed completions of records the recording only read by Id:
@@ -38,7 +67,8 @@ function completed(record: RecordedRecord, recording: Recording): Fields {
   if (Object.keys(record.fields).some((f) => f !== 'Id')) return record.fields;
   const created = recording.salesforce.writes.find((w) => w.method === 'POST' && w.created_id === record.id);
   if (created?.body) return { ...created.body, Id: record.id };
-  if (record.type === 'Pricebook2') return { Id: record.id, Name: 'Standard Price Book', IsStandard: true, IsActive: true };
+  if (record.type === 'Pricebook2')
+    return { Id: record.id, Name: 'Standard Price Book', IsStandard: true, IsActive: true };
   return record.fields;
 }
 
@@ -76,10 +106,17 @@ export function loadRecords(org: SalesforceEmulator, recording: Recording): Load
   const records = recording.salesforce.records.filter((r) => !CONNECTOR_OUTPUT_TYPES.has(r.type));
   const byId = new Map(records.map((r) => [key15(r.id), r]));
   const connectorValues = connectorWrittenValues(recording);
-  const loaded: LoadedOrg = { ids: new Map(), recordedIds: new Map(), droppedFields: [], droppedObjects: [], unresolvedReferences: [], draftOrders: new Map() };
+  const loaded: LoadedOrg = {
+    ids: new Map(),
+    recordedIds: new Map(),
+    droppedFields: [],
+    droppedObjects: [],
+    unresolvedReferences: [],
+    draftOrders: new Map(),
+  };
   const dropped = new Set<string>();
   const deferred: { record: RecordedRecord; field: string; target: string }[] = [];
-  const rank = (type: string): number => (INSERT_ORDER.indexOf(type) + 1 || INSERT_ORDER.length + 1);
+  const rank = (type: string): number => INSERT_ORDER.indexOf(type) + 1 || INSERT_ORDER.length + 1;
   const ordered = [...records].sort((a, b) => rank(a.type) - rank(b.type));
 
   for (const record of ordered) {
@@ -100,7 +137,8 @@ export function loadRecords(org: SalesforceEmulator, recording: Recording): Load
         const target = loaded.ids.get(key15(value));
         if (target) fields[field.name] = target;
         else if (byId.has(key15(value))) deferred.push({ record, field: field.name, target: value });
-        else if (STUBBED_LOOKUPS[`${record.type}.${field.name}`]) fields[field.name] = stub(org, loaded, STUBBED_LOOKUPS[`${record.type}.${field.name}`] as string, value);
+        else if (STUBBED_LOOKUPS[`${record.type}.${field.name}`])
+          fields[field.name] = stub(org, loaded, STUBBED_LOOKUPS[`${record.type}.${field.name}`] as string, value);
         else loaded.unresolvedReferences.push(`${record.type}.${field.name} → ${value}`);
         continue;
       }
@@ -151,7 +189,9 @@ function update(org: SalesforceEmulator, record: RecordedRecord, id: string, fie
   try {
     org.store.update(record.type, id, fields, { system: true });
   } catch (error) {
-    throw new LoadError(`the org emulator refused ${record.type} ${record.id} (${Object.keys(fields).join(', ')}): ${(error as Error).message}`);
+    throw new LoadError(
+      `the org emulator refused ${record.type} ${record.id} (${Object.keys(fields).join(', ')}): ${(error as Error).message}`,
+    );
   }
 }
 

@@ -25,7 +25,6 @@ export interface ProductRequest {
   readonly status: number;
 }
 
-
 export interface Replay {
   readonly writes: ProductRequest[];
   readonly errors: ProductError[];
@@ -71,32 +70,53 @@ export async function replay(recording: Recording): Promise<Replay> {
       sandbox: true,
     };
     const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
-    const gateway = createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
-    const engine = createSyncEngine({ salesforce: client, stripe: gateway, workerId: 'conformance', now: () => new Date(clock()), configuration });
+    const gateway = createStripeGateway({
+      apiKey: stripe.apiKey,
+      host: stripe.host,
+      port: stripe.port,
+      protocol: 'http',
+      opsPerSecond: 1000,
+      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    const engine = createSyncEngine({
+      salesforce: client,
+      stripe: gateway,
+      workerId: 'conformance',
+      now: () => new Date(clock()),
+      configuration,
+    });
 
     const errors: ProductError[] = [];
     const activated = recordedActivations(recording);
     const advances = clockAdvances(recording);
     for (const step of syncSequence(recording)) {
       // The test's own clock moves before this run: the connector's `now` is the customer's test clock.
-      while (advances[0] && advances[0].at < step.at) await advanceProductClock(stripe, advances.shift()!.frozenTime, notes);
+      while (advances[0] && advances[0].at < step.at)
+        await advanceProductClock(stripe, advances.shift()!.frozenTime, notes);
       // Every order the test activated before the connector's run, then the order the run synced.
       for (const activation of activated.filter((a) => a.i < step.at)) activateOrder(org, loaded, activation.orderId);
       activateOrder(org, loaded, step.orderId);
       const orderId = loaded.ids.get(step.orderId.slice(0, 15));
       if (!orderId) continue;
       const result = await engine.syncOrder(orderId);
-      for (const e of result.errors) errors.push({ recordId: loaded.recordedIds.get(e.record.id) ?? e.record.id, type: e.record.type, kind: e.kind, message: e.message });
+      for (const e of result.errors)
+        errors.push({
+          recordId: loaded.recordedIds.get(e.record.id) ?? e.record.id,
+          type: e.record.type,
+          kind: e.kind,
+          message: e.message,
+        });
     }
-    const writes = stripe.requestLog.writes().filter((e) => !CLOCK_ADVANCE.test(e.path)).map((e) => ({ method: e.method, path: e.path, params: e.params, status: e.status }));
+    const writes = stripe.requestLog
+      .writes()
+      .filter((e) => !CLOCK_ADVANCE.test(e.path))
+      .map((e) => ({ method: e.method, path: e.path, params: e.params, status: e.status }));
     const objects = [...stripe.store.prices.all(), ...stripe.store.coupons.all()];
     return { writes, errors, loaded, notes, objects };
   } finally {
     await Promise.all([org.close(), stripe.close()]);
   }
 }
-
-
 
 const CLOCK_ADVANCE = /^\/v1\/test_helpers\/test_clocks\/[^/]+\/advance$/;
 
@@ -119,24 +139,38 @@ async function advanceProductClock(stripe: StripeEmulator, frozenTime: number, n
     body: `frozen_time=${frozenTime}`,
   });
   if (!response.ok) {
-    notes.push(`the test's clock advance to ${new Date(frozenTime * 1000).toISOString()} failed: ${response.status} ${await response.text()}`);
+    notes.push(
+      `the test's clock advance to ${new Date(frozenTime * 1000).toISOString()} failed: ${response.status} ${await response.text()}`,
+    );
     return;
   }
-  while (stripe.store.testClocks.get(clock.id, 'test_clock').status === 'advancing') await new Promise((resolve) => setImmediate(resolve));
+  while (stripe.store.testClocks.get(clock.id, 'test_clock').status === 'advancing')
+    await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** The record each mapping key reads (spec §2.2). */
 const MAPPED_OBJECT: Readonly<Record<string, string>> = {
-  customer: 'Account', product: 'Product2', price: 'PricebookEntry', price_order_item: 'OrderItem', subscription_schedule: 'Order',
-  subscription_phase: 'Order', subscription_item: 'OrderItem', invoice: 'Order', coupon: 'Quote_Stripe_Coupon__c',
+  customer: 'Account',
+  product: 'Product2',
+  price: 'PricebookEntry',
+  price_order_item: 'OrderItem',
+  subscription_schedule: 'Order',
+  subscription_phase: 'Order',
+  subscription_item: 'OrderItem',
+  invoice: 'Order',
+  coupon: 'Quote_Stripe_Coupon__c',
 };
 
 /** A test mapping a field the org emulator's schema lacks cannot run until the catalogue has it. */
-function assertMappedFieldsExist(org: Awaited<ReturnType<typeof startSalesforceEmulator>>, mappings: { fieldMappings: Record<string, Record<string, string>> }): void {
+function assertMappedFieldsExist(
+  org: Awaited<ReturnType<typeof startSalesforceEmulator>>,
+  mappings: { fieldMappings: Record<string, Record<string, string>> },
+): void {
   for (const [key, paths] of Object.entries(mappings.fieldMappings)) {
     const object = MAPPED_OBJECT[key];
     for (const path of Object.values(paths)) {
-      if (object && !path.includes('.') && !org.schema.findField(object, path)) throw new LoadError(`the test maps ${object}.${path}, which the org emulator's schema lacks`);
+      if (object && !path.includes('.') && !org.schema.findField(object, path))
+        throw new LoadError(`the test maps ${object}.${path}, which the org emulator's schema lacks`);
     }
   }
 }

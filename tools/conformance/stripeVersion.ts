@@ -40,48 +40,97 @@ const VERSION_ONLY_PATHS = [/^\/v1\/billing\/meters/];
 
 const MONTHS: Readonly<Record<string, number>> = { month: 1, year: 12 };
 
-export function neutralCall(method: string, path: string, params: Params, objects: ObjectsById): NeutralCall | undefined {
+export function neutralCall(
+  method: string,
+  path: string,
+  params: Params,
+  objects: ObjectsById,
+): NeutralCall | undefined {
   if (VERSION_ONLY_PATHS.some((p) => p.test(path))) return undefined;
   const parts = path.replace(/^\/v1\//, '').split('/');
   const [resource = '', id, action] = parts;
   const object = OBJECT_NAMES[resource] ?? resource;
-  const verb = method === 'DELETE' ? 'delete' : action ?? (id ? 'update' : 'create');
+  const verb = method === 'DELETE' ? 'delete' : (action ?? (id ? 'update' : 'create'));
   const name = resource === 'test_helpers' ? `${parts[1] ?? ''}.${parts[3] ?? 'create'}` : `${object}.${verb}`;
   const shape = SHAPES[object];
   return { object: name, fields: shape ? shape(params, objects) : metadataKeys(params) };
 }
 
 const OBJECT_NAMES: Readonly<Record<string, string>> = {
-  customers: 'customer', products: 'product', prices: 'price', coupons: 'coupon', subscription_schedules: 'subscription_schedule',
-  subscriptions: 'subscription', invoiceitems: 'invoiceitem', invoices: 'invoice',
+  customers: 'customer',
+  products: 'product',
+  prices: 'price',
+  coupons: 'coupon',
+  subscription_schedules: 'subscription_schedule',
+  subscriptions: 'subscription',
+  invoiceitems: 'invoiceitem',
+  invoices: 'invoice',
 };
 
 const SHAPES: Readonly<Record<string, (p: Params, objects: ObjectsById) => Record<string, unknown>>> = {
-  customer: (p) => compact({ name: p.name, email: p.email, description: p.description, phone: p.phone, address: p.address, shipping: p.shipping, test_clock: p.test_clock ? 'set' : undefined, ...metadataKeys(p) }),
-  product: (p) => compact({ name: p.name, description: p.description, active: p.active, statement_descriptor: p.statement_descriptor, tax_code: p.tax_code, shippable: p.shippable, ...metadataKeys(p) }),
+  customer: (p) =>
+    compact({
+      name: p.name,
+      email: p.email,
+      description: p.description,
+      phone: p.phone,
+      address: p.address,
+      shipping: p.shipping,
+      test_clock: p.test_clock ? 'set' : undefined,
+      ...metadataKeys(p),
+    }),
+  product: (p) =>
+    compact({
+      name: p.name,
+      description: p.description,
+      active: p.active,
+      statement_descriptor: p.statement_descriptor,
+      tax_code: p.tax_code,
+      shippable: p.shippable,
+      ...metadataKeys(p),
+    }),
   price: (p) => compact({ ...priceFields(p), active: p.active, ...metadataKeys(p) }),
   coupon: (p) => compact({ ...couponFields(p), name: p.name, ...metadataKeys(p) }),
-  subscription_schedule: (p, objects) => compact({
-    start_date: date(p.start_date),
-    end_behavior: p.end_behavior,
-    proration_behavior: p.proration_behavior,
-    collection_method: (p.default_settings as Params | undefined)?.collection_method,
-    days_until_due: ((p.default_settings as Params | undefined)?.invoice_settings as Params | undefined)?.days_until_due,
-    phases: Array.isArray(p.phases) ? phases(p.phases as Params[], p.start_date, objects) : undefined,
-    ...metadataKeys(p),
-  }),
-  subscription: (p, objects) => compact({
-    items: Array.isArray(p.items) ? (p.items as Params[]).map((i) => item(i, objects)) : undefined,
-    cancel_at: date(p.cancel_at),
-    cancel_at_period_end: p.cancel_at_period_end,
-    proration_behavior: p.proration_behavior,
-    collection_method: p.collection_method,
-    days_until_due: p.days_until_due,
-    discounts: discounts(p, objects),
-    ...metadataKeys(p),
-  }),
-  invoiceitem: (p, objects) => compact({ price: priceRef(p.price, objects), quantity: p.quantity, amount: amount(p.amount ?? p.unit_amount_decimal), currency: p.currency, period: p.period ? { start: date((p.period as Params).start), end: date((p.period as Params).end) } : undefined, discounts: discounts(p, objects), ...metadataKeys(p) }),
-  invoice: (p) => compact({ auto_advance: p.auto_advance, collection_method: p.collection_method, days_until_due: p.days_until_due, pending_invoice_items_behavior: p.pending_invoice_items_behavior, ...metadataKeys(p) }),
+  subscription_schedule: (p, objects) =>
+    compact({
+      start_date: date(p.start_date),
+      end_behavior: p.end_behavior,
+      proration_behavior: p.proration_behavior,
+      collection_method: (p.default_settings as Params | undefined)?.collection_method,
+      days_until_due: ((p.default_settings as Params | undefined)?.invoice_settings as Params | undefined)
+        ?.days_until_due,
+      phases: Array.isArray(p.phases) ? phases(p.phases as Params[], p.start_date, objects) : undefined,
+      ...metadataKeys(p),
+    }),
+  subscription: (p, objects) =>
+    compact({
+      items: Array.isArray(p.items) ? (p.items as Params[]).map((i) => item(i, objects)) : undefined,
+      cancel_at: date(p.cancel_at),
+      cancel_at_period_end: p.cancel_at_period_end,
+      proration_behavior: p.proration_behavior,
+      collection_method: p.collection_method,
+      days_until_due: p.days_until_due,
+      discounts: discounts(p, objects),
+      ...metadataKeys(p),
+    }),
+  invoiceitem: (p, objects) =>
+    compact({
+      price: priceRef(p.price, objects),
+      quantity: p.quantity,
+      amount: amount(p.amount ?? p.unit_amount_decimal),
+      currency: p.currency,
+      period: p.period ? { start: date((p.period as Params).start), end: date((p.period as Params).end) } : undefined,
+      discounts: discounts(p, objects),
+      ...metadataKeys(p),
+    }),
+  invoice: (p) =>
+    compact({
+      auto_advance: p.auto_advance,
+      collection_method: p.collection_method,
+      days_until_due: p.days_until_due,
+      pending_invoice_items_behavior: p.pending_invoice_items_behavior,
+      ...metadataKeys(p),
+    }),
 };
 
 function phases(list: Params[], scheduleStart: unknown, objects: ObjectsById): Params[] {
@@ -112,7 +161,8 @@ function endFromIterations(start: unknown, phase: Params, objects: ObjectsById):
   const recurring = price?.recurring as Params | undefined;
   const months = (MONTHS[String(recurring?.interval)] ?? NaN) * Number(recurring?.interval_count ?? 1);
   const startSeconds = Number(start);
-  if (!Number.isFinite(iterations) || !Number.isFinite(months) || !Number.isFinite(startSeconds)) return phase.iterations === undefined ? undefined : `${String(phase.iterations)} iterations`;
+  if (!Number.isFinite(iterations) || !Number.isFinite(months) || !Number.isFinite(startSeconds))
+    return phase.iterations === undefined ? undefined : `${String(phase.iterations)} iterations`;
   const d = new Date(startSeconds * 1000);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + iterations * months, d.getUTCDate()) / 1000;
 }
@@ -120,7 +170,12 @@ function endFromIterations(start: unknown, phase: Params, objects: ObjectsById):
 /** A phase or invoice item; an unset quantity (absent, or `""` in an echoed schedule) is Stripe's default 1. */
 function item(i: Params, objects: ObjectsById): Params {
   const quantity = i.quantity === undefined || i.quantity === '' ? '1' : i.quantity;
-  return compact({ price: priceRef(i.price ?? i.plan, objects) ?? (i.price_data ? priceFields(i.price_data as Params) : undefined), quantity, discounts: discounts(i, objects), ...metadataKeys(i) });
+  return compact({
+    price: priceRef(i.price ?? i.plan, objects) ?? (i.price_data ? priceFields(i.price_data as Params) : undefined),
+    quantity,
+    discounts: discounts(i, objects),
+    ...metadataKeys(i),
+  });
 }
 
 function discounts(p: Params, objects: ObjectsById): unknown {
@@ -147,19 +202,37 @@ function priceFields(p: Params): Params {
     usage_type: recurring ? (recurring.usage_type ?? 'licensed') : undefined,
     billing_scheme: p.billing_scheme === 'per_unit' ? undefined : p.billing_scheme,
     tiers_mode: p.tiers_mode,
-    tiers: Array.isArray(p.tiers) ? (p.tiers as Params[]).map((t) => compact({ up_to: String(t.up_to ?? 'inf'), unit_amount: amount(t.unit_amount_decimal ?? t.unit_amount), flat_amount: amount(t.flat_amount_decimal ?? t.flat_amount) })) : undefined,
+    tiers: Array.isArray(p.tiers)
+      ? (p.tiers as Params[]).map((t) =>
+          compact({
+            up_to: String(t.up_to ?? 'inf'),
+            unit_amount: amount(t.unit_amount_decimal ?? t.unit_amount),
+            flat_amount: amount(t.flat_amount_decimal ?? t.flat_amount),
+          }),
+        )
+      : undefined,
   });
 }
 
 function couponFields(c: Params): Params {
-  return compact({ amount_off: amount(c.amount_off), percent_off: c.percent_off === undefined || c.percent_off === null ? undefined : new Decimal(String(c.percent_off)).toString(), currency: c.currency, duration: c.duration, duration_in_months: c.duration_in_months === null ? undefined : c.duration_in_months, id: c.amount_off || c.percent_off ? undefined : c.id });
+  return compact({
+    amount_off: amount(c.amount_off),
+    percent_off:
+      c.percent_off === undefined || c.percent_off === null ? undefined : new Decimal(String(c.percent_off)).toString(),
+    currency: c.currency,
+    duration: c.duration,
+    duration_in_months: c.duration_in_months === null ? undefined : c.duration_in_months,
+    id: c.amount_off || c.percent_off ? undefined : c.id,
+  });
 }
 
 /** Metadata is compared by its keys: values hold Salesforce Ids and org URLs that differ on every run. */
 function metadataKeys(p: Params): Params {
   const metadata = p.metadata as Params | undefined;
   if (!metadata || typeof metadata !== 'object') return {};
-  const keys = Object.keys(metadata).filter((k) => metadata[k] !== '').sort();
+  const keys = Object.keys(metadata)
+    .filter((k) => metadata[k] !== '')
+    .sort();
   return keys.length > 0 ? { metadata_keys: keys.join(',') } : {};
 }
 
@@ -187,6 +260,8 @@ function compact(o: Params): Params {
 /** Stripe objects by ID from answers (recorded responses, or the product's emulator store). */
 export function objectsById(objects: Iterable<unknown>): Map<string, Params> {
   const out = new Map<string, Params>();
-  for (const o of objects) if (o && typeof o === 'object' && typeof (o as Params).id === 'string') out.set((o as Params).id as string, o as Params);
+  for (const o of objects)
+    if (o && typeof o === 'object' && typeof (o as Params).id === 'string')
+      out.set((o as Params).id as string, o as Params);
   return out;
 }

@@ -7,7 +7,16 @@
  * their sources" cites each rule.
  */
 import { SalesforceApiError, invalidType } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
-import { fieldDef, FieldLookups, SYSTEM_FIELD_NAMES, type ChildRelationship, type FieldDef, type ObjectDef, type Schema, type SchemaReader } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
+import {
+  fieldDef,
+  FieldLookups,
+  SYSTEM_FIELD_NAMES,
+  type ChildRelationship,
+  type FieldDef,
+  type ObjectDef,
+  type Schema,
+  type SchemaReader,
+} from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import type { FieldAccess, ObjectAccess, PermissionSetGrants } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import type { RecordStore, SObjectRecord } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 
@@ -26,10 +35,21 @@ export const CPQ_LICENSE = 'SalesforceCPQ_CPQStandardPerm';
 /** The CPQ managed package's permission set for quoting users (namespace SBQQ). */
 export const CPQ_USER_PERMISSION_SET = 'SteelBrickCPQUser';
 /** CPQ objects CPQ's user permission set leaves out: the package that reads them grants them (issue 13, finding 4). */
-const CPQ_OBJECTS_NOT_IN_CPQ_SET = new Set(['sbqq__orderitemconsumptionschedule__c', 'sbqq__orderitemconsumptionrate__c']);
+const CPQ_OBJECTS_NOT_IN_CPQ_SET = new Set([
+  'sbqq__orderitemconsumptionschedule__c',
+  'sbqq__orderitemconsumptionrate__c',
+]);
 
 /** Setup objects every API user reads (their own user, the org, the permission model). */
-const SETUP_OBJECTS = new Set(['user', 'organization', 'profile', 'permissionset', 'permissionsetassignment', 'permissionsetlicense', 'permissionsetlicenseassign']);
+const SETUP_OBJECTS = new Set([
+  'user',
+  'organization',
+  'profile',
+  'permissionset',
+  'permissionsetassignment',
+  'permissionsetlicense',
+  'permissionsetlicenseassign',
+]);
 /** Objects without object permissions of their own: access follows the parents' (Object Reference, "OrderItem", "PricebookEntry"). */
 const CONTROLLED_BY_PARENT: Readonly<Record<string, readonly string[]>> = {
   orderitem: ['order'],
@@ -38,24 +58,69 @@ const CONTROLLED_BY_PARENT: Readonly<Record<string, readonly string[]>> = {
   productconsumptionschedule: ['product2', 'consumptionschedule'],
 };
 /** Fields not under field-level security: Salesforce always shows them to a user who can read the object. */
-const ALWAYS_VISIBLE = new Set(['Id', 'Name', 'OwnerId', 'CurrencyIsoCode', 'RecordTypeId', 'FirstName', 'LastName', 'Salutation', 'MiddleName', 'Suffix', ...SYSTEM_FIELD_NAMES]);
+const ALWAYS_VISIBLE = new Set([
+  'Id',
+  'Name',
+  'OwnerId',
+  'CurrencyIsoCode',
+  'RecordTypeId',
+  'FirstName',
+  'LastName',
+  'Salutation',
+  'MiddleName',
+  'Suffix',
+  ...SYSTEM_FIELD_NAMES,
+]);
 /** Address components take the field-level security of their compound field (`BillingCity` → `BillingAddress`). */
-const ADDRESS_COMPONENT = /^(Billing|Shipping|Mailing|Other)(Street|City|State|PostalCode|Country|StateCode|CountryCode|Latitude|Longitude|GeocodeAccuracy)$/;
+const ADDRESS_COMPONENT =
+  /^(Billing|Shipping|Mailing|Other)(Street|City|State|PostalCode|Country|StateCode|CountryCode|Latitude|Longitude|GeocodeAccuracy)$/;
 
 const NO_ACCESS: ObjectAccess = { read: false, create: false, edit: false, delete: false };
 
 /** Permission set licences, permission sets' licence and the assignment objects, added to the org's schema. */
 export function defineAccessObjects(schema: Schema): void {
   schema.defineObject({ name: 'PermissionSetLicense', keyPrefix: '0PL' });
-  schema.defineField('PermissionSetLicense', fieldDef({ name: 'DeveloperName', type: 'string', length: 80, nillable: false }));
-  schema.defineField('PermissionSetLicense', fieldDef({ name: 'MasterLabel', type: 'string', length: 80, nillable: false }));
+  schema.defineField(
+    'PermissionSetLicense',
+    fieldDef({ name: 'DeveloperName', type: 'string', length: 80, nillable: false }),
+  );
+  schema.defineField(
+    'PermissionSetLicense',
+    fieldDef({ name: 'MasterLabel', type: 'string', length: 80, nillable: false }),
+  );
   schema.defineObject({ name: 'PermissionSetLicenseAssign', keyPrefix: '2LA' });
-  schema.defineField('PermissionSetLicenseAssign', fieldDef({ name: 'AssigneeId', type: 'reference', referenceTo: ['User'], relationshipName: 'Assignee', nillable: false, length: 18 }));
   schema.defineField(
     'PermissionSetLicenseAssign',
-    fieldDef({ name: 'PermissionSetLicenseId', type: 'reference', referenceTo: ['PermissionSetLicense'], relationshipName: 'PermissionSetLicense', nillable: false, length: 18 }),
+    fieldDef({
+      name: 'AssigneeId',
+      type: 'reference',
+      referenceTo: ['User'],
+      relationshipName: 'Assignee',
+      nillable: false,
+      length: 18,
+    }),
   );
-  schema.defineField('PermissionSet', fieldDef({ name: 'LicenseId', type: 'reference', referenceTo: ['PermissionSetLicense'], relationshipName: 'License', length: 18 }));
+  schema.defineField(
+    'PermissionSetLicenseAssign',
+    fieldDef({
+      name: 'PermissionSetLicenseId',
+      type: 'reference',
+      referenceTo: ['PermissionSetLicense'],
+      relationshipName: 'PermissionSetLicense',
+      nillable: false,
+      length: 18,
+    }),
+  );
+  schema.defineField(
+    'PermissionSet',
+    fieldDef({
+      name: 'LicenseId',
+      type: 'reference',
+      referenceTo: ['PermissionSetLicense'],
+      relationshipName: 'License',
+      length: 18,
+    }),
+  );
 }
 
 /** The access one user has: the union of their profile's and their permission sets' grants. */
@@ -79,7 +144,12 @@ export class UserAccess {
     const parents = CONTROLLED_BY_PARENT[key];
     if (parents) {
       const access = parents.map((p) => this.object(p));
-      return { read: access.every((a) => a.read), create: access[0]?.edit ?? false, edit: access[0]?.edit ?? false, delete: access[0]?.edit ?? false };
+      return {
+        read: access.every((a) => a.read),
+        create: access[0]?.edit ?? false,
+        edit: access[0]?.edit ?? false,
+        delete: access[0]?.edit ?? false,
+      };
     }
     let read = false;
     let create = false;
@@ -104,7 +174,13 @@ export class UserAccess {
     if (this.admin || object.endsWith('__mdt')) return { read: true, edit: true };
     if (SETUP_OBJECTS.has(object.toLowerCase())) return { read: true, edit: false };
     // Required fields and master-detail fields cannot carry field permissions: whoever reads the object sees them.
-    if (ALWAYS_VISIBLE.has(field.name) || (!field.nillable && field.type !== 'boolean') || field.masterDetail || (field.autoNumber && !field.custom)) return { read: true, edit: true };
+    if (
+      ALWAYS_VISIBLE.has(field.name) ||
+      (!field.nillable && field.type !== 'boolean') ||
+      field.masterDetail ||
+      (field.autoNumber && !field.custom)
+    )
+      return { read: true, edit: true };
     const compound = ADDRESS_COMPONENT.exec(field.name);
     const key = `${object}.${compound ? `${compound[1] ?? ''}Address` : field.name}`.toLowerCase();
     let read = false;
@@ -131,7 +207,12 @@ export class AccessControl {
   definePermissionSet(grants: PermissionSetGrants): void {
     this.permissionSets.set(grants.name.toLowerCase(), grants);
     const licenseId = grants.license ? this.licenseId(grants.license) : null;
-    const fields = { Name: grants.name, Label: grants.label, NamespacePrefix: grants.namespacePrefix ?? null, LicenseId: licenseId };
+    const fields = {
+      Name: grants.name,
+      Label: grants.label,
+      NamespacePrefix: grants.namespacePrefix ?? null,
+      LicenseId: licenseId,
+    };
     const existing = this.row('PermissionSet', 'Name', grants.name);
     if (existing) this.store.update('PermissionSet', String(existing.Id), fields, { system: true });
     else this.store.insert('PermissionSet', fields, { system: true });
@@ -143,19 +224,36 @@ export class AccessControl {
 
   /** A permission set licence the org has bought (PermissionSetLicense row). */
   defineLicense(developerName: string, label: string): string {
-    return String(this.row('PermissionSetLicense', 'DeveloperName', developerName)?.Id ?? this.store.insert('PermissionSetLicense', { DeveloperName: developerName, MasterLabel: label }, { system: true }));
+    return String(
+      this.row('PermissionSetLicense', 'DeveloperName', developerName)?.Id ??
+        this.store.insert(
+          'PermissionSetLicense',
+          { DeveloperName: developerName, MasterLabel: label },
+          { system: true },
+        ),
+    );
   }
 
   assignLicense(userId: string, developerName: string): void {
     const licenseId = this.licenseId(developerName);
-    this.store.insert('PermissionSetLicenseAssign', { AssigneeId: userId, PermissionSetLicenseId: licenseId }, { system: true });
+    this.store.insert(
+      'PermissionSetLicenseAssign',
+      { AssigneeId: userId, PermissionSetLicenseId: licenseId },
+      { system: true },
+    );
   }
 
   /** Assigns a permission set; one that needs a licence the user lacks is refused, as Salesforce refuses it. */
   assign(userId: string, permissionSetName: string): void {
     const grants = this.permissionSet(permissionSetName);
     const row = this.row('PermissionSet', 'Name', permissionSetName);
-    if (!grants || !row) throw new SalesforceApiError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id: no permission set named ${permissionSetName}`, ['PermissionSetId']);
+    if (!grants || !row)
+      throw new SalesforceApiError(
+        400,
+        'INVALID_CROSS_REFERENCE_KEY',
+        `invalid cross reference id: no permission set named ${permissionSetName}`,
+        ['PermissionSetId'],
+      );
     if (grants.license && !this.hasLicense(userId, grants.license)) {
       throw new SalesforceApiError(
         400,
@@ -182,17 +280,25 @@ export class AccessControl {
 
   private hasLicense(userId: string, developerName: string): boolean {
     const licenseId = this.row('PermissionSetLicense', 'DeveloperName', developerName)?.Id;
-    return [...this.store.childIds('PermissionSetLicenseAssign', 'AssigneeId', userId)].some((id) => this.store.get(id)?.PermissionSetLicenseId === licenseId);
+    return [...this.store.childIds('PermissionSetLicenseAssign', 'AssigneeId', userId)].some(
+      (id) => this.store.get(id)?.PermissionSetLicenseId === licenseId,
+    );
   }
 
   private licenseId(developerName: string): string {
     const id = this.row('PermissionSetLicense', 'DeveloperName', developerName)?.Id;
-    if (!id) throw new SalesforceApiError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id: no permission set license named ${developerName}`);
+    if (!id)
+      throw new SalesforceApiError(
+        400,
+        'INVALID_CROSS_REFERENCE_KEY',
+        `invalid cross reference id: no permission set license named ${developerName}`,
+      );
     return String(id);
   }
 
   private row(sobject: string, field: string, value: string): SObjectRecord | undefined {
-    for (const record of this.store.all(sobject)) if (String(record[field]).toLowerCase() === value.toLowerCase()) return record;
+    for (const record of this.store.all(sobject))
+      if (String(record[field]).toLowerCase() === value.toLowerCase()) return record;
     return undefined;
   }
 
@@ -203,10 +309,22 @@ export class AccessControl {
     const fields = new Map<string, FieldAccess>();
     for (const object of this.schema.allObjects()) {
       const key = object.name.toLowerCase();
-      if (key.startsWith('sbqq__') && !CPQ_OBJECTS_NOT_IN_CPQ_SET.has(key)) objects.set(key, { read: true, create: true, edit: true, delete: true });
-      for (const field of object.fields.values()) if (field.name.startsWith('SBQQ__')) fields.set(`${object.name}.${field.name}`.toLowerCase(), { read: true, edit: true });
+      if (key.startsWith('sbqq__') && !CPQ_OBJECTS_NOT_IN_CPQ_SET.has(key))
+        objects.set(key, { read: true, create: true, edit: true, delete: true });
+      for (const field of object.fields.values())
+        if (field.name.startsWith('SBQQ__'))
+          fields.set(`${object.name}.${field.name}`.toLowerCase(), { read: true, edit: true });
     }
-    this.definePermissionSet({ name: CPQ_USER_PERMISSION_SET, label: 'Salesforce CPQ User', namespacePrefix: 'SBQQ', license: CPQ_LICENSE, objects, fields, userPermissions: new Set(), metadataTypes: new Set() });
+    this.definePermissionSet({
+      name: CPQ_USER_PERMISSION_SET,
+      label: 'Salesforce CPQ User',
+      namespacePrefix: 'SBQQ',
+      license: CPQ_LICENSE,
+      objects,
+      fields,
+      userPermissions: new Set(),
+      metadataTypes: new Set(),
+    });
   }
 }
 
@@ -249,12 +367,15 @@ export class SchemaView extends FieldLookups implements SchemaReader {
 
   parentRelationship(objectName: string, name: string): FieldDef | undefined {
     const lower = name.toLowerCase();
-    for (const field of this.object(objectName).fields.values()) if (field.relationshipName?.toLowerCase() === lower) return field;
+    for (const field of this.object(objectName).fields.values())
+      if (field.relationshipName?.toLowerCase() === lower) return field;
     return undefined;
   }
 
   childRelationships(objectName: string): ChildRelationship[] {
-    return this.schema.childRelationships(this.object(objectName).name).filter((c) => this.hasObject(c.childSObject) && this.findField(c.childSObject, c.field) !== undefined);
+    return this.schema
+      .childRelationships(this.object(objectName).name)
+      .filter((c) => this.hasObject(c.childSObject) && this.findField(c.childSObject, c.field) !== undefined);
   }
 
   childRelationship(objectName: string, name: string): ChildRelationship | undefined {
@@ -264,13 +385,21 @@ export class SchemaView extends FieldLookups implements SchemaReader {
 }
 
 /** Salesforce's answer to a write the user's object permissions do not allow. */
-export const insufficientAccess = (): SalesforceApiError => new SalesforceApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+export const insufficientAccess = (): SalesforceApiError =>
+  new SalesforceApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
 
 /**
  * Checks a create, update or delete by `access` before the store sees it: the object permission, each
  * written field's field-level security, and Edit Activated Orders / Activate Orders on orders.
  */
-export function checkWrite(view: SchemaView, store: RecordStore, sobject: string, operation: Exclude<ObjectOperation, 'read'>, fields: Record<string, unknown>, existing?: SObjectRecord): void {
+export function checkWrite(
+  view: SchemaView,
+  store: RecordStore,
+  sobject: string,
+  operation: Exclude<ObjectOperation, 'read'>,
+  fields: Record<string, unknown>,
+  existing?: SObjectRecord,
+): void {
   const { access } = view;
   if (access.admin) return;
   const def = view.object(sobject);
@@ -283,7 +412,13 @@ export function checkWrite(view: SchemaView, store: RecordStore, sobject: string
     if (!field) hidden.push(name);
     else if (!access.field(def.name, field).edit) readOnly.push(field.name);
   }
-  if (hidden.length > 0) throw new SalesforceApiError(400, 'INVALID_FIELD', `No such column '${hidden[0] ?? ''}' on sobject of type ${def.name}`, hidden);
+  if (hidden.length > 0)
+    throw new SalesforceApiError(
+      400,
+      'INVALID_FIELD',
+      `No such column '${hidden[0] ?? ''}' on sobject of type ${def.name}`,
+      hidden,
+    );
   if (readOnly.length > 0) {
     throw new SalesforceApiError(
       400,
@@ -296,8 +431,25 @@ export function checkWrite(view: SchemaView, store: RecordStore, sobject: string
 }
 
 /** Orders and order products of an activated order change only with Edit Activated Orders; activating needs Activate Orders. */
-function checkOrderActivation(access: UserAccess, store: RecordStore, sobject: string, fields: Record<string, unknown>, existing: SObjectRecord | undefined): void {
-  if (sobject === 'Order' && fields.Status === 'Activated' && existing?.Status !== 'Activated' && !access.has('ActivateOrder')) throw insufficientAccess();
-  const order = sobject === 'Order' ? existing : sobject === 'OrderItem' && existing ? store.get(String(existing.OrderId)) : undefined;
+function checkOrderActivation(
+  access: UserAccess,
+  store: RecordStore,
+  sobject: string,
+  fields: Record<string, unknown>,
+  existing: SObjectRecord | undefined,
+): void {
+  if (
+    sobject === 'Order' &&
+    fields.Status === 'Activated' &&
+    existing?.Status !== 'Activated' &&
+    !access.has('ActivateOrder')
+  )
+    throw insufficientAccess();
+  const order =
+    sobject === 'Order'
+      ? existing
+      : sobject === 'OrderItem' && existing
+        ? store.get(String(existing.OrderId))
+        : undefined;
   if (order?.Status === 'Activated' && !access.has('EditActivatedOrders')) throw insufficientAccess();
 }

@@ -21,11 +21,19 @@ function utcMidnight(year: number, monthIndex: number, day: number): Date {
   return date;
 }
 
-const fromDate = (date: Date): CalendarDate => ({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() });
+const fromDate = (date: Date): CalendarDate => ({
+  year: date.getUTCFullYear(),
+  month: date.getUTCMonth() + 1,
+  day: date.getUTCDate(),
+});
 const toDate = (date: CalendarDate): Date => utcMidnight(date.year, date.month - 1, date.day);
 
 export function formatDate(date: CalendarDate): string {
-  return [String(date.year).padStart(4, '0'), String(date.month).padStart(2, '0'), String(date.day).padStart(2, '0')].join('-');
+  return [
+    String(date.year).padStart(4, '0'),
+    String(date.month).padStart(2, '0'),
+    String(date.day).padStart(2, '0'),
+  ].join('-');
 }
 
 /** `YYYY-MM-DD` of a real calendar date, else undefined (2025-02-30 is no date). */
@@ -53,5 +61,9 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 /** Calendar-month addition, clamped to the target month's last day (Jan 31 + 1 month = Feb 28 or 29). */
 export function addMonths(date: CalendarDate, months: number): CalendarDate {
   const lastOfTarget = utcMidnight(date.year, date.month - 1 + months + 1, 0);
-  return { year: lastOfTarget.getUTCFullYear(), month: lastOfTarget.getUTCMonth() + 1, day: Math.min(date.day, lastOfTarget.getUTCDate()) };
+  return {
+    year: lastOfTarget.getUTCFullYear(),
+    month: lastOfTarget.getUTCMonth() + 1,
+    day: Math.min(date.day, lastOfTarget.getUTCDate()),
+  };
 }

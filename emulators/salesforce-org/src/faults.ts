@@ -20,7 +20,8 @@ export interface FaultSpec {
 }
 
 const ERRORS: Record<FaultCode, () => SalesforceApiError> = {
-  UNABLE_TO_LOCK_ROW: () => new SalesforceApiError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record or 1 records'),
+  UNABLE_TO_LOCK_ROW: () =>
+    new SalesforceApiError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record or 1 records'),
   REQUEST_LIMIT_EXCEEDED: () => new SalesforceApiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
   INVALID_SESSION_ID: () => new SalesforceApiError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'),
   SERVER_UNAVAILABLE: () => new SalesforceApiError(503, 'SERVER_UNAVAILABLE', 'Server temporarily unavailable'),
@@ -65,4 +66,5 @@ function matches(spec: FaultSpec, method: string, path: string, body: string): b
   return fits(spec.path, path) && fits(spec.body, body);
 }
 
-const fits = (pattern: string | RegExp | undefined, text: string): boolean => (pattern === undefined ? true : typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
+const fits = (pattern: string | RegExp | undefined, text: string): boolean =>
+  pattern === undefined ? true : typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text);

@@ -8,11 +8,15 @@ import { TOKEN_PATH, tokenResponse } from './oauth.js';
 import { DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
 import type { ApiResponse, Router } from './router.js';
 
-const INVALID_SESSION: ApiResponse = { status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+const INVALID_SESSION: ApiResponse = {
+  status: 401,
+  body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }],
+};
 /** Browsers (the Order page check) call the UI API from another origin. */
 const CORS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since, Sforce-Query-Options',
+  'Access-Control-Allow-Headers':
+    'Authorization, Content-Type, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since, Sforce-Query-Options',
   'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE, OPTIONS',
 };
 
@@ -20,7 +24,9 @@ export function createOrgServer(org: EmulatedOrg, router: Router): Server {
   return createServer((request, response) => {
     readBody(request)
       .then((raw) => send(response, handle(org, router, request, raw)))
-      .catch((error: unknown) => send(response, { status: 500, body: [{ message: String(error), errorCode: 'UNKNOWN_EXCEPTION' }] }));
+      .catch((error: unknown) =>
+        send(response, { status: 500, body: [{ message: String(error), errorCode: 'UNKNOWN_EXCEPTION' }] }),
+      );
   });
 }
 
@@ -31,17 +37,41 @@ function handle(org: EmulatedOrg, router: Router, request: IncomingMessage, raw:
   const path = url.split('?')[0] ?? '/';
   if (method === 'OPTIONS') return { status: 204 };
   // The token endpoint is how a session begins: it takes no session (oauth.ts).
-  if (method === 'POST' && path === TOKEN_PATH) return tokenResponse(org, raw, request.headers.authorization, `http://${request.headers.host ?? ''}`);
+  if (method === 'POST' && path === TOKEN_PATH)
+    return tokenResponse(org, raw, request.headers.authorization, `http://${request.headers.host ?? ''}`);
   const response = authenticateAndRoute(org, router, request, method, url, path, raw);
   if (path.startsWith(CONTROL_PREFIX)) return response;
-  org.requestLog.push({ method, path, query: url.slice(path.length + 1), status: response.status, at: org.now().toISOString() });
+  org.requestLog.push({
+    method,
+    path,
+    query: url.slice(path.length + 1),
+    status: response.status,
+    at: org.now().toISOString(),
+  });
   // Every REST response reports the org's API usage (REST API Guide, "Limit Info Header").
-  return { ...response, headers: { ...(response.headers ?? {}), 'Sforce-Limit-Info': `api-usage=${org.apiRequestsToday()}/${DAILY_API_REQUESTS}` } };
+  return {
+    ...response,
+    headers: {
+      ...(response.headers ?? {}),
+      'Sforce-Limit-Info': `api-usage=${org.apiRequestsToday()}/${DAILY_API_REQUESTS}`,
+    },
+  };
 }
 
-const API_DISABLED: ApiResponse = { status: 403, body: [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }] };
+const API_DISABLED: ApiResponse = {
+  status: 403,
+  body: [{ message: 'API is disabled for this User', errorCode: 'API_CURRENTLY_DISABLED' }],
+};
 
-function authenticateAndRoute(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, path: string, raw: string): ApiResponse {
+function authenticateAndRoute(
+  org: EmulatedOrg,
+  router: Router,
+  request: IncomingMessage,
+  method: string,
+  url: string,
+  path: string,
+  raw: string,
+): ApiResponse {
   const token = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   // SOAP calls (the Metadata API) carry the session in the envelope's SessionHeader; metadataApi.ts checks it.
   const userId = token ? org.userForSession(token) : undefined;
@@ -54,7 +84,14 @@ function authenticateAndRoute(org: EmulatedOrg, router: Router, request: Incomin
   });
 }
 
-function route(org: EmulatedOrg, router: Router, request: IncomingMessage, method: string, url: string, raw: string): ApiResponse {
+function route(
+  org: EmulatedOrg,
+  router: Router,
+  request: IncomingMessage,
+  method: string,
+  url: string,
+  raw: string,
+): ApiResponse {
   const path = url.split('?')[0] ?? '/';
   if (!path.startsWith(CONTROL_PREFIX)) {
     const fault = org.faults.take(method, path, raw);
@@ -68,7 +105,8 @@ function route(org: EmulatedOrg, router: Router, request: IncomingMessage, metho
     return { status: 400, body: [{ message: 'The request body is not valid JSON', errorCode: 'JSON_PARSER_ERROR' }] };
   }
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(request.headers))
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   return router.dispatch(method, url, body, headers);
 }
 
@@ -89,9 +127,17 @@ function send(response: ServerResponse, result: ApiResponse): void {
   }
   if (typeof result.body === 'string' && result.headers?.['Content-Type']) {
     // A route that sets its own Content-Type (SOAP XML) sends its body as is.
-    response.writeHead(result.status, { ...headers, 'Content-Length': Buffer.byteLength(result.body) }).end(result.body);
+    response
+      .writeHead(result.status, { ...headers, 'Content-Length': Buffer.byteLength(result.body) })
+      .end(result.body);
     return;
   }
   const json = JSON.stringify(result.body);
-  response.writeHead(result.status, { ...headers, 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(json) }).end(json);
+  response
+    .writeHead(result.status, {
+      ...headers,
+      'Content-Type': 'application/json;charset=UTF-8',
+      'Content-Length': Buffer.byteLength(json),
+    })
+    .end(json);
 }

@@ -9,7 +9,10 @@ const SUFFIX_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 function suffixOf(id15: string): string {
   let suffix = '';
   for (let start = 0; start < 15; start += 5) {
-    const upperCaseBits = [...id15.slice(start, start + 5)].reduce((bits, ch, i) => (ch >= 'A' && ch <= 'Z' ? bits + 2 ** i : bits), 0);
+    const upperCaseBits = [...id15.slice(start, start + 5)].reduce(
+      (bits, ch, i) => (ch >= 'A' && ch <= 'Z' ? bits + 2 ** i : bits),
+      0,
+    );
     suffix += SUFFIX_CHARACTERS[upperCaseBits];
   }
   return suffix;

@@ -16,7 +16,11 @@ import { startPubSubEndpoint, type PubSubEndpoint, type PubSubEndpointOptions } 
 import type { FaultInjector } from './faults.js';
 import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET } from './access.js';
 import type { OrgUser } from './org.js';
-import { DEFAULT_FORCE_APP_DIR, type LoadedMetadata, type MetadataFile } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
+import {
+  DEFAULT_FORCE_APP_DIR,
+  type LoadedMetadata,
+  type MetadataFile,
+} from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import type { Schema } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import type { RecordStore } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 import type { JsonRecord } from './soql/query.js';
@@ -28,7 +32,14 @@ export type { FaultCode, FaultSpec } from './faults.js';
 export type { FieldDef, ObjectDef } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 export type { FieldValue, SObjectRecord, ValidationRule } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 export type { JsonRecord } from './soql/query.js';
-export { seedSampleOrg, sampleOrgFixture, SAMPLE_SCENARIOS, type SampleOrg, type SampleOrder, type SampleScenario } from './seed/sampleOrg.js';
+export {
+  seedSampleOrg,
+  sampleOrgFixture,
+  SAMPLE_SCENARIOS,
+  type SampleOrg,
+  type SampleOrder,
+  type SampleScenario,
+} from './seed/sampleOrg.js';
 
 export { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 export type { PubSubEndpoint } from './pubsub/index.js';
@@ -98,7 +109,9 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
   const forceAppDir = options.forceAppDir ?? DEFAULT_FORCE_APP_DIR;
   if (forceAppDir !== false && existsSync(forceAppDir)) org.loadMetadataDir(forceAppDir);
   const sample = options.seed === 'empty' ? undefined : seedSampleOrg(org, org.today());
-  const integrationUser = org.access.permissionSet(INTEGRATION_PERMISSION_SET) ? createIntegrationUser(org, options.integrationAccessToken) : undefined;
+  const integrationUser = org.access.permissionSet(INTEGRATION_PERMISSION_SET)
+    ? createIntegrationUser(org, options.integrationAccessToken)
+    : undefined;
 
   const router = new Router();
   addRestRoutes(router, org);
@@ -112,10 +125,19 @@ export async function startSalesforceEmulator(options: SalesforceEmulatorOptions
     server.listen(options.port ?? 0, host, () => resolveListen());
   });
   const { port } = server.address() as AddressInfo;
-  const pubSubOptions = options.pubSub === undefined || options.pubSub === false ? undefined : options.pubSub === true ? {} : options.pubSub;
+  const pubSubOptions =
+    options.pubSub === undefined || options.pubSub === false
+      ? undefined
+      : options.pubSub === true
+        ? {}
+        : options.pubSub;
   // A channel a deploy would refuse stops the start; the org's HTTP server goes with it.
   const pubSub = pubSubOptions
-    ? await startPubSubEndpoint(org, { channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir, ...pubSubOptions, host }).catch(async (error: unknown) => {
+    ? await startPubSubEndpoint(org, {
+        channels: forceAppDir === false || !existsSync(forceAppDir) ? false : forceAppDir,
+        ...pubSubOptions,
+        host,
+      }).catch(async (error: unknown) => {
         await new Promise((closed) => server.close(closed));
         throw error;
       })
@@ -156,6 +178,7 @@ export function createIntegrationUser(org: EmulatedOrg, accessToken?: string): O
     username: 'stripe-relay@cpq-emulator.example',
     lastName: 'Stripe Relay',
     ...(accessToken ? { accessToken } : {}),
-    permissionSetLicenses: [CPQ_LICENSE], permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET],
+    permissionSetLicenses: [CPQ_LICENSE],
+    permissionSets: [INTEGRATION_PERMISSION_SET, CPQ_USER_PERMISSION_SET],
   });
 }

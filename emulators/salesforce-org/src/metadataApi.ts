@@ -16,10 +16,17 @@ import type { ApiRequest, ApiResponse, Router } from './router.js';
 const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
 type Xml = Record<string, unknown>;
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true, removeNSPrefix: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+  removeNSPrefix: true,
+});
 const sourceBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true });
 const soapBuilder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', suppressEmptyNode: false });
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 export type DeployState = 'Queued' | 'InProgress' | 'Succeeded' | 'SucceededPartial' | 'Failed' | 'Canceled';
 
@@ -60,14 +67,20 @@ export function addMetadataApiRoutes(router: Router, org: EmulatedOrg): Metadata
 }
 
 function soapCall(org: EmulatedOrg, deploys: Map<string, DeployJob>, request: ApiRequest): ApiResponse {
-  if (typeof request.body !== 'string') return soapFault('soapenv:Client', 'The Metadata API takes a SOAP envelope (Content-Type: text/xml)');
+  if (typeof request.body !== 'string')
+    return soapFault('soapenv:Client', 'The Metadata API takes a SOAP envelope (Content-Type: text/xml)');
   const envelope = (parser.parse(request.body) as Xml).Envelope as Xml | undefined;
   const sessionId = ((envelope?.Header as Xml | undefined)?.SessionHeader as Xml | undefined)?.sessionId;
   const userId = typeof sessionId === 'string' ? org.userForSession(sessionId) : undefined;
-  if (!userId) return soapFault('sf:INVALID_SESSION_ID', 'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session');
+  if (!userId)
+    return soapFault(
+      'sf:INVALID_SESSION_ID',
+      'INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session',
+    );
   // Deploying needs Modify Metadata through Metadata API Functions (or Customize Application); the admin has both.
   const access = org.access.forUser(userId);
-  if (!access.has('ModifyMetadata') && !access.has('CustomizeApplication')) return soapFault('sf:INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS: insufficient access rights on object id');
+  if (!access.has('ModifyMetadata') && !access.has('CustomizeApplication'))
+    return soapFault('sf:INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS: insufficient access rights on object id');
   const body = (envelope?.Body ?? {}) as Xml;
   const [operation, args = {}] = Object.entries(body).find(([key]) => !key.startsWith('@')) ?? [''];
   const input = args as Xml;
@@ -78,7 +91,8 @@ function soapCall(org: EmulatedOrg, deploys: Map<string, DeployJob>, request: Ap
     }
     case 'checkDeployStatus': {
       const job = deploys.get(String(input.asyncProcessId ?? ''));
-      if (!job) return soapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: Invalid deploy id: ${String(input.asyncProcessId)}`);
+      if (!job)
+        return soapFault('sf:INVALID_ID_FIELD', `INVALID_ID_FIELD: Invalid deploy id: ${String(input.asyncProcessId)}`);
       return soapResult('checkDeployStatus', deployResult(org, job, input.includeDetails === 'true'));
     }
     case 'cancelDeploy': {
@@ -88,7 +102,10 @@ function soapCall(org: EmulatedOrg, deploys: Map<string, DeployJob>, request: Ap
       return soapResult('cancelDeploy', { done: job.state === 'Canceled', id: job.id });
     }
     default:
-      return soapFault('sf:INVALID_OPERATION', `INVALID_OPERATION: ${operation || '(none)'} is not an operation the org emulator's Metadata API supports (deploy, checkDeployStatus, cancelDeploy)`);
+      return soapFault(
+        'sf:INVALID_OPERATION',
+        `INVALID_OPERATION: ${operation || '(none)'} is not an operation the org emulator's Metadata API supports (deploy, checkDeployStatus, cancelDeploy)`,
+      );
   }
 }
 
@@ -115,7 +132,19 @@ function startDeploy(org: EmulatedOrg, deploys: Map<string, DeployJob>, zipBase6
       if (!failed && !job.checkOnly) apply(org, components);
       job.state = failed ? 'Failed' : 'Succeeded';
     } catch (error) {
-      job.messages = [{ componentType: '', fullName: 'package.xml', fileName: 'package.xml', success: false, created: false, changed: false, deleted: false, problem: (error as Error).message, problemType: 'Error' }];
+      job.messages = [
+        {
+          componentType: '',
+          fullName: 'package.xml',
+          fileName: 'package.xml',
+          success: false,
+          created: false,
+          changed: false,
+          deleted: false,
+          problem: (error as Error).message,
+          problemType: 'Error',
+        },
+      ];
       job.state = 'Failed';
     }
     job.completedDate = org.now().toISOString();
@@ -146,7 +175,10 @@ interface ZipComponent {
 async function readZip(buffer: Buffer): Promise<ZipComponent[]> {
   const zip = await JSZip.loadAsync(buffer);
   const packagePath = Object.keys(zip.files).find((name) => /(^|\/)package\.xml$/.test(name));
-  if (!packagePath) throw new Error('No package.xml found in the zip: build it with source-deploy-retrieve or `sf project convert source`.');
+  if (!packagePath)
+    throw new Error(
+      'No package.xml found in the zip: build it with source-deploy-retrieve or `sf project convert source`.',
+    );
   const root = packagePath.slice(0, -'package.xml'.length);
   const files = new Map<string, ZipFile>();
   for (const [name, entry] of Object.entries(zip.files)) {
@@ -156,14 +188,24 @@ async function readZip(buffer: Buffer): Promise<ZipComponent[]> {
   }
   const types = asArray((files.get('package.xml')?.xml?.Package as Xml | undefined)?.types as Xml | Xml[] | undefined);
   return types.flatMap((t) =>
-    asArray(t.members as string | string[] | undefined).map((fullName) => ({ type: String(t.name), fullName, file: files.get(fileOf(String(t.name), fullName, files)) })),
+    asArray(t.members as string | string[] | undefined).map((fullName) => ({
+      type: String(t.name),
+      fullName,
+      file: files.get(fileOf(String(t.name), fullName, files)),
+    })),
   );
 }
 
 function zipFile(name: string, content: string): ZipFile {
-  if (!/(\.xml|\.object|\.md|\.permissionset|\.labels|\.tab|\.flexipage|\.layout)$/.test(name)) return { name, content };
+  if (!/(\.xml|\.object|\.md|\.permissionset|\.labels|\.tab|\.flexipage|\.layout)$/.test(name))
+    return { name, content };
   const wellFormed = XMLValidator.validate(content);
-  if (wellFormed !== true) return { name, content, malformed: { problem: wellFormed.err.msg, lineNumber: wellFormed.err.line, columnNumber: wellFormed.err.col } };
+  if (wellFormed !== true)
+    return {
+      name,
+      content,
+      malformed: { problem: wellFormed.err.msg, lineNumber: wellFormed.err.line, columnNumber: wellFormed.err.col },
+    };
   return { name, content, xml: parser.parse(content) as Xml };
 }
 
@@ -192,7 +234,10 @@ function fileOf(type: string, fullName: string, files: Map<string, ZipFile>): st
   }
 }
 
-function message(component: ZipComponent, problem?: { problem: string; lineNumber?: number; columnNumber?: number }): DeployMessage {
+function message(
+  component: ZipComponent,
+  problem?: { problem: string; lineNumber?: number; columnNumber?: number },
+): DeployMessage {
   return {
     componentType: component.type,
     fullName: component.fullName,
@@ -207,20 +252,27 @@ function message(component: ZipComponent, problem?: { problem: string; lineNumbe
 
 /** Checks every component as the org would before saving anything: well-formed XML, field types, references. */
 function validate(org: EmulatedOrg, components: readonly ZipComponent[]): DeployMessage[] {
-  const deployedFields = new Set(components.filter((c) => c.type === 'CustomField').map((c) => c.fullName.toLowerCase()));
+  const deployedFields = new Set(
+    components.filter((c) => c.type === 'CustomField').map((c) => c.fullName.toLowerCase()),
+  );
   const mastersOf = masters(org, components);
   const fieldExists = (path: string): boolean => {
     const [object = '', field = ''] = path.split('.');
     // A compound address field (`BillingAddress`) exists where its components do.
     const names = /Address$/.test(field) ? [field, field.replace(/Address$/, 'Street')] : [field];
-    return deployedFields.has(path.toLowerCase()) || (org.schema.hasObject(object) && names.some((name) => org.schema.findField(object, name) !== undefined));
+    return (
+      deployedFields.has(path.toLowerCase()) ||
+      (org.schema.hasObject(object) && names.some((name) => org.schema.findField(object, name) !== undefined))
+    );
   };
   return components.map((component) => {
     const file = component.file;
-    if (!file) return message(component, { problem: `The zip has no file for ${component.type} ${component.fullName}` });
+    if (!file)
+      return message(component, { problem: `The zip has no file for ${component.type} ${component.fullName}` });
     if (file.malformed) return message(component, file.malformed);
     try {
-      if (component.type === 'CustomField') fieldFromXml(component.fullName.split('.')[1] ?? '', fieldXml(component) ?? {});
+      if (component.type === 'CustomField')
+        fieldFromXml(component.fullName.split('.')[1] ?? '', fieldXml(component) ?? {});
       if (component.type === 'CustomMetadata') checkCustomMetadataRecord(component, fieldExists);
       if (component.type === 'PermissionSet') checkPermissionSet(component, fieldExists, mastersOf);
       return message(component);
@@ -232,7 +284,9 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
 
 function fieldXml(component: ZipComponent): Xml | undefined {
   const [, fieldName] = component.fullName.split('.');
-  return asArray((component.file?.xml?.CustomObject as Xml | undefined)?.fields as Xml | Xml[] | undefined).find((f) => f.fullName === fieldName);
+  return asArray((component.file?.xml?.CustomObject as Xml | undefined)?.fields as Xml | Xml[] | undefined).find(
+    (f) => f.fullName === fieldName,
+  );
 }
 
 /** The line of the member's `<fullName>` in an object file, so a field's error points at the field. */
@@ -247,9 +301,12 @@ function lineOf(component: ZipComponent): { lineNumber?: number; columnNumber?: 
 
 function checkCustomMetadataRecord(component: ZipComponent, fieldExists: (path: string) => boolean): void {
   const type = `${component.fullName.split('.')[0] ?? ''}__mdt`;
-  for (const value of asArray((component.file?.xml?.CustomMetadata as Xml | undefined)?.values as Xml | Xml[] | undefined)) {
+  for (const value of asArray(
+    (component.file?.xml?.CustomMetadata as Xml | undefined)?.values as Xml | Xml[] | undefined,
+  )) {
     const field = String(value.field);
-    if (!fieldExists(`${type}.${field}`)) throw new Error(`In field: field - no CustomField named ${type}.${field} found`);
+    if (!fieldExists(`${type}.${field}`))
+      throw new Error(`In field: field - no CustomField named ${type}.${field} found`);
   }
 }
 
@@ -263,7 +320,9 @@ function masters(org: EmulatedOrg, components: readonly ZipComponent[]): (object
     deployed.set(object, [...(deployed.get(object) ?? []), String(xml.referenceTo)]);
   }
   return (object) => {
-    const inOrg = org.schema.hasObject(object) ? [...org.schema.object(object).fields.values()].filter((f) => f.masterDetail).flatMap((f) => f.referenceTo ?? []) : [];
+    const inOrg = org.schema.hasObject(object)
+      ? [...org.schema.object(object).fields.values()].filter((f) => f.masterDetail).flatMap((f) => f.referenceTo ?? [])
+      : [];
     return [...new Set([...inOrg, ...(deployed.get(object.toLowerCase()) ?? [])])];
   };
 }
@@ -282,16 +341,29 @@ const OBJECT_PERMISSIONS = [
  * comes with Read on each master: Salesforce refuses the set otherwise with "Permission Read <child>
  * depends on permission(s): Read <master>" (README, "Rules and their sources").
  */
-function checkPermissionSet(component: ZipComponent, fieldExists: (path: string) => boolean, mastersOf: (object: string) => string[]): void {
-  const objectPermissions = asArray((component.file?.xml?.PermissionSet as Xml | undefined)?.objectPermissions as Xml | Xml[] | undefined);
-  const readable = new Set(objectPermissions.filter((p) => p.allowRead === 'true').map((p) => String(p.object).toLowerCase()));
+function checkPermissionSet(
+  component: ZipComponent,
+  fieldExists: (path: string) => boolean,
+  mastersOf: (object: string) => string[],
+): void {
+  const objectPermissions = asArray(
+    (component.file?.xml?.PermissionSet as Xml | undefined)?.objectPermissions as Xml | Xml[] | undefined,
+  );
+  const readable = new Set(
+    objectPermissions.filter((p) => p.allowRead === 'true').map((p) => String(p.object).toLowerCase()),
+  );
   for (const permission of objectPermissions) {
     const granted = OBJECT_PERMISSIONS.find(([flag]) => permission[flag] === 'true');
     if (!granted) continue;
     const missing = mastersOf(String(permission.object)).filter((master) => !readable.has(master.toLowerCase()));
-    if (missing.length > 0) throw new Error(`Permission ${granted[1]} ${String(permission.object)} depends on permission(s): ${missing.map((m) => `Read ${m}`).join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(
+        `Permission ${granted[1]} ${String(permission.object)} depends on permission(s): ${missing.map((m) => `Read ${m}`).join(', ')}`,
+      );
   }
-  for (const permission of asArray((component.file?.xml?.PermissionSet as Xml | undefined)?.fieldPermissions as Xml | Xml[] | undefined)) {
+  for (const permission of asArray(
+    (component.file?.xml?.PermissionSet as Xml | undefined)?.fieldPermissions as Xml | Xml[] | undefined,
+  )) {
     const field = String(permission.field);
     if (!fieldExists(field)) throw new Error(`In field: field - no CustomField named ${field} found`);
   }
@@ -306,14 +378,23 @@ function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
     const xml = component.file?.xml ?? {};
     if (component.type === 'CustomObject' && /__(c|mdt)$/.test(objectName)) {
       const { fields: _fields, ...object } = (xml.CustomObject ?? {}) as Xml;
-      files.push({ path: `objects/${objectName}/${objectName}.object-meta.xml`, content: sourceBuilder.build({ CustomObject: object }) as string });
+      files.push({
+        path: `objects/${objectName}/${objectName}.object-meta.xml`,
+        content: sourceBuilder.build({ CustomObject: object }) as string,
+      });
     } else if (component.type === 'CustomField') {
-      files.push({ path: `objects/${objectName}/fields/${memberName}.field-meta.xml`, content: sourceBuilder.build({ CustomField: fieldXml(component) }) as string });
+      files.push({
+        path: `objects/${objectName}/fields/${memberName}.field-meta.xml`,
+        content: sourceBuilder.build({ CustomField: fieldXml(component) }) as string,
+      });
     } else if (component.type === 'CustomMetadata') {
       replacedRecords.set(`${objectName}__mdt`, [...(replacedRecords.get(`${objectName}__mdt`) ?? []), memberName]);
       files.push({ path: `customMetadata/${component.fullName}.md-meta.xml`, content: component.file?.content ?? '' });
     } else if (component.type === 'PermissionSet') {
-      files.push({ path: `permissionsets/${component.fullName}.permissionset`, content: component.file?.content ?? '' });
+      files.push({
+        path: `permissionsets/${component.fullName}.permissionset`,
+        content: component.file?.content ?? '',
+      });
     }
   }
   for (const [type, names] of replacedRecords) deleteCustomMetadataRecords(org, type, names);
@@ -324,7 +405,8 @@ function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
 function deleteCustomMetadataRecords(org: EmulatedOrg, type: string, developerNames: readonly string[]): void {
   if (!org.schema.hasObject(type)) return;
   const names = developerNames.map((n) => `'${n}'`).join(', ');
-  for (const record of org.query(`SELECT Id FROM ${type} WHERE DeveloperName IN (${names})`)) org.store.delete(type, String(record.Id));
+  for (const record of org.query(`SELECT Id FROM ${type} WHERE DeveloperName IN (${names})`))
+    org.store.delete(type, String(record.Id));
 }
 
 function deployResult(org: EmulatedOrg, job: DeployJob, includeDetails: boolean): Xml {
@@ -338,7 +420,9 @@ function deployResult(org: EmulatedOrg, job: DeployJob, includeDetails: boolean)
     createdBy: org.userId,
     createdByName: 'Ada Admin',
     createdDate: job.createdDate,
-    ...(includeDetails && done ? { details: { componentFailures: failures.map(soapMessage), componentSuccesses: successes.map(soapMessage) } } : {}),
+    ...(includeDetails && done
+      ? { details: { componentFailures: failures.map(soapMessage), componentSuccesses: successes.map(soapMessage) } }
+      : {}),
     done,
     id: job.id,
     ignoreWarnings: false,
@@ -373,20 +457,30 @@ function soapMessage(m: DeployMessage): Xml {
 }
 
 function envelope(body: Xml): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>${soapBuilder.build({
-    'soapenv:Envelope': {
-      '@xmlns:soapenv': 'http://schemas.xmlsoap.org/soap/envelope/',
-      '@xmlns': METADATA_NS,
-      '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-      'soapenv:Body': body,
-    },
-  }) as string}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${
+    soapBuilder.build({
+      'soapenv:Envelope': {
+        '@xmlns:soapenv': 'http://schemas.xmlsoap.org/soap/envelope/',
+        '@xmlns': METADATA_NS,
+        '@xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+        'soapenv:Body': body,
+      },
+    }) as string
+  }`;
 }
 
 function soapResult(operation: string, result: Xml): ApiResponse {
-  return { status: 200, body: envelope({ [`${operation}Response`]: { result } }), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+  return {
+    status: 200,
+    body: envelope({ [`${operation}Response`]: { result } }),
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+  };
 }
 
 function soapFault(code: string, text: string): ApiResponse {
-  return { status: 500, body: envelope({ 'soapenv:Fault': { faultcode: code, faultstring: text } }), headers: { 'Content-Type': 'text/xml; charset=utf-8' } };
+  return {
+    status: 500,
+    body: envelope({ 'soapenv:Fault': { faultcode: code, faultstring: text } }),
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+  };
 }

@@ -50,7 +50,12 @@ class OAuthError extends Error {
 }
 
 /** Answers one token request; `origin` is the URL the request reached (the org's instance URL). */
-export function tokenResponse(org: EmulatedOrg, raw: string, authorization: string | undefined, origin: string): ApiResponse {
+export function tokenResponse(
+  org: EmulatedOrg,
+  raw: string,
+  authorization: string | undefined,
+  origin: string,
+): ApiResponse {
   try {
     const form = new URLSearchParams(raw);
     const userId = grantedUser(org, form, authorization, origin);
@@ -61,7 +66,12 @@ export function tokenResponse(org: EmulatedOrg, raw: string, authorization: stri
   }
 }
 
-function grantedUser(org: EmulatedOrg, form: URLSearchParams, authorization: string | undefined, origin: string): string {
+function grantedUser(
+  org: EmulatedOrg,
+  form: URLSearchParams,
+  authorization: string | undefined,
+  origin: string,
+): string {
   const grant = form.get('grant_type');
   if (grant === 'client_credentials') return clientCredentialsUser(org, form, authorization);
   if (grant === JWT_BEARER) return jwtBearerUser(org, form.get('assertion') ?? '', origin);
@@ -72,7 +82,8 @@ function clientCredentialsUser(org: EmulatedOrg, form: URLSearchParams, authoriz
   const basic = /^Basic\s+(.+)$/i.exec(authorization ?? '')?.[1];
   const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
   const app = appFor(org, form.get('client_id') ?? basicId);
-  if (!app.clientSecret || app.clientSecret !== (form.get('client_secret') ?? basicSecret)) throw new OAuthError('invalid_client', 'invalid client credentials');
+  if (!app.clientSecret || app.clientSecret !== (form.get('client_secret') ?? basicSecret))
+    throw new OAuthError('invalid_client', 'invalid client credentials');
   if (!app.runAsUserId) throw new OAuthError('invalid_grant', 'no client credentials user enabled');
   return app.runAsUserId;
 }
@@ -83,12 +94,22 @@ function jwtBearerUser(org: EmulatedOrg, assertion: string, origin: string): str
   const claims = parseSegment(payload);
   if (parseSegment(header).alg !== 'RS256') throw new OAuthError('invalid_grant', 'invalid assertion');
   const app = appFor(org, typeof claims.iss === 'string' ? claims.iss : undefined);
-  const signed = Boolean(app.certificate) && verify('sha256', Buffer.from(`${header}.${payload}`), createPublicKey(app.certificate!), Buffer.from(signature, 'base64url'));
+  const signed =
+    Boolean(app.certificate) &&
+    verify(
+      'sha256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(app.certificate!),
+      Buffer.from(signature, 'base64url'),
+    );
   if (!signed) throw new OAuthError('invalid_grant', 'invalid assertion');
-  if (![...LOGIN_URLS, origin].includes(String(claims.aud).replace(/\/$/, ''))) throw new OAuthError('invalid_grant', 'audience is invalid');
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= org.now().getTime()) throw new OAuthError('invalid_grant', 'invalid assertion');
+  if (![...LOGIN_URLS, origin].includes(String(claims.aud).replace(/\/$/, '')))
+    throw new OAuthError('invalid_grant', 'audience is invalid');
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= org.now().getTime())
+    throw new OAuthError('invalid_grant', 'invalid assertion');
   const user = org.query(`SELECT Id FROM User WHERE Username = '${String(claims.sub).replace(/'/g, "\\'")}'`)[0];
-  if (!user || !(app.preAuthorizedUserIds ?? []).includes(String(user.Id))) throw new OAuthError('invalid_grant', "user hasn't approved this consumer");
+  if (!user || !(app.preAuthorizedUserIds ?? []).includes(String(user.Id)))
+    throw new OAuthError('invalid_grant', "user hasn't approved this consumer");
   return String(user.Id);
 }
 

@@ -4,10 +4,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fromUnixSeconds, type CalendarDate } from './dates.js';
-import { AccessControl, ADMIN_PROFILE, MINIMUM_ACCESS_PROFILE, SchemaView, defineAccessObjects, type UserAccess } from './access.js';
+import {
+  AccessControl,
+  ADMIN_PROFILE,
+  MINIMUM_ACCESS_PROFILE,
+  SchemaView,
+  defineAccessObjects,
+  type UserAccess,
+} from './access.js';
 import { addOrderTotals, defineCpqOrgSchema } from 'plugin-stripe-cpq/lib/cpqSchema/catalog.js';
 import { FaultInjector } from './faults.js';
-import { loadMetadataFiles, readMetadataDir, type LoadedMetadata, type MetadataFile } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
+import {
+  loadMetadataFiles,
+  readMetadataDir,
+  type LoadedMetadata,
+  type MetadataFile,
+} from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import { Schema, type SchemaReader } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import { runQuery, type JsonRecord } from './soql/query.js';
 import type { ChildPage, QueryScope } from './soql/scope.js';
@@ -111,7 +123,16 @@ export class EmulatedOrg {
     this.access.defineCpqPermissionSet();
     this.userId = this.store.insert(
       'User',
-      { Username: this.username, FirstName: 'Ada', LastName: 'Admin', Name: 'Ada Admin', Email: this.username, Alias: 'aadmin', TimeZoneSidKey: 'GMT', ProfileId: profileId },
+      {
+        Username: this.username,
+        FirstName: 'Ada',
+        LastName: 'Admin',
+        Name: 'Ada Admin',
+        Email: this.username,
+        Alias: 'aadmin',
+        TimeZoneSidKey: 'GMT',
+        ProfileId: profileId,
+      },
       { system: true },
     );
     this.store.currentUserId = this.userId;
@@ -141,11 +162,25 @@ export class EmulatedOrg {
     const n = this.store.count('User') + 1;
     const username = spec.username ?? `user${n}@cpq-emulator.example`;
     const lastName = spec.lastName ?? `User ${n}`;
-    const profile = this.query(`SELECT Id FROM Profile WHERE Name = '${(spec.profile ?? MINIMUM_ACCESS_PROFILE).replace(/'/g, "\\'")}'`)[0];
+    const profile = this.query(
+      `SELECT Id FROM Profile WHERE Name = '${(spec.profile ?? MINIMUM_ACCESS_PROFILE).replace(/'/g, "\\'")}'`,
+    )[0];
     if (!profile) throw new Error(`No profile named ${spec.profile ?? MINIMUM_ACCESS_PROFILE}`);
     const alias = username.replace(/[^a-z]/gi, '').slice(0, 8);
     const userId = this.store.transaction(() => {
-      const id = this.store.insert('User', { Username: username, LastName: lastName, Name: lastName, Email: username, Alias: alias, TimeZoneSidKey: 'GMT', ProfileId: profile.Id }, { system: true });
+      const id = this.store.insert(
+        'User',
+        {
+          Username: username,
+          LastName: lastName,
+          Name: lastName,
+          Email: username,
+          Alias: alias,
+          TimeZoneSidKey: 'GMT',
+          ProfileId: profile.Id,
+        },
+        { system: true },
+      );
       for (const license of spec.permissionSetLicenses ?? []) this.access.assignLicense(id, license);
       for (const name of spec.permissionSets ?? []) this.access.assign(id, name);
       return id;
@@ -215,7 +250,12 @@ export class EmulatedOrg {
     const size = this.childBatchSize;
     if (records.length <= size) return { totalSize: records.length, done: true, records };
     const locator = this.openCursor(records, records.length, size);
-    return { totalSize: records.length, done: false, nextRecordsUrl: `/services/data/${apiVersion}/query/${locator}-${size}`, records: records.slice(0, size) };
+    return {
+      totalSize: records.length,
+      done: false,
+      nextRecordsUrl: `/services/data/${apiVersion}/query/${locator}-${size}`,
+      records: records.slice(0, size),
+    };
   }
 
   /** Runs SOQL and returns every matching record (no paging): the in-process way for tests. */

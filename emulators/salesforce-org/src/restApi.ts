@@ -40,11 +40,19 @@ export function addRestRoutes(router: Router, org: EmulatedOrg): void {
   data('GET', '', (_, v) => ({ status: 200, body: resources(v) }));
   data('GET', '/limits', () => ({ status: 200, body: limits(org) }));
   data('GET', '/(query|queryAll)', (r, v) => query(org, v, r));
-  data('GET', String.raw`/(?:query|queryAll)/(01gEm\d+)-(\d+)`, (r, v) => nextBatch(org, v, r.params[1] ?? '', Number(r.params[2])));
+  data('GET', String.raw`/(?:query|queryAll)/(01gEm\d+)-(\d+)`, (r, v) =>
+    nextBatch(org, v, r.params[1] ?? '', Number(r.params[2])),
+  );
   data('GET', '/sobjects', (_, v) => ({ status: 200, body: describeGlobal(org.schemaView(), v) }));
   data('GET', `${OBJECT}/describe`, (r, v) => describeResponse(org, v, r));
   data('GET', OBJECT, (r, v) => {
-    const { fields: _f, childRelationships: _c, recordTypeInfos: _r, supportedScopes: _s, ...objectDescribe } = describeObject(org.schemaView(), r.params[1] ?? '', v);
+    const {
+      fields: _f,
+      childRelationships: _c,
+      recordTypeInfos: _r,
+      supportedScopes: _s,
+      ...objectDescribe
+    } = describeObject(org.schemaView(), r.params[1] ?? '', v);
     return { status: 200, body: { objectDescribe, recentItems: [] } };
   });
   data('POST', OBJECT, (r) => create(org, r.params[1] ?? '', r.body));
@@ -59,7 +67,9 @@ export function addRestRoutes(router: Router, org: EmulatedOrg): void {
     if (!record) throw notFound();
     return { status: 200, body: toJson(org, v, record, r.query.get('fields')) };
   });
-  data('PATCH', String.raw`${OBJECT}/(\w+)/([^/]+)`, (r) => upsert(org, r.params[1] ?? '', r.params[2] ?? '', r.params[3] ?? '', r.body));
+  data('PATCH', String.raw`${OBJECT}/(\w+)/([^/]+)`, (r) =>
+    upsert(org, r.params[1] ?? '', r.params[2] ?? '', r.params[3] ?? '', r.body),
+  );
   data('POST', '/composite', (r, v) => composite(router, org, v, r));
   data('POST', '/composite/sobjects', (r) => collection(org, r, 'create'));
   data('PATCH', '/composite/sobjects', (r) => collection(org, r, 'update'));
@@ -96,13 +106,19 @@ function userInfo(org: EmulatedOrg): Record<string, unknown> {
 
 function resources(v: string): Record<string, string> {
   const base = `/services/data/${v}`;
-  return Object.fromEntries(['sobjects', 'query', 'queryAll', 'composite', 'limits', 'ui-api'].map((name) => [name, `${base}/${name}`]));
+  return Object.fromEntries(
+    ['sobjects', 'query', 'queryAll', 'composite', 'limits', 'ui-api'].map((name) => [name, `${base}/${name}`]),
+  );
 }
 
 /** `/limits` is for users with View Setup and Configuration (REST API Guide, "Limits"). */
 function limits(org: EmulatedOrg): Record<string, { Max: number; Remaining: number }> {
   if (!org.currentAccess().has('ViewSetup')) {
-    throw new SalesforceApiError(403, 'INSUFFICIENT_ACCESS', 'The Limits resource requires the View Setup and Configuration permission (ViewSetup).');
+    throw new SalesforceApiError(
+      403,
+      'INSUFFICIENT_ACCESS',
+      'The Limits resource requires the View Setup and Configuration permission (ViewSetup).',
+    );
   }
   const used = org.apiRequestsToday();
   return {
@@ -136,7 +152,15 @@ function nextBatch(org: EmulatedOrg, v: string, locator: string, offset: number)
   return page(org, v, cursor.records, cursor.totalSize, cursor.batchSize, offset, locator);
 }
 
-function page(org: EmulatedOrg, v: string, records: JsonRecord[], totalSize: number, size: number, offset: number, locator?: string): ApiResponse {
+function page(
+  org: EmulatedOrg,
+  v: string,
+  records: JsonRecord[],
+  totalSize: number,
+  size: number,
+  offset: number,
+  locator?: string,
+): ApiResponse {
   const end = batchEnd(records, offset, size);
   const batch = records.slice(offset, end);
   if (end >= records.length) {
@@ -144,7 +168,10 @@ function page(org: EmulatedOrg, v: string, records: JsonRecord[], totalSize: num
     return { status: 200, body: { totalSize, done: true, records: batch } };
   }
   const cursor = locator ?? org.openCursor(records, totalSize, size);
-  return { status: 200, body: { totalSize, done: false, nextRecordsUrl: `/services/data/${v}/query/${cursor}-${end}`, records: batch } };
+  return {
+    status: 200,
+    body: { totalSize, done: false, nextRecordsUrl: `/services/data/${v}/query/${cursor}-${end}`, records: batch },
+  };
 }
 
 /**
@@ -185,7 +212,9 @@ export function toJson(org: EmulatedOrg, v: string, record: SObjectRecord, field
   const type = org.store.typeOf(record);
   const out: JsonRecord = { attributes: { type, url: `/services/data/${v}/sobjects/${type}/${String(record.Id)}` } };
   const schema = org.schemaView();
-  const selected = fields ? fields.split(',').map((f) => schema.field(type, f.trim())) : [...schema.object(type).fields.values()];
+  const selected = fields
+    ? fields.split(',').map((f) => schema.field(type, f.trim()))
+    : [...schema.object(type).fields.values()];
   for (const field of selected) out[field.name] = fieldValue(record, field);
   return out;
 }
@@ -200,12 +229,22 @@ function bodyObject(body: unknown): Record<string, unknown> {
 function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: string): void {
   const name = org.schema.object(sobject).name;
   if (name.endsWith('__mdt') || name === 'Organization') {
-    throw new SalesforceApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${name} does not support ${operation}`);
+    throw new SalesforceApiError(
+      400,
+      'INVALID_TYPE_FOR_OPERATION',
+      `entity type ${name} does not support ${operation}`,
+    );
   }
 }
 
 /** The calling user's object permission and field-level security for a write (access.ts). */
-function checkAccess(org: EmulatedOrg, sobject: string, operation: 'create' | 'edit' | 'delete', fields: Record<string, unknown>, existing?: SObjectRecord): void {
+function checkAccess(
+  org: EmulatedOrg,
+  sobject: string,
+  operation: 'create' | 'edit' | 'delete',
+  fields: Record<string, unknown>,
+  existing?: SObjectRecord,
+): void {
   const view = org.restrictedView();
   if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
 }
@@ -234,7 +273,10 @@ const honoursConditions = (sobject: string): boolean => sobject === 'Account';
 
 /** A validator of the record's version, for If-Match / If-None-Match. */
 function etagOf(record: SObjectRecord): string {
-  return `"${createHash('sha1').update(`${String(record.Id)}:${String(record.SystemModstamp)}`).digest('hex').slice(0, 20)}"`;
+  return `"${createHash('sha1')
+    .update(`${String(record.Id)}:${String(record.SystemModstamp)}`)
+    .digest('hex')
+    .slice(0, 20)}"`;
 }
 
 function getRow(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
@@ -268,8 +310,15 @@ function assertPreconditions(record: SObjectRecord, request: ApiRequest): void {
   const ifMatch = request.headers['if-match'];
   const ifUnmodifiedSince = request.headers['if-unmodified-since'];
   const lastModified = Date.parse(String(record.LastModifiedDate).replace('+0000', 'Z'));
-  if ((ifMatch && ifMatch !== etagOf(record) && ifMatch !== '*') || (ifUnmodifiedSince && lastModified > Date.parse(ifUnmodifiedSince) + 999)) {
-    throw new SalesforceApiError(412, 'PRECONDITION_FAILED', 'The record was modified after the time in the condition header; read it again before updating.');
+  if (
+    (ifMatch && ifMatch !== etagOf(record) && ifMatch !== '*') ||
+    (ifUnmodifiedSince && lastModified > Date.parse(ifUnmodifiedSince) + 999)
+  ) {
+    throw new SalesforceApiError(
+      412,
+      'PRECONDITION_FAILED',
+      'The record was modified after the time in the condition header; read it again before updating.',
+    );
   }
 }
 
@@ -297,7 +346,15 @@ interface SubRequest {
   readonly httpHeaders?: Record<string, string>;
 }
 
-const HALTED = { status: 400, body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }] };
+const HALTED = {
+  status: 400,
+  body: [
+    {
+      errorCode: 'PROCESSING_HALTED',
+      message: 'The transaction was rolled back since another operation in the same transaction failed.',
+    },
+  ],
+};
 
 /**
  * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them queries, in order, each able to use earlier
@@ -306,29 +363,61 @@ const HALTED = { status: 400, body: [{ errorCode: 'PROCESSING_HALTED', message: 
 function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
   const body = bodyObject(request.body);
   const subrequests = (body.compositeRequest ?? []) as SubRequest[];
-  if (!Array.isArray(subrequests) || subrequests.length === 0) throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
+  if (!Array.isArray(subrequests) || subrequests.length === 0)
+    throw new SalesforceApiError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
   if (subrequests.length > MAX_COMPOSITE_SUBREQUESTS) {
-    throw new SalesforceApiError(400, 'LIMIT_EXCEEDED', `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`);
+    throw new SalesforceApiError(
+      400,
+      'LIMIT_EXCEEDED',
+      `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`,
+    );
   }
-  const queries = subrequests.filter((sub) => sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url)).length;
+  const queries = subrequests.filter(
+    (sub) =>
+      sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url),
+  ).length;
   if (queries > MAX_COMPOSITE_QUERIES) {
-    throw new SalesforceApiError(400, 'LIMIT_EXCEEDED', `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} query operations (Query, QueryAll, Query More); this one has ${queries}`);
+    throw new SalesforceApiError(
+      400,
+      'LIMIT_EXCEEDED',
+      `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} query operations (Query, QueryAll, Query More); this one has ${queries}`,
+    );
   }
   const allOrNone = body.allOrNone === true;
   const results = new Map<string, unknown>();
-  const responses: Array<{ body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }> = [];
+  const responses: Array<{
+    body: unknown;
+    httpHeaders: Record<string, string>;
+    httpStatusCode: number;
+    referenceId: string;
+  }> = [];
   const run = (): void => {
     for (const sub of subrequests) {
       let response: ApiResponse;
       try {
         const url = resolveReferences(sub.url, results, true) as string;
-        if (!url.startsWith(`/services/data/${v}/`)) throw new SalesforceApiError(400, 'INVALID_URL', `The composite request URL must start with /services/data/${v}/`);
-        response = router.dispatch(sub.method.toUpperCase(), url, resolveReferences(sub.body, results, false), lowerCase(sub.httpHeaders ?? {}));
+        if (!url.startsWith(`/services/data/${v}/`))
+          throw new SalesforceApiError(
+            400,
+            'INVALID_URL',
+            `The composite request URL must start with /services/data/${v}/`,
+          );
+        response = router.dispatch(
+          sub.method.toUpperCase(),
+          url,
+          resolveReferences(sub.body, results, false),
+          lowerCase(sub.httpHeaders ?? {}),
+        );
       } catch (error) {
         if (!(error instanceof SalesforceApiError)) throw error;
         response = { status: error.status, body: error.toBody() };
       }
-      responses.push({ body: response.body ?? null, httpHeaders: response.headers ?? {}, httpStatusCode: response.status, referenceId: sub.referenceId });
+      responses.push({
+        body: response.body ?? null,
+        httpHeaders: response.headers ?? {},
+        httpStatusCode: response.status,
+        referenceId: sub.referenceId,
+      });
       if (response.status < 400) results.set(sub.referenceId, response.body);
       else if (allOrNone) throw new CompositeAbort();
     }
@@ -339,9 +428,21 @@ function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequ
     if (!(error instanceof CompositeAbort)) throw error;
     const failed = responses.length - 1;
     const all = subrequests.map((sub, i) =>
-      i === failed ? (responses[i] as (typeof responses)[number]) : { ...HALTED, httpHeaders: {}, httpStatusCode: HALTED.status, referenceId: sub.referenceId },
+      i === failed
+        ? (responses[i] as (typeof responses)[number])
+        : { ...HALTED, httpHeaders: {}, httpStatusCode: HALTED.status, referenceId: sub.referenceId },
     );
-    return { status: 200, body: { compositeResponse: all.map(({ body, httpHeaders, httpStatusCode, referenceId }) => ({ body, httpHeaders, httpStatusCode, referenceId })) } };
+    return {
+      status: 200,
+      body: {
+        compositeResponse: all.map(({ body, httpHeaders, httpStatusCode, referenceId }) => ({
+          body,
+          httpHeaders,
+          httpStatusCode,
+          referenceId,
+        })),
+      },
+    };
   }
   return { status: 200, body: { compositeResponse: responses } };
 }
@@ -357,18 +458,30 @@ function resolveReferences(value: unknown, results: Map<string, unknown>, inUrl:
   if (typeof value === 'string') {
     return value.replace(/@\{([^}.[]+)((?:\.[\w]+|\[\d+\])*)\}/g, (_, ref: string, path: string) => {
       if (!results.has(ref)) {
-        throw new SalesforceApiError(400, 'PROCESSING_HALTED', `Invalid reference specified. No value for ${ref}${path} found in ${ref}. Provided referenceId ('${ref}') does not have a successful result.`);
+        throw new SalesforceApiError(
+          400,
+          'PROCESSING_HALTED',
+          `Invalid reference specified. No value for ${ref}${path} found in ${ref}. Provided referenceId ('${ref}') does not have a successful result.`,
+        );
       }
       let current: unknown = results.get(ref);
       for (const step of path.match(/\.[\w]+|\[\d+\]/g) ?? []) {
-        current = (current as Record<string, unknown> | undefined)?.[step.startsWith('.') ? step.slice(1) : step.slice(1, -1)];
+        current = (current as Record<string, unknown> | undefined)?.[
+          step.startsWith('.') ? step.slice(1) : step.slice(1, -1)
+        ];
       }
-      if (current === undefined) throw new SalesforceApiError(400, 'PROCESSING_HALTED', `Invalid reference specified. No value for ${ref}${path} found in ${ref}.`);
+      if (current === undefined)
+        throw new SalesforceApiError(
+          400,
+          'PROCESSING_HALTED',
+          `Invalid reference specified. No value for ${ref}${path} found in ${ref}.`,
+        );
       return inUrl ? encodeURIComponent(String(current)) : String(current);
     });
   }
   if (Array.isArray(value)) return value.map((v) => resolveReferences(v, results, inUrl));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, results, inUrl)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, results, inUrl)]));
   return value;
 }
 
@@ -379,7 +492,11 @@ interface SaveResult {
   created?: boolean;
 }
 
-const ROLLED_BACK = { statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] };
+const ROLLED_BACK = {
+  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+  fields: [],
+};
 
 /**
  * sObject Collections (REST API Guide, "sObject Collections"): create, update or upsert up to 200
@@ -395,18 +512,32 @@ function collection(org: EmulatedOrg, request: ApiRequest, mode: 'create' | 'upd
     const record = records[i] ?? {};
     const { attributes, ...fields } = record as { attributes?: { type?: string } } & Record<string, unknown>;
     const type = mode === 'upsert' ? upsertObject : attributes?.type;
-    if (!type) throw new SalesforceApiError(400, 'INVALID_TYPE', 'Must specify a type in attributes for each record', ['attributes']);
+    if (!type)
+      throw new SalesforceApiError(400, 'INVALID_TYPE', 'Must specify a type in attributes for each record', [
+        'attributes',
+      ]);
     if (mode === 'create') {
-      if (fields.Id !== undefined) throw new SalesforceApiError(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      if (fields.Id !== undefined)
+        throw new SalesforceApiError(400, 'INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
       return { id: (create(org, type, fields).body as { id: string }).id };
     }
     if (mode === 'update') {
       const id = String(fields.Id ?? '');
-      updateRow(org, { method: 'PATCH', path: '', params: ['', type, id], query: new URLSearchParams(), body: fields, headers: {} });
+      updateRow(org, {
+        method: 'PATCH',
+        path: '',
+        params: ['', type, id],
+        query: new URLSearchParams(),
+        body: fields,
+        headers: {},
+      });
       return { id: org.store.require(id).Id as string };
     }
     const value = fields[org.schema.field(type, upsertField).name];
-    if (value === undefined || value === null) throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${upsertField}]`, [upsertField]);
+    if (value === undefined || value === null)
+      throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${upsertField}]`, [
+        upsertField,
+      ]);
     const outcome = upsert(org, type, upsertField, String(value), fields).body as { id: string; created: boolean };
     return { id: outcome.id, created: outcome.created };
   });
@@ -422,9 +553,18 @@ function deleteCollection(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   });
 }
 
-function runCollection(org: EmulatedOrg, size: number, allOrNone: boolean, save: (index: number) => { id: string; created?: boolean }): ApiResponse {
+function runCollection(
+  org: EmulatedOrg,
+  size: number,
+  allOrNone: boolean,
+  save: (index: number) => { id: string; created?: boolean },
+): ApiResponse {
   if (size > MAX_COLLECTION_SIZE) {
-    throw new SalesforceApiError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${MAX_COLLECTION_SIZE} records into this call`);
+    throw new SalesforceApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `record limit reached. cannot submit more than ${MAX_COLLECTION_SIZE} records into this call`,
+    );
   }
   const results: SaveResult[] = [];
   const saveOne = (i: number): SaveResult => {
@@ -433,7 +573,11 @@ function runCollection(org: EmulatedOrg, size: number, allOrNone: boolean, save:
       return { id, success: true, errors: [], ...(created === undefined ? {} : { created }) };
     } catch (error) {
       if (!(error instanceof SalesforceApiError)) throw error;
-      return { id: null, success: false, errors: [{ statusCode: error.errorCode, message: error.message, fields: error.fields }] };
+      return {
+        id: null,
+        success: false,
+        errors: [{ statusCode: error.errorCode, message: error.message, fields: error.fields }],
+      };
     }
   };
   if (!allOrNone) {
@@ -453,7 +597,10 @@ function runCollection(org: EmulatedOrg, size: number, allOrNone: boolean, save:
   } catch (error) {
     if (!(error instanceof CompositeAbort)) throw error;
   }
-  return { status: 200, body: failed ? results.map((r) => (r.success ? { id: null, success: false, errors: [ROLLED_BACK] } : r)) : results };
+  return {
+    status: 200,
+    body: failed ? results.map((r) => (r.success ? { id: null, success: false, errors: [ROLLED_BACK] } : r)) : results,
+  };
 }
 
 function retrieveCollection(org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {

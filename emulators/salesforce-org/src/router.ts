@@ -52,11 +52,25 @@ export class Router {
         const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
         return route.handle({ method, path, params, query: parsed.searchParams, body, headers });
       }
-      if (methodMismatch) throw new SalesforceApiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,PATCH,DELETE,HEAD`);
+      if (methodMismatch)
+        throw new SalesforceApiError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${method}' not allowed. Allowed are GET,PATCH,DELETE,HEAD`,
+        );
       throw new SalesforceApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
     } catch (error) {
       if (error instanceof SalesforceApiError) return { status: error.status, body: error.toBody() };
-      return { status: 500, body: [{ message: `An unexpected error occurred: ${(error as Error).message}`, errorCode: 'UNKNOWN_EXCEPTION', fields: [] }] };
+      return {
+        status: 500,
+        body: [
+          {
+            message: `An unexpected error occurred: ${(error as Error).message}`,
+            errorCode: 'UNKNOWN_EXCEPTION',
+            fields: [],
+          },
+        ],
+      };
     }
   }
 }

@@ -48,11 +48,18 @@ export function addUiApiRoutes(router: Router, org: EmulatedOrg): void {
     })
     .add('POST', new RegExp(`^${V}/records$`), (r) => createRecord(org, r))
     .add('GET', new RegExp(`^${V}/related-list-records/([^/]+)/([^/]+)$`), (r) => relatedListRecords(org, r))
-    .add('GET', new RegExp(`^${V}/object-info/(\\w+)$`), (r) => ({ status: 200, body: objectInfo(org.schemaView(), r.params[0] ?? '') }));
+    .add('GET', new RegExp(`^${V}/object-info/(\\w+)$`), (r) => ({
+      status: 200,
+      body: objectInfo(org.schemaView(), r.params[0] ?? ''),
+    }));
 }
 
 function listParam(request: ApiRequest, name: string): string[] {
-  return request.query.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return request.query
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -65,7 +72,11 @@ function resolveFieldNames(org: EmulatedOrg, sobject: string, names: string[], o
     const [objectName, ...rest] = name.split('.');
     if (objectName?.toLowerCase() !== sobject.toLowerCase() || rest.length === 0) {
       if (optional) continue;
-      throw new SalesforceApiError(400, 'INVALID_FIELD', `Field names must be qualified with the object: ${sobject}.<field>, got ${name}`);
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        `Field names must be qualified with the object: ${sobject}.<field>, got ${name}`,
+      );
     }
     try {
       paths.push(resolvePath(org.schemaView(), sobject, rest.join('.')));
@@ -79,7 +90,8 @@ function resolveFieldNames(org: EmulatedOrg, sobject: string, names: string[], o
 function displayValue(field: FieldDef, value: FieldValue): string | null {
   if (value === null) return null;
   if (field.type === 'picklist') return String(value);
-  if (field.type === 'currency' && typeof value === 'number') return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value);
+  if (field.type === 'currency' && typeof value === 'number')
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value);
   if (field.type === 'date') {
     const [y, m, d] = String(value).split('-');
     return `${Number(m)}/${Number(d)}/${y}`;
@@ -88,13 +100,21 @@ function displayValue(field: FieldDef, value: FieldValue): string | null {
 }
 
 function etag(record: SObjectRecord): string {
-  return createHash('md5').update(`${String(record.Id)}:${String(record.SystemModstamp)}`).digest('hex');
+  return createHash('md5')
+    .update(`${String(record.Id)}:${String(record.SystemModstamp)}`)
+    .digest('hex');
 }
 
 /** A Record Representation holding `paths` (all of the object's fields when none are given). */
-export function recordRepresentation(org: EmulatedOrg, record: SObjectRecord, paths?: FieldPath[]): RecordRepresentation {
+export function recordRepresentation(
+  org: EmulatedOrg,
+  record: SObjectRecord,
+  paths?: FieldPath[],
+): RecordRepresentation {
   const apiName = org.store.typeOf(record);
-  const wanted = paths ?? [...org.schemaView().object(apiName).fields.values()].map((f) => resolvePath(org.schemaView(), apiName, f.name));
+  const wanted =
+    paths ??
+    [...org.schemaView().object(apiName).fields.values()].map((f) => resolvePath(org.schemaView(), apiName, f.name));
   const rep: RecordRepresentation = {
     apiName,
     childRelationships: {},
@@ -112,7 +132,13 @@ export function recordRepresentation(org: EmulatedOrg, record: SObjectRecord, pa
   return rep;
 }
 
-function placeField(org: EmulatedOrg, rep: RecordRepresentation, record: SObjectRecord, path: FieldPath, hop: number): void {
+function placeField(
+  org: EmulatedOrg,
+  rep: RecordRepresentation,
+  record: SObjectRecord,
+  path: FieldPath,
+  hop: number,
+): void {
   if (hop === path.hops.length) {
     const value = record[path.field.name] ?? null;
     rep.fields[path.field.name] = { displayValue: displayValue(path.field, value), value };
@@ -135,7 +161,13 @@ function placeField(org: EmulatedOrg, rep: RecordRepresentation, record: SObject
 }
 
 /** The calling user's object permission and field-level security for a write (access.ts). */
-function checkAccess(org: EmulatedOrg, sobject: string, operation: 'create' | 'edit' | 'delete', fields: Record<string, unknown>, existing?: SObjectRecord): void {
+function checkAccess(
+  org: EmulatedOrg,
+  sobject: string,
+  operation: 'create' | 'edit' | 'delete',
+  fields: Record<string, unknown>,
+  existing?: SObjectRecord,
+): void {
   const view = org.restrictedView();
   if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
 }
@@ -146,24 +178,39 @@ function getRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const fields = listParam(request, 'fields');
   const optionalFields = listParam(request, 'optionalFields');
   if (fields.length === 0 && optionalFields.length === 0) {
-    throw new SalesforceApiError(400, 'ILLEGAL_QUERY_PARAMETER_VALUE', 'Specify fields or optionalFields (or layoutTypes, which this org emulator does not support)');
+    throw new SalesforceApiError(
+      400,
+      'ILLEGAL_QUERY_PARAMETER_VALUE',
+      'Specify fields or optionalFields (or layoutTypes, which this org emulator does not support)',
+    );
   }
-  const paths = [...resolveFieldNames(org, sobject, fields, false), ...resolveFieldNames(org, sobject, optionalFields, true)];
+  const paths = [
+    ...resolveFieldNames(org, sobject, fields, false),
+    ...resolveFieldNames(org, sobject, optionalFields, true),
+  ];
   return { status: 200, body: recordRepresentation(org, record, paths) };
 }
 
 function recordInput(body: unknown): { apiName?: string; fields: Record<string, unknown> } {
   const input = body as { apiName?: unknown; fields?: unknown } | null;
   if (!input || typeof input.fields !== 'object' || input.fields === null) {
-    throw new SalesforceApiError(400, 'INVALID_INPUT', 'The request body must be a Record Input: { "apiName": …, "fields": { … } }');
+    throw new SalesforceApiError(
+      400,
+      'INVALID_INPUT',
+      'The request body must be a Record Input: { "apiName": …, "fields": { … } }',
+    );
   }
-  return { ...(typeof input.apiName === 'string' ? { apiName: input.apiName } : {}), fields: input.fields as Record<string, unknown> };
+  return {
+    ...(typeof input.apiName === 'string' ? { apiName: input.apiName } : {}),
+    fields: input.fields as Record<string, unknown>,
+  };
 }
 
 function createRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const { apiName, fields } = recordInput(request.body);
   if (!apiName) throw new SalesforceApiError(400, 'INVALID_INPUT', 'apiName is required to create a record');
-  if (org.schema.object(apiName).name.endsWith('__mdt')) throw new SalesforceApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${apiName} does not support insert`);
+  if (org.schema.object(apiName).name.endsWith('__mdt'))
+    throw new SalesforceApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${apiName} does not support insert`);
   checkAccess(org, apiName, 'create', fields);
   const id = org.store.insert(apiName, fields);
   return { status: 201, body: recordRepresentation(org, org.store.require(id)) };
@@ -173,7 +220,11 @@ function updateRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
   const record = org.store.require(request.params[0] ?? '');
   const ifMatch = request.headers['if-match'];
   if (ifMatch && ifMatch.replace(/"/g, '') !== etag(record)) {
-    throw new SalesforceApiError(412, 'PRECONDITION_FAILED', 'The record you are trying to update has been changed by another user; reload it and try again.');
+    throw new SalesforceApiError(
+      412,
+      'PRECONDITION_FAILED',
+      'The record you are trying to update has been changed by another user; reload it and try again.',
+    );
   }
   const { fields } = recordInput(request.body);
   checkAccess(org, org.store.typeOf(record), 'edit', fields, record);
@@ -186,10 +237,21 @@ function relatedListRecords(org: EmulatedOrg, request: ApiRequest): ApiResponse 
   const [parentId = '', relatedListId = ''] = request.params;
   const parent = org.store.require(parentId);
   const relationship = org.schemaView().childRelationship(org.store.typeOf(parent), relatedListId);
-  if (!relationship) throw new SalesforceApiError(404, 'NOT_FOUND', `The related list ${relatedListId} does not exist on ${org.store.typeOf(parent)}`);
+  if (!relationship)
+    throw new SalesforceApiError(
+      404,
+      'NOT_FOUND',
+      `The related list ${relatedListId} does not exist on ${org.store.typeOf(parent)}`,
+    );
   const child = relationship.childSObject;
-  const paths = [...resolveFieldNames(org, child, listParam(request, 'fields'), false), ...resolveFieldNames(org, child, listParam(request, 'optionalFields'), true)];
-  const sortBy = listParam(request, 'sortBy').map((s) => ({ path: resolvePath(org.schemaView(), child, s.replace(/^-/, '').replace(new RegExp(`^${child}\\.`, 'i'), '')), descending: s.startsWith('-') }));
+  const paths = [
+    ...resolveFieldNames(org, child, listParam(request, 'fields'), false),
+    ...resolveFieldNames(org, child, listParam(request, 'optionalFields'), true),
+  ];
+  const sortBy = listParam(request, 'sortBy').map((s) => ({
+    path: resolvePath(org.schemaView(), child, s.replace(/^-/, '').replace(new RegExp(`^${child}\\.`, 'i'), '')),
+    descending: s.startsWith('-'),
+  }));
   const pageSize = Number(request.query.get('pageSize') ?? DEFAULT_PAGE_SIZE);
   const pageToken = Number(request.query.get('pageToken') ?? 0);
   const rows = [...org.store.childIds(child, relationship.field, String(parent.Id))].map((id) => org.store.require(id));
@@ -214,7 +276,12 @@ function relatedListRecords(org: EmulatedOrg, request: ApiRequest): ApiResponse 
       nextPageUrl: next ? `${request.path}?pageToken=${next}&pageSize=${pageSize}` : null,
       previousPageToken: pageToken > 0 ? String(Math.max(0, pageToken - pageSize)) : null,
       pageSize,
-      listReference: { parentObjectApiName: org.store.typeOf(parent), parentRecordId: String(parent.Id), relatedListId, inContextOfRecordId: String(parent.Id) },
+      listReference: {
+        parentObjectApiName: org.store.typeOf(parent),
+        parentRecordId: String(parent.Id),
+        relatedListId,
+        inContextOfRecordId: String(parent.Id),
+      },
       records: pageRows.map((row) => recordRepresentation(org, row, paths.length > 0 ? paths : undefined)),
     },
   };

@@ -9,7 +9,15 @@
  */
 import { addInterval } from './clock.js';
 import { lineAmount } from './money.js';
-import type { Customer, Invoice, Price, SchedulePhase, Subscription, SubscriptionItem, SubscriptionSchedule } from './objects.js';
+import type {
+  Customer,
+  Invoice,
+  Price,
+  SchedulePhase,
+  Subscription,
+  SubscriptionItem,
+  SubscriptionSchedule,
+} from './objects.js';
 import { invoiceItemObject } from './resources/invoiceItems.js';
 import type { ApiRequest, EmulatorState } from './state.js';
 import { newId } from './store.js';
@@ -64,7 +72,8 @@ function crossScheduleBoundary(state: EmulatorState, schedule: SubscriptionSched
       at,
       items: phase.items,
       addInvoiceItems: phase.add_invoice_items,
-      collectionMethod: phase.collection_method ?? (schedule.default_settings.collection_method as Subscription['collection_method']),
+      collectionMethod:
+        phase.collection_method ?? (schedule.default_settings.collection_method as Subscription['collection_method']),
       daysUntilDue: schedule.default_settings.invoice_settings.days_until_due,
       metadata: phase.metadata,
       schedule: schedule.id,
@@ -118,7 +127,12 @@ export function cancelSchedule(state: EmulatorState, schedule: SubscriptionSched
 export interface SubscriptionStart {
   readonly customer: Customer;
   readonly at: number;
-  readonly items: readonly { price: string; quantity: number; metadata: Record<string, string>; discounts?: DiscountRef[] }[];
+  readonly items: readonly {
+    price: string;
+    quantity: number;
+    metadata: Record<string, string>;
+    discounts?: DiscountRef[];
+  }[];
   readonly addInvoiceItems: readonly { price: string; quantity: number; metadata: Record<string, string> }[];
   readonly collectionMethod: Subscription['collection_method'];
   readonly daysUntilDue: number | null;
@@ -162,7 +176,13 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
     description: start.description ?? null,
     discounts: createDiscounts(state, start.discounts, start.at, { customer: start.customer.id, subscription: id }),
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -203,10 +223,15 @@ export function subscriptionItem(
     object: 'subscription_item',
     billing_thresholds: null,
     created: at,
-    current_period_end: periodEnd ?? addInterval(at, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1),
+    current_period_end:
+      periodEnd ?? addInterval(at, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1),
     current_period_start: at,
     current_trial: null,
-    discounts: createDiscounts(state, item.discounts ?? [], at, { customer: owner.customer, subscription: owner.id, subscription_item: id }),
+    discounts: createDiscounts(state, item.discounts ?? [], at, {
+      customer: owner.customer,
+      subscription: owner.id,
+      subscription_item: id,
+    }),
     metadata: { ...item.metadata },
     plan: planOf(price),
     price,
@@ -251,7 +276,11 @@ export function enterPhase(state: EmulatorState, subscription: Subscription, pha
   const byPrice = new Map(subscription.items.data.map((item) => [item.price.id, item]));
   subscription.items.data = phase.items.map((item) => {
     const kept = byPrice.get(item.price);
-    const discounts = createDiscounts(state, item.discounts, phase.start_date, { customer: subscription.customer, subscription: subscription.id, subscription_item: kept?.id ?? null });
+    const discounts = createDiscounts(state, item.discounts, phase.start_date, {
+      customer: subscription.customer,
+      subscription: subscription.id,
+      subscription_item: kept?.id ?? null,
+    });
     if (kept) return Object.assign(kept, { quantity: item.quantity, metadata: { ...item.metadata }, discounts });
     const next = subscriptionItem(state, subscription, { ...item, discounts: [] }, at, periodEnd);
     for (const id of discounts) {
@@ -263,7 +292,10 @@ export function enterPhase(state: EmulatorState, subscription: Subscription, pha
     return next;
   });
   // A phase's discounts start with the phase (a `once` coupon applies to the invoice at its start only).
-  subscription.discounts = createDiscounts(state, phase.discounts, phase.start_date, { customer: subscription.customer, subscription: subscription.id });
+  subscription.discounts = createDiscounts(state, phase.discounts, phase.start_date, {
+    customer: subscription.customer,
+    subscription: subscription.id,
+  });
   for (const extra of phase.add_invoice_items) pendingItemForSubscription(state, subscription, extra, at);
   emit(state, 'customer.subscription.updated', subscription, at);
 }
@@ -286,10 +318,17 @@ function pendingItemForSubscription(
       quantity: item.quantity,
       period: { start: at, end: at },
       subscription: subscription.id,
-      pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' },
+      pricing: {
+        type: 'price_details',
+        price_details: { price: price.id, product: price.product },
+        unit_amount_decimal: price.unit_amount_decimal ?? '0',
+      },
       description: null,
       discountable: true,
-      discounts: createDiscounts(state, item.discounts ?? [], at, { customer: subscription.customer, invoice_item: id }),
+      discounts: createDiscounts(state, item.discounts ?? [], at, {
+        customer: subscription.customer,
+        invoice_item: id,
+      }),
       testClock: subscription.test_clock,
       metadata: item.metadata,
     }),
@@ -300,14 +339,24 @@ function renewSubscription(state: EmulatorState, subscription: Subscription, per
   for (const item of subscription.items.data) {
     const recurring = item.price.recurring;
     item.current_period_start = periodStart;
-    item.current_period_end = nextPeriodEnd(subscription.billing_cycle_anchor, recurring?.interval ?? 'month', recurring?.interval_count ?? 1, periodStart);
+    item.current_period_end = nextPeriodEnd(
+      subscription.billing_cycle_anchor,
+      recurring?.interval ?? 'month',
+      recurring?.interval_count ?? 1,
+      periodStart,
+    );
   }
   invoicePeriod(state, subscription, periodStart, 'subscription_cycle', []);
   emit(state, 'customer.subscription.updated', subscription, periodStart);
 }
 
 /** The first anchor + k·interval after `after`: periods stay on the anchor's day (Jan 31 → Feb 28 → Mar 31). */
-function nextPeriodEnd(anchor: number, interval: 'day' | 'week' | 'month' | 'year', count: number, after: number): number {
+function nextPeriodEnd(
+  anchor: number,
+  interval: 'day' | 'week' | 'month' | 'year',
+  count: number,
+  after: number,
+): number {
   for (let k = 1; ; k++) {
     const end = addInterval(anchor, interval, k * count);
     if (end > after) return end;
@@ -331,13 +380,23 @@ function invoicePeriod(
   });
   for (const item of subscription.items.data) {
     const inEffect = discountsInEffect(state, item.discounts, at);
-    const line = subscriptionLine(invoice, item.price, item.quantity, { start: item.current_period_start, end: item.current_period_end }, { ...item, discounts: inEffect });
+    const line = subscriptionLine(
+      invoice,
+      item.price,
+      item.quantity,
+      { start: item.current_period_start, end: item.current_period_end },
+      { ...item, discounts: inEffect },
+    );
     line.discount_amounts = discountAmounts(state, line.amount, inEffect);
     invoice.lines.data.push(line);
   }
   invoice.discounts = discountsInEffect(state, subscription.discounts, at);
   for (const extra of addInvoiceItems) pendingItemForSubscription(state, subscription, extra, at);
-  addPendingItems(state, invoice, (item) => item.parent?.subscription_details.subscription === subscription.id || item.parent === null);
+  addPendingItems(
+    state,
+    invoice,
+    (item) => item.parent?.subscription_details.subscription === subscription.id || item.parent === null,
+  );
   updateTotals(state, invoice);
   subscription.latest_invoice = invoice.id;
   emit(state, 'invoice.created', invoice, at);
@@ -349,7 +408,12 @@ export function endSubscription(state: EmulatorState, subscription: Subscription
   subscription.status = 'canceled';
   subscription.canceled_at = at;
   subscription.ended_at = at;
-  subscription.cancellation_details = { comment: null, feedback: null, feedback_option: null, reason: 'cancellation_requested' };
+  subscription.cancellation_details = {
+    comment: null,
+    feedback: null,
+    feedback_option: null,
+    reason: 'cancellation_requested',
+  };
   emit(state, 'customer.subscription.deleted', subscription, at);
 }
 
@@ -360,7 +424,8 @@ export function cancelCustomerSubscriptions(request: ApiRequest, customer: Custo
   const { subscriptionSchedules, subscriptions } = state.store;
   // Each changed object is looked up with get(), as every write does, so it is journaled and re-indexed.
   for (const { id, customer: owner, status } of subscriptionSchedules.all()) {
-    if (owner === customer.id && (status === 'active' || status === 'not_started')) cancelSchedule(state, subscriptionSchedules.get(id), at);
+    if (owner === customer.id && (status === 'active' || status === 'not_started'))
+      cancelSchedule(state, subscriptionSchedules.get(id), at);
   }
   for (const { id, customer: owner } of subscriptions.all()) {
     if (owner === customer.id) endSubscription(state, subscriptions.get(id), at);

@@ -21,7 +21,8 @@ export class EmulatorClock {
 
   /** Moves the clock forward; the emulator then rolls schedules and renewals that fell due. */
   advanceBy(seconds: number): void {
-    if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`The emulator clock only moves forward (got ${seconds} s)`);
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new Error(`The emulator clock only moves forward (got ${seconds} s)`);
     this.offsetSeconds += Math.floor(seconds);
   }
 
@@ -51,6 +52,7 @@ function addCalendarMonths(unixSeconds: number, months: number): number {
   const month = monthIndex - year * 12;
   const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
   const day = Math.min(date.getUTCDate(), lastDay);
-  const timeOfDay = unixSeconds - Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / 1000);
+  const timeOfDay =
+    unixSeconds - Math.floor(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) / 1000);
   return Date.UTC(year, month, day) / 1000 + timeOfDay;
 }

@@ -15,7 +15,9 @@ export function customerTime(state: EmulatorState, customerId: string): number {
   const clockId = state.store.customers.get(customerId, undefined, true).test_clock;
   const clock = clockId ? state.store.testClocks.get(clockId) : undefined;
   if (clock && clock.status !== 'ready') {
-    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before changing objects attached to it.`);
+    throw invalidRequest(
+      `The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before changing objects attached to it.`,
+    );
   }
   return clock ? clock.frozen_time : state.clock.now();
 }
@@ -34,7 +36,9 @@ export function claimCurrency(customer: Customer, currency: string, param: strin
 /** A schedule's prices against its customer's currency, refused in Stripe's recorded words (no param). */
 export function claimPriceCurrency(customer: Customer, currency: string): void {
   if (customer.currency && customer.currency !== currency) {
-    throw invalidRequest(`The currency of the selected prices (${currency}) does not match the customer currency (${customer.currency}).`);
+    throw invalidRequest(
+      `The currency of the selected prices (${currency}) does not match the customer currency (${customer.currency}).`,
+    );
   }
   customer.currency = currency;
 }

@@ -22,10 +22,17 @@ export interface DiscountRef {
 }
 
 /** What a discount is attached to (the rest of Discount's attachment fields are null). */
-export type DiscountHolder = Partial<Pick<Discount, 'subscription' | 'subscription_item' | 'invoice' | 'invoice_item'>> & { customer: string };
+export type DiscountHolder = Partial<
+  Pick<Discount, 'subscription' | 'subscription_item' | 'invoice' | 'invoice_item'>
+> & { customer: string };
 
 /** Discount objects for the coupons of `refs`, starting at `start`; returns their ids. */
-export function createDiscounts(state: EmulatorState, refs: readonly DiscountRef[], start: number, holder: DiscountHolder): string[] {
+export function createDiscounts(
+  state: EmulatorState,
+  refs: readonly DiscountRef[],
+  start: number,
+  holder: DiscountHolder,
+): string[] {
   return refs.flatMap((ref) => {
     if (ref.discount) return [ref.discount];
     const coupon = ref.coupon ? state.store.coupons.find(ref.coupon) : undefined;
@@ -75,7 +82,11 @@ export function discountsInEffect(state: EmulatorState, discountIds: readonly st
 }
 
 /** What each discount takes off `amount`, in turn, as `discount_amounts`. */
-export function discountAmounts(state: EmulatorState, amount: number, discountIds: readonly string[]): { amount: number; discount: string }[] {
+export function discountAmounts(
+  state: EmulatorState,
+  amount: number,
+  discountIds: readonly string[],
+): { amount: number; discount: string }[] {
   let remaining = amount;
   return discountIds.flatMap((id) => {
     const found = couponOf(state, id);
@@ -116,8 +127,15 @@ export function checkDiscounts(state: EmulatorState, discounts: unknown, param: 
     if (typeof coupon === 'string') state.store.coupons.get(coupon, `${param}[${i}][coupon]`);
     if (typeof existing === 'string') state.store.discounts.get(existing, `${param}[${i}][discount]`);
     if (promotionCode !== undefined) {
-      throw parameterInvalid(`${param}[${i}][promotion_code]`, 'The Stripe emulator does not model promotion codes; pass `coupon` instead.');
+      throw parameterInvalid(
+        `${param}[${i}][promotion_code]`,
+        'The Stripe emulator does not model promotion codes; pass `coupon` instead.',
+      );
     }
-    return { coupon: typeof coupon === 'string' ? coupon : null, discount: typeof existing === 'string' ? existing : null, promotion_code: null };
+    return {
+      coupon: typeof coupon === 'string' ? coupon : null,
+      discount: typeof existing === 'string' ? existing : null,
+      promotion_code: null,
+    };
   });
 }

@@ -80,7 +80,14 @@ export class DueIndex {
   private reindex(item: Indexed): void {
     const change = this.holds(item) ? dueChangeOf(item) : undefined;
     const entry = this.live.get(item);
-    if (entry && change && entry.change.kind === change.kind && entry.change.at === change.at && entry.clock === item.test_clock) return;
+    if (
+      entry &&
+      change &&
+      entry.change.kind === change.kind &&
+      entry.change.at === change.at &&
+      entry.clock === item.test_clock
+    )
+      return;
     if (!change) {
       this.live.delete(item);
       return;
@@ -128,7 +135,8 @@ export function dueChangeOf(item: Indexed): DueChange | undefined {
       if (item.status === 'canceled') return undefined;
       const cancelAt = item.cancel_at ?? undefined;
       const periodEnd = item.items.data[0]?.current_period_end;
-      if (periodEnd !== undefined && (cancelAt === undefined || periodEnd < cancelAt)) return { kind: 'renewal', at: periodEnd, object: item };
+      if (periodEnd !== undefined && (cancelAt === undefined || periodEnd < cancelAt))
+        return { kind: 'renewal', at: periodEnd, object: item };
       return cancelAt === undefined ? undefined : { kind: 'cancel_at', at: cancelAt, object: item };
     }
     case 'invoice': {

@@ -50,7 +50,10 @@ export function invalidRequest(message: string, options: StripeErrorOptions = {}
 
 /** `No such price: 'price_123'` (404 resource_missing), as Stripe answers for unknown ids. */
 export function resourceMissing(noun: string, id: string, param?: string): StripeApiError {
-  return new StripeApiError(404, 'invalid_request_error', `No such ${noun}: '${id}'`, { code: 'resource_missing', ...(param ? { param } : {}) });
+  return new StripeApiError(404, 'invalid_request_error', `No such ${noun}: '${id}'`, {
+    code: 'resource_missing',
+    ...(param ? { param } : {}),
+  });
 }
 
 export function parameterMissing(param: string): StripeApiError {
@@ -59,13 +62,18 @@ export function parameterMissing(param: string): StripeApiError {
 
 export function parameterUnknown(params: readonly string[]): StripeApiError {
   const message =
-    params.length === 1 ? `Received unknown parameter: ${params[0]}` : `Received unknown parameters: ${params.join(', ')}`;
+    params.length === 1
+      ? `Received unknown parameter: ${params[0]}`
+      : `Received unknown parameters: ${params.join(', ')}`;
   return invalidRequest(message, { code: 'parameter_unknown', ...(params[0] ? { param: params[0] } : {}) });
 }
 
 /** Stripe's answer when two mutually exclusive parameters are both sent. */
 export function onlyOneOf(params: readonly string[]): StripeApiError {
-  return invalidRequest(`You may only specify one of these parameters: ${params.join(', ')}.`, params[0] ? { param: params[0] } : {});
+  return invalidRequest(
+    `You may only specify one of these parameters: ${params.join(', ')}.`,
+    params[0] ? { param: params[0] } : {},
+  );
 }
 
 export function parameterInvalid(param: string, message: string, code = 'parameter_invalid'): StripeApiError {

@@ -27,7 +27,8 @@ export class FaultInjector {
 
   inject(spec: FaultSpec): ActiveFault {
     const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error(`A fault fires a positive whole number of times (got ${times})`);
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error(`A fault fires a positive whole number of times (got ${times})`);
     const fault = { ...spec, remaining: times };
     this.active.push(fault);
     return fault;

@@ -3,7 +3,24 @@ import { Decimal } from 'decimal.js';
 import type { Invoice } from './objects.js';
 
 /** Currencies whose amounts are whole units (docs.stripe.com/currencies#zero-decimal). */
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
 
 export function formatAmount(minorUnits: number, currency: string): string {
   const places = ZERO_DECIMAL.has(currency) ? 0 : 2;
@@ -16,7 +33,10 @@ function escapeHtml(text: string): string {
 
 export function renderHostedInvoice(invoice: Invoice): string {
   const rows = invoice.lines.data
-    .map((line) => `<tr><td>${escapeHtml(line.description ?? line.pricing?.price_details?.price ?? line.id)}</td><td>${line.quantity}</td><td>${formatAmount(line.amount, line.currency)}</td></tr>`)
+    .map(
+      (line) =>
+        `<tr><td>${escapeHtml(line.description ?? line.pricing?.price_details?.price ?? line.id)}</td><td>${line.quantity}</td><td>${formatAmount(line.amount, line.currency)}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Invoice ${escapeHtml(invoice.number ?? invoice.id)}</title></head>

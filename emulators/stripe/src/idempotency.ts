@@ -31,7 +31,11 @@ export class IdempotencyStore {
   /** The saved response to replay, undefined for a new key; throws when the key was used differently. */
   lookup(key: string, method: string, path: string, params: unknown, now: number): SavedResponse | undefined {
     if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw new StripeApiError(400, 'invalid_request_error', `Idempotency-Key is too long: ${key.length} characters (the maximum is ${MAX_IDEMPOTENCY_KEY_LENGTH}).`);
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        `Idempotency-Key is too long: ${key.length} characters (the maximum is ${MAX_IDEMPOTENCY_KEY_LENGTH}).`,
+      );
     }
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -57,7 +61,8 @@ export class IdempotencyStore {
 
   /** Forgets keys older than 24 hours (Stripe prunes them "after they're at least 24 hours old"). */
   prune(now: number): void {
-    for (const [key, entry] of this.entries) if (now - entry.savedAt >= IDEMPOTENCY_KEY_TTL_SECONDS) this.entries.delete(key);
+    for (const [key, entry] of this.entries)
+      if (now - entry.savedAt >= IDEMPOTENCY_KEY_TTL_SECONDS) this.entries.delete(key);
   }
 
   get size(): number {

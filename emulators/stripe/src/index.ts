@@ -72,7 +72,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const apiVersion = paramsCatalogue.apiVersion;
   const store = new StripeStore();
   const clock = new EmulatorClock(options.now);
-  const webhooks = new WebhookDispatcher(store, apiVersion, options.webhookRetryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS);
+  const webhooks = new WebhookDispatcher(
+    store,
+    apiVersion,
+    options.webhookRetryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+  );
   const state: EmulatorState = { clock, store, webhooks, url: '', currentRequest: undefined };
   const requestLog = new RequestLog();
   const faults = new FaultInjector();
@@ -130,7 +134,10 @@ export interface StripeClientOptions {
 }
 
 /** The official stripe-node client, pointed at the emulator. */
-export function stripeClientFor(emulator: Pick<StripeEmulator, 'host' | 'port' | 'apiKey'>, options: StripeClientOptions = {}): Stripe {
+export function stripeClientFor(
+  emulator: Pick<StripeEmulator, 'host' | 'port' | 'apiKey'>,
+  options: StripeClientOptions = {},
+): Stripe {
   return new Stripe(options.apiKey ?? emulator.apiKey, {
     host: emulator.host,
     port: emulator.port,

@@ -15,11 +15,36 @@ const PAGE = ['limit', 'starting_after', 'ending_before'];
 const SEARCH = ['query', 'limit', 'page'];
 
 const ADDRESS = ['address'];
-const CUSTOMER_PROFILE = ['description', 'email', 'metadata', 'name', 'phone', 'preferred_locales', 'shipping', 'tax_exempt', ...ADDRESS];
-const CUSTOMER_INVOICE_SETTINGS = ['invoice_settings.custom_fields', 'invoice_settings.default_payment_method', 'invoice_settings.footer'];
+const CUSTOMER_PROFILE = [
+  'description',
+  'email',
+  'metadata',
+  'name',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'tax_exempt',
+  ...ADDRESS,
+];
+const CUSTOMER_INVOICE_SETTINGS = [
+  'invoice_settings.custom_fields',
+  'invoice_settings.default_payment_method',
+  'invoice_settings.footer',
+];
 
-const PRODUCT_FIELDS = ['active', 'description', 'images', 'metadata', 'name', 'shippable', 'statement_descriptor', 'tax_code', 'tax_details', 'unit_label', 'url'];
-
+const PRODUCT_FIELDS = [
+  'active',
+  'description',
+  'images',
+  'metadata',
+  'name',
+  'shippable',
+  'statement_descriptor',
+  'tax_code',
+  'tax_details',
+  'unit_label',
+  'url',
+];
 
 function under(prefix: string, paths: readonly string[]): string[] {
   return paths.map((p) => `${prefix}.${p}`);
@@ -40,20 +65,65 @@ const PHASE = [
   'proration_behavior',
   'trial_end',
 ];
-const SCHEDULE_SETTINGS = ['default_settings.collection_method', 'default_settings.description', 'default_settings.invoice_settings.days_until_due'];
+const SCHEDULE_SETTINGS = [
+  'default_settings.collection_method',
+  'default_settings.description',
+  'default_settings.invoice_settings.days_until_due',
+];
 
 const SUBSCRIPTION_ITEMS = under('items[]', ['discounts', 'metadata', 'plan', 'price', 'price_data', 'quantity']);
-const SUBSCRIPTION_ADD_INVOICE_ITEMS = under('add_invoice_items[]', ['discounts', 'metadata', 'price', 'price_data', 'quantity']);
-const SUBSCRIPTION_FIELDS = ['cancel_at', 'cancel_at_period_end', 'collection_method', 'days_until_due', 'default_payment_method', 'description', 'discounts', 'metadata'];
+const SUBSCRIPTION_ADD_INVOICE_ITEMS = under('add_invoice_items[]', [
+  'discounts',
+  'metadata',
+  'price',
+  'price_data',
+  'quantity',
+]);
+const SUBSCRIPTION_FIELDS = [
+  'cancel_at',
+  'cancel_at_period_end',
+  'collection_method',
+  'days_until_due',
+  'default_payment_method',
+  'description',
+  'discounts',
+  'metadata',
+];
 
-const INVOICE_TEXTS = ['auto_advance', 'default_payment_method', 'description', 'footer', 'metadata', 'statement_descriptor'];
+const INVOICE_TEXTS = [
+  'auto_advance',
+  'default_payment_method',
+  'description',
+  'footer',
+  'metadata',
+  'statement_descriptor',
+];
 
 export const MODELLED_PARAMS: Record<string, readonly string[]> = {
-  'Billing.MeterCreateParams': ['customer_mapping', 'default_aggregation', 'display_name', 'event_name', 'event_time_window', 'value_settings'],
+  'Billing.MeterCreateParams': [
+    'customer_mapping',
+    'default_aggregation',
+    'display_name',
+    'event_name',
+    'event_time_window',
+    'value_settings',
+  ],
   'Billing.MeterListParams': [...PAGE, 'status'],
   'Billing.MeterRetrieveParams': [],
 
-  CouponCreateParams: ['amount_off', 'applies_to', 'currency', 'duration', 'duration_in_months', 'id', 'max_redemptions', 'metadata', 'name', 'percent_off', 'redeem_by'],
+  CouponCreateParams: [
+    'amount_off',
+    'applies_to',
+    'currency',
+    'duration',
+    'duration_in_months',
+    'id',
+    'max_redemptions',
+    'metadata',
+    'name',
+    'percent_off',
+    'redeem_by',
+  ],
   CouponListParams: PAGE,
   CouponRetrieveParams: [],
   CouponUpdateParams: ['metadata', 'name'],
@@ -67,7 +137,16 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   EventListParams: [...PAGE, 'type', 'types'],
   EventRetrieveParams: [],
 
-  InvoiceCreateParams: [...INVOICE_TEXTS, 'collection_method', 'currency', 'customer', 'days_until_due', 'discounts', 'pending_invoice_items_behavior', 'subscription'],
+  InvoiceCreateParams: [
+    ...INVOICE_TEXTS,
+    'collection_method',
+    'currency',
+    'customer',
+    'days_until_due',
+    'discounts',
+    'pending_invoice_items_behavior',
+    'subscription',
+  ],
   InvoiceFinalizeInvoiceParams: ['auto_advance'],
   InvoiceListParams: [...PAGE, 'customer', 'status', 'subscription'],
   InvoiceListLineItemsParams: PAGE,
@@ -117,7 +196,15 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   PriceListParams: [...PAGE, 'active', 'currency', 'expand[]=data.tiers', 'lookup_keys', 'product', 'type'],
   PriceRetrieveParams: ['expand[]=tiers'],
   PriceSearchParams: SEARCH,
-  PriceUpdateParams: ['active', 'expand[]=tiers', 'lookup_key', 'metadata', 'nickname', 'tax_behavior', 'transfer_lookup_key'],
+  PriceUpdateParams: [
+    'active',
+    'expand[]=tiers',
+    'lookup_key',
+    'metadata',
+    'nickname',
+    'tax_behavior',
+    'transfer_lookup_key',
+  ],
 
   ProductCreateParams: [...PRODUCT_FIELDS, 'id'],
   ProductListParams: [...PAGE, 'active'],
@@ -125,7 +212,13 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ProductSearchParams: SEARCH,
   ProductUpdateParams: PRODUCT_FIELDS,
 
-  SubscriptionCreateParams: [...SUBSCRIPTION_FIELDS, ...SUBSCRIPTION_ITEMS, ...SUBSCRIPTION_ADD_INVOICE_ITEMS, 'backdate_start_date', 'customer'],
+  SubscriptionCreateParams: [
+    ...SUBSCRIPTION_FIELDS,
+    ...SUBSCRIPTION_ITEMS,
+    ...SUBSCRIPTION_ADD_INVOICE_ITEMS,
+    'backdate_start_date',
+    'customer',
+  ],
   SubscriptionUpdateParams: [
     ...SUBSCRIPTION_FIELDS,
     ...SUBSCRIPTION_ITEMS,
@@ -137,8 +230,22 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   SubscriptionListParams: [...PAGE, 'customer', 'status'],
   SubscriptionRetrieveParams: [],
 
-  SubscriptionScheduleCreateParams: [...SCHEDULE_SETTINGS, 'customer', 'end_behavior', 'from_subscription', 'metadata', ...under('phases[]', PHASE), 'start_date'],
-  SubscriptionScheduleUpdateParams: [...SCHEDULE_SETTINGS, 'end_behavior', 'metadata', ...under('phases[]', [...PHASE, 'start_date']), 'proration_behavior=none'],
+  SubscriptionScheduleCreateParams: [
+    ...SCHEDULE_SETTINGS,
+    'customer',
+    'end_behavior',
+    'from_subscription',
+    'metadata',
+    ...under('phases[]', PHASE),
+    'start_date',
+  ],
+  SubscriptionScheduleUpdateParams: [
+    ...SCHEDULE_SETTINGS,
+    'end_behavior',
+    'metadata',
+    ...under('phases[]', [...PHASE, 'start_date']),
+    'proration_behavior=none',
+  ],
   SubscriptionScheduleCancelParams: ['invoice_now', 'prorate=false'],
   SubscriptionScheduleReleaseParams: [],
   SubscriptionScheduleListParams: [...PAGE, 'customer'],
@@ -178,7 +285,15 @@ export function modelledParams(type: ParamsTypeName): ModelledParams {
       if (path !== undefined && value !== undefined) values.set(path, [...(values.get(path) ?? []), value]);
     }
     modelled = {
-      reaches: (path) => paths.some((p) => p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[]`) || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`)),
+      reaches: (path) =>
+        paths.some(
+          (p) =>
+            p === path ||
+            p.startsWith(`${path}.`) ||
+            p.startsWith(`${path}[]`) ||
+            path.startsWith(`${p}.`) ||
+            path.startsWith(`${p}[]`),
+        ),
       covers: (path) => paths.some((p) => p === path || path.startsWith(`${p}.`) || path.startsWith(`${p}[]`)),
       valuesOf: (path) => values.get(path),
     };

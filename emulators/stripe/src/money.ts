@@ -8,7 +8,8 @@ import type { Price, PriceTier } from './objects.js';
 
 export function lineAmount(price: Price, quantity: number): number {
   if (price.recurring?.usage_type === 'metered') return 0; // usage is reported through meter events, which the emulator does not rate
-  if (price.billing_scheme === 'tiered') return toMinorUnits(tieredAmount(price.tiers ?? [], price.tiers_mode, quantity));
+  if (price.billing_scheme === 'tiered')
+    return toMinorUnits(tieredAmount(price.tiers ?? [], price.tiers_mode, quantity));
   return decimalLineAmount(price.unit_amount_decimal, quantity);
 }
 
@@ -28,7 +29,9 @@ function perUnit(value: string | null): Decimal {
 function tieredAmount(tiers: readonly PriceTier[], mode: Price['tiers_mode'], quantity: number): Decimal {
   if (mode === 'volume') {
     const tier = tiers.find((t) => t.up_to === null || quantity <= t.up_to) ?? tiers.at(-1);
-    return tier ? perUnit(tier.unit_amount_decimal).times(quantity).plus(perUnit(tier.flat_amount_decimal)) : new Decimal(0);
+    return tier
+      ? perUnit(tier.unit_amount_decimal).times(quantity).plus(perUnit(tier.flat_amount_decimal))
+      : new Decimal(0);
   }
   let total = new Decimal(0);
   let floor = 0;
@@ -45,7 +48,11 @@ function tieredAmount(tiers: readonly PriceTier[], mode: Price['tiers_mode'], qu
 export function discountOff(amount: number, coupon: { percent_off: number | null; amount_off: number | null }): number {
   const off =
     coupon.percent_off !== null
-      ? new Decimal(amount).times(coupon.percent_off).dividedBy(100).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber()
+      ? new Decimal(amount)
+          .times(coupon.percent_off)
+          .dividedBy(100)
+          .toDecimalPlaces(0, Decimal.ROUND_HALF_UP)
+          .toNumber()
       : (coupon.amount_off ?? 0);
   return Math.min(amount, off);
 }

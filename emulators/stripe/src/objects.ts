@@ -114,7 +114,11 @@ export interface SubscriptionSchedule extends StripeObject {
   subscription: string | null;
   released_subscription: string | null;
   test_clock: string | null;
-  default_settings: { collection_method: string; invoice_settings: { days_until_due: number | null; [k: string]: unknown }; [k: string]: unknown };
+  default_settings: {
+    collection_method: string;
+    invoice_settings: { days_until_due: number | null; [k: string]: unknown };
+    [k: string]: unknown;
+  };
   metadata: Metadata;
 }
 
@@ -171,7 +175,11 @@ export interface InvoiceItem extends StoredObject {
   /** Discount ids. */
   discounts: string[];
   /** `price_details` is absent on an item priced by `unit_amount_decimal` alone. */
-  pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string } | null;
+  pricing: {
+    type: 'price_details';
+    price_details?: { price: string; product: string };
+    unit_amount_decimal: string;
+  } | null;
   description: string | null;
   test_clock: string | null;
   metadata: Metadata;
@@ -185,7 +193,11 @@ export interface InvoiceLine {
   description: string | null;
   quantity: number;
   period: { start: number; end: number };
-  pricing: { type: 'price_details'; price_details?: { price: string; product: string }; unit_amount_decimal: string | null } | null;
+  pricing: {
+    type: 'price_details';
+    price_details?: { price: string; product: string };
+    unit_amount_decimal: string | null;
+  } | null;
   parent: Record<string, unknown>;
   /** Item-level discounts taken off this line. */
   discount_amounts: { amount: number; discount: string }[];
@@ -218,9 +230,18 @@ export interface Invoice extends StripeObject {
   invoice_pdf: string | null;
   number: string | null;
   due_date: number | null;
-  parent: { type: 'subscription_details'; quote_details: null; subscription_details: { subscription: string; metadata: Metadata } } | null;
+  parent: {
+    type: 'subscription_details';
+    quote_details: null;
+    subscription_details: { subscription: string; metadata: Metadata };
+  } | null;
   billing_reason: 'manual' | 'subscription_create' | 'subscription_cycle' | 'subscription_update';
-  status_transitions: { finalized_at: number | null; paid_at: number | null; voided_at: number | null; marked_uncollectible_at: number | null };
+  status_transitions: {
+    finalized_at: number | null;
+    paid_at: number | null;
+    voided_at: number | null;
+    marked_uncollectible_at: number | null;
+  };
   test_clock: string | null;
   metadata: Metadata;
 }
@@ -268,7 +289,11 @@ export class StripeStore {
   readonly coupons = new Collection<Coupon>('coupon', '', this.journal);
   readonly meters = new Collection<Meter>('billing meter', 'mtr', this.journal);
   readonly testClocks = new Collection<TestClock>('test clock', 'clock', this.journal);
-  readonly subscriptionSchedules = new Collection<SubscriptionSchedule>('subscription schedule', 'sub_sched', this.journal);
+  readonly subscriptionSchedules = new Collection<SubscriptionSchedule>(
+    'subscription schedule',
+    'sub_sched',
+    this.journal,
+  );
   readonly subscriptions = new Collection<Subscription>('subscription', 'sub', this.journal);
   readonly invoiceItems = new Collection<InvoiceItem>('invoiceitem', 'ii', this.journal);
   readonly invoices = new Collection<Invoice>('invoice', 'in', this.journal);

@@ -22,7 +22,8 @@ export class RequestLog {
   add(entry: LoggedRequest): LoggedRequest {
     this.entries.push(entry);
     // Trim in batches so a full log does not shift on every request.
-    if (this.entries.length > MAX_LOGGED_REQUESTS * 1.1) this.entries.splice(0, this.entries.length - MAX_LOGGED_REQUESTS);
+    if (this.entries.length > MAX_LOGGED_REQUESTS * 1.1)
+      this.entries.splice(0, this.entries.length - MAX_LOGGED_REQUESTS);
     return entry;
   }
 

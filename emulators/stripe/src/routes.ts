@@ -49,5 +49,9 @@ export function routeList(): string[] {
 
 /** Method, path and params type of every route, for tests that walk the catalogue route by route. */
 export function routeTable(): readonly Pick<Route, 'method' | 'path' | 'params'>[] {
-  return ROUTES.map(({ route }) => ({ method: route.method, path: route.path, ...(route.params ? { params: route.params } : {}) }));
+  return ROUTES.map(({ route }) => ({
+    method: route.method,
+    path: route.path,
+    ...(route.params ? { params: route.params } : {}),
+  }));
 }

@@ -17,10 +17,12 @@ export interface SearchQuery {
   readonly clauses: readonly SearchClause[];
 }
 
-const CLAUSE = /^\s*(-?)([a-z_]+(?:\.[a-z_]+)*|metadata\[(?:'([^']*)'|"([^"]*)")\])\s*(>=|<=|:|~|>|<)\s*(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?|null))\s*/i;
+const CLAUSE =
+  /^\s*(-?)([a-z_]+(?:\.[a-z_]+)*|metadata\[(?:'([^']*)'|"([^"]*)")\])\s*(>=|<=|:|~|>|<)\s*(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?|null))\s*/i;
 
 export function parseSearchQuery(text: string): SearchQuery {
-  if (!text.trim()) throw invalidRequest('Missing required param: query.', { code: 'parameter_missing', param: 'query' });
+  if (!text.trim())
+    throw invalidRequest('Missing required param: query.', { code: 'parameter_missing', param: 'query' });
   const clauses: SearchClause[] = [];
   const joins = new Set<'AND' | 'OR'>();
   let rest = text;
@@ -47,7 +49,10 @@ export function parseSearchQuery(text: string): SearchQuery {
 }
 
 function invalidSearch(text: string, at: string): Error {
-  return invalidRequest(`Invalid search query: ${text} (could not parse from "${at}")`, { code: 'parameter_invalid', param: 'query' });
+  return invalidRequest(`Invalid search query: ${text} (could not parse from "${at}")`, {
+    code: 'parameter_invalid',
+    param: 'query',
+  });
 }
 
 export function matchesSearch(query: SearchQuery, object: Record<string, unknown>): boolean {
@@ -57,7 +62,8 @@ export function matchesSearch(query: SearchQuery, object: Record<string, unknown
 
 function matchesClause(clause: SearchClause, object: Record<string, unknown>): boolean {
   let value: unknown = object;
-  for (const part of clause.field) value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of clause.field)
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[part] : undefined;
   if (clause.value === 'null' && clause.op === ':') return value === null || value === undefined;
   if (value === null || value === undefined) return false;
   const text = typeof value === 'object' ? String((value as { id?: unknown }).id ?? '') : String(value);

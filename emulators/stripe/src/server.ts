@@ -55,7 +55,8 @@ const MAX_BODY_BYTES = 1 << 20;
 export function createRequestHandler(parts: ServerParts): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handle(parts, req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: { error: { type: 'api_error', message: String(error) } } }, 'req_internal');
+      if (!res.headersSent)
+        send(res, { status: 500, body: { error: { type: 'api_error', message: String(error) } } }, 'req_internal');
     });
   };
 }
@@ -71,7 +72,17 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   const params = method === 'POST' ? decodeForm(body) : decodeForm(url.search.slice(1));
   const idempotencyKey = header(req, 'idempotency-key');
   const stripeAccount = header(req, 'stripe-account');
-  const entry = parts.requestLog.add({ requestId, method, path: url.pathname, params, idempotencyKey, stripeAccount, status: 0, replayed: false, fault: undefined });
+  const entry = parts.requestLog.add({
+    requestId,
+    method,
+    path: url.pathname,
+    params,
+    idempotencyKey,
+    stripeAccount,
+    status: 0,
+    replayed: false,
+    fault: undefined,
+  });
   const reply = await apiReply(parts, req, res, entry, params);
   if (!reply) return; // the connection was cut on purpose
   entry.status = reply.status;
@@ -83,31 +94,60 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
   }
 }
 
-async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerResponse, entry: LoggedRequest, params: FormParams): Promise<Reply | undefined> {
+async function apiReply(
+  parts: ServerParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: LoggedRequest,
+  params: FormParams,
+): Promise<Reply | undefined> {
   const { state } = parts;
   const requestLogUrl = `${state.url}/_emulator/requests/${entry.requestId}`;
-  const fail = (error: StripeApiError, headers?: Record<string, string>): Reply => ({ status: error.status, body: error.body(requestLogUrl), ...(headers ? { headers } : {}) });
+  const fail = (error: StripeApiError, headers?: Record<string, string>): Reply => ({
+    status: error.status,
+    body: error.body(requestLogUrl),
+    ...(headers ? { headers } : {}),
+  });
 
   const authError = authenticate(parts.apiKey, header(req, 'authorization'));
   if (authError) return fail(authError);
   const version = header(req, 'stripe-version');
   if (version !== undefined && version !== parts.apiVersion) {
-    return fail(invalidRequest(`Invalid Stripe API version: ${version}. This emulator implements ${parts.apiVersion}, the version stripe-node pins.`, { param: 'Stripe-Version' }));
+    return fail(
+      invalidRequest(
+        `Invalid Stripe API version: ${version}. This emulator implements ${parts.apiVersion}, the version stripe-node pins.`,
+        { param: 'Stripe-Version' },
+      ),
+    );
   }
   const fault = parts.faults.take(entry.method, entry.path);
   entry.fault = fault?.kind;
   if (fault?.kind === 'connection_reset') return cut(res);
-  if (fault?.kind === 'api_error') return fail(new StripeApiError(500, 'api_error', 'An unknown error occurred while processing your request. (injected fault)'));
+  if (fault?.kind === 'api_error')
+    return fail(
+      new StripeApiError(500, 'api_error', 'An unknown error occurred while processing your request. (injected fault)'),
+    );
   if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 2_000));
   if (!parts.rateLimiter.tryAcquire()) {
     return fail(
-      new StripeApiError(429, 'invalid_request_error', 'Request rate limit exceeded. Learn more about rate limits here https://docs.stripe.com/rate-limits.', { code: 'rate_limit' }),
+      new StripeApiError(
+        429,
+        'invalid_request_error',
+        'Request rate limit exceeded. Learn more about rate limits here https://docs.stripe.com/rate-limits.',
+        { code: 'rate_limit' },
+      ),
       { 'Stripe-Should-Retry': 'true' },
     );
   }
   const matched = matchRoute(entry.method, entry.path);
   if (!matched) {
-    return fail(new StripeApiError(404, 'invalid_request_error', `Unrecognized request URL (${entry.method}: ${entry.path}). Please see https://docs.stripe.com/ or we can help at https://support.stripe.com/.`));
+    return fail(
+      new StripeApiError(
+        404,
+        'invalid_request_error',
+        `Unrecognized request URL (${entry.method}: ${entry.path}). Please see https://docs.stripe.com/ or we can help at https://support.stripe.com/.`,
+      ),
+    );
   }
 
   const key = entry.method === 'POST' ? entry.idempotencyKey : undefined;
@@ -116,7 +156,11 @@ async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerRes
     const saved = key === undefined ? undefined : parts.idempotency.lookup(key, entry.method, entry.path, params, now);
     if (saved) {
       entry.replayed = true;
-      return { status: saved.status, body: saved.body, headers: { 'Idempotent-Replayed': 'true', 'Original-Request': saved.requestId } };
+      return {
+        status: saved.status,
+        body: saved.body,
+        headers: { 'Idempotent-Replayed': 'true', 'Original-Request': saved.requestId },
+      };
     }
   } catch (error) {
     if (error instanceof StripeApiError) return fail(error);
@@ -129,7 +173,14 @@ async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerRes
     rollForward(state, null, now);
     state.currentRequest = { id: entry.requestId, idempotencyKey: entry.idempotencyKey };
     if (entry.method !== 'GET') state.store.journal.begin();
-    const result = matched.route.handle({ state, params: checked, id: matched.id, path: entry.path, requestId: entry.requestId, idempotencyKey: entry.idempotencyKey });
+    const result = matched.route.handle({
+      state,
+      params: checked,
+      id: matched.id,
+      path: entry.path,
+      requestId: entry.requestId,
+      idempotencyKey: entry.idempotencyKey,
+    });
     // Serialise now: the stored object keeps changing as time passes, the response must not.
     reply = { status: 200, body: snapshot(result) };
     state.store.journal.commit();
@@ -140,7 +191,8 @@ async function apiReply(parts: ServerParts, req: IncomingMessage, res: ServerRes
   } finally {
     state.currentRequest = undefined;
   }
-  if (key !== undefined) parts.idempotency.save(key, entry.method, entry.path, params, now, { ...reply, requestId: entry.requestId });
+  if (key !== undefined)
+    parts.idempotency.save(key, entry.method, entry.path, params, now, { ...reply, requestId: entry.requestId });
   if (fault?.kind === 'response_lost') {
     entry.status = reply.status;
     return cut(res);
@@ -153,12 +205,16 @@ function authenticate(apiKey: string, authorization: string | undefined): Stripe
     return new StripeApiError(
       401,
       'invalid_request_error',
-      'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
     );
   }
   const given = authorization.replace(/^Bearer\s+/i, '');
   if (given === apiKey) return undefined;
-  return new StripeApiError(401, 'invalid_request_error', `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`);
+  return new StripeApiError(
+    401,
+    'invalid_request_error',
+    `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`,
+  );
 }
 
 /** Destroys the socket without an answer (the client sees ECONNRESET / "socket hang up"). */
@@ -197,7 +253,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function sendHostedInvoice(parts: ServerParts, path: string, res: ServerResponse): void {
   const invoice = parts.state.store.invoices.find(path.split('/')[2] ?? '');
-  const html = invoice && invoice.status !== 'draft' ? renderHostedInvoice(invoice) : '<!doctype html><title>Invoice not found</title><p>Invoice not found.</p>';
+  const html =
+    invoice && invoice.status !== 'draft'
+      ? renderHostedInvoice(invoice)
+      : '<!doctype html><title>Invoice not found</title><p>Invoice not found.</p>';
   res.writeHead(invoice ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
   res.end(html);
 }
@@ -206,7 +265,14 @@ function sendHostedInvoice(parts: ServerParts, path: string, res: ServerResponse
  * `/_emulator/faults` (POST a FaultSpec as JSON, `path` a prefix or `pathPattern` a RegExp source; DELETE clears),
  * `/_emulator/clock` (POST `{ "advance_seconds": n }` or `{ "to": unix }`; GET reads), `/_emulator/requests[/:id]`.
  */
-function control(parts: ServerParts, method: string, url: URL, body: string, req: IncomingMessage, res: ServerResponse): void {
+function control(
+  parts: ServerParts,
+  method: string,
+  url: URL,
+  body: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const reply = (status: number, payload: unknown): void => send(res, { status, body: payload }, newId('req', 14));
   const authError = authenticate(parts.apiKey, header(req, 'authorization'));
   if (authError) return reply(401, authError.body(''));
@@ -214,11 +280,16 @@ function control(parts: ServerParts, method: string, url: URL, body: string, req
   try {
     input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
   } catch {
-    return reply(400, { error: { type: 'invalid_request_error', message: 'Emulator control requests take a JSON body.' } });
+    return reply(400, {
+      error: { type: 'invalid_request_error', message: 'Emulator control requests take a JSON body.' },
+    });
   }
   const route = `${method} ${url.pathname}`;
   if (route === 'POST /_emulator/faults') {
-    const spec = { ...input, ...(typeof input.pathPattern === 'string' ? { path: new RegExp(input.pathPattern) } : {}) } as unknown as FaultSpec;
+    const spec = {
+      ...input,
+      ...(typeof input.pathPattern === 'string' ? { path: new RegExp(input.pathPattern) } : {}),
+    } as unknown as FaultSpec;
     const fault = parts.faults.inject(spec);
     return reply(200, { ...fault, path: String(fault.path ?? '') });
   }
@@ -236,7 +307,11 @@ function control(parts: ServerParts, method: string, url: URL, body: string, req
   if (route === 'GET /_emulator/requests') return reply(200, { data: parts.requestLog.entries });
   if (method === 'GET' && url.pathname.startsWith('/_emulator/requests/')) {
     const entry = parts.requestLog.find(url.pathname.split('/')[3] ?? '');
-    return entry ? reply(200, entry) : reply(404, { error: { type: 'invalid_request_error', message: 'No such request' } });
+    return entry
+      ? reply(200, entry)
+      : reply(404, { error: { type: 'invalid_request_error', message: 'No such request' } });
   }
-  return reply(404, { error: { type: 'invalid_request_error', message: `Unrecognized emulator control URL (${route})` } });
+  return reply(404, {
+    error: { type: 'invalid_request_error', message: `Unrecognized emulator control URL (${route})` },
+  });
 }

@@ -163,7 +163,11 @@ function pageLimit(params: Record<string, unknown>): number {
 }
 
 /** Stripe lists newest first; `starting_after`/`ending_before` are object ids from a previous page. */
-export function listPage<T extends StoredObject>(items: readonly T[], params: Record<string, unknown>, url: string): ListEnvelope<T> {
+export function listPage<T extends StoredObject>(
+  items: readonly T[],
+  params: Record<string, unknown>,
+  url: string,
+): ListEnvelope<T> {
   const limit = pageLimit(params);
   const newestFirst = [...items].reverse();
   let start = 0;
@@ -185,14 +189,24 @@ function cursorIndex(items: readonly StoredObject[], id: string, param: string):
 }
 
 /** docs.stripe.com/search: `query` in Stripe's search language, `page` an opaque cursor from `next_page`. */
-export function searchPage<T extends StripeObject>(items: readonly T[], params: Record<string, unknown>, url: string): SearchEnvelope<T> {
+export function searchPage<T extends StripeObject>(
+  items: readonly T[],
+  params: Record<string, unknown>,
+  url: string,
+): SearchEnvelope<T> {
   const limit = pageLimit(params);
   const query = parseSearchQuery(String(params.query ?? ''));
   const matches = [...items].reverse().filter((item) => matchesSearch(query, item));
   const offset = typeof params.page === 'string' ? decodePage(params.page) : 0;
   const data = matches.slice(offset, offset + limit);
   const hasMore = offset + data.length < matches.length;
-  return { object: 'search_result', url, has_more: hasMore, next_page: hasMore ? encodePage(offset + data.length) : null, data };
+  return {
+    object: 'search_result',
+    url,
+    has_more: hasMore,
+    next_page: hasMore ? encodePage(offset + data.length) : null,
+    data,
+  };
 }
 
 function encodePage(offset: number): string {

@@ -5,7 +5,12 @@
  * numbers and booleans the type declares. Also the cross-resource rules: metadata limits and decimals.
  */
 import { Decimal } from 'decimal.js';
-import { bracketPath, paramPaths, type ParamSpec, type ParamsTypeName } from 'plugin-stripe-cpq/lib/stripe/params/index.js';
+import {
+  bracketPath,
+  paramPaths,
+  type ParamSpec,
+  type ParamsTypeName,
+} from 'plugin-stripe-cpq/lib/stripe/params/index.js';
 import { invalidRequest, parameterInvalid, parameterMissing, parameterUnknown, type StripeApiError } from './errors.js';
 import { modelledParams, type ModelledParams } from './modelledParams.js';
 
@@ -82,7 +87,8 @@ function checkValue(type: ParamsTypeName, spec: ParamSpec, value: unknown, path:
       { code: 'parameter_invalid_empty', param },
     );
   }
-  if (typeof value === 'string') return checkModelledValue(modelledParams(type), path, checkScalar(spec, value, param), param);
+  if (typeof value === 'string')
+    return checkModelledValue(modelledParams(type), path, checkScalar(spec, value, param), param);
   if (Array.isArray(value) || (isRecord(value) && kinds.includes('array') && isIndexed(value))) {
     if (!kinds.includes('array')) throw parameterInvalid(param, `Invalid ${param}: must be ${describeKinds(spec)}`);
     const elementSpec = paramPaths(type)[`${path}[]`] ?? { kinds: [] };
@@ -100,7 +106,8 @@ function checkValue(type: ParamsTypeName, spec: ParamSpec, value: unknown, path:
 /** A value of a path modelled only for some values (`proration_behavior=none`). */
 function checkModelledValue(modelled: ModelledParams, path: string, value: unknown, param: string): unknown {
   const values = modelled.valuesOf(path);
-  if (values && !values.includes(String(value))) throw notModelled(param, ` = ${String(value)} (only ${values.join(', ')})`);
+  if (values && !values.includes(String(value)))
+    throw notModelled(param, ` = ${String(value)} (only ${values.join(', ')})`);
   return value;
 }
 
@@ -135,7 +142,8 @@ function checkLength(spec: ParamSpec, value: string, param: string): string {
 
 function checkMapValues(value: Params, param: string): Params {
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry !== 'string') throw parameterInvalid(`${param}[${key}]`, `Invalid value for ${param}[${key}]: must be a string`);
+    if (typeof entry !== 'string')
+      throw parameterInvalid(`${param}[${key}]`, `Invalid value for ${param}[${key}]: must be a string`);
   }
   return value;
 }
@@ -156,7 +164,11 @@ export function isRecord(value: unknown): value is Params {
 export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
 
 /** Merges a metadata update (`''` unsets the whole map, a `''` value unsets one key) and checks the limits. */
-export function applyMetadata(current: Record<string, string>, update: unknown, param = 'metadata'): Record<string, string> {
+export function applyMetadata(
+  current: Record<string, string>,
+  update: unknown,
+  param = 'metadata',
+): Record<string, string> {
   if (update === undefined) return current;
   if (update === '') return {};
   const next = { ...current };
@@ -168,13 +180,19 @@ export function applyMetadata(current: Record<string, string>, update: unknown, 
       );
     }
     if (value.length > METADATA_LIMITS.valueLength) {
-      throw parameterInvalid(`${param}[${key}]`, `Metadata values can have a maximum length of ${METADATA_LIMITS.valueLength} characters.`);
+      throw parameterInvalid(
+        `${param}[${key}]`,
+        `Metadata values can have a maximum length of ${METADATA_LIMITS.valueLength} characters.`,
+      );
     }
     if (value === '') delete next[key];
     else next[key] = value;
   }
   if (Object.keys(next).length > METADATA_LIMITS.keys) {
-    throw parameterInvalid(param, `Metadata can have a maximum of ${METADATA_LIMITS.keys} keys. You provided ${Object.keys(next).length}.`);
+    throw parameterInvalid(
+      param,
+      `Metadata can have a maximum of ${METADATA_LIMITS.keys} keys. You provided ${Object.keys(next).length}.`,
+    );
   }
   return next;
 }
@@ -185,15 +203,21 @@ export const MAX_DECIMAL_PLACES = 12;
 /** A decimal amount in minor units; `credit` admits a negative one where Stripe takes credits. */
 export function checkDecimalAmount(value: string, param: string, credit = false): string {
   const amount = new Decimal(value);
-  if (amount.isNegative() && !credit) throw parameterInvalid(param, `Invalid ${param}: must be greater than or equal to 0`);
+  if (amount.isNegative() && !credit)
+    throw parameterInvalid(param, `Invalid ${param}: must be greater than or equal to 0`);
   if (amount.decimalPlaces() > MAX_DECIMAL_PLACES) {
-    throw parameterInvalid(param, `Invalid ${param}: must have at most ${MAX_DECIMAL_PLACES} decimal places (got ${value})`, 'parameter_invalid_decimal');
+    throw parameterInvalid(
+      param,
+      `Invalid ${param}: must have at most ${MAX_DECIMAL_PLACES} decimal places (got ${value})`,
+      'parameter_invalid_decimal',
+    );
   }
   return amount.toFixed();
 }
 
 export function checkInteger(value: unknown, param: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw parameterInvalid(param, `Invalid integer: ${String(value)}`, 'parameter_invalid_integer');
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw parameterInvalid(param, `Invalid integer: ${String(value)}`, 'parameter_invalid_integer');
   return value;
 }
 

@@ -45,7 +45,12 @@ export class WebhookDispatcher {
   ) {}
 
   /** Records an event about `object` (a snapshot is taken now) and starts delivering it. */
-  emit(type: string, object: StoredObject, created: number, request?: { id: string; idempotencyKey: string | undefined }): StripeEvent {
+  emit(
+    type: string,
+    object: StoredObject,
+    created: number,
+    request?: { id: string; idempotencyKey: string | undefined },
+  ): StripeEvent {
     const endpoints = this.store.webhookEndpoints.all().filter((e) => subscribes(e, type));
     const event = this.store.events.insert({
       id: newId('evt', 24),
@@ -89,7 +94,12 @@ export class WebhookDispatcher {
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  private async deliver(event: StripeEvent, endpoint: WebhookEndpoint, payload: string, attempt: number): Promise<void> {
+  private async deliver(
+    event: StripeEvent,
+    endpoint: WebhookEndpoint,
+    payload: string,
+    attempt: number,
+  ): Promise<void> {
     if (this.closed) return;
     let status: number | undefined;
     let error: string | undefined;
@@ -125,5 +135,7 @@ export class WebhookDispatcher {
 }
 
 function subscribes(endpoint: WebhookEndpoint, type: string): boolean {
-  return endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type));
+  return (
+    endpoint.status === 'enabled' && (endpoint.enabled_events.includes('*') || endpoint.enabled_events.includes(type))
+  );
 }

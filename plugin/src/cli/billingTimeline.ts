@@ -20,7 +20,8 @@ export function billingTimeline(summary: BillingSummary, messages: StatusMessage
     messages.getMessage('info.billingTotals', [money(summary.mrr), summary.tcv === null ? '-' : money(summary.tcv)]),
   ];
   if (summary.nextRenewal) lines.push(messages.getMessage('info.nextRenewal', [summary.nextRenewal]));
-  if (summary.nextInvoice) lines.push(messages.getMessage('info.nextInvoice', [summary.nextInvoice.date, money(summary.nextInvoice.amount)]));
+  if (summary.nextInvoice)
+    lines.push(messages.getMessage('info.nextInvoice', [summary.nextInvoice.date, money(summary.nextInvoice.amount)]));
   const latest = summary.latestInvoice;
   if (latest) {
     const page = latest.paymentLink ? messages.getMessage('info.paymentPage', [latest.paymentLink]) : '';
@@ -30,33 +31,63 @@ export function billingTimeline(summary: BillingSummary, messages: StatusMessage
   if (summary.oneTimeInvoice) {
     const coupon = couponLine(money, messages);
     for (const item of summary.oneTimeInvoice.items) {
-      lines.push(INDENT + messages.getMessage('info.invoiceItem', [item.product, item.quantity, amount(item.amount)]), ...item.coupons.map((c) => INDENT + INDENT + coupon(c)));
+      lines.push(
+        INDENT + messages.getMessage('info.invoiceItem', [item.product, item.quantity, amount(item.amount)]),
+        ...item.coupons.map((c) => INDENT + INDENT + coupon(c)),
+      );
     }
-    if (summary.oneTimeInvoice.total !== null) lines.push(INDENT + messages.getMessage('info.invoiceTotal', [money(summary.oneTimeInvoice.total)]));
+    if (summary.oneTimeInvoice.total !== null)
+      lines.push(INDENT + messages.getMessage('info.invoiceTotal', [money(summary.oneTimeInvoice.total)]));
   }
   return lines;
 }
 
-function phaseLines(phase: BillingPhase, index: number, amount: (value: string | null) => string, money: (value: string) => string, messages: StatusMessages): string[] {
+function phaseLines(
+  phase: BillingPhase,
+  index: number,
+  amount: (value: string | null) => string,
+  money: (value: string) => string,
+  messages: StatusMessages,
+): string[] {
   const total = phase.total === null ? '' : messages.getMessage('info.phaseTotal', [money(phase.total)]);
-  const interval = (name: string, count: number) => (count === 1 ? messages.getMessage('info.per', [name]) : messages.getMessage('info.every', [count, name]));
+  const interval = (name: string, count: number) =>
+    count === 1 ? messages.getMessage('info.per', [name]) : messages.getMessage('info.every', [count, name]);
   const coupon = couponLine(money, messages);
   // A line's own coupons sit under it, one level deeper than the phase's details.
   const lineCoupons = (coupons: readonly Coupon[]) => coupons.map((c) => INDENT + coupon(c));
   const details = [
-    ...phase.items.flatMap((item) => [messages.getMessage('info.item', [item.product, item.quantity, amount(item.amount), interval(item.interval, item.intervalCount)]), ...lineCoupons(item.coupons)]),
+    ...phase.items.flatMap((item) => [
+      messages.getMessage('info.item', [
+        item.product,
+        item.quantity,
+        amount(item.amount),
+        interval(item.interval, item.intervalCount),
+      ]),
+      ...lineCoupons(item.coupons),
+    ]),
     ...(phase.omittedItems ? [messages.getMessage('info.itemsOmitted', [phase.omittedItems])] : []),
-    ...phase.oneTimeItems.flatMap((item) => [messages.getMessage('info.oneTimeItem', [item.product, item.quantity, amount(item.amount)]), ...lineCoupons(item.coupons)]),
+    ...phase.oneTimeItems.flatMap((item) => [
+      messages.getMessage('info.oneTimeItem', [item.product, item.quantity, amount(item.amount)]),
+      ...lineCoupons(item.coupons),
+    ]),
     ...phase.coupons.map(coupon),
   ];
-  return [messages.getMessage('info.phase', [index + 1, phase.start, phase.end ?? messages.getMessage('info.untilCanceled'), total]).trimEnd(), ...details.map((line) => INDENT + line)];
+  return [
+    messages
+      .getMessage('info.phase', [index + 1, phase.start, phase.end ?? messages.getMessage('info.untilCanceled'), total])
+      .trimEnd(),
+    ...details.map((line) => INDENT + line),
+  ];
 }
 
 type Coupon = BillingPhase['coupons'][number];
 
 /** "coupon: Launch (20% off, for 3 months)" — a phase's or a line's coupon. */
 function couponLine(money: (value: string) => string, messages: StatusMessages): (coupon: Coupon) => string {
-  const duration = (coupon: Coupon) => (coupon.duration === 'repeating' ? messages.getMessage('info.forMonths', [coupon.durationInMonths ?? '?']) : coupon.duration);
+  const duration = (coupon: Coupon) =>
+    coupon.duration === 'repeating'
+      ? messages.getMessage('info.forMonths', [coupon.durationInMonths ?? '?'])
+      : coupon.duration;
   return (coupon) =>
     messages.getMessage('info.coupon', [
       coupon.percentOff !== null

@@ -17,7 +17,10 @@ export interface SyncPort {
 }
 
 /** What `relay start` takes from its flags. */
-export type RelayStartOptions = Pick<RelayOptions, 'port' | 'concurrency' | 'reconcileSeconds' | 'webhookSecret' | 'liveSync' | 'events'>;
+export type RelayStartOptions = Pick<
+  RelayOptions,
+  'port' | 'concurrency' | 'reconcileSeconds' | 'webhookSecret' | 'liveSync' | 'events'
+>;
 
 export interface EngineOptions {
   readonly connection: Connection;
@@ -28,20 +31,29 @@ export interface EngineOptions {
 
 export interface Engine {
   createSyncEngine(options: EngineOptions): Promise<SyncPort>;
-  startRelay(options: EngineOptions & RelayStartOptions): Promise<Pick<RunningRelay, 'url' | 'reconcileSeconds' | 'stop'>>;
+  startRelay(
+    options: EngineOptions & RelayStartOptions,
+  ): Promise<Pick<RunningRelay, 'url' | 'reconcileSeconds' | 'stop'>>;
 }
 
 /** `STRIPE_API_BASE=http://127.0.0.1:12111` → the SDK's host, port and protocol. */
 export function stripeClientOptions(apiKey: string, apiBase?: string): StripeClientOptions {
   if (!apiBase) return { apiKey };
   const url = new URL(apiBase);
-  return { apiKey, host: url.hostname, protocol: url.protocol === 'http:' ? 'http' : 'https', ...(url.port ? { port: Number(url.port) } : {}) };
+  return {
+    apiKey,
+    host: url.hostname,
+    protocol: url.protocol === 'http:' ? 'http' : 'https',
+    ...(url.port ? { port: Number(url.port) } : {}),
+  };
 }
 
 function adapters(options: EngineOptions): { salesforce: SalesforceClient; stripe: StripeGateway } {
-  return { salesforce: salesforceClientFrom(options.connection), stripe: createStripeGateway(stripeClientOptions(options.stripeApiKey, options.stripeApiBase)) };
+  return {
+    salesforce: salesforceClientFrom(options.connection),
+    stripe: createStripeGateway(stripeClientOptions(options.stripeApiKey, options.stripeApiBase)),
+  };
 }
-
 
 /** The real engine and relay, with their logs on stderr so stdout stays the command's (JSON) output. */
 export async function loadEngine(): Promise<Engine> {
@@ -52,7 +64,11 @@ export async function loadEngine(): Promise<Engine> {
     },
     async startRelay(options) {
       const { connection: _connection, stripeApiKey: _key, stripeApiBase: _base, ...relayOptions } = options;
-      return startRelay({ ...adapters(options), ...relayOptions, logger: createRelayLogger({ destination: process.stderr }) });
+      return startRelay({
+        ...adapters(options),
+        ...relayOptions,
+        logger: createRelayLogger({ destination: process.stderr }),
+      });
     },
   };
 }

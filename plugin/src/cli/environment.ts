@@ -9,7 +9,9 @@ import type { EngineOptions } from './engine.js';
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'shared');
 
-export function stripeSettingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pick<EngineOptions, 'stripeApiKey' | 'stripeApiBase'> {
+export function stripeSettingsFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<EngineOptions, 'stripeApiKey' | 'stripeApiBase'> {
   const stripeApiKey = env.STRIPE_API_KEY?.trim();
   if (!stripeApiKey) throw messages.createError('error.MissingStripeKey');
   if (!/^(sk|rk)_(test|live)_\w+$/.test(stripeApiKey)) throw messages.createError('error.InvalidStripeKey');

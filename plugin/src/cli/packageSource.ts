@@ -14,5 +14,10 @@ const IN_CHECKOUT = existsSync(resolve(PLUGIN_ROOT, '../sfdx-project.json'));
 export const BUNDLED_PACKAGE_DIR = resolve(PLUGIN_ROOT, IN_CHECKOUT ? '../force-app' : 'force-app');
 
 /** Names of the package's permission sets (force-app/main/default/permissionsets). */
-export const PERMISSION_SETS = ['Stripe_CPQ_Admin', 'Stripe_CPQ_Sales_User', 'Stripe_CPQ_Integration_User', 'Stripe_CPQ_Coupon_User'] as const;
+export const PERMISSION_SETS = [
+  'Stripe_CPQ_Admin',
+  'Stripe_CPQ_Sales_User',
+  'Stripe_CPQ_Integration_User',
+  'Stripe_CPQ_Coupon_User',
+] as const;
 export type PermissionSetName = (typeof PERMISSION_SETS)[number];

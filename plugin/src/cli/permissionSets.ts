@@ -13,7 +13,8 @@ export type PermissionSetAssignmentResult = {
 type Named = { Id: string; Name: string };
 type UserRow = { Id: string; Username: string };
 
-const quoted = (values: readonly string[]): string => values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
+const quoted = (values: readonly string[]): string =>
+  values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ');
 
 export async function assignPermissionSets(
   connection: Connection,
@@ -23,7 +24,9 @@ export async function assignPermissionSets(
 ): Promise<PermissionSetAssignmentResult[]> {
   const [sets, users] = await Promise.all([
     connection.query<Named>(`SELECT Id, Name FROM PermissionSet WHERE Name IN (${quoted(permissionSets)})`),
-    connection.query<UserRow>(`SELECT Id, Username FROM User WHERE Username IN (${quoted(usernames)}) AND IsActive = true`),
+    connection.query<UserRow>(
+      `SELECT Id, Username FROM User WHERE Username IN (${quoted(usernames)}) AND IsActive = true`,
+    ),
   ]);
   const setByName = new Map(sets.records.map((s) => [s.Name.toLowerCase(), s]));
   const userByName = new Map(users.records.map((u) => [u.Username.toLowerCase(), u]));
@@ -44,13 +47,18 @@ export async function assignPermissionSets(
       const user = userByName.get(username.toLowerCase()) as UserRow;
       const already = held.has(`${user.Id}:${set.Id}`);
       if (!already) toCreate.push({ AssigneeId: user.Id, PermissionSetId: set.Id });
-      results.push({ permissionSet: set.Name, username: user.Username, status: already ? 'already assigned' : 'assigned' });
+      results.push({
+        permissionSet: set.Name,
+        username: user.Username,
+        status: already ? 'already assigned' : 'assigned',
+      });
     }
   }
   if (toCreate.length > 0) {
     const saved = await connection.sobject('PermissionSetAssignment').create(toCreate, { allOrNone: true });
     const failed = saved.find((s) => !s.success);
-    if (failed && !failed.success) throw messages.createError('error.AssignmentFailed', [failed.errors.map((e) => e.message).join('; ')]);
+    if (failed && !failed.success)
+      throw messages.createError('error.AssignmentFailed', [failed.errors.map((e) => e.message).join('; ')]);
   }
   return results;
 }

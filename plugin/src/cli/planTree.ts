@@ -39,7 +39,10 @@ export function planTree(plan: SyncPlan): TreeNode[] {
     });
   }
   if (plan.syncRecords.length > 0) {
-    nodes.push({ label: `Sync Records (${plan.syncRecords.length})`, children: plan.syncRecords.map((r) => ({ label: `${r.status}: ${r.message}` })) });
+    nodes.push({
+      label: `Sync Records (${plan.syncRecords.length})`,
+      children: plan.syncRecords.map((r) => ({ label: `${r.status}: ${r.message}` })),
+    });
   }
   return nodes;
 }
@@ -49,7 +52,9 @@ type Label = (id: unknown) => string;
 function operationNode(operation: StripeOperation, label: Label): TreeNode {
   switch (operation.op) {
     case 'testClocks.create':
-      return { label: `Create test clock frozen at ${when(operation.params.frozen_time)} (${operation.source.type} ${operation.source.id})` };
+      return {
+        label: `Create test clock frozen at ${when(operation.params.frozen_time)} (${operation.source.type} ${operation.source.id})`,
+      };
     case 'customers.create':
     case 'customers.update':
       return { label: named(`${verb(operation.op)} customer`, operation.params.name, operation.source) };
@@ -62,8 +67,11 @@ function operationNode(operation: StripeOperation, label: Label): TreeNode {
       return { label: `Create coupon ${couponText(operation.params)}` };
     case 'subscriptionSchedules.create':
     case 'subscriptionSchedules.update': {
-      const params = operation.params as Stripe.SubscriptionScheduleCreateParams | Stripe.SubscriptionScheduleUpdateParams;
-      const phases = (params.phases ?? []) as Array<Stripe.SubscriptionScheduleCreateParams.Phase | Stripe.SubscriptionScheduleUpdateParams.Phase>;
+      const params = operation.params as
+        Stripe.SubscriptionScheduleCreateParams | Stripe.SubscriptionScheduleUpdateParams;
+      const phases = (params.phases ?? []) as Array<
+        Stripe.SubscriptionScheduleCreateParams.Phase | Stripe.SubscriptionScheduleUpdateParams.Phase
+      >;
       const start = 'start_date' in params && params.start_date !== undefined ? ` from ${when(params.start_date)}` : '';
       return {
         label: `${verb(operation.op)} subscription schedule${start}, ${params.end_behavior ?? 'release'} at end (${operation.source.type} ${operation.source.id})`,
@@ -73,12 +81,19 @@ function operationNode(operation: StripeOperation, label: Label): TreeNode {
     case 'subscriptions.create':
       return {
         label: `Create subscription (evergreen) (${operation.source.type} ${operation.source.id})`,
-        children: [...(operation.params.items ?? []).map((item) => itemNode(item.price, item.quantity, label)), ...discountNodes(operation.params.discounts, label)],
+        children: [
+          ...(operation.params.items ?? []).map((item) => itemNode(item.price, item.quantity, label)),
+          ...discountNodes(operation.params.discounts, label),
+        ],
       };
     case 'invoiceItems.create':
-      return { label: `Add one-time item ${label(operation.params.pricing?.price ?? operation.params.description ?? '')} × ${operation.params.quantity ?? 1}` };
+      return {
+        label: `Add one-time item ${label(operation.params.pricing?.price ?? operation.params.description ?? '')} × ${operation.params.quantity ?? 1}`,
+      };
     case 'invoices.create':
-      return { label: `Create invoice (${operation.params.collection_method ?? 'charge_automatically'}) (${operation.source.type} ${operation.source.id})` };
+      return {
+        label: `Create invoice (${operation.params.collection_method ?? 'charge_automatically'}) (${operation.source.type} ${operation.source.id})`,
+      };
     case 'invoices.finalizeInvoice':
       return { label: `Finalize invoice ${label(operation.id)}` };
     default:
@@ -98,12 +113,23 @@ function verb(op: string): string {
 type PhaseParams = Stripe.SubscriptionScheduleCreateParams.Phase | Stripe.SubscriptionScheduleUpdateParams.Phase;
 
 function phaseNode(phase: PhaseParams, index: number, label: Label): TreeNode {
-  const start = 'start_date' in phase && phase.start_date !== undefined ? when(phase.start_date) : index === 0 ? 'schedule start' : 'previous phase end';
+  const start =
+    'start_date' in phase && phase.start_date !== undefined
+      ? when(phase.start_date)
+      : index === 0
+        ? 'schedule start'
+        : 'previous phase end';
   const end = phase.end_date !== undefined ? when(phase.end_date) : 'open-ended';
-  const oneTime = (phase.add_invoice_items ?? []).map((item) => ({ label: `one-time ${label(item.price)} × ${item.quantity ?? 1}` }));
+  const oneTime = (phase.add_invoice_items ?? []).map((item) => ({
+    label: `one-time ${label(item.price)} × ${item.quantity ?? 1}`,
+  }));
   return {
     label: `Phase ${index + 1}: ${start} → ${end}${phase.proration_behavior ? ` (proration: ${phase.proration_behavior})` : ''}`,
-    children: [...phase.items.map((item) => itemNode(item.price, item.quantity, label)), ...discountNodes(phase.discounts, label), ...oneTime],
+    children: [
+      ...phase.items.map((item) => itemNode(item.price, item.quantity, label)),
+      ...discountNodes(phase.discounts, label),
+      ...oneTime,
+    ],
   };
 }
 
@@ -129,14 +155,28 @@ export function moneyText(minor: string | number, currency: string): string {
 }
 
 function priceText(params: Stripe.PriceCreateParams): string {
-  const amount = params.unit_amount_decimal !== undefined ? String(params.unit_amount_decimal) : params.unit_amount !== undefined ? params.unit_amount : undefined;
-  const money = amount !== undefined ? moneyText(amount, params.currency) : `${params.billing_scheme ?? 'tiered'} ${params.currency.toUpperCase()}`;
-  const recurring = params.recurring ? ` every ${params.recurring.interval_count ?? 1} ${params.recurring.interval}${(params.recurring.interval_count ?? 1) > 1 ? 's' : ''}` : ' one-time';
+  const amount =
+    params.unit_amount_decimal !== undefined
+      ? String(params.unit_amount_decimal)
+      : params.unit_amount !== undefined
+        ? params.unit_amount
+        : undefined;
+  const money =
+    amount !== undefined
+      ? moneyText(amount, params.currency)
+      : `${params.billing_scheme ?? 'tiered'} ${params.currency.toUpperCase()}`;
+  const recurring = params.recurring
+    ? ` every ${params.recurring.interval_count ?? 1} ${params.recurring.interval}${(params.recurring.interval_count ?? 1) > 1 ? 's' : ''}`
+    : ' one-time';
   return `${money}${recurring}`;
 }
 
 function couponText(params: Stripe.CouponCreateParams): string {
-  const off = params.percent_off !== undefined ? `${params.percent_off}% off` : `${moneyText(params.amount_off ?? 0, params.currency ?? 'usd')} off`;
-  const duration = params.duration === 'repeating' ? `for ${params.duration_in_months ?? '?'} months` : (params.duration ?? 'once');
+  const off =
+    params.percent_off !== undefined
+      ? `${params.percent_off}% off`
+      : `${moneyText(params.amount_off ?? 0, params.currency ?? 'usd')} off`;
+  const duration =
+    params.duration === 'repeating' ? `for ${params.duration_in_months ?? '?'} months` : (params.duration ?? 'once');
   return `${params.name ?? ''} ${off}, ${duration}`.trim();
 }

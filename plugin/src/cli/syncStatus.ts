@@ -25,7 +25,13 @@ export type SyncRecordSummary = {
 
 export type RelayActivity = {
   /** The latest Sync Request a relay worker touched. */
-  lastRequest: { id: string; orderId: string | null; status: string | null; claimedBy: string | null; at: string } | null;
+  lastRequest: {
+    id: string;
+    orderId: string | null;
+    status: string | null;
+    claimedBy: string | null;
+    at: string;
+  } | null;
   /** The latest order sync that finished (by the relay or `sf stripe cpq sync`). */
   lastOrderSync: { orderId: string; at: string } | null;
   queuedRequests: number;
@@ -96,43 +102,74 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
   const [counts, failures, lastRequest, lastOrder, queuedRequests, retryingRequests, nextRetry] = await Promise.all([
     Promise.all(
       SYNC_STATUSES.map((status) =>
-        count(`SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`),
+        count(
+          `SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`,
+        ),
       ),
     ),
-    connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`),
-    connection.query<Row>('SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1'),
-    connection.query<Row>('SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1'),
+    connection.query<Row>(
+      `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`,
+    ),
+    connection.query<Row>(
+      'SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1',
+    ),
+    connection.query<Row>(
+      'SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1',
+    ),
     count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'"),
     count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'"),
-    connection.query<Row>("SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1"),
+    connection.query<Row>(
+      "SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1",
+    ),
   ]);
   const request = lastRequest.records[0];
   const order = lastOrder.records[0];
   const retry = nextRetry.records[0];
   return {
-    orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<SyncStatus, number>,
+    orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<
+      SyncStatus,
+      number
+    >,
     latestFailures: failures.records.map(syncRecord),
     relay: {
       lastRequest: request
-        ? { id: String(request.Id), orderId: str(request.Order__c), status: str(request.Status__c), claimedBy: str(request.Claimed_By__c), at: String(request.LastModifiedDate) }
+        ? {
+            id: String(request.Id),
+            orderId: str(request.Order__c),
+            status: str(request.Status__c),
+            claimedBy: str(request.Claimed_By__c),
+            at: String(request.LastModifiedDate),
+          }
         : null,
       lastOrderSync: order ? { orderId: String(order.Id), at: String(order.Stripe_Last_Sync__c) } : null,
       queuedRequests,
       retrying: {
         requests: retryingRequests,
-        next: retry ? { id: String(retry.Id), orderId: str(retry.Order__c), attempts: Number(retry.Attempts__c ?? 0), at: String(retry.Next_Attempt_At__c) } : null,
+        next: retry
+          ? {
+              id: String(retry.Id),
+              orderId: str(retry.Order__c),
+              attempts: Number(retry.Attempts__c ?? 0),
+              at: String(retry.Next_Attempt_At__c),
+            }
+          : null,
       },
     },
   };
 }
 
 /** One order's status, or undefined when no such order exists. */
-export async function readOrderStatus(connection: Connection, orderId: string): Promise<OrderSyncStatusDetail | undefined> {
+export async function readOrderStatus(
+  connection: Connection,
+  orderId: string,
+): Promise<OrderSyncStatusDetail | undefined> {
   const [orders, records] = await Promise.all([
     connection.query<Row>(
       `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c, Stripe_Billing_Summary__c FROM Order WHERE Id = ${soqlId(orderId)}`,
     ),
-    connection.query<Row>(`SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`),
+    connection.query<Row>(
+      `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`,
+    ),
   ]);
   const order = orders.records[0];
   if (!order) return undefined;

@@ -18,7 +18,8 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 export function daysInMonth(year: number, month: number): number {
   // Arithmetic for the usual case (MDQ plans ask thousands of times); Date keeps its overflow and 0–99 year rules.
-  if (!Number.isInteger(month) || month < 1 || month > 12 || !Number.isInteger(year) || year < 100) return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!Number.isInteger(month) || month < 1 || month > 12 || !Number.isInteger(year) || year < 100)
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
   return MONTH_DAYS[month - 1] as number;
 }

@@ -94,15 +94,23 @@ export interface MappingRecordProblem {
  * Ids (18 characters), so the message names the mapping record instead.
  */
 export function fieldMappingError(order: RecordRef, problem: MappingRecordProblem): SyncError {
-  return new SyncError(`The field mapping ${problem.record} cannot be used (${problem.field}): ${problem.message}`, { kind: 'data', record: order, field: problem.field, fix: problem.fix });
+  return new SyncError(`The field mapping ${problem.record} cannot be used (${problem.field}): ${problem.message}`, {
+    kind: 'data',
+    record: order,
+    field: problem.field,
+    fix: problem.fix,
+  });
 }
 
 /** Salesforce refused a field that a mapping record reads (INVALID_FIELD). */
 export function missingMappedFieldError(order: RecordRef, mapping: string, path: string, sobject: string): SyncError {
-  return new SyncError(`The field mapping ${mapping} points at ${path}, which ${sobject} does not have (or the integration user cannot read).`, {
-    kind: 'data',
-    record: order,
-    field: 'Salesforce_Path__c',
-    fix: `Run sf stripe cpq mapping check and correct Salesforce_Path__c of ${mapping}, or create the field on ${sobject} and give the integration user read access to it.`,
-  });
+  return new SyncError(
+    `The field mapping ${mapping} points at ${path}, which ${sobject} does not have (or the integration user cannot read).`,
+    {
+      kind: 'data',
+      record: order,
+      field: 'Salesforce_Path__c',
+      fix: `Run sf stripe cpq mapping check and correct Salesforce_Path__c of ${mapping}, or create the field on ${sobject} and give the integration user read access to it.`,
+    },
+  );
 }

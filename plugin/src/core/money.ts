@@ -15,7 +15,21 @@ export const STRIPE_DECIMAL_PLACES = 12;
 
 /** Currencies whose amounts Stripe takes in whole units (spec §4.2). */
 export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'mga',
+  'pyg',
+  'rwf',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
 ]);
 
 export function isZeroDecimalCurrency(currency: string): boolean {

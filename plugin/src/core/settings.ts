@@ -47,7 +47,10 @@ const Features = z.object({
 
 export const Settings = z.object({
   /** Used when the org is not multi-currency (lower-cased for Stripe). */
-  defaultCurrency: z.string().regex(/^[A-Za-z]{3}$/).default('USD'),
+  defaultCurrency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .default('USD'),
   multiCurrency: z.boolean().default(false),
   /** Initial orders activated before this date are "pre-integration" and not synced. */
   syncStartDate: SalesforceDate.nullable().default(null),

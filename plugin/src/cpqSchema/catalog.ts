@@ -12,15 +12,20 @@ import type { RecordStore } from './store.js';
 
 type Spec = Omit<Partial<FieldDef>, 'name' | 'type'>;
 
-const text = (name: string, length = 255, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'string', length, ...spec });
+const text = (name: string, length = 255, spec: Spec = {}): FieldDef =>
+  fieldDef({ name, type: 'string', length, ...spec });
 const area = (name: string, length = 32_000): FieldDef => fieldDef({ name, type: 'textarea', length });
-const num = (name: string, precision = 18, scale = 2, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'double', precision, scale, ...spec });
-const money = (name: string, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'currency', precision: 18, scale: 2, ...spec });
+const num = (name: string, precision = 18, scale = 2, spec: Spec = {}): FieldDef =>
+  fieldDef({ name, type: 'double', precision, scale, ...spec });
+const money = (name: string, spec: Spec = {}): FieldDef =>
+  fieldDef({ name, type: 'currency', precision: 18, scale: 2, ...spec });
 const pct = (name: string): FieldDef => fieldDef({ name, type: 'percent', precision: 9, scale: 2 });
-const flag = (name: string, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'boolean', nillable: false, defaultValue: false, ...spec });
+const flag = (name: string, spec: Spec = {}): FieldDef =>
+  fieldDef({ name, type: 'boolean', nillable: false, defaultValue: false, ...spec });
 const date = (name: string, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'date', ...spec });
 const datetime = (name: string, spec: Spec = {}): FieldDef => fieldDef({ name, type: 'datetime', ...spec });
-const pick = (name: string, values: readonly string[], spec: Spec = {}): FieldDef => fieldDef({ name, type: 'picklist', length: 255, picklistValues: values, ...spec });
+const pick = (name: string, values: readonly string[], spec: Spec = {}): FieldDef =>
+  fieldDef({ name, type: 'picklist', length: 255, picklistValues: values, ...spec });
 const readOnly: Spec = { createable: false, updateable: false };
 const required: Spec = { nillable: false };
 
@@ -40,7 +45,8 @@ function lookup(name: string, to: string | string[], child?: string, spec: Spec 
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'JPY'];
 /** In a multi-currency org every object with records of value carries CurrencyIsoCode (Help, "Enable Multiple Currencies"). */
-export const currency = (): FieldDef => pick('CurrencyIsoCode', CURRENCIES, { restrictedPicklist: true, defaultValue: 'USD', label: 'Currency ISO Code' });
+export const currency = (): FieldDef =>
+  pick('CurrencyIsoCode', CURRENCIES, { restrictedPicklist: true, defaultValue: 'USD', label: 'Currency ISO Code' });
 const ownerId = (): FieldDef => lookup('OwnerId', 'User', undefined, { relationshipName: 'Owner' });
 /** An address: the compound `${prefix}Address`, returned as an object (Object Reference, "Address Compound Fields"), and its parts. */
 const address = (prefix: 'Billing' | 'Shipping'): FieldDef[] => [
@@ -52,7 +58,19 @@ const address = (prefix: 'Billing' | 'Shipping'): FieldDef[] => [
   text(`${prefix}Country`, 80),
   num(`${prefix}Latitude`, 18, 15),
   num(`${prefix}Longitude`, 18, 15),
-  pick(`${prefix}GeocodeAccuracy`, ['Address', 'NearAddress', 'Block', 'Street', 'ExtendedZip', 'Zip', 'Neighborhood', 'City', 'County', 'State', 'Unknown']),
+  pick(`${prefix}GeocodeAccuracy`, [
+    'Address',
+    'NearAddress',
+    'Block',
+    'Street',
+    'ExtendedZip',
+    'Zip',
+    'Neighborhood',
+    'City',
+    'County',
+    'State',
+    'Unknown',
+  ]),
 ];
 
 // CPQ's picklist values (CPQ Help, "Product Fields", "Order Product Fields"; values seen in the recordings).
@@ -77,7 +95,8 @@ interface ObjectSpec {
 
 const OBJECTS: readonly ObjectSpec[] = [
   {
-    name: 'Organization', noCurrency: true,
+    name: 'Organization',
+    noCurrency: true,
     keyPrefix: '00D',
     fields: [
       text('Name', 80, readOnly),
@@ -108,14 +127,24 @@ const OBJECTS: readonly ObjectSpec[] = [
     ],
   },
   {
-    name: 'PermissionSet', noCurrency: true,
+    name: 'PermissionSet',
+    noCurrency: true,
     keyPrefix: '0PS',
-    fields: [text('Name', 80, required), text('Label', 80, required), text('NamespacePrefix', 15, readOnly), flag('IsOwnedByProfile', readOnly)],
+    fields: [
+      text('Name', 80, required),
+      text('Label', 80, required),
+      text('NamespacePrefix', 15, readOnly),
+      flag('IsOwnedByProfile', readOnly),
+    ],
   },
   {
-    name: 'PermissionSetAssignment', noCurrency: true,
+    name: 'PermissionSetAssignment',
+    noCurrency: true,
     keyPrefix: '0Pa',
-    fields: [lookup('AssigneeId', 'User', undefined, required), lookup('PermissionSetId', 'PermissionSet', 'Assignments', required)],
+    fields: [
+      lookup('AssigneeId', 'User', undefined, required),
+      lookup('PermissionSetId', 'PermissionSet', 'Assignments', required),
+    ],
   },
   {
     name: 'Account',
@@ -217,11 +246,15 @@ const OBJECTS: readonly ObjectSpec[] = [
     ],
   },
   {
-    name: 'ProductConsumptionSchedule', noCurrency: true,
+    name: 'ProductConsumptionSchedule',
+    noCurrency: true,
     keyPrefix: '0Mx',
     fields: [
       lookup('ProductId', 'Product2', 'ProductConsumptionSchedules', { ...required, updateable: false }),
-      lookup('ConsumptionScheduleId', 'ConsumptionSchedule', 'ProductConsumptionSchedules', { ...required, updateable: false }),
+      lookup('ConsumptionScheduleId', 'ConsumptionSchedule', 'ProductConsumptionSchedules', {
+        ...required,
+        updateable: false,
+      }),
     ],
   },
   {
@@ -231,7 +264,11 @@ const OBJECTS: readonly ObjectSpec[] = [
       text('Name', 120, required),
       lookup('AccountId', 'Account', 'Opportunities'),
       date('CloseDate', required),
-      pick('StageName', ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'], required),
+      pick(
+        'StageName',
+        ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'],
+        required,
+      ),
       money('Amount'),
       lookup('Pricebook2Id', 'Pricebook2', 'Opportunities'),
       lookup('SBQQ__AmendedContract__c', 'Contract', 'SBQQ__AmendmentOpportunities__r'),
@@ -306,7 +343,11 @@ const OBJECTS: readonly ObjectSpec[] = [
     fields: [
       text('ContractNumber', 30, { ...readOnly, autoNumber: true }),
       lookup('AccountId', 'Account', 'Contracts', required),
-      pick('Status', ['Draft', 'In Approval Process', 'Activated'], { ...required, restrictedPicklist: true, defaultValue: 'Draft' }),
+      pick('Status', ['Draft', 'In Approval Process', 'Activated'], {
+        ...required,
+        restrictedPicklist: true,
+        defaultValue: 'Draft',
+      }),
       date('StartDate'),
       date('EndDate', readOnly),
       num('ContractTerm', 4, 0),
@@ -457,7 +498,12 @@ const OBJECTS: readonly ObjectSpec[] = [
     label: 'Order Item Consumption Rate',
     fields: [
       text('Name', 80, { ...readOnly, autoNumber: true }),
-      lookup('SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionRates__r', required),
+      lookup(
+        'SBQQ__OrderItemConsumptionSchedule__c',
+        'SBQQ__OrderItemConsumptionSchedule__c',
+        'SBQQ__OrderItemConsumptionRates__r',
+        required,
+      ),
       num('SBQQ__LowerBound__c', 9, 0, required),
       num('SBQQ__UpperBound__c', 9, 0),
       pick('SBQQ__PricingMethod__c', ['PerUnit', 'FlatFee'], required),
@@ -494,14 +540,18 @@ const OBJECTS: readonly ObjectSpec[] = [
  */
 export function addOrderTotals(store: RecordStore): void {
   store.addFormulaField('OrderItem', 'TotalPrice', (item) =>
-    typeof item.Quantity === 'number' && typeof item.UnitPrice === 'number' ? new Decimal(item.Quantity).times(item.UnitPrice).toDecimalPlaces(2).toNumber() : null,
+    typeof item.Quantity === 'number' && typeof item.UnitPrice === 'number'
+      ? new Decimal(item.Quantity).times(item.UnitPrice).toDecimalPlaces(2).toNumber()
+      : null,
   );
   store.addAfterWrite('OrderItem', (item, previous, s) => {
     for (const orderId of new Set([item.OrderId, previous?.OrderId])) {
       if (typeof orderId !== 'string' || !s.get(orderId)) continue;
       let total = new Decimal(0);
-      for (const id of s.childIds('OrderItem', 'OrderId', orderId)) total = total.plus((s.get(id)?.TotalPrice as number | null) ?? 0);
-      if (s.require(orderId).TotalAmount !== total.toNumber()) s.update('Order', orderId, { TotalAmount: total.toNumber() }, { system: true });
+      for (const id of s.childIds('OrderItem', 'OrderId', orderId))
+        total = total.plus((s.get(id)?.TotalPrice as number | null) ?? 0);
+      if (s.require(orderId).TotalAmount !== total.toNumber())
+        s.update('Order', orderId, { TotalAmount: total.toNumber() }, { system: true });
     }
   });
 }
@@ -517,7 +567,8 @@ export function defineCpqOrgSchema(schema: Schema): void {
       ...(spec.labelPlural ? { labelPlural: spec.labelPlural } : {}),
     });
     for (const field of spec.fields) schema.defineField(spec.name, field);
-    for (const field of recordedFields(spec.name)) if (!schema.findField(spec.name, field.name)) schema.defineField(spec.name, field);
+    for (const field of recordedFields(spec.name))
+      if (!schema.findField(spec.name, field.name)) schema.defineField(spec.name, field);
     if (schema.multiCurrency && !spec.noCurrency) schema.defineField(spec.name, currency());
   }
 }
@@ -528,6 +579,8 @@ export function defineCpqOrgSchema(schema: Schema): void {
  * typed from the source each object names there.
  */
 function recordedFields(sobject: string): FieldDef[] {
-  const fields = (recorded as Readonly<Record<string, { readonly fields: Readonly<Record<string, string>> }>>)[sobject]?.fields ?? {};
+  const fields =
+    (recorded as Readonly<Record<string, { readonly fields: Readonly<Record<string, string>> }>>)[sobject]?.fields ??
+    {};
   return Object.entries(fields).map(([name, notation]) => fieldFromNotation(name, notation));
 }

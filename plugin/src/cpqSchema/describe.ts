@@ -55,7 +55,11 @@ function objectSummary(def: ObjectDef, apiVersion: string): Record<string, unkno
 }
 
 export function describeGlobal(schema: SchemaReader, apiVersion: string): Record<string, unknown> {
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: schema.allObjects().map((o) => objectSummary(o, apiVersion)) };
+  return {
+    encoding: 'UTF-8',
+    maxBatchSize: 200,
+    sobjects: schema.allObjects().map((o) => objectSummary(o, apiVersion)),
+  };
 }
 
 export function describeField(field: FieldDef): Record<string, unknown> {
@@ -73,7 +77,8 @@ export function describeField(field: FieldDef): Record<string, unknown> {
     nillable: field.nillable,
     createable: field.createable && !field.calculated && !field.autoNumber,
     updateable: field.updateable && !field.calculated && !field.autoNumber,
-    defaultedOnCreate: field.defaultValue !== undefined || field.autoNumber || field.type === 'boolean' || field.name === 'Id',
+    defaultedOnCreate:
+      field.defaultValue !== undefined || field.autoNumber || field.type === 'boolean' || field.name === 'Id',
     defaultValue: field.defaultValue ?? null,
     externalId: field.externalId,
     unique: field.unique,
@@ -189,7 +194,13 @@ export function objectInfo(schema: SchemaReader, name: string): Record<string, u
     layoutable: true,
     nameFields: def.fields.has('name') ? ['Name'] : [],
     fields,
-    childRelationships: schema.childRelationships(def.name).map((c) => ({ childObjectApiName: c.childSObject, fieldName: c.field, relationshipName: c.relationshipName, junctionIdListNames: [], junctionReferenceTo: [] })),
+    childRelationships: schema.childRelationships(def.name).map((c) => ({
+      childObjectApiName: c.childSObject,
+      fieldName: c.field,
+      relationshipName: c.relationshipName,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+    })),
     recordTypeInfos: {},
     defaultRecordTypeId: '012000000000000AAA',
     themeInfo: null,

@@ -27,7 +27,8 @@ export class SalesforceApiError extends Error {
   }
 }
 
-export const malformedQuery = (message: string): SalesforceApiError => new SalesforceApiError(400, 'MALFORMED_QUERY', message);
+export const malformedQuery = (message: string): SalesforceApiError =>
+  new SalesforceApiError(400, 'MALFORMED_QUERY', message);
 
 /** Salesforce's wording for an unknown column, shown with the query text around it. */
 export const invalidField = (field: string, sobject: string): SalesforceApiError =>
@@ -44,4 +45,5 @@ export const invalidType = (sobject: string): SalesforceApiError =>
     `sObject type '${sobject}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 
-export const notFound = (what = 'The requested resource does not exist'): SalesforceApiError => new SalesforceApiError(404, 'NOT_FOUND', what);
+export const notFound = (what = 'The requested resource does not exist'): SalesforceApiError =>
+  new SalesforceApiError(404, 'NOT_FOUND', what);

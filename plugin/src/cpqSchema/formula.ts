@@ -17,10 +17,29 @@ export interface FormulaContext {
 type Value = FieldValue;
 export type Formula = (context: FormulaContext) => Value;
 
-const FUNCTIONS = new Set(['AND', 'OR', 'NOT', 'IF', 'ISBLANK', 'ISNULL', 'BLANKVALUE', 'ISNEW', 'ISCHANGED', 'PRIORVALUE', 'ISPICKVAL', 'TEXT', 'LEN']);
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([A-Za-z_][\w.]*)|(&&|\|\||<=|>=|==|!=|<>|[-+*/<>=!(),]))/y;
+const FUNCTIONS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IF',
+  'ISBLANK',
+  'ISNULL',
+  'BLANKVALUE',
+  'ISNEW',
+  'ISCHANGED',
+  'PRIORVALUE',
+  'ISPICKVAL',
+  'TEXT',
+  'LEN',
+]);
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d+)?)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([A-Za-z_][\w.]*)|(&&|\|\||<=|>=|==|!=|<>|[-+*/<>=!(),]))/y;
 
-type Token = { kind: 'number'; value: number } | { kind: 'string'; value: string } | { kind: 'name'; value: string } | { kind: 'op'; value: string };
+type Token =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'name'; value: string }
+  | { kind: 'op'; value: string };
 
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
@@ -31,7 +50,8 @@ function tokenize(source: string): Token[] {
     const m = TOKEN.exec(source);
     if (!m) throw new Error(`unexpected character at ${start}: ${source.slice(start, start + 10)}`);
     if (m[1] !== undefined) tokens.push({ kind: 'number', value: Number(m[1]) });
-    else if (m[2] !== undefined || m[3] !== undefined) tokens.push({ kind: 'string', value: (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1') });
+    else if (m[2] !== undefined || m[3] !== undefined)
+      tokens.push({ kind: 'string', value: (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1') });
     else if (m[4] !== undefined) tokens.push({ kind: 'name', value: m[4] });
     else tokens.push({ kind: 'op', value: m[5] as string });
   }
@@ -70,7 +90,9 @@ export function compileFormula(source: string, field: (name: string) => FieldDef
       if (token?.kind !== 'name') throw new Error(`${name} takes a field name`);
       const read = fieldReader(token.value);
       expectOp(')');
-      return name === 'PRIORVALUE' ? (c) => read(c.previous) : (c) => c.previous !== undefined && read(c.previous) !== read(c.record);
+      return name === 'PRIORVALUE'
+        ? (c) => read(c.previous)
+        : (c) => c.previous !== undefined && read(c.previous) !== read(c.record);
     }
     const args: Formula[] = [];
     while (!isOp(')')) {
@@ -153,8 +175,10 @@ export function compileFormula(source: string, field: (name: string) => FieldDef
       return left;
     };
   };
-  const arithmetic = (f: (a: number, b: number) => number) => (a: Value, b: Value) => (a === null || b === null ? null : f(Number(a), Number(b)));
-  const ordered = (f: (a: number | string, b: number | string) => boolean) => (a: Value, b: Value) => a !== null && b !== null && f(a as number, b as number);
+  const arithmetic = (f: (a: number, b: number) => number) => (a: Value, b: Value) =>
+    a === null || b === null ? null : f(Number(a), Number(b));
+  const ordered = (f: (a: number | string, b: number | string) => boolean) => (a: Value, b: Value) =>
+    a !== null && b !== null && f(a as number, b as number);
   const multiplicative = binary(primary, { '*': arithmetic((a, b) => a * b), '/': arithmetic((a, b) => a / b) });
   const additive = binary(multiplicative, { '+': arithmetic((a, b) => a + b), '-': arithmetic((a, b) => a - b) });
   const equal = (a: Value, b: Value): boolean => (blank(a) && blank(b)) || a === b;
@@ -172,6 +196,7 @@ export function compileFormula(source: string, field: (name: string) => FieldDef
   const or = binary(and, { '||': (a, b) => truthy(a) || truthy(b) });
 
   const formula = or();
-  if (position < tokens.length) throw new Error(`unexpected token ${JSON.stringify((tokens[position] as Token).value)}`);
+  if (position < tokens.length)
+    throw new Error(`unexpected token ${JSON.stringify((tokens[position] as Token).value)}`);
   return formula;
 }

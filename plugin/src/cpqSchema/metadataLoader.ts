@@ -65,13 +65,20 @@ export interface LoadedMetadata {
   readonly permissionSets: string[];
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+});
 
 type Xml = Record<string, unknown>;
-const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asArray = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const bool = (value: unknown): boolean => value === 'true';
-const int = (value: unknown): number | undefined => (typeof value === 'string' && value !== '' ? Number(value) : undefined);
+const int = (value: unknown): number | undefined =>
+  typeof value === 'string' && value !== '' ? Number(value) : undefined;
 
 /** Reads every object, field and custom metadata file under a source directory (e.g. `force-app`). */
 export function readMetadataDir(dir: string): MetadataFile[] {
@@ -80,7 +87,8 @@ export function readMetadataDir(dir: string): MetadataFile[] {
     for (const entry of readdirSync(current)) {
       const full = join(current, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(object|field|md|validationRule|permissionset)-meta\.xml$/.test(entry)) files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
+      else if (/\.(object|field|md|validationRule|permissionset)-meta\.xml$/.test(entry))
+        files.push({ path: relative(dir, full).split(sep).join('/'), content: readFileSync(full, 'utf8') });
     }
   };
   walk(dir);
@@ -88,8 +96,19 @@ export function readMetadataDir(dir: string): MetadataFile[] {
 }
 
 /** Applies metadata files: objects first, then fields, then custom metadata records. */
-export function loadMetadataFiles(schema: Schema, store: RecordStore, files: readonly MetadataFile[], access?: PermissionSetSink): LoadedMetadata {
-  const loaded: LoadedMetadata = { objects: [], fields: [], validationRules: [], customMetadataRecords: [], permissionSets: [] };
+export function loadMetadataFiles(
+  schema: Schema,
+  store: RecordStore,
+  files: readonly MetadataFile[],
+  access?: PermissionSetSink,
+): LoadedMetadata {
+  const loaded: LoadedMetadata = {
+    objects: [],
+    fields: [],
+    validationRules: [],
+    customMetadataRecords: [],
+    permissionSets: [],
+  };
   const match = (re: RegExp): Array<[RegExpExecArray, MetadataFile]> =>
     files.flatMap((f) => {
       const m = re.exec(f.path);
@@ -102,21 +121,39 @@ export function loadMetadataFiles(schema: Schema, store: RecordStore, files: rea
   for (const [m, file] of match(/(?:^|\/)objects\/([^/]+)\/fields\/([^/]+)\.field-meta\.xml$/)) {
     const objectName = m[1] as string;
     if (!schema.hasObject(objectName)) schema.defineObject({ name: objectName });
-    schema.defineField(objectName, fieldFromXml(m[2] as string, ((parser.parse(file.content) as Xml).CustomField ?? {}) as Xml));
+    schema.defineField(
+      objectName,
+      fieldFromXml(m[2] as string, ((parser.parse(file.content) as Xml).CustomField ?? {}) as Xml),
+    );
     loaded.fields.push(`${objectName}.${m[2] as string}`);
   }
   for (const [m, file] of match(/(?:^|\/)objects\/([^/]+)\/validationRules\/([^/]+)\.validationRule-meta\.xml$/)) {
-    if (addValidationRule(schema, store, m[1] as string, ((parser.parse(file.content) as Xml).ValidationRule ?? {}) as Xml, m[2] as string)) {
+    if (
+      addValidationRule(
+        schema,
+        store,
+        m[1] as string,
+        ((parser.parse(file.content) as Xml).ValidationRule ?? {}) as Xml,
+        m[2] as string,
+      )
+    ) {
       loaded.validationRules.push(`${m[1] as string}.${m[2] as string}`);
     }
   }
   for (const [m, file] of match(/(?:^|\/)customMetadata\/([^/.]+)\.([^/]+)\.md-meta\.xml$/)) {
-    insertCustomMetadataRecord(store, `${m[1] as string}__mdt`, m[2] as string, ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml);
+    insertCustomMetadataRecord(
+      store,
+      `${m[1] as string}__mdt`,
+      m[2] as string,
+      ((parser.parse(file.content) as Xml).CustomMetadata ?? {}) as Xml,
+    );
     loaded.customMetadataRecords.push(`${m[1] as string}.${m[2] as string}`);
   }
   // Permission sets need an org to hold them (a schema read from source alone has no users).
   for (const [m, file] of access ? match(/(?:^|\/)permissionsets\/([^/]+)\.permissionset(?:-meta\.xml)?$/) : []) {
-    access?.definePermissionSet(permissionSetFromXml(m[1] as string, ((parser.parse(file.content) as Xml).PermissionSet ?? {}) as Xml));
+    access?.definePermissionSet(
+      permissionSetFromXml(m[1] as string, ((parser.parse(file.content) as Xml).PermissionSet ?? {}) as Xml),
+    );
     loaded.permissionSets.push(m[1] as string);
   }
   return loaded;
@@ -126,11 +163,22 @@ export function loadMetadataFiles(schema: Schema, store: RecordStore, files: rea
 export function permissionSetFromXml(name: string, xml: Xml): PermissionSetGrants {
   const objects = new Map<string, ObjectAccess>();
   for (const p of asArray(xml.objectPermissions as Xml | Xml[] | undefined)) {
-    objects.set(String(p.object).toLowerCase(), { read: bool(p.allowRead), create: bool(p.allowCreate), edit: bool(p.allowEdit), delete: bool(p.allowDelete) });
+    objects.set(String(p.object).toLowerCase(), {
+      read: bool(p.allowRead),
+      create: bool(p.allowCreate),
+      edit: bool(p.allowEdit),
+      delete: bool(p.allowDelete),
+    });
   }
   const fields = new Map<string, FieldAccess>();
-  for (const p of asArray(xml.fieldPermissions as Xml | Xml[] | undefined)) fields.set(String(p.field).toLowerCase(), { read: bool(p.readable), edit: bool(p.editable) });
-  const enabled = (entries: unknown, key: string) => new Set(asArray(entries as Xml | Xml[] | undefined).filter((e) => bool(e.enabled)).map((e) => String(e[key])));
+  for (const p of asArray(xml.fieldPermissions as Xml | Xml[] | undefined))
+    fields.set(String(p.field).toLowerCase(), { read: bool(p.readable), edit: bool(p.editable) });
+  const enabled = (entries: unknown, key: string) =>
+    new Set(
+      asArray(entries as Xml | Xml[] | undefined)
+        .filter((e) => bool(e.enabled))
+        .map((e) => String(e[key])),
+    );
   const license = text(xml.license);
   return {
     name,
@@ -146,10 +194,31 @@ export function permissionSetFromXml(name: string, xml: Xml): PermissionSetGrant
 function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
   const object = (xml.CustomObject ?? {}) as Xml;
   const label = text(object.label) ?? name;
-  schema.defineObject({ name, label, labelPlural: text(object.pluralLabel) ?? `${label}s`, custom: name.endsWith('__c') || name.endsWith('__mdt') });
+  schema.defineObject({
+    name,
+    label,
+    labelPlural: text(object.pluralLabel) ?? `${label}s`,
+    custom: name.endsWith('__c') || name.endsWith('__mdt'),
+  });
   if (name.endsWith('__mdt')) {
-    for (const [field, length] of [['DeveloperName', 40], ['MasterLabel', 40], ['Label', 40], ['QualifiedApiName', 70], ['NamespacePrefix', 15], ['Language', 40]] as const) {
-      schema.defineField(name, fieldDef({ name: field, type: 'string', length, custom: false, nillable: field !== 'DeveloperName' && field !== 'MasterLabel' }));
+    for (const [field, length] of [
+      ['DeveloperName', 40],
+      ['MasterLabel', 40],
+      ['Label', 40],
+      ['QualifiedApiName', 70],
+      ['NamespacePrefix', 15],
+      ['Language', 40],
+    ] as const) {
+      schema.defineField(
+        name,
+        fieldDef({
+          name: field,
+          type: 'string',
+          length,
+          custom: false,
+          nillable: field !== 'DeveloperName' && field !== 'MasterLabel',
+        }),
+      );
     }
     return;
   }
@@ -171,7 +240,10 @@ function defineObjectFromXml(schema: Schema, name: string, xml: Xml): void {
       updateable: !autoNumber,
     }),
   );
-  schema.defineField(name, fieldDef({ name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', custom: false }));
+  schema.defineField(
+    name,
+    fieldDef({ name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', custom: false }),
+  );
   if (schema.multiCurrency) schema.defineField(name, currency());
 }
 
@@ -253,7 +325,9 @@ export function fieldFromXml(fileName: string, xml: Xml): FieldDef {
     case 'MetadataRelationship':
       return fieldDef({ ...base, type: 'string', length: 255 });
     default:
-      throw new Error(`Field ${name}: field type ${type} is not supported by the org emulator; use one of Text, Number, Checkbox, Picklist, Lookup, …`);
+      throw new Error(
+        `Field ${name}: field type ${type} is not supported by the org emulator; use one of Text, Number, Checkbox, Picklist, Lookup, …`,
+      );
   }
 }
 
@@ -265,21 +339,37 @@ function addValidationRule(schema: Schema, store: RecordStore, object: string, x
   try {
     formula = compileFormula(text(xml.errorConditionFormula) ?? '', (field) => schema.findField(object, field));
   } catch (error) {
-    throw new Error(`Validation rule ${object}.${name}: ${(error as Error).message}; the org emulator evaluates the formula subset listed in formula.ts`);
+    throw new Error(
+      `Validation rule ${object}.${name}: ${(error as Error).message}; the org emulator evaluates the formula subset listed in formula.ts`,
+    );
   }
   const message = text(xml.errorMessage) ?? `Validation rule ${name} failed`;
   const field = text(xml.errorDisplayField);
-  store.addValidationRule(object, (record, previous) => (formula({ record, previous }) === true ? { message, ...(field ? { field } : {}) } : undefined), name);
+  store.addValidationRule(
+    object,
+    (record, previous) =>
+      formula({ record, previous }) === true ? { message, ...(field ? { field } : {}) } : undefined,
+    name,
+  );
   return true;
 }
 
 function insertCustomMetadataRecord(store: RecordStore, type: string, developerName: string, xml: Xml): void {
   const label = text(xml.label) ?? developerName;
-  const fields: Record<string, unknown> = { DeveloperName: developerName, MasterLabel: label, Label: label, QualifiedApiName: developerName };
+  const fields: Record<string, unknown> = {
+    DeveloperName: developerName,
+    MasterLabel: label,
+    Label: label,
+    QualifiedApiName: developerName,
+  };
   for (const entry of asArray(xml.values as Xml | Xml[] | undefined)) {
     const value = entry.value;
     const nil = typeof value === 'object' && value !== null && (value as Xml)['@xsi:nil'] === 'true';
-    fields[text(entry.field) ?? ''] = nil ? null : typeof value === 'object' && value !== null ? ((value as Xml)['#text'] ?? '') : (value ?? null);
+    fields[text(entry.field) ?? ''] = nil
+      ? null
+      : typeof value === 'object' && value !== null
+        ? ((value as Xml)['#text'] ?? '')
+        : (value ?? null);
   }
   store.insert(type, fields, { system: true });
 }

@@ -74,12 +74,59 @@ export interface ChildRelationship {
 /** Fields every object has, maintained by the store (SOAP API Guide, "System Fields"). */
 const SYSTEM_FIELDS: readonly FieldDef[] = [
   fieldDef({ name: 'Id', label: 'Record ID', type: 'id', nillable: false, createable: false, updateable: false }),
-  fieldDef({ name: 'IsDeleted', label: 'Deleted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultValue: false }),
-  fieldDef({ name: 'CreatedDate', label: 'Created Date', type: 'datetime', nillable: false, createable: false, updateable: false }),
-  fieldDef({ name: 'CreatedById', label: 'Created By ID', type: 'reference', referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false, createable: false, updateable: false }),
-  fieldDef({ name: 'LastModifiedDate', label: 'Last Modified Date', type: 'datetime', nillable: false, createable: false, updateable: false }),
-  fieldDef({ name: 'LastModifiedById', label: 'Last Modified By ID', type: 'reference', referenceTo: ['User'], relationshipName: 'LastModifiedBy', nillable: false, createable: false, updateable: false }),
-  fieldDef({ name: 'SystemModstamp', label: 'System Modstamp', type: 'datetime', nillable: false, createable: false, updateable: false }),
+  fieldDef({
+    name: 'IsDeleted',
+    label: 'Deleted',
+    type: 'boolean',
+    nillable: false,
+    createable: false,
+    updateable: false,
+    defaultValue: false,
+  }),
+  fieldDef({
+    name: 'CreatedDate',
+    label: 'Created Date',
+    type: 'datetime',
+    nillable: false,
+    createable: false,
+    updateable: false,
+  }),
+  fieldDef({
+    name: 'CreatedById',
+    label: 'Created By ID',
+    type: 'reference',
+    referenceTo: ['User'],
+    relationshipName: 'CreatedBy',
+    nillable: false,
+    createable: false,
+    updateable: false,
+  }),
+  fieldDef({
+    name: 'LastModifiedDate',
+    label: 'Last Modified Date',
+    type: 'datetime',
+    nillable: false,
+    createable: false,
+    updateable: false,
+  }),
+  fieldDef({
+    name: 'LastModifiedById',
+    label: 'Last Modified By ID',
+    type: 'reference',
+    referenceTo: ['User'],
+    relationshipName: 'LastModifiedBy',
+    nillable: false,
+    createable: false,
+    updateable: false,
+  }),
+  fieldDef({
+    name: 'SystemModstamp',
+    label: 'System Modstamp',
+    type: 'datetime',
+    nillable: false,
+    createable: false,
+    updateable: false,
+  }),
 ];
 
 export const SYSTEM_FIELD_NAMES = new Set(SYSTEM_FIELDS.map((f) => f.name));
@@ -87,7 +134,10 @@ export const SYSTEM_FIELD_NAMES = new Set(SYSTEM_FIELDS.map((f) => f.name));
 /** Builds a field with Salesforce's defaults: nillable, writable, neither external id nor unique. */
 export function fieldDef(spec: Partial<FieldDef> & Pick<FieldDef, 'name' | 'type'>): FieldDef {
   return {
-    label: spec.name.replace(/__c$/, '').replace(/^SBQQ__/, '').replace(/_/g, ' '),
+    label: spec.name
+      .replace(/__c$/, '')
+      .replace(/^SBQQ__/, '')
+      .replace(/_/g, ' '),
     nillable: true,
     createable: true,
     updateable: true,
@@ -108,7 +158,18 @@ export interface SchemaOptions {
   readonly multiCurrency?: boolean;
 }
 /** The read side of a schema: what SOQL, describe and record shaping look up (a user's view implements it too, access.ts). */
-export type SchemaReader = Pick<Schema, 'object' | 'field' | 'findField' | 'hasObject' | 'objectByPrefix' | 'allObjects' | 'parentRelationship' | 'childRelationships' | 'childRelationship'>;
+export type SchemaReader = Pick<
+  Schema,
+  | 'object'
+  | 'field'
+  | 'findField'
+  | 'hasObject'
+  | 'objectByPrefix'
+  | 'allObjects'
+  | 'parentRelationship'
+  | 'childRelationships'
+  | 'childRelationship'
+>;
 
 /** Field lookups over whatever objects a schema (or a user's view of it) shows. */
 export abstract class FieldLookups {
@@ -141,14 +202,33 @@ export class Schema extends FieldLookups {
   }
 
   /** Adds an object (or returns the existing one: fields are merged by `defineField`). */
-  defineObject(spec: { name: string; label?: string; labelPlural?: string; keyPrefix?: string; custom?: boolean }): ObjectDef {
+  defineObject(spec: {
+    name: string;
+    label?: string;
+    labelPlural?: string;
+    keyPrefix?: string;
+    custom?: boolean;
+  }): ObjectDef {
     const existing = this.objects.get(spec.name.toLowerCase());
     if (existing) return existing;
     const keyPrefix = spec.keyPrefix ?? this.allocatePrefix(spec.name);
     const def: ObjectDef = {
       name: spec.name,
-      label: spec.label ?? spec.name.replace(/__(c|mdt)$/, '').replace(/^SBQQ__/, '').replace(/_/g, ' '),
-      labelPlural: spec.labelPlural ?? `${spec.label ?? spec.name.replace(/__(c|mdt)$/, '').replace(/^SBQQ__/, '').replace(/_/g, ' ')}s`,
+      label:
+        spec.label ??
+        spec.name
+          .replace(/__(c|mdt)$/, '')
+          .replace(/^SBQQ__/, '')
+          .replace(/_/g, ' '),
+      labelPlural:
+        spec.labelPlural ??
+        `${
+          spec.label ??
+          spec.name
+            .replace(/__(c|mdt)$/, '')
+            .replace(/^SBQQ__/, '')
+            .replace(/_/g, ' ')
+        }s`,
       keyPrefix,
       custom: spec.custom ?? /__(c|mdt)$/.test(spec.name),
       fields: new Map(SYSTEM_FIELDS.map((f) => [f.name.toLowerCase(), f])),
@@ -183,7 +263,6 @@ export class Schema extends FieldLookups {
   allObjects(): ObjectDef[] {
     return [...this.objects.values()];
   }
-
 
   /** The reference field whose relationship name is `name` (`Account` → AccountId). */
   parentRelationship(objectName: string, name: string): FieldDef | undefined {

@@ -18,12 +18,19 @@ export type SObjectRecord = Record<string, FieldValue>;
  * A validation rule: returns an error message when the record (as it would be saved) is invalid,
  * and optionally the field the message belongs to. Raised as FIELD_CUSTOM_VALIDATION_EXCEPTION.
  */
-export type ValidationRule = (record: Readonly<SObjectRecord>, previous: Readonly<SObjectRecord> | undefined) => string | { message: string; field?: string } | undefined;
+export type ValidationRule = (
+  record: Readonly<SObjectRecord>,
+  previous: Readonly<SObjectRecord> | undefined,
+) => string | { message: string; field?: string } | undefined;
 
 /** Computes a read-only field from the record being saved (a formula field), before validation. */
 export type FormulaField = (record: Readonly<SObjectRecord>) => FieldValue;
 /** Runs after a record of the object was saved or deleted (roll-ups onto a parent, for instance). */
-export type AfterWrite = (record: Readonly<SObjectRecord>, previous: Readonly<SObjectRecord> | undefined, store: RecordStore) => void;
+export type AfterWrite = (
+  record: Readonly<SObjectRecord>,
+  previous: Readonly<SObjectRecord> | undefined,
+  store: RecordStore,
+) => void;
 
 /** One committed write, as change listeners see it (the Pub/Sub API's Change Data Capture). */
 export interface RecordChange {
@@ -90,7 +97,10 @@ export class RecordStore {
 
   addFormulaField(sobject: string, field: string, compute: FormulaField): void {
     const object = this.schema.object(sobject).name;
-    this.formulaFields.set(object, [...(this.formulaFields.get(object) ?? []), [this.schema.field(object, field).name, compute]]);
+    this.formulaFields.set(object, [
+      ...(this.formulaFields.get(object) ?? []),
+      [this.schema.field(object, field).name, compute],
+    ]);
   }
 
   addAfterWrite(sobject: string, handler: AfterWrite): void {
@@ -162,7 +172,13 @@ export class RecordStore {
     this.records.delete(key);
     this.byObject.get(def.name)?.delete(key);
     const stamp = this.timestamp();
-    const binned = { ...record, IsDeleted: true, LastModifiedDate: stamp, LastModifiedById: this.currentUserId, SystemModstamp: stamp };
+    const binned = {
+      ...record,
+      IsDeleted: true,
+      LastModifiedDate: stamp,
+      LastModifiedById: this.currentUserId,
+      SystemModstamp: stamp,
+    };
     this.recycleBin.set(key, binned);
     this.changed({ type: 'DELETE', sobject: def.name, record: binned, previous: record });
     this.runAfterWrites(def, binned, record);
@@ -187,9 +203,15 @@ export class RecordStore {
   require(id: string, sobject?: string): SObjectRecord {
     const record = this.get(id);
     if (!record || (sobject && this.typeOf(record) !== sobject)) {
-      if (!isSalesforceId(id)) throw new SalesforceApiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${id}`);
+      if (!isSalesforceId(id))
+        throw new SalesforceApiError(
+          404,
+          'NOT_FOUND',
+          `Provided external ID field does not exist or is not accessible: ${id}`,
+        );
       const binned = this.recycleBin.get(normaliseId(id) ?? '');
-      if (binned && (!sobject || this.typeOf(binned) === sobject)) throw new SalesforceApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+      if (binned && (!sobject || this.typeOf(binned) === sobject))
+        throw new SalesforceApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
       throw notFound();
     }
     return record;
@@ -216,7 +238,11 @@ export class RecordStore {
   findByExternalId(sobject: string, fieldName: string, value: unknown): SObjectRecord | undefined {
     const field = this.schema.field(sobject, fieldName);
     if (field.name !== 'Id' && !field.externalId) {
-      throw new SalesforceApiError(400, 'INVALID_FIELD', `Field ${field.name} is not an External ID or indexed field for ${this.schema.object(sobject).name}`);
+      throw new SalesforceApiError(
+        400,
+        'INVALID_FIELD',
+        `Field ${field.name} is not an External ID or indexed field for ${this.schema.object(sobject).name}`,
+      );
     }
     if (field.name === 'Id') return this.get(String(value));
     const wanted = String(value).toLowerCase();
@@ -323,14 +349,23 @@ export class RecordStore {
   private unindex(def: ObjectDef, record: SObjectRecord): void {
     for (const field of def.fields.values()) {
       const value = record[field.name];
-      if (field.unique && value !== null && value !== undefined) this.uniqueValues.get(`${def.name}.${field.name}`)?.delete(String(value).toLowerCase());
+      if (field.unique && value !== null && value !== undefined)
+        this.uniqueValues.get(`${def.name}.${field.name}`)?.delete(String(value).toLowerCase());
       if (field.type !== 'reference' || typeof value !== 'string') continue;
-      this.references.get(`${def.name}.${field.name}`.toLowerCase())?.get(value)?.delete(record.Id as string);
+      this.references
+        .get(`${def.name}.${field.name}`.toLowerCase())
+        ?.get(value)
+        ?.delete(record.Id as string);
     }
   }
 
   /** Checks each written field against its definition and returns the values in stored form. */
-  private coerce(def: ObjectDef, fields: Record<string, unknown>, mode: 'create' | 'update', system: boolean): SObjectRecord {
+  private coerce(
+    def: ObjectDef,
+    fields: Record<string, unknown>,
+    mode: 'create' | 'update',
+    system: boolean,
+  ): SObjectRecord {
     const out: SObjectRecord = {};
     const notWritable: string[] = [];
     for (const [name, raw] of Object.entries(fields)) {
@@ -373,7 +408,12 @@ export class RecordStore {
         if (field.type === 'int' && !Number.isInteger(value)) throw badValue(field, raw, 'an integer');
         const integerDigits = (field.precision ?? 18) - (field.scale ?? 0);
         if (Math.abs(value) >= 10 ** integerDigits) {
-          throw new SalesforceApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `${field.label}: value outside of valid range on numeric field: ${value}`, [field.name]);
+          throw new SalesforceApiError(
+            400,
+            'NUMBER_OUTSIDE_VALID_RANGE',
+            `${field.label}: value outside of valid range on numeric field: ${value}`,
+            [field.name],
+          );
         }
         return value;
       }
@@ -390,10 +430,20 @@ export class RecordStore {
       default: {
         if (typeof raw !== 'string') throw badValue(field, raw, 'text');
         if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues?.includes(raw)) {
-          throw new SalesforceApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${field.label}: bad value for restricted picklist field: ${raw}`, [field.name]);
+          throw new SalesforceApiError(
+            400,
+            'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            `${field.label}: bad value for restricted picklist field: ${raw}`,
+            [field.name],
+          );
         }
         if (field.length !== undefined && raw.length > field.length) {
-          throw new SalesforceApiError(400, 'STRING_TOO_LONG', `${field.label}: data value too large: ${raw} (max length=${field.length})`, [field.name]);
+          throw new SalesforceApiError(
+            400,
+            'STRING_TOO_LONG',
+            `${field.label}: data value too large: ${raw} (max length=${field.length})`,
+            [field.name],
+          );
         }
         return raw;
       }
@@ -402,12 +452,19 @@ export class RecordStore {
 
   private coerceReference(field: FieldDef, raw: unknown): string {
     if (typeof raw !== 'string' || !isSalesforceId(raw)) {
-      throw new SalesforceApiError(400, 'MALFORMED_ID', `${field.label}: id value of incorrect type: ${String(raw)}`, [field.name]);
+      throw new SalesforceApiError(400, 'MALFORMED_ID', `${field.label}: id value of incorrect type: ${String(raw)}`, [
+        field.name,
+      ]);
     }
     const target = this.get(raw);
     const targetType = this.schema.objectByPrefix(raw.slice(0, 3))?.name;
     if (!targetType || !field.referenceTo?.includes(targetType)) {
-      throw new SalesforceApiError(400, 'FIELD_INTEGRITY_EXCEPTION', `${field.label}: id value of incorrect type: ${raw}`, [field.name]);
+      throw new SalesforceApiError(
+        400,
+        'FIELD_INTEGRITY_EXCEPTION',
+        `${field.label}: id value of incorrect type: ${raw}`,
+        [field.name],
+      );
     }
     if (!target) {
       throw new SalesforceApiError(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [field.name]);
@@ -417,10 +474,22 @@ export class RecordStore {
 
   private checkRequired(def: ObjectDef, record: SObjectRecord): void {
     const missing = [...def.fields.values()]
-      .filter((f) => !f.nillable && f.createable && !f.autoNumber && f.type !== 'boolean' && (record[f.name] === null || record[f.name] === undefined))
+      .filter(
+        (f) =>
+          !f.nillable &&
+          f.createable &&
+          !f.autoNumber &&
+          f.type !== 'boolean' &&
+          (record[f.name] === null || record[f.name] === undefined),
+      )
       .map((f) => f.name);
     if (missing.length > 0) {
-      throw new SalesforceApiError(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      throw new SalesforceApiError(
+        400,
+        'REQUIRED_FIELD_MISSING',
+        `Required fields are missing: [${missing.join(', ')}]`,
+        missing,
+      );
     }
   }
 
@@ -436,7 +505,12 @@ export class RecordStore {
       if (!field.unique || value === null || value === undefined) continue;
       const holder = this.uniqueValues.get(`${def.name}.${field.name}`)?.get(String(value).toLowerCase());
       if (holder && holder !== record.Id) {
-        throw new SalesforceApiError(400, 'DUPLICATE_VALUE', `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`, []);
+        throw new SalesforceApiError(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`,
+          [],
+        );
       }
     }
   }
@@ -463,7 +537,9 @@ export class RecordStore {
     const n = (this.autoNumbers.get(key) ?? 0) + 1;
     this.autoNumbers.set(key, n);
     const digits = String(n).padStart(8, '0');
-    return def.name === 'Order' || def.name === 'OrderItem' || def.name === 'Contract' ? digits : `${def.label.replace(/\s+/g, '').slice(0, 2).toUpperCase()}-${digits}`;
+    return def.name === 'Order' || def.name === 'OrderItem' || def.name === 'Contract'
+      ? digits
+      : `${def.label.replace(/\s+/g, '').slice(0, 2).toUpperCase()}-${digits}`;
   }
 
   private newId(prefix: string): string {
@@ -485,7 +561,12 @@ export class RecordStore {
 }
 
 function badValue(field: FieldDef, raw: unknown, expected: string): SalesforceApiError {
-  return new SalesforceApiError(400, 'JSON_PARSER_ERROR', `Cannot deserialize value ${JSON.stringify(raw)} of field ${field.name}: expected ${expected}`, [field.name]);
+  return new SalesforceApiError(
+    400,
+    'JSON_PARSER_ERROR',
+    `Cannot deserialize value ${JSON.stringify(raw)} of field ${field.name}: expected ${expected}`,
+    [field.name],
+  );
 }
 
 /** The 18-character key for a 15- or 18-character Id; undefined when it is not an Id. */

@@ -6,7 +6,11 @@
  */
 import { DEFAULT_MAPPINGS, isMappingKey, MappingConfig, type MappingKey } from '../core/mappings/mappings.js';
 import { MAPPING_ROOTS, mappedFields, unreadablePathProblem } from '../salesforce/mappedFields.js';
-import { mappingError as error, mappingShapeProblem, type MappingRecordFinding as RecordFinding } from '../salesforce/mappingRecordCheck.js';
+import {
+  mappingError as error,
+  mappingShapeProblem,
+  type MappingRecordFinding as RecordFinding,
+} from '../salesforce/mappingRecordCheck.js';
 import { mappingConfig, mappingConfigInput, type MappingRecord } from '../salesforce/settingsReader.js';
 import { fieldCompatibility, staticValueCompatibility, type Finding } from './compatibility.js';
 import { MAPPING_TYPE } from './mappingRecords.js';
@@ -28,31 +32,59 @@ export interface MappingCheckResult {
   readonly readFields: Record<string, string[]>;
 }
 
-export function checkMappings(records: readonly MappingRecord[], schema: OrgSchema, options: MappingCheckOptions): MappingCheckResult {
+export function checkMappings(
+  records: readonly MappingRecord[],
+  schema: OrgSchema,
+  options: MappingCheckOptions,
+): MappingCheckResult {
   const problems: CheckProblem[] = [];
   const valid: MappingRecord[] = [];
   const metadataKeys: MappedMetadataKey[] = [];
   const setBy = new Map<string, string>();
 
   // Defaults first, so a User record for the same path reads as the override it is.
-  const active = records.filter((r) => r.active).sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
+  const active = records
+    .filter((r) => r.active)
+    .sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
   for (const record of active) {
     const slot = `${record.mappingKey}:${record.stripePath}:${record.source}:${record.staticValue !== null}`;
     const duplicateOf = setBy.get(slot);
     const findings = duplicateOf
-      ? [error('Stripe_Path__c', `${record.stripePath} of ${record.mappingKey} is already set by ${duplicateOf}; only one of them would apply.`, `Deactivate one of ${duplicateOf} and ${record.name}.`)]
+      ? [
+          error(
+            'Stripe_Path__c',
+            `${record.stripePath} of ${record.mappingKey} is already set by ${duplicateOf}; only one of them would apply.`,
+            `Deactivate one of ${duplicateOf} and ${record.name}.`,
+          ),
+        ]
       : recordFindings(record, schema, options);
     setBy.set(slot, duplicateOf ?? record.name);
-    for (const f of findings) problems.push({ severity: f.severity, recordType: MAPPING_TYPE, record: record.name, field: f.field, message: f.message, fix: f.fix });
+    for (const f of findings)
+      problems.push({
+        severity: f.severity,
+        recordType: MAPPING_TYPE,
+        record: record.name,
+        field: f.field,
+        message: f.message,
+        fix: f.fix,
+      });
     if (findings.some((f) => f.severity === 'error') || !isMappingKey(record.mappingKey)) continue;
 
     const key = record.mappingKey;
     const path = effectiveStripePath(record.stripePath);
-    if (path.startsWith('metadata.')) metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
+    if (path.startsWith('metadata.'))
+      metadataKeys.push({ key, name: path.slice('metadata.'.length), record: record.name });
     valid.push(record);
   }
   for (const finding of metadataBudgetFindings(metadataKeys)) {
-    problems.push({ severity: finding.severity, recordType: MAPPING_TYPE, record: finding.record, field: 'Stripe_Path__c', message: finding.message, fix: finding.fix });
+    problems.push({
+      severity: finding.severity,
+      recordType: MAPPING_TYPE,
+      record: finding.record,
+      field: 'Stripe_Path__c',
+      message: finding.message,
+      fix: finding.fix,
+    });
   }
   problems.push(...inactiveDefaults(records));
   const config = mappingConfig(valid);
@@ -70,10 +102,20 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
     return [error('Stripe_Path__c', problem.message, problem.fix)];
   }
   const path = effectiveStripePath(record.stripePath);
-  const target = { key, path, spec: stripe.spec, mapKey: stripe.mapKey, dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays };
+  const target = {
+    key,
+    path,
+    spec: stripe.spec,
+    mapKey: stripe.mapKey,
+    dueOnReceiptAsZeroDays: options.dueOnReceiptAsZeroDays,
+  };
   const on = (field: string, findings: readonly Finding[]): RecordFinding[] => findings.map((f) => ({ ...f, field }));
-  const findings = [...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []), ...engineFormatFindings(record)];
-  if (record.salesforcePath === null) return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
+  const findings = [
+    ...(stripe.mapKey ? on('Stripe_Path__c', metadataKeyFindings(path.slice(path.indexOf('.') + 1), key)) : []),
+    ...engineFormatFindings(record),
+  ];
+  if (record.salesforcePath === null)
+    return [...findings, ...on('Static_Value__c', staticValueCompatibility(record.staticValue as string, target))];
   const resolved = resolveFieldPath(schema, MAPPING_ROOTS[key], record.salesforcePath);
   if (!resolved.ok) return [...findings, error('Salesforce_Path__c', resolved.message, resolved.fix)];
   // A path the org has but the graph reader does not follow (Order.BillToContact): the engine refuses it.
@@ -82,7 +124,11 @@ function recordFindings(record: MappingRecord, schema: OrgSchema, options: Mappi
   // Values of CPQ's own picklists the sync rejects (billing frequency "Invoice Plan") are documented
   // per-record errors; for an unchanged shipped default only a real misfit is worth reporting.
   const fit = fieldCompatibility(resolved.field, target);
-  return [...findings, ...on('Salesforce_Path__c', isShippedDefault(record, key) ? fit.filter((f) => f.severity === 'error') : fit), ...on('Salesforce_Path__c', shippedDefaultDrift(record, key))];
+  return [
+    ...findings,
+    ...on('Salesforce_Path__c', isShippedDefault(record, key) ? fit.filter((f) => f.severity === 'error') : fit),
+    ...on('Salesforce_Path__c', shippedDefaultDrift(record, key)),
+  ];
 }
 
 /** The engine parses mappings with the core's MappingConfig: a record it would refuse stops every sync. */
@@ -92,7 +138,11 @@ function engineFormatFindings(record: MappingRecord): RecordFinding[] {
   return parsed.error.issues.map((issue) => {
     // A bad Stripe path fails as a record key (with the reason inside); a bad Salesforce path as its value.
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    return error(issue.code === 'invalid_key' ? 'Stripe_Path__c' : 'Salesforce_Path__c', `The sync cannot read this record: ${message}.`, 'Use letters, digits and underscores in the path, with dots between its parts.');
+    return error(
+      issue.code === 'invalid_key' ? 'Stripe_Path__c' : 'Salesforce_Path__c',
+      `The sync cannot read this record: ${message}.`,
+      'Use letters, digits and underscores in the path, with dots between its parts.',
+    );
   });
 }
 
@@ -110,7 +160,9 @@ function shippedDefaultDrift(record: MappingRecord, key: MappingKey): Finding[] 
   return [
     {
       severity: 'warning',
-      message: shipped ? `This shipped default maps ${record.stripePath} to ${record.salesforcePath ?? 'a static value'}, but the product ships ${shipped}.` : `This record is marked Default, but the product ships no default for ${key} ${record.stripePath}.`,
+      message: shipped
+        ? `This shipped default maps ${record.stripePath} to ${record.salesforcePath ?? 'a static value'}, but the product ships ${shipped}.`
+        : `This record is marked Default, but the product ships no default for ${key} ${record.stripePath}.`,
       fix: 'Restore the shipped record and put your change in a record with Source__c = User.',
     },
   ];

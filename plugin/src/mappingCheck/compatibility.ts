@@ -84,7 +84,10 @@ function transformedPath(target: MappingTarget): TransformedPath | undefined {
     return {
       describe: 'a CPQ billing frequency',
       acceptsNumbers: true,
-      problem: (value) => (names.includes(value.trim()) || /^[1-9]\d*$/.test(value.trim()) ? undefined : `"${value}" is not a supported CPQ Billing Frequency.`),
+      problem: (value) =>
+        names.includes(value.trim()) || /^[1-9]\d*$/.test(value.trim())
+          ? undefined
+          : `"${value}" is not a supported CPQ Billing Frequency.`,
       fix: `Map a number of months or a picklist of ${names.join(', ')}.`,
     };
   }
@@ -93,7 +96,8 @@ function transformedPath(target: MappingTarget): TransformedPath | undefined {
     return {
       describe: 'a CPQ billing type',
       acceptsNumbers: false,
-      problem: (value) => (values.includes(value.trim()) ? undefined : `"${value}" is not a supported CPQ Product Billing Type.`),
+      problem: (value) =>
+        values.includes(value.trim()) ? undefined : `"${value}" is not a supported CPQ Product Billing Type.`,
       fix: 'Map a picklist of Advance and Arrears (or licensed and metered).',
     };
   }
@@ -104,11 +108,14 @@ function transformedPath(target: MappingTarget): TransformedPath | undefined {
  * A picklist none of whose values fit is the wrong field (error); one with some values that fail only
  * fails the records holding them (warning; the order preflight names those records).
  */
-const picklistSeverity = (bad: readonly unknown[], all: readonly unknown[]): Severity => (bad.length === all.length ? 'error' : 'warning');
+const picklistSeverity = (bad: readonly unknown[], all: readonly unknown[]): Severity =>
+  bad.length === all.length ? 'error' : 'warning';
 /** The schedule's start date: the one date the core converts (the quote start date, spec §2.2). */
-const isScheduleStart = (target: MappingTarget): boolean => target.key === 'subscription_schedule' && target.path === 'start_date';
+const isScheduleStart = (target: MappingTarget): boolean =>
+  target.key === 'subscription_schedule' && target.path === 'start_date';
 const finding = (severity: Severity, message: string, fix: string): Finding => ({ severity, message, fix });
-const isTimestamp = (path: string): boolean => /(^|\.)(start_date|end_date|trial_end|cancel_at|billing_cycle_anchor|due_date|effective_at|redeem_by)$/.test(path);
+const isTimestamp = (path: string): boolean =>
+  /(^|\.)(start_date|end_date|trial_end|cancel_at|billing_cycle_anchor|due_date|effective_at|redeem_by)$/.test(path);
 
 /** Problems with mapping the Salesforce `field` into `target`. */
 export function fieldCompatibility(field: FieldDescribe, target: MappingTarget): Finding[] {
@@ -123,44 +130,110 @@ export function fieldCompatibility(field: FieldDescribe, target: MappingTarget):
     if (kind === 'number' && special.acceptsNumbers) return [];
     if (kind === 'picklist') {
       const bad = picklist.map((v) => special.problem(v)).filter((p): p is string => p !== undefined);
-      return bad.length === 0 ? [] : [finding(picklistSeverity(bad, picklist), `${name} has picklist values the sync rejects for ${path}: ${bad.join(' ')}`, special.fix)];
+      return bad.length === 0
+        ? []
+        : [
+            finding(
+              picklistSeverity(bad, picklist),
+              `${name} has picklist values the sync rejects for ${path}: ${bad.join(' ')}`,
+              special.fix,
+            ),
+          ];
     }
     return [finding('error', `${name} cannot be read as ${special.describe} for ${path}.`, special.fix)];
   }
   if (target.mapKey) {
     const long = (field.length ?? 0) > METADATA_LIMITS.valueLength || field.type === 'textarea';
-    return long ? [finding('warning', `${name} can hold more than ${METADATA_LIMITS.valueLength} characters; Stripe rejects longer metadata values.`, 'Map a shorter field, or keep the values under 500 characters.')] : [];
+    return long
+      ? [
+          finding(
+            'warning',
+            `${name} can hold more than ${METADATA_LIMITS.valueLength} characters; Stripe rejects longer metadata values.`,
+            'Map a shorter field, or keep the values under 500 characters.',
+          ),
+        ]
+      : [];
   }
   if (isScheduleStart(target)) {
-    return kind === 'date' ? [] : [finding('error', `${name} is not a date; start_date needs the subscription's first day.`, 'Map start_date to a Date field such as SBQQ__Quote__c.SBQQ__StartDate__c.')];
+    return kind === 'date'
+      ? []
+      : [
+          finding(
+            'error',
+            `${name} is not a date; start_date needs the subscription's first day.`,
+            'Map start_date to a Date field such as SBQQ__Quote__c.SBQQ__StartDate__c.',
+          ),
+        ];
   }
   if (kind === 'date' || kind === 'datetime') {
     if (kinds.includes('string')) return [];
     const why = isTimestamp(path) ? 'a Unix timestamp' : kinds.join(' or ');
-    return [finding('error', `${name} is a ${kind}, but ${path} takes ${why}; the sync converts a date only for the schedule’s start_date.`, `Map ${path} to a number field holding ${why}, or remove the mapping.`)];
+    return [
+      finding(
+        'error',
+        `${name} is a ${kind}, but ${path} takes ${why}; the sync converts a date only for the schedule’s start_date.`,
+        `Map ${path} to a number field holding ${why}, or remove the mapping.`,
+      ),
+    ];
   }
   if (!kinds.some((k) => ['string', 'number', 'decimal', 'boolean', 'enum'].includes(k))) {
-    return [finding('error', `${path} is an object, not a value.`, `Map its fields instead, for example ${path}.<field>.`)];
+    return [
+      finding('error', `${path} is an object, not a value.`, `Map its fields instead, for example ${path}.<field>.`),
+    ];
   }
   if (kinds.includes('string')) return [];
   if (kinds.includes('enum')) {
     const allowed = spec.values ?? [];
     if (kind === 'picklist') {
       const bad = picklist.filter((v) => !allowed.includes(v));
-      return bad.length === 0 ? [] : [finding(picklistSeverity(bad, picklist), `${name} has picklist values Stripe rejects for ${path}: ${bad.join(', ')}.`, `Use only ${allowed.join(', ')} as values.`)];
+      return bad.length === 0
+        ? []
+        : [
+            finding(
+              picklistSeverity(bad, picklist),
+              `${name} has picklist values Stripe rejects for ${path}: ${bad.join(', ')}.`,
+              `Use only ${allowed.join(', ')} as values.`,
+            ),
+          ];
     }
-    if (kind === 'text') return [finding('warning', `${name} is free text; Stripe accepts only ${allowed.join(', ')} for ${path}.`, `Use a picklist of ${allowed.join(', ')}, or a static value.`)];
+    if (kind === 'text')
+      return [
+        finding(
+          'warning',
+          `${name} is free text; Stripe accepts only ${allowed.join(', ')} for ${path}.`,
+          `Use a picklist of ${allowed.join(', ')}, or a static value.`,
+        ),
+      ];
   }
   if (kinds.includes('number') || kinds.includes('decimal')) {
     if (kind === 'number') return [];
-    return [finding('error', `${name} is not a number, but ${path} is numeric.`, `Map ${path} to a Number, Currency or Percent field.`)];
+    return [
+      finding(
+        'error',
+        `${name} is not a number, but ${path} is numeric.`,
+        `Map ${path} to a Number, Currency or Percent field.`,
+      ),
+    ];
   }
   if (kinds.includes('boolean')) {
     if (kind === 'boolean') return [];
-    if (kind === 'text' || kind === 'picklist') return [finding('warning', `${name} is read as true/false text for ${path}; any other value fails the sync.`, `Map ${path} to a Checkbox field.`)];
+    if (kind === 'text' || kind === 'picklist')
+      return [
+        finding(
+          'warning',
+          `${name} is read as true/false text for ${path}; any other value fails the sync.`,
+          `Map ${path} to a Checkbox field.`,
+        ),
+      ];
     return [finding('error', `${name} cannot be a true/false value for ${path}.`, `Map ${path} to a Checkbox field.`)];
   }
-  return [finding('error', `${name} does not fit ${path} (${kinds.join(', ')}).`, `Map ${path} to a field of a matching type.`)];
+  return [
+    finding(
+      'error',
+      `${name} does not fit ${path} (${kinds.join(', ')}).`,
+      `Map ${path} to a field of a matching type.`,
+    ),
+  ];
 }
 
 /** Problems with the static value (always text in custom metadata) for `target`. */
@@ -172,20 +245,52 @@ export function staticValueCompatibility(value: string, target: MappingTarget): 
     return problem ? [finding('error', `The static value for ${path} is rejected: ${problem}`, special.fix)] : [];
   }
   if (target.mapKey) {
-    return value.length > METADATA_LIMITS.valueLength ? [finding('error', `The static metadata value for ${path} is ${value.length} characters; Stripe allows ${METADATA_LIMITS.valueLength}.`, 'Shorten the static value.')] : [];
+    return value.length > METADATA_LIMITS.valueLength
+      ? [
+          finding(
+            'error',
+            `The static metadata value for ${path} is ${value.length} characters; Stripe allows ${METADATA_LIMITS.valueLength}.`,
+            'Shorten the static value.',
+          ),
+        ]
+      : [];
   }
   const text = value.trim();
   const kinds = spec.kinds;
   if (isScheduleStart(target)) {
-    return /^\d{4}-\d{2}-\d{2}$/.test(text) ? [] : [finding('error', `The static value "${value}" for start_date is not a date (YYYY-MM-DD).`, 'Use a date such as 2030-01-01, or map start_date to a Date field.')];
+    return /^\d{4}-\d{2}-\d{2}$/.test(text)
+      ? []
+      : [
+          finding(
+            'error',
+            `The static value "${value}" for start_date is not a date (YYYY-MM-DD).`,
+            'Use a date such as 2030-01-01, or map start_date to a Date field.',
+          ),
+        ];
   }
   if (isTimestamp(path) && !/^\d+$/.test(text) && !(spec.values ?? []).includes(text)) {
-    return [finding('error', `The static value "${value}" for ${path} is not a Unix timestamp.`, `Remove the static value and map ${path} to a field.`)];
+    return [
+      finding(
+        'error',
+        `The static value "${value}" for ${path} is not a Unix timestamp.`,
+        `Remove the static value and map ${path} to a field.`,
+      ),
+    ];
   }
   if (kinds.includes('string')) return [];
   if (kinds.includes('enum') && (spec.values ?? []).includes(text)) return [];
-  if ((kinds.includes('number') || kinds.includes('decimal')) && text !== '' && Number.isFinite(Number(text))) return [];
+  if ((kinds.includes('number') || kinds.includes('decimal')) && text !== '' && Number.isFinite(Number(text)))
+    return [];
   if (kinds.includes('boolean') && /^(true|false)$/i.test(text)) return [];
-  const expected = [...(spec.values ?? []), ...kinds.filter((k) => !['enum', 'empty', 'null', 'object', 'array', 'map'].includes(k)).map((k) => `a ${k}`)];
-  return [finding('error', `The static value "${value}" does not fit ${path}.`, expected.length > 0 ? `Use ${expected.join(', ')}.` : `${path} is an object: set its fields instead.`)];
+  const expected = [
+    ...(spec.values ?? []),
+    ...kinds.filter((k) => !['enum', 'empty', 'null', 'object', 'array', 'map'].includes(k)).map((k) => `a ${k}`),
+  ];
+  return [
+    finding(
+      'error',
+      `The static value "${value}" does not fit ${path}.`,
+      expected.length > 0 ? `Use ${expected.join(', ')}.` : `${path} is an object: set its fields instead.`,
+    ),
+  ];
 }

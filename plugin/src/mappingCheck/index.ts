@@ -33,14 +33,24 @@ export interface MappingCheckReport {
 function checkConfiguration(rows: ConfigurationRows, schema: OrgSchema) {
   const settings = checkSettings(rows.settings);
   const records = rows.mappings.map(mappingRecord);
-  const mappings = checkMappings(records, schema, { dueOnReceiptAsZeroDays: settings.settings.features.dueOnReceiptAsZeroDays });
+  const mappings = checkMappings(records, schema, {
+    dueOnReceiptAsZeroDays: settings.settings.features.dueOnReceiptAsZeroDays,
+  });
   return { settings, mappings, active: records.filter((r) => r.active).length };
 }
 
 /** Mapping and settings records under `sourceDir` against the CPQ schema plus that source. */
 export function checkLocalSource(sourceDir: string): MappingCheckReport {
-  const { settings, mappings, active } = checkConfiguration(readLocalConfigurationRows(sourceDir), describeLocalSource(sourceDir));
-  return { mappingRecords: active, problems: [...mappings.problems, ...settings.problems], orders: [], readFields: mappings.readFields };
+  const { settings, mappings, active } = checkConfiguration(
+    readLocalConfigurationRows(sourceDir),
+    describeLocalSource(sourceDir),
+  );
+  return {
+    mappingRecords: active,
+    problems: [...mappings.problems, ...settings.problems],
+    orders: [],
+    readFields: mappings.readFields,
+  };
 }
 
 export interface OrgCheckOptions {
@@ -52,7 +62,11 @@ export interface OrgCheckOptions {
 
 /** The org's mapping and settings records against its describe; then each order through the core. */
 export async function checkOrg(client: SalesforceClient, options: OrgCheckOptions = {}): Promise<MappingCheckReport> {
-  const [rows, schema, user] = await Promise.all([readOrgConfigurationRows(client), describeOrg(client), client.username()]);
+  const [rows, schema, user] = await Promise.all([
+    readOrgConfigurationRows(client),
+    describeOrg(client),
+    client.username(),
+  ]);
   const { settings, mappings, active } = checkConfiguration(rows, schema);
   const currency = rows.organization?.currency ?? orgCurrencyOf(undefined);
   const defaultRecord = rows.settings.find((r) => r.DeveloperName === 'Default');
@@ -62,7 +76,11 @@ export async function checkOrg(client: SalesforceClient, options: OrgCheckOption
     client,
     orgId: rows.organization?.id ?? '',
     sandbox: rows.organization?.sandbox ?? false,
-    settings: withOrgCurrency(settings.settings, currency, defaultRecord?.Default_Currency__c != null && defaultRecord.Default_Currency__c !== ''),
+    settings: withOrgCurrency(
+      settings.settings,
+      currency,
+      defaultRecord?.Default_Currency__c != null && defaultRecord.Default_Currency__c !== '',
+    ),
     multiCurrency: currency.multiCurrency,
     mappings: mappings.config,
     readFields: mappings.readFields,
@@ -70,5 +88,10 @@ export async function checkOrg(client: SalesforceClient, options: OrgCheckOption
   };
   const orders: OrderPreflight[] = [];
   for (const orderId of options.orderIds ?? []) orders.push(await preflightOrder(orderId, context));
-  return { mappingRecords: active, problems: [...access, ...mappings.problems, ...settings.problems], orders, readFields: mappings.readFields };
+  return {
+    mappingRecords: active,
+    problems: [...access, ...mappings.problems, ...settings.problems],
+    orders,
+    readFields: mappings.readFields,
+  };
 }

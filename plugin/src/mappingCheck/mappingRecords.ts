@@ -47,12 +47,18 @@ async function queryConfiguration(client: SalesforceClient): Promise<Record<stri
       organization: `SELECT Id, IsSandbox, ${ORGANIZATION_CURRENCY_FIELDS.join(', ')} FROM Organization`,
     });
   } catch (error) {
-    if (error instanceof SalesforceApiError && error.errors.some((e) => e.errorCode === 'INVALID_TYPE')) throw new PackageNotDeployed(error);
+    if (error instanceof SalesforceApiError && error.errors.some((e) => e.errorCode === 'INVALID_TYPE'))
+      throw new PackageNotDeployed(error);
     throw error;
   }
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => name === 'values' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => name === 'values',
+});
 
 /**
  * Reads custom metadata records from a source directory (`force-app` or any folder holding
@@ -75,7 +81,9 @@ export function readLocalConfigurationRows(sourceDir: string): ConfigurationRows
 }
 
 function metadataRow(developerName: string, xml: string): MetadataRow {
-  const values = ((parser.parse(xml) as { CustomMetadata?: { values?: { field?: string; value?: unknown }[] } }).CustomMetadata?.values ?? []);
+  const values =
+    (parser.parse(xml) as { CustomMetadata?: { values?: { field?: string; value?: unknown }[] } }).CustomMetadata
+      ?.values ?? [];
   const row: Record<string, unknown> = { DeveloperName: developerName };
   for (const { field, value } of values) if (field) row[field] = xmlValue(value);
   return row as MetadataRow;
@@ -101,7 +109,8 @@ function xmlValue(value: unknown): unknown {
 function findFiles(dir: string, pattern: RegExp): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : findFiles(full, pattern);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : findFiles(full, pattern);
     return pattern.test(entry.name) ? [full] : [];
   });
 }

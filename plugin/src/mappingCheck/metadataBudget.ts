@@ -23,11 +23,33 @@ interface MetadataBudget {
 const BUDGETS: readonly MetadataBudget[] = [
   { label: 'customer', keys: ['customer'], sobject: 'Account', flags: [] },
   { label: 'product', keys: ['product'], sobject: 'Product2', flags: [] },
-  { label: 'price (price book entry)', keys: ['price'], sobject: 'PricebookEntry', flags: ['duplicate', 'auto_archive', 'original_stripe_price_id', 'proration', 'backend_proration'] },
-  { label: 'price (order line)', keys: ['price_order_item'], sobject: 'OrderItem', flags: ['duplicate', 'auto_archive', 'original_stripe_price_id', 'proration', 'backend_proration'] },
+  {
+    label: 'price (price book entry)',
+    keys: ['price'],
+    sobject: 'PricebookEntry',
+    flags: ['duplicate', 'auto_archive', 'original_stripe_price_id', 'proration', 'backend_proration'],
+  },
+  {
+    label: 'price (order line)',
+    keys: ['price_order_item'],
+    sobject: 'OrderItem',
+    flags: ['duplicate', 'auto_archive', 'original_stripe_price_id', 'proration', 'backend_proration'],
+  },
   { label: 'subscription schedule', keys: ['subscription_schedule'], sobject: 'Order', flags: [] },
-  { label: 'schedule phase', keys: ['subscription_schedule', 'subscription_phase'], sobject: 'Order', flags: ['backend_proration', 'effective_termination_date'], literal: ['salesforce_segment_index', 'salesforce_segment_label'] },
-  { label: 'subscription item', keys: ['subscription_item'], sobject: 'OrderItem', flags: ['proration', 'credit', 'backend_proration'], literal: ['salesforce_segment_key'] },
+  {
+    label: 'schedule phase',
+    keys: ['subscription_schedule', 'subscription_phase'],
+    sobject: 'Order',
+    flags: ['backend_proration', 'effective_termination_date'],
+    literal: ['salesforce_segment_index', 'salesforce_segment_label'],
+  },
+  {
+    label: 'subscription item',
+    keys: ['subscription_item'],
+    sobject: 'OrderItem',
+    flags: ['proration', 'credit', 'backend_proration'],
+    literal: ['salesforce_segment_key'],
+  },
   { label: 'invoice', keys: ['invoice'], sobject: 'Order', flags: ['proration_invoice'] },
   { label: 'coupon', keys: ['coupon'], sobject: 'Quote_Stripe_Coupon__c', flags: [] },
 ];
@@ -37,7 +59,11 @@ const CONTEXT: MetadataContext = { instanceUrl: 'https://example.my.salesforce.c
 
 /** The keys the product itself writes on the object. */
 export function productMetadataKeys(budget: MetadataBudget): string[] {
-  return [...Object.keys(recordMetadata({ type: budget.sobject, id: '000000000000000AAA' }, CONTEXT)), ...Object.keys(flagMetadata(CONTEXT, ...budget.flags)), ...(budget.literal ?? [])];
+  return [
+    ...Object.keys(recordMetadata({ type: budget.sobject, id: '000000000000000AAA' }, CONTEXT)),
+    ...Object.keys(flagMetadata(CONTEXT, ...budget.flags)),
+    ...(budget.literal ?? []),
+  ];
 }
 
 export interface MappedMetadataKey {
@@ -55,10 +81,25 @@ export interface BudgetFinding extends Finding {
 /** A user metadata key's own problems: length, brackets, and clashing with a key the product writes. */
 export function metadataKeyFindings(name: string, key: MappingKey): Finding[] {
   const findings: Finding[] = [];
-  if (name.length > METADATA_LIMITS.keyLength) findings.push({ severity: 'error', message: `The metadata key "${name}" is ${name.length} characters; Stripe allows ${METADATA_LIMITS.keyLength}.`, fix: 'Shorten the key after metadata.' });
-  if (/[[\]]/.test(name)) findings.push({ severity: 'error', message: `The metadata key "${name}" contains square brackets, which Stripe does not allow.`, fix: 'Remove [ and ] from the key.' });
+  if (name.length > METADATA_LIMITS.keyLength)
+    findings.push({
+      severity: 'error',
+      message: `The metadata key "${name}" is ${name.length} characters; Stripe allows ${METADATA_LIMITS.keyLength}.`,
+      fix: 'Shorten the key after metadata.',
+    });
+  if (/[[\]]/.test(name))
+    findings.push({
+      severity: 'error',
+      message: `The metadata key "${name}" contains square brackets, which Stripe does not allow.`,
+      fix: 'Remove [ and ] from the key.',
+    });
   const reserved = BUDGETS.filter((b) => b.keys.includes(key)).some((b) => productMetadataKeys(b).includes(name));
-  if (reserved) findings.push({ severity: 'error', message: `The metadata key "${name}" is one the product writes itself; the mapping would overwrite it.`, fix: 'Choose another key name (keys starting with salesforce_ are the product’s).' });
+  if (reserved)
+    findings.push({
+      severity: 'error',
+      message: `The metadata key "${name}" is one the product writes itself; the mapping would overwrite it.`,
+      fix: 'Choose another key name (keys starting with salesforce_ are the product’s).',
+    });
   return findings;
 }
 

@@ -38,7 +38,11 @@ export class OrgSchema {
 
   /** A copy with `fields` added to `object` (custom fields an admin created, in tests and previews). */
   withFields(object: string, fields: readonly FieldDescribe[]): OrgSchema {
-    return new OrgSchema([...this.objects.values()].map((d) => (d.name.toLowerCase() === object.toLowerCase() ? { ...d, fields: [...d.fields, ...fields] } : d)));
+    return new OrgSchema(
+      [...this.objects.values()].map((d) =>
+        d.name.toLowerCase() === object.toLowerCase() ? { ...d, fields: [...d.fields, ...fields] } : d,
+      ),
+    );
   }
 
   field(object: string, field: string): FieldDescribe | undefined {
@@ -66,23 +70,55 @@ export function resolveFieldPath(schema: OrgSchema, root: string, path: string):
     if (!field) {
       const child = describe.childRelationships?.find((c) => c.relationshipName?.toLowerCase() === part.toLowerCase());
       if (child) {
-        return { ok: false, message: `"${path}" crosses ${object}.${part}, a one-to-many relationship to ${child.childSObject}: one ${object} has many.`, fix: 'Map only through lookups to a single parent record (for example Account.Name from an Order).' };
+        return {
+          ok: false,
+          message: `"${path}" crosses ${object}.${part}, a one-to-many relationship to ${child.childSObject}: one ${object} has many.`,
+          fix: 'Map only through lookups to a single parent record (for example Account.Name from an Order).',
+        };
       }
-      const candidates = describe.fields.filter((f) => final || f.type === 'reference').map((f) => (final || /(__c|Id)$/.test(part) ? f.name : f.name.replace(/Id$/, '')));
-      return { ok: false, message: `${object} has no ${final ? 'field' : 'lookup'} "${part}" (in "${path}").${didYouMean(suggestName(part, candidates))}`, fix: `Use the API name of a ${final ? 'field' : 'lookup field'} on ${object}.` };
+      const candidates = describe.fields
+        .filter((f) => final || f.type === 'reference')
+        .map((f) => (final || /(__c|Id)$/.test(part) ? f.name : f.name.replace(/Id$/, '')));
+      return {
+        ok: false,
+        message: `${object} has no ${final ? 'field' : 'lookup'} "${part}" (in "${path}").${didYouMean(suggestName(part, candidates))}`,
+        fix: `Use the API name of a ${final ? 'field' : 'lookup field'} on ${object}.`,
+      };
     }
     if (final) return { ok: true, object: describe.name, field };
-    if (field.type !== 'reference') return { ok: false, message: `${object}.${field.name} in "${path}" is a ${field.type} field, not a lookup, so nothing can be read through it.`, fix: `End the path at ${field.name}, or go through a lookup field.` };
+    if (field.type !== 'reference')
+      return {
+        ok: false,
+        message: `${object}.${field.name} in "${path}" is a ${field.type} field, not a lookup, so nothing can be read through it.`,
+        fix: `End the path at ${field.name}, or go through a lookup field.`,
+      };
     const targets = field.referenceTo ?? [];
-    if (targets.length !== 1) return { ok: false, message: `${object}.${field.name} in "${path}" can point at ${targets.join(' or ')}; the sync cannot tell which.`, fix: 'Map through a lookup to one object type.' };
+    if (targets.length !== 1)
+      return {
+        ok: false,
+        message: `${object}.${field.name} in "${path}" can point at ${targets.join(' or ')}; the sync cannot tell which.`,
+        fix: 'Map through a lookup to one object type.',
+      };
     object = targets[0] as string;
   }
-  return { ok: false, message: 'The Salesforce path is empty.', fix: 'Set Salesforce_Path__c to a field API name such as Name or Account.Name.' };
+  return {
+    ok: false,
+    message: 'The Salesforce path is empty.',
+    fix: 'Set Salesforce_Path__c to a field API name such as Name or Account.Name.',
+  };
 }
 
 function missingObject(object: string, root: string, path: string): FieldPath {
   if (SYNCED_OBJECTS.some((o) => o.toLowerCase() === object.toLowerCase())) {
-    return { ok: false, message: `The org has no ${object} object that the sync user can read (in "${path}").`, fix: `Install the package that defines ${object} (sf stripe cpq deploy; CPQ for SBQQ objects), or give the user read access.` };
+    return {
+      ok: false,
+      message: `The org has no ${object} object that the sync user can read (in "${path}").`,
+      fix: `Install the package that defines ${object} (sf stripe cpq deploy; CPQ for SBQQ objects), or give the user read access.`,
+    };
   }
-  return { ok: false, message: `The sync does not read ${object} records, so "${path}" would always be empty.`, fix: `Map a field of ${root} or of a record it looks up that the sync reads (${SYNCED_OBJECTS.join(', ')}).` };
+  return {
+    ok: false,
+    message: `The sync does not read ${object} records, so "${path}" would always be empty.`,
+    fix: `Map a field of ${root} or of a record it looks up that the sync reads (${SYNCED_OBJECTS.join(', ')}).`,
+  };
 }

@@ -67,7 +67,10 @@ const NOUNS: Readonly<Partial<Record<StripeOperationName, string>>> = {
   'invoices.finalizeInvoice': 'invoice finalization',
 };
 
-const withoutTestClocks = (settings: Settings): Settings => ({ ...settings, features: { ...settings.features, testClocks: false } });
+const withoutTestClocks = (settings: Settings): Settings => ({
+  ...settings,
+  features: { ...settings.features, testClocks: false },
+});
 
 /** "1 customer, 2 products, …" in the plan's order. */
 export function planSummary(plan: SyncPlan): string {
@@ -84,18 +87,35 @@ export function planSummary(plan: SyncPlan): string {
 function linkedOrders(graph: CpqGraphInput): [string, string][] {
   return (graph.orders ?? []).flatMap((o) => {
     const { Id, Stripe_ID__c } = o as { Id?: unknown; Stripe_ID__c?: unknown };
-    return typeof Id === 'string' && typeof Stripe_ID__c === 'string' && Stripe_ID__c ? [[Id, Stripe_ID__c] as [string, string]] : [];
+    return typeof Id === 'string' && typeof Stripe_ID__c === 'string' && Stripe_ID__c
+      ? [[Id, Stripe_ID__c] as [string, string]]
+      : [];
   });
 }
 
 export async function preflightOrder(orderId: string, ctx: PreflightContext): Promise<OrderPreflight> {
-  const failed = (problems: CheckProblem[]): OrderPreflight => ({ orderId, ready: false, problems, operations: [], summary: '' });
+  const failed = (problems: CheckProblem[]): OrderPreflight => ({
+    orderId,
+    ready: false,
+    problems,
+    operations: [],
+    summary: '',
+  });
   let graph: CpqGraphInput;
   try {
     graph = await readContractGraph(ctx.client, orderId, { extra: ctx.readFields, multiCurrency: ctx.multiCurrency });
   } catch (error) {
     if (!(error instanceof OrderNotFound)) throw error;
-    return failed([{ severity: 'error', recordType: 'Order', record: orderId, field: 'Id', message: error.message, fix: 'Check the order Id, and that the user running the check can read it.' }]);
+    return failed([
+      {
+        severity: 'error',
+        recordType: 'Order',
+        record: orderId,
+        field: 'Id',
+        message: error.message,
+        fix: 'Check the order Id, and that the user running the check can read it.',
+      },
+    ]);
   }
   try {
     const plan = planOrderSync({
@@ -104,7 +124,15 @@ export async function preflightOrder(orderId: string, ctx: PreflightContext): Pr
       orderId,
       // The preflight reads no Stripe key, so it cannot know the mode: it summarises the billing objects, without
       // the test clock a test-mode sync adds for each new customer.
-      context: { orgId: ctx.orgId, instanceUrl: ctx.client.instanceUrl, livemode: false, sandbox: ctx.sandbox, now: ctx.now, settings: withoutTestClocks(ctx.settings), mappings: ctx.mappings },
+      context: {
+        orgId: ctx.orgId,
+        instanceUrl: ctx.client.instanceUrl,
+        livemode: false,
+        sandbox: ctx.sandbox,
+        now: ctx.now,
+        settings: withoutTestClocks(ctx.settings),
+        mappings: ctx.mappings,
+      },
     });
     const warnings = [
       ...linkedOrders(graph).map(([id, stripeId]): CheckProblem => ({
@@ -115,7 +143,14 @@ export async function preflightOrder(orderId: string, ctx: PreflightContext): Pr
         message: `This order of the contract is already linked to ${stripeId}; the preflight does not read Stripe, so its summary shows what a first sync would make.`,
         fix: 'Use sf stripe cpq sync --dry-run to see the plan against what Stripe holds.',
       })),
-      ...plan.warnings.map((message): CheckProblem => ({ severity: 'warning', recordType: 'Order', record: orderId, field: '', message, fix: 'Review the order before syncing.' })),
+      ...plan.warnings.map((message): CheckProblem => ({
+        severity: 'warning',
+        recordType: 'Order',
+        record: orderId,
+        field: '',
+        message,
+        fix: 'Review the order before syncing.',
+      })),
     ];
     const operations = plan.operations.map((o) => ({ op: o.op, sourceType: o.source.type, sourceId: o.source.id }));
     return { orderId, ready: true, problems: warnings, operations, summary: planSummary(plan) };

@@ -14,9 +14,18 @@ import { OrgSchema, SYNCED_OBJECTS, type ObjectDescribe } from './orgSchema.js';
 
 /** Describes of every object the sync reads, in one `composite` call (objects the org lacks are left out). */
 export async function describeOrg(client: SalesforceClient): Promise<OrgSchema> {
-  const compositeRequest = SYNCED_OBJECTS.map((name) => ({ method: 'GET', url: `${client.basePath}/sobjects/${name}/describe`, referenceId: name.replace(/\W/g, '_') }));
-  const { body } = await client.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone: false, compositeRequest });
-  return new OrgSchema(body.compositeResponse.filter((r) => r.httpStatusCode < 300).map((r) => r.body as ObjectDescribe));
+  const compositeRequest = SYNCED_OBJECTS.map((name) => ({
+    method: 'GET',
+    url: `${client.basePath}/sobjects/${name}/describe`,
+    referenceId: name.replace(/\W/g, '_'),
+  }));
+  const { body } = await client.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', {
+    allOrNone: false,
+    compositeRequest,
+  });
+  return new OrgSchema(
+    body.compositeResponse.filter((r) => r.httpStatusCode < 300).map((r) => r.body as ObjectDescribe),
+  );
 }
 
 /** The CPQ schema plus the package source under `sourceDir` (objects and fields; records are ignored). */
@@ -25,5 +34,9 @@ export function describeLocalSource(sourceDir: string): OrgSchema {
   defineCpqOrgSchema(schema);
   const files = readMetadataDir(sourceDir).filter((f) => !/(^|\/)customMetadata\//.test(f.path));
   loadMetadataFiles(schema, new RecordStore(schema, { now: () => new Date(0) }), files);
-  return new OrgSchema(SYNCED_OBJECTS.filter((name) => schema.hasObject(name)).map((name) => describeObject(schema, name, '62.0') as unknown as ObjectDescribe));
+  return new OrgSchema(
+    SYNCED_OBJECTS.filter((name) => schema.hasObject(name)).map(
+      (name) => describeObject(schema, name, '62.0') as unknown as ObjectDescribe,
+    ),
+  );
 }

@@ -3,7 +3,14 @@
  * valid for the core's settings model, and an order sync filter that is a SOQL condition.
  */
 import { DEFAULT_SETTINGS, Settings } from '../core/settings.js';
-import { FEATURES, InvalidSyncFilter, SETTINGS, settingsFromRecord, validatedOrderFilter, type MetadataRow } from '../salesforce/settingsReader.js';
+import {
+  FEATURES,
+  InvalidSyncFilter,
+  SETTINGS,
+  settingsFromRecord,
+  validatedOrderFilter,
+  type MetadataRow,
+} from '../salesforce/settingsReader.js';
 import { SETTING_TYPE } from './mappingRecords.js';
 import type { CheckProblem } from './problems.js';
 
@@ -14,21 +21,46 @@ export interface SettingsCheckResult {
 }
 
 const fieldOf = (key: string): string =>
-  Object.entries({ ...SETTINGS, ...Object.fromEntries(Object.entries(FEATURES).map(([f, k]) => [f, `features.${k}`])) }).find(([, k]) => k === key)?.[0] ?? key;
+  Object.entries({
+    ...SETTINGS,
+    ...Object.fromEntries(Object.entries(FEATURES).map(([f, k]) => [f, `features.${k}`])),
+  }).find(([, k]) => k === key)?.[0] ?? key;
 
 export function checkSettings(rows: readonly MetadataRow[]): SettingsCheckResult {
   const row = rows.find((r) => r.DeveloperName === 'Default');
-  const problem = (field: string, message: string, fix: string): CheckProblem => ({ severity: 'error', recordType: SETTING_TYPE, record: 'Default', field, message, fix });
+  const problem = (field: string, message: string, fix: string): CheckProblem => ({
+    severity: 'error',
+    recordType: SETTING_TYPE,
+    record: 'Default',
+    field,
+    message,
+    fix,
+  });
   if (!row) {
     return {
-      problems: [{ ...problem('', 'There is no Default connector settings record; the sync would run on built-in defaults.', 'Deploy the package (sf stripe cpq deploy), which ships Stripe_Sync_Setting.Default.'), severity: 'warning' }],
+      problems: [
+        {
+          ...problem(
+            '',
+            'There is no Default connector settings record; the sync would run on built-in defaults.',
+            'Deploy the package (sf stripe cpq deploy), which ships Stripe_Sync_Setting.Default.',
+          ),
+          severity: 'warning',
+        },
+      ],
       settings: DEFAULT_SETTINGS,
     };
   }
   const parsed = Settings.safeParse(settingsFromRecord(row));
   const problems = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => problem(fieldOf(issue.path.join('.')), `${fieldOf(issue.path.join('.'))}: ${issue.message}.`, 'Correct the value in Setup → Custom Metadata Types → Stripe Sync Setting → Default.'));
+    : parsed.error.issues.map((issue) =>
+        problem(
+          fieldOf(issue.path.join('.')),
+          `${fieldOf(issue.path.join('.'))}: ${issue.message}.`,
+          'Correct the value in Setup → Custom Metadata Types → Stripe Sync Setting → Default.',
+        ),
+      );
   const filter = parsed.success ? parsed.data.orderSyncFilter : undefined;
   const refused = filter === undefined ? undefined : filterProblem(filter);
   if (refused) problems.push(problem(refused.field, refused.problem, refused.fix));

@@ -3,7 +3,14 @@
  * Salesforce record its paths start from is MAPPING_ROOTS, beside the reader that loads it).
  */
 import { TERMINATION_PREFIX, type MappingKey } from '../core/mappings/mappings.js';
-import { lookupParam, paramPaths, paramsCatalogue, splitParamPath, type ParamsTypeName, type ParamSpec } from '../stripe/params/index.js';
+import {
+  lookupParam,
+  paramPaths,
+  paramsCatalogue,
+  splitParamPath,
+  type ParamsTypeName,
+  type ParamSpec,
+} from '../stripe/params/index.js';
 import { didYouMean, suggestName } from './suggestions.js';
 
 /** The Stripe API version the catalogue was generated for (stripe-node's pinned version). */
@@ -25,7 +32,11 @@ export const STRIPE_TARGETS: Readonly<Record<MappingKey, StripeTarget>> = {
   price_order_item: { params: 'PriceCreateParams', prefix: '', label: 'price' },
   subscription_schedule: { params: 'SubscriptionScheduleCreateParams', prefix: '', label: 'subscription schedule' },
   subscription_phase: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].', label: 'schedule phase' },
-  subscription_item: { params: 'SubscriptionScheduleCreateParams', prefix: 'phases[].items[].', label: 'subscription item' },
+  subscription_item: {
+    params: 'SubscriptionScheduleCreateParams',
+    prefix: 'phases[].items[].',
+    label: 'subscription item',
+  },
   invoice: { params: 'InvoiceCreateParams', prefix: '', label: 'invoice' },
   coupon: { params: 'CouponCreateParams', prefix: '', label: 'coupon' },
 };
@@ -55,20 +66,32 @@ export function checkStripePath(key: MappingKey, mappedPath: string): StripePath
   if (PRODUCT_PATHS[key]?.includes(path)) return { ok: true, spec: { kinds: ['number'] }, mapKey: false };
   const spec = lookupParam(target.params, target.prefix + path);
   if (spec) return { ok: true, spec, mapKey: isBelowMap(target, path) };
-  return { ok: false, message: `Stripe ${target.label}s have no parameter "${path}" in API version ${API_VERSION}.`, suggestion: nearestPath(target, path) };
+  return {
+    ok: false,
+    message: `Stripe ${target.label}s have no parameter "${path}" in API version ${API_VERSION}.`,
+    suggestion: nearestPath(target, path),
+  };
 }
 
 /** A path Stripe does not accept, worded for the admin (shared by `mapping check` and the engine). */
-export function stripePathProblem(key: MappingKey, failed: Extract<StripePathCheck, { ok: false }>): { message: string; fix: string } {
+export function stripePathProblem(
+  key: MappingKey,
+  failed: Extract<StripePathCheck, { ok: false }>,
+): { message: string; fix: string } {
   return {
     message: `${failed.message}${didYouMean(failed.suggestion)}`,
-    fix: failed.suggestion ? `Change the Stripe path to ${failed.suggestion}.` : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`,
+    fix: failed.suggestion
+      ? `Change the Stripe path to ${failed.suggestion}.`
+      : `Use a parameter of Stripe's ${STRIPE_TARGETS[key].params} (see docs.stripe.com/api).`,
   };
 }
 
 function isBelowMap(target: StripeTarget, path: string): boolean {
   const segments = splitParamPath(path);
-  return segments.length > 1 && (lookupParam(target.params, target.prefix + segments.slice(0, -1).join('.'))?.kinds.includes('map') ?? false);
+  return (
+    segments.length > 1 &&
+    (lookupParam(target.params, target.prefix + segments.slice(0, -1).join('.'))?.kinds.includes('map') ?? false)
+  );
 }
 
 /** Corrects the first unknown segment to its closest sibling: `recuring.interval` → `recurring.interval`. */
@@ -83,8 +106,17 @@ function nearestPath(target: StripeTarget, path: string): string | undefined {
       known = next;
       continue;
     }
-    const children = [...new Set(paths.filter((p) => (known ? p.startsWith(`${known}.`) : true)).map((p) => (known ? p.slice(known.length + 1) : p).split('.')[0] as string))];
-    const fixed = suggestName(segment, children.filter((c) => !c.includes('[')));
+    const children = [
+      ...new Set(
+        paths
+          .filter((p) => (known ? p.startsWith(`${known}.`) : true))
+          .map((p) => (known ? p.slice(known.length + 1) : p).split('.')[0] as string),
+      ),
+    ];
+    const fixed = suggestName(
+      segment,
+      children.filter((c) => !c.includes('[')),
+    );
     if (!fixed) return undefined;
     const corrected = [...segments.slice(0, i), fixed, ...segments.slice(i + 1)].join('.');
     return lookupParam(target.params, target.prefix + corrected) ? corrected : undefined;

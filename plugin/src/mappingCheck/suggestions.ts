@@ -4,10 +4,15 @@ import { closest, distance } from 'fastest-levenshtein';
 /** The closest candidate within a third of the name's length (at least 2 edits), else undefined. */
 export function suggestName(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
-  const best = closest(name.toLowerCase(), candidates.map((c) => c.toLowerCase()));
+  const best = closest(
+    name.toLowerCase(),
+    candidates.map((c) => c.toLowerCase()),
+  );
   const index = candidates.findIndex((c) => c.toLowerCase() === best);
   const match = candidates[index];
-  return match !== undefined && distance(name.toLowerCase(), best) <= Math.max(2, Math.floor(name.length / 3)) ? match : undefined;
+  return match !== undefined && distance(name.toLowerCase(), best) <= Math.max(2, Math.floor(name.length / 3))
+    ? match
+    : undefined;
 }
 
 /** ` Did you mean "x"?` or nothing. */

@@ -46,14 +46,19 @@ export const RelayConfig = z.object({
   SF_USERNAME: z.string().min(1).optional(),
   SF_JWT_KEY_FILE: z.string().min(1).optional(),
   SF_JWT_AUDIENCE: z.url().optional(),
-  STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret (sk_) or restricted (rk_) key'),
+  STRIPE_API_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must be a Stripe secret (sk_) or restricted (rk_) key'),
   STRIPE_API_BASE: z.url().optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   STRIPE_OPS_PER_SECOND: z.coerce.number().positive().optional(),
   RELAY_HOST: z.string().default('127.0.0.1'),
   RELAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
-  SF_PUBSUB_ENDPOINT: z.string().regex(/^[\w.-]+:\d+$/, 'must be host:port').optional(),
+  SF_PUBSUB_ENDPOINT: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port')
+    .optional(),
   SF_PUBSUB_REJECT_UNAUTHORIZED: flag.default(true),
   RELAY_RECONCILE_SECONDS: seconds.default(600),
   RELAY_STATE_DIR: z.string().min(1).optional(),
@@ -82,7 +87,11 @@ export class RelayConfigError extends Error {
 }
 
 export function relayConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): RelayConfig {
-  const { values } = parseArgs({ args: [...argv], options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])), strict: true });
+  const { values } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'string' as const }])),
+    strict: true,
+  });
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, variable] of Object.entries(FLAGS)) {
     const value = (values as Record<string, string | undefined>)[name];
@@ -99,21 +108,37 @@ export function relayConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []
 export function salesforceAuth(config: RelayConfig): SalesforceAuth {
   const { SF_CLIENT_ID: clientId, SF_LOGIN_URL: loginUrl } = config;
   if (clientId && config.SF_JWT_KEY_FILE) {
-    if (!config.SF_USERNAME) throw new RelayConfigError(['SF_USERNAME: the JWT bearer flow (SF_JWT_KEY_FILE) signs in as this user; set the integration user\'s username']);
+    if (!config.SF_USERNAME)
+      throw new RelayConfigError([
+        "SF_USERNAME: the JWT bearer flow (SF_JWT_KEY_FILE) signs in as this user; set the integration user's username",
+      ]);
     let privateKey: string;
     try {
       privateKey = readFileSync(config.SF_JWT_KEY_FILE, 'utf8');
     } catch (error) {
-      throw new RelayConfigError([`SF_JWT_KEY_FILE: cannot read ${config.SF_JWT_KEY_FILE} (${(error as Error).message}); point it at the PEM private key of the app's certificate`]);
+      throw new RelayConfigError([
+        `SF_JWT_KEY_FILE: cannot read ${config.SF_JWT_KEY_FILE} (${(error as Error).message}); point it at the PEM private key of the app's certificate`,
+      ]);
     }
-    return { kind: 'jwtBearer', clientId, username: config.SF_USERNAME, privateKey, loginUrl: loginUrl ?? 'https://login.salesforce.com', ...(config.SF_JWT_AUDIENCE ? { audience: config.SF_JWT_AUDIENCE } : {}) };
+    return {
+      kind: 'jwtBearer',
+      clientId,
+      username: config.SF_USERNAME,
+      privateKey,
+      loginUrl: loginUrl ?? 'https://login.salesforce.com',
+      ...(config.SF_JWT_AUDIENCE ? { audience: config.SF_JWT_AUDIENCE } : {}),
+    };
   }
   if (clientId && config.SF_CLIENT_SECRET) {
-    if (!loginUrl) throw new RelayConfigError(["SF_LOGIN_URL: the client credentials flow needs the org's My Domain URL (https://<domain>.my.salesforce.com)"]);
+    if (!loginUrl)
+      throw new RelayConfigError([
+        "SF_LOGIN_URL: the client credentials flow needs the org's My Domain URL (https://<domain>.my.salesforce.com)",
+      ]);
     return { kind: 'clientCredentials', clientId, clientSecret: config.SF_CLIENT_SECRET, loginUrl };
   }
   if (config.SF_TARGET_ORG) return { kind: 'sfAlias', targetOrg: config.SF_TARGET_ORG };
-  if (config.SF_INSTANCE_URL && config.SF_ACCESS_TOKEN) return { kind: 'accessToken', instanceUrl: config.SF_INSTANCE_URL, accessToken: config.SF_ACCESS_TOKEN };
+  if (config.SF_INSTANCE_URL && config.SF_ACCESS_TOKEN)
+    return { kind: 'accessToken', instanceUrl: config.SF_INSTANCE_URL, accessToken: config.SF_ACCESS_TOKEN };
   throw new RelayConfigError([
     'set the Salesforce sign-in: SF_CLIENT_ID with SF_CLIENT_SECRET and SF_LOGIN_URL (client credentials), SF_CLIENT_ID with SF_USERNAME and SF_JWT_KEY_FILE (JWT bearer), SF_TARGET_ORG (an sf alias or username), or SF_INSTANCE_URL and SF_ACCESS_TOKEN',
   ]);

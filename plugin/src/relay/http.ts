@@ -49,12 +49,20 @@ async function route(h: RelayHttpHandlers, req: IncomingMessage, res: ServerResp
     if (!h.webhook) return send(res, 404, { error: 'Webhooks are off: set STRIPE_WEBHOOK_SECRET.' });
     const signature = req.headers['stripe-signature'];
     const status = await h.webhook(await readBody(req), Array.isArray(signature) ? signature[0] : signature);
-    return send(res, status, status < 300 ? { received: true } : { error: status === 400 ? 'Invalid signature.' : 'Not handled; Stripe will retry.' });
+    return send(
+      res,
+      status,
+      status < 300
+        ? { received: true }
+        : { error: status === 400 ? 'Invalid signature.' : 'Not handled; Stripe will retry.' },
+    );
   }
   if (!AUTHENTICATED.has(key)) return send(res, 404, { error: 'Not found.' });
   if (!h.syncToken) return send(res, 404, { error: `${path} is off: set RELAY_SYNC_TOKEN.` });
-  if (!tokenMatches(h.syncToken, req.headers.authorization)) return send(res, 401, { error: 'Missing or wrong bearer token.' });
-  if (key === 'GET /readyz') return h.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
+  if (!tokenMatches(h.syncToken, req.headers.authorization))
+    return send(res, 401, { error: 'Missing or wrong bearer token.' });
+  if (key === 'GET /readyz')
+    return h.ready() ? send(res, 200, { status: 'ready' }) : send(res, 503, { status: 'not ready' });
   if (key === 'GET /metrics') {
     const text = await h.metrics();
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });

@@ -106,7 +106,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   options.stripe.observe(metrics.stripeObserver);
   const scheduler = new Scheduler(clock, (name, error) => log.error({ task: name, err: error }, 'relay task failed'));
 
-  const settings = await SettingsRefresher.start({ salesforce, stripe: options.stripe, workerId, leaseMs, liveSync: options.liveSync, log });
+  const settings = await SettingsRefresher.start({
+    salesforce,
+    stripe: options.stripe,
+    workerId,
+    leaseMs,
+    liveSync: options.liveSync,
+    log,
+  });
   const runner = new RequestRunner({
     salesforce,
     settings,
@@ -141,7 +148,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
     onState: (state) => metrics.setStreamState(state),
     onLag: (seconds) => metrics.replayLag.set(seconds),
   });
-  metrics.observe({ jobs: () => runner.size, eventsInFlight: () => checkpoint.inFlight, salesforceCallsToday: callsToday(salesforce, clock) });
+  metrics.observe({
+    jobs: () => runner.size,
+    eventsInFlight: () => checkpoint.inFlight,
+    salesforceCallsToday: callsToday(salesforce, clock),
+  });
 
   let stopping = false;
   const server = createRelayServer({
@@ -166,7 +177,18 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
   // The first reconciliation catches up on what happened while the relay was down. It waits a moment so
   // the subscription is in place first: a change made between the two is then seen by one or the other.
   reconciler.scheduleIn(Math.min(FIRST_RECONCILE_MS, reconcileSeconds * 1000), 'start');
-  log.info({ url, workerId, liveSync: settings.liveSync, reconcileSeconds, concurrency: runner.concurrency, webhooks: Boolean(options.webhookSecret), topic: subscriber.topic }, 'relay started');
+  log.info(
+    {
+      url,
+      workerId,
+      liveSync: settings.liveSync,
+      reconcileSeconds,
+      concurrency: runner.concurrency,
+      webhooks: Boolean(options.webhookSecret),
+      topic: subscriber.topic,
+    },
+    'relay started',
+  );
 
   return {
     url,

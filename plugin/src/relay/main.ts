@@ -14,7 +14,13 @@ async function main(): Promise<void> {
   const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : undefined;
   const stripe = createStripeGateway({
     apiKey: config.STRIPE_API_KEY,
-    ...(base ? { host: base.hostname, protocol: base.protocol === 'http:' ? 'http' : 'https', ...(base.port ? { port: Number(base.port) } : {}) } : {}),
+    ...(base
+      ? {
+          host: base.hostname,
+          protocol: base.protocol === 'http:' ? 'http' : 'https',
+          ...(base.port ? { port: Number(base.port) } : {}),
+        }
+      : {}),
     ...(config.STRIPE_OPS_PER_SECOND ? { opsPerSecond: config.STRIPE_OPS_PER_SECOND } : {}),
   });
   const relay = await startRelay({
@@ -27,7 +33,10 @@ async function main(): Promise<void> {
     concurrency: config.RELAY_CONCURRENCY,
     reconcileSeconds: config.RELAY_RECONCILE_SECONDS,
     ...(config.RELAY_STATE_DIR ? { stateDir: config.RELAY_STATE_DIR } : {}),
-    events: { ...(config.SF_PUBSUB_ENDPOINT ? { endpoint: config.SF_PUBSUB_ENDPOINT } : {}), rejectUnauthorized: config.SF_PUBSUB_REJECT_UNAUTHORIZED },
+    events: {
+      ...(config.SF_PUBSUB_ENDPOINT ? { endpoint: config.SF_PUBSUB_ENDPOINT } : {}),
+      rejectUnauthorized: config.SF_PUBSUB_REJECT_UNAUTHORIZED,
+    },
     ...(config.RELAY_LIVE_SYNC !== undefined ? { liveSync: config.RELAY_LIVE_SYNC } : {}),
     ...(config.STRIPE_WEBHOOK_SECRET ? { webhookSecret: config.STRIPE_WEBHOOK_SECRET } : {}),
     ...(config.RELAY_SYNC_TOKEN ? { syncToken: config.RELAY_SYNC_TOKEN } : {}),

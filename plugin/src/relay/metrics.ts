@@ -21,11 +21,35 @@ export interface MetricSources {
 export class RelayMetrics {
   readonly registry = new Registry();
   private sources: MetricSources | undefined;
-  readonly syncs = new Counter({ name: 'stripe_cpq_syncs_total', help: 'Order syncs by outcome (synced, failed, busy).', labelNames: ['outcome'], registers: [this.registry] });
-  readonly syncLatency = new Histogram({ name: 'stripe_cpq_sync_latency_seconds', help: 'Seconds from a sync request (or change event) to its outcome.', buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  readonly stripeCalls = new Counter({ name: 'stripe_cpq_stripe_calls_total', help: 'Stripe API calls by outcome.', labelNames: ['outcome'], registers: [this.registry] });
-  readonly stripeRateLimited = new Counter({ name: 'stripe_cpq_stripe_rate_limited_total', help: 'Stripe answers with HTTP 429.', registers: [this.registry] });
-  readonly webhooks = new Counter({ name: 'stripe_cpq_webhook_events_total', help: 'Stripe webhook events by type and handling.', labelNames: ['type', 'outcome'], registers: [this.registry] });
+  readonly syncs = new Counter({
+    name: 'stripe_cpq_syncs_total',
+    help: 'Order syncs by outcome (synced, failed, busy).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly syncLatency = new Histogram({
+    name: 'stripe_cpq_sync_latency_seconds',
+    help: 'Seconds from a sync request (or change event) to its outcome.',
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly stripeCalls = new Counter({
+    name: 'stripe_cpq_stripe_calls_total',
+    help: 'Stripe API calls by outcome.',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly stripeRateLimited = new Counter({
+    name: 'stripe_cpq_stripe_rate_limited_total',
+    help: 'Stripe answers with HTTP 429.',
+    registers: [this.registry],
+  });
+  readonly webhooks = new Counter({
+    name: 'stripe_cpq_webhook_events_total',
+    help: 'Stripe webhook events by type and handling.',
+    labelNames: ['type', 'outcome'],
+    registers: [this.registry],
+  });
   readonly queueDepth: Gauge<'state'> = new Gauge({
     name: 'stripe_cpq_relay_jobs',
     help: 'Sync jobs queued and running.',
@@ -37,14 +61,23 @@ export class RelayMetrics {
       this.queueDepth.set({ state: 'running' }, jobs.running);
     },
   });
-  readonly streamState = new Gauge({ name: 'stripe_cpq_change_event_stream_state', help: 'The change event stream: 1 for its current state, 0 for the others.', labelNames: ['state'], registers: [this.registry] });
+  readonly streamState = new Gauge({
+    name: 'stripe_cpq_change_event_stream_state',
+    help: 'The change event stream: 1 for its current state, 0 for the others.',
+    labelNames: ['state'],
+    registers: [this.registry],
+  });
   readonly eventsInFlight: Gauge = new Gauge({
     name: 'stripe_cpq_change_events_in_flight',
     help: 'Change events received whose work is not done: how far the replay checkpoint trails the stream.',
     registers: [this.registry],
     collect: (): void => this.eventsInFlight.set(this.sources?.eventsInFlight() ?? 0),
   });
-  readonly replayLag = new Gauge({ name: 'stripe_cpq_change_event_lag_seconds', help: 'Seconds from the last change event\'s commit in Salesforce to its arrival at the relay.', registers: [this.registry] });
+  readonly replayLag = new Gauge({
+    name: 'stripe_cpq_change_event_lag_seconds',
+    help: "Seconds from the last change event's commit in Salesforce to its arrival at the relay.",
+    registers: [this.registry],
+  });
   readonly salesforceCallsToday: Gauge = new Gauge({
     name: 'stripe_cpq_salesforce_api_calls_today',
     help: 'Salesforce API calls this relay made since 00:00 UTC.',
@@ -73,7 +106,11 @@ export class RelayMetrics {
   async valueOf(metric: Counter | Gauge, labels: LabelValues<string> = {}): Promise<number> {
     const { values } = await metric.get();
     const wanted = Object.entries(labels);
-    return values.find((v) => wanted.every(([k, value]) => v.labels[k] === value) && Object.keys(v.labels).length === wanted.length)?.value ?? 0;
+    return (
+      values.find(
+        (v) => wanted.every(([k, value]) => v.labels[k] === value) && Object.keys(v.labels).length === wanted.length,
+      )?.value ?? 0
+    );
   }
 
   render(): Promise<string> {

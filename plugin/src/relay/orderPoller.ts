@@ -32,14 +32,19 @@ export function ordersToSyncQuery(options: OrderSyncOptions, ids?: readonly stri
   ];
   if (ids) conditions.unshift(`Id IN ${soqlIdList(ids)}`);
   if (options.syncStartDate) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.syncStartDate)) throw new Error(`Sync start date ${options.syncStartDate} is not a YYYY-MM-DD date.`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.syncStartDate))
+      throw new Error(`Sync start date ${options.syncStartDate} is not a YYYY-MM-DD date.`);
     conditions.push(`ActivatedDate >= ${options.syncStartDate}T00:00:00Z`);
   }
   return `SELECT Id FROM Order WHERE ${conditions.join(' AND ')} ORDER BY LastModifiedDate ASC${ids ? '' : ` LIMIT ${RECONCILE_ORDER_LIMIT}`}`;
 }
 
 /** Ids of the orders to sync among `ids` (or any, see ordersToSyncQuery). */
-export async function ordersToSync(client: SalesforceClient, options: OrderSyncOptions, ids?: readonly string[]): Promise<string[]> {
+export async function ordersToSync(
+  client: SalesforceClient,
+  options: OrderSyncOptions,
+  ids?: readonly string[],
+): Promise<string[]> {
   if (ids && ids.length === 0) return [];
   const rows = await client.query<{ Id: string }>(ordersToSyncQuery(options, ids));
   return rows.map((r) => r.Id);

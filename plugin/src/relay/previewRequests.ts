@@ -26,11 +26,18 @@ export function billingPreview(result: OrderSyncResult): BillingPreview {
 
 /** The preview's text for the request field, within its length (items trimmed as for the Order's summary). */
 export function previewFieldText(preview: BillingPreview): string {
-  const summary = preview.summary ? (JSON.parse(summaryFieldText(preview.summary, 100_000)) as BillingPreview['summary']) : null;
+  const summary = preview.summary
+    ? (JSON.parse(summaryFieldText(preview.summary, 100_000)) as BillingPreview['summary'])
+    : null;
   return JSON.stringify({ ...preview, summary });
 }
 
-export async function runPreview(salesforce: SalesforceClient, engine: SyncEngine, request: ClaimedRequest, now: () => Date): Promise<OrderSyncResult> {
+export async function runPreview(
+  salesforce: SalesforceClient,
+  engine: SyncEngine,
+  request: ClaimedRequest,
+  now: () => Date,
+): Promise<OrderSyncResult> {
   const result = await engine.syncOrder(request.Order__c, { dryRun: true, asActivated: true });
   const preview = billingPreview(result);
   const problems = preview.problems.length;
@@ -40,7 +47,10 @@ export async function runPreview(salesforce: SalesforceClient, engine: SyncEngin
     Lease_Expires__c: null,
     Next_Attempt_At__c: null,
     Preview_Result__c: previewFieldText(preview),
-    Message__c: problems === 0 ? 'Preview ready: nothing was written to Stripe.' : `Preview: ${problems} problem(s) would stop the sync. Nothing was written to Stripe.`,
+    Message__c:
+      problems === 0
+        ? 'Preview ready: nothing was written to Stripe.'
+        : `Preview: ${problems} problem(s) would stop the sync. Nothing was written to Stripe.`,
   });
   return result;
 }

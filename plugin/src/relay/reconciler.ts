@@ -36,19 +36,35 @@ export interface Reconciliation {
  * One composite call. `previous` supplies the organization (read once at start) and the sync filter the
  * order query uses; a filter changed in this very read applies from the next tick.
  */
-export async function reconcile(client: SalesforceClient, previous: OrgConfiguration, liveSync: boolean, now: Date): Promise<Reconciliation> {
+export async function reconcile(
+  client: SalesforceClient,
+  previous: OrgConfiguration,
+  liveSync: boolean,
+  now: Date,
+): Promise<Reconciliation> {
   const { settings, mappings } = orgConfigurationQueries();
   const rows = await client.queries({
     settings,
     mappings,
     requests: openRequestsQuery(now),
-    ...(liveSync ? { orders: ordersToSyncQuery({ filter: previous.settings.orderSyncFilter, syncStartDate: previous.settings.syncStartDate }) } : {}),
+    ...(liveSync
+      ? {
+          orders: ordersToSyncQuery({
+            filter: previous.settings.orderSyncFilter,
+            syncStartDate: previous.settings.syncStartDate,
+          }),
+        }
+      : {}),
   });
   const requests = (rows.requests ?? []) as unknown as Array<SyncRequest & { Status__c: string }>;
   let configuration: OrgConfiguration | undefined;
   let settingsError: unknown;
   try {
-    configuration = orgConfigurationFrom({ settings: rows.settings, mappings: rows.mappings, organization: [{ Id: previous.orgId, IsSandbox: previous.sandbox }] });
+    configuration = orgConfigurationFrom({
+      settings: rows.settings,
+      mappings: rows.mappings,
+      organization: [{ Id: previous.orgId, IsSandbox: previous.sandbox }],
+    });
   } catch (error) {
     settingsError = error;
   }
@@ -116,7 +132,10 @@ export class Reconciler {
     // The composite call's own response reported the usage: no call of its own.
     const used = await salesforce.dailyApiUsagePercent();
     if (used >= settings.configuration.apiPercentageLimit) {
-      log.warn({ used, limit: settings.configuration.apiPercentageLimit, orders: orderIds.length }, 'daily Salesforce API allowance above the configured share: missed orders wait for the next reconciliation');
+      log.warn(
+        { used, limit: settings.configuration.apiPercentageLimit, orders: orderIds.length },
+        'daily Salesforce API allowance above the configured share: missed orders wait for the next reconciliation',
+      );
       return;
     }
     log.info({ orders: orderIds.length }, 'reconciliation found activated orders to sync');

@@ -73,7 +73,10 @@ export class ReplayCheckpoint {
     this.last = replayId;
     if (!this.file) return;
     mkdirSync(dirname(this.file), { recursive: true });
-    writeFileSync(`${this.file}.tmp`, JSON.stringify({ replayId: replayId ?? null, savedAt: new Date().toISOString() }));
+    writeFileSync(
+      `${this.file}.tmp`,
+      JSON.stringify({ replayId: replayId ?? null, savedAt: new Date().toISOString() }),
+    );
     renameSync(`${this.file}.tmp`, this.file);
   }
 }

@@ -57,7 +57,9 @@ export class RequestRunner {
   private readonly unsavedRetries = new Map<string, OrderSyncResult>();
 
   constructor(private readonly deps: RequestRunnerDeps) {
-    this.pool = new WorkerPool(deps.concurrency, (key, error) => deps.log.error({ key, err: error }, 'sync job failed'));
+    this.pool = new WorkerPool(deps.concurrency, (key, error) =>
+      deps.log.error({ key, err: error }, 'sync job failed'),
+    );
   }
 
   get concurrency(): number {
@@ -101,7 +103,8 @@ export class RequestRunner {
           queued.delete(id);
           await this.runOne(next);
         }
-        if (queued.size === 0 && this.requestsOf.get(request.Order__c) === queued) this.requestsOf.delete(request.Order__c);
+        if (queued.size === 0 && this.requestsOf.get(request.Order__c) === queued)
+          this.requestsOf.delete(request.Order__c);
       },
       done,
     );
@@ -117,13 +120,21 @@ export class RequestRunner {
     const orderId = typeof event.fields.Order__c === 'string' ? event.fields.Order__c : undefined;
     const [requestId] = event.recordIds;
     if (!orderId || !requestId || event.changeType === 'DELETE') return done();
-    const request: RequestRef = { Id: requestId, Order__c: orderId, Requested_At__c: typeof event.fields.Requested_At__c === 'number' ? new Date(event.fields.Requested_At__c).toISOString() : null };
-    const nextAttempt = typeof event.fields.Next_Attempt_At__c === 'number' ? event.fields.Next_Attempt_At__c : undefined;
+    const request: RequestRef = {
+      Id: requestId,
+      Order__c: orderId,
+      Requested_At__c:
+        typeof event.fields.Requested_At__c === 'number' ? new Date(event.fields.Requested_At__c).toISOString() : null,
+    };
+    const nextAttempt =
+      typeof event.fields.Next_Attempt_At__c === 'number' ? event.fields.Next_Attempt_At__c : undefined;
     const pause = this.notBefore.get(requestId);
     this.notBefore.delete(requestId);
     // Scheduled requests are durable in Salesforce: a restart finds them through the reconciliation.
-    if (event.fields.Status__c === 'Retrying' && nextAttempt !== undefined) this.runRequestAt(request, new Date(nextAttempt));
-    else if (pause !== undefined && pause > Date.now()) this.deps.scheduler.after(`request:${requestId}`, pause - Date.now(), () => this.runRequest(request));
+    if (event.fields.Status__c === 'Retrying' && nextAttempt !== undefined)
+      this.runRequestAt(request, new Date(nextAttempt));
+    else if (pause !== undefined && pause > Date.now())
+      this.deps.scheduler.after(`request:${requestId}`, pause - Date.now(), () => this.runRequest(request));
     else return this.runRequest(request, done);
     done();
   }
@@ -141,13 +152,18 @@ export class RequestRunner {
     if (!this.deps.settings.liveSync) return [...doneFor.keys()].forEach(finish);
     const seenAt = Date.now();
     try {
-      const selected = new Set(await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()]));
+      const selected = new Set(
+        await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()]),
+      );
       for (const id of doneFor.keys()) {
         if (selected.has(id)) this.syncOrder(id, () => finish(id), seenAt);
         else finish(id);
       }
     } catch (error) {
-      this.deps.log.error({ err: error, orderIds: [...doneFor.keys()] }, 'orders of change events not checked: the next reconciliation picks them up');
+      this.deps.log.error(
+        { err: error, orderIds: [...doneFor.keys()] },
+        'orders of change events not checked: the next reconciliation picks them up',
+      );
       [...doneFor.keys()].forEach(finish);
     }
   }
@@ -167,7 +183,11 @@ export class RequestRunner {
     await this.pool.drain();
     for (const done of [...this.waiting.values()].flat()) done();
     this.waiting.clear();
-    if (this.unsavedRetries.size > 0) this.deps.log.error({ orderIds: [...this.unsavedRetries.keys()] }, 'retries not saved to Salesforce: sync these orders again');
+    if (this.unsavedRetries.size > 0)
+      this.deps.log.error(
+        { orderIds: [...this.unsavedRetries.keys()] },
+        'retries not saved to Salesforce: sync these orders again',
+      );
   }
 
   private enqueue(key: string, job: () => Promise<void>, done?: () => void): void {
@@ -211,32 +231,61 @@ export class RequestRunner {
     const engine = this.deps.settings.engine;
     if (claimed.Type__c === 'Preview') {
       const preview = await runPreview(salesforce, engine, claimed, () => clock.now());
-      log.info({ requestId: claimed.Id, orderId: claimed.Order__c, problems: preview.errors.length }, 'billing preview written');
+      log.info(
+        { requestId: claimed.Id, orderId: claimed.Order__c, problems: preview.errors.length },
+        'billing preview written',
+      );
       return;
     }
     const result = await engine.syncOrder(claimed.Order__c);
     const outcome = await finishRequest(salesforce, claimed, result, clock.now(), this.deps.retryPolicy);
     this.record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
     if (outcome.status === 'Queued') this.notBefore.set(claimed.Id, Date.now() + BUSY_PAUSE_MS);
-    if (outcome.status === 'Retrying') log.info({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt, nextAttemptAt: outcome.nextAttemptAt }, 'sync request will be retried');
+    if (outcome.status === 'Retrying')
+      log.info(
+        {
+          requestId: claimed.Id,
+          orderId: claimed.Order__c,
+          attempt: claimed.attempt,
+          nextAttemptAt: outcome.nextAttemptAt,
+        },
+        'sync request will be retried',
+      );
   }
 
   private async saveRetry(result: OrderSyncResult): Promise<void> {
     try {
-      const requestId = await requestRetry(this.deps.salesforce, result, this.deps.workerId, this.deps.clock.now(), this.deps.retryPolicy);
+      const requestId = await requestRetry(
+        this.deps.salesforce,
+        result,
+        this.deps.workerId,
+        this.deps.clock.now(),
+        this.deps.retryPolicy,
+      );
       this.unsavedRetries.delete(result.orderId);
-      if (requestId) this.deps.log.info({ orderId: result.orderId, requestId }, 'retryable failure saved as a sync request');
+      if (requestId)
+        this.deps.log.info({ orderId: result.orderId, requestId }, 'retryable failure saved as a sync request');
     } catch (error) {
       this.unsavedRetries.set(result.orderId, result);
-      this.deps.log.warn({ orderId: result.orderId, err: error }, 'retry request not saved yet; trying again at the next reconciliation');
+      this.deps.log.warn(
+        { orderId: result.orderId, err: error },
+        'retry request not saved yet; trying again at the next reconciliation',
+      );
     }
   }
 
   private record(result: OrderSyncResult, startedAt: number): void {
     this.deps.metrics.syncs.inc({ outcome: result.status });
     this.deps.metrics.syncLatency.observe((Date.now() - startedAt) / 1000);
-    const fields = { orderId: result.orderId, status: result.status, stripeId: result.stripeId, writes: result.applied.length, ms: Math.round(result.durationMs) };
-    if (result.status === 'failed') this.deps.log.warn({ ...fields, errors: result.errors.map((e) => e.resolutionMessage) }, 'order sync failed');
+    const fields = {
+      orderId: result.orderId,
+      status: result.status,
+      stripeId: result.stripeId,
+      writes: result.applied.length,
+      ms: Math.round(result.durationMs),
+    };
+    if (result.status === 'failed')
+      this.deps.log.warn({ ...fields, errors: result.errors.map((e) => e.resolutionMessage) }, 'order sync failed');
     else this.deps.log.info(fields, 'order synced');
   }
 }

@@ -23,7 +23,11 @@ export const maxAttempts = (policy: RetryPolicy): number => policy.delaysSeconds
  * When to run attempt `attempts + 1`, after attempt `attempts` (1-based) failed retryably; undefined when
  * the backoff is used up. Whole seconds (rounded down), as Salesforce keeps DateTime fields.
  */
-export function nextAttemptAt(attempts: number, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Date | undefined {
+export function nextAttemptAt(
+  attempts: number,
+  now: Date,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Date | undefined {
   const delay = policy.delaysSeconds[attempts - 1];
   if (delay === undefined) return undefined;
   const at = now.getTime() + delay * 1000 * (1 + policy.random());

@@ -18,12 +18,15 @@ export class Scheduler {
   after(name: string, ms: number, task: () => unknown): void {
     if (this.stopped) return;
     this.cancel(name);
-    const timer = setTimeout(() => {
-      this.timers.delete(name);
-      Promise.resolve()
-        .then(task)
-        .catch((error: unknown) => this.onError(name, error));
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(name);
+        Promise.resolve()
+          .then(task)
+          .catch((error: unknown) => this.onError(name, error));
+      },
+      Math.max(0, ms),
+    );
     this.timers.set(name, timer);
   }
 

@@ -36,7 +36,13 @@ export class SettingsRefresher {
   }
 
   private static engineFor(deps: SettingsRefresherDeps, configuration: OrgConfiguration): SyncEngine {
-    return createSyncEngine({ salesforce: deps.salesforce, stripe: deps.stripe, workerId: deps.workerId, leaseMs: deps.leaseMs, configuration });
+    return createSyncEngine({
+      salesforce: deps.salesforce,
+      stripe: deps.stripe,
+      workerId: deps.workerId,
+      leaseMs: deps.leaseMs,
+      configuration,
+    });
   }
 
   get configuration(): OrgConfiguration {
@@ -63,8 +69,14 @@ export class SettingsRefresher {
       this.deps.log.error({ err: error }, 'settings re-read failed: the previous settings stay in force');
       return;
     }
-    if (fresh.liveSyncEnabled !== this.current.liveSyncEnabled || fresh.settings.orderSyncFilter !== this.current.settings.orderSyncFilter) {
-      this.deps.log.info({ liveSync: fresh.liveSyncEnabled, filter: fresh.settings.orderSyncFilter }, 'sync settings changed');
+    if (
+      fresh.liveSyncEnabled !== this.current.liveSyncEnabled ||
+      fresh.settings.orderSyncFilter !== this.current.settings.orderSyncFilter
+    ) {
+      this.deps.log.info(
+        { liveSync: fresh.liveSyncEnabled, filter: fresh.settings.orderSyncFilter },
+        'sync settings changed',
+      );
     }
     this.current = fresh;
     this.currentEngine = SettingsRefresher.engineFor(this.deps, fresh);

@@ -155,7 +155,9 @@ export class ChangeEventSubscriber {
   /** GetTopic with the client's proto and credentials: NOT_FOUND → MissingChannel. */
   private async checkTopic(): Promise<void> {
     const config = this.config();
-    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(PUBSUB_PROTO_PATH, {})) as unknown as { eventbus: { v1: { PubSub: grpc.ServiceClientConstructor } } };
+    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(PUBSUB_PROTO_PATH, {})) as unknown as {
+      eventbus: { v1: { PubSub: grpc.ServiceClientConstructor } };
+    };
     const metadata = (_: unknown, callback: (error: Error | null, metadata?: grpc.Metadata) => void) => {
       const m = new grpc.Metadata();
       m.add('accesstoken', config.accessToken);
@@ -163,16 +165,28 @@ export class ChangeEventSubscriber {
       m.add('tenantid', config.organizationId);
       callback(null, m);
     };
-    const credentials = grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: config.rejectUnauthorizedSsl }), grpc.credentials.createFromMetadataGenerator(metadata));
+    const credentials = grpc.credentials.combineChannelCredentials(
+      grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: config.rejectUnauthorizedSsl }),
+      grpc.credentials.createFromMetadataGenerator(metadata),
+    );
     const client = new definition.eventbus.v1.PubSub(config.pubSubEndpoint, credentials);
     type GetTopic = (request: object, options: object, callback: (error: GrpcError | null) => void) => void;
     try {
       await new Promise<void>((resolve, reject) => {
-        (client as unknown as { GetTopic: GetTopic }).GetTopic({ topicName: this.topic }, { deadline: Date.now() + 15_000 }, (error) => {
-          if (!error) return resolve();
-          if (error.code === grpc.status.NOT_FOUND) return reject(new MissingChannel(this.topic, error));
-          reject(new Error(`The Pub/Sub API at ${config.pubSubEndpoint} refused GetTopic ${this.topic}: ${error.details ?? String(error.code)}`, { cause: error }));
-        });
+        (client as unknown as { GetTopic: GetTopic }).GetTopic(
+          { topicName: this.topic },
+          { deadline: Date.now() + 15_000 },
+          (error) => {
+            if (!error) return resolve();
+            if (error.code === grpc.status.NOT_FOUND) return reject(new MissingChannel(this.topic, error));
+            reject(
+              new Error(
+                `The Pub/Sub API at ${config.pubSubEndpoint} refused GetTopic ${this.topic}: ${error.details ?? String(error.code)}`,
+                { cause: error },
+              ),
+            );
+          },
+        );
       });
     } finally {
       client.close(); // a unary call: nothing left open
@@ -213,7 +227,11 @@ export class ChangeEventSubscriber {
         break;
       case 'error':
         // An event the client could not parse has no gRPC code: its record is the reconciliation's.
-        if ((data as GrpcError).code === undefined) return this.deps.log.error({ err: data }, 'change event not readable: skipped (the reconciliation covers its record)');
+        if ((data as GrpcError).code === undefined)
+          return this.deps.log.error(
+            { err: data },
+            'change event not readable: skipped (the reconciliation covers its record)',
+          );
         this.onStreamEnd(data as GrpcError);
         break;
       case 'end':
@@ -225,11 +243,26 @@ export class ChangeEventSubscriber {
   }
 
   private receive(parsed: ParsedEvent): void {
-    const header = (parsed.payload.ChangeEventHeader ?? {}) as { entityName?: string; changeType?: string; recordIds?: string[]; commitTimestamp?: number };
+    const header = (parsed.payload.ChangeEventHeader ?? {}) as {
+      entityName?: string;
+      changeType?: string;
+      recordIds?: string[];
+      commitTimestamp?: number;
+    };
     const { ChangeEventHeader: _, ...fields } = parsed.payload;
-    if (typeof header.commitTimestamp === 'number') this.deps.onLag?.(Math.max(0, this.deps.clock.now().getTime() - Number(header.commitTimestamp)) / 1000);
-    const event: ChangeEvent = { replayId: Number(parsed.replayId), entity: header.entityName ?? '', changeType: header.changeType ?? '', recordIds: header.recordIds ?? [], fields };
-    this.deps.log.debug({ replayId: event.replayId, entity: event.entity, changeType: event.changeType, recordIds: event.recordIds }, 'change event received');
+    if (typeof header.commitTimestamp === 'number')
+      this.deps.onLag?.(Math.max(0, this.deps.clock.now().getTime() - Number(header.commitTimestamp)) / 1000);
+    const event: ChangeEvent = {
+      replayId: Number(parsed.replayId),
+      entity: header.entityName ?? '',
+      changeType: header.changeType ?? '',
+      recordIds: header.recordIds ?? [],
+      fields,
+    };
+    this.deps.log.debug(
+      { replayId: event.replayId, entity: event.entity, changeType: event.changeType, recordIds: event.recordIds },
+      'change event received',
+    );
     const tracked = this.deps.checkpoint.received(event.replayId);
     this.pending.push({
       event,
@@ -261,19 +294,32 @@ export class ChangeEventSubscriber {
     const details = error?.details ?? 'stream ended';
     const gap = Boolean(error?.metadata?.get('error-code').includes(REPLAY_ID_UNAVAILABLE));
     if (gap) {
-      this.deps.log.warn({ replayId: this.deps.checkpoint.replayId, details }, 'replay id outside the retention window: resubscribing from the latest event and reconciling now for what was missed');
+      this.deps.log.warn(
+        { replayId: this.deps.checkpoint.replayId, details },
+        'replay id outside the retention window: resubscribing from the latest event and reconciling now for what was missed',
+      );
       this.deps.checkpoint.reset();
       this.deps.onGap();
     }
     const expired = error?.code === grpc.status.UNAUTHENTICATED;
     // The service answered (a gap, a session to refresh): resubscribing at once is no retry storm.
-    const delay = (gap || expired) && this.failures === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures) * (0.75 + Math.random() / 2);
+    const delay =
+      (gap || expired) && this.failures === 0
+        ? 0
+        : Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.failures) * (0.75 + Math.random() / 2);
     this.failures++;
-    this.deps.log.warn({ code: error?.code, details, retryInMs: Math.round(delay) }, 'change event stream ended: resubscribing');
+    this.deps.log.warn(
+      { code: error?.code, details, retryInMs: Math.round(delay) },
+      'change event stream ended: resubscribing',
+    );
     this.deps.scheduler.after('resubscribe', delay, async () => {
       if (this.state === 'stopped') return;
       try {
-        if (expired && !(await this.deps.salesforce.refreshSession())) this.deps.log.error({}, 'the session expired and the Salesforce client cannot refresh it: resubscribing with the same token');
+        if (expired && !(await this.deps.salesforce.refreshSession()))
+          this.deps.log.error(
+            {},
+            'the session expired and the Salesforce client cannot refresh it: resubscribing with the same token',
+          );
         await this.connect();
       } catch (err) {
         this.onStreamEnd({ details: err instanceof Error ? err.message : String(err) });

@@ -12,7 +12,14 @@
  */
 import { SalesforceApiError, type SalesforceClient, type SalesforceErrorBody } from '../salesforce/client.js';
 import { soqlDateTime, soqlId } from '../salesforce/soql.js';
-import { assertReleased, releaseLock, releaseLockRequest, requestLockKey, takeLock, type SyncLock } from '../salesforce/syncLock.js';
+import {
+  assertReleased,
+  releaseLock,
+  releaseLockRequest,
+  requestLockKey,
+  takeLock,
+  type SyncLock,
+} from '../salesforce/syncLock.js';
 import type { OrderSyncResult } from '../sync/engine.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
 
@@ -54,15 +61,34 @@ export function openRequestsQuery(now: Date, limit = 50): string {
 
 function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | null }, now: Date): boolean {
   if (record.Status__c === 'Queued') return true;
-  return record.Status__c === 'Retrying' && record.Next_Attempt_At__c !== null && Date.parse(record.Next_Attempt_At__c.replace(/\+0000$/, 'Z')) <= now.getTime();
+  return (
+    record.Status__c === 'Retrying' &&
+    record.Next_Attempt_At__c !== null &&
+    Date.parse(record.Next_Attempt_At__c.replace(/\+0000$/, 'Z')) <= now.getTime()
+  );
 }
 
 /** Takes a due request for `worker`; undefined when it is not due or another worker holds it. */
-export async function claimRequest(client: SalesforceClient, requestId: string, worker: string, leaseMs: number, now = new Date()): Promise<ClaimedRequest | undefined> {
+export async function claimRequest(
+  client: SalesforceClient,
+  requestId: string,
+  worker: string,
+  leaseMs: number,
+  now = new Date(),
+): Promise<ClaimedRequest | undefined> {
   type Row = SyncRequest & { Status__c: string | null; Next_Attempt_At__c: string | null };
   const fields = [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c'].join(',');
-  const read = { method: 'GET' as const, url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}?fields=${fields}`, referenceId: 'request' };
-  const taken = await takeLock(client, requestLockKey(requestId), { owner: worker, ttlMs: leaseMs, now, alongside: [read] });
+  const read = {
+    method: 'GET' as const,
+    url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}?fields=${fields}`,
+    referenceId: 'request',
+  };
+  const taken = await takeLock(client, requestLockKey(requestId), {
+    owner: worker,
+    ttlMs: leaseMs,
+    now,
+    alongside: [read],
+  });
   if (!taken) return undefined;
   const record = taken.results.request as Row;
   if (!isDue(record, now)) {
@@ -91,12 +117,27 @@ export async function claimRequest(client: SalesforceClient, requestId: string, 
 const isoSeconds = (date: Date) => soqlDateTime(date);
 
 /** The request's fields once attempt `attempt` ended with `result`. */
-export function requestOutcomeFields(result: OrderSyncResult, attempt: number, now: Date, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Record<string, unknown> {
+export function requestOutcomeFields(
+  result: OrderSyncResult,
+  attempt: number,
+  now: Date,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Record<string, unknown> {
   // A busy contract is not an attempt: the request waits for the other sync to let go.
-  if (result.status === 'busy') return { Status__c: 'Queued', Attempts__c: attempt - 1, Claimed_By__c: null, Lease_Expires__c: null, Message__c: 'Another sync of this contract was running; queued again.' };
+  if (result.status === 'busy')
+    return {
+      Status__c: 'Queued',
+      Attempts__c: attempt - 1,
+      Claimed_By__c: null,
+      Lease_Expires__c: null,
+      Message__c: 'Another sync of this contract was running; queued again.',
+    };
   const ended = { Finished_At__c: now.toISOString(), Lease_Expires__c: null, Next_Attempt_At__c: null };
   if (result.status === 'synced') {
-    const message = result.applied.length > 0 ? `Synced: ${result.applied.length} Stripe write(s); ${result.stripeId ?? ''}`.trim() : 'Synced: already in sync, nothing to change.';
+    const message =
+      result.applied.length > 0
+        ? `Synced: ${result.applied.length} Stripe write(s); ${result.stripeId ?? ''}`.trim()
+        : 'Synced: already in sync, nothing to change.';
     return { Status__c: 'Synced', ...ended, Message__c: message };
   }
   const errors = result.errors.map((e) => `${e.resolutionMessage} Fix: ${e.fix}`).join('\n');
@@ -109,7 +150,9 @@ export function requestOutcomeFields(result: OrderSyncResult, attempt: number, n
       Message__c: `${errors}\nAttempt ${attempt} of ${maxAttempts(policy)} failed; the relay tries again after ${isoSeconds(next)}.`,
     };
   }
-  const gaveUp = result.retryable ? `\nThe relay gave up after ${attempt} attempts; press Sync now once the cause is fixed.` : '';
+  const gaveUp = result.retryable
+    ? `\nThe relay gave up after ${attempt} attempts; press Sync now once the cause is fixed.`
+    : '';
   return { Status__c: 'Failed', ...ended, Message__c: `${errors}${gaveUp}` };
 }
 
@@ -123,11 +166,23 @@ const outcomeOf = (fields: Record<string, unknown>): RequestOutcome => ({
  * busy — and releases the request's lock, in one call. A lock already taken over (this worker overran it)
  * is no error: the outcome is recorded all the same.
  */
-export async function finishRequest(client: SalesforceClient, request: ClaimedRequest, result: OrderSyncResult, now = new Date(), policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<RequestOutcome> {
+export async function finishRequest(
+  client: SalesforceClient,
+  request: ClaimedRequest,
+  result: OrderSyncResult,
+  now = new Date(),
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<RequestOutcome> {
   const fields = requestOutcomeFields(result, request.attempt, now, policy);
-  const update = { method: 'PATCH' as const, url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`, referenceId: 'outcome', body: fields };
+  const update = {
+    method: 'PATCH' as const,
+    url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`,
+    referenceId: 'outcome',
+    body: fields,
+  };
   const [saved, released] = await client.composite([update, releaseLockRequest(client, request.lock)], false);
-  if (saved && saved.httpStatusCode >= 400) throw new SalesforceApiError(saved.httpStatusCode, saved.body as SalesforceErrorBody[]);
+  if (saved && saved.httpStatusCode >= 400)
+    throw new SalesforceApiError(saved.httpStatusCode, saved.body as SalesforceErrorBody[]);
   if (released) assertReleased(released);
   return outcomeOf(fields);
 }
@@ -137,18 +192,43 @@ export async function finishRequest(client: SalesforceClient, request: ClaimedRe
  * so its retries survive a restart. Nothing is created when the order already has an open request
  * (that one will run) or the backoff allows no retry. Returns the new request's Id.
  */
-export async function requestRetry(client: SalesforceClient, result: OrderSyncResult, worker: string, now = new Date(), policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<string | undefined> {
+export async function requestRetry(
+  client: SalesforceClient,
+  result: OrderSyncResult,
+  worker: string,
+  now = new Date(),
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): Promise<string | undefined> {
   const fields = requestOutcomeFields(result, 1, now, policy);
   if (fields.Status__c !== 'Retrying' && fields.Status__c !== 'Queued') return undefined;
-  const open = await client.query<{ Id: string }>(`SELECT Id FROM Stripe_Sync_Request__c WHERE Order__c = ${soqlId(result.orderId)} AND Status__c IN ${OPEN_STATUSES} LIMIT 1`);
+  const open = await client.query<{ Id: string }>(
+    `SELECT Id FROM Stripe_Sync_Request__c WHERE Order__c = ${soqlId(result.orderId)} AND Status__c IN ${OPEN_STATUSES} LIMIT 1`,
+  );
   if (open.length > 0) return undefined;
-  return client.createRecord('Stripe_Sync_Request__c', { Order__c: result.orderId, Requested_At__c: now.toISOString(), Claimed_By__c: worker, Attempts__c: 1, ...fields });
+  return client.createRecord('Stripe_Sync_Request__c', {
+    Order__c: result.orderId,
+    Requested_At__c: now.toISOString(),
+    Claimed_By__c: worker,
+    Attempts__c: 1,
+    ...fields,
+  });
 }
 
 /** Requests stuck in Syncing past their lease (their relay died) go back to Queued; returns how many. */
 export async function recoverStaleRequests(client: SalesforceClient, now = new Date()): Promise<number> {
-  const stale = await client.query<{ Id: string }>(`SELECT Id FROM Stripe_Sync_Request__c WHERE Status__c = 'Syncing' AND Lease_Expires__c < ${soqlDateTime(now)} LIMIT 200`);
+  const stale = await client.query<{ Id: string }>(
+    `SELECT Id FROM Stripe_Sync_Request__c WHERE Status__c = 'Syncing' AND Lease_Expires__c < ${soqlDateTime(now)} LIMIT 200`,
+  );
   if (stale.length === 0) return 0;
-  await client.updateRecords(stale.map((r) => ({ attributes: { type: 'Stripe_Sync_Request__c' }, Id: r.Id, Status__c: 'Queued', Claimed_By__c: null, Lease_Expires__c: null, Message__c: 'The relay working on this request stopped; queued again.' })));
+  await client.updateRecords(
+    stale.map((r) => ({
+      attributes: { type: 'Stripe_Sync_Request__c' },
+      Id: r.Id,
+      Status__c: 'Queued',
+      Claimed_By__c: null,
+      Lease_Expires__c: null,
+      Message__c: 'The relay working on this request stopped; queued again.',
+    })),
+  );
   return stale.length;
 }

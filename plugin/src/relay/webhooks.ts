@@ -58,7 +58,11 @@ export interface WebhookContext {
 }
 
 /** Verifies the signature; throws InvalidSignature. */
-export function verifyEvent(ctx: Pick<WebhookContext, 'stripe' | 'secret'>, rawBody: Buffer, signature: string | undefined): Stripe.Event {
+export function verifyEvent(
+  ctx: Pick<WebhookContext, 'stripe' | 'secret'>,
+  rawBody: Buffer,
+  signature: string | undefined,
+): Stripe.Event {
   if (!signature) throw new InvalidSignature('Missing Stripe-Signature header.');
   try {
     return ctx.stripe.stripe.webhooks.constructEvent(rawBody, signature, ctx.secret, WEBHOOK_TOLERANCE_SECONDS);
@@ -83,7 +87,8 @@ export async function handleEvent(ctx: WebhookContext, event: Stripe.Event): Pro
       case 'invoice.marked_uncollectible':
         return await refreshInvoiceSummary(ctx, event.data.object);
       default:
-        if (event.type.startsWith('subscription_schedule.')) return await refreshScheduleSummary(ctx, event.data.object as Stripe.SubscriptionSchedule);
+        if (event.type.startsWith('subscription_schedule.'))
+          return await refreshScheduleSummary(ctx, event.data.object as Stripe.SubscriptionSchedule);
         return 'ignored';
     }
   } catch (error) {
@@ -100,7 +105,8 @@ const subscriptionOf = (item: Stripe.InvoiceItem): string | undefined => {
 
 async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): Promise<WebhookOutcome> {
   const subscription = subscriptionOf(created);
-  if (!subscription || created.period.start === created.period.end || created.metadata?.salesforce_proration !== 'true') return 'ignored';
+  if (!subscription || created.period.start === created.period.end || created.metadata?.salesforce_proration !== 'true')
+    return 'ignored';
   const customer = typeof created.customer === 'string' ? created.customer : created.customer.id;
   const items = await customerInvoiceItems(ctx, customer);
   const item = items.find((i) => i.id === created.id);
@@ -116,7 +122,13 @@ async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): 
   for (const copy of laterCopies) await deleteInvoiceItem(ctx, copy.id);
   await ctx.stripe.call('invoices.create', () =>
     ctx.stripe.stripe.invoices.create(
-      { customer, subscription, metadata: { salesforce_proration_invoice: 'true' }, auto_advance: true, pending_invoice_items_behavior: 'include' },
+      {
+        customer,
+        subscription,
+        metadata: { salesforce_proration_invoice: 'true' },
+        auto_advance: true,
+        pending_invoice_items_behavior: 'include',
+      },
       { idempotencyKey: `sfcpq:proration-invoice:${item.id}` },
     ),
   );
@@ -129,7 +141,11 @@ async function customerInvoiceItems(ctx: WebhookContext, customer: string): Prom
   let startingAfter: string | undefined;
   for (;;) {
     const page = await ctx.stripe.call('invoiceItems.list', () =>
-      ctx.stripe.stripe.invoiceItems.list({ customer, limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+      ctx.stripe.stripe.invoiceItems.list({
+        customer,
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      }),
     );
     items.push(...page.data);
     if (!page.has_more || page.data.length === 0) return items;
@@ -142,7 +158,8 @@ function billsBefore(other: Stripe.InvoiceItem, item: Stripe.InvoiceItem): boole
   return other.date < item.date || (other.date === item.date && other.id < item.id);
 }
 
-const deleteInvoiceItem = (ctx: WebhookContext, id: string) => ctx.stripe.call('invoiceItems.del', () => ctx.stripe.stripe.invoiceItems.del(id));
+const deleteInvoiceItem = (ctx: WebhookContext, id: string) =>
+  ctx.stripe.call('invoiceItems.del', () => ctx.stripe.stripe.invoiceItems.del(id));
 
 /**
  * What two copies of one connector proration share (Stripe re-creates a phase's items when the phase splits,
@@ -170,7 +187,11 @@ function prorationIdentity(item: Stripe.InvoiceItem): string {
 }
 
 /** Current invoice state (re-fetched, so late or repeated events cannot roll it back) → Order fields. */
-async function recordInvoiceState(ctx: WebhookContext, sent: Stripe.Invoice, paymentFailed: boolean): Promise<WebhookOutcome> {
+async function recordInvoiceState(
+  ctx: WebhookContext,
+  sent: Stripe.Invoice,
+  paymentFailed: boolean,
+): Promise<WebhookOutcome> {
   const invoice = await ctx.stripe.call('invoices.retrieve', () => ctx.stripe.stripe.invoices.retrieve(sent.id!));
   const orderId = orderIdOf(invoice);
   if (!orderId) return 'ignored';
@@ -189,7 +210,9 @@ async function recordInvoiceState(ctx: WebhookContext, sent: Stripe.Invoice, pay
 
 /** The Order an invoice belongs to: its own metadata (one-time orders) or its subscription's (schedules). */
 function orderIdOf(invoice: Stripe.Invoice): string | undefined {
-  const subscriptionMetadata = (invoice.parent as { subscription_details?: { metadata?: Record<string, string> | null } } | null)?.subscription_details?.metadata;
+  const subscriptionMetadata = (
+    invoice.parent as { subscription_details?: { metadata?: Record<string, string> | null } } | null
+  )?.subscription_details?.metadata;
   return orderIdIn(invoice.metadata) ?? orderIdIn(subscriptionMetadata);
 }
 
@@ -210,7 +233,10 @@ async function refreshInvoiceSummary(ctx: WebhookContext, sent: Stripe.Invoice):
 }
 
 /** A schedule event: the summary of the schedule as it is now (re-read, so order of events does not matter). */
-async function refreshScheduleSummary(ctx: WebhookContext, schedule: Stripe.SubscriptionSchedule): Promise<WebhookOutcome> {
+async function refreshScheduleSummary(
+  ctx: WebhookContext,
+  schedule: Stripe.SubscriptionSchedule,
+): Promise<WebhookOutcome> {
   const orderId = orderIdIn(schedule.metadata);
   if (!orderId || !schedule.id) return 'ignored';
   const fields = await summaryFields(ctx, schedule.id);
@@ -221,10 +247,14 @@ async function refreshScheduleSummary(ctx: WebhookContext, schedule: Stripe.Subs
 
 /** The Stripe object an Order stands for, from one of its invoices: the subscription's schedule, the subscription, or the one-time invoice. */
 async function billingObjectOf(ctx: WebhookContext, invoice: Stripe.Invoice): Promise<string | undefined> {
-  const subscriptionId = (invoice.parent as { subscription_details?: { subscription?: string | { id: string } } } | null)?.subscription_details?.subscription;
+  const subscriptionId = (
+    invoice.parent as { subscription_details?: { subscription?: string | { id: string } } } | null
+  )?.subscription_details?.subscription;
   const id = typeof subscriptionId === 'string' ? subscriptionId : subscriptionId?.id;
   if (!id) return invoice.id;
-  const subscription = await ctx.stripe.call('subscriptions.retrieve', () => ctx.stripe.stripe.subscriptions.retrieve(id));
+  const subscription = await ctx.stripe.call('subscriptions.retrieve', () =>
+    ctx.stripe.stripe.subscriptions.retrieve(id),
+  );
   const schedule = subscription.schedule;
   return (typeof schedule === 'string' ? schedule : schedule?.id) ?? subscription.id;
 }

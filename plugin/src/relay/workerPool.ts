@@ -19,7 +19,8 @@ export class WorkerPool {
     readonly concurrency: number,
     private readonly onError: (key: string, error: unknown) => void = () => undefined,
   ) {
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Worker concurrency must be a whole number ≥ 1, got ${concurrency}.`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new Error(`Worker concurrency must be a whole number ≥ 1, got ${concurrency}.`);
   }
 
   get size(): { queued: number; running: number } {

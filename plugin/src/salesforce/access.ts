@@ -36,7 +36,11 @@ export function accessFix(problem: AccessProblem, user: string): string {
  * INVALID_TYPE / INVALID_FIELD (an object or field the user cannot see), INSUFFICIENT_ACCESS_OR_READONLY
  * and INVALID_FIELD_FOR_INSERT_UPDATE (a write the user may not make), API_CURRENTLY_DISABLED.
  */
-export function accessProblemOf(errorCode: string | undefined, message: string, fields: readonly string[] = []): AccessProblem | undefined {
+export function accessProblemOf(
+  errorCode: string | undefined,
+  message: string,
+  fields: readonly string[] = [],
+): AccessProblem | undefined {
   switch (errorCode) {
     case 'INVALID_TYPE': {
       const object = /sObject type '([^']+)'/.exec(message)?.[1];
@@ -44,12 +48,24 @@ export function accessProblemOf(errorCode: string | undefined, message: string, 
     }
     case 'INVALID_FIELD': {
       const column = /No such column '([^']+)' on (?:entity '|sobject of type )([\w]+)/.exec(message);
-      return column ? { permission: `read access (field-level security) to ${column[2] ?? ''}.${column[1] ?? ''}`, object: column[2], field: column[1] } : undefined;
+      return column
+        ? {
+            permission: `read access (field-level security) to ${column[2] ?? ''}.${column[1] ?? ''}`,
+            object: column[2],
+            field: column[1],
+          }
+        : undefined;
     }
     case 'INVALID_FIELD_FOR_INSERT_UPDATE':
-      return { permission: `edit access (field-level security) to ${fields.join(', ') || 'the fields written'}`, ...(fields[0] ? { field: fields[0] } : {}) };
+      return {
+        permission: `edit access (field-level security) to ${fields.join(', ') || 'the fields written'}`,
+        ...(fields[0] ? { field: fields[0] } : {}),
+      };
     case 'INSUFFICIENT_ACCESS_OR_READONLY':
-      return { permission: 'the object permission to write the record, or Edit Activated Orders (EditActivatedOrders) for an activated order' };
+      return {
+        permission:
+          'the object permission to write the record, or Edit Activated Orders (EditActivatedOrders) for an activated order',
+      };
     case 'API_CURRENTLY_DISABLED':
       return { permission: 'API Enabled (ApiEnabled)' };
     default:

@@ -21,7 +21,12 @@ import { SalesforceClient } from './client.js';
 export type SalesforceAuth =
   | { readonly kind: 'accessToken'; readonly instanceUrl: string; readonly accessToken: string }
   | { readonly kind: 'sfAlias'; readonly targetOrg: string }
-  | { readonly kind: 'clientCredentials'; readonly loginUrl: string; readonly clientId: string; readonly clientSecret: string }
+  | {
+      readonly kind: 'clientCredentials';
+      readonly loginUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+    }
   | {
       readonly kind: 'jwtBearer';
       readonly loginUrl: string;
@@ -65,7 +70,8 @@ export function tokenProvider(auth: SalesforceAuth, now: () => Date = () => new 
   let current: Promise<SalesforceSession> | undefined;
   let renewing: Promise<SalesforceSession> | undefined;
   return {
-    session: () => (current ??= signIn(false).catch((error: unknown) => ((current = undefined), Promise.reject(error)))),
+    session: () =>
+      (current ??= signIn(false).catch((error: unknown) => ((current = undefined), Promise.reject(error)))),
     refresh() {
       renewing ??= signIn(true).finally(() => (renewing = undefined));
       current = renewing;
@@ -78,15 +84,25 @@ function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) =>
   switch (auth.kind) {
     case 'accessToken':
       return async (renewal) => {
-        if (renewal) throw new SalesforceAuthError('The Salesforce access token (SF_ACCESS_TOKEN) expired and cannot be renewed.', 'Configure OAuth (README, "Relay sign-in") so the relay signs in again on its own.');
+        if (renewal)
+          throw new SalesforceAuthError(
+            'The Salesforce access token (SF_ACCESS_TOKEN) expired and cannot be renewed.',
+            'Configure OAuth (README, "Relay sign-in") so the relay signs in again on its own.',
+          );
         return { instanceUrl: auth.instanceUrl, accessToken: auth.accessToken };
       };
     case 'sfAlias':
       return sfAliasSignIn(auth.targetOrg);
     case 'clientCredentials':
-      return () => requestToken(auth.loginUrl, { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret }, 'client credentials');
+      return () =>
+        requestToken(
+          auth.loginUrl,
+          { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret },
+          'client credentials',
+        );
     case 'jwtBearer':
-      return () => requestToken(auth.loginUrl, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
+      return () =>
+        requestToken(auth.loginUrl, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
   }
 }
 
@@ -104,24 +120,40 @@ function sfAliasSignIn(targetOrg: string): (renewal: boolean) => Promise<Salesfo
 /** The signed JWT of the bearer flow (RS256 over `header.claims`, base64url). */
 export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwtBearer' }>, at: Date): string {
   const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const audience = auth.audience ?? (/test\.salesforce\.com|\.sandbox\./.test(auth.loginUrl) ? 'https://test.salesforce.com' : 'https://login.salesforce.com');
+  const audience =
+    auth.audience ??
+    (/test\.salesforce\.com|\.sandbox\./.test(auth.loginUrl)
+      ? 'https://test.salesforce.com'
+      : 'https://login.salesforce.com');
   const signed = `${segment({ alg: 'RS256', typ: 'JWT' })}.${segment({ iss: auth.clientId, sub: auth.username, aud: audience, exp: Math.floor(at.getTime() / 1000) + JWT_LIFETIME_SECONDS })}`;
   return `${signed}.${sign('sha256', Buffer.from(signed), createPrivateKey(auth.privateKey)).toString('base64url')}`;
 }
 
 async function requestToken(loginUrl: string, form: Record<string, string>, flow: string): Promise<SalesforceSession> {
   const url = `${loginUrl.replace(/\/$/, '')}/services/oauth2/token`;
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' }, body: new URLSearchParams(form) });
-  const body = (await response.json().catch(() => ({}))) as { access_token?: string; instance_url?: string; error?: string; error_description?: string };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+    body: new URLSearchParams(form),
+  });
+  const body = (await response.json().catch(() => ({}))) as {
+    access_token?: string;
+    instance_url?: string;
+    error?: string;
+    error_description?: string;
+  };
   if (!response.ok || !body.access_token || !body.instance_url) {
-    throw new SalesforceAuthError(`Salesforce refused the ${flow} sign-in at ${url}: ${body.error ?? `HTTP ${response.status}`}${body.error_description ? ` (${body.error_description})` : ''}.`, FIXES[body.error ?? ''] ?? FIXES.default!);
+    throw new SalesforceAuthError(
+      `Salesforce refused the ${flow} sign-in at ${url}: ${body.error ?? `HTTP ${response.status}`}${body.error_description ? ` (${body.error_description})` : ''}.`,
+      FIXES[body.error ?? ''] ?? FIXES.default!,
+    );
   }
   return { instanceUrl: body.instance_url, accessToken: body.access_token };
 }
 
 const FIXES: Readonly<Record<string, string>> = {
   invalid_client_id: 'Check SF_CLIENT_ID: the consumer key of the connected app or External Client App.',
-  invalid_client: 'Check SF_CLIENT_ID and SF_CLIENT_SECRET against the app\'s consumer details.',
+  invalid_client: "Check SF_CLIENT_ID and SF_CLIENT_SECRET against the app's consumer details.",
   invalid_grant:
     'For client credentials, set the app\'s "Run As" user and use the org\'s My Domain URL as SF_LOGIN_URL; for JWT bearer, upload the certificate of SF_JWT_KEY_FILE to the app, pre-authorize SF_USERNAME (its profile or a permission set), and use https://test.salesforce.com for a sandbox.',
   default: 'Check SF_LOGIN_URL and the app\'s OAuth settings (README, "Relay sign-in").',
@@ -130,5 +162,10 @@ const FIXES: Readonly<Record<string, string>> = {
 /** A REST client on the provider's session, signing in again through it when the session expires. */
 export async function salesforceClientWith(provider: TokenProvider, apiVersion?: string): Promise<SalesforceClient> {
   const { instanceUrl, accessToken } = await provider.session();
-  return new SalesforceClient({ instanceUrl, accessToken, ...(apiVersion ? { apiVersion } : {}), refreshAccessToken: async () => (await provider.refresh()).accessToken });
+  return new SalesforceClient({
+    instanceUrl,
+    accessToken,
+    ...(apiVersion ? { apiVersion } : {}),
+    refreshAccessToken: async () => (await provider.refresh()).accessToken,
+  });
 }

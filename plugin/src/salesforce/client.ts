@@ -57,8 +57,10 @@ export class SalesforceApiError extends Error {
       kind: 'salesforce',
       record,
       ...(field ? { field } : {}),
-      fix: 'Check the relay user\'s access to the record and field Salesforce names; the sync is retried automatically.',
-      retryable: this.status >= 500 || this.errors.some((e) => e.errorCode === 'UNABLE_TO_LOCK_ROW' || e.errorCode === 'REQUEST_LIMIT_EXCEEDED'),
+      fix: "Check the relay user's access to the record and field Salesforce names; the sync is retried automatically.",
+      retryable:
+        this.status >= 500 ||
+        this.errors.some((e) => e.errorCode === 'UNABLE_TO_LOCK_ROW' || e.errorCode === 'REQUEST_LIMIT_EXCEEDED'),
     });
   }
 }
@@ -123,11 +125,21 @@ export class SalesforceClient {
     return `/services/data/v${this.apiVersion}`;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const send = () =>
       fetch(`${this.instanceUrl}${path.startsWith('/services/') ? path : `${this.basePath}${path}`}`, {
         method,
-        headers: { Authorization: `Bearer ${this.accessToken}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+        headers: {
+          Authorization: `Bearer ${this.accessToken}`,
+          Accept: 'application/json',
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...headers,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     this.calls++;
@@ -141,7 +153,10 @@ export class SalesforceClient {
     const text = await response.text();
     const parsed = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok && response.status !== 304) {
-      throw new SalesforceApiError(response.status, Array.isArray(parsed) ? (parsed as SalesforceErrorBody[]) : [{ message: text }]);
+      throw new SalesforceApiError(
+        response.status,
+        Array.isArray(parsed) ? (parsed as SalesforceErrorBody[]) : [{ message: text }],
+      );
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
@@ -168,7 +183,9 @@ export class SalesforceClient {
   /** Several queries (≤ 5, Salesforce's limit per `composite` call) in one call; each answer's records by reference id. */
   async queries(soql: Readonly<Record<string, string>>): Promise<Record<string, Record<string, unknown>[]>> {
     const answers = await this.composite(this.queryRequests(soql), false);
-    for (const sub of answers) if (sub.httpStatusCode >= 400) throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
+    for (const sub of answers)
+      if (sub.httpStatusCode >= 400)
+        throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
     return this.queryRecords(Object.fromEntries(answers.map((a) => [a.referenceId, a.body])));
   }
 
@@ -178,14 +195,22 @@ export class SalesforceClient {
    */
   queryRequests(soql: Readonly<Record<string, string>>): CompositeSubrequest[] {
     const entries = Object.entries(soql);
-    if (entries.length > MAX_COMPOSITE_QUERIES) throw new Error(`A composite request holds at most ${MAX_COMPOSITE_QUERIES} queries; ${entries.length} were given (${entries.map(([id]) => id).join(', ')}).`);
-    return entries.map(([referenceId, q]) => ({ method: 'GET', url: `${this.basePath}/query?q=${encodeURIComponent(q)}`, referenceId }));
+    if (entries.length > MAX_COMPOSITE_QUERIES)
+      throw new Error(
+        `A composite request holds at most ${MAX_COMPOSITE_QUERIES} queries; ${entries.length} were given (${entries.map(([id]) => id).join(', ')}).`,
+      );
+    return entries.map(([referenceId, q]) => ({
+      method: 'GET',
+      url: `${this.basePath}/query?q=${encodeURIComponent(q)}`,
+      referenceId,
+    }));
   }
 
   /** The records of query answers (`composite` sub-responses' bodies, by reference id), every page read. */
   async queryRecords(answers: Readonly<Record<string, unknown>>): Promise<Record<string, Record<string, unknown>[]>> {
     const results: Record<string, Record<string, unknown>[]> = {};
-    for (const [referenceId, body] of Object.entries(answers)) results[referenceId] = await this.allRecords(body as QueryResult<Record<string, unknown>>);
+    for (const [referenceId, body] of Object.entries(answers))
+      results[referenceId] = await this.allRecords(body as QueryResult<Record<string, unknown>>);
     return results;
   }
 
@@ -193,19 +218,37 @@ export class SalesforceClient {
    * Sub-requests in one `composite` call (≤ 25, one API call). With `allOrNone` they run in one transaction:
    * the first failure rolls back all and the rest answer PROCESSING_HALTED. Every answer, by position.
    */
-  async composite(compositeRequest: readonly CompositeSubrequest[], allOrNone: boolean): Promise<CompositeSubresponse[]> {
-    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', { allOrNone, compositeRequest });
+  async composite(
+    compositeRequest: readonly CompositeSubrequest[],
+    allOrNone: boolean,
+  ): Promise<CompositeSubresponse[]> {
+    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', {
+      allOrNone,
+      compositeRequest,
+    });
     return body.compositeResponse;
   }
 
   /** Updates up to 200 records per call (`composite/sobjects`, PATCH). */
   async updateRecords(records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
-    return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }));
+    return this.inBatches(records, (batch) =>
+      this.request<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }),
+    );
   }
 
   /** Upserts up to 200 records per call by an external id field. */
-  async upsertRecords(sobject: string, externalIdField: string, records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
-    return this.inBatches(records, (batch) => this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, { allOrNone, records: batch }));
+  async upsertRecords(
+    sobject: string,
+    externalIdField: string,
+    records: readonly Record<string, unknown>[],
+    allOrNone = false,
+  ): Promise<CollectionResult[]> {
+    return this.inBatches(records, (batch) =>
+      this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, {
+        allOrNone,
+        records: batch,
+      }),
+    );
   }
 
   /**
@@ -227,7 +270,9 @@ export class SalesforceClient {
 
   /** The session's username (OpenID Connect UserInfo), fetched once. */
   async username(): Promise<string> {
-    this.user ??= (await this.request<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).body.preferred_username ?? 'the sync user';
+    this.user ??=
+      (await this.request<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).body
+        .preferred_username ?? 'the sync user';
     return this.user;
   }
 
@@ -240,7 +285,14 @@ export class SalesforceClient {
   async deleteRecords(ids: readonly string[]): Promise<CollectionResult[]> {
     const results: CollectionResult[] = [];
     for (let i = 0; i < ids.length; i += 200) {
-      results.push(...(await this.request<CollectionResult[]>('DELETE', `/composite/sobjects?ids=${ids.slice(i, i + 200).join(',')}&allOrNone=false`)).body);
+      results.push(
+        ...(
+          await this.request<CollectionResult[]>(
+            'DELETE',
+            `/composite/sobjects?ids=${ids.slice(i, i + 200).join(',')}&allOrNone=false`,
+          )
+        ).body,
+      );
     }
     return results;
   }
@@ -254,7 +306,10 @@ export class SalesforceClient {
     await this.request('PATCH', `/sobjects/${sobject}/${id}`, fields);
   }
 
-  private async inBatches(records: readonly Record<string, unknown>[], send: (batch: Record<string, unknown>[]) => Promise<{ body: CollectionResult[] }>): Promise<CollectionResult[]> {
+  private async inBatches(
+    records: readonly Record<string, unknown>[],
+    send: (batch: Record<string, unknown>[]) => Promise<{ body: CollectionResult[] }>,
+  ): Promise<CollectionResult[]> {
     const results: CollectionResult[] = [];
     for (let i = 0; i < records.length; i += 200) results.push(...(await send(records.slice(i, i + 200))).body);
     return results;

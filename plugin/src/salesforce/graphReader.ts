@@ -35,7 +35,9 @@ const MULTI_CURRENCY_ONLY = new Set(['CurrencyIsoCode']);
 
 /** The fields of a record model the graph read selects in an org (the mapping check asks the same). */
 export function modelFieldsRead(model: z.ZodObject, options: { readonly multiCurrency: boolean }): string[] {
-  return Object.keys(model.shape).filter((f) => !SYNTHETIC.has(f) && (options.multiCurrency || !MULTI_CURRENCY_ONLY.has(f)));
+  return Object.keys(model.shape).filter(
+    (f) => !SYNTHETIC.has(f) && (options.multiCurrency || !MULTI_CURRENCY_ONLY.has(f)),
+  );
 }
 
 /** The fields of a model (and the mappings' extra fields) that `sobject` has in this org. */
@@ -108,7 +110,9 @@ export function contractGraphQueries(located: LocatedOrder, options: GraphReadOp
     ...fieldsOf(M.Quote, 'SBQQ__Quote__c', options).map((f) => `SBQQ__Quote__r.${f}`),
     ...fieldsOf(M.Contact, 'Contact', options).map((f) => `SBQQ__Quote__r.SBQQ__PrimaryContact__r.${f}`),
   ];
-  const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', options).map((f) => `Quote_Stripe_Coupon__r.${f}`);
+  const coupon = fieldsOf(M.QuoteStripeCoupon, 'Quote_Stripe_Coupon__c', options).map(
+    (f) => `Quote_Stripe_Coupon__r.${f}`,
+  );
   return {
     orders: `SELECT ${soqlFields(order)}, (SELECT ${soqlFields(item)} FROM OrderItems) FROM Order WHERE ${orderWhere}`,
     quoteCoupons: `SELECT Id, Quote__c, Quote_Stripe_Coupon__c, ${soqlFields(coupon)} FROM Quote_Stripe_Coupon_Association__c WHERE Quote__c IN (SELECT SBQQ__Quote__c FROM Order WHERE ${orderWhere})`,
@@ -117,18 +121,30 @@ export function contractGraphQueries(located: LocatedOrder, options: GraphReadOp
       `SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionSchedule, 'SBQQ__OrderItemConsumptionSchedule__c', options))}, ` +
       `(SELECT ${soqlFields(fieldsOf(M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c', options))} FROM SBQQ__OrderItemConsumptionRates__r) ` +
       `FROM SBQQ__OrderItemConsumptionSchedule__c WHERE SBQQ__OrderItem__c IN (SELECT Id FROM OrderItem WHERE ${itemWhere})`,
-    ...(located.contractId ? { contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', options))} FROM Contract WHERE Id = ${soqlId(located.contractId)}` } : {}),
+    ...(located.contractId
+      ? {
+          contracts: `SELECT ${soqlFields(fieldsOf(M.Contract, 'Contract', options))} FROM Contract WHERE Id = ${soqlId(located.contractId)}`,
+        }
+      : {}),
   };
 }
 
 /** The graph of the order's contract: its queries in one `composite` call, then the product schedules. */
-export async function readContractGraph(client: SalesforceClient, orderId: string, options: GraphReadOptions): Promise<CpqGraphInput> {
+export async function readContractGraph(
+  client: SalesforceClient,
+  orderId: string,
+  options: GraphReadOptions,
+): Promise<CpqGraphInput> {
   const located = options.located ?? (await locateOrder(client, orderId));
   return contractGraphFrom(client, await client.queries(contractGraphQueries(located, options)), options);
 }
 
 /** The graph from the answers to `contractGraphQueries` (every page already read), plus the product schedules. */
-export async function contractGraphFrom(client: SalesforceClient, rows: Readonly<Record<string, Row[]>>, options: GraphReadOptions): Promise<CpqGraphInput> {
+export async function contractGraphFrom(
+  client: SalesforceClient,
+  rows: Readonly<Record<string, Row[]>>,
+  options: GraphReadOptions,
+): Promise<CpqGraphInput> {
   const graph = flattenOrders(await withAllChildren(client, rows.orders ?? [], ['OrderItems']));
   const lineSchedules = await withAllChildren(client, rows.lineSchedules ?? [], ['SBQQ__OrderItemConsumptionRates__r']);
   const productIds = graph.products.map((p) => p.Id as string);
@@ -136,14 +152,25 @@ export async function contractGraphFrom(client: SalesforceClient, rows: Readonly
     ...graph,
     contracts: rows.contracts ?? [],
     quoteStripeCouponAssociations: (rows.quoteCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
-    quoteLineStripeCouponAssociations: (rows.lineCoupons ?? []).map((r) => withoutParents(r, ['Quote_Stripe_Coupon__r'])),
-    quoteStripeCoupons: distinct([...(rows.quoteCoupons ?? []), ...(rows.lineCoupons ?? [])].map((r) => r.Quote_Stripe_Coupon__r as Row | null)),
-    orderItemConsumptionSchedules: lineSchedules.map((r) => ({ ...withoutParents(r, ['SBQQ__OrderItemConsumptionRates__r']), Rates: childRecords(r.SBQQ__OrderItemConsumptionRates__r) })),
+    quoteLineStripeCouponAssociations: (rows.lineCoupons ?? []).map((r) =>
+      withoutParents(r, ['Quote_Stripe_Coupon__r']),
+    ),
+    quoteStripeCoupons: distinct(
+      [...(rows.quoteCoupons ?? []), ...(rows.lineCoupons ?? [])].map((r) => r.Quote_Stripe_Coupon__r as Row | null),
+    ),
+    orderItemConsumptionSchedules: lineSchedules.map((r) => ({
+      ...withoutParents(r, ['SBQQ__OrderItemConsumptionRates__r']),
+      Rates: childRecords(r.SBQQ__OrderItemConsumptionRates__r),
+    })),
     consumptionSchedules: productIds.length ? await readProductSchedules(client, productIds, options) : [],
   };
 }
 
-async function readProductSchedules(client: SalesforceClient, productIds: readonly string[], options: GraphReadOptions): Promise<Row[]> {
+async function readProductSchedules(
+  client: SalesforceClient,
+  productIds: readonly string[],
+  options: GraphReadOptions,
+): Promise<Row[]> {
   const rates = soqlFields(fieldsOf(M.ConsumptionRate, 'ConsumptionRate', options));
   const schedule = soqlFields(fieldsOf(M.ConsumptionSchedule, 'ConsumptionSchedule', options));
   const { schedules: firstPages = [] } = await client.queries({
@@ -181,7 +208,11 @@ function flattenOrders(orders: readonly Row[]) {
  * query ("Understanding Query Results", SOQL and SOSL Reference), so a large order's OrderItems can end
  * with their own nextRecordsUrl. Following it costs one call per further page.
  */
-async function withAllChildren(client: SalesforceClient, rows: readonly Row[], relationships: readonly string[]): Promise<Row[]> {
+async function withAllChildren(
+  client: SalesforceClient,
+  rows: readonly Row[],
+  relationships: readonly string[],
+): Promise<Row[]> {
   const complete: Row[] = [];
   for (const row of rows) {
     const copy: Row = { ...row };

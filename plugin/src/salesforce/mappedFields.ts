@@ -9,7 +9,14 @@
  */
 import { missingMappedFieldError, SyncErrors, type RecordRef } from '../core/errors.js';
 import { COLLECTIONS } from '../core/records/graph.js';
-import { DEFAULT_MAPPINGS, isMappingKey, lookupFieldName, REQUIRED_MAPPINGS, type MappingConfig, type MappingKey } from '../core/mappings/mappings.js';
+import {
+  DEFAULT_MAPPINGS,
+  isMappingKey,
+  lookupFieldName,
+  REQUIRED_MAPPINGS,
+  type MappingConfig,
+  type MappingKey,
+} from '../core/mappings/mappings.js';
 import { SalesforceApiError } from './client.js';
 import type { MappingRecord } from './settingsReader.js';
 
@@ -58,7 +65,10 @@ export const GRAPH_LOOKUPS: Readonly<Record<string, string>> = {
 
 /** Field names (lower case) the graph reader selects anyway for `sobject`, from the core's record models. */
 const MODEL_FIELDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  Object.values(COLLECTIONS).map(([model, sobject]) => [sobject, new Set(Object.keys(model.shape).map((f) => f.toLowerCase()))]),
+  Object.values(COLLECTIONS).map(([model, sobject]) => [
+    sobject,
+    new Set(Object.keys(model.shape).map((f) => f.toLowerCase())),
+  ]),
 );
 
 /** Extra fields per sObject, sorted; fields the models read already are left out (SOQL refuses a field selected twice). */
@@ -70,7 +80,10 @@ export function mappedFields(config: MappingConfig): Record<string, string[]> {
     if (!named.has(field.toLowerCase())) named.set(field.toLowerCase(), field);
   };
   for (const layer of [REQUIRED_MAPPINGS, DEFAULT_MAPPINGS, config.fieldMappings]) {
-    for (const [key, mappings] of Object.entries(layer) as [MappingKey, Readonly<Record<string, string>> | undefined][]) {
+    for (const [key, mappings] of Object.entries(layer) as [
+      MappingKey,
+      Readonly<Record<string, string>> | undefined,
+    ][]) {
       for (const path of Object.values(mappings ?? {})) readPath(MAPPING_ROOTS[key], path, add);
     }
   }
@@ -115,7 +128,10 @@ export function unreadablePathProblem(key: MappingKey, path: string): { message:
   const { sobject, part } = stoppedAt;
   if (/__r$/i.test(part)) {
     const lookup = part.replace(/__r$/i, '__c');
-    return { message: `"${path}" uses the relationship name ${part}; mapping paths name the lookup field.`, fix: `Write ${lookup} instead of ${part} (for example ${path.replace(part, lookup)}).` };
+    return {
+      message: `"${path}" uses the relationship name ${part}; mapping paths name the lookup field.`,
+      fix: `Write ${lookup} instead of ${part} (for example ${path.replace(part, lookup)}).`,
+    };
   }
   return {
     message: `"${path}" reads through ${sobject}.${lookupFieldName(part)}, a lookup to records the sync does not read, so it would always be empty.`,
@@ -137,7 +153,11 @@ export function mappedFieldFailure(error: unknown, records: readonly MappingReco
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
   const culprits = records.filter((r) => {
     if (r.salesforcePath === null || !isMappingKey(r.mappingKey)) return false;
-    return pathReads(MAPPING_ROOTS[r.mappingKey], r.salesforcePath).reads.some(([o, f]) => same(o, sobject) && same(f, field));
+    return pathReads(MAPPING_ROOTS[r.mappingKey], r.salesforcePath).reads.some(
+      ([o, f]) => same(o, sobject) && same(f, field),
+    );
   });
-  return culprits.length > 0 ? new SyncErrors(culprits.map((r) => missingMappedFieldError(order, r.name, r.salesforcePath as string, sobject))) : error;
+  return culprits.length > 0
+    ? new SyncErrors(culprits.map((r) => missingMappedFieldError(order, r.name, r.salesforcePath as string, sobject)))
+    : error;
 }

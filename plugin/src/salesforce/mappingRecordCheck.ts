@@ -35,9 +35,19 @@ export function checkMappingRecords(records: readonly MappingRecord[]): CheckedM
     if (found.length > 0) continue;
     usable.push(record);
     const path = effectiveStripePath(record.stripePath);
-    if (path.startsWith('metadata.')) metadataKeys.push({ key: record.mappingKey as MappingKey, name: path.slice('metadata.'.length), record: record.name });
+    if (path.startsWith('metadata.'))
+      metadataKeys.push({
+        key: record.mappingKey as MappingKey,
+        name: path.slice('metadata.'.length),
+        record: record.name,
+      });
   }
-  const overBudget = metadataBudgetFindings(metadataKeys).map((f) => ({ record: f.record, field: 'Stripe_Path__c', message: f.message, fix: f.fix }));
+  const overBudget = metadataBudgetFindings(metadataKeys).map((f) => ({
+    record: f.record,
+    field: 'Stripe_Path__c',
+    message: f.message,
+    fix: f.fix,
+  }));
   const refused = new Set(overBudget.map((p) => p.record));
   return { usable: usable.filter((r) => !refused.has(r.name)), problems: [...problems, ...overBudget] };
 }
@@ -48,7 +58,12 @@ export interface MappingRecordFinding extends Finding {
 }
 
 /** An error on one field of a mapping record. */
-export const mappingError = (field: string, message: string, fix: string): MappingRecordFinding => ({ severity: 'error', field, message, fix });
+export const mappingError = (field: string, message: string, fix: string): MappingRecordFinding => ({
+  severity: 'error',
+  field,
+  message,
+  fix,
+});
 
 /**
  * A record that is not a mapping at all: unknown key, no Stripe path, or not exactly one source (the
@@ -56,14 +71,25 @@ export const mappingError = (field: string, message: string, fix: string): Mappi
  */
 export function mappingShapeProblem(record: MappingRecord): MappingRecordFinding | undefined {
   if (!isMappingKey(record.mappingKey)) {
-    return mappingError('Mapping_Key__c', `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`, `Use one of ${MAPPING_KEYS.join(', ')}.`);
+    return mappingError(
+      'Mapping_Key__c',
+      `"${record.mappingKey}" is not a mapping key.${didYouMean(suggestName(record.mappingKey, MAPPING_KEYS))}`,
+      `Use one of ${MAPPING_KEYS.join(', ')}.`,
+    );
   }
-  if (!record.stripePath) return mappingError('Stripe_Path__c', 'The Stripe path is empty.', 'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.');
+  if (!record.stripePath)
+    return mappingError(
+      'Stripe_Path__c',
+      'The Stripe path is empty.',
+      'Set Stripe_Path__c to a Stripe parameter path such as metadata.region or description.',
+    );
   const hasPath = record.salesforcePath !== null;
   if (hasPath !== (record.staticValue === null)) {
     return mappingError(
       hasPath ? 'Static_Value__c' : 'Salesforce_Path__c',
-      hasPath ? 'Both a Salesforce path and a static value are set.' : 'Neither a Salesforce path nor a static value is set.',
+      hasPath
+        ? 'Both a Salesforce path and a static value are set.'
+        : 'Neither a Salesforce path nor a static value is set.',
       'Set exactly one: Salesforce_Path__c for a field mapping, Static_Value__c for a field default.',
     );
   }
@@ -71,12 +97,18 @@ export function mappingShapeProblem(record: MappingRecord): MappingRecordFinding
 }
 
 function recordProblems(record: MappingRecord): MappingRecordProblem[] {
-  const problem = (field: string, message: string, fix: string): MappingRecordProblem[] => [{ record: record.name, field, message, fix }];
+  const problem = (field: string, message: string, fix: string): MappingRecordProblem[] => [
+    { record: record.name, field, message, fix },
+  ];
   const shape = mappingShapeProblem(record);
   if (shape) return problem(shape.field, shape.message, shape.fix);
   const key = record.mappingKey as MappingKey;
   if (!StripePath.safeParse(record.stripePath).success) {
-    return problem('Stripe_Path__c', `"${record.stripePath}" is not a Stripe parameter path (lower-case parameter names joined by dots; metadata keys of letters, digits, _ and -).`, 'Write a path such as description or metadata.region.');
+    return problem(
+      'Stripe_Path__c',
+      `"${record.stripePath}" is not a Stripe parameter path (lower-case parameter names joined by dots; metadata keys of letters, digits, _ and -).`,
+      'Write a path such as description or metadata.region.',
+    );
   }
   // The pinned API version's parameter catalogue, as `mapping check` uses it: Stripe would refuse the write.
   const stripe = checkStripePath(key, record.stripePath);
@@ -85,12 +117,23 @@ function recordProblems(record: MappingRecord): MappingRecordProblem[] {
     return problem('Stripe_Path__c', refused.message, refused.fix);
   }
   const path = effectiveStripePath(record.stripePath);
-  const metadata = path.startsWith('metadata.') ? metadataKeyFindings(path.slice('metadata.'.length), key).map((f) => ({ record: record.name, field: 'Stripe_Path__c', message: f.message, fix: f.fix })) : [];
+  const metadata = path.startsWith('metadata.')
+    ? metadataKeyFindings(path.slice('metadata.'.length), key).map((f) => ({
+        record: record.name,
+        field: 'Stripe_Path__c',
+        message: f.message,
+        fix: f.fix,
+      }))
+    : [];
   if (record.salesforcePath === null) return metadata;
   if (!SalesforcePath.safeParse(record.salesforcePath).success) {
     return [
       ...metadata,
-      ...problem('Salesforce_Path__c', `${JSON.stringify(record.salesforcePath)} is not a field path: only field API names joined by dots are allowed (no spaces, quotes, parentheses or line breaks).`, 'Write a field API name such as Name or Account.Name.'),
+      ...problem(
+        'Salesforce_Path__c',
+        `${JSON.stringify(record.salesforcePath)} is not a field path: only field API names joined by dots are allowed (no spaces, quotes, parentheses or line breaks).`,
+        'Write a field API name such as Name or Account.Name.',
+      ),
     ];
   }
   const unreadable = unreadablePathProblem(key, record.salesforcePath);
@@ -99,5 +142,6 @@ function recordProblems(record: MappingRecord): MappingRecordProblem[] {
 
 /** Refuses the sync of `order` while any active mapping record is unusable, naming each. */
 export function assertUsableMappings(config: OrgConfiguration, order: RecordRef): void {
-  if (config.mappingProblems.length > 0) throw new SyncErrors(config.mappingProblems.map((p) => fieldMappingError(order, p)));
+  if (config.mappingProblems.length > 0)
+    throw new SyncErrors(config.mappingProblems.map((p) => fieldMappingError(order, p)));
 }

@@ -19,7 +19,10 @@ export const ORGANIZATION_CURRENCY_FIELDS = ['IsMultiCurrencyOrganization', 'Def
 
 export function orgCurrencyOf(organization: Readonly<Record<string, unknown>> | undefined): OrgCurrency {
   const code = organization?.DefaultCurrencyIsoCode;
-  return { multiCurrency: organization?.IsMultiCurrencyOrganization === true, corporateCurrency: typeof code === 'string' && code ? code : 'USD' };
+  return {
+    multiCurrency: organization?.IsMultiCurrencyOrganization === true,
+    corporateCurrency: typeof code === 'string' && code ? code : 'USD',
+  };
 }
 
 /**
@@ -28,6 +31,7 @@ export function orgCurrencyOf(organization: Readonly<Record<string, unknown>> | 
  * falls back to the corporate currency when Default_Currency__c is empty.
  */
 export function withOrgCurrency(settings: Settings, currency: OrgCurrency, defaultCurrencySet: boolean): Settings {
-  if (!currency.multiCurrency) return { ...settings, multiCurrency: false, defaultCurrency: currency.corporateCurrency };
+  if (!currency.multiCurrency)
+    return { ...settings, multiCurrency: false, defaultCurrency: currency.corporateCurrency };
   return defaultCurrencySet ? settings : { ...settings, defaultCurrency: currency.corporateCurrency };
 }

@@ -3,4 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-export const PUBSUB_PROTO_PATH = join(dirname(require.resolve('salesforce-pubsub-api-client')), '..', 'pubsub_api.proto');
+export const PUBSUB_PROTO_PATH = join(
+  dirname(require.resolve('salesforce-pubsub-api-client')),
+  '..',
+  'pubsub_api.proto',
+);

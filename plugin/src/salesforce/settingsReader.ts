@@ -55,15 +55,47 @@ export interface MappingRecord {
   readonly source: 'Default' | 'User';
 }
 
-export const MAPPING_FIELDS = ['DeveloperName', 'Mapping_Key__c', 'Stripe_Path__c', 'Salesforce_Path__c', 'Static_Value__c', 'Active__c', 'Source__c'] as const;
+export const MAPPING_FIELDS = [
+  'DeveloperName',
+  'Mapping_Key__c',
+  'Stripe_Path__c',
+  'Salesforce_Path__c',
+  'Static_Value__c',
+  'Active__c',
+  'Source__c',
+] as const;
 
 export const SETTING_FIELDS = [
-  'DeveloperName', 'API_Percentage_Limit__c', 'Sync_Record_Retention__c', 'Default_Currency__c', 'Multi_Currency__c', 'Sync_Start_Date__c', 'Proration_Precision__c', 'Order_Sync_Filter__c',
-  'Collection_Method__c', 'Days_Until_Due__c', 'Live_Sync_Enabled__c', 'Poll_Interval_Seconds__c', 'Frontend_Prorations__c',
-  'Non_Anniversary_Amendments__c', 'Day_Prorations__c', 'Terminated_Order_Item_Credit__c', 'Quantity_Reduction_Credit__c',
-  'Auto_Advance_Proration_Invoices__c', 'Backdated_Amendments__c', 'Old_Order_Migration__c', 'Termination_Metadata__c',
-  'Salesforce_Precision__c', 'Update_Customer_On_Sync__c', 'Update_Product_On_Sync__c', 'Coupons_Enabled__c', 'MDQ_Enabled__c',
-  'Dedupe_Initial_Order_Prices__c', 'Due_On_Receipt_As_Zero_Days__c', 'Email_From_Primary_Contact__c', 'Test_Clocks__c',
+  'DeveloperName',
+  'API_Percentage_Limit__c',
+  'Sync_Record_Retention__c',
+  'Default_Currency__c',
+  'Multi_Currency__c',
+  'Sync_Start_Date__c',
+  'Proration_Precision__c',
+  'Order_Sync_Filter__c',
+  'Collection_Method__c',
+  'Days_Until_Due__c',
+  'Live_Sync_Enabled__c',
+  'Poll_Interval_Seconds__c',
+  'Frontend_Prorations__c',
+  'Non_Anniversary_Amendments__c',
+  'Day_Prorations__c',
+  'Terminated_Order_Item_Credit__c',
+  'Quantity_Reduction_Credit__c',
+  'Auto_Advance_Proration_Invoices__c',
+  'Backdated_Amendments__c',
+  'Old_Order_Migration__c',
+  'Termination_Metadata__c',
+  'Salesforce_Precision__c',
+  'Update_Customer_On_Sync__c',
+  'Update_Product_On_Sync__c',
+  'Coupons_Enabled__c',
+  'MDQ_Enabled__c',
+  'Dedupe_Initial_Order_Prices__c',
+  'Due_On_Receipt_As_Zero_Days__c',
+  'Email_From_Primary_Contact__c',
+  'Test_Clocks__c',
 ] as const;
 
 /** Settings record field → `Settings.features` key. */
@@ -103,7 +135,11 @@ const present = (value: unknown): boolean => value !== null && value !== undefin
 
 export function settingsFromRecord(row: Row | undefined): SettingsInput {
   if (!row) return {};
-  const features = Object.fromEntries(Object.entries(FEATURES).filter(([field]) => present(row[field])).map(([field, key]) => [key, row[field]]));
+  const features = Object.fromEntries(
+    Object.entries(FEATURES)
+      .filter(([field]) => present(row[field]))
+      .map(([field, key]) => [key, row[field]]),
+  );
   const input: Record<string, unknown> = { features };
   for (const [field, key] of Object.entries(SETTINGS)) if (present(row[field])) input[key] = row[field];
   return input as SettingsInput;
@@ -129,14 +165,19 @@ export function mappingConfig(records: readonly MappingRecord[]): MappingConfig 
 }
 
 /** Mapping records as the unparsed input of MappingConfig. */
-export function mappingConfigInput(records: readonly MappingRecord[]): { fieldMappings: Record<string, Record<string, string>>; fieldDefaults: Record<string, Record<string, string>> } {
+export function mappingConfigInput(records: readonly MappingRecord[]): {
+  fieldMappings: Record<string, Record<string, string>>;
+  fieldDefaults: Record<string, Record<string, string>>;
+} {
   const fieldMappings: Record<string, Record<string, string>> = {};
   const fieldDefaults: Record<string, Record<string, string>> = {};
   // A User record overrides the shipped Default record for the same path, whatever order SOQL returns.
   const ordered = [...records].sort((a, b) => Number(a.source === 'User') - Number(b.source === 'User'));
   for (const record of ordered) {
-    if (record.salesforcePath !== null) (fieldMappings[record.mappingKey] ??= {})[record.stripePath] = record.salesforcePath;
-    else if (record.staticValue !== null) (fieldDefaults[record.mappingKey] ??= {})[record.stripePath] = record.staticValue;
+    if (record.salesforcePath !== null)
+      (fieldMappings[record.mappingKey] ??= {})[record.stripePath] = record.salesforcePath;
+    else if (record.staticValue !== null)
+      (fieldDefaults[record.mappingKey] ??= {})[record.stripePath] = record.staticValue;
   }
   return { fieldMappings, fieldDefaults };
 }
@@ -150,7 +191,8 @@ export function mappingsFromRecords(rows: readonly MetadataRow[]): MappingConfig
 export class InvalidSyncFilter extends Error {
   readonly record = 'Default';
   readonly field = 'Order_Sync_Filter__c';
-  readonly fix = "Write one SOQL condition on Order fields, such as Status = 'Activated' AND Type = 'New', in Order_Sync_Filter__c of the Default Stripe Sync Setting.";
+  readonly fix =
+    "Write one SOQL condition on Order fields, such as Status = 'Activated' AND Type = 'New', in Order_Sync_Filter__c of the Default Stripe Sync Setting.";
   /** What is wrong, without the fix. */
   readonly problem: string;
 
@@ -176,8 +218,22 @@ export function validatedOrderFilter(filter: string): string {
   } catch (error) {
     throw new InvalidSyncFilter(filter, (error as Error).message.split('\n')[0] ?? 'unparseable');
   }
-  const extra = (['limit', 'offset', 'orderBy', 'groupBy', 'having', 'for', 'update', 'withSecurityEnforced', 'withAccessLevel', 'withDataCategory'] as const).filter((k) => parsed[k as keyof typeof parsed] !== undefined);
-  if (extra.length > 0 || !parsed.where) throw new InvalidSyncFilter(filter, `only a WHERE condition is allowed, found ${extra.join(', ') || 'none'}`);
+  const extra = (
+    [
+      'limit',
+      'offset',
+      'orderBy',
+      'groupBy',
+      'having',
+      'for',
+      'update',
+      'withSecurityEnforced',
+      'withAccessLevel',
+      'withDataCategory',
+    ] as const
+  ).filter((k) => parsed[k as keyof typeof parsed] !== undefined);
+  if (extra.length > 0 || !parsed.where)
+    throw new InvalidSyncFilter(filter, `only a WHERE condition is allowed, found ${extra.join(', ') || 'none'}`);
   if (hasSubquery(parsed.where)) throw new InvalidSyncFilter(filter, 'subqueries are not allowed');
   const composed = composeQuery(parsed);
   return composed.slice(composed.indexOf(' WHERE ') + ' WHERE '.length);
@@ -185,7 +241,8 @@ export function validatedOrderFilter(filter: string): string {
 
 /** The parser builds its grammar when loaded (~0.6 s of CPU): loaded by the first filter, not by every process reading settings. */
 let loadedSoqlParser: typeof SoqlParser | undefined;
-const soqlParser = () => (loadedSoqlParser ??= createRequire(import.meta.url)('@jetstreamapp/soql-parser-js') as typeof SoqlParser);
+const soqlParser = () =>
+  (loadedSoqlParser ??= createRequire(import.meta.url)('@jetstreamapp/soql-parser-js') as typeof SoqlParser);
 
 function hasSubquery(where: WhereClause | undefined): boolean {
   if (!where) return false;
@@ -208,18 +265,25 @@ export async function readOrgConfiguration(client: SalesforceClient): Promise<Or
 }
 
 /** Parses the answers to `orgConfigurationQueries`; `organization` may come from an earlier read. */
-export function orgConfigurationFrom(rows: Readonly<Record<string, readonly Record<string, unknown>[] | undefined>>): OrgConfiguration {
+export function orgConfigurationFrom(
+  rows: Readonly<Record<string, readonly Record<string, unknown>[] | undefined>>,
+): OrgConfiguration {
   const setting = rows.settings?.[0];
   const mappings = checkMappingRecords(((rows.mappings ?? []) as MetadataRow[]).map(mappingRecord));
   const currency = orgCurrencyOf(rows.organization?.[0]);
   return {
-    settings: withOrgCurrency(parseSettings(settingsFromRecord(setting)), currency, present(setting?.Default_Currency__c)),
+    settings: withOrgCurrency(
+      parseSettings(settingsFromRecord(setting)),
+      currency,
+      present(setting?.Default_Currency__c),
+    ),
     currency,
     mappings: mappingConfig(mappings.usable),
     mappingRecords: mappings.usable,
     mappingProblems: mappings.problems,
     liveSyncEnabled: setting?.Live_Sync_Enabled__c === true,
-    syncRecordRetention: typeof setting?.Sync_Record_Retention__c === 'number' ? setting.Sync_Record_Retention__c : 10_000,
+    syncRecordRetention:
+      typeof setting?.Sync_Record_Retention__c === 'number' ? setting.Sync_Record_Retention__c : 10_000,
     apiPercentageLimit: typeof setting?.API_Percentage_Limit__c === 'number' ? setting.API_Percentage_Limit__c : 95,
     orgId: String(rows.organization?.[0]?.Id ?? ''),
     sandbox: rows.organization?.[0]?.IsSandbox === true,

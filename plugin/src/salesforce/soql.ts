@@ -32,7 +32,8 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 export function soqlFields(fields: Iterable<string>, prefix = ''): string {
   return [...new Set(fields)]
     .map((field) => {
-      if (!FIELD_NAME.test(field)) throw new Error(`'${field}' is not a field API name; refusing to put it in a query.`);
+      if (!FIELD_NAME.test(field))
+        throw new Error(`'${field}' is not a field API name; refusing to put it in a query.`);
       return `${prefix}${field}`;
     })
     .join(', ');

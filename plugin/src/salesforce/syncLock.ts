@@ -18,7 +18,13 @@
  * after the lock, at no call of its own.
  */
 import { toId18 } from '../core/records/salesforceIds.js';
-import { SalesforceApiError, type CompositeSubrequest, type CompositeSubresponse, type SalesforceClient, type SalesforceErrorBody } from './client.js';
+import {
+  SalesforceApiError,
+  type CompositeSubrequest,
+  type CompositeSubresponse,
+  type SalesforceClient,
+  type SalesforceErrorBody,
+} from './client.js';
 import { soqlString } from './soql.js';
 
 const LOCK_OBJECT = 'Stripe_Sync_Lock__c';
@@ -57,7 +63,11 @@ const HALTED = 'PROCESSING_HALTED';
 const GONE = new Set(['ENTITY_IS_DELETED', 'NOT_FOUND']);
 
 /** Takes the lock named `key` for `options.owner`; undefined while another worker holds it. */
-export async function takeLock(client: SalesforceClient, key: string, options: TakeLockOptions): Promise<TakenLock | undefined> {
+export async function takeLock(
+  client: SalesforceClient,
+  key: string,
+  options: TakeLockOptions,
+): Promise<TakenLock | undefined> {
   const now = options.now ?? new Date();
   const lock: Omit<SyncLock, 'id'> = { key, owner: options.owner, expiresAt: new Date(now.getTime() + options.ttlMs) };
   const first = await insertLock(client, lock, undefined, options.alongside ?? []);
@@ -79,7 +89,11 @@ export async function releaseLock(client: SalesforceClient, lock: SyncLock): Pro
 }
 
 /** The release as a composite sub-request, to ride along with another write (no call of its own). */
-export function releaseLockRequest(client: SalesforceClient, lock: SyncLock, referenceId = 'releaseLock'): CompositeSubrequest {
+export function releaseLockRequest(
+  client: SalesforceClient,
+  lock: SyncLock,
+  referenceId = 'releaseLock',
+): CompositeSubrequest {
   return { method: 'DELETE', url: `${client.basePath}/sobjects/${LOCK_OBJECT}/${lock.id}`, referenceId };
 }
 
@@ -91,7 +105,9 @@ export function assertReleased(answer: CompositeSubresponse): void {
 
 /** The release's answer says the lock was already gone (taken over after it expired). */
 export function lockGone(answer: CompositeSubresponse): boolean {
-  return answer.httpStatusCode >= 400 && (answer.body as SalesforceErrorBody[]).every((e) => GONE.has(e.errorCode ?? ''));
+  return (
+    answer.httpStatusCode >= 400 && (answer.body as SalesforceErrorBody[]).every((e) => GONE.has(e.errorCode ?? ''))
+  );
 }
 
 interface InsertOutcome {
@@ -101,30 +117,58 @@ interface InsertOutcome {
 }
 
 /** One all-or-none call: [delete the stale lock,] insert ours, then the `alongside` sub-requests. */
-async function insertLock(client: SalesforceClient, lock: Omit<SyncLock, 'id'>, staleId: string | undefined, alongside: readonly CompositeSubrequest[]): Promise<InsertOutcome> {
+async function insertLock(
+  client: SalesforceClient,
+  lock: Omit<SyncLock, 'id'>,
+  staleId: string | undefined,
+  alongside: readonly CompositeSubrequest[],
+): Promise<InsertOutcome> {
   const fields = { Lock_Key__c: lock.key, Held_By__c: lock.owner, Expires_At__c: lock.expiresAt.toISOString() };
   const requests: CompositeSubrequest[] = [
-    ...(staleId ? [{ method: 'DELETE' as const, url: `${client.basePath}/sobjects/${LOCK_OBJECT}/${staleId}`, referenceId: 'staleLock' }] : []),
+    ...(staleId
+      ? [
+          {
+            method: 'DELETE' as const,
+            url: `${client.basePath}/sobjects/${LOCK_OBJECT}/${staleId}`,
+            referenceId: 'staleLock',
+          },
+        ]
+      : []),
     { method: 'POST', url: `${client.basePath}/sobjects/${LOCK_OBJECT}`, referenceId: 'lock', body: fields },
     ...alongside,
   ];
   const answers = await client.composite(requests, true);
-  const failures = answers.flatMap((a) => (a.httpStatusCode >= 400 ? (a.body as SalesforceErrorBody[]).filter((e) => e.errorCode !== HALTED) : []));
+  const failures = answers.flatMap((a) =>
+    a.httpStatusCode >= 400 ? (a.body as SalesforceErrorBody[]).filter((e) => e.errorCode !== HALTED) : [],
+  );
   if (failures.length === 0) {
     const id = (answers.find((a) => a.referenceId === 'lock')?.body as { id: string }).id;
-    const results = Object.fromEntries(answers.filter((a) => alongside.some((s) => s.referenceId === a.referenceId)).map((a) => [a.referenceId, a.body]));
+    const results = Object.fromEntries(
+      answers.filter((a) => alongside.some((s) => s.referenceId === a.referenceId)).map((a) => [a.referenceId, a.body]),
+    );
     return { taken: { lock: { ...lock, id }, results }, contended: false };
   }
   const lockAnswers = answers.filter((a) => a.referenceId === 'lock' || a.referenceId === 'staleLock');
-  const lostRace = failures.every((e) => LOST_RACE.has(e.errorCode ?? '')) && lockAnswers.some((a) => a.httpStatusCode >= 400 && (a.body as SalesforceErrorBody[]).some((e) => e.errorCode !== HALTED));
+  const lostRace =
+    failures.every((e) => LOST_RACE.has(e.errorCode ?? '')) &&
+    lockAnswers.some(
+      (a) => a.httpStatusCode >= 400 && (a.body as SalesforceErrorBody[]).some((e) => e.errorCode !== HALTED),
+    );
   if (lostRace) return { taken: undefined, contended: true };
-  const failed = answers.find((a) => a.httpStatusCode >= 400 && (a.body as SalesforceErrorBody[]).some((e) => e.errorCode !== HALTED))!;
+  const failed = answers.find(
+    (a) => a.httpStatusCode >= 400 && (a.body as SalesforceErrorBody[]).some((e) => e.errorCode !== HALTED),
+  )!;
   throw new SalesforceApiError(failed.httpStatusCode, failures);
 }
 
 /** The record holding `key` now, if any. */
-async function currentHolder(client: SalesforceClient, key: string): Promise<{ id: string; expiresAt: Date } | undefined> {
-  const rows = await client.query<{ Id: string; Expires_At__c: string | null }>(`SELECT Id, Expires_At__c FROM ${LOCK_OBJECT} WHERE Lock_Key__c = ${soqlString(key)} LIMIT 1`);
+async function currentHolder(
+  client: SalesforceClient,
+  key: string,
+): Promise<{ id: string; expiresAt: Date } | undefined> {
+  const rows = await client.query<{ Id: string; Expires_At__c: string | null }>(
+    `SELECT Id, Expires_At__c FROM ${LOCK_OBJECT} WHERE Lock_Key__c = ${soqlString(key)} LIMIT 1`,
+  );
   const row = rows[0];
   if (!row) return undefined;
   const expires = row.Expires_At__c ? Date.parse(row.Expires_At__c.replace(/\+0000$/, 'Z')) : 0;

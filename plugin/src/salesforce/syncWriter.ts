@@ -10,7 +10,13 @@ import type { RecordRef, SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan/plan.js';
 import { errorSyncRecords } from '../core/plan/syncRecords.js';
 import { requestLogLink } from '../stripe/links.js';
-import { SalesforceApiError, type CompositeSubrequest, type CompositeSubresponse, type SalesforceClient, type SalesforceErrorBody } from './client.js';
+import {
+  SalesforceApiError,
+  type CompositeSubrequest,
+  type CompositeSubresponse,
+  type SalesforceClient,
+  type SalesforceErrorBody,
+} from './client.js';
 import { lockGone, releaseLockRequest, type SyncLock } from './syncLock.js';
 
 /** Sub-requests per `composite` call (REST API Developer Guide, "Composite"). */
@@ -45,10 +51,16 @@ export interface SyncOutcomeWrite {
 }
 
 /** Writes the outcome and releases `lock` (when given) in one call; see the file's comment. */
-export async function writeSyncOutcome(client: SalesforceClient, outcome: SyncOutcomeWrite, lock?: SyncLock): Promise<void> {
+export async function writeSyncOutcome(
+  client: SalesforceClient,
+  outcome: SyncOutcomeWrite,
+  lock?: SyncLock,
+): Promise<void> {
   const updates = new Map<string, Record<string, unknown>>();
-  for (const w of outcome.writeBacks) updates.set(w.id, { ...updates.get(w.id), attributes: { type: w.sobject }, ...w.fields });
-  for (const [id, fields] of Object.entries(outcome.orderFields)) updates.set(id, { attributes: { type: 'Order' }, ...updates.get(id), ...fields });
+  for (const w of outcome.writeBacks)
+    updates.set(w.id, { ...updates.get(w.id), attributes: { type: w.sobject }, ...w.fields });
+  for (const [id, fields] of Object.entries(outcome.orderFields))
+    updates.set(id, { attributes: { type: 'Order' }, ...updates.get(id), ...fields });
   const requests: CompositeSubrequest[] = [
     ...outcome.syncRecords.map((r, i) => syncRecordUpsert(client, r, outcome, i)),
     ...[...updates].map(([id, { attributes, ...fields }], i) => ({
@@ -59,12 +71,23 @@ export async function writeSyncOutcome(client: SalesforceClient, outcome: SyncOu
     })),
     ...(lock ? [releaseLockRequest(client, lock)] : []),
   ];
-  for (let i = 0; i < requests.length; i += MAX_SUBREQUESTS) await writeAllOrNone(client, requests.slice(i, i + MAX_SUBREQUESTS));
+  for (let i = 0; i < requests.length; i += MAX_SUBREQUESTS)
+    await writeAllOrNone(client, requests.slice(i, i + MAX_SUBREQUESTS));
 }
 
-function syncRecordUpsert(client: SalesforceClient, row: SyncRecordRow, outcome: SyncOutcomeWrite, i: number): CompositeSubrequest {
+function syncRecordUpsert(
+  client: SalesforceClient,
+  row: SyncRecordRow,
+  outcome: SyncOutcomeWrite,
+  i: number,
+): CompositeSubrequest {
   const { Compound_ID__c: key, ...fields } = syncRecordFields(row, outcome.orderId, outcome.livemode);
-  return { method: 'PATCH', url: `${client.basePath}/sobjects/Stripe_Sync_Record__c/Compound_ID__c/${encodeURIComponent(String(key))}`, referenceId: `syncRecord${i}`, body: fields };
+  return {
+    method: 'PATCH',
+    url: `${client.basePath}/sobjects/Stripe_Sync_Record__c/Compound_ID__c/${encodeURIComponent(String(key))}`,
+    referenceId: `syncRecord${i}`,
+    body: fields,
+  };
 }
 
 /**
@@ -75,15 +98,26 @@ async function writeAllOrNone(client: SalesforceClient, requests: readonly Compo
   const answers = await client.composite(requests, true);
   const failed = answers.filter((a) => a.httpStatusCode >= 400 && !errorsOf(a).every((e) => e.errorCode === HALTED));
   if (failed.length === 0) return;
-  if (failed.every((a) => a.referenceId === 'releaseLock' && lockGone(a))) return writeAllOrNone(client, requests.filter((r) => r.referenceId !== 'releaseLock'));
-  const target = (a: CompositeSubresponse) => requests.find((r) => r.referenceId === a.referenceId)?.url.split('/').pop() ?? a.referenceId;
+  if (failed.every((a) => a.referenceId === 'releaseLock' && lockGone(a)))
+    return writeAllOrNone(
+      client,
+      requests.filter((r) => r.referenceId !== 'releaseLock'),
+    );
+  const target = (a: CompositeSubresponse) =>
+    requests
+      .find((r) => r.referenceId === a.referenceId)
+      ?.url.split('/')
+      .pop() ?? a.referenceId;
   throw new SalesforceApiError(
     failed[0]!.httpStatusCode,
-    failed.flatMap((a) => errorsOf(a).map((e) => ({ ...e, message: `${decodeURIComponent(target(a))}: ${e.message ?? ''}` }))),
+    failed.flatMap((a) =>
+      errorsOf(a).map((e) => ({ ...e, message: `${decodeURIComponent(target(a))}: ${e.message ?? ''}` })),
+    ),
   );
 }
 
-const errorsOf = (answer: CompositeSubresponse): SalesforceErrorBody[] => (Array.isArray(answer.body) ? (answer.body as SalesforceErrorBody[]) : []);
+const errorsOf = (answer: CompositeSubresponse): SalesforceErrorBody[] =>
+  Array.isArray(answer.body) ? (answer.body as SalesforceErrorBody[]) : [];
 
 function syncRecordFields(row: SyncRecordRow, orderId: string, livemode: boolean): Record<string, unknown> {
   return {

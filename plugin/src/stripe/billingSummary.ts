@@ -6,25 +6,62 @@
  */
 import type Stripe from 'stripe';
 import type { BillingSummary } from '../core/billingSummary/schema.js';
-import { couponFacts, invoiceFacts, invoiceItems, phaseCoupons, priceFacts, schedulePhases, subscriptionPhase } from '../core/billingSummary/stripeShapes.js';
-import { summariseBilling, type BillingShape, type ItemRef, type PhaseShape } from '../core/billingSummary/summarise.js';
+import {
+  couponFacts,
+  invoiceFacts,
+  invoiceItems,
+  phaseCoupons,
+  priceFacts,
+  schedulePhases,
+  subscriptionPhase,
+} from '../core/billingSummary/stripeShapes.js';
+import {
+  summariseBilling,
+  type BillingShape,
+  type ItemRef,
+  type PhaseShape,
+} from '../core/billingSummary/summarise.js';
 import type { StripeGateway } from './client.js';
 
-type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & { readonly latestInvoiceId: string | undefined; readonly invoice?: Stripe.Invoice };
+type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & {
+  readonly latestInvoiceId: string | undefined;
+  readonly invoice?: Stripe.Invoice;
+};
 
-const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
+const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
+  typeof value === 'string' ? value : value?.id;
 
 /** The summary of the schedule (`sub_sched_…`), subscription (`sub_…`) or invoice (`in_…`) `stripeId`; undefined for any other id. */
-export async function readBillingSummary(gateway: StripeGateway, stripeId: string, now: Date): Promise<BillingSummary | undefined> {
+export async function readBillingSummary(
+  gateway: StripeGateway,
+  stripeId: string,
+  now: Date,
+): Promise<BillingSummary | undefined> {
   const held = await readHeld(gateway, stripeId);
   if (!held) return undefined;
-  const refs: ItemRef[] = [...held.phases.flatMap((p) => [...p.items, ...p.oneTimeItems]), ...(held.oneTimeItems ?? [])];
+  const refs: ItemRef[] = [
+    ...held.phases.flatMap((p) => [...p.items, ...p.oneTimeItems]),
+    ...(held.oneTimeItems ?? []),
+  ];
   const [prices, coupons, latest] = await Promise.all([
-    retrieveAll(gateway, 'prices.retrieve', refs.map((r) => r.price), (id) => gateway.stripe.prices.retrieve(id)),
+    retrieveAll(
+      gateway,
+      'prices.retrieve',
+      refs.map((r) => r.price),
+      (id) => gateway.stripe.prices.retrieve(id),
+    ),
     retrieveAll(gateway, 'coupons.retrieve', phaseCoupons(held.phases), (id) => gateway.stripe.coupons.retrieve(id)),
-    held.invoice ?? (held.latestInvoiceId ? gateway.call('invoices.retrieve', () => gateway.stripe.invoices.retrieve(held.latestInvoiceId!)) : undefined),
+    held.invoice ??
+      (held.latestInvoiceId
+        ? gateway.call('invoices.retrieve', () => gateway.stripe.invoices.retrieve(held.latestInvoiceId!))
+        : undefined),
   ]);
-  const products = await retrieveAll(gateway, 'products.retrieve', [...prices.values()].map((p) => idOf(p.product)!), (id) => gateway.stripe.products.retrieve(id));
+  const products = await retrieveAll(
+    gateway,
+    'products.retrieve',
+    [...prices.values()].map((p) => idOf(p.product)!),
+    (id) => gateway.stripe.products.retrieve(id),
+  );
   const currency = held.invoice?.currency ?? [...prices.values()][0]?.currency ?? 'usd';
   return summariseBilling({
     ...held,
@@ -35,7 +72,9 @@ export async function readBillingSummary(gateway: StripeGateway, stripeId: strin
     latestInvoice: latest ? invoiceFacts(latest) : null,
     price: (id) => {
       const price = prices.get(id);
-      return price ? priceFacts(price, products.get(idOf(price.product)!)?.name ?? idOf(price.product)!) : { product: id, unitAmount: undefined, recurring: null };
+      return price
+        ? priceFacts(price, products.get(idOf(price.product)!)?.name ?? idOf(price.product)!)
+        : { product: id, unitAmount: undefined, recurring: null };
     },
     coupon: (id) => couponFacts(coupons.get(id) ?? {}, id),
   });
@@ -44,19 +83,37 @@ export async function readBillingSummary(gateway: StripeGateway, stripeId: strin
 async function readHeld(gateway: StripeGateway, stripeId: string): Promise<Held | undefined> {
   const { stripe } = gateway;
   if (stripeId.startsWith('sub_sched_')) {
-    const schedule = await gateway.call('subscriptionSchedules.retrieve', () => stripe.subscriptionSchedules.retrieve(stripeId));
+    const schedule = await gateway.call('subscriptionSchedules.retrieve', () =>
+      stripe.subscriptionSchedules.retrieve(stripeId),
+    );
     const subscriptionId = idOf(schedule.subscription) ?? idOf(schedule.released_subscription);
-    const subscription = subscriptionId ? await gateway.call('subscriptions.retrieve', () => stripe.subscriptions.retrieve(subscriptionId)) : undefined;
+    const subscription = subscriptionId
+      ? await gateway.call('subscriptions.retrieve', () => stripe.subscriptions.retrieve(subscriptionId))
+      : undefined;
     const phases: PhaseShape[] = schedulePhases(schedule);
-    return { kind: schedule.end_behavior === 'release' ? 'evergreen' : 'scheduled', phases, latestInvoiceId: idOf(subscription?.latest_invoice) };
+    return {
+      kind: schedule.end_behavior === 'release' ? 'evergreen' : 'scheduled',
+      phases,
+      latestInvoiceId: idOf(subscription?.latest_invoice),
+    };
   }
   if (stripeId.startsWith('sub_')) {
     const subscription = await gateway.call('subscriptions.retrieve', () => stripe.subscriptions.retrieve(stripeId));
-    return { kind: 'evergreen', phases: [subscriptionPhase(subscription)], latestInvoiceId: idOf(subscription.latest_invoice) };
+    return {
+      kind: 'evergreen',
+      phases: [subscriptionPhase(subscription)],
+      latestInvoiceId: idOf(subscription.latest_invoice),
+    };
   }
   if (stripeId.startsWith('in_')) {
     const invoice = await gateway.call('invoices.retrieve', () => stripe.invoices.retrieve(stripeId));
-    return { kind: 'one-time', phases: [], oneTimeItems: invoiceItems(invoice, await invoiceLines(gateway, invoice)), latestInvoiceId: undefined, invoice };
+    return {
+      kind: 'one-time',
+      phases: [],
+      oneTimeItems: invoiceItems(invoice, await invoiceLines(gateway, invoice)),
+      latestInvoiceId: undefined,
+      invoice,
+    };
   }
   return undefined;
 }
@@ -66,14 +123,21 @@ async function invoiceLines(gateway: StripeGateway, invoice: Stripe.Invoice): Pr
   const lines = [...invoice.lines.data];
   let hasMore = invoice.lines.has_more && lines.length > 0;
   while (hasMore) {
-    const page = await gateway.call('invoices.listLineItems', () => gateway.stripe.invoices.listLineItems(invoice.id, { limit: 100, starting_after: lines.at(-1)!.id }));
+    const page = await gateway.call('invoices.listLineItems', () =>
+      gateway.stripe.invoices.listLineItems(invoice.id, { limit: 100, starting_after: lines.at(-1)!.id }),
+    );
     lines.push(...page.data);
     hasMore = page.has_more && page.data.length > 0;
   }
   return lines;
 }
 
-async function retrieveAll<T>(gateway: StripeGateway, name: string, ids: readonly string[], retrieve: (id: string) => Promise<T>): Promise<Map<string, T>> {
+async function retrieveAll<T>(
+  gateway: StripeGateway,
+  name: string,
+  ids: readonly string[],
+  retrieve: (id: string) => Promise<T>,
+): Promise<Map<string, T>> {
   const unique = [...new Set(ids.filter(Boolean))];
   const found = await Promise.all(unique.map((id) => gateway.call(name, () => retrieve(id))));
   return new Map(unique.map((id, i) => [id, found[i]!]));

@@ -20,28 +20,57 @@ const linkedIds = (records: readonly unknown[] | undefined): string[] => [
   ),
 ];
 
-
 export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGateway): Promise<StripeState> {
   const { stripe } = gateway;
-  const fetchAll = async <T extends { id: string }>(name: string, ids: readonly string[], retrieve: (id: string) => Promise<T>) => {
-    const found: (T | undefined)[] = await Promise.all(ids.map((id) => gateway.call(name, () => retrieve(id)).catch(missingAsUndefined)));
+  const fetchAll = async <T extends { id: string }>(
+    name: string,
+    ids: readonly string[],
+    retrieve: (id: string) => Promise<T>,
+  ) => {
+    const found: (T | undefined)[] = await Promise.all(
+      ids.map((id) => gateway.call(name, () => retrieve(id)).catch(missingAsUndefined)),
+    );
     return Object.fromEntries(found.filter((o) => o !== undefined).map((o) => [o.id, o])) as Record<string, T>;
   };
   const orderIds = linkedIds(graph.orders);
   const coupons = [...linkedIds(graph.quoteStripeCoupons), ...linkedIds(graph.orderStripeCoupons)];
-  const [customers, products, prices, couponObjects, subscriptionSchedules, subscriptions, invoices, meters] = await Promise.all([
-    fetchAll('customers.retrieve', linkedIds(graph.accounts), (id) => stripe.customers.retrieve(id)),
-    fetchAll('products.retrieve', linkedIds(graph.products), (id) => stripe.products.retrieve(id)),
-    fetchAll('prices.retrieve', [...new Set([...linkedIds(graph.pricebookEntries), ...linkedIds(graph.orderItems)])], (id) => stripe.prices.retrieve(id)),
-    fetchAll('coupons.retrieve', [...new Set(coupons)], (id) => stripe.coupons.retrieve(id)),
-    fetchAll('subscriptionSchedules.retrieve', orderIds.filter((id) => id.startsWith('sub_sched_')), (id) =>
-      stripe.subscriptionSchedules.retrieve(id),
-    ),
-    fetchAll('subscriptions.retrieve', orderIds.filter((id) => /^sub_(?!sched_)/.test(id)), (id) => stripe.subscriptions.retrieve(id)),
-    fetchAll('invoices.retrieve', orderIds.filter((id) => id.startsWith('in_')), (id) => stripe.invoices.retrieve(id)),
-    hasMeteredProducts(graph) ? listActiveMeters(gateway) : Promise.resolve([]),
-  ]);
-  return { customers, products, prices, coupons: couponObjects, subscriptionSchedules, subscriptions, invoices, meters };
+  const [customers, products, prices, couponObjects, subscriptionSchedules, subscriptions, invoices, meters] =
+    await Promise.all([
+      fetchAll('customers.retrieve', linkedIds(graph.accounts), (id) => stripe.customers.retrieve(id)),
+      fetchAll('products.retrieve', linkedIds(graph.products), (id) => stripe.products.retrieve(id)),
+      fetchAll(
+        'prices.retrieve',
+        [...new Set([...linkedIds(graph.pricebookEntries), ...linkedIds(graph.orderItems)])],
+        (id) => stripe.prices.retrieve(id),
+      ),
+      fetchAll('coupons.retrieve', [...new Set(coupons)], (id) => stripe.coupons.retrieve(id)),
+      fetchAll(
+        'subscriptionSchedules.retrieve',
+        orderIds.filter((id) => id.startsWith('sub_sched_')),
+        (id) => stripe.subscriptionSchedules.retrieve(id),
+      ),
+      fetchAll(
+        'subscriptions.retrieve',
+        orderIds.filter((id) => /^sub_(?!sched_)/.test(id)),
+        (id) => stripe.subscriptions.retrieve(id),
+      ),
+      fetchAll(
+        'invoices.retrieve',
+        orderIds.filter((id) => id.startsWith('in_')),
+        (id) => stripe.invoices.retrieve(id),
+      ),
+      hasMeteredProducts(graph) ? listActiveMeters(gateway) : Promise.resolve([]),
+    ]);
+  return {
+    customers,
+    products,
+    prices,
+    coupons: couponObjects,
+    subscriptionSchedules,
+    subscriptions,
+    invoices,
+    meters,
+  };
 }
 
 function missingAsUndefined(error: unknown): undefined {
@@ -60,7 +89,11 @@ async function listActiveMeters(gateway: StripeGateway): Promise<Stripe.Billing.
   let startingAfter: string | undefined;
   for (;;) {
     const page = await gateway.call('billing.meters.list', () =>
-      gateway.stripe.billing.meters.list({ status: 'active', limit: 100, ...(startingAfter ? { starting_after: startingAfter } : {}) }),
+      gateway.stripe.billing.meters.list({
+        status: 'active',
+        limit: 100,
+        ...(startingAfter ? { starting_after: startingAfter } : {}),
+      }),
     );
     meters.push(...page.data);
     if (!page.has_more || page.data.length === 0) return meters;

@@ -40,12 +40,15 @@ export function overLongParams(operations: readonly StripeOperation[]): SyncErro
       const maxLength = lookupParam(type, param)?.maxLength;
       if (maxLength === undefined || value.length <= maxLength) return [];
       return [
-        new SyncError(`The value for Stripe's \`${param}\` (${operation.op}) has ${value.length} characters; Stripe accepts at most ${maxLength}.`, {
-          kind: 'data',
-          record: operation.source,
-          field: param,
-          fix: `Shorten the Salesforce value mapped to \`${param}\` to at most ${maxLength} characters, then sync again.`,
-        }),
+        new SyncError(
+          `The value for Stripe's \`${param}\` (${operation.op}) has ${value.length} characters; Stripe accepts at most ${maxLength}.`,
+          {
+            kind: 'data',
+            record: operation.source,
+            field: param,
+            fix: `Shorten the Salesforce value mapped to \`${param}\` to at most ${maxLength} characters, then sync again.`,
+          },
+        ),
       ];
     });
   });
@@ -55,6 +58,7 @@ export function overLongParams(operations: readonly StripeOperation[]): SyncErro
 function stringsOf(value: unknown, path: (string | number)[]): [(string | number)[], string][] {
   if (typeof value === 'string') return [[path, value]];
   if (Array.isArray(value)) return value.flatMap((v, i) => stringsOf(v, [...path, i]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => stringsOf(v, [...path, k]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => stringsOf(v, [...path, k]));
   return [];
 }

@@ -32,7 +32,11 @@ export interface ApplyHooks {
   afterOperation?(operation: StripeOperation, result: StripeResult): Promise<void> | void;
 }
 
-export async function applyPlan(plan: Pick<SyncPlan, 'operations'>, gateway: StripeGateway, hooks: ApplyHooks = {}): Promise<ApplyOutcome> {
+export async function applyPlan(
+  plan: Pick<SyncPlan, 'operations'>,
+  gateway: StripeGateway,
+  hooks: ApplyHooks = {},
+): Promise<ApplyOutcome> {
   const references = new ReferenceTable();
   const applied: AppliedOperation[] = [];
   // A value Stripe would refuse for its length fails the run before its first write, not half-way.

@@ -15,7 +15,8 @@ export class RateLimiter {
     readonly opsPerSecond: number,
     private readonly now: () => number = () => performance.now(),
   ) {
-    if (!(opsPerSecond > 0)) throw new Error(`Stripe rate limit must be a positive number of operations per second, got ${opsPerSecond}.`);
+    if (!(opsPerSecond > 0))
+      throw new Error(`Stripe rate limit must be a positive number of operations per second, got ${opsPerSecond}.`);
     this.tokens = opsPerSecond;
     this.last = now();
   }

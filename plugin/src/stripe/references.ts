@@ -49,7 +49,8 @@ export class ReferenceTable {
   private resolveValue(value: unknown): unknown {
     if (isRef(value)) return this.lookup(value);
     if (Array.isArray(value)) return value.map((v) => this.resolveValue(v));
-    if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolveValue(v)]));
+    if (isPlainObject(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolveValue(v)]));
     return value;
   }
 }

@@ -40,7 +40,11 @@ export interface RetryObserver {
   onRetry?(error: unknown, attempt: number): void;
 }
 
-export async function withRetries<T>(call: () => Promise<T>, policy: StripeRetryPolicy, observer: RetryObserver = {}): Promise<T> {
+export async function withRetries<T>(
+  call: () => Promise<T>,
+  policy: StripeRetryPolicy,
+  observer: RetryObserver = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

@@ -122,18 +122,24 @@ export interface SyncOptions {
 export interface SyncEngine {
   readonly workerId: string;
   syncOrder(orderId: string, options?: SyncOptions): Promise<OrderSyncResult>;
-  syncOrders(orderIds: readonly string[], options?: SyncOptions & { onProgress?: (result: OrderSyncResult, done: number, total: number) => void }): Promise<OrderSyncResult[]>;
+  syncOrders(
+    orderIds: readonly string[],
+    options?: SyncOptions & { onProgress?: (result: OrderSyncResult, done: number, total: number) => void },
+  ): Promise<OrderSyncResult[]>;
   configuration(): Promise<OrgConfiguration>;
 }
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const workerId = options.workerId ?? `worker-${randomUUID()}`;
   const now = options.now ?? (() => new Date());
-  let configuration: Promise<OrgConfiguration> | undefined = options.configuration ? Promise.resolve(options.configuration) : undefined;
+  let configuration: Promise<OrgConfiguration> | undefined = options.configuration
+    ? Promise.resolve(options.configuration)
+    : undefined;
   const engine: SyncEngine = {
     workerId,
     configuration: () => (configuration ??= readOrgConfiguration(options.salesforce)),
-    syncOrder: (orderId, syncOptions = {}) => syncOrder({ ...options, workerId, now, configuration: engine.configuration }, orderId, syncOptions),
+    syncOrder: (orderId, syncOptions = {}) =>
+      syncOrder({ ...options, workerId, now, configuration: engine.configuration }, orderId, syncOptions),
     async syncOrders(orderIds, syncOptions = {}) {
       const results: OrderSyncResult[] = [];
       for (const id of orderIds) {
@@ -158,7 +164,11 @@ interface EngineRun {
 
 async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions): Promise<OrderSyncResult> {
   const started = performance.now();
-  const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({ orderId, durationMs: performance.now() - started, ...fields });
+  const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({
+    orderId,
+    durationMs: performance.now() - started,
+    ...fields,
+  });
   const orderRef = recordRef('Order', orderId);
   let lock: SyncLock | undefined;
   let applied: readonly AppliedOperation[] = [];
@@ -172,10 +182,26 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     try {
       if (options.dryRun) rows = await run.salesforce.queries(queries);
       else {
-        const taken = await lockContract(run, located.initialOrderId ?? located.orderId, orderId, run.salesforce.queryRequests(queries));
-        if (!taken) return result({ status: 'busy', stripeId: undefined, applied: [], errors: [], retryable: true, warnings: [], plan: undefined });
+        const taken = await lockContract(
+          run,
+          located.initialOrderId ?? located.orderId,
+          orderId,
+          run.salesforce.queryRequests(queries),
+        );
+        if (!taken)
+          return result({
+            status: 'busy',
+            stripeId: undefined,
+            applied: [],
+            errors: [],
+            retryable: true,
+            warnings: [],
+            plan: undefined,
+          });
         lock = taken.lock;
-        rows = await run.salesforce.queryRecords(Object.fromEntries(Object.keys(queries).map((ref) => [ref, taken.results[ref]])));
+        rows = await run.salesforce.queryRecords(
+          Object.fromEntries(Object.keys(queries).map((ref) => [ref, taken.results[ref]])),
+        );
       }
     } catch (error) {
       throw mappedFieldFailure(error, config.mappingRecords, orderRef);
@@ -183,22 +209,67 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     const read = await contractGraphFrom(run.salesforce, rows, readOptions);
     const graph = withOrderVersions(options.dryRun && options.asActivated ? asActivated(read, orderId) : read);
     const state = await loadLinkedObjects(graph, run.stripe);
-    const linkedStripeId = (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))?.Stripe_ID__c ?? undefined;
+    const linkedStripeId =
+      (graph.orders as { Id: string; Stripe_ID__c?: string | null }[] | undefined)?.find((o) => sameId(o.Id, orderId))
+        ?.Stripe_ID__c ?? undefined;
     const planWith = async (g: CpqGraphInput, s: StripeState): Promise<SyncPlan> =>
-      planOrderSync({ graph: g, state: s, context: syncContext(run, config, await testClockTime(run.stripe, s, orderRef)), orderId });
+      planOrderSync({
+        graph: g,
+        state: s,
+        context: syncContext(run, config, await testClockTime(run.stripe, s, orderRef)),
+        orderId,
+      });
     let plan: SyncPlan;
     try {
       plan = await planWith(graph, state);
     } catch (error) {
       if (!(error instanceof SyncErrors)) throw error;
-      if (options.dryRun) return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: false, warnings: [], plan: undefined });
-      await finish(run, lock, { orderId, stripeId: linkedStripeId, writeBacks: [], records: errorSyncRecordRows(orderRef, error.errors), errors: error.errors });
+      if (options.dryRun)
+        return result({
+          status: 'failed',
+          stripeId: linkedStripeId,
+          applied: [],
+          errors: error.errors,
+          retryable: false,
+          warnings: [],
+          plan: undefined,
+        });
+      await finish(run, lock, {
+        orderId,
+        stripeId: linkedStripeId,
+        writeBacks: [],
+        records: errorSyncRecordRows(orderRef, error.errors),
+        errors: error.errors,
+      });
       lock = undefined;
-      return result({ status: 'failed', stripeId: linkedStripeId, applied: [], errors: error.errors, retryable: error.errors.every((e) => e.retryable), warnings: [], plan: undefined });
+      return result({
+        status: 'failed',
+        stripeId: linkedStripeId,
+        applied: [],
+        errors: error.errors,
+        retryable: error.errors.every((e) => e.retryable),
+        warnings: [],
+        plan: undefined,
+      });
     }
     if (options.dryRun) {
-      const summary = previewBillingSummary(plan, state, orderId, linkedStripeId, Math.floor(run.now().getTime() / 1000));
-      return result({ status: 'planned', stripeId: linkedStripeId, applied: [], errors: [], retryable: false, warnings: plan.warnings, plan, ...(summary ? { summary } : {}) });
+      const summary = previewBillingSummary(
+        plan,
+        state,
+        orderId,
+        linkedStripeId,
+        Math.floor(run.now().getTime() / 1000),
+      );
+      return result({
+        status: 'planned',
+        stripeId: linkedStripeId,
+        applied: [],
+        errors: [],
+        retryable: false,
+        warnings: plan.warnings,
+        plan,
+        ...(summary ? { summary } : {}),
+      });
     }
 
     // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
@@ -211,7 +282,15 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     // Only a run that changed Stripe changes what it bills: a re-sync that wrote nothing keeps the summary.
     const readBack = stripeId && rounds.applied.length > 0 ? await billingSummary(run, orderId, stripeId) : {};
     const { summary } = readBack;
-    await finish(run, lock, { orderId, stripeId, writeBacks, records, errors, summary, initialOrderId: located.initialOrderId ?? located.orderId });
+    await finish(run, lock, {
+      orderId,
+      stripeId,
+      writeBacks,
+      records,
+      errors,
+      summary,
+      initialOrderId: located.initialOrderId ?? located.orderId,
+    });
     lock = undefined;
     return result({
       status: errors.length > 0 ? 'failed' : 'synced',
@@ -224,9 +303,20 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       ...(summary ? { summary } : {}),
     });
   } catch (error) {
-    const failures = error instanceof SyncErrors ? error.errors : [unexpectedFailure(error, orderRef, await syncUser(run.salesforce, error))];
+    const failures =
+      error instanceof SyncErrors
+        ? error.errors
+        : [unexpectedFailure(error, orderRef, await syncUser(run.salesforce, error))];
     if (!options.dryRun) await recordFailure(run, lock, orderId, failures);
-    return result({ status: 'failed', stripeId: undefined, applied, errors: failures, retryable: failures.every((f) => f.retryable), warnings: [], plan: undefined });
+    return result({
+      status: 'failed',
+      stripeId: undefined,
+      applied,
+      errors: failures,
+      retryable: failures.every((f) => f.retryable),
+      warnings: [],
+      plan: undefined,
+    });
   }
 }
 
@@ -244,10 +334,15 @@ function syncContext(run: EngineRun, config: OrgConfiguration, clockTime: number
 
 /** "Now" for a customer on a Stripe test clock is the clock's frozen time; a clock still advancing means retry later. */
 async function testClockTime(stripe: StripeGateway, state: StripeState, order: RecordRef): Promise<number | undefined> {
-  const clockId = Object.values(state.customers ?? {}).find((c): c is Stripe.Customer => !c.deleted && Boolean(c.test_clock))?.test_clock;
+  const clockId = Object.values(state.customers ?? {}).find(
+    (c): c is Stripe.Customer => !c.deleted && Boolean(c.test_clock),
+  )?.test_clock;
   if (!clockId) return undefined;
   const id = typeof clockId === 'string' ? clockId : clockId.id;
-  return clockNow(await stripe.call('testClocks.retrieve', () => stripe.stripe.testHelpers.testClocks.retrieve(id)), order);
+  return clockNow(
+    await stripe.call('testClocks.retrieve', () => stripe.stripe.testHelpers.testClocks.retrieve(id)),
+    order,
+  );
 }
 
 /**
@@ -255,9 +350,20 @@ async function testClockTime(stripe: StripeGateway, state: StripeState, order: R
  * goes, best effort — if Salesforce is the problem, the lock simply expires. Write-backs are not
  * retried here; the next run replays its Stripe writes and writes them.
  */
-async function recordFailure(run: EngineRun, lock: SyncLock | undefined, orderId: string, failures: readonly SyncError[]): Promise<void> {
+async function recordFailure(
+  run: EngineRun,
+  lock: SyncLock | undefined,
+  orderId: string,
+  failures: readonly SyncError[],
+): Promise<void> {
   try {
-    await finish(run, lock, { orderId, stripeId: undefined, writeBacks: [], records: errorSyncRecordRows(recordRef('Order', orderId), failures), errors: failures });
+    await finish(run, lock, {
+      orderId,
+      stripeId: undefined,
+      writeBacks: [],
+      records: errorSyncRecordRows(recordRef('Order', orderId), failures),
+      errors: failures,
+    });
   } catch {
     if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
   }
@@ -270,10 +376,25 @@ async function recordFailure(run: EngineRun, lock: SyncLock | undefined, orderId
  * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
  * write would move it to the end. Undefined while another worker syncs the contract.
  */
-async function lockContract(run: EngineRun, initialOrderId: string, orderId: string, reads: readonly CompositeSubrequest[]): Promise<TakenLock | undefined> {
-  const syncing = { method: 'PATCH' as const, url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`, referenceId: 'syncing', body: { Stripe_Sync_Status__c: 'Syncing' } };
+async function lockContract(
+  run: EngineRun,
+  initialOrderId: string,
+  orderId: string,
+  reads: readonly CompositeSubrequest[],
+): Promise<TakenLock | undefined> {
+  const syncing = {
+    method: 'PATCH' as const,
+    url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`,
+    referenceId: 'syncing',
+    body: { Stripe_Sync_Status__c: 'Syncing' },
+  };
   const alongside = [...(sameId(initialOrderId, orderId) ? [syncing] : []), ...reads];
-  return takeLock(run.salesforce, orderLockKey(initialOrderId), { owner: run.workerId, ttlMs: run.leaseMs ?? 5 * 60_000, now: run.now(), alongside });
+  return takeLock(run.salesforce, orderLockKey(initialOrderId), {
+    owner: run.workerId,
+    ttlMs: run.leaseMs ?? 5 * 60_000,
+    now: run.now(),
+    alongside,
+  });
 }
 
 interface Finish {
@@ -292,7 +413,11 @@ interface Finish {
  * in place (the next webhook or sync refreshes it) rather than failing a sync that succeeded — reported as
  * the result's warning and logged, never swallowed.
  */
-async function billingSummary(run: EngineRun, orderId: string, stripeId: string): Promise<{ summary?: BillingSummary; warning?: string }> {
+async function billingSummary(
+  run: EngineRun,
+  orderId: string,
+  stripeId: string,
+): Promise<{ summary?: BillingSummary; warning?: string }> {
   try {
     const summary = await readBillingSummary(run.stripe, stripeId, run.now());
     return summary ? { summary } : {};
@@ -319,7 +444,8 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
       }
     : {
         Stripe_Sync_Status__c: 'Synced',
-        Stripe_Sync_Message__c: done.records.find((r) => r.status === 'Success')?.message ?? 'In sync with Stripe: nothing to change.',
+        Stripe_Sync_Message__c:
+          done.records.find((r) => r.status === 'Success')?.message ?? 'In sync with Stripe: nothing to change.',
         Stripe_Sync_Fix__c: null,
         Stripe_Sync_Doc_Link__c: DOCUMENTATION_LINKS.success,
       };
@@ -333,9 +459,14 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
   };
   if (done.summary) {
     const summary = { Stripe_Billing_Summary__c: summaryFieldText(done.summary) };
-    for (const id of new Set([done.orderId, done.initialOrderId ?? done.orderId])) orderFields[id] = { ...orderFields[id], ...summary };
+    for (const id of new Set([done.orderId, done.initialOrderId ?? done.orderId]))
+      orderFields[id] = { ...orderFields[id], ...summary };
   }
-  await writeSyncOutcome(run.salesforce, { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode }, lock);
+  await writeSyncOutcome(
+    run.salesforce,
+    { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode },
+    lock,
+  );
 }
 
 function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: boolean): Record<string, string> {
@@ -356,7 +487,12 @@ function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
 /** The order's products as activation leaves them (deleted ones stay deleted, and still refused). */
 function asActivated(graph: CpqGraphInput, orderId: string): CpqGraphInput {
   const items = (graph.orderItems ?? []) as Record<string, unknown>[];
-  return { ...graph, orderItems: items.map((i) => (sameId(String(i.OrderId), orderId) && i.IsDeleted !== true ? { ...i, SBQQ__Activated__c: true } : i)) };
+  return {
+    ...graph,
+    orderItems: items.map((i) =>
+      sameId(String(i.OrderId), orderId) && i.IsDeleted !== true ? { ...i, SBQQ__Activated__c: true } : i,
+    ),
+  };
 }
 
 /** The sync user's name for an access error's Sync Record (a failed lookup leaves it unnamed). */
@@ -368,6 +504,11 @@ async function syncUser(salesforce: SalesforceClient, error: unknown): Promise<s
 function unexpectedFailure(error: unknown, order: { id: string; type: string }, user?: string): SyncError {
   if (error instanceof SyncError) return error;
   if (error instanceof SalesforceApiError) return error.toSyncError(order, user);
-  if (error instanceof OrderNotFound) return new SyncError(error.message, { kind: 'data', record: order, fix: 'Check the Order Id and the sync user\'s access to it.' });
+  if (error instanceof OrderNotFound)
+    return new SyncError(error.message, {
+      kind: 'data',
+      record: order,
+      fix: "Check the Order Id and the sync user's access to it.",
+    });
   return stripeSyncError(error, order);
 }

@@ -32,7 +32,12 @@ export interface PlanRoundsOutcome {
   readonly errors: readonly SyncError[];
 }
 
-export async function applyPlanRounds(first: SyncPlan, graph: CpqGraphInput, stripe: StripeGateway, replan: Replan): Promise<PlanRoundsOutcome> {
+export async function applyPlanRounds(
+  first: SyncPlan,
+  graph: CpqGraphInput,
+  stripe: StripeGateway,
+  replan: Replan,
+): Promise<PlanRoundsOutcome> {
   const plans: SyncPlan[] = [];
   const applied: AppliedOperation[] = [];
   const writeBacks: SalesforceWriteBack[] = [];
@@ -51,7 +56,8 @@ export async function applyPlanRounds(first: SyncPlan, graph: CpqGraphInput, str
       errors = [outcome.failure];
       break;
     }
-    for (const r of plan.syncRecords) records.set(r.compoundId, { ...r, message: resolveText(r.message, outcome.references) });
+    for (const r of plan.syncRecords)
+      records.set(r.compoundId, { ...r, message: resolveText(r.message, outcome.references) });
     if (!plan.deferred?.length || round >= maxRounds) break;
     graph = withWriteBacks(graph, resolved);
     try {
@@ -62,7 +68,13 @@ export async function applyPlanRounds(first: SyncPlan, graph: CpqGraphInput, str
       break;
     }
   }
-  return { plan: combined(plans), applied, writeBacks: mergedByRecord(writeBacks), syncRecords: [...records.values()], errors };
+  return {
+    plan: combined(plans),
+    applied,
+    writeBacks: mergedByRecord(writeBacks),
+    syncRecords: [...records.values()],
+    errors,
+  };
 }
 
 /**
@@ -70,7 +82,11 @@ export async function applyPlanRounds(first: SyncPlan, graph: CpqGraphInput, str
  * or still had an operation to go when the run stopped (an amendment's schedule update that failed) —
  * is left out, so Salesforce never marks as done what Stripe has not fully received.
  */
-export function resolveWriteBacks(writeBacks: readonly SalesforceWriteBack[], references: ReferenceTable, unfinished: ReadonlySet<string> = new Set()): SalesforceWriteBack[] {
+export function resolveWriteBacks(
+  writeBacks: readonly SalesforceWriteBack[],
+  references: ReferenceTable,
+  unfinished: ReadonlySet<string> = new Set(),
+): SalesforceWriteBack[] {
   return writeBacks.flatMap((w) => {
     const fields = Object.fromEntries(
       Object.entries(w.fields).flatMap(([field, value]) => {
@@ -101,7 +117,8 @@ function resolveText(text: string, references: ReferenceTable): string {
 /** The graph as Salesforce will hold it once the write-backs land (Stripe IDs on their records). */
 function withWriteBacks(graph: CpqGraphInput, writeBacks: readonly SalesforceWriteBack[]): CpqGraphInput {
   if (writeBacks.length === 0) return graph;
-  const fieldsOf = (id: unknown) => writeBacks.filter((w) => typeof id === 'string' && sameId(w.id, id)).map((w) => w.fields);
+  const fieldsOf = (id: unknown) =>
+    writeBacks.filter((w) => typeof id === 'string' && sameId(w.id, id)).map((w) => w.fields);
   return Object.fromEntries(
     Object.entries(graph).map(([name, records]) => [
       name,

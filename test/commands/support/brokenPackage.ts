@@ -11,8 +11,14 @@ export function packageWithoutMasterRead(): string {
   cpSync(FORCE_APP, dir, { recursive: true });
   const file = join(dir, 'main/default/permissionsets/Stripe_CPQ_Coupon_User.permissionset-meta.xml');
   const elements = /\s*<objectPermissions>[\s\S]*?<\/objectPermissions>/g;
-  writeFileSync(file, readFileSync(file, 'utf8').replace(elements, (element) => (element.includes('<object>SBQQ__Quote__c</object>') ? '' : element)));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(elements, (element) =>
+      element.includes('<object>SBQQ__Quote__c</object>') ? '' : element,
+    ),
+  );
   return dir;
 }
 
-export const MISSING_MASTER_READ = 'Permission Read Quote_Stripe_Coupon_Association__c depends on permission(s): Read SBQQ__Quote__c';
+export const MISSING_MASTER_READ =
+  'Permission Read Quote_Stripe_Coupon_Association__c depends on permission(s): Read SBQQ__Quote__c';

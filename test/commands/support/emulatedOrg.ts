@@ -4,7 +4,11 @@
  * Metadata API's SOAP alike — reach the emulator over loopback HTTP, as they would a real org.
  */
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
-import { startSalesforceEmulator, type SalesforceEmulator, type SalesforceEmulatorOptions } from '@stripe-cpq/salesforce-org-emulator';
+import {
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+  type SalesforceEmulatorOptions,
+} from '@stripe-cpq/salesforce-org-emulator';
 
 export const PLUGIN_ROOT = new URL('../../../plugin', import.meta.url).pathname;
 
@@ -12,9 +16,16 @@ export const PLUGIN_ROOT = new URL('../../../plugin', import.meta.url).pathname;
  * Logs the CLI in as the integration user when the package is loaded (the commands that sync, report and
  * check run as the relay would, never as the admin), else as the admin (deploying the package needs one).
  */
-export async function authenticateToEmulator($$: TestContext, options: SalesforceEmulatorOptions = {}): Promise<SalesforceEmulator> {
+export async function authenticateToEmulator(
+  $$: TestContext,
+  options: SalesforceEmulatorOptions = {},
+): Promise<SalesforceEmulator> {
   const emulator = await startSalesforceEmulator(options);
-  const user = emulator.integrationUser ?? { username: emulator.username, accessToken: emulator.accessToken, userId: emulator.userId };
+  const user = emulator.integrationUser ?? {
+    username: emulator.username,
+    accessToken: emulator.accessToken,
+    userId: emulator.userId,
+  };
   const testOrg = new MockTestOrgData(undefined, { username: user.username });
   testOrg.instanceUrl = emulator.instanceUrl;
   testOrg.loginUrl = emulator.instanceUrl;

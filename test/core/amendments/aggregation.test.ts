@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { activeItems, applyAmendmentLines, initialContractItems, remainingQuantity, type ContractItem } from '../../../plugin/src/core/amendments/aggregation.js';
+import {
+  activeItems,
+  applyAmendmentLines,
+  initialContractItems,
+  remainingQuantity,
+  type ContractItem,
+} from '../../../plugin/src/core/amendments/aggregation.js';
 import type { SyncError } from '../../../plugin/src/core/errors.js';
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { sfId } from './contractFixture.js';
@@ -51,7 +57,9 @@ describe('line aggregation (spec §2.6.2)', () => {
   it('removes fully terminated items', () => {
     const a = line(1);
     const b = line(1);
-    expect(activeItems(applyAmendmentLines(initialContractItems([a, b]), [line(-1, b)])).map((i) => i.line.Id)).toEqual([a.Id]);
+    expect(activeItems(applyAmendmentLines(initialContractItems([a, b]), [line(-1, b)])).map((i) => i.line.Id)).toEqual(
+      [a.Id],
+    );
   });
 
   it('treats every line of the initial order as an origin, even a renewal line that names a revised line', () => {
@@ -81,7 +89,9 @@ describe('line aggregation (spec §2.6.2)', () => {
 
   it('skips the revisions of a skipped line too', () => {
     const skipped = line(2, undefined, { Skip_Line_Item__c: true });
-    expect(applyAmendmentLines(initialContractItems([skipped]), [line(-1, skipped, { Skip_Line_Item__c: true })])).toEqual([]);
+    expect(
+      applyAmendmentLines(initialContractItems([skipped]), [line(-1, skipped, { Skip_Line_Item__c: true })]),
+    ).toEqual([]);
   });
 
   it('S27: over-termination is the documented error', () => {
@@ -93,37 +103,52 @@ describe('line aggregation (spec §2.6.2)', () => {
 
   it('rejects the same order line listed twice', () => {
     const a = line(2);
-    expect(() => applyAmendmentLines(initialContractItems([a]), [a])).toThrow('Found two Order Items with the same ID.');
+    expect(() => applyAmendmentLines(initialContractItems([a]), [a])).toThrow(
+      'Found two Order Items with the same ID.',
+    );
   });
 
   it('property: quantities never go negative and each chain keeps the sum of its deltas', () => {
     // A random sequence of amendments over three origin lines: each delta either adds units to a chain
     // or takes away at most what the chain holds.
-    const amendments = fc.array(fc.array(fc.record({ chain: fc.integer({ min: 0, max: 2 }), delta: fc.integer({ min: -4, max: 4 }) }), { maxLength: 4 }), {
-      maxLength: 8,
-    });
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }), amendments, (initialQuantities, deltas) => {
-        const origins = initialQuantities.map((q) => line(q));
-        const expected = [...initialQuantities];
-        let items = initialContractItems(origins);
-        for (const amendment of deltas) {
-          const held = [...expected];
-          const lines = amendment.flatMap(({ chain, delta }) => {
-            const take = Math.max(delta, -held[chain]!);
-            held[chain]! += take;
-            return take === 0 ? [] : [line(take, origins[chain])];
-          });
-          // Reductions apply after additions, so a chain may give back what this amendment adds.
-          items = applyAmendmentLines(items, lines);
-          lines.forEach((l) => (expected[origins.findIndex((o) => o.Id === l.SBQQ__RevisedOrderProduct__c)]! += l.Quantity));
-        }
-        for (const item of items) expect(remainingQuantity(item)).toBeGreaterThanOrEqual(0);
-        origins.forEach((origin, i) => {
-          const chainTotal = items.filter((it) => it.originId === origin.Id).reduce((sum, it) => sum + remainingQuantity(it), 0);
-          expect(chainTotal).toBe(expected[i]);
-        });
+    const amendments = fc.array(
+      fc.array(fc.record({ chain: fc.integer({ min: 0, max: 2 }), delta: fc.integer({ min: -4, max: 4 }) }), {
+        maxLength: 4,
       }),
+      {
+        maxLength: 8,
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }),
+        amendments,
+        (initialQuantities, deltas) => {
+          const origins = initialQuantities.map((q) => line(q));
+          const expected = [...initialQuantities];
+          let items = initialContractItems(origins);
+          for (const amendment of deltas) {
+            const held = [...expected];
+            const lines = amendment.flatMap(({ chain, delta }) => {
+              const take = Math.max(delta, -held[chain]!);
+              held[chain]! += take;
+              return take === 0 ? [] : [line(take, origins[chain])];
+            });
+            // Reductions apply after additions, so a chain may give back what this amendment adds.
+            items = applyAmendmentLines(items, lines);
+            lines.forEach(
+              (l) => (expected[origins.findIndex((o) => o.Id === l.SBQQ__RevisedOrderProduct__c)]! += l.Quantity),
+            );
+          }
+          for (const item of items) expect(remainingQuantity(item)).toBeGreaterThanOrEqual(0);
+          origins.forEach((origin, i) => {
+            const chainTotal = items
+              .filter((it) => it.originId === origin.Id)
+              .reduce((sum, it) => sum + remainingQuantity(it), 0);
+            expect(chainTotal).toBe(expected[i]);
+          });
+        },
+      ),
     );
   });
 });

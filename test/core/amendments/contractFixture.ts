@@ -54,7 +54,11 @@ export class ContractFixture {
 
   constructor(start: string, term: number | null, options: { endDate?: string } = {}) {
     this.initial = this.newOrder(start, term, options.endDate ?? null, null);
-    this.contract = { Id: sfId('800'), SBQQ__Quote__c: this.initial.quote.Id, SBQQ__Order__c: this.initial.order.Id } as M.Contract;
+    this.contract = {
+      Id: sfId('800'),
+      SBQQ__Quote__c: this.initial.quote.Id,
+      SBQQ__Order__c: this.initial.order.Id,
+    } as M.Contract;
   }
 
   product(spec: ProductSpec): FixtureProduct {
@@ -70,7 +74,11 @@ export class ContractFixture {
   }
 
   /** An amendment order on the contract, with its own quote and amendment opportunity. */
-  amendment(start: string, term: number | null, options: { endDate?: string; closeDate?: string } = {}): AmendmentFixture {
+  amendment(
+    start: string,
+    term: number | null,
+    options: { endDate?: string; closeDate?: string } = {},
+  ): AmendmentFixture {
     const order = this.newOrder(start, term, options.endDate ?? null, this.contract.Id, options.closeDate);
     return new AmendmentFixture(this, order);
   }
@@ -79,26 +87,44 @@ export class ContractFixture {
     const { spec: product } = fixture;
     const months = product.frequency ? FREQUENCY_MONTHS[product.frequency] : 1;
     const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
-    const unitPrice = spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
+    const unitPrice =
+      spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
     const recurring = product.frequency !== undefined;
-    const line = orderLineRecord(sfId, order.order.Id, { product: fixture.product, pricebookEntry: fixture.entry }, {
-      quantity: spec.quantity,
-      unitPrice,
-      item: {
-        SBQQ__SubscriptionTerm__c: recurring ? term : null,
-        SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
-        SBQQ__RevisedOrderProduct__c: spec.revises ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id) : null,
-        ServiceDate: order.quote.SBQQ__StartDate__c,
-        Skip_Line_Item__c: spec.skip ?? false,
-        ...spec.extra,
+    const line = orderLineRecord(
+      sfId,
+      order.order.Id,
+      { product: fixture.product, pricebookEntry: fixture.entry },
+      {
+        quantity: spec.quantity,
+        unitPrice,
+        item: {
+          SBQQ__SubscriptionTerm__c: recurring ? term : null,
+          SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
+          SBQQ__RevisedOrderProduct__c: spec.revises
+            ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id)
+            : null,
+          ServiceDate: order.quote.SBQQ__StartDate__c,
+          Skip_Line_Item__c: spec.skip ?? false,
+          ...spec.extra,
+        },
       },
-    });
+    );
     order.lines.push(line);
     return line;
   }
 
-  private newOrder(start: string, term: number | null, endDate: string | null, amendedContract: string | null, closeDate?: string): FixtureOrder {
-    const opportunity = { Id: sfId('006'), SBQQ__AmendedContract__c: amendedContract, CloseDate: closeDate ?? null } as M.Opportunity;
+  private newOrder(
+    start: string,
+    term: number | null,
+    endDate: string | null,
+    amendedContract: string | null,
+    closeDate?: string,
+  ): FixtureOrder {
+    const opportunity = {
+      Id: sfId('006'),
+      SBQQ__AmendedContract__c: amendedContract,
+      CloseDate: closeDate ?? null,
+    } as M.Opportunity;
     const quote = {
       Id: sfId('a0q'),
       SBQQ__StartDate__c: start,

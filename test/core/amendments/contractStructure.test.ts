@@ -42,7 +42,10 @@ describe('contract structure (spec §2.6.1)', () => {
     const b = c.amendment('2030-03-01', 10).order;
     const a = c.amendment('2030-03-01', 10).order;
     (b as { LastModifiedDate: string }).LastModifiedDate = '2029-06-01T00:00:00.000+0000';
-    expect(buildContractStructure(c.initial.order.Id, c.records).amendments.map((x) => x.order.Id)).toEqual([a.Id, b.Id]);
+    expect(buildContractStructure(c.initial.order.Id, c.records).amendments.map((x) => x.order.Id)).toEqual([
+      a.Id,
+      b.Id,
+    ]);
   });
 
   it('does not trust Order.Type: an order typed New on an amendment opportunity is an amendment', () => {
@@ -76,14 +79,18 @@ describe('contract structure (spec §2.6.1)', () => {
   it('reports more than one contract for the quote', () => {
     const { c } = fixture();
     const records = { ...c.records, contracts: [c.contract, { ...c.contract, Id: sfId('800') }] };
-    expect(errorOf(() => buildContractStructure(c.initial.order.Id, records)).message).toBe('More than one contract was found for the amendment order.');
+    expect(errorOf(() => buildContractStructure(c.initial.order.Id, records)).message).toBe(
+      'More than one contract was found for the amendment order.',
+    );
   });
 
   it('reports an amendment without a quote, and one whose opportunity has two primary quotes', () => {
     const { c, m1 } = fixture();
     const amendment = c.orders.find((o) => o.order.Id === m1.Id)!;
     (m1 as { SBQQ__Quote__c: string | null }).SBQQ__Quote__c = null;
-    expect(errorOf(() => buildContractStructure(m1.Id, c.records)).message).toBe("The order amendment isn't associated with a quote.");
+    expect(errorOf(() => buildContractStructure(m1.Id, c.records)).message).toBe(
+      "The order amendment isn't associated with a quote.",
+    );
     const records = { ...c.records, quotes: [...c.records.quotes, { ...amendment.quote, Id: sfId('a0q') }] };
     const error = errorOf(() => buildContractStructure(m1.Id, records));
     expect(error.message).toBe('More than one quote was found for the amendment order.');
@@ -92,7 +99,12 @@ describe('contract structure (spec §2.6.1)', () => {
 
   it('reports a contract whose quote leads to two initial orders', () => {
     const { c, m1 } = fixture();
-    const records = { ...c.records, orders: [...c.records.orders, { ...c.initial.order, Id: sfId('801'), OpportunityId: null }] };
-    expect(errorOf(() => buildContractStructure(m1.Id, records)).message).toMatch(/^More than one initial order was found/);
+    const records = {
+      ...c.records,
+      orders: [...c.records.orders, { ...c.initial.order, Id: sfId('801'), OpportunityId: null }],
+    };
+    expect(errorOf(() => buildContractStructure(m1.Id, records)).message).toMatch(
+      /^More than one initial order was found/,
+    );
   });
 });

@@ -8,23 +8,42 @@ import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 
 type Coupon = Record<string, unknown> & { Id: string; Stripe_ID__c?: string | null };
 
-const couponMeta = (coupon: Coupon) => ({ salesforce_quote_stripe_coupon_id: toId18(coupon.Id), salesforce_quote_stripe_coupon_link: `${INSTANCE_URL}/${toId18(coupon.Id)}` });
+const couponMeta = (coupon: Coupon) => ({
+  salesforce_quote_stripe_coupon_id: toId18(coupon.Id),
+  salesforce_quote_stripe_coupon_link: `${INSTANCE_URL}/${toId18(coupon.Id)}`,
+});
 
 function couponOrder(launch: Partial<Coupon> = {}) {
   const c = new ContractFixture('2030-03-01', 12);
   const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 100 });
   const quoteLine = sfId('a0r');
   const line = c.line(seat, { quantity: 3, extra: { SBQQ__QuoteLine__c: quoteLine } });
-  const c1: Coupon = { Id: sfId('a1c'), Name__c: 'Launch', Percent_Off__c: 20, Duration__c: 'repeating', Duration_In_Months__c: 3, ...launch };
+  const c1: Coupon = {
+    Id: sfId('a1c'),
+    Name__c: 'Launch',
+    Percent_Off__c: 20,
+    Duration__c: 'repeating',
+    Duration_In_Months__c: 3,
+    ...launch,
+  };
   const c2: Coupon = { Id: sfId('a1c'), Name__c: '$50 off', Amount_Off__c: 50, Duration__c: 'once' };
   c.extra.quoteStripeCoupons = [c1, c2];
-  c.extra.quoteStripeCouponAssociations = [{ Id: sfId('a1a'), Quote__c: c.initial.quote.Id, Quote_Stripe_Coupon__c: c1.Id }];
-  c.extra.quoteLineStripeCouponAssociations = [{ Id: sfId('a1b'), Quote_Line__c: quoteLine, Quote_Stripe_Coupon__c: c2.Id }];
+  c.extra.quoteStripeCouponAssociations = [
+    { Id: sfId('a1a'), Quote__c: c.initial.quote.Id, Quote_Stripe_Coupon__c: c1.Id },
+  ];
+  c.extra.quoteLineStripeCouponAssociations = [
+    { Id: sfId('a1b'), Quote_Line__c: quoteLine, Quote_Stripe_Coupon__c: c2.Id },
+  ];
   return { c, seat, line, c1, c2, stripe: new StripeLedger(c) };
 }
 
-const phasesOf = (plan: SyncPlan) => (plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!.params as Stripe.SubscriptionScheduleCreateParams).phases!;
-const couponCreates = (plan: SyncPlan) => plan.operations.filter((o) => o.op === 'coupons.create').map((o) => [o.ref, o.params]);
+const phasesOf = (plan: SyncPlan) =>
+  (
+    plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!
+      .params as Stripe.SubscriptionScheduleCreateParams
+  ).phases!;
+const couponCreates = (plan: SyncPlan) =>
+  plan.operations.filter((o) => o.op === 'coupons.create').map((o) => [o.ref, o.params]);
 
 function errorOf(fn: () => unknown): { message: string; record: unknown } {
   try {
@@ -63,7 +82,9 @@ describe('S7 — Stripe coupons (order-level and line-level)', () => {
     const second = couponOrder();
     // The second quote uses the same two Salesforce coupons.
     second.c.extra.quoteStripeCoupons = [first.c1, first.c2];
-    second.c.extra.quoteStripeCouponAssociations = [{ Id: sfId('a1a'), Quote__c: second.c.initial.quote.Id, Quote_Stripe_Coupon__c: first.c1.Id }];
+    second.c.extra.quoteStripeCouponAssociations = [
+      { Id: sfId('a1a'), Quote__c: second.c.initial.quote.Id, Quote_Stripe_Coupon__c: first.c1.Id },
+    ];
     second.c.extra.quoteLineStripeCouponAssociations![0]!.Quote_Stripe_Coupon__c = first.c2.Id;
     Object.assign(second.stripe.state.coupons, first.stripe.state.coupons);
     const reused = second.stripe.plan(second.c.initial.order.Id, ts('2030-02-01'));
@@ -81,8 +102,14 @@ describe('S7 — Stripe coupons (order-level and line-level)', () => {
     stripe.sync(c.initial.order.Id, ts('2030-02-01'));
     const m = c.amendment('2030-05-01', 10);
     m.line(seat, { quantity: 1, revises: line });
-    c.extra.quoteStripeCouponAssociations!.push({ Id: sfId('a1a'), Quote__c: m.quote.Id, Quote_Stripe_Coupon__c: c1.Id });
-    const update = stripe.plan(m.order.Id, ts('2030-04-01')).operations.find((o) => o.op === 'subscriptionSchedules.update')!;
+    c.extra.quoteStripeCouponAssociations!.push({
+      Id: sfId('a1a'),
+      Quote__c: m.quote.Id,
+      Quote_Stripe_Coupon__c: c1.Id,
+    });
+    const update = stripe
+      .plan(m.order.Id, ts('2030-04-01'))
+      .operations.find((o) => o.op === 'subscriptionSchedules.update')!;
     const phase = (update.params as Stripe.SubscriptionScheduleUpdateParams).phases![1]!;
     expect(phase.discounts).toEqual([{ coupon: c1.Stripe_ID__c }]);
     expect(phase.items[0]!.discounts).toEqual([{ coupon: c2.Stripe_ID__c }]);
@@ -95,19 +122,28 @@ describe('S7 — Stripe coupons (order-level and line-level)', () => {
       { Id: sfId('a1o'), Order__c: c.initial.order.Id },
     ];
     expect(errorOf(() => stripe.plan(c.initial.order.Id, ts('2030-02-01')))).toEqual({
-      message: 'Connector Error: There is different number of Quote or Quote Line Associations than Order or Order Item coupons.',
+      message:
+        'Connector Error: There is different number of Quote or Quote Line Associations than Order or Order Item coupons.',
       record: { type: 'Order', id: toId18(c.initial.order.Id) },
     });
   });
 
   it.each([
-    [{ Amount_Off__c: 10 }, 'Data Error: Received both Percent_Off__c and Amount_Off__c parameters. Please pass in only one.'],
+    [
+      { Amount_Off__c: 10 },
+      'Data Error: Received both Percent_Off__c and Amount_Off__c parameters. Please pass in only one.',
+    ],
     [{ Percent_Off__c: null }, 'Data Error: Must provide Percent_Off__c or Amount_Off__c.'],
     [{ Percent_Off__c: 120 }, 'Data Error: Percent_Off__c must be greater than 0 and at most 100.'],
-    [{ Duration_In_Months__c: null }, 'Data Error: Duration_In_Months__c is required for repeating coupons and must be a whole number of months.'],
+    [
+      { Duration_In_Months__c: null },
+      'Data Error: Duration_In_Months__c is required for repeating coupons and must be a whole number of months.',
+    ],
   ])('validates the coupon %j', (change, message) => {
     const { c, c1, stripe } = couponOrder(change as Partial<Coupon>);
-    expect(errorOf(() => stripe.plan(c.initial.order.Id, ts('2030-02-01')))).toEqual({ message, record: { type: 'Quote_Stripe_Coupon__c', id: toId18(c1.Id) } });
+    expect(errorOf(() => stripe.plan(c.initial.order.Id, ts('2030-02-01')))).toEqual({
+      message,
+      record: { type: 'Quote_Stripe_Coupon__c', id: toId18(c1.Id) },
+    });
   });
 });
-

@@ -5,8 +5,14 @@ import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 
-const orderMeta = (order: M.Order) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
-const itemMeta = (line: M.OrderItem) => ({ salesforce_order_item_id: toId18(line.Id), salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}` });
+const orderMeta = (order: M.Order) => ({
+  salesforce_order_id: toId18(order.Id),
+  salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}`,
+});
+const itemMeta = (line: M.OrderItem) => ({
+  salesforce_order_item_id: toId18(line.Id),
+  salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}`,
+});
 
 function evergreen(start = '2030-03-01', extra: Partial<M.OrderItem> = {}) {
   const c = new ContractFixture(start, 1);
@@ -19,12 +25,16 @@ function problems(fn: () => unknown): { message: string; record: unknown }[] {
   try {
     fn();
   } catch (e) {
-    return (e as { errors: { resolutionMessage: string; record: unknown }[] }).errors.map((x) => ({ message: x.resolutionMessage, record: x.record }));
+    return (e as { errors: { resolutionMessage: string; record: unknown }[] }).errors.map((x) => ({
+      message: x.resolutionMessage,
+      record: x.record,
+    }));
   }
   throw new Error('expected errors');
 }
 
-const opsOf = (plan: SyncPlan, prefix: string) => plan.operations.filter((o) => o.op.startsWith(prefix)).map((o) => [o.op, 'id' in o ? o.id : o.ref, o.params]);
+const opsOf = (plan: SyncPlan, prefix: string) =>
+  plan.operations.filter((o) => o.op.startsWith(prefix)).map((o) => [o.op, 'id' in o ? o.id : o.ref, o.params]);
 
 describe('S36 — evergreen order', () => {
   it('starting today becomes a subscription at the per-period price, with send_invoice collection', () => {
@@ -48,7 +58,12 @@ describe('S36 — evergreen order', () => {
     const price = plan.operations.find((o) => o.ref === priceRef)!;
     expect(String((price.params as { unit_amount_decimal: unknown }).unit_amount_decimal)).toBe('5000');
     expect(c.initial.order.Stripe_ID__c).toMatch(/^sub_\d+$/);
-    expect(plan.syncRecords).toContainEqual(expect.objectContaining({ status: 'Success', message: expect.stringMatching(/^Created Stripe Subscription with Id: /) }));
+    expect(plan.syncRecords).toContainEqual(
+      expect.objectContaining({
+        status: 'Success',
+        message: expect.stringMatching(/^Created Stripe Subscription with Id: /),
+      }),
+    );
   });
 
   it('starting later goes through a schedule released a second after the start', () => {
@@ -56,13 +71,19 @@ describe('S36 — evergreen order', () => {
     const plan = stripe.plan(c.initial.order.Id, ts('2030-03-01'));
     const create = plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!;
     expect(create.params).toMatchObject({ start_date: ts('2030-04-01'), end_behavior: 'release' });
-    expect((create.params as { phases: { end_date: number }[] }).phases.map((p) => p.end_date)).toEqual([ts('2030-04-01') + 1]);
+    expect((create.params as { phases: { end_date: number }[] }).phases.map((p) => p.end_date)).toEqual([
+      ts('2030-04-01') + 1,
+    ]);
   });
 
   it('starting later sends its phase with no prorations and the Order keys, as the reference did (recording test_evergreen_order__translates_evergreen_salesforce_order_to_a_stripe_subscription)', () => {
     const { c, stripe } = evergreen('2030-04-01');
     const plan = stripe.plan(c.initial.order.Id, ts('2030-03-01'));
-    const [phase] = (plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!.params as { phases: { proration_behavior?: string; metadata: object }[] }).phases;
+    const [phase] = (
+      plan.operations.find((o) => o.op === 'subscriptionSchedules.create')!.params as {
+        phases: { proration_behavior?: string; metadata: object }[];
+      }
+    ).phases;
     expect(phase).toMatchObject({ proration_behavior: 'none', metadata: orderMeta(c.initial.order) });
   });
 
@@ -73,11 +94,17 @@ describe('S36 — evergreen order', () => {
     );
     const odd = evergreen('2030-03-01', { SBQQ__DefaultSubscriptionTerm__c: 12 });
     expect(problems(() => odd.stripe.plan(odd.c.initial.order.Id, ts('2030-03-01')))).toEqual([
-      { message: 'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.', record: { type: 'OrderItem', id: toId18(odd.line.Id) } },
+      {
+        message:
+          'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.',
+        record: { type: 'OrderItem', id: toId18(odd.line.Id) },
+      },
     ]);
     const mixed = evergreen();
     mixed.c.line(mixed.c.product({ name: 'Platform', frequency: 'Monthly', price: 10 }), { quantity: 1 });
-    expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe('Salesforce orders with both Evergreen and Renewable items are not yet supported.');
+    expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe(
+      'Salesforce orders with both Evergreen and Renewable items are not yet supported.',
+    );
   });
 });
 
@@ -93,7 +120,9 @@ describe('S37 — evergreen cancellation', () => {
     const m = c.amendment('2030-05-10', 1);
     m.line(seat, { quantity: -2, revises: line });
     const plan = stripe.sync(m.order.Id, ts('2030-05-10', '08:00:00'));
-    expect(opsOf(plan, 'subscriptions.')).toEqual([['subscriptions.cancel', subscriptionId, { invoice_now: false, prorate: false }]]);
+    expect(opsOf(plan, 'subscriptions.')).toEqual([
+      ['subscriptions.cancel', subscriptionId, { invoice_now: false, prorate: false }],
+    ]);
     expect(m.order.Stripe_ID__c).toBe(subscriptionId);
   });
 
@@ -101,7 +130,9 @@ describe('S37 — evergreen cancellation', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-06-01', 1);
     m.line(seat, { quantity: -2, revises: line });
-    expect(opsOf(stripe.sync(m.order.Id, ts('2030-05-10')), 'subscriptions.')).toEqual([['subscriptions.update', subscriptionId, { cancel_at: ts('2030-06-01'), proration_behavior: 'none' }]]);
+    expect(opsOf(stripe.sync(m.order.Id, ts('2030-05-10')), 'subscriptions.')).toEqual([
+      ['subscriptions.update', subscriptionId, { cancel_at: ts('2030-06-01'), proration_behavior: 'none' }],
+    ]);
     stripe.state.subscriptions[subscriptionId] = { ...stripe.state.subscriptions[subscriptionId]!, status: 'canceled' };
     const again = c.amendment('2030-07-01', 1);
     again.line(seat, { quantity: 1 });
@@ -121,10 +152,23 @@ describe('S37 — evergreen cancellation', () => {
       ['subscriptions.update', ref('subscription', toId18(c.initial.order.Id))],
       ['prices.update', duplicate],
     ]);
-    expect(JSON.parse(JSON.stringify(plan.operations[0]!.params))).toMatchObject({ unit_amount_decimal: '5000', metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.entry.Stripe_ID__c } });
-    expect(opsOf(plan, 'subscriptions.')).toEqual([['subscriptions.update', subscriptionId, { items: [{ price: duplicate, quantity: 1, metadata: itemMeta(more) }] }]]);
-    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-01')))[0]!.message).toBe('Data Error: Amendment(s) with start dates in the future was not processed by the connector.');
+    expect(JSON.parse(JSON.stringify(plan.operations[0]!.params))).toMatchObject({
+      unit_amount_decimal: '5000',
+      metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.entry.Stripe_ID__c },
+    });
+    expect(opsOf(plan, 'subscriptions.')).toEqual([
+      [
+        'subscriptions.update',
+        subscriptionId,
+        { items: [{ price: duplicate, quantity: 1, metadata: itemMeta(more) }] },
+      ],
+    ]);
+    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-01')))[0]!.message).toBe(
+      'Data Error: Amendment(s) with start dates in the future was not processed by the connector.',
+    );
     (more as { SBQQ__SubscriptionType__c: string }).SBQQ__SubscriptionType__c = 'Renewable';
-    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-10')))[0]!.message).toBe("Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.");
+    expect(problems(() => stripe.plan(m.order.Id, ts('2030-05-10')))[0]!.message).toBe(
+      "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.",
+    );
   });
 });

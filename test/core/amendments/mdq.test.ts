@@ -52,8 +52,17 @@ describe('S14 — MDQ: 3 yearly segments with different prices', () => {
       },
     ]);
     // Segment prices use the segment's length (CPQ multiplier 1), never the quote term (÷ 3 → 33333).
-    const amounts = Object.fromEntries(plan.operations.filter((op) => op.op === 'prices.create').map((op) => [op.ref, String((op.params as Stripe.PriceCreateParams).unit_amount_decimal)]));
-    expect([amounts[pbe(ramp)], amounts[own(r[1]!)], amounts[own(r[2]!)], amounts[pbe(support)]]).toEqual(['100000', '110000', '120000', '50000']);
+    const amounts = Object.fromEntries(
+      plan.operations
+        .filter((op) => op.op === 'prices.create')
+        .map((op) => [op.ref, String((op.params as Stripe.PriceCreateParams).unit_amount_decimal)]),
+    );
+    expect([amounts[pbe(ramp)], amounts[own(r[1]!)], amounts[own(r[2]!)], amounts[pbe(support)]]).toEqual([
+      '100000',
+      '110000',
+      '120000',
+      '50000',
+    ]);
   });
 
   it('rejects Custom segments on the line', () => {
@@ -65,7 +74,8 @@ describe('S14 — MDQ: 3 yearly segments with different prices', () => {
       error = e as typeof error;
     }
     expect(error.errors?.[0]).toMatchObject({
-      resolutionMessage: 'Data Error: MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.',
+      resolutionMessage:
+        'Data Error: MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.',
       record: { type: 'OrderItem', id: toId18(r[0]!.Id) },
     });
   });
@@ -93,16 +103,53 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
   it('splits the current segment phase at the amendment start and leaves the later segment alone', () => {
     const { c, r, m, stripe } = amended();
     // The prices each segment's items hold in Stripe before the amendment.
-    const before = stripe.schedule(c.initial.order.Stripe_ID__c!).phases.map((p) => p.items.map((i) => String(i.price)));
+    const before = stripe
+      .schedule(c.initial.order.Stripe_ID__c!)
+      .phases.map((p) => p.items.map((i) => String(i.price)));
     const [supportPrice, year2Price] = before[1]!;
     const year3Price = before[2]![1];
     const plan = stripe.sync(m.order.Id, ts('2031-05-20'));
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
-    expect(update.params.phases!.map((p) => [p.start_date, p.end_date, p.items.map((i) => [i.price, i.quantity]), p.proration_behavior, p.metadata])).toEqual([
-      [ts('2031-01-01'), ts('2031-06-01'), [[supportPrice, 1], [year2Price, 10]], 'none', { ...orderMeta(c.initial.order), ...segmentMeta(2) }],
-      [ts('2031-06-01'), ts('2032-01-01'), [[supportPrice, 1], [year2Price, 15]], 'none', { ...orderMeta(m.order), ...segmentMeta(2) }],
-      [ts('2032-01-01'), ts('2033-01-01'), [[supportPrice, 1], [year3Price, 12]], 'none', { ...orderMeta(c.initial.order), ...segmentMeta(3) }],
+    expect(
+      update.params.phases!.map((p) => [
+        p.start_date,
+        p.end_date,
+        p.items.map((i) => [i.price, i.quantity]),
+        p.proration_behavior,
+        p.metadata,
+      ]),
+    ).toEqual([
+      [
+        ts('2031-01-01'),
+        ts('2031-06-01'),
+        [
+          [supportPrice, 1],
+          [year2Price, 10],
+        ],
+        'none',
+        { ...orderMeta(c.initial.order), ...segmentMeta(2) },
+      ],
+      [
+        ts('2031-06-01'),
+        ts('2032-01-01'),
+        [
+          [supportPrice, 1],
+          [year2Price, 15],
+        ],
+        'none',
+        { ...orderMeta(m.order), ...segmentMeta(2) },
+      ],
+      [
+        ts('2032-01-01'),
+        ts('2033-01-01'),
+        [
+          [supportPrice, 1],
+          [year3Price, 12],
+        ],
+        'none',
+        { ...orderMeta(c.initial.order), ...segmentMeta(3) },
+      ],
     ]);
     expect(update.params.phases![1]!.items[1]!.metadata).toEqual(segmentItemMeta(r[1]!));
     expect(m.order.Stripe_ID__c).toBe(c.initial.order.Stripe_ID__c);
@@ -110,7 +157,9 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
 
   it("leaves the update's own proration behaviour to Stripe, so a change to the current period is prorated (recording amendments.test_mdq_product_amendments__same_day_amend_the_current_phase_of_salesforce_order_with_a_mdq_product)", () => {
     const { m, stripe } = amended();
-    const update = stripe.plan(m.order.Id, ts('2031-06-01', '10:00:00')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    const update = stripe
+      .plan(m.order.Id, ts('2031-06-01', '10:00:00'))
+      .operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
     expect(update.params).not.toHaveProperty('proration_behavior');
   });
@@ -119,28 +168,46 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const { m, stripe } = amended();
     Object.assign(m.order, { SBQQ__PaymentTerm__c: 'Net 60' });
     const updateParams = () => {
-      const update = stripe.plan(m.order.Id, ts('2031-05-20')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+      const update = stripe
+        .plan(m.order.Id, ts('2031-05-20'))
+        .operations.find((o) => o.op === 'subscriptionSchedules.update');
       if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
       return update.params;
     };
     expect(updateParams()).not.toHaveProperty('default_settings');
-    stripe.context = { mappings: { fieldMappings: { subscription_schedule: { 'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c' } }, fieldDefaults: {} } };
-    expect(updateParams().default_settings).toEqual({ collection_method: 'send_invoice', invoice_settings: { days_until_due: 60 } });
+    stripe.context = {
+      mappings: {
+        fieldMappings: {
+          subscription_schedule: { 'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c' },
+        },
+        fieldDefaults: {},
+      },
+    };
+    expect(updateParams().default_settings).toEqual({
+      collection_method: 'send_invoice',
+      invoice_settings: { days_until_due: 60 },
+    });
   });
 
   it("needs the contract's amendment start date, equal to the amendment's start", () => {
     const { c, m, stripe } = amended();
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = null;
-    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe("Data Error: Field 'SBQQ__AmendmentStartDate__c' on contract is empty.");
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe(
+      "Data Error: Field 'SBQQ__AmendmentStartDate__c' on contract is empty.",
+    );
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-07-01';
-    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe("Data Error: Start date on amendment order does not match the corresponding contract's amendment start date field.");
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe(
+      "Data Error: Start date on amendment order does not match the corresponding contract's amendment start date field.",
+    );
   });
 
   it('rejects segment dates the initial order does not have', () => {
     const { c, plus, m, stripe } = amended();
     const quoteLine = c.extra.quoteLines!.find((q) => q.Id === plus.SBQQ__QuoteLine__c)!;
     quoteLine.SBQQ__EffectiveStartDate__c = '2031-03-01';
-    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe('Data Error: Amendment order segment dates do not match initial order segment dates.');
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2031-05-20')))).toBe(
+      'Data Error: Amendment order segment dates do not match initial order segment dates.',
+    );
   });
 
   it('cancels the schedule when every segment is terminated', () => {
@@ -149,8 +216,12 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const m = deal.c.amendment('2031-06-01', 19);
     m.line(deal.support, { quantity: -1, revises: deal.s });
     for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
-    const scheduleOps = deal.stripe.sync(m.order.Id, ts('2031-05-20')).operations.filter((o) => o.op.startsWith('subscriptionSchedules.'));
-    expect(scheduleOps.map((o) => [o.op, o.params])).toEqual([['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }]]);
+    const scheduleOps = deal.stripe
+      .sync(m.order.Id, ts('2031-05-20'))
+      .operations.filter((o) => o.op.startsWith('subscriptionSchedules.'));
+    expect(scheduleOps.map((o) => [o.op, o.params])).toEqual([
+      ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
+    ]);
   });
 
   it('a full termination whose cancel Stripe already holds (the write-back was cut off) is written back, not refused; a new amendment still is', () => {
@@ -165,20 +236,39 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
 
     const replay = deal.stripe.plan(m.order.Id, ts('2031-05-25'));
     expect(replay.operations).toEqual([]);
-    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => [w.id, w.fields])).toEqual([[toId18(m.order.Id), { Stripe_ID__c: scheduleId }]]);
+    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => [w.id, w.fields])).toEqual([
+      [toId18(m.order.Id), { Stripe_ID__c: scheduleId }],
+    ]);
     expect(replay.syncRecords.map((r) => [r.secondary.id, r.status])).toEqual([[toId18(m.order.Id), 'Success']]);
 
     Object.assign(m.order, { Stripe_ID__c: scheduleId });
     const later = deal.c.amendment('2031-06-01', 19);
     later.line(deal.support, { quantity: 1 });
-    expect(errorOf(() => deal.stripe.plan(later.order.Id, ts('2031-05-25')))).toBe("Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.");
+    expect(errorOf(() => deal.stripe.plan(later.order.Id, ts('2031-05-25')))).toBe(
+      "Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.",
+    );
   });
 });
 
 describe('MDQ amendment lines with no segment of their own', () => {
   // As CPQ made them in the recordings: the Price Dimension set, no segment key or index, their segment's dates.
-  const unsegmented = (deal: ReturnType<typeof rampDeal>, m: ReturnType<ReturnType<typeof rampDeal>['c']['amendment']>, revises: M.OrderItem, ServiceDate: string) =>
-    m.line(deal.ramp, { quantity: 2, unitPrice: 1100, revises, extra: { SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c, SBQQ__DimensionType__c: 'Year', ServiceDate, EndDate: revises.EndDate } });
+  const unsegmented = (
+    deal: ReturnType<typeof rampDeal>,
+    m: ReturnType<ReturnType<typeof rampDeal>['c']['amendment']>,
+    revises: M.OrderItem,
+    ServiceDate: string,
+  ) =>
+    m.line(deal.ramp, {
+      quantity: 2,
+      unitPrice: 1100,
+      revises,
+      extra: {
+        SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c,
+        SBQQ__DimensionType__c: 'Year',
+        ServiceDate,
+        EndDate: revises.EndDate,
+      },
+    });
 
   it('are each billed within their own dates, never past their end or before their start (recordings amendments.test_mdq_product_amendments__amend_a_future_phase_of_a_salesforce_order_with_a_mdq_product, …amend_all_future_phases_of_a_salesforce_order_with_mdq_product)', () => {
     const deal = rampDeal();
@@ -187,9 +277,12 @@ describe('MDQ amendment lines with no segment of their own', () => {
     const m = deal.c.amendment('2031-01-01', 24);
     const year2 = unsegmented(deal, m, deal.r[1]!, '2031-01-01');
     const year3 = unsegmented(deal, m, deal.r[2]!, '2032-01-01');
-    const update = deal.stripe.plan(m.order.Id, ts('2030-06-01')).operations.find((o) => o.op === 'subscriptionSchedules.update');
+    const update = deal.stripe
+      .plan(m.order.Id, ts('2030-06-01'))
+      .operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no update');
-    const holding = (line: M.OrderItem) => update.params.phases!.map((p) => p.items.some((i) => i.metadata?.salesforce_order_item_id === toId18(line.Id)));
+    const holding = (line: M.OrderItem) =>
+      update.params.phases!.map((p) => p.items.some((i) => i.metadata?.salesforce_order_item_id === toId18(line.Id)));
     expect([holding(year2), holding(year3)]).toEqual([
       [false, true, false],
       [false, false, true],
@@ -204,12 +297,20 @@ describe('MDQ amendments Stripe already holds (the run stopped before the write-
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const amend = () => {
       const m = deal.c.amendment('2031-06-01', 19);
-      segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
+      segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
+        SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
+      });
       return m;
     };
     const first = amend();
-    deal.stripe.apply(deal.stripe.plan(first.order.Id, ts('2031-06-01', '10:00:00')), ts('2031-06-01', '10:00:00'), { writeBacks: false });
-    return { ...deal, made: [first, ...Array.from({ length: later }, amend)], scheduleId: deal.c.initial.order.Stripe_ID__c! };
+    deal.stripe.apply(deal.stripe.plan(first.order.Id, ts('2031-06-01', '10:00:00')), ts('2031-06-01', '10:00:00'), {
+      writeBacks: false,
+    });
+    return {
+      ...deal,
+      made: [first, ...Array.from({ length: later }, amend)],
+      scheduleId: deal.c.initial.order.Stripe_ID__c!,
+    };
   }
 
   const outcome = (plan: SyncPlan) => ({
@@ -222,7 +323,13 @@ describe('MDQ amendments Stripe already holds (the run stopped before the write-
   const cases: [string, number, string, number[], number[]][] = [
     ['a same-day amendment replayed two days later (past the key window)', 0, '2031-06-03', [], [0]],
     ['replayed the same day', 0, '2031-06-01', [], [0]],
-    ['an applied amendment and a new one after it: the first written back, the second planned', 1, '2031-06-03', [1], [0, 1]],
+    [
+      'an applied amendment and a new one after it: the first written back, the second planned',
+      1,
+      '2031-06-03',
+      [1],
+      [0, 1],
+    ],
   ];
 
   it.each(cases)('%s', (_name, later, replayedAt, updates, writtenBack) => {

@@ -12,9 +12,23 @@ const SEGMENTS = [
 ];
 
 /** A segment line and its quote line, as CPQ makes them for a Year price dimension. */
-export function segmentLine(c: ContractFixture, add: (p: FixtureProduct, spec: object) => M.OrderItem, ramp: FixtureProduct, index: number, quantity: number, unitPrice: number, extra: Partial<M.OrderItem> = {}) {
+export function segmentLine(
+  c: ContractFixture,
+  add: (p: FixtureProduct, spec: object) => M.OrderItem,
+  ramp: FixtureProduct,
+  index: number,
+  quantity: number,
+  unitPrice: number,
+  extra: Partial<M.OrderItem> = {},
+) {
   const segment = SEGMENTS[index - 1]!;
-  const quoteLine = { Id: sfId('a0r'), SBQQ__EffectiveStartDate__c: segment.start, SBQQ__EndDate__c: segment.end, SBQQ__SegmentLabel__c: segment.label, SBQQ__SegmentIndex__c: index };
+  const quoteLine = {
+    Id: sfId('a0r'),
+    SBQQ__EffectiveStartDate__c: segment.start,
+    SBQQ__EndDate__c: segment.end,
+    SBQQ__SegmentLabel__c: segment.label,
+    SBQQ__SegmentIndex__c: index,
+  };
   (c.extra.quoteLines ??= []).push(quoteLine);
   return add(ramp, {
     quantity,
@@ -41,11 +55,17 @@ export function rampDeal(extra: Partial<M.OrderItem> = {}) {
   const add = (p: FixtureProduct, spec: object) => c.line(p, spec as never);
   const s = c.line(support, { quantity: 1 });
   const o = c.line(onboarding, { quantity: 1 });
-  const r = [segmentLine(c, add, ramp, 1, 10, 1000, extra), segmentLine(c, add, ramp, 2, 10, 1100), segmentLine(c, add, ramp, 3, 12, 1200)];
+  const r = [
+    segmentLine(c, add, ramp, 1, 10, 1000, extra),
+    segmentLine(c, add, ramp, 2, 10, 1100),
+    segmentLine(c, add, ramp, 3, 12, 1200),
+  ];
   (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-06-01';
   return { c, ramp, support, onboarding, s, o, r, stripe: new StripeLedger(c) };
 }
 
-export const segmentMeta = (index: number) => ({ salesforce_segment_index: String(index), salesforce_segment_label: `Year ${index}` });
+export const segmentMeta = (index: number) => ({
+  salesforce_segment_index: String(index),
+  salesforce_segment_label: `Year ${index}`,
+});
 export const segmentItemMeta = (line: M.OrderItem) => ({ ...itemMeta(line), salesforce_segment_key: 'K' });
-

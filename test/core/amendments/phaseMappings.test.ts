@@ -10,18 +10,41 @@ import { rampDeal, segmentLine, segmentMeta } from './mdqFixture.js';
 import { orderMeta, syncedContract, ts } from './stripeLedger.js';
 
 const PHASE_MAPPINGS: MappingConfig = {
-  fieldDefaults: { subscription_phase: { 'metadata.region': 'EMEA', 'metadata.salesforce_order_id': 'spoofed', 'metadata.salesforce_segment_index': '9', trial_end: ts('2031-06-01') } },
+  fieldDefaults: {
+    subscription_phase: {
+      'metadata.region': 'EMEA',
+      'metadata.salesforce_order_id': 'spoofed',
+      'metadata.salesforce_segment_index': '9',
+      trial_end: ts('2031-06-01'),
+    },
+  },
   fieldMappings: { subscription_phase: { description: 'OrderNumber', 'metadata.deal': 'Deal_Code__c' } },
 };
 
 /** Each phase of the update: its bounds, metadata, description and trial end. */
 const phasesOf = (plan: SyncPlan) =>
-  only(plan, 'subscriptionSchedules.update').params.phases!.map((p) => ({ start: p.start_date, end: p.end_date, metadata: p.metadata, description: p.description, trial_end: p.trial_end }));
+  only(plan, 'subscriptionSchedules.update').params.phases!.map((p) => ({
+    start: p.start_date,
+    end: p.end_date,
+    metadata: p.metadata,
+    description: p.description,
+    trial_end: p.trial_end,
+  }));
 
 describe('standard amendments: the amendment phase takes the amendment order’s phase mappings', () => {
   const cases: [string, MappingConfig | undefined, Record<string, string>, string | undefined][] = [
-    ['mapped metadata beneath the order keys, description mapped, no trial', PHASE_MAPPINGS, { region: 'EMEA', salesforce_segment_index: '9', deal: 'D-7' }, 'ORD-102'],
-    ['a null mapped field sends nothing', { fieldDefaults: {}, fieldMappings: { subscription_phase: { 'metadata.deal': 'Missing_Code__c' } } }, {}, undefined],
+    [
+      'mapped metadata beneath the order keys, description mapped, no trial',
+      PHASE_MAPPINGS,
+      { region: 'EMEA', salesforce_segment_index: '9', deal: 'D-7' },
+      'ORD-102',
+    ],
+    [
+      'a null mapped field sends nothing',
+      { fieldDefaults: {}, fieldMappings: { subscription_phase: { 'metadata.deal': 'Missing_Code__c' } } },
+      {},
+      undefined,
+    ],
     ['unmapped: only the order keys', undefined, {}, undefined],
   ];
 
@@ -32,8 +55,20 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     m.line(A, { quantity: 1, revises: a });
     Object.assign(m.order, { OrderNumber: 'ORD-102', Deal_Code__c: 'D-7' });
     expect(phasesOf(stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual([
-      { start: ts('2030-01-01'), end: ts('2030-03-01'), metadata: orderMeta(c.initial.order), description: undefined, trial_end: undefined },
-      { start: ts('2030-03-01'), end: ts('2031-01-01'), metadata: { ...mapped, ...orderMeta(m.order) }, description, trial_end: undefined },
+      {
+        start: ts('2030-01-01'),
+        end: ts('2030-03-01'),
+        metadata: orderMeta(c.initial.order),
+        description: undefined,
+        trial_end: undefined,
+      },
+      {
+        start: ts('2030-03-01'),
+        end: ts('2031-01-01'),
+        metadata: { ...mapped, ...orderMeta(m.order) },
+        description,
+        trial_end: undefined,
+      },
     ]);
   });
 
@@ -75,14 +110,36 @@ describe('MDQ amendments: rebuilt phases take the amendment order’s phase mapp
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     deal.stripe.context = { mappings: PHASE_MAPPINGS };
     const m = deal.c.amendment('2031-06-01', 19);
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 3, 2, 1200, { SBQQ__RevisedOrderProduct__c: deal.r[2]!.Id });
+    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
+      SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
+    });
+    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 3, 2, 1200, {
+      SBQQ__RevisedOrderProduct__c: deal.r[2]!.Id,
+    });
     Object.assign(m.order, { OrderNumber: 'ORD-MDQ', Deal_Code__c: 'D-9' });
     const mapped = { region: 'EMEA', deal: 'D-9' };
     expect(phasesOf(deal.stripe.plan(m.order.Id, ts('2031-05-20')))).toEqual([
-      { start: ts('2031-01-01'), end: ts('2031-06-01'), metadata: { ...orderMeta(deal.c.initial.order), ...segmentMeta(2) }, description: undefined, trial_end: undefined },
-      { start: ts('2031-06-01'), end: ts('2032-01-01'), metadata: { ...mapped, ...orderMeta(m.order), ...segmentMeta(2) }, description: 'ORD-MDQ', trial_end: undefined },
-      { start: ts('2032-01-01'), end: ts('2033-01-01'), metadata: { ...mapped, ...orderMeta(m.order), ...segmentMeta(3) }, description: 'ORD-MDQ', trial_end: undefined },
+      {
+        start: ts('2031-01-01'),
+        end: ts('2031-06-01'),
+        metadata: { ...orderMeta(deal.c.initial.order), ...segmentMeta(2) },
+        description: undefined,
+        trial_end: undefined,
+      },
+      {
+        start: ts('2031-06-01'),
+        end: ts('2032-01-01'),
+        metadata: { ...mapped, ...orderMeta(m.order), ...segmentMeta(2) },
+        description: 'ORD-MDQ',
+        trial_end: undefined,
+      },
+      {
+        start: ts('2032-01-01'),
+        end: ts('2033-01-01'),
+        metadata: { ...mapped, ...orderMeta(m.order), ...segmentMeta(3) },
+        description: 'ORD-MDQ',
+        trial_end: undefined,
+      },
     ]);
   });
 });

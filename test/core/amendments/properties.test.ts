@@ -9,7 +9,10 @@ import { unusedPrices } from '../planHelpers.js';
 const CONTRACT_END = ts('2031-01-01');
 
 /** One amendment: the month it starts in and a delta per chain (0 = no line for that chain). */
-const amendmentArb = fc.record({ month: fc.integer({ min: 2, max: 12 }), deltas: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 3, maxLength: 3 }) });
+const amendmentArb = fc.record({
+  month: fc.integer({ min: 2, max: 12 }),
+  deltas: fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 3, maxLength: 3 }),
+});
 const scenarioArb = fc.record({
   initial: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }),
   amendments: fc.array(amendmentArb, { minLength: 1, maxLength: 5 }),
@@ -34,7 +37,9 @@ function build(initial: number[], amendments: { month: number; deltas: number[] 
   const products = ['A', 'B', 'C'].map((name, i) => c.product({ name, frequency: 'Monthly', price: 10 * (i + 1) }));
   const origins = initial.map((q, i) => c.line(products[i]!, { quantity: q }));
   const expected = [...initial];
-  const stripe = new StripeLedger(c, { features: { quantityReductionOrderItemCredit: credits, terminatedOrderItemCredit: credits } });
+  const stripe = new StripeLedger(c, {
+    features: { quantityReductionOrderItemCredit: credits, terminatedOrderItemCredit: credits },
+  });
   stripe.sync(c.initial.order.Id, ts('2029-12-01'));
   const made: { order: M.Order; start: string }[] = [];
   let reductions = 0;
@@ -60,11 +65,17 @@ describe('amendment sequences (properties)', () => {
       fc.property(scenarioArb, ({ initial, amendments, stacked, credits }) => {
         const { c, stripe, origins, expected, amendments: made, reductions } = build(initial, amendments, credits);
         const last = made[made.length - 1]!;
-        const plans = stacked ? [stripe.sync(last.order.Id, ts('2030-01-15'))] : made.map(({ order, start }) => stripe.sync(order.Id, ts(start) - 86_400));
+        const plans = stacked
+          ? [stripe.sync(last.order.Id, ts('2030-01-15'))]
+          : made.map(({ order, start }) => stripe.sync(order.Id, ts(start) - 86_400));
         // Every planned price stands on some item, invoice item or schedule.
         for (const plan of plans) expect(unusedPrices(plan)).toEqual([]);
         // Credits only with the flag, and always a negative amount for units actually taken back.
-        const creditItems = plans.flatMap((p) => p.operations).flatMap((o) => (o.op === 'subscriptionSchedules.update' ? (o.params.phases ?? []) : [])).flatMap((p) => p.add_invoice_items ?? []).filter((i) => i.metadata?.salesforce_credit === 'true');
+        const creditItems = plans
+          .flatMap((p) => p.operations)
+          .flatMap((o) => (o.op === 'subscriptionSchedules.update' ? (o.params.phases ?? []) : []))
+          .flatMap((p) => p.add_invoice_items ?? [])
+          .filter((i) => i.metadata?.salesforce_credit === 'true');
         if (!credits) expect(creditItems).toEqual([]);
         for (const item of creditItems) {
           expect(Number(String(item.price_data?.unit_amount_decimal))).toBeLessThan(0);
@@ -88,7 +99,9 @@ describe('amendment sequences (properties)', () => {
         const finalItems = phases[phases.length - 1]!.items;
         for (const item of finalItems) expect(item.quantity).toBeGreaterThan(0);
         origins.forEach((origin, i) => {
-          const total = finalItems.filter((it) => originOf(String(it.metadata?.salesforce_order_item_id)) === origin.Id).reduce((sum, it) => sum + (it.quantity ?? 0), 0);
+          const total = finalItems
+            .filter((it) => originOf(String(it.metadata?.salesforce_order_item_id)) === origin.Id)
+            .reduce((sum, it) => sum + (it.quantity ?? 0), 0);
           expect(total).toBe(expected[i]);
         });
         // Distinct prices within every phase (Stripe refuses a price twice).

@@ -34,14 +34,20 @@ describe('proration money formulas (spec §2.6.6)', () => {
   });
 
   it('S29: a backdated amendment adds the billing cycles it missed', () => {
-    expect(prorationAmount({ unitAmount: 1000, termMonths: 10, billingMonths: 1, backdatedCycles: 1 }).toFixed()).toBe('2000');
+    expect(prorationAmount({ unitAmount: 1000, termMonths: 10, billingMonths: 1, backdatedCycles: 1 }).toFixed()).toBe(
+      '2000',
+    );
   });
 
   it('S24: Month + Day precision keeps leftover days as a fraction of 365/12', () => {
     const term = termLength(d('2022-02-15'), d('2023-01-01'));
     expect(term).toEqual({ months: 10, days: 17 });
     const effective = effectiveTermMonths(term, 'month+day');
-    const amount = roundProration(prorationAmount({ unitAmount: 120000, termMonths: effective, billingMonths: 12 }), 'usd', false);
+    const amount = roundProration(
+      prorationAmount({ unitAmount: 120000, termMonths: effective, billingMonths: 12 }),
+      'usd',
+      false,
+    );
     expect(amount.toFixed()).toBe('105589.041095890411');
     expect(cpqProrateMultiplier(term, 'month+day', 12).toDecimalPlaces(6).toFixed()).toBe('0.879909');
   });
@@ -67,7 +73,9 @@ describe('proration money formulas (spec §2.6.6)', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(SyncError);
-    expect((error as SyncError).resolutionMessage).toBe('Connector Error: Calculated price multiplier differs from cpq price multiplier.');
+    expect((error as SyncError).resolutionMessage).toBe(
+      'Connector Error: Calculated price multiplier differs from cpq price multiplier.',
+    );
   });
 });
 

@@ -14,7 +14,9 @@ const PAYMENT_TERMS: MappingConfig = {
       'default_settings.collection_method': 'Collection_Method__c',
     },
   },
-  fieldDefaults: { subscription_schedule: { 'default_settings.invoice_settings.rendering.template': 'inrtmpl_amended' } },
+  fieldDefaults: {
+    subscription_schedule: { 'default_settings.invoice_settings.rendering.template': 'inrtmpl_amended' },
+  },
 };
 
 const setFields = (order: M.Order, fields: Record<string, unknown>) => Object.assign(order, fields);
@@ -30,16 +32,28 @@ function amendWith(mappings: MappingConfig | undefined, fields: Record<string, u
 
 describe('mapped collection settings on amendment updates', () => {
   it("carries the amendment order's payment term, collection method and rendering template", () => {
-    const { m, stripe } = amendWith(PAYMENT_TERMS, { SBQQ__PaymentTerm__c: 'Net 45', Collection_Method__c: 'send_invoice' });
+    const { m, stripe } = amendWith(PAYMENT_TERMS, {
+      SBQQ__PaymentTerm__c: 'Net 45',
+      Collection_Method__c: 'send_invoice',
+    });
     const update = only(stripe.sync(m.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update');
-    expect(update.params.default_settings).toEqual({ collection_method: 'send_invoice', invoice_settings: { days_until_due: 45, rendering: { template: 'inrtmpl_amended' } } });
+    expect(update.params.default_settings).toEqual({
+      collection_method: 'send_invoice',
+      invoice_settings: { days_until_due: 45, rendering: { template: 'inrtmpl_amended' } },
+    });
     expect(update.params.proration_behavior).toBe('none');
   });
 
   it('charge_automatically sends no days until due (Stripe refuses them)', () => {
-    const { m, stripe } = amendWith(PAYMENT_TERMS, { SBQQ__PaymentTerm__c: 'Net 45', Collection_Method__c: 'charge_automatically' });
+    const { m, stripe } = amendWith(PAYMENT_TERMS, {
+      SBQQ__PaymentTerm__c: 'Net 45',
+      Collection_Method__c: 'charge_automatically',
+    });
     const update = only(stripe.sync(m.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update');
-    expect(update.params.default_settings).toEqual({ collection_method: 'charge_automatically', invoice_settings: { rendering: { template: 'inrtmpl_amended' } } });
+    expect(update.params.default_settings).toEqual({
+      collection_method: 'charge_automatically',
+      invoice_settings: { rendering: { template: 'inrtmpl_amended' } },
+    });
   });
 
   it('unmapped: the update sends no default settings', () => {
@@ -51,7 +65,14 @@ describe('mapped collection settings on amendment updates', () => {
 
   it('stacked amendments: each update carries its own order’s payment term; a future termination re-applies it too', () => {
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
-    stripe.context = { mappings: { fieldMappings: { subscription_schedule: { 'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c' } }, fieldDefaults: {} } };
+    stripe.context = {
+      mappings: {
+        fieldMappings: {
+          subscription_schedule: { 'default_settings.invoice_settings.days_until_due': 'SBQQ__PaymentTerm__c' },
+        },
+        fieldDefaults: {},
+      },
+    };
     const m1 = c.amendment('2030-03-01', 10);
     m1.line(A, { quantity: 1, revises: a });
     setFields(m1.order, { SBQQ__PaymentTerm__c: 'Net 15' });
@@ -68,7 +89,10 @@ describe('mapped collection settings on amendment updates', () => {
   it('an unsupported payment term on the amendment is the documented error, on the amendment order', () => {
     const { m, stripe } = amendWith(PAYMENT_TERMS, { SBQQ__PaymentTerm__c: 'Net 33' });
     const [error] = errorsOf(() => stripe.plan(m.order.Id, ts('2030-02-01')));
-    expect(error).toMatchObject({ record: { type: 'Order', id: toId18(m.order.Id) }, field: 'default_settings.invoice_settings.days_until_due' });
+    expect(error).toMatchObject({
+      record: { type: 'Order', id: toId18(m.order.Id) },
+      field: 'default_settings.invoice_settings.days_until_due',
+    });
     expect(error!.resolutionMessage).toContain('Recieved unexpected days_until_due option: Net 33');
   });
 });

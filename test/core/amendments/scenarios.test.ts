@@ -8,7 +8,6 @@ import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { ContractFixture } from './contractFixture.js';
 import { itemMeta, orderMeta, StripeLedger, syncedContract, ts } from './stripeLedger.js';
 
-
 type Op<N extends StripeOperation['op']> = Extract<StripeOperation, { op: N }>;
 function ops<N extends StripeOperation['op']>(plan: SyncPlan, name: N): Op<N>[] {
   return plan.operations.filter((o): o is Op<N> => o.op === name);
@@ -63,7 +62,12 @@ describe('S21 — insertion amendment on anniversary (doc example)', () => {
     });
     expect(reduction.Stripe_ID__c ?? null).toBeNull();
     expect(m.order.Stripe_ID__c).toBe(scheduleId);
-    expect(plan.syncRecords).toContainEqual(expect.objectContaining({ status: 'Success', message: `Created Stripe Subscription Schedule with Id: ${scheduleId}` }));
+    expect(plan.syncRecords).toContainEqual(
+      expect.objectContaining({
+        status: 'Success',
+        message: `Created Stripe Subscription Schedule with Id: ${scheduleId}`,
+      }),
+    );
     // Synced: planning again changes nothing.
     expect(stripe.plan(m.order.Id, ts('2022-01-16')).operations).toEqual([]);
   });
@@ -95,7 +99,11 @@ describe('S22 — prorated amendment adding quantity mid-cycle (annual billing)'
     const proration = ref('price_proration', addedId);
 
     const [p1, p2] = onlyUpdate(plan).phases!;
-    expect(p1).toMatchObject({ start_date: ts('2030-01-01'), end_date: ts('2030-07-01'), items: [{ price: priceA, quantity: 1 }] });
+    expect(p1).toMatchObject({
+      start_date: ts('2030-01-01'),
+      end_date: ts('2030-07-01'),
+      items: [{ price: priceA, quantity: 1 }],
+    });
     expect(p2).toEqual({
       start_date: ts('2030-07-01'),
       end_date: ts('2032-01-01'),
@@ -115,12 +123,24 @@ describe('S22 — prorated amendment adding quantity mid-cycle (annual billing)'
       metadata: orderMeta(m.order),
     });
     const created = Object.fromEntries(ops(plan, 'prices.create').map((o) => [o.ref, o.params]));
-    expect(created[duplicate]).toMatchObject({ unit_amount_decimal: expect.anything(), recurring: { interval: 'month', interval_count: 12 } });
+    expect(created[duplicate]).toMatchObject({
+      unit_amount_decimal: expect.anything(),
+      recurring: { interval: 'month', interval_count: 12 },
+    });
     expect(String(created[duplicate]!.unit_amount_decimal)).toBe('12000');
-    expect(created[duplicate]!.metadata).toMatchObject({ salesforce_duplicate: 'true', salesforce_auto_archive: 'true', salesforce_original_stripe_price_id: priceA });
+    expect(created[duplicate]!.metadata).toMatchObject({
+      salesforce_duplicate: 'true',
+      salesforce_auto_archive: 'true',
+      salesforce_original_stripe_price_id: priceA,
+    });
     expect(created[proration]!.recurring).toBeUndefined();
     expect(String(created[proration]!.unit_amount_decimal)).toBe('6000');
-    expect(created[proration]!.metadata).toMatchObject({ salesforce_proration: 'true', salesforce_duplicate: 'true', salesforce_auto_archive: 'true', salesforce_original_stripe_price_id: priceA });
+    expect(created[proration]!.metadata).toMatchObject({
+      salesforce_proration: 'true',
+      salesforce_duplicate: 'true',
+      salesforce_auto_archive: 'true',
+      salesforce_original_stripe_price_id: priceA,
+    });
     // Both one-off prices are archived once the schedule holds them.
     expect(ops(plan, 'prices.update').map((o) => [o.id, o.params])).toEqual([
       [duplicate, { active: false }],
@@ -136,7 +156,11 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
   function amend(unitPrice: number, options: { term?: number; settings?: object; cpqMultiplier?: number } = {}) {
     const { c, A, stripe } = contract('2022-01-01', 12, 'Annual', 1200, 1, options.settings ?? settings);
     const m = c.amendment('2022-02-15', options.term ?? 10, { endDate: '2022-12-31' });
-    const line = m.line(A, { quantity: 1, unitPrice, extra: { SBQQ__ProrateMultiplier__c: options.cpqMultiplier ?? multiplier } });
+    const line = m.line(A, {
+      quantity: 1,
+      unitPrice,
+      extra: { SBQQ__ProrateMultiplier__c: options.cpqMultiplier ?? multiplier },
+    });
     return { c, m, line, plan: () => stripe.sync(m.order.Id, ts('2022-02-01')) };
   }
 
@@ -144,7 +168,11 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
     const { m, line, plan } = amend(1200 * multiplier);
     const result = plan();
     const phase = onlyUpdate(result).phases![1]!;
-    expect(phase).toMatchObject({ start_date: ts('2022-02-15'), end_date: ts('2023-01-01'), metadata: orderMeta(m.order) });
+    expect(phase).toMatchObject({
+      start_date: ts('2022-02-15'),
+      end_date: ts('2023-01-01'),
+      metadata: orderMeta(m.order),
+    });
     const proration = ops(result, 'prices.create').find((o) => o.ref === ref('price_proration', toId18(line.Id)))!;
     // 120000 × 0.879908675799… = 105589.04 cents for the one unit.
     expect(Number(String(proration.params.unit_amount_decimal))).toBeCloseTo(105589.041096, 5);
@@ -152,7 +180,9 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
   });
 
   it('counts the days when the org turns day prorations on, whatever its prorate precision (recording amendments.test_amendments__non_anniversary_amendment_order_coterminates_with_initial_order)', () => {
-    const { line, plan } = amend(1200 * multiplier, { settings: { proratePrecision: 'month', features: { nonAnniversaryAmendments: true, dayProrations: true } } });
+    const { line, plan } = amend(1200 * multiplier, {
+      settings: { proratePrecision: 'month', features: { nonAnniversaryAmendments: true, dayProrations: true } },
+    });
     const result = plan();
     // The line bills the annual price again (Month precision alone divided its price by 11 whole months: 115188).
     const recurring = ops(result, 'prices.create').find((o) => o.ref === ref('price', toId18(line.Id)))!;
@@ -163,7 +193,10 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
 
   it("raises the connector error when CPQ's prorate multiplier differs from the dates'", () => {
     const { line, plan } = amend(1200 * multiplier, { cpqMultiplier: 0.88 });
-    expect(errorOf(plan)).toEqual({ message: 'Connector Error: Calculated price multiplier differs from cpq price multiplier.', record: { type: 'OrderItem', id: toId18(line.Id) } });
+    expect(errorOf(plan)).toEqual({
+      message: 'Connector Error: Calculated price multiplier differs from cpq price multiplier.',
+      record: { type: 'OrderItem', id: toId18(line.Id) },
+    });
   });
 
   it('needs non-anniversary amendments turned on', () => {
@@ -178,7 +211,8 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
   it('needs the term to be the whole months between start and end', () => {
     const { m, plan } = amend(1100, { term: 11 });
     expect(errorOf(plan)).toEqual({
-      message: "Data Error: The amendment order subscription term doesn't equal the number of whole months between the start and end date.",
+      message:
+        "Data Error: The amendment order subscription term doesn't equal the number of whole months between the start and end date.",
       record: orderRecord(m.order),
     });
   });
@@ -287,7 +321,9 @@ describe('S28 — same-day amendments and terminations', () => {
     const m = c.amendment('2030-03-01', 12);
     m.line(A, { quantity: -1, revises: a });
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
-    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }]]);
+    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
+      ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
+    ]);
     expect(m.order.Stripe_ID__c).toBe(c.initial.order.Stripe_ID__c);
   });
 
@@ -310,7 +346,12 @@ describe('S28 — same-day amendments and terminations', () => {
     const proration = ops(plan, 'prices.create').find((o) => o.ref === ref('price_proration', toId18(b.Id)))!;
     expect(String(proration.params.unit_amount_decimal)).toBe('1500');
     expect(p2!.add_invoice_items).toEqual([
-      { price: proration.ref, quantity: 1, metadata: { ...itemMeta(b), salesforce_proration: 'true' }, period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } } },
+      {
+        price: proration.ref,
+        quantity: 1,
+        metadata: { ...itemMeta(b), salesforce_proration: 'true' },
+        period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } },
+      },
     ]);
   });
 
@@ -339,7 +380,14 @@ describe('S28 — same-day amendments and terminations', () => {
           { price: c.products[0]!.entry.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
           { price: ref('price', toId18(B.entry.Id)), quantity: 3, metadata: itemMeta(b) },
         ],
-        add_invoice_items: [{ price: setup.entry.Stripe_ID__c, quantity: 1, metadata: itemMeta(s), period: { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } } }],
+        add_invoice_items: [
+          {
+            price: setup.entry.Stripe_ID__c,
+            quantity: 1,
+            metadata: itemMeta(s),
+            period: { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } },
+          },
+        ],
         proration_behavior: 'none',
         metadata: orderMeta(m.order),
       },
@@ -350,7 +398,9 @@ describe('S28 — same-day amendments and terminations', () => {
     const { c, A, a, stripe } = futureContract();
     const m = c.amendment('2030-06-01', 12);
     m.line(A, { quantity: -1, revises: a });
-    expect(stripe.sync(m.order.Id, ts('2030-01-10')).operations.map((o) => o.op)).toEqual(['subscriptionSchedules.cancel']);
+    expect(stripe.sync(m.order.Id, ts('2030-01-10')).operations.map((o) => o.op)).toEqual([
+      'subscriptionSchedules.cancel',
+    ]);
   });
 });
 
@@ -371,7 +421,10 @@ describe('S29 — backdated amendment', () => {
         price: proration.ref,
         quantity: 1,
         metadata: { ...itemMeta(b), salesforce_proration: 'true' },
-        period: { start: { type: 'timestamp', timestamp: ts('2030-03-01') }, end: { type: 'timestamp', timestamp: ts('2030-05-01') } },
+        period: {
+          start: { type: 'timestamp', timestamp: ts('2030-03-01') },
+          end: { type: 'timestamp', timestamp: ts('2030-05-01') },
+        },
       },
     ]);
   });
@@ -402,13 +455,33 @@ describe('S30 — stacked amendments in one run', () => {
     const updates = ops(plan, 'subscriptionSchedules.update');
     expect(updates.map((u) => u.source.id)).toEqual([toId18(m1.order.Id), toId18(m2.order.Id)]);
     const duplicate = ref('price_duplicate', toId18(added.Id));
-    const itemsOf = (params: Stripe.SubscriptionScheduleUpdateParams) => params.phases!.map((p) => p.items.map((i) => [i.price, i.quantity]));
-    expect(itemsOf(updates[0]!.params)).toEqual([[[priceA, 1]], [[priceA, 1], [duplicate, 2]]]);
-    expect(itemsOf(updates[1]!.params)).toEqual([[[priceA, 1]], [[priceA, 1], [duplicate, 2]], [[priceA, 1], [duplicate, 1]]]);
+    const itemsOf = (params: Stripe.SubscriptionScheduleUpdateParams) =>
+      params.phases!.map((p) => p.items.map((i) => [i.price, i.quantity]));
+    expect(itemsOf(updates[0]!.params)).toEqual([
+      [[priceA, 1]],
+      [
+        [priceA, 1],
+        [duplicate, 2],
+      ],
+    ]);
+    expect(itemsOf(updates[1]!.params)).toEqual([
+      [[priceA, 1]],
+      [
+        [priceA, 1],
+        [duplicate, 2],
+      ],
+      [
+        [priceA, 1],
+        [duplicate, 1],
+      ],
+    ]);
     expect([m1.order.Stripe_ID__c, m2.order.Stripe_ID__c]).toEqual([scheduleId, scheduleId]);
     // Decision q23: each amendment gets its own Success Sync Record, whichever order was synced.
     expect(plan.syncRecords.filter((r) => r.status === 'Success').map((r) => [r.compoundId, r.message])).toEqual(
-      [m1, m2].map((m) => [`${toId18(m.order.Id)}-${toId18(m.order.Id)}`, `Created Stripe Subscription Schedule with Id: ${scheduleId}`]),
+      [m1, m2].map((m) => [
+        `${toId18(m.order.Id)}-${toId18(m.order.Id)}`,
+        `Created Stripe Subscription Schedule with Id: ${scheduleId}`,
+      ]),
     );
     expect(stripe.plan(c.initial.order.Id, ts('2030-02-02')).operations).toEqual([]);
   });
@@ -424,7 +497,9 @@ describe('S30 — stacked amendments in one run', () => {
     expect(first.warnings).toContainEqual(expect.stringContaining('the sync plans them once this plan is applied'));
     // Decision q22: the amendment left for another plan is named for the engine, and Skipped until then.
     expect(first.deferred).toEqual([orderRecord(m2.order)]);
-    expect(first.syncRecords.filter((r) => r.status === 'Skipped').map((r) => r.secondary.id)).toEqual([toId18(m2.order.Id)]);
+    expect(first.syncRecords.filter((r) => r.status === 'Skipped').map((r) => r.secondary.id)).toEqual([
+      toId18(m2.order.Id),
+    ]);
     expect(m2.order.Stripe_ID__c ?? null).toBeNull();
     const second = stripe.sync(m2.order.Id, ts('2030-03-10', '00:05:00'));
     expect(ops(second, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m2.order.Id)]);
@@ -470,10 +545,15 @@ describe('S30 — amendments Stripe holds but Salesforce does not know yet (a ru
   it('plans nothing for Stripe when every amendment is already on the schedule', () => {
     const { stripe, m1, m2 } = stackedNow();
     stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10')), ts('2030-03-10'), { writeBacks: false });
-    stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:05')), ts('2030-03-10', '00:00:05'), { writeBacks: false });
+    stripe.apply(stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:05')), ts('2030-03-10', '00:00:05'), {
+      writeBacks: false,
+    });
     const replay = stripe.plan(m2.order.Id, ts('2030-03-10', '00:00:09'));
     expect(replay.operations.filter((o) => o.op.startsWith('subscriptionSchedules'))).toEqual([]);
-    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => w.id)).toEqual([toId18(m1.order.Id), toId18(m2.order.Id)]);
+    expect(replay.writeBacks.filter((w) => w.sobject === 'Order').map((w) => w.id)).toEqual([
+      toId18(m1.order.Id),
+      toId18(m2.order.Id),
+    ]);
   });
 });
 
@@ -486,12 +566,14 @@ describe('S20 — orders failing the custom sync filter', () => {
     m2.line(A, { quantity: 1, revises: a });
     stripe.context = { ordersFailingSyncFilter: [c.initial.order.Id] };
     expect(errorOf(() => stripe.plan(m1.order.Id, ts('2030-02-01')))).toEqual({
-      message: "Data Error: The connector attempted to sync the amendment order, but the initial order was skipped because it didn't match custom sync filters.",
+      message:
+        "Data Error: The connector attempted to sync the amendment order, but the initial order was skipped because it didn't match custom sync filters.",
       record: orderRecord(m1.order),
     });
     stripe.context = { ordersFailingSyncFilter: [m2.order.Id] };
     expect(errorOf(() => stripe.plan(m1.order.Id, ts('2030-02-01')))).toEqual({
-      message: "Data Error: Failed to sync amendment orders since not all amendment orders respect user's custom order filters.",
+      message:
+        "Data Error: Failed to sync amendment orders since not all amendment orders respect user's custom order filters.",
       record: orderRecord(m2.order),
     });
     stripe.context = {};
@@ -513,7 +595,10 @@ describe('q9 — amendments of a backend-prorated order (18 months billed annual
     const { c, A, a, stripe } = backendProrated();
     const m = c.amendment('2030-07-01', 12);
     m.line(A, { quantity: 1, revises: a });
-    expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-06-01')))).toEqual({ message: "Data Error: The backend prorated order amendment case isn't supported.", record: orderRecord(m.order) });
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-06-01')))).toEqual({
+      message: "Data Error: The backend prorated order amendment case isn't supported.",
+      record: orderRecord(m.order),
+    });
   });
 
   it('carries the backend proration items into an amendment phase that starts with it', () => {
@@ -529,7 +614,9 @@ describe('q9 — amendments of a backend-prorated order (18 months billed annual
     ]);
     // Its own 6-month proration first, then the initial order's backend proration items, unchanged.
     const carried = phases[1]!.add_invoice_items!.slice(1);
-    expect(carried.map((i) => [i.price, i.quantity, i.metadata, i.period])).toEqual(backend.map((i) => [i.price, i.quantity, i.metadata, i.period]));
+    expect(carried.map((i) => [i.price, i.quantity, i.metadata, i.period])).toEqual(
+      backend.map((i) => [i.price, i.quantity, i.metadata, i.period]),
+    );
     expect(phases[1]!.add_invoice_items![0]!.price).toBe(ref('price_proration', toId18(m.fixture.lines[0]!.Id)));
   });
 });
@@ -539,7 +626,10 @@ describe('S31–S34 — amendment errors', () => {
     const { c, A, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m = c.amendment('2030-03-01', 9);
     m.line(A, { quantity: 1 });
-    expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual({ message: 'Data Error: Order amendments must coterminate with the initial order.', record: orderRecord(m.order) });
+    expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual({
+      message: 'Data Error: Order amendments must coterminate with the initial order.',
+      record: orderRecord(m.order),
+    });
   });
 
   it('S32: an amendment revising a skipped line', () => {
@@ -558,7 +648,10 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S33: amending a canceled schedule, and a schedule Stripe no longer has', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    stripe.state.subscriptionSchedules[c.initial.order.Stripe_ID__c!] = { ...stripe.schedule(c.initial.order.Stripe_ID__c!), status: 'canceled' } as Stripe.SubscriptionSchedule;
+    stripe.state.subscriptionSchedules[c.initial.order.Stripe_ID__c!] = {
+      ...stripe.schedule(c.initial.order.Stripe_ID__c!),
+      status: 'canceled',
+    } as Stripe.SubscriptionSchedule;
     const m = c.amendment('2030-03-01', 10);
     m.line(A, { quantity: 1, revises: a });
     expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual({
@@ -577,10 +670,15 @@ describe('S31–S34 — amendment errors', () => {
     const fee = c.product({ name: 'Fee', price: 99 });
     const only = c.amendment('2030-03-01', 10);
     only.line(fee, { quantity: 1 });
-    expect(errorOf(() => stripe.plan(only.order.Id, ts('2030-02-01')))).toEqual({ message: 'Data Error: Amendment order representing all one-time invoices.', record: orderRecord(only.order) });
+    expect(errorOf(() => stripe.plan(only.order.Id, ts('2030-02-01')))).toEqual({
+      message: 'Data Error: Amendment order representing all one-time invoices.',
+      record: orderRecord(only.order),
+    });
     only.line(A, { quantity: 1, revises: a });
     const feeLine = only.fixture.lines[0]!;
     const phase = onlyUpdate(stripe.plan(only.order.Id, ts('2030-02-01'))).phases![1]!;
-    expect(phase.add_invoice_items).toEqual([{ price: ref('price', toId18(fee.entry.Id)), quantity: 1, metadata: itemMeta(feeLine) }]);
+    expect(phase.add_invoice_items).toEqual([
+      { price: ref('price', toId18(fee.entry.Id)), quantity: 1, metadata: itemMeta(feeLine) },
+    ]);
   });
 });

@@ -19,18 +19,37 @@ import { ts } from '../../support/time.js';
 export { ts };
 
 /** The record metadata the plan puts on objects made from an Order or an OrderItem. */
-export const orderMeta = (order: { Id: string }) => ({ salesforce_order_id: toId18(order.Id), salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}` });
-export const itemMeta = (line: { Id: string }) => ({ salesforce_order_item_id: toId18(line.Id), salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}` });
+export const orderMeta = (order: { Id: string }) => ({
+  salesforce_order_id: toId18(order.Id),
+  salesforce_order_link: `${INSTANCE_URL}/${toId18(order.Id)}`,
+});
+export const itemMeta = (line: { Id: string }) => ({
+  salesforce_order_item_id: toId18(line.Id),
+  salesforce_order_item_link: `${INSTANCE_URL}/${toId18(line.Id)}`,
+});
 
 export function syncContext(now: number, settings: SettingsInput = {}, extra: Partial<SyncContext> = {}): SyncContext {
-  return { orgId: ORG_ID, instanceUrl: INSTANCE_URL, livemode: false, sandbox: false, now, settings: parseSettings(settings), mappings: EMPTY_MAPPINGS, ...extra };
+  return {
+    orgId: ORG_ID,
+    instanceUrl: INSTANCE_URL,
+    livemode: false,
+    sandbox: false,
+    now,
+    settings: parseSettings(settings),
+    mappings: EMPTY_MAPPINGS,
+    ...extra,
+  };
 }
 
 type Params = Record<string, unknown>;
-type Writable<T> = { -readonly [K in keyof T]-?: { [id: string]: NonNullable<T[K]> extends Readonly<Record<string, infer V>> ? V : never } };
+type Writable<T> = {
+  -readonly [K in keyof T]-?: { [id: string]: NonNullable<T[K]> extends Readonly<Record<string, infer V>> ? V : never };
+};
 
 export class StripeLedger {
-  readonly state: Writable<Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules' | 'subscriptions'>> = {
+  readonly state: Writable<
+    Pick<StripeState, 'customers' | 'products' | 'prices' | 'coupons' | 'subscriptionSchedules' | 'subscriptions'>
+  > = {
     subscriptions: {},
     customers: {},
     products: {},
@@ -57,7 +76,12 @@ export class StripeLedger {
   /** Plans without applying, against the schedules as Stripe shows them at `now`. */
   plan(orderId: string, now: number): SyncPlan {
     this.rollForward(now);
-    return planOrderSync({ graph: this.contract.records, state: this.state, context: syncContext(now, this.settings, this.context), orderId });
+    return planOrderSync({
+      graph: this.contract.records,
+      state: this.state,
+      context: syncContext(now, this.settings, this.context),
+      orderId,
+    });
   }
 
   /** Time passes for every schedule not canceled: its current phase, status and subscription at `now`. */
@@ -99,7 +123,16 @@ export class StripeLedger {
   }
 
   private nextId(op: string): string {
-    const prefix = { 'customers.create': 'cus', 'products.create': 'prod', 'prices.create': 'price', 'coupons.create': 'co', 'subscriptionSchedules.create': 'sub_sched', 'subscriptions.create': 'sub', 'billing.meters.create': 'mtr' }[op] ?? 'obj';
+    const prefix =
+      {
+        'customers.create': 'cus',
+        'products.create': 'prod',
+        'prices.create': 'price',
+        'coupons.create': 'co',
+        'subscriptionSchedules.create': 'sub_sched',
+        'subscriptions.create': 'sub',
+        'billing.meters.create': 'mtr',
+      }[op] ?? 'obj';
     return `${prefix}_${++this.counter}`;
   }
 
@@ -144,7 +177,13 @@ export class StripeLedger {
         };
         return;
       case 'subscriptionSchedules.create':
-        s.subscriptionSchedules![id] = this.scheduleObject(id, params, (params.phases as Params[]) ?? [], params.start_date === 'now' ? now : Number(params.start_date), now);
+        s.subscriptionSchedules![id] = this.scheduleObject(
+          id,
+          params,
+          (params.phases as Params[]) ?? [],
+          params.start_date === 'now' ? now : Number(params.start_date),
+          now,
+        );
         return;
       case 'subscriptionSchedules.update': {
         const existing = s.subscriptionSchedules![id] as Params;
@@ -154,7 +193,13 @@ export class StripeLedger {
         return;
       }
       case 'subscriptions.create':
-        s.subscriptions![id] = { id, object: 'subscription', status: 'active', ...params, items: { object: 'list', data: subscriptionItems(params.items) } };
+        s.subscriptions![id] = {
+          id,
+          object: 'subscription',
+          status: 'active',
+          ...params,
+          items: { object: 'list', data: subscriptionItems(params.items) },
+        };
         return;
       case 'subscriptions.update': {
         // Items in an update are new subscription items (the planner sends only the amendment's additions).
@@ -183,7 +228,10 @@ export class StripeLedger {
       const object = {
         start_date: cursor,
         end_date: end,
-        items: ((phase.items as Params[]) ?? []).map((item) => ({ ...item, discounts: discountObjects(item.discounts) })),
+        items: ((phase.items as Params[]) ?? []).map((item) => ({
+          ...item,
+          discounts: discountObjects(item.discounts),
+        })),
         add_invoice_items: ((phase.add_invoice_items as Params[]) ?? []).map((item) => ({
           ...item,
           price: item.price ?? `price_data_${++this.counter}`,
@@ -221,11 +269,22 @@ function subscriptionItems(items: unknown): Params[] {
 }
 
 function discountObjects(discounts: unknown): unknown[] {
-  return ((discounts as Params[] | undefined) ?? []).map((d) => ({ coupon: d.coupon ?? null, discount: d.discount ?? null, promotion_code: d.promotion_code ?? null }));
+  return ((discounts as Params[] | undefined) ?? []).map((d) => ({
+    coupon: d.coupon ?? null,
+    discount: d.discount ?? null,
+    promotion_code: d.promotion_code ?? null,
+  }));
 }
 
 /** A contract of one product line whose initial order Stripe already holds (synced 30 days before it starts). */
-export function syncedContract(start: string, term: number, frequency: Frequency, price: number, quantity: number, settings: SettingsInput = {}) {
+export function syncedContract(
+  start: string,
+  term: number,
+  frequency: Frequency,
+  price: number,
+  quantity: number,
+  settings: SettingsInput = {},
+) {
   const c = new ContractFixture(start, term);
   const A = c.product({ name: 'A', frequency, price });
   const a = c.line(A, { quantity });

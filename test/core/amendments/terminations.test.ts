@@ -10,7 +10,13 @@ const CREDITS: SettingsInput = { features: { terminatedOrderItemCredit: true } }
 const creditMeta = { salesforce_credit: 'true', salesforce_proration: 'true' };
 
 /** An annual contract (1,200 USD a year per unit) running since 2030-01-01, terminated from `start`. */
-function terminatedAnnual(start: string, term: number, quantity: number, settings: SettingsInput, options: { closeDate?: string } = {}) {
+function terminatedAnnual(
+  start: string,
+  term: number,
+  quantity: number,
+  settings: SettingsInput,
+  options: { closeDate?: string } = {},
+) {
   const synced = syncedContract('2030-01-01', 12, 'Annual', 1200, quantity, settings);
   const m = synced.c.amendment(start, term, options);
   const reduction = m.line(synced.A, { quantity: -quantity, revises: synced.a });
@@ -34,7 +40,9 @@ describe('credits when a termination leaves no new phase (decision: invoice item
       metadata: { ...itemMeta(a), ...creditMeta },
       description: 'Credit for unused time: A',
     });
-    expect(credit.idempotencyKey).toMatch(new RegExp(`:${toId18(m.order.Id)}:.*:invoiceItems\\.create:${toId18(a.Id)}$`));
+    expect(credit.idempotencyKey).toMatch(
+      new RegExp(`:${toId18(m.order.Id)}:.*:invoiceItems\\.create:${toId18(a.Id)}$`),
+    );
     expect(credit.source).toEqual({ type: 'OrderItem', id: toId18(a.Id) });
     expect(only(plan, 'subscriptionSchedules.update').params.phases).toEqual([
       {
@@ -67,7 +75,10 @@ describe('credits when a termination leaves no new phase (decision: invoice item
         price_data: { currency: 'usd', product: A.product.Stripe_ID__c, unit_amount_decimal: '-90000' },
         quantity: 1,
         metadata: { ...itemMeta(a), ...creditMeta },
-        period: { start: { type: 'timestamp', timestamp: ts('2030-09-01') }, end: { type: 'timestamp', timestamp: ts('2031-06-01') } },
+        period: {
+          start: { type: 'timestamp', timestamp: ts('2030-09-01') },
+          end: { type: 'timestamp', timestamp: ts('2031-06-01') },
+        },
       },
     ]);
   });
@@ -92,13 +103,18 @@ describe('credits when a termination leaves no new phase (decision: invoice item
     const { m, stripe } = terminatedAnnual('2030-03-01', 10, 1, CREDITS);
     const plan = stripe.sync(m.order.Id, ts('2030-04-10', '12:00:00'));
     expect(plan.operations.map((o) => o.op)).toEqual(['invoiceItems.create', 'subscriptionSchedules.cancel']);
-    expect(json(only(plan, 'invoiceItems.create').params)).toMatchObject({ unit_amount_decimal: '-100000', period: { start: ts('2030-03-01'), end: ts('2031-01-01') } });
+    expect(json(only(plan, 'invoiceItems.create').params)).toMatchObject({
+      unit_amount_decimal: '-100000',
+      period: { start: ts('2030-03-01'), end: ts('2031-01-01') },
+    });
   });
 
   it('without the flag a termination credits nothing and the cancel sends no invoice', () => {
     const { m, stripe } = terminatedAnnual('2030-03-01', 10, 1, {});
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
-    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }]]);
+    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
+      ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
+    ]);
   });
 
   it('canceling a schedule that never started credits nothing: nothing was billed', () => {
@@ -110,7 +126,9 @@ describe('credits when a termination leaves no new phase (decision: invoice item
     const m = c.amendment('2030-06-01', 12);
     m.line(A, { quantity: -1, revises: a });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
-    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }]]);
+    expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
+      ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
+    ]);
   });
 });
 
@@ -119,14 +137,21 @@ describe('credits for partial reductions', () => {
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 3, settings);
     const m = c.amendment('2030-04-01', 9);
     m.line(A, { quantity: -1, revises: a });
-    return { a, phase: only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases![1]! };
+    return {
+      a,
+      phase: only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases![1]!,
+    };
   }
 
   it('with quantityReductionOrderItemCredit the new phase credits the unit taken back', () => {
     const { a, phase } = reduceByOne({ features: { quantityReductionOrderItemCredit: true } });
     expect(phase.items).toEqual([expect.objectContaining({ quantity: 2 })]);
     expect(json(phase.add_invoice_items)).toEqual([
-      expect.objectContaining({ price_data: expect.objectContaining({ unit_amount_decimal: '-1000' }), quantity: 1, metadata: { ...itemMeta(a), ...creditMeta } }),
+      expect.objectContaining({
+        price_data: expect.objectContaining({ unit_amount_decimal: '-1000' }),
+        quantity: 1,
+        metadata: { ...itemMeta(a), ...creditMeta },
+      }),
     ]);
   });
 
@@ -141,7 +166,15 @@ describe('termination metadata (flag terminationMetadata)', () => {
   it('S27: the terminated item on the phase that ends carries the amendment Opportunity CloseDate', () => {
     const { a, m, stripe, priceA } = terminatedAnnual('2030-07-01', 6, 2, STAMP, { closeDate: '2030-06-15' });
     const phases = only(stripe.sync(m.order.Id, ts('2030-05-10')), 'subscriptionSchedules.update').params.phases!;
-    expect(phases.map((p) => p.items)).toEqual([[{ price: priceA, quantity: 2, metadata: { ...itemMeta(a), salesforce_effective_termination_date: '2030-06-15' } }]]);
+    expect(phases.map((p) => p.items)).toEqual([
+      [
+        {
+          price: priceA,
+          quantity: 2,
+          metadata: { ...itemMeta(a), salesforce_effective_termination_date: '2030-06-15' },
+        },
+      ],
+    ]);
   });
 
   it('without the flag nothing is stamped', () => {
@@ -159,7 +192,9 @@ describe('termination metadata (flag terminationMetadata)', () => {
     const stripe = new StripeLedger(c, STAMP);
     stripe.context = {
       mappings: {
-        fieldMappings: { subscription_item: { 'sbc_termination.metadata.termination_reason': 'Termination_Reason__c' } },
+        fieldMappings: {
+          subscription_item: { 'sbc_termination.metadata.termination_reason': 'Termination_Reason__c' },
+        },
         fieldDefaults: { subscription_item: { 'sbc_termination.metadata.terminated_by': 'CPQ' } },
       },
     };
@@ -169,7 +204,12 @@ describe('termination metadata (flag terminationMetadata)', () => {
     const [p1, p2] = only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases!;
     expect(p1!.items.map((i) => i.metadata)).toEqual([
       itemMeta(a),
-      { ...itemMeta(b), termination_reason: 'Budget cut', terminated_by: 'CPQ', salesforce_effective_termination_date: '2030-03-20' },
+      {
+        ...itemMeta(b),
+        termination_reason: 'Budget cut',
+        terminated_by: 'CPQ',
+        salesforce_effective_termination_date: '2030-03-20',
+      },
     ]);
     expect(p2!.items.map((i) => i.metadata)).toEqual([itemMeta(a)]);
   });
@@ -184,7 +224,13 @@ describe('termination metadata (flag terminationMetadata)', () => {
         {
           start_date: ts('2030-01-01'),
           end_date: ts('2031-01-01'),
-          items: [{ price: priceA, quantity: 1, metadata: { ...itemMeta(a), salesforce_effective_termination_date: '2030-02-25' } }],
+          items: [
+            {
+              price: priceA,
+              quantity: 1,
+              metadata: { ...itemMeta(a), salesforce_effective_termination_date: '2030-02-25' },
+            },
+          ],
           add_invoice_items: [],
           metadata: orderMeta(c.initial.order),
           proration_behavior: 'none',

@@ -7,7 +7,8 @@ import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js
 import { unusedPrices } from '../planHelpers.js';
 import { StripeLedger, ts } from './stripeLedger.js';
 
-const createdPrices = (plan: SyncPlan): string[] => plan.operations.filter((o) => o.op === 'prices.create').map((o) => o.ref);
+const createdPrices = (plan: SyncPlan): string[] =>
+  plan.operations.filter((o) => o.op === 'prices.create').map((o) => o.ref);
 
 describe('order-line prices across runs', () => {
   /** A discounted initial line (its own, auto-archived price) and a later amendment adding a product. */
@@ -33,7 +34,10 @@ describe('order-line prices across runs', () => {
     expect(createdPrices(plan)).toEqual([ref('price', toId18(B.entry.Id))]);
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no schedule update');
-    expect(update.params.phases!.map((p) => p.items.map((i) => i.price))).toEqual([[linePrice], [linePrice, ref('price', toId18(B.entry.Id))]]);
+    expect(update.params.phases!.map((p) => p.items.map((i) => i.price))).toEqual([
+      [linePrice],
+      [linePrice, ref('price', toId18(B.entry.Id))],
+    ]);
     expect(a.Stripe_ID__c).toBe(linePrice);
   });
 
@@ -57,14 +61,35 @@ describe('MDQ: a line merged into its revision chain', () => {
     const c = new ContractFixture('2030-01-01', 24);
     const ramp = c.product({ name: 'Ramp', frequency: 'Annual', price: 1000 });
     const dimension = sfId('a0d');
-    const segment = (add: (p: FixtureProduct, spec: object) => M.OrderItem, index: number, quantity: number, unitPrice: number, revises?: M.OrderItem) => {
+    const segment = (
+      add: (p: FixtureProduct, spec: object) => M.OrderItem,
+      index: number,
+      quantity: number,
+      unitPrice: number,
+      revises?: M.OrderItem,
+    ) => {
       const year = 2029 + index;
-      const quoteLine = { Id: sfId('a0r'), SBQQ__EffectiveStartDate__c: `${year}-01-01`, SBQQ__EndDate__c: `${year}-12-31`, SBQQ__SegmentLabel__c: `Year ${index}`, SBQQ__SegmentIndex__c: index };
+      const quoteLine = {
+        Id: sfId('a0r'),
+        SBQQ__EffectiveStartDate__c: `${year}-01-01`,
+        SBQQ__EndDate__c: `${year}-12-31`,
+        SBQQ__SegmentLabel__c: `Year ${index}`,
+        SBQQ__SegmentIndex__c: index,
+      };
       (c.extra.quoteLines ??= []).push(quoteLine);
       return add(ramp, {
         quantity,
         unitPrice,
-        extra: { SBQQ__PriceDimension__c: dimension, SBQQ__DimensionType__c: 'Year', SBQQ__SegmentKey__c: 'K', SBQQ__SegmentIndex__c: index, SBQQ__QuoteLine__c: quoteLine.Id, SBQQ__ProrateMultiplier__c: 1, EndDate: `${year}-12-31`, SBQQ__RevisedOrderProduct__c: revises?.Id ?? null },
+        extra: {
+          SBQQ__PriceDimension__c: dimension,
+          SBQQ__DimensionType__c: 'Year',
+          SBQQ__SegmentKey__c: 'K',
+          SBQQ__SegmentIndex__c: index,
+          SBQQ__QuoteLine__c: quoteLine.Id,
+          SBQQ__ProrateMultiplier__c: 1,
+          EndDate: `${year}-12-31`,
+          SBQQ__RevisedOrderProduct__c: revises?.Id ?? null,
+        },
       });
     };
     const initialAdd = (p: FixtureProduct, spec: object) => c.line(p, spec as never);

@@ -9,7 +9,13 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
-import { seedSampleOrg, startSalesforceEmulator, type SalesforceEmulator, type SampleOrder, type SampleOrg } from '@stripe-cpq/salesforce-org-emulator';
+import {
+  seedSampleOrg,
+  startSalesforceEmulator,
+  type SalesforceEmulator,
+  type SampleOrder,
+  type SampleOrg,
+} from '@stripe-cpq/salesforce-org-emulator';
 import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { linkPlugin, loginSfCli, REPO_ROOT, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
 import { schemaErrors } from '../../commands/support/resultSchemas.js';
@@ -45,7 +51,10 @@ describe('admin walkthrough with the real sf CLI', () => {
   };
 
   beforeAll(async () => {
-    [org, stripe] = await Promise.all([startSalesforceEmulator({ seed: 'empty', forceAppDir: false }), startStripeEmulator()]);
+    [org, stripe] = await Promise.all([
+      startSalesforceEmulator({ seed: 'empty', forceAppDir: false }),
+      startStripeEmulator(),
+    ]);
     stripeEnv = { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url };
     sf = await loginSfCli(org, 'cpq');
     await linkPlugin(sf);
@@ -57,19 +66,32 @@ describe('admin walkthrough with the real sf CLI', () => {
   });
 
   it('sf stripe cpq deploy brings the package in through deploy + checkDeployStatus, and describe shows it', async () => {
-    const deployed = result<{ status: string; permissionSets: unknown[]; customMetadata: { settings: number } }>(await sf.run(['stripe', 'cpq', 'deploy', '--target-org', 'cpq', '--json']));
-    expect(deployed).toMatchObject({ status: 'Succeeded', permissionSets: [{ permissionSet: 'Stripe_CPQ_Admin', status: 'assigned' }], customMetadata: { settings: 1 } });
+    const deployed = result<{ status: string; permissionSets: unknown[]; customMetadata: { settings: number } }>(
+      await sf.run(['stripe', 'cpq', 'deploy', '--target-org', 'cpq', '--json']),
+    );
+    expect(deployed).toMatchObject({
+      status: 'Succeeded',
+      permissionSets: [{ permissionSet: 'Stripe_CPQ_Admin', status: 'assigned' }],
+      customMetadata: { settings: 1 },
+    });
     expect(schemaErrors('stripe-cpq-deploy', deployed)).toEqual([]);
-    const soapCalls = org.requestLog.filter((entry) => entry.method === 'POST' && entry.path.startsWith('/services/Soap/m/'));
+    const soapCalls = org.requestLog.filter(
+      (entry) => entry.method === 'POST' && entry.path.startsWith('/services/Soap/m/'),
+    );
     expect(soapCalls.length).toBeGreaterThanOrEqual(2);
 
     const [order, syncRecord] = await Promise.all([
       sf.run(['sobject', 'describe', '--sobject', 'Order', '--target-org', 'cpq', '--json']),
       sf.run(['sobject', 'describe', '--sobject', 'Stripe_Sync_Record__c', '--target-org', 'cpq', '--json']),
     ]);
-    const fieldNames = (run: SfResult): string[] => result<{ fields: Array<{ name: string }> }>(run).fields.map((f) => f.name);
-    expect(fieldNames(order)).toEqual(expect.arrayContaining(['Stripe_ID__c', 'Stripe_Sync_Status__c', 'Stripe_Sync_Fix__c']));
-    expect(fieldNames(syncRecord)).toEqual(expect.arrayContaining(['Compound_ID__c', 'Resolution_Message__c', 'Resolution_Fix__c']));
+    const fieldNames = (run: SfResult): string[] =>
+      result<{ fields: Array<{ name: string }> }>(run).fields.map((f) => f.name);
+    expect(fieldNames(order)).toEqual(
+      expect.arrayContaining(['Stripe_ID__c', 'Stripe_Sync_Status__c', 'Stripe_Sync_Fix__c']),
+    );
+    expect(fieldNames(syncRecord)).toEqual(
+      expect.arrayContaining(['Compound_ID__c', 'Resolution_Message__c', 'Resolution_Fix__c']),
+    );
 
     // The package is in: now the org gets its CPQ data.
     sampleOrg = seedSampleOrg(org.org, org.org.today());
@@ -83,7 +105,9 @@ describe('admin walkthrough with the real sf CLI', () => {
   it('sf stripe cpq sync --dry-run prints the plan and writes nothing to Stripe or Salesforce', async () => {
     const s1 = sample('S1');
     const planned = result<{ orders: Array<{ status: string; plan: { operations: Array<{ op: string }> } }> }>(
-      await sf.run(['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', s1.orderId, '--dry-run', '--json'], { env: stripeEnv }),
+      await sf.run(['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', s1.orderId, '--dry-run', '--json'], {
+        env: stripeEnv,
+      }),
     );
     expect(planned.orders[0]?.status).toBe('planned');
     expect(planned.orders[0]?.plan.operations.map((o) => o.op)).toContain('subscriptionSchedules.create');
@@ -95,29 +119,60 @@ describe('admin walkthrough with the real sf CLI', () => {
   it('sf stripe cpq sync creates the schedule in Stripe and sf stripe cpq status shows the links', async () => {
     const s1 = sample('S1');
     const synced = result<{ orders: Array<{ status: string; stripeId: string }> }>(
-      await sf.run(['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', s1.orderId, '--json'], { env: stripeEnv }),
+      await sf.run(['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', s1.orderId, '--json'], {
+        env: stripeEnv,
+      }),
     );
-    expect(synced.orders[0]).toMatchObject({ status: 'synced', stripeId: expect.stringMatching(/^sub_sched_/) as unknown });
+    expect(synced.orders[0]).toMatchObject({
+      status: 'synced',
+      stripeId: expect.stringMatching(/^sub_sched_/) as unknown,
+    });
 
-    const status = result<{ order: { syncStatus: string; links: { stripeId: string } } }>(await sf.run(['stripe', 'cpq', 'status', '--target-org', 'cpq', '--order', s1.orderId, '--json']));
+    const status = result<{ order: { syncStatus: string; links: { stripeId: string } } }>(
+      await sf.run(['stripe', 'cpq', 'status', '--target-org', 'cpq', '--order', s1.orderId, '--json']),
+    );
     expect(status.order).toMatchObject({ syncStatus: 'Synced', links: { stripeId: synced.orders[0]?.stripeId } });
     expect(schemaErrors('stripe-cpq-status', status)).toEqual([]);
   });
 
   it('sf stripe cpq sync exits 1 with the fix for a broken order', async () => {
-    const run = await sf.run(['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', sample('S38').orderId, '--json'], { env: stripeEnv });
+    const run = await sf.run(
+      ['stripe', 'cpq', 'sync', '--target-org', 'cpq', '--order', sample('S38').orderId, '--json'],
+      { env: stripeEnv },
+    );
     expect(run.exitCode).toBe(1);
-    expect(run.json?.result).toMatchObject({ counts: { failed: 1 }, orders: [{ status: 'failed', message: expect.stringContaining('decimal') as unknown }] });
+    expect(run.json?.result).toMatchObject({
+      counts: { failed: 1 },
+      orders: [{ status: 'failed', message: expect.stringContaining('decimal') as unknown }],
+    });
   });
 
   it('sf stripe cpq relay start syncs an order activated while it runs, and stops on Ctrl+C', async () => {
     const s2 = sample('S2');
     org.store.update('Order', s2.orderId, { Status: 'Draft' });
     const port = await freePort();
-    const relay = spawn(NODE, [SF, 'stripe', 'cpq', 'relay', 'start', '--target-org', 'cpq', '--port', String(port), '--poll-interval', '5', '--live-sync', '--json'], {
-      env: { ...sf.env, ...stripeEnv },
-      cwd: REPO_ROOT,
-    });
+    const relay = spawn(
+      NODE,
+      [
+        SF,
+        'stripe',
+        'cpq',
+        'relay',
+        'start',
+        '--target-org',
+        'cpq',
+        '--port',
+        String(port),
+        '--poll-interval',
+        '5',
+        '--live-sync',
+        '--json',
+      ],
+      {
+        env: { ...sf.env, ...stripeEnv },
+        cwd: REPO_ROOT,
+      },
+    );
     let stdout = '';
     let stderr = '';
     relay.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -127,10 +182,15 @@ describe('admin walkthrough with the real sf CLI', () => {
       const deadline = Date.now() + 120_000;
       // The admin activates the order; the relay's next poll picks it up.
       org.store.update('Order', s2.orderId, { Status: 'Activated' });
-      while (Date.now() < deadline && !org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${s2.orderId}'`)[0]?.Stripe_ID__c) {
+      while (
+        Date.now() < deadline &&
+        !org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${s2.orderId}'`)[0]?.Stripe_ID__c
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      expect(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${s2.orderId}'`)[0]?.Stripe_ID__c).toMatch(/^sub_sched_/);
+      expect(org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${s2.orderId}'`)[0]?.Stripe_ID__c).toMatch(
+        /^sub_sched_/,
+      );
     } finally {
       relay.kill('SIGINT');
     }
@@ -143,6 +203,8 @@ describe('admin walkthrough with the real sf CLI', () => {
 
   it('--help shows the examples as sf commands', async () => {
     const help = await runSf(['stripe', 'cpq', 'sync', '--help'], { ...sf.env, OCLIF_COLUMNS: '200' });
-    expect(help.stdout).toContain('$ sf stripe cpq sync --target-org cpq --order 801000000000001AAA --order 801000000000002AAA --dry-run');
+    expect(help.stdout).toContain(
+      '$ sf stripe cpq sync --target-org cpq --order 801000000000001AAA --order 801000000000002AAA --dry-run',
+    );
   });
 });

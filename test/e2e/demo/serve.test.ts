@@ -30,7 +30,10 @@ afterAll(async () => {
 
 /** The printed row of a scenario: its state and its page URL. */
 function printedRow(scenario: string): { line: string; url: string } {
-  const line = stdout.text().split('\n').find((l) => l.startsWith(`${scenario} `) && l.includes('/order/'));
+  const line = stdout
+    .text()
+    .split('\n')
+    .find((l) => l.startsWith(`${scenario} `) && l.includes('/order/'));
   if (!line) throw new Error(`No page URL printed for ${scenario}:\n${stdout.text()}`);
   return { line, url: /(http:\/\/127\.0\.0\.1:\d+\/order\/\w+)/.exec(line)![1]! };
 }
@@ -55,13 +58,22 @@ async function openPage(url: string): Promise<{ html: string; session: Session }
 async function uiApi(session: Session, pageOrigin: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${session.instanceUrl}/services/data/v${session.apiVersion}/ui-api${path}`, {
     method,
-    headers: { Origin: pageOrigin, Authorization: `Bearer ${session.accessToken}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      Origin: pageOrigin,
+      Authorization: `Bearer ${session.accessToken}`,
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, cors: response.headers.get('access-control-allow-origin'), json: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    cors: response.headers.get('access-control-allow-origin'),
+    json: (await response.json()) as Record<string, unknown>,
+  };
 }
 
-const fieldValue = (record: Record<string, unknown>, field: string) => (record.fields as Record<string, { value: unknown }>)[field]?.value;
+const fieldValue = (record: Record<string, unknown>, field: string) =>
+  (record.fields as Record<string, { value: unknown }>)[field]?.value;
 
 describe('npm run demo -- --serve', () => {
   it('prints a page URL per sample order, the synced ones as synced and the ones left for Sync now as not synced', () => {
@@ -80,7 +92,12 @@ describe('npm run demo -- --serve', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
 
-    const record = await uiApi(session, demo!.pageUrl, 'GET', `/records/${orderId}?fields=Order.Stripe_Sync_Status__c,Order.Stripe_ID__c`);
+    const record = await uiApi(
+      session,
+      demo!.pageUrl,
+      'GET',
+      `/records/${orderId}?fields=Order.Stripe_Sync_Status__c,Order.Stripe_ID__c`,
+    );
     expect(record.status).toBe(200);
     expect(record.cors).toBeTruthy();
     expect(fieldValue(record.json, 'Stripe_ID__c')).toBeNull();
@@ -98,7 +115,12 @@ describe('npm run demo -- --serve', () => {
     const requestId = String(created.json.id);
 
     const status = await waitFor(async () => {
-      const request = await uiApi(session, demo!.pageUrl, 'GET', `/records/${requestId}?fields=Stripe_Sync_Request__c.Status__c`);
+      const request = await uiApi(
+        session,
+        demo!.pageUrl,
+        'GET',
+        `/records/${requestId}?fields=Stripe_Sync_Request__c.Status__c`,
+      );
       const value = fieldValue(request.json, 'Status__c');
       return value === 'Synced' || value === 'Failed' ? value : undefined;
     }, 30_000);
@@ -120,13 +142,16 @@ describe('npm run demo without --serve', () => {
     const out = capture();
     const err = capture();
     await expect(runDemo({}, { stdout: out.stream, stderr: err.stream })).resolves.toBeUndefined();
-    for (const scenario of LEFT_FOR_SYNC_NOW) expect(out.text()).toMatch(new RegExp(`^${scenario} .*  (synced|failed)  `, 'm'));
+    for (const scenario of LEFT_FOR_SYNC_NOW)
+      expect(out.text()).toMatch(new RegExp(`^${scenario} .*  (synced|failed)  `, 'm'));
     expect(out.text()).not.toContain('/order/');
     expect(out.text().trimEnd().split('\n').pop()).toContain('npm run demo -- --serve');
   }, 60_000);
 
   it('refuses --serve with --target-org, saying why and what to drop', async () => {
     const out = capture();
-    await expect(runDemo({ serve: true, targetOrg: 'my-org' }, { stdout: out.stream, stderr: out.stream })).rejects.toThrow(/Drop --target-org or --serve/);
+    await expect(
+      runDemo({ serve: true, targetOrg: 'my-org' }, { stdout: out.stream, stderr: out.stream }),
+    ).rejects.toThrow(/Drop --target-org or --serve/);
   });
 });

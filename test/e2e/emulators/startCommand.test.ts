@@ -39,7 +39,9 @@ describe('npm run emulators', () => {
     const token = printed(/access token\s+(\S+)/);
     expect(instanceUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const soql = encodeURIComponent('SELECT Id, OrderNumber FROM Order');
-    const response = await fetch(`${instanceUrl}/services/data/v64.0/query?q=${soql}`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`${instanceUrl}/services/data/v64.0/query?q=${soql}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { totalSize: number; records: { OrderNumber: string }[] };
     const listed = [...output.matchAll(/^ {2}(\d{8}) {2}/gm)].map((m) => m[1]);
@@ -49,7 +51,12 @@ describe('npm run emulators', () => {
 
   it('prints a Stripe emulator URL and key that the official SDK can use', async () => {
     const url = new URL(printed(/Stripe emulator\s+(\S+)/));
-    const stripe = new Stripe(printed(/secret key\s+(\S+)/), { host: url.hostname, port: Number(url.port), protocol: 'http', telemetry: false });
+    const stripe = new Stripe(printed(/secret key\s+(\S+)/), {
+      host: url.hostname,
+      port: Number(url.port),
+      protocol: 'http',
+      telemetry: false,
+    });
     const customer = await stripe.customers.create({ name: 'Start command check' });
     expect(customer.id).toMatch(/^cus_/);
   });

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { linkPlugin, loginSfCli, REPO_ROOT, type SfCliSession } from '../../support/sfCli.js';
 import { addMapping, orderOf, startSampleOrg, watchWrites } from '../../mapping/orgSupport.js';
 
-
 jest.setTimeout(300_000);
 
 describe('sf stripe cpq mapping check with the real sf CLI', () => {
@@ -35,20 +34,31 @@ describe('sf stripe cpq mapping check with the real sf CLI', () => {
   });
 
   it('checks the org and preflights orders in one pass: --json result, exit code 1, no write, no Stripe call', async () => {
-    addMapping(org, 'Region_Typo', { key: 'subscription_schedule', stripePath: 'metdata.region', salesforcePath: 'Account.Name' });
+    addMapping(org, 'Region_Typo', {
+      key: 'subscription_schedule',
+      stripePath: 'metdata.region',
+      salesforcePath: 'Account.Name',
+    });
     const writes = watchWrites(org);
     const [ready, broken] = [orderOf(org, 'S1').orderId, orderOf(org, 'S39').orderId];
-    const run = await sf.run(['stripe', 'cpq', 'mapping', 'check', '--target-org', 'cpq', '--order', ready, '--order', broken, '--json'], { env: stripeEnv });
+    const run = await sf.run(
+      ['stripe', 'cpq', 'mapping', 'check', '--target-org', 'cpq', '--order', ready, '--order', broken, '--json'],
+      { env: stripeEnv },
+    );
 
     expect(run.exitCode).toBe(1);
     const result = run.json?.result as MappingCheckResult;
     expect(result.source).toBe('org');
-    expect(result.problems.map((p) => [p.record, p.field, p.fix])).toEqual([['Region_Typo', 'Stripe_Path__c', 'Change the Stripe path to metadata.region.']]);
+    expect(result.problems.map((p) => [p.record, p.field, p.fix])).toEqual([
+      ['Region_Typo', 'Stripe_Path__c', 'Change the Stripe path to metadata.region.'],
+    ]);
     expect(result.orders.map((o) => [o.orderId, o.ready, o.summary])).toEqual([
       [ready, true, '1 customer, 1 product, 1 price, 1 subscription schedule'],
       [broken, false, ''],
     ]);
-    expect(result.orders[1]?.problems.map((p) => [p.recordType, p.record, p.message])).toEqual([['Order', broken, 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c']]);
+    expect(result.orders[1]?.problems.map((p) => [p.recordType, p.record, p.message])).toEqual([
+      ['Order', broken, 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c'],
+    ]);
     expect(result.counts).toEqual({ errors: 2, warnings: 0, ordersReady: 1, ordersBlocked: 1 });
     expect(stripe.requestLog.entries).toEqual([]);
     expect(writes.count()).toBe(0);
@@ -63,8 +73,21 @@ describe('sf stripe cpq mapping check with the real sf CLI', () => {
   });
 
   it('checks local source before deploying: the shipped package passes with exit code 0', async () => {
-    const run = await sf.run(['stripe', 'cpq', 'mapping', 'check', '--source-dir', join(REPO_ROOT, 'force-app'), '--json']);
+    const run = await sf.run([
+      'stripe',
+      'cpq',
+      'mapping',
+      'check',
+      '--source-dir',
+      join(REPO_ROOT, 'force-app'),
+      '--json',
+    ]);
     expect(run.exitCode).toBe(0);
-    expect(run.json?.result).toMatchObject({ source: 'local', mappingRecords: 27, problems: [], counts: { errors: 0, warnings: 0 } });
+    expect(run.json?.result).toMatchObject({
+      source: 'local',
+      mappingRecords: 27,
+      problems: [],
+      counts: { errors: 0, warnings: 0 },
+    });
   });
 });

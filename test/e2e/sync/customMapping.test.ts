@@ -31,11 +31,21 @@ describe('engine sync with a custom mapped field', () => {
     org.schema.defineField('Account', fieldDef({ name: 'Region__c', type: 'string', length: 80 }));
     grantRelayFieldAccess(org, ['Account.Region__c']);
     org.store.update('Account', accountId, { Region__c: 'EMEA' }, { system: true });
-    addMapping(org, 'Schedule_Account_Region', { key: 'subscription_schedule', stripePath: 'metadata.account_region', salesforcePath: 'Account.Region__c' });
+    addMapping(org, 'Schedule_Account_Region', {
+      key: 'subscription_schedule',
+      stripePath: 'metadata.account_region',
+      salesforcePath: 'Account.Region__c',
+    });
     const engine = createSyncEngine({
       salesforce,
       workerId: 'w-s8',
-      stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }),
+      stripe: createStripeGateway({
+        apiKey: stripe.apiKey,
+        host: stripe.host,
+        port: stripe.port,
+        protocol: 'http',
+        opsPerSecond: 1000,
+      }),
     });
     const callsBefore = org.requestLog.length;
 
@@ -43,7 +53,9 @@ describe('engine sync with a custom mapped field', () => {
 
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('synced');
-    expect(stripe.store.subscriptionSchedules.find(result.stripeId!)?.metadata).toMatchObject({ account_region: 'EMEA' });
+    expect(stripe.store.subscriptionSchedules.find(result.stripeId!)?.metadata).toMatchObject({
+      account_region: 'EMEA',
+    });
     const calls = org.requestLog.slice(callsBefore);
     expect(calls.filter((c) => c.path.includes('/describe'))).toEqual([]);
   });

@@ -14,10 +14,18 @@ const engineFor = (workerId: string, maxRetries = 2): SyncEngine =>
   createSyncEngine({
     salesforce,
     workerId,
-    stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 } }),
+    stripe: createStripeGateway({
+      apiKey: stripe.apiKey,
+      host: stripe.host,
+      port: stripe.port,
+      protocol: 'http',
+      opsPerSecond: 1000,
+      retry: { maxRetries, baseDelayMs: 1, maxDelayMs: 5 },
+    }),
   });
 
-const engineStripeClient = () => createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }).stripe;
+const engineStripeClient = () =>
+  createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }).stripe;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
@@ -30,10 +38,16 @@ afterAll(async () => {
 });
 
 const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;
-const orderRow = (id: string) => org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order WHERE Id = '${id}'`)[0]!;
+const orderRow = (id: string) =>
+  org.query(
+    `SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Dashboard_Link__c FROM Order WHERE Id = '${id}'`,
+  )[0]!;
 /** Sync locks still held (syncLock.ts): none once a sync ended, however it ended. */
 const heldLocks = () => org.query('SELECT Lock_Key__c FROM Stripe_Sync_Lock__c');
-const syncRecords = (id: string) => org.query(`SELECT Compound_ID__c, Resolution_Status__c, Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${id}'`);
+const syncRecords = (id: string) =>
+  org.query(
+    `SELECT Compound_ID__c, Resolution_Status__c, Resolution_Message__c, Resolution_Fix__c FROM Stripe_Sync_Record__c WHERE Order__c = '${id}'`,
+  );
 const stripeWrites = () => stripe.requestLog.writes().length;
 
 describe('sync engine over both emulators', () => {
@@ -42,7 +56,13 @@ describe('sync engine over both emulators', () => {
     const result = await engineFor('w1').syncOrder(order.orderId);
     expect(result.errors).toEqual([]);
     expect(result.status).toBe('synced');
-    expect(result.applied.map((a) => a.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(result.applied.map((a) => a.op)).toEqual([
+      'testClocks.create',
+      'customers.create',
+      'products.create',
+      'prices.create',
+      'subscriptionSchedules.create',
+    ]);
     expect(result.stripeId).toMatch(/^sub_sched_/);
     expect(stripe.store.subscriptionSchedules.find(result.stripeId!)).toBeDefined();
     expect(orderRow(order.orderId)).toMatchObject({
@@ -52,7 +72,10 @@ describe('sync engine over both emulators', () => {
     });
     expect(heldLocks()).toEqual([]);
     expect(syncRecords(order.orderId)).toEqual([
-      expect.objectContaining({ Resolution_Status__c: 'Success', Resolution_Message__c: `Created Stripe Subscription Schedule with Id: ${result.stripeId}` }),
+      expect.objectContaining({
+        Resolution_Status__c: 'Success',
+        Resolution_Message__c: `Created Stripe Subscription Schedule with Id: ${result.stripeId}`,
+      }),
     ]);
   });
 
@@ -83,9 +106,15 @@ describe('sync engine over both emulators', () => {
     const row = orderRow(order.orderId);
     expect(row).toMatchObject({ Stripe_ID__c: null, Stripe_Sync_Status__c: 'Failed' });
     expect(heldLocks()).toEqual([]);
-    expect(String(row.Stripe_Sync_Message__c)).toContain('Quantity specified as a decimal value. Only integers are supported.');
+    expect(String(row.Stripe_Sync_Message__c)).toContain(
+      'Quantity specified as a decimal value. Only integers are supported.',
+    );
     expect(syncRecords(order.orderId)).toContainEqual(
-      expect.objectContaining({ Resolution_Status__c: 'Error', Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.', Resolution_Fix__c: expect.any(String) }),
+      expect.objectContaining({
+        Resolution_Status__c: 'Error',
+        Resolution_Message__c: 'Quantity specified as a decimal value. Only integers are supported.',
+        Resolution_Fix__c: expect.any(String),
+      }),
     );
   });
 
@@ -99,7 +128,15 @@ describe('sync engine over both emulators', () => {
     expect(orderRow(order.orderId)).toMatchObject({ Stripe_ID__c: null });
     expect(heldLocks()).toEqual([]);
     const createdFirst = crashed.applied.map((a) => a.id);
-    expect(crashed.applied.map((a) => a.op)).toEqual(['testClocks.create', 'customers.create', 'products.create', 'prices.create', 'products.create', 'prices.create', 'subscriptionSchedules.create']);
+    expect(crashed.applied.map((a) => a.op)).toEqual([
+      'testClocks.create',
+      'customers.create',
+      'products.create',
+      'prices.create',
+      'products.create',
+      'prices.create',
+      'subscriptionSchedules.create',
+    ]);
 
     const resumed = await engineFor('w2').syncOrder(order.orderId);
     expect(resumed.status).toBe('synced');
@@ -113,7 +150,10 @@ describe('sync engine over both emulators', () => {
   it('one contract is synced by one worker at a time: a second worker finds it busy', async () => {
     const order = sample('S6');
     stripe.faults.inject({ kind: 'slow', path: '/v1/customers', delayMs: 300 });
-    const [a, b] = await Promise.all([engineFor('wa').syncOrder(order.orderId), engineFor('wb').syncOrder(order.orderId)]);
+    const [a, b] = await Promise.all([
+      engineFor('wa').syncOrder(order.orderId),
+      engineFor('wb').syncOrder(order.orderId),
+    ]);
     expect([a.status, b.status].sort()).toEqual(['busy', 'synced']);
   });
 
@@ -124,13 +164,22 @@ describe('sync engine over both emulators', () => {
       const engine = createSyncEngine({
         salesforce,
         workerId: 'w-limited',
-        stripe: createStripeGateway({ apiKey: limited.apiKey, host: limited.host, port: limited.port, protocol: 'http', opsPerSecond: 1000, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } }),
+        stripe: createStripeGateway({
+          apiKey: limited.apiKey,
+          host: limited.host,
+          port: limited.port,
+          protocol: 'http',
+          opsPerSecond: 1000,
+          retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+        }),
       });
       const result = await engine.syncOrder(order.orderId);
       expect(result.status).toBe('failed');
       expect(result.retryable).toBe(true);
       expect(limited.requestLog.entries.some((e) => e.status === 429)).toBe(true);
-      const record = org.query(`SELECT Resolution_Message__c, Stripe_Request_Dashboard_Link__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}' AND Resolution_Status__c = 'Error'`)[0]!;
+      const record = org.query(
+        `SELECT Resolution_Message__c, Stripe_Request_Dashboard_Link__c FROM Stripe_Sync_Record__c WHERE Order__c = '${order.orderId}' AND Resolution_Status__c = 'Error'`,
+      )[0]!;
       expect(String(record.Resolution_Message__c)).toMatch(/^Stripe Error: .*rate limit/i);
       expect(record.Stripe_Request_Dashboard_Link__c).toMatch(/^https:\/\/dashboard\.stripe\.com\/test\/logs\/req_/);
     } finally {
@@ -148,7 +197,9 @@ describe('sync engine over both emulators', () => {
     };
     expect((await scheduleParams())?.phases?.[0]?.proration_behavior).toBeUndefined();
 
-    const clock = await engineStripeClient().testHelpers.testClocks.create({ frozen_time: Math.floor(Date.UTC(2020, 0, 1) / 1000) });
+    const clock = await engineStripeClient().testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.UTC(2020, 0, 1) / 1000),
+    });
     const customer = await engineStripeClient().customers.create({ name: 'On a clock', test_clock: clock.id });
     org.store.update('Account', order.accountId, { Stripe_ID__c: customer.id });
     expect((await scheduleParams())?.phases?.[0]?.proration_behavior).toBe('none');
@@ -161,7 +212,9 @@ describe('sync engine over both emulators', () => {
     const result = await engineFor('w1').syncOrder(order.orderId, { dryRun: true });
     expect(result.status).toBe('planned');
     expect(stripeWrites()).toBe(stripeBefore);
-    expect(org.requestLog.filter((r) => r.method !== 'GET' && !r.path.includes('/composite')).length).toBe(sfWritesBefore);
+    expect(org.requestLog.filter((r) => r.method !== 'GET' && !r.path.includes('/composite')).length).toBe(
+      sfWritesBefore,
+    );
     // What it planned is exactly what a real sync then does.
     const synced = await engineFor('w1').syncOrder(order.orderId);
     expect(synced.applied.map((a) => a.op)).toEqual(result.plan!.operations.map((o) => o.op));

@@ -29,7 +29,9 @@ const EXPECTED: Readonly<Record<string, { stripeId: RegExp } | { error: string }
   S16: { error: 'All recurring order lines must have the same billing frequency' },
   S38: { error: 'Quantity specified as a decimal value. Only integers are supported.' },
   S39: { error: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__StartDate__c' },
-  S39_TERM: { error: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__SubscriptionTerm__c' },
+  S39_TERM: {
+    error: 'Data Error: The following required fields are missing: SBQQ__Quote__c.SBQQ__SubscriptionTerm__c',
+  },
   S40: { error: 'Data Error: The order line is deleted or not activated.' },
 };
 
@@ -47,9 +49,23 @@ describe.each([
   beforeAll(async () => {
     org = await startSalesforceEmulator(options);
     stripe = await startStripeEmulator({ opsPerSecond: 0 });
-    const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
-    engine = createSyncEngine({ salesforce, workerId: 'sample', stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http', opsPerSecond: 1000 }) });
-    for (const order of org.sample!.orders.filter((o) => o.scenario in EXPECTED)) results.set(order.scenario, await engine.syncOrder(order.orderId));
+    const salesforce = new SalesforceClient({
+      instanceUrl: org.instanceUrl,
+      accessToken: org.integrationUser!.accessToken,
+    });
+    engine = createSyncEngine({
+      salesforce,
+      workerId: 'sample',
+      stripe: createStripeGateway({
+        apiKey: stripe.apiKey,
+        host: stripe.host,
+        port: stripe.port,
+        protocol: 'http',
+        opsPerSecond: 1000,
+      }),
+    });
+    for (const order of org.sample!.orders.filter((o) => o.scenario in EXPECTED))
+      results.set(order.scenario, await engine.syncOrder(order.orderId));
   });
   afterAll(async () => {
     await org.close();
@@ -62,7 +78,9 @@ describe.each([
 
   it.each(expected)('%s', (scenario, expectation) => {
     const result = results.get(scenario)!;
-    const order = org.query(`SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id = '${result.orderId}'`)[0]!;
+    const order = org.query(
+      `SELECT Stripe_ID__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c FROM Order WHERE Id = '${result.orderId}'`,
+    )[0]!;
     if ('stripeId' in expectation) {
       expect(result.errors.map((e) => e.resolutionMessage)).toEqual([]);
       expect(order.Stripe_ID__c).toMatch(expectation.stripeId);

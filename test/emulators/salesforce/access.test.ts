@@ -3,7 +3,13 @@
  * Salesforce fails (README of the emulator, "Rules and their sources").
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CPQ_LICENSE, CPQ_USER_PERMISSION_SET, startSalesforceEmulator, type OrgUser, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import {
+  CPQ_LICENSE,
+  CPQ_USER_PERMISSION_SET,
+  startSalesforceEmulator,
+  type OrgUser,
+  type SalesforceEmulator,
+} from '@stripe-cpq/salesforce-org-emulator';
 import { COLLECTIONS } from '../../../plugin/src/core/records/graph.js';
 import * as M from '../../../plugin/src/core/records/models.js';
 
@@ -16,37 +22,58 @@ afterAll(() => org.close());
 const call = async (user: { accessToken: string }, method: string, path: string, body?: unknown) => {
   const response = await fetch(`${org.instanceUrl}/services/data/v62.0${path}`, {
     method,
-    headers: { Authorization: `Bearer ${user.accessToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${user.accessToken}`,
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Array<{ errorCode: string; message: string }> & Record<string, unknown>, headers: response.headers };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : undefined) as Array<{ errorCode: string; message: string }> &
+      Record<string, unknown>,
+    headers: response.headers,
+  };
 };
-const query = (user: { accessToken: string }, soql: string) => call(user, 'GET', `/query?q=${encodeURIComponent(soql)}`);
+const query = (user: { accessToken: string }, soql: string) =>
+  call(user, 'GET', `/query?q=${encodeURIComponent(soql)}`);
 const integration = (): OrgUser => org.integrationUser as OrgUser;
 const activatedOrder = () => org.sample!.orders.find((o) => o.scenario === 'S1')!.orderId;
 
 describe('users and permission sets in the org emulator', () => {
-  it('the sample org has an integration user holding exactly the package integration set and CPQ\'s own, on the CPQ licence', () => {
-    const assigned = org.query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${integration().userId}'`).map((r) => (r.PermissionSet as { Name: string }).Name);
+  it("the sample org has an integration user holding exactly the package integration set and CPQ's own, on the CPQ licence", () => {
+    const assigned = org
+      .query(`SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '${integration().userId}'`)
+      .map((r) => (r.PermissionSet as { Name: string }).Name);
     expect(assigned.sort()).toEqual([CPQ_USER_PERMISSION_SET, 'Stripe_CPQ_Integration_User']);
-    const licences = org.query(`SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${integration().userId}'`);
-    expect(licences.map((r) => (r.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).toEqual([CPQ_LICENSE]);
+    const licences = org.query(
+      `SELECT PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssign WHERE AssigneeId = '${integration().userId}'`,
+    );
+    expect(licences.map((r) => (r.PermissionSetLicense as { DeveloperName: string }).DeveloperName)).toEqual([
+      CPQ_LICENSE,
+    ]);
   });
 
-  it('refuses CPQ\'s permission set to a user without the CPQ licence', () => {
+  it("refuses CPQ's permission set to a user without the CPQ licence", () => {
     expect(() => org.org.createUser({ permissionSets: [CPQ_USER_PERMISSION_SET] })).toThrow(
       expect.objectContaining({
         errorCode: 'FIELD_INTEGRITY_EXCEPTION',
-        message: expect.stringMatching(/^Can't assign permission set SteelBrickCPQUser to user .+\. The user license doesn't allow the permission: .*SalesforceCPQ_CPQStandardPerm/),
+        message: expect.stringMatching(
+          /^Can't assign permission set SteelBrickCPQUser to user .+\. The user license doesn't allow the permission: .*SalesforceCPQ_CPQStandardPerm/,
+        ),
       }),
     );
   });
 
-  it('lets the integration user read every object and field of the core\'s record models the graph read selects', () => {
+  it("lets the integration user read every object and field of the core's record models the graph read selects", () => {
     const access = org.org.access.forUser(integration().userId);
     const hidden: string[] = [];
-    const models = [...Object.values(COLLECTIONS), [M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c'], [M.ConsumptionRate, 'ConsumptionRate']] as const;
+    const models = [
+      ...Object.values(COLLECTIONS),
+      [M.OrderItemConsumptionRate, 'SBQQ__OrderItemConsumptionRate__c'],
+      [M.ConsumptionRate, 'ConsumptionRate'],
+    ] as const;
     for (const [model, object] of models) {
       if (!org.schema.hasObject(object)) continue;
       if (!access.can(object, 'read')) hidden.push(object);
@@ -60,16 +87,31 @@ describe('users and permission sets in the org emulator', () => {
 
   it('answers INVALID_TYPE for an object the user cannot read, and INVALID_FIELD for a field field-level security hides', async () => {
     const nobody = org.org.createUser({ permissionSets: [] });
-    org.org.access.definePermissionSet({ name: 'Api_Only', label: 'API only', objects: new Map([['order', { read: true, create: false, edit: false, delete: false }]]), fields: new Map(), userPermissions: new Set(['ApiEnabled']), metadataTypes: new Set() });
+    org.org.access.definePermissionSet({
+      name: 'Api_Only',
+      label: 'API only',
+      objects: new Map([['order', { read: true, create: false, edit: false, delete: false }]]),
+      fields: new Map(),
+      userPermissions: new Set(['ApiEnabled']),
+      metadataTypes: new Set(),
+    });
     org.org.access.assign(nobody.userId, 'Api_Only');
     const type = await query(nobody, 'SELECT Id FROM SBQQ__Quote__c');
     expect(type.status).toBe(400);
-    expect(type.body[0]).toMatchObject({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'SBQQ__Quote__c' is not supported") });
+    expect(type.body[0]).toMatchObject({
+      errorCode: 'INVALID_TYPE',
+      message: expect.stringContaining("sObject type 'SBQQ__Quote__c' is not supported"),
+    });
     const field = await query(nobody, 'SELECT Id, Stripe_ID__c FROM Order');
-    expect(field.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: expect.stringContaining("No such column 'Stripe_ID__c' on entity 'Order'") });
+    expect(field.body[0]).toMatchObject({
+      errorCode: 'INVALID_FIELD',
+      message: expect.stringContaining("No such column 'Stripe_ID__c' on entity 'Order'"),
+    });
     expect((await query(nobody, 'SELECT Id, Status FROM Order LIMIT 1')).status).toBe(200);
     const describe = await call(nobody, 'GET', '/sobjects/Order/describe');
-    expect((describe.body.fields as unknown as Array<{ name: string }>).map((f) => f.name)).not.toContain('Stripe_ID__c');
+    expect((describe.body.fields as unknown as Array<{ name: string }>).map((f) => f.name)).not.toContain(
+      'Stripe_ID__c',
+    );
   });
 
   it('refuses a write without the object permission (INSUFFICIENT_ACCESS_OR_READONLY) or field edit access (INVALID_FIELD_FOR_INSERT_UPDATE)', async () => {
@@ -77,7 +119,10 @@ describe('users and permission sets in the org emulator', () => {
     const readOnly = await call(integration(), 'PATCH', `/sobjects/Account/${account}`, { Phone: '555-0100' });
     expect(readOnly.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' });
     const create = await call(integration(), 'POST', '/sobjects/Account', { Name: 'Nope' });
-    expect(create.body[0]).toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' });
+    expect(create.body[0]).toMatchObject({
+      errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY',
+      message: 'insufficient access rights on object id',
+    });
   });
 
   it('changes an activated Order and its lines only with Edit Activated Orders', async () => {
@@ -85,17 +130,28 @@ describe('users and permission sets in the org emulator', () => {
       name: 'Order_Editor',
       label: 'Order editor',
       objects: new Map([['order', { read: true, create: false, edit: true, delete: false }]]),
-      fields: new Map([['order.stripe_id__c', { read: true, edit: true }], ['orderitem.stripe_id__c', { read: true, edit: true }]]),
+      fields: new Map([
+        ['order.stripe_id__c', { read: true, edit: true }],
+        ['orderitem.stripe_id__c', { read: true, edit: true }],
+      ]),
       userPermissions: new Set(['ApiEnabled']),
       metadataTypes: new Set(),
     });
     const editor = org.org.createUser({ permissionSets: ['Order_Editor'] });
     const orderId = activatedOrder();
     const line = String(org.query(`SELECT Id FROM OrderItem WHERE OrderId = '${orderId}' LIMIT 1`)[0]?.Id);
-    expect((await call(editor, 'PATCH', `/sobjects/Order/${orderId}`, { Stripe_ID__c: 'sub_sched_x' })).body[0]).toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
-    expect((await call(editor, 'PATCH', `/sobjects/OrderItem/${line}`, { Stripe_ID__c: 'si_x' })).body[0]).toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
-    expect((await call(integration(), 'PATCH', `/sobjects/Order/${orderId}`, { Stripe_ID__c: 'sub_sched_x' })).status).toBe(204);
-    expect((await call(integration(), 'PATCH', `/sobjects/OrderItem/${line}`, { Stripe_ID__c: 'si_x' })).status).toBe(204);
+    expect(
+      (await call(editor, 'PATCH', `/sobjects/Order/${orderId}`, { Stripe_ID__c: 'sub_sched_x' })).body[0],
+    ).toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
+    expect(
+      (await call(editor, 'PATCH', `/sobjects/OrderItem/${line}`, { Stripe_ID__c: 'si_x' })).body[0],
+    ).toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
+    expect(
+      (await call(integration(), 'PATCH', `/sobjects/Order/${orderId}`, { Stripe_ID__c: 'sub_sched_x' })).status,
+    ).toBe(204);
+    expect((await call(integration(), 'PATCH', `/sobjects/OrderItem/${line}`, { Stripe_ID__c: 'si_x' })).status).toBe(
+      204,
+    );
   });
 
   it('serves /limits only with View Setup and Configuration, and reports API usage on every response in Sforce-Limit-Info', async () => {
@@ -113,7 +169,9 @@ describe('users and permission sets in the org emulator', () => {
   });
 
   it('names the calling user on the UserInfo endpoint', async () => {
-    const response = await fetch(`${org.instanceUrl}/services/oauth2/userinfo`, { headers: { Authorization: `Bearer ${integration().accessToken}` } });
+    const response = await fetch(`${org.instanceUrl}/services/oauth2/userinfo`, {
+      headers: { Authorization: `Bearer ${integration().accessToken}` },
+    });
     expect(((await response.json()) as { preferred_username: string }).preferred_username).toBe(integration().username);
   });
 });

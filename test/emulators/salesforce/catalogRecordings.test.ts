@@ -14,9 +14,23 @@ const RECORDINGS = process.env.CPQ_RECORDINGS_DIR ?? '/work/shared/reference/rec
 
 /** The sObjects the graph read, the settings read and the sync write-backs touch. */
 const READ_BY_THE_PRODUCT = [
-  'Account', 'Contact', 'Opportunity', 'Contract', 'Order', 'OrderItem', 'Product2', 'PricebookEntry', 'Pricebook2',
-  'ConsumptionSchedule', 'ConsumptionRate', 'ProductConsumptionSchedule', 'SBQQ__Quote__c', 'SBQQ__QuoteLine__c',
-  'SBQQ__OrderItemConsumptionSchedule__c', 'SBQQ__OrderItemConsumptionRate__c', 'SBQQ__Subscription__c',
+  'Account',
+  'Contact',
+  'Opportunity',
+  'Contract',
+  'Order',
+  'OrderItem',
+  'Product2',
+  'PricebookEntry',
+  'Pricebook2',
+  'ConsumptionSchedule',
+  'ConsumptionRate',
+  'ProductConsumptionSchedule',
+  'SBQQ__Quote__c',
+  'SBQQ__QuoteLine__c',
+  'SBQQ__OrderItemConsumptionSchedule__c',
+  'SBQQ__OrderItemConsumptionRate__c',
+  'SBQQ__Subscription__c',
 ];
 
 /**
@@ -33,34 +47,59 @@ interface RecordedRecord {
 
 function recordedRecords(): RecordedRecord[] {
   const files = readdirSync(RECORDINGS).filter((f) => f.endsWith('.json.gz'));
-  return files.flatMap((f) => (JSON.parse(gunzipSync(readFileSync(join(RECORDINGS, f))).toString('utf8')) as { salesforce: { records: RecordedRecord[] } }).salesforce.records);
+  return files.flatMap(
+    (f) =>
+      (
+        JSON.parse(gunzipSync(readFileSync(join(RECORDINGS, f))).toString('utf8')) as {
+          salesforce: { records: RecordedRecord[] };
+        }
+      ).salesforce.records,
+  );
 }
 
 /** A compound address as the API returns it (Object Reference, "Address Compound Fields"). */
-const ADDRESS_PARTS = new Set(['city', 'country', 'countryCode', 'geocodeAccuracy', 'latitude', 'longitude', 'postalCode', 'state', 'stateCode', 'street']);
+const ADDRESS_PARTS = new Set([
+  'city',
+  'country',
+  'countryCode',
+  'geocodeAccuracy',
+  'latitude',
+  'longitude',
+  'postalCode',
+  'state',
+  'stateCode',
+  'street',
+]);
 const TEXT = new Set(['string', 'textarea', 'picklist', 'multipicklist', 'email', 'phone', 'url']);
 const NUMBER = new Set(['int', 'double', 'currency', 'percent']);
 
 /** Why `value` cannot be a value of `field`, or undefined when it can. */
 function incompatibility(field: FieldDef, value: unknown): string | undefined {
   if (value === null) return undefined;
-  if (field.type === 'address') return typeof value === 'object' && Object.keys(value).every((k) => ADDRESS_PARTS.has(k)) ? undefined : 'not an address object';
+  if (field.type === 'address')
+    return typeof value === 'object' && Object.keys(value).every((k) => ADDRESS_PARTS.has(k))
+      ? undefined
+      : 'not an address object';
   if (typeof value === 'boolean') return field.type === 'boolean' ? undefined : `a boolean in a ${field.type} field`;
   if (typeof value === 'number') {
     if (!NUMBER.has(field.type)) return `a number in a ${field.type} field`;
     const [whole = '', fraction = ''] = Math.abs(value).toString().split('.');
     const scale = field.scale ?? 0;
     if (fraction.length > scale) return `${value} has more decimals than scale ${scale}`;
-    if (field.precision !== undefined && whole.replace(/^0$/, '').length > field.precision - scale) return `${value} exceeds precision ${field.precision},${scale}`;
+    if (field.precision !== undefined && whole.replace(/^0$/, '').length > field.precision - scale)
+      return `${value} exceeds precision ${field.precision},${scale}`;
     return undefined;
   }
   if (typeof value !== 'string') return `a ${typeof value}`;
   if (field.type === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : `"${value}" is not a date`;
   if (field.type === 'datetime') return /^\d{4}-\d{2}-\d{2}T/.test(value) ? undefined : `"${value}" is not a datetime`;
-  if (field.type === 'id' || field.type === 'reference') return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) ? undefined : `"${value}" is not an Id`;
+  if (field.type === 'id' || field.type === 'reference')
+    return /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value) ? undefined : `"${value}" is not an Id`;
   if (!TEXT.has(field.type)) return `a string in a ${field.type} field`;
-  if (field.length !== undefined && value.length > field.length) return `"${value.slice(0, 20)}…" is longer than ${field.length}`;
-  if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues?.includes(value)) return `"${value}" is not a value of the restricted picklist`;
+  if (field.length !== undefined && value.length > field.length)
+    return `"${value.slice(0, 20)}…" is longer than ${field.length}`;
+  if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues?.includes(value))
+    return `"${value}" is not a value of the restricted picklist`;
   return undefined;
 }
 
@@ -71,7 +110,11 @@ describe('the CPQ catalogue against the recordings of a real CPQ org', () => {
   const records = recordedRecords().filter((r) => READ_BY_THE_PRODUCT.includes(r.type));
 
   it('has records of every object the product reads', () => {
-    expect(new Set(records.map((r) => r.type))).toEqual(new Set(READ_BY_THE_PRODUCT.filter((t) => t !== 'ProductConsumptionSchedule' || records.some((r) => r.type === t))));
+    expect(new Set(records.map((r) => r.type))).toEqual(
+      new Set(
+        READ_BY_THE_PRODUCT.filter((t) => t !== 'ProductConsumptionSchedule' || records.some((r) => r.type === t)),
+      ),
+    );
   });
 
   it('has every recorded field, with a compatible type', () => {
@@ -82,7 +125,8 @@ describe('the CPQ catalogue against the recordings of a real CPQ org', () => {
         if (Array.isArray(value)) continue;
         const field = org.schema.findField(record.type, name);
         if (value !== null && typeof value === 'object' && field?.type !== 'address') {
-          if (!org.schema.parentRelationship(record.type, name)) problems.add(`${record.type}.${name}: no such relationship`);
+          if (!org.schema.parentRelationship(record.type, name))
+            problems.add(`${record.type}.${name}: no such relationship`);
           continue;
         }
         if (!field) {
@@ -103,13 +147,31 @@ describe('the CPQ catalogue against the recordings of a real CPQ org', () => {
     expect(field('SBQQ__Quote__c', 'SBQQ__PricebookId__c')).toMatchObject({ type: 'string', length: 18 });
     expect(org.schema.parentRelationship('SBQQ__QuoteLine__c', 'SBQQ__PricebookEntryId__r')).toBeUndefined();
     expect(field('OrderItem', 'SBQQ__DimensionType__c').type).toBe('string');
-    for (const object of ['OrderItem', 'SBQQ__QuoteLine__c', 'SBQQ__Quote__c', 'Product2']) expect(field(object, 'SBQQ__SubscriptionTerm__c')).toMatchObject({ type: 'double', precision: 18, scale: 0 });
+    for (const object of ['OrderItem', 'SBQQ__QuoteLine__c', 'SBQQ__Quote__c', 'Product2'])
+      expect(field(object, 'SBQQ__SubscriptionTerm__c')).toMatchObject({ type: 'double', precision: 18, scale: 0 });
     expect(field('ConsumptionSchedule', 'BillingTerm').type).toBe('int');
-    expect(field('ConsumptionSchedule', 'BillingTermUnit')).toMatchObject({ type: 'picklist', picklistValues: ['Month', 'Quarter', 'Year'] });
-    expect(org.schema.childRelationship('OrderItem', 'SBQQ__OrderItems__r')).toMatchObject({ childSObject: 'SBQQ__OrderItemConsumptionSchedule__c', field: 'SBQQ__OrderItem__c' });
-    expect(field('SBQQ__OrderItemConsumptionRate__c', 'SBQQ__Price__c')).toMatchObject({ type: 'currency', precision: 11, scale: 7 });
+    expect(field('ConsumptionSchedule', 'BillingTermUnit')).toMatchObject({
+      type: 'picklist',
+      picklistValues: ['Month', 'Quarter', 'Year'],
+    });
+    expect(org.schema.childRelationship('OrderItem', 'SBQQ__OrderItems__r')).toMatchObject({
+      childSObject: 'SBQQ__OrderItemConsumptionSchedule__c',
+      field: 'SBQQ__OrderItem__c',
+    });
+    expect(field('SBQQ__OrderItemConsumptionRate__c', 'SBQQ__Price__c')).toMatchObject({
+      type: 'currency',
+      precision: 11,
+      scale: 7,
+    });
     expect(org.schema.findField('OrderItem', 'SBQQ__SegmentLabel__c')).toBeUndefined();
     // Picklists hold only values CPQ produces.
-    for (const object of ['Product2', 'OrderItem', 'SBQQ__QuoteLine__c']) expect(field(object, 'SBQQ__BillingFrequency__c').picklistValues).toEqual(['Monthly', 'Quarterly', 'Semiannual', 'Annual', 'Invoice Plan']);
+    for (const object of ['Product2', 'OrderItem', 'SBQQ__QuoteLine__c'])
+      expect(field(object, 'SBQQ__BillingFrequency__c').picklistValues).toEqual([
+        'Monthly',
+        'Quarterly',
+        'Semiannual',
+        'Annual',
+        'Invoice Plan',
+      ]);
   });
 });

@@ -2,7 +2,15 @@
  * The org emulator's own calendar and Id code (kept apart from the core, so a core bug is not echoed by
  * the org): checked against facts, not against the core.
  */
-import { addDays, addMonths, formatDate, fromUnixSeconds, parseDate, toUnixSeconds, type CalendarDate } from '@stripe-cpq/salesforce-org-emulator/dates.js';
+import {
+  addDays,
+  addMonths,
+  formatDate,
+  fromUnixSeconds,
+  parseDate,
+  toUnixSeconds,
+  type CalendarDate,
+} from '@stripe-cpq/salesforce-org-emulator/dates.js';
 import { isSalesforceId, toId18 } from '@stripe-cpq/salesforce-org-emulator/ids.js';
 
 const d = (text: string): CalendarDate => parseDate(text) as CalendarDate;
@@ -11,7 +19,11 @@ describe("the org emulator's dates", () => {
   it('parses real calendar dates only (leap years by the Gregorian rule)', () => {
     expect(parseDate('2024-02-29')).toEqual({ year: 2024, month: 2, day: 29 });
     expect(parseDate('2000-02-29')).toEqual({ year: 2000, month: 2, day: 29 });
-    expect(['2023-02-29', '1900-02-29', '2025-02-30', '2025-13-01', '2025-00-10', '2025-1-01', '2025-01-01T00:00:00Z'].map(parseDate)).toEqual(Array(7).fill(undefined));
+    expect(
+      ['2023-02-29', '1900-02-29', '2025-02-30', '2025-13-01', '2025-00-10', '2025-1-01', '2025-01-01T00:00:00Z'].map(
+        parseDate,
+      ),
+    ).toEqual(Array(7).fill(undefined));
   });
 
   it('adds months as ADDMONTHS does: clamped to the last day of the target month', () => {
@@ -46,8 +58,12 @@ describe("the org emulator's record Ids", () => {
   });
 
   it('accepts an 18-character Id whose suffix is in any case, and rejects a wrong suffix or a malformed Id', () => {
-    expect(realIds.every((id) => isSalesforceId(id) && isSalesforceId(id.slice(0, 15) + id.slice(15).toLowerCase()))).toBe(true);
-    expect(['0018N00000JcUzuQAG', '0018N00000JcUzu', '0018N00000JcUz', '0018N00000JcUzu!AF', 42].map(isSalesforceId)).toEqual([false, true, false, false, false]);
+    expect(
+      realIds.every((id) => isSalesforceId(id) && isSalesforceId(id.slice(0, 15) + id.slice(15).toLowerCase())),
+    ).toBe(true);
+    expect(
+      ['0018N00000JcUzuQAG', '0018N00000JcUzu', '0018N00000JcUz', '0018N00000JcUzu!AF', 42].map(isSalesforceId),
+    ).toEqual([false, true, false, false, false]);
     expect(() => toId18('not an id')).toThrow('Not a Salesforce Id');
   });
 });

@@ -14,7 +14,13 @@ beforeAll(async () => {
   useTemporarySfHome();
   emulator = await startSalesforceEmulator();
   const { AuthInfo, Connection: SfConnection } = await import('@salesforce/core');
-  const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken: emulator.accessToken, instanceUrl: emulator.instanceUrl, loginUrl: emulator.instanceUrl } });
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: {
+      accessToken: emulator.accessToken,
+      instanceUrl: emulator.instanceUrl,
+      loginUrl: emulator.instanceUrl,
+    },
+  });
   conn = await SfConnection.create({ authInfo });
 });
 
@@ -29,9 +35,11 @@ describe('@salesforce/core Connection talks to the org emulator unmodified', () 
   });
 
   it('queries with relationships and child subqueries', async () => {
-    const result = await conn.query<{ OrderNumber: string; Account: { Name: string }; OrderItems: { totalSize: number } | null }>(
-      "SELECT OrderNumber, Account.Name, (SELECT Id FROM OrderItems) FROM Order WHERE Account.Name = 'Acme'",
-    );
+    const result = await conn.query<{
+      OrderNumber: string;
+      Account: { Name: string };
+      OrderItems: { totalSize: number } | null;
+    }>("SELECT OrderNumber, Account.Name, (SELECT Id FROM OrderItems) FROM Order WHERE Account.Name = 'Acme'");
     expect(result.totalSize).toBe(1);
     expect(result.records[0]?.Account.Name).toBe('Acme');
     expect(result.records[0]?.OrderItems?.totalSize).toBe(1);
@@ -44,7 +52,11 @@ describe('@salesforce/core Connection talks to the org emulator unmodified', () 
       expect(saved.every((r) => r.success)).toBe(true);
     }
     const before = emulator.requestLog.length;
-    const query = conn.query<{ Name: string }>("SELECT Name FROM Account WHERE Name LIKE 'Paging %' ORDER BY Name", { autoFetch: true, maxFetch: 10_000, headers: { 'Sforce-Query-Options': 'batchSize=200' } });
+    const query = conn.query<{ Name: string }>("SELECT Name FROM Account WHERE Name LIKE 'Paging %' ORDER BY Name", {
+      autoFetch: true,
+      maxFetch: 10_000,
+      headers: { 'Sforce-Query-Options': 'batchSize=200' },
+    });
     const records: string[] = [];
     await new Promise<void>((resolve, reject) => {
       query.on('record', (r: { Name: string }) => records.push(r.Name));
@@ -69,29 +81,50 @@ describe('@salesforce/core Connection talks to the org emulator unmodified', () 
   });
 
   it('reports Salesforce errors as jsforce errors with the errorCode', async () => {
-    await expect(conn.sobject('Account').create({ Name: 'x'.repeat(256) })).rejects.toMatchObject({ errorCode: 'STRING_TOO_LONG' });
+    await expect(conn.sobject('Account').create({ Name: 'x'.repeat(256) })).rejects.toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+    });
     await expect(conn.query('SELECT Nope__c FROM Order')).rejects.toMatchObject({ errorCode: 'INVALID_FIELD' });
   });
 
   it('describes objects with picklists, references and relationship names', async () => {
     const describe = await conn.sobject('OrderItem').describe();
     const byName = new Map(describe.fields.map((f) => [f.name, f]));
-    expect(byName.get('SBQQ__BillingFrequency__c')?.picklistValues?.map((v) => v.value)).toEqual(expect.arrayContaining(['Monthly', 'Annual']));
-    expect(byName.get('OrderId')).toMatchObject({ type: 'reference', referenceTo: ['Order'], relationshipName: 'Order' });
+    expect(byName.get('SBQQ__BillingFrequency__c')?.picklistValues?.map((v) => v.value)).toEqual(
+      expect.arrayContaining(['Monthly', 'Annual']),
+    );
+    expect(byName.get('OrderId')).toMatchObject({
+      type: 'reference',
+      referenceTo: ['Order'],
+      relationshipName: 'Order',
+    });
     expect(byName.get('Stripe_ID__c')).toMatchObject({ type: 'string', custom: true });
     const global = await conn.describeGlobal();
-    expect(global.sobjects.map((s) => s.name)).toEqual(expect.arrayContaining(['Order', 'SBQQ__Quote__c', 'Stripe_Sync_Record__c']));
+    expect(global.sobjects.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Order', 'SBQQ__Quote__c', 'Stripe_Sync_Record__c']),
+    );
   });
 
   it('runs composite requests with references between sub-requests', async () => {
-    const response = await conn.request<{ compositeResponse: Array<{ httpStatusCode: number; body: { id?: string; Name?: string } }> }>({
+    const response = await conn.request<{
+      compositeResponse: Array<{ httpStatusCode: number; body: { id?: string; Name?: string } }>;
+    }>({
       method: 'POST',
       url: `/services/data/v${conn.getApiVersion()}/composite`,
       body: JSON.stringify({
         allOrNone: true,
         compositeRequest: [
-          { method: 'POST', url: `/services/data/v${conn.getApiVersion()}/sobjects/Account`, referenceId: 'acct', body: { Name: 'Composite Co' } },
-          { method: 'GET', url: `/services/data/v${conn.getApiVersion()}/sobjects/Account/@{acct.id}`, referenceId: 'read' },
+          {
+            method: 'POST',
+            url: `/services/data/v${conn.getApiVersion()}/sobjects/Account`,
+            referenceId: 'acct',
+            body: { Name: 'Composite Co' },
+          },
+          {
+            method: 'GET',
+            url: `/services/data/v${conn.getApiVersion()}/sobjects/Account/@{acct.id}`,
+            referenceId: 'read',
+          },
         ],
       }),
       headers: { 'Content-Type': 'application/json' },

@@ -18,7 +18,9 @@ afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
 });
 
-async function org(options: Parameters<typeof startSalesforceEmulator>[0] = {}): Promise<SalesforceEmulator & { clock: { now: Date } }> {
+async function org(
+  options: Parameters<typeof startSalesforceEmulator>[0] = {},
+): Promise<SalesforceEmulator & { clock: { now: Date } }> {
   const clock = { now: new Date() };
   const started = await startSalesforceEmulator({ now: () => clock.now, pubSub: true, ...options });
   orgs.push(started);
@@ -26,14 +28,26 @@ async function org(options: Parameters<typeof startSalesforceEmulator>[0] = {}):
 }
 
 async function client(o: SalesforceEmulator, accessToken = o.accessToken) {
-  const c = new PubSubApiClient({ authType: 'user-supplied', accessToken, instanceUrl: o.instanceUrl.replace('http:', 'https:'), pubSubEndpoint: o.pubSub!.endpoint, rejectUnauthorizedSsl: false }, silent);
+  const c = new PubSubApiClient(
+    {
+      authType: 'user-supplied',
+      accessToken,
+      instanceUrl: o.instanceUrl.replace('http:', 'https:'),
+      pubSubEndpoint: o.pubSub!.endpoint,
+      rejectUnauthorizedSsl: false,
+    },
+    silent,
+  );
   await c.connect();
   clients.push(c);
   return c;
 }
 
 interface Received {
-  events: Array<{ replayId: number; payload: Record<string, unknown> & { ChangeEventHeader: Record<string, unknown> } }>;
+  events: Array<{
+    replayId: number;
+    payload: Record<string, unknown> & { ChangeEventHeader: Record<string, unknown> };
+  }>;
   types: string[];
   errors: Array<{ code?: number; details?: string; metadata?: { get(key: string): unknown[] } }>;
   keepalives: number[];
@@ -60,11 +74,17 @@ async function until(probe: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 const settle = (ms = 300) => new Promise((resolve) => setTimeout(resolve, ms));
-const subscribed = (o: SalesforceEmulator, streams = 1) => until(() => o.pubSub!.openStreams === streams, 'the subscription');
+const subscribed = (o: SalesforceEmulator, streams = 1) =>
+  until(() => o.pubSub!.openStreams === streams, 'the subscription');
 
 const draftOrder = (o: SalesforceEmulator) => {
   const order = o.sample!.orders[0]!;
-  o.store.update('Order', order.orderId, { Status: 'Draft', Stripe_ID__c: null, Stripe_Sync_Status__c: null }, { system: true });
+  o.store.update(
+    'Order',
+    order.orderId,
+    { Status: 'Draft', Stripe_ID__c: null, Stripe_Sync_Status__c: null },
+    { system: true },
+  );
   return order.orderId;
 };
 
@@ -79,7 +99,13 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     o.store.update('Order', orderId, { Status: 'Activated' }, { system: true });
     await until(() => received.events.length === 1, 'the activation event');
     const { payload } = received.events[0]!;
-    expect(payload.ChangeEventHeader).toMatchObject({ entityName: 'Order', recordIds: [orderId], changeType: 'UPDATE', sequenceNumber: 1, commitUser: o.userId });
+    expect(payload.ChangeEventHeader).toMatchObject({
+      entityName: 'Order',
+      recordIds: [orderId],
+      changeType: 'UPDATE',
+      sequenceNumber: 1,
+      commitUser: o.userId,
+    });
     expect(payload.ChangeEventHeader.changedFields).toEqual(expect.arrayContaining(['Status', 'LastModifiedDate']));
     expect(payload.ChangeEventHeader.changedFields).not.toContain('Stripe_ID__c');
     expect(payload.Status).toBe('Activated');
@@ -99,7 +125,9 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     o.store.update('Stripe_Sync_Request__c', requestId, { Status__c: 'Synced' }); // not Queued/Retrying: filtered out
     await until(() => received.events.length >= 1, 'the request event');
     await settle();
-    expect(received.events.map((e) => [e.payload.ChangeEventHeader.entityName, e.payload.ChangeEventHeader.changeType])).toEqual([['Stripe_Sync_Request__c', 'CREATE']]);
+    expect(
+      received.events.map((e) => [e.payload.ChangeEventHeader.entityName, e.payload.ChangeEventHeader.changeType]),
+    ).toEqual([['Stripe_Sync_Request__c', 'CREATE']]);
     expect(received.events[0]!.payload.Order__c).toBe(orderId);
   });
 
@@ -143,7 +171,9 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     c3.subscribeFromReplayId(TOPIC, expiredCallback, 10, all.events[0]!.replayId);
     await until(() => expired.errors.length > 0, 'the replay id error');
     expect(expired.errors[0]!.code).toBe(3); // INVALID_ARGUMENT
-    expect(expired.errors[0]!.metadata?.get('error-code')).toEqual(['sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted']);
+    expect(expired.errors[0]!.metadata?.get('error-code')).toEqual([
+      'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted',
+    ]);
 
     const c4 = await client(o);
     const [earliest, earliestCallback] = collector();
@@ -188,17 +218,26 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     await until(() => received.errors.length > 0, 'the error');
     expect(received.errors[0]!.code).toBe(5); // NOT_FOUND
     // The real service's words (pozil/pub-sub-api-java-client issue 2).
-    expect(received.errors[0]!.details).toMatch(/^The topic information for org CORE\/prod\/00D\w+ and topic \/data\/Stripe_CPQ_Sync__chn not found\. Ensure the topic name is correct and that the topic exists\./);
+    expect(received.errors[0]!.details).toMatch(
+      /^The topic information for org CORE\/prod\/00D\w+ and topic \/data\/Stripe_CPQ_Sync__chn not found\. Ensure the topic name is correct and that the topic exists\./,
+    );
   });
 
   it('refuses at start a channel member whose filter Salesforce would refuse', async () => {
-    const channel = { path: 'platformEventChannels/X__chn.platformEventChannel-meta.xml', content: '<PlatformEventChannel><channelType>data</channelType><label>X</label></PlatformEventChannel>' };
+    const channel = {
+      path: 'platformEventChannels/X__chn.platformEventChannel-meta.xml',
+      content: '<PlatformEventChannel><channelType>data</channelType><label>X</label></PlatformEventChannel>',
+    };
     const member = (filter: string) => ({
       path: 'platformEventChannelMembers/X_chn_OrderChangeEvent.platformEventChannelMember-meta.xml',
       content: `<PlatformEventChannelMember><eventChannel>X__chn</eventChannel><filterExpression>${filter}</filterExpression><selectedEntity>OrderChangeEvent</selectedEntity></PlatformEventChannelMember>`,
     });
-    await expect(startSalesforceEmulator({ pubSub: { channels: [channel, member('Account.Name = &apos;x&apos;')] } })).rejects.toThrow(/relationship fields/);
-    await expect(startSalesforceEmulator({ pubSub: { channels: [channel, member('No_Such_Field__c = 1')] } })).rejects.toThrow(/not a field of Order/);
+    await expect(
+      startSalesforceEmulator({ pubSub: { channels: [channel, member('Account.Name = &apos;x&apos;')] } }),
+    ).rejects.toThrow(/relationship fields/);
+    await expect(
+      startSalesforceEmulator({ pubSub: { channels: [channel, member('No_Such_Field__c = 1')] } }),
+    ).rejects.toThrow(/not a field of Order/);
   });
 });
 

@@ -37,7 +37,11 @@ describe('record Ids and system fields', () => {
     expect(created.CreatedDate).toMatch(/^2030-01-01T00:00:00\.\d{3}\+0000$/);
     clock = new Date('2030-01-02T08:30:00Z');
     store.update('Account', id, { Phone: '1' });
-    expect(store.require(id)).toMatchObject({ CreatedDate: created.CreatedDate, LastModifiedDate: '2030-01-02T08:30:00.000+0000', SystemModstamp: '2030-01-02T08:30:00.000+0000' });
+    expect(store.require(id)).toMatchObject({
+      CreatedDate: created.CreatedDate,
+      LastModifiedDate: '2030-01-02T08:30:00.000+0000',
+      SystemModstamp: '2030-01-02T08:30:00.000+0000',
+    });
   });
 
   it('numbers orders automatically and defaults restricted picklists (Order.Status = Draft)', () => {
@@ -54,7 +58,14 @@ describe('values the org computes (Object Reference: OrderItem.TotalPrice, Order
     const product = store.insert('Product2', { Name: 'Total item' });
     const entry = store.insert('PricebookEntry', { Pricebook2Id: book, Product2Id: product, UnitPrice: 0.1 });
     const orderId = store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01' });
-    const line = (quantity: number, unitPrice: number): string => store.insert('OrderItem', { OrderId: orderId, Product2Id: product, PricebookEntryId: entry, Quantity: quantity, UnitPrice: unitPrice });
+    const line = (quantity: number, unitPrice: number): string =>
+      store.insert('OrderItem', {
+        OrderId: orderId,
+        Product2Id: product,
+        PricebookEntryId: entry,
+        Quantity: quantity,
+        UnitPrice: unitPrice,
+      });
     const a = line(3, 0.1);
     const b = line(2, 19.99);
     expect(store.require(a).TotalPrice).toBe(0.3);
@@ -78,24 +89,40 @@ describe('write validation', () => {
   });
 
   it('INVALID_FIELD_FOR_INSERT_UPDATE for read-only, formula and autonumber fields', () => {
-    const error = errorOf(() => store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01', OrderNumber: '42', TotalAmount: 5 }));
-    expect(error).toMatchObject({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['OrderNumber', 'TotalAmount'] });
+    const error = errorOf(() =>
+      store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01', OrderNumber: '42', TotalAmount: 5 }),
+    );
+    expect(error).toMatchObject({
+      errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+      fields: ['OrderNumber', 'TotalAmount'],
+    });
   });
 
   it('STRING_TOO_LONG past the field length', () => {
-    expect(errorOf(() => store.insert('Account', { Name: 'x'.repeat(256) }))).toMatchObject({ errorCode: 'STRING_TOO_LONG', fields: ['Name'] });
+    expect(errorOf(() => store.insert('Account', { Name: 'x'.repeat(256) }))).toMatchObject({
+      errorCode: 'STRING_TOO_LONG',
+      fields: ['Name'],
+    });
   });
 
   it('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST for a value outside a restricted picklist', () => {
-    const error = errorOf(() => store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01', Status: 'Shipped' }));
+    const error = errorOf(() =>
+      store.insert('Order', { AccountId: accountId, EffectiveDate: '2030-01-01', Status: 'Shipped' }),
+    );
     expect(error).toMatchObject({ errorCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', fields: ['Status'] });
   });
 
   it('rejects values of the wrong type and references to the wrong object', () => {
-    expect(errorOf(() => store.insert('Order', { AccountId: accountId, EffectiveDate: '01/01/2030' })).fields).toEqual(['EffectiveDate']);
-    expect(errorOf(() => store.insert('Order', { AccountId: 'nope', EffectiveDate: '2030-01-01' })).errorCode).toBe('MALFORMED_ID');
+    expect(errorOf(() => store.insert('Order', { AccountId: accountId, EffectiveDate: '01/01/2030' })).fields).toEqual([
+      'EffectiveDate',
+    ]);
+    expect(errorOf(() => store.insert('Order', { AccountId: 'nope', EffectiveDate: '2030-01-01' })).errorCode).toBe(
+      'MALFORMED_ID',
+    );
     const productId = store.insert('Product2', { Name: 'P' });
-    expect(errorOf(() => store.insert('Order', { AccountId: productId, EffectiveDate: '2030-01-01' })).errorCode).toBe('FIELD_INTEGRITY_EXCEPTION');
+    expect(errorOf(() => store.insert('Order', { AccountId: productId, EffectiveDate: '2030-01-01' })).errorCode).toBe(
+      'FIELD_INTEGRITY_EXCEPTION',
+    );
   });
 
   it('DUPLICATE_VALUE for a second record with the same unique external id (case-insensitive), with no fields, as Salesforce answers', () => {
@@ -109,7 +136,9 @@ describe('write validation', () => {
   });
 
   it('FIELD_CUSTOM_VALIDATION_EXCEPTION from a registered validation rule, on insert and update', () => {
-    org.store.addValidationRule('Opportunity', (record) => (record.StageName === 'Closed Lost' ? { message: 'Lost deals need a reason', field: 'StageName' } : undefined));
+    org.store.addValidationRule('Opportunity', (record) =>
+      record.StageName === 'Closed Lost' ? { message: 'Lost deals need a reason', field: 'StageName' } : undefined,
+    );
     const base = { Name: 'Deal', CloseDate: '2030-02-01' };
     expect(errorOf(() => store.insert('Opportunity', { ...base, StageName: 'Closed Lost' }))).toMatchObject({
       errorCode: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
@@ -117,7 +146,9 @@ describe('write validation', () => {
       fields: ['StageName'],
     });
     const id = store.insert('Opportunity', { ...base, StageName: 'Prospecting' });
-    expect(errorOf(() => store.update('Opportunity', id, { StageName: 'Closed Lost' })).errorCode).toBe('FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    expect(errorOf(() => store.update('Opportunity', id, { StageName: 'Closed Lost' })).errorCode).toBe(
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+    );
     expect(store.require(id).StageName).toBe('Prospecting');
   });
 

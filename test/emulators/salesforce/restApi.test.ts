@@ -19,7 +19,12 @@ interface Reply {
   headers: Headers;
 }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const response = await fetch(`${sf.instanceUrl}${path}`, {
     method,
     headers: { Authorization: `Bearer ${sf.accessToken}`, 'Content-Type': 'application/json', ...headers },
@@ -29,14 +34,22 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-const q = (soql: string, headers: Record<string, string> = {}): Promise<Reply> => call('GET', `${V}/query?q=${encodeURIComponent(soql)}`, undefined, headers);
+const q = (soql: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  call('GET', `${V}/query?q=${encodeURIComponent(soql)}`, undefined, headers);
 
 describe('authentication (REST API Guide: "Status Codes and Error Responses")', () => {
   it('answers 401 INVALID_SESSION_ID without a valid bearer token, on every endpoint', async () => {
-    for (const path of ['/services/data', `${V}/sobjects`, `${V}/ui-api/object-info/Order`, '/services/oauth2/userinfo']) {
+    for (const path of [
+      '/services/data',
+      `${V}/sobjects`,
+      `${V}/ui-api/object-info/Order`,
+      '/services/oauth2/userinfo',
+    ]) {
       const response = await fetch(`${sf.instanceUrl}${path}`, { headers: { Authorization: 'Bearer wrong' } });
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+      expect(await response.json()).toEqual([
+        { message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' },
+      ]);
     }
   });
 });
@@ -44,7 +57,9 @@ describe('authentication (REST API Guide: "Status Codes and Error Responses")', 
 describe('versions, resources and limits', () => {
   it('lists API versions and the resources of one version', async () => {
     const versions = await call('GET', '/services/data');
-    expect(versions.body).toEqual(expect.arrayContaining([{ label: 'Version 62.0', url: '/services/data/v62.0', version: '62.0' }]));
+    expect(versions.body).toEqual(
+      expect.arrayContaining([{ label: 'Version 62.0', url: '/services/data/v62.0', version: '62.0' }]),
+    );
     expect((await call('GET', V)).body).toMatchObject({ query: `${V}/query`, sobjects: `${V}/sobjects` });
     expect((await call('GET', '/services/data/v20.0/sobjects')).status).toBe(404);
   });
@@ -71,8 +86,15 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
       records: Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Pager ${i}` })),
     });
     expect(created.body.every((r: { success: boolean }) => r.success)).toBe(true);
-    await call('POST', `${V}/composite/sobjects`, { records: Array.from({ length: 50 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Pager extra ${i}` })) });
-    const first = await q("SELECT LastName FROM Contact WHERE LastName LIKE 'Pager%'", { 'Sforce-Query-Options': 'batchSize=100' });
+    await call('POST', `${V}/composite/sobjects`, {
+      records: Array.from({ length: 50 }, (_, i) => ({
+        attributes: { type: 'Contact' },
+        LastName: `Pager extra ${i}`,
+      })),
+    });
+    const first = await q("SELECT LastName FROM Contact WHERE LastName LIKE 'Pager%'", {
+      'Sforce-Query-Options': 'batchSize=100',
+    });
     expect(first.body).toMatchObject({ totalSize: 250, done: false });
     expect(first.body.records).toHaveLength(200);
     const second = await call('GET', first.body.nextRecordsUrl);
@@ -86,19 +108,33 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
     for (let i = 0; i < 205; i++) sf.store.insert('Contact', { LastName: `Child ${i}`, AccountId: accountId });
     const first = await q(`SELECT Id, (SELECT LastName FROM Contacts) FROM Account WHERE Id = '${accountId}'`);
     const contacts = first.body.records[0].Contacts;
-    expect(contacts).toMatchObject({ totalSize: 205, done: false, nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v62\.0\/query\/01g\w+-200$/) });
+    expect(contacts).toMatchObject({
+      totalSize: 205,
+      done: false,
+      nextRecordsUrl: expect.stringMatching(/^\/services\/data\/v62\.0\/query\/01g\w+-200$/),
+    });
     expect(contacts.records).toHaveLength(200);
     const rest = await call('GET', contacts.nextRecordsUrl);
     expect(rest.body).toMatchObject({ totalSize: 205, done: true });
     expect(rest.body.records).toHaveLength(5);
     // In-process queries (tests reading the store) still get every child row inline.
-    expect((sf.query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = '${accountId}'`)[0]!.Contacts as { records: unknown[] }).records).toHaveLength(205);
+    expect(
+      (
+        sf.query(`SELECT Id, (SELECT Id FROM Contacts) FROM Account WHERE Id = '${accountId}'`)[0]!.Contacts as {
+          records: unknown[];
+        }
+      ).records,
+    ).toHaveLength(205);
   });
 
   it('counts child rows toward the batch size (REST API Guide: "Query Options Header")', async () => {
     const accounts = ['Heavy A', 'Heavy B', 'Heavy C'].map((Name) => sf.store.insert('Account', { Name }));
-    for (const accountId of accounts) for (let i = 0; i < 150; i++) sf.store.insert('Contact', { LastName: `Heavy ${i}`, AccountId: accountId });
-    const first = await q("SELECT Name, (SELECT Id FROM Contacts) FROM Account WHERE Name LIKE 'Heavy %' ORDER BY Name", { 'Sforce-Query-Options': 'batchSize=200' });
+    for (const accountId of accounts)
+      for (let i = 0; i < 150; i++) sf.store.insert('Contact', { LastName: `Heavy ${i}`, AccountId: accountId });
+    const first = await q(
+      "SELECT Name, (SELECT Id FROM Contacts) FROM Account WHERE Name LIKE 'Heavy %' ORDER BY Name",
+      { 'Sforce-Query-Options': 'batchSize=200' },
+    );
     // 1 account + 150 contacts fill the batch: a second account would make 302 rows.
     expect(first.body).toMatchObject({ totalSize: 3, done: false });
     expect(first.body.records.map((r: { Name: string }) => r.Name)).toEqual(['Heavy A']);
@@ -114,13 +150,18 @@ describe('query (REST API Guide: "Query", "Query Options Header")', () => {
     await call('DELETE', `${V}/sobjects/Account/${body.id}`);
     const soql = encodeURIComponent("SELECT Id, IsDeleted FROM Account WHERE Name = 'Binned'");
     expect((await call('GET', `${V}/query?q=${soql}`)).body.totalSize).toBe(0);
-    expect((await call('GET', `${V}/queryAll?q=${soql}`)).body.records).toEqual([expect.objectContaining({ Id: body.id, IsDeleted: true })]);
+    expect((await call('GET', `${V}/queryAll?q=${soql}`)).body.records).toEqual([
+      expect.objectContaining({ Id: body.id, IsDeleted: true }),
+    ]);
   });
 
   it('reports query errors as MALFORMED_QUERY / INVALID_FIELD in the documented shape', async () => {
     const bad = await q('SELECT Nope__c FROM Order');
     expect(bad.status).toBe(400);
-    expect(bad.body[0]).toMatchObject({ errorCode: 'INVALID_FIELD', message: expect.stringContaining("No such column 'Nope__c' on entity 'Order'") });
+    expect(bad.body[0]).toMatchObject({
+      errorCode: 'INVALID_FIELD',
+      message: expect.stringContaining("No such column 'Nope__c' on entity 'Order'"),
+    });
     expect((await q('SELEC Id FROM Order')).body[0].errorCode).toBe('MALFORMED_QUERY');
   });
 });
@@ -135,7 +176,9 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     const read = await call('GET', `${path}?fields=Name,Phone`);
     expect(read.body).toEqual({ attributes: { type: 'Account', url: path }, Name: 'Row Co', Phone: '555' });
     expect((await call('DELETE', path)).status).toBe(204);
-    expect((await call('GET', `${V}/sobjects/Account/001000000000000AAA`)).body).toEqual([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] }]);
+    expect((await call('GET', `${V}/sobjects/Account/001000000000000AAA`)).body).toEqual([
+      { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist', fields: [] },
+    ]);
   });
 
   it('answers 404 ENTITY_IS_DELETED for a record in the Recycle Bin: deleted twice, updated or read', async () => {
@@ -148,7 +191,7 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     }
   });
 
-  it('upserts by external id: 201 created, then 200 updated, whatever the key\'s case', async () => {
+  it("upserts by external id: 201 created, then 200 updated, whatever the key's case", async () => {
     const path = `${V}/sobjects/Stripe_Sync_Record__c/Compound_ID__c/ord-1`;
     const created = await call('PATCH', path, { Resolution_Status__c: 'Error' });
     expect(created.status).toBe(201);
@@ -171,38 +214,74 @@ describe('sObject rows (REST API Guide: "sObject Rows", "sObject Rows by Externa
     const stale = await call('PATCH', path, { Phone: '2' }, { 'If-Match': etag });
     expect(stale.status).toBe(412);
     expect(stale.body[0].errorCode).toBe('PRECONDITION_FAILED');
-    expect((await call('PATCH', path, { Phone: '3' }, { 'If-Unmodified-Since': 'Tue, 01 Jan 2030 00:00:00 GMT' })).status).toBe(412);
+    expect(
+      (await call('PATCH', path, { Phone: '3' }, { 'If-Unmodified-Since': 'Tue, 01 Jan 2030 00:00:00 GMT' })).status,
+    ).toBe(412);
   });
 
   it('sends no ETag and ignores conditional headers on rows other than Account (sObject Rows: "only has an effect when used with Account objects")', async () => {
-    const { body } = await call('POST', `${V}/sobjects/Stripe_Sync_Request__c`, { Order__c: sf.sample!.orders[0]!.orderId });
+    const { body } = await call('POST', `${V}/sobjects/Stripe_Sync_Request__c`, {
+      Order__c: sf.sample!.orders[0]!.orderId,
+    });
     const path = `${V}/sobjects/Stripe_Sync_Request__c/${body.id}`;
     const read = await call('GET', path);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBeNull();
-    expect((await call('GET', path, undefined, { 'If-None-Match': '*', 'If-Modified-Since': 'Tue, 01 Jan 2999 00:00:00 GMT' })).status).toBe(200);
+    expect(
+      (
+        await call('GET', path, undefined, {
+          'If-None-Match': '*',
+          'If-Modified-Since': 'Tue, 01 Jan 2999 00:00:00 GMT',
+        })
+      ).status,
+    ).toBe(200);
     // A stale or made-up ETag does not stop the update: Salesforce does not check it.
     expect((await call('PATCH', path, { Message__c: 'first' }, { 'If-Match': '"stale"' })).status).toBe(204);
-    expect((await call('PATCH', path, { Message__c: 'second' }, { 'If-Match': '"stale"', 'If-Unmodified-Since': 'Tue, 01 Jan 2000 00:00:00 GMT' })).status).toBe(204);
+    expect(
+      (
+        await call(
+          'PATCH',
+          path,
+          { Message__c: 'second' },
+          { 'If-Match': '"stale"', 'If-Unmodified-Since': 'Tue, 01 Jan 2000 00:00:00 GMT' },
+        )
+      ).status,
+    ).toBe(204);
     expect((await call('GET', path)).body.Message__c).toBe('second');
   });
 
   it('does not let API clients insert custom metadata records', async () => {
-    expect((await call('POST', `${V}/sobjects/Stripe_Sync_Setting__mdt`, { DeveloperName: 'X' })).body[0].errorCode).toBe('INVALID_TYPE_FOR_OPERATION');
+    expect(
+      (await call('POST', `${V}/sobjects/Stripe_Sync_Setting__mdt`, { DeveloperName: 'X' })).body[0].errorCode,
+    ).toBe('INVALID_TYPE_FOR_OPERATION');
   });
 });
 
 describe('describe (REST API Guide: "Describe Global", "sObject Describe")', () => {
   it('describes picklists, references, external ids and writability', async () => {
     const describe = await call('GET', `${V}/sobjects/Order/describe`);
-    const fields = new Map<string, Record<string, unknown>>(describe.body.fields.map((f: { name: string }) => [f.name, f]));
+    const fields = new Map<string, Record<string, unknown>>(
+      describe.body.fields.map((f: { name: string }) => [f.name, f]),
+    );
     expect(describe.body).toMatchObject({ name: 'Order', keyPrefix: '801' });
     expect(fields.get('Status')).toMatchObject({ type: 'picklist', restrictedPicklist: true, nillable: false });
-    expect(fields.get('AccountId')).toMatchObject({ type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' });
+    expect(fields.get('AccountId')).toMatchObject({
+      type: 'reference',
+      referenceTo: ['Account'],
+      relationshipName: 'Account',
+    });
     expect(fields.get('OrderNumber')).toMatchObject({ autoNumber: true, createable: false, updateable: false });
-    expect(describe.body.childRelationships).toEqual(expect.arrayContaining([expect.objectContaining({ childSObject: 'OrderItem', field: 'OrderId', relationshipName: 'OrderItems' })]));
+    expect(describe.body.childRelationships).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ childSObject: 'OrderItem', field: 'OrderId', relationshipName: 'OrderItems' }),
+      ]),
+    );
     const sync = await call('GET', `${V}/sobjects/Stripe_Sync_Record__c/describe`);
-    expect(sync.body.fields.find((f: { name: string }) => f.name === 'Compound_ID__c')).toMatchObject({ externalId: true, unique: true, idLookup: true });
+    expect(sync.body.fields.find((f: { name: string }) => f.name === 'Compound_ID__c')).toMatchObject({
+      externalId: true,
+      unique: true,
+      idLookup: true,
+    });
     expect((await call('GET', `${V}/sobjects/Nope__c/describe`)).body[0].errorCode).toBe('INVALID_TYPE');
   });
 });
@@ -218,7 +297,9 @@ describe('composite (REST API Guide: "Composite")', () => {
         { method: 'GET', url: `${V}/sobjects/Account/@{ok.id}`, referenceId: 'after' },
       ],
     });
-    expect(result.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([400, 400, 400]);
+    expect(result.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([
+      400, 400, 400,
+    ]);
     expect(result.body.compositeResponse[1].body[0].errorCode).toBe('REQUIRED_FIELD_MISSING');
     expect(result.body.compositeResponse[0].body[0].errorCode).toBe('PROCESSING_HALTED');
     expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
@@ -226,13 +307,34 @@ describe('composite (REST API Guide: "Composite")', () => {
 
   it('refuses more than 5 query operations in one request, running none of its sub-requests', async () => {
     const before = (await q('SELECT COUNT() FROM Account')).body.totalSize;
-    const queries = (n: number) => Array.from({ length: n }, (_, i) => ({ method: 'GET', url: `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`, referenceId: `q${i}` }));
-    const create = { method: 'POST', url: `${V}/sobjects/Account`, referenceId: 'created', body: { Name: 'Never made' } };
+    const queries = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        method: 'GET',
+        url: `${V}/query?q=${encodeURIComponent('SELECT Id FROM Account LIMIT 1')}`,
+        referenceId: `q${i}`,
+      }));
+    const create = {
+      method: 'POST',
+      url: `${V}/sobjects/Account`,
+      referenceId: 'created',
+      body: { Name: 'Never made' },
+    };
     const five = await call('POST', `${V}/composite`, { compositeRequest: queries(5) });
-    expect(five.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([200, 200, 200, 200, 200]);
-    const six = await call('POST', `${V}/composite`, { compositeRequest: [create, ...queries(5), { method: 'GET', url: `${V}/queryAll?q=${encodeURIComponent('SELECT Id FROM Account')}`, referenceId: 'all' }] });
+    expect(five.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([
+      200, 200, 200, 200, 200,
+    ]);
+    const six = await call('POST', `${V}/composite`, {
+      compositeRequest: [
+        create,
+        ...queries(5),
+        { method: 'GET', url: `${V}/queryAll?q=${encodeURIComponent('SELECT Id FROM Account')}`, referenceId: 'all' },
+      ],
+    });
     expect(six.status).toBe(400);
-    expect(six.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED', message: expect.stringContaining('at most 5 query operations') });
+    expect(six.body[0]).toMatchObject({
+      errorCode: 'LIMIT_EXCEEDED',
+      message: expect.stringContaining('at most 5 query operations'),
+    });
     expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
   });
 });
@@ -246,26 +348,33 @@ describe('sObject Collections (REST API Guide: "sObject Collections")', () => {
       ],
     });
     expect(created.body[0]).toMatchObject({ success: true, errors: [] });
-    expect(created.body[1]).toMatchObject({ id: null, success: false, errors: [{ statusCode: 'STRING_TOO_LONG', fields: ['Name'] }] });
-    const updated = await call('PATCH', `${V}/composite/sobjects`, { records: [{ attributes: { type: 'Account' }, Id: created.body[0].id, Phone: '42' }] });
+    expect(created.body[1]).toMatchObject({
+      id: null,
+      success: false,
+      errors: [{ statusCode: 'STRING_TOO_LONG', fields: ['Name'] }],
+    });
+    const updated = await call('PATCH', `${V}/composite/sobjects`, {
+      records: [{ attributes: { type: 'Account' }, Id: created.body[0].id, Phone: '42' }],
+    });
     expect(updated.body[0].success).toBe(true);
     const upserted = await call('PATCH', `${V}/composite/sobjects/Stripe_Sync_Record__c/Compound_ID__c`, {
-      records: [{ attributes: { type: 'Stripe_Sync_Record__c' }, Compound_ID__c: 'coll-1', Resolution_Status__c: 'Success' }],
+      records: [
+        { attributes: { type: 'Stripe_Sync_Record__c' }, Compound_ID__c: 'coll-1', Resolution_Status__c: 'Success' },
+      ],
     });
     expect(upserted.body[0]).toMatchObject({ success: true, created: true });
     const deleted = await call('DELETE', `${V}/composite/sobjects?ids=${created.body[0].id}`);
     expect(deleted.body[0]).toMatchObject({ id: created.body[0].id, success: true });
-    const tooMany = await call('POST', `${V}/composite/sobjects`, { records: Array.from({ length: 201 }, () => ({ attributes: { type: 'Account' }, Name: 'n' })) });
+    const tooMany = await call('POST', `${V}/composite/sobjects`, {
+      records: Array.from({ length: 201 }, () => ({ attributes: { type: 'Account' }, Name: 'n' })),
+    });
     expect(tooMany.body[0].errorCode).toBe('EXCEEDED_ID_LIMIT');
   });
 
   it('with allOrNone, one failure rolls back all and marks the others ALL_OR_NONE_OPERATION_ROLLED_BACK', async () => {
     const result = await call('POST', `${V}/composite/sobjects`, {
       allOrNone: true,
-      records: [
-        { attributes: { type: 'Account' }, Name: 'Rolled back' },
-        { attributes: { type: 'Account' } },
-      ],
+      records: [{ attributes: { type: 'Account' }, Name: 'Rolled back' }, { attributes: { type: 'Account' } }],
     });
     expect(result.body[0].errors[0].statusCode).toBe('ALL_OR_NONE_OPERATION_ROLLED_BACK');
     expect(result.body[1].errors[0].statusCode).toBe('REQUIRED_FIELD_MISSING');
@@ -276,39 +385,68 @@ describe('sObject Collections (REST API Guide: "sObject Collections")', () => {
 describe('UI API (UI API Developer Guide: "Get a Record", "Create a Record", "Update a Record", "Get Related List Records", "Get Object Metadata")', () => {
   it('returns a record representation with spanning fields; unknown optionalFields are left out', async () => {
     const order = sf.sample?.orders.find((o) => o.scenario === 'S1');
-    const rep = await call('GET', `${V}/ui-api/records/${order?.orderId}?fields=Order.OrderNumber,Order.Account.Name&optionalFields=Order.Nope__c,Order.Status`);
+    const rep = await call(
+      'GET',
+      `${V}/ui-api/records/${order?.orderId}?fields=Order.OrderNumber,Order.Account.Name&optionalFields=Order.Nope__c,Order.Status`,
+    );
     expect(rep.status).toBe(200);
     expect(rep.body).toMatchObject({
       apiName: 'Order',
       id: order?.orderId,
-      fields: { OrderNumber: { value: order?.orderNumber }, Status: { value: 'Activated', displayValue: 'Activated' }, Account: { displayValue: 'Acme', value: { apiName: 'Account', fields: { Name: { value: 'Acme' } } } } },
+      fields: {
+        OrderNumber: { value: order?.orderNumber },
+        Status: { value: 'Activated', displayValue: 'Activated' },
+        Account: { displayValue: 'Acme', value: { apiName: 'Account', fields: { Name: { value: 'Acme' } } } },
+      },
     });
     expect(rep.body.fields).not.toHaveProperty('Nope__c');
-    expect((await call('GET', `${V}/ui-api/records/${order?.orderId}?fields=Order.Nope__c`)).body[0].errorCode).toBe('INVALID_FIELD');
+    expect((await call('GET', `${V}/ui-api/records/${order?.orderId}?fields=Order.Nope__c`)).body[0].errorCode).toBe(
+      'INVALID_FIELD',
+    );
   });
 
   it('creates a record (createRecord) and updates it (updateRecord)', async () => {
     const order = sf.sample?.orders.find((o) => o.scenario === 'S2');
-    const created = await call('POST', `${V}/ui-api/records`, { apiName: 'Stripe_Sync_Request__c', fields: { Order__c: order?.orderId } });
+    const created = await call('POST', `${V}/ui-api/records`, {
+      apiName: 'Stripe_Sync_Request__c',
+      fields: { Order__c: order?.orderId },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ apiName: 'Stripe_Sync_Request__c', fields: { Order__c: { value: order?.orderId } } });
+    expect(created.body).toMatchObject({
+      apiName: 'Stripe_Sync_Request__c',
+      fields: { Order__c: { value: order?.orderId } },
+    });
     const updated = await call('PATCH', `${V}/ui-api/records/${created.body.id}`, { fields: { Attempts__c: 1 } });
     expect(updated.body.fields.Attempts__c.value).toBe(1);
-    const bad = await call('POST', `${V}/ui-api/records`, { apiName: 'Stripe_Sync_Request__c', fields: { Order__c: 'bogus' } });
+    const bad = await call('POST', `${V}/ui-api/records`, {
+      apiName: 'Stripe_Sync_Request__c',
+      fields: { Order__c: 'bogus' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body[0].errorCode).toBe('MALFORMED_ID');
   });
 
   it('lists related records by child relationship name, sorted and paged', async () => {
     const order = sf.sample?.orders.find((o) => o.scenario === 'S9');
-    const list = await call('GET', `${V}/ui-api/related-list-records/${order?.orderId}/OrderItems?fields=OrderItem.Quantity&sortBy=-OrderItem.Quantity&pageSize=2`);
-    expect(list.body.records.map((r: { fields: { Quantity: { value: number } } }) => r.fields.Quantity.value)).toEqual([3, 2]);
+    const list = await call(
+      'GET',
+      `${V}/ui-api/related-list-records/${order?.orderId}/OrderItems?fields=OrderItem.Quantity&sortBy=-OrderItem.Quantity&pageSize=2`,
+    );
+    expect(list.body.records.map((r: { fields: { Quantity: { value: number } } }) => r.fields.Quantity.value)).toEqual([
+      3, 2,
+    ]);
     expect(list.body.nextPageToken).toBe('2');
   });
 
   it('describes an object for getObjectInfo', async () => {
     const info = await call('GET', `${V}/ui-api/object-info/OrderItem`);
-    expect(info.body).toMatchObject({ apiName: 'OrderItem', keyPrefix: '802', fields: { OrderId: { dataType: 'Reference', relationshipName: 'Order', referenceToInfos: [{ apiName: 'Order' }] } } });
+    expect(info.body).toMatchObject({
+      apiName: 'OrderItem',
+      keyPrefix: '802',
+      fields: {
+        OrderId: { dataType: 'Reference', relationshipName: 'Order', referenceToInfos: [{ apiName: 'Order' }] },
+      },
+    });
   });
 });
 
@@ -338,6 +476,8 @@ describe('faults on demand', () => {
     const before = sf.requestLog.length;
     await q('SELECT Id FROM Account LIMIT 1');
     await call('DELETE', '/__emulator/faults');
-    expect(sf.requestLog.slice(before)).toEqual([expect.objectContaining({ method: 'GET', path: `${V}/query`, status: 200 })]);
+    expect(sf.requestLog.slice(before)).toEqual([
+      expect.objectContaining({ method: 'GET', path: `${V}/query`, status: 200 }),
+    ]);
   });
 });

@@ -18,8 +18,17 @@ beforeAll(() => {
   ids.book = s.insert('Pricebook2', { Name: 'Std', IsActive: true });
   ids.prod = s.insert('Product2', { Name: 'Seat', SBQQ__BillingFrequency__c: 'Monthly' });
   ids.pbe = s.insert('PricebookEntry', { Pricebook2Id: ids.book, Product2Id: ids.prod, UnitPrice: 100 });
-  ids.opp = s.insert('Opportunity', { Name: 'Opp', CloseDate: '2030-06-01', StageName: 'Closed Won', AccountId: ids.acme });
-  ids.quote = s.insert('SBQQ__Quote__c', { SBQQ__Opportunity2__c: ids.opp, SBQQ__StartDate__c: '2030-07-01', SBQQ__SubscriptionTerm__c: 12 });
+  ids.opp = s.insert('Opportunity', {
+    Name: 'Opp',
+    CloseDate: '2030-06-01',
+    StageName: 'Closed Won',
+    AccountId: ids.acme,
+  });
+  ids.quote = s.insert('SBQQ__Quote__c', {
+    SBQQ__Opportunity2__c: ids.opp,
+    SBQQ__StartDate__c: '2030-07-01',
+    SBQQ__SubscriptionTerm__c: 12,
+  });
   const order = (name: string, account: string, date: string, extra: Record<string, unknown> = {}): string =>
     s.insert('Order', { Name: name, AccountId: account, EffectiveDate: date, Status: 'Draft', ...extra });
   ids.o1 = order('First', ids.acme, '2030-06-15', { SBQQ__Quote__c: ids.quote, Type: 'New' });
@@ -31,7 +40,13 @@ beforeAll(() => {
     [ids.o1, 2],
     [ids.o2, 5],
   ] as const) {
-    s.insert('OrderItem', { OrderId: orderId, Product2Id: ids.prod, PricebookEntryId: ids.pbe, Quantity: quantity, UnitPrice: 10 * quantity });
+    s.insert('OrderItem', {
+      OrderId: orderId,
+      Product2Id: ids.prod,
+      PricebookEntryId: ids.pbe,
+      Quantity: quantity,
+      UnitPrice: 10 * quantity,
+    });
   }
 });
 
@@ -54,8 +69,13 @@ describe('WHERE (SOQL Reference: Comparison and Logical Operators)', () => {
   });
 
   it('compares numbers, dates and booleans by value', () => {
-    expect(org.query('SELECT Quantity FROM OrderItem WHERE Quantity >= 3 ORDER BY Quantity').map((r) => r.Quantity)).toEqual([3, 5]);
-    expect(names('SELECT Name FROM Order WHERE EffectiveDate < 2030-06-12 ORDER BY EffectiveDate')).toEqual(["It's third", 'Second']);
+    expect(
+      org.query('SELECT Quantity FROM OrderItem WHERE Quantity >= 3 ORDER BY Quantity').map((r) => r.Quantity),
+    ).toEqual([3, 5]);
+    expect(names('SELECT Name FROM Order WHERE EffectiveDate < 2030-06-12 ORDER BY EffectiveDate')).toEqual([
+      "It's third",
+      'Second',
+    ]);
     expect(names('SELECT Name FROM Pricebook2 WHERE IsActive = true')).toEqual(['Std']);
   });
 
@@ -65,7 +85,10 @@ describe('WHERE (SOQL Reference: Comparison and Logical Operators)', () => {
   });
 
   it('supports IN, NOT IN and LIKE with % and _ wildcards, escaped quotes', () => {
-    expect(names("SELECT Name FROM Order WHERE Type IN ('New', 'Amendment') ORDER BY Name")).toEqual(['First', 'Second']);
+    expect(names("SELECT Name FROM Order WHERE Type IN ('New', 'Amendment') ORDER BY Name")).toEqual([
+      'First',
+      'Second',
+    ]);
     expect(names("SELECT Name FROM Order WHERE Name NOT IN ('First') ORDER BY Name")).toEqual(["It's third", 'Second']);
     expect(names("SELECT Name FROM Order WHERE Name LIKE 's%'")).toEqual(['Second']);
     expect(names("SELECT Name FROM Order WHERE Name LIKE '_irst'")).toEqual(['First']);
@@ -73,7 +96,9 @@ describe('WHERE (SOQL Reference: Comparison and Logical Operators)', () => {
   });
 
   it('combines AND, OR and NOT with parentheses', () => {
-    expect(names("SELECT Name FROM Order WHERE Account.Name = 'Acme' AND (Type = 'New' OR Type = null)")).toEqual(['First']);
+    expect(names("SELECT Name FROM Order WHERE Account.Name = 'Acme' AND (Type = 'New' OR Type = null)")).toEqual([
+      'First',
+    ]);
     expect(names("SELECT Name FROM Order WHERE NOT (Type = 'New' OR Type = 'Amendment')")).toEqual(["It's third"]);
     expect(names("SELECT Name FROM Order WHERE NOT Name = 'First' AND Type != null")).toEqual(['Second']);
   });
@@ -84,7 +109,9 @@ describe('WHERE (SOQL Reference: Comparison and Logical Operators)', () => {
 
   it('accepts 15- and 18-character Ids in filters and semi-joins', () => {
     expect(names(`SELECT Name FROM Order WHERE Id = '${ids.o1?.slice(0, 15)}'`)).toEqual(['First']);
-    expect(names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Quantity = 5)`)).toEqual(['Second']);
+    expect(names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Quantity = 5)`)).toEqual([
+      'Second',
+    ]);
     fails("SELECT Name FROM Order WHERE Id = 'not-an-id'", 'INVALID_QUERY_FILTER_OPERATOR');
   });
 
@@ -98,9 +125,16 @@ describe('WHERE (SOQL Reference: Comparison and Logical Operators)', () => {
 describe('date literals (SOQL Reference: Date Formats and Date Literals), today = 2030-06-15 UTC', () => {
   it('TODAY, YESTERDAY and ranges on date fields', () => {
     expect(names('SELECT Name FROM Order WHERE EffectiveDate = TODAY')).toEqual(['First']);
-    expect(names('SELECT Name FROM Order WHERE EffectiveDate = LAST_N_DAYS:7 ORDER BY Name')).toEqual(['First', 'Second']);
+    expect(names('SELECT Name FROM Order WHERE EffectiveDate = LAST_N_DAYS:7 ORDER BY Name')).toEqual([
+      'First',
+      'Second',
+    ]);
     expect(names('SELECT Name FROM Order WHERE EffectiveDate < THIS_MONTH')).toEqual(["It's third"]);
-    expect(names('SELECT Name FROM Order WHERE EffectiveDate = THIS_YEAR ORDER BY Name')).toEqual(['First', "It's third", 'Second']);
+    expect(names('SELECT Name FROM Order WHERE EffectiveDate = THIS_YEAR ORDER BY Name')).toEqual([
+      'First',
+      "It's third",
+      'Second',
+    ]);
     expect(names('SELECT Name FROM Order WHERE EffectiveDate = N_DAYS_AGO:5')).toEqual(['Second']);
   });
 
@@ -131,17 +165,25 @@ describe('ORDER BY, LIMIT, OFFSET', () => {
 
 describe('relationship queries (SOQL Reference: Relationship Queries)', () => {
   it('reads parent fields through several levels and returns null parents as null', () => {
-    const [first] = org.query(`SELECT Name, SBQQ__Quote__r.SBQQ__StartDate__c, SBQQ__Quote__r.SBQQ__Opportunity2__r.Account.Name FROM Order WHERE Id = '${ids.o1}'`);
+    const [first] = org.query(
+      `SELECT Name, SBQQ__Quote__r.SBQQ__StartDate__c, SBQQ__Quote__r.SBQQ__Opportunity2__r.Account.Name FROM Order WHERE Id = '${ids.o1}'`,
+    );
     expect(first).toMatchObject({
       Name: 'First',
-      SBQQ__Quote__r: { attributes: { type: 'SBQQ__Quote__c' }, SBQQ__StartDate__c: '2030-07-01', SBQQ__Opportunity2__r: { Account: { Name: 'Acme' } } },
+      SBQQ__Quote__r: {
+        attributes: { type: 'SBQQ__Quote__c' },
+        SBQQ__StartDate__c: '2030-07-01',
+        SBQQ__Opportunity2__r: { Account: { Name: 'Acme' } },
+      },
     });
     const [second] = org.query(`SELECT SBQQ__Quote__r.SBQQ__StartDate__c FROM Order WHERE Id = '${ids.o2}'`);
     expect(second?.SBQQ__Quote__r).toBeNull();
   });
 
   it('runs child subqueries with their own WHERE, ORDER BY and LIMIT; empty children are null', () => {
-    const rows = org.query('SELECT Name, (SELECT Quantity FROM OrderItems WHERE Quantity > 1 ORDER BY Quantity DESC LIMIT 5) FROM Order ORDER BY Name');
+    const rows = org.query(
+      'SELECT Name, (SELECT Quantity FROM OrderItems WHERE Quantity > 1 ORDER BY Quantity DESC LIMIT 5) FROM Order ORDER BY Name',
+    );
     type Children = { totalSize: number; records: Array<{ Quantity: number }> } | null;
     const byName = new Map<unknown, Children>(rows.map((r) => [r.Name, r.OrderItems as Children]));
     expect(byName.get('First')?.records.map((r) => r.Quantity)).toEqual([3, 2]);
@@ -194,7 +236,8 @@ describe('index lookups (Id and reference equalities, through parents, OR-ed, se
   ];
 
   it.each(indexed.map((where) => [where]))('matches what a scan matches: %#', (where) => {
-    const quantities = (clause: string): unknown[] => org.query(`SELECT Quantity FROM OrderItem WHERE ${clause} ORDER BY Quantity`).map((r) => r.Quantity);
+    const quantities = (clause: string): unknown[] =>
+      org.query(`SELECT Quantity FROM OrderItem WHERE ${clause} ORDER BY Quantity`).map((r) => r.Quantity);
     const scanned = quantities(`NOT (NOT (${where()}))`);
     expect(scanned.length).toBeGreaterThan(0);
     expect(quantities(where())).toEqual(scanned);
@@ -203,7 +246,11 @@ describe('index lookups (Id and reference equalities, through parents, OR-ed, se
   it('answers indexed queries and their semi-joins without scanning an object', () => {
     const all = jest.spyOn(org.store, 'all');
     try {
-      expect(names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Order.AccountId = '${ids.acme}') OR Id = '${ids.o3}' ORDER BY Name`)).toEqual(['First', "It's third", 'Second']);
+      expect(
+        names(
+          `SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Order.AccountId = '${ids.acme}') OR Id = '${ids.o3}' ORDER BY Name`,
+        ),
+      ).toEqual(['First', "It's third", 'Second']);
       expect(all).not.toHaveBeenCalled();
       names(`SELECT Name FROM Order WHERE Id IN (SELECT OrderId FROM OrderItem WHERE Quantity = 5)`);
       expect(all).toHaveBeenCalledWith('OrderItem');
@@ -217,14 +264,32 @@ describe('compound address fields (Object Reference: "Address Compound Fields", 
   it('returns BillingAddress as an object of its parts, or null when every part is empty', () => {
     const rows = org.query('SELECT Name, BillingAddress FROM Account ORDER BY Name');
     expect(rows.map((r) => [r.Name, r.BillingAddress])).toEqual([
-      ['Acme', { city: 'Paris', country: null, geocodeAccuracy: null, latitude: null, longitude: null, postalCode: null, state: null, street: null }],
+      [
+        'Acme',
+        {
+          city: 'Paris',
+          country: null,
+          geocodeAccuracy: null,
+          latitude: null,
+          longitude: null,
+          postalCode: null,
+          state: null,
+          street: null,
+        },
+      ],
       ['zeta', null],
     ]);
   });
 
   it('refuses a compound field in WHERE and in a write: it is neither filterable nor updateable', () => {
     fails("SELECT Name FROM Account WHERE BillingAddress = 'Paris'", 'INVALID_FIELD');
-    expect(() => org.store.update('Account', ids.acme as string, { BillingAddress: { city: 'Lyon' } })).toThrow(expect.objectContaining({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' }));
-    expect(org.schema.field('Contact', 'MailingAddress')).toMatchObject({ type: 'address', createable: false, updateable: false });
+    expect(() => org.store.update('Account', ids.acme as string, { BillingAddress: { city: 'Lyon' } })).toThrow(
+      expect.objectContaining({ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE' }),
+    );
+    expect(org.schema.field('Contact', 'MailingAddress')).toMatchObject({
+      type: 'address',
+      createable: false,
+      updateable: false,
+    });
   });
 });

@@ -49,17 +49,24 @@ export function responseProblems(body: unknown, at = ''): string[] {
   const deleted = body.deleted === true;
   const definition = candidates.find((name) => name.startsWith('Deleted') === deleted) ?? candidates[0] ?? '';
   const validate = validatorFor(definition);
-  const problems = validate(body) ? [] : (validate.errors ?? []).map((e) => `${at}${e.instancePath || '/'} (${definition}): ${e.message ?? ''}${describeParams(e.params)}`);
-  if (body.object === 'event' && isObject(body.data)) problems.push(...responseProblems(body.data.object, `${at}/data/object`));
+  const problems = validate(body)
+    ? []
+    : (validate.errors ?? []).map(
+        (e) => `${at}${e.instancePath || '/'} (${definition}): ${e.message ?? ''}${describeParams(e.params)}`,
+      );
+  if (body.object === 'event' && isObject(body.data))
+    problems.push(...responseProblems(body.data.object, `${at}/data/object`));
   return problems;
 }
 
 function envelopeProblems(body: Json, at: string): string[] {
-  const keys = body.object === 'list' ? ['data', 'has_more', 'object', 'url'] : ['data', 'has_more', 'next_page', 'object', 'url'];
+  const keys =
+    body.object === 'list' ? ['data', 'has_more', 'object', 'url'] : ['data', 'has_more', 'next_page', 'object', 'url'];
   const problems: string[] = [];
   const present = Object.keys(body).filter((k) => k !== 'total_count');
   for (const key of keys) if (!(key in body)) problems.push(`${at}/${key}: missing from the ${String(body.object)}`);
-  for (const key of present) if (!keys.includes(key)) problems.push(`${at}/${key}: not a property of a ${String(body.object)}`);
+  for (const key of present)
+    if (!keys.includes(key)) problems.push(`${at}/${key}: not a property of a ${String(body.object)}`);
   if (typeof body.url !== 'string') problems.push(`${at}/url: must be a string`);
   if (typeof body.has_more !== 'boolean') problems.push(`${at}/has_more: must be a boolean`);
   if (!Array.isArray(body.data)) return [...problems, `${at}/data: must be an array`];
@@ -77,8 +84,11 @@ export function errorProblems(body: unknown): string[] {
   const error = isObject(body) ? body.error : undefined;
   if (!isObject(error)) return ['/error: missing'];
   const allowed = ['code', 'decline_code', 'doc_url', 'message', 'param', 'request_log_url', 'type'];
-  const problems = Object.keys(error).filter((k) => !allowed.includes(k)).map((k) => `/error/${k}: not a property of a Stripe error`);
-  if (typeof error.type !== 'string' || typeof error.message !== 'string') problems.push('/error: type and message must be strings');
+  const problems = Object.keys(error)
+    .filter((k) => !allowed.includes(k))
+    .map((k) => `/error/${k}: not a property of a Stripe error`);
+  if (typeof error.type !== 'string' || typeof error.message !== 'string')
+    problems.push('/error: type and message must be strings');
   return problems;
 }
 
@@ -90,14 +100,16 @@ export class ConformanceRecorder {
   readonly listener = (exchange: ApiExchange): void => {
     if (exchange.status >= 400) {
       const problems = errorProblems(exchange.body);
-      if (problems.length > 0) this.failures.push(`${exchange.route} → ${exchange.status}:\n  ${problems.join('\n  ')}`);
+      if (problems.length > 0)
+        this.failures.push(`${exchange.route} → ${exchange.status}:\n  ${problems.join('\n  ')}`);
       return;
     }
     const counts = this.countsOf(exchange.route);
     counts.served += 1;
     const problems = responseProblems(exchange.body);
     if (problems.length === 0) counts.validated += 1;
-    else this.failures.push(`${exchange.route} answered what Stripe would not:\n  ${problems.slice(0, 40).join('\n  ')}`);
+    else
+      this.failures.push(`${exchange.route} answered what Stripe would not:\n  ${problems.slice(0, 40).join('\n  ')}`);
   };
 
   /** An invalid request tried on `route`, and whether the emulator refused it as Stripe does. */

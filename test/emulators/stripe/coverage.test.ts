@@ -31,7 +31,15 @@ describe('Stripe emulator coverage of the SyncPlan operations', () => {
   });
 
   it('serves the reads the sync engine makes of linked objects', () => {
-    for (const read of ['customers', 'products', 'prices', 'coupons', 'subscription_schedules', 'subscriptions', 'invoices']) {
+    for (const read of [
+      'customers',
+      'products',
+      'prices',
+      'coupons',
+      'subscription_schedules',
+      'subscriptions',
+      'invoices',
+    ]) {
       expect(routeList()).toContain(`GET /v1/${read}/:id`);
     }
   });

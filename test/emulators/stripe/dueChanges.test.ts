@@ -12,7 +12,11 @@ let emulator: StripeEmulator;
 let stripe: Stripe;
 const conformance = useConformance();
 beforeEach(async () => {
-  emulator = await startStripeEmulator({ opsPerSecond: Infinity, now: () => T0 * 1000, onResponse: conformance.listener });
+  emulator = await startStripeEmulator({
+    opsPerSecond: Infinity,
+    now: () => T0 * 1000,
+    onResponse: conformance.listener,
+  });
   stripe = stripeClientFor(emulator, { maxNetworkRetries: 0 });
 });
 afterEach(async () => {
@@ -50,7 +54,9 @@ describe('time-driven changes among many objects', () => {
       const seat = await product(stripe, 'Seat');
       return [await monthlyPrice(stripe, seat.id, 1000), await monthlyPrice(stripe, seat.id, 1500)];
     })();
-    const customers = await Promise.all([0, 1, 2, 3].map((i) => stripe.customers.create({ name: `Many ${i}`, payment_method: 'pm_card_visa' })));
+    const customers = await Promise.all(
+      [0, 1, 2, 3].map((i) => stripe.customers.create({ name: `Many ${i}`, payment_method: 'pm_card_visa' })),
+    );
     const plans: PlannedSchedule[] = [];
     for (let index = 0; index < 200; index++) {
       // Starts spread over ten days on the half hour, many sharing an instant; phases of one to four days.
@@ -93,7 +99,11 @@ describe('time-driven changes among many objects', () => {
       const plan = plans[step % plans.length];
       if (!plan) throw new Error('no plan');
       const seen = await stripe.subscriptionSchedules.retrieve(plan.id);
-      expect({ schedule: plan.index, at: now, status: seen.status }).toEqual({ schedule: plan.index, at: now, status: statusAt(plan, now) });
+      expect({ schedule: plan.index, at: now, status: seen.status }).toEqual({
+        schedule: plan.index,
+        at: now,
+        status: statusAt(plan, now),
+      });
     }
 
     for (const plan of plans) {
@@ -102,9 +112,15 @@ describe('time-driven changes among many objects', () => {
         : [
             ['subscription_schedule.updated', plan.start],
             ['subscription_schedule.updated', plan.phaseEnd],
-            [plan.endBehavior === 'cancel' ? 'subscription_schedule.completed' : 'subscription_schedule.released', plan.end],
+            [
+              plan.endBehavior === 'cancel' ? 'subscription_schedule.completed' : 'subscription_schedule.released',
+              plan.end,
+            ],
           ];
-      expect({ schedule: plan.index, events: eventsAbout(plan.id) }).toEqual({ schedule: plan.index, events: expected });
+      expect({ schedule: plan.index, events: eventsAbout(plan.id) }).toEqual({
+        schedule: plan.index,
+        events: expected,
+      });
     }
     // Every draft invoice (one per started subscription) finalized exactly an hour after it was created.
     const invoices = emulator.store.invoices.all();
@@ -126,7 +142,11 @@ describe('time-driven changes among many objects', () => {
     const seat = await product(stripe, 'Seat');
     const monthly = await monthlyPrice(stripe, seat.id);
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
-    const customer = await stripe.customers.create({ name: 'Clocked', test_clock: clock.id, payment_method: 'pm_card_visa' });
+    const customer = await stripe.customers.create({
+      name: 'Clocked',
+      test_clock: clock.id,
+      payment_method: 'pm_card_visa',
+    });
     const schedules: Array<{ id: string; start: number }> = [];
     const subscriptions: Array<{ id: string; cancelAt: number | null }> = [];
     for (let k = 0; k < 30; k++) {
@@ -137,7 +157,11 @@ describe('time-driven changes among many objects', () => {
         phases: [{ items: [{ price: monthly.id }], end_date: start + 20 * DAY }],
       });
       schedules.push({ id: schedule.id, start });
-      const subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: monthly.id }], cancel_at: T0 + HOUR * (40 + k) });
+      const subscription = await stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: monthly.id }],
+        cancel_at: T0 + HOUR * (40 + k),
+      });
       // A third end earlier than first set, a third never end, a third keep their cancel_at.
       const cancelAt = k % 3 === 0 ? T0 + HOUR * (2 + k) : k % 3 === 1 ? null : T0 + HOUR * (40 + k);
       if (k % 3 !== 2) await stripe.subscriptions.update(subscription.id, { cancel_at: cancelAt ?? '' });
@@ -146,16 +170,22 @@ describe('time-driven changes among many objects', () => {
 
     // The emulator clock moving does not move objects on the test clock.
     emulator.advanceClock(10 * DAY);
-    for (const { id } of schedules) expect((await stripe.subscriptionSchedules.retrieve(id)).status).toBe('not_started');
+    for (const { id } of schedules)
+      expect((await stripe.subscriptionSchedules.retrieve(id)).status).toBe('not_started');
 
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 3 * DAY });
     expect((await waitForClock(stripe, clock.id)).status).toBe('ready');
     for (const { id, start } of schedules) {
-      expect(eventsAbout(id).filter(([type]) => type.startsWith('subscription_schedule.'))).toEqual([['subscription_schedule.updated', start]]);
+      expect(eventsAbout(id).filter(([type]) => type.startsWith('subscription_schedule.'))).toEqual([
+        ['subscription_schedule.updated', start],
+      ]);
     }
     for (const { id, cancelAt } of subscriptions) {
       const ended = eventsAbout(id).filter(([type]) => type === 'customer.subscription.deleted');
-      expect({ id, ended }).toEqual({ id, ended: cancelAt === null ? [] : [['customer.subscription.deleted', cancelAt]] });
+      expect({ id, ended }).toEqual({
+        id,
+        ended: cancelAt === null ? [] : [['customer.subscription.deleted', cancelAt]],
+      });
     }
   });
 });

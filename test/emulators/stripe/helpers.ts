@@ -3,7 +3,12 @@
 import Stripe from 'stripe';
 import { addInterval } from '@stripe-cpq/stripe-emulator/clock.js';
 import { ConformanceRecorder } from './conformance.js';
-import { startStripeEmulator, stripeClientFor, type StripeEmulator, type StripeEmulatorOptions } from '@stripe-cpq/stripe-emulator';
+import {
+  startStripeEmulator,
+  stripeClientFor,
+  type StripeEmulator,
+  type StripeEmulatorOptions,
+} from '@stripe-cpq/stripe-emulator';
 
 export interface EmulatorFixture {
   emulator: StripeEmulator;
@@ -20,7 +25,11 @@ export interface EmulatorFixture {
 export function useEmulator(options: StripeEmulatorOptions = {}, maxNetworkRetries = 0): EmulatorFixture {
   const fixture = { conformance: useConformance() } as EmulatorFixture;
   beforeAll(async () => {
-    fixture.emulator = await startStripeEmulator({ opsPerSecond: Infinity, onResponse: fixture.conformance.listener, ...options });
+    fixture.emulator = await startStripeEmulator({
+      opsPerSecond: Infinity,
+      onResponse: fixture.conformance.listener,
+      ...options,
+    });
     fixture.stripe = stripeClientFor(fixture.emulator, { maxNetworkRetries });
   });
   afterAll(async () => {
@@ -65,7 +74,12 @@ export async function product(stripe: Stripe, name = 'Widget'): Promise<Stripe.P
 }
 
 export async function monthlyPrice(stripe: Stripe, productId: string, unitAmount = 1000): Promise<Stripe.Price> {
-  return stripe.prices.create({ product: productId, currency: 'usd', unit_amount: unitAmount, recurring: { interval: 'month' } });
+  return stripe.prices.create({
+    product: productId,
+    currency: 'usd',
+    unit_amount: unitAmount,
+    recurring: { interval: 'month' },
+  });
 }
 
 /**

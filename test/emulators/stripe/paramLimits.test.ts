@@ -32,11 +32,16 @@ const CASES = OPERATIONS.flatMap(([op, route, type]) =>
     .filter((param) => !/[.[=]/.test(param))
     .flatMap((param) => {
       const spec = paramPaths(type)[param];
-      return spec?.kinds.includes('string') && spec.maxLength !== undefined ? [[op, route, param, spec.maxLength] as const] : [];
+      return spec?.kinds.includes('string') && spec.maxLength !== undefined
+        ? [[op, route, param, spec.maxLength] as const]
+        : [];
     }),
 );
 
-async function lengthRefusal(route: string, params: Record<string, unknown>): Promise<{ param?: string; message?: string } | undefined> {
+async function lengthRefusal(
+  route: string,
+  params: Record<string, unknown>,
+): Promise<{ param?: string; message?: string } | undefined> {
   const [method = 'POST', path = ''] = route.split(' ');
   const response = await fetch(`${fx.emulator.url}${path}`, {
     method,
@@ -48,7 +53,14 @@ async function lengthRefusal(route: string, params: Record<string, unknown>): Pr
 }
 
 function productFlags(op: StripeOperation['op'], param: string, value: string): string[] {
-  const operation = { op, ref: '@ref:x', idempotencyKey: 'k', source: { id: '801000000000001', type: 'Order' }, id: 'x', params: { [param]: value } } as unknown as StripeOperation;
+  const operation = {
+    op,
+    ref: '@ref:x',
+    idempotencyKey: 'k',
+    source: { id: '801000000000001', type: 'Order' },
+    id: 'x',
+    params: { [param]: value },
+  } as unknown as StripeOperation;
   return overLongParams([operation]).map((error) => String(error.field));
 }
 
@@ -61,7 +73,10 @@ describe("the product's length check and the emulator agree", () => {
     const over = 'x'.repeat(maxLength + 1);
     const at = 'x'.repeat(maxLength);
     expect(productFlags(op, param, over)).toEqual([param]);
-    expect(await lengthRefusal(route, { [param]: over })).toMatchObject({ param, message: expect.stringContaining(`must be at most ${maxLength} characters`) as unknown });
+    expect(await lengthRefusal(route, { [param]: over })).toMatchObject({
+      param,
+      message: expect.stringContaining(`must be at most ${maxLength} characters`) as unknown,
+    });
     expect(productFlags(op, param, at)).toEqual([]);
     expect(await lengthRefusal(route, { [param]: at })).toBeUndefined();
   });

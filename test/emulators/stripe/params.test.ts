@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { CATALOGUE_PATH, generateCatalogue, generateResponses, renderGenerated, RESPONSES_PATH } from '../../../plugin/scripts/generateStripeParams.js';
+import {
+  CATALOGUE_PATH,
+  generateCatalogue,
+  generateResponses,
+  renderGenerated,
+  RESPONSES_PATH,
+} from '../../../plugin/scripts/generateStripeParams.js';
 import { bracketPath, lookupParam, paramsCatalogue, splitParamPath } from '../../../plugin/src/stripe/params/index.js';
 
 describe('Stripe params catalogue (generated from stripe-node param types)', () => {
@@ -11,7 +17,7 @@ describe('Stripe params catalogue (generated from stripe-node param types)', () 
     expect(readFileSync(RESPONSES_PATH, 'utf8')).toBe(renderGenerated(generateResponses()));
   });
 
-  it('takes maxLength from Stripe\'s OpenAPI spec (customer name 256, coupon name 40, subscription description 500)', () => {
+  it("takes maxLength from Stripe's OpenAPI spec (customer name 256, coupon name 40, subscription description 500)", () => {
     expect(lookupParam('CustomerCreateParams', 'name')?.maxLength).toBe(256);
     expect(lookupParam('CouponCreateParams', 'name')?.maxLength).toBe(40);
     expect(lookupParam('SubscriptionUpdateParams', 'description')?.maxLength).toBe(500);
@@ -23,7 +29,11 @@ describe('Stripe params catalogue (generated from stripe-node param types)', () 
   });
 
   it('knows nested paths, their required flag and enum values', () => {
-    expect(lookupParam('PriceCreateParams', 'recurring.interval')).toEqual({ required: true, kinds: ['enum'], values: ['day', 'month', 'week', 'year'] });
+    expect(lookupParam('PriceCreateParams', 'recurring.interval')).toEqual({
+      required: true,
+      kinds: ['enum'],
+      values: ['day', 'month', 'week', 'year'],
+    });
     expect(lookupParam('PriceCreateParams', 'currency')?.required).toBe(true);
     expect(lookupParam('SubscriptionScheduleUpdateParams', 'phases[0][items][3][price]')?.kinds).toEqual(['string']);
     expect(lookupParam('SubscriptionScheduleUpdateParams', 'phases[].end_date')?.values).toEqual(['now']);

@@ -5,12 +5,19 @@ import { DAY, stripeError, useEmulator } from './helpers.js';
 
 const fx = useEmulator();
 
-const customersNamed = (name: string): number => fx.emulator.store.customers.all().filter((c) => c.name === name).length;
+const customersNamed = (name: string): number =>
+  fx.emulator.store.customers.all().filter((c) => c.name === name).length;
 
 describe('idempotent requests (docs.stripe.com/api/idempotent_requests)', () => {
   it('replays the saved response for the same key and parameters, with Idempotent-Replayed: true', async () => {
-    const first = await fx.stripe.customers.create({ name: 'Idem A' }, { idempotencyKey: 'org1-001A-v1-customers.create' });
-    const again = await fx.stripe.customers.create({ name: 'Idem A' }, { idempotencyKey: 'org1-001A-v1-customers.create' });
+    const first = await fx.stripe.customers.create(
+      { name: 'Idem A' },
+      { idempotencyKey: 'org1-001A-v1-customers.create' },
+    );
+    const again = await fx.stripe.customers.create(
+      { name: 'Idem A' },
+      { idempotencyKey: 'org1-001A-v1-customers.create' },
+    );
     expect(again.id).toBe(first.id);
     expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(customersNamed('Idem A')).toBe(1);
@@ -19,7 +26,9 @@ describe('idempotent requests (docs.stripe.com/api/idempotent_requests)', () => 
 
   it('refuses the same key with other parameters: 400 idempotency_error', async () => {
     await fx.stripe.customers.create({ name: 'Idem B' }, { idempotencyKey: 'key-b' });
-    const error = await stripeError(fx.stripe.customers.create({ name: 'Idem B changed' }, { idempotencyKey: 'key-b' }));
+    const error = await stripeError(
+      fx.stripe.customers.create({ name: 'Idem B changed' }, { idempotencyKey: 'key-b' }),
+    );
     expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
     expect(error.statusCode).toBe(400);
     expect(error.message).toContain('Keys for idempotent requests can only be used with the same parameters');
@@ -77,7 +86,14 @@ describe('faults on demand', () => {
 
   it('holds a response back when asked to be slow (the SDK timeout fires)', async () => {
     fx.emulator.faults.inject({ kind: 'slow', delayMs: 400, path: '/v1/customers' });
-    const impatient = new Stripe(fx.emulator.apiKey, { host: fx.emulator.host, port: fx.emulator.port, protocol: 'http', telemetry: false, maxNetworkRetries: 0, timeout: 100 });
+    const impatient = new Stripe(fx.emulator.apiKey, {
+      host: fx.emulator.host,
+      port: fx.emulator.port,
+      protocol: 'http',
+      telemetry: false,
+      maxNetworkRetries: 0,
+      timeout: 100,
+    });
     expect(await stripeError(impatient.customers.list())).toBeInstanceOf(Stripe.errors.StripeConnectionError);
   });
 
@@ -91,9 +107,17 @@ describe('faults on demand', () => {
 
   it('takes faults through the authenticated control endpoint', async () => {
     const control = (init: RequestInit, key = fx.emulator.apiKey): Promise<Response> =>
-      fetch(`${fx.emulator.url}/_emulator/faults`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
-    expect((await control({ method: 'POST', body: JSON.stringify({ kind: 'api_error' }) }, 'sk_test_nope')).status).toBe(401);
-    expect((await control({ method: 'POST', body: JSON.stringify({ kind: 'api_error', path: '/v1/prices', times: 1 }) })).status).toBe(200);
+      fetch(`${fx.emulator.url}/_emulator/faults`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+    expect(
+      (await control({ method: 'POST', body: JSON.stringify({ kind: 'api_error' }) }, 'sk_test_nope')).status,
+    ).toBe(401);
+    expect(
+      (await control({ method: 'POST', body: JSON.stringify({ kind: 'api_error', path: '/v1/prices', times: 1 }) }))
+        .status,
+    ).toBe(200);
     expect((await stripeError(fx.stripe.prices.list())).statusCode).toBe(500);
     await expect(fx.stripe.prices.list()).resolves.toMatchObject({ object: 'list' });
   });
@@ -111,7 +135,9 @@ describe('rate limits (docs.stripe.com/rate-limits)', () => {
   it('answers 429 rate_limit with Stripe-Should-Retry beyond the configured operations per second', async () => {
     const stripe = stripeClientFor(limited, { maxNetworkRetries: 0 });
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => stripe.customers.list()));
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Stripe.errors.StripeError);
+    const refused = results
+      .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+      .map((r) => r.reason as Stripe.errors.StripeError);
     expect(refused.length).toBeGreaterThanOrEqual(4);
     expect(refused[0]).toBeInstanceOf(Stripe.errors.StripeRateLimitError);
     expect(refused[0]).toMatchObject({ statusCode: 429, code: 'rate_limit' });
@@ -120,7 +146,9 @@ describe('rate limits (docs.stripe.com/rate-limits)', () => {
 
   it('lets the SDK retries get through once the budget refills', async () => {
     const stripe = stripeClientFor(limited, { maxNetworkRetries: 6 });
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => stripe.customers.create({ name: `Limited ${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => stripe.customers.create({ name: `Limited ${i}` })),
+    );
     expect(new Set(results.map((c) => c.id)).size).toBe(8);
     expect(limited.requestLog.entries.some((e) => e.status === 429)).toBe(true);
   });

@@ -7,7 +7,11 @@ import { DAY, JAN_1_2030, monthlyPrice, product, useEmulator } from './helpers.j
 const fx = useEmulator();
 
 /** A running schedule (started Jan 1 2030 on its customer's test clock) and its subscription. */
-async function runningSchedule(): Promise<{ customer: string; schedule: Stripe.SubscriptionSchedule; subscription: string }> {
+async function runningSchedule(): Promise<{
+  customer: string;
+  schedule: Stripe.SubscriptionSchedule;
+  subscription: string;
+}> {
   const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 + 10 * DAY });
   const customer = await fx.stripe.customers.create({ name: 'Canceling', test_clock: clock.id });
   const price = await monthlyPrice(fx.stripe, (await product(fx.stripe, 'Seat')).id);
@@ -20,7 +24,14 @@ async function runningSchedule(): Promise<{ customer: string; schedule: Stripe.S
 }
 
 async function credit(customer: string, subscription: string): Promise<Stripe.InvoiceItem> {
-  return fx.stripe.invoiceItems.create({ customer, subscription, currency: 'usd', unit_amount_decimal: Stripe.Decimal.from('-2500'), quantity: 2, metadata: { salesforce_credit: 'true' } });
+  return fx.stripe.invoiceItems.create({
+    customer,
+    subscription,
+    currency: 'usd',
+    unit_amount_decimal: Stripe.Decimal.from('-2500'),
+    quantity: 2,
+    metadata: { salesforce_credit: 'true' },
+  });
 }
 
 describe('subscription schedule cancel', () => {

@@ -7,7 +7,7 @@ const fx = useEmulator();
 const TWO_YEARS_LATER = Date.UTC(2032, 0, 1) / 1000;
 
 describe('Stripe emulator test clocks', () => {
-  it('creates a customer at its clock\'s frozen time, not the emulator\'s', async () => {
+  it("creates a customer at its clock's frozen time, not the emulator's", async () => {
     const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 });
     const customer = await fx.stripe.customers.create({ name: 'On a clock', test_clock: clock.id });
     expect(customer).toMatchObject({ test_clock: clock.id, created: JAN_1_2030 });
@@ -27,13 +27,18 @@ describe('Stripe emulator test clocks', () => {
     const refused = await stripeError(fx.stripe.customers.create({ name: 'Too early', test_clock: clock.id }));
     expect(refused).toMatchObject({ statusCode: 400, param: 'test_clock' });
     fx.emulator.store.testClocks.get(clock.id).status = 'ready';
-    await expect(fx.stripe.customers.create({ name: 'In time', test_clock: clock.id })).resolves.toMatchObject({ test_clock: clock.id });
+    await expect(fx.stripe.customers.create({ name: 'In time', test_clock: clock.id })).resolves.toMatchObject({
+      test_clock: clock.id,
+    });
   });
 
   it('advances a clock without subscriptions at most two years at a time', async () => {
     const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 });
     await fx.stripe.customers.create({ name: 'No subscription', test_clock: clock.id });
-    expect((await stripeError(fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: TWO_YEARS_LATER + 1 }))).param).toBe('frozen_time');
+    expect(
+      (await stripeError(fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: TWO_YEARS_LATER + 1 })))
+        .param,
+    ).toBe('frozen_time');
     await fx.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: TWO_YEARS_LATER });
     expect(await waitForClock(fx.stripe, clock.id)).toMatchObject({ status: 'ready', frozen_time: TWO_YEARS_LATER });
   });

@@ -19,7 +19,10 @@ async function receiver(statuses: number[] = []): Promise<{ url: string; receive
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['stripe-signature']) });
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        signature: String(req.headers['stripe-signature']),
+      });
       res.writeHead(statuses.shift() ?? 200).end();
     });
   });
@@ -36,18 +39,35 @@ describe('webhook delivery', () => {
   it('delivers invoiceitem.created signed so that stripe.webhooks.constructEvent verifies it', async () => {
     const target = await receiver();
     servers.push(target.server);
-    const endpoint = await fx.stripe.webhookEndpoints.create({ url: target.url, enabled_events: ['invoiceitem.created'] });
+    const endpoint = await fx.stripe.webhookEndpoints.create({
+      url: target.url,
+      enabled_events: ['invoiceitem.created'],
+    });
     expect(endpoint.secret).toMatch(/^whsec_/);
     expect((await fx.stripe.webhookEndpoints.retrieve(endpoint.id)).secret).toBeUndefined();
     const customer = await fx.stripe.customers.create({});
-    const item = await fx.stripe.invoiceItems.create({ customer: customer.id, amount: 1234, currency: 'usd' }, { idempotencyKey: 'proration-1' });
+    const item = await fx.stripe.invoiceItems.create(
+      { customer: customer.id, amount: 1234, currency: 'usd' },
+      { idempotencyKey: 'proration-1' },
+    );
     await fx.emulator.webhooks.idle();
     expect(target.received).toHaveLength(1);
     const [delivery] = target.received;
-    const event = fx.stripe.webhooks.constructEvent(delivery?.body ?? '', delivery?.signature ?? '', endpoint.secret ?? '');
-    expect(event).toMatchObject({ type: 'invoiceitem.created', object: 'event', livemode: false, request: { idempotency_key: 'proration-1' } });
+    const event = fx.stripe.webhooks.constructEvent(
+      delivery?.body ?? '',
+      delivery?.signature ?? '',
+      endpoint.secret ?? '',
+    );
+    expect(event).toMatchObject({
+      type: 'invoiceitem.created',
+      object: 'event',
+      livemode: false,
+      request: { idempotency_key: 'proration-1' },
+    });
     expect((event.data.object as Stripe.InvoiceItem).id).toBe(item.id);
-    expect(() => fx.stripe.webhooks.constructEvent(delivery?.body ?? '', delivery?.signature ?? '', 'whsec_wrong')).toThrow(/signature/i);
+    expect(() =>
+      fx.stripe.webhooks.constructEvent(delivery?.body ?? '', delivery?.signature ?? '', 'whsec_wrong'),
+    ).toThrow(/signature/i);
     await fx.stripe.webhookEndpoints.del(endpoint.id);
   });
 
@@ -65,14 +85,19 @@ describe('webhook delivery', () => {
       [3, 200],
     ]);
     expect(new Set(target.received.map((r) => (JSON.parse(r.body) as Stripe.Event).id)).size).toBe(1);
-    expect((JSON.parse(target.received[2]?.body ?? '{}') as Stripe.Event).data.object).toMatchObject({ id: invoice.id });
+    expect((JSON.parse(target.received[2]?.body ?? '{}') as Stripe.Event).data.object).toMatchObject({
+      id: invoice.id,
+    });
     await fx.stripe.webhookEndpoints.del(endpoint.id);
   });
 
   it('sends invoice.finalized, invoice.paid, invoice.payment_failed and invoice.voided as invoices change', async () => {
     const target = await receiver();
     servers.push(target.server);
-    const endpoint = await fx.stripe.webhookEndpoints.create({ url: target.url, enabled_events: ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided'] });
+    const endpoint = await fx.stripe.webhookEndpoints.create({
+      url: target.url,
+      enabled_events: ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided'],
+    });
     const declining = await fx.stripe.customers.create({ payment_method: 'pm_card_chargeDeclined' });
     const paid = await fx.stripe.invoices.create({ customer: declining.id, auto_advance: false });
     await fx.stripe.invoiceItems.create({ customer: declining.id, amount: 900, currency: 'usd', invoice: paid.id });
@@ -84,7 +109,9 @@ describe('webhook delivery', () => {
     await fx.stripe.invoices.finalizeInvoice(voided.id);
     await fx.stripe.invoices.voidInvoice(voided.id);
     await fx.emulator.webhooks.idle();
-    const events = target.received.map((r) => fx.stripe.webhooks.constructEvent(r.body, r.signature, endpoint.secret ?? ''));
+    const events = target.received.map((r) =>
+      fx.stripe.webhooks.constructEvent(r.body, r.signature, endpoint.secret ?? ''),
+    );
     expect(events.map((e) => [e.type, (e.data.object as Stripe.Invoice).id])).toEqual([
       ['invoice.finalized', paid.id],
       ['invoice.payment_failed', paid.id],

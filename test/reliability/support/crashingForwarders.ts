@@ -5,7 +5,13 @@
 // goes back (a lost response). The forwarders outlive the process, so its successor reaches the services
 // at the same addresses (the instance URL in Stripe metadata links stays the same). Traffic still in the
 // pipe from a killed process is dropped, as if the kill had come a moment earlier.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export type CrashMoment = 'before' | 'after';
@@ -66,18 +72,32 @@ export async function startCrashingForwarders(salesforcePort: number, stripePort
       if (sender.dead) return void res.destroy();
       const method = req.method ?? 'GET';
       const path = req.url ?? '';
-      sender.steps.push({ service, method, path, writes: writes(service, method, path, Buffer.concat(chunks).toString()) });
+      sender.steps.push({
+        service,
+        method,
+        path,
+        writes: writes(service, method, path, Buffer.concat(chunks).toString()),
+      });
       const step = sender.steps.length;
       if (sender.reachedCrash(step, 'before')) return void res.destroy();
-      const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${port}` } }, (answer) => {
-        const body: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => body.push(chunk));
-        answer.on('end', () => {
-          if (sender.reachedCrash(step, 'after') || sender.dead) return void res.destroy();
-          res.writeHead(answer.statusCode ?? 500, answer.headers);
-          res.end(Buffer.concat(body));
-        });
-      });
+      const upstream = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: `127.0.0.1:${port}` },
+        },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => body.push(chunk));
+          answer.on('end', () => {
+            if (sender.reachedCrash(step, 'after') || sender.dead) return void res.destroy();
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            res.end(Buffer.concat(body));
+          });
+        },
+      );
       upstream.on('error', () => res.destroy());
       upstream.end(Buffer.concat(chunks));
     });

@@ -24,14 +24,27 @@ interface Spare {
 
 function spawnSpare(): Spare {
   // Only what the relay is given: nothing of the test runner's environment leaks in.
-  const child = fork(WARM_RELAY, [], { execPath: process.execPath, execArgv: [], env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(WARM_RELAY, [], {
+    execPath: process.execPath,
+    execArgv: [],
+    env: { PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('close', (code, signal) => resolve(signal ?? code ?? -1)));
+  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
+    child.once('close', (code, signal) => resolve(signal ?? code ?? -1)),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
-    void exited.then((code) => reject(new Error(`The relay process exited (${code}) while loading; is plugin/lib built (npm run build)?\n${output.join('')}`)));
+    void exited.then((code) =>
+      reject(
+        new Error(
+          `The relay process exited (${code}) while loading; is plugin/lib built (npm run build)?\n${output.join('')}`,
+        ),
+      ),
+    );
   });
   ready.catch(() => undefined); // reported by start()
   return { child, output, ready, exited };

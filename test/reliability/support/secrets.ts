@@ -4,7 +4,9 @@ import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 
 /** Every record a sync writes its outcome to, in full. */
 export function outcomeTexts(org: Pick<SalesforceEmulator, 'store'>): string[] {
-  return ['Stripe_Sync_Record__c', 'Stripe_Sync_Request__c', 'Order'].flatMap((sobject) => [...org.store.all(sobject)].map((record) => JSON.stringify(record)));
+  return ['Stripe_Sync_Record__c', 'Stripe_Sync_Request__c', 'Order'].flatMap((sobject) =>
+    [...org.store.all(sobject)].map((record) => JSON.stringify(record)),
+  );
 }
 
 /** The secrets found in `texts`: whole, or their last 12 characters (a truncated or masked copy). */

@@ -5,7 +5,11 @@
 const lib = (path: string) => new URL(`../../../plugin/lib/${path}`, import.meta.url).href;
 
 // main.js's own imports.
-await Promise.all(['relay/index.js', 'relay/config.js', 'relay/logger.js', 'salesforce/client.js', 'stripe/client.js'].map((path) => import(lib(path))));
+await Promise.all(
+  ['relay/index.js', 'relay/config.js', 'relay/logger.js', 'salesforce/client.js', 'stripe/client.js'].map(
+    (path) => import(lib(path)),
+  ),
+);
 const env = await new Promise<Record<string, string>>((resolve) => {
   process.once('message', (message) => resolve(message as Record<string, string>));
   process.send!('ready');

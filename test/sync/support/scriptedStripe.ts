@@ -19,17 +19,28 @@ export interface ScriptedReply {
 
 export type Script = (request: SeenRequest, index: number) => ScriptedReply;
 
-export async function startScriptedStripe(script: Script): Promise<{ port: number; requests: SeenRequest[]; close(): Promise<void> }> {
+export async function startScriptedStripe(
+  script: Script,
+): Promise<{ port: number; requests: SeenRequest[]; close(): Promise<void> }> {
   const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
       const [path = '', query = ''] = (req.url ?? '').split('?');
-      const seen = { method: req.method ?? 'GET', path, headers: req.headers, params: qs.parse(raw || query) as Record<string, unknown> };
+      const seen = {
+        method: req.method ?? 'GET',
+        path,
+        headers: req.headers,
+        params: qs.parse(raw || query) as Record<string, unknown>,
+      };
       requests.push(seen);
       const reply = script(seen, requests.length - 1);
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_${requests.length}`, ...reply.headers });
+      res.writeHead(reply.status ?? 200, {
+        'content-type': 'application/json',
+        'request-id': `req_${requests.length}`,
+        ...reply.headers,
+      });
       res.end(JSON.stringify(reply.body));
     });
   });
@@ -41,4 +52,6 @@ export async function startScriptedStripe(script: Script): Promise<{ port: numbe
   };
 }
 
-export const stripeErrorBody = (type: string, message: string, extra: Record<string, unknown> = {}) => ({ error: { type, message, ...extra } });
+export const stripeErrorBody = (type: string, message: string, extra: Record<string, unknown> = {}) => ({
+  error: { type, message, ...extra },
+});

@@ -67,7 +67,11 @@ async function localTarget(): Promise<DemoTarget> {
   return {
     salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }),
-    orders: (org.sample?.orders ?? []).map((o) => ({ id: o.orderId, scenario: o.scenario, description: o.description })),
+    orders: (org.sample?.orders ?? []).map((o) => ({
+      id: o.orderId,
+      scenario: o.scenario,
+      description: o.description,
+    })),
     where: org.instanceUrl,
     org,
     close: async () => void (await Promise.all([org.close(), stripe.close()])),
@@ -76,7 +80,8 @@ async function localTarget(): Promise<DemoTarget> {
 
 async function realTarget(targetOrg: string, orderIds: readonly string[]): Promise<DemoTarget> {
   const apiKey = process.env.STRIPE_API_KEY ?? '';
-  if (!/^(sk|rk)_test_/.test(apiKey) || isLiveKey(apiKey)) throw new Error('With --target-org, set STRIPE_API_KEY to a Stripe test-mode key (sk_test_… or rk_test_…).');
+  if (!/^(sk|rk)_test_/.test(apiKey) || isLiveKey(apiKey))
+    throw new Error('With --target-org, set STRIPE_API_KEY to a Stripe test-mode key (sk_test_… or rk_test_…).');
   if (orderIds.length === 0) throw new Error('With --target-org, name the orders to sync: --order 801… (repeatable).');
   const { Org } = await import('@salesforce/core');
   const org = await Org.create({ aliasOrUsername: targetOrg });
@@ -97,22 +102,33 @@ function describeResult(result: OrderSyncResult): [string, string] {
   if (result.status === 'busy') return ['busy', 'Another worker holds this contract; try again.'];
   const counts = new Map<string, number>();
   for (const a of result.applied) counts.set(a.op, (counts.get(a.op) ?? 0) + 1);
-  const made = [...counts].map(([op, n]) => `${op.replace(/\.create$/, '').replace(/^billing\./, '')}${n > 1 ? ` ×${n}` : ''}`).join(', ');
+  const made = [...counts]
+    .map(([op, n]) => `${op.replace(/\.create$/, '').replace(/^billing\./, '')}${n > 1 ? ` ×${n}` : ''}`)
+    .join(', ');
   return ['synced', `${made || 'nothing new'}${result.stripeId ? ` → ${result.stripeId}` : ''}`];
 }
 
 /** Syncs the target's orders with a progress bar and prints the table; returns the results by order id. */
-async function syncAndReport(target: DemoTarget, orders: readonly DemoOrder[], { stdout, stderr }: DemoOutput): Promise<Map<string, OrderSyncResult>> {
+async function syncAndReport(
+  target: DemoTarget,
+  orders: readonly DemoOrder[],
+  { stdout, stderr }: DemoOutput,
+): Promise<Map<string, OrderSyncResult>> {
   const engine = createSyncEngine({ salesforce: target.salesforce, stripe: target.stripe, workerId: 'demo' });
   const tty = stderr.isTTY === true;
   stderr.write(`Syncing ${orders.length} orders from ${target.where}\n`);
   const results = await engine.syncOrders(
     orders.map((o) => o.id),
-    { onProgress: (_r, done, total) => stderr.write(tty ? `\r${progressBar(done, total)}` : `${progressBar(done, total)}\n`) },
+    {
+      onProgress: (_r, done, total) =>
+        stderr.write(tty ? `\r${progressBar(done, total)}` : `${progressBar(done, total)}\n`),
+    },
   );
   if (tty) stderr.write('\n');
   const rows = results.map((r, i) => [labelOf(orders[i]!), ...describeResult(r)]);
-  stdout.write(`\n${renderTable(['Order', 'Result', 'Stripe objects created, or the error and its fix'], rows, 70)}\n\n`);
+  stdout.write(
+    `\n${renderTable(['Order', 'Result', 'Stripe objects created, or the error and its fix'], rows, 70)}\n\n`,
+  );
   const synced = results.filter((r) => r.status === 'synced').length;
   stdout.write(`${synced} of ${results.length} orders synced; ${target.salesforce.calls} Salesforce calls.\n`);
   return new Map(results.map((r) => [r.orderId, r]));
@@ -124,13 +140,20 @@ async function syncAndReport(target: DemoTarget, orders: readonly DemoOrder[], {
  */
 export async function runDemo(options: DemoOptions, output: DemoOutput): Promise<ServingDemo | undefined> {
   if (options.serve && options.targetOrg) {
-    throw new Error('--serve runs the Order page on the local emulators; on a real org the card is on the Lightning record page. Drop --target-org or --serve.');
+    throw new Error(
+      '--serve runs the Order page on the local emulators; on a real org the card is on the Lightning record page. Drop --target-org or --serve.',
+    );
   }
   const target = options.targetOrg ? await realTarget(options.targetOrg, options.orders ?? []) : await localTarget();
   try {
     const held = new Set<string>(options.serve ? LEFT_FOR_SYNC_NOW : []);
-    const results = await syncAndReport(target, target.orders.filter((o) => !held.has(o.scenario)), output);
-    if (options.serve && target.org) return await serveOrderPages(target, target.org, results, options.port ?? 0, output);
+    const results = await syncAndReport(
+      target,
+      target.orders.filter((o) => !held.has(o.scenario)),
+      output,
+    );
+    if (options.serve && target.org)
+      return await serveOrderPages(target, target.org, results, options.port ?? 0, output);
     output.stdout.write(closingLine(target, results));
   } catch (error) {
     await target.close();
@@ -167,7 +190,14 @@ async function serveOrderPages(
   const build = await ensureOrderPageBuilt();
   stderr.write(build.built ? `Built in ${(build.ms / 1000).toFixed(1)} s.\n` : 'Up to date.\n');
   // liveSync off: the relay syncs on "Sync now" only, so the orders left unsynced wait for the button.
-  const relay = await startRelay({ salesforce: target.salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false }, stripe: target.stripe, port: 0, liveSync: false, logger: createRelayLogger({ destination: stderr, level: 'warn' }) });
+  const relay = await startRelay({
+    salesforce: target.salesforce,
+    events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false },
+    stripe: target.stripe,
+    port: 0,
+    liveSync: false,
+    logger: createRelayLogger({ destination: stderr, level: 'warn' }),
+  });
   const pages = await startEmulatorOrderPageServer(org, port).catch(async (error: unknown) => {
     await relay.stop();
     throw error;
@@ -175,10 +205,17 @@ async function serveOrderPages(
   // The URL before the description: it never wraps, so each order's first line holds its link.
   const rows = target.orders.map((o) => {
     const result = results.get(o.id);
-    return [o.scenario, result ? describeResult(result)[0] : 'not synced: press Sync now', pages.orderUrl(o.id), o.description];
+    return [
+      o.scenario,
+      result ? describeResult(result)[0] : 'not synced: press Sync now',
+      pages.orderUrl(o.id),
+      o.description,
+    ];
   });
   stdout.write(`\nThe Order page of each sample order, with the relay (${relay.url}) syncing on "Sync now":\n\n`);
-  stdout.write(`${renderTable(['Order', 'State', 'Open in your browser', 'Scenario'], rows, 50)}\n\nCtrl+C stops the page, the relay and the emulators.\n`);
+  stdout.write(
+    `${renderTable(['Order', 'State', 'Open in your browser', 'Scenario'], rows, 50)}\n\nCtrl+C stops the page, the relay and the emulators.\n`,
+  );
   return {
     pageUrl: pages.url,
     stop: async () => {

@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     },
   });
   const port = Number(values.port ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port}: give a port number from 0 to 65535 (0 picks a free one).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port}: give a port number from 0 to 65535 (0 picks a free one).`);
   const serving = await runDemo(
     { targetOrg: values['target-org'], orders: values.order, serve: values.serve, port },
     { stdout: process.stdout, stderr: process.stderr },

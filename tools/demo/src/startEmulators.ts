@@ -11,13 +11,23 @@ import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 function port(value: string | undefined, flag: string): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${flag} must be a port number (0–65535), got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new Error(`--${flag} must be a port number (0–65535), got ${value}`);
   return n;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'port-salesforce': { type: 'string' }, 'port-stripe': { type: 'string' }, 'multi-currency': { type: 'boolean' } } });
-  const salesforce = await startSalesforceEmulator({ port: port(values['port-salesforce'], 'port-salesforce'), multiCurrency: values['multi-currency'] === true });
+  const { values } = parseArgs({
+    options: {
+      'port-salesforce': { type: 'string' },
+      'port-stripe': { type: 'string' },
+      'multi-currency': { type: 'boolean' },
+    },
+  });
+  const salesforce = await startSalesforceEmulator({
+    port: port(values['port-salesforce'], 'port-salesforce'),
+    multiCurrency: values['multi-currency'] === true,
+  });
   const stripe = await startStripeEmulator({ port: port(values['port-stripe'], 'port-stripe') });
 
   const lines = [

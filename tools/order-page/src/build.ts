@@ -45,7 +45,9 @@ const replace = replacePlugin as unknown as typeof replacePlugin.default;
 
 /** The org's custom labels (`c.<fullName>` → value), read from the package metadata. */
 export function readCustomLabels(file = LABELS_FILE): Map<string, string> {
-  const parsed = new XMLParser({ isArray: (name) => name === 'labels', parseTagValue: false }).parse(readFileSync(file, 'utf8')) as {
+  const parsed = new XMLParser({ isArray: (name) => name === 'labels', parseTagValue: false }).parse(
+    readFileSync(file, 'utf8'),
+  ) as {
     CustomLabels?: { labels?: { fullName: string; value: string }[] };
   };
   return new Map((parsed.CustomLabels?.labels ?? []).map((label) => [`c.${label.fullName}`, String(label.value)]));
@@ -59,7 +61,8 @@ function platformModules(labels: Map<string, string>): Plugin {
       const shim = PLATFORM_SHIMS[source];
       if (shim) return join(SHIMS_DIR, shim);
       // Base components bring their own labels (`@salesforce/label/LightningDatatable.…`); the org's are `c.`.
-      if (source.startsWith('@salesforce/label/c.') || source.startsWith('@salesforce/schema/')) return VIRTUAL + source;
+      if (source.startsWith('@salesforce/label/c.') || source.startsWith('@salesforce/schema/'))
+        return VIRTUAL + source;
       return null;
     },
     load(id) {
@@ -68,7 +71,8 @@ function platformModules(labels: Map<string, string>): Plugin {
       if (source.startsWith('@salesforce/label/')) {
         const name = source.slice('@salesforce/label/'.length);
         const value = labels.get(name);
-        if (value === undefined) this.error(`${source}: no custom label ${name} in force-app's CustomLabels.labels-meta.xml; add it there.`);
+        if (value === undefined)
+          this.error(`${source}: no custom label ${name} in force-app's CustomLabels.labels-meta.xml; add it there.`);
         return `export default ${JSON.stringify(value)};`;
       }
       const [objectApiName, fieldApiName] = source.slice('@salesforce/schema/'.length).split('.');
@@ -86,7 +90,9 @@ export async function buildOrderPage(outDir = DIST_DIR): Promise<number> {
   const started = performance.now();
   const cacheFile = join(outDir, 'rollup-cache.json');
   const toolchain = hashFiles(TOOLCHAIN_FILES);
-  const previous = existsSync(cacheFile) ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as { toolchain: string; cache: RollupCache }) : undefined;
+  const previous = existsSync(cacheFile)
+    ? (JSON.parse(readFileSync(cacheFile, 'utf8')) as { toolchain: string; cache: RollupCache })
+    : undefined;
   const bundle = await rollup({
     input: join(PAGE_DIR, 'main.js'),
     cache: previous?.toolchain === toolchain ? previous.cache : undefined,
@@ -101,7 +107,10 @@ export async function buildOrderPage(outDir = DIST_DIR): Promise<number> {
           { npm: 'lightning-base-components' },
         ],
       }),
-      replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production'), 'import.meta.env.SSR': 'false' } }),
+      replace({
+        preventAssignment: true,
+        values: { 'process.env.NODE_ENV': JSON.stringify('production'), 'import.meta.env.SSR': 'false' },
+      }),
       nodeResolve({ rootDir: REPO_ROOT, browser: true }),
     ],
     onwarn(warning, warn) {
@@ -112,7 +121,12 @@ export async function buildOrderPage(outDir = DIST_DIR): Promise<number> {
   });
   try {
     rmSync(join(outDir, 'chunks'), { recursive: true, force: true });
-    await bundle.write({ dir: outDir, format: 'esm', entryFileNames: 'orderPage.js', chunkFileNames: 'chunks/[name]-[hash].js' });
+    await bundle.write({
+      dir: outDir,
+      format: 'esm',
+      entryFileNames: 'orderPage.js',
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    });
     writeFileSync(cacheFile, JSON.stringify({ toolchain, cache: withoutSyntaxTrees(bundle.cache) }));
   } finally {
     await bundle.close();
@@ -122,19 +136,30 @@ export async function buildOrderPage(outDir = DIST_DIR): Promise<number> {
 
 /** The compiled code is what is worth keeping; rollup re-parses a module whose cached syntax tree is absent (a third of the size on disk). */
 function withoutSyntaxTrees(cache: RollupCache | undefined): RollupCache | undefined {
-  return cache && { ...cache, modules: cache.modules?.map((module) => ({ ...module, ast: undefined as unknown as typeof module.ast })) };
+  return (
+    cache && {
+      ...cache,
+      modules: cache.modules?.map((module) => ({ ...module, ast: undefined as unknown as typeof module.ast })),
+    }
+  );
 }
 
 /** This build's code and the compilers it runs: a change to any of them invalidates everything built. */
 const TOOLCHAIN_FILES = [
   join(SOURCE_DIR, 'build.ts'),
-  ...['lwc', '@lwc/rollup-plugin', 'lightning-base-components', 'rollup'].map((name) => join(REPO_ROOT, 'node_modules', name, 'package.json')),
+  ...['lwc', '@lwc/rollup-plugin', 'lightning-base-components', 'rollup'].map((name) =>
+    join(REPO_ROOT, 'node_modules', name, 'package.json'),
+  ),
 ];
 
 /** What the page is built from: the card's bundles, the labels, the shims and the page. */
 function sourceFiles(): string[] {
   return [
-    ...CARD_BUNDLES.flatMap((bundle) => readdirSync(join(LWC_DIR, bundle)).filter((f) => /\.(js|html|css)$/.test(f)).map((f) => join(LWC_DIR, bundle, f))),
+    ...CARD_BUNDLES.flatMap((bundle) =>
+      readdirSync(join(LWC_DIR, bundle))
+        .filter((f) => /\.(js|html|css)$/.test(f))
+        .map((f) => join(LWC_DIR, bundle, f)),
+    ),
     LABELS_FILE,
     ...readdirSync(SHIMS_DIR).map((f) => join(SHIMS_DIR, f)),
     join(PAGE_DIR, 'main.js'),
@@ -143,7 +168,8 @@ function sourceFiles(): string[] {
 
 function hashFiles(files: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of [...files].sort()) hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
+  for (const file of [...files].sort())
+    hash.update(relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
@@ -154,7 +180,8 @@ function hashFiles(files: readonly string[]): string {
 export async function ensureOrderPageBuilt(outDir = DIST_DIR): Promise<{ built: boolean; ms: number }> {
   const stampFile = join(outDir, 'inputs.sha256');
   const inputs = hashFiles([...TOOLCHAIN_FILES, ...sourceFiles()]);
-  if (existsSync(stampFile) && existsSync(join(outDir, 'orderPage.js')) && readFileSync(stampFile, 'utf8') === inputs) return { built: false, ms: 0 };
+  if (existsSync(stampFile) && existsSync(join(outDir, 'orderPage.js')) && readFileSync(stampFile, 'utf8') === inputs)
+    return { built: false, ms: 0 };
   mkdirSync(outDir, { recursive: true });
   const ms = await buildOrderPage(outDir);
   writeFileSync(stampFile, inputs);

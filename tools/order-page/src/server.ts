@@ -48,13 +48,22 @@ function fileUnder(root: string, relativePath: string): string | undefined {
 }
 
 /** `port` 0 (default) picks a free one. */
-export async function startOrderPageServer(session: OrgSession, orderOf: (recordId: string) => PageOrder | undefined, port = 0): Promise<OrderPageServer> {
+export async function startOrderPageServer(
+  session: OrgSession,
+  orderOf: (recordId: string) => PageOrder | undefined,
+  port = 0,
+): Promise<OrderPageServer> {
   const template = await readFile(join(PAGE_DIR, 'index.html'), 'utf8');
   const renderPage = (recordId: string): string | undefined => {
     const order = orderOf(recordId);
     if (!order) return undefined;
     // JSON inside <script>: `<` escaped so no value can close the element.
-    const values: Record<string, string> = { session: JSON.stringify(session).replace(/</g, '\\u003c'), recordId: escapeHtml(recordId), orderNumber: escapeHtml(order.orderNumber), orderName: escapeHtml(order.name) };
+    const values: Record<string, string> = {
+      session: JSON.stringify(session).replace(/</g, '\\u003c'),
+      recordId: escapeHtml(recordId),
+      orderNumber: escapeHtml(order.orderNumber),
+      orderName: escapeHtml(order.name),
+    };
     return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => values[name] ?? '');
   };
 
@@ -68,10 +77,15 @@ export async function startOrderPageServer(session: OrgSession, orderOf: (record
       response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
-    const file = path.startsWith('/assets/') ? fileUnder(SLDS_ASSETS, path.slice('/assets/'.length)) : fileUnder(DIST_DIR, path.slice(1));
+    const file = path.startsWith('/assets/')
+      ? fileUnder(SLDS_ASSETS, path.slice('/assets/'.length))
+      : fileUnder(DIST_DIR, path.slice(1));
     if (!file) return notFound();
     readFile(file).then(
-      (body) => response.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) =>
+        response
+          .writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(body),
       notFound,
     );
   });
@@ -93,10 +107,19 @@ export async function startOrderPageServer(session: OrgSession, orderOf: (record
 
 /** The Order page of any order in the org emulator, signed in as its admin user. */
 export function startEmulatorOrderPageServer(org: SalesforceEmulator, port = 0): Promise<OrderPageServer> {
-  const session = { instanceUrl: org.instanceUrl, accessToken: org.accessToken, apiVersion: LATEST_API_VERSION, userId: org.userId };
+  const session = {
+    instanceUrl: org.instanceUrl,
+    accessToken: org.accessToken,
+    apiVersion: LATEST_API_VERSION,
+    userId: org.userId,
+  };
   // The server admits only 15–18 word characters as a record id, so it is safe inside the SOQL literal.
-  return startOrderPageServer(session, (recordId) => {
-    const order = org.query(`SELECT OrderNumber, Name FROM Order WHERE Id = '${recordId}'`)[0];
-    return order && { orderNumber: String(order.OrderNumber), name: String(order.Name ?? '') };
-  }, port);
+  return startOrderPageServer(
+    session,
+    (recordId) => {
+      const order = org.query(`SELECT OrderNumber, Name FROM Order WHERE Id = '${recordId}'`)[0];
+      return order && { orderNumber: String(order.OrderNumber), name: String(order.Name ?? '') };
+    },
+    port,
+  );
 }

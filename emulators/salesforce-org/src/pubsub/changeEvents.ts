@@ -47,7 +47,26 @@ const HEADER = {
   fields: [
     { name: 'entityName', type: 'string' },
     { name: 'recordIds', type: { type: 'array', items: 'string' } },
-    { name: 'changeType', type: { type: 'enum', name: 'ChangeType', namespace: 'com.sforce.eventbus', symbols: ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE', 'GAP_CREATE', 'GAP_UPDATE', 'GAP_DELETE', 'GAP_UNDELETE', 'GAP_OVERFLOW', 'SNAPSHOT'] } },
+    {
+      name: 'changeType',
+      type: {
+        type: 'enum',
+        name: 'ChangeType',
+        namespace: 'com.sforce.eventbus',
+        symbols: [
+          'CREATE',
+          'UPDATE',
+          'DELETE',
+          'UNDELETE',
+          'GAP_CREATE',
+          'GAP_UPDATE',
+          'GAP_DELETE',
+          'GAP_UNDELETE',
+          'GAP_OVERFLOW',
+          'SNAPSHOT',
+        ],
+      },
+    },
     { name: 'changeOrigin', type: 'string' },
     { name: 'transactionKey', type: 'string' },
     { name: 'sequenceNumber', type: 'int' },
@@ -86,10 +105,18 @@ export function changeEventSchema(def: ObjectDef, entity: string): ChangeEventSc
     type: 'record',
     name: entity,
     namespace: 'com.sforce.eventbus',
-    fields: [{ name: 'ChangeEventHeader', type: HEADER }, ...fields.map((f) => ({ name: f.name, type: ['null', avroFieldType(f)], default: null }))],
+    fields: [
+      { name: 'ChangeEventHeader', type: HEADER },
+      ...fields.map((f) => ({ name: f.name, type: ['null', avroFieldType(f)], default: null })),
+    ],
   };
   const json = JSON.stringify(schema);
-  return { id: createHash('sha256').update(json).digest('base64url').slice(0, 22), json, type: avro.parse(json), fields };
+  return {
+    id: createHash('sha256').update(json).digest('base64url').slice(0, 22),
+    json,
+    type: avro.parse(json),
+    fields,
+  };
 }
 
 /** Bit n for each field at Avro position n: `['0x…']`, or `[]` when none. */
@@ -102,7 +129,9 @@ export function fieldBitmap(positions: readonly number[]): string[] {
 
 function avroValue(field: FieldDef, value: FieldValue | undefined): unknown {
   if (value === null || value === undefined) return null;
-  const branch = (v: unknown) => ({ [field.type === 'date' ? 'int' : field.type === 'datetime' ? 'long' : (avroFieldType(field) as string)]: v });
+  const branch = (v: unknown) => ({
+    [field.type === 'date' ? 'int' : field.type === 'datetime' ? 'long' : (avroFieldType(field) as string)]: v,
+  });
   switch (field.type) {
     case 'date':
       return branch(Date.parse(`${String(value)}T00:00:00Z`) / 86_400_000);
@@ -124,9 +153,16 @@ function avroValue(field: FieldDef, value: FieldValue | undefined): unknown {
 const same = (a: FieldValue | undefined, b: FieldValue | undefined) => (a ?? null) === (b ?? null);
 
 /** The Avro payload of one change, its position `sequenceNumber` in the transaction. */
-export function encodeChange(schema: ChangeEventSchema, change: RecordChange, sequenceNumber: number, commit: CommitInfo, enriched: readonly string[]): Buffer {
+export function encodeChange(
+  schema: ChangeEventSchema,
+  change: RecordChange,
+  sequenceNumber: number,
+  commit: CommitInfo,
+  enriched: readonly string[],
+): Buffer {
   const { record, previous } = change;
-  const changed = change.type === 'UPDATE' ? schema.fields.filter((f) => !same(record[f.name], previous?.[f.name])) : [];
+  const changed =
+    change.type === 'UPDATE' ? schema.fields.filter((f) => !same(record[f.name], previous?.[f.name])) : [];
   const carried = (f: FieldDef): boolean => {
     if (change.type === 'CREATE') return record[f.name] !== null && record[f.name] !== undefined;
     if (change.type === 'UPDATE') return changed.includes(f) || enriched.includes(f.name);

@@ -51,7 +51,8 @@ export function readChannelFiles(dir: string): ChannelFile[] {
     for (const entry of readdirSync(current)) {
       const full = join(current, entry);
       if (statSync(full).isDirectory()) walk(full);
-      else if (/\.platformEventChannel(Member)?-meta\.xml$/.test(entry)) files.push({ path: full, content: readFileSync(full, 'utf8') });
+      else if (/\.platformEventChannel(Member)?-meta\.xml$/.test(entry))
+        files.push({ path: full, content: readFileSync(full, 'utf8') });
     }
   };
   walk(dir);
@@ -63,15 +64,24 @@ export function loadChannels(files: readonly ChannelFile[], schema: Schema, scop
   const channels = new Map<string, ChannelMember[]>();
   for (const file of files.filter((f) => f.path.endsWith('.platformEventChannel-meta.xml'))) {
     const name = basename(file.path).replace('.platformEventChannel-meta.xml', '');
-    const xml = (parser.parse(file.content) as { PlatformEventChannel?: { channelType?: string } }).PlatformEventChannel;
-    if (xml?.channelType !== 'data') throw new Error(`${file.path}: channelType must be "data" for a Change Data Capture channel (an "event" channel carries platform events).`);
+    const xml = (parser.parse(file.content) as { PlatformEventChannel?: { channelType?: string } })
+      .PlatformEventChannel;
+    if (xml?.channelType !== 'data')
+      throw new Error(
+        `${file.path}: channelType must be "data" for a Change Data Capture channel (an "event" channel carries platform events).`,
+      );
     channels.set(name, []);
   }
   for (const file of files.filter((f) => f.path.endsWith('.platformEventChannelMember-meta.xml'))) {
-    const xml = (parser.parse(file.content) as { PlatformEventChannelMember?: Record<string, string | undefined> }).PlatformEventChannelMember ?? {};
+    const xml =
+      (parser.parse(file.content) as { PlatformEventChannelMember?: Record<string, string | undefined> })
+        .PlatformEventChannelMember ?? {};
     const channel = xml.eventChannel ?? '';
     const members = channels.get(channel);
-    if (!members) throw new Error(`${file.path}: eventChannel ${channel || '(missing)'} is not a channel of this package; deploy platformEventChannels/${channel || 'Name__chn'}.platformEventChannel-meta.xml with it.`);
+    if (!members)
+      throw new Error(
+        `${file.path}: eventChannel ${channel || '(missing)'} is not a channel of this package; deploy platformEventChannels/${channel || 'Name__chn'}.platformEventChannel-meta.xml with it.`,
+      );
     members.push(channelMember(file.path, xml.selectedEntity ?? '', xml.filterExpression, schema, scope));
   }
   return [...channels].map(([name, members]) => ({ name, members }));
@@ -84,16 +94,29 @@ export function changeEventObject(entity: string): string | undefined {
   return undefined;
 }
 
-function channelMember(path: string, entity: string, filterExpression: string | undefined, schema: Schema, scope: QueryScope): ChannelMember {
+function channelMember(
+  path: string,
+  entity: string,
+  filterExpression: string | undefined,
+  schema: Schema,
+  scope: QueryScope,
+): ChannelMember {
   const sobject = changeEventObject(entity);
-  if (!sobject || !schema.hasObject(sobject)) throw new Error(`${path}: selectedEntity ${entity || '(missing)'} is not the change event of an object in this org (OrderChangeEvent, My_Object__ChangeEvent).`);
+  if (!sobject || !schema.hasObject(sobject))
+    throw new Error(
+      `${path}: selectedEntity ${entity || '(missing)'} is not the change event of an object in this org (OrderChangeEvent, My_Object__ChangeEvent).`,
+    );
   const name = schema.object(sobject).name;
-  if (!filterExpression) return { entity, sobject: name, filterExpression: undefined, admits: () => true, filterFields: [] };
+  if (!filterExpression)
+    return { entity, sobject: name, filterExpression: undefined, admits: () => true, filterFields: [] };
   let where: WhereClause | undefined;
   try {
     where = parseQuery(`SELECT Id FROM ${name} WHERE ${filterExpression}`).where;
   } catch (error) {
-    throw new Error(`${path}: filterExpression "${filterExpression}" is not a valid filter: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `${path}: filterExpression "${filterExpression}" is not a valid filter: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const fields = filterConditions(where).map((condition) => checkedFilterField(path, condition, name, schema));
   const { predicate } = compileWhere(where, name, scope);
@@ -112,9 +135,14 @@ function filterConditions(where: WhereClause | undefined): Condition[] {
 
 function checkedFilterField(path: string, condition: Condition, sobject: string, schema: Schema): string {
   const c = condition as Condition & { field?: string; operator?: string; fn?: unknown; valueQuery?: unknown };
-  const fix = 'Use fields of the object itself with =, !=, <, >, <=, >=, LIKE, IN or NOT IN (Change Data Capture Developer Guide, "Change Event Filters").';
-  if (c.fn || c.valueQuery || !c.field || c.field.includes('.')) throw new Error(`${path}: the filter may not use functions, subqueries or relationship fields (${JSON.stringify(condition)}). ${fix}`);
-  if (!FILTER_OPERATORS.has(String(c.operator).toUpperCase())) throw new Error(`${path}: the filter operator ${String(c.operator)} is not supported. ${fix}`);
+  const fix =
+    'Use fields of the object itself with =, !=, <, >, <=, >=, LIKE, IN or NOT IN (Change Data Capture Developer Guide, "Change Event Filters").';
+  if (c.fn || c.valueQuery || !c.field || c.field.includes('.'))
+    throw new Error(
+      `${path}: the filter may not use functions, subqueries or relationship fields (${JSON.stringify(condition)}). ${fix}`,
+    );
+  if (!FILTER_OPERATORS.has(String(c.operator).toUpperCase()))
+    throw new Error(`${path}: the filter operator ${String(c.operator)} is not supported. ${fix}`);
   const field = schema.object(sobject).fields.get(c.field.toLowerCase());
   if (!field) throw new Error(`${path}: the filter names ${c.field}, which is not a field of ${sobject}.`);
   return field.name;

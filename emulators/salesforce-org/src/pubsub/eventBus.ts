@@ -41,7 +41,8 @@ export class EventBus {
     private readonly org: EmulatedOrg,
     channels: readonly DataChannel[],
   ) {
-    for (const channel of channels) this.topics.set(`/data/${channel.name}`, { channel, events: [], purgedThrough: this.lastReplayId });
+    for (const channel of channels)
+      this.topics.set(`/data/${channel.name}`, { channel, events: [], purgedThrough: this.lastReplayId });
     if (channels.length > 0) org.store.onChanges((changes) => this.publish(changes));
   }
 
@@ -87,7 +88,9 @@ export class EventBus {
   checkReplayId(topicName: string, replayId: bigint): void {
     const topic = this.retained(topicName);
     if (replayId <= topic.purgedThrough || replayId > this.lastReplayId) {
-      throw new ReplayIdUnavailable(`Replay ID ${replayId} is not valid for ${topicName}: it is older than the 72-hour retention window or was never issued. Subscribe with EARLIEST or LATEST.`);
+      throw new ReplayIdUnavailable(
+        `Replay ID ${replayId} is not valid for ${topicName}: it is older than the 72-hour retention window or was never issued. Subscribe with EARLIEST or LATEST.`,
+      );
     }
   }
 
@@ -130,7 +133,13 @@ export class EventBus {
         if (!member || !member.admits(change.record)) return;
         const schema = this.schemaOf(member);
         const payload = encodeChange(schema, change, index + 1, commit, member.filterFields);
-        topic.events.push({ replayId: ++this.lastReplayId, publishedAt: now.getTime(), id: randomUUID(), schemaId: schema.id, payload });
+        topic.events.push({
+          replayId: ++this.lastReplayId,
+          publishedAt: now.getTime(),
+          id: randomUUID(),
+          schemaId: schema.id,
+          payload,
+        });
         touched.add(topicName);
       });
     }

@@ -38,8 +38,16 @@ export interface PubSubEndpoint {
   close(): Promise<void>;
 }
 
-export async function startPubSubEndpoint(org: EmulatedOrg, options: PubSubEndpointOptions = {}): Promise<PubSubEndpoint> {
-  const files = options.channels === undefined || options.channels === false ? [] : typeof options.channels === 'string' ? readChannelFiles(options.channels) : options.channels;
+export async function startPubSubEndpoint(
+  org: EmulatedOrg,
+  options: PubSubEndpointOptions = {},
+): Promise<PubSubEndpoint> {
+  const files =
+    options.channels === undefined || options.channels === false
+      ? []
+      : typeof options.channels === 'string'
+        ? readChannelFiles(options.channels)
+        : options.channels;
   const channels = loadChannels(files, org.schema, org.scope());
   const bus = new EventBus(org, channels);
   const service = new PubSubService(org, bus, { keepaliveMs: options.keepaliveMs ?? 270_000 });
@@ -48,7 +56,11 @@ export async function startPubSubEndpoint(org: EmulatedOrg, options: PubSubEndpo
   const { privateKey, certificate } = selfSignedIdentity();
   const host = options.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, grpc.ServerCredentials.createSsl(null, [{ private_key: privateKey, cert_chain: certificate }]), (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(
+      `${host}:${options.port ?? 0}`,
+      grpc.ServerCredentials.createSsl(null, [{ private_key: privateKey, cert_chain: certificate }]),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
+    );
   });
   return {
     endpoint: `${host}:${port}`,

@@ -49,10 +49,19 @@ function failure(code: grpc.status, errorCode: string, message: string): grpc.Se
   metadata.set('error-code', errorCode);
   const rpcId = randomUUID();
   metadata.set('rpc-id', rpcId);
-  return Object.assign(new Error(`${message} rpcId: ${rpcId}`), { code, details: `${message} rpcId: ${rpcId}`, metadata });
+  return Object.assign(new Error(`${message} rpcId: ${rpcId}`), {
+    code,
+    details: `${message} rpcId: ${rpcId}`,
+    metadata,
+  });
 }
 
-const unauthenticated = () => failure(grpc.status.UNAUTHENTICATED, 'sfdc.platform.eventbus.grpc.service.auth.error', 'Session expired or invalid: authenticate again and subscribe with a fresh access token.');
+const unauthenticated = () =>
+  failure(
+    grpc.status.UNAUTHENTICATED,
+    'sfdc.platform.eventbus.grpc.service.auth.error',
+    'Session expired or invalid: authenticate again and subscribe with a fresh access token.',
+  );
 
 export class PubSubService {
   private readonly streams = new Set<Stream>();
@@ -65,7 +74,9 @@ export class PubSubService {
 
   definition(): grpc.ServiceDefinition {
     const packageDefinition = protoLoader.loadSync(PUBSUB_PROTO_PATH, {});
-    const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as { eventbus: { v1: { PubSub: { service: grpc.ServiceDefinition } } } };
+    const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as {
+      eventbus: { v1: { PubSub: { service: grpc.ServiceDefinition } } };
+    };
     return loaded.eventbus.v1.PubSub.service;
   }
 
@@ -76,13 +87,27 @@ export class PubSubService {
         if (denied) return callback(denied);
         const schemaId = this.bus.topicSchemaId(call.request.topicName);
         if (!schemaId) return callback(this.topicNotFound(call.request.topicName));
-        callback(null, { topicName: call.request.topicName, tenantGuid: this.org.orgId, canPublish: false, canSubscribe: true, schemaId: schemaId, rpcId: randomUUID() });
+        callback(null, {
+          topicName: call.request.topicName,
+          tenantGuid: this.org.orgId,
+          canPublish: false,
+          canSubscribe: true,
+          schemaId: schemaId,
+          rpcId: randomUUID(),
+        });
       },
       GetSchema: (call: grpc.ServerUnaryCall<{ schemaId: string }, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const denied = this.authError(call.metadata);
         if (denied) return callback(denied);
         const json = this.bus.schemaJson(call.request.schemaId);
-        if (!json) return callback(failure(grpc.status.NOT_FOUND, 'sfdc.platform.eventbus.grpc.schema.notfound', `Schema ${call.request.schemaId} not found.`));
+        if (!json)
+          return callback(
+            failure(
+              grpc.status.NOT_FOUND,
+              'sfdc.platform.eventbus.grpc.schema.notfound',
+              `Schema ${call.request.schemaId} not found.`,
+            ),
+          );
         callback(null, { schemaJson: json, schemaId: call.request.schemaId, rpcId: randomUUID() });
       },
       Subscribe: (stream: Stream) => this.subscribe(stream),
@@ -103,7 +128,15 @@ export class PubSubService {
 
   /** Ends every open stream with UNAVAILABLE, as a network drop or a server restart does. */
   dropStreams(): void {
-    for (const stream of [...this.streams]) stream.emit('error', failure(grpc.status.UNAVAILABLE, 'sfdc.platform.eventbus.grpc.service.unavailable', 'The stream was closed by the server.'));
+    for (const stream of [...this.streams])
+      stream.emit(
+        'error',
+        failure(
+          grpc.status.UNAVAILABLE,
+          'sfdc.platform.eventbus.grpc.service.unavailable',
+          'The stream was closed by the server.',
+        ),
+      );
   }
 
   /** Streams subscribed to a topic and not ended. */
@@ -124,7 +157,11 @@ export class PubSubService {
 
   private topicNotFound(topicName: string): grpc.ServiceError {
     // The real service's wording (pozil/pub-sub-api-java-client issue 2, a GetTopic on a topic the org lacks).
-    return failure(grpc.status.NOT_FOUND, 'sfdc.platform.eventbus.grpc.subscription.topic.notfound', `The topic information for org CORE/prod/${this.org.orgId} and topic ${topicName} not found. Ensure the topic name is correct and that the topic exists.`);
+    return failure(
+      grpc.status.NOT_FOUND,
+      'sfdc.platform.eventbus.grpc.subscription.topic.notfound',
+      `The topic information for org CORE/prod/${this.org.orgId} and topic ${topicName} not found. Ensure the topic name is correct and that the topic exists.`,
+    );
   }
 
   private subscribe(stream: Stream): void {
@@ -135,7 +172,10 @@ export class PubSubService {
     const send = (events: BusEvent[]) => {
       lastSent = Date.now();
       stream.write({
-        events: events.map((e) => ({ event: { id: e.id, schemaId: e.schemaId, payload: e.payload, headers: [] }, replayId: encodeReplayId(e.replayId) })),
+        events: events.map((e) => ({
+          event: { id: e.id, schemaId: e.schemaId, payload: e.payload, headers: [] },
+          replayId: encodeReplayId(e.replayId),
+        })),
         latestReplayId: encodeReplayId(cursor),
         rpcId: randomUUID(),
         pendingNumRequested: pending,
@@ -153,9 +193,12 @@ export class PubSubService {
     const stopListening = this.bus.onPublish((name) => {
       if (name === topicName) pump();
     });
-    const keepalive = setInterval(() => {
-      if (topicName && Date.now() - lastSent >= this.options.keepaliveMs) send([]);
-    }, Math.max(10, Math.floor(this.options.keepaliveMs / 2)));
+    const keepalive = setInterval(
+      () => {
+        if (topicName && Date.now() - lastSent >= this.options.keepaliveMs) send([]);
+      },
+      Math.max(10, Math.floor(this.options.keepaliveMs / 2)),
+    );
     const close = () => {
       clearInterval(keepalive);
       stopListening();
@@ -180,7 +223,11 @@ export class PubSubService {
         }
         const requested = Number(request.numRequested ?? 0);
         if (!Number.isInteger(requested) || requested < 1 || requested > MAX_NUM_REQUESTED) {
-          throw failure(grpc.status.INVALID_ARGUMENT, 'sfdc.platform.eventbus.grpc.flow.control.invalid', `num_requested must be 1 to ${MAX_NUM_REQUESTED}, not ${requested}.`);
+          throw failure(
+            grpc.status.INVALID_ARGUMENT,
+            'sfdc.platform.eventbus.grpc.flow.control.invalid',
+            `num_requested must be 1 to ${MAX_NUM_REQUESTED}, not ${requested}.`,
+          );
         }
         pending += requested;
         pump();
@@ -191,16 +238,29 @@ export class PubSubService {
   }
 
   private startPosition(topicName: string, request: FetchRequest): bigint {
-    const preset = typeof request.replayPreset === 'number' ? REPLAY_PRESETS[request.replayPreset] : (request.replayPreset ?? 'LATEST');
+    const preset =
+      typeof request.replayPreset === 'number'
+        ? REPLAY_PRESETS[request.replayPreset]
+        : (request.replayPreset ?? 'LATEST');
     if (preset === 'EARLIEST') return this.bus.earliest(topicName);
     if (preset !== 'CUSTOM') return this.bus.latest(topicName);
     const raw = request.replayId;
-    if (!raw || raw.length !== 8) throw failure(grpc.status.INVALID_ARGUMENT, 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted', 'The replay ID is corrupted: it must be the 8 bytes of a replay ID the service sent.');
+    if (!raw || raw.length !== 8)
+      throw failure(
+        grpc.status.INVALID_ARGUMENT,
+        'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted',
+        'The replay ID is corrupted: it must be the 8 bytes of a replay ID the service sent.',
+      );
     const replayId = raw.readBigUInt64BE();
     try {
       this.bus.checkReplayId(topicName, replayId);
     } catch (error) {
-      if (error instanceof ReplayIdUnavailable) throw failure(grpc.status.INVALID_ARGUMENT, 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted', error.message);
+      if (error instanceof ReplayIdUnavailable)
+        throw failure(
+          grpc.status.INVALID_ARGUMENT,
+          'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted',
+          error.message,
+        );
       throw error;
     }
     return replayId;

@@ -24,13 +24,34 @@ export function selfSignedIdentity(): TlsIdentity {
     const certFile = join(dir, 'cert.pem');
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '7', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '7',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ],
       { stdio: 'ignore' },
     );
     identity = { privateKey: readFileSync(keyFile), certificate: readFileSync(certFile) };
     return identity;
   } catch (error) {
-    throw new Error('The Pub/Sub emulator needs the `openssl` command to make its TLS certificate; install OpenSSL or start the org emulator with `pubSub: false`.', { cause: error });
+    throw new Error(
+      'The Pub/Sub emulator needs the `openssl` command to make its TLS certificate; install OpenSSL or start the org emulator with `pubSub: false`.',
+      { cause: error },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

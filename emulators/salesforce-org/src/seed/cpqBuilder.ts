@@ -43,7 +43,15 @@ export interface LineSpec {
   /** Line term when it differs from the quote's (amendments: remaining months). */
   readonly term?: number;
   readonly revises?: string;
-  readonly segment?: { readonly key: string; readonly index: number; readonly label: string; readonly start: string; readonly end: string; readonly dimension: string; readonly dimensionType: string };
+  readonly segment?: {
+    readonly key: string;
+    readonly index: number;
+    readonly label: string;
+    readonly start: string;
+    readonly end: string;
+    readonly dimension: string;
+    readonly dimensionType: string;
+  };
   /** Any other OrderItem fields, e.g. `{ Skip_Line_Item__c: true }` or broken values. */
   readonly orderItem?: Record<string, unknown>;
 }
@@ -74,7 +82,8 @@ export interface BuiltOrder {
 
 const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
 /** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
-export const termEnd = (start: string, months: number): string => formatDate(addDays(addMonths(date(start), months), -1));
+export const termEnd = (start: string, months: number): string =>
+  formatDate(addDays(addMonths(date(start), months), -1));
 
 /** A product's fields as CPQ stores them; the core tests build their Product2 records with it too. */
 export function productFields(spec: ProductSpec): Record<string, unknown> {
@@ -125,7 +134,10 @@ export class CpqBuilder {
   /** `CurrencyIsoCode` in a multi-currency org; nothing in a single-currency org, which has no such field. */
   currencyFields(code: string): { CurrencyIsoCode?: string } {
     if (this.org.schema.multiCurrency) return { CurrencyIsoCode: code };
-    if (code !== this.org.defaultCurrency) throw new Error(`A single-currency org has only ${this.org.defaultCurrency}: start the emulator with multiCurrency for ${code} records.`);
+    if (code !== this.org.defaultCurrency)
+      throw new Error(
+        `A single-currency org has only ${this.org.defaultCurrency}: start the emulator with multiCurrency for ${code} records.`,
+      );
     return {};
   }
 
@@ -133,9 +145,18 @@ export class CpqBuilder {
     const id = this.org.store.insert('Product2', productFields(spec));
     const entries: Record<string, string> = {};
     // A single-currency org prices in its corporate currency only.
-    const prices = { [this.org.defaultCurrency]: spec.listPrice, ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}) };
+    const prices = {
+      [this.org.defaultCurrency]: spec.listPrice,
+      ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}),
+    };
     for (const [currency, price] of Object.entries(prices)) {
-      entries[currency] = this.org.store.insert('PricebookEntry', { Pricebook2Id: this.pricebookId, Product2Id: id, UnitPrice: price, IsActive: true, ...this.currencyFields(currency) });
+      entries[currency] = this.org.store.insert('PricebookEntry', {
+        Pricebook2Id: this.pricebookId,
+        Product2Id: id,
+        UnitPrice: price,
+        IsActive: true,
+        ...this.currencyFields(currency),
+      });
     }
     return { id, spec, entries };
   }
@@ -193,21 +214,34 @@ export class CpqBuilder {
       quoteLineIds.push(quoteLineId);
       orderItemIds.push(orderItemId);
     }
-    if (activated) store.update('Order', orderId, { Status: 'Activated', ActivatedDate: formatDateTime(this.org.now()) });
+    if (activated)
+      store.update('Order', orderId, { Status: 'Activated', ActivatedDate: formatDateTime(this.org.now()) });
     if (spec.contracted) store.update('Order', orderId, { SBQQ__Contracted__c: true });
     return { orderId, quoteId, opportunityId, quoteLineIds, orderItemIds };
   }
 
-  private line(order: OrderSpec, line: LineSpec, quoteId: string, orderId: string, currency: string, activated: boolean) {
+  private line(
+    order: OrderSpec,
+    line: LineSpec,
+    quoteId: string,
+    orderId: string,
+    currency: string,
+    activated: boolean,
+  ) {
     const store = this.org.store;
     const product = line.product.spec;
     const recurring = product.pricing !== undefined;
     const defaultTerm = recurring ? (product.term ?? 12) : null;
     const term = recurring ? (line.term ?? order.term ?? null) : null;
     const listPrice = product.otherCurrencies?.[currency] ?? product.listPrice;
-    const multiplier = line.segment ? new Decimal(1) : term && defaultTerm ? new Decimal(term).div(defaultTerm) : new Decimal(1);
+    const multiplier = line.segment
+      ? new Decimal(1)
+      : term && defaultTerm
+        ? new Decimal(term).div(defaultTerm)
+        : new Decimal(1);
     const discount = new Decimal(100).minus(line.discount ?? order.customerDiscount ?? 0).div(100);
-    const unitPrice = line.unitPrice ?? new Decimal(listPrice).times(multiplier).times(discount).toDecimalPlaces(2).toNumber();
+    const unitPrice =
+      line.unitPrice ?? new Decimal(listPrice).times(multiplier).times(discount).toDecimalPlaces(2).toNumber();
     const start = line.segment?.start ?? order.start;
     const end = line.segment?.end ?? (start && order.term ? termEnd(start, term ?? order.term) : null);
     const quoteLineId = store.insert('SBQQ__QuoteLine__c', {

@@ -66,51 +66,223 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   const monthsFromToday = (n: number): string => formatDate(addMonths(today, n));
   // Contracts start on the 1st so every amendment falls on their day of the month, whatever today is.
   const firstOfMonthFromToday = (n: number): string => formatDate(addMonths({ ...today, day: 1 }, n));
-  const has = (object: string, field?: string): boolean => org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
+  const has = (object: string, field?: string): boolean =>
+    org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
 
   const products = {
-    platform: cpq.product({ name: 'Platform', listPrice: 1200, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance', otherCurrencies: { EUR: 1000 } }),
-    seat: cpq.product({ name: 'Seat', listPrice: 100, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
-    basic: cpq.product({ name: 'Basic Monthly', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
+    platform: cpq.product({
+      name: 'Platform',
+      listPrice: 1200,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 12,
+      billingFrequency: 'Annual',
+      billingType: 'Advance',
+      otherCurrencies: { EUR: 1000 },
+    }),
+    seat: cpq.product({
+      name: 'Seat',
+      listPrice: 100,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    }),
+    basic: cpq.product({
+      name: 'Basic Monthly',
+      listPrice: 10,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    }),
     setup: cpq.product({ name: 'Setup', listPrice: 500 }),
     onboarding: cpq.product({ name: 'Onboarding', listPrice: 2000 }),
     training: cpq.product({ name: 'Training', listPrice: 750 }),
-    apiCalls: cpq.product({ name: 'API Calls', listPrice: 0.05, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Arrears', chargeType: 'Usage' }),
-    storage: cpq.product({ name: 'Storage', listPrice: 1, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Arrears', chargeType: 'Usage' }),
-    ramp: cpq.product({ name: 'Ramp', listPrice: 1000, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' }),
-    support: cpq.product({ name: 'Support', listPrice: 500, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Annual', billingType: 'Advance' }),
-    widget: cpq.product({ name: 'Widget', listPrice: 10, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
-    gadget: cpq.product({ name: 'Gadget', listPrice: 20, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
-    evergreen: cpq.product({ name: 'Evergreen Support', listPrice: 50, pricing: 'Fixed Price', subscriptionType: 'Evergreen', term: 1, billingFrequency: 'Monthly', billingType: 'Advance' }),
-    invoicePlan: cpq.product({ name: 'Invoice Plan Service', listPrice: 300, pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingFrequency: 'Invoice Plan', billingType: 'Advance' }),
+    apiCalls: cpq.product({
+      name: 'API Calls',
+      listPrice: 0.05,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Arrears',
+      chargeType: 'Usage',
+    }),
+    storage: cpq.product({
+      name: 'Storage',
+      listPrice: 1,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Arrears',
+      chargeType: 'Usage',
+    }),
+    ramp: cpq.product({
+      name: 'Ramp',
+      listPrice: 1000,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 12,
+      billingFrequency: 'Annual',
+      billingType: 'Advance',
+    }),
+    support: cpq.product({
+      name: 'Support',
+      listPrice: 500,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 12,
+      billingFrequency: 'Annual',
+      billingType: 'Advance',
+    }),
+    widget: cpq.product({
+      name: 'Widget',
+      listPrice: 10,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    }),
+    gadget: cpq.product({
+      name: 'Gadget',
+      listPrice: 20,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    }),
+    evergreen: cpq.product({
+      name: 'Evergreen Support',
+      listPrice: 50,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Evergreen',
+      term: 1,
+      billingFrequency: 'Monthly',
+      billingType: 'Advance',
+    }),
+    invoicePlan: cpq.product({
+      name: 'Invoice Plan Service',
+      listPrice: 300,
+      pricing: 'Fixed Price',
+      subscriptionType: 'Renewable',
+      term: 12,
+      billingFrequency: 'Invoice Plan',
+      billingType: 'Advance',
+    }),
   };
 
   const orders: SampleOrder[] = [];
   const contracts: Record<string, string> = {};
-  const add = (scenario: SampleScenario, accountName: string, build: (accountId: string) => BuiltOrder): SampleOrder => {
+  const add = (
+    scenario: SampleScenario,
+    accountName: string,
+    build: (accountId: string) => BuiltOrder,
+  ): SampleOrder => {
     const accountId = cpq.account(accountName);
     const built = build(accountId);
-    const sample = { ...built, scenario, description: SAMPLE_SCENARIOS[scenario], accountId, orderNumber: String(store.require(built.orderId).OrderNumber) };
+    const sample = {
+      ...built,
+      scenario,
+      description: SAMPLE_SCENARIOS[scenario],
+      accountId,
+      orderNumber: String(store.require(built.orderId).OrderNumber),
+    };
     orders.push(sample);
     return sample;
   };
-  const name = (scenario: SampleScenario): string => `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+  const name = (scenario: SampleScenario): string =>
+    `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
 
-  add('S1', 'Acme', (a) => cpq.order({ accountId: a, name: name('S1'), start: '2030-03-01', term: 12, lines: [{ product: products.platform, quantity: 5 }] }));
+  add('S1', 'Acme', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S1'),
+      start: '2030-03-01',
+      term: 12,
+      lines: [{ product: products.platform, quantity: 5 }],
+    }),
+  );
   add('S2', 'Bluebird Seats', (a) =>
-    cpq.order({ accountId: a, name: name('S2'), start: todayText, term: 12, lines: [{ product: products.seat, quantity: 3 }, { product: products.setup, quantity: 1 }] }),
+    cpq.order({
+      accountId: a,
+      name: name('S2'),
+      start: todayText,
+      term: 12,
+      lines: [
+        { product: products.seat, quantity: 3 },
+        { product: products.setup, quantity: 1 },
+      ],
+    }),
   );
-  add('S3', 'Copperline', (a) => cpq.order({ accountId: a, name: name('S3'), start: monthsFromToday(-2), term: 12, lines: [{ product: products.basic, quantity: 1 }] }));
+  add('S3', 'Copperline', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S3'),
+      start: monthsFromToday(-2),
+      term: 12,
+      lines: [{ product: products.basic, quantity: 1 }],
+    }),
+  );
   add('S5', 'Driftwood Services', (a) =>
-    cpq.order({ accountId: a, name: name('S5'), start: '2030-05-01', term: 12, lines: [{ product: products.onboarding, quantity: 1 }, { product: products.training, quantity: 2 }] }),
+    cpq.order({
+      accountId: a,
+      name: name('S5'),
+      start: '2030-05-01',
+      term: 12,
+      lines: [
+        { product: products.onboarding, quantity: 1 },
+        { product: products.training, quantity: 2 },
+      ],
+    }),
   );
-  add('S6', 'Evergood Retail', (a) => cpq.order({ accountId: a, name: name('S6'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 4, discount: 10 }] }));
-  const s7 = add('S7', 'Fjord Coupons', (a) => cpq.order({ accountId: a, name: name('S7'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 2 }] }));
-  if (has('Quote_Stripe_Coupon__c') && has('Quote_Stripe_Coupon_Association__c') && has('Quote_Line_Stripe_Coupon_Association__c')) {
-    const launch = store.insert('Quote_Stripe_Coupon__c', { Name: 'Launch', Name__c: 'Launch', Percent_Off__c: 20, Duration__c: 'repeating', Duration_In_Months__c: 3 });
-    const fifty = store.insert('Quote_Stripe_Coupon__c', { Name: '$50 off', Name__c: '$50 off', Amount_Off__c: 50, Duration__c: 'once', ...cpq.currencyFields(org.defaultCurrency) });
+  add('S6', 'Evergood Retail', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S6'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.seat, quantity: 4, discount: 10 }],
+    }),
+  );
+  const s7 = add('S7', 'Fjord Coupons', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S7'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.seat, quantity: 2 }],
+    }),
+  );
+  if (
+    has('Quote_Stripe_Coupon__c') &&
+    has('Quote_Stripe_Coupon_Association__c') &&
+    has('Quote_Line_Stripe_Coupon_Association__c')
+  ) {
+    const launch = store.insert('Quote_Stripe_Coupon__c', {
+      Name: 'Launch',
+      Name__c: 'Launch',
+      Percent_Off__c: 20,
+      Duration__c: 'repeating',
+      Duration_In_Months__c: 3,
+    });
+    const fifty = store.insert('Quote_Stripe_Coupon__c', {
+      Name: '$50 off',
+      Name__c: '$50 off',
+      Amount_Off__c: 50,
+      Duration__c: 'once',
+      ...cpq.currencyFields(org.defaultCurrency),
+    });
     store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
-    store.insert('Quote_Line_Stripe_Coupon_Association__c', { Quote_Line__c: s7.quoteLineIds[0], Quote_Stripe_Coupon__c: fifty });
+    store.insert('Quote_Line_Stripe_Coupon_Association__c', {
+      Quote_Line__c: s7.quoteLineIds[0],
+      Quote_Stripe_Coupon__c: fifty,
+    });
   }
   add('S9', 'Granite Skip', (a) =>
     cpq.order({
@@ -120,24 +292,77 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
       term: 12,
       lines: [
         { product: products.seat, quantity: 2 },
-        { product: products.basic, quantity: 1, ...(has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {}) },
+        {
+          product: products.basic,
+          quantity: 1,
+          ...(has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {}),
+        },
         { product: products.widget, quantity: 3 },
       ],
     }),
   );
-  add('S11', 'Harbor Metered', (a) => cpq.order({ accountId: a, name: name('S11'), start: '2030-04-01', term: 12, lines: [{ product: products.apiCalls, quantity: 1 }] }));
-  const s12 = add('S12', 'Ironwood Storage', (a) => cpq.order({ accountId: a, name: name('S12'), start: '2030-04-01', term: 12, lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }] }));
+  add('S11', 'Harbor Metered', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S11'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.apiCalls, quantity: 1 }],
+    }),
+  );
+  const s12 = add('S12', 'Ironwood Storage', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S12'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }],
+    }),
+  );
   seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
-  add('S13', 'Juniper Annual', (a) => cpq.order({ accountId: a, name: name('S13'), start: '2030-01-01', term: 18, lines: [{ product: products.platform, quantity: 1 }] }));
+  add('S13', 'Juniper Annual', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S13'),
+      start: '2030-01-01',
+      term: 18,
+      lines: [{ product: products.platform, quantity: 1 }],
+    }),
+  );
   add('S14', 'Kestrel Ramp', (a) => seedRamp(org, cpq, a, name('S14'), products, 'Year'));
   // A EUR order needs a multi-currency org; a single-currency org has no S15.
-  if (org.schema.multiCurrency) add('S15', 'Europa GmbH', (a) => cpq.order({ accountId: a, name: name('S15'), start: '2030-06-01', term: 12, currency: 'EUR', lines: [{ product: products.platform, quantity: 2 }] }));
+  if (org.schema.multiCurrency)
+    add('S15', 'Europa GmbH', (a) =>
+      cpq.order({
+        accountId: a,
+        name: name('S15'),
+        start: '2030-06-01',
+        term: 12,
+        currency: 'EUR',
+        lines: [{ product: products.platform, quantity: 2 }],
+      }),
+    );
   add('S16', 'Lumen Mixed', (a) =>
-    cpq.order({ accountId: a, name: name('S16'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1 }, { product: products.platform, quantity: 1 }] }),
+    cpq.order({
+      accountId: a,
+      name: name('S16'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [
+        { product: products.seat, quantity: 1 },
+        { product: products.platform, quantity: 1 },
+      ],
+    }),
   );
 
   const initial = add('S21_INITIAL', 'Meridian Amend', (a) =>
-    cpq.order({ accountId: a, name: name('S21_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.widget, quantity: 10 }] }),
+    cpq.order({
+      accountId: a,
+      name: name('S21_INITIAL'),
+      start: firstOfMonthFromToday(-1),
+      term: 12,
+      lines: [{ product: products.widget, quantity: 10 }],
+    }),
   );
   contracts.S21 = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
   orders.push({
@@ -160,7 +385,13 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   });
 
   const terminated = add('S27_INITIAL', 'Northwind Termination', (a) =>
-    cpq.order({ accountId: a, name: name('S27_INITIAL'), start: firstOfMonthFromToday(-1), term: 12, lines: [{ product: products.platform, quantity: 2 }] }),
+    cpq.order({
+      accountId: a,
+      name: name('S27_INITIAL'),
+      start: firstOfMonthFromToday(-1),
+      term: 12,
+      lines: [{ product: products.platform, quantity: 2 }],
+    }),
   );
   contracts.S27 = cpq.contract(terminated, terminated.accountId, firstOfMonthFromToday(-1), 12);
   orders.push({
@@ -179,14 +410,62 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
     orderNumber: '',
   });
 
-  add('S36', 'Oakridge Evergreen', (a) => cpq.order({ accountId: a, name: name('S36'), start: todayText, term: 1, lines: [{ product: products.evergreen, quantity: 1 }] }));
-  add('S38', 'Pinecrest Decimal', (a) => cpq.order({ accountId: a, name: name('S38'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1.5 }] }));
-  add('S39', 'Quarry No Start', (a) => cpq.order({ accountId: a, name: name('S39'), start: null, term: 12, lines: [{ product: products.seat, quantity: 1 }] }));
-  add('S39_TERM', 'Quarry No Term', (a) => cpq.order({ accountId: a, name: name('S39_TERM'), start: '2030-04-01', term: null, lines: [{ product: products.seat, quantity: 1, term: 12 }] }));
-  add('S40', 'Redwood Inactive', (a) =>
-    cpq.order({ accountId: a, name: name('S40'), start: '2030-04-01', term: 12, lines: [{ product: products.seat, quantity: 1, orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } }] }),
+  add('S36', 'Oakridge Evergreen', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S36'),
+      start: todayText,
+      term: 1,
+      lines: [{ product: products.evergreen, quantity: 1 }],
+    }),
   );
-  add('BF', 'Sequoia Invoice Plan', (a) => cpq.order({ accountId: a, name: name('BF'), start: '2030-04-01', term: 12, lines: [{ product: products.invoicePlan, quantity: 1 }] }));
+  add('S38', 'Pinecrest Decimal', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S38'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.seat, quantity: 1.5 }],
+    }),
+  );
+  add('S39', 'Quarry No Start', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S39'),
+      start: null,
+      term: 12,
+      lines: [{ product: products.seat, quantity: 1 }],
+    }),
+  );
+  add('S39_TERM', 'Quarry No Term', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S39_TERM'),
+      start: '2030-04-01',
+      term: null,
+      lines: [{ product: products.seat, quantity: 1, term: 12 }],
+    }),
+  );
+  add('S40', 'Redwood Inactive', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('S40'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [
+        { product: products.seat, quantity: 1, orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } },
+      ],
+    }),
+  );
+  add('BF', 'Sequoia Invoice Plan', (a) =>
+    cpq.order({
+      accountId: a,
+      name: name('BF'),
+      start: '2030-04-01',
+      term: 12,
+      lines: [{ product: products.invoicePlan, quantity: 1 }],
+    }),
+  );
   add('MDQ_CUSTOM', 'Tamarack Custom MDQ', (a) => seedRamp(org, cpq, a, name('MDQ_CUSTOM'), products, 'Custom'));
 
   // Amendment orders get their numbers after insertion; fill them in for the printed list.
@@ -197,7 +476,15 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
 /** S12: a Slab schedule on the product (0–100 at 1.00, 100+ at 0.50) and its copy on the order line. */
 function seedTiers(org: EmulatedOrg, productId: string, orderItemId: string): void {
   const store = org.store;
-  const scheduleId = store.insert('ConsumptionSchedule', { Name: 'Storage tiers', Type: 'Slab', RatingMethod: 'Tier', BillingTerm: 1, BillingTermUnit: 'Month', IsActive: true, UnitOfMeasure: 'GB' });
+  const scheduleId = store.insert('ConsumptionSchedule', {
+    Name: 'Storage tiers',
+    Type: 'Slab',
+    RatingMethod: 'Tier',
+    BillingTerm: 1,
+    BillingTermUnit: 'Month',
+    IsActive: true,
+    UnitOfMeasure: 'GB',
+  });
   store.insert('ProductConsumptionSchedule', { ProductId: productId, ConsumptionScheduleId: scheduleId });
   const lineSchedule = store.insert('SBQQ__OrderItemConsumptionSchedule__c', {
     SBQQ__OrderItem__c: orderItemId,
@@ -213,7 +500,14 @@ function seedTiers(org: EmulatedOrg, productId: string, orderItemId: string): vo
     { lower: 100, upper: null, price: 0.5 },
   ];
   rates.forEach((rate, i) => {
-    store.insert('ConsumptionRate', { ConsumptionScheduleId: scheduleId, LowerBound: rate.lower, UpperBound: rate.upper, PricingMethod: 'PerUnit', Price: rate.price, ProcessingOrder: i + 1 });
+    store.insert('ConsumptionRate', {
+      ConsumptionScheduleId: scheduleId,
+      LowerBound: rate.lower,
+      UpperBound: rate.upper,
+      PricingMethod: 'PerUnit',
+      Price: rate.price,
+      ProcessingOrder: i + 1,
+    });
     store.insert('SBQQ__OrderItemConsumptionRate__c', {
       SBQQ__OrderItemConsumptionSchedule__c: lineSchedule,
       SBQQ__LowerBound__c: rate.lower,
@@ -226,9 +520,20 @@ function seedTiers(org: EmulatedOrg, productId: string, orderItemId: string): vo
 }
 
 /** S14: 3 yearly segments of Ramp from 2030-01-01, plus 36 months of annual Support and one-time Onboarding. */
-function seedRamp(org: EmulatedOrg, cpq: CpqBuilder, accountId: string, orderName: string, products: Record<string, Product>, dimensionType: 'Year' | 'Custom'): BuiltOrder {
+function seedRamp(
+  org: EmulatedOrg,
+  cpq: CpqBuilder,
+  accountId: string,
+  orderName: string,
+  products: Record<string, Product>,
+  dimensionType: 'Year' | 'Custom',
+): BuiltOrder {
   const ramp = products.ramp as Product;
-  const dimension = org.store.insert('SBQQ__Dimension__c', { Name: dimensionType === 'Year' ? 'Yearly' : 'Custom segments', SBQQ__Product__c: ramp.id, SBQQ__Type__c: dimensionType });
+  const dimension = org.store.insert('SBQQ__Dimension__c', {
+    Name: dimensionType === 'Year' ? 'Yearly' : 'Custom segments',
+    SBQQ__Product__c: ramp.id,
+    SBQQ__Type__c: dimensionType,
+  });
   const key = `ramp-${dimension}`;
   const segments = [
     { index: 1, quantity: 10, price: 1000, start: '2030-01-01' },
@@ -246,7 +551,15 @@ function seedRamp(org: EmulatedOrg, cpq: CpqBuilder, accountId: string, orderNam
         product: ramp,
         quantity: s.quantity,
         unitPrice: s.price,
-        segment: { key, index: s.index, label: `Year ${s.index}`, start: s.start, end: termEnd(s.start, 12), dimension, dimensionType },
+        segment: {
+          key,
+          index: s.index,
+          label: `Year ${s.index}`,
+          start: s.start,
+          end: termEnd(s.start, 12),
+          dimension,
+          dimensionType,
+        },
       })),
       { product: products.onboarding as Product, quantity: 1 },
     ],
@@ -269,7 +582,9 @@ export function sampleOrgFixture(
   const records: Record<string, JsonRecord[]> = {};
   for (const object of org.schema.allObjects()) {
     if (org.store.count(object.name) === 0) continue;
-    records[object.name] = org.query(`SELECT ${[...object.fields.values()].map((f) => f.name).join(', ')} FROM ${object.name} ORDER BY CreatedDate`);
+    records[object.name] = org.query(
+      `SELECT ${[...object.fields.values()].map((f) => f.name).join(', ')} FROM ${object.name} ORDER BY CreatedDate`,
+    );
   }
   return { sample, records };
 }

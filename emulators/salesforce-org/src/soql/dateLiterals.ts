@@ -16,7 +16,11 @@ export const dayNumber = (date: CalendarDate): number => toUnixSeconds(date) / 8
 
 const range = (start: CalendarDate, end: CalendarDate): DayRange => ({ start: dayNumber(start), end: dayNumber(end) });
 const firstOfMonth = (d: CalendarDate): CalendarDate => ({ year: d.year, month: d.month, day: 1 });
-const firstOfQuarter = (d: CalendarDate): CalendarDate => ({ year: d.year, month: d.month - ((d.month - 1) % 3), day: 1 });
+const firstOfQuarter = (d: CalendarDate): CalendarDate => ({
+  year: d.year,
+  month: d.month - ((d.month - 1) % 3),
+  day: 1,
+});
 const firstOfYear = (d: CalendarDate): CalendarDate => ({ year: d.year, month: 1, day: 1 });
 /** Weeks start on Sunday in the default (en_US) locale. */
 const firstOfWeek = (d: CalendarDate): CalendarDate => addDays(d, -new Date(toUnixSeconds(d) * 1000).getUTCDay());
@@ -59,7 +63,13 @@ function period(unit: Unit, today: CalendarDate, offset: number): DayRange {
   return range(start, shift(unit, start, 1));
 }
 
-const UNIT_OF: Record<string, Unit> = { DAY: 'DAYS', WEEK: 'WEEKS', MONTH: 'MONTHS', QUARTER: 'QUARTERS', YEAR: 'YEARS' };
+const UNIT_OF: Record<string, Unit> = {
+  DAY: 'DAYS',
+  WEEK: 'WEEKS',
+  MONTH: 'MONTHS',
+  QUARTER: 'QUARTERS',
+  YEAR: 'YEARS',
+};
 
 /** The range a literal such as `TODAY`, `LAST_90_DAYS` or `LAST_N_DAYS:30` denotes on `today`. */
 export function dateLiteralRange(literal: string, today: CalendarDate): DayRange {
@@ -73,8 +83,11 @@ export function dateLiteralRange(literal: string, today: CalendarDate): DayRange
   };
   if (fixed[upper]) return fixed[upper]();
   const relative = /^(THIS|LAST|NEXT)_(WEEK|MONTH|QUARTER|YEAR)$/.exec(upper);
-  if (relative) return period(UNIT_OF[relative[2] as string] as Unit, today, { THIS: 0, LAST: -1, NEXT: 1 }[relative[1] as 'THIS']);
-  const withN = /^(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS):(\d+)$/.exec(upper) ?? /^N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS)_AGO:(\d+)$/.exec(upper);
+  if (relative)
+    return period(UNIT_OF[relative[2] as string] as Unit, today, { THIS: 0, LAST: -1, NEXT: 1 }[relative[1] as 'THIS']);
+  const withN =
+    /^(LAST|NEXT)_N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS):(\d+)$/.exec(upper) ??
+    /^N_(DAYS|WEEKS|MONTHS|QUARTERS|YEARS)_AGO:(\d+)$/.exec(upper);
   if (withN) {
     const ago = withN.length === 3;
     const unit = (ago ? withN[1] : withN[2]) as Unit;
@@ -82,7 +95,9 @@ export function dateLiteralRange(literal: string, today: CalendarDate): DayRange
     if (ago) return period(unit, today, -n);
     // LAST_N_DAYS:n includes today; the other LAST_N_… and NEXT_N_… literals start at the adjacent period.
     if (withN[1] === 'LAST') {
-      return unit === 'DAYS' ? range(addDays(today, -n), addDays(today, 1)) : range(shift(unit, startOf(unit, today), -n), startOf(unit, today));
+      return unit === 'DAYS'
+        ? range(addDays(today, -n), addDays(today, 1))
+        : range(shift(unit, startOf(unit, today), -n), startOf(unit, today));
     }
     const next = shift(unit, startOf(unit, today), 1);
     return range(next, shift(unit, next, n));

@@ -41,7 +41,11 @@ export function unionLookup(lookups: ReadonlyArray<IndexLookup | undefined>): In
 }
 
 /** Live records of `sobject` that may match: every record the lookup finds, or all of them without one. */
-export function candidateRecords(store: RecordStore, sobject: string, lookup: IndexLookup | undefined): Iterable<SObjectRecord> {
+export function candidateRecords(
+  store: RecordStore,
+  sobject: string,
+  lookup: IndexLookup | undefined,
+): Iterable<SObjectRecord> {
   if (!lookup) return store.all(sobject);
   const records = new Set<SObjectRecord>();
   for (const id of lookupIds(store, lookup)) {

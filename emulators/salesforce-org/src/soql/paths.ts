@@ -22,7 +22,11 @@ export interface FieldPath {
 export function resolvePath(schema: SchemaReader, sobject: string, text: string, alias?: string): FieldPath {
   let parts = text.split('.');
   const head = parts[0]?.toLowerCase();
-  if (parts.length > 1 && (head === sobject.toLowerCase() || head === alias?.toLowerCase()) && !schema.parentRelationship(sobject, parts[0] ?? '')) {
+  if (
+    parts.length > 1 &&
+    (head === sobject.toLowerCase() || head === alias?.toLowerCase()) &&
+    !schema.parentRelationship(sobject, parts[0] ?? '')
+  ) {
     parts = parts.slice(1);
   }
   const hops: FieldDef[] = [];
@@ -44,7 +48,11 @@ export function resolvePath(schema: SchemaReader, sobject: string, text: string,
 }
 
 /** The record at the end of the path's relationships (undefined when a lookup on the way is empty). */
-export function followHops(store: RecordStore, record: SObjectRecord, hops: readonly FieldDef[]): SObjectRecord | undefined {
+export function followHops(
+  store: RecordStore,
+  record: SObjectRecord,
+  hops: readonly FieldDef[],
+): SObjectRecord | undefined {
   let current: SObjectRecord | undefined = record;
   for (const hop of hops) {
     const id: FieldValue | undefined = current[hop.name];

@@ -5,7 +5,13 @@
  * parents, child results as `{ totalSize, done, records }` or null). Anything this evaluator does not
  * implement fails with MALFORMED_QUERY rather than answering wrongly.
  */
-import { parseQuery, type FieldType, type OrderByClause, type Query, type Subquery } from '@jetstreamapp/soql-parser-js';
+import {
+  parseQuery,
+  type FieldType,
+  type OrderByClause,
+  type Query,
+  type Subquery,
+} from '@jetstreamapp/soql-parser-js';
 import { fieldValue } from '../compoundAddress.js';
 import { SalesforceApiError, malformedQuery } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import type { ChildRelationship } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
@@ -75,23 +81,50 @@ function compile(query: Query | Subquery, sobject: string, scope: QueryScope): C
   }
   const alias = query.sObjectAlias;
   const selectors = (query.fields ?? []).flatMap((f) => selectorsFor(f, sobject, scope, query.limit, alias));
-  const countOnly = selectors.length === 1 && selectors[0]?.kind === 'count' && !selectors[0].path && selectors[0].alias === 'COUNT()';
+  const countOnly =
+    selectors.length === 1 && selectors[0]?.kind === 'count' && !selectors[0].path && selectors[0].alias === 'COUNT()';
   if (selectors.some((s) => s.kind === 'count') && selectors.some((s) => s.kind !== 'count')) {
-    throw malformedQuery('Field must be grouped or aggregated: aggregate functions cannot be mixed with plain fields without GROUP BY');
+    throw malformedQuery(
+      'Field must be grouped or aggregated: aggregate functions cannot be mixed with plain fields without GROUP BY',
+    );
   }
   const where = compileWhere(query.where, sobject, scope, alias);
-  const orderClauses: OrderByClause[] = query.orderBy ? (Array.isArray(query.orderBy) ? query.orderBy : [query.orderBy]) : [];
+  const orderClauses: OrderByClause[] = query.orderBy
+    ? Array.isArray(query.orderBy)
+      ? query.orderBy
+      : [query.orderBy]
+    : [];
   const orderBy = orderClauses.map((clause) => {
     if (!('field' in clause)) throw malformedQuery('ORDER BY a function is not supported by this org emulator');
     const descending = clause.order === 'DESC';
     // Salesforce's defaults: nulls first when ascending, last when descending.
-    return { path: resolvePath(scope.schema, sobject, clause.field, alias), descending, nullsLast: clause.nulls ? clause.nulls === 'LAST' : descending };
+    return {
+      path: resolvePath(scope.schema, sobject, clause.field, alias),
+      descending,
+      nullsLast: clause.nulls ? clause.nulls === 'LAST' : descending,
+    };
   });
-  if ((query.offset ?? 0) > 2000) throw new SalesforceApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
-  return { sobject, selectors, countOnly, predicate: where.predicate, lookup: where.lookup, orderBy, limit: query.limit, offset: query.offset ?? 0 };
+  if ((query.offset ?? 0) > 2000)
+    throw new SalesforceApiError(400, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
+  return {
+    sobject,
+    selectors,
+    countOnly,
+    predicate: where.predicate,
+    lookup: where.lookup,
+    orderBy,
+    limit: query.limit,
+    offset: query.offset ?? 0,
+  };
 }
 
-function selectorsFor(field: FieldType, sobject: string, scope: QueryScope, limit: number | undefined, alias?: string): Selector[] {
+function selectorsFor(
+  field: FieldType,
+  sobject: string,
+  scope: QueryScope,
+  limit: number | undefined,
+  alias?: string,
+): Selector[] {
   switch (field.type) {
     case 'Field':
     case 'FieldRelationship': {
@@ -116,13 +149,21 @@ function selectorsFor(field: FieldType, sobject: string, scope: QueryScope, limi
   }
 }
 
-function functionSelectors(name: string, parameters: unknown[], alias: string | undefined, sobject: string, scope: QueryScope, limit: number | undefined): Selector[] {
+function functionSelectors(
+  name: string,
+  parameters: unknown[],
+  alias: string | undefined,
+  sobject: string,
+  scope: QueryScope,
+  limit: number | undefined,
+): Selector[] {
   if (name === 'COUNT') {
     const [param] = parameters;
     if (param === undefined) return [{ kind: 'count', alias: alias ?? 'COUNT()' }];
     if (typeof param !== 'string') throw malformedQuery('COUNT takes a field name');
     const path = resolvePath(scope.schema, sobject, param);
-    if (path.hops.length > 0) throw malformedQuery('COUNT() of a relationship field is not supported by this org emulator');
+    if (path.hops.length > 0)
+      throw malformedQuery('COUNT() of a relationship field is not supported by this org emulator');
     return [{ kind: 'count', alias: alias ?? 'expr0', path }];
   }
   if (name === 'FIELDS') {
@@ -131,7 +172,9 @@ function functionSelectors(name: string, parameters: unknown[], alias: string | 
     if (which !== 'STANDARD' && (limit === undefined || limit > 200)) {
       throw malformedQuery('The SOQL FIELDS function must have a LIMIT of at most 200');
     }
-    const fields = [...scope.schema.object(sobject).fields.values()].filter((f) => which === 'ALL' || (which === 'CUSTOM') === f.custom);
+    const fields = [...scope.schema.object(sobject).fields.values()].filter(
+      (f) => which === 'ALL' || (which === 'CUSTOM') === f.custom,
+    );
     return fields.map((f) => ({ kind: 'path', path: resolvePath(scope.schema, sobject, f.name) }));
   }
   throw malformedQuery(`${name}() is not supported by this org emulator`);
@@ -162,7 +205,13 @@ function compareRecords(a: SObjectRecord, b: SObjectRecord, query: CompiledQuery
     if (x === y) continue;
     if (x === null) return nullsLast ? 1 : -1;
     if (y === null) return nullsLast ? -1 : 1;
-    const order = TEXT_TYPES.has(path.field.type) ? TEXT_ORDER.compare(String(x), String(y)) : x < y ? -1 : x > y ? 1 : 0;
+    const order = TEXT_TYPES.has(path.field.type)
+      ? TEXT_ORDER.compare(String(x), String(y))
+      : x < y
+        ? -1
+        : x > y
+          ? 1
+          : 0;
     if (order !== 0) return descending ? -order : order;
   }
   return 0;
@@ -181,7 +230,8 @@ function shape(record: SObjectRecord, query: CompiledQuery, scope: QueryScope): 
   const out: JsonRecord = { attributes: attributes(query.sobject, record.Id ?? null, scope) };
   for (const selector of query.selectors) {
     if (selector.kind === 'path') placePath(out, record, selector.path, 0, scope);
-    else if (selector.kind === 'child') out[selector.relationship.relationshipName] = childResult(record, selector, scope);
+    else if (selector.kind === 'child')
+      out[selector.relationship.relationshipName] = childResult(record, selector, scope);
   }
   return out;
 }
@@ -201,11 +251,18 @@ function placePath(out: JsonRecord, record: SObjectRecord, path: FieldPath, hop:
     return;
   }
   let nested = out[reference.relationshipName] as JsonRecord | null | undefined;
-  if (!nested) out[reference.relationshipName] = nested = { attributes: attributes(scope.store.typeOf(parent), parent.Id ?? null, scope) };
+  if (!nested)
+    out[reference.relationshipName] = nested = {
+      attributes: attributes(scope.store.typeOf(parent), parent.Id ?? null, scope),
+    };
   placePath(nested, parent, path, hop + 1, scope);
 }
 
-function childResult(parent: SObjectRecord, selector: Extract<Selector, { kind: 'child' }>, scope: QueryScope): ChildPage | null {
+function childResult(
+  parent: SObjectRecord,
+  selector: Extract<Selector, { kind: 'child' }>,
+  scope: QueryScope,
+): ChildPage | null {
   const { relationship, query } = selector;
   const children: SObjectRecord[] = [];
   for (const id of scope.store.childIds(relationship.childSObject, relationship.field, String(parent.Id))) {
@@ -253,20 +310,42 @@ export function describeQueryColumns(soql: string, scope: QueryScope): Record<st
     columnMetadata: columnsOf(query, ''),
     entityName: query.sobject,
     groupBy: false,
-    idSelected: query.selectors.some((s) => s.kind === 'path' && s.path.hops.length === 0 && s.path.field.name === 'Id'),
+    idSelected: query.selectors.some(
+      (s) => s.kind === 'path' && s.path.hops.length === 0 && s.path.field.name === 'Id',
+    ),
     keyPrefix: scope.schema.object(query.sobject).keyPrefix,
   };
 }
 
 function column(name: string, displayName: string, extra: Partial<QueryColumn> = {}): QueryColumn {
-  return { aggregate: false, apexType: null, booleanType: false, columnName: name, custom: false, displayName, foreignKeyName: null, insertable: false, joinColumns: [], numberType: false, textType: false, updatable: false, ...extra };
+  return {
+    aggregate: false,
+    apexType: null,
+    booleanType: false,
+    columnName: name,
+    custom: false,
+    displayName,
+    foreignKeyName: null,
+    insertable: false,
+    joinColumns: [],
+    numberType: false,
+    textType: false,
+    updatable: false,
+    ...extra,
+  };
 }
 
 function columnsOf(query: CompiledQuery, prefix: string): QueryColumn[] {
   const columns: QueryColumn[] = [];
   query.selectors.forEach((selector, i) => {
     if (selector.kind === 'count') {
-      columns.push(column(selector.alias === 'COUNT()' ? `expr${i}` : selector.alias, 'COUNT()', { aggregate: true, numberType: true, apexType: 'Integer' }));
+      columns.push(
+        column(selector.alias === 'COUNT()' ? `expr${i}` : selector.alias, 'COUNT()', {
+          aggregate: true,
+          numberType: true,
+          apexType: 'Integer',
+        }),
+      );
     } else if (selector.kind === 'child') {
       const name = selector.relationship.relationshipName;
       columns.push(column(name, name, { aggregate: true, joinColumns: columnsOf(selector.query, '') }));
@@ -290,7 +369,18 @@ function columnsOf(query: CompiledQuery, prefix: string): QueryColumn[] {
           booleanType: field.type === 'boolean',
           numberType: numeric,
           textType: !numeric && field.type !== 'boolean' && field.type !== 'date' && field.type !== 'datetime',
-          apexType: field.type === 'reference' || field.type === 'id' ? 'Id' : numeric ? 'Decimal' : field.type === 'boolean' ? 'Boolean' : field.type === 'date' ? 'Date' : field.type === 'datetime' ? 'Datetime' : 'String',
+          apexType:
+            field.type === 'reference' || field.type === 'id'
+              ? 'Id'
+              : numeric
+                ? 'Decimal'
+                : field.type === 'boolean'
+                  ? 'Boolean'
+                  : field.type === 'date'
+                    ? 'Date'
+                    : field.type === 'datetime'
+                      ? 'Datetime'
+                      : 'String',
         }),
       );
     }

@@ -29,9 +29,20 @@ interface Clause {
   readonly lookup?: IndexLookup | undefined;
 }
 
-type Token = { kind: 'open' } | { kind: 'close' } | { kind: 'not' } | { kind: 'and' } | { kind: 'or' } | { kind: 'cond'; condition: Condition | ValueQueryCondition };
+type Token =
+  | { kind: 'open' }
+  | { kind: 'close' }
+  | { kind: 'not' }
+  | { kind: 'and' }
+  | { kind: 'or' }
+  | { kind: 'cond'; condition: Condition | ValueQueryCondition };
 
-export function compileWhere(where: WhereClause | undefined, sobject: string, scope: QueryScope, alias?: string): CompiledWhere {
+export function compileWhere(
+  where: WhereClause | undefined,
+  sobject: string,
+  scope: QueryScope,
+  alias?: string,
+): CompiledWhere {
   if (!where) return { predicate: () => true, lookup: undefined };
   const tokens = tokenize(where);
   const { predicate, lookup } = new ConditionParser(tokens, (c) => compileCondition(c, sobject, scope, alias)).parse();
@@ -40,7 +51,9 @@ export function compileWhere(where: WhereClause | undefined, sobject: string, sc
 
 function tokenize(where: WhereClause): Token[] {
   const tokens: Token[] = [];
-  let node = where as { left: (Condition & { openParen?: number; closeParen?: number }) | null; operator?: string; right?: WhereClause } | undefined;
+  let node = where as
+    | { left: (Condition & { openParen?: number; closeParen?: number }) | null; operator?: string; right?: WhereClause }
+    | undefined;
   while (node) {
     const left = node.left;
     if (node.operator === 'NOT' && (!left || !('field' in left || 'fn' in left))) {
@@ -82,8 +95,15 @@ class ConditionParser {
   private expression(): Clause {
     const operands = [this.unary()];
     let joiner: 'and' | 'or' | undefined;
-    for (let token = this.tokens[this.position]; token && (token.kind === 'and' || token.kind === 'or'); token = this.tokens[this.position]) {
-      if (joiner && joiner !== token.kind) throw malformedQuery(`unexpected token: '${token.kind.toUpperCase()}' (use parentheses when mixing AND and OR)`);
+    for (
+      let token = this.tokens[this.position];
+      token && (token.kind === 'and' || token.kind === 'or');
+      token = this.tokens[this.position]
+    ) {
+      if (joiner && joiner !== token.kind)
+        throw malformedQuery(
+          `unexpected token: '${token.kind.toUpperCase()}' (use parentheses when mixing AND and OR)`,
+        );
       joiner = token.kind;
       this.position++;
       operands.push(this.unary());
@@ -104,7 +124,8 @@ class ConditionParser {
     }
     if (token.kind === 'open') {
       const inner = this.expression();
-      if (this.tokens[this.position++]?.kind !== 'close') throw malformedQuery('unbalanced parentheses in WHERE clause');
+      if (this.tokens[this.position++]?.kind !== 'close')
+        throw malformedQuery('unbalanced parentheses in WHERE clause');
       return inner;
     }
     if (token.kind !== 'cond') throw malformedQuery(`unexpected token: '${token.kind.toUpperCase()}'`);
@@ -112,18 +133,32 @@ class ConditionParser {
   }
 }
 
-function compileCondition(condition: Condition | ValueQueryCondition, sobject: string, scope: QueryScope, alias?: string): Clause {
-  if (!('field' in condition) || typeof condition.field !== 'string') throw malformedQuery('functions in WHERE clauses are not supported by this org emulator');
+function compileCondition(
+  condition: Condition | ValueQueryCondition,
+  sobject: string,
+  scope: QueryScope,
+  alias?: string,
+): Clause {
+  if (!('field' in condition) || typeof condition.field !== 'string')
+    throw malformedQuery('functions in WHERE clauses are not supported by this org emulator');
   const path = resolvePath(scope.schema, sobject, condition.field, alias);
   // Compound fields are not filterable (Object Reference, "Compound Field Considerations and Limitations").
-  if (path.field.type === 'address') throw new SalesforceApiError(400, 'INVALID_FIELD', `field '${path.field.name}' can not be filtered in a query call`);
+  if (path.field.type === 'address')
+    throw new SalesforceApiError(
+      400,
+      'INVALID_FIELD',
+      `field '${path.field.name}' can not be filtered in a query call`,
+    );
   const read = (r: SObjectRecord): FieldValue => readPath(scope.store, r, path);
   const operator = condition.operator;
 
   if ('valueQuery' in condition && condition.valueQuery) {
     if (operator !== 'IN' && operator !== 'NOT IN') throw malformedQuery('a semi-join needs IN or NOT IN');
     const ids = semiJoinValues(condition.valueQuery, scope);
-    return { predicate: (r) => (operator === 'IN') === ids.has(normalise(read(r))), lookup: operator === 'IN' ? pathLookup(sobject, path, ids) : undefined };
+    return {
+      predicate: (r) => (operator === 'IN') === ids.has(normalise(read(r))),
+      lookup: operator === 'IN' ? pathLookup(sobject, path, ids) : undefined,
+    };
   }
   const c = condition as { value: string | string[]; literalType?: string | string[] };
   const rawValues = Array.isArray(c.value) ? c.value : [c.value];
@@ -140,40 +175,61 @@ function compileCondition(condition: Condition | ValueQueryCondition, sobject: s
   if (Array.isArray(c.value)) throw malformedQuery(`operator ${operator} takes a single value`);
   const literal = literals[0] as Literal;
   if (operator === 'LIKE') return { predicate: likePredicate(path, literal, read) };
-  if (operator === 'INCLUDES' || operator === 'EXCLUDES') throw malformedQuery(`${operator} is supported only for multi-select picklists, which this org has none of`);
+  if (operator === 'INCLUDES' || operator === 'EXCLUDES')
+    throw malformedQuery(`${operator} is supported only for multi-select picklists, which this org has none of`);
   if (literal.kind === 'range') return { predicate: (r) => inRange(path.field, read(r), literal.range, operator) };
   const wanted = comparable(path.field, literal.value);
-  if (wanted === null && operator !== '=' && operator !== '!=') throw malformedQuery(`null can only be compared with = or !=`);
+  if (wanted === null && operator !== '=' && operator !== '!=')
+    throw malformedQuery(`null can only be compared with = or !=`);
   const lookup = operator === '=' ? literalLookup(sobject, path, literals) : undefined;
   return { predicate: (r) => compare(comparable(path.field, read(r)), wanted, operator), lookup };
 }
 
 function literalLookup(sobject: string, path: FieldPath, literals: Literal[]): IndexLookup | undefined {
-  return pathLookup(sobject, path, literals.map((l) => (l.kind === 'value' ? l.value : null)));
+  return pathLookup(
+    sobject,
+    path,
+    literals.map((l) => (l.kind === 'value' ? l.value : null)),
+  );
 }
 
 function semiJoinValues(query: Query, scope: QueryScope): Set<FieldValue> {
   const fields = query.fields ?? [];
   const only = fields[0];
-  if (fields.length !== 1 || !only || only.type !== 'Field') throw malformedQuery('a semi-join subquery must select exactly one Id field');
+  if (fields.length !== 1 || !only || only.type !== 'Field')
+    throw malformedQuery('a semi-join subquery must select exactly one Id field');
   const sobject = scope.schema.object(query.sObject ?? '').name;
   const path = resolvePath(scope.schema, sobject, only.field);
-  if (path.field.type !== 'id' && path.field.type !== 'reference') throw malformedQuery('a semi-join subquery must select an Id or reference field');
+  if (path.field.type !== 'id' && path.field.type !== 'reference')
+    throw malformedQuery('a semi-join subquery must select an Id or reference field');
   const where = compileWhere(query.where, sobject, scope);
   const values = new Set<FieldValue>();
-  for (const record of candidateRecords(scope.store, sobject, where.lookup)) if (where.predicate(record)) values.add(normalise(readPath(scope.store, record, path)));
+  for (const record of candidateRecords(scope.store, sobject, where.lookup))
+    if (where.predicate(record)) values.add(normalise(readPath(scope.store, record, path)));
   return values;
 }
 
 type Literal = { kind: 'value'; value: FieldValue } | { kind: 'range'; range: DayRange };
 
-const typeWord: Partial<Record<FieldDef['type'], string>> = { date: 'date', datetime: 'dateTime', boolean: 'boolean', int: 'number', double: 'number', currency: 'number', percent: 'number' };
+const typeWord: Partial<Record<FieldDef['type'], string>> = {
+  date: 'date',
+  datetime: 'dateTime',
+  boolean: 'boolean',
+  int: 'number',
+  double: 'number',
+  currency: 'number',
+  percent: 'number',
+};
 
 /** Reads one literal in the type of the field it is compared with, or fails as Salesforce does. */
 function literalFor(path: FieldPath, raw: string, literalType: string, today: CalendarDate): Literal {
   const field = path.field;
   const mismatch = (): SalesforceApiError =>
-    new SalesforceApiError(400, 'INVALID_FIELD', `value of filter criterion for field '${path.canonical}' must be of type ${typeWord[field.type] ?? 'string'} and should ${literalType === 'STRING' ? 'not ' : ''}be enclosed in quotes`);
+    new SalesforceApiError(
+      400,
+      'INVALID_FIELD',
+      `value of filter criterion for field '${path.canonical}' must be of type ${typeWord[field.type] ?? 'string'} and should ${literalType === 'STRING' ? 'not ' : ''}be enclosed in quotes`,
+    );
   switch (literalType) {
     case 'NULL':
       return { kind: 'value', value: null };
@@ -194,7 +250,8 @@ function literalFor(path: FieldPath, raw: string, literalType: string, today: Ca
       return { kind: 'value', value: Number(raw) };
     case 'DATE':
       if (field.type !== 'date') throw mismatch();
-      if (!parseDate(raw)) throw malformedQuery(`value of filter criterion for field '${path.canonical}' is not a valid date: ${raw}`);
+      if (!parseDate(raw))
+        throw malformedQuery(`value of filter criterion for field '${path.canonical}' is not a valid date: ${raw}`);
       return { kind: 'value', value: raw };
     case 'DATETIME':
       if (field.type !== 'datetime') throw mismatch();
@@ -261,7 +318,10 @@ function compare(actual: FieldValue, wanted: FieldValue, operator: string): bool
 
 function inRange(field: FieldDef, value: FieldValue, range: DayRange, operator: string): boolean {
   if (value === null) return operator === '!=';
-  const day = field.type === 'date' ? dayNumber(parseDate(String(value)) as CalendarDate) : Math.floor((comparable(field, value) as number) / 86_400_000);
+  const day =
+    field.type === 'date'
+      ? dayNumber(parseDate(String(value)) as CalendarDate)
+      : Math.floor((comparable(field, value) as number) / 86_400_000);
   switch (operator) {
     case '=':
       return day >= range.start && day < range.end;
@@ -283,9 +343,15 @@ function inRange(field: FieldDef, value: FieldValue, range: DayRange, operator: 
 function likePredicate(path: FieldPath, literal: Literal, read: (r: SObjectRecord) => FieldValue): Predicate {
   const textTypes = ['string', 'textarea', 'picklist', 'email', 'phone', 'url', 'id', 'reference'];
   if (!textTypes.includes(path.field.type) || literal.kind !== 'value' || typeof literal.value !== 'string') {
-    throw new SalesforceApiError(400, 'INVALID_FIELD', `invalid operator on field '${path.canonical}': LIKE works on text fields only`);
+    throw new SalesforceApiError(
+      400,
+      'INVALID_FIELD',
+      `invalid operator on field '${path.canonical}': LIKE works on text fields only`,
+    );
   }
-  const pattern = literal.value.replace(/\\[%_]|[%_]|[.*+?^${}()|[\]\\]/g, (m) => (m === '%' ? '.*' : m === '_' ? '.' : m.length === 2 && m.startsWith('\\') ? `\\${m[1]}` : `\\${m}`));
+  const pattern = literal.value.replace(/\\[%_]|[%_]|[.*+?^${}()|[\]\\]/g, (m) =>
+    m === '%' ? '.*' : m === '_' ? '.' : m.length === 2 && m.startsWith('\\') ? `\\${m[1]}` : `\\${m}`,
+  );
   const regex = new RegExp(`^${pattern}$`, 'is');
   return (r) => {
     const value = read(r);

@@ -5,7 +5,10 @@ declare module 'avro-js' {
     fromBuffer(buffer: Buffer): unknown;
     getFields(): Array<{ getName(): string }>;
   }
-  const avro: { parse(schema: string | object, options?: Record<string, unknown>): AvroType; types: Record<string, unknown> };
+  const avro: {
+    parse(schema: string | object, options?: Record<string, unknown>): AvroType;
+    types: Record<string, unknown>;
+  };
   export default avro;
   export type { AvroType };
 }

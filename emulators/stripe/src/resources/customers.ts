@@ -9,7 +9,16 @@ import { cancelCustomerSubscriptions } from '../billing.js';
 import { timeOnClock } from '../customerState.js';
 import { clockForNewCustomer } from './testClocks.js';
 
-const PROFILE_FIELDS = ['name', 'email', 'phone', 'description', 'address', 'shipping', 'tax_exempt', 'preferred_locales'] as const;
+const PROFILE_FIELDS = [
+  'name',
+  'email',
+  'phone',
+  'description',
+  'address',
+  'shipping',
+  'tax_exempt',
+  'preferred_locales',
+] as const;
 
 function create({ state, params }: ApiRequest): Customer {
   const clockId = typeof params.test_clock === 'string' ? clockForNewCustomer(state, params.test_clock).id : null;
@@ -40,17 +49,24 @@ function create({ state, params }: ApiRequest): Customer {
 }
 
 function applyProfile(customer: Customer, params: Params): Customer {
-  for (const field of PROFILE_FIELDS) if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
+  for (const field of PROFILE_FIELDS)
+    if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
   if (isRecord(customer.address)) customer.address = fullAddress(customer.address);
-  if (isRecord(customer.shipping) && isRecord(customer.shipping.address)) customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
+  if (isRecord(customer.shipping) && isRecord(customer.shipping.address))
+    customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
   customer.metadata = applyMetadata(customer.metadata, params.metadata);
   const invoiceSettings = params.invoice_settings as Params | undefined;
-  if (typeof invoiceSettings?.default_payment_method === 'string') checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
+  if (typeof invoiceSettings?.default_payment_method === 'string')
+    checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
   // Test payment methods (pm_card_visa, pm_card_chargeDeclined) decide how invoice payments go.
-  if (typeof params.payment_method === 'string') customer.invoice_settings.default_payment_method = checkPaymentMethod(params.payment_method, 'payment_method');
+  if (typeof params.payment_method === 'string')
+    customer.invoice_settings.default_payment_method = checkPaymentMethod(params.payment_method, 'payment_method');
   if (customer.shipping && !(customer.shipping as Params).name) {
-    throw invalidRequest('Missing required param: shipping[name].', { code: 'parameter_missing', param: 'shipping[name]' });
+    throw invalidRequest('Missing required param: shipping[name].', {
+      code: 'parameter_missing',
+      param: 'shipping[name]',
+    });
   }
   return customer;
 }
@@ -63,8 +79,19 @@ function fullAddress(address: Params): Params {
 
 export const customerRoutes: Route[] = [
   { method: 'POST', path: '/v1/customers', params: 'CustomerCreateParams', handle: create },
-  { method: 'GET', path: '/v1/customers/search', params: 'CustomerSearchParams', handle: ({ state, params }) => searchPage(state.store.customers.all(), params, '/v1/customers/search') },
-  { method: 'GET', path: '/v1/customers', params: 'CustomerListParams', handle: ({ state, params }) => listPage(filterByEmail(state.store.customers.all(), params), params, '/v1/customers') },
+  {
+    method: 'GET',
+    path: '/v1/customers/search',
+    params: 'CustomerSearchParams',
+    handle: ({ state, params }) => searchPage(state.store.customers.all(), params, '/v1/customers/search'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers',
+    params: 'CustomerListParams',
+    handle: ({ state, params }) =>
+      listPage(filterByEmail(state.store.customers.all(), params), params, '/v1/customers'),
+  },
   {
     method: 'GET',
     path: '/v1/customers/:id',
@@ -74,7 +101,12 @@ export const customerRoutes: Route[] = [
       return customer.deleted ? { id, object: 'customer', deleted: true } : customer;
     },
   },
-  { method: 'POST', path: '/v1/customers/:id', params: 'CustomerUpdateParams', handle: ({ state, id, params }) => applyProfile(state.store.customers.get(id, 'id'), params) },
+  {
+    method: 'POST',
+    path: '/v1/customers/:id',
+    params: 'CustomerUpdateParams',
+    handle: ({ state, id, params }) => applyProfile(state.store.customers.get(id, 'id'), params),
+  },
   {
     method: 'DELETE',
     path: '/v1/customers/:id',

@@ -14,9 +14,16 @@ export const eventRoutes: Route[] = [
     params: 'EventListParams',
     handle: ({ state, params }) => {
       const types = params.types as string[] | undefined;
-      const events = state.store.events.all().filter((e) => typeMatches(params.type, e.type) && (!types || types.includes(e.type)));
+      const events = state.store.events
+        .all()
+        .filter((e) => typeMatches(params.type, e.type) && (!types || types.includes(e.type)));
       return listPage(events, params, '/v1/events');
     },
   },
-  { method: 'GET', path: '/v1/events/:id', params: 'EventRetrieveParams', handle: ({ state, id }) => state.store.events.get(id, 'id') },
+  {
+    method: 'GET',
+    path: '/v1/events/:id',
+    params: 'EventRetrieveParams',
+    handle: ({ state, id }) => state.store.events.get(id, 'id'),
+  },
 ];

@@ -8,7 +8,14 @@ import { decimalLineAmount, lineAmount } from '../money.js';
 import type { InvoiceItem, Price } from '../objects.js';
 import { listPage, newId } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
-import { applyMetadata, checkDecimalAmount, checkInteger, checkPositiveInteger, nestedIn, type Params } from '../validation.js';
+import {
+  applyMetadata,
+  checkDecimalAmount,
+  checkInteger,
+  checkPositiveInteger,
+  nestedIn,
+  type Params,
+} from '../validation.js';
 import { claimCurrency, customerTime } from '../customerState.js';
 import { checkDiscounts, createDiscounts } from '../discounts.js';
 import { emit } from '../events.js';
@@ -27,10 +34,20 @@ interface Priced {
 function priced(state: EmulatorState, params: Params): Priced {
   const quantity = params.quantity === undefined ? 1 : checkPositiveInteger(params.quantity, 'quantity');
   const pricing = params.pricing as Params | undefined;
-  const sources = [['price', params.price], ['pricing', pricing], ['price_data', params.price_data], ['amount', params.amount], ['unit_amount_decimal', params.unit_amount_decimal]].filter(([, v]) => v !== undefined);
+  const sources = [
+    ['price', params.price],
+    ['pricing', pricing],
+    ['price_data', params.price_data],
+    ['amount', params.amount],
+    ['unit_amount_decimal', params.unit_amount_decimal],
+  ].filter(([, v]) => v !== undefined);
   if (sources.length > 1) throw onlyOneOf(sources.map(([name]) => String(name)));
   if (typeof params.price === 'string' || typeof pricing?.price === 'string') {
-    const price = oneTimePrice(state, String(params.price ?? pricing?.price), params.price ? 'price' : 'pricing[price]');
+    const price = oneTimePrice(
+      state,
+      String(params.price ?? pricing?.price),
+      params.price ? 'price' : 'pricing[price]',
+    );
     return { price, amount: lineAmount(price, quantity), currency: price.currency, quantity };
   }
   if (params.price_data) {
@@ -41,7 +58,14 @@ function priced(state: EmulatorState, params: Params): Priced {
   if (params.amount === undefined && params.unit_amount_decimal === undefined) throw parameterMissing('amount');
   if (params.currency === undefined) throw parameterMissing('currency');
   const currency = checkCurrency(params.currency, 'currency');
-  if (params.amount !== undefined) return { price: undefined, amount: checkInteger(params.amount, 'amount'), currency, quantity, unitAmountDecimal: undefined };
+  if (params.amount !== undefined)
+    return {
+      price: undefined,
+      amount: checkInteger(params.amount, 'amount'),
+      currency,
+      quantity,
+      unitAmountDecimal: undefined,
+    };
   const unit = checkDecimalAmount(String(params.unit_amount_decimal), 'unit_amount_decimal', true);
   return { price: undefined, amount: decimalLineAmount(unit, quantity), currency, quantity, unitAmountDecimal: unit };
 }
@@ -80,7 +104,9 @@ export function invoiceItemObject(fields: InvoiceItemFields): InvoiceItem {
     livemode: false,
     metadata: { ...fields.metadata },
     net_amount: fields.amount,
-    parent: fields.subscription ? { type: 'subscription_details', subscription_details: { subscription: fields.subscription } } : null,
+    parent: fields.subscription
+      ? { type: 'subscription_details', subscription_details: { subscription: fields.subscription } }
+      : null,
     period: fields.period,
     pricing: fields.pricing,
     proration: false,
@@ -95,12 +121,21 @@ function create({ state, params }: ApiRequest): InvoiceItem {
   // The SDK types make `customer` optional beside `customer_account` (Connect-only, not modelled): one is needed.
   if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
-  const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
+  const subscription =
+    typeof params.subscription === 'string'
+      ? state.store.subscriptions.get(params.subscription, 'subscription')
+      : undefined;
   if (subscription && subscription.customer !== customer.id) {
-    throw invalidRequest(`The subscription ${subscription.id} does not belong to customer ${customer.id}.`, { param: 'subscription' });
+    throw invalidRequest(`The subscription ${subscription.id} does not belong to customer ${customer.id}.`, {
+      param: 'subscription',
+    });
   }
   const invoice = typeof params.invoice === 'string' ? state.store.invoices.get(params.invoice, 'invoice') : undefined;
-  if (invoice && invoice.status !== 'draft') throw invalidRequest('You can only add invoice items to draft invoices.', { code: 'invoice_not_editable', param: 'invoice' });
+  if (invoice && invoice.status !== 'draft')
+    throw invalidRequest('You can only add invoice items to draft invoices.', {
+      code: 'invoice_not_editable',
+      param: 'invoice',
+    });
   const at = customerTime(state, customer.id);
   const { price, amount, currency, quantity, unitAmountDecimal } = priced(state, params);
   claimCurrency(customer, currency, 'currency');
@@ -117,13 +152,20 @@ function create({ state, params }: ApiRequest): InvoiceItem {
       period: period ?? { start: at, end: at },
       subscription: subscription?.id ?? null,
       pricing: price
-        ? { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal ?? '0' }
+        ? {
+            type: 'price_details',
+            price_details: { price: price.id, product: price.product },
+            unit_amount_decimal: price.unit_amount_decimal ?? '0',
+          }
         : unitAmountDecimal === undefined
           ? null
           : { type: 'price_details' as const, unit_amount_decimal: unitAmountDecimal },
       description: typeof params.description === 'string' ? params.description : null,
       discountable: params.discountable !== false,
-      discounts: createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, { customer: customer.id, invoice_item: id }),
+      discounts: createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, {
+        customer: customer.id,
+        invoice_item: id,
+      }),
       testClock: customer.test_clock,
       metadata: applyMetadata({}, params.metadata),
     }),
@@ -141,24 +183,34 @@ export const invoiceItemRoutes: Route[] = [
     params: 'InvoiceItemListParams',
     handle: ({ state, params }) =>
       listPage(
-        state.store.invoiceItems.all().filter(
-          (item) =>
-            (params.customer === undefined || item.customer === params.customer) &&
-            (params.invoice === undefined || item.invoice === params.invoice) &&
-            (params.pending === undefined || (item.invoice === null) === params.pending),
-        ),
+        state.store.invoiceItems
+          .all()
+          .filter(
+            (item) =>
+              (params.customer === undefined || item.customer === params.customer) &&
+              (params.invoice === undefined || item.invoice === params.invoice) &&
+              (params.pending === undefined || (item.invoice === null) === params.pending),
+          ),
         params,
         '/v1/invoiceitems',
       ),
   },
-  { method: 'GET', path: '/v1/invoiceitems/:id', params: 'InvoiceItemRetrieveParams', handle: ({ state, id }) => state.store.invoiceItems.get(id, 'id') },
+  {
+    method: 'GET',
+    path: '/v1/invoiceitems/:id',
+    params: 'InvoiceItemRetrieveParams',
+    handle: ({ state, id }) => state.store.invoiceItems.get(id, 'id'),
+  },
   {
     method: 'DELETE',
     path: '/v1/invoiceitems/:id',
     params: 'InvoiceItemDeleteParams',
     handle: ({ state, id }) => {
       const item = state.store.invoiceItems.get(id, 'id');
-      if (item.invoice !== null) throw invalidRequest('You can only delete invoice items that are not yet on an invoice.', { code: 'invoice_not_editable' });
+      if (item.invoice !== null)
+        throw invalidRequest('You can only delete invoice items that are not yet on an invoice.', {
+          code: 'invoice_not_editable',
+        });
       item.deleted = true;
       return { id, object: 'invoiceitem', deleted: true };
     },

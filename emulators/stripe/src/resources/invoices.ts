@@ -33,7 +33,12 @@ export interface InvoiceSettings {
   readonly subscription?: Subscription;
 }
 
-export function createInvoice(state: EmulatorState, customer: Customer, at: number, settings: InvoiceSettings): Invoice {
+export function createInvoice(
+  state: EmulatorState,
+  customer: Customer,
+  at: number,
+  settings: InvoiceSettings,
+): Invoice {
   const id = newId('in', 24);
   const sendInvoice = settings.collection_method === 'send_invoice';
   return state.store.invoices.insert({
@@ -92,7 +97,10 @@ export function createInvoice(state: EmulatorState, customer: Customer, at: numb
       ? {
           type: 'subscription_details',
           quote_details: null,
-          subscription_details: { subscription: settings.subscription.id, metadata: { ...settings.subscription.metadata } },
+          subscription_details: {
+            subscription: settings.subscription.id,
+            metadata: { ...settings.subscription.metadata },
+          },
         }
       : null,
     payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
@@ -123,7 +131,13 @@ export function createInvoice(state: EmulatorState, customer: Customer, at: numb
 const DAY_SECONDS = 86_400;
 
 /** A line of an invoice, in InvoiceLineItem's shape; `parent` says what it bills (a subscription item or an invoice item). */
-export function invoiceLine(invoice: Invoice, line: Pick<InvoiceLine, 'amount' | 'currency' | 'description' | 'quantity' | 'period' | 'pricing' | 'parent' | 'metadata'> & { discounts: string[] }): InvoiceLine {
+export function invoiceLine(
+  invoice: Invoice,
+  line: Pick<
+    InvoiceLine,
+    'amount' | 'currency' | 'description' | 'quantity' | 'period' | 'pricing' | 'parent' | 'metadata'
+  > & { discounts: string[] },
+): InvoiceLine {
   return {
     id: newId('il', 24),
     object: 'line_item',
@@ -154,11 +168,21 @@ export function subscriptionLine(
     description: null,
     quantity,
     period,
-    pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal },
+    pricing: {
+      type: 'price_details',
+      price_details: { price: price.id, product: price.product },
+      unit_amount_decimal: price.unit_amount_decimal,
+    },
     parent: {
       type: 'subscription_item_details',
       invoice_item_details: null,
-      subscription_item_details: { invoice_item: null, proration: false, proration_details: null, subscription: item.subscription, subscription_item: item.id },
+      subscription_item_details: {
+        invoice_item: null,
+        proration: false,
+        proration_details: null,
+        subscription: item.subscription,
+        subscription_item: item.id,
+      },
     },
     metadata: item.metadata,
     discounts: item.discounts,
@@ -185,7 +209,12 @@ export function attachItem(state: EmulatorState, invoice: Invoice, item: Invoice
     pricing: item.pricing,
     parent: {
       type: 'invoice_item_details',
-      invoice_item_details: { invoice_item: item.id, proration: false, proration_details: null, subscription: item.parent?.subscription_details.subscription ?? null },
+      invoice_item_details: {
+        invoice_item: item.id,
+        proration: false,
+        proration_details: null,
+        subscription: item.parent?.subscription_details.subscription ?? null,
+      },
       subscription_item_details: null,
     },
     metadata: item.metadata ?? {},
@@ -199,7 +228,9 @@ export function attachItem(state: EmulatorState, invoice: Invoice, item: Invoice
 
 export function finalizeInvoice(state: EmulatorState, invoice: Invoice, at: number): Invoice {
   if (invoice.status !== 'draft') {
-    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, { code: 'invoice_not_editable' });
+    throw invalidRequest(`This invoice is already finalized, you can't re-finalize a non-draft invoice.`, {
+      code: 'invoice_not_editable',
+    });
   }
   updateTotals(state, invoice);
   state.store.invoiceSequence += 1;
@@ -215,7 +246,8 @@ export function finalizeInvoice(state: EmulatorState, invoice: Invoice, at: numb
   invoice.ending_balance = 0;
   emit(state, 'invoice.finalized', invoice, at);
   if (invoice.amount_due === 0) markPaid(state, invoice, at);
-  else if (invoice.collection_method === 'charge_automatically' && invoice.auto_advance) attemptPayment(state, invoice, at);
+  else if (invoice.collection_method === 'charge_automatically' && invoice.auto_advance)
+    attemptPayment(state, invoice, at);
   return invoice;
 }
 
@@ -255,11 +287,17 @@ function create({ state, params }: ApiRequest): Invoice {
   if (params.customer === undefined) throw parameterMissing('customer');
   const customer = state.store.customers.get(String(params.customer), 'customer');
   const collection = (params.collection_method as Invoice['collection_method'] | undefined) ?? 'charge_automatically';
-  if (collection === 'send_invoice' && params.days_until_due === undefined && params.due_date === undefined) throw parameterMissing('days_until_due');
+  if (collection === 'send_invoice' && params.days_until_due === undefined && params.due_date === undefined)
+    throw parameterMissing('days_until_due');
   if (collection === 'charge_automatically' && params.days_until_due !== undefined) {
-    throw invalidRequest('days_until_due can only be set when collection_method=send_invoice.', { param: 'days_until_due' });
+    throw invalidRequest('days_until_due can only be set when collection_method=send_invoice.', {
+      param: 'days_until_due',
+    });
   }
-  const subscription = typeof params.subscription === 'string' ? state.store.subscriptions.get(params.subscription, 'subscription') : undefined;
+  const subscription =
+    typeof params.subscription === 'string'
+      ? state.store.subscriptions.get(params.subscription, 'subscription')
+      : undefined;
   const at = customerTime(state, customer.id);
   const invoice = createInvoice(state, customer, at, {
     collection_method: collection,
@@ -271,9 +309,17 @@ function create({ state, params }: ApiRequest): Invoice {
   if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
   applyTexts(invoice, params);
   invoice.metadata = applyMetadata({}, params.metadata);
-  invoice.discounts = createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, { customer: customer.id, invoice: invoice.id });
+  invoice.discounts = createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, {
+    customer: customer.id,
+    invoice: invoice.id,
+  });
   const include = params.pending_invoice_items_behavior === 'include';
-  if (include) addPendingItems(state, invoice, (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id);
+  if (include)
+    addPendingItems(
+      state,
+      invoice,
+      (item) => !subscription || item.parent?.subscription_details.subscription === subscription.id,
+    );
   emit(state, 'invoice.created', invoice, at);
   return invoice;
 }
@@ -284,7 +330,10 @@ function applyTexts(invoice: Invoice, params: Params): void {
     if (params[field] !== undefined) invoice[field] = params[field] === '' ? null : String(params[field]);
   }
   if (params.default_payment_method !== undefined) {
-    invoice.default_payment_method = params.default_payment_method === '' ? null : checkPaymentMethod(String(params.default_payment_method), 'default_payment_method');
+    invoice.default_payment_method =
+      params.default_payment_method === ''
+        ? null
+        : checkPaymentMethod(String(params.default_payment_method), 'default_payment_method');
   }
 }
 
@@ -309,7 +358,8 @@ function answered(invoice: Invoice): Invoice {
 function withEmbeddedLines(result: unknown): unknown {
   const value = result as { object?: string; data?: unknown[] };
   if (value.object === 'invoice') return answered(result as Invoice);
-  if (value.object === 'list' && value.data?.every((item) => (item as { object?: string }).object === 'invoice')) return { ...value, data: value.data.map((i) => answered(i as Invoice)) };
+  if (value.object === 'list' && value.data?.every((item) => (item as { object?: string }).object === 'invoice'))
+    return { ...value, data: value.data.map((i) => answered(i as Invoice)) };
   return result;
 }
 
@@ -327,18 +377,31 @@ const routes: Route[] = [
     params: 'InvoiceListParams',
     handle: ({ state, params }) =>
       listPage(
-        state.store.invoices.all().filter(
-          (inv) =>
-            (params.customer === undefined || inv.customer === params.customer) &&
-            (params.status === undefined || inv.status === params.status) &&
-            (params.subscription === undefined || inv.parent?.subscription_details.subscription === params.subscription),
-        ),
+        state.store.invoices
+          .all()
+          .filter(
+            (inv) =>
+              (params.customer === undefined || inv.customer === params.customer) &&
+              (params.status === undefined || inv.status === params.status) &&
+              (params.subscription === undefined ||
+                inv.parent?.subscription_details.subscription === params.subscription),
+          ),
         params,
         '/v1/invoices',
       ),
   },
-  { method: 'GET', path: '/v1/invoices/:id', params: 'InvoiceRetrieveParams', handle: ({ state, id }) => state.store.invoices.get(id, 'invoice') },
-  { method: 'GET', path: '/v1/invoices/:id/lines', params: 'InvoiceListLineItemsParams', handle: ({ state, id, params }) => linePage(state.store.invoices.get(id, 'invoice'), params) },
+  {
+    method: 'GET',
+    path: '/v1/invoices/:id',
+    params: 'InvoiceRetrieveParams',
+    handle: ({ state, id }) => state.store.invoices.get(id, 'invoice'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/invoices/:id/lines',
+    params: 'InvoiceListLineItemsParams',
+    handle: ({ state, id, params }) => linePage(state.store.invoices.get(id, 'invoice'), params),
+  },
   {
     method: 'POST',
     path: '/v1/invoices/:id',
@@ -346,7 +409,9 @@ const routes: Route[] = [
     handle: ({ state, id, params }) => {
       const invoice = editable(state, id);
       if (invoice.status !== 'draft' && Object.keys(params).some((k) => k !== 'metadata')) {
-        throw invalidRequest("Finalized invoices can't be updated in this way", { param: Object.keys(params).find((k) => k !== 'metadata') ?? '' });
+        throw invalidRequest("Finalized invoices can't be updated in this way", {
+          param: Object.keys(params).find((k) => k !== 'metadata') ?? '',
+        });
       }
       if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
       applyTexts(invoice, params);
@@ -371,15 +436,24 @@ const routes: Route[] = [
     handle: ({ state, id, params }) => {
       const invoice = editable(state, id);
       if (invoice.status === 'paid') throw invalidRequest('Invoice is already paid', { code: 'invoice_already_paid' });
-      if (invoice.status !== 'open') throw invalidRequest(`You can only pay an invoice that is open; this one is ${invoice.status}.`, { code: 'invoice_not_editable' });
+      if (invoice.status !== 'open')
+        throw invalidRequest(`You can only pay an invoice that is open; this one is ${invoice.status}.`, {
+          code: 'invoice_not_editable',
+        });
       const at = customerTime(state, invoice.customer);
       if (params.paid_out_of_band === true) {
         markPaid(state, invoice, at);
         return invoice;
       }
-      const paymentMethod = typeof params.payment_method === 'string' ? checkPaymentMethod(params.payment_method, 'payment_method') : undefined;
+      const paymentMethod =
+        typeof params.payment_method === 'string'
+          ? checkPaymentMethod(params.payment_method, 'payment_method')
+          : undefined;
       if (!attemptPayment(state, invoice, at, paymentMethod)) {
-        throw new StripeApiError(402, 'card_error', 'Your card was declined.', { code: 'card_declined', declineCode: 'generic_decline' });
+        throw new StripeApiError(402, 'card_error', 'Your card was declined.', {
+          code: 'card_declined',
+          declineCode: 'generic_decline',
+        });
       }
       return invoice;
     },
@@ -391,7 +465,9 @@ const routes: Route[] = [
     handle: ({ state, id }) => {
       const invoice = editable(state, id);
       if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
-        throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, { code: 'invoice_not_editable' });
+        throw invalidRequest(`You can only void an open or uncollectible invoice; this one is ${invoice.status}.`, {
+          code: 'invoice_not_editable',
+        });
       }
       const at = customerTime(state, invoice.customer);
       invoice.status = 'void';
@@ -402,4 +478,7 @@ const routes: Route[] = [
   },
 ];
 
-export const invoiceRoutes: Route[] = routes.map((route) => ({ ...route, handle: (request: ApiRequest) => withEmbeddedLines(route.handle(request)) }));
+export const invoiceRoutes: Route[] = routes.map((route) => ({
+  ...route,
+  handle: (request: ApiRequest) => withEmbeddedLines(route.handle(request)),
+}));

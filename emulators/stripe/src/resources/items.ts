@@ -16,31 +16,52 @@ export const MAX_ITEMS = 20;
 function priceOf(state: EmulatorState, item: Params, param: string, credit = false): Price {
   if (typeof item.price === 'string') return state.store.prices.get(item.price, `${param}[price]`);
   if (typeof item.plan === 'string') return state.store.prices.get(item.plan, `${param}[plan]`);
-  if (item.price_data) return createPrice(state, item.price_data as Params, nestedIn(`${param}[price_data]`), true, credit);
+  if (item.price_data)
+    return createPrice(state, item.price_data as Params, nestedIn(`${param}[price_data]`), true, credit);
   throw parameterMissing(`${param}[price]`);
 }
 
 export function recurringItems(state: EmulatorState, items: Params[] | undefined, param: string): PhaseItem[] {
   if (!items || items.length === 0) throw parameterMissing(param);
-  if (items.length > MAX_ITEMS) throw parameterInvalid(param, `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`);
+  if (items.length > MAX_ITEMS)
+    throw parameterInvalid(
+      param,
+      `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`,
+    );
   const seen = new Set<string>();
   let first: Price | undefined;
   return items.map((item, i) => {
     const at = `${param}[${i}]`;
     const price = priceOf(state, item, at);
     if (price.type !== 'recurring') {
-      throw parameterInvalid(`${at}[price]`, 'The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.');
+      throw parameterInvalid(
+        `${at}[price]`,
+        'The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`.',
+      );
     }
     if (seen.has(price.id)) {
-      throw parameterInvalid(`${at}[price]`, `Cannot add multiple subscription items with the same price: ${price.id}. Combine them into one item with a higher quantity.`);
+      throw parameterInvalid(
+        `${at}[price]`,
+        `Cannot add multiple subscription items with the same price: ${price.id}. Combine them into one item with a higher quantity.`,
+      );
     }
     seen.add(price.id);
     first ??= price;
-    if (price.currency !== first.currency || price.recurring?.interval !== first.recurring?.interval || price.recurring?.interval_count !== first.recurring?.interval_count) {
+    if (
+      price.currency !== first.currency ||
+      price.recurring?.interval !== first.recurring?.interval ||
+      price.recurring?.interval_count !== first.recurring?.interval_count
+    ) {
       // A phase's mismatch in Stripe's recorded words (no param); a subscription's as Stripe words it for plans.
-      if (param.startsWith('phases')) throw invalidRequest('For a particular phase, all of its `items` prices must have the same `interval`, `interval_count`, and `currency`.');
+      if (param.startsWith('phases'))
+        throw invalidRequest(
+          'For a particular phase, all of its `items` prices must have the same `interval`, `interval_count`, and `currency`.',
+        );
       const field = price.currency !== first.currency ? 'currency' : 'interval';
-      throw invalidRequest(`Currency and interval fields must match across all plans on this subscription. Found mismatch in ${field} field.`, { param: `${at}[price]` });
+      throw invalidRequest(
+        `Currency and interval fields must match across all plans on this subscription. Found mismatch in ${field} field.`,
+        { param: `${at}[price]` },
+      );
     }
     return phaseItem(state, item, price, at);
   });
@@ -48,11 +69,16 @@ export function recurringItems(state: EmulatorState, items: Params[] | undefined
 
 export function oneTimeItems(state: EmulatorState, items: Params[] | undefined, param: string): PhaseItem[] {
   if (!items) return [];
-  if (items.length > MAX_ITEMS) throw parameterInvalid(param, `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`);
+  if (items.length > MAX_ITEMS)
+    throw parameterInvalid(
+      param,
+      `You can have at most ${MAX_ITEMS} items in \`${param}\` (you passed ${items.length}).`,
+    );
   return items.map((item, i) => {
     const at = `${param}[${i}]`;
     // add_invoice_items[][price_data][unit_amount] may be "a negative integer representing the amount to credit".
-    const price = typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
+    const price =
+      typeof item.price === 'string' ? oneTimePrice(state, item.price, `${at}[price]`) : priceOf(state, item, at, true);
     return addInvoiceItem(state, item, price, at);
   });
 }
@@ -80,6 +106,9 @@ function addInvoiceItem(state: EmulatorState, item: Params, price: Price, param:
   return {
     ...rest,
     discountable: true,
-    period: (item.period as PhaseItem['period'] | undefined) ?? { end: { type: 'min_item_period_end' }, start: { type: 'max_item_period_start' } },
+    period: (item.period as PhaseItem['period'] | undefined) ?? {
+      end: { type: 'min_item_period_end' },
+      start: { type: 'max_item_period_start' },
+    },
   };
 }

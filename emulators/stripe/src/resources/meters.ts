@@ -7,7 +7,10 @@ import type { ApiRequest, Route } from '../state.js';
 function create({ state, params }: ApiRequest): Meter {
   const eventName = String(params.event_name);
   if (state.store.meters.all().some((m) => m.status === 'active' && m.event_name === eventName)) {
-    throw invalidRequest(`An active meter with event_name \`${eventName}\` already exists.`, { code: 'resource_already_exists', param: 'event_name' });
+    throw invalidRequest(`An active meter with event_name \`${eventName}\` already exists.`, {
+      code: 'resource_already_exists',
+      param: 'event_name',
+    });
   }
   const now = state.clock.now();
   return state.store.meters.insert({
@@ -33,7 +36,17 @@ export const meterRoutes: Route[] = [
     method: 'GET',
     path: '/v1/billing/meters',
     params: 'Billing.MeterListParams',
-    handle: ({ state, params }) => listPage(state.store.meters.all().filter((m) => params.status === undefined || m.status === params.status), params, '/v1/billing/meters'),
+    handle: ({ state, params }) =>
+      listPage(
+        state.store.meters.all().filter((m) => params.status === undefined || m.status === params.status),
+        params,
+        '/v1/billing/meters',
+      ),
   },
-  { method: 'GET', path: '/v1/billing/meters/:id', params: 'Billing.MeterRetrieveParams', handle: ({ state, id }) => state.store.meters.get(id, 'id') },
+  {
+    method: 'GET',
+    path: '/v1/billing/meters/:id',
+    params: 'Billing.MeterRetrieveParams',
+    handle: ({ state, id }) => state.store.meters.get(id, 'id'),
+  },
 ];

@@ -24,9 +24,17 @@ import { oneTimeItems, recurringItems } from './items.js';
 
 type PhaseStart = number;
 
-function phaseEnd(state: EmulatorState, phase: Params, start: PhaseStart, index: number, isLast: boolean, now: number): number {
+function phaseEnd(
+  state: EmulatorState,
+  phase: Params,
+  start: PhaseStart,
+  index: number,
+  isLast: boolean,
+  now: number,
+): number {
   const param = `phases[${index}]`;
-  if (phase.end_date !== undefined && phase.duration !== undefined) throw onlyOneOf([`${param}[end_date]`, `${param}[duration]`]);
+  if (phase.end_date !== undefined && phase.duration !== undefined)
+    throw onlyOneOf([`${param}[end_date]`, `${param}[duration]`]);
   let end: number;
   if (phase.end_date === 'now') end = now;
   else if (typeof phase.end_date === 'number') end = phase.end_date;
@@ -39,12 +47,21 @@ function phaseEnd(state: EmulatorState, phase: Params, start: PhaseStart, index:
     end = addInterval(start, price.recurring?.interval ?? 'month', price.recurring?.interval_count ?? 1);
   } else throw parameterMissing(`${param}[end_date]`);
   if (end <= start) {
-    throw parameterInvalid(`${param}[end_date]`, `The end of phase ${index} (${end}) must be after its start (${start}).`);
+    throw parameterInvalid(
+      `${param}[end_date]`,
+      `The end of phase ${index} (${end}) must be after its start (${start}).`,
+    );
   }
   return end;
 }
 
-function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, now: number, defaults: Params | undefined): SchedulePhase[] {
+function buildPhases(
+  state: EmulatorState,
+  raw: Params[],
+  firstStart: number,
+  now: number,
+  defaults: Params | undefined,
+): SchedulePhase[] {
   const phases: SchedulePhase[] = [];
   let start = firstStart;
   raw.forEach((phase, i) => {
@@ -52,23 +69,35 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
     if (i > 0 && phase.start_date !== undefined) {
       const given = phase.start_date === 'now' ? now : Number(phase.start_date);
       if (given !== start) {
-        throw parameterInvalid(`${param}[start_date]`, `Phases must be contiguous: phases[${i}][start_date] (${given}) must equal the end of phases[${i - 1}] (${start}).`);
+        throw parameterInvalid(
+          `${param}[start_date]`,
+          `Phases must be contiguous: phases[${i}][start_date] (${given}) must equal the end of phases[${i - 1}] (${start}).`,
+        );
       }
     }
     const items = recurringItems(state, phase.items as Params[] | undefined, `${param}[items]`);
     const end = phaseEnd(state, phase, start, i, i === raw.length - 1, now);
     const collection = (phase.collection_method as SchedulePhase['collection_method'] | undefined) ?? null;
-    const daysUntilDue = (phase.invoice_settings as Params | undefined)?.days_until_due ?? (defaults?.invoice_settings as Params | undefined)?.days_until_due;
+    const daysUntilDue =
+      (phase.invoice_settings as Params | undefined)?.days_until_due ??
+      (defaults?.invoice_settings as Params | undefined)?.days_until_due;
     if ((collection ?? defaults?.collection_method) === 'send_invoice' && daysUntilDue === undefined) {
       throw parameterMissing(`${collection ? param : 'default_settings'}[invoice_settings][days_until_due]`);
     }
     // docs.stripe.com/api/subscription_schedules/create#…-phases-trial_end: "Must be before the phase end date".
     if (phase.trial_end !== undefined && Number(phase.trial_end) >= end) {
-      throw parameterInvalid(`${param}[trial_end]`, `The trial end (${String(phase.trial_end)}) must be before the phase end date (${end}).`);
+      throw parameterInvalid(
+        `${param}[trial_end]`,
+        `The trial end (${String(phase.trial_end)}) must be before the phase end date (${end}).`,
+      );
     }
     const firstPrice = state.store.prices.get(items[0]?.price ?? '');
     phases.push({
-      add_invoice_items: oneTimeItems(state, phase.add_invoice_items as Params[] | undefined, `${param}[add_invoice_items]`),
+      add_invoice_items: oneTimeItems(
+        state,
+        phase.add_invoice_items as Params[] | undefined,
+        `${param}[add_invoice_items]`,
+      ),
       application_fee_percent: null,
       billing_cycle_anchor: (phase.billing_cycle_anchor as SchedulePhase['billing_cycle_anchor'] | undefined) ?? null,
       billing_thresholds: null,
@@ -83,7 +112,8 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
       items,
       metadata: applyMetadata({}, phase.metadata, `${param}[metadata]`),
       on_behalf_of: null,
-      proration_behavior: (phase.proration_behavior as SchedulePhase['proration_behavior'] | undefined) ?? 'create_prorations',
+      proration_behavior:
+        (phase.proration_behavior as SchedulePhase['proration_behavior'] | undefined) ?? 'create_prorations',
       start_date: start,
       transfer_data: null,
       trial_end: (phase.trial_end as number | undefined) ?? null,
@@ -92,7 +122,11 @@ function buildPhases(state: EmulatorState, raw: Params[], firstStart: number, no
   });
   const currency = phases[0]?.currency;
   const mismatch = phases.findIndex((p) => p.currency !== currency);
-  if (mismatch >= 0) throw parameterInvalid(`phases[${mismatch}][items]`, 'All phases of a subscription schedule must use prices of the same currency.');
+  if (mismatch >= 0)
+    throw parameterInvalid(
+      `phases[${mismatch}][items]`,
+      'All phases of a subscription schedule must use prices of the same currency.',
+    );
   return phases;
 }
 
@@ -132,7 +166,12 @@ function defaultSettings(params: Params | undefined): SubscriptionSchedule['defa
 }
 
 /** What every schedule carries besides its phases and state (docs.stripe.com/api/subscription_schedules/object). */
-function scheduleBase(customer: string, at: number, testClock: string | null): Pick<SubscriptionSchedule, 'id' | 'object' | 'created' | 'livemode' | 'customer' | 'test_clock'> & Record<string, unknown> {
+function scheduleBase(
+  customer: string,
+  at: number,
+  testClock: string | null,
+): Pick<SubscriptionSchedule, 'id' | 'object' | 'created' | 'livemode' | 'customer' | 'test_clock'> &
+  Record<string, unknown> {
   return {
     id: newId('sub_sched', 24),
     object: 'subscription_schedule',
@@ -180,9 +219,13 @@ function create(request: ApiRequest): SubscriptionSchedule {
 }
 
 function fromSubscription({ state, params }: ApiRequest): SubscriptionSchedule {
-  for (const other of ['customer', 'phases', 'start_date']) if (params[other] !== undefined) throw onlyOneOf(['from_subscription', other]);
+  for (const other of ['customer', 'phases', 'start_date'])
+    if (params[other] !== undefined) throw onlyOneOf(['from_subscription', other]);
   const subscription = state.store.subscriptions.get(String(params.from_subscription), 'from_subscription');
-  if (subscription.schedule) throw invalidRequest(`The subscription ${subscription.id} is already attached to a schedule.`, { param: 'from_subscription' });
+  if (subscription.schedule)
+    throw invalidRequest(`The subscription ${subscription.id} is already attached to a schedule.`, {
+      param: 'from_subscription',
+    });
   const now = customerTime(state, subscription.customer);
   const first = subscription.items.data[0];
   const schedule = state.store.subscriptionSchedules.insert({
@@ -250,8 +293,10 @@ function update({ state, id, params }: ApiRequest): SubscriptionSchedule {
     const firstStart = firstPhaseStart(schedule, phasesParam[0]?.start_date, now);
     schedule.phases = buildPhases(state, phasesParam, firstStart, now, params.default_settings as Params | undefined);
   }
-  if (params.end_behavior !== undefined) schedule.end_behavior = params.end_behavior as SubscriptionSchedule['end_behavior'];
-  if (params.default_settings !== undefined) schedule.default_settings = defaultSettings(params.default_settings as Params);
+  if (params.end_behavior !== undefined)
+    schedule.end_behavior = params.end_behavior as SubscriptionSchedule['end_behavior'];
+  if (params.default_settings !== undefined)
+    schedule.default_settings = defaultSettings(params.default_settings as Params);
   schedule.metadata = applyMetadata(schedule.metadata, params.metadata);
   const subscription = schedule.subscription ? state.store.subscriptions.find(schedule.subscription) : undefined;
   const current = schedule.phases[0];
@@ -280,12 +325,17 @@ function firstPhaseStart(schedule: SubscriptionSchedule, given: unknown, now: nu
 }
 
 function list({ state, params }: ApiRequest): unknown {
-  const schedules = state.store.subscriptionSchedules.all().filter((s) => params.customer === undefined || s.customer === params.customer);
+  const schedules = state.store.subscriptionSchedules
+    .all()
+    .filter((s) => params.customer === undefined || s.customer === params.customer);
   return listPage(schedules, params, '/v1/subscription_schedules');
 }
 
 /** POST …/cancel and …/release: only a not-started or active schedule ends, at the customer's clock time. */
-function endSchedule(action: 'cancel' | 'release', end: (state: EmulatorState, schedule: SubscriptionSchedule, at: number) => void) {
+function endSchedule(
+  action: 'cancel' | 'release',
+  end: (state: EmulatorState, schedule: SubscriptionSchedule, at: number) => void,
+) {
   return ({ state, id }: ApiRequest): SubscriptionSchedule => {
     const schedule = state.store.subscriptionSchedules.get(id, 'schedule');
     requireChangeable(schedule, action);
@@ -300,13 +350,17 @@ function endSchedule(action: 'cancel' | 'release', end: (state: EmulatorState, s
  */
 function cancel(request: ApiRequest): SubscriptionSchedule {
   const schedule = endSchedule('cancel', cancelSchedule)(request);
-  const subscription = schedule.subscription ? request.state.store.subscriptions.find(schedule.subscription) : undefined;
-  if (request.params.invoice_now !== false && subscription) finalInvoice(request.state, subscription, customerTime(request.state, schedule.customer));
+  const subscription = schedule.subscription
+    ? request.state.store.subscriptions.find(schedule.subscription)
+    : undefined;
+  if (request.params.invoice_now !== false && subscription)
+    finalInvoice(request.state, subscription, customerTime(request.state, schedule.customer));
   return schedule;
 }
 
 function finalInvoice(state: EmulatorState, subscription: Subscription, at: number): void {
-  const pending = (item: InvoiceItem) => item.invoice === null && item.parent?.subscription_details.subscription === subscription.id;
+  const pending = (item: InvoiceItem) =>
+    item.invoice === null && item.parent?.subscription_details.subscription === subscription.id;
   if (!state.store.invoiceItems.all().some(pending)) return;
   const customer = state.store.customers.get(subscription.customer);
   const invoice = createInvoice(state, customer, at, {
@@ -324,8 +378,28 @@ function finalInvoice(state: EmulatorState, subscription: Subscription, at: numb
 export const subscriptionScheduleRoutes: Route[] = [
   { method: 'POST', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleCreateParams', handle: create },
   { method: 'GET', path: '/v1/subscription_schedules', params: 'SubscriptionScheduleListParams', handle: list },
-  { method: 'GET', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleRetrieveParams', handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'id') },
-  { method: 'POST', path: '/v1/subscription_schedules/:id', params: 'SubscriptionScheduleUpdateParams', handle: update },
-  { method: 'POST', path: '/v1/subscription_schedules/:id/cancel', params: 'SubscriptionScheduleCancelParams', handle: cancel },
-  { method: 'POST', path: '/v1/subscription_schedules/:id/release', params: 'SubscriptionScheduleReleaseParams', handle: endSchedule('release', releaseSchedule) },
+  {
+    method: 'GET',
+    path: '/v1/subscription_schedules/:id',
+    params: 'SubscriptionScheduleRetrieveParams',
+    handle: ({ state, id }) => state.store.subscriptionSchedules.get(id, 'id'),
+  },
+  {
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id',
+    params: 'SubscriptionScheduleUpdateParams',
+    handle: update,
+  },
+  {
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id/cancel',
+    params: 'SubscriptionScheduleCancelParams',
+    handle: cancel,
+  },
+  {
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id/release',
+    params: 'SubscriptionScheduleReleaseParams',
+    handle: endSchedule('release', releaseSchedule),
+  },
 ];

@@ -15,8 +15,14 @@ import { emit } from '../events.js';
 import { checkDiscounts, createDiscounts } from '../discounts.js';
 import { oneTimeItems, recurringItems } from './items.js';
 
-function collectionSettings(params: Params, current?: Subscription): Pick<Subscription, 'collection_method' | 'days_until_due'> {
-  const method = (params.collection_method as Subscription['collection_method'] | undefined) ?? current?.collection_method ?? 'charge_automatically';
+function collectionSettings(
+  params: Params,
+  current?: Subscription,
+): Pick<Subscription, 'collection_method' | 'days_until_due'> {
+  const method =
+    (params.collection_method as Subscription['collection_method'] | undefined) ??
+    current?.collection_method ??
+    'charge_automatically';
   const days = (params.days_until_due as number | undefined) ?? current?.days_until_due ?? null;
   if (method === 'send_invoice' && days === null) throw parameterMissing('days_until_due');
   return { collection_method: method, days_until_due: method === 'send_invoice' ? days : null };
@@ -36,7 +42,8 @@ function create({ state, params }: ApiRequest): Subscription {
   if (start > now) throw invalidRequest('backdate_start_date must be in the past.', { param: 'backdate_start_date' });
   const collection = collectionSettings(params);
   const cancelAt = typeof params.cancel_at === 'number' ? params.cancel_at : null;
-  if (cancelAt !== null && cancelAt <= now) throw invalidRequest('cancel_at must be in the future.', { param: 'cancel_at' });
+  if (cancelAt !== null && cancelAt <= now)
+    throw invalidRequest('cancel_at must be in the future.', { param: 'cancel_at' });
   const subscription = startSubscription(state, {
     customer,
     at: start,
@@ -65,19 +72,28 @@ function cancelAtPeriodEnd(subscription: Subscription, atPeriodEnd: boolean): vo
 function update({ state, id, params }: ApiRequest): Subscription {
   const subscription = state.store.subscriptions.get(id, 'subscription');
   if (subscription.status === 'canceled') {
-    throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'resource_invalid_state' });
+    throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', {
+      code: 'resource_invalid_state',
+    });
   }
   const now = customerTime(state, subscription.customer);
   if (params.items !== undefined) replaceItems(state, subscription, params.items as Params[], now);
   Object.assign(subscription, collectionSettings(params, subscription));
-  if (params.cancel_at !== undefined) subscription.cancel_at = params.cancel_at === '' ? null : Number(params.cancel_at);
-  if (params.cancel_at_period_end !== undefined) cancelAtPeriodEnd(subscription, params.cancel_at_period_end as boolean);
-  if (params.description !== undefined) subscription.description = params.description === '' ? null : String(params.description);
-  if (params.default_payment_method !== undefined) subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
+  if (params.cancel_at !== undefined)
+    subscription.cancel_at = params.cancel_at === '' ? null : Number(params.cancel_at);
+  if (params.cancel_at_period_end !== undefined)
+    cancelAtPeriodEnd(subscription, params.cancel_at_period_end as boolean);
+  if (params.description !== undefined)
+    subscription.description = params.description === '' ? null : String(params.description);
+  if (params.default_payment_method !== undefined)
+    subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
   // docs.stripe.com/api/subscriptions/update#update_subscription-discounts: the new list replaces the old; '' clears it.
   if (params.discounts !== undefined) {
     const refs = checkDiscounts(state, params.discounts, 'discounts');
-    subscription.discounts = createDiscounts(state, refs, now, { customer: subscription.customer, subscription: subscription.id });
+    subscription.discounts = createDiscounts(state, refs, now, {
+      customer: subscription.customer,
+      subscription: subscription.id,
+    });
   }
   subscription.metadata = applyMetadata(subscription.metadata, params.metadata);
   emit(state, 'customer.subscription.updated', subscription, now);
@@ -87,7 +103,13 @@ function update({ state, id, params }: ApiRequest): Subscription {
 
 /** Applies `items[]` changes: with `id` they change (or, `deleted`, drop) that item; without, they add one. The result obeys items.ts. */
 function replaceItems(state: ApiRequest['state'], subscription: Subscription, changes: Params[], now: number): void {
-  const draft: Params[] = subscription.items.data.map((item) => ({ id: item.id, price: item.price.id, quantity: item.quantity, metadata: item.metadata, discounts: item.discounts.map((discount) => ({ discount })) }));
+  const draft: Params[] = subscription.items.data.map((item) => ({
+    id: item.id,
+    price: item.price.id,
+    quantity: item.quantity,
+    metadata: item.metadata,
+    discounts: item.discounts.map((discount) => ({ discount })),
+  }));
   changes.forEach((change, i) => {
     if (typeof change.id !== 'string') return void draft.push({ ...change });
     const index = draft.findIndex((item) => item.id === change.id);
@@ -101,7 +123,11 @@ function replaceItems(state: ApiRequest['state'], subscription: Subscription, ch
   subscription.items.data = checked.map((item, i) => {
     const kept = existing.get(String(draft[i]?.id));
     if (kept && kept.price.id === item.price) {
-      const discounts = createDiscounts(state, item.discounts, now, { customer: subscription.customer, subscription: subscription.id, subscription_item: kept.id });
+      const discounts = createDiscounts(state, item.discounts, now, {
+        customer: subscription.customer,
+        subscription: subscription.id,
+        subscription_item: kept.id,
+      });
       return Object.assign(kept, { quantity: item.quantity, metadata: item.metadata, discounts });
     }
     return subscriptionItem(state, subscription, item, now, periodEnd);
@@ -110,10 +136,12 @@ function replaceItems(state: ApiRequest['state'], subscription: Subscription, ch
 
 function cancel({ state, id }: ApiRequest): Subscription {
   const subscription = state.store.subscriptions.get(id, 'subscription');
-  if (subscription.status === 'canceled') throw invalidRequest(`This subscription is already canceled.`, { code: 'resource_invalid_state' });
+  if (subscription.status === 'canceled')
+    throw invalidRequest(`This subscription is already canceled.`, { code: 'resource_invalid_state' });
   const now = customerTime(state, subscription.customer);
   const schedule = subscription.schedule ? state.store.subscriptionSchedules.find(subscription.schedule) : undefined;
-  if (schedule && (schedule.status === 'active' || schedule.status === 'not_started')) cancelSchedule(state, schedule, now);
+  if (schedule && (schedule.status === 'active' || schedule.status === 'not_started'))
+    cancelSchedule(state, schedule, now);
   else endSubscription(state, subscription, now);
   return subscription;
 }
@@ -126,16 +154,25 @@ export const subscriptionRoutes: Route[] = [
     params: 'SubscriptionListParams',
     handle: ({ state, params }) =>
       listPage(
-        state.store.subscriptions.all().filter(
-          (s) =>
-            (params.customer === undefined || s.customer === params.customer) &&
-            (params.status === undefined ? s.status !== 'canceled' : params.status === 'all' || s.status === params.status),
-        ),
+        state.store.subscriptions
+          .all()
+          .filter(
+            (s) =>
+              (params.customer === undefined || s.customer === params.customer) &&
+              (params.status === undefined
+                ? s.status !== 'canceled'
+                : params.status === 'all' || s.status === params.status),
+          ),
         params,
         '/v1/subscriptions',
       ),
   },
-  { method: 'GET', path: '/v1/subscriptions/:id', params: 'SubscriptionRetrieveParams', handle: ({ state, id }) => state.store.subscriptions.get(id, 'id') },
+  {
+    method: 'GET',
+    path: '/v1/subscriptions/:id',
+    params: 'SubscriptionRetrieveParams',
+    handle: ({ state, id }) => state.store.subscriptions.get(id, 'id'),
+  },
   { method: 'POST', path: '/v1/subscriptions/:id', params: 'SubscriptionUpdateParams', handle: update },
   { method: 'DELETE', path: '/v1/subscriptions/:id', params: 'SubscriptionCancelParams', handle: cancel },
 ];

@@ -24,11 +24,17 @@ const MAX_CUSTOMERS_PER_CLOCK = 3;
 export function clockForNewCustomer(state: EmulatorState, id: string): TestClock {
   const clock = state.store.testClocks.get(id, 'test_clock');
   if (clock.status !== 'ready') {
-    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before adding customers to it.`, { param: 'test_clock' });
+    throw invalidRequest(
+      `The test clock ${clock.id} is ${clock.status}. Wait until its status is \`ready\` before adding customers to it.`,
+      { param: 'test_clock' },
+    );
   }
   const customers = state.store.customers.all().filter((c) => c.test_clock === clock.id).length;
   if (customers >= MAX_CUSTOMERS_PER_CLOCK) {
-    throw invalidRequest(`The test clock ${clock.id} already has ${customers} customers, the most a test clock can hold. Create another test clock.`, { param: 'test_clock' });
+    throw invalidRequest(
+      `The test clock ${clock.id} already has ${customers} customers, the most a test clock can hold. Create another test clock.`,
+      { param: 'test_clock' },
+    );
   }
   return clock;
 }
@@ -51,11 +57,17 @@ function create({ state, params }: ApiRequest): TestClock {
 function advance({ state, id, params }: ApiRequest): TestClock {
   const clock = state.store.testClocks.get(id, 'test_clock');
   if (clock.status !== 'ready') {
-    throw invalidRequest(`The test clock ${clock.id} is ${clock.status}; wait until its status is \`ready\` before advancing it again.`, { code: 'test_clock_not_ready' });
+    throw invalidRequest(
+      `The test clock ${clock.id} is ${clock.status}; wait until its status is \`ready\` before advancing it again.`,
+      { code: 'test_clock_not_ready' },
+    );
   }
   const target = Number(params.frozen_time);
   if (target <= clock.frozen_time) {
-    throw parameterInvalid('frozen_time', `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`);
+    throw parameterInvalid(
+      'frozen_time',
+      `The frozen_time must be after the test clock's current frozen_time (${clock.frozen_time}).`,
+    );
   }
   const latest = latestAllowedFrozenTime(state, clock);
   if (target > latest) {
@@ -102,9 +114,24 @@ export function finishAdvance(state: EmulatorState, clock: TestClock, target: nu
 
 export const testClockRoutes: Route[] = [
   { method: 'POST', path: '/v1/test_helpers/test_clocks', params: 'TestHelpers.TestClockCreateParams', handle: create },
-  { method: 'GET', path: '/v1/test_helpers/test_clocks', params: 'TestHelpers.TestClockListParams', handle: ({ state, params }) => listPage(state.store.testClocks.all(), params, '/v1/test_helpers/test_clocks') },
-  { method: 'GET', path: '/v1/test_helpers/test_clocks/:id', params: 'TestHelpers.TestClockRetrieveParams', handle: ({ state, id }) => state.store.testClocks.get(id, 'test_clock') },
-  { method: 'POST', path: '/v1/test_helpers/test_clocks/:id/advance', params: 'TestHelpers.TestClockAdvanceParams', handle: advance },
+  {
+    method: 'GET',
+    path: '/v1/test_helpers/test_clocks',
+    params: 'TestHelpers.TestClockListParams',
+    handle: ({ state, params }) => listPage(state.store.testClocks.all(), params, '/v1/test_helpers/test_clocks'),
+  },
+  {
+    method: 'GET',
+    path: '/v1/test_helpers/test_clocks/:id',
+    params: 'TestHelpers.TestClockRetrieveParams',
+    handle: ({ state, id }) => state.store.testClocks.get(id, 'test_clock'),
+  },
+  {
+    method: 'POST',
+    path: '/v1/test_helpers/test_clocks/:id/advance',
+    params: 'TestHelpers.TestClockAdvanceParams',
+    handle: advance,
+  },
   {
     method: 'DELETE',
     path: '/v1/test_helpers/test_clocks/:id',

@@ -7,7 +7,8 @@ import { parameterInvalid } from '../errors.js';
 
 function checkUrl(url: unknown): string {
   const text = String(url);
-  if (!/^https?:\/\//.test(text)) throw parameterInvalid('url', `Invalid URL: ${text}. URLs must begin with http:// or https://.`, 'url_invalid');
+  if (!/^https?:\/\//.test(text))
+    throw parameterInvalid('url', `Invalid URL: ${text}. URLs must begin with http:// or https://.`, 'url_invalid');
   return text;
 }
 
@@ -39,15 +40,31 @@ function update({ state, id, params }: ApiRequest): Omit<WebhookEndpoint, 'secre
   if (params.url !== undefined) endpoint.url = checkUrl(params.url);
   if (params.enabled_events !== undefined) endpoint.enabled_events = params.enabled_events as string[];
   if (params.disabled !== undefined) endpoint.status = params.disabled ? 'disabled' : 'enabled';
-  if (params.description !== undefined) endpoint.description = (params as Params).description === '' ? null : params.description;
+  if (params.description !== undefined)
+    endpoint.description = (params as Params).description === '' ? null : params.description;
   endpoint.metadata = applyMetadata(endpoint.metadata ?? {}, params.metadata);
   return publicView(endpoint);
 }
 
 export const webhookEndpointRoutes: Route[] = [
   { method: 'POST', path: '/v1/webhook_endpoints', params: 'WebhookEndpointCreateParams', handle: create },
-  { method: 'GET', path: '/v1/webhook_endpoints', params: 'WebhookEndpointListParams', handle: ({ state, params }) => listPage(state.store.webhookEndpoints.all().map(publicView) as WebhookEndpoint[], params, '/v1/webhook_endpoints') },
-  { method: 'GET', path: '/v1/webhook_endpoints/:id', params: 'WebhookEndpointRetrieveParams', handle: ({ state, id }) => publicView(state.store.webhookEndpoints.get(id, 'id')) },
+  {
+    method: 'GET',
+    path: '/v1/webhook_endpoints',
+    params: 'WebhookEndpointListParams',
+    handle: ({ state, params }) =>
+      listPage(
+        state.store.webhookEndpoints.all().map(publicView) as WebhookEndpoint[],
+        params,
+        '/v1/webhook_endpoints',
+      ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook_endpoints/:id',
+    params: 'WebhookEndpointRetrieveParams',
+    handle: ({ state, id }) => publicView(state.store.webhookEndpoints.get(id, 'id')),
+  },
   { method: 'POST', path: '/v1/webhook_endpoints/:id', params: 'WebhookEndpointUpdateParams', handle: update },
   {
     method: 'DELETE',

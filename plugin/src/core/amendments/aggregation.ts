@@ -24,7 +24,8 @@ export interface ContractItem {
 export const remainingQuantity = (item: ContractItem): number => item.quantity - item.reducedBy;
 
 /** Items still billed: fully terminated items leave the phase (spec §2.6.2, last rule). */
-export const activeItems = (items: readonly ContractItem[]): ContractItem[] => items.filter((i) => remainingQuantity(i) > 0);
+export const activeItems = (items: readonly ContractItem[]): ContractItem[] =>
+  items.filter((i) => remainingQuantity(i) > 0);
 
 const lineRef = (line: OrderItem) => recordRef('OrderItem', line.Id);
 
@@ -33,7 +34,13 @@ const lineRef = (line: OrderItem) => recordRef('OrderItem', line.Id);
  * a line of the previous contract as the one they revise.
  */
 export function initialContractItems(lines: readonly OrderItem[]): ContractItem[] {
-  return syncedLines(lines).map((line) => ({ line, originId: line.Id, orderId: line.OrderId, quantity: line.Quantity, reducedBy: 0 }));
+  return syncedLines(lines).map((line) => ({
+    line,
+    originId: line.Id,
+    orderId: line.OrderId,
+    quantity: line.Quantity,
+    reducedBy: 0,
+  }));
 }
 
 /** The aggregate after one amendment: its positive lines appended, then its negative lines applied. */
@@ -41,7 +48,13 @@ export function applyAmendmentLines(previous: readonly ContractItem[], lines: re
   const synced = syncedLines(lines);
   const added = synced
     .filter((line) => line.Quantity >= 0)
-    .map((line) => ({ line, originId: line.SBQQ__RevisedOrderProduct__c ?? line.Id, orderId: line.OrderId, quantity: line.Quantity, reducedBy: 0 }));
+    .map((line) => ({
+      line,
+      originId: line.SBQQ__RevisedOrderProduct__c ?? line.Id,
+      orderId: line.OrderId,
+      quantity: line.Quantity,
+      reducedBy: 0,
+    }));
   const items = [...previous, ...added];
   assertDistinctLines(items);
   const reductions = new Map<ContractItem, number>();

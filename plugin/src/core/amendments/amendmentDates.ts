@@ -5,7 +5,15 @@
  * term of whole months.
  */
 import type { ContractOrder } from '../records/contract.js';
-import { addDays, addMonths, compareDates, daysInMonth, parseDate, wholeMonthsBetween, type CalendarDate } from '../dates.js';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  daysInMonth,
+  parseDate,
+  wholeMonthsBetween,
+  type CalendarDate,
+} from '../dates.js';
 import { SyncError, type RecordRef } from '../errors.js';
 import type { Quote } from '../records/models.js';
 import { recordRef } from '../records/records.js';
@@ -21,7 +29,12 @@ export interface OrderPeriod {
 const orderRef = (order: ContractOrder): RecordRef => recordRef('Order', order.order.Id);
 
 function missing(order: ContractOrder, path: string): SyncError {
-  return new SyncError(path, { kind: 'missing_fields', record: orderRef(order), field: path, fix: `Fill ${path} and sync again.` });
+  return new SyncError(path, {
+    kind: 'missing_fields',
+    record: orderRef(order),
+    field: path,
+    fix: `Fill ${path} and sync again.`,
+  });
 }
 
 export function quoteStart(order: ContractOrder): CalendarDate {
@@ -69,7 +82,11 @@ export interface AmendmentDateOptions {
  * An amendment's period, end normalised against the initial order's end, and the co-termination check.
  * Raises the documented errors on the amendment order.
  */
-export function amendmentPeriod(amendment: ContractOrder, initialEnd: CalendarDate, options: AmendmentDateOptions): OrderPeriod {
+export function amendmentPeriod(
+  amendment: ContractOrder,
+  initialEnd: CalendarDate,
+  options: AmendmentDateOptions,
+): OrderPeriod {
   const start = quoteStart(amendment);
   const term = quoteTerm(amendment);
   const cpqEnd = exclusiveEnd(amendment.quote);
@@ -122,12 +139,15 @@ function nonAnniversaryEnd(
   }
   if (!cpqEnd) throw missing(amendment, 'SBQQ__Quote__c.SBQQ__EndDate__c');
   if (term !== undefined && term !== wholeMonthsBetween(start, cpqEnd)) {
-    throw new SyncError("The amendment order subscription term doesn't equal the number of whole months between the start and end date.", {
-      kind: 'data',
-      record: orderRef(amendment),
-      field: 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c',
-      fix: `Set the subscription term to ${wholeMonthsBetween(start, cpqEnd)}, the whole months between the amendment's start and end dates.`,
-    });
+    throw new SyncError(
+      "The amendment order subscription term doesn't equal the number of whole months between the start and end date.",
+      {
+        kind: 'data',
+        record: orderRef(amendment),
+        field: 'SBQQ__Quote__c.SBQQ__SubscriptionTerm__c',
+        fix: `Set the subscription term to ${wholeMonthsBetween(start, cpqEnd)}, the whole months between the amendment's start and end dates.`,
+      },
+    );
   }
   return cpqEnd;
 }

@@ -15,7 +15,6 @@ import { isMdqLine, planMdqAmendments } from '../shapes/mdq.js';
 import { readOrderHeader } from '../newOrders/orderHeader.js';
 import { recordRef } from '../records/records.js';
 
-
 /** Custom order sync filters (spec §2.5 step 4, S20): the contract's orders must all pass them. */
 function checkSyncFilters(input: ContractInput, ctx: PlanningContext): void {
   const failing = new Set((ctx.sync.ordersFailingSyncFilter ?? []).map(idKey));
@@ -24,19 +23,25 @@ function checkSyncFilters(input: ContractInput, ctx: PlanningContext): void {
   if (failing.size === 0 || !first) return;
   const fails = (order: Order) => failing.has(idKey(order.Id));
   if (fails(input.structure.initial.order)) {
-    throw new SyncError("The connector attempted to sync the amendment order, but the initial order was skipped because it didn't match custom sync filters.", {
-      kind: 'data',
-      record: recordRef('Order', first.order.Id),
-      fix: 'Change the initial order (or the custom order sync filter) so the initial order syncs first.',
-    });
+    throw new SyncError(
+      "The connector attempted to sync the amendment order, but the initial order was skipped because it didn't match custom sync filters.",
+      {
+        kind: 'data',
+        record: recordRef('Order', first.order.Id),
+        fix: 'Change the initial order (or the custom order sync filter) so the initial order syncs first.',
+      },
+    );
   }
   const skipped = pending.find((a) => fails(a.order));
   if (skipped) {
-    throw new SyncError("Failed to sync amendment orders since not all amendment orders respect user's custom order filters.", {
-      kind: 'data',
-      record: recordRef('Order', skipped.order.Id),
-      fix: 'Change this amendment (or the custom order sync filter) so every amendment of the contract passes it.',
-    });
+    throw new SyncError(
+      "Failed to sync amendment orders since not all amendment orders respect user's custom order filters.",
+      {
+        kind: 'data',
+        record: recordRef('Order', skipped.order.Id),
+        fix: 'Change this amendment (or the custom order sync filter) so every amendment of the contract passes it.',
+      },
+    );
   }
 }
 
@@ -52,7 +57,10 @@ export function planContractAmendments(input: ContractInput, ctx: PlanningContex
   planAmendments(
     ctx,
     structure,
-    { period: { start: header.start, end: header.end, termMonths: header.termMonths }, terms: { termMonths: header.termMonths, initialOrder: true } },
+    {
+      period: { start: header.start, end: header.end, termMonths: header.termMonths },
+      terms: { termMonths: header.termMonths, initialOrder: true },
+    },
     initialScheduleState(input, ctx),
   );
 }

@@ -22,7 +22,11 @@ export class ContractLines {
   /** @param planLine how one line is planned (MDQ lines are priced over their segment). */
   constructor(
     private readonly ctx: PlanningContext,
-    private readonly planLine: (line: OrderItem, terms: PriceTerms, ctx: PlanningContext) => PlannedLine | undefined = planOrderLine,
+    private readonly planLine: (
+      line: OrderItem,
+      terms: PriceTerms,
+      ctx: PlanningContext,
+    ) => PlannedLine | undefined = planOrderLine,
   ) {}
 
   of(order: Order, terms: PriceTerms | ((line: OrderItem) => PriceTerms)): OrderLines {
@@ -32,7 +36,8 @@ export class ContractLines {
     for (const line of this.ctx.index.orderItems(order.Id)) {
       if (line.Quantity < 0) {
         // A reduction gets no price of its own: it only takes units back from the line it revises.
-        const problem = lineActivationProblem(line) ?? (Number.isInteger(line.Quantity) ? undefined : decimalQuantity(line.Id));
+        const problem =
+          lineActivationProblem(line) ?? (Number.isInteger(line.Quantity) ? undefined : decimalQuantity(line.Id));
         if (problem) throw problem;
         if (isRecurringLine(line)) result.reductions.push(line);
         continue;
@@ -62,5 +67,5 @@ export class ContractLines {
 }
 
 /** Recurring ⇔ SBQQ__SubscriptionPricing__c is set on the line (spec §2.4, order-line prices). */
-export const isRecurringLine = (line: OrderItem): boolean => line.SBQQ__SubscriptionPricing__c !== null && line.SBQQ__SubscriptionPricing__c !== undefined;
-
+export const isRecurringLine = (line: OrderItem): boolean =>
+  line.SBQQ__SubscriptionPricing__c !== null && line.SBQQ__SubscriptionPricing__c !== undefined;

@@ -45,10 +45,19 @@ export function creditsFor(step: AmendmentStep, lines: ContractLines, start: num
   return step.items.flatMap((item) => {
     const reduced = item.reducedBy - (before.get(item.line.Id) ?? item.reducedBy);
     const fully = remainingQuantity(item) === 0;
-    if (reduced <= 0 || !(fully ? features.terminatedOrderItemCredit : features.quantityReductionOrderItemCredit)) return [];
+    if (reduced <= 0 || !(fully ? features.terminatedOrderItemCredit : features.quantityReductionOrderItemCredit))
+      return [];
     const planned = lines.line(item);
     const { candidate } = planned?.price ?? {};
-    if (!planned || !candidate?.recurring || candidate.metered || candidate.tiered || !candidate.unitAmount || !candidate.intervalMonths) return [];
+    if (
+      !planned ||
+      !candidate?.recurring ||
+      candidate.metered ||
+      candidate.tiered ||
+      !candidate.unitAmount ||
+      !candidate.intervalMonths
+    )
+      return [];
     const share = window ? prorationShare(window.termMonths, candidate.intervalMonths) : new Decimal(1);
     const currency = String(candidate.params.currency);
     return [

@@ -10,7 +10,13 @@ import { type InvoiceItemParams, type PlannedPhase, type ScheduleState } from '.
  * it starts, phases that already ended are left out, and the current phase's one-time items are cleared
  * so Stripe does not bill them again. Without a new phase (a future termination) the schedule just ends.
  */
-export function placePhase(ctx: PlanningContext, state: ScheduleState, phase: PlannedPhase | undefined, start: number | 'now', source: RecordRef): PlannedPhase[] {
+export function placePhase(
+  ctx: PlanningContext,
+  state: ScheduleState,
+  phase: PlannedPhase | undefined,
+  start: number | 'now',
+  source: RecordRef,
+): PlannedPhase[] {
   const boundary = start === 'now' ? ctx.sync.now : start;
   const kept: PlannedPhase[] = state.phases.filter((p) => p.start_date < boundary).map((p) => ({ ...p }));
   const replaced = state.phases.filter((p) => p.start_date >= boundary);

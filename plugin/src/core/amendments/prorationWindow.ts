@@ -7,7 +7,16 @@ import { compareDates, fromUnixSeconds, toUnixSeconds } from '../dates.js';
 import { flagMetadata } from '../mappings/metadata.js';
 import type { Decimal } from '../money.js';
 import { planDerivedPrice } from '../pricing/prices.js';
-import { effectiveTermMonths, isBillingDate, missedBillingCycles, nextBillingDate, prorationAmount, prorationPrecision, roundProration, termLength } from '../pricing/prorations.js';
+import {
+  effectiveTermMonths,
+  isBillingDate,
+  missedBillingCycles,
+  nextBillingDate,
+  prorationAmount,
+  prorationPrecision,
+  roundProration,
+  termLength,
+} from '../pricing/prorations.js';
 import { type InvoiceItemParams } from './scheduleState.js';
 import type { AmendmentStep } from './step.js';
 import type { ContractLines } from './contractLines.js';
@@ -29,16 +38,26 @@ export function prorationWindow(step: AmendmentStep, start: number | 'now'): Pro
   const today = fromUnixSeconds(ctx.sync.now);
   const length = termLength(period.start, period.end);
   const termMonths = effectiveTermMonths(length, prorationPrecision(ctx.sync.settings));
-  const onCycle = compareDates(period.start, today) > 0 && isBillingDate(calendar, period.start) && termMonths.mod(calendar.billingMonths).isZero();
+  const onCycle =
+    compareDates(period.start, today) > 0 &&
+    isBillingDate(calendar, period.start) &&
+    termMonths.mod(calendar.billingMonths).isZero();
   if (onCycle) return undefined;
   if (compareDates(period.start, today) >= 0 || start !== 'now' || !ctx.sync.settings.features.backdatedAmendments) {
-    return { termMonths, backdatedCycles: 0, period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } } };
+    return {
+      termMonths,
+      backdatedCycles: 0,
+      period: { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } },
+    };
   }
   const next = nextBillingDate(calendar, today);
   return {
     termMonths,
     backdatedCycles: missedBillingCycles(calendar, period.start, today),
-    period: { start: { type: 'timestamp', timestamp: toUnixSeconds(period.start) }, end: { type: 'timestamp', timestamp: toUnixSeconds(next) } },
+    period: {
+      start: { type: 'timestamp', timestamp: toUnixSeconds(period.start) },
+      end: { type: 'timestamp', timestamp: toUnixSeconds(next) },
+    },
   };
 }
 
@@ -52,13 +71,42 @@ export function prorationItems(step: AmendmentStep, lines: ContractLines, start:
     .flatMap((item) => {
       const planned = lines.line(item);
       const { candidate } = planned.price;
-      if (!candidate.recurring || candidate.metered || candidate.tiered || !candidate.unitAmount || !candidate.intervalMonths) return [];
+      if (
+        !candidate.recurring ||
+        candidate.metered ||
+        candidate.tiered ||
+        !candidate.unitAmount ||
+        !candidate.intervalMonths
+      )
+        return [];
       const amount = roundProration(
-        prorationAmount({ unitAmount: candidate.unitAmount, termMonths: window.termMonths, billingMonths: candidate.intervalMonths, backdatedCycles: window.backdatedCycles }),
+        prorationAmount({
+          unitAmount: candidate.unitAmount,
+          termMonths: window.termMonths,
+          billingMonths: candidate.intervalMonths,
+          backdatedCycles: window.backdatedCycles,
+        }),
         String(candidate.params.currency),
         ctx.sync.settings.features.salesforcePrecision,
       );
-      const price = planDerivedPrice(planned.price, { kind: 'price_proration', line: item.line, flags: ['proration', 'duplicate', 'auto_archive'], unitAmount: amount, oneTime: true }, ctx);
-      return [{ price: lines.use(price), quantity: remainingQuantity(item), metadata: { ...planned.metadata, ...flagMetadata(ctx.sync, 'proration') }, period: window.period }];
+      const price = planDerivedPrice(
+        planned.price,
+        {
+          kind: 'price_proration',
+          line: item.line,
+          flags: ['proration', 'duplicate', 'auto_archive'],
+          unitAmount: amount,
+          oneTime: true,
+        },
+        ctx,
+      );
+      return [
+        {
+          price: lines.use(price),
+          quantity: remainingQuantity(item),
+          metadata: { ...planned.metadata, ...flagMetadata(ctx.sync, 'proration') },
+          period: window.period,
+        },
+      ];
     });
 }

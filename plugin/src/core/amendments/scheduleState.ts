@@ -12,7 +12,10 @@ export type InvoiceItemParams = Stripe.SubscriptionScheduleUpdateParams.Phase.Ad
 export type DiscountParams = Stripe.SubscriptionScheduleUpdateParams.Phase.Discount;
 
 /** A phase whose bounds are known timestamps (Stripe has turned any `now` into one). */
-export type SchedulePhase = Omit<PhaseParams, 'start_date' | 'end_date'> & { readonly start_date: number; readonly end_date: number };
+export type SchedulePhase = Omit<PhaseParams, 'start_date' | 'end_date'> & {
+  readonly start_date: number;
+  readonly end_date: number;
+};
 
 export interface ScheduleState {
   /** `sub_sched_…`, or the plan reference of a schedule created earlier in the same plan. */
@@ -32,9 +35,12 @@ export interface ScheduleState {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : (value?.id ?? undefined));
+const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
+  typeof value === 'string' ? value : (value?.id ?? undefined);
 
-function discountsOf(discounts: readonly Stripe.SubscriptionSchedule.Phase.Discount[] | undefined): DiscountParams[] | undefined {
+function discountsOf(
+  discounts: readonly Stripe.SubscriptionSchedule.Phase.Discount[] | undefined,
+): DiscountParams[] | undefined {
   if (!discounts?.length) return undefined;
   return discounts.map((d) => {
     const coupon = idOf(d.coupon);
@@ -44,9 +50,15 @@ function discountsOf(discounts: readonly Stripe.SubscriptionSchedule.Phase.Disco
   });
 }
 
-function periodOf(period: Stripe.SubscriptionSchedule.Phase.AddInvoiceItem.Period): Stripe.SubscriptionScheduleUpdateParams.Phase.AddInvoiceItem.Period {
-  const bound = <T extends string>(b: { type: T; timestamp?: number | null }) => (b.timestamp ? { type: b.type, timestamp: b.timestamp } : { type: b.type });
-  return { start: bound(period.start), end: bound(period.end) } as Stripe.SubscriptionScheduleUpdateParams.Phase.AddInvoiceItem.Period;
+function periodOf(
+  period: Stripe.SubscriptionSchedule.Phase.AddInvoiceItem.Period,
+): Stripe.SubscriptionScheduleUpdateParams.Phase.AddInvoiceItem.Period {
+  const bound = <T extends string>(b: { type: T; timestamp?: number | null }) =>
+    b.timestamp ? { type: b.type, timestamp: b.timestamp } : { type: b.type };
+  return {
+    start: bound(period.start),
+    end: bound(period.end),
+  } as Stripe.SubscriptionScheduleUpdateParams.Phase.AddInvoiceItem.Period;
 }
 
 /**
@@ -71,7 +83,9 @@ export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, s
     status: schedule.status,
     customer: idOf(schedule.customer) ?? '',
     subscription: idOf(schedule.subscription) ?? null,
-    currentPhase: schedule.current_phase ? { start_date: schedule.current_phase.start_date, end_date: schedule.current_phase.end_date } : null,
+    currentPhase: schedule.current_phase
+      ? { start_date: schedule.current_phase.start_date, end_date: schedule.current_phase.end_date }
+      : null,
     metadata: schedule.metadata ?? {},
     phases: schedule.phases.map((phase) => ({
       ...mappedPhaseFields(phase),
@@ -98,27 +112,60 @@ export function scheduleStateFromStripe(schedule: Stripe.SubscriptionSchedule, s
 }
 
 /** The state of a schedule this plan creates: its phases run back to back from the start date. */
-export function scheduleStateFromCreate(scheduleRef: Ref, params: Stripe.SubscriptionScheduleCreateParams, now: number): ScheduleState {
+export function scheduleStateFromCreate(
+  scheduleRef: Ref,
+  params: Stripe.SubscriptionScheduleCreateParams,
+  now: number,
+): ScheduleState {
   let start = params.start_date === 'now' || params.start_date === undefined ? now : params.start_date;
   const phases: PlannedPhase[] = (params.phases ?? []).map((phase) => {
     const { end_date, ...rest } = phase;
-    const planned = { ...(rest as Omit<PhaseParams, 'start_date' | 'end_date'>), start_date: start, end_date: typeof end_date === 'number' ? end_date : start };
+    const planned = {
+      ...(rest as Omit<PhaseParams, 'start_date' | 'end_date'>),
+      start_date: start,
+      end_date: typeof end_date === 'number' ? end_date : start,
+    };
     start = planned.end_date;
     return planned;
   });
-  const state: ScheduleState = { id: scheduleRef, ref: scheduleRef, status: 'not_started', customer: String(params.customer ?? ''), subscription: null, currentPhase: null, phases: [], metadata: {} };
+  const state: ScheduleState = {
+    id: scheduleRef,
+    ref: scheduleRef,
+    status: 'not_started',
+    customer: String(params.customer ?? ''),
+    subscription: null,
+    currentPhase: null,
+    phases: [],
+    metadata: {},
+  };
   const applied = applyPlannedPhases(state, phases, now);
-  return { ...applied, status: applied.currentPhase ? 'active' : 'not_started', metadata: (params.metadata as Record<string, string> | undefined) ?? {} };
+  return {
+    ...applied,
+    status: applied.currentPhase ? 'active' : 'not_started',
+    metadata: (params.metadata as Record<string, string> | undefined) ?? {},
+  };
 }
 
 /** A planned phase list in update-param shape; `now` marks bounds Stripe will stamp at apply time. */
-export type PlannedPhase = Omit<PhaseParams, 'start_date' | 'end_date'> & { start_date: number | 'now'; end_date: number | 'now' };
+export type PlannedPhase = Omit<PhaseParams, 'start_date' | 'end_date'> & {
+  start_date: number | 'now';
+  end_date: number | 'now';
+};
 
 /** The state after Stripe applied an update planned at `now` (its `now` bounds become that timestamp). */
 export function applyPlannedPhases(state: ScheduleState, phases: readonly PlannedPhase[], now: number): ScheduleState {
-  const resolved = phases.map((p) => ({ ...p, start_date: p.start_date === 'now' ? now : p.start_date, end_date: p.end_date === 'now' ? now : p.end_date }));
+  const resolved = phases.map((p) => ({
+    ...p,
+    start_date: p.start_date === 'now' ? now : p.start_date,
+    end_date: p.end_date === 'now' ? now : p.end_date,
+  }));
   const current = resolved.find((p) => p.start_date <= now && now < p.end_date);
   // A schedule Stripe starts with this plan gets its subscription then; later operations read its id from the result.
   const subscription = state.subscription ?? (current ? refField(state.ref, 'subscription') : null);
-  return { ...state, phases: resolved, subscription, currentPhase: current ? { start_date: current.start_date, end_date: current.end_date } : null };
+  return {
+    ...state,
+    phases: resolved,
+    subscription,
+    currentPhase: current ? { start_date: current.start_date, end_date: current.end_date } : null,
+  };
 }

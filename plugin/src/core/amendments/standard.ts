@@ -22,7 +22,14 @@ import { idempotencyKey } from '../plan/idempotency.js';
 import { addInvoiceItem, phaseItem } from '../newOrders/lines.js';
 import type { Order, OrderItem } from '../records/models.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, type PriceTerms } from '../pricing/prices.js';
-import { assertCpqMultiplier, cpqProrateMultiplier, effectiveTermMonths, prorationPrecision, termLength, type BillingCalendar } from '../pricing/prorations.js';
+import {
+  assertCpqMultiplier,
+  cpqProrateMultiplier,
+  effectiveTermMonths,
+  prorationPrecision,
+  termLength,
+  type BillingCalendar,
+} from '../pricing/prorations.js';
 import { id18, recordRef } from '../records/records.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from './scheduleState.js';
 import type { SyncRecordDraft } from '../plan/plan.js';
@@ -35,7 +42,14 @@ import { orderError, scheduleCanceled, scheduleMissing } from '../documentedErro
 import type { AmendmentStep, InitialOrderLines } from './step.js';
 import { ContractLines } from './contractLines.js';
 import { prorationItems } from './prorationWindow.js';
-import { creditsFor, phaseCredit, creditPeriod, timestampPeriod, planCreditInvoiceItems, type Credit } from './credits.js';
+import {
+  creditsFor,
+  phaseCredit,
+  creditPeriod,
+  timestampPeriod,
+  planCreditInvoiceItems,
+  type Credit,
+} from './credits.js';
 import { placePhase, livePhases } from './phasePlacement.js';
 
 export interface AmendmentOutcome {
@@ -49,7 +63,12 @@ export interface AmendmentOutcome {
 }
 
 /** Plans every unsynced amendment of a standard (non-MDQ, non-evergreen) contract. */
-export function planAmendments(ctx: PlanningContext, structure: ContractStructure, initial: InitialOrderLines, schedule: ScheduleState | undefined): AmendmentOutcome {
+export function planAmendments(
+  ctx: PlanningContext,
+  structure: ContractStructure,
+  initial: InitialOrderLines,
+  schedule: ScheduleState | undefined,
+): AmendmentOutcome {
   const pending = structure.amendments.filter((a) => !a.order.Stripe_ID__c);
   const first = pending[0];
   if (!first) return { schedule, deferred: [] };
@@ -90,14 +109,16 @@ export function planAmendments(ctx: PlanningContext, structure: ContractStructur
     deferring = result.startedNow;
   }
   planAutoArchive(lines.usedPrices(), first.order, ctx);
-  if (deferred.length > 0) ctx.plan.warn(`${deferred.length} later amendment(s) of the contract wait for Stripe to start the amendment phase that begins now: the sync plans them once this plan is applied.`);
+  if (deferred.length > 0)
+    ctx.plan.warn(
+      `${deferred.length} later amendment(s) of the contract wait for Stripe to start the amendment phase that begins now: the sync plans them once this plan is applied.`,
+    );
   for (const { order } of deferred) {
     ctx.plan.syncRecord(deferredSyncRecord(recordRef('Order', order.Id)));
     ctx.plan.defer(recordRef('Order', order.Id));
   }
   return { schedule: state, deferred };
 }
-
 
 /** Decision q22: an amendment left for the plan after this one is `Skipped` until that plan syncs it. */
 function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
@@ -106,7 +127,8 @@ function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
     primary: order,
     secondary: order,
     status: 'Skipped',
-    message: 'An earlier amendment of the contract starts now in Stripe; this amendment is planned on top of it once Stripe has applied it.',
+    message:
+      'An earlier amendment of the contract starts now in Stripe; this amendment is planned on top of it once Stripe has applied it.',
     documentationLink: DOCUMENTATION_LINKS.success,
   };
 }
@@ -124,14 +146,21 @@ function amendmentTerms(period: OrderPeriod, ctx: PlanningContext): (line: Order
   if (effective.isInteger()) return () => ({ termMonths: effective.toNumber(), initialOrder: false });
   return (line) => {
     const defaultTerm = line.SBQQ__DefaultSubscriptionTerm__c ?? 12;
-    assertCpqMultiplier(cpqProrateMultiplier(length, precision, defaultTerm), line.SBQQ__ProrateMultiplier__c, recordRef('OrderItem', line.Id));
+    assertCpqMultiplier(
+      cpqProrateMultiplier(length, precision, defaultTerm),
+      line.SBQQ__ProrateMultiplier__c,
+      recordRef('OrderItem', line.Id),
+    );
     const billingMonths = BILLING_FREQUENCY_MONTHS[line.SBQQ__BillingFrequency__c ?? ''] ?? 1;
     return { termMonths: period.termMonths, initialOrder: false, multiplier: effective.div(billingMonths) };
   };
 }
 
-
-function billingCalendar(initial: InitialOrderLines, items: readonly ContractItem[], lines: ContractLines): BillingCalendar {
+function billingCalendar(
+  initial: InitialOrderLines,
+  items: readonly ContractItem[],
+  lines: ContractLines,
+): BillingCalendar {
   const first = items.map((i) => lines.line(i)).find((l) => l?.price.candidate.intervalMonths);
   return { anchor: initial.period.start, billingMonths: first?.price.candidate.intervalMonths ?? 1 };
 }
@@ -174,7 +203,8 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
   const newPhase = terminated ? undefined : buildAmendmentPhase(step, lines, state, start, change.credits);
   const phases = placePhase(ctx, state, newPhase, start, recordRef('Order', order.Id));
   const previous = phases.length - (newPhase ? 2 : 1);
-  if (previous >= 0) phases[previous] = stampTerminatedItems(ctx, phases[previous]!, amendment.opportunity, change.stamped);
+  if (previous >= 0)
+    phases[previous] = stampTerminatedItems(ctx, phases[previous]!, amendment.opportunity, change.stamped);
   if (terminated) creditTermination(change, phases);
   planScheduleUpdate(ctx, order, state, { phases, proration_behavior: 'none', ...reappliedMappings(ctx, order) });
   recordSynced(ctx, order, state.id);
@@ -185,13 +215,25 @@ function planAmendment(step: AmendmentStep, lines: ContractLines, state: Schedul
 function assertAmendmentShape(step: AmendmentStep, terminated: boolean): void {
   const order = step.amendment.order;
   if (terminated && !step.isLast) {
-    throw orderError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
+    throw orderError(
+      order,
+      'A termination order is processing, but more amendments are queued.',
+      'Delete or deactivate the amendments after the termination, or sync them before it.',
+    );
   }
   if (step.recurringLineCount === 0 && step.oneTime.length > 0) {
-    throw orderError(order, 'Amendment order representing all one-time invoices.', 'Sell one-time products on a new order, not an amendment.');
+    throw orderError(
+      order,
+      'Amendment order representing all one-time invoices.',
+      'Sell one-time products on a new order, not an amendment.',
+    );
   }
   if (terminated && step.oneTime.length > 0) {
-    throw orderError(order, 'One-time invoice items but terminated order.', 'Sell the one-time products on a new order; a termination cannot bill them.');
+    throw orderError(
+      order,
+      'One-time invoice items but terminated order.',
+      'Sell the one-time products on a new order; a termination cannot bill them.',
+    );
   }
 }
 
@@ -245,7 +287,11 @@ function planCancel(change: ScheduleChange): StepResult {
   const order = amendment.order;
   const credits = billedCredits(change);
   planCreditInvoiceItems(step, state, credits);
-  const phases = livePhases(ctx, state.phases.map((p) => ({ ...p })), state);
+  const phases = livePhases(
+    ctx,
+    state.phases.map((p) => ({ ...p })),
+    state,
+  );
   const last = phases.length - 1;
   if (stamped.length > 0 && last >= 0) {
     phases[last] = stampTerminatedItems(ctx, phases[last]!, amendment.opportunity, stamped);
@@ -263,7 +309,12 @@ function planCancel(change: ScheduleChange): StepResult {
   return { state: { ...state, status: 'canceled', currentPhase: null }, startedNow: false };
 }
 
-function planScheduleUpdate(ctx: PlanningContext, order: Order, state: ScheduleState, params: Stripe.SubscriptionScheduleUpdateParams): void {
+function planScheduleUpdate(
+  ctx: PlanningContext,
+  order: Order,
+  state: ScheduleState,
+  params: Stripe.SubscriptionScheduleUpdateParams,
+): void {
   ctx.plan.add({
     op: 'subscriptionSchedules.update',
     ref: state.ref,
@@ -284,15 +335,21 @@ function terminatedLines(step: AmendmentStep): TerminatedLine[] {
   });
 }
 
-const sameOrigin = (line: OrderItem, originId: string): boolean => id18(line.SBQQ__RevisedOrderProduct__c ?? line.Id) === id18(originId);
-
+const sameOrigin = (line: OrderItem, originId: string): boolean =>
+  id18(line.SBQQ__RevisedOrderProduct__c ?? line.Id) === id18(originId);
 
 /**
  * The amendment's phase: the whole aggregate as items, the amendment's one-time lines, proration
  * items for its off-cycle lines, (by flag) credits for units it took back, and the amendment order's
  * `subscription_phase` mappings beneath its own record metadata.
  */
-export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, state: ScheduleState, start: number | 'now', credits: readonly Credit[] = []): PlannedPhase {
+export function buildAmendmentPhase(
+  step: AmendmentStep,
+  lines: ContractLines,
+  state: ScheduleState,
+  start: number | 'now',
+  credits: readonly Credit[] = [],
+): PlannedPhase {
   const { ctx, amendment, period } = step;
   const active = activeItems(step.items).filter((item) => lines.line(item));
   const previousItems = state.phases[state.phases.length - 1]?.items ?? [];
@@ -316,7 +373,12 @@ export function buildAmendmentPhase(step: AmendmentStep, lines: ContractLines, s
     add_invoice_items: [
       ...step.oneTime.map((line) => addInvoiceItem(line, lineDiscounts(line.item, ctx))),
       ...prorationItems(step, lines, start),
-      ...credits.map((credit) => phaseCredit(credit, credit.window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } })),
+      ...credits.map((credit) =>
+        phaseCredit(
+          credit,
+          credit.window?.period ?? { start: { type: 'phase_start' }, end: { type: 'min_item_period_end' } },
+        ),
+      ),
     ],
     proration_behavior: 'none',
     ...(discounts.length ? { discounts } : {}),

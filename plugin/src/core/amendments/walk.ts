@@ -37,7 +37,11 @@ export interface AmendmentWalk<Lines> {
 }
 
 /** The amendments still to plan, in order; the ones Stripe holds are written back on the way. */
-export function* amendmentsToPlan<Lines>(ctx: PlanningContext, amendments: readonly AmendmentOrder[], walk: AmendmentWalk<Lines>): Generator<WalkStep<Lines>> {
+export function* amendmentsToPlan<Lines>(
+  ctx: PlanningContext,
+  amendments: readonly AmendmentOrder[],
+  walk: AmendmentWalk<Lines>,
+): Generator<WalkStep<Lines>> {
   let items = walk.initialItems;
   for (const [index, amendment] of amendments.entries()) {
     const lines = walk.linesOf(amendment, index);
@@ -58,11 +62,17 @@ export function* amendmentsToPlan<Lines>(ctx: PlanningContext, amendments: reado
  * phase), or -1. Amendments apply in order, so every unsynced one up to it was applied too — even one
  * whose phase a later amendment with the same dates replaced.
  */
-export function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly AmendmentOrder[], schedule: ScheduleState): number {
+export function lastAppliedAmendment(
+  ctx: PlanningContext,
+  amendments: readonly AmendmentOrder[],
+  schedule: ScheduleState,
+): number {
   const first = amendments[0];
   if (!first) return -1;
   const orderKey = Object.keys(recordMetadata(recordRef('Order', first.order.Id), ctx.sync))[0]!;
-  const onSchedule = new Set(schedule.phases.map((p) => (p.metadata as Metadata | undefined)?.[orderKey]).filter(Boolean));
+  const onSchedule = new Set(
+    schedule.phases.map((p) => (p.metadata as Metadata | undefined)?.[orderKey]).filter(Boolean),
+  );
   let last = -1;
   amendments.forEach((a, i) => {
     if (!a.order.Stripe_ID__c && onSchedule.has(id18(a.order.Id))) last = i;
@@ -71,7 +81,12 @@ export function lastAppliedAmendment(ctx: PlanningContext, amendments: readonly 
 }
 
 /** The amendment now belongs to the Stripe object: its Stripe ID, and its own Success Sync Record (decision q23). */
-export function recordSynced(ctx: PlanningContext, order: Order, stripeId: string, title: StripeObjectTitle = 'Subscription Schedule'): void {
+export function recordSynced(
+  ctx: PlanningContext,
+  order: Order,
+  stripeId: string,
+  title: StripeObjectTitle = 'Subscription Schedule',
+): void {
   const source = recordRef('Order', order.Id);
   ctx.plan.writeBack(source, { Stripe_ID__c: stripeId }, order);
   ctx.plan.syncRecord(successSyncRecord(source, title, stripeId));

@@ -9,13 +9,29 @@ import type { StripeState } from '../plan/context.js';
 import { isRef, type StripeOperation, type SyncPlan } from '../plan/plan.js';
 import { sameId } from '../records/salesforceIds.js';
 import type { BillingSummary } from './schema.js';
-import { couponFacts, invoiceItems, phaseShape, priceFacts, schedulePhases, subscriptionPhase, type CouponLike, type PhaseLike, type PriceLike } from './stripeShapes.js';
+import {
+  couponFacts,
+  invoiceItems,
+  phaseShape,
+  priceFacts,
+  schedulePhases,
+  subscriptionPhase,
+  type CouponLike,
+  type PhaseLike,
+  type PriceLike,
+} from './stripeShapes.js';
 import { summariseBilling, type BillingShape, type PhaseShape } from './summarise.js';
 
 type Op<N extends StripeOperation['op']> = Extract<StripeOperation, { op: N }>;
 
 /** The summary of what `plan` would bill for `orderId`; undefined when the plan and Stripe hold no billing for it. */
-export function previewBillingSummary(plan: SyncPlan, state: StripeState, orderId: string, linkedStripeId: string | undefined, now: number): BillingSummary | undefined {
+export function previewBillingSummary(
+  plan: SyncPlan,
+  state: StripeState,
+  orderId: string,
+  linkedStripeId: string | undefined,
+  now: number,
+): BillingSummary | undefined {
   const ops = plan.operations;
   const created = <N extends StripeOperation['op']>(op: N): Map<string, Op<N>['params']> =>
     new Map(ops.filter((o) => o.op === op).map((o) => [o.ref, o.params as Op<N>['params']]));
@@ -24,12 +40,14 @@ export function previewBillingSummary(plan: SyncPlan, state: StripeState, orderI
   const couponsMade = created('coupons.create');
   const productName = (id: string): string => (isRef(id) ? products.get(id)?.name : state.products?.[id]?.name) ?? id;
   const price = (id: string) => {
-    const p = (isRef(id) ? prices.get(id) : state.prices?.[id]) as (PriceLike & { product?: string | { id: string } }) | undefined;
+    const p = (isRef(id) ? prices.get(id) : state.prices?.[id]) as
+      (PriceLike & { product?: string | { id: string } }) | undefined;
     if (!p) return { product: id, unitAmount: undefined, recurring: null };
     const product = typeof p.product === 'string' ? p.product : (p.product?.id ?? '');
     return priceFacts(p, productName(product));
   };
-  const coupon = (id: string) => couponFacts(((isRef(id) ? couponsMade.get(id) : state.coupons?.[id]) ?? {}) as CouponLike, id);
+  const coupon = (id: string) =>
+    couponFacts(((isRef(id) ? couponsMade.get(id) : state.coupons?.[id]) ?? {}) as CouponLike, id);
   const currency = [...prices.values()][0]?.currency ?? Object.values(state.prices ?? {})[0]?.currency ?? 'usd';
   const base = { source: 'preview' as const, currency, now, latestInvoice: null, price, coupon };
 
@@ -42,39 +60,81 @@ type Billing = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems' | 'stripeId
 /** The order's billing operation in the plan (the last schedule change wins: it resends every phase). */
 function plannedBilling(plan: SyncPlan, orderId: string, now: number): Billing | undefined {
   const mine = plan.operations.filter((o) => o.source.type === 'Order');
-  const schedule = [...mine].reverse().find((o): o is Op<'subscriptionSchedules.create'> | Op<'subscriptionSchedules.update'> => o.op === 'subscriptionSchedules.create' || o.op === 'subscriptionSchedules.update');
+  const schedule = [...mine]
+    .reverse()
+    .find(
+      (o): o is Op<'subscriptionSchedules.create'> | Op<'subscriptionSchedules.update'> =>
+        o.op === 'subscriptionSchedules.create' || o.op === 'subscriptionSchedules.update',
+    );
   const stripeId = (o: StripeOperation) => ('id' in o && !isRef(o.id) ? o.id : null);
   if (schedule) {
     const params = schedule.params as Stripe.SubscriptionScheduleCreateParams | Stripe.SubscriptionScheduleUpdateParams;
     const start = 'start_date' in params && params.start_date !== undefined ? params.start_date : undefined;
     const evergreen = 'end_behavior' in params && params.end_behavior === 'release';
-    return { kind: evergreen ? 'evergreen' : 'scheduled', phases: plannedPhases((params.phases ?? []) as PlannedPhase[], start, now, evergreen), stripeId: stripeId(schedule) };
+    return {
+      kind: evergreen ? 'evergreen' : 'scheduled',
+      phases: plannedPhases((params.phases ?? []) as PlannedPhase[], start, now, evergreen),
+      stripeId: stripeId(schedule),
+    };
   }
   const subscription = mine.find((o): o is Op<'subscriptions.create'> => o.op === 'subscriptions.create');
   if (subscription) {
     const p = subscription.params;
-    return { kind: 'evergreen', phases: [phaseShape({ start: now, end: null, items: (p.items ?? []) as PhaseLike['items'], add_invoice_items: p.add_invoice_items as PhaseLike['items'], discounts: p.discounts as PhaseLike['discounts'] })], stripeId: null };
+    return {
+      kind: 'evergreen',
+      phases: [
+        phaseShape({
+          start: now,
+          end: null,
+          items: (p.items ?? []) as PhaseLike['items'],
+          add_invoice_items: p.add_invoice_items as PhaseLike['items'],
+          discounts: p.discounts as PhaseLike['discounts'],
+        }),
+      ],
+      stripeId: null,
+    };
   }
   const invoice = mine.find((o) => o.op === 'invoices.create' && sameId(o.source.id, orderId));
   if (invoice) {
     const lines = mine.filter((o): o is Op<'invoiceItems.create'> => o.op === 'invoiceItems.create');
-    return { kind: 'one-time', phases: [], oneTimeItems: lines.flatMap((l) => (l.params.pricing?.price ? [{ price: l.params.pricing.price, quantity: l.params.quantity ?? 1 }] : [])), stripeId: null };
+    return {
+      kind: 'one-time',
+      phases: [],
+      oneTimeItems: lines.flatMap((l) =>
+        l.params.pricing?.price ? [{ price: l.params.pricing.price, quantity: l.params.quantity ?? 1 }] : [],
+      ),
+      stripeId: null,
+    };
   }
   return undefined;
 }
 
 /** A create or update phase: both name items, one-time items and discounts alike; dates may be `now`. */
-type PlannedPhase = Omit<Stripe.SubscriptionScheduleCreateParams.Phase, 'end_date'> & { start_date?: number | 'now'; end_date?: number | 'now' };
+type PlannedPhase = Omit<Stripe.SubscriptionScheduleCreateParams.Phase, 'end_date'> & {
+  start_date?: number | 'now';
+  end_date?: number | 'now';
+};
 
 /** Params phases → unix starts and ends: a phase starts where the one before it ended (`now` is the clock). */
-function plannedPhases(phases: readonly PlannedPhase[], scheduleStart: number | 'now' | undefined, now: number, evergreen: boolean): PhaseShape[] {
+function plannedPhases(
+  phases: readonly PlannedPhase[],
+  scheduleStart: number | 'now' | undefined,
+  now: number,
+  evergreen: boolean,
+): PhaseShape[] {
   const at = (t: number | 'now' | undefined): number | undefined => (t === 'now' ? now : t);
   let previousEnd = at(scheduleStart) ?? now;
   return phases.map((phase, i) => {
     const start = at(phase.start_date) ?? previousEnd;
     const end = evergreen && i === phases.length - 1 ? null : (at(phase.end_date) ?? null);
     previousEnd = end ?? start;
-    return phaseShape({ start, end, items: phase.items as PhaseLike['items'], add_invoice_items: phase.add_invoice_items as PhaseLike['items'], discounts: phase.discounts as PhaseLike['discounts'] });
+    return phaseShape({
+      start,
+      end,
+      items: phase.items as PhaseLike['items'],
+      add_invoice_items: phase.add_invoice_items as PhaseLike['items'],
+      discounts: phase.discounts as PhaseLike['discounts'],
+    });
   });
 }
 
@@ -82,7 +142,12 @@ function plannedPhases(phases: readonly PlannedPhase[], scheduleStart: number | 
 function heldBilling(state: StripeState, stripeId: string | undefined): Billing | undefined {
   if (!stripeId) return undefined;
   const schedule = state.subscriptionSchedules?.[stripeId];
-  if (schedule) return { kind: schedule.end_behavior === 'release' ? 'evergreen' : 'scheduled', phases: schedulePhases(schedule), stripeId };
+  if (schedule)
+    return {
+      kind: schedule.end_behavior === 'release' ? 'evergreen' : 'scheduled',
+      phases: schedulePhases(schedule),
+      stripeId,
+    };
   const subscription = state.subscriptions?.[stripeId];
   if (subscription) return { kind: 'evergreen', phases: [subscriptionPhase(subscription)], stripeId };
   const invoice = state.invoices?.[stripeId];

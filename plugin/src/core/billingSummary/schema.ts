@@ -62,7 +62,10 @@ export const invoiceSchema = z.strictObject({
   amountDue: decimal,
   total: decimal,
   /** Stripe's hosted invoice page (hosted_invoice_url): where the customer pays. */
-  paymentLink: z.string().regex(/^https?:\/\//).nullable(),
+  paymentLink: z
+    .string()
+    .regex(/^https?:\/\//)
+    .nullable(),
 });
 
 export const billingSummarySchema = z.strictObject({

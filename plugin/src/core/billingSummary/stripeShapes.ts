@@ -7,7 +7,8 @@ import type Stripe from 'stripe';
 import { Decimal, decimalFromStripe } from '../money.js';
 import type { CouponFacts, Interval, InvoiceFacts, ItemRef, PhaseShape, PriceFacts } from './summarise.js';
 
-const idOf = (value: string | { id: string } | null | undefined): string | undefined => (typeof value === 'string' ? value : value?.id);
+const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
+  typeof value === 'string' ? value : value?.id;
 
 /** A Stripe.Price or a plan's price params: the fields both have. */
 export interface PriceLike {
@@ -15,17 +16,26 @@ export interface PriceLike {
   readonly unit_amount?: number | null;
   readonly unit_amount_decimal?: unknown;
   readonly billing_scheme?: string | null;
-  readonly recurring?: { readonly interval: string; readonly interval_count?: number | null; readonly usage_type?: string | null; readonly meter?: string | null } | null;
+  readonly recurring?: {
+    readonly interval: string;
+    readonly interval_count?: number | null;
+    readonly usage_type?: string | null;
+    readonly meter?: string | null;
+  } | null;
 }
 
 export function priceFacts(price: PriceLike, product: string): PriceFacts {
   const metered = price.recurring?.usage_type === 'metered' || Boolean(price.recurring?.meter);
   const tiered = price.billing_scheme === 'tiered';
-  const unit = decimalFromStripe(price.unit_amount_decimal) ?? (typeof price.unit_amount === 'number' ? new Decimal(price.unit_amount) : undefined);
+  const unit =
+    decimalFromStripe(price.unit_amount_decimal) ??
+    (typeof price.unit_amount === 'number' ? new Decimal(price.unit_amount) : undefined);
   return {
     product,
     unitAmount: metered || tiered ? undefined : unit,
-    recurring: price.recurring ? { interval: price.recurring.interval as Interval, intervalCount: price.recurring.interval_count ?? 1 } : null,
+    recurring: price.recurring
+      ? { interval: price.recurring.interval as Interval, intervalCount: price.recurring.interval_count ?? 1 }
+      : null,
   };
 }
 
@@ -51,9 +61,16 @@ export function couponFacts(coupon: CouponLike, fallbackName: string): CouponFac
 }
 
 /** A `discounts[]` entry as schedules echo it (`{ coupon }`), or an expanded Discount object (`{ source: { coupon } }`). */
-type DiscountLike = { readonly coupon?: string | { id: string } | null; readonly source?: { readonly coupon?: string | { id: string } | null } };
+type DiscountLike = {
+  readonly coupon?: string | { id: string } | null;
+  readonly source?: { readonly coupon?: string | { id: string } | null };
+};
 /** A phase item, add-invoice item or subscription item: its price, quantity and its own (line-level) discounts. */
-type ItemLike = { readonly price?: string | { id: string } | null; readonly quantity?: number | null; readonly discounts?: readonly (DiscountLike | string)[] | null };
+type ItemLike = {
+  readonly price?: string | { id: string } | null;
+  readonly quantity?: number | null;
+  readonly discounts?: readonly (DiscountLike | string)[] | null;
+};
 
 /** The coupons of `discounts[]` entries that name one (a bare Discount id names none without a read). */
 const coupons = (discounts: readonly (DiscountLike | string)[] | null | undefined): string[] =>
@@ -83,24 +100,48 @@ export interface PhaseLike {
 }
 
 export function phaseShape(phase: PhaseLike): PhaseShape {
-  return { start: phase.start, end: phase.end, items: items(phase.items), oneTimeItems: items(phase.add_invoice_items), coupons: coupons(phase.discounts) };
+  return {
+    start: phase.start,
+    end: phase.end,
+    items: items(phase.items),
+    oneTimeItems: items(phase.add_invoice_items),
+    coupons: coupons(phase.discounts),
+  };
 }
 
 /** A retrieved schedule's phases; a schedule that releases its subscription (evergreen) ends open. */
 export function schedulePhases(schedule: Stripe.SubscriptionSchedule): PhaseShape[] {
   const releases = schedule.end_behavior === 'release';
   return schedule.phases.map((p, i) =>
-    phaseShape({ start: p.start_date, end: releases && i === schedule.phases.length - 1 ? null : p.end_date, items: p.items, add_invoice_items: p.add_invoice_items, discounts: p.discounts }),
+    phaseShape({
+      start: p.start_date,
+      end: releases && i === schedule.phases.length - 1 ? null : p.end_date,
+      items: p.items,
+      add_invoice_items: p.add_invoice_items,
+      discounts: p.discounts,
+    }),
   );
 }
 
 /** An evergreen subscription: one open-ended phase from its billing anchor. */
-export function subscriptionPhase(subscription: Pick<Stripe.Subscription, 'billing_cycle_anchor' | 'start_date' | 'discounts'> & { items: { data: readonly ItemLike[] } }): PhaseShape {
-  return phaseShape({ start: subscription.billing_cycle_anchor ?? subscription.start_date, end: null, items: subscription.items.data, discounts: subscription.discounts as DiscountLike[] | string[] });
+export function subscriptionPhase(
+  subscription: Pick<Stripe.Subscription, 'billing_cycle_anchor' | 'start_date' | 'discounts'> & {
+    items: { data: readonly ItemLike[] };
+  },
+): PhaseShape {
+  return phaseShape({
+    start: subscription.billing_cycle_anchor ?? subscription.start_date,
+    end: null,
+    items: subscription.items.data,
+    discounts: subscription.discounts as DiscountLike[] | string[],
+  });
 }
 
 /** A one-time invoice's lines: those it embeds (the first 10) unless every line is given. */
-export function invoiceItems(invoice: Stripe.Invoice, lines: readonly Stripe.InvoiceLineItem[] = invoice.lines?.data ?? []): ItemRef[] {
+export function invoiceItems(
+  invoice: Stripe.Invoice,
+  lines: readonly Stripe.InvoiceLineItem[] = invoice.lines?.data ?? [],
+): ItemRef[] {
   return lines.flatMap((line) => {
     const price = idOf(line.pricing?.price_details?.price);
     return price ? [{ price, quantity: line.quantity ?? 1 }] : [];
@@ -109,5 +150,10 @@ export function invoiceItems(invoice: Stripe.Invoice, lines: readonly Stripe.Inv
 
 export function invoiceFacts(invoice: Stripe.Invoice): InvoiceFacts {
   // What is still to pay: amount_due stays as it was once the invoice is paid; amount_remaining goes to 0.
-  return { status: invoice.status ?? 'draft', amountDue: invoice.amount_remaining, total: invoice.total, paymentLink: invoice.hosted_invoice_url ?? null };
+  return {
+    status: invoice.status ?? 'draft',
+    amountDue: invoice.amount_remaining,
+    total: invoice.total,
+    paymentLink: invoice.hosted_invoice_url ?? null,
+  };
 }

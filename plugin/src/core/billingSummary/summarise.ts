@@ -11,7 +11,15 @@
  * remains, as Stripe applies them. Usage-priced items (metered, tiered: their amount is null) count in no
  * total.
  */
-import { addDays, addMonths, compareDates, formatDate, fromUnixSeconds, toUnixSeconds, type CalendarDate } from '../dates.js';
+import {
+  addDays,
+  addMonths,
+  compareDates,
+  formatDate,
+  fromUnixSeconds,
+  toUnixSeconds,
+  type CalendarDate,
+} from '../dates.js';
 import { Decimal, isZeroDecimalCurrency } from '../money.js';
 import { BILLING_SUMMARY_VERSION, type BillingPhase, type BillingSummary } from './schema.js';
 
@@ -82,8 +90,19 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
   const oneTimeTotal = oneTime ? sum(oneTime.map((l) => l.amount)) : undefined;
   const next = shape.kind === 'one-time' ? undefined : nextInvoice(phases, shape.now);
   const tcv = shape.kind === 'evergreen' ? null : (oneTimeTotal ?? sum(totals.map((t) => t ?? new Decimal(0))));
-  const couponView = (c: CouponFacts) => ({ name: c.name, percentOff: c.percentOff?.toFixed() ?? null, amountOff: money(c.amountOff), duration: c.duration, durationInMonths: c.durationInMonths });
-  const oneTimeView = (l: Line) => ({ product: l.product, quantity: l.quantity.toFixed(), amount: money(l.amount), coupons: l.coupons.map(couponView) });
+  const couponView = (c: CouponFacts) => ({
+    name: c.name,
+    percentOff: c.percentOff?.toFixed() ?? null,
+    amountOff: money(c.amountOff),
+    duration: c.duration,
+    durationInMonths: c.durationInMonths,
+  });
+  const oneTimeView = (l: Line) => ({
+    product: l.product,
+    quantity: l.quantity.toFixed(),
+    amount: money(l.amount),
+    coupons: l.coupons.map(couponView),
+  });
   return {
     version: BILLING_SUMMARY_VERSION,
     kind: shape.kind,
@@ -103,7 +122,12 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
     nextRenewal: shape.kind === 'evergreen' && next ? formatDate(next.date) : null,
     nextInvoice: next ? { date: formatDate(next.date), amount: money(next.amount)! } : null,
     latestInvoice: shape.latestInvoice
-      ? { status: shape.latestInvoice.status, amountDue: money(new Decimal(shape.latestInvoice.amountDue))!, total: money(new Decimal(shape.latestInvoice.total))!, paymentLink: shape.latestInvoice.paymentLink }
+      ? {
+          status: shape.latestInvoice.status,
+          amountDue: money(new Decimal(shape.latestInvoice.amountDue))!,
+          total: money(new Decimal(shape.latestInvoice.total))!,
+          paymentLink: shape.latestInvoice.paymentLink,
+        }
       : null,
     tcv: money(tcv),
     mrr: money(monthlyRecurring(phases, shape.now))!,
@@ -135,14 +159,22 @@ interface ResolvedPhase {
 function line(item: ItemRef, shape: BillingShape): Line {
   const price = shape.price(item.price);
   const quantity = new Decimal(item.quantity ?? 1);
-  return { product: price.product, quantity, amount: price.unitAmount?.times(quantity), coupons: (item.coupons ?? []).map((id) => shape.coupon(id)) };
+  return {
+    product: price.product,
+    quantity,
+    amount: price.unitAmount?.times(quantity),
+    coupons: (item.coupons ?? []).map((id) => shape.coupon(id)),
+  };
 }
 
 function resolvePhase(phase: PhaseShape, shape: BillingShape): ResolvedPhase {
   return {
     start: fromUnixSeconds(phase.start),
     end: phase.end === null ? null : fromUnixSeconds(phase.end),
-    items: phase.items.map((item) => ({ ...line(item, shape), ...inYears(shape.price(item.price).recurring ?? { interval: 'month', intervalCount: 1 }) })),
+    items: phase.items.map((item) => ({
+      ...line(item, shape),
+      ...inYears(shape.price(item.price).recurring ?? { interval: 'month', intervalCount: 1 }),
+    })),
     oneTimeItems: phase.oneTimeItems.map((item) => line(item, shape)),
     coupons: phase.coupons.map((id) => shape.coupon(id)),
   };
@@ -151,11 +183,17 @@ function resolvePhase(phase: PhaseShape, shape: BillingShape): ResolvedPhase {
 /** Annual billing is often sent as 12 months: shown (and counted) as the year it is. */
 function inYears(recurring: NonNullable<PriceFacts['recurring']>): NonNullable<PriceFacts['recurring']> {
   const { interval, intervalCount } = recurring;
-  return interval === 'month' && intervalCount % 12 === 0 ? { interval: 'year', intervalCount: intervalCount / 12 } : recurring;
+  return interval === 'month' && intervalCount % 12 === 0
+    ? { interval: 'year', intervalCount: intervalCount / 12 }
+    : recurring;
 }
 
 /** The `k`-th billing date of an interval from `start` (UTC calendar months, clamped to month ends). */
-function billingDate(start: CalendarDate, item: Pick<RecurringLine, 'interval' | 'intervalCount'>, k: number): CalendarDate {
+function billingDate(
+  start: CalendarDate,
+  item: Pick<RecurringLine, 'interval' | 'intervalCount'>,
+  k: number,
+): CalendarDate {
   const n = k * item.intervalCount;
   switch (item.interval) {
     case 'year':
@@ -172,7 +210,8 @@ function billingDate(start: CalendarDate, item: Pick<RecurringLine, 'interval' |
 /** Billing dates of an item within its bounded phase: [start, end). */
 function billingDates(phase: ResolvedPhase & { end: CalendarDate }, item: RecurringLine): CalendarDate[] {
   const dates: CalendarDate[] = [];
-  for (let k = 0; compareDates(billingDate(phase.start, item, k), phase.end) < 0; k++) dates.push(billingDate(phase.start, item, k));
+  for (let k = 0; compareDates(billingDate(phase.start, item, k), phase.end) < 0; k++)
+    dates.push(billingDate(phase.start, item, k));
   return dates;
 }
 
@@ -183,8 +222,10 @@ function invoiceDates(phase: ResolvedPhase & { end: CalendarDate }): CalendarDat
   return [...byDay.entries()].sort(([a], [b]) => a - b).map(([, d]) => d);
 }
 
-const known = (amounts: readonly (Decimal | undefined)[]): Decimal[] => amounts.filter((a): a is Decimal => a !== undefined);
-const sum = (amounts: readonly (Decimal | undefined)[]): Decimal => known(amounts).reduce((a, b) => a.plus(b), new Decimal(0));
+const known = (amounts: readonly (Decimal | undefined)[]): Decimal[] =>
+  amounts.filter((a): a is Decimal => a !== undefined);
+const sum = (amounts: readonly (Decimal | undefined)[]): Decimal =>
+  known(amounts).reduce((a, b) => a.plus(b), new Decimal(0));
 
 /** Whether an item of the phase bills on `date` (one of its billing dates). */
 function billsOn(phase: ResolvedPhase, item: RecurringLine, date: CalendarDate): boolean {
@@ -199,12 +240,19 @@ function billsOn(phase: ResolvedPhase, item: RecurringLine, date: CalendarDate):
 function invoiceAmount(phase: ResolvedPhase, date: CalendarDate): Decimal {
   const recurring = phase.items.filter((item) => billsOn(phase, item, date));
   const oneTime = compareDates(date, phase.start) === 0 ? phase.oneTimeItems : [];
-  const lines = [...recurring, ...oneTime].map((l) => (l.amount === undefined ? undefined : discounted(l.coupons, phase.start, date, l.amount)));
+  const lines = [...recurring, ...oneTime].map((l) =>
+    l.amount === undefined ? undefined : discounted(l.coupons, phase.start, date, l.amount),
+  );
   return discounted(phase.coupons, phase.start, date, sum(lines));
 }
 
 /** An amount after coupons: percentages off, then fixed amounts, each while the coupon lasts; never below 0. */
-function discounted(coupons: readonly CouponFacts[], start: CalendarDate, date: CalendarDate, amount: Decimal): Decimal {
+function discounted(
+  coupons: readonly CouponFacts[],
+  start: CalendarDate,
+  date: CalendarDate,
+  amount: Decimal,
+): Decimal {
   const inEffect = coupons.filter((coupon) => couponApplies(coupon, start, date));
   let net = amount;
   for (const coupon of inEffect) if (coupon.percentOff) net = net.times(percentLeft(coupon.percentOff));
@@ -228,11 +276,16 @@ function phaseTotal(phase: ResolvedPhase): Decimal | null {
 }
 
 /** The first invoice on or after `now` (its day), across the phases. */
-function nextInvoice(phases: readonly ResolvedPhase[], now: number): { date: CalendarDate; amount: Decimal } | undefined {
+function nextInvoice(
+  phases: readonly ResolvedPhase[],
+  now: number,
+): { date: CalendarDate; amount: Decimal } | undefined {
   const today = fromUnixSeconds(now);
   for (const phase of phases) {
     if (phase.end && compareDates(phase.end, today) <= 0) continue;
-    const date = phase.end ? invoiceDates({ ...phase, end: phase.end }).find((d) => compareDates(d, today) >= 0) : firstOpenEndedInvoice(phase, today);
+    const date = phase.end
+      ? invoiceDates({ ...phase, end: phase.end }).find((d) => compareDates(d, today) >= 0)
+      : firstOpenEndedInvoice(phase, today);
     if (date) return { date, amount: invoiceAmount(phase, date) };
   }
   return undefined;
@@ -264,8 +317,16 @@ function monthlyRecurring(phases: readonly ResolvedPhase[], now: number): Decima
   if (!current) return new Decimal(0);
   const on = compareDates(today, current.start) < 0 ? current.start : today;
   const afterPercentages = (coupons: readonly CouponFacts[], amount: Decimal) =>
-    coupons.filter((c) => c.percentOff && couponApplies(c, current.start, on)).reduce((m, c) => m.times(percentLeft(c.percentOff!)), amount);
-  const monthly = sum(current.items.map((item) => item.amount && afterPercentages(item.coupons, item.amount.div(MONTHS_PER[item.interval].times(item.intervalCount)))));
+    coupons
+      .filter((c) => c.percentOff && couponApplies(c, current.start, on))
+      .reduce((m, c) => m.times(percentLeft(c.percentOff!)), amount);
+  const monthly = sum(
+    current.items.map(
+      (item) =>
+        item.amount &&
+        afterPercentages(item.coupons, item.amount.div(MONTHS_PER[item.interval].times(item.intervalCount))),
+    ),
+  );
   return afterPercentages(current.coupons, monthly);
 }
 

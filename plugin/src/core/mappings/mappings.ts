@@ -31,9 +31,13 @@ export type FieldMappings = Readonly<Record<string, string>>;
 export type FieldDefaults = Readonly<Record<string, StaticValue>>;
 
 /** A Stripe parameter dot-path: lower-case parameter names, metadata keys of letters, digits, `_` and `-`. */
-export const StripePath = z.string().regex(/^[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'is not a Stripe parameter path like metadata.region');
+export const StripePath = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]*(\.[A-Za-z0-9_-]+)*$/, 'is not a Stripe parameter path like metadata.region');
 /** Field API names joined by dots: no spaces, quotes, parentheses or line breaks can reach a query. */
-export const SalesforcePath = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'is not a Salesforce field path like Account.Name');
+export const SalesforcePath = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/, 'is not a Salesforce field path like Account.Name');
 const keyed = <T extends z.ZodType>(value: T) => z.partialRecord(z.enum(MAPPING_KEYS), z.record(StripePath, value));
 
 /** The user's side of the mapper: what a later task stores in Custom Metadata. */
@@ -160,7 +164,12 @@ function compiledPath(path: string): CompiledPath {
 }
 
 /** Runs the four dictionaries of one mapping key against one source record. */
-export function applyMappings(key: MappingKey, record: SalesforceRecord, index: GraphIndex, config: MappingConfig): MappingResult {
+export function applyMappings(
+  key: MappingKey,
+  record: SalesforceRecord,
+  index: GraphIndex,
+  config: MappingConfig,
+): MappingResult {
   // Called for every product, price and line of a plan: plain loops, no per-call arrays or closures.
   const fields: MappedFields = {};
   const missing: string[] = [];
@@ -181,9 +190,15 @@ export function applyMappings(key: MappingKey, record: SalesforceRecord, index: 
 }
 
 /** One layer of Salesforce paths onto `fields` (termination paths are read by the termination planner). */
-function resolveLayer(fields: MappedFields, layer: FieldMappings | undefined, record: SalesforceRecord, index: GraphIndex): void {
+function resolveLayer(
+  fields: MappedFields,
+  layer: FieldMappings | undefined,
+  record: SalesforceRecord,
+  index: GraphIndex,
+): void {
   for (const stripePath in layer) {
-    if (!stripePath.startsWith(TERMINATION_PREFIX)) fields[stripePath] = coerceMappedValue(resolveSalesforcePath(index, record, String(layer[stripePath])));
+    if (!stripePath.startsWith(TERMINATION_PREFIX))
+      fields[stripePath] = coerceMappedValue(resolveSalesforcePath(index, record, String(layer[stripePath])));
   }
 }
 

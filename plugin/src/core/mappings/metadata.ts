@@ -74,7 +74,13 @@ export function toMetadataValue(value: unknown): string {
 export function metadataWithinLimits(metadata: Metadata): boolean {
   let count = 0;
   for (const key in metadata) {
-    if (++count > METADATA_LIMITS.keys || key.length > METADATA_LIMITS.keyLength || key.includes('[') || key.includes(']')) return false;
+    if (
+      ++count > METADATA_LIMITS.keys ||
+      key.length > METADATA_LIMITS.keyLength ||
+      key.includes('[') ||
+      key.includes(']')
+    )
+      return false;
     if ((metadata[key] ?? '').length > METADATA_LIMITS.valueLength) return false;
   }
   return true;
@@ -89,15 +95,26 @@ export function metadataProblems(metadata: Metadata, record: RecordRef, objectLa
     problems.push(new SyncError(message, { kind: 'data', record, fix, ...(field ? { field } : {}) }));
   };
   if (keys.length > METADATA_LIMITS.keys) {
-    fail(`The Stripe ${objectLabel} would get ${keys.length} metadata keys; Stripe allows ${METADATA_LIMITS.keys}.`, 'Remove metadata mappings for this object in the data mapper.');
+    fail(
+      `The Stripe ${objectLabel} would get ${keys.length} metadata keys; Stripe allows ${METADATA_LIMITS.keys}.`,
+      'Remove metadata mappings for this object in the data mapper.',
+    );
   }
   for (const key of keys) {
     if (key.length > METADATA_LIMITS.keyLength || /[[\]]/.test(key)) {
-      fail(`The metadata key "${key}" on the Stripe ${objectLabel} is longer than ${METADATA_LIMITS.keyLength} characters or contains square brackets.`, 'Shorten the metadata key in the data mapper.', `metadata.${key}`);
+      fail(
+        `The metadata key "${key}" on the Stripe ${objectLabel} is longer than ${METADATA_LIMITS.keyLength} characters or contains square brackets.`,
+        'Shorten the metadata key in the data mapper.',
+        `metadata.${key}`,
+      );
     }
     const value = metadata[key] ?? '';
     if (value.length > METADATA_LIMITS.valueLength) {
-      fail(`The metadata value for "${key}" on the Stripe ${objectLabel} is ${value.length} characters; Stripe allows ${METADATA_LIMITS.valueLength}.`, 'Map a shorter field to this metadata key.', `metadata.${key}`);
+      fail(
+        `The metadata value for "${key}" on the Stripe ${objectLabel} is ${value.length} characters; Stripe allows ${METADATA_LIMITS.valueLength}.`,
+        'Map a shorter field to this metadata key.',
+        `metadata.${key}`,
+      );
     }
   }
   return problems;
@@ -124,17 +141,25 @@ export function mappedMetadata(fields: Readonly<Record<string, unknown>>): Metad
  * The record metadata a linked Stripe object lacks (e.g. an id pasted into Salesforce by hand), or
  * undefined when it has it. A link that differs only in the instance host counts as present.
  */
-export function missingRecordMetadata(existing: Readonly<Record<string, string>> | null | undefined, expected: Metadata): Metadata | undefined {
+export function missingRecordMetadata(
+  existing: Readonly<Record<string, string>> | null | undefined,
+  expected: Metadata,
+): Metadata | undefined {
   const lacking = Object.entries(expected).some(([key, value]) => {
     const current = existing?.[key];
     if (current === undefined || current === '') return true;
-    return key.endsWith('_link') ? current.slice(current.lastIndexOf('/')) !== value.slice(value.lastIndexOf('/')) : current !== value;
+    return key.endsWith('_link')
+      ? current.slice(current.lastIndexOf('/')) !== value.slice(value.lastIndexOf('/'))
+      : current !== value;
   });
   return lacking ? expected : undefined;
 }
 
 /** `{metadata}` when a linked object lacks its Salesforce record metadata, else nothing to send. */
-export function metadataUpdate(existing: Readonly<Record<string, string>> | null | undefined, expected: Metadata): { metadata: Metadata } | undefined {
+export function metadataUpdate(
+  existing: Readonly<Record<string, string>> | null | undefined,
+  expected: Metadata,
+): { metadata: Metadata } | undefined {
   const missing = missingRecordMetadata(existing, expected);
   return missing ? { metadata: missing } : undefined;
 }

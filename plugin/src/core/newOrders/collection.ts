@@ -21,11 +21,23 @@ export interface Collection {
  * @param mappedMethod the mapped collection method, if any
  * @param mappedDays the mapped days-until-due value (a payment term, integer or text), if any
  */
-export function collectionFor(mappedMethod: unknown, mappedDays: unknown, record: RecordRef, daysPath: string, ctx: PlanningContext): Collection {
+export function collectionFor(
+  mappedMethod: unknown,
+  mappedDays: unknown,
+  record: RecordRef,
+  daysPath: string,
+  ctx: PlanningContext,
+): Collection {
   const settings = ctx.sync.settings;
-  const method = mappedMethod === 'charge_automatically' || mappedMethod === 'send_invoice' ? mappedMethod : settings.collectionMethod;
+  const method =
+    mappedMethod === 'charge_automatically' || mappedMethod === 'send_invoice'
+      ? mappedMethod
+      : settings.collectionMethod;
   if (method === 'charge_automatically') return { collection_method: method };
-  const days = mappedDays === null || mappedDays === undefined ? settings.defaultDaysUntilDue : daysUntilDue(mappedDays, record, daysPath, settings.features.dueOnReceiptAsZeroDays);
+  const days =
+    mappedDays === null || mappedDays === undefined
+      ? settings.defaultDaysUntilDue
+      : daysUntilDue(mappedDays, record, daysPath, settings.features.dueOnReceiptAsZeroDays);
   return { collection_method: method, days_until_due: days };
 }
 
@@ -41,20 +53,33 @@ const REAPPLIED_PATHS = {
  * The amendment order's mapped collection method, payment terms (→ `days_until_due`, §2.6.6) and invoice
  * rendering template, for the schedule update; nothing when none of them is mapped.
  */
-export function reappliedMappings(ctx: PlanningContext, order: Order): Pick<Stripe.SubscriptionScheduleUpdateParams, 'default_settings'> {
+export function reappliedMappings(
+  ctx: PlanningContext,
+  order: Order,
+): Pick<Stripe.SubscriptionScheduleUpdateParams, 'default_settings'> {
   const config = ctx.sync.mappings;
   const mapped = (path: string) => isUserMapped(config, 'subscription_schedule', path);
   if (!Object.values(REAPPLIED_PATHS).some(mapped)) return {};
   const { fields } = applyMappings('subscription_schedule', order, ctx.index, config);
   const settings: Record<string, unknown> = {};
   if (mapped(REAPPLIED_PATHS.collectionMethod) || mapped(REAPPLIED_PATHS.daysUntilDue)) {
-    const collection = collectionFor(fields[REAPPLIED_PATHS.collectionMethod], fields[REAPPLIED_PATHS.daysUntilDue], recordRef('Order', order.Id), REAPPLIED_PATHS.daysUntilDue, ctx);
+    const collection = collectionFor(
+      fields[REAPPLIED_PATHS.collectionMethod],
+      fields[REAPPLIED_PATHS.daysUntilDue],
+      recordRef('Order', order.Id),
+      REAPPLIED_PATHS.daysUntilDue,
+      ctx,
+    );
     settings.collection_method = collection.collection_method;
-    if (collection.days_until_due !== undefined) setByPath(settings, 'invoice_settings.days_until_due', collection.days_until_due);
+    if (collection.days_until_due !== undefined)
+      setByPath(settings, 'invoice_settings.days_until_due', collection.days_until_due);
   }
   for (const path of [REAPPLIED_PATHS.template, REAPPLIED_PATHS.templateVersion]) {
     const value = fields[path];
-    if (mapped(path) && value !== null && value !== undefined) setByPath(settings, path.slice('default_settings.'.length), value);
+    if (mapped(path) && value !== null && value !== undefined)
+      setByPath(settings, path.slice('default_settings.'.length), value);
   }
-  return Object.keys(settings).length > 0 ? { default_settings: settings as Stripe.SubscriptionScheduleUpdateParams.DefaultSettings } : {};
+  return Object.keys(settings).length > 0
+    ? { default_settings: settings as Stripe.SubscriptionScheduleUpdateParams.DefaultSettings }
+    : {};
 }

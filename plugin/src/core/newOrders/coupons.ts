@@ -33,24 +33,52 @@ function validateCoupon(coupon: QuoteStripeCoupon): void {
   const percent = coupon.Percent_Off__c ?? null;
   const amount = coupon.Amount_Off__c ?? null;
   if (percent !== null && amount !== null) {
-    throw couponError(coupon, 'Received both Percent_Off__c and Amount_Off__c parameters. Please pass in only one.', 'Percent_Off__c', 'Clear either Percent_Off__c or Amount_Off__c.');
+    throw couponError(
+      coupon,
+      'Received both Percent_Off__c and Amount_Off__c parameters. Please pass in only one.',
+      'Percent_Off__c',
+      'Clear either Percent_Off__c or Amount_Off__c.',
+    );
   }
   if (percent === null && amount === null) {
-    throw couponError(coupon, 'Must provide Percent_Off__c or Amount_Off__c.', 'Percent_Off__c', 'Fill in Percent_Off__c or Amount_Off__c.');
+    throw couponError(
+      coupon,
+      'Must provide Percent_Off__c or Amount_Off__c.',
+      'Percent_Off__c',
+      'Fill in Percent_Off__c or Amount_Off__c.',
+    );
   }
   if (percent !== null && (percent <= 0 || percent > 100)) {
-    throw couponError(coupon, 'Percent_Off__c must be greater than 0 and at most 100.', 'Percent_Off__c', 'Set a percentage between 0 and 100.');
+    throw couponError(
+      coupon,
+      'Percent_Off__c must be greater than 0 and at most 100.',
+      'Percent_Off__c',
+      'Set a percentage between 0 and 100.',
+    );
   }
   if (amount !== null && amount <= 0) {
     throw couponError(coupon, 'Amount_Off__c must be a positive amount.', 'Amount_Off__c', 'Set a positive amount.');
   }
   const duration = coupon.Duration__c ?? 'once';
   if (!(DURATIONS as readonly string[]).includes(duration)) {
-    throw couponError(coupon, `Duration__c must be once, repeating or forever; found ${duration}.`, 'Duration__c', 'Pick once, repeating or forever.');
+    throw couponError(
+      coupon,
+      `Duration__c must be once, repeating or forever; found ${duration}.`,
+      'Duration__c',
+      'Pick once, repeating or forever.',
+    );
   }
   const months = coupon.Duration_In_Months__c;
-  if (duration === 'repeating' && (months === null || months === undefined || !Number.isInteger(months) || months <= 0)) {
-    throw couponError(coupon, 'Duration_In_Months__c is required for repeating coupons and must be a whole number of months.', 'Duration_In_Months__c', 'Fill in Duration_In_Months__c.');
+  if (
+    duration === 'repeating' &&
+    (months === null || months === undefined || !Number.isInteger(months) || months <= 0)
+  ) {
+    throw couponError(
+      coupon,
+      'Duration_In_Months__c is required for repeating coupons and must be a whole number of months.',
+      'Duration_In_Months__c',
+      'Fill in Duration_In_Months__c.',
+    );
   }
 }
 
@@ -64,7 +92,9 @@ export function couponParams(coupon: QuoteStripeCoupon, ctx: PlanningContext): S
   return {
     ...(toNestedParams(fields, metadataPaths(fields)) as Partial<Stripe.CouponCreateParams>),
     ...(coupon.Name__c ? { name: coupon.Name__c } : {}),
-    ...(amount !== null && amount !== undefined ? { amount_off: toMinorUnits(decimalOf(amount), currency).round().toNumber(), currency } : { percent_off: coupon.Percent_Off__c! }),
+    ...(amount !== null && amount !== undefined
+      ? { amount_off: toMinorUnits(decimalOf(amount), currency).round().toNumber(), currency }
+      : { percent_off: coupon.Percent_Off__c! }),
     duration,
     ...(duration === 'repeating' ? { duration_in_months: coupon.Duration_In_Months__c! } : {}),
     ...(coupon.Max_Redemptions__c ? { max_redemptions: Math.trunc(coupon.Max_Redemptions__c) } : {}),
@@ -94,7 +124,13 @@ export function planCoupon(coupon: QuoteStripeCoupon, ctx: PlanningContext): str
   const couponRef = ref('coupon', source.id);
   if (!ctx.plan.has(couponRef)) {
     // The record version is in the key, so an edited coupon gets a new Stripe coupon, never a replay.
-    ctx.plan.add({ op: 'coupons.create', ref: couponRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, coupon, 'coupons.create'), source });
+    ctx.plan.add({
+      op: 'coupons.create',
+      ref: couponRef,
+      params,
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, coupon, 'coupons.create'),
+      source,
+    });
     ctx.plan.writeBack(source, { Stripe_ID__c: couponRef }, coupon);
   }
   return couponRef;
@@ -121,11 +157,14 @@ function couponsById(ids: readonly string[], ctx: PlanningContext, record: Recor
 /** Order copies made by the package trigger must match the associations in number (spec §2.8). */
 function assertCopiesMatch(associations: number, copies: number, record: RecordRef): void {
   if (copies > 0 && copies !== associations) {
-    throw new SyncError('There is different number of Quote or Quote Line Associations than Order or Order Item coupons.', {
-      kind: 'connector',
-      record,
-      fix: 'Delete the Order Stripe Coupon records of this order (they are re-read from the quote), or fix the coupon associations, then sync again.',
-    });
+    throw new SyncError(
+      'There is different number of Quote or Quote Line Associations than Order or Order Item coupons.',
+      {
+        kind: 'connector',
+        record,
+        fix: 'Delete the Order Stripe Coupon records of this order (they are re-read from the quote), or fix the coupon associations, then sync again.',
+      },
+    );
   }
 }
 
@@ -133,8 +172,14 @@ function assertCopiesMatch(associations: number, copies: number, record: RecordR
 export function orderDiscounts(order: Order, ctx: PlanningContext): DiscountParams[] {
   if (!ctx.sync.settings.features.coupons || !order.SBQQ__Quote__c) return [];
   const record = recordRef('Order', order.Id);
-  const ids = ctx.index.graph.quoteStripeCouponAssociations.filter((a) => sameId(a.Quote__c, order.SBQQ__Quote__c)).map((a) => a.Quote_Stripe_Coupon__c);
-  assertCopiesMatch(ids.length, ctx.index.graph.orderStripeCoupons.filter((c) => sameId(c.Order__c, order.Id)).length, record);
+  const ids = ctx.index.graph.quoteStripeCouponAssociations
+    .filter((a) => sameId(a.Quote__c, order.SBQQ__Quote__c))
+    .map((a) => a.Quote_Stripe_Coupon__c);
+  assertCopiesMatch(
+    ids.length,
+    ctx.index.graph.orderStripeCoupons.filter((c) => sameId(c.Order__c, order.Id)).length,
+    record,
+  );
   return discountsFor(couponsById(ids, ctx, record), ctx);
 }
 
@@ -142,7 +187,13 @@ export function orderDiscounts(order: Order, ctx: PlanningContext): DiscountPara
 export function lineDiscounts(line: OrderItem, ctx: PlanningContext): DiscountParams[] {
   if (!ctx.sync.settings.features.coupons || !line.SBQQ__QuoteLine__c) return [];
   const record = recordRef('OrderItem', line.Id);
-  const ids = ctx.index.graph.quoteLineStripeCouponAssociations.filter((a) => sameId(a.Quote_Line__c, line.SBQQ__QuoteLine__c)).map((a) => a.Quote_Stripe_Coupon__c);
-  assertCopiesMatch(ids.length, ctx.index.graph.orderStripeCoupons.filter((c) => sameId(c.Order_Item__c, line.Id)).length, record);
+  const ids = ctx.index.graph.quoteLineStripeCouponAssociations
+    .filter((a) => sameId(a.Quote_Line__c, line.SBQQ__QuoteLine__c))
+    .map((a) => a.Quote_Stripe_Coupon__c);
+  assertCopiesMatch(
+    ids.length,
+    ctx.index.graph.orderStripeCoupons.filter((c) => sameId(c.Order_Item__c, line.Id)).length,
+    record,
+  );
   return discountsFor(couponsById(ids, ctx, record), ctx);
 }

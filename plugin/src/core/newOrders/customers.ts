@@ -13,7 +13,14 @@ import { applyMappings, toNestedParams } from '../mappings/mappings.js';
 import { containedIn } from '../plan/compare.js';
 import { fromUnixSeconds, toUnixSeconds } from '../dates.js';
 import type { RecordRef } from '../errors.js';
-import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata, type Metadata } from '../mappings/metadata.js';
+import {
+  mappedMetadata,
+  metadataPaths,
+  metadataProblems,
+  metadataUpdate,
+  recordMetadata,
+  type Metadata,
+} from '../mappings/metadata.js';
 import type { Account, Order } from '../records/models.js';
 import { ref, type Ref } from '../plan/plan.js';
 import { recordRef } from '../records/records.js';
@@ -34,7 +41,8 @@ export function customerParams(account: Account, order: Order, ctx: PlanningCont
     else if (typeof shipping.phone === 'string') shipping.phone = shipping.phone.slice(0, SHIPPING_PHONE_LIMIT);
   }
   const customFields = (params.invoice_settings as { custom_fields?: unknown } | undefined)?.custom_fields;
-  if (customFields && !Array.isArray(customFields)) (params.invoice_settings as { custom_fields: unknown[] }).custom_fields = [customFields];
+  if (customFields && !Array.isArray(customFields))
+    (params.invoice_settings as { custom_fields: unknown[] }).custom_fields = [customFields];
   if (params.email === undefined && ctx.sync.settings.features.emailFromPrimaryContact) {
     const email = primaryContactEmail(order, ctx);
     if (email) params.email = email;
@@ -48,12 +56,15 @@ export function planCustomer(account: Account, order: Order, ctx: PlanningContex
   const linkedId = account.Stripe_ID__c ?? undefined;
   const linked = linkedId ? ctx.state.customers?.[linkedId] : undefined;
   if (linked?.deleted) {
-    throw new SyncError(`During translation we attempted to fetch a related Stripe Customer record with ID ${linkedId} but found that it was deleted.`, {
-      kind: 'data',
-      record: accountRef,
-      field: 'Stripe_ID__c',
-      fix: `Clear Stripe_ID__c on Account ${account.Id} so a new customer is created, or link a live customer.`,
-    });
+    throw new SyncError(
+      `During translation we attempted to fetch a related Stripe Customer record with ID ${linkedId} but found that it was deleted.`,
+      {
+        kind: 'data',
+        record: accountRef,
+        field: 'Stripe_ID__c',
+        fix: `Clear Stripe_ID__c on Account ${account.Id} so a new customer is created, or link a live customer.`,
+      },
+    );
   }
   const params = customerParams(account, order, ctx);
   const problems = metadataProblems(params.metadata as Metadata, accountRef, 'customer');
@@ -79,7 +90,13 @@ export function planCustomer(account: Account, order: Order, ctx: PlanningContex
   if (!ctx.plan.has(customerRef)) {
     const testClock = planTestClock(account, ctx);
     if (testClock) params.test_clock = testClock;
-    ctx.plan.add({ op: 'customers.create', ref: customerRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.create'), source: accountRef });
+    ctx.plan.add({
+      op: 'customers.create',
+      ref: customerRef,
+      params,
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, account, 'customers.create'),
+      source: accountRef,
+    });
     ctx.plan.writeBack(accountRef, { Stripe_ID__c: customerRef }, account);
   }
   return customerRef;
@@ -138,4 +155,3 @@ function primaryContactEmail(order: Order, ctx: PlanningContext): string | undef
 function customerDiffers(customer: Stripe.Customer, params: Stripe.CustomerCreateParams): boolean {
   return !containedIn(params, customer);
 }
-

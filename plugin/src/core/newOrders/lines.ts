@@ -8,7 +8,13 @@ import type Stripe from 'stripe';
 import type { PlanningContext } from '../plan/context.js';
 import { SyncError, type RecordRef } from '../errors.js';
 import { applyMappings, toNestedParams, type MappedFields } from '../mappings/mappings.js';
-import { mappedMetadata, metadataPaths, metadataProblems, recordMetadata, type Metadata } from '../mappings/metadata.js';
+import {
+  mappedMetadata,
+  metadataPaths,
+  metadataProblems,
+  recordMetadata,
+  type Metadata,
+} from '../mappings/metadata.js';
 import type { OrderItem } from '../records/models.js';
 import { planOrderItemPrice, type LinePrice, type PriceTerms } from '../pricing/prices.js';
 import { recordRef } from '../records/records.js';
@@ -75,7 +81,12 @@ export function planOrderLine(item: OrderItem, terms: PriceTerms, ctx: PlanningC
   const ref = recordRef('OrderItem', item.Id);
   const { fields, missing } = applyMappings('subscription_item', item, ctx.index, ctx.sync.mappings);
   if (missing.length > 0) {
-    throw new SyncError(missing.join(', '), { kind: 'missing_fields', record: ref, field: missing[0], fix: 'Fill in the order product quantity, or map Subscription Item quantity in the data mapper.' });
+    throw new SyncError(missing.join(', '), {
+      kind: 'missing_fields',
+      record: ref,
+      field: missing[0],
+      fix: 'Fill in the order product quantity, or map Subscription Item quantity in the data mapper.',
+    });
   }
   const quantity = Number(fields.quantity);
   if (!Number.isInteger(quantity)) {
@@ -85,12 +96,15 @@ export function planOrderLine(item: OrderItem, terms: PriceTerms, ctx: PlanningC
   if (!price) return undefined;
   if (price.candidate.metered && quantity > 1) {
     // A user failure in the reference: the bare message (recording test_order_failures__does_not_allow_a_quantity_greater_than_1_on_metered_billing_items).
-    throw new SyncError('Order lines with a price configured for metered billing cannot have a quantity greater than 1.', {
-      kind: 'bare',
-      record: ref,
-      field: 'Quantity',
-      fix: 'Set the quantity of the metered order product to 1.',
-    });
+    throw new SyncError(
+      'Order lines with a price configured for metered billing cannot have a quantity greater than 1.',
+      {
+        kind: 'bare',
+        record: ref,
+        field: 'Quantity',
+        fix: 'Set the quantity of the metered order product to 1.',
+      },
+    );
   }
   const metadata = { ...recordMetadata(ref, ctx.sync), ...mappedMetadata(fields) };
   const problem = metadataProblems(metadata, ref, 'subscription item')[0];

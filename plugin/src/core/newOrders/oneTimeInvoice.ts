@@ -22,10 +22,18 @@ import { planAutoArchive } from '../pricing/prices.js';
 import { recordRef } from '../records/records.js';
 import { successSyncRecord } from '../plan/syncRecords.js';
 
-export function oneTimeInvoiceParams(header: OrderHeader, customer: string | Ref, ctx: PlanningContext): Stripe.InvoiceCreateParams {
+export function oneTimeInvoiceParams(
+  header: OrderHeader,
+  customer: string | Ref,
+  ctx: PlanningContext,
+): Stripe.InvoiceCreateParams {
   const orderRef = recordRef('Order', header.order.Id);
   const { fields } = applyMappings('invoice', header.order, ctx.index, ctx.sync.mappings);
-  const mapped = toNestedParams(fields, ['collection_method', 'days_until_due', ...metadataPaths(fields)]) as Partial<Stripe.InvoiceCreateParams>;
+  const mapped = toNestedParams(fields, [
+    'collection_method',
+    'days_until_due',
+    ...metadataPaths(fields),
+  ]) as Partial<Stripe.InvoiceCreateParams>;
   const collection = collectionFor(fields.collection_method, fields.days_until_due, orderRef, 'days_until_due', ctx);
   return {
     ...mapped,
@@ -37,7 +45,12 @@ export function oneTimeInvoiceParams(header: OrderHeader, customer: string | Ref
   };
 }
 
-export function invoiceItemParams(line: PlannedLine, header: OrderHeader, customer: string | Ref, invoice: Ref): Stripe.InvoiceItemCreateParams {
+export function invoiceItemParams(
+  line: PlannedLine,
+  header: OrderHeader,
+  customer: string | Ref,
+  invoice: Ref,
+): Stripe.InvoiceItemCreateParams {
   return {
     customer,
     invoice,
@@ -49,12 +62,23 @@ export function invoiceItemParams(line: PlannedLine, header: OrderHeader, custom
 }
 
 /** Plans invoice → items → finalize, the Order write-backs and the success Sync Record. */
-export function planOneTimeInvoice(header: OrderHeader, customer: string | Ref, lines: readonly PlannedLine[], ctx: PlanningContext): Ref {
+export function planOneTimeInvoice(
+  header: OrderHeader,
+  customer: string | Ref,
+  lines: readonly PlannedLine[],
+  ctx: PlanningContext,
+): Ref {
   const order = header.order;
   const orderRef = recordRef('Order', order.Id);
   const invoiceRef = ref('invoice', orderRef.id);
   const key = (operation: string, detail?: string): string => idempotencyKey(ctx.sync.orgId, order, operation, detail);
-  ctx.plan.add({ op: 'invoices.create', ref: invoiceRef, params: oneTimeInvoiceParams(header, customer, ctx), idempotencyKey: key('invoices.create'), source: orderRef });
+  ctx.plan.add({
+    op: 'invoices.create',
+    ref: invoiceRef,
+    params: oneTimeInvoiceParams(header, customer, ctx),
+    idempotencyKey: key('invoices.create'),
+    source: orderRef,
+  });
   for (const line of lines) {
     ctx.plan.add({
       op: 'invoiceItems.create',
@@ -64,8 +88,19 @@ export function planOneTimeInvoice(header: OrderHeader, customer: string | Ref, 
       source: line.ref,
     });
   }
-  ctx.plan.add({ op: 'invoices.finalizeInvoice', ref: invoiceRef, id: invoiceRef, params: {}, idempotencyKey: key('invoices.finalizeInvoice'), source: orderRef });
-  ctx.plan.writeBack(orderRef, { Stripe_ID__c: invoiceRef, Stripe_Invoice_Payment_Link__c: refField(invoiceRef, 'hosted_invoice_url') }, order);
+  ctx.plan.add({
+    op: 'invoices.finalizeInvoice',
+    ref: invoiceRef,
+    id: invoiceRef,
+    params: {},
+    idempotencyKey: key('invoices.finalizeInvoice'),
+    source: orderRef,
+  });
+  ctx.plan.writeBack(
+    orderRef,
+    { Stripe_ID__c: invoiceRef, Stripe_Invoice_Payment_Link__c: refField(invoiceRef, 'hosted_invoice_url') },
+    order,
+  );
   ctx.plan.syncRecord(successSyncRecord(orderRef, 'Invoice', invoiceRef));
   planAutoArchive(
     lines.map((line) => line.price.price),

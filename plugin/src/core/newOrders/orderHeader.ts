@@ -51,12 +51,26 @@ export function readOrderHeader(order: Order, ctx: PlanningContext): OrderHeader
   const schedule = applyMappings('subscription_schedule', order, ctx.index, ctx.sync.mappings);
   const phase = applyMappings('subscription_phase', order, ctx.index, ctx.sync.mappings);
   if (schedule.missing.length > 0) {
-    problems.push(new SyncError(schedule.missing.join(', '), { kind: 'missing_fields', record: orderRef, field: schedule.missing[0], fix: 'Fill in the quote start date and subscription term, then sync again.' }));
+    problems.push(
+      new SyncError(schedule.missing.join(', '), {
+        kind: 'missing_fields',
+        record: orderRef,
+        field: schedule.missing[0],
+        fix: 'Fill in the quote start date and subscription term, then sync again.',
+      }),
+    );
     return problems;
   }
   const start = parseDate(String(schedule.fields.start_date));
   if (!start) {
-    problems.push(new SyncError(`The start date ${String(schedule.fields.start_date)} is not a date.`, { kind: 'data', record: orderRef, field: 'start_date', fix: 'Map start_date to a date field.' }));
+    problems.push(
+      new SyncError(`The start date ${String(schedule.fields.start_date)} is not a date.`, {
+        kind: 'data',
+        record: orderRef,
+        field: 'start_date',
+        fix: 'Map start_date to a date field.',
+      }),
+    );
   }
   const rawTerm = phase.fields.iterations ?? schedule.fields.iterations;
   const termMonths = Number(rawTerm);
@@ -71,5 +85,13 @@ export function readOrderHeader(order: Order, ctx: PlanningContext): OrderHeader
     );
   }
   if (problems.length > 0 || !start) return problems;
-  return { order, quote, start, termMonths, end: addMonths(start, termMonths), scheduleFields: schedule.fields, phaseFields: phase.fields };
+  return {
+    order,
+    quote,
+    start,
+    termMonths,
+    end: addMonths(start, termMonths),
+    scheduleFields: schedule.fields,
+    phaseFields: phase.fields,
+  };
 }

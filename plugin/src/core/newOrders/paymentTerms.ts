@@ -7,7 +7,12 @@ import { SyncError, type RecordRef } from '../errors.js';
 
 const NET_DAYS = new Set([15, 30, 45, 60, 90]);
 
-export function daysUntilDue(value: unknown, record: RecordRef, field: string, dueOnReceiptAsZeroDays: boolean): number {
+export function daysUntilDue(
+  value: unknown,
+  record: RecordRef,
+  field: string,
+  dueOnReceiptAsZeroDays: boolean,
+): number {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   if (typeof value === 'string') {
     const text = value.trim();

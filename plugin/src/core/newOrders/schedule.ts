@@ -10,7 +10,14 @@ import type { PlanningContext } from '../plan/context.js';
 import { addMonths, toUnixSeconds, type CalendarDate } from '../dates.js';
 import type { ContractExtensions } from '../plan/extensions.js';
 import { idempotencyKey } from '../plan/idempotency.js';
-import { addInvoiceItem, phaseItem, type AddInvoiceItem, type Discounts, type PhaseItem, type PlannedLine } from './lines.js';
+import {
+  addInvoiceItem,
+  phaseItem,
+  type AddInvoiceItem,
+  type Discounts,
+  type PhaseItem,
+  type PlannedLine,
+} from './lines.js';
 import { applyMappings, toNestedParams, type MappedFields } from '../mappings/mappings.js';
 import { flagMetadata, mappedMetadata, metadataPaths, recordMetadata, type Metadata } from '../mappings/metadata.js';
 import type { Order } from '../records/models.js';
@@ -24,10 +31,18 @@ import { successSyncRecord } from '../plan/syncRecords.js';
 export type SchedulePhase = Stripe.SubscriptionScheduleCreateParams.Phase;
 
 /** Schedule params without phases: customer, start, `end_behavior: cancel`, metadata, collection, mapped fields. */
-export function scheduleHeaderParams(header: OrderHeader, customer: string | Ref, ctx: PlanningContext): Stripe.SubscriptionScheduleCreateParams {
+export function scheduleHeaderParams(
+  header: OrderHeader,
+  customer: string | Ref,
+  ctx: PlanningContext,
+): Stripe.SubscriptionScheduleCreateParams {
   const orderRef = recordRef('Order', header.order.Id);
   const fields = header.scheduleFields;
-  const mapped = toNestedParams(fields, ['start_date', 'iterations', ...metadataPaths(fields)]) as Partial<Stripe.SubscriptionScheduleCreateParams>;
+  const mapped = toNestedParams(fields, [
+    'start_date',
+    'iterations',
+    ...metadataPaths(fields),
+  ]) as Partial<Stripe.SubscriptionScheduleCreateParams>;
   const collection = collectionFor(
     fields['default_settings.collection_method'],
     fields['default_settings.invoice_settings.days_until_due'],
@@ -48,7 +63,12 @@ export function scheduleHeaderParams(header: OrderHeader, customer: string | Ref
       collection_method: collection.collection_method,
       ...(collection.days_until_due === undefined && Object.keys(invoiceSettings).length === 0
         ? {}
-        : { invoice_settings: { ...invoiceSettings, ...(collection.days_until_due === undefined ? {} : { days_until_due: collection.days_until_due }) } }),
+        : {
+            invoice_settings: {
+              ...invoiceSettings,
+              ...(collection.days_until_due === undefined ? {} : { days_until_due: collection.days_until_due }),
+            },
+          }),
     },
   };
 }
@@ -64,7 +84,11 @@ export function orderMetadata(header: OrderHeader, ctx: PlanningContext): Metada
  * `withTrial`, `trial_end` (a trial starts the contract; later phases would refuse a trial already over).
  * New orders' phases and the phase each amendment makes share it.
  */
-export function phaseMappings(fields: MappedFields, own: Metadata, withTrial: boolean): Partial<SchedulePhase> & { metadata: Metadata } {
+export function phaseMappings(
+  fields: MappedFields,
+  own: Metadata,
+  withTrial: boolean,
+): Partial<SchedulePhase> & { metadata: Metadata } {
   const skip = ['iterations', ...metadataPaths(fields), ...(withTrial ? [] : ['trial_end'])];
   const mapped = toNestedParams(fields, skip) as Partial<SchedulePhase>;
   return { ...mapped, metadata: { ...mappedMetadata(fields), ...own } };
@@ -75,7 +99,11 @@ export function phaseMappings(fields: MappedFields, own: Metadata, withTrial: bo
  * schedule's mapped metadata stays on the schedule, as the reference sends it (recording
  * test_translate_order__integrates_a_standard_subscription_order).
  */
-export function orderPhaseFields(header: OrderHeader, ctx: PlanningContext, phaseIndex: number): Partial<SchedulePhase> & { metadata: Metadata } {
+export function orderPhaseFields(
+  header: OrderHeader,
+  ctx: PlanningContext,
+  phaseIndex: number,
+): Partial<SchedulePhase> & { metadata: Metadata } {
   return phaseMappings(header.phaseFields, phaseMetadata(header, ctx), phaseIndex === 0);
 }
 
@@ -85,26 +113,39 @@ export function phaseMetadata(header: OrderHeader, ctx: PlanningContext): Metada
 }
 
 /** An amendment order's phase mappings, under its record metadata: never a trial (the contract has started). */
-export function amendmentPhaseFields(order: Order, ctx: PlanningContext): Partial<SchedulePhase> & { metadata: Metadata } {
+export function amendmentPhaseFields(
+  order: Order,
+  ctx: PlanningContext,
+): Partial<SchedulePhase> & { metadata: Metadata } {
   const { fields } = applyMappings('subscription_phase', order, ctx.index, ctx.sync.mappings);
   return phaseMappings(fields, recordMetadata(recordRef('Order', order.Id), ctx.sync), false);
 }
 
 /** `none` when the schedule starts now or later, or the order skips past invoices; else Stripe bills the backdated time. */
 export function initialProrationBehavior(header: OrderHeader, ctx: PlanningContext): 'none' | undefined {
-  return toUnixSeconds(header.start) >= ctx.sync.now || header.order.Skip_Past_Initial_Invoices__c === true ? 'none' : undefined;
+  return toUnixSeconds(header.start) >= ctx.sync.now || header.order.Skip_Past_Initial_Invoices__c === true
+    ? 'none'
+    : undefined;
 }
 
 /**
  * Phase items for one phase. Stripe refuses a price twice in a phase, so from the second line on a
  * shared price is duplicated (decision q13, also for initial orders).
  */
-export function distinctPhaseItems(lines: readonly PlannedLine[], ctx: PlanningContext, extensions: Pick<ContractExtensions, 'lineDiscounts'>): PhaseItem[] {
+export function distinctPhaseItems(
+  lines: readonly PlannedLine[],
+  ctx: PlanningContext,
+  extensions: Pick<ContractExtensions, 'lineDiscounts'>,
+): PhaseItem[] {
   const seen = new Set<string>();
   return lines.map((line) => {
     let price = line.price.price;
     if (seen.has(price) && ctx.sync.settings.features.dedupeInitialOrderPrices) {
-      price = planDerivedPrice(line.price, { kind: 'price_duplicate', line: line.item, flags: ['duplicate', 'auto_archive'] }, ctx);
+      price = planDerivedPrice(
+        line.price,
+        { kind: 'price_duplicate', line: line.item, flags: ['duplicate', 'auto_archive'] },
+        ctx,
+      );
     }
     seen.add(price);
     return phaseItem(line, extensions.lineDiscounts(line.item, ctx), price);
@@ -122,13 +163,25 @@ function prorationEligible(line: PlannedLine): boolean {
  * `salesforce_backend_proration`; its price carries the proration and duplicate flags only — as the
  * reference sends them (recording amendments.test_backend_prorated_amendments__handles_an_initial_order_with_a_backend_proration).
  */
-function backendProrationItems(lines: readonly PlannedLine[], remainder: number, intervalMonths: number, ctx: PlanningContext, extensions: ContractExtensions): AddInvoiceItem[] {
+function backendProrationItems(
+  lines: readonly PlannedLine[],
+  remainder: number,
+  intervalMonths: number,
+  ctx: PlanningContext,
+  extensions: ContractExtensions,
+): AddInvoiceItem[] {
   const flag = flagMetadata(ctx.sync, 'proration', 'backend_proration');
   return lines.filter(prorationEligible).map((line) => {
     const unitAmount = (line.price.candidate.unitAmount as Decimal).times(remainder).dividedBy(intervalMonths);
     const price = planDerivedPrice(
       line.price,
-      { kind: 'price_backend_proration', line: line.item, flags: ['proration', 'duplicate', 'auto_archive'], unitAmount, oneTime: true },
+      {
+        kind: 'price_backend_proration',
+        line: line.item,
+        flags: ['proration', 'duplicate', 'auto_archive'],
+        unitAmount,
+        oneTime: true,
+      },
       ctx,
     );
     return {
@@ -180,7 +233,11 @@ export function initialPhases(
 }
 
 /** Plans the schedule create, the Order write-back, the success Sync Record and price archiving. */
-export function planSchedule(header: OrderHeader, params: Stripe.SubscriptionScheduleCreateParams, ctx: PlanningContext): Ref {
+export function planSchedule(
+  header: OrderHeader,
+  params: Stripe.SubscriptionScheduleCreateParams,
+  ctx: PlanningContext,
+): Ref {
   const orderRef = recordRef('Order', header.order.Id);
   const scheduleRef = ref('schedule', orderRef.id);
   ctx.plan.add({
@@ -192,7 +249,9 @@ export function planSchedule(header: OrderHeader, params: Stripe.SubscriptionSch
   });
   ctx.plan.writeBack(orderRef, { Stripe_ID__c: scheduleRef }, header.order);
   ctx.plan.syncRecord(successSyncRecord(orderRef, 'Subscription Schedule', scheduleRef));
-  const prices = (params.phases ?? []).flatMap((phase) => [...phase.items, ...(phase.add_invoice_items ?? [])].map((item) => item.price ?? ''));
+  const prices = (params.phases ?? []).flatMap((phase) =>
+    [...phase.items, ...(phase.add_invoice_items ?? [])].map((item) => item.price ?? ''),
+  );
   planAutoArchive(prices.filter(Boolean), header.order, ctx);
   return scheduleRef;
 }

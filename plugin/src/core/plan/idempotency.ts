@@ -29,6 +29,7 @@ export function recordVersion(record: VersionedRecord): string {
 export function idempotencyKey(orgId: string, record: VersionedRecord, operation: string, detail?: string): string {
   const parts = ['sfcpq', orgId, id18(record.Id), recordVersion(record), operation, ...(detail ? [detail] : [])];
   const key = parts.join(':');
-  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) throw new Error(`Idempotency key longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters: ${key}`);
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH)
+    throw new Error(`Idempotency key longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters: ${key}`);
   return key;
 }

@@ -53,15 +53,31 @@ export type StripeOperation = OperationBase &
     | { readonly op: 'prices.update'; readonly id: IdOrRef; readonly params: Stripe.PriceUpdateParams }
     | { readonly op: 'coupons.create'; readonly params: Stripe.CouponCreateParams }
     | { readonly op: 'subscriptionSchedules.create'; readonly params: Stripe.SubscriptionScheduleCreateParams }
-    | { readonly op: 'subscriptionSchedules.update'; readonly id: IdOrRef; readonly params: Stripe.SubscriptionScheduleUpdateParams }
-    | { readonly op: 'subscriptionSchedules.cancel'; readonly id: IdOrRef; readonly params: Stripe.SubscriptionScheduleCancelParams }
-    | { readonly op: 'subscriptionSchedules.release'; readonly id: IdOrRef; readonly params: Stripe.SubscriptionScheduleReleaseParams }
+    | {
+        readonly op: 'subscriptionSchedules.update';
+        readonly id: IdOrRef;
+        readonly params: Stripe.SubscriptionScheduleUpdateParams;
+      }
+    | {
+        readonly op: 'subscriptionSchedules.cancel';
+        readonly id: IdOrRef;
+        readonly params: Stripe.SubscriptionScheduleCancelParams;
+      }
+    | {
+        readonly op: 'subscriptionSchedules.release';
+        readonly id: IdOrRef;
+        readonly params: Stripe.SubscriptionScheduleReleaseParams;
+      }
     | { readonly op: 'subscriptions.create'; readonly params: Stripe.SubscriptionCreateParams }
     | { readonly op: 'subscriptions.update'; readonly id: IdOrRef; readonly params: Stripe.SubscriptionUpdateParams }
     | { readonly op: 'subscriptions.cancel'; readonly id: IdOrRef; readonly params: Stripe.SubscriptionCancelParams }
     | { readonly op: 'invoiceItems.create'; readonly params: Stripe.InvoiceItemCreateParams }
     | { readonly op: 'invoices.create'; readonly params: Stripe.InvoiceCreateParams }
-    | { readonly op: 'invoices.finalizeInvoice'; readonly id: IdOrRef; readonly params: Stripe.InvoiceFinalizeInvoiceParams }
+    | {
+        readonly op: 'invoices.finalizeInvoice';
+        readonly id: IdOrRef;
+        readonly params: Stripe.InvoiceFinalizeInvoiceParams;
+      }
   );
 
 export type StripeOperationName = StripeOperation['op'];

@@ -52,7 +52,13 @@ export function planOrderSync(request: PlanRequest): SyncPlan {
       }),
     ]);
   }
-  const ctx: PlanningContext = { index, state: request.state, sync: request.context, plan: new PlanBuilder(recordRef('Order', order.Id)), memo: new PlanMemo() };
+  const ctx: PlanningContext = {
+    index,
+    state: request.state,
+    sync: request.context,
+    plan: new PlanBuilder(recordRef('Order', order.Id)),
+    memo: new PlanMemo(),
+  };
   const extensions = request.extensions ?? contractExtensions;
   collectingErrors(() => {
     const contract = contractOf(order.Id, ctx);
@@ -75,7 +81,11 @@ function collectingErrors(body: () => void): void {
 }
 
 /** Plans a new (initial) order: customer, products, prices, and its schedule or invoice. */
-export function planNewOrder(order: Order, ctx: PlanningContext, extensions: ContractExtensions = contractExtensions): void {
+export function planNewOrder(
+  order: Order,
+  ctx: PlanningContext,
+  extensions: ContractExtensions = contractExtensions,
+): void {
   const orderRef = recordRef('Order', order.Id);
   const problems: SyncError[] = [];
   const early = preIntegrationProblem(order, ctx);
@@ -86,7 +96,12 @@ export function planNewOrder(order: Order, ctx: PlanningContext, extensions: Con
   if (!account) {
     throw new SyncErrors([
       ...problems,
-      new SyncError(`The order's account ${order.AccountId} is not in the records read for the sync.`, { kind: 'connector', record: orderRef, field: 'AccountId', fix: 'Check that the integration user can read the account.' }),
+      new SyncError(`The order's account ${order.AccountId} is not in the records read for the sync.`, {
+        kind: 'connector',
+        record: orderRef,
+        field: 'AccountId',
+        fix: 'Check that the integration user can read the account.',
+      }),
     ]);
   }
   let customer: string | undefined;
@@ -101,20 +116,30 @@ export function planNewOrder(order: Order, ctx: PlanningContext, extensions: Con
   if (ended) problems.push(ended);
   if (problems.length === 0 && customer !== undefined) {
     const input = { header, customer, items };
-    if (items.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen')) return extensions.planEvergreenOrder(input, ctx);
+    if (items.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen'))
+      return extensions.planEvergreenOrder(input, ctx);
     if (items.some((i) => i.SBQQ__PriceDimension__c)) return extensions.planMdqOrder(input, ctx);
   }
   const lines = planOrderLines(items, { termMonths: header.termMonths, initialOrder: true }, ctx);
   problems.push(...lines.problems, ...orderLineProblems(order, lines.recurring, lines.oneTime));
   if (lines.recurring.length === 0 && lines.oneTime.length === 0 && lines.problems.length === 0) {
-    problems.push(new SyncError('The order has no order lines to sync.', { kind: 'data', record: orderRef, fix: 'Add order products, or clear Skip_Line_Item__c on at least one.' }));
+    problems.push(
+      new SyncError('The order has no order lines to sync.', {
+        kind: 'data',
+        record: orderRef,
+        fix: 'Add order products, or clear Skip_Line_Item__c on at least one.',
+      }),
+    );
   }
   if (problems.length > 0 || customer === undefined) throw new SyncErrors(problems);
   if (lines.recurring.length === 0) {
     planOneTimeInvoice(header, customer, lines.oneTime, ctx);
     return;
   }
-  const params = { ...scheduleHeaderParams(header, customer, ctx), phases: initialPhases(header, lines.recurring, lines.oneTime, ctx, extensions) };
+  const params = {
+    ...scheduleHeaderParams(header, customer, ctx),
+    phases: initialPhases(header, lines.recurring, lines.oneTime, ctx, extensions),
+  };
   planSchedule(header, params, ctx);
 }
 
@@ -123,6 +148,7 @@ export function contractOf(orderId: string, ctx: PlanningContext): ContractInput
   const structure = buildContractStructure(orderId, ctx.index.graph);
   const linked = structure.initial.order.Stripe_ID__c ?? undefined;
   const state = ctx.state;
-  const synced = linked && (state.subscriptionSchedules?.[linked] ?? state.subscriptions?.[linked] ?? state.invoices?.[linked]);
+  const synced =
+    linked && (state.subscriptionSchedules?.[linked] ?? state.subscriptions?.[linked] ?? state.invoices?.[linked]);
   return { structure, initialStripeId: synced ? linked : undefined };
 }

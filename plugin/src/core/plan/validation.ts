@@ -23,7 +23,11 @@ export const STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE = 20;
 /** The connector's documented limit (spec §1.5). */
 export const MAX_RECURRING_LINES = 100;
 
-export function orderLineProblems(order: Order, recurring: readonly PlannedLine[], oneTime: readonly PlannedLine[]): SyncError[] {
+export function orderLineProblems(
+  order: Order,
+  recurring: readonly PlannedLine[],
+  oneTime: readonly PlannedLine[],
+): SyncError[] {
   const orderRef = recordRef('Order', order.Id);
   const problems: SyncError[] = [];
   const first = recurring[0];
@@ -31,12 +35,15 @@ export function orderLineProblems(order: Order, recurring: readonly PlannedLine[
     const months = line.price.candidate.intervalMonths;
     if (first && months !== first.price.candidate.intervalMonths) {
       problems.push(
-        new SyncError(`All recurring order lines must have the same billing frequency: this line bills every ${months} month(s), order line ${first.ref.id} every ${first.price.candidate.intervalMonths}.`, {
-          kind: 'data',
-          record: line.ref,
-          field: 'SBQQ__BillingFrequency__c',
-          fix: 'Put products with different billing frequencies on separate orders.',
-        }),
+        new SyncError(
+          `All recurring order lines must have the same billing frequency: this line bills every ${months} month(s), order line ${first.ref.id} every ${first.price.candidate.intervalMonths}.`,
+          {
+            kind: 'data',
+            record: line.ref,
+            field: 'SBQQ__BillingFrequency__c',
+            fix: 'Put products with different billing frequencies on separate orders.',
+          },
+        ),
       );
     }
   }
@@ -45,33 +52,47 @@ export function orderLineProblems(order: Order, recurring: readonly PlannedLine[
   for (const line of lines) {
     if (line.price.candidate.params.currency !== currency) {
       problems.push(
-        new SyncError(`All order lines must have the same currency: this line is in ${line.price.candidate.params.currency}, order line ${lines[0]?.ref.id} in ${currency}.`, {
-          kind: 'data',
-          record: line.ref,
-          field: 'CurrencyIsoCode',
-          fix: 'Use one currency for every line of the order.',
-        }),
+        new SyncError(
+          `All order lines must have the same currency: this line is in ${line.price.candidate.params.currency}, order line ${lines[0]?.ref.id} in ${currency}.`,
+          {
+            kind: 'data',
+            record: line.ref,
+            field: 'CurrencyIsoCode',
+            fix: 'Use one currency for every line of the order.',
+          },
+        ),
       );
     }
   }
   if (recurring.length > MAX_RECURRING_LINES) {
-    problems.push(new SyncError(`The order has ${recurring.length} recurring lines; at most ${MAX_RECURRING_LINES} are supported.`, { kind: 'data', record: orderRef, fix: 'Split the order into smaller orders.' }));
+    problems.push(
+      new SyncError(
+        `The order has ${recurring.length} recurring lines; at most ${MAX_RECURRING_LINES} are supported.`,
+        { kind: 'data', record: orderRef, fix: 'Split the order into smaller orders.' },
+      ),
+    );
   } else if (recurring.length > STRIPE_MAX_ITEMS_PER_PHASE) {
     problems.push(
-      new SyncError(`The order has ${recurring.length} recurring lines; a Stripe subscription holds at most ${STRIPE_MAX_ITEMS_PER_PHASE} items.`, {
-        kind: 'data',
-        record: orderRef,
-        fix: `Split the order so that each has at most ${STRIPE_MAX_ITEMS_PER_PHASE} recurring lines, or skip lines with Skip_Line_Item__c.`,
-      }),
+      new SyncError(
+        `The order has ${recurring.length} recurring lines; a Stripe subscription holds at most ${STRIPE_MAX_ITEMS_PER_PHASE} items.`,
+        {
+          kind: 'data',
+          record: orderRef,
+          fix: `Split the order so that each has at most ${STRIPE_MAX_ITEMS_PER_PHASE} recurring lines, or skip lines with Skip_Line_Item__c.`,
+        },
+      ),
     );
   }
   if (recurring.length > 0 && oneTime.length > STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE) {
     problems.push(
-      new SyncError(`The order has ${oneTime.length} one-time lines; a Stripe schedule phase bills at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE}.`, {
-        kind: 'data',
-        record: orderRef,
-        fix: `Move one-time lines to a separate order (at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE} per subscription order).`,
-      }),
+      new SyncError(
+        `The order has ${oneTime.length} one-time lines; a Stripe schedule phase bills at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE}.`,
+        {
+          kind: 'data',
+          record: orderRef,
+          fix: `Move one-time lines to a separate order (at most ${STRIPE_MAX_ADD_INVOICE_ITEMS_PER_PHASE} per subscription order).`,
+        },
+      ),
     );
   }
   return problems;
@@ -83,12 +104,15 @@ export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncE
   if (!startDate || !order.ActivatedDate || ctx.sync.settings.features.oldOrderMigration) return undefined;
   const activated = Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
   if (activated >= toUnixSeconds(startDate)) return undefined;
-  return new SyncError(`Failed to sync pre-integration order: it was activated on ${order.ActivatedDate}, before the sync start date ${ctx.sync.settings.syncStartDate}.`, {
-    kind: 'data',
-    record: recordRef('Order', order.Id),
-    field: 'ActivatedDate',
-    fix: 'Move the sync start date earlier, or ask for pre-integration order migration.',
-  });
+  return new SyncError(
+    `Failed to sync pre-integration order: it was activated on ${order.ActivatedDate}, before the sync start date ${ctx.sync.settings.syncStartDate}.`,
+    {
+      kind: 'data',
+      record: recordRef('Order', order.Id),
+      field: 'ActivatedDate',
+      fix: 'Move the sync start date earlier, or ask for pre-integration order migration.',
+    },
+  );
 }
 
 /**
@@ -96,10 +120,16 @@ export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncE
  * created already `completed`, billing the entire past term at once with nothing left to amend — a
  * surprise invoice no billing admin wants from a late activation or a migrated historic order.
  */
-export function endedTermProblem(header: OrderHeader, items: readonly OrderItem[], ctx: PlanningContext): SyncError | undefined {
+export function endedTermProblem(
+  header: OrderHeader,
+  items: readonly OrderItem[],
+  ctx: PlanningContext,
+): SyncError | undefined {
   const synced = items.filter((i) => !isLineSkipped(i));
   if (synced.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen')) return undefined;
-  const recurring = synced.some((i) => i.SBQQ__SubscriptionPricing__c !== null && i.SBQQ__SubscriptionPricing__c !== undefined);
+  const recurring = synced.some(
+    (i) => i.SBQQ__SubscriptionPricing__c !== null && i.SBQQ__SubscriptionPricing__c !== undefined,
+  );
   if (!recurring || toUnixSeconds(header.end) > ctx.sync.now) return undefined;
   return new SyncError(
     `The order's subscription term ended on ${formatDate(addDays(header.end, -1))}, before this sync: its Stripe subscription schedule would be created already completed and bill the whole past term at once.`,
@@ -125,7 +155,10 @@ const OBJECT_LABELS: Readonly<Record<string, string>> = {
 };
 
 type WithMetadata = { readonly metadata?: Metadata | '' | null };
-type Phase = WithMetadata & { readonly items?: readonly WithMetadata[]; readonly add_invoice_items?: readonly WithMetadata[] };
+type Phase = WithMetadata & {
+  readonly items?: readonly WithMetadata[];
+  readonly add_invoice_items?: readonly WithMetadata[];
+};
 type Visit = (label: string, metadata: Metadata) => void;
 
 /**
@@ -135,7 +168,10 @@ type Visit = (label: string, metadata: Metadata) => void;
 function eachOperationMetadata(op: StripeOperation, visit: Visit): void {
   const label = OBJECT_LABELS[op.op.slice(0, op.op.indexOf('.'))];
   if (!label) return;
-  const params = op.params as WithMetadata & { readonly phases?: readonly Phase[]; readonly items?: readonly WithMetadata[] };
+  const params = op.params as WithMetadata & {
+    readonly phases?: readonly Phase[];
+    readonly items?: readonly WithMetadata[];
+  };
   const each = (where: string, holders: readonly WithMetadata[] | undefined): void => {
     for (const holder of holders ?? []) if (holder.metadata) visit(where, holder.metadata);
   };

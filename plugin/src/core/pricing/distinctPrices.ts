@@ -23,7 +23,9 @@ export function assignDistinctPrices(
 ): Map<ContractItem, string> {
   const key = orderItemIdKey(ctx);
   // Keyed by the 15-character Id: metadata holds the 18-character form, lines may hold either.
-  const previousPrice = new Map(previousItems.map((p) => [String((p.metadata as Metadata | undefined)?.[key] ?? '').slice(0, 15), p.price]));
+  const previousPrice = new Map(
+    previousItems.map((p) => [String((p.metadata as Metadata | undefined)?.[key] ?? '').slice(0, 15), p.price]),
+  );
   const taken = new Set<string>();
   const assigned = new Map<ContractItem, string>();
   for (const { item } of items) {
@@ -35,7 +37,9 @@ export function assignDistinctPrices(
   }
   for (const { item, price } of items) {
     if (assigned.has(item)) continue;
-    const id = taken.has(price.price) ? planDerivedPrice(price, { kind: 'price_duplicate', line: item.line, flags: ['duplicate', 'auto_archive'] }, ctx) : price.price;
+    const id = taken.has(price.price)
+      ? planDerivedPrice(price, { kind: 'price_duplicate', line: item.line, flags: ['duplicate', 'auto_archive'] }, ctx)
+      : price.price;
     taken.add(id);
     assigned.set(item, id);
   }

@@ -10,8 +10,22 @@ import type Stripe from 'stripe';
 import type { PlanningContext } from '../plan/context.js';
 import { SyncError, type RecordRef } from '../errors.js';
 import { idempotencyKey, type VersionedRecord } from '../plan/idempotency.js';
-import { applyMappings, isUserMapped, toNestedParams, type MappedFields, type MappingKey } from '../mappings/mappings.js';
-import { flagMetadata, mappedMetadata, metadataPaths, metadataPrefix, metadataProblems, recordMetadata, type Metadata } from '../mappings/metadata.js';
+import {
+  applyMappings,
+  isUserMapped,
+  toNestedParams,
+  type MappedFields,
+  type MappingKey,
+} from '../mappings/mappings.js';
+import {
+  flagMetadata,
+  mappedMetadata,
+  metadataPaths,
+  metadataPrefix,
+  metadataProblems,
+  recordMetadata,
+  type Metadata,
+} from '../mappings/metadata.js';
 import type { Order, OrderItem, PricebookEntry, Product2 } from '../records/models.js';
 import {
   Decimal,
@@ -29,7 +43,12 @@ import { recordRef } from '../records/records.js';
 import { orderItemSchedule, pricebookEntrySchedule, sortTiers, tieredParams, type TierSchedule } from './tiers.js';
 
 /** CPQ billing frequency → months per billing period. */
-export const BILLING_FREQUENCY_MONTHS: Readonly<Record<string, number>> = { Monthly: 1, Quarterly: 3, Semiannual: 6, Annual: 12 };
+export const BILLING_FREQUENCY_MONTHS: Readonly<Record<string, number>> = {
+  Monthly: 1,
+  Quarterly: 3,
+  Semiannual: 6,
+  Annual: 12,
+};
 
 /** The term a line's price is normalised over. */
 export interface PriceTerms {
@@ -74,7 +93,12 @@ interface CandidateSource {
   readonly productId: string | Ref;
 }
 
-export function pricebookEntryCandidate(pbe: PricebookEntry, product: Product2, productId: string | Ref, ctx: PlanningContext): PriceCandidate {
+export function pricebookEntryCandidate(
+  pbe: PricebookEntry,
+  product: Product2,
+  productId: string | Ref,
+  ctx: PlanningContext,
+): PriceCandidate {
   return priceCandidate(
     {
       key: 'price',
@@ -90,7 +114,13 @@ export function pricebookEntryCandidate(pbe: PricebookEntry, product: Product2, 
   );
 }
 
-export function orderItemCandidate(item: OrderItem, product: Product2, productId: string | Ref, terms: PriceTerms, ctx: PlanningContext): PriceCandidate {
+export function orderItemCandidate(
+  item: OrderItem,
+  product: Product2,
+  productId: string | Ref,
+  terms: PriceTerms,
+  ctx: PlanningContext,
+): PriceCandidate {
   return priceCandidate(
     {
       key: 'price_order_item',
@@ -109,10 +139,18 @@ export function orderItemCandidate(item: OrderItem, product: Product2, productId
 /** The one generator for both sources; `terms` is given for order lines only. */
 function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, ctx: PlanningContext): PriceCandidate {
   const { fields, missing } = applyMappings(source.key, source.record, ctx.index, ctx.sync.mappings);
-  if (missing.length > 0) throw new SyncError(missing.join(', '), { kind: 'missing_fields', record: source.ref, field: missing[0], fix: 'Fill in the price fields, or map the required Price Order Item fields in the data mapper.' });
+  if (missing.length > 0)
+    throw new SyncError(missing.join(', '), {
+      kind: 'missing_fields',
+      record: source.ref,
+      field: missing[0],
+      fix: 'Fill in the price fields, or map the required Price Order Item fields in the data mapper.',
+    });
   const currency = priceCurrency(source.record, ctx);
   const recurring = source.recurringPricing !== null && source.recurringPricing !== undefined;
-  const intervalMonths = recurring ? billingFrequencyMonths(fields['recurring.interval_count'] ?? null, source) : undefined;
+  const intervalMonths = recurring
+    ? billingFrequencyMonths(fields['recurring.interval_count'] ?? null, source)
+    : undefined;
   const usageType = recurring ? usageTypeOf(fields['recurring.usage_type'] ?? null, source) : undefined;
   const tiers = source.schedule ? tieredParams(source.schedule, currency) : undefined;
   const metadata: Metadata = {
@@ -125,10 +163,20 @@ function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, 
   // Metered lines too: CPQ prorates a metered line's UnitPrice over the term like any other (recording
   // amendments.test_amendments__creates_a_new_phase_from_an_order_amendment_adding_a_non-metered_product_to_a_metered_product:
   // UnitPrice 1440 for 12 months, multiplier 12, billed at the 120/month pricebook price).
-  const normalise = terms && recurring && !tiers && !terms.evergreen && !isUserMapped(ctx.sync.mappings, source.key, 'unit_amount_decimal');
+  const normalise =
+    terms &&
+    recurring &&
+    !tiers &&
+    !terms.evergreen &&
+    !isUserMapped(ctx.sync.mappings, source.key, 'unit_amount_decimal');
   if (normalise && intervalMonths) {
     amount = amount.dividedBy(terms.multiplier ?? new Decimal(terms.termMonths).dividedBy(intervalMonths));
-    if (usageType === 'licensed' && ctx.sync.settings.features.frontendProrations && terms.initialOrder && terms.termMonths < intervalMonths) {
+    if (
+      usageType === 'licensed' &&
+      ctx.sync.settings.features.frontendProrations &&
+      terms.initialOrder &&
+      terms.termMonths < intervalMonths
+    ) {
       amount = amount.times(terms.termMonths % intervalMonths).dividedBy(intervalMonths);
       Object.assign(metadata, flagMetadata(ctx.sync, 'frontend_proration'));
     }
@@ -139,7 +187,12 @@ function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, 
   const problem = metadataProblems(metadata, source.ref, 'price')[0];
   if (problem) throw problem;
 
-  const mapped = toNestedParams(fields, ['unit_amount_decimal', 'recurring.interval_count', 'recurring.usage_type', ...metadataPaths(fields)]);
+  const mapped = toNestedParams(fields, [
+    'unit_amount_decimal',
+    'recurring.interval_count',
+    'recurring.usage_type',
+    ...metadataPaths(fields),
+  ]);
   const params: Stripe.PriceCreateParams = {
     ...(mapped as Partial<Stripe.PriceCreateParams>),
     currency,
@@ -172,7 +225,10 @@ function priceCandidate(source: CandidateSource, terms: PriceTerms | undefined, 
 
 function amountOf(fields: MappedFields, source: CandidateSource): Decimal {
   const value = fields.unit_amount_decimal;
-  if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()))) {
+  if (
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()))
+  ) {
     return decimalOf(typeof value === 'string' ? value.trim() : value);
   }
   throw new SyncError(`The unit_amount_decimal field must be a number; found ${JSON.stringify(value)}.`, {
@@ -186,7 +242,8 @@ function amountOf(fields: MappedFields, source: CandidateSource): Decimal {
 /** Lower-case ISO code: the record's own currency in multi-currency orgs, else the default currency. */
 export function priceCurrency(record: Record<string, unknown>, ctx: PlanningContext): string {
   const own = record.CurrencyIsoCode;
-  const code = ctx.sync.settings.multiCurrency && typeof own === 'string' && own ? own : ctx.sync.settings.defaultCurrency;
+  const code =
+    ctx.sync.settings.multiCurrency && typeof own === 'string' && own ? own : ctx.sync.settings.defaultCurrency;
   return code.toLowerCase();
 }
 
@@ -233,20 +290,38 @@ function billingTerms(price: Comparable, record: RecordRef): BillingTerms {
   const scheme = p.billing_scheme ?? 'per_unit';
   const recurring = p.recurring ? `${p.recurring.interval}×${p.recurring.interval_count ?? 1}` : null;
   if (scheme !== 'per_unit' && scheme !== 'tiered') {
-    throw new SyncError(`Unexpected billing_scheme value: ${scheme}`, { kind: 'data', record, field: 'billing_scheme', fix: 'Use per_unit or tiered prices.' });
+    throw new SyncError(`Unexpected billing_scheme value: ${scheme}`, {
+      kind: 'data',
+      record,
+      field: 'billing_scheme',
+      fix: 'Use per_unit or tiered prices.',
+    });
   }
   let amount: string | undefined;
   if (scheme === 'per_unit') {
     const value = decimalFromStripe(p.unit_amount_decimal) ?? decimalFromStripe(p.unit_amount);
     if (!value) {
-      throw new SyncError("The `unit_amount_decimal` field can't be null.", { kind: 'data', record, field: 'unit_amount_decimal', fix: 'Map a positive value to unit_amount_decimal.' });
+      throw new SyncError("The `unit_amount_decimal` field can't be null.", {
+        kind: 'data',
+        record,
+        field: 'unit_amount_decimal',
+        fix: 'Map a positive value to unit_amount_decimal.',
+      });
     }
     amount = decimalText(roundForStripe(value));
   }
   const tiers =
     scheme === 'tiered'
       ? `${p.tiers_mode}:${JSON.stringify(
-          sortTiers((p.tiers ?? []) as { up_to: number | 'inf' | null; unit_amount_decimal?: unknown; flat_amount_decimal?: unknown; unit_amount?: unknown; flat_amount?: unknown }[]).map((t) => [
+          sortTiers(
+            (p.tiers ?? []) as {
+              up_to: number | 'inf' | null;
+              unit_amount_decimal?: unknown;
+              flat_amount_decimal?: unknown;
+              unit_amount?: unknown;
+              flat_amount?: unknown;
+            }[],
+          ).map((t) => [
             t.up_to ?? 'inf',
             decimalText(decimalFromStripe(t.unit_amount_decimal) ?? decimalFromStripe(t.unit_amount) ?? new Decimal(0)),
             decimalText(decimalFromStripe(t.flat_amount_decimal) ?? decimalFromStripe(t.flat_amount) ?? new Decimal(0)),
@@ -254,14 +329,23 @@ function billingTerms(price: Comparable, record: RecordRef): BillingTerms {
         )}`
       : undefined;
   const product = typeof p.product === 'string' ? p.product : (p.product as { id?: string } | undefined)?.id;
-  return { product, currency: p.currency?.toLowerCase(), taxBehavior: p.tax_behavior ?? undefined, scheme, recurring, amount, tiers };
+  return {
+    product,
+    currency: p.currency?.toLowerCase(),
+    taxBehavior: p.tax_behavior ?? undefined,
+    scheme,
+    recurring,
+    amount,
+    tiers,
+  };
 }
 
 /** Equal billing terms: product, currency and tax behaviour compared only when both sides set them. */
 export function pricesEqual(a: Comparable, b: Comparable, record: RecordRef): boolean {
   const x = billingTerms(a, record);
   const y = billingTerms(b, record);
-  const sameIfBoth = (u: string | undefined, v: string | undefined): boolean => u === undefined || v === undefined || u === v;
+  const sameIfBoth = (u: string | undefined, v: string | undefined): boolean =>
+    u === undefined || v === undefined || u === v;
   return (
     sameIfBoth(x.product, y.product) &&
     sameIfBoth(x.currency, y.currency) &&
@@ -294,7 +378,11 @@ export function planOrderItemPrice(item: OrderItem, terms: PriceTerms, ctx: Plan
     return undefined;
   }
   const pbe = ctx.index.get('pricebookEntries', item.PricebookEntryId);
-  const book = pbe ? ctx.memo.once('pricebookEntryCandidate', `${pbe.Id}:${product.Id}`, () => pricebookEntryCandidate(pbe, product, productId, ctx)) : undefined;
+  const book = pbe
+    ? ctx.memo.once('pricebookEntryCandidate', `${pbe.Id}:${product.Id}`, () =>
+        pricebookEntryCandidate(pbe, product, productId, ctx),
+      )
+    : undefined;
   if (pbe && book && pricesEqual(book.params, line.params, book.source)) return linkPrice(pbe, book, product, ctx);
   return linkPrice(item, line, product, ctx);
 }
@@ -304,18 +392,27 @@ export function planOrderItemPrice(item: OrderItem, terms: PriceTerms, ctx: Plan
  * archived price (order-line prices are archived once their schedule holds them) is reused while its
  * terms match: archived prices stay valid on the schedules that hold them (spec §4.2 "Archive").
  */
-function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candidate: PriceCandidate, product: Product2, ctx: PlanningContext): LinePrice {
+function linkPrice(
+  record: (PricebookEntry | OrderItem) & VersionedRecord,
+  candidate: PriceCandidate,
+  product: Product2,
+  ctx: PlanningContext,
+): LinePrice {
   const linkedId = record.Stripe_ID__c ?? undefined;
   const existing = linkedId ? ctx.state.prices?.[linkedId] : undefined;
-  if (existing && linkedId && existing.active === false && pricesEqual(candidate.params, existing, candidate.source)) return { price: linkedId, candidate };
+  if (existing && linkedId && existing.active === false && pricesEqual(candidate.params, existing, candidate.source))
+    return { price: linkedId, candidate };
   if (existing && linkedId && existing.active !== false) {
     if (!pricesEqual(candidate.params, existing, candidate.source)) {
-      throw new SyncError('Found a corresponding Stripe price for the Salesforce price, but the price data has changed.', {
-        kind: 'data',
-        record: candidate.source,
-        field: 'Stripe_ID__c',
-        fix: `Clear Stripe_ID__c on ${candidate.source.type} ${candidate.source.id} and sync again to create a new Stripe price.`,
-      });
+      throw new SyncError(
+        'Found a corresponding Stripe price for the Salesforce price, but the price data has changed.',
+        {
+          kind: 'data',
+          record: candidate.source,
+          field: 'Stripe_ID__c',
+          fix: `Clear Stripe_ID__c on ${candidate.source.type} ${candidate.source.id} and sync again to create a new Stripe price.`,
+        },
+      );
     }
     return { price: linkedId, candidate };
   }
@@ -323,7 +420,13 @@ function linkPrice(record: (PricebookEntry | OrderItem) & VersionedRecord, candi
   if (!ctx.plan.has(priceRef)) {
     // Only the price actually created needs its meter (the other candidate's is never made).
     if (candidate.metered) planMeter(product, ctx);
-    ctx.plan.add({ op: 'prices.create', ref: priceRef, params: candidate.params, idempotencyKey: idempotencyKey(ctx.sync.orgId, record, 'prices.create'), source: candidate.source });
+    ctx.plan.add({
+      op: 'prices.create',
+      ref: priceRef,
+      params: candidate.params,
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, record, 'prices.create'),
+      source: candidate.source,
+    });
     ctx.plan.writeBack(candidate.source, { Stripe_ID__c: priceRef }, record);
   }
   return { price: priceRef, candidate };
@@ -364,7 +467,13 @@ export function planDerivedPrice(original: LinePrice, spec: DerivedPriceSpec, ct
       [`${metadataPrefix(ctx.sync)}original_stripe_price_id`]: original.price,
     },
   };
-  ctx.plan.add({ op: 'prices.create', ref: priceRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, spec.line, 'prices.create', spec.kind), source: lineRef });
+  ctx.plan.add({
+    op: 'prices.create',
+    ref: priceRef,
+    params,
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, spec.line, 'prices.create', spec.kind),
+    source: lineRef,
+  });
   return priceRef;
 }
 
@@ -374,13 +483,19 @@ export function planAutoArchive(prices: Iterable<string | Ref>, order: Order, ct
   const orderRef = recordRef('Order', order.Id);
   for (const price of new Set(prices)) {
     const created = ctx.plan.createOperation(price);
-    if (created?.op !== 'prices.create' || (created.params.metadata as Metadata | undefined)?.[archiveKey] !== 'true') continue;
+    if (created?.op !== 'prices.create' || (created.params.metadata as Metadata | undefined)?.[archiveKey] !== 'true')
+      continue;
     ctx.plan.add({
       op: 'prices.update',
       ref: created.ref,
       id: created.ref,
       params: { active: false },
-      idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'prices.update', `archive:${created.ref.slice('@ref:'.length)}`),
+      idempotencyKey: idempotencyKey(
+        ctx.sync.orgId,
+        order,
+        'prices.update',
+        `archive:${created.ref.slice('@ref:'.length)}`,
+      ),
       source: orderRef,
     });
   }

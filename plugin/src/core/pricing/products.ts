@@ -8,7 +8,13 @@ import { containedIn } from '../plan/compare.js';
 import type { PlanningContext } from '../plan/context.js';
 import { idempotencyKey } from '../plan/idempotency.js';
 import { applyMappings, toNestedParams } from '../mappings/mappings.js';
-import { mappedMetadata, metadataPaths, metadataProblems, metadataUpdate, recordMetadata } from '../mappings/metadata.js';
+import {
+  mappedMetadata,
+  metadataPaths,
+  metadataProblems,
+  metadataUpdate,
+  recordMetadata,
+} from '../mappings/metadata.js';
 import type { Product2 } from '../records/models.js';
 import { isRef, ref, type Ref } from '../plan/plan.js';
 import { recordRef } from '../records/records.js';
@@ -17,7 +23,11 @@ import { toId18 } from '../records/salesforceIds.js';
 export function productParams(product: Product2, ctx: PlanningContext): Stripe.ProductCreateParams {
   const { fields } = applyMappings('product', product, ctx.index, ctx.sync.mappings);
   const params = toNestedParams(fields, metadataPaths(fields)) as unknown as Stripe.ProductCreateParams;
-  return { ...params, name: params.name ?? product.Name, metadata: { ...recordMetadata(recordRef('Product2', product.Id), ctx.sync), ...mappedMetadata(fields) } };
+  return {
+    ...params,
+    name: params.name ?? product.Name,
+    metadata: { ...recordMetadata(recordRef('Product2', product.Id), ctx.sync), ...mappedMetadata(fields) },
+  };
 }
 
 /** The Stripe product for a Product2: an existing id, or the reference of a planned create. */
@@ -34,13 +44,26 @@ export function planProduct(product: Product2, ctx: PlanningContext): string | R
         ? (params as Stripe.ProductUpdateParams)
         : metadataUpdate(linked.metadata, recordMetadata(source, ctx.sync));
     if (update && !ctx.plan.has(ref('product', source.id))) {
-      ctx.plan.add({ op: 'products.update', ref: ref('product', source.id), id: linkedId, params: update, idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.update'), source });
+      ctx.plan.add({
+        op: 'products.update',
+        ref: ref('product', source.id),
+        id: linkedId,
+        params: update,
+        idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.update'),
+        source,
+      });
     }
     return linkedId;
   }
   const productRef = ref('product', source.id);
   if (!ctx.plan.has(productRef)) {
-    ctx.plan.add({ op: 'products.create', ref: productRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.create'), source });
+    ctx.plan.add({
+      op: 'products.create',
+      ref: productRef,
+      params,
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, product, 'products.create'),
+      source,
+    });
     ctx.plan.writeBack(source, { Stripe_ID__c: productRef }, product);
   }
   return productRef;

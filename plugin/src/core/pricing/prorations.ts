@@ -45,7 +45,9 @@ export function termLength(start: CalendarDate, end: CalendarDate): TermLength {
  */
 export function effectiveTermMonths(term: TermLength, precision: ProratePrecision): Decimal {
   if (term.days === 0) return new Decimal(term.months);
-  return precision === 'month' ? new Decimal(term.months + 1) : new Decimal(term.months).plus(new Decimal(term.days).div(DAYS_PER_MONTH));
+  return precision === 'month'
+    ? new Decimal(term.months + 1)
+    : new Decimal(term.months).plus(new Decimal(term.days).div(DAYS_PER_MONTH));
 }
 
 /**
@@ -82,7 +84,11 @@ export function roundProration(amount: Decimal, currency: string, salesforcePrec
  * CPQ's prorate multiplier for a line running `term` on a product whose list price covers
  * `defaultTermMonths` (blank → 12): the effective term over the default term.
  */
-export function cpqProrateMultiplier(term: TermLength, precision: ProratePrecision, defaultTermMonths: number): Decimal {
+export function cpqProrateMultiplier(
+  term: TermLength,
+  precision: ProratePrecision,
+  defaultTermMonths: number,
+): Decimal {
   return effectiveTermMonths(term, precision).div(defaultTermMonths);
 }
 
@@ -106,7 +112,8 @@ export interface BillingCalendar {
 }
 
 /** The k-th billing date, always counted from the anchor so month-end anchors do not drift. */
-export const billingDate = (calendar: BillingCalendar, k: number): CalendarDate => addMonths(calendar.anchor, k * calendar.billingMonths);
+export const billingDate = (calendar: BillingCalendar, k: number): CalendarDate =>
+  addMonths(calendar.anchor, k * calendar.billingMonths);
 
 /** The first billing date strictly after `date`. */
 export function nextBillingDate(calendar: BillingCalendar, date: CalendarDate): CalendarDate {
@@ -117,7 +124,9 @@ export function nextBillingDate(calendar: BillingCalendar, date: CalendarDate): 
 
 /** True when `date` is a billing date of the calendar. */
 export function isBillingDate(calendar: BillingCalendar, date: CalendarDate): boolean {
-  return compareDates(date, calendar.anchor) >= 0 && compareDates(nextBillingDate(calendar, addDays(date, -1)), date) === 0;
+  return (
+    compareDates(date, calendar.anchor) >= 0 && compareDates(nextBillingDate(calendar, addDays(date, -1)), date) === 0
+  );
 }
 
 /** Billing dates in (start, today]: the cycles a backdated amendment missed. */

@@ -98,27 +98,53 @@ export function tieredParams(schedule: TierSchedule, currency: string): TieredPa
   const fail = (record: RecordRef, field: string, message: string, fix: string): never => {
     throw new SyncError(message, { kind: 'data', record, field, fix });
   };
-  const mode = TIERS_MODE[schedule.type ?? ''] ?? fail(schedule.record, schedule.fields.type, 'The consumption schedule type must be Range or Slab.', 'Set the consumption schedule type to Range or Slab.');
+  const mode =
+    TIERS_MODE[schedule.type ?? ''] ??
+    fail(
+      schedule.record,
+      schedule.fields.type,
+      'The consumption schedule type must be Range or Slab.',
+      'Set the consumption schedule type to Range or Slab.',
+    );
   if (schedule.ratingMethod !== 'Tier') {
-    fail(schedule.record, schedule.fields.ratingMethod, 'The consumption schedule rating method must be Tier.', 'Set the consumption schedule rating method to Tier.');
+    fail(
+      schedule.record,
+      schedule.fields.ratingMethod,
+      'The consumption schedule rating method must be Tier.',
+      'Set the consumption schedule rating method to Tier.',
+    );
   }
   const tiers = schedule.rates.map((rate): Stripe.PriceCreateParams.Tier => {
     const upTo = rate.upperBound ?? 'inf';
     if (upTo !== 'inf' && !Number.isInteger(upTo)) {
-      fail(rate.record, rate.fields.upperBound, 'The consumption rate upper bound must be an integer.', 'Use a whole number as the upper bound of the consumption rate.');
+      fail(
+        rate.record,
+        rate.fields.upperBound,
+        'The consumption rate upper bound must be an integer.',
+        'Use a whole number as the upper bound of the consumption rate.',
+      );
     }
     const amount = stripeDecimal(roundForStripe(toMinorUnits(decimalOf(rate.price ?? 0), currency)));
     if (rate.pricingMethod === 'PerUnit') return { up_to: upTo, unit_amount_decimal: amount };
     if (rate.pricingMethod === 'FlatFee') return { up_to: upTo, flat_amount_decimal: amount };
-    return fail(rate.record, rate.fields.pricingMethod, 'The consumption rate pricing method must be PerUnit or FlatFee.', 'Set the pricing method of the consumption rate to PerUnit or FlatFee.');
+    return fail(
+      rate.record,
+      rate.fields.pricingMethod,
+      'The consumption rate pricing method must be PerUnit or FlatFee.',
+      'Set the pricing method of the consumption rate to PerUnit or FlatFee.',
+    );
   });
   const unbounded = tiers.filter((t) => t.up_to === 'inf').length;
   if (unbounded !== 1) {
     fail(
       schedule.record,
       schedule.fields.type,
-      unbounded === 0 ? 'The consumption schedule needs one rate without an upper bound.' : 'Two consumption rates have an infinite upper bound.',
-      unbounded === 0 ? 'Leave the upper bound of the last consumption rate empty.' : 'Give all but one consumption rate an upper bound.',
+      unbounded === 0
+        ? 'The consumption schedule needs one rate without an upper bound.'
+        : 'Two consumption rates have an infinite upper bound.',
+      unbounded === 0
+        ? 'Leave the upper bound of the last consumption rate empty.'
+        : 'Give all but one consumption rate an upper bound.',
     );
   }
   return { billing_scheme: 'tiered', tiers_mode: mode, tiers: sortTiers(tiers) };

@@ -17,12 +17,16 @@ export function withoutUnusedPrices(plan: SyncPlan): SyncPlan {
     if (!DROPPABLE.has(operations[i]!.op)) markMentioned(operations[i]!, unused);
   }
   // What only a kept price names (its meter, a duplicate's original price) is kept with it.
-  for (let before = -1; unused.size > 0 && unused.size !== before; ) {
+  for (let before = -1; unused.size > 0 && unused.size !== before;) {
     before = unused.size;
     for (const o of operations) if (DROPPABLE.has(o.op) && !unused.has(o.ref)) markMentioned(o, unused);
   }
   if (unused.size === 0) return plan;
-  return { ...plan, operations: operations.filter((o) => !unused.has(o.ref)), writeBacks: plan.writeBacks.flatMap((w) => withoutFields(w, unused)) };
+  return {
+    ...plan,
+    operations: operations.filter((o) => !unused.has(o.ref)),
+    writeBacks: plan.writeBacks.flatMap((w) => withoutFields(w, unused)),
+  };
 }
 
 /** Removes from `unused` the references the operation names besides its own (an archive update names only itself). */
@@ -43,6 +47,8 @@ function mark(value: unknown, unused: Set<string>): void {
 }
 
 function withoutFields(writeBack: SalesforceWriteBack, dropped: ReadonlySet<string>): SalesforceWriteBack[] {
-  const fields = Object.fromEntries(Object.entries(writeBack.fields).filter(([, v]) => !(typeof v === 'string' && dropped.has(v))));
+  const fields = Object.fromEntries(
+    Object.entries(writeBack.fields).filter(([, v]) => !(typeof v === 'string' && dropped.has(v))),
+  );
   return Object.keys(fields).length > 0 ? [{ ...writeBack, fields }] : [];
 }

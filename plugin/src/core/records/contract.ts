@@ -37,7 +37,8 @@ export interface ContractStructure {
 const orderRef = (order: Order): RecordRef => recordRef('Order', order.Id);
 
 /** Parsed records hold valid Ids, so their 15-character keys decide sameness (no re-validation per comparison). */
-const sameId = (a: string | null | undefined, b: string | null | undefined): boolean => !!a && !!b && idKey(a) === idKey(b);
+const sameId = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  !!a && !!b && idKey(a) === idKey(b);
 
 function dataError(message: string, record: RecordRef, fix: string, field?: string): SyncError {
   return new SyncError(message, { kind: 'data', record, fix, ...(field ? { field } : {}) });
@@ -52,7 +53,11 @@ export function amendedContractId(order: Order, records: ContractRecords): strin
 export function buildContractStructure(orderId: string, records: ContractRecords): ContractStructure {
   const order = records.orders.find((o) => sameId(o.Id, orderId));
   if (!order) {
-    throw dataError(`Order '${orderId}' was not found.`, { id: orderId, type: 'Order' }, 'Check the order Id and that the order is readable.');
+    throw dataError(
+      `Order '${orderId}' was not found.`,
+      { id: orderId, type: 'Order' },
+      'Check the order Id and that the order is readable.',
+    );
   }
   const contractId = amendedContractId(order, records);
   return contractId ? structureFromAmendment(order, contractId, records) : structureFromInitial(order, records);
@@ -72,7 +77,12 @@ function structureFromInitial(order: Order, records: ContractRecords): ContractS
   if (!order.SBQQ__Contracted__c) return { initial, contract: undefined, amendments: [] };
   const contracts = records.contracts.filter((c) => sameId(c.SBQQ__Quote__c, quote.Id));
   if (contracts.length > 1) {
-    throw dataError('More than one contract was found for the amendment order.', orderRef(order), 'Keep one contract for the quote.', 'SBQQ__Quote__c');
+    throw dataError(
+      'More than one contract was found for the amendment order.',
+      orderRef(order),
+      'Keep one contract for the quote.',
+      'SBQQ__Quote__c',
+    );
   }
   const contract = contracts[0];
   return { initial, contract, amendments: contract ? amendmentsOf(contract, records) : [] };
@@ -89,7 +99,9 @@ function structureFromAmendment(order: Order, contractId: string, records: Contr
       'Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c',
     );
   }
-  const initialOrders = records.orders.filter((o) => sameId(o.SBQQ__Quote__c, originalQuoteId) && !amendedContractId(o, records));
+  const initialOrders = records.orders.filter(
+    (o) => sameId(o.SBQQ__Quote__c, originalQuoteId) && !amendedContractId(o, records),
+  );
   const [initialOrder] = initialOrders;
   if (initialOrders.length !== 1 || !initialOrder) {
     const problem = initialOrders.length === 0 ? 'No initial order was found' : 'More than one initial order was found';
@@ -102,13 +114,23 @@ function structureFromAmendment(order: Order, contractId: string, records: Contr
   }
   const initialQuote = quoteOf(initialOrder, records);
   if (!initialQuote) {
-    throw dataError('Could not find initial CPQ Quote associated with order amendment.', orderRef(initialOrder), 'Regenerate the initial order from a CPQ quote.');
+    throw dataError(
+      'Could not find initial CPQ Quote associated with order amendment.',
+      orderRef(initialOrder),
+      'Regenerate the initial order from a CPQ quote.',
+    );
   }
-  return { initial: { order: initialOrder, quote: initialQuote }, contract, amendments: amendmentsOf(contract, records) };
+  return {
+    initial: { order: initialOrder, quote: initialQuote },
+    contract,
+    amendments: amendmentsOf(contract, records),
+  };
 }
 
 function amendmentsOf(contract: Contract, records: ContractRecords): AmendmentOrder[] {
-  const amending = new Map(records.opportunities.filter((o) => sameId(o.SBQQ__AmendedContract__c, contract.Id)).map((o) => [idKey(o.Id), o]));
+  const amending = new Map(
+    records.opportunities.filter((o) => sameId(o.SBQQ__AmendedContract__c, contract.Id)).map((o) => [idKey(o.Id), o]),
+  );
   const amendments = records.orders.flatMap((order) => {
     const opportunity = order.OpportunityId ? amending.get(idKey(order.OpportunityId)) : undefined;
     return opportunity ? [{ order, opportunity, quote: amendmentQuote(order, opportunity, records) }] : [];
@@ -127,9 +149,19 @@ function amendmentQuote(order: Order, opportunity: Opportunity, records: Contrac
   if (quote) return quote;
   const primaries = records.quotes.filter((q) => q.SBQQ__Primary__c && sameId(q.SBQQ__Opportunity2__c, opportunity.Id));
   if (primaries.length > 1) {
-    throw dataError('More than one quote was found for the amendment order.', orderRef(order), 'Keep one primary quote on the amendment opportunity.', 'SBQQ__Quote__c');
+    throw dataError(
+      'More than one quote was found for the amendment order.',
+      orderRef(order),
+      'Keep one primary quote on the amendment opportunity.',
+      'SBQQ__Quote__c',
+    );
   }
-  throw dataError('The order amendment isn\'t associated with a quote.', orderRef(order), 'Create the amendment order from its CPQ amendment quote.', 'SBQQ__Quote__c');
+  throw dataError(
+    "The order amendment isn't associated with a quote.",
+    orderRef(order),
+    'Create the amendment order from its CPQ amendment quote.',
+    'SBQQ__Quote__c',
+  );
 }
 
 function quoteOf(order: Order, records: ContractRecords): Quote | undefined {

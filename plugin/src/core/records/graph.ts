@@ -52,12 +52,15 @@ export function parseRecord<T extends z.ZodType>(model: T, raw: unknown, sobject
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || '(record)';
   const id = typeof (raw as { Id?: unknown } | null)?.Id === 'string' ? (raw as { Id: string }).Id : '(no Id)';
-  throw new SyncError(`The ${sobject} record ${id} has an invalid value in field ${field}: ${issue?.message ?? 'invalid'}.`, {
-    kind: 'data',
-    record: { id, type: sobject },
-    field,
-    fix: `Correct ${field} on ${sobject} ${id} and sync again.`,
-  });
+  throw new SyncError(
+    `The ${sobject} record ${id} has an invalid value in field ${field}: ${issue?.message ?? 'invalid'}.`,
+    {
+      kind: 'data',
+      record: { id, type: sobject },
+      field,
+      fix: `Correct ${field} on ${sobject} ${id} and sync again.`,
+    },
+  );
 }
 
 /** Parses every record of every collection, collecting all problems before failing. */
@@ -96,7 +99,8 @@ export class GraphIndex {
       }
     }
     for (const item of graph.orderItems) push(this.itemsByOrder, idKey(item.OrderId), item);
-    for (const schedule of graph.orderItemConsumptionSchedules) push(this.schedulesByItem, idKey(schedule.SBQQ__OrderItem__c), schedule);
+    for (const schedule of graph.orderItemConsumptionSchedules)
+      push(this.schedulesByItem, idKey(schedule.SBQQ__OrderItem__c), schedule);
   }
 
   /** Any record by Id, with its sObject name. */

@@ -13,17 +13,25 @@ import { isSalesforceId } from './salesforceIds.js';
 export const SalesforceId = z.string().refine(isSalesforceId, { message: 'is not a valid Salesforce record Id' });
 const OptionalId = SalesforceId.nullish();
 /** `YYYY-MM-DD`, a real calendar date. */
-export const SalesforceDate = z.string().refine((s) => parseDate(s) !== undefined, { message: 'is not a date in YYYY-MM-DD form' });
+export const SalesforceDate = z
+  .string()
+  .refine((s) => parseDate(s) !== undefined, { message: 'is not a date in YYYY-MM-DD form' });
 /** ISO 8601 datetime as the REST API writes it (`2030-01-01T10:00:00.000+0000`). */
-export const SalesforceDateTime = z.string().refine((s) => !Number.isNaN(Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))), {
-  message: 'is not an ISO 8601 datetime',
-});
+export const SalesforceDateTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))), {
+    message: 'is not an ISO 8601 datetime',
+  });
 const Num = z.number().finite().nullish();
 const Text = z.string().nullish();
 const Flag = z.boolean().nullish();
 
 const record = <T extends z.ZodRawShape>(shape: T) =>
-  z.looseObject({ Id: SalesforceId, attributes: z.object({ type: z.string(), url: z.string().optional() }).optional(), ...shape });
+  z.looseObject({
+    Id: SalesforceId,
+    attributes: z.object({ type: z.string(), url: z.string().optional() }).optional(),
+    ...shape,
+  });
 
 export const Account = record({
   Name: z.string(),
@@ -207,7 +215,10 @@ const COUPON_FIELDS = {
 
 export const QuoteStripeCoupon = record(COUPON_FIELDS);
 export const QuoteStripeCouponAssociation = record({ Quote__c: SalesforceId, Quote_Stripe_Coupon__c: SalesforceId });
-export const QuoteLineStripeCouponAssociation = record({ Quote_Line__c: SalesforceId, Quote_Stripe_Coupon__c: SalesforceId });
+export const QuoteLineStripeCouponAssociation = record({
+  Quote_Line__c: SalesforceId,
+  Quote_Stripe_Coupon__c: SalesforceId,
+});
 
 export type Account = z.infer<typeof Account>;
 export type Contact = z.infer<typeof Contact>;

@@ -40,18 +40,26 @@ function userFailure(record: RecordRef, message: string, fix: string, field?: st
 /** The documented evergreen rules for an order's lines (spec §2.7 [SRC]). */
 function evergreenProblems(order: Order, items: readonly OrderItem[]): SyncError[] {
   if (items.some(isRenewableLine)) {
-    return [userFailure(recordRef('Order', order.Id), 'Salesforce orders with both Evergreen and Renewable items are not yet supported.', 'Put evergreen and renewable products on separate orders.')];
+    return [
+      userFailure(
+        recordRef('Order', order.Id),
+        'Salesforce orders with both Evergreen and Renewable items are not yet supported.',
+        'Put evergreen and renewable products on separate orders.',
+      ),
+    ];
   }
   return items
-    .filter((line) => isEvergreenLine(line) && (line.SBQQ__SubscriptionTerm__c !== 1 || line.SBQQ__DefaultSubscriptionTerm__c !== 1))
-    .map(
+    .filter(
       (line) =>
-        userFailure(
-          recordRef('OrderItem', line.Id),
-          'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.',
-          'Set the subscription term and the default subscription term of evergreen lines to 1.',
-          'SBQQ__DefaultSubscriptionTerm__c',
-        ),
+        isEvergreenLine(line) && (line.SBQQ__SubscriptionTerm__c !== 1 || line.SBQQ__DefaultSubscriptionTerm__c !== 1),
+    )
+    .map((line) =>
+      userFailure(
+        recordRef('OrderItem', line.Id),
+        'Evergreen Salesforce orders should have default subscription term and quote subscription term equal to 1.',
+        'Set the subscription term and the default subscription term of evergreen lines to 1.',
+        'SBQQ__DefaultSubscriptionTerm__c',
+      ),
     );
 }
 
@@ -62,7 +70,15 @@ export function planEvergreenOrder(input: InitialOrderInput, ctx: PlanningContex
   const lines = planOrderLines(input.items, EVERGREEN_TERMS, ctx);
   const problems = [...evergreenProblems(order, input.items), ...lines.problems];
   const sinceToday = compareDates(header.start, fromUnixSeconds(ctx.sync.now));
-  if (sinceToday < 0) problems.push(orderError(order, 'Backdated evergreen Salesforce orders are not yet supported.', 'Start the evergreen order today or later.', 'SBQQ__Quote__c.SBQQ__StartDate__c'));
+  if (sinceToday < 0)
+    problems.push(
+      orderError(
+        order,
+        'Backdated evergreen Salesforce orders are not yet supported.',
+        'Start the evergreen order today or later.',
+        'SBQQ__Quote__c.SBQQ__StartDate__c',
+      ),
+    );
   if (problems.length > 0) throw new SyncErrors(problems);
 
   const discounts = orderDiscounts(order, ctx);
@@ -71,13 +87,26 @@ export function planEvergreenOrder(input: InitialOrderInput, ctx: PlanningContex
   const schedule = scheduleHeaderParams(header, customer, ctx);
   if (sinceToday > 0) {
     const start = toUnixSeconds(header.start);
-    planSchedule(header, {
-      ...schedule,
-      end_behavior: 'release',
-      // Nothing to prorate before a future start (the reference sends `none`, recording
-      // test_evergreen_order__translates_evergreen_salesforce_order_to_a_stripe_subscription).
-      phases: [{ items, add_invoice_items: oneTime, end_date: start + 1, proration_behavior: 'none', metadata: phaseMetadata(header, ctx), ...(discounts.length ? { discounts } : {}) }],
-    }, ctx);
+    planSchedule(
+      header,
+      {
+        ...schedule,
+        end_behavior: 'release',
+        // Nothing to prorate before a future start (the reference sends `none`, recording
+        // test_evergreen_order__translates_evergreen_salesforce_order_to_a_stripe_subscription).
+        phases: [
+          {
+            items,
+            add_invoice_items: oneTime,
+            end_date: start + 1,
+            proration_behavior: 'none',
+            metadata: phaseMetadata(header, ctx),
+            ...(discounts.length ? { discounts } : {}),
+          },
+        ],
+      },
+      ctx,
+    );
     return;
   }
   // Today: the schedule's mapped fields apply to the subscription, less those only a schedule has.
@@ -90,18 +119,34 @@ export function planEvergreenOrder(input: InitialOrderInput, ctx: PlanningContex
     ...(discounts.length ? { discounts } : {}),
     cancel_at_period_end: false,
     collection_method: settings?.collection_method ?? ctx.sync.settings.collectionMethod,
-    ...(settings?.invoice_settings?.days_until_due === undefined ? {} : { days_until_due: settings.invoice_settings.days_until_due }),
+    ...(settings?.invoice_settings?.days_until_due === undefined
+      ? {}
+      : { days_until_due: settings.invoice_settings.days_until_due }),
   };
   const orderRef = recordRef('Order', order.Id);
   const subscriptionRef = ref('subscription', orderRef.id);
-  ctx.plan.add({ op: 'subscriptions.create', ref: subscriptionRef, params, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptions.create'), source: orderRef });
+  ctx.plan.add({
+    op: 'subscriptions.create',
+    ref: subscriptionRef,
+    params,
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptions.create'),
+    source: orderRef,
+  });
   ctx.plan.writeBack(orderRef, { Stripe_ID__c: subscriptionRef }, order);
   ctx.plan.syncRecord(successSyncRecord(orderRef, 'Subscription', subscriptionRef));
-  planAutoArchive([...items, ...oneTime].map((i) => String(i.price)), order, ctx);
+  planAutoArchive(
+    [...items, ...oneTime].map((i) => String(i.price)),
+    order,
+    ctx,
+  );
 }
 
 /** The live subscription of an evergreen contract: created directly, or released by its schedule. */
-function evergreenSubscription(input: ContractInput, first: AmendmentOrder, ctx: PlanningContext): { id: string; ref: Ref; subscription: Stripe.Subscription | undefined } {
+function evergreenSubscription(
+  input: ContractInput,
+  first: AmendmentOrder,
+  ctx: PlanningContext,
+): { id: string; ref: Ref; subscription: Stripe.Subscription | undefined } {
   const initial = input.structure.initial.order;
   const linked = initial.Stripe_ID__c ?? '';
   const subscriptionRef = ref('subscription', recordRef('Order', initial.Id).id);
@@ -109,7 +154,11 @@ function evergreenSubscription(input: ContractInput, first: AmendmentOrder, ctx:
   if (schedule) {
     const released = schedule.released_subscription ?? undefined;
     if (!released) {
-      throw orderError(first.order, 'Amending a Salesforce evergreen order that has not started is not yet supported.', 'Sync the amendment after the evergreen order has started.');
+      throw orderError(
+        first.order,
+        'Amending a Salesforce evergreen order that has not started is not yet supported.',
+        'Sync the amendment after the evergreen order has started.',
+      );
     }
     // The order now stands for the subscription its schedule released.
     ctx.plan.writeBack(recordRef('Order', initial.Id), { Stripe_ID__c: released }, initial);
@@ -117,7 +166,11 @@ function evergreenSubscription(input: ContractInput, first: AmendmentOrder, ctx:
   }
   const subscription = ctx.state.subscriptions?.[linked];
   if (!subscription) {
-    throw orderError(first.order, 'Unable to find the corresponding Stripe subscription for the evergreen amendment order.', 'The evergreen order has no Stripe subscription; it was deleted, so the contract cannot sync.');
+    throw orderError(
+      first.order,
+      'Unable to find the corresponding Stripe subscription for the evergreen amendment order.',
+      'The evergreen order has no Stripe subscription; it was deleted, so the contract cannot sync.',
+    );
   }
   return { id: linked, ref: subscriptionRef, subscription };
 }
@@ -140,39 +193,81 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
     alreadyApplied: ({ amendment, lines, items }) => {
       const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
       if (!target.subscription || !start || !lines.some(isEvergreenLine)) return false;
-      const cancel = activeItems(items).length > 0 ? undefined : compareDates(start, today) > 0 ? toUnixSeconds(start) : 'now';
+      const cancel =
+        activeItems(items).length > 0 ? undefined : compareDates(start, today) > 0 ? toUnixSeconds(start) : 'now';
       return amendmentOnSubscription(ctx, target.subscription, lines, cancel);
     },
   });
   for (const { amendment, lines, items } of walk) {
     const order = amendment.order;
     if (!lines.some(isEvergreenLine)) {
-      throw userFailure(recordRef('Order', order.Id), "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.", 'Sell renewable products on their own order and contract.');
+      throw userFailure(
+        recordRef('Order', order.Id),
+        "Adding Salesforce products with a 'Renewable' type to evergreen orders isn't supported.",
+        'Sell renewable products on their own order and contract.',
+      );
     }
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
     if (!start) throw amendmentStartDateMissing(order);
     const future = compareDates(start, today) > 0;
     const terminates = activeItems(items).length === 0;
     if (canceled) {
-      throw orderError(order, "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.", 'The subscription ended in Stripe; create a new order instead.');
+      throw orderError(
+        order,
+        "The Stripe subscription for the evergreen order has already been cancelled and can't be modified.",
+        'The subscription ended in Stripe; create a new order instead.',
+      );
     }
     const source = recordRef('Order', order.Id);
     const key = (operation: string) => idempotencyKey(ctx.sync.orgId, order, operation);
     if (terminates) {
       // Cancelling any subset cancels the whole subscription (doc limitation): one product per order.
       if (future) {
-        ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { cancel_at: toUnixSeconds(start), proration_behavior: 'none' }, idempotencyKey: key('subscriptions.update'), source });
+        ctx.plan.add({
+          op: 'subscriptions.update',
+          ref: target.ref,
+          id: target.id,
+          params: { cancel_at: toUnixSeconds(start), proration_behavior: 'none' },
+          idempotencyKey: key('subscriptions.update'),
+          source,
+        });
       } else {
-        ctx.plan.add({ op: 'subscriptions.cancel', ref: target.ref, id: target.id, params: { invoice_now: false, prorate: false }, idempotencyKey: key('subscriptions.cancel'), source });
+        ctx.plan.add({
+          op: 'subscriptions.cancel',
+          ref: target.ref,
+          id: target.id,
+          params: { invoice_now: false, prorate: false },
+          idempotencyKey: key('subscriptions.cancel'),
+          source,
+        });
         canceled = true;
       }
     } else {
-      if (future) throw orderError(order, 'Amendment(s) with start dates in the future was not processed by the connector.', 'Sync the amendment on its start date.', 'SBQQ__Quote__c.SBQQ__StartDate__c');
-      const added = planOrderLines(lines.filter((l) => l.Quantity > 0), { ...EVERGREEN_TERMS, initialOrder: false }, ctx);
+      if (future)
+        throw orderError(
+          order,
+          'Amendment(s) with start dates in the future was not processed by the connector.',
+          'Sync the amendment on its start date.',
+          'SBQQ__Quote__c.SBQQ__StartDate__c',
+        );
+      const added = planOrderLines(
+        lines.filter((l) => l.Quantity > 0),
+        { ...EVERGREEN_TERMS, initialOrder: false },
+        ctx,
+      );
       if (added.problems.length > 0) throw new SyncErrors(added.problems);
       const prices = distinctFromSubscription(ctx, added.recurring, target.subscription);
-      const newItems = added.recurring.map((line: PlannedLine, i) => phaseItem(line, lineDiscounts(line.item, ctx), prices[i]));
-      ctx.plan.add({ op: 'subscriptions.update', ref: target.ref, id: target.id, params: { items: newItems as Stripe.SubscriptionUpdateParams.Item[] }, idempotencyKey: key('subscriptions.update'), source });
+      const newItems = added.recurring.map((line: PlannedLine, i) =>
+        phaseItem(line, lineDiscounts(line.item, ctx), prices[i]),
+      );
+      ctx.plan.add({
+        op: 'subscriptions.update',
+        ref: target.ref,
+        id: target.id,
+        params: { items: newItems as Stripe.SubscriptionUpdateParams.Item[] },
+        idempotencyKey: key('subscriptions.update'),
+        source,
+      });
       planAutoArchive(prices, order, ctx);
     }
     recordSynced(ctx, order, target.id, 'Subscription');
@@ -184,7 +279,12 @@ export function planEvergreenAmendments(input: ContractInput, ctx: PlanningConte
  * write-back, maybe longer ago than Stripe keeps idempotency keys: a termination's cancel (`'now'`) or
  * `cancel_at`, or an item for every line the amendment adds (matched by its order-item metadata).
  */
-function amendmentOnSubscription(ctx: PlanningContext, subscription: Stripe.Subscription, lines: readonly OrderItem[], cancel: number | 'now' | undefined): boolean {
+function amendmentOnSubscription(
+  ctx: PlanningContext,
+  subscription: Stripe.Subscription,
+  lines: readonly OrderItem[],
+  cancel: number | 'now' | undefined,
+): boolean {
   if (cancel === 'now') return subscription.status === 'canceled';
   if (cancel !== undefined) return subscription.cancel_at === cancel;
   const added = lines.filter((line) => line.Quantity > 0).map((line) => recordRef('OrderItem', line.Id));
@@ -199,10 +299,20 @@ function amendmentOnSubscription(ctx: PlanningContext, subscription: Stripe.Subs
  * earlier line of the same amendment) already has gets a duplicate of its own, archived once used, as
  * on schedule phases (decision q13).
  */
-function distinctFromSubscription(ctx: PlanningContext, added: readonly PlannedLine[], subscription: Stripe.Subscription | undefined): string[] {
+function distinctFromSubscription(
+  ctx: PlanningContext,
+  added: readonly PlannedLine[],
+  subscription: Stripe.Subscription | undefined,
+): string[] {
   const taken = new Set((subscription?.items.data ?? []).map((item) => item.price.id));
   return added.map((line) => {
-    const price = taken.has(line.price.price) ? planDerivedPrice(line.price, { kind: 'price_duplicate', line: line.item, flags: ['duplicate', 'auto_archive'] }, ctx) : line.price.price;
+    const price = taken.has(line.price.price)
+      ? planDerivedPrice(
+          line.price,
+          { kind: 'price_duplicate', line: line.item, flags: ['duplicate', 'auto_archive'] },
+          ctx,
+        )
+      : line.price.price;
     taken.add(price);
     return price;
   });

@@ -16,7 +16,15 @@ import type { ContractInput, InitialOrderInput } from './inputs.js';
 import type { AmendmentOrder } from '../records/contract.js';
 import { lineDiscounts, orderDiscounts } from '../newOrders/coupons.js';
 import { initialScheduleState } from '../amendments/initialSchedule.js';
-import { addDays, compareDates, formatDate, fromUnixSeconds, parseDate, toUnixSeconds, type CalendarDate } from '../dates.js';
+import {
+  addDays,
+  compareDates,
+  formatDate,
+  fromUnixSeconds,
+  parseDate,
+  toUnixSeconds,
+  type CalendarDate,
+} from '../dates.js';
 import { SyncError, SyncErrors } from '../errors.js';
 import { idempotencyKey } from '../plan/idempotency.js';
 import { addInvoiceItem, phaseItem, planOrderLine, type PlannedLine } from '../newOrders/lines.js';
@@ -26,7 +34,14 @@ import { readOrderHeader } from '../newOrders/orderHeader.js';
 import { BILLING_FREQUENCY_MONTHS, planAutoArchive, pricesEqual, type PriceTerms } from '../pricing/prices.js';
 import { effectiveTermMonths, prorationPrecision, termLength } from '../pricing/prorations.js';
 import { recordRef } from '../records/records.js';
-import { amendmentPhaseFields, distinctPhaseItems, orderPhaseFields, planSchedule, scheduleHeaderParams, type SchedulePhase } from '../newOrders/schedule.js';
+import {
+  amendmentPhaseFields,
+  distinctPhaseItems,
+  orderPhaseFields,
+  planSchedule,
+  scheduleHeaderParams,
+  type SchedulePhase,
+} from '../newOrders/schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from '../amendments/scheduleState.js';
 import { ContractLines } from '../amendments/contractLines.js';
 import { amendmentsToPlan, lastAppliedAmendment, recordSynced } from '../amendments/walk.js';
@@ -47,12 +62,15 @@ const isSegmentLine = (line: OrderItem): boolean => !!line.SBQQ__SegmentKey__c;
 function assertSupportedSegments(lines: readonly OrderItem[]): void {
   const custom = lines.find((l) => l.SBQQ__DimensionType__c === 'Custom');
   if (custom) {
-    throw new SyncError('MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.', {
-      kind: 'data',
-      record: recordRef('OrderItem', custom.Id),
-      field: 'SBQQ__DimensionType__c',
-      fix: 'Use a Year, Quarter, Month or One-Time price dimension for the product.',
-    });
+    throw new SyncError(
+      'MDQ products with Custom segments are not supported. Please use Month, Quarter, Year or One-Time segments.',
+      {
+        kind: 'data',
+        record: recordRef('OrderItem', custom.Id),
+        field: 'SBQQ__DimensionType__c',
+        fix: 'Use a Year, Quarter, Month or One-Time price dimension for the product.',
+      },
+    );
   }
 }
 
@@ -85,13 +103,19 @@ function planLine(line: OrderItem, base: PriceTerms, ctx: PlanningContext): Plan
   return planOrderLine(line, segmentTerms(line, base, ctx), ctx);
 }
 
-const withSegmentKey = (line: PlannedLine): PlannedLine => ({ ...line, metadata: { ...line.metadata, [SEGMENT_KEY_KEY]: String(line.item.SBQQ__SegmentKey__c) } });
+const withSegmentKey = (line: PlannedLine): PlannedLine => ({
+  ...line,
+  metadata: { ...line.metadata, [SEGMENT_KEY_KEY]: String(line.item.SBQQ__SegmentKey__c) },
+});
 
 /** Phase metadata of a segment: its index (from the order line) and label (from the quote line: OrderItem has none in CPQ). */
 function segmentMetadata(line: OrderItem, ctx: PlanningContext): Metadata {
   const quoteLine = ctx.index.get('quoteLines', line.SBQQ__QuoteLine__c);
   const label = quoteLine?.SBQQ__SegmentLabel__c;
-  return { [SEGMENT_INDEX_KEY]: String(line.SBQQ__SegmentIndex__c ?? ''), ...(label ? { [SEGMENT_LABEL_KEY]: label } : {}) };
+  return {
+    [SEGMENT_INDEX_KEY]: String(line.SBQQ__SegmentIndex__c ?? ''),
+    ...(label ? { [SEGMENT_LABEL_KEY]: label } : {}),
+  };
 }
 
 /** A new MDQ order → a schedule with one phase per segment (spec §2.9, S14). */
@@ -114,7 +138,10 @@ export function planMdqOrder(input: InitialOrderInput, ctx: PlanningContext): vo
   const recurring = planned.filter((l) => l.price.candidate.recurring);
   const oneTime = planned.filter((l) => !l.price.candidate.recurring);
   const standing = recurring.filter((l) => !isSegmentLine(l.item));
-  const segments = groupBySegment(recurring.filter((l) => isSegmentLine(l.item)), ctx);
+  const segments = groupBySegment(
+    recurring.filter((l) => isSegmentLine(l.item)),
+    ctx,
+  );
   // Stripe's limits apply per phase: the standing lines and one segment's lines at a time.
   const seen = new Set<string>();
   for (const segment of segments.length > 0 ? segments : [{ lines: [] }]) {
@@ -184,27 +211,44 @@ export function planMdqAmendments(input: ContractInput, ctx: PlanningContext): v
     const planned = planLine(line, base, ctx);
     return planned && isSegmentLine(line) ? withSegmentKey(planned) : planned;
   });
-  for (const order of [structure.initial.order, ...structure.amendments.map((a) => a.order)]) assertSupportedSegments(ctx.index.orderItems(order.Id));
+  for (const order of [structure.initial.order, ...structure.amendments.map((a) => a.order)])
+    assertSupportedSegments(ctx.index.orderItems(order.Id));
   const initialLines = lines.of(structure.initial.order, { termMonths: header.termMonths, initialOrder: true });
-  const segmentStarts = new Set(initialLines.recurring.filter(isSegmentLine).map((l) => formatDate(segmentBounds(l, ctx).start)));
+  const segmentStarts = new Set(
+    initialLines.recurring.filter(isSegmentLine).map((l) => formatDate(segmentBounds(l, ctx).start)),
+  );
   const appliedThrough = lastAppliedAmendment(ctx, structure.amendments, state);
   const walk = amendmentsToPlan(ctx, structure.amendments, {
     stripeId: state.id,
     initialItems: initialContractItems(initialLines.recurring),
-    linesOf: (amendment) => lines.of(amendment.order, { termMonths: amendment.quote.SBQQ__SubscriptionTerm__c ?? header.termMonths, initialOrder: false }),
+    linesOf: (amendment) =>
+      lines.of(amendment.order, {
+        termMonths: amendment.quote.SBQQ__SubscriptionTerm__c ?? header.termMonths,
+        initialOrder: false,
+      }),
     changesOf: (orderLines) => [...orderLines.recurring, ...orderLines.reductions],
     // Its phases are on the schedule, or — the full termination, always the latest — its cancel is.
-    alreadyApplied: ({ index, amendment, items }) => index <= appliedThrough || (state!.status === 'canceled' && amendment === latest && activeItems(items).length === 0),
+    alreadyApplied: ({ index, amendment, items }) =>
+      index <= appliedThrough ||
+      (state!.status === 'canceled' && amendment === latest && activeItems(items).length === 0),
   });
   for (const { amendment, lines: orderLines, items } of walk) {
     const start = parseDate(amendment.quote.SBQQ__StartDate__c ?? '');
     if (!start) throw amendmentStartDateMissing(amendment.order);
-    checkAmendment(amendment, start, amendment === latest, orderLines.recurring, segmentStarts, structure.contract?.SBQQ__AmendmentStartDate__c, state, ctx);
+    checkAmendment(
+      amendment,
+      start,
+      amendment === latest,
+      orderLines.recurring,
+      segmentStarts,
+      structure.contract?.SBQQ__AmendmentStartDate__c,
+      state,
+      ctx,
+    );
     state = planMdqAmendment(ctx, state, amendment, start, items, orderLines.oneTime, lines, amendment === latest);
   }
   planAutoArchive(lines.usedPrices(), latest.order, ctx);
 }
-
 
 /** The documented MDQ amendment checks (spec §2.9 [SRC]). */
 function checkAmendment(
@@ -226,16 +270,30 @@ function checkAmendment(
     if (!contractAmendmentStart) {
       throw new SyncError("Field 'SBQQ__AmendmentStartDate__c' on contract is empty.", {
         kind: 'data',
-        record: recordRef('Contract', String(order.OpportunityId && ctx.index.get('opportunities', order.OpportunityId)?.SBQQ__AmendedContract__c)),
+        record: recordRef(
+          'Contract',
+          String(order.OpportunityId && ctx.index.get('opportunities', order.OpportunityId)?.SBQQ__AmendedContract__c),
+        ),
         field: 'SBQQ__AmendmentStartDate__c',
         fix: "Set the contract's amendment start date to the amendment quote's start date.",
       });
     }
     if (contractAmendmentStart !== formatDate(start)) {
-      throw orderError(order, "Start date on amendment order does not match the corresponding contract's amendment start date field.", "Make the contract's SBQQ__AmendmentStartDate__c equal the amendment quote's start date.", 'SBQQ__Quote__c.SBQQ__StartDate__c');
+      throw orderError(
+        order,
+        "Start date on amendment order does not match the corresponding contract's amendment start date field.",
+        "Make the contract's SBQQ__AmendmentStartDate__c equal the amendment quote's start date.",
+        'SBQQ__Quote__c.SBQQ__StartDate__c',
+      );
     }
   }
-  const stray = recurring.filter(isSegmentLine).find((l) => !segmentStarts.has(formatDate(segmentBounds(l, ctx).start)) && compareDates(segmentBounds(l, ctx).start, start) !== 0);
+  const stray = recurring
+    .filter(isSegmentLine)
+    .find(
+      (l) =>
+        !segmentStarts.has(formatDate(segmentBounds(l, ctx).start)) &&
+        compareDates(segmentBounds(l, ctx).start, start) !== 0,
+    );
   if (stray) {
     throw new SyncError('Amendment order segment dates do not match initial order segment dates.', {
       kind: 'data',
@@ -261,8 +319,20 @@ function planMdqAmendment(
   const source = recordRef('Order', order.Id);
   const active = activeItems(items);
   if (active.length === 0) {
-    if (!isLatest) throw orderError(order, 'A termination order is processing, but more amendments are queued.', 'Delete or deactivate the amendments after the termination, or sync them before it.');
-    ctx.plan.add({ op: 'subscriptionSchedules.cancel', ref: state.ref, id: state.id, params: { invoice_now: false, prorate: false }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'), source });
+    if (!isLatest)
+      throw orderError(
+        order,
+        'A termination order is processing, but more amendments are queued.',
+        'Delete or deactivate the amendments after the termination, or sync them before it.',
+      );
+    ctx.plan.add({
+      op: 'subscriptionSchedules.cancel',
+      ref: state.ref,
+      id: state.id,
+      params: { invoice_now: false, prorate: false },
+      idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.cancel'),
+      source,
+    });
     recordSynced(ctx, order, state.id);
     return { ...state, status: 'canceled', currentPhase: null };
   }
@@ -297,7 +367,14 @@ function planMdqAmendment(
     phases.push(rebuilt);
   }
   // No top-level proration_behavior (spec §2.9 saves the schedule as it is): Stripe's default prorates a change to the current period.
-  ctx.plan.add({ op: 'subscriptionSchedules.update', ref: state.ref, id: state.id, params: { phases, ...reappliedMappings(ctx, order) }, idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'), source });
+  ctx.plan.add({
+    op: 'subscriptionSchedules.update',
+    ref: state.ref,
+    id: state.id,
+    params: { phases, ...reappliedMappings(ctx, order) },
+    idempotencyKey: idempotencyKey(ctx.sync.orgId, order, 'subscriptionSchedules.update'),
+    source,
+  });
   recordSynced(ctx, order, state.id);
   return applyPlannedPhases(state, phases, now);
 }
@@ -305,7 +382,9 @@ function planMdqAmendment(
 /** The segment's own index and label, which no mapping may overwrite. */
 function segmentKeys(metadata: PlannedPhase['metadata']): Metadata {
   const source = (metadata ?? {}) as Metadata;
-  return Object.fromEntries([SEGMENT_INDEX_KEY, SEGMENT_LABEL_KEY].filter((key) => source[key] !== undefined).map((key) => [key, source[key]!]));
+  return Object.fromEntries(
+    [SEGMENT_INDEX_KEY, SEGMENT_LABEL_KEY].filter((key) => source[key] !== undefined).map((key) => [key, source[key]!]),
+  );
 }
 
 const sameItems = (a: PlannedPhase['items'], b: PlannedPhase['items']): boolean =>
@@ -319,7 +398,10 @@ function outsidePhase(line: OrderItem, phase: { start_date: number; end_date: nu
   const quoteLine: QuoteLine | undefined = ctx.index.get('quoteLines', line.SBQQ__QuoteLine__c);
   const first = parseDate(quoteLine?.SBQQ__EffectiveStartDate__c ?? line.ServiceDate ?? '');
   const last = parseDate(quoteLine?.SBQQ__EndDate__c ?? line.EndDate ?? '');
-  return (!!last && toUnixSeconds(addDays(last, 1)) <= phase.start_date) || (!!first && toUnixSeconds(first) >= phase.end_date);
+  return (
+    (!!last && toUnixSeconds(addDays(last, 1)) <= phase.start_date) ||
+    (!!first && toUnixSeconds(first) >= phase.end_date)
+  );
 }
 
 /**
@@ -328,18 +410,34 @@ function outsidePhase(line: OrderItem, phase: { start_date: number; end_date: nu
  * Units a revision chain holds in one segment at equal price terms are one item (10 + 5 → 15), at the
  * price of the chain's first line there.
  */
-function segmentPhaseItems(ctx: PlanningContext, active: readonly ContractItem[], phase: { start_date: number; end_date: number; items: PlannedPhase['items'] }, lines: ContractLines) {
+function segmentPhaseItems(
+  ctx: PlanningContext,
+  active: readonly ContractItem[],
+  phase: { start_date: number; end_date: number; items: PlannedPhase['items'] },
+  lines: ContractLines,
+) {
   const inPhase = active.filter(
-    (item) => lines.line(item) && !outsidePhase(item.line, phase, ctx) && (!isSegmentLine(item.line) || toUnixSeconds(segmentBounds(item.line, ctx).end) === phase.end_date),
+    (item) =>
+      lines.line(item) &&
+      !outsidePhase(item.line, phase, ctx) &&
+      (!isSegmentLine(item.line) || toUnixSeconds(segmentBounds(item.line, ctx).end) === phase.end_date),
   );
   const entries: { item: ContractItem; quantity: number }[] = [];
   for (const item of inPhase) {
     const { params } = lines.line(item).price.candidate;
-    const same = entries.find((e) => e.item.originId === item.originId && pricesEqual(lines.line(e.item).price.candidate.params, params, recordRef('OrderItem', item.line.Id)));
+    const same = entries.find(
+      (e) =>
+        e.item.originId === item.originId &&
+        pricesEqual(lines.line(e.item).price.candidate.params, params, recordRef('OrderItem', item.line.Id)),
+    );
     if (same) same.quantity += remainingQuantity(item);
     else entries.push({ item, quantity: remainingQuantity(item) });
   }
-  const prices = assignDistinctPrices(ctx, entries.map(({ item }) => ({ item, price: lines.line(item).price })), phase.items);
+  const prices = assignDistinctPrices(
+    ctx,
+    entries.map(({ item }) => ({ item, price: lines.line(item).price })),
+    phase.items,
+  );
   return entries.map(({ item, quantity }) => {
     const planned = lines.line(item);
     const params = phaseItem(planned, lineDiscounts(item.line, ctx), lines.use(prices.get(item)!));

@@ -9,7 +9,8 @@
  */
 import catalogueJson from './catalogue.generated.json' with { type: 'json' };
 
-export type ParamKind = 'string' | 'number' | 'boolean' | 'decimal' | 'enum' | 'object' | 'array' | 'map' | 'empty' | 'null';
+export type ParamKind =
+  'string' | 'number' | 'boolean' | 'decimal' | 'enum' | 'object' | 'array' | 'map' | 'empty' | 'null';
 
 export interface ParamSpec {
   /** Present (true) when the SDK type declares the property required. */

@@ -6,27 +6,32 @@ import '@lwc/synthetic-shadow';
 import { createElement } from 'lwc';
 import StripeOrderSync from 'c/stripeOrderSync';
 
-const TOAST_THEMES = { success: 'slds-theme_success', error: 'slds-theme_error', warning: 'slds-theme_warning', info: 'slds-theme_info' };
+const TOAST_THEMES = {
+  success: 'slds-theme_success',
+  error: 'slds-theme_error',
+  warning: 'slds-theme_warning',
+  info: 'slds-theme_info',
+};
 
 function showToast({ variant = 'info', title, message }) {
-    const toast = document.createElement('div');
-    toast.className = `slds-notify slds-notify_toast ${TOAST_THEMES[variant] ?? TOAST_THEMES.info}`;
-    toast.setAttribute('role', 'status');
-    toast.dataset.variant = variant;
-    const content = document.createElement('div');
-    content.className = 'slds-notify__content';
-    const heading = document.createElement('h2');
-    heading.className = 'slds-text-heading_small';
-    heading.textContent = title;
-    content.append(heading);
-    if (message) {
-        const body = document.createElement('p');
-        body.textContent = message;
-        content.append(body);
-    }
-    toast.append(content);
-    const region = document.getElementById('toasts');
-    region.replaceChildren(toast);
+  const toast = document.createElement('div');
+  toast.className = `slds-notify slds-notify_toast ${TOAST_THEMES[variant] ?? TOAST_THEMES.info}`;
+  toast.setAttribute('role', 'status');
+  toast.dataset.variant = variant;
+  const content = document.createElement('div');
+  content.className = 'slds-notify__content';
+  const heading = document.createElement('h2');
+  heading.className = 'slds-text-heading_small';
+  heading.textContent = title;
+  content.append(heading);
+  if (message) {
+    const body = document.createElement('p');
+    body.textContent = message;
+    content.append(body);
+  }
+  toast.append(content);
+  const region = document.getElementById('toasts');
+  region.replaceChildren(toast);
 }
 
 document.addEventListener('lightning__showtoast', (event) => showToast(event.detail));

@@ -20,52 +20,77 @@ const isText = (value) => typeof value === 'string';
 const isTextOrNull = (value) => value === null || isText(value);
 const every = (list, check) => Array.isArray(list) && list.every(check);
 
-const isOneTimeItem = (item) => isObject(item) && isText(item.product) && isDecimal(item.quantity) && isDecimalOrNull(item.amount);
-const isItem = (item) => isOneTimeItem(item) && INTERVALS.includes(item.interval) && Number.isInteger(item.intervalCount) && item.intervalCount > 0;
-const isCoupon = (coupon) => isObject(coupon) && isText(coupon.name) && isDecimalOrNull(coupon.percentOff) && isDecimalOrNull(coupon.amountOff) && isText(coupon.duration);
+const isOneTimeItem = (item) =>
+  isObject(item) && isText(item.product) && isDecimal(item.quantity) && isDecimalOrNull(item.amount);
+const isItem = (item) =>
+  isOneTimeItem(item) &&
+  INTERVALS.includes(item.interval) &&
+  Number.isInteger(item.intervalCount) &&
+  item.intervalCount > 0;
+const isCoupon = (coupon) =>
+  isObject(coupon) &&
+  isText(coupon.name) &&
+  isDecimalOrNull(coupon.percentOff) &&
+  isDecimalOrNull(coupon.amountOff) &&
+  isText(coupon.duration);
 const isPhase = (phase) =>
-    isObject(phase) && isDate(phase.start) && isDateOrNull(phase.end) && every(phase.items, isItem) && every(phase.oneTimeItems, isOneTimeItem) && every(phase.coupons, isCoupon) && isDecimalOrNull(phase.total);
-const isInvoice = (invoice) => isObject(invoice) && isText(invoice.status) && isDecimal(invoice.amountDue) && isTextOrNull(invoice.paymentLink);
+  isObject(phase) &&
+  isDate(phase.start) &&
+  isDateOrNull(phase.end) &&
+  every(phase.items, isItem) &&
+  every(phase.oneTimeItems, isOneTimeItem) &&
+  every(phase.coupons, isCoupon) &&
+  isDecimalOrNull(phase.total);
+const isInvoice = (invoice) =>
+  isObject(invoice) && isText(invoice.status) && isDecimal(invoice.amountDue) && isTextOrNull(invoice.paymentLink);
 
 /** True when `summary` is a version-1 summary with every field the card shows. */
 export function isBillingSummary(summary) {
-    return (
-        isObject(summary) &&
-        summary.version === SUMMARY_VERSION &&
-        KINDS.includes(summary.kind) &&
-        typeof summary.currency === 'string' &&
-        /^[A-Z]{3}$/.test(summary.currency) &&
-        every(summary.phases, isPhase) &&
-        (summary.oneTimeInvoice === null || (isObject(summary.oneTimeInvoice) && every(summary.oneTimeInvoice.items, isOneTimeItem) && isDecimalOrNull(summary.oneTimeInvoice.total))) &&
-        isDateOrNull(summary.nextRenewal) &&
-        (summary.nextInvoice === null || (isObject(summary.nextInvoice) && isDate(summary.nextInvoice.date) && isDecimal(summary.nextInvoice.amount))) &&
-        (summary.latestInvoice === null || isInvoice(summary.latestInvoice)) &&
-        isDecimalOrNull(summary.tcv) &&
-        isDecimal(summary.mrr)
-    );
+  return (
+    isObject(summary) &&
+    summary.version === SUMMARY_VERSION &&
+    KINDS.includes(summary.kind) &&
+    typeof summary.currency === 'string' &&
+    /^[A-Z]{3}$/.test(summary.currency) &&
+    every(summary.phases, isPhase) &&
+    (summary.oneTimeInvoice === null ||
+      (isObject(summary.oneTimeInvoice) &&
+        every(summary.oneTimeInvoice.items, isOneTimeItem) &&
+        isDecimalOrNull(summary.oneTimeInvoice.total))) &&
+    isDateOrNull(summary.nextRenewal) &&
+    (summary.nextInvoice === null ||
+      (isObject(summary.nextInvoice) && isDate(summary.nextInvoice.date) && isDecimal(summary.nextInvoice.amount))) &&
+    (summary.latestInvoice === null || isInvoice(summary.latestInvoice)) &&
+    isDecimalOrNull(summary.tcv) &&
+    isDecimal(summary.mrr)
+  );
 }
 
 const parsed = (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-        return JSON.parse(value);
-    } catch {
-        return undefined;
-    }
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
 };
 
 /** A summary from its field text (or an object already parsed); undefined when it is not one. */
 export function readBillingSummary(value) {
-    const summary = parsed(value);
-    return isBillingSummary(summary) ? summary : undefined;
+  const summary = parsed(value);
+  return isBillingSummary(summary) ? summary : undefined;
 }
 
-const isProblem = (problem) => isObject(problem) && isText(problem.message) && isText(problem.fix) && isTextOrNull(problem.documentationLink);
+const isProblem = (problem) =>
+  isObject(problem) && isText(problem.message) && isText(problem.fix) && isTextOrNull(problem.documentationLink);
 
 /** A preview ({ version, summary, problems }) from Preview_Result__c; undefined when it is not one. */
 export function readBillingPreview(value) {
-    const preview = parsed(value);
-    const valid =
-        isObject(preview) && preview.version === SUMMARY_VERSION && (preview.summary === null || isBillingSummary(preview.summary)) && every(preview.problems, isProblem);
-    return valid ? preview : undefined;
+  const preview = parsed(value);
+  const valid =
+    isObject(preview) &&
+    preview.version === SUMMARY_VERSION &&
+    (preview.summary === null || isBillingSummary(preview.summary)) &&
+    every(preview.problems, isProblem);
+  return valid ? preview : undefined;
 }

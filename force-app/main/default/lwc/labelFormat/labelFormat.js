@@ -3,5 +3,5 @@
  * so that translations may put the values where their language wants them.
  */
 export function formatLabel(label, ...values) {
-    return values.reduce((text, value, i) => text.replace(`{${i}}`, value), label);
+  return values.reduce((text, value, i) => text.replace(`{${i}}`, value), label);
 }

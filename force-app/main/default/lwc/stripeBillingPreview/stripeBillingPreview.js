@@ -25,7 +25,17 @@ import noBilling from '@salesforce/label/c.StripeBillingPreview_NoBilling';
 import previewHeading from '@salesforce/label/c.StripeBillingSummary_PreviewHeading';
 import unreadable from '@salesforce/label/c.StripeBillingSummary_Unreadable';
 
-const LABELS = { button, running, problemsHeading, nothingWritten, requestError, timedOut, noBilling, previewHeading, unreadable };
+const LABELS = {
+  button,
+  running,
+  problemsHeading,
+  nothingWritten,
+  requestError,
+  timedOut,
+  noBilling,
+  previewHeading,
+  unreadable,
+};
 
 /** The preview request is followed as Sync now's is (c/syncRequestWatcher). */
 export { MAX_POLLS, POLL_INTERVAL_MS } from 'c/syncRequestWatcher';
@@ -36,97 +46,101 @@ export { MAX_POLLS, POLL_INTERVAL_MS } from 'c/syncRequestWatcher';
  * the billing the sync would make, and the problems that would stop it with their fixes.
  */
 export default class StripeBillingPreview extends LightningElement {
-    @api recordId;
-    labels = LABELS;
-    requestId;
-    request;
-    requestResult;
-    submitting = false;
-    timedOutWaiting = false;
-    errorMessage;
-    // The result shows once the request is re-read as ended: nothing more to do when it ends.
-    watcher = new SyncRequestWatcher({ refresh: () => refreshApex(this.requestResult), onEnded: () => {}, onGaveUp: () => (this.timedOutWaiting = true) });
+  @api recordId;
+  labels = LABELS;
+  requestId;
+  request;
+  requestResult;
+  submitting = false;
+  timedOutWaiting = false;
+  errorMessage;
+  // The result shows once the request is re-read as ended: nothing more to do when it ends.
+  watcher = new SyncRequestWatcher({
+    refresh: () => refreshApex(this.requestResult),
+    onEnded: () => {},
+    onGaveUp: () => (this.timedOutWaiting = true),
+  });
 
-    @wire(getRecord, { recordId: '$requestId', fields: [REQUEST_STATUS, REQUEST_MESSAGE, PREVIEW_RESULT] })
-    wiredRequest(result) {
-        this.requestResult = result;
-        if (result.data && result.data.id === this.requestId) {
-            this.request = result.data;
-            this.watcher.seen({ id: this.requestId, status: this.status });
-        }
+  @wire(getRecord, { recordId: '$requestId', fields: [REQUEST_STATUS, REQUEST_MESSAGE, PREVIEW_RESULT] })
+  wiredRequest(result) {
+    this.requestResult = result;
+    if (result.data && result.data.id === this.requestId) {
+      this.request = result.data;
+      this.watcher.seen({ id: this.requestId, status: this.status });
     }
+  }
 
-    disconnectedCallback() {
-        this.watcher.stop();
-    }
+  disconnectedCallback() {
+    this.watcher.stop();
+  }
 
-    get status() {
-        return this.request?.fields[REQUEST_STATUS.fieldApiName]?.value ?? (this.requestId ? 'Queued' : undefined);
-    }
+  get status() {
+    return this.request?.fields[REQUEST_STATUS.fieldApiName]?.value ?? (this.requestId ? 'Queued' : undefined);
+  }
 
-    get isRunning() {
-        return isActive(this.status) && !this.timedOutWaiting;
-    }
+  get isRunning() {
+    return isActive(this.status) && !this.timedOutWaiting;
+  }
 
-    get isDisabled() {
-        return this.submitting || this.isRunning;
-    }
+  get isDisabled() {
+    return this.submitting || this.isRunning;
+  }
 
-    get hasResult() {
-        return !!this.status && !isActive(this.status);
-    }
+  get hasResult() {
+    return !!this.status && !isActive(this.status);
+  }
 
-    get preview() {
-        return readBillingPreview(this.request?.fields[PREVIEW_RESULT.fieldApiName]?.value);
-    }
+  get preview() {
+    return readBillingPreview(this.request?.fields[PREVIEW_RESULT.fieldApiName]?.value);
+  }
 
-    get isUnreadable() {
-        return this.hasResult && !this.preview;
-    }
+  get isUnreadable() {
+    return this.hasResult && !this.preview;
+  }
 
-    /** A request that ended without a preview (the relay failed): its message. */
-    get requestMessage() {
-        return this.request?.fields[REQUEST_MESSAGE.fieldApiName]?.value;
-    }
+  /** A request that ended without a preview (the relay failed): its message. */
+  get requestMessage() {
+    return this.request?.fields[REQUEST_MESSAGE.fieldApiName]?.value;
+  }
 
-    get problems() {
-        return this.preview?.problems ?? [];
-    }
+  get problems() {
+    return this.preview?.problems ?? [];
+  }
 
-    get hasProblems() {
-        return this.problems.length > 0;
-    }
+  get hasProblems() {
+    return this.problems.length > 0;
+  }
 
-    get summary() {
-        return this.preview?.summary ?? null;
-    }
+  get summary() {
+    return this.preview?.summary ?? null;
+  }
 
-    get hasNoBilling() {
-        return !!this.preview && !this.summary && !this.hasProblems;
-    }
+  get hasNoBilling() {
+    return !!this.preview && !this.summary && !this.hasProblems;
+  }
 
-    async handlePreview() {
-        if (this.isDisabled) return;
-        this.submitting = true;
-        this.errorMessage = undefined;
-        try {
-            const request = await createRecord({
-                apiName: SYNC_REQUEST.objectApiName,
-                fields: {
-                    [REQUEST_ORDER.fieldApiName]: this.recordId,
-                    [REQUEST_TYPE.fieldApiName]: 'Preview',
-                    [REQUESTED_BY.fieldApiName]: USER_ID,
-                    [REQUESTED_AT.fieldApiName]: new Date().toISOString()
-                }
-            });
-            this.request = undefined;
-            this.requestId = request.id;
-            this.timedOutWaiting = false;
-            this.watcher.watch(request.id);
-        } catch (error) {
-            this.errorMessage = `${requestError}: ${reduceErrors(error).join(' ')}`;
-        } finally {
-            this.submitting = false;
-        }
+  async handlePreview() {
+    if (this.isDisabled) return;
+    this.submitting = true;
+    this.errorMessage = undefined;
+    try {
+      const request = await createRecord({
+        apiName: SYNC_REQUEST.objectApiName,
+        fields: {
+          [REQUEST_ORDER.fieldApiName]: this.recordId,
+          [REQUEST_TYPE.fieldApiName]: 'Preview',
+          [REQUESTED_BY.fieldApiName]: USER_ID,
+          [REQUESTED_AT.fieldApiName]: new Date().toISOString(),
+        },
+      });
+      this.request = undefined;
+      this.requestId = request.id;
+      this.timedOutWaiting = false;
+      this.watcher.watch(request.id);
+    } catch (error) {
+      this.errorMessage = `${requestError}: ${reduceErrors(error).join(' ')}`;
+    } finally {
+      this.submitting = false;
     }
+  }
 }

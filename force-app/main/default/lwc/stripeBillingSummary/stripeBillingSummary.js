@@ -39,40 +39,57 @@ import itemsOmitted from '@salesforce/label/c.StripeBillingSummary_ItemsOmitted'
 import timeline from '@salesforce/label/c.StripeBillingSummary_Timeline';
 
 const LABELS = {
-    unreadable, until, product, quantity, amount, billed, oneTimeItems, coupons, phaseTotal, total, nextInvoice, nextRenewal,
-    latestInvoice, amountDue, paymentPage, tcv, mrr, usageBased, timeline
+  unreadable,
+  until,
+  product,
+  quantity,
+  amount,
+  billed,
+  oneTimeItems,
+  coupons,
+  phaseTotal,
+  total,
+  nextInvoice,
+  nextRenewal,
+  latestInvoice,
+  amountDue,
+  paymentPage,
+  tcv,
+  mrr,
+  usageBased,
+  timeline,
 };
 const KIND_LABELS = { scheduled, evergreen, 'one-time': oneTime };
 const SINGULAR = { day, week, month, year };
 const PLURAL = { day: days, week: weeks, month: months, year: years };
 
-
-const intervalText = (interval, count) => (count === 1 ? format(per, SINGULAR[interval]) : format(every, count, PLURAL[interval]));
+const intervalText = (interval, count) =>
+  count === 1 ? format(per, SINGULAR[interval]) : format(every, count, PLURAL[interval]);
 
 const itemRows = (items, prefix) =>
-    items.map((item, index) => ({
-        ...item,
-        key: `${prefix}-${index}`,
-        hasAmount: item.amount !== null,
-        hasCoupons: item.coupons.length > 0,
-        billedText: item.interval ? intervalText(item.interval, item.intervalCount) : null
-    }));
+  items.map((item, index) => ({
+    ...item,
+    key: `${prefix}-${index}`,
+    hasAmount: item.amount !== null,
+    hasCoupons: item.coupons.length > 0,
+    billedText: item.interval ? intervalText(item.interval, item.intervalCount) : null,
+  }));
 
 function phaseView(phase, index) {
-    return {
-        key: `phase-${index}`,
-        title: format(phaseTitle, index + 1),
-        start: phase.start,
-        end: phase.end,
-        items: itemRows(phase.items, `item-${index}`),
-        hasItems: phase.items.length > 0,
-        oneTimeItems: itemRows(phase.oneTimeItems, `one-time-${index}`),
-        hasOneTimeItems: phase.oneTimeItems.length > 0,
-        coupons: phase.coupons,
-        hasCoupons: phase.coupons.length > 0,
-        total: phase.total,
-        omittedText: phase.omittedItems ? format(itemsOmitted, phase.omittedItems) : null
-    };
+  return {
+    key: `phase-${index}`,
+    title: format(phaseTitle, index + 1),
+    start: phase.start,
+    end: phase.end,
+    items: itemRows(phase.items, `item-${index}`),
+    hasItems: phase.items.length > 0,
+    oneTimeItems: itemRows(phase.oneTimeItems, `one-time-${index}`),
+    hasOneTimeItems: phase.oneTimeItems.length > 0,
+    coupons: phase.coupons,
+    hasCoupons: phase.coupons.length > 0,
+    total: phase.total,
+    omittedText: phase.omittedItems ? format(itemsOmitted, phase.omittedItems) : null,
+  };
 }
 
 /**
@@ -81,43 +98,45 @@ function phaseView(phase, index) {
  * `summary` is the field's JSON text (or the object); a value the card cannot read shows a message.
  */
 export default class StripeBillingSummary extends LightningElement {
-    labels = LABELS;
-    /** The section's heading; the card passes "Billing in Stripe" or "Billing preview". */
-    @api heading = heading;
-    /** What the template shows; undefined when the summary cannot be read. */
-    view;
-    rawSummary;
+  labels = LABELS;
+  /** The section's heading; the card passes "Billing in Stripe" or "Billing preview". */
+  @api heading = heading;
+  /** What the template shows; undefined when the summary cannot be read. */
+  view;
+  rawSummary;
 
-    @api
-    get summary() {
-        return this.rawSummary;
-    }
+  @api
+  get summary() {
+    return this.rawSummary;
+  }
 
-    set summary(value) {
-        this.rawSummary = value;
-        const summary = readBillingSummary(value);
-        this.view = summary ? summaryView(summary) : undefined;
-    }
+  set summary(value) {
+    this.rawSummary = value;
+    const summary = readBillingSummary(value);
+    this.view = summary ? summaryView(summary) : undefined;
+  }
 
-    get isUnreadable() {
-        return !this.view;
-    }
+  get isUnreadable() {
+    return !this.view;
+  }
 }
 
 function summaryView(summary) {
-    const phases = summary.phases.map(phaseView);
-    const oneTimeInvoice = summary.oneTimeInvoice;
-    return {
-        kindLabel: KIND_LABELS[summary.kind],
-        currency: summary.currency,
-        phases,
-        hasPhases: phases.length > 0,
-        oneTimeInvoice: oneTimeInvoice ? { items: itemRows(oneTimeInvoice.items, 'invoice-item'), total: oneTimeInvoice.total } : null,
-        nextInvoice: summary.nextInvoice,
-        nextRenewal: summary.nextRenewal,
-        latestInvoice: summary.latestInvoice,
-        tcv: summary.tcv,
-        mrr: summary.mrr,
-        isRecurring: summary.kind !== 'one-time'
-    };
+  const phases = summary.phases.map(phaseView);
+  const oneTimeInvoice = summary.oneTimeInvoice;
+  return {
+    kindLabel: KIND_LABELS[summary.kind],
+    currency: summary.currency,
+    phases,
+    hasPhases: phases.length > 0,
+    oneTimeInvoice: oneTimeInvoice
+      ? { items: itemRows(oneTimeInvoice.items, 'invoice-item'), total: oneTimeInvoice.total }
+      : null,
+    nextInvoice: summary.nextInvoice,
+    nextRenewal: summary.nextRenewal,
+    latestInvoice: summary.latestInvoice,
+    tcv: summary.tcv,
+    mrr: summary.mrr,
+    isRecurring: summary.kind !== 'one-time',
+  };
 }

@@ -9,12 +9,12 @@ import documentation from '@salesforce/label/c.StripeOrderSync_Documentation';
  * the sync. Content in the default slot follows the problems (the card's "the relay retries it" note).
  */
 export default class StripeErrorPanel extends LightningElement {
-    @api heading;
-    /** [{ message, fix, documentationLink }]; fix and link may be empty. */
-    @api problems = [];
-    labels = { fix, documentation };
+  @api heading;
+  /** [{ message, fix, documentationLink }]; fix and link may be empty. */
+  @api problems = [];
+  labels = { fix, documentation };
 
-    get rows() {
-        return (this.problems ?? []).map((problem, index) => ({ ...problem, key: `problem-${index}` }));
-    }
+  get rows() {
+    return (this.problems ?? []).map((problem, index) => ({ ...problem, key: `problem-${index}` }));
+  }
 }

@@ -62,15 +62,15 @@ const qualified = (field) => `${field.objectApiName}.${field.fieldApiName}`;
 const valueOf = (record, field) => record.fields[field.fieldApiName]?.value ?? null;
 
 function toSyncRecordRow(record) {
-    return {
-        id: record.id,
-        status: record.fields[RECORD_STATUS.fieldApiName]?.displayValue ?? valueOf(record, RECORD_STATUS),
-        record: [valueOf(record, RECORD_OBJECT_TYPE), valueOf(record, RECORD_ID)].filter(Boolean).join(' '),
-        message: valueOf(record, RECORD_MESSAGE),
-        updated: valueOf(record, RECORD_UPDATED),
-        documentationLink: valueOf(record, RECORD_DOC_LINK),
-        stripeRequestLink: valueOf(record, RECORD_REQUEST_LINK)
-    };
+  return {
+    id: record.id,
+    status: record.fields[RECORD_STATUS.fieldApiName]?.displayValue ?? valueOf(record, RECORD_STATUS),
+    record: [valueOf(record, RECORD_OBJECT_TYPE), valueOf(record, RECORD_ID)].filter(Boolean).join(' '),
+    message: valueOf(record, RECORD_MESSAGE),
+    updated: valueOf(record, RECORD_UPDATED),
+    documentationLink: valueOf(record, RECORD_DOC_LINK),
+    stripeRequestLink: valueOf(record, RECORD_REQUEST_LINK),
+  };
 }
 
 /**
@@ -79,133 +79,151 @@ function toSyncRecordRow(record) {
  * children: the sync summary, the error panel, the billing summary and preview, the Sync Records table.
  */
 export default class StripeOrderSync extends LightningElement {
-    @api recordId;
+  @api recordId;
 
-    labels = LABELS;
-    order;
-    orderError;
-    syncRecordRows = [];
-    /** The order's latest sync request: { id, status, message }. */
-    latestRequest;
-    submitting = false;
-    requestsResult;
-    syncRecordsResult;
-    watcher = new SyncRequestWatcher({
-        refresh: () => refreshApex(this.requestsResult),
-        onEnded: (request) => this.requestEnded(request),
-        onGaveUp: () => this.toast('info', stillRunningTitle, stillRunningMessage)
-    });
+  labels = LABELS;
+  order;
+  orderError;
+  syncRecordRows = [];
+  /** The order's latest sync request: { id, status, message }. */
+  latestRequest;
+  submitting = false;
+  requestsResult;
+  syncRecordsResult;
+  watcher = new SyncRequestWatcher({
+    refresh: () => refreshApex(this.requestsResult),
+    onEnded: (request) => this.requestEnded(request),
+    onGaveUp: () => this.toast('info', stillRunningTitle, stillRunningMessage),
+  });
 
-    @wire(getRecord, { recordId: '$recordId', optionalFields: ORDER_FIELDS })
-    wiredOrder({ data, error }) {
-        this.order = data;
-        this.orderError = error ? reduceErrors(error).join(' ') : undefined;
+  @wire(getRecord, { recordId: '$recordId', optionalFields: ORDER_FIELDS })
+  wiredOrder({ data, error }) {
+    this.order = data;
+    this.orderError = error ? reduceErrors(error).join(' ') : undefined;
+  }
+
+  @wire(getRelatedListRecords, {
+    parentRecordId: '$recordId',
+    relatedListId: 'Stripe_Sync_Requests__r',
+    fields: [qualified(REQUEST_STATUS), qualified(REQUEST_MESSAGE)],
+    optionalFields: [qualified(REQUEST_TYPE)],
+    sortBy: [`-${qualified(REQUEST_CREATED_DATE)}`],
+    pageSize: 1,
+  })
+  wiredRequests(result) {
+    this.requestsResult = result;
+    const latest = result.data?.records?.[0];
+    // A Preview request is the preview's own business (c-stripe-billing-preview), not a sync to follow.
+    if (!latest || valueOf(latest, REQUEST_TYPE) === 'Preview') return;
+    const request = {
+      id: latest.id,
+      status: valueOf(latest, REQUEST_STATUS),
+      message: valueOf(latest, REQUEST_MESSAGE),
+    };
+    if (this.watcher.seen(request)) this.latestRequest = request;
+  }
+
+  @wire(getRelatedListRecords, {
+    parentRecordId: '$recordId',
+    relatedListId: 'Stripe_Sync_Records__r',
+    fields: [
+      RECORD_STATUS,
+      RECORD_MESSAGE,
+      RECORD_OBJECT_TYPE,
+      RECORD_ID,
+      RECORD_DOC_LINK,
+      RECORD_REQUEST_LINK,
+      RECORD_UPDATED,
+    ].map(qualified),
+    sortBy: [`-${qualified(RECORD_UPDATED)}`],
+    pageSize: SYNC_RECORDS_SHOWN,
+  })
+  wiredSyncRecords(result) {
+    this.syncRecordsResult = result;
+    this.syncRecordRows = (result.data?.records ?? []).map(toSyncRecordRow);
+  }
+
+  disconnectedCallback() {
+    this.watcher.stop();
+  }
+
+  get isLoading() {
+    return !this.order && !this.orderError;
+  }
+
+  /** Without read access to the status field the user sees nothing of Stripe: say so instead of an empty card. */
+  get hasNoAccess() {
+    return !!this.order && this.order.fields[SYNC_STATUS.fieldApiName] === undefined;
+  }
+
+  get hasOrder() {
+    return !!this.order && !this.hasNoAccess;
+  }
+
+  get isSyncDisabled() {
+    return !this.hasOrder || this.submitting || isActive(this.latestRequest?.status);
+  }
+
+  get hasFailed() {
+    return getFieldValue(this.order, SYNC_STATUS) === 'Failed';
+  }
+
+  /** The failed sync as the error panel shows it: the order's message, fix and documentation link. */
+  get failure() {
+    return [
+      {
+        message: getFieldValue(this.order, SYNC_MESSAGE),
+        fix: getFieldValue(this.order, SYNC_FIX),
+        documentationLink: getFieldValue(this.order, SYNC_DOC_LINK),
+      },
+    ];
+  }
+
+  get isRetryPending() {
+    return this.latestRequest?.status === 'Retrying';
+  }
+
+  /** The relay's billing summary (JSON text); c-stripe-billing-summary reads and checks it. */
+  get billingSummary() {
+    return getFieldValue(this.order, BILLING_SUMMARY);
+  }
+
+  async handleSyncNow() {
+    if (this.isSyncDisabled) return; // a second click before the button re-renders disabled
+    this.submitting = true;
+    try {
+      const request = await createRecord({
+        apiName: SYNC_REQUEST.objectApiName,
+        fields: {
+          [REQUEST_ORDER.fieldApiName]: this.recordId,
+          [REQUESTED_BY.fieldApiName]: USER_ID,
+          [REQUESTED_AT.fieldApiName]: new Date().toISOString(),
+        },
+      });
+      this.latestRequest = { id: request.id, status: 'Queued', message: null };
+      this.toast('success', requestedTitle, requestedMessage);
+      this.watcher.watch(request.id);
+    } catch (error) {
+      this.toast('error', requestErrorTitle, reduceErrors(error).join(' '));
+    } finally {
+      this.submitting = false;
     }
+  }
 
-    @wire(getRelatedListRecords, {
-        parentRecordId: '$recordId',
-        relatedListId: 'Stripe_Sync_Requests__r',
-        fields: [qualified(REQUEST_STATUS), qualified(REQUEST_MESSAGE)],
-        optionalFields: [qualified(REQUEST_TYPE)],
-        sortBy: [`-${qualified(REQUEST_CREATED_DATE)}`],
-        pageSize: 1
-    })
-    wiredRequests(result) {
-        this.requestsResult = result;
-        const latest = result.data?.records?.[0];
-        // A Preview request is the preview's own business (c-stripe-billing-preview), not a sync to follow.
-        if (!latest || valueOf(latest, REQUEST_TYPE) === 'Preview') return;
-        const request = { id: latest.id, status: valueOf(latest, REQUEST_STATUS), message: valueOf(latest, REQUEST_MESSAGE) };
-        if (this.watcher.seen(request)) this.latestRequest = request;
+  /** The followed request ended: say how, and re-read the order and its Sync Records. */
+  requestEnded(request) {
+    if (request.status === 'Synced') {
+      this.toast('success', syncedTitle, request.message || syncedMessage);
+    } else if (request.status === 'Retrying') {
+      this.toast('warning', retryingTitle, request.message || '');
+    } else {
+      this.toast('error', failedTitle, request.message || '');
     }
+    notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
+    refreshApex(this.syncRecordsResult);
+  }
 
-    @wire(getRelatedListRecords, {
-        parentRecordId: '$recordId',
-        relatedListId: 'Stripe_Sync_Records__r',
-        fields: [RECORD_STATUS, RECORD_MESSAGE, RECORD_OBJECT_TYPE, RECORD_ID, RECORD_DOC_LINK, RECORD_REQUEST_LINK, RECORD_UPDATED].map(qualified),
-        sortBy: [`-${qualified(RECORD_UPDATED)}`],
-        pageSize: SYNC_RECORDS_SHOWN
-    })
-    wiredSyncRecords(result) {
-        this.syncRecordsResult = result;
-        this.syncRecordRows = (result.data?.records ?? []).map(toSyncRecordRow);
-    }
-
-    disconnectedCallback() {
-        this.watcher.stop();
-    }
-
-    get isLoading() {
-        return !this.order && !this.orderError;
-    }
-
-    /** Without read access to the status field the user sees nothing of Stripe: say so instead of an empty card. */
-    get hasNoAccess() {
-        return !!this.order && this.order.fields[SYNC_STATUS.fieldApiName] === undefined;
-    }
-
-    get hasOrder() {
-        return !!this.order && !this.hasNoAccess;
-    }
-
-    get isSyncDisabled() {
-        return !this.hasOrder || this.submitting || isActive(this.latestRequest?.status);
-    }
-
-    get hasFailed() {
-        return getFieldValue(this.order, SYNC_STATUS) === 'Failed';
-    }
-
-    /** The failed sync as the error panel shows it: the order's message, fix and documentation link. */
-    get failure() {
-        return [{ message: getFieldValue(this.order, SYNC_MESSAGE), fix: getFieldValue(this.order, SYNC_FIX), documentationLink: getFieldValue(this.order, SYNC_DOC_LINK) }];
-    }
-
-    get isRetryPending() {
-        return this.latestRequest?.status === 'Retrying';
-    }
-
-    /** The relay's billing summary (JSON text); c-stripe-billing-summary reads and checks it. */
-    get billingSummary() {
-        return getFieldValue(this.order, BILLING_SUMMARY);
-    }
-
-    async handleSyncNow() {
-        if (this.isSyncDisabled) return; // a second click before the button re-renders disabled
-        this.submitting = true;
-        try {
-            const request = await createRecord({
-                apiName: SYNC_REQUEST.objectApiName,
-                fields: {
-                    [REQUEST_ORDER.fieldApiName]: this.recordId,
-                    [REQUESTED_BY.fieldApiName]: USER_ID,
-                    [REQUESTED_AT.fieldApiName]: new Date().toISOString()
-                }
-            });
-            this.latestRequest = { id: request.id, status: 'Queued', message: null };
-            this.toast('success', requestedTitle, requestedMessage);
-            this.watcher.watch(request.id);
-        } catch (error) {
-            this.toast('error', requestErrorTitle, reduceErrors(error).join(' '));
-        } finally {
-            this.submitting = false;
-        }
-    }
-
-    /** The followed request ended: say how, and re-read the order and its Sync Records. */
-    requestEnded(request) {
-        if (request.status === 'Synced') {
-            this.toast('success', syncedTitle, request.message || syncedMessage);
-        } else if (request.status === 'Retrying') {
-            this.toast('warning', retryingTitle, request.message || '');
-        } else {
-            this.toast('error', failedTitle, request.message || '');
-        }
-        notifyRecordUpdateAvailable([{ recordId: this.recordId }]);
-        refreshApex(this.syncRecordsResult);
-    }
-
-    toast(variant, title, message) {
-        this.dispatchEvent(new ShowToastEvent({ variant, title, message }));
-    }
+  toast(variant, title, message) {
+    this.dispatchEvent(new ShowToastEvent({ variant, title, message }));
+  }
 }

@@ -11,12 +11,30 @@ import documentation from '@salesforce/label/c.StripeOrderSync_Documentation';
 import stripeLog from '@salesforce/label/c.StripeOrderSync_StripeLog';
 
 const COLUMNS = [
-    { label: columnStatus, fieldName: 'status', initialWidth: 100 },
-    { label: columnRecord, fieldName: 'record' },
-    { label: columnMessage, fieldName: 'message', wrapText: true },
-    { label: columnUpdated, fieldName: 'updated', initialWidth: 170, type: 'date', typeAttributes: { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' } },
-    { label: documentation, fieldName: 'documentationLink', initialWidth: 140, type: 'url', typeAttributes: { label: documentation, target: '_blank' } },
-    { label: columnStripeLog, fieldName: 'stripeRequestLink', initialWidth: 120, type: 'url', typeAttributes: { label: stripeLog, target: '_blank' } }
+  { label: columnStatus, fieldName: 'status', initialWidth: 100 },
+  { label: columnRecord, fieldName: 'record' },
+  { label: columnMessage, fieldName: 'message', wrapText: true },
+  {
+    label: columnUpdated,
+    fieldName: 'updated',
+    initialWidth: 170,
+    type: 'date',
+    typeAttributes: { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' },
+  },
+  {
+    label: documentation,
+    fieldName: 'documentationLink',
+    initialWidth: 140,
+    type: 'url',
+    typeAttributes: { label: documentation, target: '_blank' },
+  },
+  {
+    label: columnStripeLog,
+    fieldName: 'stripeRequestLink',
+    initialWidth: 120,
+    type: 'url',
+    typeAttributes: { label: stripeLog, target: '_blank' },
+  },
 ];
 
 /**
@@ -24,12 +42,12 @@ const COLUMNS = [
  * the Stripe request log; or a line saying there are none. Presentational: the card reads the records.
  */
 export default class StripeSyncRecordsTable extends LightningElement {
-    /** [{ id, status, record, message, updated, documentationLink, stripeRequestLink }] */
-    @api rows = [];
-    columns = COLUMNS;
-    labels = { syncRecords, noSyncRecords };
+  /** [{ id, status, record, message, updated, documentationLink, stripeRequestLink }] */
+  @api rows = [];
+  columns = COLUMNS;
+  labels = { syncRecords, noSyncRecords };
 
-    get hasRows() {
-        return (this.rows ?? []).length > 0;
-    }
+  get hasRows() {
+    return (this.rows ?? []).length > 0;
+  }
 }

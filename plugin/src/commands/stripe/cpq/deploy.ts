@@ -35,8 +35,18 @@ export default class Deploy extends SfCommand<DeployResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
-    wait: Flags.duration({ char: 'w', unit: 'minutes', defaultValue: 33, min: 1, summary: messages.getMessage('flags.wait.summary') }),
-    'source-dir': Flags.directory({ char: 'd', exists: true, summary: messages.getMessage('flags.source-dir.summary') }),
+    wait: Flags.duration({
+      char: 'w',
+      unit: 'minutes',
+      defaultValue: 33,
+      min: 1,
+      summary: messages.getMessage('flags.wait.summary'),
+    }),
+    'source-dir': Flags.directory({
+      char: 'd',
+      exists: true,
+      summary: messages.getMessage('flags.source-dir.summary'),
+    }),
     'permission-set': Flags.string({
       char: 'p',
       multiple: true,
@@ -44,7 +54,11 @@ export default class Deploy extends SfCommand<DeployResult> {
       default: ['Stripe_CPQ_Admin'],
       summary: messages.getMessage('flags.permission-set.summary'),
     }),
-    'on-behalf-of': Flags.string({ char: 'b', multiple: true, summary: messages.getMessage('flags.on-behalf-of.summary') }),
+    'on-behalf-of': Flags.string({
+      char: 'b',
+      multiple: true,
+      summary: messages.getMessage('flags.on-behalf-of.summary'),
+    }),
   };
 
   public async run(): Promise<DeployResult> {
@@ -52,14 +66,28 @@ export default class Deploy extends SfCommand<DeployResult> {
     const org = flags['target-org'];
     const connection = org.getConnection(flags['api-version']);
     const checkOnly = flags['dry-run'];
-    const stages = [messages.getMessage('stage.prepare'), messages.getMessage('stage.deploy'), ...(checkOnly ? [] : [messages.getMessage('stage.assign'), messages.getMessage('stage.verify')])];
+    const stages = [
+      messages.getMessage('stage.prepare'),
+      messages.getMessage('stage.deploy'),
+      ...(checkOnly ? [] : [messages.getMessage('stage.assign'), messages.getMessage('stage.verify')]),
+    ];
     const progress = new MultiStageOutput<StageData>({
       jsonEnabled: this.jsonEnabled(),
       title: checkOnly ? 'Validating the Stripe CPQ package' : 'Deploying the Stripe CPQ package',
       stages,
       stageSpecificBlock: [
-        { stage: messages.getMessage('stage.deploy'), type: 'dynamic-key-value', label: messages.getMessage('info.deployId'), get: (d) => d?.deployId },
-        { stage: messages.getMessage('stage.deploy'), type: 'dynamic-key-value', label: messages.getMessage('info.components'), get: (d) => d?.components },
+        {
+          stage: messages.getMessage('stage.deploy'),
+          type: 'dynamic-key-value',
+          label: messages.getMessage('info.deployId'),
+          get: (d) => d?.deployId,
+        },
+        {
+          stage: messages.getMessage('stage.deploy'),
+          type: 'dynamic-key-value',
+          label: messages.getMessage('info.components'),
+          get: (d) => d?.components,
+        },
       ],
     });
     try {
@@ -74,14 +102,22 @@ export default class Deploy extends SfCommand<DeployResult> {
         deployId: deployed.response.id,
         checkOnly,
         status: deployed.response.status,
-        components: { total: Number(deployed.response.numberComponentsTotal), deployed: Number(deployed.response.numberComponentsDeployed) },
+        components: {
+          total: Number(deployed.response.numberComponentsTotal),
+          deployed: Number(deployed.response.numberComponentsDeployed),
+        },
         permissionSets: [],
         customMetadata: null,
         nextSteps: [],
       };
       if (!checkOnly) {
         progress.goto(messages.getMessage('stage.assign'));
-        result.permissionSets = await assignPermissionSets(connection, flags['permission-set'], flags['on-behalf-of'] ?? [org.getUsername() ?? ''], messages);
+        result.permissionSets = await assignPermissionSets(
+          connection,
+          flags['permission-set'],
+          flags['on-behalf-of'] ?? [org.getUsername() ?? ''],
+          messages,
+        );
         progress.goto(messages.getMessage('stage.verify'));
         result.customMetadata = await countSettings(connection);
       }
@@ -95,23 +131,45 @@ export default class Deploy extends SfCommand<DeployResult> {
   }
 
   /** Deploys (or validates) through source-deploy-retrieve and waits; failures name the file and line. */
-  private async deployPackage(componentSet: ComponentSet, connection: Connection, checkOnly: boolean, wait: Duration, progress: MultiStageOutput<StageData>): Promise<SdrDeployResult> {
-    const deploy = await componentSet.deploy({ usernameOrConnection: connection, apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true } });
+  private async deployPackage(
+    componentSet: ComponentSet,
+    connection: Connection,
+    checkOnly: boolean,
+    wait: Duration,
+    progress: MultiStageOutput<StageData>,
+  ): Promise<SdrDeployResult> {
+    const deploy = await componentSet.deploy({
+      usernameOrConnection: connection,
+      apiOptions: { checkOnly, rollbackOnError: true, singlePackage: true },
+    });
     progress.updateData({ deployId: deploy.id ?? '' });
-    deploy.onUpdate((response) => progress.updateData({ components: `${response.numberComponentsDeployed}/${response.numberComponentsTotal}` }));
+    deploy.onUpdate((response) =>
+      progress.updateData({ components: `${response.numberComponentsDeployed}/${response.numberComponentsTotal}` }),
+    );
     let result: SdrDeployResult;
     try {
       result = await deploy.pollStatus({ frequency: Duration.milliseconds(500), timeout: wait });
     } catch (error) {
       if (!/timed out/i.test((error as Error).message)) throw error;
-      const timeout = messages.createError('error.DeployTimeout', [deploy.id, wait.minutes], [deploy.id, connection.getUsername()]);
+      const timeout = messages.createError(
+        'error.DeployTimeout',
+        [deploy.id, wait.minutes],
+        [deploy.id, connection.getUsername()],
+      );
       timeout.exitCode = EXIT_CODES.inProgress;
       throw timeout;
     }
     if (result.response.status !== RequestStatus.Succeeded) {
       const failures = result.getFileResponses().filter((file) => file.state === 'Failed');
-      const lines = failures.map((f) => `  ${f.type} ${f.fullName} (${'filePath' in f && f.filePath ? f.filePath : ''}${'lineNumber' in f && f.lineNumber ? `:${f.lineNumber}` : ''}${'columnNumber' in f && f.columnNumber ? `:${f.columnNumber}` : ''}): ${'error' in f ? f.error : ''}`);
-      const error = messages.createError('error.DeployFailed', [result.response.status, failures.length, lines.join('\n')], [result.response.id]);
+      const lines = failures.map(
+        (f) =>
+          `  ${f.type} ${f.fullName} (${'filePath' in f && f.filePath ? f.filePath : ''}${'lineNumber' in f && f.lineNumber ? `:${f.lineNumber}` : ''}${'columnNumber' in f && f.columnNumber ? `:${f.columnNumber}` : ''}): ${'error' in f ? f.error : ''}`,
+      );
+      const error = messages.createError(
+        'error.DeployFailed',
+        [result.response.status, failures.length, lines.join('\n')],
+        [result.response.id],
+      );
       error.setData({ deployId: result.response.id, failures });
       throw error;
     }
@@ -121,10 +179,20 @@ export default class Deploy extends SfCommand<DeployResult> {
   /** The human summary; returns the next steps for the JSON result too. */
   private report(result: DeployResult, org: Org): string[] {
     const target = org.getUsername() ?? '';
-    const nextSteps = messages.getMessage('info.nextSteps', [target, target]).split('\n').slice(1).map((line) => line.trim());
-    this.logSuccess(messages.getMessage(result.checkOnly ? 'info.validated' : 'info.deployed', [result.components.total, target]));
-    for (const a of result.permissionSets) this.log(messages.getMessage('info.assignment', [a.permissionSet, a.username, a.status]));
-    if (result.customMetadata) this.log(messages.getMessage('info.settings', [result.customMetadata.fieldMappings, result.customMetadata.settings]));
+    const nextSteps = messages
+      .getMessage('info.nextSteps', [target, target])
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+    this.logSuccess(
+      messages.getMessage(result.checkOnly ? 'info.validated' : 'info.deployed', [result.components.total, target]),
+    );
+    for (const a of result.permissionSets)
+      this.log(messages.getMessage('info.assignment', [a.permissionSet, a.username, a.status]));
+    if (result.customMetadata)
+      this.log(
+        messages.getMessage('info.settings', [result.customMetadata.fieldMappings, result.customMetadata.settings]),
+      );
     if (!result.checkOnly) this.log(`\n${messages.getMessage('info.nextSteps', [target, target])}`);
     return nextSteps;
   }

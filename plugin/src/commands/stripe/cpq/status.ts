@@ -2,7 +2,14 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { toId18 } from '../../../core/records/salesforceIds.js';
 import { billingTimeline } from '../../../cli/billingTimeline.js';
-import { readOrderStatus, readSyncOverview, SYNC_STATUSES, type OrderSyncStatusDetail, type SyncOverview, type SyncRecordSummary } from '../../../cli/syncStatus.js';
+import {
+  readOrderStatus,
+  readSyncOverview,
+  SYNC_STATUSES,
+  type OrderSyncStatusDetail,
+  type SyncOverview,
+  type SyncRecordSummary,
+} from '../../../cli/syncStatus.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.status');
@@ -18,7 +25,12 @@ export default class Status extends SfCommand<StatusResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', length: 'both', startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({
+      char: 'r',
+      length: 'both',
+      startsWith: '801',
+      summary: messages.getMessage('flags.order.summary'),
+    }),
     failures: Flags.integer({ min: 1, max: 200, default: 5, summary: messages.getMessage('flags.failures.summary') }),
   };
 
@@ -45,11 +57,20 @@ export default class Status extends SfCommand<StatusResult> {
     const { lastRequest, lastOrderSync, queuedRequests } = overview.relay;
     this.log(
       lastRequest || lastOrderSync
-        ? messages.getMessage('info.relay', [lastRequest?.id ?? '-', lastRequest?.status ?? '-', lastRequest?.claimedBy ?? '-', lastRequest?.at ?? '-', lastOrderSync?.orderId ?? '-', lastOrderSync?.at ?? '-', queuedRequests])
+        ? messages.getMessage('info.relay', [
+            lastRequest?.id ?? '-',
+            lastRequest?.status ?? '-',
+            lastRequest?.claimedBy ?? '-',
+            lastRequest?.at ?? '-',
+            lastOrderSync?.orderId ?? '-',
+            lastOrderSync?.at ?? '-',
+            queuedRequests,
+          ])
         : messages.getMessage('info.relayNever', [queuedRequests]),
     );
     const { requests, next } = overview.relay.retrying;
-    if (next) this.log(messages.getMessage('info.retrying', [requests, next.id, next.orderId ?? '-', next.attempts, next.at]));
+    if (next)
+      this.log(messages.getMessage('info.retrying', [requests, next.id, next.orderId ?? '-', next.attempts, next.at]));
   }
 
   private showOrder(order: OrderSyncStatusDetail): void {
@@ -83,7 +104,13 @@ export default class Status extends SfCommand<StatusResult> {
 
   private showSyncRecords(records: SyncRecordSummary[]): void {
     this.table({
-      data: records.map((r) => ({ Status: r.status, Record: `${r.secondaryObjectType ?? ''} ${r.secondaryRecordId ?? ''}`.trim(), Message: r.message ?? '', Fix: r.fix ?? '', When: r.lastModified })),
+      data: records.map((r) => ({
+        Status: r.status,
+        Record: `${r.secondaryObjectType ?? ''} ${r.secondaryRecordId ?? ''}`.trim(),
+        Message: r.message ?? '',
+        Fix: r.fix ?? '',
+        When: r.lastModified,
+      })),
     });
   }
 }

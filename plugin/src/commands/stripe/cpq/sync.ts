@@ -24,7 +24,14 @@ export default class Sync extends SfCommand<SyncResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    order: Flags.salesforceId({ char: 'r', length: 'both', multiple: true, required: true, startsWith: '801', summary: messages.getMessage('flags.order.summary') }),
+    order: Flags.salesforceId({
+      char: 'r',
+      length: 'both',
+      multiple: true,
+      required: true,
+      startsWith: '801',
+      summary: messages.getMessage('flags.order.summary'),
+    }),
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
   };
 
@@ -40,7 +47,10 @@ export default class Sync extends SfCommand<SyncResult> {
     let orders: OrderSyncReport[];
     try {
       const engine = await Sync.loadEngine();
-      const syncEngine = await engine.createSyncEngine({ connection: flags['target-org'].getConnection(flags['api-version']), ...stripe });
+      const syncEngine = await engine.createSyncEngine({
+        connection: flags['target-org'].getConnection(flags['api-version']),
+        ...stripe,
+      });
       orders = await syncEngine.syncOrders(ids, { dryRun });
     } catch (error) {
       this.spinner.stop('failed');
@@ -51,7 +61,8 @@ export default class Sync extends SfCommand<SyncResult> {
     const counts = { synced: 0, failed: 0, busy: 0, planned: 0 };
     for (const order of orders) counts[order.status]++;
     this.report(orders, counts);
-    if (counts.failed > 0) process.exitCode = counts.failed === orders.length ? EXIT_CODES.error : EXIT_CODES.partlyFailed;
+    if (counts.failed > 0)
+      process.exitCode = counts.failed === orders.length ? EXIT_CODES.error : EXIT_CODES.partlyFailed;
     return { dryRun, orders, counts };
   }
 
@@ -66,7 +77,13 @@ export default class Sync extends SfCommand<SyncResult> {
     const done = orders.filter((o) => !o.plan);
     if (done.length > 0) {
       this.table({
-        data: done.map((o) => ({ Order: o.orderId, Status: o.status, 'Stripe ID': o.stripeId ?? '', Message: o.message ?? '', Fix: o.fix ?? '' })),
+        data: done.map((o) => ({
+          Order: o.orderId,
+          Status: o.status,
+          'Stripe ID': o.stripeId ?? '',
+          Message: o.message ?? '',
+          Fix: o.fix ?? '',
+        })),
         columns: ['Order', 'Status', 'Stripe ID', 'Message', 'Fix'],
       });
     }

@@ -2,7 +2,15 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { orderIds } from '../../../../cli/environment.js';
 import { EXIT_CODES } from '../../../../cli/exitCodes.js';
-import { checkLocalSource, checkOrg, hasErrors, PackageNotDeployed, type CheckProblem, type MappingCheckReport, type OrderPreflight } from '../../../../mappingCheck/index.js';
+import {
+  checkLocalSource,
+  checkOrg,
+  hasErrors,
+  PackageNotDeployed,
+  type CheckProblem,
+  type MappingCheckReport,
+  type OrderPreflight,
+} from '../../../../mappingCheck/index.js';
 import { salesforceClientFrom } from '../../../../salesforce/client.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -24,8 +32,20 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
     // admins who have one. `exclusive` ignores defaults; run() handles "neither".
     'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary') }),
     'api-version': Flags.orgApiVersion(),
-    'source-dir': Flags.directory({ char: 'd', exists: true, exclusive: ['target-org'], summary: messages.getMessage('flags.source-dir.summary') }),
-    order: Flags.salesforceId({ char: 'r', length: 'both', multiple: true, startsWith: '801', exclusive: ['source-dir'], summary: messages.getMessage('flags.order.summary') }),
+    'source-dir': Flags.directory({
+      char: 'd',
+      exists: true,
+      exclusive: ['target-org'],
+      summary: messages.getMessage('flags.source-dir.summary'),
+    }),
+    order: Flags.salesforceId({
+      char: 'r',
+      length: 'both',
+      multiple: true,
+      startsWith: '801',
+      exclusive: ['source-dir'],
+      summary: messages.getMessage('flags.order.summary'),
+    }),
   };
 
   public async run(): Promise<MappingCheckResult> {
@@ -36,10 +56,16 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
     this.spinner.start(messages.getMessage(org ? 'info.checkingOrg' : 'info.checkingSource'));
     let report: MappingCheckReport;
     try {
-      report = org ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), { orderIds: orderIds(flags.order ?? []) }) : checkLocalSource(sourceDir as string);
+      report = org
+        ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), {
+            orderIds: orderIds(flags.order ?? []),
+          })
+        : checkLocalSource(sourceDir as string);
     } catch (error) {
       this.spinner.stop('failed');
-      throw error instanceof PackageNotDeployed ? messages.createError('error.PackageNotDeployed', [error.message]) : error;
+      throw error instanceof PackageNotDeployed
+        ? messages.createError('error.PackageNotDeployed', [error.message])
+        : error;
     }
     this.spinner.stop();
 
@@ -67,13 +93,25 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
   private showOrder(order: OrderPreflight): void {
     this.log('');
     if (order.ready) this.log(messages.getMessage('info.orderReady', [order.orderId, order.summary]));
-    else this.log(messages.getMessage('info.orderBlocked', [order.orderId, order.problems.filter((p) => p.severity === 'error').length]));
+    else
+      this.log(
+        messages.getMessage('info.orderBlocked', [
+          order.orderId,
+          order.problems.filter((p) => p.severity === 'error').length,
+        ]),
+      );
     if (order.problems.length > 0) this.showProblems(order.problems);
   }
 
   private showProblems(problems: readonly CheckProblem[]): void {
     this.table({
-      data: problems.map((p) => ({ Severity: p.severity, Record: recordLabel(p), Field: p.field, Problem: p.message, Fix: p.fix })),
+      data: problems.map((p) => ({
+        Severity: p.severity,
+        Record: recordLabel(p),
+        Field: p.field,
+        Problem: p.message,
+        Fix: p.fix,
+      })),
       columns: ['Severity', 'Record', 'Field', 'Problem', 'Fix'],
       overflow: 'wrap',
     });
@@ -82,5 +120,7 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
 
 /** A metadata record as its source file names it (`Stripe_Field_Mapping.Region`), any other record as `OrderItem 802…`. */
 function recordLabel(problem: CheckProblem): string {
-  return problem.recordType.endsWith('__mdt') ? `${problem.recordType.slice(0, -'__mdt'.length)}.${problem.record}` : `${problem.recordType} ${problem.record}`;
+  return problem.recordType.endsWith('__mdt')
+    ? `${problem.recordType.slice(0, -'__mdt'.length)}.${problem.record}`
+    : `${problem.recordType} ${problem.record}`;
 }

@@ -44,9 +44,26 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    port: Flags.integer({ char: 'p', min: 0, max: 65_535, default: 8787, summary: messages.getMessage('flags.port.summary') }),
-    concurrency: Flags.integer({ char: 'c', min: 1, max: 32, default: 2, summary: messages.getMessage('flags.concurrency.summary') }),
-    'reconcile-interval': Flags.integer({ min: 5, max: 86_400, default: 600, summary: messages.getMessage('flags.reconcile-interval.summary') }),
+    port: Flags.integer({
+      char: 'p',
+      min: 0,
+      max: 65_535,
+      default: 8787,
+      summary: messages.getMessage('flags.port.summary'),
+    }),
+    concurrency: Flags.integer({
+      char: 'c',
+      min: 1,
+      max: 32,
+      default: 2,
+      summary: messages.getMessage('flags.concurrency.summary'),
+    }),
+    'reconcile-interval': Flags.integer({
+      min: 5,
+      max: 86_400,
+      default: 600,
+      summary: messages.getMessage('flags.reconcile-interval.summary'),
+    }),
     'live-sync': Flags.boolean({ allowNo: true, summary: messages.getMessage('flags.live-sync.summary') }),
   };
 
@@ -70,7 +87,14 @@ export default class RelayStart extends SfCommand<RelayStartResult> {
         port: flags.port,
         concurrency: flags.concurrency,
         reconcileSeconds: flags['reconcile-interval'],
-        ...(pubSubEndpoint ? { events: { endpoint: pubSubEndpoint, rejectUnauthorized: process.env.SF_PUBSUB_REJECT_UNAUTHORIZED !== 'false' } } : {}),
+        ...(pubSubEndpoint
+          ? {
+              events: {
+                endpoint: pubSubEndpoint,
+                rejectUnauthorized: process.env.SF_PUBSUB_REJECT_UNAUTHORIZED !== 'false',
+              },
+            }
+          : {}),
         ...(webhookSecret ? { webhookSecret } : {}),
         ...(flags['live-sync'] === undefined ? {} : { liveSync: flags['live-sync'] }),
       })
