@@ -24,7 +24,7 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN });
+  const org = await startSalesforceEmulator({ accessToken: ACCESS_TOKEN, pubSub: true });
   const stripe = await startStripeEmulator({ opsPerSecond: 0, apiKey: STRIPE_KEY });
   return { org, stripe, relays: [] };
 }
@@ -45,7 +45,8 @@ async function startRacer(w: World, stripeOpsPerSecond: number): Promise<RelayPr
     STRIPE_OPS_PER_SECOND: String(stripeOpsPerSecond),
     RELAY_PORT: '0',
     RELAY_CONCURRENCY: '2',
-    RELAY_REQUEST_POLL_SECONDS: '0.2',
+    SF_PUBSUB_ENDPOINT: w.org.pubSub!.endpoint,
+    SF_PUBSUB_REJECT_UNAUTHORIZED: 'false',
     RELAY_LIVE_SYNC: 'false',
     LOG_LEVEL: 'debug',
   });
