@@ -4,8 +4,9 @@
 //   `/limits` counts) over a steady window after start-up, scaled to a day;
 // - activation → synced and "Sync now" → synced, p50 and p95;
 // - Salesforce API calls per order sync, all included (triggers, claim, lease, read, write-backs).
-// BENCH_IDLE_SECONDS sets the window (default 600: at least five minutes, and a whole reconciliation
-// period of the relay's default, so the figure is its steady state rather than a lucky gap).
+// BENCH_IDLE_SECONDS sets the window (default 300: five minutes). The relay reconciles every 600 s by
+// default, so a five-minute window may hold no call at all: the row beside it gives the rate one
+// reconciliation per interval makes, the steady state over a whole period.
 import { Writable } from 'node:stream';
 import { startSalesforceEmulator } from '../plugin/lib/emulators/salesforce/index.js';
 import { startStripeEmulator } from '../plugin/lib/emulators/stripe/index.js';
