@@ -2,27 +2,13 @@
 import { Decimal } from 'decimal.js';
 import type { Invoice } from './objects.js';
 
-/** Currencies whose amounts are whole units (docs.stripe.com/currencies#zero-decimal). */
-const ZERO_DECIMAL = new Set([
-  'bif',
-  'clp',
-  'djf',
-  'gnf',
-  'jpy',
-  'kmf',
-  'krw',
-  'mga',
-  'pyg',
-  'rwf',
-  'ugx',
-  'vnd',
-  'vuv',
-  'xaf',
-  'xof',
-  'xpf',
-]);
+/**
+ * Currencies whose amounts are whole units, as Stripe lists them (docs.stripe.com/currencies#zero-decimal).
+ * The emulator keeps its own list rather than the product's (issue #14): a slip in one shows against the other.
+ */
+const ZERO_DECIMAL = new Set('bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf'.split(' '));
 
-export function formatAmount(minorUnits: number, currency: string): string {
+function formatAmount(minorUnits: number, currency: string): string {
   const places = ZERO_DECIMAL.has(currency) ? 0 : 2;
   return `${new Decimal(minorUnits).dividedBy(10 ** places).toFixed(places)} ${currency.toUpperCase()}`;
 }
