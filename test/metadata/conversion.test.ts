@@ -51,7 +51,7 @@ describe('package conversion with source-deploy-retrieve', () => {
     expect(childCount('ListView')).toBe(3);
     expect(count('PermissionSet')).toBe(4);
     expect(count('CustomMetadata')).toBe(28);
-    expect(count('LightningComponentBundle')).toBe(11);
+    expect(count('LightningComponentBundle')).toBe(12);
     expect(count('CustomLabels')).toBe(1);
     expect(count('FlexiPage')).toBe(1);
     expect(count('CustomTab')).toBe(2);

@@ -47,6 +47,7 @@ describe('Lightning components', () => {
       'billingSummaryShape',
       'labelFormat',
       'ldsUtils',
+      'stripeBillingItems',
       'stripeBillingPreview',
       'stripeBillingSummary',
       'stripeCouponList',

@@ -81,6 +81,8 @@ describe('c-stripe-billing-summary', () => {
       ['Implementation Services', '3000.00'],
       ['Training Day', '1600.00'],
     ]);
+    // An invoice is billed once: its table has no Billed column.
+    expect(byId(element, 'item-interval')).toBeNull();
     expect(money(byId(element, 'tcv')).value).toBe('4600.00');
     expect(byId(element, 'latest-invoice-link').href).toBe(oneTime.latestInvoice.paymentLink);
     await expect(element).toBeAccessible();
