@@ -21,7 +21,7 @@ import {
   type ItemRef,
   type PhaseShape,
 } from '../core/billingSummary/summarise.js';
-import type { StripeGateway } from './client.js';
+import { retrieveEach, type StripeGateway } from './client.js';
 
 type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & {
   readonly latestInvoiceId: string | undefined;
@@ -44,19 +44,19 @@ export async function readBillingSummary(
     ...(held.oneTimeItems ?? []),
   ];
   const [prices, coupons, latest] = await Promise.all([
-    retrieveAll(
+    retrieveEach(
       gateway,
       'prices.retrieve',
       refs.map((r) => r.price),
       (id) => gateway.stripe.prices.retrieve(id),
     ),
-    retrieveAll(gateway, 'coupons.retrieve', phaseCoupons(held.phases), (id) => gateway.stripe.coupons.retrieve(id)),
+    retrieveEach(gateway, 'coupons.retrieve', phaseCoupons(held.phases), (id) => gateway.stripe.coupons.retrieve(id)),
     held.invoice ??
       (held.latestInvoiceId
         ? gateway.call('invoices.retrieve', () => gateway.stripe.invoices.retrieve(held.latestInvoiceId!))
         : undefined),
   ]);
-  const products = await retrieveAll(
+  const products = await retrieveEach(
     gateway,
     'products.retrieve',
     [...prices.values()].map((p) => idOf(p.product)!),
@@ -130,15 +130,4 @@ async function invoiceLines(gateway: StripeGateway, invoice: Stripe.Invoice): Pr
     hasMore = page.has_more && page.data.length > 0;
   }
   return lines;
-}
-
-async function retrieveAll<T>(
-  gateway: StripeGateway,
-  name: string,
-  ids: readonly string[],
-  retrieve: (id: string) => Promise<T>,
-): Promise<Map<string, T>> {
-  const unique = [...new Set(ids.filter(Boolean))];
-  const found = await Promise.all(unique.map((id) => gateway.call(name, () => retrieve(id))));
-  return new Map(unique.map((id, i) => [id, found[i]!]));
 }

@@ -95,3 +95,21 @@ export function createStripeGateway(options: StripeGatewayOptions & { readonly s
       ),
   };
 }
+
+/**
+ * Reads each distinct id once, in parallel, each through `gateway.call`; id → object. `ifMissing` turns an
+ * error into undefined (the id is then left out) or rethrows it.
+ */
+export async function retrieveEach<T>(
+  gateway: StripeGateway,
+  name: string,
+  ids: readonly string[],
+  retrieve: (id: string) => Promise<T>,
+  ifMissing: (error: unknown) => undefined = (error) => {
+    throw error;
+  },
+): Promise<Map<string, T>> {
+  const unique = [...new Set(ids.filter(Boolean))];
+  const found = await Promise.all(unique.map((id) => gateway.call(name, () => retrieve(id)).catch(ifMissing)));
+  return new Map(unique.flatMap((id, i) => (found[i] === undefined ? [] : [[id, found[i]] as const])));
+}

@@ -7,7 +7,7 @@
 import type Stripe from 'stripe';
 import type { StripeState } from '../core/plan/context.js';
 import type { CpqGraphInput } from '../core/records/graph.js';
-import type { StripeGateway } from './client.js';
+import { retrieveEach, type StripeGateway } from './client.js';
 import { isResourceMissing } from './errors.js';
 
 type Linked = Record<string, unknown> & { readonly Stripe_ID__c?: unknown };
@@ -22,16 +22,8 @@ const linkedIds = (records: readonly unknown[] | undefined): string[] => [
 
 export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGateway): Promise<StripeState> {
   const { stripe } = gateway;
-  const fetchAll = async <T extends { id: string }>(
-    name: string,
-    ids: readonly string[],
-    retrieve: (id: string) => Promise<T>,
-  ) => {
-    const found: (T | undefined)[] = await Promise.all(
-      ids.map((id) => gateway.call(name, () => retrieve(id)).catch(missingAsUndefined)),
-    );
-    return Object.fromEntries(found.filter((o) => o !== undefined).map((o) => [o.id, o])) as Record<string, T>;
-  };
+  const fetchAll = async <T>(name: string, ids: readonly string[], retrieve: (id: string) => Promise<T>) =>
+    Object.fromEntries(await retrieveEach(gateway, name, ids, retrieve, missingAsUndefined));
   const orderIds = linkedIds(graph.orders);
   const coupons = [...linkedIds(graph.quoteStripeCoupons), ...linkedIds(graph.orderStripeCoupons)];
   const [customers, products, prices, couponObjects, subscriptionSchedules, subscriptions, invoices, meters] =
