@@ -141,24 +141,9 @@ describe('billing summary on the Order', () => {
     const builder = new CpqBuilder(services.org.org);
     const today = services.org.org.today();
     const first = (months: number) => formatDate(addMonths({ ...today, day: 1 }, months));
-    const widget = builder.product({
-      name: 'Widget',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    });
-    const gadget = builder.product({
-      name: 'Gadget',
-      listPrice: 20,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    });
+    // The sample org's own Widget and Gadget.
+    const widget = services.org.sample!.products.widget!;
+    const gadget = services.org.sample!.products.gadget!;
     const accountId = builder.account('Amended Later');
     const initial = builder.order({
       accountId,
