@@ -13,10 +13,16 @@ import {
 } from '../../plugin/src/core/billingSummary/schema.js';
 import { addMonths, formatDate } from '../../plugin/src/core/dates.js';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
-import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { memoryLogger, sampleOrder, startServices, type Services } from './support.js';
+import type { RunningRelay } from '../../plugin/src/relay/index.js';
+import {
+  deliverWebhook,
+  sampleOrder,
+  startServices,
+  startWebhookRelay,
+  stripeEvent,
+  type Services,
+} from './support.js';
 
-const SECRET = 'whsec_test_summary';
 let services: Services;
 let relay: RunningRelay;
 let stripe: Stripe;
@@ -24,15 +30,7 @@ let stripe: Stripe;
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({
-    salesforce: services.salesforce,
-    stripe: services.gateway,
-    port: 0,
-    events: services.events,
-    liveSync: false,
-    webhookSecret: SECRET,
-    logger: memoryLogger().logger,
-  });
+  relay = await startWebhookRelay(services);
 });
 afterAll(async () => {
   await relay.stop();
@@ -53,26 +51,8 @@ async function sync(orderId: string) {
   return result;
 }
 
-let eventCounter = 0;
 async function deliver(type: string, object: { id: string }): Promise<void> {
-  const payload = JSON.stringify({
-    id: `evt_summary_${++eventCounter}`,
-    object: 'event',
-    type,
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object },
-    pending_webhooks: 1,
-    request: null,
-  });
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  const response = await fetch(`${relay.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-  expect(response.status).toBe(200);
+  expect((await deliverWebhook(relay, stripeEvent(type, object))).status).toBe(200);
 }
 
 async function waitFor<T>(read: () => T | undefined, what: string, ms = 10_000): Promise<T> {

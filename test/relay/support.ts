@@ -1,5 +1,7 @@
 // Both emulators, a Salesforce client and a Stripe gateway for relay tests.
 import { type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import Stripe from 'stripe';
+import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { createRelayLogger } from '../../plugin/src/relay/logger.js';
 import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
@@ -18,6 +20,56 @@ export interface Services extends EmulatedServices {
 export async function startServices(): Promise<Services> {
   const services = await startEmulatedServices({ pubSub: true, stripeRetries: 2, checkConformance: false });
   return { ...services, salesforce: services.client, events: relayEvents(services.org) };
+}
+
+/** The secret the relays the tests start check Stripe webhooks' signatures with. */
+export const WEBHOOK_SECRET = 'whsec_test_relay';
+
+/** A relay on the services that takes signed Stripe webhooks; the test syncs itself (no live sync). */
+export const startWebhookRelay = (services: Services): Promise<RunningRelay> =>
+  startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    webhookSecret: WEBHOOK_SECRET,
+    logger: memoryLogger().logger,
+  });
+
+let eventCounter = 0;
+/** An event about the object, as Stripe sends it. */
+export function stripeEvent(type: string, object: { id: string }, id = `evt_test_${++eventCounter}`) {
+  return {
+    id,
+    object: 'event',
+    type,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+    pending_webhooks: 1,
+    request: null,
+  };
+}
+
+/** Posts the event to the relay's webhook endpoint, signed as Stripe signs (or with another secret, or time). */
+export function deliverWebhook(
+  relay: RunningRelay,
+  body: unknown,
+  options: { secret?: string; timestamp?: number } = {},
+): Promise<Response> {
+  const payload = JSON.stringify(body);
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+  return fetch(`${relay.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
 }
 
 /** The relay's `events` option for an emulated org. */
