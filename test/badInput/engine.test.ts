@@ -2,35 +2,24 @@
 // documented message and a fix on the right record (Order status and the Sync Record's secondary record),
 // and Stripe receives no write at all (asserted on the Stripe emulator's request log).
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
+let services: EmulatedServices;
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 let engine: SyncEngine;
 
 beforeEach(async () => {
-  org = await startSalesforceEmulator();
-  stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
-    stripe: createStripeGateway({
-      apiKey: stripe.apiKey,
-      host: stripe.host,
-      port: stripe.port,
-      protocol: 'http',
-      opsPerSecond: 1000,
-      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-    }),
-    workerId: 'bad-input',
-  });
+  services = await startEmulatedServices();
+  ({ org, stripe } = services);
+  engine = services.engine('bad-input');
 });
 afterEach(async () => {
-  await Promise.all([org.close(), stripe.close()]);
+  await services.close();
 });
 
 const sample = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!;

@@ -3,34 +3,23 @@
 // created the customer's test clock, then Stripe refused the customer: a half-done sync with a generic fix.
 // Now the sync says which record and parameter to fix, and writes nothing to Stripe.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
-import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
+let services: EmulatedServices;
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 let engine: SyncEngine;
 
 beforeEach(async () => {
-  org = await startSalesforceEmulator();
-  stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
-    stripe: createStripeGateway({
-      apiKey: stripe.apiKey,
-      host: stripe.host,
-      port: stripe.port,
-      protocol: 'http',
-      opsPerSecond: 1000,
-      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-    }),
-    workerId: 'stripe-limits',
-  });
+  services = await startEmulatedServices();
+  ({ org, stripe } = services);
+  engine = services.engine('stripe-limits');
 });
 afterEach(async () => {
-  await Promise.all([org.close(), stripe.close()]);
+  await services.close();
 });
 
 describe("values over Stripe's length limits", () => {

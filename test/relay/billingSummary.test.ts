@@ -13,10 +13,16 @@ import {
 } from '../../plugin/src/core/billingSummary/schema.js';
 import { addMonths, formatDate } from '../../plugin/src/core/dates.js';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
-import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { memoryLogger, sampleOrder, startServices, type Services } from './support.js';
+import type { RunningRelay } from '../../plugin/src/relay/index.js';
+import {
+  deliverWebhook,
+  sampleOrder,
+  startServices,
+  startWebhookRelay,
+  stripeEvent,
+  type Services,
+} from './support.js';
 
-const SECRET = 'whsec_test_summary';
 let services: Services;
 let relay: RunningRelay;
 let stripe: Stripe;
@@ -24,15 +30,7 @@ let stripe: Stripe;
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({
-    salesforce: services.salesforce,
-    stripe: services.gateway,
-    port: 0,
-    events: services.events,
-    liveSync: false,
-    webhookSecret: SECRET,
-    logger: memoryLogger().logger,
-  });
+  relay = await startWebhookRelay(services);
 });
 afterAll(async () => {
   await relay.stop();
@@ -53,26 +51,8 @@ async function sync(orderId: string) {
   return result;
 }
 
-let eventCounter = 0;
 async function deliver(type: string, object: { id: string }): Promise<void> {
-  const payload = JSON.stringify({
-    id: `evt_summary_${++eventCounter}`,
-    object: 'event',
-    type,
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object },
-    pending_webhooks: 1,
-    request: null,
-  });
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  const response = await fetch(`${relay.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-  expect(response.status).toBe(200);
+  expect((await deliverWebhook(relay, stripeEvent(type, object))).status).toBe(200);
 }
 
 async function waitFor<T>(read: () => T | undefined, what: string, ms = 10_000): Promise<T> {
@@ -141,24 +121,9 @@ describe('billing summary on the Order', () => {
     const builder = new CpqBuilder(services.org.org);
     const today = services.org.org.today();
     const first = (months: number) => formatDate(addMonths({ ...today, day: 1 }, months));
-    const widget = builder.product({
-      name: 'Widget',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    });
-    const gadget = builder.product({
-      name: 'Gadget',
-      listPrice: 20,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    });
+    // The sample org's own Widget and Gadget.
+    const widget = services.org.sample!.products.widget!;
+    const gadget = services.org.sample!.products.gadget!;
     const accountId = builder.account('Amended Later');
     const initial = builder.order({
       accountId,

@@ -5,17 +5,15 @@
 // proration, livemode, quantity, unit amount and tax rates; any difference is a charge of its own.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Stripe from 'stripe';
-import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { memoryLogger, startServices, type Services } from './support.js';
+import type { RunningRelay } from '../../plugin/src/relay/index.js';
+import { deliverWebhook, startServices, startWebhookRelay, stripeEvent, type Services } from './support.js';
 
-const SECRET = 'whsec_test_dedupe';
 let services: Services;
 let relay: RunningRelay;
 let stripe: Stripe;
 let customer: string;
 let subscription: string;
 let oneTimePrice: string;
-let eventCounter = 0;
 
 const period = { start: Date.UTC(2031, 0, 1) / 1000, end: Date.UTC(2031, 6, 1) / 1000 };
 const metadata = { salesforce_proration: 'true', salesforce_order_item_id: '802000000000001AAA' };
@@ -23,15 +21,7 @@ const metadata = { salesforce_proration: 'true', salesforce_order_item_id: '8020
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({
-    salesforce: services.salesforce,
-    events: services.events,
-    stripe: services.gateway,
-    port: 0,
-    liveSync: false,
-    webhookSecret: SECRET,
-    logger: memoryLogger().logger,
-  });
+  relay = await startWebhookRelay(services);
   customer = (await stripe.customers.create({ name: 'Dedupe test' })).id;
   const product = await stripe.products.create({ name: 'Seats' });
   const recurring = await stripe.prices.create({
@@ -57,24 +47,7 @@ afterAll(async () => {
 
 /** Delivers `invoiceitem.created` for the item, signed, and answers the HTTP status. */
 async function deliverCreated(item: Stripe.InvoiceItem): Promise<number> {
-  const payload = JSON.stringify({
-    id: `evt_dedupe_${++eventCounter}`,
-    object: 'event',
-    type: 'invoiceitem.created',
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object: item },
-    pending_webhooks: 1,
-    request: null,
-  });
-  const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
-  const response = await fetch(`${relay.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-  return response.status;
+  return (await deliverWebhook(relay, stripeEvent('invoiceitem.created', item))).status;
 }
 
 const prorationItem = (overrides: Partial<Stripe.InvoiceItemCreateParams> = {}) =>

@@ -1,49 +1,75 @@
 // Both emulators, a Salesforce client and a Stripe gateway for relay tests.
-import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
-import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway, type StripeGateway } from '../../plugin/src/stripe/client.js';
+import { type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import Stripe from 'stripe';
+import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { createRelayLogger } from '../../plugin/src/relay/logger.js';
+import type { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 import { Writable } from 'node:stream';
 
-export interface Services {
-  readonly org: SalesforceEmulator;
+export { integrationToken } from '../support/emulatedServices.js';
+
+export interface Services extends EmulatedServices {
   /** The relay's `events` option for the emulated org's Pub/Sub API (self-signed TLS). */
   readonly events: { readonly endpoint: string; readonly rejectUnauthorized: false };
-  readonly stripe: StripeEmulator;
+  /** The integration user's client (the relay's name for `client`). */
   readonly salesforce: SalesforceClient;
-  readonly gateway: StripeGateway;
-  close(): Promise<void>;
 }
 
-/** The sample org's integration user's session: exactly the package's integration set plus CPQ's own. */
-export function integrationToken(org: SalesforceEmulator): string {
-  if (!org.integrationUser)
-    throw new Error('The sample org has no integration user: start it with the sample seed and the package.');
-  return org.integrationUser.accessToken;
-}
-
+/** The services with the org's Pub/Sub API, and a gateway that retries as the relay's does. */
 export async function startServices(): Promise<Services> {
-  const org = await startSalesforceEmulator({ pubSub: true });
-  const stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  // The relay runs as the integration user, never as the admin (README, "The relay user").
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
-  const gateway = createStripeGateway({
-    apiKey: stripe.apiKey,
-    host: stripe.host,
-    port: stripe.port,
-    protocol: 'http',
-    opsPerSecond: 1000,
-    retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+  const services = await startEmulatedServices({ pubSub: true, stripeRetries: 2, checkConformance: false });
+  return { ...services, salesforce: services.client, events: relayEvents(services.org) };
+}
+
+/** The secret the relays the tests start check Stripe webhooks' signatures with. */
+export const WEBHOOK_SECRET = 'whsec_test_relay';
+
+/** A relay on the services that takes signed Stripe webhooks; the test syncs itself (no live sync). */
+export const startWebhookRelay = (services: Services): Promise<RunningRelay> =>
+  startRelay({
+    salesforce: services.salesforce,
+    events: services.events,
+    stripe: services.gateway,
+    port: 0,
+    liveSync: false,
+    webhookSecret: WEBHOOK_SECRET,
+    logger: memoryLogger().logger,
   });
+
+let eventCounter = 0;
+/** An event about the object, as Stripe sends it. */
+export function stripeEvent(type: string, object: { id: string }, id = `evt_test_${++eventCounter}`) {
   return {
-    org,
-    stripe,
-    salesforce,
-    gateway,
-    events: relayEvents(org),
-    close: async () => void (await Promise.all([org.close(), stripe.close()])),
+    id,
+    object: 'event',
+    type,
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: { object },
+    pending_webhooks: 1,
+    request: null,
   };
+}
+
+/** Posts the event to the relay's webhook endpoint, signed as Stripe signs (or with another secret, or time). */
+export function deliverWebhook(
+  relay: RunningRelay,
+  body: unknown,
+  options: { secret?: string; timestamp?: number } = {},
+): Promise<Response> {
+  const payload = JSON.stringify(body);
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
+  return fetch(`${relay.url}/webhooks/stripe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+    body: payload,
+  });
 }
 
 /** The relay's `events` option for an emulated org. */

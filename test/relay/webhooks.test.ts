@@ -1,28 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type Stripe from 'stripe';
-import { startRelay, type RunningRelay } from '../../plugin/src/relay/index.js';
-import { memoryLogger, sampleOrder, startServices, type Services } from './support.js';
+import type { RunningRelay } from '../../plugin/src/relay/index.js';
+import {
+  deliverWebhook,
+  sampleOrder,
+  startServices,
+  startWebhookRelay,
+  stripeEvent,
+  type Services,
+} from './support.js';
 
-const SECRET = 'whsec_test_relay';
 let services: Services;
 let relay: RunningRelay;
 let stripe: Stripe;
 let orderId: string;
 let customer: string;
-let eventCounter = 0;
 
 beforeAll(async () => {
   services = await startServices();
   stripe = services.gateway.stripe;
-  relay = await startRelay({
-    salesforce: services.salesforce,
-    events: services.events,
-    stripe: services.gateway,
-    port: 0,
-    liveSync: false,
-    webhookSecret: SECRET,
-    logger: memoryLogger().logger,
-  });
+  relay = await startWebhookRelay(services);
   orderId = sampleOrder(services.org, 'S5').orderId;
   customer = (await stripe.customers.create({ name: 'Webhook test' })).id;
 });
@@ -31,33 +28,9 @@ afterAll(async () => {
   await services.close();
 });
 
-function event(type: string, object: { id: string } & Record<string, unknown>, id = `evt_test_${++eventCounter}`) {
-  return {
-    id,
-    object: 'event',
-    type,
-    api_version: '2026-10-28.endive',
-    created: Math.floor(Date.now() / 1000),
-    livemode: false,
-    data: { object },
-    pending_webhooks: 1,
-    request: null,
-  };
-}
-
-async function deliver(body: unknown, options: { secret?: string; timestamp?: number } = {}): Promise<Response> {
-  const payload = JSON.stringify(body);
-  const signature = stripe.webhooks.generateTestHeaderString({
-    payload,
-    secret: options.secret ?? SECRET,
-    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-  });
-  return fetch(`${relay.url}/webhooks/stripe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-    body: payload,
-  });
-}
+const event = (type: string, object: { id: string } & Record<string, unknown>) => stripeEvent(type, object);
+const deliver = (body: unknown, options?: { secret?: string; timestamp?: number }) =>
+  deliverWebhook(relay, body, options);
 
 const invoiceFields = () =>
   services.org.query(

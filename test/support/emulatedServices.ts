@@ -1,8 +1,8 @@
 /**
- * Both emulators and the sync engine on them, as the engine tests use them: one clock the test may move
- * (milliseconds; the wall clock without it), an HTTP client for each service, and a fresh engine on demand
- * (an engine reads the org's settings and mapping records when it first syncs). Every Stripe answer the engine
- * gets is checked against Stripe's response schemas; `close` fails when one was not what Stripe would send.
+ * Both emulators and the sync engine on them, as the engine and relay tests use them: one clock the test may
+ * move (milliseconds; the wall clock without it), an HTTP client for each service, and a fresh engine on demand
+ * (an engine reads the org's settings and mapping records when it first syncs). By default every Stripe answer
+ * is checked against Stripe's response schemas; `close` fails when one was not what Stripe would send.
  */
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
@@ -16,7 +16,7 @@ export interface EmulatedServices {
   readonly stripe: StripeEmulator;
   readonly client: SalesforceClient;
   readonly gateway: StripeGateway;
-  /** A new engine on both services (no retries: a fault the test injects shows at once). */
+  /** A new engine on both services. */
   engine(workerId: string): SyncEngine;
   /** Stripe requests that wrote (POST, DELETE) so far. */
   stripeWrites(): number;
@@ -27,24 +27,44 @@ export interface EmulatedServices {
   close(): Promise<void>;
 }
 
-export async function startEmulatedServices(clock?: () => number): Promise<EmulatedServices> {
-  const conformance = new ConformanceRecorder();
+export interface EmulatedServicesOptions {
+  /** The test's clock in milliseconds; the wall clock without it. */
+  readonly clock?: () => number;
+  /** Start the org's Pub/Sub API too (the relay listens to it). */
+  readonly pubSub?: boolean;
+  /** The gateway's retries: none by default, so a fault the test injects shows at once. */
+  readonly stripeRetries?: number;
+  /** Check every Stripe answer against Stripe's response schemas (default true). */
+  readonly checkConformance?: boolean;
+}
+
+/** The sample org's integration user's session: exactly the package's integration set plus CPQ's own. */
+export function integrationToken(org: SalesforceEmulator): string {
+  if (!org.integrationUser)
+    throw new Error('The sample org has no integration user: start it with the sample seed and the package.');
+  return org.integrationUser.accessToken;
+}
+
+export async function startEmulatedServices(options: EmulatedServicesOptions = {}): Promise<EmulatedServices> {
+  const { clock, pubSub = false, stripeRetries = 0, checkConformance = true } = options;
+  const conformance = checkConformance ? new ConformanceRecorder() : undefined;
   const [org, stripe] = await Promise.all([
-    startSalesforceEmulator(clock ? { now: () => new Date(clock()) } : {}),
-    startStripeEmulator({ opsPerSecond: 0, onResponse: conformance.listener, ...(clock ? { now: clock } : {}) }),
+    startSalesforceEmulator({ pubSub, ...(clock ? { now: () => new Date(clock()) } : {}) }),
+    startStripeEmulator({
+      opsPerSecond: 0,
+      ...(conformance ? { onResponse: conformance.listener } : {}),
+      ...(clock ? { now: clock } : {}),
+    }),
   ]);
   // The engine runs as the relay's integration user, never as the admin (README, "The relay user").
-  const client = new SalesforceClient({
-    instanceUrl: org.instanceUrl,
-    accessToken: org.integrationUser?.accessToken ?? org.accessToken,
-  });
+  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
   const gateway = createStripeGateway({
     apiKey: stripe.apiKey,
     host: stripe.host,
     port: stripe.port,
     protocol: 'http',
     opsPerSecond: 1000,
-    retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
+    retry: { maxRetries: stripeRetries, baseDelayMs: 1, maxDelayMs: stripeRetries > 0 ? 5 : 1 },
   });
   return {
     org,
@@ -67,7 +87,7 @@ export async function startEmulatedServices(clock?: () => number): Promise<Emula
         .map((r) => r.Resolution_Status__c),
     close: async () => {
       await Promise.all([org.close(), stripe.close()]);
-      const failures = conformance.takeFailures();
+      const failures = conformance?.takeFailures() ?? [];
       if (failures.length > 0)
         throw new Error(`The Stripe emulator answered what Stripe would not:\n${failures.join('\n')}`);
     },

@@ -6,12 +6,11 @@
 // Stripe write.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
-import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
-import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { createStripeGateway } from '../../plugin/src/stripe/client.js';
-import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
+import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { SyncEngine } from '../../plugin/src/sync/engine.js';
+import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
 /** One clock for both services and the engine; customers' test clocks freeze at the start of this day. */
 let nowMs = Date.UTC(2031, 2, 1, 10);
@@ -19,6 +18,7 @@ import { ts } from '../support/time.js';
 import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
 const DAY_MS = 86_400_000;
 
+let services: EmulatedServices;
 let org: SalesforceEmulator;
 let stripe: StripeEmulator;
 let withCredits: SyncEngine;
@@ -33,19 +33,7 @@ async function engineWithCreditFlags(workerId: string, on: boolean): Promise<Syn
     { Terminated_Order_Item_Credit__c: on, Quantity_Reduction_Credit__c: on },
     { system: true },
   );
-  const engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
-    stripe: createStripeGateway({
-      apiKey: stripe.apiKey,
-      host: stripe.host,
-      port: stripe.port,
-      protocol: 'http',
-      opsPerSecond: 1000,
-      retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
-    }),
-    workerId,
-    now: () => new Date(nowMs),
-  });
+  const engine = services.engine(workerId);
   const config = await engine.configuration();
   expect(config.settings.features).toMatchObject({
     terminatedOrderItemCredit: on,
@@ -55,13 +43,13 @@ async function engineWithCreditFlags(workerId: string, on: boolean): Promise<Syn
 }
 
 beforeAll(async () => {
-  org = await startSalesforceEmulator({ now: () => new Date(nowMs) });
-  stripe = await startStripeEmulator({ opsPerSecond: 0, now: () => nowMs });
+  services = await startEmulatedServices({ clock: () => nowMs });
+  ({ org, stripe } = services);
   withCredits = await engineWithCreditFlags('credits-on', true);
   withoutCredits = await engineWithCreditFlags('credits-off', false);
 });
 afterAll(async () => {
-  await Promise.all([org.close(), stripe.close()]);
+  await services.close();
 });
 
 /** A synced 12-month contract from 2031-01-01 of `quantity` × Platform (1,200.00 a year, billed yearly in advance). */

@@ -19,7 +19,7 @@ let engine: SyncEngine;
 
 let services: EmulatedServices;
 beforeAll(async () => {
-  services = await startEmulatedServices(() => nowMs);
+  services = await startEmulatedServices({ clock: () => nowMs });
   ({ org, stripe } = services);
   engine = services.engine('mdq-replay');
 });

@@ -21,7 +21,7 @@ let engine: SyncEngine;
 
 let services: EmulatedServices;
 beforeAll(async () => {
-  services = await startEmulatedServices(() => NOW);
+  services = await startEmulatedServices({ clock: () => NOW });
   ({ org, stripe } = services);
   engine = services.engine('stacked');
 });

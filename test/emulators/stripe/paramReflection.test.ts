@@ -138,6 +138,39 @@ beforeAll(async () => {
 
 type Case = [route: string, run: (r: (entry: string, actual: unknown, expected: unknown) => void) => Promise<void>];
 
+/**
+ * A schedule phase's first item and invoice items as the create and update cases send them: the item with
+ * `item`'s quantity and metadata, an invoice item of `f.oneTime` and one from `price_data`, each with `f.coupon`.
+ */
+async function reflectPhaseLines(
+  r: Parameters<Case[1]>[0],
+  p0: Json,
+  item: { quantity: number; metadata: Json },
+  invoiceItem: { quantity: number; metadata: Json; unitAmount: number },
+): Promise<void> {
+  r('phases[].items[].price', at(p0, 'items[0].price'), f.price);
+  r('phases[].items[].quantity', at(p0, 'items[0].quantity'), item.quantity);
+  r('phases[].items[].metadata', at(p0, 'items[0].metadata'), item.metadata);
+  r('phases[].items[].discounts', at(p0, 'items[0].discounts'), [
+    { coupon: f.coupon, discount: null, promotion_code: null },
+  ]);
+  r('phases[].add_invoice_items[].price', at(p0, 'add_invoice_items[0].price'), f.oneTime);
+  r('phases[].add_invoice_items[].quantity', at(p0, 'add_invoice_items[0].quantity'), invoiceItem.quantity);
+  r('phases[].add_invoice_items[].metadata', at(p0, 'add_invoice_items[0].metadata'), invoiceItem.metadata);
+  r('phases[].add_invoice_items[].discounts', at(p0, 'add_invoice_items[0].discounts'), [
+    { coupon: f.coupon, discount: null, promotion_code: null },
+  ]);
+  r('phases[].add_invoice_items[].period', at(p0, 'add_invoice_items[0].period'), {
+    start: { type: 'phase_start' },
+    end: { type: 'phase_end' },
+  });
+  r(
+    'phases[].add_invoice_items[].price_data',
+    at(await ok('GET', `/v1/prices/${String(at(p0, 'add_invoice_items[1].price'))}`), 'unit_amount'),
+    invoiceItem.unitAmount,
+  );
+}
+
 const CASES: Case[] = [
   [
     'POST /v1/customers',
@@ -728,26 +761,11 @@ const CASES: Case[] = [
         30,
       );
       const p0 = at(s, 'phases[0]') as Json;
-      r('phases[].items[].price', at(p0, 'items[0].price'), f.price);
-      r('phases[].items[].quantity', at(p0, 'items[0].quantity'), 2);
-      r('phases[].items[].metadata', at(p0, 'items[0].metadata'), { line: '1' });
-      r('phases[].items[].discounts', at(p0, 'items[0].discounts'), [
-        { coupon: f.coupon, discount: null, promotion_code: null },
-      ]);
-      r('phases[].add_invoice_items[].price', at(p0, 'add_invoice_items[0].price'), f.oneTime);
-      r('phases[].add_invoice_items[].quantity', at(p0, 'add_invoice_items[0].quantity'), 1);
-      r('phases[].add_invoice_items[].metadata', at(p0, 'add_invoice_items[0].metadata'), { fee: '1' });
-      r('phases[].add_invoice_items[].discounts', at(p0, 'add_invoice_items[0].discounts'), [
-        { coupon: f.coupon, discount: null, promotion_code: null },
-      ]);
-      r('phases[].add_invoice_items[].period', at(p0, 'add_invoice_items[0].period'), {
-        start: { type: 'phase_start' },
-        end: { type: 'phase_end' },
-      });
-      r(
-        'phases[].add_invoice_items[].price_data',
-        at(await ok('GET', `/v1/prices/${String(at(p0, 'add_invoice_items[1].price'))}`), 'unit_amount'),
-        -100,
+      await reflectPhaseLines(
+        r,
+        p0,
+        { quantity: 2, metadata: { line: '1' } },
+        { quantity: 1, metadata: { fee: '1' }, unitAmount: -100 },
       );
       r('phases[].duration', p0.end_date, Date.UTC(2033, 6, 18, 3, 33, 20) / 1000); // 2033-05-18T03:33:20Z + 2 months
       r('phases[].description', p0.description, 'Year 1');
@@ -843,26 +861,11 @@ const CASES: Case[] = [
       const p0 = at(s, 'phases[0]') as Json;
       r('phases[].start_date', p0.start_date, 2_000_000_000);
       r('phases[].end_date', p0.end_date, 2_010_000_000);
-      r('phases[].items[].price', at(p0, 'items[0].price'), f.price);
-      r('phases[].items[].quantity', at(p0, 'items[0].quantity'), 5);
-      r('phases[].items[].metadata', at(p0, 'items[0].metadata'), { q: '5' });
-      r('phases[].items[].discounts', at(p0, 'items[0].discounts'), [
-        { coupon: f.coupon, discount: null, promotion_code: null },
-      ]);
-      r('phases[].add_invoice_items[].price', at(p0, 'add_invoice_items[0].price'), f.oneTime);
-      r('phases[].add_invoice_items[].quantity', at(p0, 'add_invoice_items[0].quantity'), 2);
-      r('phases[].add_invoice_items[].metadata', at(p0, 'add_invoice_items[0].metadata'), { m: '1' });
-      r('phases[].add_invoice_items[].discounts', at(p0, 'add_invoice_items[0].discounts'), [
-        { coupon: f.coupon, discount: null, promotion_code: null },
-      ]);
-      r('phases[].add_invoice_items[].period', at(p0, 'add_invoice_items[0].period'), {
-        start: { type: 'phase_start' },
-        end: { type: 'phase_end' },
-      });
-      r(
-        'phases[].add_invoice_items[].price_data',
-        at(await ok('GET', `/v1/prices/${String(at(p0, 'add_invoice_items[1].price'))}`), 'unit_amount'),
-        10,
+      await reflectPhaseLines(
+        r,
+        p0,
+        { quantity: 5, metadata: { q: '5' } },
+        { quantity: 2, metadata: { m: '1' }, unitAmount: 10 },
       );
       r('phases[].description', p0.description, 'P1');
       r('phases[].metadata', p0.metadata, { p: '1' });
