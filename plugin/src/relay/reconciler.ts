@@ -11,7 +11,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { orgConfigurationFrom, orgConfigurationQueries, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
-import { ordersToSyncQuery } from './orderPoller.js';
+import { ordersToSyncQuery } from './orderSelection.js';
 import type { RequestRunner } from './requestRunner.js';
 import { enforceSyncRecordRetention } from './retention.js';
 import type { Scheduler } from './scheduler.js';

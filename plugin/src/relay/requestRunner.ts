@@ -12,7 +12,7 @@ import type { OrderSyncResult } from '../sync/engine.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { RelayMetrics } from './metrics.js';
-import { ordersToSync } from './orderPoller.js';
+import { ordersToSync } from './orderSelection.js';
 import { runPreview } from './previewRequests.js';
 import type { RetryPolicy } from './retries.js';
 import type { Scheduler } from './scheduler.js';
