@@ -16,7 +16,8 @@ afterEach(async () => {
   await world.close();
 });
 
-const poll = (filter: string) => ordersToSync(world.client, { filter, syncStartDate: null });
+const poll = async (filter: string) =>
+  (await ordersToSync(world.client, { filter, syncStartDate: null })).map((order) => order.orderId);
 
 const REFUSED: Readonly<Record<string, [filter: string, reason: RegExp]>> = {
   'a second statement': ["Status = 'Activated'; DELETE FROM Order", /Redundant input/],

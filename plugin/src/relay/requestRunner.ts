@@ -8,6 +8,7 @@
  * started has ended, so the replay checkpoint never passes work that did not happen.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
+import type { LocatedOrder } from '../salesforce/graphReader.js';
 import type { OrderSyncResult } from '../sync/engine.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
@@ -76,13 +77,13 @@ export class RequestRunner {
    * `seenAt`. A sync of the order that was running then or started since has the last word on it, so it
    * serves this trigger too: an event and a reconciliation naming the same activation run it once.
    */
-  syncOrder(orderId: string, done?: () => void, seenAt = Date.now()): void {
+  syncOrder(orderId: string, done?: () => void, seenAt = Date.now(), located?: LocatedOrder): void {
     this.enqueue(
       orderId,
       async () => {
         if ((this.lastRunEnded.get(orderId) ?? -Infinity) >= seenAt) return;
         try {
-          await this.runOrder(orderId);
+          await this.runOrder(orderId, located);
         } finally {
           this.noteRunEnd(orderId);
         }
@@ -152,11 +153,14 @@ export class RequestRunner {
     if (!this.deps.settings.liveSync) return [...doneFor.keys()].forEach(finish);
     const seenAt = Date.now();
     try {
-      const selected = new Set(
-        await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()]),
+      const selected = new Map(
+        (await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()])).map(
+          (order) => [order.orderId, order],
+        ),
       );
       for (const id of doneFor.keys()) {
-        if (selected.has(id)) this.syncOrder(id, () => finish(id), seenAt);
+        const order = selected.get(id);
+        if (order) this.syncOrder(id, () => finish(id), seenAt, order);
         else finish(id);
       }
     } catch (error) {
@@ -216,9 +220,9 @@ export class RequestRunner {
     }
   }
 
-  private async runOrder(orderId: string): Promise<void> {
+  private async runOrder(orderId: string, located: LocatedOrder | undefined): Promise<void> {
     const startedAt = Date.now();
-    const result = await this.deps.settings.engine.syncOrder(orderId);
+    const result = await this.deps.settings.engine.syncOrder(orderId, { located });
     this.record(result, startedAt);
     if (result.retryable) await this.saveRetry(result);
   }
