@@ -229,7 +229,8 @@ export class RequestRunner {
 
   private async runOne(request: RequestRef): Promise<void> {
     const { salesforce, clock, log } = this.deps;
-    const claimed = await claimRequest(salesforce, request.Id, this.deps.workerId, this.deps.leaseMs, clock.now());
+    const { workerId, leaseMs } = this.deps;
+    const claimed = await claimRequest(salesforce, request.Id, workerId, leaseMs, clock.now(), request.Order__c);
     if (!claimed) return;
     log.debug({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt }, 'sync request claimed');
     const engine = this.deps.settings.engine;
@@ -241,7 +242,7 @@ export class RequestRunner {
       );
       return;
     }
-    const result = await engine.syncOrder(claimed.Order__c);
+    const result = await engine.syncOrder(claimed.Order__c, { located: claimed.located });
     const outcome = await finishRequest(salesforce, claimed, result, clock.now(), this.deps.retryPolicy);
     this.record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
     if (outcome.status === 'Queued') this.notBefore.set(claimed.Id, Date.now() + BUSY_PAUSE_MS);
