@@ -5,7 +5,7 @@
 // own conditions (no Stripe ID yet, not failed, inside the window); unicode literals survive.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { checkSettings } from '../../plugin/src/mappingCheck/settingsCheck.js';
-import { InvalidSyncFilter, ordersToSync } from '../../plugin/src/relay/orderPoller.js';
+import { InvalidSyncFilter, ordersToSync } from '../../plugin/src/relay/orderSelection.js';
 import { expectRefusedOrder, startBadInputWorld, stripeWritesSince, type BadInputWorld } from './support.js';
 
 let world: BadInputWorld;
@@ -16,7 +16,8 @@ afterEach(async () => {
   await world.close();
 });
 
-const poll = (filter: string) => ordersToSync(world.client, { filter, syncStartDate: null });
+const poll = async (filter: string) =>
+  (await ordersToSync(world.client, { filter, syncStartDate: null })).map((order) => order.orderId);
 
 const REFUSED: Readonly<Record<string, [filter: string, reason: RegExp]>> = {
   'a second statement': ["Status = 'Activated'; DELETE FROM Order", /Redundant input/],

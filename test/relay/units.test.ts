@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { tokenMatches } from '../../plugin/src/relay/http.js';
-import { InvalidSyncFilter, validatedOrderFilter } from '../../plugin/src/relay/orderPoller.js';
+import { InvalidSyncFilter, validatedOrderFilter } from '../../plugin/src/relay/orderSelection.js';
 import { WorkerPool } from '../../plugin/src/relay/workerPool.js';
 import { RelayMetrics } from '../../plugin/src/relay/metrics.js';
 

@@ -200,7 +200,7 @@ describe('SOQL is built from validated Ids and escaped values only', () => {
       'salesforce/graphReader.ts',
       'salesforce/settingsReader.ts',
       'relay/syncRequests.ts',
-      'relay/orderPoller.ts',
+      'relay/orderSelection.ts',
       'relay/retention.ts',
       'cli/syncStatus.ts',
     ];

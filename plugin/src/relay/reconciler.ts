@@ -11,7 +11,8 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { orgConfigurationFrom, orgConfigurationQueries, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
-import { ordersToSyncQuery } from './orderPoller.js';
+import { locatedFrom, type LocatedOrder } from '../salesforce/graphReader.js';
+import { ordersToSyncQuery } from './orderSelection.js';
 import type { RequestRunner } from './requestRunner.js';
 import { enforceSyncRecordRetention } from './retention.js';
 import type { Scheduler } from './scheduler.js';
@@ -28,8 +29,8 @@ export interface Reconciliation {
   readonly dueRequests: readonly SyncRequest[];
   /** Requests stuck in Syncing past their lease (their relay died). */
   readonly staleRequests: number;
-  /** Activated orders to sync (empty when live sync is off). */
-  readonly orderIds: readonly string[];
+  /** Activated orders to sync, located (empty when live sync is off). */
+  readonly orders: readonly LocatedOrder[];
 }
 
 /**
@@ -73,7 +74,7 @@ export async function reconcile(
     settingsError,
     dueRequests: requests.filter((r) => r.Status__c !== 'Syncing'),
     staleRequests: requests.filter((r) => r.Status__c === 'Syncing').length,
-    orderIds: (rows.orders ?? []).map((r) => String(r.Id)),
+    orders: (rows.orders ?? []).map(locatedFrom),
   };
 }
 
@@ -119,7 +120,7 @@ export class Reconciler {
       }
       await runner.saveUnsavedRetries();
       for (const request of found.dueRequests) runner.runRequest(request);
-      if (found.orderIds.length > 0) await this.syncMissedOrders(found.orderIds, seenAt);
+      if (found.orders.length > 0) await this.syncMissedOrders(found.orders, seenAt);
       await this.enforceRetention();
     } catch (error) {
       log.error({ err: error }, 'reconciliation failed: the next one tries again');
@@ -127,19 +128,19 @@ export class Reconciler {
   }
 
   /** Orders the events missed, unless the org's API use is above its configured share. */
-  private async syncMissedOrders(orderIds: readonly string[], seenAt: number): Promise<void> {
+  private async syncMissedOrders(orders: readonly LocatedOrder[], seenAt: number): Promise<void> {
     const { salesforce, settings, runner, log } = this.deps;
     // The composite call's own response reported the usage: no call of its own.
     const used = await salesforce.dailyApiUsagePercent();
     if (used >= settings.configuration.apiPercentageLimit) {
       log.warn(
-        { used, limit: settings.configuration.apiPercentageLimit, orders: orderIds.length },
+        { used, limit: settings.configuration.apiPercentageLimit, orders: orders.length },
         'daily Salesforce API allowance above the configured share: missed orders wait for the next reconciliation',
       );
       return;
     }
-    log.info({ orders: orderIds.length }, 'reconciliation found activated orders to sync');
-    for (const id of orderIds) runner.syncOrder(id, undefined, seenAt);
+    log.info({ orders: orders.length }, 'reconciliation found activated orders to sync');
+    for (const order of orders) runner.syncOrder(order.orderId, undefined, seenAt, order);
   }
 
   private async enforceRetention(): Promise<void> {

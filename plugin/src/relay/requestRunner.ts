@@ -8,11 +8,12 @@
  * started has ended, so the replay checkpoint never passes work that did not happen.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
+import type { LocatedOrder } from '../salesforce/graphReader.js';
 import type { OrderSyncResult } from '../sync/engine.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import type { RelayMetrics } from './metrics.js';
-import { ordersToSync } from './orderPoller.js';
+import { ordersToSync } from './orderSelection.js';
 import { runPreview } from './previewRequests.js';
 import type { RetryPolicy } from './retries.js';
 import type { Scheduler } from './scheduler.js';
@@ -76,13 +77,13 @@ export class RequestRunner {
    * `seenAt`. A sync of the order that was running then or started since has the last word on it, so it
    * serves this trigger too: an event and a reconciliation naming the same activation run it once.
    */
-  syncOrder(orderId: string, done?: () => void, seenAt = Date.now()): void {
+  syncOrder(orderId: string, done?: () => void, seenAt = Date.now(), located?: LocatedOrder): void {
     this.enqueue(
       orderId,
       async () => {
         if ((this.lastRunEnded.get(orderId) ?? -Infinity) >= seenAt) return;
         try {
-          await this.runOrder(orderId);
+          await this.runOrder(orderId, located);
         } finally {
           this.noteRunEnd(orderId);
         }
@@ -152,11 +153,14 @@ export class RequestRunner {
     if (!this.deps.settings.liveSync) return [...doneFor.keys()].forEach(finish);
     const seenAt = Date.now();
     try {
-      const selected = new Set(
-        await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()]),
+      const selected = new Map(
+        (await ordersToSync(this.deps.salesforce, this.deps.settings.orderSelection, [...doneFor.keys()])).map(
+          (order) => [order.orderId, order],
+        ),
       );
       for (const id of doneFor.keys()) {
-        if (selected.has(id)) this.syncOrder(id, () => finish(id), seenAt);
+        const order = selected.get(id);
+        if (order) this.syncOrder(id, () => finish(id), seenAt, order);
         else finish(id);
       }
     } catch (error) {
@@ -216,16 +220,17 @@ export class RequestRunner {
     }
   }
 
-  private async runOrder(orderId: string): Promise<void> {
+  private async runOrder(orderId: string, located: LocatedOrder | undefined): Promise<void> {
     const startedAt = Date.now();
-    const result = await this.deps.settings.engine.syncOrder(orderId);
+    const result = await this.deps.settings.engine.syncOrder(orderId, { located });
     this.record(result, startedAt);
     if (result.retryable) await this.saveRetry(result);
   }
 
   private async runOne(request: RequestRef): Promise<void> {
     const { salesforce, clock, log } = this.deps;
-    const claimed = await claimRequest(salesforce, request.Id, this.deps.workerId, this.deps.leaseMs, clock.now());
+    const { workerId, leaseMs } = this.deps;
+    const claimed = await claimRequest(salesforce, request.Id, workerId, leaseMs, clock.now(), request.Order__c);
     if (!claimed) return;
     log.debug({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt }, 'sync request claimed');
     const engine = this.deps.settings.engine;
@@ -237,7 +242,7 @@ export class RequestRunner {
       );
       return;
     }
-    const result = await engine.syncOrder(claimed.Order__c);
+    const result = await engine.syncOrder(claimed.Order__c, { located: claimed.located });
     const outcome = await finishRequest(salesforce, claimed, result, clock.now(), this.deps.retryPolicy);
     this.record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
     if (outcome.status === 'Queued') this.notBefore.set(claimed.Id, Date.now() + BUSY_PAUSE_MS);

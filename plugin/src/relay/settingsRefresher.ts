@@ -9,6 +9,7 @@ import { readOrgConfiguration, validatedOrderFilter, type OrgConfiguration } fro
 import type { StripeGateway } from '../stripe/client.js';
 import { createSyncEngine, type SyncEngine } from '../sync/engine.js';
 import type { Logger } from './logger.js';
+import type { OrderSyncOptions } from './orderSelection.js';
 
 export interface SettingsRefresherDeps {
   readonly salesforce: SalesforceClient;
@@ -59,7 +60,7 @@ export class SettingsRefresher {
   }
 
   /** The selection of activated orders: the org's sync filter and start date. */
-  get orderSelection(): { filter: string; syncStartDate: string | null } {
+  get orderSelection(): OrderSyncOptions {
     return { filter: this.current.settings.orderSyncFilter, syncStartDate: this.current.settings.syncStartDate };
   }
 

@@ -11,6 +11,7 @@
  * it ended.
  */
 import { SalesforceApiError, type SalesforceClient, type SalesforceErrorBody } from '../salesforce/client.js';
+import { locatedFrom, locateQuery, type LocatedOrder } from '../salesforce/graphReader.js';
 import { soqlDateTime, soqlId } from '../salesforce/soql.js';
 import {
   assertReleased,
@@ -39,6 +40,8 @@ export interface SyncRequest {
 export interface ClaimedRequest extends SyncRequest {
   readonly attempt: number;
   readonly lock: SyncLock;
+  /** Where the order's contract is, read in the claim's call when the caller named the order. */
+  readonly located?: LocatedOrder;
 }
 
 /** What finishing a request wrote: its new status and, while it waits to be retried, when. */
@@ -75,6 +78,7 @@ export async function claimRequest(
   worker: string,
   leaseMs: number,
   now = new Date(),
+  orderId?: string,
 ): Promise<ClaimedRequest | undefined> {
   type Row = SyncRequest & { Status__c: string | null; Next_Attempt_At__c: string | null };
   const fields = [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c'].join(',');
@@ -96,21 +100,38 @@ export async function claimRequest(
     return undefined;
   }
   const attempt = (record.Attempts__c ?? 0) + 1;
-  try {
-    await client.updateRecord('Stripe_Sync_Request__c', requestId, {
+  const claim = {
+    method: 'PATCH' as const,
+    url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}`,
+    referenceId: 'claim',
+    body: {
       Status__c: 'Syncing',
       Claimed_By__c: worker,
       Started_At__c: now.toISOString(),
       Lease_Expires__c: taken.lock.expiresAt.toISOString(),
       Next_Attempt_At__c: null,
       Attempts__c: attempt,
-    });
+    },
+  };
+  let located: LocatedOrder | undefined;
+  try {
+    // The order is located in the claim's call (not all-or-none: a failed read leaves it to the engine).
+    const [claimed, order] = await client.composite(
+      [claim, ...(orderId ? client.queryRequests({ order: locateQuery(orderId) }) : [])],
+      false,
+    );
+    if (claimed && claimed.httpStatusCode >= 400)
+      throw new SalesforceApiError(claimed.httpStatusCode, claimed.body as SalesforceErrorBody[]);
+    if (order && order.httpStatusCode < 400) {
+      const [row] = (await client.queryRecords({ order: order.body })).order ?? [];
+      located = row ? locatedFrom(row) : undefined;
+    }
   } catch (error) {
     // Not claimed after all (a row lock, an outage): let go at once rather than keep the request waiting.
     await releaseLock(client, taken.lock).catch(() => undefined);
     throw error;
   }
-  return { ...record, Attempts__c: attempt, attempt, lock: taken.lock };
+  return { ...record, Attempts__c: attempt, attempt, lock: taken.lock, ...(located ? { located } : {}) };
 }
 
 /** `2030-01-01T10:01:00Z`: the retry time as the request message shows it (whole seconds, as stored). */
@@ -188,7 +209,7 @@ export async function finishRequest(
 }
 
 /**
- * A sync the relay started on its own (order poll, POST /sync) that failed retryably becomes a request,
+ * A sync the relay started on its own (live sync, POST /sync) that failed retryably becomes a request,
  * so its retries survive a restart. Nothing is created when the order already has an open request
  * (that one will run) or the backoff allows no retry. Returns the new request's Id.
  */

@@ -60,12 +60,22 @@ export class OrderNotFound extends Error {
   }
 }
 
+/** The Order fields that locate its contract: selected with the order wherever it is read anyway. */
+export const LOCATE_FIELDS =
+  'Id, ContractId, Opportunity.SBQQ__AmendedContract__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, ' +
+  'Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c';
+
+/** SOQL locating one order: to ride in a call the caller makes anyway (see locatedFrom). */
+export const locateQuery = (orderId: string) => `SELECT ${LOCATE_FIELDS} FROM Order WHERE Id = ${soqlId(orderId)}`;
+
 export async function locateOrder(client: SalesforceClient, orderId: string): Promise<LocatedOrder> {
-  const [row] = await client.query<Row>(
-    `SELECT Id, ContractId, Opportunity.SBQQ__AmendedContract__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, ` +
-      `Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c FROM Order WHERE Id = ${soqlId(orderId)}`,
-  );
+  const [row] = await client.query<Row>(locateQuery(orderId));
   if (!row) throw new OrderNotFound(orderId);
+  return locatedFrom(row);
+}
+
+/** An Order row read with LOCATE_FIELDS → where its contract is. */
+export function locatedFrom(row: Row): LocatedOrder {
   const opportunity = row.Opportunity as Row | null | undefined;
   const amended = opportunity?.SBQQ__AmendedContract__c as string | null | undefined;
   const contract = opportunity?.SBQQ__AmendedContract__r as Row | null | undefined;

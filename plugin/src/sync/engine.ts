@@ -4,7 +4,8 @@
  *   const engine = createSyncEngine({ salesforce, stripe });
  *   const results = await engine.syncOrders(['801…'], { dryRun: false, onProgress });
  *
- * Per order, four Salesforce calls (plus one per further page of a long list): locate its contract (1);
+ * Per order, four Salesforce calls (plus one per further page of a long list): locate its contract (1,
+ * none when the caller read the order with LOCATE_FIELDS and passes `located`);
  * take the contract's lock (syncLock.ts: one worker per contract, across processes) in one call with the
  * Order's "Syncing" status and the contract's graph queries (2); read the products' consumption schedules
  * (3); load the Stripe objects its records link to; ask the core for a plan; apply it to Stripe with the
@@ -30,7 +31,13 @@ import { recordRef } from '../core/records/records.js';
 import { sameId } from '../core/records/salesforceIds.js';
 import { DOCUMENTATION_LINKS } from '../core/plan/syncRecords.js';
 import { SalesforceApiError, type CompositeSubrequest, type SalesforceClient } from '../salesforce/client.js';
-import { contractGraphFrom, contractGraphQueries, locateOrder, OrderNotFound } from '../salesforce/graphReader.js';
+import {
+  contractGraphFrom,
+  contractGraphQueries,
+  locateOrder,
+  OrderNotFound,
+  type LocatedOrder,
+} from '../salesforce/graphReader.js';
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
 import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
@@ -117,6 +124,8 @@ export interface SyncOptions {
    * activates them with the order) — so a preview shows the order's real problems, not that it is a draft.
    */
   readonly asActivated?: boolean;
+  /** Where the order's contract is, when the caller read it with the order (graphReader's LOCATE_FIELDS). */
+  readonly located?: LocatedOrder;
 }
 
 export interface SyncEngine {
@@ -175,7 +184,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
   try {
     const config = await run.configuration();
     assertUsableMappings(config, orderRef);
-    const located = await locateOrder(run.salesforce, orderId);
+    const located =
+      options.located && sameId(options.located.orderId, orderId)
+        ? options.located
+        : await locateOrder(run.salesforce, orderId);
     const readOptions = { extra: mappedFields(config.mappings), located, multiCurrency: config.currency.multiCurrency };
     const queries = contractGraphQueries(located, readOptions);
     let rows: Record<string, Record<string, unknown>[]>;

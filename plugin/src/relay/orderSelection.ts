@@ -6,6 +6,7 @@
  * Orders whose last sync failed are left to "Sync now" and the relay's own retries, not picked again.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
+import { LOCATE_FIELDS, locatedFrom, type LocatedOrder } from '../salesforce/graphReader.js';
 import { validatedOrderFilter } from '../salesforce/settingsReader.js';
 import { soqlIdList } from '../salesforce/soql.js';
 
@@ -21,7 +22,8 @@ export interface OrderSyncOptions {
 export const RECONCILE_ORDER_LIMIT = 200;
 
 /**
- * SOQL for the activated orders to sync: among `ids` (the orders change events named), else any
+ * SOQL for the activated orders to sync, with the fields that locate their contracts (so the engine's sync
+ * need not read them again): among `ids` (the orders change events named), else any
  * (the reconciliation's safety net, oldest first, at most RECONCILE_ORDER_LIMIT).
  */
 export function ordersToSyncQuery(options: OrderSyncOptions, ids?: readonly string[]): string {
@@ -36,16 +38,16 @@ export function ordersToSyncQuery(options: OrderSyncOptions, ids?: readonly stri
       throw new Error(`Sync start date ${options.syncStartDate} is not a YYYY-MM-DD date.`);
     conditions.push(`ActivatedDate >= ${options.syncStartDate}T00:00:00Z`);
   }
-  return `SELECT Id FROM Order WHERE ${conditions.join(' AND ')} ORDER BY LastModifiedDate ASC${ids ? '' : ` LIMIT ${RECONCILE_ORDER_LIMIT}`}`;
+  return `SELECT ${LOCATE_FIELDS} FROM Order WHERE ${conditions.join(' AND ')} ORDER BY LastModifiedDate ASC${ids ? '' : ` LIMIT ${RECONCILE_ORDER_LIMIT}`}`;
 }
 
-/** Ids of the orders to sync among `ids` (or any, see ordersToSyncQuery). */
+/** The orders to sync among `ids` (or any, see ordersToSyncQuery), located. */
 export async function ordersToSync(
   client: SalesforceClient,
   options: OrderSyncOptions,
   ids?: readonly string[],
-): Promise<string[]> {
+): Promise<LocatedOrder[]> {
   if (ids && ids.length === 0) return [];
-  const rows = await client.query<{ Id: string }>(ordersToSyncQuery(options, ids));
-  return rows.map((r) => r.Id);
+  const rows = await client.query<Record<string, unknown>>(ordersToSyncQuery(options, ids));
+  return rows.map(locatedFrom);
 }
