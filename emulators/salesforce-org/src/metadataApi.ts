@@ -3,7 +3,7 @@
  * Developer Guide, "deploy()" and "checkDeployStatus()"): SOAP on `/services/Soap/m/<version>`.
  * `deploy` takes a base64 zip in metadata format and answers at once with a Queued AsyncResult; the
  * zip is then validated and, unless `checkOnly`, applied to the org's schema (objects, fields, custom
- * metadata records, permission sets) — all or nothing, as `rollbackOnError` does on a real org.
+ * metadata records, permission sets, Change Data Capture channels) — all or nothing, as `rollbackOnError` does on a real org.
  * `checkDeployStatus` reports progress and, with `includeDetails`, one message per component of the
  * zip's package.xml, failures naming the file, line and column.
  */
@@ -11,6 +11,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import JSZip from 'jszip';
 import { fieldFromXml, type MetadataFile } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import type { EmulatedOrg } from './org.js';
+import { channelSchemaOf, checkChannels, type ChannelFile, type ChannelSchema } from './pubsub/channels.js';
 import type { ApiRequest, ApiResponse, Router } from './router.js';
 
 const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
@@ -197,7 +198,11 @@ async function readZip(buffer: Buffer): Promise<ZipComponent[]> {
 }
 
 function zipFile(name: string, content: string): ZipFile {
-  if (!/(\.xml|\.object|\.md|\.permissionset|\.labels|\.tab|\.flexipage|\.layout)$/.test(name))
+  if (
+    !/(\.xml|\.object|\.md|\.permissionset|\.labels|\.tab|\.flexipage|\.layout|\.platformEventChannel|\.platformEventChannelMember)$/.test(
+      name,
+    )
+  )
     return { name, content };
   const wellFormed = XMLValidator.validate(content);
   if (wellFormed !== true)
@@ -265,6 +270,11 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
       (org.schema.hasObject(object) && names.some((name) => org.schema.findField(object, name) !== undefined))
     );
   };
+  const channelSchema = deployedChannelSchema(org, components);
+  const channels = [
+    ...org.deployedChannelFiles,
+    ...components.filter((c) => c.type === 'PlatformEventChannel' && c.file && !c.file.malformed).map(channelFile),
+  ];
   return components.map((component) => {
     const file = component.file;
     if (!file)
@@ -275,11 +285,34 @@ function validate(org: EmulatedOrg, components: readonly ZipComponent[]): Deploy
         fieldFromXml(component.fullName.split('.')[1] ?? '', fieldXml(component) ?? {});
       if (component.type === 'CustomMetadata') checkCustomMetadataRecord(component, fieldExists);
       if (component.type === 'PermissionSet') checkPermissionSet(component, fieldExists, mastersOf);
+      if (component.type === 'PlatformEventChannel') checkChannels([channelFile(component)], channelSchema);
+      if (component.type === 'PlatformEventChannelMember')
+        checkChannels([...channels, channelFile(component)], channelSchema);
       return message(component);
     } catch (error) {
       return message(component, { problem: (error as Error).message, ...lineOf(component) });
     }
   });
+}
+
+/** A channel or channel member of the zip as a source file (`platformEventChannels/X__chn.platformEventChannel-meta.xml`). */
+function channelFile(component: ZipComponent): ChannelFile {
+  return { path: `${component.file?.name ?? component.fullName}-meta.xml`, content: component.file?.content ?? '' };
+}
+
+/** The objects and fields a channel member may name: the org's and those the zip deploys with it. */
+function deployedChannelSchema(org: EmulatedOrg, components: readonly ZipComponent[]): ChannelSchema {
+  const inOrg = channelSchemaOf(org.schema);
+  const names = (type: string, part: (fullName: string) => string): Map<string, string> =>
+    new Map(components.filter((c) => c.type === type).map((c) => [c.fullName.toLowerCase(), part(c.fullName)]));
+  const objects = names('CustomObject', (fullName) => fullName);
+  const fields = names('CustomField', (fullName) => fullName.split('.')[1] ?? fullName);
+  return {
+    objectName: (name) => inOrg.objectName(name) ?? objects.get(name.toLowerCase()),
+    fieldName: (object, field) =>
+      (org.schema.hasObject(object) ? inOrg.fieldName(object, field) : undefined) ??
+      fields.get(`${object}.${field}`.toLowerCase()),
+  };
 }
 
 function fieldXml(component: ZipComponent): Xml | undefined {
@@ -369,9 +402,13 @@ function checkPermissionSet(
   }
 }
 
-/** Saves objects, fields and custom metadata records through the org's loader, and permission sets as records. */
+/**
+ * Saves objects, fields and custom metadata records through the org's loader, permission sets as
+ * records, and Change Data Capture channels for the org's Pub/Sub endpoint to serve.
+ */
 function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
   const files: MetadataFile[] = [];
+  const channels: ChannelFile[] = [];
   const replacedRecords = new Map<string, string[]>();
   for (const component of components) {
     const [objectName = '', memberName = ''] = component.fullName.split('.');
@@ -395,10 +432,13 @@ function apply(org: EmulatedOrg, components: readonly ZipComponent[]): void {
         path: `permissionsets/${component.fullName}.permissionset`,
         content: component.file?.content ?? '',
       });
+    } else if (component.type === 'PlatformEventChannel' || component.type === 'PlatformEventChannelMember') {
+      channels.push(channelFile(component));
     }
   }
   for (const [type, names] of replacedRecords) deleteCustomMetadataRecords(org, type, names);
   org.loadMetadata(files);
+  if (channels.length > 0) org.deployChannels(channels);
 }
 
 /** Custom metadata records are keyed by DeveloperName: a redeploy replaces the record. */

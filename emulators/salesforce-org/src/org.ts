@@ -3,6 +3,7 @@
  * query cursors and API usage. The HTTP layer is a thin shell around it; tests may also use it directly.
  */
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import { fromUnixSeconds, type CalendarDate } from './dates.js';
 import {
   AccessControl,
@@ -23,6 +24,7 @@ import {
 import { Schema, type SchemaReader } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import { runQuery, type JsonRecord } from './soql/query.js';
 import type { ChildPage, QueryScope } from './soql/scope.js';
+import type { ChannelFile } from './pubsub/channels.js';
 import { RecordStore } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 
 export interface OrgOptions {
@@ -89,6 +91,9 @@ export class EmulatedOrg {
   readonly store: RecordStore;
   readonly faults = new FaultInjector();
   readonly requestLog: RequestLogEntry[] = [];
+  /** Channel files deployed (at start or by the Metadata API), by file name: the Pub/Sub endpoint serves them. */
+  private readonly channelFiles = new Map<string, ChannelFile>();
+  private readonly channelListeners = new Set<() => void>();
   readonly now: () => Date;
   readonly accessToken: string;
   readonly orgId: string;
@@ -266,6 +271,22 @@ export class EmulatedOrg {
   /** Loads source-format metadata files (objects, fields, custom metadata records). */
   loadMetadata(files: readonly MetadataFile[]): LoadedMetadata {
     return loadMetadataFiles(this.schema, this.store, files, this.access);
+  }
+
+  /** The PlatformEventChannel and PlatformEventChannelMember files deployed so far (already checked). */
+  get deployedChannelFiles(): ChannelFile[] {
+    return [...this.channelFiles.values()];
+  }
+
+  /** Saves deployed channel files (a redeploy replaces a file) and tells the Pub/Sub endpoint. */
+  deployChannels(files: readonly ChannelFile[]): void {
+    for (const file of files) this.channelFiles.set(basename(file.path), file);
+    for (const listener of this.channelListeners) listener();
+  }
+
+  onChannelsDeployed(listener: () => void): () => void {
+    this.channelListeners.add(listener);
+    return () => this.channelListeners.delete(listener);
   }
 
   /** Loads every object, field and custom metadata file under a source directory such as `force-app`. */

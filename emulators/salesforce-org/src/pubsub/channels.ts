@@ -7,7 +7,7 @@
  * A member's filter is checked as Salesforce checks it at deploy ("Change Event Filters", Change Data
  * Capture Developer Guide): a SOQL-like condition on the entity's own fields, with =, !=, <, >, <=, >=,
  * LIKE, IN, NOT IN joined by AND/OR/NOT — no relationship fields, functions or subqueries. A bad channel
- * fails the emulator's start with the file and the fix, as a deploy would fail.
+ * fails the emulator's start, or a Metadata API deploy, with the file and the fix.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -59,9 +59,46 @@ export function readChannelFiles(dir: string): ChannelFile[] {
   return files;
 }
 
+/**
+ * What checking a channel needs to know of the org: its objects and their fields, by their exact names.
+ * A deploy answers for the org as it will be, its own objects and fields included.
+ */
+export interface ChannelSchema {
+  objectName(name: string): string | undefined;
+  fieldName(object: string, field: string): string | undefined;
+}
+
+/** A member as checked: its filter parsed, not yet compiled against the org's records. */
+interface CheckedMember extends Omit<ChannelMember, 'admits'> {
+  readonly where: WhereClause | undefined;
+}
+
+/** The org's schema as a channel check reads it. */
+export function channelSchemaOf(schema: Schema): ChannelSchema {
+  return {
+    objectName: (name) => (schema.hasObject(name) ? schema.object(name).name : undefined),
+    fieldName: (object, field) => schema.object(object).fields.get(field.toLowerCase())?.name,
+  };
+}
+
+/** Throws, naming the file and the fix, what a deploy of these channel files would refuse. */
+export function checkChannels(files: readonly ChannelFile[], schema: ChannelSchema): void {
+  checkedChannels(files, schema);
+}
+
 /** The data channels the files declare, members checked against the org's schema. */
 export function loadChannels(files: readonly ChannelFile[], schema: Schema, scope: QueryScope): DataChannel[] {
-  const channels = new Map<string, ChannelMember[]>();
+  return [...checkedChannels(files, channelSchemaOf(schema))].map(([name, members]) => ({
+    name,
+    members: members.map(({ where, ...member }) => ({
+      ...member,
+      admits: where ? compileWhere(where, member.sobject, scope).predicate : () => true,
+    })),
+  }));
+}
+
+function checkedChannels(files: readonly ChannelFile[], schema: ChannelSchema): Map<string, CheckedMember[]> {
+  const channels = new Map<string, CheckedMember[]>();
   for (const file of files.filter((f) => f.path.endsWith('.platformEventChannel-meta.xml'))) {
     const name = basename(file.path).replace('.platformEventChannel-meta.xml', '');
     const xml = (parser.parse(file.content) as { PlatformEventChannel?: { channelType?: string } })
@@ -82,9 +119,9 @@ export function loadChannels(files: readonly ChannelFile[], schema: Schema, scop
       throw new Error(
         `${file.path}: eventChannel ${channel || '(missing)'} is not a channel of this package; deploy platformEventChannels/${channel || 'Name__chn'}.platformEventChannel-meta.xml with it.`,
       );
-    members.push(channelMember(file.path, xml.selectedEntity ?? '', xml.filterExpression, schema, scope));
+    members.push(channelMember(file.path, xml.selectedEntity ?? '', xml.filterExpression, schema));
   }
-  return [...channels].map(([name, members]) => ({ name, members }));
+  return channels;
 }
 
 /** `OrderChangeEvent` → `Order`; `Stripe_Sync_Request__ChangeEvent` → `Stripe_Sync_Request__c`. */
@@ -98,17 +135,16 @@ function channelMember(
   path: string,
   entity: string,
   filterExpression: string | undefined,
-  schema: Schema,
-  scope: QueryScope,
-): ChannelMember {
+  schema: ChannelSchema,
+): CheckedMember {
   const sobject = changeEventObject(entity);
-  if (!sobject || !schema.hasObject(sobject))
+  const name = sobject && schema.objectName(sobject);
+  if (!name)
     throw new Error(
       `${path}: selectedEntity ${entity || '(missing)'} is not the change event of an object in this org (OrderChangeEvent, My_Object__ChangeEvent).`,
     );
-  const name = schema.object(sobject).name;
   if (!filterExpression)
-    return { entity, sobject: name, filterExpression: undefined, admits: () => true, filterFields: [] };
+    return { entity, sobject: name, filterExpression: undefined, where: undefined, filterFields: [] };
   let where: WhereClause | undefined;
   try {
     where = parseQuery(`SELECT Id FROM ${name} WHERE ${filterExpression}`).where;
@@ -119,8 +155,7 @@ function channelMember(
     );
   }
   const fields = filterConditions(where).map((condition) => checkedFilterField(path, condition, name, schema));
-  const { predicate } = compileWhere(where, name, scope);
-  return { entity, sobject: name, filterExpression, admits: predicate, filterFields: [...new Set(fields)] };
+  return { entity, sobject: name, filterExpression, where, filterFields: [...new Set(fields)] };
 }
 
 function filterConditions(where: WhereClause | undefined): Condition[] {
@@ -133,7 +168,7 @@ function filterConditions(where: WhereClause | undefined): Condition[] {
   return conditions;
 }
 
-function checkedFilterField(path: string, condition: Condition, sobject: string, schema: Schema): string {
+function checkedFilterField(path: string, condition: Condition, sobject: string, schema: ChannelSchema): string {
   const c = condition as Condition & { field?: string; operator?: string; fn?: unknown; valueQuery?: unknown };
   const fix =
     'Use fields of the object itself with =, !=, <, >, <=, >=, LIKE, IN or NOT IN (Change Data Capture Developer Guide, "Change Event Filters").';
@@ -143,7 +178,7 @@ function checkedFilterField(path: string, condition: Condition, sobject: string,
     );
   if (!FILTER_OPERATORS.has(String(c.operator).toUpperCase()))
     throw new Error(`${path}: the filter operator ${String(c.operator)} is not supported. ${fix}`);
-  const field = schema.object(sobject).fields.get(c.field.toLowerCase());
+  const field = schema.fieldName(sobject, c.field);
   if (!field) throw new Error(`${path}: the filter names ${c.field}, which is not a field of ${sobject}.`);
-  return field.name;
+  return field;
 }

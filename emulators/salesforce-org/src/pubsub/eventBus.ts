@@ -21,7 +21,7 @@ export interface BusEvent {
 }
 
 interface Topic {
-  readonly channel: DataChannel;
+  channel: DataChannel;
   readonly events: BusEvent[];
   /** Replay id of the newest event purged by retention: a subscriber behind it has lost events. */
   purgedThrough: bigint;
@@ -36,14 +36,27 @@ export class EventBus {
   private readonly listeners = new Set<(topicName: string) => void>();
   private lastReplayId = 1000n;
   private commitNumber = 0;
+  private listening = false;
 
   constructor(
     private readonly org: EmulatedOrg,
     channels: readonly DataChannel[],
   ) {
-    for (const channel of channels)
-      this.topics.set(`/data/${channel.name}`, { channel, events: [], purgedThrough: this.lastReplayId });
-    if (channels.length > 0) org.store.onChanges((changes) => this.publish(changes));
+    this.setChannels(channels);
+  }
+
+  /** Serves these channels: a new one gets a topic; a redeployed one keeps its retained events. */
+  setChannels(channels: readonly DataChannel[]): void {
+    for (const channel of channels) {
+      const topic = this.topics.get(`/data/${channel.name}`);
+      if (topic) topic.channel = channel;
+      else this.topics.set(`/data/${channel.name}`, { channel, events: [], purgedThrough: this.lastReplayId });
+    }
+    // An org without channels publishes nothing, so it does not listen to the store at all.
+    if (channels.length > 0 && !this.listening) {
+      this.listening = true;
+      this.org.store.onChanges((changes) => this.publish(changes));
+    }
   }
 
   topicNames(): string[] {

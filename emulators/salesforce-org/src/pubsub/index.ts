@@ -1,6 +1,6 @@
 /**
  * The org emulator's Pub/Sub API endpoint: Change Data Capture on the data channels of the deployed
- * metadata, over gRPC with TLS, so the maintained Node client (salesforce-pubsub-api-client) talks to it
+ * metadata (the force-app given at start and what Metadata API deploys bring), over gRPC with TLS, so the maintained Node client (salesforce-pubsub-api-client) talks to it
  * as to `api.pubsub.salesforce.com:7443`. See server.ts for the protocol rules, eventBus.ts for
  * retention and replay, changeEvents.ts for the Avro payloads, channels.ts for channels and filters.
  */
@@ -48,8 +48,17 @@ export async function startPubSubEndpoint(
       : typeof options.channels === 'string'
         ? readChannelFiles(options.channels)
         : options.channels;
-  const channels = loadChannels(files, org.schema, org.scope());
+  const served = (): DataChannel[] => loadChannels(org.deployedChannelFiles, org.schema, org.scope());
+  // The channels given at start are checked (a bad one fails the start) and then deployed like any other.
+  loadChannels([...org.deployedChannelFiles, ...files], org.schema, org.scope());
+  org.deployChannels(files);
+  let channels = served();
   const bus = new EventBus(org, channels);
+  // A deploy checked its channels before saving them, so loading them again cannot fail here.
+  const stopServingDeploys = org.onChannelsDeployed(() => {
+    channels = served();
+    bus.setChannels(channels);
+  });
   const service = new PubSubService(org, bus, { keepaliveMs: options.keepaliveMs ?? 270_000 });
   const server = new grpc.Server();
   server.addService(service.definition(), service.handlers());
@@ -65,7 +74,9 @@ export async function startPubSubEndpoint(
   return {
     endpoint: `${host}:${port}`,
     certificate,
-    channels,
+    get channels() {
+      return channels;
+    },
     bus,
     expireSessions: () => service.expireSessions(),
     dropStreams: () => service.dropStreams(),
@@ -73,6 +84,7 @@ export async function startPubSubEndpoint(
       return service.openStreams;
     },
     close: async () => {
+      stopServingDeploys();
       service.dropStreams();
       server.forceShutdown();
     },
