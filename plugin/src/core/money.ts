@@ -13,7 +13,10 @@ export type Decimal = BaseDecimal;
 /** Stripe's limit on `unit_amount_decimal` / `flat_amount_decimal` (spec §4.2). */
 export const STRIPE_DECIMAL_PLACES = 12;
 
-/** Currencies whose amounts Stripe takes in whole units (spec §4.2). */
+/**
+ * Currencies whose amounts Stripe takes in whole units: Stripe's list (docs.stripe.com/currencies,
+ * "Zero-decimal currencies"), which has UGX; the spec's §4.2 list (the reference connector's) lacks it.
+ */
 export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
   'bif',
   'clp',
@@ -25,6 +28,7 @@ export const ZERO_DECIMAL_CURRENCIES: ReadonlySet<string> = new Set([
   'mga',
   'pyg',
   'rwf',
+  'ugx',
   'vnd',
   'vuv',
   'xaf',
