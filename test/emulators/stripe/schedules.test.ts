@@ -277,6 +277,65 @@ describe('subscription schedule rules', () => {
     expect(updated.current_phase).toEqual({ start_date: JAN_1_2030, end_date: JAN_1_2030 + 50 * DAY });
   });
 
+  it('keeps the phases that ended when an update leaves them out, and refuses to change one resent (SubscriptionScheduleUpdateParams.phases: "past phases can be omitted"; recordings amendments.test_amendments__syncs_stacked_*)', async () => {
+    const { clock, customer } = await clockedCustomer();
+    const start = JAN_1_2030 - 10 * DAY;
+    const end = JAN_1_2030 + 50 * DAY;
+    const schedule = await fx.stripe.subscriptionSchedules.create({
+      customer: customer.id,
+      start_date: start,
+      phases: [{ items: [{ price: price(0) }], metadata: { order: 'initial' }, end_date: end }],
+    });
+    await fx.stripe.subscriptionSchedules.update(schedule.id, {
+      phases: [
+        { items: [{ price: price(0) }], metadata: { order: 'initial' }, start_date: start, end_date: 'now' },
+        { items: [{ price: price(2) }], metadata: { order: 'first amendment' }, end_date: end },
+      ],
+    });
+    await advance(clock.id, JAN_1_2030 + 5 * DAY);
+    // As the connector does: the current phase ends now, the next starts now; the ended phase is left out.
+    const amended = await fx.stripe.subscriptionSchedules.update(schedule.id, {
+      phases: [
+        { items: [{ price: price(2) }], start_date: JAN_1_2030, end_date: 'now' },
+        { items: [{ price: price(3) }], metadata: { order: 'second amendment' }, end_date: end },
+      ],
+    });
+    const held = amended.phases.map((p) => [p.start_date, p.end_date, p.items[0]?.price, p.metadata]);
+    expect(held).toEqual([
+      [start, JAN_1_2030, price(0), { order: 'initial' }],
+      [JAN_1_2030, JAN_1_2030 + 5 * DAY, price(2), {}],
+      [JAN_1_2030 + 5 * DAY, end, price(3), { order: 'second amendment' }],
+    ]);
+    expect(amended.current_phase).toEqual({ start_date: JAN_1_2030 + 5 * DAY, end_date: end });
+
+    const resend = (first: Stripe.SubscriptionScheduleUpdateParams.Phase) =>
+      fx.stripe.subscriptionSchedules.update(schedule.id, {
+        phases: [
+          first,
+          { items: [{ price: price(2) }], end_date: JAN_1_2030 + 5 * DAY },
+          { items: [{ price: price(3) }], metadata: { order: 'second amendment' }, end_date: end },
+        ],
+      });
+    const unchanged = { items: [{ price: price(0) }], metadata: { order: 'initial' }, start_date: start };
+    const again = await resend({ ...unchanged, end_date: JAN_1_2030 });
+    expect(again.phases.map((p) => [p.start_date, p.end_date, p.items[0]?.price, p.metadata])).toEqual(held);
+    const changed = await stripeError(
+      resend({ ...unchanged, items: [{ price: price(0), quantity: 2 }], end_date: JAN_1_2030 }),
+    );
+    expect(changed).toMatchObject({ type: 'StripeInvalidRequestError', param: 'phases[0]' });
+    expect(changed.message).toMatch(/phase that has already ended/);
+    const moved = await stripeError(
+      fx.stripe.subscriptionSchedules.update(schedule.id, {
+        phases: [{ items: [{ price: price(3) }], start_date: JAN_1_2030 + 4 * DAY, end_date: end }],
+      }),
+    );
+    expect(moved.param).toBe('phases[0][start_date]');
+    const unchangedSchedule = await fx.stripe.subscriptionSchedules.retrieve(schedule.id);
+    expect(unchangedSchedule.phases.map((p) => [p.start_date, p.end_date, p.items[0]?.price, p.metadata])).toEqual(
+      held,
+    );
+  });
+
   it('refuses coupons that do not exist in discounts', async () => {
     const { customer } = await clockedCustomer();
     const error = await stripeError(

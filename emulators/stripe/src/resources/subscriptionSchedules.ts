@@ -5,10 +5,12 @@
  *   needs an end; an end must come after its start;
  * - update: phases run from the current phase onwards, so for a started schedule `phases[0][start_date]` must
  *   equal the current phase's start; a later phase's `start_date`, when given, must equal the previous end
- *   (phases are contiguous); `end_date: now` ends a phase now;
+ *   (phases are contiguous); `end_date: now` ends a phase now. Phases that already ended are kept as they
+ *   are: an update may omit them or resend them unchanged, never change them;
  * - status, current_phase and the subscription follow the clock (billing.ts): the subscription is created when
  *   phase 0 starts and, after the last phase, canceled (`end_behavior: cancel`) or released (`release`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing } from '../errors.js';
 import { addInterval, type Interval } from '../clock.js';
 import type { InvoiceItem, SchedulePhase, Subscription, SubscriptionSchedule } from '../objects.js';
@@ -288,25 +290,87 @@ function update({ state, id, params }: ApiRequest): SubscriptionSchedule {
   requireChangeable(schedule, 'update');
   const now = customerTime(state, schedule.customer);
   const phasesParam = params.phases as Params[] | undefined;
-  if (phasesParam) {
-    if (phasesParam.length === 0) throw parameterMissing('phases');
-    const firstStart = firstPhaseStart(schedule, phasesParam[0]?.start_date, now);
-    schedule.phases = buildPhases(state, phasesParam, firstStart, now, params.default_settings as Params | undefined);
-  }
+  const current = phasesParam
+    ? replacePhases(state, schedule, phasesParam, now, params.default_settings as Params | undefined)
+    : undefined;
   if (params.end_behavior !== undefined)
     schedule.end_behavior = params.end_behavior as SubscriptionSchedule['end_behavior'];
   if (params.default_settings !== undefined)
     schedule.default_settings = defaultSettings(params.default_settings as Params);
   schedule.metadata = applyMetadata(schedule.metadata, params.metadata);
   const subscription = schedule.subscription ? state.store.subscriptions.find(schedule.subscription) : undefined;
-  const current = schedule.phases[0];
   if (schedule.status === 'active' && current) {
     schedule.current_phase = { start_date: current.start_date, end_date: current.end_date };
-    if (phasesParam && subscription) enterPhase(state, subscription, current, now);
+    if (subscription) enterPhase(state, subscription, current, now);
   }
   emit(state, 'subscription_schedule.updated', schedule, now);
   rollForward(state, schedule.test_clock, now);
   return schedule;
+}
+
+/** The update's phases after the ended ones (kept, or resent unchanged); the first of them runs from now. */
+function replacePhases(
+  state: EmulatorState,
+  schedule: SubscriptionSchedule,
+  phases: Params[],
+  now: number,
+  defaults: Params | undefined,
+): SchedulePhase | undefined {
+  if (phases.length === 0) throw parameterMissing('phases');
+  const ended = endedPhases(schedule);
+  const resent = resentEnded(ended, phases, now);
+  const built = buildPhases(
+    state,
+    phases,
+    resent?.from ?? firstPhaseStart(schedule, phases[0]?.start_date, now),
+    now,
+    defaults,
+  );
+  const count = resent?.held.length ?? 0;
+  resent?.held.forEach((held, i) => requireUnchanged(held, built[i]!, i));
+  schedule.phases = [...ended, ...built.slice(count)];
+  return built[count];
+}
+
+/**
+ * A running schedule's phases that ended before the current one. Stripe keeps them on an update that omits
+ * them ("Note that past phases can be omitted", SubscriptionScheduleUpdateParams.phases in stripe-node); the
+ * recordings show it (`amendments/test_amendments__syncs_stacked_*`: 2 phases sent, 3 answered, the first
+ * the ended phase as it was).
+ */
+function endedPhases(schedule: SubscriptionSchedule): SchedulePhase[] {
+  const current = schedule.status === 'active' ? schedule.current_phase : null;
+  return current ? schedule.phases.filter((p) => p.end_date <= current.start_date) : [];
+}
+
+/** When the update starts at an ended phase's start: the ended phases it resends (from there to the current one). */
+function resentEnded(
+  ended: readonly SchedulePhase[],
+  phases: readonly Params[],
+  now: number,
+): { from: number; held: SchedulePhase[] } | undefined {
+  const given = phases[0]?.start_date;
+  if (given === undefined || ended.length === 0) return undefined;
+  const from = given === 'now' ? now : Number(given);
+  const at = ended.findIndex((p) => p.start_date === from);
+  if (at < 0) return undefined;
+  const held = ended.slice(at);
+  if (phases.length <= held.length) {
+    throw parameterInvalid(
+      'phases',
+      `The phases sent end before the current phase: send the current phase and those after it (phases that already ended may be left out).`,
+    );
+  }
+  return { from, held };
+}
+
+/** A resent ended phase must be the one Stripe holds: a phase that already ended cannot change. */
+function requireUnchanged(held: SchedulePhase, sent: SchedulePhase, index: number): void {
+  if (isDeepStrictEqual(held, sent)) return;
+  throw parameterInvalid(
+    `phases[${index}]`,
+    `You can not modify a phase that has already ended: phases[${index}] (${held.start_date} to ${held.end_date}) must be sent as it is, or left out.`,
+  );
 }
 
 /** The start an update's first phase must have: the current phase's start once the schedule runs. */
