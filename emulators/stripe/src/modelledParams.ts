@@ -149,9 +149,9 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ],
   InvoiceFinalizeInvoiceParams: ['auto_advance'],
   InvoiceListParams: [...PAGE, 'customer', 'status', 'subscription'],
-  InvoiceListLineItemsParams: PAGE,
+  InvoiceListLineItemsParams: [...PAGE, 'expand[]=data.discounts'],
   InvoicePayParams: ['paid_out_of_band', 'payment_method'],
-  InvoiceRetrieveParams: [],
+  InvoiceRetrieveParams: ['expand[]=discounts', 'expand[]=lines.data.discounts'],
   InvoiceUpdateParams: INVOICE_TEXTS,
   InvoiceVoidInvoiceParams: [],
 
@@ -194,7 +194,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
     'unit_amount_decimal',
   ],
   PriceListParams: [...PAGE, 'active', 'currency', 'expand[]=data.tiers', 'lookup_keys', 'product', 'type'],
-  PriceRetrieveParams: ['expand[]=tiers'],
+  PriceRetrieveParams: ['expand[]=tiers', 'expand[]=product'],
   PriceSearchParams: SEARCH,
   PriceUpdateParams: [
     'active',
@@ -228,7 +228,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ],
   SubscriptionCancelParams: ['invoice_now=false', 'prorate=false'],
   SubscriptionListParams: [...PAGE, 'customer', 'status'],
-  SubscriptionRetrieveParams: [],
+  SubscriptionRetrieveParams: ['expand[]=discounts', 'expand[]=items.data.discounts'],
 
   SubscriptionScheduleCreateParams: [
     ...SCHEDULE_SETTINGS,

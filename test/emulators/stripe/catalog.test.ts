@@ -138,6 +138,14 @@ describe('prices (docs.stripe.com/api/prices/create)', () => {
     expect(error).toMatchObject({ code: 'resource_missing', param: 'product' });
   });
 
+  it("names a price's product by id, and answers with the Product when asked to expand it (docs.stripe.com/api/prices/object#price_object-product: Expandable)", async () => {
+    const price = await fx.stripe.prices.create({ product: productId, currency: 'usd', unit_amount: 700 });
+    expect(price.product).toBe(productId);
+    const expanded = await fx.stripe.prices.retrieve(price.id, { expand: ['product'] });
+    expect(expanded.product).toMatchObject({ id: productId, object: 'product' });
+    expect((await fx.stripe.prices.retrieve(price.id)).product).toBe(productId); // the stored price keeps the id
+  });
+
   it('requires ascending tiers ending in inf, and tiers_mode (docs.stripe.com/products-prices/pricing-models#tiered-pricing)', async () => {
     const tiered = (tiers: Stripe.PriceCreateParams.Tier[]): Promise<Stripe.Price> =>
       fx.stripe.prices.create({

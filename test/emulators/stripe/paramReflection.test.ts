@@ -171,6 +171,19 @@ async function reflectPhaseLines(
   );
 }
 
+/** A draft invoice with `f.coupon` on the invoice and on its one line; its id. */
+async function discountedInvoice(): Promise<string> {
+  const customer = String((await ok('POST', '/v1/customers', {})).id);
+  const invoice = String((await ok('POST', '/v1/invoices', { customer, discounts: [{ coupon: f.coupon }] })).id);
+  await ok('POST', '/v1/invoiceitems', {
+    customer,
+    invoice,
+    pricing: { price: f.oneTime },
+    discounts: [{ coupon: f.coupon }],
+  });
+  return invoice;
+}
+
 const CASES: Case[] = [
   [
     'POST /v1/customers',
@@ -453,6 +466,11 @@ const CASES: Case[] = [
         'expand[]=tiers',
         Array.isArray((await ok('GET', `/v1/prices/${String(tiered.id)}`, { expand: ['tiers'] })).tiers),
         true,
+      );
+      r(
+        'expand[]=product',
+        at(await ok('GET', `/v1/prices/${f.price}`, { expand: ['product'] }), 'product.id'),
+        f.product,
       );
     },
   ],
@@ -947,6 +965,44 @@ const CASES: Case[] = [
         ),
         subscription.id,
       );
+    },
+  ],
+  [
+    'GET /v1/subscriptions/:id',
+    async (r) => {
+      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const subscription = await ok('POST', '/v1/subscriptions', {
+        customer,
+        items: [{ price: f.price, discounts: [{ coupon: f.coupon }] }],
+        discounts: [{ coupon: f.coupon }],
+      });
+      const read = (expand: string[]) => ok('GET', `/v1/subscriptions/${String(subscription.id)}`, { expand });
+      r('expand[]=discounts', at(await read(['discounts']), 'discounts[0].source.coupon'), f.coupon);
+      r(
+        'expand[]=items.data.discounts',
+        at(await read(['items.data.discounts']), 'items.data[0].discounts[0].source.coupon'),
+        f.coupon,
+      );
+    },
+  ],
+  [
+    'GET /v1/invoices/:id',
+    async (r) => {
+      const invoice = await discountedInvoice();
+      const read = (expand: string[]) => ok('GET', `/v1/invoices/${invoice}`, { expand });
+      r('expand[]=discounts', at(await read(['discounts']), 'discounts[0].source.coupon'), f.coupon);
+      r(
+        'expand[]=lines.data.discounts',
+        at(await read(['lines.data.discounts']), 'lines.data[0].discounts[0].source.coupon'),
+        f.coupon,
+      );
+    },
+  ],
+  [
+    'GET /v1/invoices/:id/lines',
+    async (r) => {
+      const lines = await ok('GET', `/v1/invoices/${await discountedInvoice()}/lines`, { expand: ['data.discounts'] });
+      r('expand[]=data.discounts', at(lines, 'data[0].discounts[0].source.coupon'), f.coupon);
     },
   ],
   [

@@ -5,6 +5,7 @@
  * `paid_out_of_band` or a customer test card (`pm_card_visa` pays, `pm_card_chargeDeclined` declines with a 402
  * card_error and an `invoice.payment_failed` event); only open invoices can be voided.
  */
+import { expanded } from '../expand.js';
 import { invalidRequest, parameterMissing, StripeApiError } from '../errors.js';
 import { lineAmount } from '../money.js';
 import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
@@ -394,13 +395,20 @@ const routes: Route[] = [
     method: 'GET',
     path: '/v1/invoices/:id',
     params: 'InvoiceRetrieveParams',
-    handle: ({ state, id }) => state.store.invoices.get(id, 'invoice'),
+    handle: ({ state, id, params }) =>
+      expanded(state.store.invoices.get(id, 'invoice'), params, {
+        discounts: (discount) => state.store.discounts.get(discount),
+        'lines.data.discounts': (discount) => state.store.discounts.get(discount),
+      }),
   },
   {
     method: 'GET',
     path: '/v1/invoices/:id/lines',
     params: 'InvoiceListLineItemsParams',
-    handle: ({ state, id, params }) => linePage(state.store.invoices.get(id, 'invoice'), params),
+    handle: ({ state, id, params }) =>
+      expanded(linePage(state.store.invoices.get(id, 'invoice'), params), params, {
+        'data.discounts': (discount) => state.store.discounts.get(discount),
+      }),
   },
   {
     method: 'POST',

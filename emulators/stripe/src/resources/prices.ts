@@ -7,6 +7,7 @@
  * - immutability: an update takes only active, metadata, nickname, lookup_key and tax_behavior (while it is
  *   unspecified). Everything else is an unknown parameter to PriceUpdateParams, so the catalogue refuses it.
  */
+import { expanded } from '../expand.js';
 import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing, resourceMissing } from '../errors.js';
 import type { Price, PriceTier, Recurring } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
@@ -308,7 +309,10 @@ export const priceRoutes: Route[] = [
     method: 'GET',
     path: '/v1/prices/:id',
     params: 'PriceRetrieveParams',
-    handle: ({ state, id, params }) => priceView(state.store.prices.get(id, 'id'), params),
+    handle: ({ state, id, params }) =>
+      expanded(priceView(state.store.prices.get(id, 'id'), params), params, {
+        product: (product) => state.store.products.get(product, 'product', true),
+      }),
   },
   {
     method: 'POST',
