@@ -1,7 +1,8 @@
 /**
  * The billing summary of what Stripe holds for an order: its schedule, evergreen subscription or one-time
- * invoice is read back, with the prices, products and coupons it names and its latest invoice (one read
- * each, in parallel), and summarised by the core (core/billingSummary). Reads only: the sync engine calls
+ * invoice is read back (discounts expanded, every invoice line: billingReads.ts), with the prices (each with
+ * its product, expanded), coupons and latest invoice it names (one read each, in parallel), and summarised
+ * by the core (core/billingSummary). Reads only: the sync engine calls
  * it after a sync, the relay's webhooks after an invoice or schedule event.
  */
 import type Stripe from 'stripe';
@@ -21,6 +22,7 @@ import {
   type ItemRef,
   type PhaseShape,
 } from '../core/billingSummary/summarise.js';
+import { INVOICE_EXPAND, SUBSCRIPTION_EXPAND, withAllLines } from './billingReads.js';
 import { retrieveEach, type StripeGateway } from './client.js';
 
 type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & {
@@ -30,6 +32,10 @@ type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & {
 
 const idOf = (value: string | { id: string } | null | undefined): string | undefined =>
   typeof value === 'string' ? value : value?.id;
+
+/** The name of a price's expanded product (a deleted product has none: its id then). */
+const productName = (price: Stripe.Price): string =>
+  typeof price.product === 'object' && 'name' in price.product ? price.product.name : idOf(price.product)!;
 
 /** The summary of the schedule (`sub_sched_…`), subscription (`sub_…`) or invoice (`in_…`) `stripeId`; undefined for any other id. */
 export async function readBillingSummary(
@@ -43,25 +49,21 @@ export async function readBillingSummary(
     ...held.phases.flatMap((p) => [...p.items, ...p.oneTimeItems]),
     ...(held.oneTimeItems ?? []),
   ];
+  const couponIds = [...phaseCoupons(held.phases), ...(held.oneTimeItems ?? []).flatMap((i) => i.coupons ?? [])];
   const [prices, coupons, latest] = await Promise.all([
+    // With its product: one call per price, none per product.
     retrieveEach(
       gateway,
       'prices.retrieve',
       refs.map((r) => r.price),
-      (id) => gateway.stripe.prices.retrieve(id),
+      (id) => gateway.stripe.prices.retrieve(id, { expand: ['product'] }),
     ),
-    retrieveEach(gateway, 'coupons.retrieve', phaseCoupons(held.phases), (id) => gateway.stripe.coupons.retrieve(id)),
+    retrieveEach(gateway, 'coupons.retrieve', couponIds, (id) => gateway.stripe.coupons.retrieve(id)),
     held.invoice ??
       (held.latestInvoiceId
         ? gateway.call('invoices.retrieve', () => gateway.stripe.invoices.retrieve(held.latestInvoiceId!))
         : undefined),
   ]);
-  const products = await retrieveEach(
-    gateway,
-    'products.retrieve',
-    [...prices.values()].map((p) => idOf(p.product)!),
-    (id) => gateway.stripe.products.retrieve(id),
-  );
   const currency = held.invoice?.currency ?? [...prices.values()][0]?.currency ?? 'usd';
   return summariseBilling({
     ...held,
@@ -72,9 +74,7 @@ export async function readBillingSummary(
     latestInvoice: latest ? invoiceFacts(latest) : null,
     price: (id) => {
       const price = prices.get(id);
-      return price
-        ? priceFacts(price, products.get(idOf(price.product)!)?.name ?? idOf(price.product)!)
-        : { product: id, unitAmount: undefined, recurring: null };
+      return price ? priceFacts(price, productName(price)) : { product: id, unitAmount: undefined, recurring: null };
     },
     coupon: (id) => couponFacts(coupons.get(id) ?? {}, id),
   });
@@ -98,7 +98,9 @@ async function readHeld(gateway: StripeGateway, stripeId: string): Promise<Held 
     };
   }
   if (stripeId.startsWith('sub_')) {
-    const subscription = await gateway.call('subscriptions.retrieve', () => stripe.subscriptions.retrieve(stripeId));
+    const subscription = await gateway.call('subscriptions.retrieve', () =>
+      stripe.subscriptions.retrieve(stripeId, { expand: SUBSCRIPTION_EXPAND }),
+    );
     return {
       kind: 'evergreen',
       phases: [subscriptionPhase(subscription)],
@@ -106,28 +108,17 @@ async function readHeld(gateway: StripeGateway, stripeId: string): Promise<Held 
     };
   }
   if (stripeId.startsWith('in_')) {
-    const invoice = await gateway.call('invoices.retrieve', () => stripe.invoices.retrieve(stripeId));
+    const invoice = await withAllLines(
+      gateway,
+      await gateway.call('invoices.retrieve', () => stripe.invoices.retrieve(stripeId, { expand: INVOICE_EXPAND })),
+    );
     return {
       kind: 'one-time',
       phases: [],
-      oneTimeItems: invoiceItems(invoice, await invoiceLines(gateway, invoice)),
+      oneTimeItems: invoiceItems(invoice),
       latestInvoiceId: undefined,
       invoice,
     };
   }
   return undefined;
-}
-
-/** Every line of the invoice: Stripe embeds the first 10 (`has_more` when there are more); the rest are paged. */
-async function invoiceLines(gateway: StripeGateway, invoice: Stripe.Invoice): Promise<Stripe.InvoiceLineItem[]> {
-  const lines = [...invoice.lines.data];
-  let hasMore = invoice.lines.has_more && lines.length > 0;
-  while (hasMore) {
-    const page = await gateway.call('invoices.listLineItems', () =>
-      gateway.stripe.invoices.listLineItems(invoice.id, { limit: 100, starting_after: lines.at(-1)!.id }),
-    );
-    lines.push(...page.data);
-    hasMore = page.has_more && page.data.length > 0;
-  }
-  return lines;
 }

@@ -113,3 +113,23 @@ export async function retrieveEach<T>(
   const found = await Promise.all(unique.map((id) => gateway.call(name, () => retrieve(id)).catch(ifMissing)));
   return new Map(unique.flatMap((id, i) => (found[i] === undefined ? [] : [[id, found[i]] as const])));
 }
+
+/**
+ * Every item of a Stripe list, 100 a page, each page through `gateway.call`. `first` is a page already in hand
+ * (a list an object embeds, like an invoice's first lines): only what follows it is read.
+ */
+export async function listAll<T extends { id?: string }>(
+  gateway: StripeGateway,
+  name: string,
+  page: (startingAfter: string | undefined) => Promise<{ data: T[]; has_more: boolean }>,
+  first?: { data: readonly T[]; has_more: boolean },
+): Promise<T[]> {
+  const items: T[] = [];
+  let current = first ?? (await gateway.call(name, () => page(undefined)));
+  for (;;) {
+    items.push(...current.data);
+    const last = items.at(-1)?.id;
+    if (!current.has_more || !last) return items;
+    current = await gateway.call(name, () => page(last));
+  }
+}

@@ -1,13 +1,15 @@
 /**
  * Loads the `StripeState` the planner needs: every Stripe object a record of the graph links to through
  * `Stripe_ID__c` (customers — deleted ones included —, products, prices, coupons, and the order's
- * schedule, subscription or invoice), plus the active Billing Meters when the graph has metered products.
+ * schedule, subscription or invoice — read as billingReads.ts reads them: discounts expanded, every invoice
+ * line), plus the active Billing Meters when the graph has metered products.
  * An id Stripe does not know (`resource_missing`) is left out, which the planner reads as "create again".
  */
 import type Stripe from 'stripe';
 import type { StripeState } from '../core/plan/context.js';
 import type { CpqGraphInput } from '../core/records/graph.js';
-import { retrieveEach, type StripeGateway } from './client.js';
+import { INVOICE_EXPAND, SUBSCRIPTION_EXPAND, withAllLines } from './billingReads.js';
+import { listAll, retrieveEach, type StripeGateway } from './client.js';
 import { isResourceMissing } from './errors.js';
 
 type Linked = Record<string, unknown> & { readonly Stripe_ID__c?: unknown };
@@ -44,12 +46,12 @@ export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGat
       fetchAll(
         'subscriptions.retrieve',
         orderIds.filter((id) => /^sub_(?!sched_)/.test(id)),
-        (id) => stripe.subscriptions.retrieve(id),
+        (id) => stripe.subscriptions.retrieve(id, { expand: SUBSCRIPTION_EXPAND }),
       ),
       fetchAll(
         'invoices.retrieve',
         orderIds.filter((id) => id.startsWith('in_')),
-        (id) => stripe.invoices.retrieve(id),
+        (id) => stripe.invoices.retrieve(id, { expand: INVOICE_EXPAND }),
       ),
       hasMeteredProducts(graph) ? listActiveMeters(gateway) : Promise.resolve([]),
     ]);
@@ -60,7 +62,7 @@ export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGat
     coupons: couponObjects,
     subscriptionSchedules,
     subscriptions,
-    invoices,
+    invoices: await everyLine(gateway, invoices),
     meters,
   };
 }
@@ -76,19 +78,21 @@ function hasMeteredProducts(graph: CpqGraphInput): boolean {
   return (graph.products ?? []).some(metered) || (graph.orderItems ?? []).some(metered);
 }
 
-async function listActiveMeters(gateway: StripeGateway): Promise<Stripe.Billing.Meter[]> {
-  const meters: Stripe.Billing.Meter[] = [];
-  let startingAfter: string | undefined;
-  for (;;) {
-    const page = await gateway.call('billing.meters.list', () =>
-      gateway.stripe.billing.meters.list({
-        status: 'active',
-        limit: 100,
-        ...(startingAfter ? { starting_after: startingAfter } : {}),
-      }),
-    );
-    meters.push(...page.data);
-    if (!page.has_more || page.data.length === 0) return meters;
-    startingAfter = page.data[page.data.length - 1]!.id;
-  }
+/** The order's invoice with all its lines (a preview of an invoiced order shows every one). */
+async function everyLine(
+  gateway: StripeGateway,
+  invoices: Record<string, Stripe.Invoice>,
+): Promise<Record<string, Stripe.Invoice>> {
+  const complete = await Promise.all(Object.values(invoices).map((invoice) => withAllLines(gateway, invoice)));
+  return Object.fromEntries(complete.map((invoice) => [invoice.id, invoice]));
+}
+
+function listActiveMeters(gateway: StripeGateway): Promise<Stripe.Billing.Meter[]> {
+  return listAll(gateway, 'billing.meters.list', (startingAfter) =>
+    gateway.stripe.billing.meters.list({
+      status: 'active',
+      limit: 100,
+      ...(startingAfter ? { starting_after: startingAfter } : {}),
+    }),
+  );
 }

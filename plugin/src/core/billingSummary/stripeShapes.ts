@@ -137,14 +137,12 @@ export function subscriptionPhase(
   });
 }
 
-/** A one-time invoice's lines: those it embeds (the first 10) unless every line is given. */
-export function invoiceItems(
-  invoice: Stripe.Invoice,
-  lines: readonly Stripe.InvoiceLineItem[] = invoice.lines?.data ?? [],
-): ItemRef[] {
-  return lines.flatMap((line) => {
+/** A one-time invoice's lines (read with all of them: billingReads.ts) and each line's own coupons. */
+export function invoiceItems(invoice: Stripe.Invoice): ItemRef[] {
+  return (invoice.lines?.data ?? []).flatMap((line) => {
     const price = idOf(line.pricing?.price_details?.price);
-    return price ? [{ price, quantity: line.quantity ?? 1 }] : [];
+    const lineCoupons = coupons(line.discounts as readonly (DiscountLike | string)[] | null);
+    return price ? [{ price, quantity: line.quantity ?? 1, coupons: lineCoupons }] : [];
   });
 }
 

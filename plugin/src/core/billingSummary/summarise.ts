@@ -87,7 +87,7 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
   const phases = shape.phases.map((p) => resolvePhase(p, shape));
   const totals = phases.map((p) => phaseTotal(p));
   const oneTime = shape.kind === 'one-time' ? (shape.oneTimeItems ?? []).map((i) => line(i, shape)) : undefined;
-  const oneTimeTotal = oneTime ? sum(oneTime.map((l) => l.amount)) : undefined;
+  const oneTimeTotal = oneTime ? oneTimeInvoiceTotal(oneTime, shape.now) : undefined;
   const next = shape.kind === 'one-time' ? undefined : nextInvoice(phases, shape.now);
   const tcv = shape.kind === 'evergreen' ? null : (oneTimeTotal ?? sum(totals.map((t) => t ?? new Decimal(0))));
   const couponView = (c: CouponFacts) => ({
@@ -266,6 +266,12 @@ function couponApplies(coupon: CouponFacts, start: CalendarDate, date: CalendarD
   if (coupon.duration === 'forever') return true;
   if (coupon.duration === 'once') return compareDates(date, start) === 0;
   return compareDates(date, addMonths(start, coupon.durationInMonths ?? 0)) < 0;
+}
+
+/** A one-time invoice: its lines, each after its own coupons (one invoice: every coupon applies). */
+function oneTimeInvoiceTotal(lines: readonly Line[], now: number): Decimal {
+  const today = fromUnixSeconds(now);
+  return sum(lines.map((l) => l.amount && discounted(l.coupons, today, today, l.amount)));
 }
 
 /** Every invoice of a bounded phase after coupons; null for an open-ended one. */
