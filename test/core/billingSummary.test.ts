@@ -5,6 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import type Stripe from 'stripe';
+import { previewBillingSummary } from '../../plugin/src/core/billingSummary/preview.js';
+import type { StripeState } from '../../plugin/src/core/plan/context.js';
+import type { SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import {
   billingPreviewSchema,
   billingSummarySchema,
@@ -326,6 +330,61 @@ describe('billing summary builder', () => {
     expect(kept.phases[0]!.items.length + (kept.phases[0]!.omittedItems ?? 0)).toBe(60);
     expect(kept.phases[0]!.omittedItems).toBe(45);
     expect(kept.phases[0]!.total).toBe(summary.phases[0]!.total);
+  });
+});
+
+describe('the preview of a plan', () => {
+  it("an amendment's schedule update: the phases that ended stay before the ones it sends, as Stripe keeps them", () => {
+    const [start, amended, end] = [at('2029-07-01'), at('2029-10-01'), at('2030-07-01')];
+    const phase = (from: number, to: number, quantity: number) => ({
+      start_date: from,
+      end_date: to,
+      items: [{ price: 'price_seat', quantity }],
+      add_invoice_items: [],
+      discounts: [],
+    });
+    const state = {
+      subscriptionSchedules: {
+        sub_sched_1: { end_behavior: 'cancel', phases: [phase(start, amended, 1), phase(amended, end, 2)] },
+      },
+      prices: {
+        price_seat: {
+          currency: 'usd',
+          unit_amount: 1000,
+          recurring: { interval: 'month', interval_count: 1 },
+          product: 'prod_seat',
+        },
+      },
+      products: { prod_seat: { name: 'Seat' } },
+    } as unknown as StripeState;
+    const order = { type: 'Order', id: '801000000000002AAA' };
+    const plan: SyncPlan = {
+      primary: order,
+      operations: [
+        {
+          op: 'subscriptionSchedules.update',
+          ref: '@ref:schedule',
+          id: 'sub_sched_1',
+          idempotencyKey: 'k',
+          source: order,
+          params: {
+            phases: [
+              { start_date: amended, end_date: 'now', items: [{ price: 'price_seat', quantity: 2 }] },
+              { end_date: end, items: [{ price: 'price_seat', quantity: 3 }] },
+            ] as Stripe.SubscriptionScheduleUpdateParams.Phase[],
+          },
+        },
+      ],
+      writeBacks: [],
+      syncRecords: [],
+      warnings: [],
+    };
+    const summary = previewBillingSummary(plan, state, order.id, 'sub_sched_1', ASOF)!;
+    expect(summary.phases.map((p) => [p.start, p.end, p.items.map((i) => i.quantity)])).toEqual([
+      ['2029-07-01', '2029-10-01', ['1']],
+      ['2029-10-01', '2030-01-15', ['2']],
+      ['2030-01-15', '2030-07-01', ['3']],
+    ]);
   });
 });
 

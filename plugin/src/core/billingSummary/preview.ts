@@ -51,14 +51,17 @@ export function previewBillingSummary(
   const currency = [...prices.values()][0]?.currency ?? Object.values(state.prices ?? {})[0]?.currency ?? 'usd';
   const base = { source: 'preview' as const, currency, now, latestInvoice: null, price, coupon };
 
-  const billing = plannedBilling(plan, orderId, now) ?? heldBilling(state, linkedStripeId);
+  const billing = plannedBilling(plan, state, orderId, now) ?? heldBilling(state, linkedStripeId);
   return billing ? summariseBilling({ ...base, ...billing }) : undefined;
 }
 
 type Billing = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems' | 'stripeId'>;
 
-/** The order's billing operation in the plan (the last schedule change wins: it resends every phase). */
-function plannedBilling(plan: SyncPlan, orderId: string, now: number): Billing | undefined {
+/**
+ * The order's billing operation in the plan (the last schedule change wins: it resends every phase from the
+ * current one; the phases that already ended stay on the schedule, as Stripe keeps them).
+ */
+function plannedBilling(plan: SyncPlan, state: StripeState, orderId: string, now: number): Billing | undefined {
   const mine = plan.operations.filter((o) => o.source.type === 'Order');
   const schedule = [...mine]
     .reverse()
@@ -71,10 +74,12 @@ function plannedBilling(plan: SyncPlan, orderId: string, now: number): Billing |
     const params = schedule.params as Stripe.SubscriptionScheduleCreateParams | Stripe.SubscriptionScheduleUpdateParams;
     const start = 'start_date' in params && params.start_date !== undefined ? params.start_date : undefined;
     const evergreen = 'end_behavior' in params && params.end_behavior === 'release';
+    const phases = plannedPhases((params.phases ?? []) as PlannedPhase[], start, now, evergreen);
+    const id = stripeId(schedule);
     return {
       kind: evergreen ? 'evergreen' : 'scheduled',
-      phases: plannedPhases((params.phases ?? []) as PlannedPhase[], start, now, evergreen),
-      stripeId: stripeId(schedule),
+      phases: [...endedPhases(state, id, phases[0]?.start ?? now), ...phases],
+      stripeId: id,
     };
   }
   const subscription = mine.find((o): o is Op<'subscriptions.create'> => o.op === 'subscriptions.create');
@@ -136,6 +141,12 @@ function plannedPhases(
       discounts: phase.discounts as PhaseLike['discounts'],
     });
   });
+}
+
+/** The held schedule's phases that ended by `start` (where the update's phases begin). */
+function endedPhases(state: StripeState, scheduleId: string | null, start: number): PhaseShape[] {
+  const held = scheduleId ? state.subscriptionSchedules?.[scheduleId] : undefined;
+  return held ? schedulePhases(held).filter((p) => p.end !== null && p.end <= start) : [];
 }
 
 /** Nothing to change: the billing Stripe already holds for the order. */
