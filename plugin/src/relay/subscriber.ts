@@ -164,11 +164,18 @@ export class ChangeEventSubscriber {
     const call = this.api.subscribe();
     this.call = call;
     call.on('data', (response: FetchResponse) => {
-      if (call === this.call) this.reading = this.reading.then(() => this.read(call, response));
+      if (call !== this.call) return;
+      this.reading = this.reading
+        .then(() => this.read(call, response))
+        .catch((error: unknown) => this.deps.log.error({ err: error }, 'change event response not handled'));
     });
     // A cancelled call ends with CANCELLED: it is no longer this.call then, so it is ignored.
-    call.on('error', (error: PubSubError) => call === this.call && this.onStreamEnd(error));
-    call.on('end', () => call === this.call && this.onStreamEnd(undefined));
+    call.on('error', (error: PubSubError) => {
+      if (call === this.call) this.onStreamEnd(error);
+    });
+    call.on('end', () => {
+      if (call === this.call) this.onStreamEnd(undefined);
+    });
     const from = this.deps.checkpoint.replayId;
     this.outstanding = this.batchSize;
     call.write({
