@@ -204,6 +204,17 @@ describe('change event stream faults', () => {
   }, 300_000);
 });
 
+describe('stopping the relay', () => {
+  it('cancels its Subscribe stream: the service sees the stream end, nothing is left open', async () => {
+    const running = await relay();
+    await streamOpen();
+    await stop(running);
+    // Not the emulator's close (it ends every stream itself): the relay's own stop must end the call.
+    await waitFor(() => (services.org.pubSub!.openStreams === 0 ? true : undefined), 5_000);
+    expect(running.streamState).toBe('stopped');
+  });
+});
+
 describe('a replay id past the retention window', () => {
   it('resubscribes from the latest event, says so, and reconciles at once: the request made meanwhile still syncs once', async () => {
     let clock = Date.now();

@@ -3,8 +3,12 @@
  * linked offline into a temporary CLI home, logged into the org emulator with
  * `sf org login access-token`, every command run with --json and its result checked against its JSON
  * schema. The org starts without the package: `deploy` brings it through the Metadata API (deploy,
- * then checkDeployStatus), then the sample CPQ data is loaded, and orders sync to the Stripe emulator.
+ * then checkDeployStatus), then the sample CPQ data is loaded, and orders sync to the Stripe emulator:
+ * by `sync`, and by `relay start` from the change events of the channel the deploy brought.
  */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import {
   seedSampleOrg,
@@ -14,10 +18,29 @@ import {
   type SampleOrg,
 } from '@stripe-cpq/salesforce-org-emulator';
 import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { linkPlugin, loginSfCli, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
+import { linkPlugin, loginSfCli, REPO_ROOT, runSf, type SfCliSession, type SfResult } from '../../support/sfCli.js';
 import { schemaErrors } from '../../commands/support/resultSchemas.js';
 
+const NODE = join(REPO_ROOT, 'node_modules/.bin/node');
+const SF = join(REPO_ROOT, 'node_modules/@salesforce/cli/bin/run.js');
+
 jest.setTimeout(600_000);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function until(probe: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 function result<T>(run: SfResult): T {
   if (run.exitCode !== 0 || !run.json) throw new Error(`sf exited ${run.exitCode}: ${run.stdout}\n${run.stderr}`);
@@ -38,7 +61,8 @@ describe('admin walkthrough with the real sf CLI', () => {
 
   beforeAll(async () => {
     [org, stripe] = await Promise.all([
-      startSalesforceEmulator({ seed: 'empty', forceAppDir: false }),
+      // The Pub/Sub API serves the channel the package deploy brings (relay start subscribes to it).
+      startSalesforceEmulator({ seed: 'empty', forceAppDir: false, pubSub: true }),
       startStripeEmulator(),
     ]);
     stripeEnv = { STRIPE_API_KEY: stripe.apiKey, STRIPE_API_BASE: stripe.url };
@@ -131,6 +155,55 @@ describe('admin walkthrough with the real sf CLI', () => {
       counts: { failed: 1 },
       orders: [{ status: 'failed', message: expect.stringContaining('decimal') as unknown }],
     });
+  });
+
+  it('sf stripe cpq relay start syncs an order activated while it runs, and ends on Ctrl+C', async () => {
+    const s2 = sample('S2');
+    org.store.update('Order', s2.orderId, { Status: 'Draft' });
+    const port = await freePort();
+    const relay = spawn(
+      NODE,
+      [SF, 'stripe', 'cpq', 'relay', 'start', '--target-org', 'cpq', '--port', String(port), '--live-sync', '--json'],
+      {
+        env: {
+          ...sf.env,
+          ...stripeEnv,
+          SF_PUBSUB_ENDPOINT: org.pubSub!.endpoint,
+          SF_PUBSUB_REJECT_UNAUTHORIZED: 'false',
+        },
+        cwd: REPO_ROOT,
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    relay.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    relay.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) =>
+      relay.on('exit', (code) => {
+        exitCode = code;
+        resolve();
+      }),
+    );
+    const linkOf = () => org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${s2.orderId}'`)[0]?.Stripe_ID__c;
+    try {
+      // Subscribed: the admin's activation now reaches the relay as a change event.
+      await until(() => org.pubSub!.openStreams > 0 || exitCode !== undefined, 'the relay to subscribe');
+      org.store.update('Order', s2.orderId, { Status: 'Activated' });
+      await until(() => Boolean(linkOf()) || exitCode !== undefined, 'the order to sync');
+      expect(linkOf()).toMatch(/^sub_sched_/);
+      relay.kill('SIGINT');
+      // Ctrl+C ends the process itself: nothing the relay opened (the Subscribe stream) keeps it alive.
+      await until(() => exitCode !== undefined, 'relay start to exit after SIGINT', 30_000);
+    } finally {
+      if (exitCode === undefined) relay.kill('SIGKILL');
+      await exited;
+    }
+    if (exitCode !== 0) throw new Error(`relay start exited ${exitCode}:\n${stdout}\n${stderr.slice(-3000)}`);
+    expect(org.pubSub!.openStreams).toBe(0);
+    const stopped = (JSON.parse(stdout) as { result: unknown }).result;
+    expect(stopped).toMatchObject({ stoppedBy: 'SIGINT', url: `http://127.0.0.1:${port}` });
+    expect(schemaErrors('stripe-cpq-relay-start', stopped)).toEqual([]);
   });
 
   it('--help shows the examples as sf commands', async () => {
