@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkWrite } from './access.js';
+import { checkActivatedOrderLock } from './activatedOrders.js';
 import { fieldValue } from './compoundAddress.js';
 import { SalesforceApiError, notFound } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import { describeGlobal, describeObject } from 'plugin-stripe-cpq/lib/cpqSchema/describe.js';
@@ -237,7 +238,10 @@ function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: stri
   }
 }
 
-/** The calling user's object permission and field-level security for a write (access.ts). */
+/**
+ * The calling user's object permission and field-level security for a write (access.ts), then the lock on
+ * activated orders every user meets (activatedOrders.ts).
+ */
 function checkAccess(
   org: EmulatedOrg,
   sobject: string,
@@ -247,6 +251,7 @@ function checkAccess(
 ): void {
   const view = org.restrictedView();
   if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
+  checkActivatedOrderLock(org.store, org.schema.object(sobject).name, operation, fields, existing);
 }
 
 function deleteRow(org: EmulatedOrg, sobject: string, id: string): void {
