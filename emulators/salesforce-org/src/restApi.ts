@@ -362,7 +362,7 @@ const HALTED = {
 };
 
 /**
- * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them queries, in order, each able to use earlier
+ * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them sObject Collections or queries, in order, each able to use earlier
  * results through `@{referenceId.field}`. With allOrNone, the first failure rolls everything back.
  */
 function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
@@ -377,15 +377,16 @@ function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequ
       `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`,
     );
   }
-  const queries = subrequests.filter(
+  const limited = subrequests.filter(
     (sub) =>
-      sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url),
+      (sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url)) ||
+      /^\/services\/data\/v[\d.]+\/composite\/sobjects(\/|\?|$)/.test(sub.url),
   ).length;
-  if (queries > MAX_COMPOSITE_QUERIES) {
+  if (limited > MAX_COMPOSITE_QUERIES) {
     throw new SalesforceApiError(
       400,
       'LIMIT_EXCEEDED',
-      `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} query operations (Query, QueryAll, Query More); this one has ${queries}`,
+      `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} sObject Collections or query operations (Query, QueryAll, Query More); this one has ${limited}`,
     );
   }
   const allOrNone = body.allOrNone === true;
