@@ -97,14 +97,18 @@ export class Reconciler {
 
   /**
    * The next reconciliation in `ms` (replacing the one scheduled), then every `reconcileSeconds` — or, after
-   * a full page of orders, as soon as the runner has synced it.
+   * a full page of orders, as soon as the runner has synced it (the interval stays the fallback should the
+   * runner never be idle; a stopped relay has no reconciliation left to bring forward).
    */
   scheduleIn(ms: number, reason: 'start' | 'interval' | 'gap' | 'backlog'): void {
-    this.deps.scheduler.after('reconcile', ms, async () => {
-      if (await this.tick(reason)) {
-        await this.deps.runner.settled();
-        this.scheduleIn(0, 'backlog');
-      } else this.scheduleIn(this.deps.reconcileSeconds * 1000, 'interval');
+    const { scheduler, runner, reconcileSeconds } = this.deps;
+    scheduler.after('reconcile', ms, async () => {
+      const backlog = await this.tick(reason);
+      this.scheduleIn(reconcileSeconds * 1000, 'interval');
+      if (backlog)
+        void runner.settled().then(() => {
+          if (scheduler.has('reconcile')) this.scheduleIn(0, 'backlog');
+        });
     });
   }
 
