@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkWrite } from './access.js';
+import { checkActivatedOrderLock } from './activatedOrders.js';
 import { fieldValue } from './compoundAddress.js';
 import { SalesforceApiError, notFound } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import { describeGlobal, describeObject } from 'plugin-stripe-cpq/lib/cpqSchema/describe.js';
@@ -237,7 +238,10 @@ function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: stri
   }
 }
 
-/** The calling user's object permission and field-level security for a write (access.ts). */
+/**
+ * The calling user's object permission and field-level security for a write (access.ts), then the lock on
+ * activated orders every user meets (activatedOrders.ts).
+ */
 function checkAccess(
   org: EmulatedOrg,
   sobject: string,
@@ -247,6 +251,7 @@ function checkAccess(
 ): void {
   const view = org.restrictedView();
   if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
+  checkActivatedOrderLock(org.store, org.schema.object(sobject).name, operation, fields, existing);
 }
 
 function deleteRow(org: EmulatedOrg, sobject: string, id: string): void {
@@ -357,7 +362,7 @@ const HALTED = {
 };
 
 /**
- * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them queries, in order, each able to use earlier
+ * `/composite` (REST API Guide, "Composite"): up to 25 sub-requests, at most 5 of them sObject Collections or queries, in order, each able to use earlier
  * results through `@{referenceId.field}`. With allOrNone, the first failure rolls everything back.
  */
 function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequest): ApiResponse {
@@ -372,15 +377,16 @@ function composite(router: Router, org: EmulatedOrg, v: string, request: ApiRequ
       `Composite requests can contain at most ${MAX_COMPOSITE_SUBREQUESTS} subrequests`,
     );
   }
-  const queries = subrequests.filter(
+  const limited = subrequests.filter(
     (sub) =>
-      sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url),
+      (sub.method.toUpperCase() === 'GET' && /^\/services\/data\/v[\d.]+\/(query|queryAll)(\/|\?|$)/.test(sub.url)) ||
+      /^\/services\/data\/v[\d.]+\/composite\/sobjects(\/|\?|$)/.test(sub.url),
   ).length;
-  if (queries > MAX_COMPOSITE_QUERIES) {
+  if (limited > MAX_COMPOSITE_QUERIES) {
     throw new SalesforceApiError(
       400,
       'LIMIT_EXCEEDED',
-      `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} query operations (Query, QueryAll, Query More); this one has ${queries}`,
+      `Composite requests can contain at most ${MAX_COMPOSITE_QUERIES} sObject Collections or query operations (Query, QueryAll, Query More); this one has ${limited}`,
     );
   }
   const allOrNone = body.allOrNone === true;

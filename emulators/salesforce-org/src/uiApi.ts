@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { checkWrite } from './access.js';
+import { checkActivatedOrderLock } from './activatedOrders.js';
 import { SalesforceApiError } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import { objectInfo } from 'plugin-stripe-cpq/lib/cpqSchema/describe.js';
 import type { EmulatedOrg } from './org.js';
@@ -160,7 +161,10 @@ function placeField(
   rep.fields[name] = { displayValue: typeof nameValue === 'string' ? nameValue : null, value: nested };
 }
 
-/** The calling user's object permission and field-level security for a write (access.ts). */
+/**
+ * The calling user's object permission and field-level security for a write (access.ts), then the lock on
+ * activated orders every user meets (activatedOrders.ts).
+ */
 function checkAccess(
   org: EmulatedOrg,
   sobject: string,
@@ -170,6 +174,7 @@ function checkAccess(
 ): void {
   const view = org.restrictedView();
   if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
+  checkActivatedOrderLock(org.store, org.schema.object(sobject).name, operation, fields, existing);
 }
 
 function getRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {

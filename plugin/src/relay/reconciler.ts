@@ -5,14 +5,16 @@
  * synced — what an outage, a dropped stream or a replay id past retention could have left behind.
  * Composite allows at most five queries (REST API Developer Guide, "Composite"); this sends four. Other
  * calls only when there is work: stale requests to queue again, Sync Records beyond retention (checked
- * once a day).
+ * once a day). A full page of orders (a backfill) means more may wait: the next reconciliation follows as
+ * soon as the runner has synced this page, not `reconcileSeconds` later — one call per
+ * RECONCILE_ORDER_LIMIT orders, instead of a 10,000-order backfill taking 50 intervals (over eight hours).
  */
 import type { SalesforceClient } from '../salesforce/client.js';
 import { orgConfigurationFrom, orgConfigurationQueries, type OrgConfiguration } from '../salesforce/settingsReader.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
 import { locatedFrom, type LocatedOrder } from '../salesforce/graphReader.js';
-import { ordersToSyncQuery } from './orderSelection.js';
+import { ordersToSyncQuery, RECONCILE_ORDER_LIMIT } from './orderSelection.js';
 import type { RequestRunner } from './requestRunner.js';
 import { enforceSyncRecordRetention } from './retention.js';
 import type { Scheduler } from './scheduler.js';
@@ -93,11 +95,20 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  /** The next reconciliation in `ms` (replacing the one scheduled), then every `reconcileSeconds`. */
-  scheduleIn(ms: number, reason: 'start' | 'interval' | 'gap'): void {
-    this.deps.scheduler.after('reconcile', ms, async () => {
-      await this.tick(reason);
-      this.scheduleIn(this.deps.reconcileSeconds * 1000, 'interval');
+  /**
+   * The next reconciliation in `ms` (replacing the one scheduled), then every `reconcileSeconds` — or, after
+   * a full page of orders, as soon as the runner has synced it (the interval stays the fallback should the
+   * runner never be idle; a stopped relay has no reconciliation left to bring forward).
+   */
+  scheduleIn(ms: number, reason: 'start' | 'interval' | 'gap' | 'backlog'): void {
+    const { scheduler, runner, reconcileSeconds } = this.deps;
+    scheduler.after('reconcile', ms, async () => {
+      const backlog = await this.tick(reason);
+      this.scheduleIn(reconcileSeconds * 1000, 'interval');
+      if (backlog)
+        void runner.settled().then(() => {
+          if (scheduler.has('reconcile')) this.scheduleIn(0, 'backlog');
+        });
     });
   }
 
@@ -106,8 +117,11 @@ export class Reconciler {
     this.scheduleIn(0, 'gap');
   }
 
-  /** One reconciliation; a failure is logged and the next tick tries again. */
-  async tick(reason: string): Promise<void> {
+  /**
+   * One reconciliation; a failure is logged and the next tick tries again. True when it queued a full page
+   * of orders: more may be waiting.
+   */
+  async tick(reason: string): Promise<boolean> {
     const { salesforce, settings, runner, clock, log } = this.deps;
     log.debug({ reason }, 'reconciling');
     try {
@@ -120,15 +134,17 @@ export class Reconciler {
       }
       await runner.saveUnsavedRetries();
       for (const request of found.dueRequests) runner.runRequest(request);
-      if (found.orders.length > 0) await this.syncMissedOrders(found.orders, seenAt);
+      const queued = found.orders.length > 0 && (await this.syncMissedOrders(found.orders, seenAt));
       await this.enforceRetention();
+      return queued && found.orders.length >= RECONCILE_ORDER_LIMIT;
     } catch (error) {
       log.error({ err: error }, 'reconciliation failed: the next one tries again');
+      return false;
     }
   }
 
-  /** Orders the events missed, unless the org's API use is above its configured share. */
-  private async syncMissedOrders(orders: readonly LocatedOrder[], seenAt: number): Promise<void> {
+  /** Orders the events missed, unless the org's API use is above its configured share; whether they were queued. */
+  private async syncMissedOrders(orders: readonly LocatedOrder[], seenAt: number): Promise<boolean> {
     const { salesforce, settings, runner, log } = this.deps;
     // The composite call's own response reported the usage: no call of its own.
     const used = await salesforce.dailyApiUsagePercent();
@@ -137,10 +153,11 @@ export class Reconciler {
         { used, limit: settings.configuration.apiPercentageLimit, orders: orders.length },
         'daily Salesforce API allowance above the configured share: missed orders wait for the next reconciliation',
       );
-      return;
+      return false;
     }
     log.info({ orders: orders.length }, 'reconciliation found activated orders to sync');
     for (const order of orders) runner.syncOrder(order.orderId, undefined, seenAt, order);
+    return true;
   }
 
   private async enforceRetention(): Promise<void> {

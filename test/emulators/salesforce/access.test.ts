@@ -154,6 +154,66 @@ describe('users and permission sets in the org emulator', () => {
     );
   });
 
+  it('keeps an activated order locked for every user: no delete, no order product added or removed, no change of its start date, account or contract', async () => {
+    const admin = { accessToken: org.accessToken };
+    const orderId = activatedOrder();
+    const [line] = org.query(
+      `SELECT Id, PricebookEntryId, Quantity, UnitPrice FROM OrderItem WHERE OrderId = '${orderId}' LIMIT 1`,
+    );
+    const before = org.query(`SELECT EffectiveDate, AccountId, Pricebook2Id FROM Order WHERE Id = '${orderId}'`)[0];
+    const locked = {
+      errorCode: 'DELETE_FAILED',
+      message: 'unable to modify activated or superseded order: cannot delete order, or add or remove order products',
+    };
+    expect((await call(admin, 'DELETE', `/sobjects/Order/${orderId}`)).body[0]).toMatchObject(locked);
+    expect((await call(admin, 'DELETE', `/sobjects/OrderItem/${String(line!.Id)}`)).body[0]).toMatchObject(locked);
+    const added = await call(admin, 'POST', '/sobjects/OrderItem', {
+      OrderId: orderId,
+      PricebookEntryId: line!.PricebookEntryId,
+      Quantity: 1,
+      UnitPrice: line!.UnitPrice,
+    });
+    expect(added.body[0]).toMatchObject({ ...locked, errorCode: 'ENTITY_IS_LOCKED' });
+    // Edit Activated Orders (the integration user holds it) does not unlock these fields.
+    const moved = await call(integration(), 'PATCH', `/sobjects/Order/${orderId}`, { EffectiveDate: '2031-01-01' });
+    expect(moved.body[0]).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['EffectiveDate'] });
+    const otherAccount = String(
+      org.query(`SELECT Id FROM Account WHERE Id != '${String(before!.AccountId)}' LIMIT 1`)[0]?.Id,
+    );
+    expect(
+      (await call(admin, 'PATCH', `/sobjects/Order/${orderId}`, { AccountId: otherAccount })).body[0],
+    ).toMatchObject({ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['AccountId'] });
+    // The same value is no change, and the order's other fields stay editable.
+    expect(
+      (
+        await call(admin, 'PATCH', `/sobjects/Order/${orderId}`, {
+          EffectiveDate: before!.EffectiveDate,
+          Description: 'x',
+        })
+      ).status,
+    ).toBe(204);
+    expect(org.query(`SELECT EffectiveDate, AccountId, Pricebook2Id FROM Order WHERE Id = '${orderId}'`)[0]).toEqual(
+      before,
+    );
+    expect(org.query(`SELECT Id FROM OrderItem WHERE Id = '${String(line!.Id)}'`)).toHaveLength(1);
+  });
+
+  it("never changes an order's price book once it has one, activated or not", async () => {
+    const admin = { accessToken: org.accessToken };
+    const draft = org.store.insert('Order', {
+      AccountId: String(org.query('SELECT Id FROM Account LIMIT 1')[0]?.Id),
+      EffectiveDate: '2030-01-01',
+      Pricebook2Id: String(org.query('SELECT Id FROM Pricebook2 WHERE IsStandard = true')[0]?.Id),
+    });
+    const other = org.store.insert('Pricebook2', { Name: 'Another book', IsActive: true });
+    expect((await call(admin, 'PATCH', `/sobjects/Order/${draft}`, { Pricebook2Id: other })).body[0]).toMatchObject({
+      errorCode: 'FIELD_INTEGRITY_EXCEPTION',
+      fields: ['Pricebook2Id'],
+    });
+    expect((await call(admin, 'PATCH', `/sobjects/Order/${draft}`, { EffectiveDate: '2030-02-01' })).status).toBe(204);
+    expect((await call(admin, 'DELETE', `/sobjects/Order/${draft}`)).status).toBe(204);
+  });
+
   it('serves /limits only with View Setup and Configuration, and reports API usage on every response in Sforce-Limit-Info', async () => {
     const limits = await call(integration(), 'GET', '/limits');
     expect(limits.status).toBe(403);

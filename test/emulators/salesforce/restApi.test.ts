@@ -305,7 +305,7 @@ describe('composite (REST API Guide: "Composite")', () => {
     expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
   });
 
-  it('refuses more than 5 query operations in one request, running none of its sub-requests', async () => {
+  it('refuses more than 5 query operations or sObject Collections in one request, running none of its sub-requests', async () => {
     const before = (await q('SELECT COUNT() FROM Account')).body.totalSize;
     const queries = (n: number) =>
       Array.from({ length: n }, (_, i) => ({
@@ -333,9 +333,28 @@ describe('composite (REST API Guide: "Composite")', () => {
     expect(six.status).toBe(400);
     expect(six.body[0]).toMatchObject({
       errorCode: 'LIMIT_EXCEEDED',
-      message: expect.stringContaining('at most 5 query operations'),
+      message: expect.stringContaining('at most 5 sObject Collections or query operations'),
     });
+    // sObject Collections count toward the same five (API 43.0 and later).
+    const collection = (referenceId: string) => ({
+      method: 'POST',
+      url: `${V}/composite/sobjects`,
+      referenceId,
+      body: { allOrNone: true, records: [{ attributes: { type: 'Account' }, Name: 'Never made either' }] },
+    });
+    const mixed = await call('POST', `${V}/composite`, {
+      compositeRequest: [...queries(4), collection('first'), collection('second')],
+    });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body[0]).toMatchObject({ errorCode: 'LIMIT_EXCEEDED' });
     expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before);
+    const within = await call('POST', `${V}/composite`, {
+      compositeRequest: [...queries(4), collection('only')],
+    });
+    expect(within.body.compositeResponse.map((r: { httpStatusCode: number }) => r.httpStatusCode)).toEqual([
+      200, 200, 200, 200, 200,
+    ]);
+    expect((await q('SELECT COUNT() FROM Account')).body.totalSize).toBe(before + 1);
   });
 });
 
