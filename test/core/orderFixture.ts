@@ -7,10 +7,12 @@ import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 import {
+  completeProductSpec,
   orderItemProductFields,
+  pricebookEntryFields,
   productFields,
   type ProductSpec,
-} from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+} from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 
 export const ORG_ID = '00D000000000001EAA';
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
@@ -34,8 +36,6 @@ export function syncContext(
   };
 }
 
-export type Frequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual';
-
 /** Deterministic valid 18-character Ids, numbered per key prefix. */
 export function idSequence(): (prefix: string) => string {
   const counters = new Map<string, number>();
@@ -46,13 +46,8 @@ export function idSequence(): (prefix: string) => string {
   };
 }
 
-export interface ProductOptions {
-  /** Recurring products have CPQ subscription fields; one-time products have none. */
-  readonly frequency?: Frequency;
-  readonly billingType?: 'Advance' | 'Arrears';
-  readonly term?: number;
-  readonly evergreen?: boolean;
-  readonly listPrice: number;
+/** Fields the core tests set beyond what CPQ's product spec describes (Stripe Ids, broken values). */
+export interface CatalogueOverrides {
   readonly product?: Partial<M.Product2>;
   readonly pricebookEntry?: Partial<M.PricebookEntry>;
 }
@@ -66,35 +61,24 @@ export interface LineOptions {
 export interface Catalogue {
   readonly product: M.Product2;
   readonly pricebookEntry: M.PricebookEntry;
+  /** The spec with CPQ's defaults filled in. */
+  readonly spec: ProductSpec;
 }
 
-/** A product with its CPQ subscription fields and its price book entry. */
-export function catalogueRecords(id: (prefix: string) => string, name: string, opts: ProductOptions): Catalogue {
-  const recurring = opts.frequency !== undefined;
-  const spec: ProductSpec = {
-    name,
-    listPrice: opts.listPrice,
-    ...(recurring
-      ? {
-          pricing: 'Fixed Price',
-          subscriptionType: opts.evergreen ? 'Evergreen' : 'Renewable',
-          term: opts.term ?? 12,
-          billingFrequency: opts.frequency,
-          billingType: opts.billingType ?? 'Advance',
-        }
-      : {}),
-  };
-  const product = { Id: id('01t'), ...productFields(spec), Stripe_ID__c: null, ...opts.product } as M.Product2;
-  const pricebookEntry: M.PricebookEntry = {
+/** A product and its USD price book entry, with the fields CPQ stores for the spec. */
+export function catalogueRecords(
+  id: (prefix: string) => string,
+  spec: ProductSpec,
+  overrides: CatalogueOverrides = {},
+): Catalogue {
+  const product = { Id: id('01t'), ...productFields(spec), Stripe_ID__c: null, ...overrides.product } as M.Product2;
+  const pricebookEntry = {
     Id: id('01u'),
-    UnitPrice: opts.listPrice,
-    Product2Id: product.Id,
-    CurrencyIsoCode: 'USD',
-    IsActive: true,
+    ...pricebookEntryFields(product.Id, null, spec.listPrice, { CurrencyIsoCode: 'USD' }),
     Stripe_ID__c: null,
-    ...opts.pricebookEntry,
-  };
-  return { product, pricebookEntry };
+    ...overrides.pricebookEntry,
+  } as M.PricebookEntry;
+  return { product, pricebookEntry, spec: completeProductSpec(spec) };
 }
 
 /** An activated order line copying the product's CPQ subscription fields. */
@@ -172,8 +156,8 @@ export class OrderBuilder {
     };
   }
 
-  product(name: string, opts: ProductOptions): Catalogue {
-    const catalogue = catalogueRecords(this.id, name, opts);
+  product(spec: ProductSpec, overrides?: CatalogueOverrides): Catalogue {
+    const catalogue = catalogueRecords(this.id, spec, overrides);
     this.products.push(catalogue.product);
     this.pricebookEntries.push(catalogue.pricebookEntry);
     return catalogue;

@@ -1,32 +1,28 @@
 // A small builder for CPQ contracts — an initial order and its amendments — as the REST API returns
 // them, so each scenario reads like the spec's table: products, lines, deltas and dates.
 import type * as M from '../../../plugin/src/core/records/models.js';
-import { catalogueRecords, idSequence, orderLineRecord, type Frequency } from '../orderFixture.js';
+import {
+  isRecurring,
+  type BillingFrequency,
+  type ProductSpec,
+} from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
+import { catalogueRecords, idSequence, orderLineRecord, type Catalogue } from '../orderFixture.js';
 
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */
 export const sfId = idSequence();
 
-export type { Frequency };
-
-export interface ProductSpec {
-  readonly name: string;
-  readonly frequency?: Frequency;
-  /** PricebookEntry price per billing period (major units); one-time products have no frequency. */
-  readonly price: number;
-  readonly term?: number;
-  readonly billingType?: 'Advance' | 'Arrears';
-  readonly evergreen?: boolean;
-}
-
-export interface FixtureProduct {
-  readonly product: M.Product2;
-  readonly entry: M.PricebookEntry;
-  readonly spec: ProductSpec;
-}
+/** The evergreen seat of S36–S37: monthly, 50 a month. */
+export const EVERGREEN_SEAT: ProductSpec = {
+  name: 'Seat',
+  billingFrequency: 'Monthly',
+  listPrice: 50,
+  term: 1,
+  subscriptionType: 'Evergreen',
+};
 
 export interface LineSpec {
   readonly quantity: number;
-  /** Net unit price for the line's whole term; defaults to the PBE price × term / frequency months. */
+  /** Net unit price for the line's whole term; defaults to the list price × term / frequency months. */
   readonly unitPrice?: number;
   readonly revises?: M.OrderItem;
   readonly skip?: boolean;
@@ -40,11 +36,16 @@ export interface FixtureOrder {
   readonly lines: M.OrderItem[];
 }
 
-const FREQUENCY_MONTHS: Record<Frequency, number> = { Monthly: 1, Quarterly: 3, Semiannual: 6, Annual: 12 };
+const FREQUENCY_MONTHS: Partial<Record<BillingFrequency, number>> = {
+  Monthly: 1,
+  Quarterly: 3,
+  Semiannual: 6,
+  Annual: 12,
+};
 
 export class ContractFixture {
   readonly account: M.Account = { Id: sfId('001'), Name: 'Acme' } as M.Account;
-  readonly products: FixtureProduct[] = [];
+  readonly products: Catalogue[] = [];
   readonly orders: FixtureOrder[] = [];
   readonly contract: M.Contract;
   readonly initial: FixtureOrder;
@@ -61,15 +62,14 @@ export class ContractFixture {
     } as M.Contract;
   }
 
-  product(spec: ProductSpec): FixtureProduct {
-    const { product, pricebookEntry } = catalogueRecords(sfId, spec.name, { ...spec, listPrice: spec.price });
-    const fixture = { product, entry: pricebookEntry, spec };
-    this.products.push(fixture);
-    return fixture;
+  product(spec: ProductSpec): Catalogue {
+    const catalogue = catalogueRecords(sfId, spec);
+    this.products.push(catalogue);
+    return catalogue;
   }
 
   /** Adds a line to the initial order. */
-  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
+  line(product: Catalogue, spec: LineSpec): M.OrderItem {
     return this.addLine(this.initial, product, spec);
   }
 
@@ -83,32 +83,28 @@ export class ContractFixture {
     return new AmendmentFixture(this, order);
   }
 
-  addLine(order: FixtureOrder, fixture: FixtureProduct, spec: LineSpec): M.OrderItem {
-    const { spec: product } = fixture;
-    const months = product.frequency ? FREQUENCY_MONTHS[product.frequency] : 1;
+  addLine(order: FixtureOrder, catalogue: Catalogue, spec: LineSpec): M.OrderItem {
+    const product = catalogue.spec;
+    const recurring = isRecurring(product);
+    const months = (product.billingFrequency && FREQUENCY_MONTHS[product.billingFrequency]) ?? 1;
     const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
+    const evergreen = product.subscriptionType === 'Evergreen';
     const unitPrice =
-      spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
-    const recurring = product.frequency !== undefined;
-    const line = orderLineRecord(
-      sfId,
-      order.order.Id,
-      { product: fixture.product, pricebookEntry: fixture.entry },
-      {
-        quantity: spec.quantity,
-        unitPrice,
-        item: {
-          SBQQ__SubscriptionTerm__c: recurring ? term : null,
-          SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
-          SBQQ__RevisedOrderProduct__c: spec.revises
-            ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id)
-            : null,
-          ServiceDate: order.quote.SBQQ__StartDate__c,
-          Skip_Line_Item__c: spec.skip ?? false,
-          ...spec.extra,
-        },
+      spec.unitPrice ?? (recurring && !evergreen ? (product.listPrice * term) / months : product.listPrice);
+    const line = orderLineRecord(sfId, order.order.Id, catalogue, {
+      quantity: spec.quantity,
+      unitPrice,
+      item: {
+        SBQQ__SubscriptionTerm__c: recurring ? term : null,
+        SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? null) : null,
+        SBQQ__RevisedOrderProduct__c: spec.revises
+          ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id)
+          : null,
+        ServiceDate: order.quote.SBQQ__StartDate__c,
+        Skip_Line_Item__c: spec.skip ?? false,
+        ...spec.extra,
       },
-    );
+    });
     order.lines.push(line);
     return line;
   }
@@ -162,7 +158,7 @@ export class ContractFixture {
       orders: this.orders.map((o) => o.order),
       orderItems: this.orders.flatMap((o) => o.lines),
       products: this.products.map((p) => p.product),
-      pricebookEntries: this.products.map((p) => p.entry),
+      pricebookEntries: this.products.map((p) => p.pricebookEntry),
       ...this.extra,
     };
   }
@@ -182,7 +178,7 @@ export class AmendmentFixture {
     return this.fixture.quote;
   }
 
-  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
+  line(product: Catalogue, spec: LineSpec): M.OrderItem {
     return this.contract.addLine(this.fixture, product, spec);
   }
 

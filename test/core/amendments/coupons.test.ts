@@ -15,7 +15,7 @@ const couponMeta = (coupon: Coupon) => ({
 
 function couponOrder(launch: Partial<Coupon> = {}) {
   const c = new ContractFixture('2030-03-01', 12);
-  const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 100 });
+  const seat = c.product({ name: 'Seat', billingFrequency: 'Monthly', listPrice: 100 });
   const quoteLine = sfId('a0r');
   const line = c.line(seat, { quantity: 3, extra: { SBQQ__QuoteLine__c: quoteLine } });
   const c1: Coupon = {

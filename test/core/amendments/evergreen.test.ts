@@ -2,7 +2,7 @@
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import { ContractFixture } from './contractFixture.js';
+import { ContractFixture, EVERGREEN_SEAT } from './contractFixture.js';
 import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 
 const orderMeta = (order: M.Order) => ({
@@ -16,7 +16,7 @@ const itemMeta = (line: M.OrderItem) => ({
 
 function evergreen(start = '2030-03-01', extra: Partial<M.OrderItem> = {}) {
   const c = new ContractFixture(start, 1);
-  const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 50, term: 1, evergreen: true });
+  const seat = c.product(EVERGREEN_SEAT);
   const line = c.line(seat, { quantity: 2, extra });
   return { c, seat, line, stripe: new StripeLedger(c) };
 }
@@ -40,7 +40,7 @@ describe('S36 — evergreen order', () => {
   it('starting today becomes a subscription at the per-period price, with send_invoice collection', () => {
     const { c, seat, line, stripe } = evergreen();
     const plan = stripe.sync(c.initial.order.Id, ts('2030-03-01', '09:00:00'));
-    const priceRef = ref('price', toId18(seat.entry.Id));
+    const priceRef = ref('price', toId18(seat.pricebookEntry.Id));
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       [
         'subscriptions.create',
@@ -101,7 +101,7 @@ describe('S36 — evergreen order', () => {
       },
     ]);
     const mixed = evergreen();
-    mixed.c.line(mixed.c.product({ name: 'Platform', frequency: 'Monthly', price: 10 }), { quantity: 1 });
+    mixed.c.line(mixed.c.product({ name: 'Platform', billingFrequency: 'Monthly', listPrice: 10 }), { quantity: 1 });
     expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe(
       'Salesforce orders with both Evergreen and Renewable items are not yet supported.',
     );
@@ -154,7 +154,7 @@ describe('S37 — evergreen cancellation', () => {
     ]);
     expect(JSON.parse(JSON.stringify(plan.operations[0]!.params))).toMatchObject({
       unit_amount_decimal: '5000',
-      metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.entry.Stripe_ID__c },
+      metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.pricebookEntry.Stripe_ID__c },
     });
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       [

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import type { FixtureProduct } from './contractFixture.js';
+import type { Catalogue } from '../orderFixture.js';
 import { rampDeal, segmentItemMeta, segmentLine, segmentMeta } from './mdqFixture.js';
 import { itemMeta, orderMeta, ts } from './stripeLedger.js';
 
@@ -17,7 +17,7 @@ describe('S14 — MDQ: 3 yearly segments with different prices', () => {
   it('makes one phase per segment, each with the standing lines and its segment line', () => {
     const { c, ramp, support, onboarding, s, o, r, stripe } = rampDeal();
     const plan = stripe.sync(c.initial.order.Id, ts('2029-12-01'));
-    const pbe = (p: FixtureProduct) => ref('price', toId18(p.entry.Id));
+    const pbe = (p: Catalogue) => ref('price', toId18(p.pricebookEntry.Id));
     const own = (line: M.OrderItem) => ref('price', toId18(line.Id));
     expect(createParams(plan).phases).toEqual([
       {
@@ -86,7 +86,7 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const deal = rampDeal();
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const m = deal.c.amendment('2031-06-01', 19);
-    const add = (p: FixtureProduct, spec: object) => m.line(p, spec as never);
+    const add = (p: Catalogue, spec: object) => m.line(p, spec as never);
     const plus = segmentLine(deal.c, add, deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
     return { ...deal, m, plus };
   }

@@ -1,7 +1,8 @@
 // The MDQ ramp deal of S14/S35: three yearly segments of a Ramp product beside Support and a one-time
 // Onboarding line, and the helpers that make segment lines as CPQ does.
 import type * as M from '../../../plugin/src/core/records/models.js';
-import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
+import type { Catalogue } from '../orderFixture.js';
+import { ContractFixture, sfId } from './contractFixture.js';
 import { itemMeta, StripeLedger } from './stripeLedger.js';
 
 const DIMENSION = sfId('a0d');
@@ -14,8 +15,8 @@ const SEGMENTS = [
 /** A segment line and its quote line, as CPQ makes them for a Year price dimension. */
 export function segmentLine(
   c: ContractFixture,
-  add: (p: FixtureProduct, spec: object) => M.OrderItem,
-  ramp: FixtureProduct,
+  add: (p: Catalogue, spec: object) => M.OrderItem,
+  ramp: Catalogue,
   index: number,
   quantity: number,
   unitPrice: number,
@@ -49,10 +50,10 @@ export function segmentLine(
 /** A 36-month ramp deal from 2030-01-01 (Ramp 10/10/12 units by year, Support, Onboarding), its amendment start 2031-06-01. */
 export function rampDeal(extra: Partial<M.OrderItem> = {}) {
   const c = new ContractFixture('2030-01-01', 36);
-  const ramp = c.product({ name: 'Ramp', frequency: 'Annual', price: 1000 });
-  const support = c.product({ name: 'Support', frequency: 'Annual', price: 500 });
-  const onboarding = c.product({ name: 'Onboarding', price: 2000 });
-  const add = (p: FixtureProduct, spec: object) => c.line(p, spec as never);
+  const ramp = c.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 });
+  const support = c.product({ name: 'Support', billingFrequency: 'Annual', listPrice: 500 });
+  const onboarding = c.product({ name: 'Onboarding', listPrice: 2000 });
+  const add = (p: Catalogue, spec: object) => c.line(p, spec as never);
   const s = c.line(support, { quantity: 1 });
   const o = c.line(onboarding, { quantity: 1 });
   const r = [

@@ -34,7 +34,9 @@ interface Scenario {
 
 function build(initial: number[], amendments: { month: number; deltas: number[] }[], credits = false): Scenario {
   const c = new ContractFixture('2030-01-01', 12);
-  const products = ['A', 'B', 'C'].map((name, i) => c.product({ name, frequency: 'Monthly', price: 10 * (i + 1) }));
+  const products = ['A', 'B', 'C'].map((name, i) =>
+    c.product({ name, billingFrequency: 'Monthly', listPrice: 10 * (i + 1) }),
+  );
   const origins = initial.map((q, i) => c.line(products[i]!, { quantity: q }));
   const expected = [...initial];
   const stripe = new StripeLedger(c, {

@@ -8,7 +8,7 @@ import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { SettingsInput } from '../../../plugin/src/core/settings.js';
 import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { errorsOf } from '../planHelpers.js';
-import { ContractFixture } from './contractFixture.js';
+import { ContractFixture, EVERGREEN_SEAT } from './contractFixture.js';
 import { StripeLedger, syncedContract, ts } from './stripeLedger.js';
 
 const CREDITS: SettingsInput = { features: { terminatedOrderItemCredit: true, terminationMetadata: true } };
@@ -168,7 +168,7 @@ describe('evergreen amendments Stripe already holds (S37 replayed)', () => {
   /** An evergreen subscription (2 seats, monthly) that started 2030-03-01. */
   function started() {
     const c = new ContractFixture('2030-03-01', 1);
-    const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 50, term: 1, evergreen: true });
+    const seat = c.product(EVERGREEN_SEAT);
     const line = c.line(seat, { quantity: 2 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2030-03-01', '09:00:00'));

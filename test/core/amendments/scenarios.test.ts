@@ -21,13 +21,13 @@ function onlyUpdate(plan: SyncPlan): Stripe.SubscriptionScheduleUpdateParams {
 describe('S21 — insertion amendment on anniversary (doc example)', () => {
   it('ends the initial phase at the amendment start and adds a phase with the aggregate, same price ids', () => {
     const c = new ContractFixture('2022-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 10 });
     const stripe = new StripeLedger(c);
     const initialPlan = stripe.sync(c.initial.order.Id, ts('2021-12-15'));
     const scheduleId = c.initial.order.Stripe_ID__c!;
-    const priceA = A.entry.Stripe_ID__c!;
+    const priceA = A.pricebookEntry.Stripe_ID__c!;
     expect(initialPlan.operations.map((o) => o.op)).toContain('subscriptionSchedules.create');
 
     const m = c.amendment('2022-02-01', 11);
@@ -52,7 +52,7 @@ describe('S21 — insertion amendment on anniversary (doc example)', () => {
           end_date: ts('2023-01-01'),
           items: [
             { price: priceA, quantity: 6, metadata: itemMeta(a) },
-            { price: ref('price', toId18(B.entry.Id)), quantity: 5, metadata: itemMeta(b) },
+            { price: ref('price', toId18(B.pricebookEntry.Id)), quantity: 5, metadata: itemMeta(b) },
           ],
           add_invoice_items: [],
           proration_behavior: 'none',
@@ -228,15 +228,15 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
 describe('S25 — amendment removing a product', () => {
   function removeB(settings = {}) {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, settings);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
     const m = c.amendment('2030-04-01', 9);
     m.line(B, { quantity: -1, revises: b });
-    return { a, b, B, m, plan: stripe.sync(m.order.Id, ts('2030-03-15')), priceA: A.entry.Stripe_ID__c! };
+    return { a, b, B, m, plan: stripe.sync(m.order.Id, ts('2030-03-15')), priceA: A.pricebookEntry.Stripe_ID__c! };
   }
 
   it('drops the terminated item from the new phase, with no proration and no credit', () => {
@@ -314,7 +314,7 @@ describe('S27 — full termination in the future', () => {
 describe('S28 — same-day amendments and terminations', () => {
   it('cancels the schedule when the order is terminated on the day it starts', () => {
     const c = new ContractFixture('2030-03-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2030-03-01', '08:00:00'));
@@ -329,7 +329,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('starts a same-day amendment now, ends the current phase now, and bills a full period for the new units', () => {
     const { c, a, stripe, priceA } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 15 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 15 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
@@ -357,8 +357,8 @@ describe('S28 — same-day amendments and terminations', () => {
 
   function futureContract() {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const setup = c.product({ name: 'Setup', price: 500 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const setup = c.product({ name: 'Setup', listPrice: 500 });
     const a = c.line(A, { quantity: 1 });
     const s = c.line(setup, { quantity: 1 });
     const stripe = new StripeLedger(c);
@@ -368,7 +368,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('replaces the phase of a future schedule when the amendment has the same dates, keeping its one-time items', () => {
     const { c, a, s, setup, stripe } = futureContract();
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const m = c.amendment('2030-06-01', 12);
     const b = m.line(B, { quantity: 3 });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
@@ -377,12 +377,12 @@ describe('S28 — same-day amendments and terminations', () => {
         start_date: ts('2030-06-01'),
         end_date: ts('2031-06-01'),
         items: [
-          { price: c.products[0]!.entry.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
-          { price: ref('price', toId18(B.entry.Id)), quantity: 3, metadata: itemMeta(b) },
+          { price: c.products[0]!.pricebookEntry.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
+          { price: ref('price', toId18(B.pricebookEntry.Id)), quantity: 3, metadata: itemMeta(b) },
         ],
         add_invoice_items: [
           {
-            price: setup.entry.Stripe_ID__c,
+            price: setup.pricebookEntry.Stripe_ID__c,
             quantity: 1,
             metadata: itemMeta(s),
             period: { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } },
@@ -407,7 +407,7 @@ describe('S28 — same-day amendments and terminations', () => {
 describe('S29 — backdated amendment', () => {
   it('starts now and bills the missed cycle on top of the current one, over an explicit period', () => {
     const { c, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 10 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-04-10', '12:00:00'));
@@ -584,7 +584,7 @@ describe('S20 — orders failing the custom sync filter', () => {
 describe('q9 — amendments of a backend-prorated order (18 months billed annually)', () => {
   function backendProrated() {
     const c = new ContractFixture('2030-01-01', 18);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
@@ -634,7 +634,7 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S32: an amendment revising a skipped line', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
     c.line(A, { quantity: 1 });
     const skipped = c.line(A, { quantity: 2, skip: true });
     const stripe = new StripeLedger(c);
@@ -667,7 +667,7 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S34: an amendment of one-time lines only; one-time lines beside recurring changes are billed on the new phase', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const fee = c.product({ name: 'Fee', price: 99 });
+    const fee = c.product({ name: 'Fee', listPrice: 99 });
     const only = c.amendment('2030-03-01', 10);
     only.line(fee, { quantity: 1 });
     expect(errorOf(() => stripe.plan(only.order.Id, ts('2030-02-01')))).toEqual({
@@ -678,7 +678,7 @@ describe('S31–S34 — amendment errors', () => {
     const feeLine = only.fixture.lines[0]!;
     const phase = onlyUpdate(stripe.plan(only.order.Id, ts('2030-02-01'))).phases![1]!;
     expect(phase.add_invoice_items).toEqual([
-      { price: ref('price', toId18(fee.entry.Id)), quantity: 1, metadata: itemMeta(feeLine) },
+      { price: ref('price', toId18(fee.pricebookEntry.Id)), quantity: 1, metadata: itemMeta(feeLine) },
     ]);
   });
 });

@@ -58,7 +58,7 @@ describe('credits when a termination leaves no new phase (decision: invoice item
 
   it('a schedule that has not started: the credit rides on the last phase, billed with its first invoice', () => {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
@@ -119,7 +119,7 @@ describe('credits when a termination leaves no new phase (decision: invoice item
 
   it('canceling a schedule that never started credits nothing: nothing was billed', () => {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
@@ -185,8 +185,8 @@ describe('termination metadata (flag terminationMetadata)', () => {
 
   it('S25: only the removed product is stamped, with the sbc_termination mappings of its reduction line; the new phase is untouched', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, STAMP);

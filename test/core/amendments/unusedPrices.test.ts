@@ -3,7 +3,8 @@
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
+import type { Catalogue } from '../orderFixture.js';
+import { ContractFixture, sfId } from './contractFixture.js';
 import { unusedPrices } from '../planHelpers.js';
 import { StripeLedger, ts } from './stripeLedger.js';
 
@@ -14,8 +15,8 @@ describe('order-line prices across runs', () => {
   /** A discounted initial line (its own, auto-archived price) and a later amendment adding a product. */
   function discountedContract() {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 10, unitPrice: 108 }); // 9 a month: not the book's 10
     const stripe = new StripeLedger(c);
     const initial = stripe.sync(c.initial.order.Id, ts('2029-12-01'));
@@ -31,12 +32,12 @@ describe('order-line prices across runs', () => {
     const m = c.amendment('2030-04-01', 9);
     m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-03-15'));
-    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.entry.Id))]);
+    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.pricebookEntry.Id))]);
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no schedule update');
     expect(update.params.phases!.map((p) => p.items.map((i) => i.price))).toEqual([
       [linePrice],
-      [linePrice, ref('price', toId18(B.entry.Id))],
+      [linePrice, ref('price', toId18(B.pricebookEntry.Id))],
     ]);
     expect(a.Stripe_ID__c).toBe(linePrice);
   });
@@ -48,7 +49,7 @@ describe('order-line prices across runs', () => {
     const m = c.amendment('2030-04-01', 9);
     m.line(B, { quantity: 1 });
     const plan = stripe.plan(m.order.Id, ts('2030-03-15'));
-    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.entry.Id))]);
+    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.pricebookEntry.Id))]);
     expect(unusedPrices(plan)).toEqual([]);
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no schedule update');
@@ -59,10 +60,10 @@ describe('order-line prices across runs', () => {
 describe('MDQ: a line merged into its revision chain', () => {
   it('gets no price of its own (S35: 10 + 5 units at the segment price are one item)', () => {
     const c = new ContractFixture('2030-01-01', 24);
-    const ramp = c.product({ name: 'Ramp', frequency: 'Annual', price: 1000 });
+    const ramp = c.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 });
     const dimension = sfId('a0d');
     const segment = (
-      add: (p: FixtureProduct, spec: object) => M.OrderItem,
+      add: (p: Catalogue, spec: object) => M.OrderItem,
       index: number,
       quantity: number,
       unitPrice: number,
@@ -92,7 +93,7 @@ describe('MDQ: a line merged into its revision chain', () => {
         },
       });
     };
-    const initialAdd = (p: FixtureProduct, spec: object) => c.line(p, spec as never);
+    const initialAdd = (p: Catalogue, spec: object) => c.line(p, spec as never);
     segment(initialAdd, 1, 10, 1000);
     const year2 = segment(initialAdd, 2, 10, 1100);
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-06-01';

@@ -6,26 +6,21 @@
  * (effective term ÷ default term) less discounts, for the line's whole term (spec §3.3–3.4).
  */
 import { Decimal as BaseDecimal } from 'decimal.js';
-import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
+import { formatDate } from '../dates.js';
 import type { EmulatedOrg } from '../org.js';
 import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
+import {
+  completeProductSpec,
+  isRecurring,
+  orderItemProductFields,
+  pricebookEntryFields,
+  productFields,
+  termEnd,
+  type ProductSpec,
+} from './cpqRecords.js';
 
 /** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it seeds. */
 const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
-
-export interface ProductSpec {
-  readonly name: string;
-  readonly listPrice: number;
-  /** Fixed Price ⇒ recurring; absent ⇒ one-time. */
-  readonly pricing?: 'Fixed Price' | 'Percent Of Total';
-  readonly subscriptionType?: 'Renewable' | 'Evergreen' | 'One-time' | 'Renewable/Evergreen';
-  readonly term?: number;
-  readonly billingFrequency?: string;
-  readonly billingType?: 'Advance' | 'Arrears';
-  readonly chargeType?: 'One-Time' | 'Recurring' | 'Usage';
-  /** Extra pricebook entries by currency, e.g. `{ EUR: 1000 }`. */
-  readonly otherCurrencies?: Record<string, number>;
-}
 
 export interface Product {
   readonly id: string;
@@ -80,37 +75,6 @@ export interface BuiltOrder {
   readonly orderItemIds: string[];
 }
 
-const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
-/** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
-export const termEnd = (start: string, months: number): string =>
-  formatDate(addDays(addMonths(date(start), months), -1));
-
-/** A product's fields as CPQ stores them; the core tests build their Product2 records with it too. */
-export function productFields(spec: ProductSpec): Record<string, unknown> {
-  return {
-    Name: spec.name,
-    IsActive: true,
-    SBQQ__SubscriptionPricing__c: spec.pricing ?? null,
-    SBQQ__SubscriptionType__c: spec.subscriptionType ?? null,
-    SBQQ__SubscriptionTerm__c: spec.term ?? null,
-    SBQQ__BillingFrequency__c: spec.billingFrequency ?? null,
-    SBQQ__BillingType__c: spec.billingType ?? null,
-    SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
-  };
-}
-
-/** The fields CPQ copies from the product onto each order product. */
-export function orderItemProductFields(product: Record<string, unknown>): Record<string, unknown> {
-  return {
-    SBQQ__ChargeType__c: product.SBQQ__ChargeType__c,
-    SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
-    SBQQ__BillingType__c: product.SBQQ__BillingType__c,
-    SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
-    SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
-    SBQQ__ProductSubscriptionType__c: product.SBQQ__SubscriptionType__c,
-  };
-}
-
 export class CpqBuilder {
   readonly pricebookId: string;
 
@@ -150,15 +114,12 @@ export class CpqBuilder {
       ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}),
     };
     for (const [currency, price] of Object.entries(prices)) {
-      entries[currency] = this.org.store.insert('PricebookEntry', {
-        Pricebook2Id: this.pricebookId,
-        Product2Id: id,
-        UnitPrice: price,
-        IsActive: true,
-        ...this.currencyFields(currency),
-      });
+      entries[currency] = this.org.store.insert(
+        'PricebookEntry',
+        pricebookEntryFields(id, this.pricebookId, price, this.currencyFields(currency)),
+      );
     }
-    return { id, spec, entries };
+    return { id, spec: completeProductSpec(spec), entries };
   }
 
   /** Creates opportunity, quote, quote lines, order and order products (and contract when contracted). */
@@ -230,8 +191,8 @@ export class CpqBuilder {
   ) {
     const store = this.org.store;
     const product = line.product.spec;
-    const recurring = product.pricing !== undefined;
-    const defaultTerm = recurring ? (product.term ?? 12) : null;
+    const recurring = isRecurring(product);
+    const defaultTerm = recurring ? (product.term ?? null) : null;
     const term = recurring ? (line.term ?? order.term ?? null) : null;
     const listPrice = product.otherCurrencies?.[currency] ?? product.listPrice;
     const multiplier = line.segment
