@@ -372,7 +372,7 @@ describe('S9 — skip line item', () => {
       b.line(b.product({ name: `P${n}`, billingFrequency: 'Annual', listPrice: 100 }), {
         quantity: 1,
         unitPrice: 100,
-        item: { Skip_Line_Item__c: n === 2 },
+        orderItem: { Skip_Line_Item__c: n === 2 },
       }),
     );
     const items = only(plan(b), 'subscriptionSchedules.create').params.phases?.[0]?.items ?? [];
@@ -603,7 +603,7 @@ describe('S15 — multi-currency', () => {
       { name: 'Platform', billingFrequency: 'Annual', listPrice: 1000 },
       { pricebookEntry: { CurrencyIsoCode: 'EUR' } },
     );
-    b.line(eur, { quantity: 1, unitPrice: 1000, item: { CurrencyIsoCode: 'EUR' } });
+    b.line(eur, { quantity: 1, unitPrice: 1000, orderItem: { CurrencyIsoCode: 'EUR' } });
     expect(only(plan(b, {}, { multiCurrency: true }), 'prices.create').params.currency).toBe('eur');
     expect(only(plan(b, {}, { defaultCurrency: 'GBP' }), 'prices.create').params.currency).toBe('gbp');
   });
@@ -696,7 +696,9 @@ describe('S38–S40 — line and order errors', () => {
     const p = b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     return {
       b,
-      lines: overrides.map((item) => b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, item })),
+      lines: overrides.map((item) =>
+        b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, orderItem: item }),
+      ),
     };
   };
 
@@ -796,7 +798,7 @@ describe('contract shapes handled through the extension seams', () => {
   const evergreen = () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 1 });
     const p = b.product({ name: 'Support', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
-    b.line(p, { quantity: 1, unitPrice: 10, item: { SBQQ__SubscriptionType__c: 'Evergreen' } });
+    b.line(p, { quantity: 1, unitPrice: 10, orderItem: { SBQQ__SubscriptionType__c: 'Evergreen' } });
     return b;
   };
   const planWith = (b: OrderBuilder, extensions: ContractExtensions) =>
@@ -816,7 +818,7 @@ describe('contract shapes handled through the extension seams', () => {
     mdq.line(mdq.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 }), {
       quantity: 1,
       unitPrice: 1000,
-      item: { SBQQ__PriceDimension__c: mdq.id('a0A') },
+      orderItem: { SBQQ__PriceDimension__c: mdq.id('a0A') },
     });
     planWith(mdq, spy);
     expect(calls).toEqual([`evergreen 1 @ref:customer:${b.account.Id} 1`, 'mdq']);

@@ -11,6 +11,7 @@ import {
   orderItemProductFields,
   pricebookEntryFields,
   productFields,
+  type LineSpec,
   type ProductSpec,
 } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 
@@ -52,11 +53,8 @@ export interface CatalogueOverrides {
   readonly pricebookEntry?: Partial<M.PricebookEntry>;
 }
 
-export interface LineOptions {
-  readonly quantity: number;
-  readonly unitPrice: number;
-  readonly item?: Partial<M.OrderItem> & Record<string, unknown>;
-}
+/** The part of the seed's line vocabulary the core fixtures model; segments go in as OrderItem fields. */
+export type CoreLineSpec = Pick<LineSpec, 'quantity' | 'unitPrice' | 'revises' | 'orderItem'>;
 
 export interface Catalogue {
   readonly product: M.Product2;
@@ -86,7 +84,7 @@ export function orderLineRecord(
   id: (prefix: string) => string,
   orderId: string,
   catalogue: Catalogue,
-  opts: LineOptions,
+  line: { quantity: number; unitPrice: number; orderItem?: Record<string, unknown> },
 ): M.OrderItem {
   const { product, pricebookEntry } = catalogue;
   return {
@@ -94,15 +92,15 @@ export function orderLineRecord(
     OrderId: orderId,
     Product2Id: product.Id,
     PricebookEntryId: pricebookEntry.Id,
-    Quantity: opts.quantity,
-    UnitPrice: opts.unitPrice,
+    Quantity: line.quantity,
+    UnitPrice: line.unitPrice,
     IsDeleted: false,
     SBQQ__Activated__c: true,
     ...orderItemProductFields(product),
     CurrencyIsoCode: 'USD',
     Stripe_ID__c: null,
     Skip_Line_Item__c: false,
-    ...opts.item,
+    ...line.orderItem,
   };
 }
 
@@ -164,10 +162,10 @@ export class OrderBuilder {
   }
 
   /** An activated order line copying the product's CPQ subscription fields. */
-  line(catalogue: Catalogue, opts: LineOptions): M.OrderItem {
+  line(catalogue: Catalogue, line: CoreLineSpec & { unitPrice: number }): M.OrderItem {
     const item = orderLineRecord(this.id, this.order.Id, catalogue, {
-      ...opts,
-      item: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...opts.item },
+      ...line,
+      orderItem: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...line.orderItem },
     });
     this.items.push(item);
     return item;

@@ -6,7 +6,7 @@ import {
   type BillingFrequency,
   type ProductSpec,
 } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
-import { catalogueRecords, idSequence, orderLineRecord, type Catalogue } from '../orderFixture.js';
+import { catalogueRecords, idSequence, orderLineRecord, type Catalogue, type CoreLineSpec } from '../orderFixture.js';
 
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */
 export const sfId = idSequence();
@@ -19,15 +19,6 @@ export const EVERGREEN_SEAT: ProductSpec = {
   term: 1,
   subscriptionType: 'Evergreen',
 };
-
-export interface LineSpec {
-  readonly quantity: number;
-  /** Net unit price for the line's whole term; defaults to the list price × term / frequency months. */
-  readonly unitPrice?: number;
-  readonly revises?: M.OrderItem;
-  readonly skip?: boolean;
-  readonly extra?: Partial<M.OrderItem>;
-}
 
 export interface FixtureOrder {
   readonly order: M.Order;
@@ -69,7 +60,7 @@ export class ContractFixture {
   }
 
   /** Adds a line to the initial order. */
-  line(product: Catalogue, spec: LineSpec): M.OrderItem {
+  line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
     return this.addLine(this.initial, product, spec);
   }
 
@@ -83,7 +74,8 @@ export class ContractFixture {
     return new AmendmentFixture(this, order);
   }
 
-  addLine(order: FixtureOrder, catalogue: Catalogue, spec: LineSpec): M.OrderItem {
+  /** A line of `order`; its unit price defaults to the list price × term ÷ billing period months. */
+  addLine(order: FixtureOrder, catalogue: Catalogue, spec: CoreLineSpec): M.OrderItem {
     const product = catalogue.spec;
     const recurring = isRecurring(product);
     const months = (product.billingFrequency && FREQUENCY_MONTHS[product.billingFrequency]) ?? 1;
@@ -94,19 +86,23 @@ export class ContractFixture {
     const line = orderLineRecord(sfId, order.order.Id, catalogue, {
       quantity: spec.quantity,
       unitPrice,
-      item: {
+      orderItem: {
         SBQQ__SubscriptionTerm__c: recurring ? term : null,
         SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? null) : null,
-        SBQQ__RevisedOrderProduct__c: spec.revises
-          ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id)
-          : null,
+        SBQQ__RevisedOrderProduct__c: spec.revises ? this.originalLineId(spec.revises) : null,
         ServiceDate: order.quote.SBQQ__StartDate__c,
-        Skip_Line_Item__c: spec.skip ?? false,
-        ...spec.extra,
+        ...spec.orderItem,
       },
     });
     order.lines.push(line);
     return line;
+  }
+
+  /** CPQ points every amendment line at the contract's original order product, not at an earlier amendment. */
+  private originalLineId(revisedId: string): string {
+    const revised = this.orders.flatMap((o) => o.lines).find((line) => line.Id === revisedId);
+    if (!revised) throw new Error(`No order product ${revisedId} in this contract to revise.`);
+    return revised.SBQQ__RevisedOrderProduct__c ?? revised.Id;
   }
 
   private newOrder(
@@ -178,7 +174,7 @@ export class AmendmentFixture {
     return this.fixture.quote;
   }
 
-  line(product: Catalogue, spec: LineSpec): M.OrderItem {
+  line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
     return this.contract.addLine(this.fixture, product, spec);
   }
 

@@ -17,7 +17,7 @@ const itemMeta = (line: M.OrderItem) => ({
 function evergreen(start = '2030-03-01', extra: Partial<M.OrderItem> = {}) {
   const c = new ContractFixture(start, 1);
   const seat = c.product(EVERGREEN_SEAT);
-  const line = c.line(seat, { quantity: 2, extra });
+  const line = c.line(seat, { quantity: 2, orderItem: extra });
   return { c, seat, line, stripe: new StripeLedger(c) };
 }
 
@@ -118,7 +118,7 @@ describe('S37 — evergreen cancellation', () => {
   it('cancels now, without invoice or proration, when the amendment starts today', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-05-10', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-05-10', '08:00:00'));
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       ['subscriptions.cancel', subscriptionId, { invoice_now: false, prorate: false }],
@@ -129,7 +129,7 @@ describe('S37 — evergreen cancellation', () => {
   it('sets cancel_at when the amendment starts later; a later amendment of the canceled subscription is refused', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-06-01', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     expect(opsOf(stripe.sync(m.order.Id, ts('2030-05-10')), 'subscriptions.')).toEqual([
       ['subscriptions.update', subscriptionId, { cancel_at: ts('2030-06-01'), proration_behavior: 'none' }],
     ]);

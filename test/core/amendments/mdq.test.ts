@@ -214,8 +214,8 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const deal = rampDeal();
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const m = deal.c.amendment('2031-06-01', 19);
-    m.line(deal.support, { quantity: -1, revises: deal.s });
-    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
+    m.line(deal.support, { quantity: -1, revises: deal.s.Id });
+    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line.Id });
     const scheduleOps = deal.stripe
       .sync(m.order.Id, ts('2031-05-20'))
       .operations.filter((o) => o.op.startsWith('subscriptionSchedules.'));
@@ -229,8 +229,8 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const scheduleId = deal.c.initial.order.Stripe_ID__c!;
     const m = deal.c.amendment('2031-06-01', 19);
-    m.line(deal.support, { quantity: -1, revises: deal.s });
-    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
+    m.line(deal.support, { quantity: -1, revises: deal.s.Id });
+    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line.Id });
     deal.stripe.apply(deal.stripe.plan(m.order.Id, ts('2031-05-20')), ts('2031-05-20'), { writeBacks: false });
     expect(deal.stripe.schedule(scheduleId).status).toBe('canceled');
 
@@ -261,8 +261,8 @@ describe('MDQ amendment lines with no segment of their own', () => {
     m.line(deal.ramp, {
       quantity: 2,
       unitPrice: 1100,
-      revises,
-      extra: {
+      revises: revises.Id,
+      orderItem: {
         SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c,
         SBQQ__DimensionType__c: 'Year',
         ServiceDate,

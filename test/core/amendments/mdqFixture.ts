@@ -34,7 +34,7 @@ export function segmentLine(
   return add(ramp, {
     quantity,
     unitPrice,
-    extra: {
+    orderItem: {
       SBQQ__PriceDimension__c: DIMENSION,
       SBQQ__DimensionType__c: 'Year',
       SBQQ__SegmentKey__c: 'K',

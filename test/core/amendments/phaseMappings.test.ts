@@ -52,7 +52,7 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     if (mappings) stripe.context = { mappings };
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m.order, { OrderNumber: 'ORD-102', Deal_Code__c: 'D-7' });
     expect(phasesOf(stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual([
       {
@@ -76,10 +76,10 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     stripe.context = { mappings: PHASE_MAPPINGS };
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m1.order, { OrderNumber: 'ORD-1', Deal_Code__c: 'D-1' });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m2.order, { OrderNumber: 'ORD-2', Deal_Code__c: 'D-2' });
     const updates = ops(stripe.sync(m2.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update');
     expect(updates.map((u) => u.source.id)).toEqual([m1.order.Id, m2.order.Id].map(toId18));
@@ -97,7 +97,7 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe, scheduleId } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     stripe.context = { mappings: PHASE_MAPPINGS };
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     stripe.apply(stripe.plan(m.order.Id, ts('2030-02-01')), ts('2030-02-01'), { writeBacks: false });
     const replay = stripe.plan(m.order.Id, ts('2030-02-04'));
     expect([replay.operations, replay.writeBacks.map((w) => w.fields)]).toEqual([[], [{ Stripe_ID__c: scheduleId }]]);

@@ -52,7 +52,7 @@ function build(initial: number[], amendments: { month: number; deltas: number[] 
       // Never below one unit a chain: a full termination ends the schedule, which other tests cover.
       const take = Math.max(delta, 1 - expected[i]!);
       if (take === 0) return;
-      m.line(products[i]!, { quantity: take, revises: origins[i] });
+      m.line(products[i]!, { quantity: take, revises: origins[i]!.Id });
       if (take < 0) reductions++;
       expected[i]! += take;
     });

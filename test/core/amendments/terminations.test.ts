@@ -19,7 +19,7 @@ function terminatedAnnual(
 ) {
   const synced = syncedContract('2030-01-01', 12, 'Annual', 1200, quantity, settings);
   const m = synced.c.amendment(start, term, options);
-  const reduction = m.line(synced.A, { quantity: -quantity, revises: synced.a });
+  const reduction = m.line(synced.A, { quantity: -quantity, revises: synced.a.Id });
   return { ...synced, m, reduction };
 }
 
@@ -63,7 +63,7 @@ describe('credits when a termination leaves no new phase (decision: invoice item
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
     const m = c.amendment('2030-09-01', 9);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
     expect(ops(plan, 'invoiceItems.create')).toEqual([]);
     const [phase, ...rest] = only(plan, 'subscriptionSchedules.update').params.phases!;
@@ -124,7 +124,7 @@ describe('credits when a termination leaves no new phase (decision: invoice item
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
     const m = c.amendment('2030-06-01', 12);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
     expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
       ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
@@ -136,7 +136,7 @@ describe('credits for partial reductions', () => {
   function reduceByOne(settings: SettingsInput) {
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 3, settings);
     const m = c.amendment('2030-04-01', 9);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     return {
       a,
       phase: only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases![1]!,
@@ -200,7 +200,7 @@ describe('termination metadata (flag terminationMetadata)', () => {
     };
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
     const m = c.amendment('2030-04-01', 9, { closeDate: '2030-03-20' });
-    m.line(B, { quantity: -1, revises: b, extra: { Termination_Reason__c: 'Budget cut' } as object });
+    m.line(B, { quantity: -1, revises: b.Id, orderItem: { Termination_Reason__c: 'Budget cut' } });
     const [p1, p2] = only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases!;
     expect(p1!.items.map((i) => i.metadata)).toEqual([
       itemMeta(a),

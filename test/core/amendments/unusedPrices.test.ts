@@ -81,7 +81,7 @@ describe('MDQ: a line merged into its revision chain', () => {
       return add(ramp, {
         quantity,
         unitPrice,
-        extra: {
+        orderItem: {
           SBQQ__PriceDimension__c: dimension,
           SBQQ__DimensionType__c: 'Year',
           SBQQ__SegmentKey__c: 'K',

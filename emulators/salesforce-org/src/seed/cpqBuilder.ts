@@ -16,6 +16,7 @@ import {
   pricebookEntryFields,
   productFields,
   termEnd,
+  type LineSpec,
   type ProductSpec,
 } from './cpqRecords.js';
 
@@ -28,27 +29,8 @@ export interface Product {
   readonly entries: Record<string, string>;
 }
 
-export interface LineSpec {
+export interface OrderLineSpec extends LineSpec {
   readonly product: Product;
-  readonly quantity: number;
-  /** Additional discount (%) on the quote line. */
-  readonly discount?: number;
-  /** Overrides the computed CPQ net unit price (for amendment and segment lines). */
-  readonly unitPrice?: number;
-  /** Line term when it differs from the quote's (amendments: remaining months). */
-  readonly term?: number;
-  readonly revises?: string;
-  readonly segment?: {
-    readonly key: string;
-    readonly index: number;
-    readonly label: string;
-    readonly start: string;
-    readonly end: string;
-    readonly dimension: string;
-    readonly dimensionType: string;
-  };
-  /** Any other OrderItem fields, e.g. `{ Skip_Line_Item__c: true }` or broken values. */
-  readonly orderItem?: Record<string, unknown>;
 }
 
 export interface OrderSpec {
@@ -56,7 +38,7 @@ export interface OrderSpec {
   readonly name: string;
   readonly start: string | null;
   readonly term: number | null;
-  readonly lines: readonly LineSpec[];
+  readonly lines: readonly OrderLineSpec[];
   readonly currency?: string;
   readonly activated?: boolean;
   readonly contracted?: boolean;
@@ -183,7 +165,7 @@ export class CpqBuilder {
 
   private line(
     order: OrderSpec,
-    line: LineSpec,
+    line: OrderLineSpec,
     quoteId: string,
     orderId: string,
     currency: string,

@@ -28,6 +28,33 @@ export interface ProductSpec {
   readonly otherCurrencies?: Record<string, number>;
 }
 
+/** A price dimension segment of an MDQ line (one year of a ramp deal, say). */
+export interface Segment {
+  readonly key: string;
+  readonly index: number;
+  readonly label: string;
+  readonly start: string;
+  readonly end: string;
+  readonly dimension: string;
+  readonly dimensionType: string;
+}
+
+/** One order product, apart from which product it sells. */
+export interface LineSpec {
+  readonly quantity: number;
+  /** Additional discount (%) on the quote line. */
+  readonly discount?: number;
+  /** The net unit price for the line's whole term; by default computed as CPQ does. */
+  readonly unitPrice?: number;
+  /** Line term when it differs from the quote's (amendments: remaining months). */
+  readonly term?: number;
+  /** The Id of the order product this amendment line changes. */
+  readonly revises?: string;
+  readonly segment?: Segment;
+  /** Any other OrderItem fields, e.g. `{ Skip_Line_Item__c: true }` or broken values. */
+  readonly orderItem?: Record<string, unknown>;
+}
+
 export const isRecurring = (spec: ProductSpec): boolean =>
   spec.billingFrequency !== undefined || spec.pricing !== undefined;
 
