@@ -1,5 +1,5 @@
-// Builds new CPQ orders as the REST API returns them — account, quote, products, pricebook entries and
-// order lines — so each scenario reads like the spec's input column.
+// Builds CPQ records as the REST API returns them — account, quotes, products, pricebook entries, orders
+// and their lines — so each scenario reads like the spec's input column.
 import type { SyncContext } from '../../plugin/src/core/plan/context.js';
 import type { CpqGraphInput } from '../../plugin/src/core/records/graph.js';
 import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappings/mappings.js';
@@ -104,54 +104,43 @@ export function orderLineRecord(
   };
 }
 
-/** One new order under construction; ids are deterministic per builder. */
-export class OrderBuilder {
-  readonly id = idSequence();
-  readonly account: M.Account & Record<string, unknown>;
-  readonly quote: M.Quote;
+/** An order with its quote and opportunity, and the lines added to it. */
+export interface FixtureOrder {
   readonly order: M.Order & Record<string, unknown>;
+  readonly quote: M.Quote;
+  readonly opportunity: M.Opportunity;
+  readonly lines: M.OrderItem[];
+}
+
+export interface OrderOptions {
+  readonly start: string | null;
+  readonly term: number | null;
+  /** The contract this amendment order amends; none for a new order. */
+  readonly amendedContractId?: string | null;
+  readonly closeDate?: string | null;
+  readonly quote?: Partial<M.Quote>;
+  readonly order?: Partial<M.Order> & Record<string, unknown>;
+}
+
+/**
+ * The CPQ records of one core test: an account, products and orders with their lines, in the seed's
+ * vocabulary (ProductSpec, LineSpec), as the core's in-memory graph.
+ */
+export class CpqFixture {
+  readonly account: M.Account & Record<string, unknown>;
   readonly contacts: M.Contact[] = [];
   readonly products: M.Product2[] = [];
   readonly pricebookEntries: M.PricebookEntry[] = [];
-  readonly items: M.OrderItem[] = [];
-  readonly extra: Record<string, unknown[]> = {};
+  readonly orders: FixtureOrder[] = [];
+  readonly contracts: M.Contract[] = [];
+  /** Other collections of the graph (coupons, quote lines…), keyed by collection name. */
+  readonly extra: Record<string, Record<string, unknown>[]> = {};
 
-  constructor(opts: {
-    start: string | null;
-    term: number | null;
-    account?: Partial<M.Account> & Record<string, unknown>;
-    order?: Partial<M.Order> & Record<string, unknown>;
-    quote?: Partial<M.Quote>;
-  }) {
-    this.account = {
-      Id: this.id('001'),
-      Name: 'Acme',
-      BillingStreet: '1 Main St',
-      BillingCity: 'Springfield',
-      BillingState: 'IL',
-      BillingPostalCode: '62701',
-      BillingCountry: 'US',
-      Stripe_ID__c: null,
-      ...opts.account,
-    };
-    this.quote = {
-      Id: this.id('a0q'),
-      SBQQ__StartDate__c: opts.start,
-      SBQQ__SubscriptionTerm__c: opts.term,
-      SBQQ__Primary__c: true,
-      ...opts.quote,
-    };
-    this.order = {
-      Id: this.id('801'),
-      AccountId: this.account.Id,
-      Status: 'Activated',
-      Type: 'New',
-      SBQQ__Quote__c: this.quote.Id,
-      OrderNumber: '00000123',
-      SystemModstamp: '2030-01-15T10:00:00.000+0000',
-      Stripe_ID__c: null,
-      ...opts.order,
-    };
+  constructor(
+    readonly id: (prefix: string) => string,
+    account: Partial<M.Account> & Record<string, unknown> = {},
+  ) {
+    this.account = { Id: id('001'), Name: 'Acme', ...account };
   }
 
   product(spec: ProductSpec, overrides?: CatalogueOverrides): Catalogue {
@@ -161,26 +150,110 @@ export class OrderBuilder {
     return catalogue;
   }
 
-  /** An activated order line copying the product's CPQ subscription fields. */
-  line(catalogue: Catalogue, line: CoreLineSpec & { unitPrice: number }): M.OrderItem {
-    const item = orderLineRecord(this.id, this.order.Id, catalogue, {
-      ...line,
-      orderItem: { SystemModstamp: '2030-01-15T10:00:00.000+0000', ...line.orderItem },
-    });
-    this.items.push(item);
+  /** A quote (primary, of type Quote or Amendment), its opportunity and its activated order. */
+  addOrder(options: OrderOptions): FixtureOrder {
+    const amendment = Boolean(options.amendedContractId);
+    const opportunity = {
+      Id: this.id('006'),
+      SBQQ__AmendedContract__c: options.amendedContractId ?? null,
+      CloseDate: options.closeDate ?? null,
+    } as M.Opportunity;
+    const quote = {
+      Id: this.id('a0q'),
+      SBQQ__StartDate__c: options.start,
+      SBQQ__SubscriptionTerm__c: options.term,
+      SBQQ__Primary__c: true,
+      SBQQ__Opportunity2__c: opportunity.Id,
+      SBQQ__Type__c: amendment ? 'Amendment' : 'Quote',
+      ...options.quote,
+    } as M.Quote;
+    const order = {
+      Id: this.id('801'),
+      AccountId: this.account.Id,
+      Status: 'Activated',
+      Type: amendment ? 'Amendment' : 'New',
+      OpportunityId: opportunity.Id,
+      SBQQ__Quote__c: quote.Id,
+      EffectiveDate: options.start,
+      Stripe_ID__c: null,
+      ...options.order,
+    } as M.Order & Record<string, unknown>;
+    const fixture = { order, quote, opportunity, lines: [] };
+    this.orders.push(fixture);
+    return fixture;
+  }
+
+  /** An activated line of `order`. */
+  addLine(order: FixtureOrder, catalogue: Catalogue, line: CoreLineSpec & { unitPrice: number }): M.OrderItem {
+    const item = orderLineRecord(this.id, order.order.Id, catalogue, line);
+    order.lines.push(item);
     return item;
   }
 
-  graph(): CpqGraphInput {
+  /** The records in the collections of the core's CPQ graph (typed per collection). */
+  graph() {
     return {
       accounts: [this.account],
       contacts: this.contacts,
-      quotes: [this.quote],
-      orders: [this.order],
-      orderItems: this.items,
+      opportunities: this.orders.map((o) => o.opportunity),
+      contracts: this.contracts,
+      quotes: this.orders.map((o) => o.quote),
+      orders: this.orders.map((o) => o.order),
+      orderItems: this.orders.flatMap((o) => o.lines),
       products: this.products,
       pricebookEntries: this.pricebookEntries,
       ...this.extra,
-    };
+    } satisfies CpqGraphInput;
+  }
+}
+
+const MODSTAMP = '2030-01-15T10:00:00.000+0000';
+
+/** One new order under construction; ids are deterministic per builder. */
+export class OrderBuilder extends CpqFixture {
+  private readonly fixture: FixtureOrder;
+
+  constructor(opts: {
+    start: string | null;
+    term: number | null;
+    account?: Partial<M.Account> & Record<string, unknown>;
+    order?: Partial<M.Order> & Record<string, unknown>;
+    quote?: Partial<M.Quote>;
+  }) {
+    super(idSequence(), {
+      BillingStreet: '1 Main St',
+      BillingCity: 'Springfield',
+      BillingState: 'IL',
+      BillingPostalCode: '62701',
+      BillingCountry: 'US',
+      Stripe_ID__c: null,
+      ...opts.account,
+    });
+    this.fixture = this.addOrder({
+      start: opts.start,
+      term: opts.term,
+      quote: opts.quote,
+      order: { OrderNumber: '00000123', SystemModstamp: MODSTAMP, ...opts.order },
+    });
+  }
+
+  get quote(): M.Quote {
+    return this.fixture.quote;
+  }
+
+  get order(): M.Order & Record<string, unknown> {
+    return this.fixture.order;
+  }
+
+  get items(): M.OrderItem[] {
+    return this.fixture.lines;
+  }
+
+  /** An activated order line copying the product's CPQ subscription fields. */
+  line(catalogue: Catalogue, line: CoreLineSpec & { unitPrice: number }): M.OrderItem {
+    return this.addLine(this.fixture, catalogue, {
+      ...line,
+      orderItem: { SystemModstamp: MODSTAMP, ...line.orderItem },
+    });
   }
 }

@@ -6,7 +6,7 @@ import {
   type BillingFrequency,
   type ProductSpec,
 } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
-import { catalogueRecords, idSequence, orderLineRecord, type Catalogue, type CoreLineSpec } from '../orderFixture.js';
+import { CpqFixture, idSequence, type Catalogue, type CoreLineSpec, type FixtureOrder } from '../orderFixture.js';
 
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */
 export const sfId = idSequence();
@@ -20,13 +20,6 @@ export const EVERGREEN_SEAT: ProductSpec = {
   subscriptionType: 'Evergreen',
 };
 
-export interface FixtureOrder {
-  readonly order: M.Order;
-  readonly quote: M.Quote;
-  readonly opportunity: M.Opportunity;
-  readonly lines: M.OrderItem[];
-}
-
 const FREQUENCY_MONTHS: Partial<Record<BillingFrequency, number>> = {
   Monthly: 1,
   Quarterly: 3,
@@ -34,34 +27,26 @@ const FREQUENCY_MONTHS: Partial<Record<BillingFrequency, number>> = {
   Annual: 12,
 };
 
-export class ContractFixture {
-  readonly account: M.Account = { Id: sfId('001'), Name: 'Acme' } as M.Account;
-  readonly products: Catalogue[] = [];
-  readonly orders: FixtureOrder[] = [];
+/** A contract: its initial (contracted) order and the amendment orders on it. */
+export class ContractFixture extends CpqFixture {
   readonly contract: M.Contract;
   readonly initial: FixtureOrder;
-  /** Extra collections of the graph (coupons, quote lines…), keyed by collection name. */
-  readonly extra: Record<string, Record<string, unknown>[]> = {};
   private modified = 0;
 
   constructor(start: string, term: number | null, options: { endDate?: string } = {}) {
-    this.initial = this.newOrder(start, term, options.endDate ?? null, null);
+    super(sfId);
+    this.initial = this.contractOrder(start, term, options.endDate, null);
     this.contract = {
       Id: sfId('800'),
       SBQQ__Quote__c: this.initial.quote.Id,
       SBQQ__Order__c: this.initial.order.Id,
     } as M.Contract;
-  }
-
-  product(spec: ProductSpec): Catalogue {
-    const catalogue = catalogueRecords(sfId, spec);
-    this.products.push(catalogue);
-    return catalogue;
+    this.contracts.push(this.contract);
   }
 
   /** Adds a line to the initial order. */
   line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
-    return this.addLine(this.initial, product, spec);
+    return this.contractLine(this.initial, product, spec);
   }
 
   /** An amendment order on the contract, with its own quote and amendment opportunity. */
@@ -70,12 +55,15 @@ export class ContractFixture {
     term: number | null,
     options: { endDate?: string; closeDate?: string } = {},
   ): AmendmentFixture {
-    const order = this.newOrder(start, term, options.endDate ?? null, this.contract.Id, options.closeDate);
+    const order = this.contractOrder(start, term, options.endDate, this.contract.Id, options.closeDate);
     return new AmendmentFixture(this, order);
   }
 
-  /** A line of `order`; its unit price defaults to the list price × term ÷ billing period months. */
-  addLine(order: FixtureOrder, catalogue: Catalogue, spec: CoreLineSpec): M.OrderItem {
+  /**
+   * A line of `order` with the terms CPQ copies from its quote and product; its unit price defaults to
+   * the list price × term ÷ billing period months.
+   */
+  contractLine(order: FixtureOrder, catalogue: Catalogue, spec: CoreLineSpec): M.OrderItem {
     const product = catalogue.spec;
     const recurring = isRecurring(product);
     const months = (product.billingFrequency && FREQUENCY_MONTHS[product.billingFrequency]) ?? 1;
@@ -83,7 +71,7 @@ export class ContractFixture {
     const evergreen = product.subscriptionType === 'Evergreen';
     const unitPrice =
       spec.unitPrice ?? (recurring && !evergreen ? (product.listPrice * term) / months : product.listPrice);
-    const line = orderLineRecord(sfId, order.order.Id, catalogue, {
+    return this.addLine(order, catalogue, {
       quantity: spec.quantity,
       unitPrice,
       orderItem: {
@@ -94,8 +82,6 @@ export class ContractFixture {
         ...spec.orderItem,
       },
     });
-    order.lines.push(line);
-    return line;
   }
 
   /** CPQ points every amendment line at the contract's original order product, not at an earlier amendment. */
@@ -105,58 +91,26 @@ export class ContractFixture {
     return revised.SBQQ__RevisedOrderProduct__c ?? revised.Id;
   }
 
-  private newOrder(
+  /** The initial order is contracted; each order is modified a second after the one before (CPQ's order). */
+  private contractOrder(
     start: string,
     term: number | null,
-    endDate: string | null,
-    amendedContract: string | null,
+    endDate: string | undefined,
+    amendedContractId: string | null,
     closeDate?: string,
   ): FixtureOrder {
-    const opportunity = {
-      Id: sfId('006'),
-      SBQQ__AmendedContract__c: amendedContract,
-      CloseDate: closeDate ?? null,
-    } as M.Opportunity;
-    const quote = {
-      Id: sfId('a0q'),
-      SBQQ__StartDate__c: start,
-      SBQQ__SubscriptionTerm__c: term,
-      SBQQ__EndDate__c: endDate,
-      SBQQ__Primary__c: true,
-      SBQQ__Opportunity2__c: opportunity.Id,
-      SBQQ__Type__c: amendedContract ? 'Amendment' : 'Quote',
-    } as M.Quote;
     this.modified++;
-    const order = {
-      Id: sfId('801'),
-      AccountId: this.account.Id,
-      Status: 'Activated',
-      Type: amendedContract ? 'Amendment' : 'New',
-      OpportunityId: opportunity.Id,
-      SBQQ__Quote__c: quote.Id,
-      SBQQ__Contracted__c: !amendedContract,
-      EffectiveDate: start,
-      LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,
-      Stripe_ID__c: null,
-    } as M.Order;
-    const fixture = { order, quote, opportunity, lines: [] };
-    this.orders.push(fixture);
-    return fixture;
-  }
-
-  /** The records in the collections of the core's CPQ graph. */
-  get records() {
-    return {
-      accounts: [this.account],
-      opportunities: this.orders.map((o) => o.opportunity),
-      contracts: [this.contract],
-      quotes: this.orders.map((o) => o.quote),
-      orders: this.orders.map((o) => o.order),
-      orderItems: this.orders.flatMap((o) => o.lines),
-      products: this.products.map((p) => p.product),
-      pricebookEntries: this.products.map((p) => p.pricebookEntry),
-      ...this.extra,
-    };
+    return this.addOrder({
+      start,
+      term,
+      amendedContractId,
+      closeDate,
+      quote: { SBQQ__EndDate__c: endDate ?? null },
+      order: {
+        SBQQ__Contracted__c: !amendedContractId,
+        LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,
+      },
+    });
   }
 }
 
@@ -175,7 +129,7 @@ export class AmendmentFixture {
   }
 
   line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
-    return this.contract.addLine(this.fixture, product, spec);
+    return this.contract.contractLine(this.fixture, product, spec);
   }
 
   /** Marks the amendment as already synced (its Stripe ID is the schedule's). */

@@ -93,7 +93,7 @@ describe('amendment sequences (properties)', () => {
         });
         expect(phases[phases.length - 1]!.end_date).toBe(CONTRACT_END);
 
-        const lines = c.records.orderItems;
+        const lines = c.graph().orderItems;
         const originOf = (id: string) => {
           const line = lines.find((l) => toId18(l.Id) === id)!;
           return line.SBQQ__RevisedOrderProduct__c ?? line.Id;

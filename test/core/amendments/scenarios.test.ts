@@ -377,7 +377,7 @@ describe('S28 — same-day amendments and terminations', () => {
         start_date: ts('2030-06-01'),
         end_date: ts('2031-06-01'),
         items: [
-          { price: c.products[0]!.pricebookEntry.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
+          { price: c.pricebookEntries[0]!.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
           { price: ref('price', toId18(B.pricebookEntry.Id)), quantity: 3, metadata: itemMeta(b) },
         ],
         add_invoice_items: [

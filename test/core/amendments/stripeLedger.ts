@@ -78,7 +78,7 @@ export class StripeLedger {
   plan(orderId: string, now: number): SyncPlan {
     this.rollForward(now);
     return planOrderSync({
-      graph: this.contract.records,
+      graph: this.contract.graph(),
       state: this.state,
       context: syncContext(now, this.settings, this.context),
       orderId,
@@ -112,7 +112,7 @@ export class StripeLedger {
     }
     if (options.writeBacks === false) return;
     for (const writeBack of plan.writeBacks) {
-      const record = Object.values(this.contract.records)
+      const record = Object.values(this.contract.graph())
         .flat()
         .find((r) => (r as { Id: string }).Id === writeBack.id);
       if (record) Object.assign(record, table.resolve(writeBack.fields));
