@@ -32,7 +32,7 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   it('creates the customer from the Account with its metadata', () => {
     expect(only(result, 'customers.create').params).toEqual({
       name: 'Acme',
-      address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
+      address: { line1: '1 Market Street', city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US' },
       metadata: { salesforce_account_id: account, salesforce_account_link: link(account) },
       test_clock: `@ref:testClock:${account}`,
     });

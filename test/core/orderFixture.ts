@@ -7,11 +7,16 @@ import type * as M from '../../plugin/src/core/records/models.js';
 import { parseSettings, type SettingsInput } from '../../plugin/src/core/settings.js';
 import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 import {
+  accountFields,
   completeProductSpec,
-  orderItemProductFields,
+  opportunityFields,
+  orderFields,
+  orderItemFields,
   pricebookEntryFields,
   productFields,
+  quoteFields,
   type LineSpec,
+  type OrderHeader,
   type ProductSpec,
 } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 
@@ -89,19 +94,22 @@ export function orderLineRecord(
   const { product, pricebookEntry } = catalogue;
   return {
     Id: id('802'),
-    OrderId: orderId,
-    Product2Id: product.Id,
-    PricebookEntryId: pricebookEntry.Id,
-    Quantity: line.quantity,
-    UnitPrice: line.unitPrice,
+    ...orderItemFields(
+      {
+        orderId,
+        pricebookEntryId: pricebookEntry.Id,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        activated: true,
+      },
+      product,
+    ),
     IsDeleted: false,
-    SBQQ__Activated__c: true,
-    ...orderItemProductFields(product),
     CurrencyIsoCode: 'USD',
     Stripe_ID__c: null,
     Skip_Line_Item__c: false,
     ...line.orderItem,
-  };
+  } as M.OrderItem;
 }
 
 /** An order with its quote and opportunity, and the lines added to it. */
@@ -117,7 +125,10 @@ export interface OrderOptions {
   readonly term: number | null;
   /** The contract this amendment order amends; none for a new order. */
   readonly amendedContractId?: string | null;
+  /** The opportunity's close date (an amendment's is its effective termination date); none by default. */
   readonly closeDate?: string | null;
+  /** The quote's and order's end date; none by default, so the core derives it from start and term. */
+  readonly endDate?: string | null;
   readonly quote?: Partial<M.Quote>;
   readonly order?: Partial<M.Order> & Record<string, unknown>;
 }
@@ -140,7 +151,8 @@ export class CpqFixture {
     readonly id: (prefix: string) => string,
     account: Partial<M.Account> & Record<string, unknown> = {},
   ) {
-    this.account = { Id: id('001'), Name: 'Acme', ...account };
+    this.account = { Id: id('001'), ...accountFields('Acme'), Stripe_ID__c: null, ...account } as M.Account &
+      Record<string, unknown>;
   }
 
   product(spec: ProductSpec, overrides?: CatalogueOverrides): Catalogue {
@@ -152,29 +164,28 @@ export class CpqFixture {
 
   /** A quote (primary, of type Quote or Amendment), its opportunity and its activated order. */
   addOrder(options: OrderOptions): FixtureOrder {
-    const amendment = Boolean(options.amendedContractId);
+    const header: OrderHeader = {
+      accountId: this.account.Id,
+      name: `${this.account.Name} order ${this.orders.length + 1}`,
+      start: options.start,
+      term: options.term,
+      ...(options.amendedContractId ? { type: 'Amendment', amendedContractId: options.amendedContractId } : {}),
+    };
+    const endDate = options.endDate ?? null;
     const opportunity = {
       Id: this.id('006'),
-      SBQQ__AmendedContract__c: options.amendedContractId ?? null,
-      CloseDate: options.closeDate ?? null,
+      ...opportunityFields(header, options.closeDate ?? null, null),
     } as M.Opportunity;
     const quote = {
       Id: this.id('a0q'),
-      SBQQ__StartDate__c: options.start,
-      SBQQ__SubscriptionTerm__c: options.term,
-      SBQQ__Primary__c: true,
-      SBQQ__Opportunity2__c: opportunity.Id,
-      SBQQ__Type__c: amendment ? 'Amendment' : 'Quote',
+      ...quoteFields(header, opportunity.Id, null, endDate),
       ...options.quote,
     } as M.Quote;
+    const links = { opportunityId: opportunity.Id, quoteId: quote.Id, pricebookId: null };
     const order = {
       Id: this.id('801'),
-      AccountId: this.account.Id,
+      ...orderFields(header, links, options.start, endDate),
       Status: 'Activated',
-      Type: amendment ? 'Amendment' : 'New',
-      OpportunityId: opportunity.Id,
-      SBQQ__Quote__c: quote.Id,
-      EffectiveDate: options.start,
       Stripe_ID__c: null,
       ...options.order,
     } as M.Order & Record<string, unknown>;
@@ -220,15 +231,7 @@ export class OrderBuilder extends CpqFixture {
     order?: Partial<M.Order> & Record<string, unknown>;
     quote?: Partial<M.Quote>;
   }) {
-    super(idSequence(), {
-      BillingStreet: '1 Main St',
-      BillingCity: 'Springfield',
-      BillingState: 'IL',
-      BillingPostalCode: '62701',
-      BillingCountry: 'US',
-      Stripe_ID__c: null,
-      ...opts.account,
-    });
+    super(idSequence(), opts.account);
     this.fixture = this.addOrder({
       start: opts.start,
       term: opts.term,

@@ -105,7 +105,7 @@ export class ContractFixture extends CpqFixture {
       term,
       amendedContractId,
       closeDate,
-      quote: { SBQQ__EndDate__c: endDate ?? null },
+      endDate,
       order: {
         SBQQ__Contracted__c: !amendedContractId,
         LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,

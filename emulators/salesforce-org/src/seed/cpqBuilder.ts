@@ -10,13 +10,19 @@ import { formatDate } from '../dates.js';
 import type { EmulatedOrg } from '../org.js';
 import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
 import {
+  accountFields,
   completeProductSpec,
   isRecurring,
-  orderItemProductFields,
+  opportunityFields,
+  orderFields,
+  orderItemFields,
+  orderTermEnd,
   pricebookEntryFields,
   productFields,
+  quoteFields,
   termEnd,
   type LineSpec,
+  type OrderHeader,
   type ProductSpec,
 } from './cpqRecords.js';
 
@@ -33,20 +39,11 @@ export interface OrderLineSpec extends LineSpec {
   readonly product: Product;
 }
 
-export interface OrderSpec {
-  readonly accountId: string;
-  readonly name: string;
-  readonly start: string | null;
-  readonly term: number | null;
+export interface OrderSpec extends OrderHeader {
   readonly lines: readonly OrderLineSpec[];
   readonly currency?: string;
   readonly activated?: boolean;
   readonly contracted?: boolean;
-  readonly type?: 'New' | 'Amendment';
-  readonly amendedContractId?: string;
-  readonly paymentTerm?: string;
-  readonly customerDiscount?: number;
-  readonly order?: Record<string, unknown>;
 }
 
 export interface BuiltOrder {
@@ -66,15 +63,7 @@ export class CpqBuilder {
   }
 
   account(name: string, fields: Record<string, unknown> = {}): string {
-    return this.org.store.insert('Account', {
-      Name: name,
-      BillingStreet: '1 Market Street',
-      BillingCity: 'San Francisco',
-      BillingState: 'CA',
-      BillingPostalCode: '94105',
-      BillingCountry: 'US',
-      ...fields,
-    });
+    return this.org.store.insert('Account', accountFields(name, fields));
   }
 
   /** `CurrencyIsoCode` in a multi-currency org; nothing in a single-currency org, which has no such field. */
@@ -109,44 +98,20 @@ export class CpqBuilder {
     const store = this.org.store;
     const currency = spec.currency ?? this.org.defaultCurrency;
     const today = formatDate(this.org.today());
+    const pricebookId = this.pricebookId;
+    const end = orderTermEnd(spec);
     const opportunityId = store.insert('Opportunity', {
-      Name: spec.name,
-      AccountId: spec.accountId,
-      CloseDate: spec.start ?? today,
-      StageName: 'Closed Won',
-      Pricebook2Id: this.pricebookId,
-      SBQQ__AmendedContract__c: spec.amendedContractId ?? null,
+      ...opportunityFields(spec, spec.start ?? today, pricebookId),
       ...this.currencyFields(currency),
     });
     const quoteId = store.insert('SBQQ__Quote__c', {
-      SBQQ__Account__c: spec.accountId,
-      SBQQ__Opportunity2__c: opportunityId,
-      SBQQ__PricebookId__c: this.pricebookId,
-      SBQQ__StartDate__c: spec.start,
-      SBQQ__EndDate__c: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
-      SBQQ__SubscriptionTerm__c: spec.term,
-      SBQQ__Type__c: spec.type === 'Amendment' ? 'Amendment' : 'Quote',
-      SBQQ__Status__c: 'Accepted',
-      SBQQ__Primary__c: true,
-      SBQQ__Ordered__c: true,
-      SBQQ__CustomerDiscount__c: spec.customerDiscount ?? null,
-      SBQQ__PaymentTerms__c: spec.paymentTerm ?? 'Net 30',
+      ...quoteFields(spec, opportunityId, pricebookId, end),
       ...this.currencyFields(currency),
     });
     store.update('Opportunity', opportunityId, { SBQQ__PrimaryQuote__c: quoteId });
     const activated = spec.activated ?? true;
     const orderId = store.insert('Order', {
-      Name: spec.name,
-      AccountId: spec.accountId,
-      OpportunityId: opportunityId,
-      SBQQ__Quote__c: quoteId,
-      Pricebook2Id: this.pricebookId,
-      EffectiveDate: spec.start ?? today,
-      EndDate: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
-      Status: 'Draft',
-      Type: spec.type ?? 'New',
-      SBQQ__PaymentTerm__c: spec.paymentTerm ?? 'Net 30',
-      SBQQ__ContractingMethod__c: 'By Subscription End Date',
+      ...orderFields(spec, { opportunityId, quoteId, pricebookId }, spec.start ?? today, end),
       ...this.currencyFields(currency),
       ...(spec.order ?? {}),
     });
@@ -208,18 +173,21 @@ export class CpqBuilder {
       ...this.currencyFields(currency),
     });
     const orderItemId = store.insert('OrderItem', {
-      OrderId: orderId,
-      Product2Id: line.product.id,
-      PricebookEntryId: line.product.entries[currency],
-      Quantity: line.quantity,
+      ...orderItemFields(
+        {
+          orderId,
+          pricebookEntryId: line.product.entries[currency] ?? null,
+          quantity: line.quantity,
+          unitPrice,
+          activated,
+        },
+        { Id: line.product.id, ...productFields(product) },
+      ),
       SBQQ__OrderedQuantity__c: line.quantity,
-      UnitPrice: unitPrice,
       ListPrice: listPrice,
       ServiceDate: start,
       EndDate: end,
-      SBQQ__Activated__c: activated,
       SBQQ__Status__c: activated ? 'Activated' : 'Draft',
-      ...orderItemProductFields(productFields(product)),
       SBQQ__SubscriptionTerm__c: term,
       SBQQ__DefaultSubscriptionTerm__c: defaultTerm,
       SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),

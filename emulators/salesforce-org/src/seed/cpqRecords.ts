@@ -1,8 +1,9 @@
 /**
- * The one vocabulary the tests and the sample org use to describe CPQ data: a product spec, and the
- * fields CPQ stores for it on Product2, PricebookEntry and (copied from the product) on OrderItem.
- * `CpqBuilder` inserts these records into the org emulator; the core's test fixtures give them Ids and
- * put them in the core's in-memory order graph.
+ * The one vocabulary the tests and the sample org use to describe CPQ data — product, order header and
+ * line specs — and the fields CPQ stores for them on Account, Product2, PricebookEntry, Opportunity,
+ * SBQQ__Quote__c, Order and OrderItem. `CpqBuilder` inserts these records into the org emulator, adding
+ * what CPQ computes (quote lines, prorate multipliers, segment dates, contracts); the core's test fixtures
+ * (test/core/orderFixture.ts) give them Ids and put them in the core's in-memory order graph.
  */
 import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
 
@@ -111,3 +112,117 @@ const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
 /** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
 export const termEnd = (start: string, months: number): string =>
   formatDate(addDays(addMonths(date(start), months), -1));
+
+/** A customer account with a billing address, as the sample org and the core tests make them. */
+export function accountFields(name: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    Name: name,
+    BillingStreet: '1 Market Street',
+    BillingCity: 'San Francisco',
+    BillingState: 'CA',
+    BillingPostalCode: '94105',
+    BillingCountry: 'US',
+    ...fields,
+  };
+}
+
+/** What an order says before its lines: whose it is, when it starts, for how long, what kind. */
+export interface OrderHeader {
+  readonly accountId: string;
+  readonly name: string;
+  readonly start: string | null;
+  readonly term: number | null;
+  readonly type?: 'New' | 'Amendment';
+  readonly amendedContractId?: string;
+  readonly paymentTerm?: string;
+  readonly customerDiscount?: number;
+  /** Any other Order fields, e.g. broken values. */
+  readonly order?: Record<string, unknown>;
+}
+
+/** The last day of the order's term, as CPQ computes it from start and term (null without either). */
+export const orderTermEnd = (header: OrderHeader): string | null =>
+  header.start && header.term ? termEnd(header.start, header.term) : null;
+
+/** The (won) opportunity an order's quote was made on; an amendment's names the contract it amends. */
+export function opportunityFields(
+  header: OrderHeader,
+  closeDate: string | null,
+  pricebookId: string | null,
+): Record<string, unknown> {
+  return {
+    Name: header.name,
+    AccountId: header.accountId,
+    CloseDate: closeDate,
+    StageName: 'Closed Won',
+    Pricebook2Id: pricebookId,
+    SBQQ__AmendedContract__c: header.amendedContractId ?? null,
+  };
+}
+
+/** The accepted, ordered primary quote behind an order. */
+export function quoteFields(
+  header: OrderHeader,
+  opportunityId: string,
+  pricebookId: string | null,
+  endDate: string | null,
+): Record<string, unknown> {
+  return {
+    SBQQ__Account__c: header.accountId,
+    SBQQ__Opportunity2__c: opportunityId,
+    SBQQ__PricebookId__c: pricebookId,
+    SBQQ__StartDate__c: header.start,
+    SBQQ__EndDate__c: endDate,
+    SBQQ__SubscriptionTerm__c: header.term,
+    SBQQ__Type__c: header.type === 'Amendment' ? 'Amendment' : 'Quote',
+    SBQQ__Status__c: 'Accepted',
+    SBQQ__Primary__c: true,
+    SBQQ__Ordered__c: true,
+    SBQQ__CustomerDiscount__c: header.customerDiscount ?? null,
+    SBQQ__PaymentTerms__c: header.paymentTerm ?? 'Net 30',
+  };
+}
+
+/** The order as CPQ creates it from its quote: still Draft until its products are in. */
+export function orderFields(
+  header: OrderHeader,
+  links: { readonly opportunityId: string; readonly quoteId: string; readonly pricebookId: string | null },
+  effectiveDate: string | null,
+  endDate: string | null,
+): Record<string, unknown> {
+  return {
+    Name: header.name,
+    AccountId: header.accountId,
+    OpportunityId: links.opportunityId,
+    SBQQ__Quote__c: links.quoteId,
+    Pricebook2Id: links.pricebookId,
+    EffectiveDate: effectiveDate,
+    EndDate: endDate,
+    Status: 'Draft',
+    Type: header.type ?? 'New',
+    SBQQ__PaymentTerm__c: header.paymentTerm ?? 'Net 30',
+    SBQQ__ContractingMethod__c: 'By Subscription End Date',
+  };
+}
+
+/** An order product: what it sells, how many, at what net price, with the fields copied from its product. */
+export function orderItemFields(
+  item: {
+    readonly orderId: string;
+    readonly pricebookEntryId: string | null;
+    readonly quantity: number;
+    readonly unitPrice: number;
+    readonly activated: boolean;
+  },
+  product: { readonly Id: string } & Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    OrderId: item.orderId,
+    Product2Id: product.Id,
+    PricebookEntryId: item.pricebookEntryId,
+    Quantity: item.quantity,
+    UnitPrice: item.unitPrice,
+    SBQQ__Activated__c: item.activated,
+    ...orderItemProductFields(product),
+  };
+}
