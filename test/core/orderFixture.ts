@@ -58,8 +58,8 @@ export interface CatalogueOverrides {
   readonly pricebookEntry?: Partial<M.PricebookEntry>;
 }
 
-/** The part of the seed's line vocabulary the core fixtures model; segments go in as OrderItem fields. */
-export type CoreLineSpec = Pick<LineSpec, 'quantity' | 'unitPrice' | 'revises' | 'orderItem'>;
+/** The part of the seed's line vocabulary the core fixtures model (no discounts, no line terms). */
+export type CoreLineSpec = Pick<LineSpec, 'quantity' | 'unitPrice' | 'revises' | 'segment' | 'orderItem'>;
 
 export interface Catalogue {
   readonly product: M.Product2;

@@ -3,8 +3,11 @@
 import type * as M from '../../../plugin/src/core/records/models.js';
 import {
   isRecurring,
+  segmentOrderItemFields,
+  segmentQuoteLineFields,
   type BillingFrequency,
   type ProductSpec,
+  type Segment,
 } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 import { CpqFixture, idSequence, type Catalogue, type CoreLineSpec, type FixtureOrder } from '../orderFixture.js';
 
@@ -79,9 +82,23 @@ export class ContractFixture extends CpqFixture {
         SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? null) : null,
         SBQQ__RevisedOrderProduct__c: spec.revises ? this.originalLineId(spec.revises) : null,
         ServiceDate: order.quote.SBQQ__StartDate__c,
+        ...(spec.segment ? this.segmentFields(spec.segment) : {}),
         ...spec.orderItem,
       },
     });
+  }
+
+  /** A segment line's fields (its segment's dates) and its quote line; CPQ prices each segment whole (multiplier 1). */
+  private segmentFields(segment: Segment): Record<string, unknown> {
+    const quoteLine = { Id: sfId('a0r'), ...segmentQuoteLineFields(segment, segment.start, segment.end) };
+    (this.extra.quoteLines ??= []).push(quoteLine);
+    return {
+      ...segmentOrderItemFields(segment),
+      SBQQ__QuoteLine__c: quoteLine.Id,
+      SBQQ__ProrateMultiplier__c: 1,
+      ServiceDate: segment.start,
+      EndDate: segment.end,
+    };
   }
 
   /** CPQ points every amendment line at the contract's original order product, not at an earlier amendment. */

@@ -4,7 +4,7 @@ import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { Catalogue } from '../orderFixture.js';
-import { rampDeal, segmentItemMeta, segmentLine, segmentMeta } from './mdqFixture.js';
+import { rampDeal, rampYear, segmentItemMeta, segmentMeta } from './mdqFixture.js';
 import { itemMeta, orderMeta, ts } from './stripeLedger.js';
 
 function createParams(plan: SyncPlan): Stripe.SubscriptionScheduleCreateParams {
@@ -86,8 +86,7 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const deal = rampDeal();
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const m = deal.c.amendment('2031-06-01', 19);
-    const add = (p: Catalogue, spec: object) => m.line(p, spec as never);
-    const plus = segmentLine(deal.c, add, deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
+    const plus = m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
     return { ...deal, m, plus };
   }
 
@@ -297,9 +296,7 @@ describe('MDQ amendments Stripe already holds (the run stopped before the write-
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const amend = () => {
       const m = deal.c.amendment('2031-06-01', 19);
-      segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
-        SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
-      });
+      m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
       return m;
     };
     const first = amend();

@@ -6,7 +6,7 @@ import type { MappingConfig } from '../../../plugin/src/core/mappings/mappings.j
 import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { only, ops } from '../planHelpers.js';
-import { rampDeal, segmentLine, segmentMeta } from './mdqFixture.js';
+import { rampDeal, rampYear, segmentMeta } from './mdqFixture.js';
 import { orderMeta, syncedContract, ts } from './stripeLedger.js';
 
 const PHASE_MAPPINGS: MappingConfig = {
@@ -110,12 +110,8 @@ describe('MDQ amendments: rebuilt phases take the amendment order’s phase mapp
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     deal.stripe.context = { mappings: PHASE_MAPPINGS };
     const m = deal.c.amendment('2031-06-01', 19);
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
-      SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
-    });
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 3, 2, 1200, {
-      SBQQ__RevisedOrderProduct__c: deal.r[2]!.Id,
-    });
+    m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
+    m.line(deal.ramp, { quantity: 2, unitPrice: 1200, segment: rampYear(3), revises: deal.r[2]!.Id });
     Object.assign(m.order, { OrderNumber: 'ORD-MDQ', Deal_Code__c: 'D-9' });
     const mapped = { region: 'EMEA', deal: 'D-9' };
     expect(phasesOf(deal.stripe.plan(m.order.Id, ts('2031-05-20')))).toEqual([

@@ -1,10 +1,9 @@
 // Re-sync never plans unused objects: every price a plan creates stands on some phase item, invoice item
 // or schedule, and a line's archived order-line price is reused while its billing data is unchanged.
-import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import type { Catalogue } from '../orderFixture.js';
-import { ContractFixture, sfId } from './contractFixture.js';
+import { ContractFixture } from './contractFixture.js';
+import { rampYear } from './mdqFixture.js';
 import { unusedPrices } from '../planHelpers.js';
 import { StripeLedger, ts } from './stripeLedger.js';
 
@@ -61,47 +60,19 @@ describe('MDQ: a line merged into its revision chain', () => {
   it('gets no price of its own (S35: 10 + 5 units at the segment price are one item)', () => {
     const c = new ContractFixture('2030-01-01', 24);
     const ramp = c.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 });
-    const dimension = sfId('a0d');
-    const segment = (
-      add: (p: Catalogue, spec: object) => M.OrderItem,
-      index: number,
-      quantity: number,
-      unitPrice: number,
-      revises?: M.OrderItem,
-    ) => {
-      const year = 2029 + index;
-      const quoteLine = {
-        Id: sfId('a0r'),
-        SBQQ__EffectiveStartDate__c: `${year}-01-01`,
-        SBQQ__EndDate__c: `${year}-12-31`,
-        SBQQ__SegmentLabel__c: `Year ${index}`,
-        SBQQ__SegmentIndex__c: index,
-      };
-      (c.extra.quoteLines ??= []).push(quoteLine);
-      return add(ramp, {
-        quantity,
-        unitPrice,
-        orderItem: {
-          SBQQ__PriceDimension__c: dimension,
-          SBQQ__DimensionType__c: 'Year',
-          SBQQ__SegmentKey__c: 'K',
-          SBQQ__SegmentIndex__c: index,
-          SBQQ__QuoteLine__c: quoteLine.Id,
-          SBQQ__ProrateMultiplier__c: 1,
-          EndDate: `${year}-12-31`,
-          SBQQ__RevisedOrderProduct__c: revises?.Id ?? null,
-        },
-      });
-    };
-    const initialAdd = (p: Catalogue, spec: object) => c.line(p, spec as never);
-    segment(initialAdd, 1, 10, 1000);
-    const year2 = segment(initialAdd, 2, 10, 1100);
+    const line = (quantity: number, unitPrice: number, year: number) => ({
+      quantity,
+      unitPrice,
+      segment: rampYear(year),
+    });
+    c.line(ramp, line(10, 1000, 1));
+    const year2 = c.line(ramp, line(10, 1100, 2));
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-06-01';
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
 
     const m = c.amendment('2031-06-01', 7);
-    const plus = segment((p, spec) => m.line(p, spec as never), 2, 5, 1100, year2);
+    const plus = m.line(ramp, { ...line(5, 1100, 2), revises: year2.Id });
     const plan = stripe.sync(m.order.Id, ts('2031-05-20'));
     expect(createdPrices(plan)).not.toContain(ref('price', toId18(plus.Id)));
     expect(unusedPrices(plan)).toEqual([]);

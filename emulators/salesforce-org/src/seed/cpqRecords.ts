@@ -56,6 +56,32 @@ export interface LineSpec {
   readonly orderItem?: Record<string, unknown>;
 }
 
+/** A segment line's own OrderItem fields (none for a line without a segment). */
+export function segmentOrderItemFields(segment: Segment | undefined): Record<string, unknown> {
+  return {
+    SBQQ__PriceDimension__c: segment?.dimension ?? null,
+    SBQQ__DimensionType__c: segment?.dimensionType ?? null,
+    SBQQ__SegmentIndex__c: segment?.index ?? null,
+    SBQQ__SegmentKey__c: segment?.key ?? null,
+  };
+}
+
+/** The quote line fields that place a line in time and, for a segment line, in its segment. */
+export function segmentQuoteLineFields(
+  segment: Segment | undefined,
+  start: string | null,
+  end: string | null,
+): Record<string, unknown> {
+  return {
+    SBQQ__EffectiveStartDate__c: start,
+    SBQQ__EndDate__c: end,
+    SBQQ__SegmentLabel__c: segment?.label ?? null,
+    SBQQ__SegmentIndex__c: segment?.index ?? null,
+    SBQQ__SegmentKey__c: segment?.key ?? null,
+    SBQQ__Dimension__c: segment?.dimension ?? null,
+  };
+}
+
 export const isRecurring = (spec: ProductSpec): boolean =>
   spec.billingFrequency !== undefined || spec.pricing !== undefined;
 
