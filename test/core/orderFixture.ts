@@ -1,5 +1,6 @@
-// Builds CPQ records as the REST API returns them — account, quotes, products, pricebook entries, orders
-// and their lines — so each scenario reads like the spec's input column.
+// The core tests' CPQ records — account, products, pricebook entries, opportunities, quotes, orders and
+// their lines — described in the seed's vocabulary (seed/cpqRecords.ts) and given Ids in the core's
+// in-memory graph, as the REST API returns them, so each scenario reads like the spec's input column.
 import type { SyncContext } from '../../plugin/src/core/plan/context.js';
 import type { CpqGraphInput } from '../../plugin/src/core/records/graph.js';
 import { EMPTY_MAPPINGS, type MappingConfig } from '../../plugin/src/core/mappings/mappings.js';
@@ -69,7 +70,7 @@ export interface Catalogue {
 }
 
 /** A product and its USD price book entry, with the fields CPQ stores for the spec. */
-export function catalogueRecords(
+function catalogueRecords(
   id: (prefix: string) => string,
   spec: ProductSpec,
   overrides: CatalogueOverrides = {},
@@ -85,7 +86,7 @@ export function catalogueRecords(
 }
 
 /** An activated order line copying the product's CPQ subscription fields. */
-export function orderLineRecord(
+function orderLineRecord(
   id: (prefix: string) => string,
   orderId: string,
   catalogue: Catalogue,
