@@ -8,7 +8,7 @@ import { errorsOf } from '../core/planHelpers.js';
 
 function seatsOrder() {
   const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-  const seat = b.product('Seat', { frequency: 'Monthly', listPrice: 100 });
+  const seat = b.product({ name: 'Seat', billingFrequency: 'Monthly', listPrice: 100 });
   const first = b.line(seat, { quantity: 2, unitPrice: 100 });
   const second = b.line(seat, { quantity: 1, unitPrice: 100 });
   return { b, first, second };

@@ -22,6 +22,7 @@ import {
   type PriceFacts,
 } from '../../plugin/src/core/billingSummary/summarise.js';
 import { Decimal } from '../../plugin/src/core/money.js';
+import { ts } from '../support/time.js';
 
 const LWC = new URL('../../force-app/main/default/lwc/', import.meta.url);
 const fixture = (bundle: string, name: string): unknown =>
@@ -29,8 +30,7 @@ const fixture = (bundle: string, name: string): unknown =>
 const fixtures = (bundle: string) =>
   readdirSync(new URL(`${bundle}/__tests__/data/`, LWC)).map((name) => [name, fixture(bundle, name)] as const);
 
-const at = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
-const ASOF = at('2030-01-15');
+const ASOF = ts('2030-01-15');
 const LINK = 'https://invoice.stripe.com/i/acct_test/test_YWNjdF9pbnZvaWNl';
 
 /** Prices by id `<product>|<minor unit amount>|<interval>|<count>` (usage-priced: no amount). */
@@ -101,8 +101,8 @@ const phase = (
   items: Item[],
   extra: { oneTime?: Item[]; coupons?: string[] } = {},
 ) => ({
-  start: at(start),
-  end: end ? at(end) : null,
+  start: ts(start),
+  end: end ? ts(end) : null,
   items: items.map(itemRef),
   oneTimeItems: (extra.oneTime ?? []).map(itemRef),
   coupons: extra.coupons ?? [],
@@ -308,7 +308,7 @@ describe('billing summary builder', () => {
   it('finds the phase in force for the MRR and the next invoice once billing has begun', () => {
     const summary = build({
       kind: 'scheduled',
-      now: at('2030-03-10'),
+      now: ts('2030-03-10'),
       phases: [
         phase('2030-01-01', '2030-06-01', [['Seat|1000|month', 1]]),
         phase('2030-06-01', '2031-01-01', [['Seat|1000|month', 3]]),

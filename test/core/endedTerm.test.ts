@@ -8,8 +8,8 @@ import { errorsOf, ops } from './planHelpers.js';
 function monthlyOrder(start: string, term: number, oneTimeOnly = false) {
   const b = new OrderBuilder({ start, term });
   const product = oneTimeOnly
-    ? b.product('Setup', { listPrice: 500 })
-    : b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
+    ? b.product({ name: 'Setup', listPrice: 500 })
+    : b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 100 });
   b.line(product, { quantity: 2, unitPrice: oneTimeOnly ? 500 : 100 * term });
   return b;
 }

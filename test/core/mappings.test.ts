@@ -28,7 +28,10 @@ function s8Order(paymentTerm: string) {
     account: { Region__c: 'EMEA' },
     order: { SBQQ__PaymentTerm__c: paymentTerm },
   });
-  b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
+  b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 }), {
+    quantity: 1,
+    unitPrice: 1200,
+  });
   const mappings = MappingConfig.parse({
     fieldMappings: {
       subscription_schedule: {
@@ -126,7 +129,10 @@ describe('mapping engine', () => {
     term: 12,
     account: { Tax_Exempt__c: ' TRUE ', Phone: '555-0100' },
   });
-  b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 1, unitPrice: 1200 });
+  b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 }), {
+    quantity: 1,
+    unitPrice: 1200,
+  });
   const { graph } = parseGraph(b.graph());
   const index = new GraphIndex(graph);
   const orderRecord = graph.orders[0]!;

@@ -22,7 +22,7 @@ function plan(b: OrderBuilder, opts: { state?: StripeState; settings?: SettingsI
 
 function platformOrder(term: number, unitPrice: number, quantity = 1) {
   const b = new OrderBuilder({ start: '2030-03-01', term });
-  const platform = b.product('Platform', { frequency: 'Annual', listPrice: 1200 });
+  const platform = b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 });
   const line = b.line(platform, { quantity, unitPrice });
   return { b, platform, line };
 }
@@ -88,7 +88,7 @@ describe('q10 — a term shorter than the billing period (6 months of an annual 
 describe('q13 — two lines sharing one price in a phase', () => {
   it('gives the second line a duplicate price, archived after use', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const seat = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
+    const seat = b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 100 });
     const first = b.line(seat, { quantity: 1, unitPrice: 1200 });
     const second = b.line(seat, { quantity: 2, unitPrice: 1200 });
     const result = plan(b);
@@ -275,7 +275,7 @@ describe('S19 — pre-integration order', () => {
 describe('one-time order collection', () => {
   it('takes collection method and payment term from the invoice mappings', () => {
     const b = new OrderBuilder({ start: '2030-05-01', term: 12, order: { SBQQ__PaymentTerm__c: 'Net 45' } });
-    b.line(b.product('Install', { listPrice: 300 }), { quantity: 1, unitPrice: 300 });
+    b.line(b.product({ name: 'Install', listPrice: 300 }), { quantity: 1, unitPrice: 300 });
     const params = only(
       plan(b, { mappings: { fieldMappings: { invoice: { days_until_due: 'SBQQ__PaymentTerm__c' } } } }),
       'invoices.create',

@@ -5,7 +5,8 @@ import type { StripeState } from '../../plugin/src/core/plan/context.js';
 import { contractExtensions, type ContractExtensions } from '../../plugin/src/core/plan/extensions.js';
 import { errorSyncRecords } from '../../plugin/src/core/plan/syncRecords.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
-import { OrderBuilder, syncContext, ts, type Frequency } from './orderFixture.js';
+import type { BillingFrequency } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
+import { OrderBuilder, syncContext, ts } from './orderFixture.js';
 import { errorsOf, json, link, only, ops } from './planHelpers.js';
 
 const NOW = '2030-01-15T12:00:00Z';
@@ -17,7 +18,7 @@ function plan(b: OrderBuilder, state: StripeState = {}, settings = {}) {
 
 function annualPlatform(start: string, term = 12) {
   const b = new OrderBuilder({ start, term });
-  const platform = b.product('Platform', { frequency: 'Annual', listPrice: 1200 });
+  const platform = b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 });
   const line = b.line(platform, { quantity: 5, unitPrice: 1200 * (term / 12) });
   return { b, platform, line };
 }
@@ -31,7 +32,7 @@ describe('S1 — 12-month annual renewable order, future start', () => {
   it('creates the customer from the Account with its metadata', () => {
     expect(only(result, 'customers.create').params).toEqual({
       name: 'Acme',
-      address: { line1: '1 Main St', city: 'Springfield', state: 'IL', postal_code: '62701', country: 'US' },
+      address: { line1: '1 Market Street', city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US' },
       metadata: { salesforce_account_id: account, salesforce_account_link: link(account) },
       test_clock: `@ref:testClock:${account}`,
     });
@@ -195,8 +196,8 @@ describe('S1 — 12-month annual renewable order, future start', () => {
 
 describe('S2 — monthly subscription + one-time setup fee, starting today', () => {
   const b = new OrderBuilder({ start: TODAY, term: 12 });
-  const seat = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
-  const setup = b.product('Setup', { listPrice: 500 });
+  const seat = b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 100 });
+  const setup = b.product({ name: 'Setup', listPrice: 500 });
   const seatLine = b.line(seat, { quantity: 3, unitPrice: 1200 });
   const setupLine = b.line(setup, { quantity: 1, unitPrice: 500 });
   const result = plan(b);
@@ -231,7 +232,10 @@ describe('S2 — monthly subscription + one-time setup fee, starting today', () 
 describe('S3 — backdated order', () => {
   const backdated = (skipPast: boolean) => {
     const b = new OrderBuilder({ start: '2029-11-15', term: 12, order: { Skip_Past_Initial_Invoices__c: skipPast } });
-    b.line(b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 10 }), { quantity: 1, unitPrice: 120 });
+    b.line(b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 10 }), {
+      quantity: 1,
+      unitPrice: 120,
+    });
     return only(plan(b), 'subscriptionSchedules.create').params;
   };
 
@@ -261,8 +265,8 @@ describe('S4 — future-dated order', () => {
 describe('S5 — all one-time lines', () => {
   const oneTimeOrder = (term: number | null) => {
     const b = new OrderBuilder({ start: '2030-05-01', term });
-    const install = b.product('Install', { listPrice: 300 });
-    const training = b.product('Training', { listPrice: 150 });
+    const install = b.product({ name: 'Install', listPrice: 300 });
+    const training = b.product({ name: 'Training', listPrice: 150 });
     const l1 = b.line(install, { quantity: 1, unitPrice: 300 });
     const l2 = b.line(training, { quantity: 2, unitPrice: 150 });
     return { b, l1, l2 };
@@ -330,7 +334,7 @@ describe('S5 — all one-time lines', () => {
 
 describe('S6 — customized (discounted) unit price', () => {
   const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-  const seat = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 100 });
+  const seat = b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 100 });
   const line = b.line(seat, { quantity: 2, unitPrice: 1080 });
   const result = plan(b);
 
@@ -365,10 +369,10 @@ describe('S9 — skip line item', () => {
   it('leaves the skipped line out of the phase', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     const lines = [1, 2, 3].map((n) =>
-      b.line(b.product(`P${n}`, { frequency: 'Annual', listPrice: 100 }), {
+      b.line(b.product({ name: `P${n}`, billingFrequency: 'Annual', listPrice: 100 }), {
         quantity: 1,
         unitPrice: 100,
-        item: { Skip_Line_Item__c: n === 2 },
+        orderItem: { Skip_Line_Item__c: n === 2 },
       }),
     );
     const items = only(plan(b), 'subscriptionSchedules.create').params.phases?.[0]?.items ?? [];
@@ -379,7 +383,10 @@ describe('S9 — skip line item', () => {
 describe('S10 — $0 line', () => {
   it('syncs as an item with a zero-amount price', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    b.line(b.product('Free tier', { frequency: 'Monthly', term: 1, listPrice: 0 }), { quantity: 1, unitPrice: 0 });
+    b.line(b.product({ name: 'Free tier', billingFrequency: 'Monthly', term: 1, listPrice: 0 }), {
+      quantity: 1,
+      unitPrice: 0,
+    });
     const result = plan(b);
     expect(json(only(result, 'prices.create').params.unit_amount_decimal)).toBe('0');
     expect(only(result, 'subscriptionSchedules.create').params.phases?.[0]?.items).toHaveLength(1);
@@ -389,7 +396,13 @@ describe('S10 — $0 line', () => {
 describe('S11 — metered (arrears) line', () => {
   const metered = (quantity: number) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const api = b.product('API calls', { frequency: 'Monthly', term: 1, billingType: 'Arrears', listPrice: 0.05 });
+    const api = b.product({
+      name: 'API calls',
+      billingFrequency: 'Monthly',
+      term: 1,
+      billingType: 'Arrears',
+      listPrice: 0.05,
+    });
     // CPQ prorates a metered line like any other: its UnitPrice is the 12-month term's, 12 × 0.05.
     const line = b.line(api, { quantity, unitPrice: 0.6 });
     return { b, api, line };
@@ -453,7 +466,7 @@ describe('S12 — tiered pricing via consumption schedule', () => {
     schedules = 1,
   ) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const usage = b.product('Usage', { frequency: 'Monthly', term: 1, listPrice: 1 });
+    const usage = b.product({ name: 'Usage', billingFrequency: 'Monthly', term: 1, listPrice: 1 });
     const line = b.line(usage, { quantity: 1, unitPrice: 12 });
     b.extra.consumptionSchedules = Array.from({ length: schedules }, () => {
       const id = b.id('0Mh');
@@ -586,19 +599,21 @@ describe('S13 — backend-prorated initial order (18 months billed annually)', (
 describe('S15 — multi-currency', () => {
   it('prices in the PricebookEntry currency, lower-cased', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const eur = b.product('Platform', {
-      frequency: 'Annual',
-      listPrice: 1000,
-      pricebookEntry: { CurrencyIsoCode: 'EUR' },
-    });
-    b.line(eur, { quantity: 1, unitPrice: 1000, item: { CurrencyIsoCode: 'EUR' } });
+    const eur = b.product(
+      { name: 'Platform', billingFrequency: 'Annual', listPrice: 1000 },
+      { pricebookEntry: { CurrencyIsoCode: 'EUR' } },
+    );
+    b.line(eur, { quantity: 1, unitPrice: 1000, orderItem: { CurrencyIsoCode: 'EUR' } });
     expect(only(plan(b, {}, { multiCurrency: true }), 'prices.create').params.currency).toBe('eur');
     expect(only(plan(b, {}, { defaultCurrency: 'GBP' }), 'prices.create').params.currency).toBe('gbp');
   });
 
   it('takes zero-decimal currencies in whole units (JPY: no × 100)', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    b.line(b.product('Platform', { frequency: 'Annual', listPrice: 120000 }), { quantity: 1, unitPrice: 120000 });
+    b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 120000 }), {
+      quantity: 1,
+      unitPrice: 120000,
+    });
     expect(json(only(plan(b, {}, { defaultCurrency: 'JPY' }), 'prices.create').params.unit_amount_decimal)).toBe(
       '120000',
     );
@@ -616,8 +631,11 @@ describe('S15 — multi-currency', () => {
 describe('S16 — mixed billing frequencies', () => {
   it('is refused before anything is written, on the line that differs', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    b.line(b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 10 }), { quantity: 1, unitPrice: 120 });
-    const annual = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), {
+    b.line(b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 10 }), {
+      quantity: 1,
+      unitPrice: 120,
+    });
+    const annual = b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 }), {
       quantity: 1,
       unitPrice: 1200,
     });
@@ -630,12 +648,10 @@ describe('S16 — mixed billing frequencies', () => {
 describe('S17 — pricebook price changed after the first sync', () => {
   it('refuses to reuse the linked price whose amount no longer matches, on the PricebookEntry', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const seat = b.product('Seat', {
-      frequency: 'Monthly',
-      term: 1,
-      listPrice: 120,
-      pricebookEntry: { Stripe_ID__c: 'price_A' },
-    });
+    const seat = b.product(
+      { name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 120 },
+      { pricebookEntry: { Stripe_ID__c: 'price_A' } },
+    );
     b.line(seat, { quantity: 1, unitPrice: 1440 });
     const state: StripeState = {
       prices: {
@@ -664,11 +680,11 @@ describe('S17 — pricebook price changed after the first sync', () => {
 describe('S18 — negative unit price line', () => {
   it('leaves the line out with a warning and syncs the rest', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const kept = b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), {
+    const kept = b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 }), {
       quantity: 1,
       unitPrice: 1200,
     });
-    const credit = b.line(b.product('Credit', { frequency: 'Annual', listPrice: -50 }), {
+    const credit = b.line(b.product({ name: 'Credit', billingFrequency: 'Annual', listPrice: -50 }), {
       quantity: 1,
       unitPrice: -50,
     });
@@ -685,10 +701,12 @@ describe('S18 — negative unit price line', () => {
 describe('S38–S40 — line and order errors', () => {
   const withLines = (...overrides: Record<string, unknown>[]) => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const p = b.product('Seat', { frequency: 'Monthly', term: 1, listPrice: 10 });
+    const p = b.product({ name: 'Seat', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     return {
       b,
-      lines: overrides.map((item) => b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, item })),
+      lines: overrides.map((item) =>
+        b.line(p, { quantity: (item.Quantity as number) ?? 1, unitPrice: 120, orderItem: item }),
+      ),
     };
   };
 
@@ -753,12 +771,15 @@ describe('S38–S40 — line and order errors', () => {
 });
 
 describe('limits checked before anything is written (spec §1.5, §4.1)', () => {
-  const many = (recurring: number, oneTime: number, frequency: Frequency = 'Annual') => {
+  const many = (recurring: number, oneTime: number, frequency: BillingFrequency = 'Annual') => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
     for (let i = 0; i < recurring; i++)
-      b.line(b.product(`R${i}`, { frequency, listPrice: 100 + i }), { quantity: 1, unitPrice: 100 + i });
+      b.line(b.product({ name: `R${i}`, billingFrequency: frequency, listPrice: 100 + i }), {
+        quantity: 1,
+        unitPrice: 100 + i,
+      });
     for (let i = 0; i < oneTime; i++)
-      b.line(b.product(`O${i}`, { listPrice: 10 + i }), { quantity: 1, unitPrice: 10 + i });
+      b.line(b.product({ name: `O${i}`, listPrice: 10 + i }), { quantity: 1, unitPrice: 10 + i });
     return b;
   };
 
@@ -784,8 +805,8 @@ describe('limits checked before anything is written (spec §1.5, §4.1)', () => 
 describe('contract shapes handled through the extension seams', () => {
   const evergreen = () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 1 });
-    const p = b.product('Support', { frequency: 'Monthly', term: 1, listPrice: 10 });
-    b.line(p, { quantity: 1, unitPrice: 10, item: { SBQQ__SubscriptionType__c: 'Evergreen' } });
+    const p = b.product({ name: 'Support', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
+    b.line(p, { quantity: 1, unitPrice: 10, orderItem: { SBQQ__SubscriptionType__c: 'Evergreen' } });
     return b;
   };
   const planWith = (b: OrderBuilder, extensions: ContractExtensions) =>
@@ -802,10 +823,10 @@ describe('contract shapes handled through the extension seams', () => {
     const b = evergreen();
     planWith(b, spy);
     const mdq = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    mdq.line(mdq.product('Ramp', { frequency: 'Annual', listPrice: 1000 }), {
+    mdq.line(mdq.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 }), {
       quantity: 1,
       unitPrice: 1000,
-      item: { SBQQ__PriceDimension__c: mdq.id('a0A') },
+      orderItem: { SBQQ__PriceDimension__c: mdq.id('a0A') },
     });
     planWith(mdq, spy);
     expect(calls).toEqual([`evergreen 1 @ref:customer:${b.account.Id} 1`, 'mdq']);

@@ -90,8 +90,8 @@ describe('pricesEqual', () => {
 describe('meters are planned only for the price actually created', () => {
   it('a discounted Advance line of a product that says Arrears gets its own licensed price and no meter', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    const api = b.product('API', { frequency: 'Monthly', term: 1, billingType: 'Arrears', listPrice: 1 });
-    b.line(api, { quantity: 1, unitPrice: 6, item: { SBQQ__BillingType__c: 'Advance' } });
+    const api = b.product({ name: 'API', billingFrequency: 'Monthly', term: 1, billingType: 'Arrears', listPrice: 1 });
+    b.line(api, { quantity: 1, unitPrice: 6, orderItem: { SBQQ__BillingType__c: 'Advance' } });
     const plan = planOrderSync({
       graph: b.graph(),
       state: {},

@@ -13,10 +13,11 @@ import {
 import { Decimal } from '../../plugin/src/core/money.js';
 import type { SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
-import { OrderBuilder, syncContext, type Frequency } from './orderFixture.js';
+import type { BillingFrequency } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
+import { OrderBuilder, syncContext } from './orderFixture.js';
 import { only, unusedPrices } from './planHelpers.js';
 
-const FREQUENCIES: [Frequency, number][] = [
+const FREQUENCIES: [BillingFrequency, number][] = [
   ['Monthly', 1],
   ['Quarterly', 3],
   ['Semiannual', 6],
@@ -37,7 +38,7 @@ const cpqAmount = fc.integer({ min: 0, max: 100_000_000 }).map((cents) => cents 
 interface GeneratedOrder {
   readonly start: CalendarDate;
   readonly term: number;
-  readonly frequency: [Frequency, number];
+  readonly frequency: [BillingFrequency, number];
   readonly lines: readonly { unitPrice: number; quantity: number; oneTime: boolean }[];
 }
 
@@ -55,8 +56,13 @@ function planFor(o: GeneratedOrder): { plan: SyncPlan; builder: OrderBuilder } {
   const b = new OrderBuilder({ start: formatDate(o.start), term: o.term });
   o.lines.forEach((line, i) => {
     const catalogue = line.oneTime
-      ? b.product(`One-time ${i}`, { listPrice: line.unitPrice })
-      : b.product(`Plan ${i}`, { frequency: o.frequency[0], term: o.frequency[1], listPrice: line.unitPrice });
+      ? b.product({ name: `One-time ${i}`, listPrice: line.unitPrice })
+      : b.product({
+          name: `Plan ${i}`,
+          billingFrequency: o.frequency[0],
+          term: o.frequency[1],
+          listPrice: line.unitPrice,
+        });
     b.line(catalogue, { quantity: line.quantity, unitPrice: line.unitPrice });
   });
   // Synced halfway through the term: backdated but live (a term that has already ended is refused).

@@ -12,7 +12,10 @@ const NOW = '2030-01-15T12:34:56Z';
 
 function annualOrder() {
   const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-  b.line(b.product('Platform', { frequency: 'Annual', listPrice: 1200 }), { quantity: 5, unitPrice: 1200 });
+  b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 1200 }), {
+    quantity: 5,
+    unitPrice: 1200,
+  });
   return b;
 }
 

@@ -4,7 +4,8 @@
 // the amendment is written back with its Success Sync Record, and the schedule keeps one split.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
-import { CpqBuilder, termEnd } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { termEnd } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';

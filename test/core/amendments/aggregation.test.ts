@@ -8,20 +8,14 @@ import {
 } from '../../../plugin/src/core/amendments/aggregation.js';
 import type { SyncError } from '../../../plugin/src/core/errors.js';
 import type * as M from '../../../plugin/src/core/records/models.js';
-import { sfId } from './contractFixture.js';
+import { ContractFixture } from './contractFixture.js';
 
-const ORDER = sfId('801');
+const contract = new ContractFixture('2030-01-01', 12);
+const product = contract.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
 
+/** A line of 10 a unit; `revises` makes it an amendment line of the line's original order product. */
 function line(quantity: number, revises?: M.OrderItem, extra: Partial<M.OrderItem> = {}): M.OrderItem {
-  return {
-    Id: sfId('802'),
-    OrderId: ORDER,
-    Product2Id: sfId('01t'),
-    Quantity: quantity,
-    UnitPrice: 10,
-    SBQQ__RevisedOrderProduct__c: revises ? (revises.SBQQ__RevisedOrderProduct__c ?? revises.Id) : null,
-    ...extra,
-  } as M.OrderItem;
+  return contract.line(product, { quantity, unitPrice: 10, revises: revises?.Id, orderItem: extra });
 }
 
 const quantities = (items: readonly ContractItem[]) => items.map((i) => [i.line.Id, remainingQuantity(i)]);

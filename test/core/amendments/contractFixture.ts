@@ -1,76 +1,55 @@
 // A small builder for CPQ contracts — an initial order and its amendments — as the REST API returns
 // them, so each scenario reads like the spec's table: products, lines, deltas and dates.
 import type * as M from '../../../plugin/src/core/records/models.js';
-import { catalogueRecords, idSequence, orderLineRecord, type Frequency } from '../orderFixture.js';
+import {
+  isRecurring,
+  segmentOrderItemFields,
+  segmentQuoteLineFields,
+  type BillingFrequency,
+  type ProductSpec,
+  type Segment,
+} from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
+import { CpqFixture, idSequence, type Catalogue, type CoreLineSpec, type FixtureOrder } from '../orderFixture.js';
 
 /** A valid 18-character Id with the object's key prefix; deterministic per test file. */
 export const sfId = idSequence();
 
-export type { Frequency };
+/** The evergreen seat of S36–S37: monthly, 50 a month. */
+export const EVERGREEN_SEAT: ProductSpec = {
+  name: 'Seat',
+  billingFrequency: 'Monthly',
+  listPrice: 50,
+  term: 1,
+  subscriptionType: 'Evergreen',
+};
 
-export interface ProductSpec {
-  readonly name: string;
-  readonly frequency?: Frequency;
-  /** PricebookEntry price per billing period (major units); one-time products have no frequency. */
-  readonly price: number;
-  readonly term?: number;
-  readonly billingType?: 'Advance' | 'Arrears';
-  readonly evergreen?: boolean;
-}
+const FREQUENCY_MONTHS: Partial<Record<BillingFrequency, number>> = {
+  Monthly: 1,
+  Quarterly: 3,
+  Semiannual: 6,
+  Annual: 12,
+};
 
-export interface FixtureProduct {
-  readonly product: M.Product2;
-  readonly entry: M.PricebookEntry;
-  readonly spec: ProductSpec;
-}
-
-export interface LineSpec {
-  readonly quantity: number;
-  /** Net unit price for the line's whole term; defaults to the PBE price × term / frequency months. */
-  readonly unitPrice?: number;
-  readonly revises?: M.OrderItem;
-  readonly skip?: boolean;
-  readonly extra?: Partial<M.OrderItem>;
-}
-
-export interface FixtureOrder {
-  readonly order: M.Order;
-  readonly quote: M.Quote;
-  readonly opportunity: M.Opportunity;
-  readonly lines: M.OrderItem[];
-}
-
-const FREQUENCY_MONTHS: Record<Frequency, number> = { Monthly: 1, Quarterly: 3, Semiannual: 6, Annual: 12 };
-
-export class ContractFixture {
-  readonly account: M.Account = { Id: sfId('001'), Name: 'Acme' } as M.Account;
-  readonly products: FixtureProduct[] = [];
-  readonly orders: FixtureOrder[] = [];
+/** A contract: its initial (contracted) order and the amendment orders on it. */
+export class ContractFixture extends CpqFixture {
   readonly contract: M.Contract;
   readonly initial: FixtureOrder;
-  /** Extra collections of the graph (coupons, quote lines…), keyed by collection name. */
-  readonly extra: Record<string, Record<string, unknown>[]> = {};
   private modified = 0;
 
   constructor(start: string, term: number | null, options: { endDate?: string } = {}) {
-    this.initial = this.newOrder(start, term, options.endDate ?? null, null);
+    super(sfId);
+    this.initial = this.contractOrder(start, term, options.endDate, null);
     this.contract = {
       Id: sfId('800'),
       SBQQ__Quote__c: this.initial.quote.Id,
       SBQQ__Order__c: this.initial.order.Id,
     } as M.Contract;
-  }
-
-  product(spec: ProductSpec): FixtureProduct {
-    const { product, pricebookEntry } = catalogueRecords(sfId, spec.name, { ...spec, listPrice: spec.price });
-    const fixture = { product, entry: pricebookEntry, spec };
-    this.products.push(fixture);
-    return fixture;
+    this.contracts.push(this.contract);
   }
 
   /** Adds a line to the initial order. */
-  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
-    return this.addLine(this.initial, product, spec);
+  line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
+    return this.contractLine(this.initial, product, spec);
   }
 
   /** An amendment order on the contract, with its own quote and amendment opportunity. */
@@ -79,92 +58,76 @@ export class ContractFixture {
     term: number | null,
     options: { endDate?: string; closeDate?: string } = {},
   ): AmendmentFixture {
-    const order = this.newOrder(start, term, options.endDate ?? null, this.contract.Id, options.closeDate);
+    const order = this.contractOrder(start, term, options.endDate, this.contract.Id, options.closeDate);
     return new AmendmentFixture(this, order);
   }
 
-  addLine(order: FixtureOrder, fixture: FixtureProduct, spec: LineSpec): M.OrderItem {
-    const { spec: product } = fixture;
-    const months = product.frequency ? FREQUENCY_MONTHS[product.frequency] : 1;
+  /**
+   * A line of `order` with the terms CPQ copies from its quote and product; its unit price defaults to
+   * the list price × term ÷ billing period months.
+   */
+  contractLine(order: FixtureOrder, catalogue: Catalogue, spec: CoreLineSpec): M.OrderItem {
+    const product = catalogue.spec;
+    const recurring = isRecurring(product);
+    const months = (product.billingFrequency && FREQUENCY_MONTHS[product.billingFrequency]) ?? 1;
     const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
+    const evergreen = product.subscriptionType === 'Evergreen';
     const unitPrice =
-      spec.unitPrice ?? (product.frequency && !product.evergreen ? (product.price * term) / months : product.price);
-    const recurring = product.frequency !== undefined;
-    const line = orderLineRecord(
-      sfId,
-      order.order.Id,
-      { product: fixture.product, pricebookEntry: fixture.entry },
-      {
-        quantity: spec.quantity,
-        unitPrice,
-        item: {
-          SBQQ__SubscriptionTerm__c: recurring ? term : null,
-          SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? 12) : null,
-          SBQQ__RevisedOrderProduct__c: spec.revises
-            ? (spec.revises.SBQQ__RevisedOrderProduct__c ?? spec.revises.Id)
-            : null,
-          ServiceDate: order.quote.SBQQ__StartDate__c,
-          Skip_Line_Item__c: spec.skip ?? false,
-          ...spec.extra,
-        },
+      spec.unitPrice ?? (recurring && !evergreen ? (product.listPrice * term) / months : product.listPrice);
+    return this.addLine(order, catalogue, {
+      quantity: spec.quantity,
+      unitPrice,
+      orderItem: {
+        SBQQ__SubscriptionTerm__c: recurring ? term : null,
+        SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? null) : null,
+        SBQQ__RevisedOrderProduct__c: spec.revises ? this.originalLineId(spec.revises) : null,
+        ServiceDate: order.quote.SBQQ__StartDate__c,
+        ...(spec.segment ? this.segmentFields(spec.segment) : {}),
+        ...spec.orderItem,
       },
-    );
-    order.lines.push(line);
-    return line;
+    });
   }
 
-  private newOrder(
+  /** A segment line's fields (its segment's dates) and its quote line; CPQ prices each segment whole (multiplier 1). */
+  private segmentFields(segment: Segment): Record<string, unknown> {
+    const quoteLine = { Id: sfId('a0r'), ...segmentQuoteLineFields(segment, segment.start, segment.end) };
+    (this.extra.quoteLines ??= []).push(quoteLine);
+    return {
+      ...segmentOrderItemFields(segment),
+      SBQQ__QuoteLine__c: quoteLine.Id,
+      SBQQ__ProrateMultiplier__c: 1,
+      ServiceDate: segment.start,
+      EndDate: segment.end,
+    };
+  }
+
+  /** CPQ points every amendment line at the contract's original order product, not at an earlier amendment. */
+  private originalLineId(revisedId: string): string {
+    const revised = this.orders.flatMap((o) => o.lines).find((line) => line.Id === revisedId);
+    if (!revised) throw new Error(`No order product ${revisedId} in this contract to revise.`);
+    return revised.SBQQ__RevisedOrderProduct__c ?? revised.Id;
+  }
+
+  /** The initial order is contracted; each order is modified a second after the one before (CPQ's order). */
+  private contractOrder(
     start: string,
     term: number | null,
-    endDate: string | null,
-    amendedContract: string | null,
+    endDate: string | undefined,
+    amendedContractId: string | null,
     closeDate?: string,
   ): FixtureOrder {
-    const opportunity = {
-      Id: sfId('006'),
-      SBQQ__AmendedContract__c: amendedContract,
-      CloseDate: closeDate ?? null,
-    } as M.Opportunity;
-    const quote = {
-      Id: sfId('a0q'),
-      SBQQ__StartDate__c: start,
-      SBQQ__SubscriptionTerm__c: term,
-      SBQQ__EndDate__c: endDate,
-      SBQQ__Primary__c: true,
-      SBQQ__Opportunity2__c: opportunity.Id,
-      SBQQ__Type__c: amendedContract ? 'Amendment' : 'Quote',
-    } as M.Quote;
     this.modified++;
-    const order = {
-      Id: sfId('801'),
-      AccountId: this.account.Id,
-      Status: 'Activated',
-      Type: amendedContract ? 'Amendment' : 'New',
-      OpportunityId: opportunity.Id,
-      SBQQ__Quote__c: quote.Id,
-      SBQQ__Contracted__c: !amendedContract,
-      EffectiveDate: start,
-      LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,
-      Stripe_ID__c: null,
-    } as M.Order;
-    const fixture = { order, quote, opportunity, lines: [] };
-    this.orders.push(fixture);
-    return fixture;
-  }
-
-  /** The records in the collections of the core's CPQ graph. */
-  get records() {
-    return {
-      accounts: [this.account],
-      opportunities: this.orders.map((o) => o.opportunity),
-      contracts: [this.contract],
-      quotes: this.orders.map((o) => o.quote),
-      orders: this.orders.map((o) => o.order),
-      orderItems: this.orders.flatMap((o) => o.lines),
-      products: this.products.map((p) => p.product),
-      pricebookEntries: this.products.map((p) => p.entry),
-      ...this.extra,
-    };
+    return this.addOrder({
+      start,
+      term,
+      amendedContractId,
+      closeDate,
+      endDate,
+      order: {
+        SBQQ__Contracted__c: !amendedContractId,
+        LastModifiedDate: `2029-01-01T00:00:${String(this.modified).padStart(2, '0')}.000+0000`,
+      },
+    });
   }
 }
 
@@ -182,8 +145,8 @@ export class AmendmentFixture {
     return this.fixture.quote;
   }
 
-  line(product: FixtureProduct, spec: LineSpec): M.OrderItem {
-    return this.contract.addLine(this.fixture, product, spec);
+  line(product: Catalogue, spec: CoreLineSpec): M.OrderItem {
+    return this.contract.contractLine(this.fixture, product, spec);
   }
 
   /** Marks the amendment as already synced (its Stripe ID is the schedule's). */

@@ -24,7 +24,7 @@ function errorOf(fn: () => unknown): SyncError {
 describe('contract structure (spec §2.6.1)', () => {
   it('finds the initial order and the amendments in quote start order from the initial order', () => {
     const { c, m1, m2 } = fixture();
-    const s = buildContractStructure(c.initial.order.Id, c.records);
+    const s = buildContractStructure(c.initial.order.Id, c.graph());
     expect(s.initial.order.Id).toBe(c.initial.order.Id);
     expect(s.contract?.Id).toBe(c.contract.Id);
     expect(s.amendments.map((a) => a.order.Id)).toEqual([m1.Id, m2.Id]);
@@ -32,7 +32,7 @@ describe('contract structure (spec §2.6.1)', () => {
 
   it('finds the same structure from an amendment, through Opportunity.SBQQ__AmendedContract__c and the contract quote', () => {
     const { c, m1, m2 } = fixture();
-    const s = buildContractStructure(m2.Id, c.records);
+    const s = buildContractStructure(m2.Id, c.graph());
     expect(s.initial.order.Id).toBe(c.initial.order.Id);
     expect(s.amendments.map((a) => a.order.Id)).toEqual([m1.Id, m2.Id]);
   });
@@ -42,7 +42,7 @@ describe('contract structure (spec §2.6.1)', () => {
     const b = c.amendment('2030-03-01', 10).order;
     const a = c.amendment('2030-03-01', 10).order;
     (b as { LastModifiedDate: string }).LastModifiedDate = '2029-06-01T00:00:00.000+0000';
-    expect(buildContractStructure(c.initial.order.Id, c.records).amendments.map((x) => x.order.Id)).toEqual([
+    expect(buildContractStructure(c.initial.order.Id, c.graph()).amendments.map((x) => x.order.Id)).toEqual([
       a.Id,
       b.Id,
     ]);
@@ -51,19 +51,19 @@ describe('contract structure (spec §2.6.1)', () => {
   it('does not trust Order.Type: an order typed New on an amendment opportunity is an amendment', () => {
     const { c, m1 } = fixture();
     (m1 as { Type: string }).Type = 'New';
-    expect(buildContractStructure(m1.Id, c.records).initial.order.Id).toBe(c.initial.order.Id);
+    expect(buildContractStructure(m1.Id, c.graph()).initial.order.Id).toBe(c.initial.order.Id);
   });
 
   it('has no amendments while the initial order is not contracted', () => {
     const { c } = fixture();
     (c.initial.order as { SBQQ__Contracted__c: boolean }).SBQQ__Contracted__c = false;
-    expect(buildContractStructure(c.initial.order.Id, c.records).amendments).toEqual([]);
+    expect(buildContractStructure(c.initial.order.Id, c.graph()).amendments).toEqual([]);
   });
 
   it('reports an initial order without a CPQ quote on the order', () => {
     const { c } = fixture();
     (c.initial.order as { SBQQ__Quote__c: string | null }).SBQQ__Quote__c = null;
-    const error = errorOf(() => buildContractStructure(c.initial.order.Id, c.records));
+    const error = errorOf(() => buildContractStructure(c.initial.order.Id, c.graph()));
     expect(error.resolutionMessage).toBe("Data Error: There's no CPQ quote associated with the Salesforce order.");
     expect(error.record).toEqual({ type: 'Order', id: c.initial.order.Id });
   });
@@ -71,14 +71,14 @@ describe('contract structure (spec §2.6.1)', () => {
   it('reports an amendment whose contract has no quote', () => {
     const { c, m1 } = fixture();
     (c.contract as { SBQQ__Quote__c: string | null }).SBQQ__Quote__c = null;
-    const error = errorOf(() => buildContractStructure(m1.Id, c.records));
+    const error = errorOf(() => buildContractStructure(m1.Id, c.graph()));
     expect(error.message).toBe('Could not find initial CPQ Quote associated with order amendment.');
     expect(error.record.id).toBe(m1.Id);
   });
 
   it('reports more than one contract for the quote', () => {
     const { c } = fixture();
-    const records = { ...c.records, contracts: [c.contract, { ...c.contract, Id: sfId('800') }] };
+    const records = { ...c.graph(), contracts: [c.contract, { ...c.contract, Id: sfId('800') }] };
     expect(errorOf(() => buildContractStructure(c.initial.order.Id, records)).message).toBe(
       'More than one contract was found for the amendment order.',
     );
@@ -88,10 +88,10 @@ describe('contract structure (spec §2.6.1)', () => {
     const { c, m1 } = fixture();
     const amendment = c.orders.find((o) => o.order.Id === m1.Id)!;
     (m1 as { SBQQ__Quote__c: string | null }).SBQQ__Quote__c = null;
-    expect(errorOf(() => buildContractStructure(m1.Id, c.records)).message).toBe(
+    expect(errorOf(() => buildContractStructure(m1.Id, c.graph())).message).toBe(
       "The order amendment isn't associated with a quote.",
     );
-    const records = { ...c.records, quotes: [...c.records.quotes, { ...amendment.quote, Id: sfId('a0q') }] };
+    const records = { ...c.graph(), quotes: [...c.graph().quotes, { ...amendment.quote, Id: sfId('a0q') }] };
     const error = errorOf(() => buildContractStructure(m1.Id, records));
     expect(error.message).toBe('More than one quote was found for the amendment order.');
     expect(error.record.id).toBe(m1.Id);
@@ -100,8 +100,8 @@ describe('contract structure (spec §2.6.1)', () => {
   it('reports a contract whose quote leads to two initial orders', () => {
     const { c, m1 } = fixture();
     const records = {
-      ...c.records,
-      orders: [...c.records.orders, { ...c.initial.order, Id: sfId('801'), OpportunityId: null }],
+      ...c.graph(),
+      orders: [...c.graph().orders, { ...c.initial.order, Id: sfId('801'), OpportunityId: null }],
     };
     expect(errorOf(() => buildContractStructure(m1.Id, records)).message).toMatch(
       /^More than one initial order was found/,

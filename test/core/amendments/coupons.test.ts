@@ -15,9 +15,9 @@ const couponMeta = (coupon: Coupon) => ({
 
 function couponOrder(launch: Partial<Coupon> = {}) {
   const c = new ContractFixture('2030-03-01', 12);
-  const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 100 });
+  const seat = c.product({ name: 'Seat', billingFrequency: 'Monthly', listPrice: 100 });
   const quoteLine = sfId('a0r');
-  const line = c.line(seat, { quantity: 3, extra: { SBQQ__QuoteLine__c: quoteLine } });
+  const line = c.line(seat, { quantity: 3, orderItem: { SBQQ__QuoteLine__c: quoteLine } });
   const c1: Coupon = {
     Id: sfId('a1c'),
     Name__c: 'Launch',
@@ -101,7 +101,7 @@ describe('S7 — Stripe coupons (order-level and line-level)', () => {
     const { c, seat, line, c1, c2, stripe } = couponOrder();
     stripe.sync(c.initial.order.Id, ts('2030-02-01'));
     const m = c.amendment('2030-05-01', 10);
-    m.line(seat, { quantity: 1, revises: line });
+    m.line(seat, { quantity: 1, revises: line.Id });
     c.extra.quoteStripeCouponAssociations!.push({
       Id: sfId('a1a'),
       Quote__c: m.quote.Id,

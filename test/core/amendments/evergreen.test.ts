@@ -2,7 +2,7 @@
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import { ContractFixture } from './contractFixture.js';
+import { ContractFixture, EVERGREEN_SEAT } from './contractFixture.js';
 import { INSTANCE_URL, StripeLedger, ts } from './stripeLedger.js';
 
 const orderMeta = (order: M.Order) => ({
@@ -16,8 +16,8 @@ const itemMeta = (line: M.OrderItem) => ({
 
 function evergreen(start = '2030-03-01', extra: Partial<M.OrderItem> = {}) {
   const c = new ContractFixture(start, 1);
-  const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 50, term: 1, evergreen: true });
-  const line = c.line(seat, { quantity: 2, extra });
+  const seat = c.product(EVERGREEN_SEAT);
+  const line = c.line(seat, { quantity: 2, orderItem: extra });
   return { c, seat, line, stripe: new StripeLedger(c) };
 }
 
@@ -40,7 +40,7 @@ describe('S36 — evergreen order', () => {
   it('starting today becomes a subscription at the per-period price, with send_invoice collection', () => {
     const { c, seat, line, stripe } = evergreen();
     const plan = stripe.sync(c.initial.order.Id, ts('2030-03-01', '09:00:00'));
-    const priceRef = ref('price', toId18(seat.entry.Id));
+    const priceRef = ref('price', toId18(seat.pricebookEntry.Id));
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       [
         'subscriptions.create',
@@ -101,7 +101,7 @@ describe('S36 — evergreen order', () => {
       },
     ]);
     const mixed = evergreen();
-    mixed.c.line(mixed.c.product({ name: 'Platform', frequency: 'Monthly', price: 10 }), { quantity: 1 });
+    mixed.c.line(mixed.c.product({ name: 'Platform', billingFrequency: 'Monthly', listPrice: 10 }), { quantity: 1 });
     expect(problems(() => mixed.stripe.plan(mixed.c.initial.order.Id, ts('2030-03-01')))[0]!.message).toBe(
       'Salesforce orders with both Evergreen and Renewable items are not yet supported.',
     );
@@ -118,7 +118,7 @@ describe('S37 — evergreen cancellation', () => {
   it('cancels now, without invoice or proration, when the amendment starts today', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-05-10', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-05-10', '08:00:00'));
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       ['subscriptions.cancel', subscriptionId, { invoice_now: false, prorate: false }],
@@ -129,7 +129,7 @@ describe('S37 — evergreen cancellation', () => {
   it('sets cancel_at when the amendment starts later; a later amendment of the canceled subscription is refused', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-06-01', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     expect(opsOf(stripe.sync(m.order.Id, ts('2030-05-10')), 'subscriptions.')).toEqual([
       ['subscriptions.update', subscriptionId, { cancel_at: ts('2030-06-01'), proration_behavior: 'none' }],
     ]);
@@ -154,7 +154,7 @@ describe('S37 — evergreen cancellation', () => {
     ]);
     expect(JSON.parse(JSON.stringify(plan.operations[0]!.params))).toMatchObject({
       unit_amount_decimal: '5000',
-      metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.entry.Stripe_ID__c },
+      metadata: { salesforce_duplicate: 'true', salesforce_original_stripe_price_id: seat.pricebookEntry.Stripe_ID__c },
     });
     expect(opsOf(plan, 'subscriptions.')).toEqual([
       [

@@ -3,8 +3,8 @@ import type Stripe from 'stripe';
 import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import type { FixtureProduct } from './contractFixture.js';
-import { rampDeal, segmentItemMeta, segmentLine, segmentMeta } from './mdqFixture.js';
+import type { Catalogue } from '../orderFixture.js';
+import { rampDeal, rampYear, segmentItemMeta, segmentMeta } from './mdqFixture.js';
 import { itemMeta, orderMeta, ts } from './stripeLedger.js';
 
 function createParams(plan: SyncPlan): Stripe.SubscriptionScheduleCreateParams {
@@ -17,7 +17,7 @@ describe('S14 — MDQ: 3 yearly segments with different prices', () => {
   it('makes one phase per segment, each with the standing lines and its segment line', () => {
     const { c, ramp, support, onboarding, s, o, r, stripe } = rampDeal();
     const plan = stripe.sync(c.initial.order.Id, ts('2029-12-01'));
-    const pbe = (p: FixtureProduct) => ref('price', toId18(p.entry.Id));
+    const pbe = (p: Catalogue) => ref('price', toId18(p.pricebookEntry.Id));
     const own = (line: M.OrderItem) => ref('price', toId18(line.Id));
     expect(createParams(plan).phases).toEqual([
       {
@@ -86,8 +86,7 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const deal = rampDeal();
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const m = deal.c.amendment('2031-06-01', 19);
-    const add = (p: FixtureProduct, spec: object) => m.line(p, spec as never);
-    const plus = segmentLine(deal.c, add, deal.ramp, 2, 5, 1100, { SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id });
+    const plus = m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
     return { ...deal, m, plus };
   }
 
@@ -214,8 +213,8 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     const deal = rampDeal();
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const m = deal.c.amendment('2031-06-01', 19);
-    m.line(deal.support, { quantity: -1, revises: deal.s });
-    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
+    m.line(deal.support, { quantity: -1, revises: deal.s.Id });
+    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line.Id });
     const scheduleOps = deal.stripe
       .sync(m.order.Id, ts('2031-05-20'))
       .operations.filter((o) => o.op.startsWith('subscriptionSchedules.'));
@@ -229,8 +228,8 @@ describe('S35 — MDQ amendment changing quantity in the current segment', () =>
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const scheduleId = deal.c.initial.order.Stripe_ID__c!;
     const m = deal.c.amendment('2031-06-01', 19);
-    m.line(deal.support, { quantity: -1, revises: deal.s });
-    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line });
+    m.line(deal.support, { quantity: -1, revises: deal.s.Id });
+    for (const line of deal.r) m.line(deal.ramp, { quantity: -line.Quantity, revises: line.Id });
     deal.stripe.apply(deal.stripe.plan(m.order.Id, ts('2031-05-20')), ts('2031-05-20'), { writeBacks: false });
     expect(deal.stripe.schedule(scheduleId).status).toBe('canceled');
 
@@ -261,8 +260,8 @@ describe('MDQ amendment lines with no segment of their own', () => {
     m.line(deal.ramp, {
       quantity: 2,
       unitPrice: 1100,
-      revises,
-      extra: {
+      revises: revises.Id,
+      orderItem: {
         SBQQ__PriceDimension__c: revises.SBQQ__PriceDimension__c,
         SBQQ__DimensionType__c: 'Year',
         ServiceDate,
@@ -297,9 +296,7 @@ describe('MDQ amendments Stripe already holds (the run stopped before the write-
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     const amend = () => {
       const m = deal.c.amendment('2031-06-01', 19);
-      segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
-        SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
-      });
+      m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
       return m;
     };
     const first = amend();

@@ -6,7 +6,7 @@ import type { MappingConfig } from '../../../plugin/src/core/mappings/mappings.j
 import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { only, ops } from '../planHelpers.js';
-import { rampDeal, segmentLine, segmentMeta } from './mdqFixture.js';
+import { rampDeal, rampYear, segmentMeta } from './mdqFixture.js';
 import { orderMeta, syncedContract, ts } from './stripeLedger.js';
 
 const PHASE_MAPPINGS: MappingConfig = {
@@ -52,7 +52,7 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     if (mappings) stripe.context = { mappings };
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m.order, { OrderNumber: 'ORD-102', Deal_Code__c: 'D-7' });
     expect(phasesOf(stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual([
       {
@@ -76,10 +76,10 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     stripe.context = { mappings: PHASE_MAPPINGS };
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m1.order, { OrderNumber: 'ORD-1', Deal_Code__c: 'D-1' });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     Object.assign(m2.order, { OrderNumber: 'ORD-2', Deal_Code__c: 'D-2' });
     const updates = ops(stripe.sync(m2.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update');
     expect(updates.map((u) => u.source.id)).toEqual([m1.order.Id, m2.order.Id].map(toId18));
@@ -97,7 +97,7 @@ describe('standard amendments: the amendment phase takes the amendment order’s
     const { c, A, a, stripe, scheduleId } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     stripe.context = { mappings: PHASE_MAPPINGS };
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     stripe.apply(stripe.plan(m.order.Id, ts('2030-02-01')), ts('2030-02-01'), { writeBacks: false });
     const replay = stripe.plan(m.order.Id, ts('2030-02-04'));
     expect([replay.operations, replay.writeBacks.map((w) => w.fields)]).toEqual([[], [{ Stripe_ID__c: scheduleId }]]);
@@ -110,12 +110,8 @@ describe('MDQ amendments: rebuilt phases take the amendment order’s phase mapp
     deal.stripe.sync(deal.c.initial.order.Id, ts('2029-12-01'));
     deal.stripe.context = { mappings: PHASE_MAPPINGS };
     const m = deal.c.amendment('2031-06-01', 19);
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 2, 5, 1100, {
-      SBQQ__RevisedOrderProduct__c: deal.r[1]!.Id,
-    });
-    segmentLine(deal.c, (p, spec) => m.line(p, spec as never), deal.ramp, 3, 2, 1200, {
-      SBQQ__RevisedOrderProduct__c: deal.r[2]!.Id,
-    });
+    m.line(deal.ramp, { quantity: 5, unitPrice: 1100, segment: rampYear(2), revises: deal.r[1]!.Id });
+    m.line(deal.ramp, { quantity: 2, unitPrice: 1200, segment: rampYear(3), revises: deal.r[2]!.Id });
     Object.assign(m.order, { OrderNumber: 'ORD-MDQ', Deal_Code__c: 'D-9' });
     const mapped = { region: 'EMEA', deal: 'D-9' };
     expect(phasesOf(deal.stripe.plan(m.order.Id, ts('2031-05-20')))).toEqual([

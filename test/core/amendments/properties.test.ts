@@ -34,7 +34,9 @@ interface Scenario {
 
 function build(initial: number[], amendments: { month: number; deltas: number[] }[], credits = false): Scenario {
   const c = new ContractFixture('2030-01-01', 12);
-  const products = ['A', 'B', 'C'].map((name, i) => c.product({ name, frequency: 'Monthly', price: 10 * (i + 1) }));
+  const products = ['A', 'B', 'C'].map((name, i) =>
+    c.product({ name, billingFrequency: 'Monthly', listPrice: 10 * (i + 1) }),
+  );
   const origins = initial.map((q, i) => c.line(products[i]!, { quantity: q }));
   const expected = [...initial];
   const stripe = new StripeLedger(c, {
@@ -50,7 +52,7 @@ function build(initial: number[], amendments: { month: number; deltas: number[] 
       // Never below one unit a chain: a full termination ends the schedule, which other tests cover.
       const take = Math.max(delta, 1 - expected[i]!);
       if (take === 0) return;
-      m.line(products[i]!, { quantity: take, revises: origins[i] });
+      m.line(products[i]!, { quantity: take, revises: origins[i]!.Id });
       if (take < 0) reductions++;
       expected[i]! += take;
     });
@@ -91,7 +93,7 @@ describe('amendment sequences (properties)', () => {
         });
         expect(phases[phases.length - 1]!.end_date).toBe(CONTRACT_END);
 
-        const lines = c.records.orderItems;
+        const lines = c.graph().orderItems;
         const originOf = (id: string) => {
           const line = lines.find((l) => toId18(l.Id) === id)!;
           return line.SBQQ__RevisedOrderProduct__c ?? line.Id;

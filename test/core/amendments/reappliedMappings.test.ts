@@ -25,7 +25,7 @@ function amendWith(mappings: MappingConfig | undefined, fields: Record<string, u
   const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
   if (mappings) stripe.context = { mappings };
   const m = c.amendment('2030-03-01', 10);
-  m.line(A, { quantity: 1, revises: a });
+  m.line(A, { quantity: 1, revises: a.Id });
   setFields(m.order, fields);
   return { c, A, a, m, stripe };
 }
@@ -74,10 +74,10 @@ describe('mapped collection settings on amendment updates', () => {
       },
     };
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     setFields(m1.order, { SBQQ__PaymentTerm__c: 'Net 15' });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: -2, revises: a });
+    m2.line(A, { quantity: -2, revises: a.Id });
     setFields(m2.order, { SBQQ__PaymentTerm__c: 'Net 60' });
     const updates = ops(stripe.sync(m2.order.Id, ts('2030-02-01')), 'subscriptionSchedules.update');
     expect(updates.map((u) => [u.source.id, u.params.default_settings])).toEqual([

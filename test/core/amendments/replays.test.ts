@@ -8,7 +8,7 @@ import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { SettingsInput } from '../../../plugin/src/core/settings.js';
 import type { SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { errorsOf } from '../planHelpers.js';
-import { ContractFixture } from './contractFixture.js';
+import { ContractFixture, EVERGREEN_SEAT } from './contractFixture.js';
 import { StripeLedger, syncedContract, ts } from './stripeLedger.js';
 
 const CREDITS: SettingsInput = { features: { terminatedOrderItemCredit: true, terminationMetadata: true } };
@@ -25,7 +25,7 @@ const outcome = (plan: SyncPlan) => ({
 function termination(start: string, term: number, settings: SettingsInput = CREDITS) {
   const synced = syncedContract('2030-01-01', 12, 'Annual', 1200, 2, settings);
   const m = synced.c.amendment(start, term);
-  m.line(synced.A, { quantity: -2, revises: synced.a });
+  m.line(synced.A, { quantity: -2, revises: synced.a.Id });
   return { ...synced, m };
 }
 
@@ -67,10 +67,10 @@ describe('a termination Stripe already holds is written back, not planned again'
   it('an earlier amendment on the schedule and the termination that canceled it are both written back', () => {
     const { c, A, a, stripe, scheduleId } = syncedContract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     stripe.apply(stripe.plan(m1.order.Id, ts('2030-02-01')), ts('2030-02-01'), { writeBacks: false });
     const m2 = c.amendment('2030-04-01', 9);
-    m2.line(A, { quantity: -2, revises: a });
+    m2.line(A, { quantity: -2, revises: a.Id });
     const cancel = stripe.plan(m2.order.Id, ts('2030-04-01', '09:00:00'));
     expect(cancel.operations.map((o) => o.op)).toEqual(['subscriptionSchedules.cancel']);
     stripe.apply(cancel, ts('2030-04-01', '09:00:00'), { writeBacks: false });
@@ -130,7 +130,7 @@ describe('a schedule canceled in Stripe: only the termination its cancel stands 
       current_phase: null,
     } as Stripe.SubscriptionSchedule;
     const m = c.amendment(start, term);
-    m.line(A, { quantity: change, revises: a });
+    m.line(A, { quantity: change, revises: a.Id });
     if (expected === WRITTEN_BACK) {
       expect(outcome(stripe.plan(m.order.Id, ts(now, '10:00:00')))).toEqual({
         operations: [],
@@ -168,7 +168,7 @@ describe('evergreen amendments Stripe already holds (S37 replayed)', () => {
   /** An evergreen subscription (2 seats, monthly) that started 2030-03-01. */
   function started() {
     const c = new ContractFixture('2030-03-01', 1);
-    const seat = c.product({ name: 'Seat', frequency: 'Monthly', price: 50, term: 1, evergreen: true });
+    const seat = c.product(EVERGREEN_SEAT);
     const line = c.line(seat, { quantity: 2 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2030-03-01', '09:00:00'));
@@ -208,7 +208,7 @@ describe('evergreen amendments Stripe already holds (S37 replayed)', () => {
   it('a cancel today, replayed the next day: written back, not refused as amending a canceled subscription', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-05-10', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     stripe.apply(stripe.plan(m.order.Id, ts('2030-05-10', '08:00:00')), ts('2030-05-10', '08:00:00'), {
       writeBacks: false,
     });
@@ -223,7 +223,7 @@ describe('evergreen amendments Stripe already holds (S37 replayed)', () => {
   it('a future cancel whose cancel_at is set: written back; a different date is planned', () => {
     const { c, seat, line, stripe, subscriptionId } = started();
     const m = c.amendment('2030-06-01', 1);
-    m.line(seat, { quantity: -2, revises: line });
+    m.line(seat, { quantity: -2, revises: line.Id });
     stripe.apply(stripe.plan(m.order.Id, ts('2030-05-10')), ts('2030-05-10'), { writeBacks: false });
     expect(outcome(stripe.plan(m.order.Id, ts('2030-05-10') + 2 * DAY)).operations).toEqual([]);
     stripe.state.subscriptions[subscriptionId] = {

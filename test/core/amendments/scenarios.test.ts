@@ -21,17 +21,17 @@ function onlyUpdate(plan: SyncPlan): Stripe.SubscriptionScheduleUpdateParams {
 describe('S21 — insertion amendment on anniversary (doc example)', () => {
   it('ends the initial phase at the amendment start and adds a phase with the aggregate, same price ids', () => {
     const c = new ContractFixture('2022-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 10 });
     const stripe = new StripeLedger(c);
     const initialPlan = stripe.sync(c.initial.order.Id, ts('2021-12-15'));
     const scheduleId = c.initial.order.Stripe_ID__c!;
-    const priceA = A.entry.Stripe_ID__c!;
+    const priceA = A.pricebookEntry.Stripe_ID__c!;
     expect(initialPlan.operations.map((o) => o.op)).toContain('subscriptionSchedules.create');
 
     const m = c.amendment('2022-02-01', 11);
-    const reduction = m.line(A, { quantity: -4, revises: a });
+    const reduction = m.line(A, { quantity: -4, revises: a.Id });
     const b = m.line(B, { quantity: 5 });
     const plan = stripe.sync(m.order.Id, ts('2022-01-15'));
 
@@ -52,7 +52,7 @@ describe('S21 — insertion amendment on anniversary (doc example)', () => {
           end_date: ts('2023-01-01'),
           items: [
             { price: priceA, quantity: 6, metadata: itemMeta(a) },
-            { price: ref('price', toId18(B.entry.Id)), quantity: 5, metadata: itemMeta(b) },
+            { price: ref('price', toId18(B.pricebookEntry.Id)), quantity: 5, metadata: itemMeta(b) },
           ],
           add_invoice_items: [],
           proration_behavior: 'none',
@@ -92,7 +92,7 @@ describe('S22 — prorated amendment adding quantity mid-cycle (annual billing)'
   it('adds the units with a duplicate price and bills the 6 months outside the cycle once', () => {
     const { c, A, a, stripe, priceA } = contract('2030-01-01', 24, 'Annual', 120, 1);
     const m = c.amendment('2030-07-01', 18);
-    const added = m.line(A, { quantity: 2, revises: a });
+    const added = m.line(A, { quantity: 2, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-06-01'));
     const addedId = toId18(added.Id);
     const duplicate = ref('price_duplicate', addedId);
@@ -159,7 +159,7 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
     const line = m.line(A, {
       quantity: 1,
       unitPrice,
-      extra: { SBQQ__ProrateMultiplier__c: options.cpqMultiplier ?? multiplier },
+      orderItem: { SBQQ__ProrateMultiplier__c: options.cpqMultiplier ?? multiplier },
     });
     return { c, m, line, plan: () => stripe.sync(m.order.Id, ts('2022-02-01')) };
   }
@@ -228,15 +228,15 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
 describe('S25 — amendment removing a product', () => {
   function removeB(settings = {}) {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, settings);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
     const m = c.amendment('2030-04-01', 9);
-    m.line(B, { quantity: -1, revises: b });
-    return { a, b, B, m, plan: stripe.sync(m.order.Id, ts('2030-03-15')), priceA: A.entry.Stripe_ID__c! };
+    m.line(B, { quantity: -1, revises: b.Id });
+    return { a, b, B, m, plan: stripe.sync(m.order.Id, ts('2030-03-15')), priceA: A.pricebookEntry.Stripe_ID__c! };
   }
 
   it('drops the terminated item from the new phase, with no proration and no credit', () => {
@@ -271,7 +271,7 @@ describe('S27 — full termination in the future', () => {
   it('ends the last phase at the termination date and adds no phase', () => {
     const { c, A, a, stripe, priceA, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 2);
     const m = c.amendment('2030-07-01', 6);
-    m.line(A, { quantity: -2, revises: a });
+    m.line(A, { quantity: -2, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-05-10'));
     expect(onlyUpdate(plan)).toEqual({
       proration_behavior: 'none',
@@ -292,7 +292,7 @@ describe('S27 — full termination in the future', () => {
   it('refuses amendments queued after a termination', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 2);
     const termination = c.amendment('2030-07-01', 6);
-    termination.line(A, { quantity: -2, revises: a });
+    termination.line(A, { quantity: -2, revises: a.Id });
     c.amendment('2030-08-01', 5).line(A, { quantity: 1 });
     expect(errorOf(() => stripe.plan(termination.order.Id, ts('2030-05-10')))).toEqual({
       message: 'Data Error: A termination order is processing, but more amendments are queued.',
@@ -303,7 +303,7 @@ describe('S27 — full termination in the future', () => {
   it('refuses a termination greater than the aggregate quantity', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 2);
     const m = c.amendment('2030-07-01', 6);
-    const over = m.line(A, { quantity: -3, revises: a });
+    const over = m.line(A, { quantity: -3, revises: a.Id });
     expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-05-10')))).toEqual({
       message: 'Data Error: The termination quantity is greater than the aggregate quantity for the order item.',
       record: { type: 'OrderItem', id: toId18(over.Id) },
@@ -314,12 +314,12 @@ describe('S27 — full termination in the future', () => {
 describe('S28 — same-day amendments and terminations', () => {
   it('cancels the schedule when the order is terminated on the day it starts', () => {
     const c = new ContractFixture('2030-03-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2030-03-01', '08:00:00'));
     const m = c.amendment('2030-03-01', 12);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
     expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
       ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
@@ -329,7 +329,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('starts a same-day amendment now, ends the current phase now, and bills a full period for the new units', () => {
     const { c, a, stripe, priceA } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 15 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 15 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
@@ -357,8 +357,8 @@ describe('S28 — same-day amendments and terminations', () => {
 
   function futureContract() {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const setup = c.product({ name: 'Setup', price: 500 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const setup = c.product({ name: 'Setup', listPrice: 500 });
     const a = c.line(A, { quantity: 1 });
     const s = c.line(setup, { quantity: 1 });
     const stripe = new StripeLedger(c);
@@ -368,7 +368,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('replaces the phase of a future schedule when the amendment has the same dates, keeping its one-time items', () => {
     const { c, a, s, setup, stripe } = futureContract();
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const m = c.amendment('2030-06-01', 12);
     const b = m.line(B, { quantity: 3 });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
@@ -377,12 +377,12 @@ describe('S28 — same-day amendments and terminations', () => {
         start_date: ts('2030-06-01'),
         end_date: ts('2031-06-01'),
         items: [
-          { price: c.products[0]!.entry.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
-          { price: ref('price', toId18(B.entry.Id)), quantity: 3, metadata: itemMeta(b) },
+          { price: c.pricebookEntries[0]!.Stripe_ID__c, quantity: 1, metadata: itemMeta(a) },
+          { price: ref('price', toId18(B.pricebookEntry.Id)), quantity: 3, metadata: itemMeta(b) },
         ],
         add_invoice_items: [
           {
-            price: setup.entry.Stripe_ID__c,
+            price: setup.pricebookEntry.Stripe_ID__c,
             quantity: 1,
             metadata: itemMeta(s),
             period: { start: { type: 'max_item_period_start' }, end: { type: 'min_item_period_end' } },
@@ -397,7 +397,7 @@ describe('S28 — same-day amendments and terminations', () => {
   it('cancels a future schedule terminated with the same dates', () => {
     const { c, A, a, stripe } = futureContract();
     const m = c.amendment('2030-06-01', 12);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     expect(stripe.sync(m.order.Id, ts('2030-01-10')).operations.map((o) => o.op)).toEqual([
       'subscriptionSchedules.cancel',
     ]);
@@ -407,7 +407,7 @@ describe('S28 — same-day amendments and terminations', () => {
 describe('S29 — backdated amendment', () => {
   it('starts now and bills the missed cycle on top of the current one, over an explicit period', () => {
     const { c, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 10 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-04-10', '12:00:00'));
@@ -432,10 +432,10 @@ describe('S29 — backdated amendment', () => {
   it('leaves phases that already ended out of the update', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     stripe.sync(m1.order.Id, ts('2030-02-01'));
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     const phases = onlyUpdate(stripe.sync(m2.order.Id, ts('2030-04-10'))).phases!;
     expect(phases.map((p) => [p.start_date, p.end_date])).toEqual([
       [ts('2030-03-01'), ts('2030-06-01')],
@@ -448,9 +448,9 @@ describe('S30 — stacked amendments in one run', () => {
   it('plans M1 then M2 as two updates; M2 takes back units from the line M1 added first', () => {
     const { c, A, a, stripe, priceA, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    const added = m1.line(A, { quantity: 2, revises: a });
+    const added = m1.line(A, { quantity: 2, revises: a.Id });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: -1, revises: a });
+    m2.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m2.order.Id, ts('2030-02-01'));
     const updates = ops(plan, 'subscriptionSchedules.update');
     expect(updates.map((u) => u.source.id)).toEqual([toId18(m1.order.Id), toId18(m2.order.Id)]);
@@ -489,9 +489,9 @@ describe('S30 — stacked amendments in one run', () => {
   it('leaves later amendments for another plan when an earlier one starts now', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     const first = stripe.sync(m2.order.Id, ts('2030-03-10'));
     expect(ops(first, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m1.order.Id)]);
     expect(first.warnings).toContainEqual(expect.stringContaining('the sync plans them once this plan is applied'));
@@ -510,9 +510,9 @@ describe('S30 — amendments Stripe holds but Salesforce does not know yet (a ru
   function stackedNow() {
     const { c, A, a, stripe, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     const m2 = c.amendment('2030-06-01', 7);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     return { c, stripe, scheduleId, m1, m2 };
   }
 
@@ -561,9 +561,9 @@ describe('S20 — orders failing the custom sync filter', () => {
   it('refuses amendments when the initial order fails the filter, or when one of the amendments does', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 1, revises: a });
+    m1.line(A, { quantity: 1, revises: a.Id });
     const m2 = c.amendment('2030-05-01', 8);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     stripe.context = { ordersFailingSyncFilter: [c.initial.order.Id] };
     expect(errorOf(() => stripe.plan(m1.order.Id, ts('2030-02-01')))).toEqual({
       message:
@@ -584,7 +584,7 @@ describe('S20 — orders failing the custom sync filter', () => {
 describe('q9 — amendments of a backend-prorated order (18 months billed annually)', () => {
   function backendProrated() {
     const c = new ContractFixture('2030-01-01', 18);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
@@ -594,7 +594,7 @@ describe('q9 — amendments of a backend-prorated order (18 months billed annual
   it('refuses an amendment that would swallow the backend proration phase', () => {
     const { c, A, a, stripe } = backendProrated();
     const m = c.amendment('2030-07-01', 12);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-06-01')))).toEqual({
       message: "Data Error: The backend prorated order amendment case isn't supported.",
       record: orderRecord(m.order),
@@ -606,7 +606,7 @@ describe('q9 — amendments of a backend-prorated order (18 months billed annual
     const backend = stripe.schedule(c.initial.order.Stripe_ID__c!).phases[1]!.add_invoice_items;
     expect(backend).toHaveLength(1);
     const m = c.amendment('2031-01-01', 6);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     const phases = onlyUpdate(stripe.plan(m.order.Id, ts('2030-06-01'))).phases!;
     expect(phases.map((p) => [p.start_date, p.end_date])).toEqual([
       [ts('2030-01-01'), ts('2031-01-01')],
@@ -634,13 +634,13 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S32: an amendment revising a skipped line', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
     c.line(A, { quantity: 1 });
-    const skipped = c.line(A, { quantity: 2, skip: true });
+    const skipped = c.line(A, { quantity: 2, orderItem: { Skip_Line_Item__c: true } });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: -1, revises: skipped });
+    m.line(A, { quantity: -1, revises: skipped.Id });
     expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-02-01'))).message).toBe(
       `Data Error: Any order items, revising order items in a previous order, must not be skipped in the previous order. Order line with ID '${skipped.Id}' could not be found.`,
     );
@@ -653,7 +653,7 @@ describe('S31–S34 — amendment errors', () => {
       status: 'canceled',
     } as Stripe.SubscriptionSchedule;
     const m = c.amendment('2030-03-01', 10);
-    m.line(A, { quantity: 1, revises: a });
+    m.line(A, { quantity: 1, revises: a.Id });
     expect(errorOf(() => stripe.plan(m.order.Id, ts('2030-02-01')))).toEqual({
       message: "Data Error: The Stripe subscription schedule has already been cancelled and can't be modified.",
       record: orderRecord(m.order),
@@ -667,18 +667,18 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S34: an amendment of one-time lines only; one-time lines beside recurring changes are billed on the new phase', () => {
     const { c, A, a, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const fee = c.product({ name: 'Fee', price: 99 });
+    const fee = c.product({ name: 'Fee', listPrice: 99 });
     const only = c.amendment('2030-03-01', 10);
     only.line(fee, { quantity: 1 });
     expect(errorOf(() => stripe.plan(only.order.Id, ts('2030-02-01')))).toEqual({
       message: 'Data Error: Amendment order representing all one-time invoices.',
       record: orderRecord(only.order),
     });
-    only.line(A, { quantity: 1, revises: a });
+    only.line(A, { quantity: 1, revises: a.Id });
     const feeLine = only.fixture.lines[0]!;
     const phase = onlyUpdate(stripe.plan(only.order.Id, ts('2030-02-01'))).phases![1]!;
     expect(phase.add_invoice_items).toEqual([
-      { price: ref('price', toId18(fee.entry.Id)), quantity: 1, metadata: itemMeta(feeLine) },
+      { price: ref('price', toId18(fee.pricebookEntry.Id)), quantity: 1, metadata: itemMeta(feeLine) },
     ]);
   });
 });

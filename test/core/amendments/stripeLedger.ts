@@ -9,7 +9,8 @@ import { planOrderSync } from '../../../plugin/src/core/plan/planner.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { parseSettings, type SettingsInput } from '../../../plugin/src/core/settings.js';
 import { ReferenceTable } from '../../../plugin/src/stripe/references.js';
-import { ContractFixture, type Frequency } from './contractFixture.js';
+import type { BillingFrequency } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
+import { ContractFixture } from './contractFixture.js';
 
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const ORG_ID = '00D000000000001AAA';
@@ -77,7 +78,7 @@ export class StripeLedger {
   plan(orderId: string, now: number): SyncPlan {
     this.rollForward(now);
     return planOrderSync({
-      graph: this.contract.records,
+      graph: this.contract.graph(),
       state: this.state,
       context: syncContext(now, this.settings, this.context),
       orderId,
@@ -111,7 +112,7 @@ export class StripeLedger {
     }
     if (options.writeBacks === false) return;
     for (const writeBack of plan.writeBacks) {
-      const record = Object.values(this.contract.records)
+      const record = Object.values(this.contract.graph())
         .flat()
         .find((r) => (r as { Id: string }).Id === writeBack.id);
       if (record) Object.assign(record, table.resolve(writeBack.fields));
@@ -280,15 +281,15 @@ function discountObjects(discounts: unknown): unknown[] {
 export function syncedContract(
   start: string,
   term: number,
-  frequency: Frequency,
+  frequency: BillingFrequency,
   price: number,
   quantity: number,
   settings: SettingsInput = {},
 ) {
   const c = new ContractFixture(start, term);
-  const A = c.product({ name: 'A', frequency, price });
+  const A = c.product({ name: 'A', billingFrequency: frequency, listPrice: price });
   const a = c.line(A, { quantity });
   const stripe = new StripeLedger(c, settings);
   stripe.sync(c.initial.order.Id, ts(start) - 30 * 86_400);
-  return { c, A, a, stripe, scheduleId: c.initial.order.Stripe_ID__c!, priceA: A.entry.Stripe_ID__c! };
+  return { c, A, a, stripe, scheduleId: c.initial.order.Stripe_ID__c!, priceA: A.pricebookEntry.Stripe_ID__c! };
 }

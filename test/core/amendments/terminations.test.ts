@@ -19,7 +19,7 @@ function terminatedAnnual(
 ) {
   const synced = syncedContract('2030-01-01', 12, 'Annual', 1200, quantity, settings);
   const m = synced.c.amendment(start, term, options);
-  const reduction = m.line(synced.A, { quantity: -quantity, revises: synced.a });
+  const reduction = m.line(synced.A, { quantity: -quantity, revises: synced.a.Id });
   return { ...synced, m, reduction };
 }
 
@@ -58,12 +58,12 @@ describe('credits when a termination leaves no new phase (decision: invoice item
 
   it('a schedule that has not started: the credit rides on the last phase, billed with its first invoice', () => {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
     const m = c.amendment('2030-09-01', 9);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
     expect(ops(plan, 'invoiceItems.create')).toEqual([]);
     const [phase, ...rest] = only(plan, 'subscriptionSchedules.update').params.phases!;
@@ -119,12 +119,12 @@ describe('credits when a termination leaves no new phase (decision: invoice item
 
   it('canceling a schedule that never started credits nothing: nothing was billed', () => {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Annual', price: 1200 });
+    const A = c.product({ name: 'A', billingFrequency: 'Annual', listPrice: 1200 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c, CREDITS);
     stripe.sync(c.initial.order.Id, ts('2030-01-01'));
     const m = c.amendment('2030-06-01', 12);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
     expect(plan.operations.map((o) => [o.op, o.params])).toEqual([
       ['subscriptionSchedules.cancel', { invoice_now: false, prorate: false }],
@@ -136,7 +136,7 @@ describe('credits for partial reductions', () => {
   function reduceByOne(settings: SettingsInput) {
     const { c, A, a, stripe } = syncedContract('2030-01-01', 12, 'Monthly', 10, 3, settings);
     const m = c.amendment('2030-04-01', 9);
-    m.line(A, { quantity: -1, revises: a });
+    m.line(A, { quantity: -1, revises: a.Id });
     return {
       a,
       phase: only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases![1]!,
@@ -185,8 +185,8 @@ describe('termination metadata (flag terminationMetadata)', () => {
 
   it('S25: only the removed product is stamped, with the sbc_termination mappings of its reduction line; the new phase is untouched', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, STAMP);
@@ -200,7 +200,7 @@ describe('termination metadata (flag terminationMetadata)', () => {
     };
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
     const m = c.amendment('2030-04-01', 9, { closeDate: '2030-03-20' });
-    m.line(B, { quantity: -1, revises: b, extra: { Termination_Reason__c: 'Budget cut' } as object });
+    m.line(B, { quantity: -1, revises: b.Id, orderItem: { Termination_Reason__c: 'Budget cut' } });
     const [p1, p2] = only(stripe.sync(m.order.Id, ts('2030-03-15')), 'subscriptionSchedules.update').params.phases!;
     expect(p1!.items.map((i) => i.metadata)).toEqual([
       itemMeta(a),

@@ -1,9 +1,9 @@
 // Re-sync never plans unused objects: every price a plan creates stands on some phase item, invoice item
 // or schedule, and a line's archived order-line price is reused while its billing data is unchanged.
-import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
-import { ContractFixture, sfId, type FixtureProduct } from './contractFixture.js';
+import { ContractFixture } from './contractFixture.js';
+import { rampYear } from './mdqFixture.js';
 import { unusedPrices } from '../planHelpers.js';
 import { StripeLedger, ts } from './stripeLedger.js';
 
@@ -14,8 +14,8 @@ describe('order-line prices across runs', () => {
   /** A discounted initial line (its own, auto-archived price) and a later amendment adding a product. */
   function discountedContract() {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', frequency: 'Monthly', price: 10 });
-    const B = c.product({ name: 'B', frequency: 'Monthly', price: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
     const a = c.line(A, { quantity: 10, unitPrice: 108 }); // 9 a month: not the book's 10
     const stripe = new StripeLedger(c);
     const initial = stripe.sync(c.initial.order.Id, ts('2029-12-01'));
@@ -31,12 +31,12 @@ describe('order-line prices across runs', () => {
     const m = c.amendment('2030-04-01', 9);
     m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-03-15'));
-    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.entry.Id))]);
+    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.pricebookEntry.Id))]);
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no schedule update');
     expect(update.params.phases!.map((p) => p.items.map((i) => i.price))).toEqual([
       [linePrice],
-      [linePrice, ref('price', toId18(B.entry.Id))],
+      [linePrice, ref('price', toId18(B.pricebookEntry.Id))],
     ]);
     expect(a.Stripe_ID__c).toBe(linePrice);
   });
@@ -48,7 +48,7 @@ describe('order-line prices across runs', () => {
     const m = c.amendment('2030-04-01', 9);
     m.line(B, { quantity: 1 });
     const plan = stripe.plan(m.order.Id, ts('2030-03-15'));
-    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.entry.Id))]);
+    expect(createdPrices(plan)).toEqual([ref('price', toId18(B.pricebookEntry.Id))]);
     expect(unusedPrices(plan)).toEqual([]);
     const update = plan.operations.find((o) => o.op === 'subscriptionSchedules.update');
     if (update?.op !== 'subscriptionSchedules.update') throw new Error('no schedule update');
@@ -59,48 +59,20 @@ describe('order-line prices across runs', () => {
 describe('MDQ: a line merged into its revision chain', () => {
   it('gets no price of its own (S35: 10 + 5 units at the segment price are one item)', () => {
     const c = new ContractFixture('2030-01-01', 24);
-    const ramp = c.product({ name: 'Ramp', frequency: 'Annual', price: 1000 });
-    const dimension = sfId('a0d');
-    const segment = (
-      add: (p: FixtureProduct, spec: object) => M.OrderItem,
-      index: number,
-      quantity: number,
-      unitPrice: number,
-      revises?: M.OrderItem,
-    ) => {
-      const year = 2029 + index;
-      const quoteLine = {
-        Id: sfId('a0r'),
-        SBQQ__EffectiveStartDate__c: `${year}-01-01`,
-        SBQQ__EndDate__c: `${year}-12-31`,
-        SBQQ__SegmentLabel__c: `Year ${index}`,
-        SBQQ__SegmentIndex__c: index,
-      };
-      (c.extra.quoteLines ??= []).push(quoteLine);
-      return add(ramp, {
-        quantity,
-        unitPrice,
-        extra: {
-          SBQQ__PriceDimension__c: dimension,
-          SBQQ__DimensionType__c: 'Year',
-          SBQQ__SegmentKey__c: 'K',
-          SBQQ__SegmentIndex__c: index,
-          SBQQ__QuoteLine__c: quoteLine.Id,
-          SBQQ__ProrateMultiplier__c: 1,
-          EndDate: `${year}-12-31`,
-          SBQQ__RevisedOrderProduct__c: revises?.Id ?? null,
-        },
-      });
-    };
-    const initialAdd = (p: FixtureProduct, spec: object) => c.line(p, spec as never);
-    segment(initialAdd, 1, 10, 1000);
-    const year2 = segment(initialAdd, 2, 10, 1100);
+    const ramp = c.product({ name: 'Ramp', billingFrequency: 'Annual', listPrice: 1000 });
+    const line = (quantity: number, unitPrice: number, year: number) => ({
+      quantity,
+      unitPrice,
+      segment: rampYear(year),
+    });
+    c.line(ramp, line(10, 1000, 1));
+    const year2 = c.line(ramp, line(10, 1100, 2));
     (c.contract as { SBQQ__AmendmentStartDate__c: string | null }).SBQQ__AmendmentStartDate__c = '2031-06-01';
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2029-12-01'));
 
     const m = c.amendment('2031-06-01', 7);
-    const plus = segment((p, spec) => m.line(p, spec as never), 2, 5, 1100, year2);
+    const plus = m.line(ramp, { ...line(5, 1100, 2), revises: year2.Id });
     const plan = stripe.sync(m.order.Id, ts('2031-05-20'));
     expect(createdPrices(plan)).not.toContain(ref('price', toId18(plus.Id)));
     expect(unusedPrices(plan)).toEqual([]);

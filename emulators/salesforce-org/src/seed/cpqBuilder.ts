@@ -6,26 +6,30 @@
  * (effective term ÷ default term) less discounts, for the line's whole term (spec §3.3–3.4).
  */
 import { Decimal as BaseDecimal } from 'decimal.js';
-import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
+import { formatDate } from '../dates.js';
 import type { EmulatedOrg } from '../org.js';
 import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
+import {
+  accountFields,
+  completeProductSpec,
+  isRecurring,
+  opportunityFields,
+  orderFields,
+  orderItemFields,
+  orderTermEnd,
+  pricebookEntryFields,
+  productFields,
+  quoteFields,
+  segmentOrderItemFields,
+  segmentQuoteLineFields,
+  termEnd,
+  type LineSpec,
+  type OrderHeader,
+  type ProductSpec,
+} from './cpqRecords.js';
 
 /** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it seeds. */
 const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
-
-export interface ProductSpec {
-  readonly name: string;
-  readonly listPrice: number;
-  /** Fixed Price ⇒ recurring; absent ⇒ one-time. */
-  readonly pricing?: 'Fixed Price' | 'Percent Of Total';
-  readonly subscriptionType?: 'Renewable' | 'Evergreen' | 'One-time' | 'Renewable/Evergreen';
-  readonly term?: number;
-  readonly billingFrequency?: string;
-  readonly billingType?: 'Advance' | 'Arrears';
-  readonly chargeType?: 'One-Time' | 'Recurring' | 'Usage';
-  /** Extra pricebook entries by currency, e.g. `{ EUR: 1000 }`. */
-  readonly otherCurrencies?: Record<string, number>;
-}
 
 export interface Product {
   readonly id: string;
@@ -33,43 +37,15 @@ export interface Product {
   readonly entries: Record<string, string>;
 }
 
-export interface LineSpec {
+export interface OrderLineSpec extends LineSpec {
   readonly product: Product;
-  readonly quantity: number;
-  /** Additional discount (%) on the quote line. */
-  readonly discount?: number;
-  /** Overrides the computed CPQ net unit price (for amendment and segment lines). */
-  readonly unitPrice?: number;
-  /** Line term when it differs from the quote's (amendments: remaining months). */
-  readonly term?: number;
-  readonly revises?: string;
-  readonly segment?: {
-    readonly key: string;
-    readonly index: number;
-    readonly label: string;
-    readonly start: string;
-    readonly end: string;
-    readonly dimension: string;
-    readonly dimensionType: string;
-  };
-  /** Any other OrderItem fields, e.g. `{ Skip_Line_Item__c: true }` or broken values. */
-  readonly orderItem?: Record<string, unknown>;
 }
 
-export interface OrderSpec {
-  readonly accountId: string;
-  readonly name: string;
-  readonly start: string | null;
-  readonly term: number | null;
-  readonly lines: readonly LineSpec[];
+export interface OrderSpec extends OrderHeader {
+  readonly lines: readonly OrderLineSpec[];
   readonly currency?: string;
   readonly activated?: boolean;
   readonly contracted?: boolean;
-  readonly type?: 'New' | 'Amendment';
-  readonly amendedContractId?: string;
-  readonly paymentTerm?: string;
-  readonly customerDiscount?: number;
-  readonly order?: Record<string, unknown>;
 }
 
 export interface BuiltOrder {
@@ -78,37 +54,6 @@ export interface BuiltOrder {
   readonly opportunityId: string;
   readonly quoteLineIds: string[];
   readonly orderItemIds: string[];
-}
-
-const date = (text: string): CalendarDate => parseDate(text) as CalendarDate;
-/** The last day of a term that starts on `start` (inclusive end, as CPQ stores it). */
-export const termEnd = (start: string, months: number): string =>
-  formatDate(addDays(addMonths(date(start), months), -1));
-
-/** A product's fields as CPQ stores them; the core tests build their Product2 records with it too. */
-export function productFields(spec: ProductSpec): Record<string, unknown> {
-  return {
-    Name: spec.name,
-    IsActive: true,
-    SBQQ__SubscriptionPricing__c: spec.pricing ?? null,
-    SBQQ__SubscriptionType__c: spec.subscriptionType ?? null,
-    SBQQ__SubscriptionTerm__c: spec.term ?? null,
-    SBQQ__BillingFrequency__c: spec.billingFrequency ?? null,
-    SBQQ__BillingType__c: spec.billingType ?? null,
-    SBQQ__ChargeType__c: spec.chargeType ?? (spec.pricing ? 'Recurring' : 'One-Time'),
-  };
-}
-
-/** The fields CPQ copies from the product onto each order product. */
-export function orderItemProductFields(product: Record<string, unknown>): Record<string, unknown> {
-  return {
-    SBQQ__ChargeType__c: product.SBQQ__ChargeType__c,
-    SBQQ__BillingFrequency__c: product.SBQQ__BillingFrequency__c,
-    SBQQ__BillingType__c: product.SBQQ__BillingType__c,
-    SBQQ__SubscriptionPricing__c: product.SBQQ__SubscriptionPricing__c,
-    SBQQ__SubscriptionType__c: product.SBQQ__SubscriptionType__c,
-    SBQQ__ProductSubscriptionType__c: product.SBQQ__SubscriptionType__c,
-  };
 }
 
 export class CpqBuilder {
@@ -120,15 +65,7 @@ export class CpqBuilder {
   }
 
   account(name: string, fields: Record<string, unknown> = {}): string {
-    return this.org.store.insert('Account', {
-      Name: name,
-      BillingStreet: '1 Market Street',
-      BillingCity: 'San Francisco',
-      BillingState: 'CA',
-      BillingPostalCode: '94105',
-      BillingCountry: 'US',
-      ...fields,
-    });
+    return this.org.store.insert('Account', accountFields(name, fields));
   }
 
   /** `CurrencyIsoCode` in a multi-currency org; nothing in a single-currency org, which has no such field. */
@@ -150,15 +87,12 @@ export class CpqBuilder {
       ...(this.org.schema.multiCurrency ? (spec.otherCurrencies ?? {}) : {}),
     };
     for (const [currency, price] of Object.entries(prices)) {
-      entries[currency] = this.org.store.insert('PricebookEntry', {
-        Pricebook2Id: this.pricebookId,
-        Product2Id: id,
-        UnitPrice: price,
-        IsActive: true,
-        ...this.currencyFields(currency),
-      });
+      entries[currency] = this.org.store.insert(
+        'PricebookEntry',
+        pricebookEntryFields(id, this.pricebookId, price, this.currencyFields(currency)),
+      );
     }
-    return { id, spec, entries };
+    return { id, spec: completeProductSpec(spec), entries };
   }
 
   /** Creates opportunity, quote, quote lines, order and order products (and contract when contracted). */
@@ -166,44 +100,20 @@ export class CpqBuilder {
     const store = this.org.store;
     const currency = spec.currency ?? this.org.defaultCurrency;
     const today = formatDate(this.org.today());
+    const pricebookId = this.pricebookId;
+    const end = orderTermEnd(spec);
     const opportunityId = store.insert('Opportunity', {
-      Name: spec.name,
-      AccountId: spec.accountId,
-      CloseDate: spec.start ?? today,
-      StageName: 'Closed Won',
-      Pricebook2Id: this.pricebookId,
-      SBQQ__AmendedContract__c: spec.amendedContractId ?? null,
+      ...opportunityFields(spec, spec.start ?? today, pricebookId),
       ...this.currencyFields(currency),
     });
     const quoteId = store.insert('SBQQ__Quote__c', {
-      SBQQ__Account__c: spec.accountId,
-      SBQQ__Opportunity2__c: opportunityId,
-      SBQQ__PricebookId__c: this.pricebookId,
-      SBQQ__StartDate__c: spec.start,
-      SBQQ__EndDate__c: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
-      SBQQ__SubscriptionTerm__c: spec.term,
-      SBQQ__Type__c: spec.type === 'Amendment' ? 'Amendment' : 'Quote',
-      SBQQ__Status__c: 'Accepted',
-      SBQQ__Primary__c: true,
-      SBQQ__Ordered__c: true,
-      SBQQ__CustomerDiscount__c: spec.customerDiscount ?? null,
-      SBQQ__PaymentTerms__c: spec.paymentTerm ?? 'Net 30',
+      ...quoteFields(spec, opportunityId, pricebookId, end),
       ...this.currencyFields(currency),
     });
     store.update('Opportunity', opportunityId, { SBQQ__PrimaryQuote__c: quoteId });
     const activated = spec.activated ?? true;
     const orderId = store.insert('Order', {
-      Name: spec.name,
-      AccountId: spec.accountId,
-      OpportunityId: opportunityId,
-      SBQQ__Quote__c: quoteId,
-      Pricebook2Id: this.pricebookId,
-      EffectiveDate: spec.start ?? today,
-      EndDate: spec.start && spec.term ? termEnd(spec.start, spec.term) : null,
-      Status: 'Draft',
-      Type: spec.type ?? 'New',
-      SBQQ__PaymentTerm__c: spec.paymentTerm ?? 'Net 30',
-      SBQQ__ContractingMethod__c: 'By Subscription End Date',
+      ...orderFields(spec, { opportunityId, quoteId, pricebookId }, spec.start ?? today, end),
       ...this.currencyFields(currency),
       ...(spec.order ?? {}),
     });
@@ -222,7 +132,7 @@ export class CpqBuilder {
 
   private line(
     order: OrderSpec,
-    line: LineSpec,
+    line: OrderLineSpec,
     quoteId: string,
     orderId: string,
     currency: string,
@@ -230,8 +140,8 @@ export class CpqBuilder {
   ) {
     const store = this.org.store;
     const product = line.product.spec;
-    const recurring = product.pricing !== undefined;
-    const defaultTerm = recurring ? (product.term ?? 12) : null;
+    const recurring = isRecurring(product);
+    const defaultTerm = recurring ? (product.term ?? null) : null;
     const term = recurring ? (line.term ?? order.term ?? null) : null;
     const listPrice = product.otherCurrencies?.[currency] ?? product.listPrice;
     const multiplier = line.segment
@@ -253,39 +163,34 @@ export class CpqBuilder {
       SBQQ__ListPrice__c: listPrice,
       SBQQ__NetPrice__c: unitPrice,
       SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),
-      SBQQ__EffectiveStartDate__c: start,
-      SBQQ__EndDate__c: end,
-      SBQQ__SegmentLabel__c: line.segment?.label ?? null,
-      SBQQ__SegmentIndex__c: line.segment?.index ?? null,
-      SBQQ__SegmentKey__c: line.segment?.key ?? null,
-      SBQQ__Dimension__c: line.segment?.dimension ?? null,
+      ...segmentQuoteLineFields(line.segment, start, end),
       SBQQ__BillingFrequency__c: product.billingFrequency ?? null,
       SBQQ__SubscriptionPricing__c: product.pricing ?? null,
       SBQQ__SubscriptionTerm__c: term,
       ...this.currencyFields(currency),
     });
     const orderItemId = store.insert('OrderItem', {
-      OrderId: orderId,
-      Product2Id: line.product.id,
-      PricebookEntryId: line.product.entries[currency],
-      Quantity: line.quantity,
+      ...orderItemFields(
+        {
+          orderId,
+          pricebookEntryId: line.product.entries[currency] ?? null,
+          quantity: line.quantity,
+          unitPrice,
+          activated,
+        },
+        { Id: line.product.id, ...productFields(product) },
+      ),
       SBQQ__OrderedQuantity__c: line.quantity,
-      UnitPrice: unitPrice,
       ListPrice: listPrice,
       ServiceDate: start,
       EndDate: end,
-      SBQQ__Activated__c: activated,
       SBQQ__Status__c: activated ? 'Activated' : 'Draft',
-      ...orderItemProductFields(productFields(product)),
       SBQQ__SubscriptionTerm__c: term,
       SBQQ__DefaultSubscriptionTerm__c: defaultTerm,
       SBQQ__ProrateMultiplier__c: multiplier.toDecimalPlaces(4).toNumber(),
       SBQQ__RevisedOrderProduct__c: line.revises ?? null,
       SBQQ__QuoteLine__c: quoteLineId,
-      SBQQ__PriceDimension__c: line.segment?.dimension ?? null,
-      SBQQ__DimensionType__c: line.segment?.dimensionType ?? null,
-      SBQQ__SegmentIndex__c: line.segment?.index ?? null,
-      SBQQ__SegmentKey__c: line.segment?.key ?? null,
+      ...segmentOrderItemFields(line.segment),
       ...this.currencyFields(currency),
       ...(line.orderItem ?? {}),
     });

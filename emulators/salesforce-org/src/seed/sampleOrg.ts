@@ -10,7 +10,8 @@ import { addMonths, formatDate, type CalendarDate } from '../dates.js';
 import { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import { EmulatedOrg } from '../org.js';
 import type { JsonRecord } from '../soql/query.js';
-import { CpqBuilder, termEnd, type BuiltOrder, type Product } from './cpqBuilder.js';
+import { CpqBuilder, type BuiltOrder, type Product } from './cpqBuilder.js';
+import { termEnd } from './cpqRecords.js';
 
 export interface SampleOrder extends BuiltOrder {
   readonly scenario: string;
