@@ -12,6 +12,7 @@
 import type { z } from 'zod';
 import type { CpqGraphInput } from '../core/records/graph.js';
 import * as M from '../core/records/models.js';
+import { sameId } from '../core/records/salesforceIds.js';
 import type { QueryResult, SalesforceClient } from './client.js';
 import { soqlFields, soqlId, soqlIdList } from './soql.js';
 
@@ -48,7 +49,13 @@ function fieldsOf(model: z.ZodObject, sobject: string, options: GraphReadOptions
 export interface LocatedOrder {
   readonly orderId: string;
   readonly contractId: string | undefined;
-  /** The initial order and contract quote, when the located order is an amendment. */
+  /** The order amends a contract (its Opportunity names one). */
+  readonly amendment: boolean;
+  /**
+   * For an amendment, the amended contract's SBQQ__Order__c: the initial order as a rule, but CPQ points it
+   * at an amendment order it contracts (recording amendments.test_amendments__syncs_stacked_amendments_-_
+   * both_backdated_and_start_on_same_day), so only a hint; the graph read tells (initialOrderIn).
+   */
   readonly initialOrderId: string | undefined;
   readonly contractQuoteId: string | undefined;
 }
@@ -82,9 +89,25 @@ export function locatedFrom(row: Row): LocatedOrder {
   return {
     orderId: row.Id as string,
     contractId: amended ?? (row.ContractId as string | null) ?? undefined,
+    amendment: !!amended,
     initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,
     contractQuoteId: (contract?.SBQQ__Quote__c as string | null | undefined) ?? undefined,
   };
+}
+
+/**
+ * The contract's initial order among the orders read: made from the contract's quote, amending nothing (as
+ * core/records/contract.ts finds it); the order itself when it is no amendment.
+ */
+export function initialOrderIn(graph: CpqGraphInput, located: LocatedOrder): string {
+  if (!located.amendment) return located.orderId;
+  const opportunities = (graph.opportunities ?? []) as Row[];
+  const amends = (order: Row): boolean =>
+    opportunities.some((o) => sameId(o.Id, order.OpportunityId as string) && !!o.SBQQ__AmendedContract__c);
+  const initial = ((graph.orders ?? []) as Row[]).find(
+    (o) => sameId(o.SBQQ__Quote__c as string | undefined, located.contractQuoteId) && !amends(o),
+  );
+  return initial?.Id ?? located.initialOrderId ?? located.orderId;
 }
 
 /** The condition selecting every order of the located contract (prefix `Order.` from OrderItem). */
