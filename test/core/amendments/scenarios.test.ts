@@ -199,6 +199,17 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
     });
   });
 
+  it("raises the connector error when CPQ counted the leftover days and the connector's Month precision rounds them up (recording amendments.test_proration_amendments__translates_non-anniversary_amendment_order_billed_annually)", () => {
+    // CPQ priced 10 months + 17 days (its Month + Day multiplier); Month precision would bill 11 whole months.
+    const { line, plan } = amend(1200 * multiplier, {
+      settings: { proratePrecision: 'month', features: { nonAnniversaryAmendments: true } },
+    });
+    expect(errorOf(plan)).toEqual({
+      message: 'Connector Error: Calculated price multiplier differs from cpq price multiplier.',
+      record: { type: 'OrderItem', id: toId18(line.Id) },
+    });
+  });
+
   it('needs non-anniversary amendments turned on', () => {
     const { m, plan } = amend(1100, { settings: {} });
     expect(errorOf(plan)).toEqual({
@@ -218,7 +229,11 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
   });
 
   it('with Month precision treats the partial month as a whole one (11 of 12 months)', () => {
-    const { line, plan } = amend(1100, { settings: { features: { nonAnniversaryAmendments: true } } });
+    // CPQ under Month precision rounds the partial month up as well: its multiplier is 11/12.
+    const { line, plan } = amend(1100, {
+      settings: { features: { nonAnniversaryAmendments: true } },
+      cpqMultiplier: 11 / 12,
+    });
     const proration = ops(plan(), 'prices.create').find((o) => o.ref === ref('price_proration', toId18(line.Id)))!;
     // UnitPrice 1100 covers 11 months of an annual price: 120000 per year, 11/12 of it billed now.
     expect(String(proration.params.unit_amount_decimal)).toBe('110000');
