@@ -12,7 +12,6 @@
 import type { z } from 'zod';
 import type { CpqGraphInput } from '../core/records/graph.js';
 import * as M from '../core/records/models.js';
-import { sameId } from '../core/records/salesforceIds.js';
 import type { QueryResult, SalesforceClient } from './client.js';
 import { soqlFields, soqlId, soqlIdList } from './soql.js';
 
@@ -54,7 +53,7 @@ export interface LocatedOrder {
   /**
    * For an amendment, the amended contract's SBQQ__Order__c: the initial order as a rule, but CPQ points it
    * at an amendment order it contracts (recording amendments.test_amendments__syncs_stacked_amendments_-_
-   * both_backdated_and_start_on_same_day), so only a hint; the graph read tells (initialOrderIn).
+   * both_backdated_and_start_on_same_day), so only a hint: the contract's structure tells.
    */
   readonly initialOrderId: string | undefined;
   readonly contractQuoteId: string | undefined;
@@ -93,21 +92,6 @@ export function locatedFrom(row: Row): LocatedOrder {
     initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,
     contractQuoteId: (contract?.SBQQ__Quote__c as string | null | undefined) ?? undefined,
   };
-}
-
-/**
- * The contract's initial order among the orders read: made from the contract's quote, amending nothing (as
- * core/records/contract.ts finds it); the order itself when it is no amendment.
- */
-export function initialOrderIn(graph: CpqGraphInput, located: LocatedOrder): string {
-  if (!located.amendment) return located.orderId;
-  const opportunities = (graph.opportunities ?? []) as Row[];
-  const amends = (order: Row): boolean =>
-    opportunities.some((o) => sameId(o.Id, order.OpportunityId as string) && !!o.SBQQ__AmendedContract__c);
-  const initial = ((graph.orders ?? []) as Row[]).find(
-    (o) => sameId(o.SBQQ__Quote__c as string | undefined, located.contractQuoteId) && !amends(o),
-  );
-  return initial?.Id ?? located.initialOrderId ?? located.orderId;
 }
 
 /** The condition selecting every order of the located contract (prefix `Order.` from OrderItem). */

@@ -24,7 +24,8 @@ import { summaryFieldText, type BillingSummary } from '../core/billingSummary/sc
 import type { StripeState, SyncContext } from '../core/plan/context.js';
 import { clockNow } from '../core/newOrders/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/records/graph.js';
+import { parseGraph, type CpqGraphInput } from '../core/records/graph.js';
+import { buildContractStructure } from '../core/records/contract.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan/plan.js';
 import { planOrderSync } from '../core/plan/planner.js';
 import { recordRef } from '../core/records/records.js';
@@ -34,7 +35,6 @@ import { SalesforceApiError, type CompositeSubrequest, type SalesforceClient } f
 import {
   contractGraphFrom,
   contractGraphQueries,
-  initialOrderIn,
   locateOrder,
   OrderNotFound,
   type LocatedOrder,
@@ -297,7 +297,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       records,
       errors,
       summary,
-      initialOrderId: initialOrderIn(graph, located),
+      initialOrderId: initialOrderOf(graph, located),
     });
     lock = undefined;
     return result({
@@ -326,6 +326,16 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       plan: undefined,
     });
   }
+}
+
+/**
+ * The contract's initial order, as the planner found it (core/records/contract.ts: the order made from the
+ * contract's quote that amends nothing), not the contract's SBQQ__Order__c, which CPQ may point at an amendment.
+ * The plan was made from this graph, so its structure is known to build.
+ */
+function initialOrderOf(graph: CpqGraphInput, located: LocatedOrder): string {
+  if (!located.amendment) return located.orderId;
+  return buildContractStructure(located.orderId, parseGraph(graph).graph).initial.order.Id;
 }
 
 function syncContext(run: EngineRun, config: OrgConfiguration, clockTime: number | undefined): SyncContext {
