@@ -47,17 +47,23 @@ function inOrder(theirs: Fields[], ours: Fields[]): Pair[] {
   return Array.from({ length: Math.max(theirs.length, ours.length) }, (_, i) => [theirs[i], ours[i]] as const);
 }
 
-/** Each reference object with the product object closest to it (fewest differing fields), then what is left. */
+/**
+ * Reference and product objects paired closest first (fewest differing fields, ties in call order), so one
+ * object the product does not create cannot pull every later pairing off by one; then what is left.
+ */
 function closestPairs(theirs: Fields[], ours: Fields[]): Pair[] {
-  const left = [...ours];
-  const pairs: Pair[] = theirs.map((r) => {
-    if (left.length === 0) return [r, undefined] as const;
-    const distance = (p: Fields): number => diffFields('', flatten(r), flatten(p)).length;
-    const best = left.reduce((a, b) => (distance(b) < distance(a) ? b : a));
-    left.splice(left.indexOf(best), 1);
-    return [r, best] as const;
-  });
-  return [...pairs, ...left.map((p) => [undefined, p] as const)];
+  const candidates = theirs
+    .flatMap((r, i) => ours.map((p, j) => ({ i, j, distance: diffFields('', flatten(r), flatten(p)).length })))
+    .sort((a, b) => a.distance - b.distance || a.i - b.i || a.j - b.j);
+  const partner = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const { i, j } of candidates) {
+    if (partner.has(i) || taken.has(j)) continue;
+    partner.set(i, j);
+    taken.add(j);
+  }
+  const pairs: Pair[] = theirs.map((r, i) => [r, partner.has(i) ? ours[partner.get(i)!] : undefined] as const);
+  return [...pairs, ...ours.filter((_, j) => !taken.has(j)).map((p) => [undefined, p] as const)];
 }
 
 export interface RecordedError {

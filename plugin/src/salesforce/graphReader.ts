@@ -48,7 +48,13 @@ function fieldsOf(model: z.ZodObject, sobject: string, options: GraphReadOptions
 export interface LocatedOrder {
   readonly orderId: string;
   readonly contractId: string | undefined;
-  /** The initial order and contract quote, when the located order is an amendment. */
+  /** The order amends a contract (its Opportunity names one). */
+  readonly amendment: boolean;
+  /**
+   * For an amendment, the amended contract's SBQQ__Order__c: the initial order as a rule, but CPQ points it
+   * at an amendment order it contracts (recording amendments.test_amendments__syncs_stacked_amendments_-_
+   * both_backdated_and_start_on_same_day), so only a hint: the contract's structure tells.
+   */
   readonly initialOrderId: string | undefined;
   readonly contractQuoteId: string | undefined;
 }
@@ -82,6 +88,7 @@ export function locatedFrom(row: Row): LocatedOrder {
   return {
     orderId: row.Id as string,
     contractId: amended ?? (row.ContractId as string | null) ?? undefined,
+    amendment: !!amended,
     initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,
     contractQuoteId: (contract?.SBQQ__Quote__c as string | null | undefined) ?? undefined,
   };

@@ -24,7 +24,8 @@ import { summaryFieldText, type BillingSummary } from '../core/billingSummary/sc
 import type { StripeState, SyncContext } from '../core/plan/context.js';
 import { clockNow } from '../core/newOrders/customers.js';
 import { SyncError, SyncErrors, type RecordRef } from '../core/errors.js';
-import type { CpqGraphInput } from '../core/records/graph.js';
+import { parseGraph, type CpqGraphInput } from '../core/records/graph.js';
+import { buildContractStructure } from '../core/records/contract.js';
 import type { SalesforceWriteBack, SyncPlan } from '../core/plan/plan.js';
 import { planOrderSync } from '../core/plan/planner.js';
 import { recordRef } from '../core/records/records.js';
@@ -194,12 +195,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     try {
       if (options.dryRun) rows = await run.salesforce.queries(queries);
       else {
-        const taken = await lockContract(
-          run,
-          located.initialOrderId ?? located.orderId,
-          orderId,
-          run.salesforce.queryRequests(queries),
-        );
+        const taken = await lockContract(run, located, run.salesforce.queryRequests(queries));
         if (!taken)
           return result({
             status: 'busy',
@@ -301,7 +297,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       records,
       errors,
       summary,
-      initialOrderId: located.initialOrderId ?? located.orderId,
+      initialOrderId: initialOrderOf(graph, located),
     });
     lock = undefined;
     return result({
@@ -330,6 +326,16 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       plan: undefined,
     });
   }
+}
+
+/**
+ * The contract's initial order, as the planner found it (core/records/contract.ts: the order made from the
+ * contract's quote that amends nothing), not the contract's SBQQ__Order__c, which CPQ may point at an amendment.
+ * The plan was made from this graph, so its structure is known to build.
+ */
+function initialOrderOf(graph: CpqGraphInput, located: LocatedOrder): string {
+  if (!located.amendment) return located.orderId;
+  return buildContractStructure(located.orderId, parseGraph(graph).graph).initial.order.Id;
 }
 
 function syncContext(run: EngineRun, config: OrgConfiguration, clockTime: number | undefined): SyncContext {
@@ -383,29 +389,28 @@ async function recordFailure(
 
 /**
  * The contract's lock, on its initial Order's key, taken in one call with the contract's graph queries
- * (`reads`, answered only once the lock is held) and, for an initial order asked for, its "Syncing" status
+ * (`reads`, answered only once the lock is held) and, for an order that is no amendment, its "Syncing" status
  * (a lock not taken writes no status). An amendment is not touched before the contract is read: its
  * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
  * write would move it to the end. Undefined while another worker syncs the contract.
  */
 async function lockContract(
   run: EngineRun,
-  initialOrderId: string,
-  orderId: string,
+  located: LocatedOrder,
   reads: readonly CompositeSubrequest[],
 ): Promise<TakenLock | undefined> {
   const syncing = {
     method: 'PATCH' as const,
-    url: `${run.salesforce.basePath}/sobjects/Order/${orderId}`,
+    url: `${run.salesforce.basePath}/sobjects/Order/${located.orderId}`,
     referenceId: 'syncing',
     body: { Stripe_Sync_Status__c: 'Syncing' },
   };
-  const alongside = [...(sameId(initialOrderId, orderId) ? [syncing] : []), ...reads];
+  const initialOrderId = located.initialOrderId ?? located.orderId;
   return takeLock(run.salesforce, orderLockKey(initialOrderId), {
     owner: run.workerId,
     ttlMs: run.leaseMs ?? 5 * 60_000,
     now: run.now(),
-    alongside,
+    alongside: [...(located.amendment ? [] : [syncing]), ...reads],
   });
 }
 

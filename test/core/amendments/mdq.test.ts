@@ -4,6 +4,7 @@ import type * as M from '../../../plugin/src/core/records/models.js';
 import { ref, type SyncPlan } from '../../../plugin/src/core/plan/plan.js';
 import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import type { Catalogue } from '../orderFixture.js';
+import { sfId } from './contractFixture.js';
 import { rampDeal, rampYear, segmentItemMeta, segmentMeta } from './mdqFixture.js';
 import { itemMeta, orderMeta, ts } from './stripeLedger.js';
 
@@ -63,6 +64,28 @@ describe('S14 — MDQ: 3 yearly segments with different prices', () => {
       '120000',
       '50000',
     ]);
+  });
+
+  it('bills a One Time price dimension line once, on the first phase, though CPQ gives it no end date (recording _legacy_root__sync_a_salesforce_order_with_a_mdq_licensed_product_and_one-time_fee)', () => {
+    const { c, onboarding, o, stripe } = rampDeal();
+    // CPQ's one-time segment: a segment key and index 0, a start and no end, no subscription pricing.
+    const quoteLine = { Id: sfId('a0r'), SBQQ__EffectiveStartDate__c: '2030-01-01', SBQQ__EndDate__c: null };
+    (c.extra.quoteLines ??= []).push(quoteLine);
+    Object.assign(o, {
+      SBQQ__PriceDimension__c: sfId('a0d'),
+      SBQQ__DimensionType__c: 'One Time',
+      SBQQ__SegmentKey__c: 'O',
+      SBQQ__SegmentIndex__c: 0,
+      SBQQ__QuoteLine__c: quoteLine.Id,
+      EndDate: null,
+    });
+    const phases = createParams(stripe.sync(c.initial.order.Id, ts('2029-12-01'))).phases!;
+    expect(phases.map((p) => p.add_invoice_items)).toEqual([
+      [{ price: ref('price', toId18(onboarding.pricebookEntry.Id)), quantity: 1, metadata: itemMeta(o) }],
+      [],
+      [],
+    ]);
+    expect(phases.map((p) => p.metadata?.salesforce_segment_index)).toEqual(['1', '2', '3']);
   });
 
   it('rejects Custom segments on the line', () => {

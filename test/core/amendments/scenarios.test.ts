@@ -199,6 +199,17 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
     });
   });
 
+  it("raises the connector error when CPQ counted the leftover days and the connector's Month precision rounds them up (recording amendments.test_proration_amendments__translates_non-anniversary_amendment_order_billed_annually)", () => {
+    // CPQ priced 10 months + 17 days (its Month + Day multiplier); Month precision would bill 11 whole months.
+    const { line, plan } = amend(1200 * multiplier, {
+      settings: { proratePrecision: 'month', features: { nonAnniversaryAmendments: true } },
+    });
+    expect(errorOf(plan)).toEqual({
+      message: 'Connector Error: Calculated price multiplier differs from cpq price multiplier.',
+      record: { type: 'OrderItem', id: toId18(line.Id) },
+    });
+  });
+
   it('needs non-anniversary amendments turned on', () => {
     const { m, plan } = amend(1100, { settings: {} });
     expect(errorOf(plan)).toEqual({
@@ -218,7 +229,11 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
   });
 
   it('with Month precision treats the partial month as a whole one (11 of 12 months)', () => {
-    const { line, plan } = amend(1100, { settings: { features: { nonAnniversaryAmendments: true } } });
+    // CPQ under Month precision rounds the partial month up as well: its multiplier is 11/12.
+    const { line, plan } = amend(1100, {
+      settings: { features: { nonAnniversaryAmendments: true } },
+      cpqMultiplier: 11 / 12,
+    });
     const proration = ops(plan(), 'prices.create').find((o) => o.ref === ref('price_proration', toId18(line.Id)))!;
     // UnitPrice 1100 covers 11 months of an annual price: 120000 per year, 11/12 of it billed now.
     expect(String(proration.params.unit_amount_decimal)).toBe('110000');
@@ -503,6 +518,28 @@ describe('S30 — stacked amendments in one run', () => {
     expect(m2.order.Stripe_ID__c ?? null).toBeNull();
     const second = stripe.sync(m2.order.Id, ts('2030-03-10', '00:05:00'));
     expect(ops(second, 'subscriptionSchedules.update').map((u) => u.source.id)).toEqual([toId18(m2.order.Id)]);
+  });
+
+  it('plans the next one from the phase Stripe started now, even within the same second (recording amendments.test_amendments__syncs_stacked_amendments_-_both_backdated_and_start_on_same_day)', () => {
+    const { c, A, a, stripe, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 1);
+    const m1 = c.amendment('2030-03-01', 10);
+    m1.line(A, { quantity: 3, revises: a });
+    const m2 = c.amendment('2030-03-01', 10);
+    m2.line(A, { quantity: 1, revises: a });
+    // A customer on a test clock: the engine plans the deferred amendment at the clock time Stripe started M1's phase.
+    const now = ts('2030-03-10');
+    stripe.sync(m2.order.Id, now);
+    const started = stripe.schedule(scheduleId).phases[1]!.start_date;
+    expect(started).toBe(now);
+    const phases = onlyUpdate(stripe.sync(m2.order.Id, now)).phases!;
+    // The initial phase ended when M1's began: Stripe takes the update from the current phase on, and a phase
+    // of no length cannot end it, so M2's phase takes the current one's place, M1's one-time items already billed.
+    expect(phases.map((p) => [p.start_date, p.end_date, p.items.map((i) => i.quantity)])).toEqual([
+      [started, ts('2031-01-01'), [1, 3, 1]],
+    ]);
+    expect(phases[0]!.metadata).toEqual(orderMeta(m2.order));
+    expect(phases[0]!.add_invoice_items!.map((i) => i.quantity)).toEqual([1]);
+    expect(m2.order.Stripe_ID__c).toBe(scheduleId);
   });
 });
 

@@ -9,6 +9,11 @@ import { type InvoiceItemParams, type PlannedPhase, type ScheduleState } from '.
  * (one with the same start hands it its one-time items: "identical range"), the one before ends where
  * it starts, phases that already ended are left out, and the current phase's one-time items are cleared
  * so Stripe does not bill them again. Without a new phase (a future termination) the schedule just ends.
+ *
+ * A phase starting `now` when the current phase itself started now (an amendment stacked on one Stripe
+ * started this second, as on a test clock) takes the current phase's place, from its start: the phase
+ * before it has ended, and ending the current one now would leave it no length (recording
+ * amendments.test_amendments__syncs_stacked_amendments_-_both_backdated_and_start_on_same_day).
  */
 export function placePhase(
   ctx: PlanningContext,
@@ -32,11 +37,23 @@ export function placePhase(
     }
   }
   const previous = kept[kept.length - 1];
-  if (previous) previous.end_date = start;
+  if (previous && !hasEnded(ctx, previous)) previous.end_date = start;
   const live = livePhases(ctx, kept, state);
   if (!phase) return live;
-  return [...live, { ...phase, add_invoice_items: [...(phase.add_invoice_items ?? []), ...carried] }];
+  const running = state.currentPhase;
+  const replacesRunning = start === 'now' && live.length === 0 && running !== null && running.start_date >= boundary;
+  return [
+    ...live,
+    {
+      ...phase,
+      ...(replacesRunning ? { start_date: running.start_date } : {}),
+      add_invoice_items: [...(phase.add_invoice_items ?? []), ...carried],
+    },
+  ];
 }
+
+const hasEnded = (ctx: PlanningContext, phase: PlannedPhase): boolean =>
+  phase.end_date !== 'now' && phase.end_date <= ctx.sync.now;
 
 /** Phases that have not ended, the current one without its one-time items (Stripe would bill them again). */
 export function livePhases(ctx: PlanningContext, phases: PlannedPhase[], state: ScheduleState): PlannedPhase[] {

@@ -136,21 +136,31 @@ function deferredSyncRecord(order: RecordRef): SyncRecordDraft {
 /**
  * Price terms of an amendment's lines. CPQ's UnitPrice covers the amendment's effective term: whole
  * months (a partial month rounded up under Month precision), or months plus days as a fraction of
- * 365/12 under Month + Day — then the divisor is that fraction over the line's billing frequency, and
- * CPQ's own multiplier must agree with ours (spec §2.6.6).
+ * 365/12 under Month + Day — then the divisor is that fraction over the line's billing frequency. A
+ * partial month is counted as CPQ counted it or not at all: CPQ's own multiplier must agree with ours
+ * (spec §2.6.6), under either precision — a CPQ on Month + Day and a connector on Month would otherwise
+ * bill 11 whole months for 10 months and 28 days (recording
+ * amendments.test_proration_amendments__translates_non-anniversary_amendment_order_billed_annually).
  */
 function amendmentTerms(period: OrderPeriod, ctx: PlanningContext): (line: OrderItem) => PriceTerms {
   const length = termLength(period.start, period.end);
   const precision = prorationPrecision(ctx.sync.settings);
   const effective = effectiveTermMonths(length, precision);
-  if (effective.isInteger()) return () => ({ termMonths: effective.toNumber(), initialOrder: false });
-  return (line) => {
-    const defaultTerm = line.SBQQ__DefaultSubscriptionTerm__c ?? 12;
+  const checkMultiplier = (line: OrderItem): void => {
+    if (length.days === 0) return;
     assertCpqMultiplier(
-      cpqProrateMultiplier(length, precision, defaultTerm),
+      cpqProrateMultiplier(length, precision, line.SBQQ__DefaultSubscriptionTerm__c ?? 12),
       line.SBQQ__ProrateMultiplier__c,
       recordRef('OrderItem', line.Id),
     );
+  };
+  if (effective.isInteger())
+    return (line) => {
+      checkMultiplier(line);
+      return { termMonths: effective.toNumber(), initialOrder: false };
+    };
+  return (line) => {
+    checkMultiplier(line);
     const billingMonths = BILLING_FREQUENCY_MONTHS[line.SBQQ__BillingFrequency__c ?? ''] ?? 1;
     return { termMonths: period.termMonths, initialOrder: false, multiplier: effective.div(billingMonths) };
   };

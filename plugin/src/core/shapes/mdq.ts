@@ -43,7 +43,7 @@ import {
   type SchedulePhase,
 } from '../newOrders/schedule.js';
 import { applyPlannedPhases, type PlannedPhase, type ScheduleState } from '../amendments/scheduleState.js';
-import { ContractLines } from '../amendments/contractLines.js';
+import { ContractLines, isRecurringLine } from '../amendments/contractLines.js';
 import { amendmentsToPlan, lastAppliedAmendment, recordSynced } from '../amendments/walk.js';
 import { amendmentStartDateMissing, orderError, scheduleCanceled, scheduleMissing } from '../documentedErrors.js';
 import { reappliedMappings } from '../newOrders/collection.js';
@@ -56,7 +56,12 @@ export const SEGMENT_LABEL_KEY = 'salesforce_segment_label';
 export const SEGMENT_KEY_KEY = 'salesforce_segment_key';
 
 export const isMdqLine = (line: OrderItem): boolean => !!line.SBQQ__PriceDimension__c;
-const isSegmentLine = (line: OrderItem): boolean => !!line.SBQQ__SegmentKey__c;
+/**
+ * A recurring line of a segment. A One Time price dimension also gets a segment key (index 0, no end
+ * date), but its line has no subscription pricing: it is a one-time item of the first phase (recording
+ * _legacy_root__sync_a_salesforce_order_with_a_mdq_licensed_product_and_one-time_fee).
+ */
+const isSegmentLine = (line: OrderItem): boolean => !!line.SBQQ__SegmentKey__c && isRecurringLine(line);
 
 /** Custom segments have no fixed length, so they cannot become phases. */
 function assertSupportedSegments(lines: readonly OrderItem[]): void {
