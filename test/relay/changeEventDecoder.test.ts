@@ -1,9 +1,11 @@
 // The relay's reading of Pub/Sub API change events: Avro payloads written as Salesforce writes them (every
-// record field a union with null, compound fields a nested record), schemas fetched once per schema id.
+// record field a union with null, compound fields a nested record, a commitNumber beyond 2^53), schemas
+// fetched once per schema id.
 import { describe, expect, it } from '@jest/globals';
-import avro from 'avro-js';
 import { ChangeEventDecoder } from '../../plugin/src/relay/changeEventDecoder.js';
 import { encodeReplayId } from '../../plugin/src/salesforce/pubSubApi.js';
+import { parsePubSubSchema } from '../../plugin/src/salesforce/pubSubAvro.js';
+import { memoryLogger } from './support.js';
 
 const HEADER = {
   type: 'record',
@@ -14,6 +16,7 @@ const HEADER = {
     { name: 'recordIds', type: { type: 'array', items: 'string' } },
     { name: 'changeType', type: { type: 'enum', name: 'ChangeType', symbols: ['CREATE', 'UPDATE'] } },
     { name: 'commitTimestamp', type: 'long' },
+    { name: 'commitNumber', type: 'long' },
   ],
 };
 const SCHEMA = JSON.stringify({
@@ -40,11 +43,15 @@ const SCHEMA = JSON.stringify({
     { name: 'Status__c', type: ['null', 'string'], default: null },
     { name: 'Requested_At__c', type: ['null', 'long'], default: null },
     { name: 'Order__c', type: ['null', 'string'], default: null },
+    { name: 'Sequence__c', type: ['null', 'long'], default: null },
   ],
 });
-const type = avro.parse(SCHEMA);
+// avro-js's default long cannot write a commitNumber of a real org's magnitude: the writer is the emulator's.
+const type = parsePubSubSchema(SCHEMA);
+/** The value forcedotcom/pub-sub-api issue #44 quotes, beyond Number.MAX_SAFE_INTEGER. */
+const COMMIT_NUMBER = 1_698_100_138_468_892_700n;
 
-const consumerEvent = (replayId: number, schemaId = 'schema-1') => ({
+const consumerEvent = (replayId: number, schemaId = 'schema-1', sequence: bigint | null = null) => ({
   event: {
     id: `event-${replayId}`,
     schemaId,
@@ -54,18 +61,20 @@ const consumerEvent = (replayId: number, schemaId = 'schema-1') => ({
         recordIds: ['003000000000001AAA'],
         changeType: 'UPDATE',
         commitTimestamp: 1_764_000_000_000,
+        commitNumber: COMMIT_NUMBER,
       },
       Name: { 'com.sforce.eventbus.Switchable_PersonName': { FirstName: null, LastName: { string: 'Lovelace' } } },
       Status__c: { string: 'Queued' },
       Requested_At__c: { long: 1_764_000_000_123 },
       Order__c: null,
+      Sequence__c: sequence === null ? null : { long: sequence },
     }),
   },
   replayId: encodeReplayId(replayId),
 });
 
 describe('the change event decoder', () => {
-  it('reads the header, the replay id and plain field values (unions unwrapped, compound fields nested)', async () => {
+  it('reads the header (its commitNumber beyond 2^53), the replay id and plain field values (unions unwrapped, compound fields nested)', async () => {
     const decoder = new ChangeEventDecoder(() => Promise.resolve(SCHEMA));
     expect(await decoder.decode(consumerEvent(4_242))).toEqual({
       replayId: 4_242,
@@ -78,8 +87,19 @@ describe('the change event decoder', () => {
         Status__c: 'Queued',
         Requested_At__c: 1_764_000_000_123,
         Order__c: null,
+        Sequence__c: null,
       },
     });
+  });
+
+  it('reads a long beyond 2^53 as an exact BigInt, which the relay log writes', async () => {
+    const decoder = new ChangeEventDecoder(() => Promise.resolve(SCHEMA));
+    const sequence = 2n ** 60n + 1n;
+    const event = await decoder.decode(consumerEvent(7, 'schema-1', sequence));
+    expect(event.fields.Sequence__c).toBe(sequence);
+    const log = memoryLogger();
+    log.logger.info({ event }, 'change event');
+    expect(log.lines.join('\n')).toContain(`"Sequence__c":${sequence}`);
   });
 
   it('fetches a schema once per schema id, and again after a failed fetch', async () => {

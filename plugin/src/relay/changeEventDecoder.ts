@@ -2,10 +2,12 @@
  * Change events as the relay needs them, read from the Pub/Sub API's Avro payloads with avro-js (Apache
  * Avro's JavaScript implementation): each event names its schema id; the schema (GetSchema) is fetched once
  * and kept. The record's first field is the ChangeEventHeader, the others the record's fields, each a union
- * with null (Change Data Capture Developer Guide, "Change Event Message Structure").
+ * with null (Change Data Capture Developer Guide, "Change Event Message Structure"). A `long` beyond 2^53,
+ * as real orgs send in ChangeEventHeader.commitNumber, reads as a BigInt (pubSubAvro.ts).
  */
 import avro, { type AvroType } from 'avro-js';
 import { decodeReplayId, type ConsumerEvent } from '../salesforce/pubSubApi.js';
+import { parsePubSubSchema } from '../salesforce/pubSubAvro.js';
 
 /** One change event, as the relay needs it. */
 export interface ChangeEvent {
@@ -16,7 +18,10 @@ export interface ChangeEvent {
   readonly recordIds: readonly string[];
   /** When Salesforce committed the change (milliseconds since the epoch). */
   readonly committedAt: number | undefined;
-  /** The record fields the event carries (changed, or named by the channel filter). */
+  /**
+   * The record fields the event carries (changed, or named by the channel filter). A long beyond
+   * Number.MAX_SAFE_INTEGER is an exact BigInt (pubSubAvro.ts); pino logs those, JSON.stringify would throw.
+   */
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
@@ -69,7 +74,7 @@ export class ChangeEventDecoder {
   private typeOf(schemaId: string): Promise<AvroType> {
     let type = this.types.get(schemaId);
     if (!type) {
-      type = this.schemaJson(schemaId).then((json) => avro.parse(json));
+      type = this.schemaJson(schemaId).then(parsePubSubSchema);
       // A failed fetch is not kept: the next event with that schema asks again.
       type.catch(() => this.types.delete(schemaId));
       this.types.set(schemaId, type);

@@ -12,9 +12,22 @@ declare module 'avro-js' {
     getName(): string | undefined;
   }
   type AvroTypeClass = abstract new (...args: never[]) => AvroType;
+  /** A custom `long` (avro-js `LongType.using`, lib/schemas.js): its values from and to 8 little-endian bytes. */
+  interface LongMethods<T> {
+    fromBuffer(bytes: Buffer): T;
+    toBuffer(value: T): Buffer;
+    fromJSON(json: number | string): T;
+    toJSON(value: T): number | string;
+    isValid(value: unknown): boolean;
+    compare(a: T, b: T): number;
+  }
   const avro: {
     parse(schema: string | object, options?: Record<string, unknown>): AvroType;
-    types: { readonly RecordType: AvroTypeClass; readonly UnionType: AvroTypeClass } & Record<string, unknown>;
+    types: {
+      readonly RecordType: AvroTypeClass;
+      readonly UnionType: AvroTypeClass;
+      readonly LongType: { using<T>(methods: LongMethods<T>, noUnpack?: boolean): AvroType };
+    } & Record<string, unknown>;
   };
   export default avro;
   export type { AvroType };

@@ -113,6 +113,23 @@ describe('Pub/Sub API: Change Data Capture on the package channel', () => {
     expect(payload.Stripe_Sync_Message__c ?? null).toBeNull();
   });
 
+  it('sends commit numbers of a real org’s magnitude (beyond 2^60), greater for each transaction, read exactly by the client', async () => {
+    const o = await org();
+    const orderId = draftOrder(o);
+    const c = await client(o);
+    const [received, callback] = collector();
+    c.subscribe(TOPIC, callback, 10);
+    await subscribed(o);
+    o.store.update('Order', orderId, { Status: 'Activated' }, { system: true });
+    o.store.update('Order', orderId, { Description: 'Second transaction' }, { system: true });
+    await until(() => received.events.length === 2, 'both events');
+    const [first, second] = received.events.map((e) => e.payload.ChangeEventHeader.commitNumber);
+    // The maintained client reads a long beyond Number.MAX_SAFE_INTEGER as a BigInt.
+    expect(typeof first).toBe('bigint');
+    expect(first as bigint).toBeGreaterThanOrEqual(2n ** 60n);
+    expect(second as bigint).toBeGreaterThan(first as bigint);
+  });
+
   it('keeps out the changes the channel members filter out, and a request only while Queued or Retrying', async () => {
     const o = await org();
     const orderId = draftOrder(o);

@@ -15,11 +15,15 @@
  * field at position n of the Avro schema (the header is position 0). Compound fields would add
  * `parent-0xBITS` entries; this org has none. The emulator never sends a diff (diffFields stays empty),
  * which Salesforce does only for long text areas.
+ *
+ * commitNumber is of a real org's magnitude, beyond 2^60 and so beyond what a JavaScript number holds
+ * exactly: real orgs send values like 1698100138468892700 (forcedotcom/pub-sub-api issue #44).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import avro, { type AvroType } from 'avro-js';
+import type { AvroType } from 'avro-js';
 import type { FieldDef, ObjectDef } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
 import type { FieldValue, RecordChange } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
+import { parsePubSubSchema } from 'plugin-stripe-cpq/lib/salesforce/pubSubAvro.js';
 
 export interface ChangeEventSchema {
   readonly id: string;
@@ -32,10 +36,13 @@ export interface ChangeEventSchema {
 /** What one store transaction adds to every event's header. */
 export interface CommitInfo {
   readonly transactionKey: string;
-  readonly commitNumber: number;
+  readonly commitNumber: bigint;
   readonly commitTimestamp: number;
   readonly commitUser: string;
 }
+
+/** The first transaction's commitNumber: the value issue #44 quotes; each later transaction's is greater. */
+export const FIRST_COMMIT_NUMBER = 1_698_100_138_468_892_700n;
 
 const NOT_IN_CHANGE_EVENTS = new Set(['Id', 'IsDeleted', 'SystemModstamp']);
 const bitmapArray = { type: 'array', items: 'string' };
@@ -114,7 +121,8 @@ export function changeEventSchema(def: ObjectDef, entity: string): ChangeEventSc
   return {
     id: createHash('sha256').update(json).digest('base64url').slice(0, 22),
     json,
-    type: avro.parse(json),
+    // A long type that writes commit numbers beyond 2^53, which avro-js's default one refuses.
+    type: parsePubSubSchema(json),
     fields,
   };
 }
@@ -190,6 +198,6 @@ export function encodeChange(
 }
 
 /** Header values shared by the events of one committed transaction. */
-export function commitInfo(commitNumber: number, now: Date, user: string): CommitInfo {
+export function commitInfo(commitNumber: bigint, now: Date, user: string): CommitInfo {
   return { transactionKey: randomUUID(), commitNumber, commitTimestamp: now.getTime(), commitUser: user };
 }

@@ -7,7 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatedOrg } from '../org.js';
 import type { RecordChange } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
-import { changeEventSchema, commitInfo, encodeChange, type ChangeEventSchema } from './changeEvents.js';
+import {
+  changeEventSchema,
+  commitInfo,
+  encodeChange,
+  FIRST_COMMIT_NUMBER,
+  type ChangeEventSchema,
+} from './changeEvents.js';
 import type { ChannelMember, DataChannel } from './channels.js';
 
 export const RETENTION_MS = 72 * 3_600_000;
@@ -35,7 +41,7 @@ export class EventBus {
   private readonly memberSchemas = new Map<ChannelMember, { fieldCount: number; schema: ChangeEventSchema }>();
   private readonly listeners = new Set<(topicName: string) => void>();
   private lastReplayId = 1000n;
-  private commitNumber = 0;
+  private nextCommitNumber = FIRST_COMMIT_NUMBER;
   private listening = false;
 
   constructor(
@@ -138,7 +144,7 @@ export class EventBus {
 
   private publish(changes: readonly RecordChange[]): void {
     const now = this.org.now();
-    const commit = commitInfo(++this.commitNumber, now, this.org.store.currentUserId);
+    const commit = commitInfo(this.nextCommitNumber++, now, this.org.store.currentUserId);
     const touched = new Set<string>();
     for (const [topicName, topic] of this.topics) {
       changes.forEach((change, index) => {
