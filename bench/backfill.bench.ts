@@ -64,7 +64,7 @@ export default async function backfill(): Promise<BenchRow[]> {
   const memory = memoryPeaks();
   try {
     const engine = createSyncEngine({
-      salesforce: new SalesforceClient(ready.salesforce),
+      salesforce: SalesforceClient.fromSession(ready.salesforce),
       stripe: createStripeGateway({ ...ready.stripe, protocol: 'http', opsPerSecond: CEILING }),
       workerId: 'backfill',
     });

@@ -162,7 +162,7 @@ const FIXES: Readonly<Record<string, string>> = {
 /** A REST client on the provider's session, signing in again through it when the session expires. */
 export async function salesforceClientWith(provider: TokenProvider, apiVersion?: string): Promise<SalesforceClient> {
   const { instanceUrl, accessToken } = await provider.session();
-  return new SalesforceClient({
+  return SalesforceClient.fromSession({
     instanceUrl,
     accessToken,
     ...(apiVersion ? { apiVersion } : {}),
