@@ -11,11 +11,13 @@
  * - an `sf` alias (the CLI's stored auth; refreshed by @salesforce/core) or a raw access token (which
  *   cannot be renewed: its expiry is an error that says how to configure OAuth).
  *
- * A plain form POST to `/services/oauth2/token` rather than @salesforce/core's AuthInfo: AuthInfo's JWT
+ * The grant goes through jsforce's OAuth2 client rather than @salesforce/core's AuthInfo: AuthInfo's JWT
  * grant also queries the org (user info, Dev Hub check) and keeps the auth in the CLI's state files —
- * calls and files a relay has no use for at every renewal.
+ * calls and files a relay has no use for at every renewal. The REST client's jsforce Connection calls the
+ * provider's `refresh` when Salesforce answers 401 (client.ts).
  */
 import { createPrivateKey, sign } from 'node:crypto';
+import { OAuth2 } from '@jsforce/jsforce-node';
 import { SalesforceClient } from './client.js';
 
 export type SalesforceAuth =
@@ -97,12 +99,14 @@ function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) =>
       return () =>
         requestToken(
           auth.loginUrl,
-          { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret },
+          { clientId: auth.clientId, clientSecret: auth.clientSecret },
+          { grant_type: 'client_credentials' },
           'client credentials',
         );
     case 'jwtBearer':
+      // The JWT names the app (`iss`): the grant takes no client id of its own.
       return () =>
-        requestToken(auth.loginUrl, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
+        requestToken(auth.loginUrl, {}, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
   }
 }
 
@@ -129,26 +133,32 @@ export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwtBearer' }
   return `${signed}.${sign('sha256', Buffer.from(signed), createPrivateKey(auth.privateKey)).toString('base64url')}`;
 }
 
-async function requestToken(loginUrl: string, form: Record<string, string>, flow: string): Promise<SalesforceSession> {
-  const url = `${loginUrl.replace(/\/$/, '')}/services/oauth2/token`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams(form),
+/**
+ * A token from the org's token endpoint through jsforce's OAuth2 client (a form POST, never retried: a grant
+ * is not idempotent). Salesforce's refusal (`error`, `error_description`) becomes a SalesforceAuthError.
+ */
+async function requestToken(
+  loginUrl: string,
+  client: { readonly clientId?: string; readonly clientSecret?: string },
+  params: { readonly grant_type: string; readonly [name: string]: string },
+  flow: string,
+): Promise<SalesforceSession> {
+  const oauth2 = new OAuth2({ loginUrl: loginUrl.replace(/\/$/, ''), ...client });
+  const token = await oauth2.requestToken(params).catch((error: unknown) => {
+    // Anything but Salesforce's answer (the network, a bad URL) is no refusal: it speaks for itself.
+    if (error instanceof TypeError || !(error instanceof Error)) throw error;
+    throw refusal(oauth2.tokenServiceUrl, flow, error.name, error.message);
   });
-  const body = (await response.json().catch(() => ({}))) as {
-    access_token?: string;
-    instance_url?: string;
-    error?: string;
-    error_description?: string;
-  };
-  if (!response.ok || !body.access_token || !body.instance_url) {
-    throw new SalesforceAuthError(
-      `Salesforce refused the ${flow} sign-in at ${url}: ${body.error ?? `HTTP ${response.status}`}${body.error_description ? ` (${body.error_description})` : ''}.`,
-      FIXES[body.error ?? ''] ?? FIXES.default!,
-    );
-  }
-  return { instanceUrl: body.instance_url, accessToken: body.access_token };
+  if (!token.access_token || !token.instance_url)
+    throw refusal(oauth2.tokenServiceUrl, flow, 'no access token or instance URL in the answer');
+  return { instanceUrl: token.instance_url, accessToken: token.access_token };
+}
+
+function refusal(url: string, flow: string, error: string, description?: string): SalesforceAuthError {
+  return new SalesforceAuthError(
+    `Salesforce refused the ${flow} sign-in at ${url}: ${error}${description ? ` (${description})` : ''}.`,
+    FIXES[error] ?? FIXES.default!,
+  );
 }
 
 const FIXES: Readonly<Record<string, string>> = {
