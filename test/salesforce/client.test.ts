@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceApiError, SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { useTemporarySfHome } from '../support/sfCli.js';
 
 let org: SalesforceEmulator;
 
@@ -128,5 +129,23 @@ describe('the session', () => {
     const before = org.requestLog.length;
     await salesforce.count('SELECT COUNT() FROM Order');
     expect(org.requestLog.slice(before).map((e) => e.status)).toEqual([200]);
+  });
+});
+
+describe("an sf org's connection (@salesforce/core)", () => {
+  it('serves the client as it is: a query costs one call, on the API version given (no version lookup)', async () => {
+    useTemporarySfHome();
+    const { AuthInfo, Connection } = await import('@salesforce/core');
+    const authInfo = await AuthInfo.create({
+      accessTokenOptions: { accessToken: org.accessToken, instanceUrl: org.instanceUrl, loginUrl: org.instanceUrl },
+    });
+    const connection = await Connection.create({ authInfo, connectionOptions: { version: '62.0' } });
+    const salesforce = SalesforceClient.fromConnection(connection);
+    let total = 0;
+    const cost = await costOf(salesforce, async () => (total = await salesforce.count('SELECT COUNT() FROM Order')));
+    expect(total).toBeGreaterThan(0);
+    expect(cost).toEqual({ org: 1, client: 1 });
+    expect(org.requestLog.at(-1)?.path).toBe('/services/data/v62.0/query');
+    expect(salesforce.session).toEqual({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   });
 });
