@@ -1,15 +1,14 @@
 /**
  * How a server signs in to Salesforce as its integration user, and signs in again when the session
- * expires — without a restart. One token provider serves every Salesforce connection of a process: the
- * REST client (salesforceClientWith) and the Pub/Sub API subscriber (gRPC metadata `accesstoken`,
- * `instanceurl`, `tenantid`).
+ * expires — without a restart. The relay's REST client (salesforceClientFor) carries the session, and the
+ * Pub/Sub API subscriber takes it from there (gRPC metadata `accesstoken`, `instanceurl`, `tenantid`).
  *
  * - client credentials: a connected app's (or External Client App's) consumer key and secret; the session
  *   is its "Run As" user's. Salesforce serves this flow on the org's My Domain URL only.
  * - JWT bearer: the consumer key, the integration user's username and the private key whose certificate
  *   the app holds; an RS256 JWT (`iss`, `sub`, `aud`, `exp`) is traded for a session.
- * - an `sf` alias (the CLI's stored auth; refreshed by @salesforce/core) or a raw access token (which
- *   cannot be renewed: its expiry is an error that says how to configure OAuth).
+ * - an `sf` alias: the CLI's stored auth, whose own @salesforce/core Connection the client uses and renews.
+ * - a raw access token, which cannot be renewed: its expiry is an error that says how to configure OAuth.
  *
  * The grant goes through jsforce's OAuth2 client rather than @salesforce/core's AuthInfo: AuthInfo's JWT
  * grant also queries the org (user info, Dev Hub check) and keeps the auth in the CLI's state files —
@@ -67,7 +66,10 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** An assertion serves one grant: it need not outlive the request. */
 const JWT_LIFETIME_SECONDS = 180;
 
-export function tokenProvider(auth: SalesforceAuth, now: () => Date = () => new Date()): TokenProvider {
+/** The sign-ins a token provider makes; an `sf` alias signs in through @salesforce/core instead. */
+export type TokenAuth = Exclude<SalesforceAuth, { readonly kind: 'sfAlias' }>;
+
+export function tokenProvider(auth: TokenAuth, now: () => Date = () => new Date()): TokenProvider {
   const signIn = signInFor(auth, now);
   let current: Promise<SalesforceSession> | undefined;
   let renewing: Promise<SalesforceSession> | undefined;
@@ -82,7 +84,7 @@ export function tokenProvider(auth: SalesforceAuth, now: () => Date = () => new 
   };
 }
 
-function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) => Promise<SalesforceSession> {
+function signInFor(auth: TokenAuth, now: () => Date): (renewal: boolean) => Promise<SalesforceSession> {
   switch (auth.kind) {
     case 'accessToken':
       return async (renewal) => {
@@ -93,8 +95,6 @@ function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) =>
           );
         return { instanceUrl: auth.instanceUrl, accessToken: auth.accessToken };
       };
-    case 'sfAlias':
-      return sfAliasSignIn(auth.targetOrg);
     case 'clientCredentials':
       return () =>
         requestToken(
@@ -108,17 +108,6 @@ function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) =>
       return () =>
         requestToken(auth.loginUrl, {}, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
   }
-}
-
-function sfAliasSignIn(targetOrg: string): (renewal: boolean) => Promise<SalesforceSession> {
-  let connection: { instanceUrl: string; accessToken?: string | null; refreshAuth(): Promise<unknown> } | undefined;
-  return async (renewal) => {
-    if (!connection) {
-      const { Org } = await import('@salesforce/core');
-      connection = (await Org.create({ aliasOrUsername: targetOrg })).getConnection();
-    } else if (renewal) await connection.refreshAuth();
-    return { instanceUrl: connection.instanceUrl, accessToken: connection.accessToken ?? '' };
-  };
 }
 
 /** The signed JWT of the bearer flow (RS256 over `header.claims`, base64url). */
@@ -168,6 +157,16 @@ const FIXES: Readonly<Record<string, string>> = {
     'For client credentials, set the app\'s "Run As" user and use the org\'s My Domain URL as SF_LOGIN_URL; for JWT bearer, upload the certificate of SF_JWT_KEY_FILE to the app, pre-authorize SF_USERNAME (its profile or a permission set), and use https://test.salesforce.com for a sandbox.',
   default: 'Check SF_LOGIN_URL and the app\'s OAuth settings (README, "Relay sign-in").',
 };
+
+/**
+ * The relay's Salesforce client for its sign-in: an `sf` alias's own connection (@salesforce/core renews it
+ * with the CLI's stored auth), or a session from a token provider.
+ */
+export async function salesforceClientFor(auth: SalesforceAuth): Promise<SalesforceClient> {
+  if (auth.kind !== 'sfAlias') return salesforceClientWith(tokenProvider(auth));
+  const { Org } = await import('@salesforce/core');
+  return SalesforceClient.fromConnection((await Org.create({ aliasOrUsername: auth.targetOrg })).getConnection());
+}
 
 /** A REST client on the provider's session, signing in again through it when the session expires. */
 export async function salesforceClientWith(provider: TokenProvider, apiVersion?: string): Promise<SalesforceClient> {
