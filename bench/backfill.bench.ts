@@ -95,7 +95,7 @@ function memoryPeaks(): { stop: () => { rss: number; heap: number } } {
 export default async function backfill(): Promise<BenchRow[]> {
   const { child, ready } = await startEmulators();
   const memory = memoryPeaks();
-  const salesforce = new SalesforceClient(ready.salesforce);
+  const salesforce = SalesforceClient.fromSession(ready.salesforce);
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
   try {
     child.send({ type: 'mark' } satisfies ParentMessage);

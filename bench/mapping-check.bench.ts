@@ -40,7 +40,7 @@ export default async function bench(): Promise<BenchRow[]> {
 
   const org = await startSalesforceEmulator();
   try {
-    const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+    const client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
     const orderIds = (org.sample?.orders ?? []).map((o) => o.orderId);
     const before = client.calls;
     const orgMs = await timed(3, () => checkOrg(client, { orderIds }));

@@ -17,7 +17,7 @@ const quietLogger = () => createRelayLogger({ destination: new Writable({ write:
 async function services() {
   const org = await startSalesforceEmulator({ pubSub: true });
   const stripe = await startStripeEmulator();
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  const salesforce = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   const gateway = createStripeGateway({
     apiKey: stripe.apiKey,
     host: stripe.host,

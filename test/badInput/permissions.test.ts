@@ -20,7 +20,7 @@ beforeAll(async () => {
     username: 'relay-no-cpq@cpq-emulator.example',
     permissionSets: ['Stripe_CPQ_Integration_User'],
   });
-  client = new SalesforceClient({ instanceUrl: services.org.instanceUrl, accessToken: withoutCpq.accessToken });
+  client = SalesforceClient.fromSession({ instanceUrl: services.org.instanceUrl, accessToken: withoutCpq.accessToken });
 });
 afterAll(() => services.close());
 

@@ -15,7 +15,10 @@ export async function startSampleOrg(): Promise<{ org: SalesforceEmulator; clien
   const org = await startSalesforceEmulator();
   return {
     org,
-    client: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
+    client: SalesforceClient.fromSession({
+      instanceUrl: org.instanceUrl,
+      accessToken: org.integrationUser!.accessToken,
+    }),
   };
 }
 

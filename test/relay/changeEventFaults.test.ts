@@ -137,7 +137,7 @@ describe('change event stream faults', () => {
   it('a session expiring during the stream is refreshed and the stream resumes with the new session', async () => {
     const userId = services.org.integrationUser!.userId;
     const tokens: string[] = [];
-    const salesforce = new SalesforceClient({
+    const salesforce = SalesforceClient.fromSession({
       instanceUrl: services.org.instanceUrl,
       accessToken: integrationToken(services.org),
       refreshAccessToken: async () => {
@@ -242,7 +242,10 @@ describe('a replay id past the retention window', () => {
     let clock = Date.now();
     const org = await startSalesforceEmulator({ pubSub: true, now: () => new Date(clock) });
     try {
-      const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
+      const salesforce = SalesforceClient.fromSession({
+        instanceUrl: org.instanceUrl,
+        accessToken: integrationToken(org),
+      });
       const options = { salesforce, events: { endpoint: org.pubSub!.endpoint, rejectUnauthorized: false } as const };
       const orderOf = (scenario: string) => org.sample!.orders.find((o) => o.scenario === scenario)!.orderId;
       const first = await relay(options);
@@ -295,7 +298,10 @@ describe('an org without the channel', () => {
   it('refuses to start, naming the PlatformEventChannel and its members to deploy', async () => {
     const bare = await startSalesforceEmulator({ pubSub: { channels: false } });
     try {
-      const salesforce = new SalesforceClient({ instanceUrl: bare.instanceUrl, accessToken: integrationToken(bare) });
+      const salesforce = SalesforceClient.fromSession({
+        instanceUrl: bare.instanceUrl,
+        accessToken: integrationToken(bare),
+      });
       const started = startRelay({
         salesforce,
         events: { endpoint: bare.pubSub!.endpoint, rejectUnauthorized: false },

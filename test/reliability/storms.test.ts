@@ -26,7 +26,7 @@ const logs = [memoryLogger(), memoryLogger()];
 
 /** A relay with its own Salesforce connection (re-authenticating on 401) and its own Stripe client. */
 function startStormRelay(index: number, opsPerSecond = 1000) {
-  const salesforce = new SalesforceClient({
+  const salesforce = SalesforceClient.fromSession({
     instanceUrl: org.instanceUrl,
     accessToken: ACCESS_TOKEN,
     refreshAccessToken: async () => ACCESS_TOKEN,

@@ -9,9 +9,10 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/sa
 import { addConnectedApp } from '@stripe-cpq/salesforce-org-emulator/oauth.js';
 import {
   SalesforceAuthError,
+  salesforceClientFor,
   salesforceClientWith,
   tokenProvider,
-  type SalesforceAuth,
+  type TokenAuth,
 } from '../../plugin/src/salesforce/auth.js';
 
 let org: SalesforceEmulator;
@@ -66,16 +67,14 @@ beforeAll(async () => {
 });
 afterAll(() => org.close());
 
-const clientCredentials = (
-  fields: Partial<Extract<SalesforceAuth, { kind: 'clientCredentials' }>> = {},
-): SalesforceAuth => ({
+const clientCredentials = (fields: Partial<Extract<TokenAuth, { kind: 'clientCredentials' }>> = {}): TokenAuth => ({
   kind: 'clientCredentials',
   loginUrl: org.instanceUrl,
   clientId: 'relay-app',
   clientSecret: 'relay-secret',
   ...fields,
 });
-const jwtBearer = (fields: Partial<Extract<SalesforceAuth, { kind: 'jwtBearer' }>> = {}): SalesforceAuth => ({
+const jwtBearer = (fields: Partial<Extract<TokenAuth, { kind: 'jwtBearer' }>> = {}): TokenAuth => ({
   kind: 'jwtBearer',
   loginUrl: org.instanceUrl,
   clientId: 'relay-app',
@@ -83,8 +82,8 @@ const jwtBearer = (fields: Partial<Extract<SalesforceAuth, { kind: 'jwtBearer' }
   privateKey: key.privateKey,
   ...fields,
 });
-const signedInAs = async (auth: SalesforceAuth) => (await salesforceClientWith(tokenProvider(auth))).username();
-const refusal = async (auth: SalesforceAuth) => {
+const signedInAs = async (auth: TokenAuth) => (await salesforceClientFor(auth)).username();
+const refusal = async (auth: TokenAuth) => {
   const error = await tokenProvider(auth)
     .session()
     .catch((e: unknown) => e);

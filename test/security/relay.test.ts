@@ -28,7 +28,7 @@ const log = memoryLogger();
 beforeAll(async () => {
   org = await startSalesforceEmulator({ integrationAccessToken: ACCESS_TOKEN, pubSub: true });
   stripe = await startStripeEmulator({ opsPerSecond: 0, apiKey: STRIPE_KEY });
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN });
+  const salesforce = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: ACCESS_TOKEN });
   const gateway = createStripeGateway({
     apiKey: STRIPE_KEY,
     host: stripe.host,

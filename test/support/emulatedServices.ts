@@ -57,7 +57,7 @@ export async function startEmulatedServices(options: EmulatedServicesOptions = {
     }),
   ]);
   // The engine runs as the relay's integration user, never as the admin (README, "The relay user").
-  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
+  const client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
   const gateway = createStripeGateway({
     apiKey: stripe.apiKey,
     host: stripe.host,

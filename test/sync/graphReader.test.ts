@@ -11,7 +11,10 @@ const single = { multiCurrency: false } as const;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
+  client = SalesforceClient.fromSession({
+    instanceUrl: org.instanceUrl,
+    accessToken: org.integrationUser!.accessToken,
+  });
 });
 afterAll(() => org.close());
 
@@ -103,7 +106,7 @@ describe('readContractGraph in a multi-currency org', () => {
   let multiClient: SalesforceClient;
   beforeAll(async () => {
     multi = await startSalesforceEmulator({ multiCurrency: true });
-    multiClient = new SalesforceClient({ instanceUrl: multi.instanceUrl, accessToken: multi.accessToken });
+    multiClient = SalesforceClient.fromSession({ instanceUrl: multi.instanceUrl, accessToken: multi.accessToken });
   });
   afterAll(() => multi.close());
 
@@ -121,7 +124,7 @@ describe('readContractGraph when Salesforce pages child lists (two child rows pe
   let pagedClient: SalesforceClient;
   beforeAll(async () => {
     paged = await startSalesforceEmulator({ childBatchSize: 2 });
-    pagedClient = new SalesforceClient({ instanceUrl: paged.instanceUrl, accessToken: paged.accessToken });
+    pagedClient = SalesforceClient.fromSession({ instanceUrl: paged.instanceUrl, accessToken: paged.accessToken });
   });
   afterAll(() => paged.close());
   const pagedOrder = (scenario: string) => paged.sample!.orders.find((o) => o.scenario === scenario)!;

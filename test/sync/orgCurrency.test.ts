@@ -16,7 +16,7 @@ async function orgWith(options: { multiCurrency?: boolean; defaultCurrency?: str
   const org = await startSalesforceEmulator(options);
   const stripe: StripeEmulator = await startStripeEmulator({ opsPerSecond: 0 });
   running.push(org, stripe);
-  const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  const client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   const engine = createSyncEngine({
     salesforce: client,
     workerId: 'currency',

@@ -11,7 +11,7 @@ let orderId: string;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   orderId = org.sample!.orders[0]!.orderId;
 });
 afterAll(() => org.close());

@@ -13,7 +13,7 @@ let accountId: string;
 
 beforeAll(async () => {
   org = await startSalesforceEmulator();
-  client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+  client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
   ({ orderId, accountId } = org.sample!.orders[0]!);
 });
 afterAll(() => org.close());

@@ -25,7 +25,10 @@ beforeAll(async () => {
     retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
   });
   engine = createSyncEngine({
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken }),
+    salesforce: SalesforceClient.fromSession({
+      instanceUrl: org.instanceUrl,
+      accessToken: org.integrationUser!.accessToken,
+    }),
     stripe: gateway,
     workerId: 'clock-test',
   });

@@ -69,7 +69,7 @@ export async function replay(recording: Recording): Promise<Replay> {
       orgId: org.orgId,
       sandbox: true,
     };
-    const client = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
+    const client = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken });
     const gateway = createStripeGateway({
       apiKey: stripe.apiKey,
       host: stripe.host,

@@ -7,7 +7,7 @@
 import type { Connection } from '@salesforce/core';
 import { startRelay, type RelayOptions, type RunningRelay } from '../relay/index.js';
 import { createRelayLogger } from '../relay/logger.js';
-import { salesforceClientFrom, type SalesforceClient } from '../salesforce/client.js';
+import { SalesforceClient } from '../salesforce/client.js';
 import { createStripeGateway, type StripeClientOptions, type StripeGateway } from '../stripe/client.js';
 import { createSyncEngine, syncReport, type OrderSyncReport } from '../sync/engine.js';
 
@@ -50,7 +50,7 @@ export function stripeClientOptions(apiKey: string, apiBase?: string): StripeCli
 
 function adapters(options: EngineOptions): { salesforce: SalesforceClient; stripe: StripeGateway } {
   return {
-    salesforce: salesforceClientFrom(options.connection),
+    salesforce: SalesforceClient.fromConnection(options.connection),
     stripe: createStripeGateway(stripeClientOptions(options.stripeApiKey, options.stripeApiBase)),
   };
 }

@@ -9,23 +9,18 @@ import { defineCpqOrgSchema } from '../cpqSchema/catalog.js';
 import { describeObject } from '../cpqSchema/describe.js';
 import { Schema } from '../cpqSchema/schema.js';
 import { RecordStore } from '../cpqSchema/store.js';
-import type { CompositeSubresponse, SalesforceClient } from '../salesforce/client.js';
+import type { CompositeSubrequest, SalesforceClient } from '../salesforce/client.js';
 import { OrgSchema, SYNCED_OBJECTS, type ObjectDescribe } from './orgSchema.js';
 
 /** Describes of every object the sync reads, in one `composite` call (objects the org lacks are left out). */
 export async function describeOrg(client: SalesforceClient): Promise<OrgSchema> {
-  const compositeRequest = SYNCED_OBJECTS.map((name) => ({
+  const compositeRequest = SYNCED_OBJECTS.map((name): CompositeSubrequest => ({
     method: 'GET',
     url: `${client.basePath}/sobjects/${name}/describe`,
     referenceId: name.replace(/\W/g, '_'),
   }));
-  const { body } = await client.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', {
-    allOrNone: false,
-    compositeRequest,
-  });
-  return new OrgSchema(
-    body.compositeResponse.filter((r) => r.httpStatusCode < 300).map((r) => r.body as ObjectDescribe),
-  );
+  const answers = await client.composite(compositeRequest, false);
+  return new OrgSchema(answers.filter((r) => r.httpStatusCode < 300).map((r) => r.body as ObjectDescribe));
 }
 
 /** The CPQ schema plus the package source under `sourceDir` (objects and fields; records are ignored). */

@@ -2,7 +2,7 @@
  * The relay's own entry point for containers: `node plugin/lib/relay/main.js [--port 8787 …]`, configured
  * by the environment (config.ts). Stops gracefully on SIGTERM/SIGINT.
  */
-import { salesforceClientWith, tokenProvider } from '../salesforce/auth.js';
+import { salesforceClientFor } from '../salesforce/auth.js';
 import { createStripeGateway } from '../stripe/client.js';
 import { relayConfig, salesforceAuth } from './config.js';
 import { startRelay } from './index.js';
@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     ...(config.STRIPE_OPS_PER_SECOND ? { opsPerSecond: config.STRIPE_OPS_PER_SECOND } : {}),
   });
   const relay = await startRelay({
-    // One token provider signs in and, when the session expires, signs in again (the Pub/Sub stream can share it).
-    salesforce: await salesforceClientWith(tokenProvider(salesforceAuth(config))),
+    // Signs in and, when the session expires, signs in again; the Pub/Sub stream shares its session.
+    salesforce: await salesforceClientFor(salesforceAuth(config)),
     stripe,
     logger,
     host: config.RELAY_HOST,

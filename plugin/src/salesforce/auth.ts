@@ -1,21 +1,22 @@
 /**
  * How a server signs in to Salesforce as its integration user, and signs in again when the session
- * expires — without a restart. One token provider serves every Salesforce connection of a process: the
- * REST client (salesforceClientWith) and the Pub/Sub API subscriber (gRPC metadata `accesstoken`,
- * `instanceurl`, `tenantid`).
+ * expires — without a restart. The relay's REST client (salesforceClientFor) carries the session, and the
+ * Pub/Sub API subscriber takes it from there (gRPC metadata `accesstoken`, `instanceurl`, `tenantid`).
  *
  * - client credentials: a connected app's (or External Client App's) consumer key and secret; the session
  *   is its "Run As" user's. Salesforce serves this flow on the org's My Domain URL only.
  * - JWT bearer: the consumer key, the integration user's username and the private key whose certificate
  *   the app holds; an RS256 JWT (`iss`, `sub`, `aud`, `exp`) is traded for a session.
- * - an `sf` alias (the CLI's stored auth; refreshed by @salesforce/core) or a raw access token (which
- *   cannot be renewed: its expiry is an error that says how to configure OAuth).
+ * - an `sf` alias: the CLI's stored auth, whose own @salesforce/core Connection the client uses and renews.
+ * - a raw access token, which cannot be renewed: its expiry is an error that says how to configure OAuth.
  *
- * A plain form POST to `/services/oauth2/token` rather than @salesforce/core's AuthInfo: AuthInfo's JWT
+ * The grant goes through jsforce's OAuth2 client rather than @salesforce/core's AuthInfo: AuthInfo's JWT
  * grant also queries the org (user info, Dev Hub check) and keeps the auth in the CLI's state files —
- * calls and files a relay has no use for at every renewal.
+ * calls and files a relay has no use for at every renewal. The REST client's jsforce Connection calls the
+ * provider's `refresh` when Salesforce answers 401 (client.ts).
  */
 import { createPrivateKey, sign } from 'node:crypto';
+import { OAuth2 } from '@jsforce/jsforce-node';
 import { SalesforceClient } from './client.js';
 
 export type SalesforceAuth =
@@ -65,7 +66,10 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** An assertion serves one grant: it need not outlive the request. */
 const JWT_LIFETIME_SECONDS = 180;
 
-export function tokenProvider(auth: SalesforceAuth, now: () => Date = () => new Date()): TokenProvider {
+/** The sign-ins a token provider makes; an `sf` alias signs in through @salesforce/core instead. */
+export type TokenAuth = Exclude<SalesforceAuth, { readonly kind: 'sfAlias' }>;
+
+export function tokenProvider(auth: TokenAuth, now: () => Date = () => new Date()): TokenProvider {
   const signIn = signInFor(auth, now);
   let current: Promise<SalesforceSession> | undefined;
   let renewing: Promise<SalesforceSession> | undefined;
@@ -80,7 +84,7 @@ export function tokenProvider(auth: SalesforceAuth, now: () => Date = () => new 
   };
 }
 
-function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) => Promise<SalesforceSession> {
+function signInFor(auth: TokenAuth, now: () => Date): (renewal: boolean) => Promise<SalesforceSession> {
   switch (auth.kind) {
     case 'accessToken':
       return async (renewal) => {
@@ -91,30 +95,19 @@ function signInFor(auth: SalesforceAuth, now: () => Date): (renewal: boolean) =>
           );
         return { instanceUrl: auth.instanceUrl, accessToken: auth.accessToken };
       };
-    case 'sfAlias':
-      return sfAliasSignIn(auth.targetOrg);
     case 'clientCredentials':
       return () =>
         requestToken(
           auth.loginUrl,
-          { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret },
+          { clientId: auth.clientId, clientSecret: auth.clientSecret },
+          { grant_type: 'client_credentials' },
           'client credentials',
         );
     case 'jwtBearer':
+      // The JWT names the app (`iss`): the grant takes no client id of its own.
       return () =>
-        requestToken(auth.loginUrl, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
+        requestToken(auth.loginUrl, {}, { grant_type: JWT_BEARER, assertion: jwtAssertion(auth, now()) }, 'JWT bearer');
   }
-}
-
-function sfAliasSignIn(targetOrg: string): (renewal: boolean) => Promise<SalesforceSession> {
-  let connection: { instanceUrl: string; accessToken?: string | null; refreshAuth(): Promise<unknown> } | undefined;
-  return async (renewal) => {
-    if (!connection) {
-      const { Org } = await import('@salesforce/core');
-      connection = (await Org.create({ aliasOrUsername: targetOrg })).getConnection();
-    } else if (renewal) await connection.refreshAuth();
-    return { instanceUrl: connection.instanceUrl, accessToken: connection.accessToken ?? '' };
-  };
 }
 
 /** The signed JWT of the bearer flow (RS256 over `header.claims`, base64url). */
@@ -129,26 +122,32 @@ export function jwtAssertion(auth: Extract<SalesforceAuth, { kind: 'jwtBearer' }
   return `${signed}.${sign('sha256', Buffer.from(signed), createPrivateKey(auth.privateKey)).toString('base64url')}`;
 }
 
-async function requestToken(loginUrl: string, form: Record<string, string>, flow: string): Promise<SalesforceSession> {
-  const url = `${loginUrl.replace(/\/$/, '')}/services/oauth2/token`;
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-    body: new URLSearchParams(form),
+/**
+ * A token from the org's token endpoint through jsforce's OAuth2 client (a form POST, never retried: a grant
+ * is not idempotent). Salesforce's refusal (`error`, `error_description`) becomes a SalesforceAuthError.
+ */
+async function requestToken(
+  loginUrl: string,
+  client: { readonly clientId?: string; readonly clientSecret?: string },
+  params: { readonly grant_type: string; readonly [name: string]: string },
+  flow: string,
+): Promise<SalesforceSession> {
+  const oauth2 = new OAuth2({ loginUrl: loginUrl.replace(/\/$/, ''), ...client });
+  const token = await oauth2.requestToken(params).catch((error: unknown) => {
+    // Anything but Salesforce's answer (the network, a bad URL) is no refusal: it speaks for itself.
+    if (error instanceof TypeError || !(error instanceof Error)) throw error;
+    throw refusal(oauth2.tokenServiceUrl, flow, error.name, error.message);
   });
-  const body = (await response.json().catch(() => ({}))) as {
-    access_token?: string;
-    instance_url?: string;
-    error?: string;
-    error_description?: string;
-  };
-  if (!response.ok || !body.access_token || !body.instance_url) {
-    throw new SalesforceAuthError(
-      `Salesforce refused the ${flow} sign-in at ${url}: ${body.error ?? `HTTP ${response.status}`}${body.error_description ? ` (${body.error_description})` : ''}.`,
-      FIXES[body.error ?? ''] ?? FIXES.default!,
-    );
-  }
-  return { instanceUrl: body.instance_url, accessToken: body.access_token };
+  if (!token.access_token || !token.instance_url)
+    throw refusal(oauth2.tokenServiceUrl, flow, 'no access token or instance URL in the answer');
+  return { instanceUrl: token.instance_url, accessToken: token.access_token };
+}
+
+function refusal(url: string, flow: string, error: string, description?: string): SalesforceAuthError {
+  return new SalesforceAuthError(
+    `Salesforce refused the ${flow} sign-in at ${url}: ${error}${description ? ` (${description})` : ''}.`,
+    FIXES[error] ?? FIXES.default!,
+  );
 }
 
 const FIXES: Readonly<Record<string, string>> = {
@@ -159,10 +158,20 @@ const FIXES: Readonly<Record<string, string>> = {
   default: 'Check SF_LOGIN_URL and the app\'s OAuth settings (README, "Relay sign-in").',
 };
 
+/**
+ * The relay's Salesforce client for its sign-in: an `sf` alias's own connection (@salesforce/core renews it
+ * with the CLI's stored auth), or a session from a token provider.
+ */
+export async function salesforceClientFor(auth: SalesforceAuth): Promise<SalesforceClient> {
+  if (auth.kind !== 'sfAlias') return salesforceClientWith(tokenProvider(auth));
+  const { Org } = await import('@salesforce/core');
+  return SalesforceClient.fromConnection((await Org.create({ aliasOrUsername: auth.targetOrg })).getConnection());
+}
+
 /** A REST client on the provider's session, signing in again through it when the session expires. */
 export async function salesforceClientWith(provider: TokenProvider, apiVersion?: string): Promise<SalesforceClient> {
   const { instanceUrl, accessToken } = await provider.session();
-  return new SalesforceClient({
+  return SalesforceClient.fromSession({
     instanceUrl,
     accessToken,
     ...(apiVersion ? { apiVersion } : {}),

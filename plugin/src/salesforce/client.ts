@@ -1,21 +1,26 @@
 /**
- * A thin Salesforce REST client: SOQL queries (all pages), composite batches, sObject collections and
- * row reads and updates, over `fetch` with a bearer token. It counts calls so the engine
- * and the benchmark can report Salesforce API use. Build one from an `sf` org connection with
- * `salesforceClientFrom(connection)` or from an instance URL and access token.
+ * The product's Salesforce client: SOQL queries (all pages), composite batches, sObject collections and
+ * row writes, as a thin domain layer on a jsforce `Connection` — the one @salesforce/core's `Connection`
+ * extends, so an `sf` org's connection serves as well as a bare session. Every HTTP request goes through
+ * `send`, which counts it (a composite request is one; a retry after a session refresh is one more) so the
+ * engine, the relay's metrics and the benchmarks report Salesforce API use from one counter.
  */
+import { Connection, type HttpRequest, type HttpRequestOptions } from '@jsforce/jsforce-node';
 import { SyncError } from '../core/errors.js';
 import { accessFix, accessProblemOf, type AccessProblem } from './access.js';
 
 export const DEFAULT_API_VERSION = '62.0';
 /** Query operations Salesforce accepts in one composite request (REST API Developer Guide, "Composite"). */
 const MAX_COMPOSITE_QUERIES = 5;
+/** Records per sObject Collections call (REST API Developer Guide, "sObject Collections"). */
+const MAX_COLLECTION_RECORDS = 200;
 
-export interface SalesforceClientOptions {
+/** A session to build a client on: a test's emulator token, or the relay's sign-in (auth.ts). */
+export interface SalesforceSessionOptions {
   readonly instanceUrl: string;
   readonly accessToken: string;
   readonly apiVersion?: string;
-  /** Called on 401 to get a fresh access token (long-running relay). */
+  /** Signs in again when Salesforce answers 401 INVALID_SESSION_ID (long-running relay); the new token. */
   readonly refreshAccessToken?: () => Promise<string>;
 }
 
@@ -92,31 +97,80 @@ export interface CompositeSubresponse {
   readonly referenceId: string;
 }
 
+/** jsforce's transport retries some statuses on its own; the product's retries are its own and counted. */
+const NO_TRANSPORT_RETRIES = { retry: { maxRetries: 0, methods: [] } };
+
 export class SalesforceClient {
   /** Salesforce API calls made by this client (each HTTP request counts once, as Salesforce counts them). */
   calls = 0;
-  /** The org's daily API usage as the last response's `Sforce-Limit-Info: api-usage=N/M` header reported it. */
-  private apiUsage: { used: number; max: number } | undefined;
   private user: string | undefined;
-  readonly instanceUrl: string;
-  readonly apiVersion: string;
-  private accessToken: string;
 
-  constructor(private readonly options: SalesforceClientOptions) {
-    this.instanceUrl = options.instanceUrl.replace(/\/$/, '');
-    this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-    this.accessToken = options.accessToken;
+  /**
+   * @param renew how `refreshSession` gets a fresh token; without it the session cannot be renewed.
+   */
+  private constructor(
+    private readonly connection: Connection,
+    private readonly renew?: (client: SalesforceClient) => Promise<void>,
+  ) {}
+
+  /**
+   * A client on a bare session (an instance URL and access token), with the sign-in that renews it. A plain
+   * jsforce Connection: @salesforce/core's would need an AuthInfo, which looks the user up (a call) and
+   * reads the CLI's state files — neither of which a session needs.
+   */
+  static fromSession(options: SalesforceSessionOptions): SalesforceClient {
+    const { refreshAccessToken } = options;
+    const connection = new Connection({
+      instanceUrl: options.instanceUrl.replace(/\/$/, ''),
+      accessToken: options.accessToken,
+      version: options.apiVersion ?? DEFAULT_API_VERSION,
+      // jsforce calls it on a 401 INVALID_SESSION_ID, then retries the request with the new token.
+      ...(refreshAccessToken
+        ? {
+            refreshFn: (_: unknown, done: (error: Error | null, token?: string) => void) =>
+              void refreshAccessToken().then(
+                (token) => done(null, token),
+                (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+              ),
+          }
+        : {}),
+    });
+    return new SalesforceClient(
+      connection,
+      refreshAccessToken &&
+        (async () => {
+          connection.accessToken = await refreshAccessToken();
+        }),
+    );
+  }
+
+  /**
+   * A client on an `sf` org's connection (@salesforce/core), whose AuthInfo renews the session: a request
+   * on an expired session has jsforce refresh it first (what `Connection.refreshAuth` does, counted here).
+   */
+  static fromConnection(connection: Connection): SalesforceClient {
+    return new SalesforceClient(connection, async (client) => {
+      await client.send('GET', client.basePath);
+    });
+  }
+
+  get instanceUrl(): string {
+    return this.connection.instanceUrl;
+  }
+
+  get apiVersion(): string {
+    return this.connection.version;
   }
 
   /** The session in use: the Pub/Sub API client authenticates with the same one. */
   get session(): { readonly instanceUrl: string; readonly accessToken: string } {
-    return { instanceUrl: this.instanceUrl, accessToken: this.accessToken };
+    return { instanceUrl: this.connection.instanceUrl, accessToken: this.connection.accessToken ?? '' };
   }
 
   /** Gets a fresh access token after the session expired; false when this client cannot. */
   async refreshSession(): Promise<boolean> {
-    if (!this.options.refreshAccessToken) return false;
-    this.accessToken = await this.options.refreshAccessToken();
+    if (!this.renew) return false;
+    await this.renew(this);
     return true;
   }
 
@@ -125,45 +179,44 @@ export class SalesforceClient {
     return `/services/data/v${this.apiVersion}`;
   }
 
-  async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: T; headers: Headers }> {
-    const send = () =>
-      fetch(`${this.instanceUrl}${path.startsWith('/services/') ? path : `${this.basePath}${path}`}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${this.accessToken}`,
-          Accept: 'application/json',
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...headers,
+  /**
+   * One REST request through the connection — a path under `/services/`, or relative to `basePath` — and
+   * the one place calls are counted: every HTTP request jsforce sends for it, a retry after a session
+   * refresh included. Salesforce's errors become a SalesforceApiError with the HTTP status.
+   */
+  private async send<T>(method: HttpRequest['method'], path: string, body?: unknown): Promise<T> {
+    let status = 0;
+    const transport = this.connection._transport;
+    const counted = {
+      httpRequest: (request: HttpRequest, options?: HttpRequestOptions) => {
+        this.calls++;
+        const sent = transport.httpRequest(request, options);
+        sent.then(
+          (response) => (status = response.statusCode),
+          () => undefined,
+        );
+        return sent;
+      },
+    };
+    try {
+      return await this.connection.request<T>(
+        {
+          method,
+          url: path,
+          ...(body === undefined
+            ? {}
+            : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    this.calls++;
-    let response = await send();
-    if (response.status === 401 && this.options.refreshAccessToken) {
-      this.accessToken = await this.options.refreshAccessToken();
-      this.calls++;
-      response = await send();
-    }
-    this.noteApiUsage(response.headers.get('sforce-limit-info'));
-    const text = await response.text();
-    const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-    if (!response.ok && response.status !== 304) {
-      throw new SalesforceApiError(
-        response.status,
-        Array.isArray(parsed) ? (parsed as SalesforceErrorBody[]) : [{ message: text }],
+        { transport: counted, ...NO_TRANSPORT_RETRIES },
       );
+    } catch (error) {
+      throw status >= 400 && isHttpApiError(error) ? apiErrorOf(status, error) : error;
     }
-    return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
   /** Every record of a query, following `nextRecordsUrl`. */
   async query<T>(soql: string): Promise<T[]> {
-    return this.allRecords((await this.request<QueryResult<T>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body);
+    return this.allRecords(await this.send<QueryResult<T>>('GET', `/query?q=${encodeURIComponent(soql)}`));
   }
 
   /**
@@ -174,7 +227,7 @@ export class SalesforceClient {
     const records = [...first.records];
     let page = first;
     while (!page.done && page.nextRecordsUrl) {
-      page = (await this.request<QueryResult<T>>('GET', page.nextRecordsUrl)).body;
+      page = await this.send<QueryResult<T>>('GET', page.nextRecordsUrl);
       records.push(...page.records);
     }
     return records;
@@ -222,17 +275,17 @@ export class SalesforceClient {
     compositeRequest: readonly CompositeSubrequest[],
     allOrNone: boolean,
   ): Promise<CompositeSubresponse[]> {
-    const { body } = await this.request<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', {
+    const answer = await this.send<{ compositeResponse: CompositeSubresponse[] }>('POST', '/composite', {
       allOrNone,
       compositeRequest,
     });
-    return body.compositeResponse;
+    return answer.compositeResponse;
   }
 
   /** Updates up to 200 records per call (`composite/sobjects`, PATCH). */
   async updateRecords(records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
     return this.inBatches(records, (batch) =>
-      this.request<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }),
+      this.send<CollectionResult[]>('PATCH', '/composite/sobjects', { allOrNone, records: batch }),
     );
   }
 
@@ -244,92 +297,87 @@ export class SalesforceClient {
     allOrNone = false,
   ): Promise<CollectionResult[]> {
     return this.inBatches(records, (batch) =>
-      this.request<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, {
+      this.send<CollectionResult[]>('PATCH', `/composite/sobjects/${sobject}/${externalIdField}`, {
         allOrNone,
         records: batch,
       }),
     );
   }
 
-  /**
-   * Percentage of the org's daily API allowance used so far, from the `Sforce-Limit-Info` header Salesforce
-   * sends on every REST response (REST API Guide, "Limit Info Header"): no extra call, and no View Setup and
-   * Configuration permission, which `/limits` needs. Before any response it asks for the version list's
-   * resources (`GET /services/data/vXX.X`), the cheapest call that carries the header.
-   */
-  async dailyApiUsagePercent(): Promise<number> {
-    if (!this.apiUsage) await this.request('GET', this.basePath);
-    const usage = this.apiUsage;
-    return usage && usage.max > 0 ? (usage.used / usage.max) * 100 : 0;
+  /** Deletes up to 200 records per call (`composite/sobjects`, DELETE). */
+  async deleteRecords(ids: readonly string[]): Promise<CollectionResult[]> {
+    return this.inBatches(ids, (batch) =>
+      this.send<CollectionResult[]>('DELETE', `/composite/sobjects?ids=${batch.join(',')}&allOrNone=false`),
+    );
   }
 
-  private noteApiUsage(header: string | null): void {
-    const match = /api-usage=(\d+)\/(\d+)/.exec(header ?? '');
-    if (match) this.apiUsage = { used: Number(match[1]), max: Number(match[2]) };
+  /**
+   * Percentage of the org's daily API allowance used so far, from the `Sforce-Limit-Info` header Salesforce
+   * sends on every REST response (REST API Guide, "Limit Info Header"), which jsforce keeps as the
+   * connection's `limitInfo`: no extra call, and no View Setup and Configuration permission, which `/limits`
+   * needs. Before any response it asks for the version's resources (`GET /services/data/vXX.X`), the
+   * cheapest call that carries the header.
+   */
+  async dailyApiUsagePercent(): Promise<number> {
+    if (!this.connection.limitInfo.apiUsage) await this.send('GET', this.basePath);
+    const usage = this.connection.limitInfo.apiUsage;
+    return usage && usage.limit > 0 ? (usage.used / usage.limit) * 100 : 0;
   }
 
   /** The session's username (OpenID Connect UserInfo), fetched once. */
   async username(): Promise<string> {
     this.user ??=
-      (await this.request<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).body
-        .preferred_username ?? 'the sync user';
+      (await this.send<{ preferred_username?: string }>('GET', '/services/oauth2/userinfo')).preferred_username ??
+      'the sync user';
     return this.user;
   }
 
   /** Number of records a query matches (`SELECT COUNT() …`). */
   async count(soql: string): Promise<number> {
-    return (await this.request<QueryResult<never>>('GET', `/query?q=${encodeURIComponent(soql)}`)).body.totalSize;
-  }
-
-  /** Deletes up to 200 records per call (`composite/sobjects`, DELETE). */
-  async deleteRecords(ids: readonly string[]): Promise<CollectionResult[]> {
-    const results: CollectionResult[] = [];
-    for (let i = 0; i < ids.length; i += 200) {
-      results.push(
-        ...(
-          await this.request<CollectionResult[]>(
-            'DELETE',
-            `/composite/sobjects?ids=${ids.slice(i, i + 200).join(',')}&allOrNone=false`,
-          )
-        ).body,
-      );
-    }
-    return results;
+    return (await this.send<QueryResult<never>>('GET', `/query?q=${encodeURIComponent(soql)}`)).totalSize;
   }
 
   async createRecord(sobject: string, fields: Record<string, unknown>): Promise<string> {
-    return (await this.request<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).body.id;
+    return (await this.send<{ id: string }>('POST', `/sobjects/${sobject}`, fields)).id;
   }
 
   /** Updates one record. */
   async updateRecord(sobject: string, id: string, fields: Record<string, unknown>): Promise<void> {
-    await this.request('PATCH', `/sobjects/${sobject}/${id}`, fields);
+    await this.send('PATCH', `/sobjects/${sobject}/${id}`, fields);
   }
 
-  private async inBatches(
-    records: readonly Record<string, unknown>[],
-    send: (batch: Record<string, unknown>[]) => Promise<{ body: CollectionResult[] }>,
+  /** Deletes one record. */
+  async deleteRecord(sobject: string, id: string): Promise<void> {
+    await this.send('DELETE', `/sobjects/${sobject}/${id}`);
+  }
+
+  private async inBatches<T>(
+    items: readonly T[],
+    send: (batch: T[]) => Promise<CollectionResult[]>,
   ): Promise<CollectionResult[]> {
     const results: CollectionResult[] = [];
-    for (let i = 0; i < records.length; i += 200) results.push(...(await send(records.slice(i, i + 200))).body);
+    for (let i = 0; i < items.length; i += MAX_COLLECTION_RECORDS)
+      results.push(...(await send(items.slice(i, i + MAX_COLLECTION_RECORDS))));
     return results;
   }
 }
 
-/** A client over an `sf` org connection (@salesforce/core `Connection`), refreshing its token through it. */
-export function salesforceClientFrom(connection: {
-  readonly instanceUrl: string;
-  readonly accessToken?: string | null;
-  getApiVersion(): string;
-  refreshAuth?(): Promise<unknown>;
-}): SalesforceClient {
-  return new SalesforceClient({
-    instanceUrl: connection.instanceUrl,
-    accessToken: connection.accessToken ?? '',
-    apiVersion: connection.getApiVersion(),
-    refreshAccessToken: async () => {
-      await connection.refreshAuth?.();
-      return connection.accessToken ?? '';
-    },
-  });
+/** jsforce's error for an HTTP error response: Salesforce's error (or errors) as `data`. */
+interface HttpApiError {
+  readonly errorCode: string;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+function isHttpApiError(error: unknown): error is HttpApiError {
+  return error instanceof Error && typeof (error as Partial<HttpApiError>).errorCode === 'string';
+}
+
+/** Salesforce's `[{ errorCode, message, fields }]` back from jsforce's error: one error, several, or a bare body. */
+function apiErrorOf(status: number, error: HttpApiError): SalesforceApiError {
+  const { data } = error;
+  if (Array.isArray(data)) return new SalesforceApiError(status, data as SalesforceErrorBody[]);
+  if (data && typeof data === 'object' && 'message' in data)
+    return new SalesforceApiError(status, [data as SalesforceErrorBody]);
+  return new SalesforceApiError(status, [{ errorCode: error.errorCode, message: error.message }]);
 }

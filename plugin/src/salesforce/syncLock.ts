@@ -82,7 +82,7 @@ export async function takeLock(
 /** Frees the lock; a lock already gone (taken over after it expired) is no error. */
 export async function releaseLock(client: SalesforceClient, lock: SyncLock): Promise<void> {
   try {
-    await client.request('DELETE', `/sobjects/${LOCK_OBJECT}/${lock.id}`);
+    await client.deleteRecord(LOCK_OBJECT, lock.id);
   } catch (error) {
     if (!(error instanceof SalesforceApiError && error.errors.every((e) => GONE.has(e.errorCode ?? '')))) throw error;
   }

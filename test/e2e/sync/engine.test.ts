@@ -30,7 +30,10 @@ const engineStripeClient = () =>
 beforeAll(async () => {
   org = await startSalesforceEmulator();
   stripe = await startStripeEmulator({ opsPerSecond: 0 });
-  salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.integrationUser!.accessToken });
+  salesforce = SalesforceClient.fromSession({
+    instanceUrl: org.instanceUrl,
+    accessToken: org.integrationUser!.accessToken,
+  });
 });
 afterAll(async () => {
   await org.close();

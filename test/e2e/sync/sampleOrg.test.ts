@@ -49,7 +49,7 @@ describe.each([
   beforeAll(async () => {
     org = await startSalesforceEmulator(options);
     stripe = await startStripeEmulator({ opsPerSecond: 0 });
-    const salesforce = new SalesforceClient({
+    const salesforce = SalesforceClient.fromSession({
       instanceUrl: org.instanceUrl,
       accessToken: org.integrationUser!.accessToken,
     });

@@ -8,7 +8,7 @@ import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/sa
 import { startStripeEmulator } from '@stripe-cpq/stripe-emulator';
 import { startRelay } from 'plugin-stripe-cpq/lib/relay/index.js';
 import { createRelayLogger } from 'plugin-stripe-cpq/lib/relay/logger.js';
-import { salesforceClientFrom, SalesforceClient } from 'plugin-stripe-cpq/lib/salesforce/client.js';
+import { SalesforceClient } from 'plugin-stripe-cpq/lib/salesforce/client.js';
 import { createStripeGateway, isLiveKey, type StripeGateway } from 'plugin-stripe-cpq/lib/stripe/client.js';
 import { createSyncEngine, type OrderSyncResult } from 'plugin-stripe-cpq/lib/sync/engine.js';
 import { progressBar, renderTable } from './table.js';
@@ -65,7 +65,7 @@ async function localTarget(): Promise<DemoTarget> {
   // With its Pub/Sub API: the relay of `--serve` takes "Sync now" from change events.
   const [org, stripe] = await Promise.all([startSalesforceEmulator({ pubSub: true }), startStripeEmulator()]);
   return {
-    salesforce: new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
+    salesforce: SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: org.accessToken }),
     stripe: createStripeGateway({ apiKey: stripe.apiKey, host: stripe.host, port: stripe.port, protocol: 'http' }),
     orders: (org.sample?.orders ?? []).map((o) => ({
       id: o.orderId,
@@ -87,7 +87,7 @@ async function realTarget(targetOrg: string, orderIds: readonly string[]): Promi
   const org = await Org.create({ aliasOrUsername: targetOrg });
   const connection = org.getConnection();
   return {
-    salesforce: salesforceClientFrom(connection),
+    salesforce: SalesforceClient.fromConnection(connection),
     stripe: createStripeGateway({ apiKey }),
     orders: orderIds.map((id) => ({ id, scenario: id, description: '' })),
     where: connection.instanceUrl,

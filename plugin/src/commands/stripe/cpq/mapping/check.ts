@@ -11,7 +11,7 @@ import {
   type MappingCheckReport,
   type OrderPreflight,
 } from '../../../../mappingCheck/index.js';
-import { salesforceClientFrom } from '../../../../salesforce/client.js';
+import { SalesforceClient } from '../../../../salesforce/client.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.mapping.check');
@@ -57,7 +57,7 @@ export default class MappingCheck extends SfCommand<MappingCheckResult> {
     let report: MappingCheckReport;
     try {
       report = org
-        ? await checkOrg(salesforceClientFrom(org.getConnection(flags['api-version'])), {
+        ? await checkOrg(SalesforceClient.fromConnection(org.getConnection(flags['api-version'])), {
             orderIds: orderIds(flags.order ?? []),
           })
         : checkLocalSource(sourceDir as string);
