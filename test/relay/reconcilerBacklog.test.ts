@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(() => org.close());
 
 it('reconciles again as soon as a full page of orders is synced, until none is left', async () => {
-  const salesforce = new SalesforceClient({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
+  const salesforce = SalesforceClient.fromSession({ instanceUrl: org.instanceUrl, accessToken: integrationToken(org) });
   const { logger } = memoryLogger();
   // The engine is never asked to sync here: the runner below stands in for it.
   const settings = await SettingsRefresher.start({
