@@ -335,7 +335,7 @@ describe('billing summary builder', () => {
 
 describe('the preview of a plan', () => {
   it("an amendment's schedule update: the phases that ended stay before the ones it sends, as Stripe keeps them", () => {
-    const [start, amended, end] = [at('2029-07-01'), at('2029-10-01'), at('2030-07-01')];
+    const [start, amended, end] = [ts('2029-07-01'), ts('2029-10-01'), ts('2030-07-01')];
     const phase = (from: number, to: number, quantity: number) => ({
       start_date: from,
       end_date: to,

@@ -523,9 +523,9 @@ describe('S30 — stacked amendments in one run', () => {
   it('plans the next one from the phase Stripe started now, even within the same second (recording amendments.test_amendments__syncs_stacked_amendments_-_both_backdated_and_start_on_same_day)', () => {
     const { c, A, a, stripe, scheduleId } = contract('2030-01-01', 12, 'Monthly', 10, 1);
     const m1 = c.amendment('2030-03-01', 10);
-    m1.line(A, { quantity: 3, revises: a });
+    m1.line(A, { quantity: 3, revises: a.Id });
     const m2 = c.amendment('2030-03-01', 10);
-    m2.line(A, { quantity: 1, revises: a });
+    m2.line(A, { quantity: 1, revises: a.Id });
     // A customer on a test clock: the engine plans the deferred amendment at the clock time Stripe started M1's phase.
     const now = ts('2030-03-10');
     stripe.sync(m2.order.Id, now);
