@@ -621,7 +621,10 @@ describe('S15 — multi-currency', () => {
 
   it('takes UGX in whole units, as Stripe lists it among its zero-decimal currencies (README Decisions)', () => {
     const b = new OrderBuilder({ start: '2030-03-01', term: 12 });
-    b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 370000 }), { quantity: 1, unitPrice: 370000 });
+    b.line(b.product({ name: 'Platform', billingFrequency: 'Annual', listPrice: 370000 }), {
+      quantity: 1,
+      unitPrice: 370000,
+    });
     expect(json(only(plan(b, {}, { defaultCurrency: 'UGX' }), 'prices.create').params.unit_amount_decimal)).toBe(
       '370000',
     );
