@@ -1,5 +1,6 @@
 // The org emulator under load: 10,000 orders with 3 order products each, read the way the sync engine
-// and the poller read them (an order with its lines through a child subquery), in-process and over HTTP.
+// and the relay's reconciliation read them (an order with its lines through a child subquery; a scan for
+// unsynced orders, 200 at most), in-process and over HTTP.
 import { startSalesforceEmulator, type EmulatedOrg } from '@stripe-cpq/salesforce-org-emulator';
 import type { BenchRow } from './run.ts';
 
@@ -7,7 +8,7 @@ const ORDERS = 10_000;
 const LINES_PER_ORDER = 3;
 const ORDER_WITH_LINES = (id: string): string =>
   `SELECT Id, OrderNumber, Status, Account.Name, (SELECT Id, Quantity, UnitPrice, ServiceDate, Product2.Name FROM OrderItems ORDER BY CreatedDate) FROM Order WHERE Id = '${id}'`;
-const POLLER =
+const UNSYNCED_SCAN =
   "SELECT Id, OrderNumber, (SELECT Id, Quantity FROM OrderItems) FROM Order WHERE Status = 'Draft' AND Stripe_ID__c = null ORDER BY CreatedDate LIMIT 200";
 
 function fill(org: EmulatedOrg): string[] {
@@ -67,7 +68,7 @@ export default async function bench(): Promise<BenchRow[]> {
     const scans = 50;
     t0 = performance.now();
     for (let i = 0; i < scans; i++)
-      if (emulator.query(POLLER).length !== 200) throw new Error('poller query returned the wrong page');
+      if (emulator.query(UNSYNCED_SCAN).length !== 200) throw new Error('unsynced-order scan returned the wrong page');
     const scanMs = performance.now() - t0;
 
     return [
@@ -87,7 +88,7 @@ export default async function bench(): Promise<BenchRow[]> {
         unit: 'queries/s',
       },
       {
-        name: `org emulator: poller scan of ${ORDERS.toLocaleString('en-US')} orders (LIMIT 200 + lines)`,
+        name: `org emulator: unsynced-order scan of ${ORDERS.toLocaleString('en-US')} orders (LIMIT 200 + lines)`,
         value: perSecond(scans, scanMs),
         unit: 'queries/s',
       },

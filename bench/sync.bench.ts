@@ -137,7 +137,7 @@ async function relayLatency(): Promise<BenchRow[]> {
     }
     return [
       {
-        name: `relay: sync request → done, p50 (${latencies.length} requests, default poll)`,
+        name: `relay: sync request → done, p50 (${latencies.length} requests, by change event)`,
         value: percentile(latencies, 50) / 1000,
         unit: 's',
         goal: '≤ 3',

@@ -151,7 +151,6 @@ describe('custom metadata records', () => {
           'Sync_Start_Date__c',
           'Live_Sync_Enabled__c',
           'Order_Sync_Filter__c',
-          'Poll_Interval_Seconds__c',
           'Sync_Record_Retention__c',
           'API_Percentage_Limit__c',
           'Proration_Precision__c',
@@ -166,7 +165,6 @@ describe('custom metadata records', () => {
       // Installing never starts syncing past orders by itself: the admin sets a start date and turns it on.
       Live_Sync_Enabled__c: 'false',
       Order_Sync_Filter__c: "Status = 'Activated'",
-      Poll_Interval_Seconds__c: '90', // spec §6.1: the documented 90 s
       Sync_Record_Retention__c: '10000',
       API_Percentage_Limit__c: '95',
       Proration_Precision__c: 'month',

@@ -9,7 +9,7 @@ let relay: RunningRelay | undefined;
 let settingsId: string;
 let original: Record<string, unknown>;
 const log = memoryLogger();
-const FIELDS = ['Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Default_Currency__c', 'Poll_Interval_Seconds__c'];
+const FIELDS = ['Live_Sync_Enabled__c', 'Order_Sync_Filter__c', 'Default_Currency__c'];
 
 beforeAll(async () => {
   services = await startServices();

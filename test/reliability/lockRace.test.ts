@@ -82,7 +82,7 @@ function figures(relays: readonly RelayProcess[]) {
   const tally = (values: unknown[]) =>
     values.reduce<Record<string, number>>((n, v) => ({ ...n, [String(v)]: (n[String(v)] ?? 0) + 1 }), {});
   return {
-    claimsPerRequest: tally(lines.filter((l) => l.msg === 'sync request claimed').map((l) => l.requestId)),
+    claimsPerRequest: tally(lines.filter((l) => l.msg === 'sync request taken').map((l) => l.requestId)),
     syncsPerOrder: tally(
       lines
         .filter((l) => (l.msg === 'order synced' || l.msg === 'order sync failed') && l.status !== 'busy')

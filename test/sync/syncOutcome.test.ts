@@ -2,8 +2,8 @@
 // release in one all-or-none composite call.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
-import { SalesforceApiError, SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { takeLock, type SyncLock } from '../../plugin/src/salesforce/syncLock.js';
+import { SalesforceApiError, SalesforceClient, type CompositeSubrequest } from '../../plugin/src/salesforce/client.js';
+import { releaseLockRequest, takeLock, type SyncLock } from '../../plugin/src/salesforce/syncLock.js';
 import { writeSyncOutcome, type SyncOutcomeWrite, type SyncRecordRow } from '../../plugin/src/salesforce/syncWriter.js';
 
 let org: SalesforceEmulator;
@@ -39,6 +39,16 @@ const lockFor = async (key: string): Promise<SyncLock> =>
 const locks = (key: string) => org.query(`SELECT Id FROM Stripe_Sync_Lock__c WHERE Lock_Key__c = '${key}'`);
 const syncRecords = (prefix: string) =>
   org.query(`SELECT Compound_ID__c FROM Stripe_Sync_Record__c WHERE Compound_ID__c LIKE '${prefix}%'`);
+/** A request's outcome as a caller's write riding along (the relay's "Sync now"). */
+const requestMessage = (id: string, message: string): CompositeSubrequest => ({
+  method: 'PATCH',
+  url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${id}`,
+  referenceId: 'requestOutcome',
+  body: { Message__c: message },
+});
+const newRequest = () => org.store.insert('Stripe_Sync_Request__c', { Order__c: orderId, Status__c: 'Syncing' });
+const messageOf = (id: string) =>
+  org.query(`SELECT Message__c FROM Stripe_Sync_Request__c WHERE Id = '${id}'`)[0]?.Message__c;
 const orderStripeId = () => org.query(`SELECT Stripe_ID__c FROM Order WHERE Id = '${orderId}'`)[0]!.Stripe_ID__c;
 
 describe('a sync outcome', () => {
@@ -72,6 +82,67 @@ describe('a sync outcome', () => {
     org.store.delete('Stripe_Sync_Lock__c', lock.id);
     await writeSyncOutcome(client, outcome({ syncRecords: [record(3)] }), lock);
     expect(syncRecords(`${orderId}-test3`)).toHaveLength(1);
+  });
+
+  it("writes the caller's writes in the same call, its lock's release too", async () => {
+    const lock = await lockFor('test:alongside');
+    const requestLock = await lockFor('test:alongside-request');
+    const request = newRequest();
+    const before = client.calls;
+    const written = await writeSyncOutcome(
+      client,
+      outcome({
+        syncRecords: [record(4)],
+        alongside: [requestMessage(request, 'ended'), releaseLockRequest(client, requestLock, 'releaseRequestLock')],
+      }),
+      lock,
+    );
+    expect(written).toBe(true);
+    expect(client.calls - before).toBe(1);
+    expect(messageOf(request)).toBe('ended');
+    expect(syncRecords(`${orderId}-test4`)).toHaveLength(1);
+    expect([...locks('test:alongside'), ...locks('test:alongside-request')]).toEqual([]);
+  });
+
+  it("is written without the caller's writes when Salesforce refuses them, and says so", async () => {
+    const lock = await lockFor('test:alongside-refused');
+    const requestLock = await lockFor('test:alongside-refused-request');
+    const gone = newRequest();
+    org.store.delete('Stripe_Sync_Request__c', gone);
+    const written = await writeSyncOutcome(
+      client,
+      outcome({
+        syncRecords: [record(5)],
+        orderFields: { [orderId]: { Stripe_ID__c: 'sub_sched_alongside' } },
+        alongside: [requestMessage(gone, 'ended'), releaseLockRequest(client, requestLock, 'releaseRequestLock')],
+      }),
+      lock,
+    );
+    expect(written).toBe(false);
+    expect(syncRecords(`${orderId}-test5`)).toHaveLength(1);
+    expect(orderStripeId()).toBe('sub_sched_alongside');
+    expect(locks('test:alongside-refused')).toEqual([]);
+    // The caller's writes are all or none among themselves: its lock stays for it to release.
+    expect(locks('test:alongside-refused-request')).toHaveLength(1);
+  });
+
+  it("writes the caller's writes when the lock they release was taken over after it expired", async () => {
+    const requestLock = await lockFor('test:alongside-taken-over');
+    org.store.delete('Stripe_Sync_Lock__c', requestLock.id);
+    const request = newRequest();
+    const written = await writeSyncOutcome(
+      client,
+      outcome({
+        syncRecords: [record(6)],
+        alongside: [
+          requestMessage(request, 'ended late'),
+          releaseLockRequest(client, requestLock, 'releaseRequestLock'),
+        ],
+      }),
+    );
+    expect(written).toBe(true);
+    expect(messageOf(request)).toBe('ended late');
+    expect(syncRecords(`${orderId}-test6`)).toHaveLength(1);
   });
 
   it('writes more than one call holds (25 sub-requests) with the Sync Records before the Stripe IDs', async () => {

@@ -63,7 +63,6 @@ export async function replay(recording: Recording): Promise<Replay> {
       mappingProblems: [],
       currency: { multiCurrency, corporateCurrency: 'USD' },
       liveSyncEnabled: true,
-      pollIntervalSeconds: 60,
       syncRecordRetention: 1000,
       apiPercentageLimit: 50,
       orgId: org.orgId,

@@ -9,7 +9,7 @@ import { BILLING_SUMMARY_VERSION, summaryFieldText, type BillingPreview } from '
 import { DOCUMENTATION_LINKS } from '../core/plan/syncRecords.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import type { OrderSyncResult, SyncEngine } from '../sync/engine.js';
-import type { ClaimedRequest } from './syncRequests.js';
+import type { HeldRequest } from './syncRequests.js';
 
 export function billingPreview(result: OrderSyncResult): BillingPreview {
   return {
@@ -35,10 +35,14 @@ export function previewFieldText(preview: BillingPreview): string {
 export async function runPreview(
   salesforce: SalesforceClient,
   engine: SyncEngine,
-  request: ClaimedRequest,
+  request: HeldRequest,
   now: () => Date,
 ): Promise<OrderSyncResult> {
-  const result = await engine.syncOrder(request.Order__c, { dryRun: true, asActivated: true });
+  const result = await engine.syncOrder(request.Order__c, {
+    dryRun: true,
+    asActivated: true,
+    located: request.located,
+  });
   const preview = billingPreview(result);
   const problems = preview.problems.length;
   await salesforce.updateRecord('Stripe_Sync_Request__c', request.Id, {

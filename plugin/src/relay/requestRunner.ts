@@ -1,8 +1,9 @@
 /**
  * The request runner: runs the syncs the triggers ask for on a bounded worker pool, one job per Order at
  * a time — sync requests ("Sync now", Preview, the relay's own retries), activated orders (live sync) and
- * POST /sync. A request is claimed before it runs (its lock, syncRequests.ts), so a duplicate or late
- * event, or a second relay, never runs it twice; an order's sync takes the contract lock (the engine).
+ * POST /sync. A request is taken before it runs (its lock, syncRequests.ts), so a duplicate or late
+ * event, or a second relay, never runs it twice; an order's sync takes the contract lock (the engine),
+ * and a request's claim and outcome ride in that sync's calls.
  * A retryable failure of a sync without a request becomes a Retrying request in Salesforce, due at its
  * next attempt: no retry lives only in memory. Each change event's `done` is called once the job it
  * started has ended, so the replay checkpoint never passes work that did not happen.
@@ -19,7 +20,14 @@ import type { RetryPolicy } from './retries.js';
 import type { Scheduler } from './scheduler.js';
 import type { SettingsRefresher } from './settingsRefresher.js';
 import type { ReceivedEvent } from './subscriber.js';
-import { claimRequest, finishRequest, requestRetry, type SyncRequest } from './syncRequests.js';
+import {
+  claimTaken,
+  finishRequest,
+  RequestWrites,
+  requestRetry,
+  takeRequest,
+  type SyncRequest,
+} from './syncRequests.js';
 import { WorkerPool } from './workerPool.js';
 
 /** A request put back to Queued because its contract was busy waits this long before its next claim. */
@@ -228,30 +236,35 @@ export class RequestRunner {
   }
 
   private async runOne(request: RequestRef): Promise<void> {
-    const { salesforce, clock, log } = this.deps;
-    const { workerId, leaseMs } = this.deps;
-    const claimed = await claimRequest(salesforce, request.Id, workerId, leaseMs, clock.now(), request.Order__c);
-    if (!claimed) return;
-    log.debug({ requestId: claimed.Id, orderId: claimed.Order__c, attempt: claimed.attempt }, 'sync request claimed');
+    const { salesforce, clock, log, workerId, leaseMs, retryPolicy } = this.deps;
+    const taken = await takeRequest(salesforce, request.Id, workerId, leaseMs, clock.now(), request.Order__c);
+    if (!taken) return;
+    log.debug({ requestId: taken.Id, orderId: taken.Order__c, attempt: taken.attempt }, 'sync request taken');
     const engine = this.deps.settings.engine;
-    if (claimed.Type__c === 'Preview') {
-      const preview = await runPreview(salesforce, engine, claimed, () => clock.now());
+    if (taken.Type__c === 'Preview') {
+      await claimTaken(salesforce, taken);
+      const preview = await runPreview(salesforce, engine, taken, () => clock.now());
       log.info(
-        { requestId: claimed.Id, orderId: claimed.Order__c, problems: preview.errors.length },
+        { requestId: taken.Id, orderId: taken.Order__c, problems: preview.errors.length },
         'billing preview written',
       );
       return;
     }
-    const result = await engine.syncOrder(claimed.Order__c, { located: claimed.located });
-    const outcome = await finishRequest(salesforce, claimed, result, clock.now(), this.deps.retryPolicy);
+    // The claim and the outcome ride in the sync's own calls; what did not land is finished here.
+    const writes = new RequestWrites(salesforce, taken, () => clock.now(), retryPolicy);
+    const result = await engine.syncOrder(taken.Order__c, { located: taken.located, alongside: writes });
+    const outcome =
+      result.alongsideWritten && writes.outcome
+        ? writes.outcome
+        : await finishRequest(salesforce, taken, result, clock.now(), retryPolicy);
     this.record(result, Date.parse(request.Requested_At__c ?? request.CreatedDate ?? '') || Date.now());
-    if (outcome.status === 'Queued') this.notBefore.set(claimed.Id, Date.now() + BUSY_PAUSE_MS);
+    if (outcome.status === 'Queued') this.notBefore.set(taken.Id, Date.now() + BUSY_PAUSE_MS);
     if (outcome.status === 'Retrying')
       log.info(
         {
-          requestId: claimed.Id,
-          orderId: claimed.Order__c,
-          attempt: claimed.attempt,
+          requestId: taken.Id,
+          orderId: taken.Order__c,
+          attempt: taken.attempt,
           nextAttemptAt: outcome.nextAttemptAt,
         },
         'sync request will be retried',

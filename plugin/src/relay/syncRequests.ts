@@ -3,14 +3,21 @@
  *   Queued → Syncing → Synced | Failed
  *                    → Retrying (a retryable failure; due again at Next_Attempt_At__c) → Syncing → …
  * until the backoff (retries.ts) is used up, when the request ends Failed with the error and its fix.
- * A worker claims a request by taking its lock (syncLock.ts, key `request:<Id>`) and, in the same call,
+ * A worker takes a request by taking its lock (syncLock.ts, key `request:<Id>`) and, in the same call,
  * reading it afresh: only a request still due once the lock is held is run, so no two relays run one
- * request and none runs a request another has just finished. Finishing writes the outcome and releases
- * the lock in one call. A claim whose lease expired (a crashed relay) goes back to Queued, and its lock
- * is taken over, so no request is dropped. Each request leaves an audit trail: who, when, attempts, how
- * it ended.
+ * request and none runs a request another has just finished. The claim (Syncing) rides in the sync's
+ * call that takes the contract's lock, and the outcome with the lock's release in its write-back
+ * (RequestWrites): a "Sync now" costs the engine's calls and one more. A worker dying after the take
+ * leaves the request due, its lock expiring; after the claim, Syncing until its lease runs out, when it
+ * goes back to Queued and its lock is taken over: no request is dropped. Each request leaves an audit
+ * trail: who, when, attempts, how it ended.
  */
-import { SalesforceApiError, type SalesforceClient, type SalesforceErrorBody } from '../salesforce/client.js';
+import {
+  SalesforceApiError,
+  type CompositeSubrequest,
+  type SalesforceClient,
+  type SalesforceErrorBody,
+} from '../salesforce/client.js';
 import { locatedFrom, locateQuery, type LocatedOrder } from '../salesforce/graphReader.js';
 import { soqlDateTime, soqlId } from '../salesforce/soql.js';
 import {
@@ -21,7 +28,7 @@ import {
   takeLock,
   type SyncLock,
 } from '../salesforce/syncLock.js';
-import type { OrderSyncResult } from '../sync/engine.js';
+import type { AlongsideWrites, OrderSyncResult } from '../sync/engine.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
 
 export type SyncRequestStatus = 'Queued' | 'Syncing' | 'Synced' | 'Failed' | 'Retrying' | 'Previewed';
@@ -36,11 +43,17 @@ export interface SyncRequest {
   readonly Type__c?: string | null;
 }
 
-/** A request this worker holds (its lock), and which attempt this is (1 for the first run). */
-export interface ClaimedRequest extends SyncRequest {
+/**
+ * A due request whose lock this worker holds, read afresh under it, and which attempt this is (1 for the
+ * first run). Its claim (Syncing, by whom, since when) is written with its order's sync (RequestWrites) or
+ * on its own (claimRequest).
+ */
+export interface HeldRequest extends SyncRequest {
   readonly attempt: number;
   readonly lock: SyncLock;
-  /** Where the order's contract is, read in the claim's call when the caller named the order. */
+  /** When this worker took it: the claim's start. */
+  readonly takenAt: Date;
+  /** Where the order's contract is, read in the lock's call when the caller named the order. */
   readonly located?: LocatedOrder;
 }
 
@@ -71,15 +84,19 @@ function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | 
   );
 }
 
-/** Takes a due request for `worker`; undefined when it is not due or another worker holds it. */
-export async function claimRequest(
+/**
+ * Takes a due request's lock for `worker` and reads the request (and, given `orderId`, locates its order)
+ * in the same call; undefined when it is not due or another worker holds it. Nothing is written on the
+ * request yet: a worker dying now leaves it as it was, due, and its lock expires.
+ */
+export async function takeRequest(
   client: SalesforceClient,
   requestId: string,
   worker: string,
   leaseMs: number,
   now = new Date(),
   orderId?: string,
-): Promise<ClaimedRequest | undefined> {
+): Promise<HeldRequest | undefined> {
   type Row = SyncRequest & { Status__c: string | null; Next_Attempt_At__c: string | null };
   const fields = [...REQUEST_FIELDS, 'Status__c', 'Next_Attempt_At__c'].join(',');
   const read = {
@@ -87,11 +104,14 @@ export async function claimRequest(
     url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}?fields=${fields}`,
     referenceId: 'request',
   };
-  const taken = await takeLock(client, requestLockKey(requestId), {
-    owner: worker,
-    ttlMs: leaseMs,
-    now,
-    alongside: [read],
+  const locate = orderId ? client.queryRequests({ order: locateQuery(orderId) }) : [];
+  const take = (alongside: CompositeSubrequest[]) =>
+    takeLock(client, requestLockKey(requestId), { owner: worker, ttlMs: leaseMs, now, alongside });
+  // An order Salesforce refuses to read (the user's access) must not hold the request: the engine reads
+  // it again and the request ends with the engine's error and its fix.
+  const taken = await take([read, ...locate]).catch((error: unknown) => {
+    if (locate.length === 0) throw error;
+    return take([read]);
   });
   if (!taken) return undefined;
   const record = taken.results.request as Row;
@@ -99,39 +119,53 @@ export async function claimRequest(
     await releaseLock(client, taken.lock);
     return undefined;
   }
+  const [row] = taken.results.order ? ((await client.queryRecords({ order: taken.results.order })).order ?? []) : [];
   const attempt = (record.Attempts__c ?? 0) + 1;
-  const claim = {
-    method: 'PATCH' as const,
-    url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${requestId}`,
-    referenceId: 'claim',
-    body: {
-      Status__c: 'Syncing',
-      Claimed_By__c: worker,
-      Started_At__c: now.toISOString(),
-      Lease_Expires__c: taken.lock.expiresAt.toISOString(),
-      Next_Attempt_At__c: null,
-      Attempts__c: attempt,
-    },
+  return {
+    ...record,
+    Attempts__c: attempt,
+    attempt,
+    lock: taken.lock,
+    takenAt: now,
+    ...(row ? { located: locatedFrom(row) } : {}),
   };
-  let located: LocatedOrder | undefined;
+}
+
+/** The request's claim: Syncing, by this worker, this attempt, until its lease runs out. */
+function claimFields(request: HeldRequest): Record<string, unknown> {
+  return {
+    Status__c: 'Syncing',
+    Claimed_By__c: request.lock.owner,
+    Started_At__c: request.takenAt.toISOString(),
+    Lease_Expires__c: request.lock.expiresAt.toISOString(),
+    Next_Attempt_At__c: null,
+    Attempts__c: request.attempt,
+  };
+}
+
+/** Takes a due request and writes its claim in a call of its own (a Preview's; a Sync's rides in its sync). */
+export async function claimRequest(
+  client: SalesforceClient,
+  requestId: string,
+  worker: string,
+  leaseMs: number,
+  now = new Date(),
+  orderId?: string,
+): Promise<HeldRequest | undefined> {
+  const request = await takeRequest(client, requestId, worker, leaseMs, now, orderId);
+  if (request) await claimTaken(client, request);
+  return request;
+}
+
+/** Writes the claim of a request this worker took, in a call of its own. */
+export async function claimTaken(client: SalesforceClient, request: HeldRequest): Promise<void> {
   try {
-    // The order is located in the claim's call (not all-or-none: a failed read leaves it to the engine).
-    const [claimed, order] = await client.composite(
-      [claim, ...(orderId ? client.queryRequests({ order: locateQuery(orderId) }) : [])],
-      false,
-    );
-    if (claimed && claimed.httpStatusCode >= 400)
-      throw new SalesforceApiError(claimed.httpStatusCode, claimed.body as SalesforceErrorBody[]);
-    if (order && order.httpStatusCode < 400) {
-      const [row] = (await client.queryRecords({ order: order.body })).order ?? [];
-      located = row ? locatedFrom(row) : undefined;
-    }
+    await client.updateRecord('Stripe_Sync_Request__c', request.Id, claimFields(request));
   } catch (error) {
     // Not claimed after all (a row lock, an outage): let go at once rather than keep the request waiting.
-    await releaseLock(client, taken.lock).catch(() => undefined);
+    await releaseLock(client, request.lock).catch(() => undefined);
     throw error;
   }
-  return { ...record, Attempts__c: attempt, attempt, lock: taken.lock, ...(located ? { located } : {}) };
 }
 
 /** `2030-01-01T10:01:00Z`: the retry time as the request message shows it (whole seconds, as stored). */
@@ -183,25 +217,73 @@ const outcomeOf = (fields: Record<string, unknown>): RequestOutcome => ({
 });
 
 /**
- * Records how the claimed attempt ended — Synced, Failed, Retrying at its next time, or Queued again when
- * busy — and releases the request's lock, in one call. A lock already taken over (this worker overran it)
- * is no error: the outcome is recorded all the same.
+ * The request once its attempt ended with `result`, as sub-requests: its fields — the claim's too (who,
+ * when, which attempt), in case the claim never landed (a sync that failed before its lock) — and its
+ * lock's release. A request queued again (busy) was not run: nothing of a claim is written.
+ */
+function outcomeRequests(
+  client: SalesforceClient,
+  request: HeldRequest,
+  fields: Record<string, unknown>,
+): CompositeSubrequest[] {
+  return [
+    {
+      method: 'PATCH',
+      url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`,
+      referenceId: 'requestOutcome',
+      body: fields.Status__c === 'Queued' ? fields : { ...claimFields(request), ...fields },
+    },
+    releaseLockRequest(client, request.lock, 'releaseRequestLock'),
+  ];
+}
+
+/**
+ * A Sync request's claim and outcome riding in its order's sync (the engine's `alongside`), at no call
+ * of their own: claimed in the call that takes the contract's lock — so a busy contract claims nothing —
+ * and finished in the write-back's call. `outcome` is what was last handed to the write-back; when the
+ * engine reports it not written (busy, or Salesforce refused it) the runner finishes the request itself.
+ */
+export class RequestWrites implements AlongsideWrites {
+  outcome: RequestOutcome | undefined;
+  readonly withLock: readonly CompositeSubrequest[];
+
+  constructor(
+    private readonly client: SalesforceClient,
+    private readonly request: HeldRequest,
+    private readonly now: () => Date,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  ) {
+    this.withLock = [
+      {
+        method: 'PATCH',
+        url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`,
+        referenceId: 'requestClaim',
+        body: claimFields(request),
+      },
+    ];
+  }
+
+  withOutcome(result: OrderSyncResult): readonly CompositeSubrequest[] {
+    const fields = requestOutcomeFields(result, this.request.attempt, this.now(), this.policy);
+    this.outcome = outcomeOf(fields);
+    return outcomeRequests(this.client, this.request, fields);
+  }
+}
+
+/**
+ * Records how the attempt ended — Synced, Failed, Retrying at its next time, or Queued again when busy —
+ * and releases the request's lock, in one call of its own. A lock already taken over (this worker overran
+ * it) is no error: the outcome is recorded all the same.
  */
 export async function finishRequest(
   client: SalesforceClient,
-  request: ClaimedRequest,
+  request: HeldRequest,
   result: OrderSyncResult,
   now = new Date(),
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<RequestOutcome> {
   const fields = requestOutcomeFields(result, request.attempt, now, policy);
-  const update = {
-    method: 'PATCH' as const,
-    url: `${client.basePath}/sobjects/Stripe_Sync_Request__c/${request.Id}`,
-    referenceId: 'outcome',
-    body: fields,
-  };
-  const [saved, released] = await client.composite([update, releaseLockRequest(client, request.lock)], false);
+  const [saved, released] = await client.composite(outcomeRequests(client, request, fields), false);
   if (saved && saved.httpStatusCode >= 400)
     throw new SalesforceApiError(saved.httpStatusCode, saved.body as SalesforceErrorBody[]);
   if (released) assertReleased(released);

@@ -25,11 +25,9 @@ export interface OrgConfiguration {
   readonly mappingProblems: readonly MappingRecordProblem[];
   /** The admin's switch for automatic syncing of activated orders (manual syncs always run). */
   readonly liveSyncEnabled: boolean;
-  /** Poll interval for activated orders, seconds. */
-  readonly pollIntervalSeconds: number;
   /** Sync Records kept; older ones are deleted by the relay. */
   readonly syncRecordRetention: number;
-  /** Share (%) of the org's daily API allowance the relay's polling may use (spec §2.1, §6 q21). */
+  /** Share (%) of the org's daily API allowance the relay's catch-up of missed orders may use (spec §2.1, §6 q21). */
   readonly apiPercentageLimit: number;
   /** The org's Id and whether it is a sandbox (metadata prefix, idempotency keys). */
   readonly orgId: string;
@@ -77,7 +75,6 @@ export const SETTING_FIELDS = [
   'Collection_Method__c',
   'Days_Until_Due__c',
   'Live_Sync_Enabled__c',
-  'Poll_Interval_Seconds__c',
   'Frontend_Prorations__c',
   'Non_Anniversary_Amendments__c',
   'Day_Prorations__c',
@@ -287,6 +284,5 @@ export function orgConfigurationFrom(
     apiPercentageLimit: typeof setting?.API_Percentage_Limit__c === 'number' ? setting.API_Percentage_Limit__c : 95,
     orgId: String(rows.organization?.[0]?.Id ?? ''),
     sandbox: rows.organization?.[0]?.IsSandbox === true,
-    pollIntervalSeconds: typeof setting?.Poll_Interval_Seconds__c === 'number' ? setting.Poll_Interval_Seconds__c : 90,
   };
 }

@@ -97,6 +97,10 @@ export function releaseLockRequest(
   return { method: 'DELETE', url: `${client.basePath}/sobjects/${LOCK_OBJECT}/${lock.id}`, referenceId };
 }
 
+/** The sub-request is a lock's release (whoever's lock it is). */
+export const isLockRelease = (request: CompositeSubrequest): boolean =>
+  request.method === 'DELETE' && request.url.includes(`/sobjects/${LOCK_OBJECT}/`);
+
 /** Checks the release's answer: deleted, or already gone; anything else is Salesforce refusing it. */
 export function assertReleased(answer: CompositeSubresponse): void {
   if (answer.httpStatusCode < 400 || lockGone(answer)) return;

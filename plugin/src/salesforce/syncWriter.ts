@@ -5,6 +5,7 @@
  * crash leaves all of it written or none (the re-run replays and writes it). More than 25 sub-requests (a
  * composite's limit, REST API Developer Guide "Composite") go in further calls, Sync Records first: once
  * the Order holds its Stripe ID a re-run has nothing to do, so the Stripe ID must never land without them.
+ * The caller's own writes can ride in the last call (`alongside`: the relay's sync request outcome).
  */
 import type { RecordRef, SyncError } from '../core/errors.js';
 import type { SalesforceWriteBack, SyncRecordDraft } from '../core/plan/plan.js';
@@ -17,7 +18,7 @@ import {
   type SalesforceClient,
   type SalesforceErrorBody,
 } from './client.js';
-import { lockGone, releaseLockRequest, type SyncLock } from './syncLock.js';
+import { isLockRelease, lockGone, releaseLockRequest, type SyncLock } from './syncLock.js';
 
 /** Sub-requests per `composite` call (REST API Developer Guide, "Composite"). */
 const MAX_SUBREQUESTS = 25;
@@ -48,14 +49,22 @@ export interface SyncOutcomeWrite {
   /** The Order the Sync Records belong to (Order__c). */
   readonly orderId: string;
   readonly livemode: boolean;
+  /**
+   * The caller's own writes (a sync request's outcome), written in the same all-or-none call as the rest
+   * of the outcome, at no call of their own; dropped when Salesforce refuses them.
+   */
+  readonly alongside?: readonly CompositeSubrequest[];
 }
 
-/** Writes the outcome and releases `lock` (when given) in one call; see the file's comment. */
+/**
+ * Writes the outcome and releases `lock` (when given) in one call; see the file's comment. Returns whether
+ * `outcome.alongside` was written with it.
+ */
 export async function writeSyncOutcome(
   client: SalesforceClient,
   outcome: SyncOutcomeWrite,
   lock?: SyncLock,
-): Promise<void> {
+): Promise<boolean> {
   const updates = new Map<string, Record<string, unknown>>();
   for (const w of outcome.writeBacks)
     updates.set(w.id, { ...updates.get(w.id), attributes: { type: w.sobject }, ...w.fields });
@@ -71,8 +80,16 @@ export async function writeSyncOutcome(
     })),
     ...(lock ? [releaseLockRequest(client, lock)] : []),
   ];
-  for (let i = 0; i < requests.length; i += MAX_SUBREQUESTS)
-    await writeAllOrNone(client, requests.slice(i, i + MAX_SUBREQUESTS));
+  const calls: CompositeSubrequest[][] = [];
+  for (let i = 0; i < requests.length; i += MAX_SUBREQUESTS) calls.push(requests.slice(i, i + MAX_SUBREQUESTS));
+  // The caller's writes ride whole in the last call: they land only once all of the outcome has.
+  const alongside = outcome.alongside ?? [];
+  const last = calls[calls.length - 1];
+  if (last && last.length + alongside.length <= MAX_SUBREQUESTS) last.push(...alongside);
+  else if (alongside.length > 0) calls.push([...alongside]);
+  let alongsideWritten = true;
+  for (const call of calls) alongsideWritten = (await writeAllOrNone(client, call, alongside)) && alongsideWritten;
+  return alongsideWritten;
 }
 
 function syncRecordUpsert(
@@ -91,23 +108,35 @@ function syncRecordUpsert(
 }
 
 /**
- * One all-or-none call. A lock already gone (taken over after it expired) rolls the call back: the outcome
- * is then written again without the release, which there is nothing left to do for.
+ * One all-or-none call; returns whether the `alongside` sub-requests in it were written. A lock already gone
+ * (taken over after it expired) rolls the call back: the rest is then written again without its release,
+ * which there is nothing left to do for. The caller's `alongside` writes refused roll it back too: the
+ * outcome is then written again without them (the caller writes them its own way), so they never cost
+ * the sync its outcome.
  */
-async function writeAllOrNone(client: SalesforceClient, requests: readonly CompositeSubrequest[]): Promise<void> {
+async function writeAllOrNone(
+  client: SalesforceClient,
+  requests: readonly CompositeSubrequest[],
+  alongside: readonly CompositeSubrequest[],
+): Promise<boolean> {
+  if (requests.length === 0) return true;
   const answers = await client.composite(requests, true);
   const failed = answers.filter((a) => a.httpStatusCode >= 400 && !errorsOf(a).every((e) => e.errorCode === HALTED));
-  if (failed.length === 0) return;
-  if (failed.every((a) => a.referenceId === 'releaseLock' && lockGone(a)))
-    return writeAllOrNone(
-      client,
-      requests.filter((r) => r.referenceId !== 'releaseLock'),
+  if (failed.length === 0) return true;
+  const requestOf = (a: CompositeSubresponse) => requests.find((r) => r.referenceId === a.referenceId);
+  const released = (a: CompositeSubresponse) => isLockRelease(requestOf(a)!) && lockGone(a);
+  const refused = (a: CompositeSubresponse) => !released(a) && alongside.includes(requestOf(a)!);
+  if (failed.every((a) => released(a) || refused(a))) {
+    const dropAlongside = failed.some(refused);
+    const rest = requests.filter(
+      (r) =>
+        !failed.some((a) => released(a) && a.referenceId === r.referenceId) &&
+        !(dropAlongside && alongside.includes(r)),
     );
-  const target = (a: CompositeSubresponse) =>
-    requests
-      .find((r) => r.referenceId === a.referenceId)
-      ?.url.split('/')
-      .pop() ?? a.referenceId;
+    const written = await writeAllOrNone(client, rest, dropAlongside ? [] : alongside);
+    return written && !dropAlongside;
+  }
+  const target = (a: CompositeSubresponse) => requestOf(a)?.url.split('/').pop() ?? a.referenceId;
   throw new SalesforceApiError(
     failed[0]!.httpStatusCode,
     failed.flatMap((a) =>

@@ -10,10 +10,11 @@
  * Order's "Syncing" status and the contract's graph queries (2); read the products' consumption schedules
  * (3); load the Stripe objects its records link to; ask the core for a plan; apply it to Stripe with the
  * plan's idempotency keys; write Stripe IDs, the Order's status, message, fix and links, the Sync Records
- * and the lock's release in one all-or-none call (4). The Order's billing summary (what Stripe now bills)
- * rides on that same Order update; a dry run carries the summary of what its plan would bill instead. A
- * plan that defers stacked amendments (one before them starts `now`) is followed,
- * in the same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
+ * and the lock's release in one all-or-none call (4). A caller's own writes can ride in calls 2 and 4
+ * (`alongside`: the relay claims and finishes a sync request there). The Order's billing summary (what
+ * Stripe now bills) rides on that same Order update; a dry run carries the summary of what its plan would
+ * bill instead. A plan that defers stacked amendments (one before them starts `now`) is followed, in the
+ * same run, by plans for them on the same graph (planRounds.ts). A run that fails part-way still
  * writes back every object it created, and the idempotency keys replay whatever a crash left unwritten,
  * so the next run creates nothing twice.
  */
@@ -91,6 +92,8 @@ export interface OrderSyncResult {
   /** What Stripe bills for the order: read back after a sync, or what the plan would bill in a dry run. */
   readonly summary?: BillingSummary;
   readonly durationMs: number;
+  /** With `SyncOptions.alongside`: its `withOutcome` writes landed with the write-back (else the caller's to write). */
+  readonly alongsideWritten?: boolean;
 }
 
 /** One order's result as commands print it and `--json` returns it: built once, here. */
@@ -127,6 +130,22 @@ export interface SyncOptions {
   readonly asActivated?: boolean;
   /** Where the order's contract is, when the caller read it with the order (graphReader's LOCATE_FIELDS). */
   readonly located?: LocatedOrder;
+  /** The caller's writes to make in the sync's own calls (not with dryRun). */
+  readonly alongside?: AlongsideWrites;
+}
+
+/**
+ * A caller's own writes riding in the sync's all-or-none calls, at no call of their own: the relay's sync
+ * request, claimed with the contract's lock and finished with the write-back. The engine only places them.
+ */
+export interface AlongsideWrites {
+  /** In the call that takes the contract's lock: written only with the lock, and the lock only with them. */
+  readonly withLock: readonly CompositeSubrequest[];
+  /**
+   * In the write-back's last call, given how the sync ended (not when it ends busy). Refused by Salesforce,
+   * they are dropped and the outcome written without them: `alongsideWritten` tells the caller.
+   */
+  withOutcome(result: OrderSyncResult): readonly CompositeSubrequest[];
 }
 
 export interface SyncEngine {
@@ -174,14 +193,27 @@ interface EngineRun {
 
 async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions): Promise<OrderSyncResult> {
   const started = performance.now();
+  const alongside = options.dryRun ? undefined : options.alongside;
   const result = (fields: Omit<OrderSyncResult, 'orderId' | 'durationMs'>): OrderSyncResult => ({
     orderId,
     durationMs: performance.now() - started,
+    ...(alongside ? { alongsideWritten: false } : {}),
     ...fields,
   });
   const orderRef = recordRef('Order', orderId);
   let lock: SyncLock | undefined;
   let applied: readonly AppliedOperation[] = [];
+  const written = (outcome: OrderSyncResult, alongsideWritten: boolean): OrderSyncResult => ({
+    ...outcome,
+    durationMs: performance.now() - started,
+    ...(alongside ? { alongsideWritten } : {}),
+  });
+  /** Writes the outcome of the ended sync, the caller's writes with it, and releases the lock. */
+  const ended = async (outcome: OrderSyncResult, done: Finish): Promise<OrderSyncResult> => {
+    const alongsideWritten = await finish(run, lock, done, alongside?.withOutcome(outcome));
+    lock = undefined;
+    return written(outcome, alongsideWritten);
+  };
   try {
     const config = await run.configuration();
     assertUsableMappings(config, orderRef);
@@ -195,7 +227,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     try {
       if (options.dryRun) rows = await run.salesforce.queries(queries);
       else {
-        const taken = await lockContract(run, located, run.salesforce.queryRequests(queries));
+        const taken = await lockContract(run, located, [
+          ...(alongside?.withLock ?? []),
+          ...run.salesforce.queryRequests(queries),
+        ]);
         if (!taken)
           return result({
             status: 'busy',
@@ -242,23 +277,24 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
           warnings: [],
           plan: undefined,
         });
-      await finish(run, lock, {
-        orderId,
-        stripeId: linkedStripeId,
-        writeBacks: [],
-        records: errorSyncRecordRows(orderRef, error.errors),
-        errors: error.errors,
-      });
-      lock = undefined;
-      return result({
-        status: 'failed',
-        stripeId: linkedStripeId,
-        applied: [],
-        errors: error.errors,
-        retryable: error.errors.every((e) => e.retryable),
-        warnings: [],
-        plan: undefined,
-      });
+      return await ended(
+        result({
+          status: 'failed',
+          stripeId: linkedStripeId,
+          applied: [],
+          errors: error.errors,
+          retryable: error.errors.every((e) => e.retryable),
+          warnings: [],
+          plan: undefined,
+        }),
+        {
+          orderId,
+          stripeId: linkedStripeId,
+          writeBacks: [],
+          records: errorSyncRecordRows(orderRef, error.errors),
+          errors: error.errors,
+        },
+      );
     }
     if (options.dryRun) {
       const summary = previewBillingSummary(
@@ -290,33 +326,33 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     // Only a run that changed Stripe changes what it bills: a re-sync that wrote nothing keeps the summary.
     const readBack = stripeId && rounds.applied.length > 0 ? await billingSummary(run, orderId, stripeId) : {};
     const { summary } = readBack;
-    await finish(run, lock, {
-      orderId,
-      stripeId,
-      writeBacks,
-      records,
-      errors,
-      summary,
-      initialOrderId: initialOrderOf(graph, located),
-    });
-    lock = undefined;
-    return result({
-      status: errors.length > 0 ? 'failed' : 'synced',
-      stripeId,
-      applied: rounds.applied,
-      errors,
-      retryable: errors.length > 0 && errors.every((e) => e.retryable),
-      warnings: [...rounds.plan.warnings, ...(readBack.warning ? [readBack.warning] : [])],
-      plan: rounds.plan,
-      ...(summary ? { summary } : {}),
-    });
+    return await ended(
+      result({
+        status: errors.length > 0 ? 'failed' : 'synced',
+        stripeId,
+        applied: rounds.applied,
+        errors,
+        retryable: errors.length > 0 && errors.every((e) => e.retryable),
+        warnings: [...rounds.plan.warnings, ...(readBack.warning ? [readBack.warning] : [])],
+        plan: rounds.plan,
+        ...(summary ? { summary } : {}),
+      }),
+      {
+        orderId,
+        stripeId,
+        writeBacks,
+        records,
+        errors,
+        summary,
+        initialOrderId: initialOrderOf(graph, located),
+      },
+    );
   } catch (error) {
     const failures =
       error instanceof SyncErrors
         ? error.errors
         : [unexpectedFailure(error, orderRef, await syncUser(run.salesforce, error))];
-    if (!options.dryRun) await recordFailure(run, lock, orderId, failures);
-    return result({
+    const failed = result({
       status: 'failed',
       stripeId: undefined,
       applied,
@@ -325,6 +361,8 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
       warnings: [],
       plan: undefined,
     });
+    if (options.dryRun) return failed;
+    return written(failed, await recordFailure(run, lock, failed, alongside?.withOutcome(failed)));
   }
 }
 
@@ -371,25 +409,23 @@ async function testClockTime(stripe: StripeGateway, state: StripeState, order: R
 async function recordFailure(
   run: EngineRun,
   lock: SyncLock | undefined,
-  orderId: string,
-  failures: readonly SyncError[],
-): Promise<void> {
+  failed: OrderSyncResult,
+  alongside: readonly CompositeSubrequest[] | undefined,
+): Promise<boolean> {
+  const { orderId, errors } = failed;
+  const records = errorSyncRecordRows(recordRef('Order', orderId), errors);
   try {
-    await finish(run, lock, {
-      orderId,
-      stripeId: undefined,
-      writeBacks: [],
-      records: errorSyncRecordRows(recordRef('Order', orderId), failures),
-      errors: failures,
-    });
+    return await finish(run, lock, { orderId, stripeId: undefined, writeBacks: [], records, errors }, alongside);
   } catch {
     if (lock) await releaseLock(run.salesforce, lock).catch(() => undefined);
+    return false;
   }
 }
 
 /**
  * The contract's lock, on its initial Order's key, taken in one call with the contract's graph queries
- * (`reads`, answered only once the lock is held) and, for an order that is no amendment, its "Syncing" status
+ * (`reads`, answered only once the lock is held), the caller's writes (`alongside`) and, for an order that is no
+ * amendment, its "Syncing" status
  * (a lock not taken writes no status). An amendment is not touched before the contract is read: its
  * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
  * write would move it to the end. Undefined while another worker syncs the contract.
@@ -448,8 +484,16 @@ async function billingSummary(
 /** Twelve lines with the same problem show its message and fix once on the Order (each keeps its Sync Record). */
 const distinctLines = (texts: readonly string[]): string => [...new Set(texts)].join('\n');
 
-/** The Order's status fields, written with the write-backs and Sync Records, and the lock's release: one call. */
-async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish): Promise<void> {
+/**
+ * The Order's status fields, written with the write-backs and Sync Records, the lock's release and the
+ * caller's writes: one call. Returns whether the caller's writes were written.
+ */
+async function finish(
+  run: EngineRun,
+  lock: SyncLock | undefined,
+  done: Finish,
+  alongside: readonly CompositeSubrequest[] = [],
+): Promise<boolean> {
   const livemode = run.stripe.livemode;
   const first = done.errors[0];
   const status = first
@@ -479,9 +523,9 @@ async function finish(run: EngineRun, lock: SyncLock | undefined, done: Finish):
     for (const id of new Set([done.orderId, done.initialOrderId ?? done.orderId]))
       orderFields[id] = { ...orderFields[id], ...summary };
   }
-  await writeSyncOutcome(
+  return writeSyncOutcome(
     run.salesforce,
-    { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode },
+    { writeBacks: done.writeBacks, syncRecords: done.records, orderFields, orderId: done.orderId, livemode, alongside },
     lock,
   );
 }
