@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** A relay on a Salesforce client of its own (its `calls` are the relay's), once its start-up is over. */
 async function relay(options: Partial<RelayOptions> = {}) {
-  const salesforce = new SalesforceClient({
+  const salesforce = SalesforceClient.fromSession({
     instanceUrl: services.org.instanceUrl,
     accessToken: integrationToken(services.org),
   });
