@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Deploy from '../../plugin/src/commands/stripe/cpq/deploy.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { MISSING_MASTER_READ, packageWithoutMasterRead } from './support/brokenPackage.js';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
@@ -96,6 +97,25 @@ describe('sf stripe cpq deploy', () => {
     const second = await Deploy.run(argv, PLUGIN_ROOT);
     expect(second.permissionSets.map((a) => a.status)).toEqual(['already assigned', 'already assigned']);
     expect(emulator.query('SELECT Id FROM PermissionSetAssignment')).toHaveLength(2);
+  });
+
+  it("makes the calls after the Metadata API deploy through the one client, whose counter equals the org's", async () => {
+    const build = SalesforceClient.fromConnection.bind(SalesforceClient);
+    const clients: Array<{ client: SalesforceClient; orgAtBuild: number }> = [];
+    $$.SANDBOX.stub(SalesforceClient, 'fromConnection').callsFake((connection) => {
+      const client = build(connection);
+      clients.push({ client, orgAtBuild: emulator.org.apiRequestsToday() });
+      return client;
+    });
+    const since = () => {
+      const { client, orgAtBuild } = clients.at(-1)!;
+      return { org: emulator.org.apiRequestsToday() - orgAtBuild, client: client.calls };
+    };
+    await Deploy.run(['--target-org', 'cpq', '--json'], PLUGIN_ROOT);
+    // Permission sets, users, existing assignments; one collection create; the two settings counts.
+    expect(since()).toEqual({ org: 6, client: 6 });
+    await Deploy.run(['--target-org', 'cpq', '--json'], PLUGIN_ROOT);
+    expect(since()).toEqual({ org: 5, client: 5 }); // already assigned: nothing to create
   });
 
   it('names the user when --on-behalf-of is not a user of the org', async () => {

@@ -1,6 +1,7 @@
 import { TestContext } from '@salesforce/core/testSetup';
 import { stubSfCommandUx } from '@salesforce/sf-plugins-core';
 import Status from '../../plugin/src/commands/stripe/cpq/status.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { authenticateToEmulator, PLUGIN_ROOT } from './support/emulatedOrg.js';
 import { readFileSync } from 'node:fs';
@@ -113,6 +114,43 @@ describe('sf stripe cpq status', () => {
     ).not.toContain('Retrying:');
     expect(ux.table.firstCall.args[0].data).toContainEqual({ 'Sync Status': 'Failed', Orders: 1 });
     expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
+  });
+
+  /**
+   * Runs `status` and splits the org's API calls (its own counter) at the moment the command builds its
+   * Salesforce client: before it, @salesforce/core loading the org; from it on, the command's own.
+   */
+  async function statusCalls(argv: string[]) {
+    const build = SalesforceClient.fromConnection.bind(SalesforceClient);
+    let client: SalesforceClient | undefined;
+    let atClient = 0;
+    const stub = $$.SANDBOX.stub(SalesforceClient, 'fromConnection').callsFake((connection) => {
+      atClient = emulator.org.apiRequestsToday();
+      return (client = build(connection));
+    });
+    const [before, logBefore] = [emulator.org.apiRequestsToday(), emulator.requestLog.length];
+    await Status.run([...argv, '--target-org', 'cpq', '--json'], PLUGIN_ROOT);
+    stub.restore();
+    return {
+      loadingTheOrg: emulator.requestLog
+        .slice(logBefore, logBefore + atClient - before)
+        .map(
+          (r) =>
+            `${r.path.replace(/\/v[\d.]+/, '/vXX.X')}${r.query.includes('FROM%20Organization') ? ' Organization' : ''}`,
+        ),
+      command: { org: emulator.org.apiRequestsToday() - atClient, client: client?.calls },
+    };
+  }
+
+  it("makes each of its Salesforce calls through the one client, whose counter equals the org's", async () => {
+    // Five counts by sync status, the queued and retrying counts, and four queries: one call each.
+    const overview = await statusCalls([]);
+    expect(overview.command).toEqual({ org: 11, client: 11 });
+    const order = await statusCalls(['--order', failed]);
+    expect(order.command).toEqual({ org: 2, client: 2 });
+    // The only calls outside it: @salesforce/core resolving the API version and reading the org's type.
+    for (const run of [overview, order])
+      expect(run.loadingTheOrg).toEqual(['/services/data', '/services/data/vXX.X/query Organization']);
   });
 
   it('shows the Sync Requests waiting to retry: how many, and the first due with its order, attempts and time', async () => {

@@ -186,12 +186,10 @@ describe('SOQL is built from validated Ids and escaped values only', () => {
   });
 
   it("the status command's order lookup refuses an injected Id instead of querying with it", async () => {
-    const queried: string[] = [];
-    const connection = {
-      query: async (soql: string) => (queried.push(soql), { records: [], totalSize: 0, done: true }),
-    };
-    await expect(readOrderStatus(connection as never, "801' OR Id != '")).rejects.toThrow(/not a Salesforce record Id/);
-    expect(queried).toEqual([]);
+    // No org listens there: a query would fail differently, and count a call.
+    const salesforce = SalesforceClient.fromSession({ instanceUrl: 'http://127.0.0.1:9', accessToken: 'unused' });
+    await expect(readOrderStatus(salesforce, "801' OR Id != '")).rejects.toThrow(/not a Salesforce record Id/);
+    expect(salesforce.calls).toBe(0);
   });
 
   it('no query in the product interpolates a raw variable: every ${…} in a SELECT is a soql* helper, a constant or a number', () => {
@@ -203,6 +201,7 @@ describe('SOQL is built from validated Ids and escaped values only', () => {
       'relay/orderSelection.ts',
       'relay/retention.ts',
       'cli/syncStatus.ts',
+      'cli/permissionSets.ts',
     ];
     const unsafe = files.flatMap((file) => {
       const source = readFileSync(new URL(`../../plugin/src/${file}`, import.meta.url), 'utf8');
@@ -211,7 +210,7 @@ describe('SOQL is built from validated Ids and escaped values only', () => {
         (q.match(/\$\{[^}]*\}/g) ?? [])
           .filter(
             (part) =>
-              !/^\$\{(soql(Id|IdList|String|Fields|DateTime)\(|[A-Z_]+(\.join\(', '\))?\}|Math\.|status === 'Not Synced'|(order|item)Where\}|conditions\.join|failureLimit\}|rates\}|schedule\}|filter\})/.test(
+              !/^\$\{(soql(Id|IdList|String|StringList|Fields|DateTime)\(|[A-Z_]+(\.join\(', '\))?\}|Math\.|status === 'Not Synced'|(order|item)Where\}|conditions\.join|failureLimit\}|rates\}|schedule\}|filter\})/.test(
                 part,
               ),
           )

@@ -1,9 +1,10 @@
 /**
  * Reads where the org stands with Stripe, for `sf stripe cpq status`: orders by sync status, the latest
  * failed Sync Records with their fixes, and the relay's last activity (the Sync Requests it worked, the
- * orders it synced, the requests queued and those waiting to retry); or, for one order, its Stripe links, status and Sync Records. SOQL only.
+ * orders it synced, the requests queued and those waiting to retry); or, for one order, its Stripe links, status and Sync Records. SOQL only,
+ * through the product's Salesforce client, which counts each call.
  */
-import type { Connection } from '@salesforce/core';
+import type { SalesforceClient } from '../salesforce/client.js';
 import { parseBillingSummary, type BillingSummary } from '../core/billingSummary/schema.js';
 import { soqlId, soqlString } from '../salesforce/soql.js';
 
@@ -97,40 +98,39 @@ function syncRecord(row: Row): SyncRecordSummary {
   };
 }
 
-export async function readSyncOverview(connection: Connection, failureLimit: number): Promise<SyncOverview> {
-  const count = async (soql: string): Promise<number> => (await connection.query(soql)).totalSize;
+export async function readSyncOverview(salesforce: SalesforceClient, failureLimit: number): Promise<SyncOverview> {
   const [counts, failures, lastRequest, lastOrder, queuedRequests, retryingRequests, nextRetry] = await Promise.all([
     Promise.all(
       SYNC_STATUSES.map((status) =>
-        count(
+        salesforce.count(
           `SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`,
         ),
       ),
     ),
-    connection.query<Row>(
+    salesforce.query<Row>(
       `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`,
     ),
-    connection.query<Row>(
+    salesforce.query<Row>(
       'SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1',
     ),
-    connection.query<Row>(
+    salesforce.query<Row>(
       'SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1',
     ),
-    count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'"),
-    count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'"),
-    connection.query<Row>(
+    salesforce.count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'"),
+    salesforce.count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'"),
+    salesforce.query<Row>(
       "SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1",
     ),
   ]);
-  const request = lastRequest.records[0];
-  const order = lastOrder.records[0];
-  const retry = nextRetry.records[0];
+  const [request] = lastRequest;
+  const [order] = lastOrder;
+  const [retry] = nextRetry;
   return {
     orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<
       SyncStatus,
       number
     >,
-    latestFailures: failures.records.map(syncRecord),
+    latestFailures: failures.map(syncRecord),
     relay: {
       lastRequest: request
         ? {
@@ -160,18 +160,18 @@ export async function readSyncOverview(connection: Connection, failureLimit: num
 
 /** One order's status, or undefined when no such order exists. */
 export async function readOrderStatus(
-  connection: Connection,
+  salesforce: SalesforceClient,
   orderId: string,
 ): Promise<OrderSyncStatusDetail | undefined> {
   const [orders, records] = await Promise.all([
-    connection.query<Row>(
+    salesforce.query<Row>(
       `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c, Stripe_Billing_Summary__c FROM Order WHERE Id = ${soqlId(orderId)}`,
     ),
-    connection.query<Row>(
+    salesforce.query<Row>(
       `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`,
     ),
   ]);
-  const order = orders.records[0];
+  const [order] = orders;
   if (!order) return undefined;
   const summary = parseBillingSummary(str(order.Stripe_Billing_Summary__c));
   return {
@@ -191,7 +191,7 @@ export async function readOrderStatus(
       invoice: str(order.Stripe_Invoice_Dashboard_Link__c),
       invoicePayment: str(order.Stripe_Invoice_Payment_Link__c),
     },
-    syncRecords: records.records.map(syncRecord),
+    syncRecords: records.map(syncRecord),
     billingSummary: summary ?? null,
     billingSummaryUnreadable: Boolean(order.Stripe_Billing_Summary__c) && !summary,
   };

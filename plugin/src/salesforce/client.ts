@@ -282,6 +282,20 @@ export class SalesforceClient {
     return answer.compositeResponse;
   }
 
+  /** Creates up to 200 records of one sObject per call (`composite/sobjects`, POST). */
+  async createRecords(
+    sobject: string,
+    records: readonly Record<string, unknown>[],
+    allOrNone = false,
+  ): Promise<CollectionResult[]> {
+    return this.inBatches(records, (batch) =>
+      this.send<CollectionResult[]>('POST', '/composite/sobjects', {
+        allOrNone,
+        records: batch.map((fields) => ({ attributes: { type: sobject }, ...fields })),
+      }),
+    );
+  }
+
   /** Updates up to 200 records per call (`composite/sobjects`, PATCH). */
   async updateRecords(records: readonly Record<string, unknown>[], allOrNone = false): Promise<CollectionResult[]> {
     return this.inBatches(records, (batch) =>

@@ -21,6 +21,11 @@ export function soqlString(value: string): string {
   return `'${value.replace(/[\\'"\n\r\t\b\f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' })[c] ?? `\\${c}`)}'`;
 }
 
+/** `('<value>', …)`: string literals for an IN list. */
+export function soqlStringList(values: Iterable<string>): string {
+  return `(${[...values].map(soqlString).join(', ')})`;
+}
+
 /** A datetime literal (unquoted ISO form SOQL expects). */
 export function soqlDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -6,6 +6,7 @@ import { ComponentSet, RequestStatus, type DeployResult as SdrDeployResult } fro
 import { EXIT_CODES } from '../../../cli/exitCodes.js';
 import { BUNDLED_PACKAGE_DIR, PERMISSION_SETS } from '../../../cli/packageSource.js';
 import { assignPermissionSets, type PermissionSetAssignmentResult } from '../../../cli/permissionSets.js';
+import { SalesforceClient } from '../../../salesforce/client.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-stripe-cpq', 'stripe.cpq.deploy');
@@ -111,15 +112,17 @@ export default class Deploy extends SfCommand<DeployResult> {
         nextSteps: [],
       };
       if (!checkOnly) {
+        // The data calls after the deploy go through the one client that counts Salesforce API calls.
+        const salesforce = SalesforceClient.fromConnection(connection);
         progress.goto(messages.getMessage('stage.assign'));
         result.permissionSets = await assignPermissionSets(
-          connection,
+          salesforce,
           flags['permission-set'],
           flags['on-behalf-of'] ?? [org.getUsername() ?? ''],
           messages,
         );
         progress.goto(messages.getMessage('stage.verify'));
-        result.customMetadata = await countSettings(connection);
+        result.customMetadata = await countSettings(salesforce);
       }
       progress.stop();
       result.nextSteps = this.report(result, org);
@@ -130,7 +133,11 @@ export default class Deploy extends SfCommand<DeployResult> {
     }
   }
 
-  /** Deploys (or validates) through source-deploy-retrieve and waits; failures name the file and line. */
+  /**
+   * Deploys (or validates) through source-deploy-retrieve and waits; failures name the file and line. The
+   * Metadata API deploy and its status polls are SDR's own requests on the connection, not the product's REST
+   * data calls, so they stay outside SalesforceClient's counter (the calls after the deploy are inside it).
+   */
   private async deployPackage(
     componentSet: ComponentSet,
     connection: Connection,
@@ -199,10 +206,10 @@ export default class Deploy extends SfCommand<DeployResult> {
 }
 
 /** Confirms the default mapping and settings records arrived with the deploy (they are CMT records in force-app). */
-async function countSettings(connection: Connection): Promise<{ fieldMappings: number; settings: number }> {
+async function countSettings(salesforce: SalesforceClient): Promise<{ fieldMappings: number; settings: number }> {
   const [fieldMappings, settings] = await Promise.all(
     [SETTINGS_TYPES.fieldMappings, SETTINGS_TYPES.settings].map(async (type) => {
-      const { totalSize } = await connection.query(`SELECT COUNT() FROM ${type}`);
+      const totalSize = await salesforce.count(`SELECT COUNT() FROM ${type}`);
       if (totalSize === 0) throw messages.createError('error.SettingsMissing', [type], [type]);
       return totalSize;
     }),

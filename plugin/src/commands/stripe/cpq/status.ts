@@ -1,6 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { toId18 } from '../../../core/records/salesforceIds.js';
+import { SalesforceClient } from '../../../salesforce/client.js';
 import { billingTimeline } from '../../../cli/billingTimeline.js';
 import {
   readOrderStatus,
@@ -36,14 +37,14 @@ export default class Status extends SfCommand<StatusResult> {
 
   public async run(): Promise<StatusResult> {
     const { flags } = await this.parse(Status);
-    const connection = flags['target-org'].getConnection(flags['api-version']);
+    const salesforce = SalesforceClient.fromConnection(flags['target-org'].getConnection(flags['api-version']));
     if (flags.order) {
-      const order = await readOrderStatus(connection, toId18(flags.order));
+      const order = await readOrderStatus(salesforce, toId18(flags.order));
       if (!order) throw messages.createError('error.OrderNotFound', [flags.order]);
       this.showOrder(order);
       return { overview: null, order };
     }
-    const overview = await readSyncOverview(connection, flags.failures);
+    const overview = await readSyncOverview(salesforce, flags.failures);
     this.showOverview(overview);
     return { overview, order: null };
   }
