@@ -5,7 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { startRelay, type RelayOptions, type RunningRelay } from '../../plugin/src/relay/index.js';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { orderLockKey, releaseLock, requestLockKey, takeLock } from '../../plugin/src/salesforce/syncLock.js';
+import { locateOrder } from '../../plugin/src/salesforce/graphReader.js';
+import { contractLockKey, releaseLock, requestLockKey, takeLock } from '../../plugin/src/salesforce/syncLock.js';
 import { integrationToken, memoryLogger, sampleOrder, startServices, waitFor, type Services } from './support.js';
 
 let services: Services;
@@ -141,10 +142,8 @@ describe('"Sync now" through the relay', () => {
 
   it('a request whose contract another worker is syncing is queued again without an attempt, then runs', async () => {
     const order = sampleOrder(services.org, 'S3');
-    const other = (await takeLock(services.salesforce, orderLockKey(order.orderId), {
-      owner: 'another-relay',
-      ttlMs: 60_000,
-    }))!;
+    const contractKey = contractLockKey(await locateOrder(services.salesforce, order.orderId));
+    const other = (await takeLock(services.salesforce, contractKey, { owner: 'another-relay', ttlMs: 60_000 }))!;
     await relay();
     const id = syncNow(order.orderId);
 

@@ -6,7 +6,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { startStripeEmulator, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { orderLockKey, requestLockKey } from '../../plugin/src/salesforce/syncLock.js';
+import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
+import { locateOrder } from '../../plugin/src/salesforce/graphReader.js';
+import { contractLockKey, requestLockKey } from '../../plugin/src/salesforce/syncLock.js';
 import { relayStarter, type RelayProcess } from './support/relayProcess.js';
 
 const STRIPE_KEY = 'sk_test_RACEsecretKey1a2b3c4d5e6f7';
@@ -61,6 +63,14 @@ const requestSync = (w: World, orderId: string) =>
     Status__c: 'Queued',
     Requested_At__c: new Date().toISOString(),
   });
+/** The key of the order's contract's lock, by the engine's rule. */
+const contractKey = async (w: World, orderId: string) =>
+  contractLockKey(
+    await locateOrder(
+      SalesforceClient.fromSession({ instanceUrl: w.org.instanceUrl, accessToken: ACCESS_TOKEN }),
+      orderId,
+    ),
+  );
 const request = (w: World, id: string) => w.org.store.get(id)!;
 const heldLocks = (w: World) =>
   [...w.org.store.all('Stripe_Sync_Lock__c')].map((l) => ({ key: String(l.Lock_Key__c), by: String(l.Held_By__c) }));
@@ -150,7 +160,7 @@ describe('relay processes racing for the same requests and contracts', () => {
       holder.kill('SIGKILL');
       expect(await holder.exited).toBe('SIGKILL');
       const dead = heldLocks(w);
-      expect(dead.map((l) => l.key).sort()).toEqual([orderLockKey(orderId), requestLockKey(requestId)].sort());
+      expect(dead.map((l) => l.key).sort()).toEqual([await contractKey(w, orderId), requestLockKey(requestId)].sort());
 
       // Live locks: relays polling for a second take nothing over.
       const early = await Promise.all(Array.from({ length: RACERS - 1 }, () => startRacer(w, 1000)));

@@ -1,12 +1,14 @@
 // CPQ points Contract.SBQQ__Order__c at the last order it contracted — an amendment too (recording
 // amendments.test_amendments__syncs_stacked_amendments_-_both_backdated_and_start_on_same_day: the contract
 // names its first amendment). The engine must still treat that order as an amendment: not written before the
-// contract is read (its LastModifiedDate orders same-day amendments), and the billing summary of the
-// contract goes on the initial order, not on it.
+// contract is read (its LastModifiedDate orders same-day amendments), the billing summary of the
+// contract goes on the initial order, not on it, and the contract's lock is one for all its orders.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { CpqBuilder } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type { StripeGateway } from '../../plugin/src/stripe/client.js';
+import { createSyncEngine, type SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 
 /** 2031-03-01 10:00 UTC, a millisecond further at each reading: every write gets its own LastModifiedDate. */
@@ -73,5 +75,74 @@ describe('a contract whose SBQQ__Order__c names an amendment CPQ contracted', ()
     // The initial order's summary shows the amended schedule, as M1's does.
     expect(summaryOf(initial.orderId)).not.toEqual(initialSummary);
     expect(summaryOf(initial.orderId)).toEqual(summaryOf(m1.orderId));
+  });
+});
+
+/** An engine whose Stripe calls wait for `release`: from `holding` on, its sync holds the contract's lock. */
+function stalledEngine(workerId: string): { engine: SyncEngine; holding: Promise<void>; release: () => void } {
+  let release!: () => void;
+  let entered!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const holding = new Promise<void>((resolve) => (entered = resolve));
+  const stripe: StripeGateway = {
+    ...services.gateway,
+    call: async (name, request) => {
+      entered();
+      await gate;
+      return services.gateway.call(name, request);
+    },
+  };
+  const engine = createSyncEngine({ salesforce: services.client, stripe, workerId, now: () => new Date(clock()) });
+  return { engine, holding, release };
+}
+
+describe('the lock of a contract whose SBQQ__Order__c names an amendment', () => {
+  const seatOrder = (cpq: CpqBuilder, accountId: string, name: string, amendedContractId?: string) =>
+    cpq.order({
+      accountId,
+      name,
+      start: amendedContractId ? '2031-02-01' : '2031-01-01',
+      term: amendedContractId ? 11 : 12,
+      lines: [{ product: org.sample!.products.seat!, quantity: 2 }],
+      ...(amendedContractId ? { type: 'Amendment' as const, amendedContractId } : {}),
+    });
+
+  it("turns away the initial order's sync while an amendment's sync holds it", async () => {
+    const cpq = new CpqBuilder(org.org);
+    const accountId = cpq.account('Pointer lock');
+    const initial = seatOrder(cpq, accountId, 'Pointer lock initial');
+    const contractId = cpq.contract(initial, accountId, '2031-01-01', 12);
+    expect((await services.engine('lock-first').syncOrder(initial.orderId)).status).toBe('synced');
+    const amendment = seatOrder(cpq, accountId, 'Pointer lock +2', contractId);
+    org.store.update('Contract', contractId, { SBQQ__Order__c: amendment.orderId }, { system: true });
+
+    const holder = stalledEngine('lock-amendment');
+    const amending = holder.engine.syncOrder(amendment.orderId);
+    await holder.holding;
+    const second = await services.engine('lock-initial').syncOrder(initial.orderId);
+    holder.release();
+
+    expect(second.status).toBe('busy');
+    expect((await amending).status).toBe('synced');
+  });
+
+  it("turns away an amendment's sync while the initial order's sync, begun before CPQ contracted it, holds it", async () => {
+    const cpq = new CpqBuilder(org.org);
+    const accountId = cpq.account('Pointer window');
+    const initial = seatOrder(cpq, accountId, 'Pointer window initial');
+
+    const holder = stalledEngine('window-initial');
+    const first = holder.engine.syncOrder(initial.orderId);
+    await holder.holding;
+    // Meanwhile CPQ contracts the order, an amendment is made and contracted: the contract now names it.
+    const contractId = cpq.contract(initial, accountId, '2031-01-01', 12);
+    const amendment = seatOrder(cpq, accountId, 'Pointer window +2', contractId);
+    org.store.update('Contract', contractId, { SBQQ__Order__c: amendment.orderId }, { system: true });
+    const second = await services.engine('window-amendment').syncOrder(amendment.orderId);
+    holder.release();
+
+    expect(second.status).toBe('busy');
+    expect((await first).status).toBe('synced');
+    expect((await services.engine('window-retry').syncOrder(amendment.orderId)).status).toBe('synced');
   });
 });

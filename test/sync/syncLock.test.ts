@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSalesforceEmulator, type SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { SalesforceClient } from '../../plugin/src/salesforce/client.js';
-import { orderLockKey, releaseLock, takeLock } from '../../plugin/src/salesforce/syncLock.js';
+import type { LocatedOrder } from '../../plugin/src/salesforce/graphReader.js';
+import { contractLockKey, releaseLock, takeLock } from '../../plugin/src/salesforce/syncLock.js';
 
 let org: SalesforceEmulator;
 let client: SalesforceClient;
@@ -21,7 +22,7 @@ const MINUTE = 60_000;
 
 describe('sync lock', () => {
   it('is taken by exactly one of several workers racing for it, and by the next once released', async () => {
-    const key = orderLockKey(orderId);
+    const key = 'test:race';
     const taken = await Promise.all(
       ['a', 'b', 'c', 'd'].map((owner) => takeLock(client, key, { owner, ttlMs: MINUTE })),
     );
@@ -38,7 +39,7 @@ describe('sync lock', () => {
   });
 
   it('runs the sub-requests given with it only when it is taken', async () => {
-    const key = 'order:test-alongside';
+    const key = 'test:alongside';
     const status = (owner: string) => ({
       method: 'PATCH' as const,
       url: `${client.basePath}/sobjects/Order/${orderId}`,
@@ -56,7 +57,7 @@ describe('sync lock', () => {
   });
 
   it('is taken over once expired (its worker died) by exactly one of the workers that saw it expired', async () => {
-    const key = orderLockKey(orderId);
+    const key = 'test:takeover';
     const diedAt = new Date(Date.now() - 10 * MINUTE);
     const dead = await takeLock(client, key, { owner: 'dead', ttlMs: MINUTE, now: diedAt });
     expect(dead?.lock).toMatchObject({ key, owner: 'dead', expiresAt: new Date(diedAt.getTime() + MINUTE) });
@@ -72,12 +73,43 @@ describe('sync lock', () => {
   });
 
   it('is not taken over while it is live', async () => {
-    const key = orderLockKey(orderId);
+    const key = 'test:live';
     const live = await takeLock(client, key, { owner: 'live', ttlMs: MINUTE });
     expect(
       await takeLock(client, key, { owner: 'other', ttlMs: MINUTE, now: new Date(Date.now() + MINUTE / 2) }),
     ).toBeUndefined();
     expect(locks()).toEqual([expect.objectContaining({ Held_By__c: 'live' })]);
     await releaseLock(client, live!.lock);
+  });
+});
+
+describe("a contract's lock key", () => {
+  const QUOTE = 'a0z7e00000BDKdhAAH';
+  const initial = { orderId: '8017e000000nRBEAA2', quoteId: QUOTE, amendment: false };
+  const located = (fields: Partial<LocatedOrder>): LocatedOrder => ({
+    ...initial,
+    contractId: undefined,
+    initialOrderId: undefined,
+    contractQuoteId: undefined,
+    ...fields,
+  });
+
+  it('is the same for the initial order before CPQ contracts it and an amendment its contract names', () => {
+    // Recording amendments.test_amendments__syncs_stacked_amendments_-_both_backdated_and_start_on_same_day:
+    // the contract's SBQQ__Order__c names its first amendment; its SBQQ__Quote__c is the initial order's.
+    const amendment = located({
+      orderId: '8017e000000nRBJAA2',
+      quoteId: 'a0z7e00000BDKdrAAH',
+      amendment: true,
+      contractId: '8007e000001iCKnAAM',
+      initialOrderId: '8017e000000nRBAAA2',
+      contractQuoteId: QUOTE,
+    });
+    expect(contractLockKey(located({}))).toBe(`quote:${QUOTE}`);
+    expect(contractLockKey(amendment)).toBe(contractLockKey(located({})));
+  });
+
+  it('is the order itself when it has no quote to tell its contract by', () => {
+    expect(contractLockKey(located({ quoteId: undefined }))).toBe('order:8017e000000nRBEAA2');
   });
 });

@@ -47,6 +47,8 @@ function fieldsOf(model: z.ZodObject, sobject: string, options: GraphReadOptions
 
 export interface LocatedOrder {
   readonly orderId: string;
+  /** The order's own quote (SBQQ__Quote__c): for an order that amends nothing, its contract's quote. */
+  readonly quoteId: string | undefined;
   readonly contractId: string | undefined;
   /** The order amends a contract (its Opportunity names one). */
   readonly amendment: boolean;
@@ -56,6 +58,7 @@ export interface LocatedOrder {
    * both_backdated_and_start_on_same_day), so only a hint: the contract's structure tells.
    */
   readonly initialOrderId: string | undefined;
+  /** For an amendment, the amended contract's SBQQ__Quote__c: the quote of its initial order (CPQ never moves it). */
   readonly contractQuoteId: string | undefined;
 }
 
@@ -68,8 +71,8 @@ export class OrderNotFound extends Error {
 
 /** The Order fields that locate its contract: selected with the order wherever it is read anyway. */
 export const LOCATE_FIELDS =
-  'Id, ContractId, Opportunity.SBQQ__AmendedContract__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, ' +
-  'Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c';
+  'Id, SBQQ__Quote__c, ContractId, Opportunity.SBQQ__AmendedContract__c, ' +
+  'Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c';
 
 /** SOQL locating one order: to ride in a call the caller makes anyway (see locatedFrom). */
 export const locateQuery = (orderId: string) => `SELECT ${LOCATE_FIELDS} FROM Order WHERE Id = ${soqlId(orderId)}`;
@@ -87,6 +90,7 @@ export function locatedFrom(row: Row): LocatedOrder {
   const contract = opportunity?.SBQQ__AmendedContract__r as Row | null | undefined;
   return {
     orderId: row.Id as string,
+    quoteId: (row.SBQQ__Quote__c as string | null | undefined) ?? undefined,
     contractId: amended ?? (row.ContractId as string | null) ?? undefined,
     amendment: !!amended,
     initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,

@@ -1,9 +1,10 @@
 /**
  * One worker at a time, across relay processes, by a rule a real org enforces: a Stripe_Sync_Lock__c record
- * whose Lock_Key__c (External ID, Unique) names what is locked — `order:<initial Order Id>` for a contract's
- * syncs, `request:<Id>` for a sync request. Taking a lock inserts the record; a second insert of the same key
- * fails with DUPLICATE_VALUE, so of any number of workers exactly one holds it. (Salesforce honours If-Match
- * on Account rows only, so a conditional update of an Order or a request guards nothing.)
+ * whose Lock_Key__c (External ID, Unique) names what is locked — `quote:<the contract's original quote Id>` for
+ * a contract's syncs (contractLockKey), `request:<Id>` for a sync request. Taking a lock inserts the record; a
+ * second insert of the same key fails with DUPLICATE_VALUE, so of any number of workers exactly one holds it.
+ * (Salesforce honours If-Match on Account rows only, so a conditional update of an Order or a request guards
+ * nothing.)
  *
  * A lock lasts until Expires_At__c; after that its worker is taken to be dead. A takeover deletes that very
  * record by Id and inserts the new one in one all-or-none composite call: of two workers that saw the same
@@ -18,6 +19,7 @@
  * after the lock, at no call of its own.
  */
 import { toId18 } from '../core/records/salesforceIds.js';
+import type { LocatedOrder } from './graphReader.js';
 import {
   SalesforceApiError,
   type CompositeSubrequest,
@@ -53,7 +55,17 @@ export interface TakenLock {
   readonly results: Readonly<Record<string, unknown>>;
 }
 
-export const orderLockKey = (initialOrderId: string): string => `order:${toId18(initialOrderId)}`;
+/**
+ * The one key every sync of a contract takes, from whichever of its orders, before or after CPQ contracts it:
+ * the contract's original quote — an initial order's own SBQQ__Quote__c, an amendment's
+ * Contract.SBQQ__Quote__c (the core's rule for the initial order, contract.ts). Not Contract.SBQQ__Order__c:
+ * CPQ points it at an amendment it contracts, and an initial order synced before contracting has no contract.
+ * An order missing that quote (its sync fails on it as bad data) locks on itself.
+ */
+export function contractLockKey(located: LocatedOrder): string {
+  const quoteId = located.amendment ? located.contractQuoteId : located.quoteId;
+  return quoteId ? `quote:${toId18(quoteId)}` : `order:${toId18(located.orderId)}`;
+}
 export const requestLockKey = (requestId: string): string => `request:${toId18(requestId)}`;
 
 /** Errors that mean another worker got there first: the key is held, or the stale lock is already gone. */

@@ -43,7 +43,7 @@ import {
 import { mappedFieldFailure, mappedFields } from '../salesforce/mappedFields.js';
 import { assertUsableMappings } from '../salesforce/mappingRecordCheck.js';
 import { readOrgConfiguration, type OrgConfiguration } from '../salesforce/settingsReader.js';
-import { orderLockKey, releaseLock, takeLock, type SyncLock, type TakenLock } from '../salesforce/syncLock.js';
+import { contractLockKey, releaseLock, takeLock, type SyncLock, type TakenLock } from '../salesforce/syncLock.js';
 import { errorSyncRecordRows, writeSyncOutcome, type SyncRecordRow } from '../salesforce/syncWriter.js';
 import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
@@ -423,12 +423,12 @@ async function recordFailure(
 }
 
 /**
- * The contract's lock, on its initial Order's key, taken in one call with the contract's graph queries
- * (`reads`, answered only once the lock is held), the caller's writes (`alongside`) and, for an order that is no
- * amendment, its "Syncing" status
- * (a lock not taken writes no status). An amendment is not touched before the contract is read: its
- * LastModifiedDate orders amendments that start the same day (the order CPQ applied them in), and a status
- * write would move it to the end. Undefined while another worker syncs the contract.
+ * The contract's lock (contractLockKey: one key for all its orders), taken in one call with the contract's
+ * graph queries (`reads`, answered only once the lock is held), the caller's writes (`alongside`) and, for an
+ * order that is no amendment, its "Syncing" status (a lock not taken writes no status). An amendment is not
+ * touched before the contract is read: its LastModifiedDate orders amendments that start the same day (the
+ * order CPQ applied them in), and a status write would move it to the end. Undefined while another worker
+ * syncs the contract.
  */
 async function lockContract(
   run: EngineRun,
@@ -441,8 +441,7 @@ async function lockContract(
     referenceId: 'syncing',
     body: { Stripe_Sync_Status__c: 'Syncing' },
   };
-  const initialOrderId = located.initialOrderId ?? located.orderId;
-  return takeLock(run.salesforce, orderLockKey(initialOrderId), {
+  return takeLock(run.salesforce, contractLockKey(located), {
     owner: run.workerId,
     ttlMs: run.leaseMs ?? 5 * 60_000,
     now: run.now(),

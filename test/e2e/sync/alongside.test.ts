@@ -3,7 +3,8 @@
 // without the lock, and never at the cost of the sync's own outcome.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CompositeSubrequest } from '../../../plugin/src/salesforce/client.js';
-import { orderLockKey, releaseLock, takeLock } from '../../../plugin/src/salesforce/syncLock.js';
+import { locateOrder } from '../../../plugin/src/salesforce/graphReader.js';
+import { contractLockKey, releaseLock, takeLock } from '../../../plugin/src/salesforce/syncLock.js';
 import type { AlongsideWrites, OrderSyncResult } from '../../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../../support/emulatedServices.js';
 
@@ -62,7 +63,8 @@ describe("the caller's writes riding in a sync", () => {
 
   it('are not written while another worker holds the contract: a busy sync claims nothing', async () => {
     const order = sample('S3');
-    const other = (await takeLock(services.client, orderLockKey(order.orderId), { owner: 'other', ttlMs: 60_000 }))!;
+    const contractKey = contractLockKey(await locateOrder(services.client, order.orderId));
+    const other = (await takeLock(services.client, contractKey, { owner: 'other', ttlMs: 60_000 }))!;
     const id = newRequest(order.orderId);
     const { writes, seen } = requestWrites(id);
 
