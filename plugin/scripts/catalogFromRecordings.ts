@@ -16,9 +16,7 @@ import { DEFAULT_FORCE_APP_DIR, EmulatedOrg } from '@stripe-cpq/salesforce-org-e
 
 const CATALOGUE = join(import.meta.dirname, '..', 'src', 'cpqSchema', 'catalogRecorded.json');
 const RECORDINGS =
-  process.argv[2] ??
-  process.env.CPQ_RECORDINGS_DIR ??
-  join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'recordings');
+  process.argv[2] ?? process.env.CPQ_RECORDINGS_DIR ?? join(import.meta.dirname, '..', '..', 'reference', 'recordings');
 const INFERRED = "recordings: types inferred from the recorded values, to check against the object's metadata";
 
 interface RecordedRecord {

@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import ts from 'typescript';
 import type { ParamKind, ParamsCatalogue, ParamSpec } from '../src/stripe/params/index.js';
 
@@ -167,7 +168,7 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 
 /**
  * The `maxLength` of string parameters, from Stripe's published OpenAPI spec. stripe-node's types carry no
- * lengths, and the newest complete spec available locally (`shared/reference/stripe-openapi/`, 2023-08-16) is
+ * lengths, and the newest complete spec available locally (`reference/stripe-openapi/`, 2023-08-16, copied from the shared reference) is
  * older than the pinned API version: lengths change rarely, so they are taken from it for the parameters it
  * knows, and parameters it does not know get none.
  */
@@ -196,9 +197,9 @@ export const OPENAPI_OPERATIONS: Record<string, string> = {
   WebhookEndpointUpdateParams: 'post /v1/webhook_endpoints/{webhook_endpoint}',
 };
 
-const SPEC_FILE = join('shared', 'reference', 'stripe-openapi', 'spec3.2023-08-16.json');
+const SPEC_FILE = join('reference', 'stripe-openapi', 'spec3.2023-08-16.json.gz');
 
-/** `STRIPE_OPENAPI_SPEC`, else `shared/reference/stripe-openapi/…` in the nearest folder above `from` holding it. */
+/** `STRIPE_OPENAPI_SPEC`, else the repository's copy (`reference/stripe-openapi/…`, found above `from`). */
 export function stripeOpenApiSpecPath(from: string): string {
   if (process.env.STRIPE_OPENAPI_SPEC) return process.env.STRIPE_OPENAPI_SPEC;
   for (let dir = from; ; dir = dirname(dir)) {
@@ -224,7 +225,8 @@ interface Spec {
 
 /** Adds `maxLength` to the string paths of the catalogued params types the spec knows. */
 export function addMaxLengths(params: Record<string, Record<string, ParamSpec>>, specPath: string): void {
-  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Spec;
+  const raw = readFileSync(specPath);
+  const spec = JSON.parse((specPath.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as Spec;
   for (const [type, operation] of Object.entries(OPENAPI_OPERATIONS)) {
     const [method = '', path = ''] = operation.split(' ');
     const body = spec.paths[path]?.[method]?.requestBody?.content['application/x-www-form-urlencoded']?.schema;

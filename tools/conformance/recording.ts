@@ -5,7 +5,7 @@
  * recording cannot be replayed (the README's imperfections), so none is skipped silently.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 export type Fields = Record<string, unknown>;
@@ -60,16 +60,12 @@ export interface Recording {
 
 export const RECORDING_SUFFIX = '.json.gz';
 
-/** The shared recordings: the nearest `shared/reference/recordings` beside the repository or above it. */
+/** The shared recordings, as copied into the repository (`reference/recordings`, provenance in its README). */
 export function defaultRecordingsDir(repositoryRoot: string): string {
-  for (let dir = resolve(repositoryRoot, '..'); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'reference', 'recordings');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir)
-      throw new Error(
-        `No shared/reference/recordings found above ${repositoryRoot}; pass the recordings folder: npm run conformance -- <dir>`,
-      );
-  }
+  const dir = join(repositoryRoot, 'reference', 'recordings');
+  if (!existsSync(dir))
+    throw new Error(`No recordings in ${dir}; pass the recordings folder: npm run conformance -- <dir>`);
+  return dir;
 }
 
 /** The recording files of a folder, by name (the order the table lists them in). */

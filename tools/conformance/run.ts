@@ -3,7 +3,7 @@
  * integration tests through the product and prints one line per recording — matches, differs, or cannot
  * run (and why) — with each difference (object, field, both values) and the decision that accepts it.
  * Exit 0 only when every difference is in decisions.json. `--table` prints the README's markdown table.
- * Default folder: the nearest shared/reference/recordings above the repository. Imports the compiled
+ * Default folder: reference/recordings, the shared recordings copied into the repository. Imports the compiled
  * plugin (`npm run conformance` builds it first).
  */
 import { fileURLToPath } from 'node:url';

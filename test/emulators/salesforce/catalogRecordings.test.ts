@@ -1,6 +1,6 @@
 /**
  * The CPQ catalogue against ground truth: every field of every record the recordings hold (Stripe's
- * own connector against a real CPQ scratch org, /work/shared/reference/recordings) for the sObjects the
+ * own connector against a real CPQ scratch org, reference/recordings) for the sObjects the
  * product reads must exist in the emulated org (catalogue plus force-app) with a compatible type:
  * the JSON type matches, text fits the length, numbers fit precision and scale, restricted picklists
  * hold the value, and nested objects are relationships or compound fields.
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_FORCE_APP_DIR, EmulatedOrg, type FieldDef } from '@stripe-cpq/salesforce-org-emulator';
 
-const RECORDINGS = process.env.CPQ_RECORDINGS_DIR ?? '/work/shared/reference/recordings';
+const RECORDINGS =
+  process.env.CPQ_RECORDINGS_DIR ?? join(import.meta.dirname, '..', '..', '..', 'reference', 'recordings');
 
 /** The sObjects the graph read, the settings read and the sync write-backs touch. */
 const READ_BY_THE_PRODUCT = [
