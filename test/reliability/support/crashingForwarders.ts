@@ -84,6 +84,9 @@ export async function startCrashingForwarders(salesforcePort: number, stripePort
         {
           host: '127.0.0.1',
           port,
+          // A fresh connection per request: a pooled one the service closed while idle would fail the
+          // request here, in the test's network, as no crash point asked (Node's agent reuses idle sockets).
+          agent: false,
           method: req.method,
           path: req.url,
           headers: { ...req.headers, host: `127.0.0.1:${port}` },
