@@ -5,12 +5,11 @@
  * OAuth userinfo endpoint that `sf org login access-token` calls.
  */
 import { createHash } from 'node:crypto';
-import { checkWrite } from './access.js';
-import { checkActivatedOrderLock } from './activatedOrders.js';
 import { fieldValue } from './compoundAddress.js';
 import { SalesforceApiError, notFound } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import { describeGlobal, describeObject } from 'plugin-stripe-cpq/lib/cpqSchema/describe.js';
 import { API_VERSIONS, DAILY_API_REQUESTS, type EmulatedOrg } from './org.js';
+import { checkAccess } from './writeChecks.js';
 import type { ApiRequest, ApiResponse, Router } from './router.js';
 import { describeQueryColumns, runQuery, type JsonRecord } from './soql/query.js';
 import type { SObjectRecord } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
@@ -236,22 +235,6 @@ function rejectReadOnlyObject(org: EmulatedOrg, sobject: string, operation: stri
       `entity type ${name} does not support ${operation}`,
     );
   }
-}
-
-/**
- * The calling user's object permission and field-level security for a write (access.ts), then the lock on
- * activated orders every user meets (activatedOrders.ts).
- */
-function checkAccess(
-  org: EmulatedOrg,
-  sobject: string,
-  operation: 'create' | 'edit' | 'delete',
-  fields: Record<string, unknown>,
-  existing?: SObjectRecord,
-): void {
-  const view = org.restrictedView();
-  if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
-  checkActivatedOrderLock(org.store, org.schema.object(sobject).name, operation, fields, existing);
 }
 
 function deleteRow(org: EmulatedOrg, sobject: string, id: string): void {

@@ -5,11 +5,10 @@
  * come back as Record Representations: `fields: { Name: { value, displayValue } }`, spanning fields nested.
  */
 import { createHash } from 'node:crypto';
-import { checkWrite } from './access.js';
-import { checkActivatedOrderLock } from './activatedOrders.js';
 import { SalesforceApiError } from 'plugin-stripe-cpq/lib/cpqSchema/errors.js';
 import { objectInfo } from 'plugin-stripe-cpq/lib/cpqSchema/describe.js';
 import type { EmulatedOrg } from './org.js';
+import { checkAccess } from './writeChecks.js';
 import type { ApiRequest, ApiResponse, Router } from './router.js';
 import { readPath, resolvePath, type FieldPath } from './soql/paths.js';
 import type { FieldDef } from 'plugin-stripe-cpq/lib/cpqSchema/schema.js';
@@ -159,22 +158,6 @@ function placeField(
   placeField(org, nested, parent, path, hop + 1);
   const nameValue = parent.Name ?? null;
   rep.fields[name] = { displayValue: typeof nameValue === 'string' ? nameValue : null, value: nested };
-}
-
-/**
- * The calling user's object permission and field-level security for a write (access.ts), then the lock on
- * activated orders every user meets (activatedOrders.ts).
- */
-function checkAccess(
-  org: EmulatedOrg,
-  sobject: string,
-  operation: 'create' | 'edit' | 'delete',
-  fields: Record<string, unknown>,
-  existing?: SObjectRecord,
-): void {
-  const view = org.restrictedView();
-  if (view) checkWrite(view, org.store, sobject, operation, fields, existing);
-  checkActivatedOrderLock(org.store, org.schema.object(sobject).name, operation, fields, existing);
 }
 
 function getRecord(org: EmulatedOrg, request: ApiRequest): ApiResponse {
