@@ -278,7 +278,7 @@ describe('billing summary on the Order', () => {
     expect([summary.oneTimeInvoice!.total, summary.tcv]).toEqual(['7800.00', '7800.00']);
   });
 
-  it("a one-time order's coupons: the line's on its invoice item, the quote's on the invoice, both in Stripe's total and the summary", async () => {
+  it("a one-time order's coupons: the line's on its invoice item, the quote's on the invoice, both in Stripe's total and the summary, after an invoice webhook too", async () => {
     const order = oneTimeOrderWithCoupons('One-time Coupons', true);
     const result = await sync(order.orderId);
     const invoice = await stripe.invoices.retrieve(String(result.stripeId));
@@ -289,6 +289,13 @@ describe('billing summary on the Order', () => {
       { name: 'Launch', percentOff: '10', amountOff: null, duration: 'forever', durationInMonths: null },
     ]);
     expect([summary.tcv, summary.latestInvoice?.total]).toEqual(['3960.00', '3960.00']);
+
+    // Paid: the invoice webhook refreshes the summary, coupons and all.
+    await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+    await deliver('invoice.paid', { id: invoice.id });
+    const paid = summaryOf(order.orderId);
+    expect(paid.latestInvoice).toMatchObject({ status: 'paid', amountDue: '0.00', total: '3960.00' });
+    expect(couponedInvoice(paid)).toEqual(COUPONED_INVOICE);
   });
 
   it('an invoice webhook refreshes the latest invoice: paid, nothing due, with its payment page', async () => {
