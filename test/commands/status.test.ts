@@ -16,6 +16,15 @@ const coupons = JSON.parse(
     'utf8',
   ),
 ) as unknown;
+const oneTimeCoupons = JSON.parse(
+  readFileSync(
+    new URL(
+      '../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/oneTimeCoupons.json',
+      import.meta.url,
+    ),
+    'utf8',
+  ),
+) as unknown;
 const mdqRamp = JSON.parse(
   readFileSync(
     new URL('../../force-app/main/default/lwc/stripeBillingSummary/__tests__/data/mdqRamp.json', import.meta.url),
@@ -224,6 +233,22 @@ describe('sf stripe cpq status', () => {
       '  coupon: Launch discount (10% off, forever)',
       '  coupon: First quarter credit ($100.00 off, for 3 months)',
     ]);
+  });
+
+  it("prints a one-time invoice's lines with their own coupons, then the invoice's coupons and its total", async () => {
+    emulator.store.update('Order', synced, { Stripe_Billing_Summary__c: JSON.stringify(oneTimeCoupons) });
+    const result = await Status.run(['--target-org', 'cpq', '--order', synced], PLUGIN_ROOT);
+    expect(result.order?.billingSummary).toEqual(oneTimeCoupons);
+    const lines = ux.log.getCalls().flatMap((c) => c.args as string[]);
+    const invoice = lines.slice(lines.indexOf('  Implementation Services × 20: $3,000.00'));
+    expect(invoice.slice(0, 5)).toEqual([
+      '  Implementation Services × 20: $3,000.00',
+      '    coupon: Onboarding credit ($200.00 off, once)',
+      '  Training Day × 2: $1,600.00',
+      '  coupon: Launch discount (10% off, forever)',
+      '  total $3,960.00',
+    ]);
+    expect(schemaErrors('stripe-cpq-status', result)).toEqual([]);
   });
 
   it('says so when the order has no summary yet, or one it cannot read', async () => {

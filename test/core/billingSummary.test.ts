@@ -12,6 +12,7 @@ import type { SyncPlan } from '../../plugin/src/core/plan/plan.js';
 import {
   billingPreviewSchema,
   billingSummarySchema,
+  parseBillingSummary,
   summaryFieldText,
   type BillingSummary,
 } from '../../plugin/src/core/billingSummary/schema.js';
@@ -150,6 +151,21 @@ describe('billing summary builder', () => {
           { price: 'Implementation Services|15000', quantity: 20 },
           { price: 'Training Day|80000', quantity: 2 },
         ],
+      },
+    ],
+    [
+      'oneTimeCoupons.json',
+      {
+        kind: 'one-time',
+        stripeId: 'in_1OneTimeCoupons',
+        latestInvoice: invoice('open', 396000, 396000),
+        phases: [],
+        // 20 × 150 less 200 off the line, plus 2 × 800: 4,400; then 10 % off the invoice: 3,960.
+        oneTimeItems: [
+          { price: 'Implementation Services|15000', quantity: 20, coupons: ['onboarding'] },
+          { price: 'Training Day|80000', quantity: 2 },
+        ],
+        invoiceCoupons: ['launch'],
       },
     ],
     [
@@ -395,6 +411,12 @@ describe('the card fixtures and the zod schema', () => {
       billingSummarySchema.safeParse(data).success,
     ]);
     expect(results).toEqual(results.map(([name]) => [name, name !== 'unsupportedVersion.json']));
+  });
+
+  it('a version-1 summary, written before invoices had coupons of their own, still parses: with none', () => {
+    const old = fixture('stripeBillingSummary', 'oneTimeVersion1.json') as { version: number };
+    expect(old.version).toBe(1);
+    expect(parseBillingSummary(JSON.stringify(old))?.oneTimeInvoice?.coupons).toEqual([]);
   });
 
   it('every preview fixture of the card passes the preview schema', () => {

@@ -6,8 +6,9 @@ import { contractExtensions, type ContractExtensions } from '../../plugin/src/co
 import { errorSyncRecords } from '../../plugin/src/core/plan/syncRecords.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
 import type { BillingFrequency } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
-import { OrderBuilder, syncContext, ts } from './orderFixture.js';
+import { idSequence, OrderBuilder, syncContext, ts } from './orderFixture.js';
 import { errorsOf, json, link, only, ops } from './planHelpers.js';
+import { toId18 } from '../../plugin/src/core/records/salesforceIds.js';
 
 const NOW = '2030-01-15T12:00:00Z';
 const TODAY = '2030-01-15';
@@ -321,6 +322,36 @@ describe('S5 — all one-time lines', () => {
     });
     expect(result.syncRecords[0]?.message).toBe(`Created Stripe Invoice with Id: ${invoice}`);
     expect(ops(result, 'subscriptionSchedules.create')).toEqual([]);
+  });
+
+  it("bills the order's coupons on the invoice and each line's on its invoice item, created before the invoice", () => {
+    const b = new OrderBuilder({ start: '2030-05-01', term: 12 });
+    const id = idSequence();
+    const quoteLine = id('a0r');
+    const install = b.product({ name: 'Install', listPrice: 300 });
+    const training = b.product({ name: 'Training', listPrice: 150 });
+    b.line(install, { quantity: 1, unitPrice: 300, orderItem: { SBQQ__QuoteLine__c: quoteLine } });
+    b.line(training, { quantity: 2, unitPrice: 150 });
+    const launch = { Id: id('a1c'), Name__c: 'Launch', Percent_Off__c: 10, Duration__c: 'forever' };
+    const setup = { Id: id('a1c'), Name__c: 'Setup credit', Amount_Off__c: 50, Duration__c: 'once' };
+    b.extra.quoteStripeCoupons = [launch, setup];
+    b.extra.quoteStripeCouponAssociations = [
+      { Id: id('a1a'), Quote__c: b.quote.Id, Quote_Stripe_Coupon__c: launch.Id },
+    ];
+    b.extra.quoteLineStripeCouponAssociations = [
+      { Id: id('a1b'), Quote_Line__c: quoteLine, Quote_Stripe_Coupon__c: setup.Id },
+    ];
+    const result = plan(b);
+    const coupon = (c: { Id: string }) => `@ref:coupon:${toId18(c.Id)}`;
+    const order = result.operations.map((o) => o.op);
+    expect(order.lastIndexOf('coupons.create')).toBeLessThan(order.indexOf('invoices.create'));
+    expect(ops(result, 'coupons.create').map((o) => o.ref)).toEqual([coupon(launch), coupon(setup)]);
+    expect((only(result, 'invoices.create').params as Stripe.InvoiceCreateParams).discounts).toEqual([
+      { coupon: coupon(launch) },
+    ]);
+    expect(
+      ops(result, 'invoiceItems.create').map((o) => (o.params as Stripe.InvoiceItemCreateParams).discounts),
+    ).toEqual([[{ coupon: coupon(setup) }], undefined]);
   });
 
   it('still requires the quote term', () => {

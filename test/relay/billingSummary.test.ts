@@ -65,6 +65,61 @@ async function waitFor<T>(read: () => T | undefined, what: string, ms = 10_000):
   }
 }
 
+/**
+ * A one-time order of 3,000 + 2 × 800 with a line coupon ($200 off once, on the first line) and a quote
+ * coupon (10 % off, forever), through the quote's coupon associations as CPQ holds them.
+ */
+function oneTimeOrderWithCoupons(account: string, activated: boolean) {
+  const builder = new CpqBuilder(services.org.org);
+  const order = builder.order({
+    accountId: builder.account(account),
+    name: `${account} order`,
+    start: '2030-05-01',
+    term: 12,
+    activated,
+    lines: [
+      { product: builder.product({ name: 'Implementation', listPrice: 3000 }), quantity: 1 },
+      { product: builder.product({ name: 'Training Day', listPrice: 800 }), quantity: 2 },
+    ],
+  });
+  const store = services.org.store;
+  const launch = store.insert('Quote_Stripe_Coupon__c', {
+    Name: 'Launch',
+    Name__c: 'Launch',
+    Percent_Off__c: 10,
+    Duration__c: 'forever',
+  });
+  const setup = store.insert('Quote_Stripe_Coupon__c', {
+    Name: 'Setup credit',
+    Name__c: 'Setup credit',
+    Amount_Off__c: 200,
+    Duration__c: 'once',
+    ...builder.currencyFields(services.org.org.defaultCurrency),
+  });
+  store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: order.quoteId, Quote_Stripe_Coupon__c: launch });
+  store.insert('Quote_Line_Stripe_Coupon_Association__c', {
+    Quote_Line__c: order.quoteLineIds[0],
+    Quote_Stripe_Coupon__c: setup,
+  });
+  return order;
+}
+
+/** What the one-time invoice of `oneTimeOrderWithCoupons` shows: lines with their coupons, the invoice's coupons, its total. */
+const couponedInvoice = (summary: BillingSummary) => ({
+  items: summary.oneTimeInvoice!.items.map((i) => [i.product, i.amount, i.coupons.map((c) => c.name)]),
+  coupons: summary.oneTimeInvoice!.coupons.map((c) => [c.name, c.percentOff]),
+  total: summary.oneTimeInvoice!.total,
+});
+const COUPONED_INVOICE = {
+  items: [
+    ['Implementation', '3000.00', ['Setup credit']],
+    ['Training Day', '1600.00', []],
+  ],
+  coupons: [['Launch', '10']],
+  // (3,000 − 200 off the line + 2 × 800) less 10 % off the invoice.
+  total: '3960.00',
+};
+
 describe('billing summary on the Order', () => {
   it('S14 MDQ ramp: one phase per yearly segment with its quantity and price, the one-time onboarding in the first, totals, TCV and MRR', async () => {
     const order = sampleOrder(services.org, 'S14');
@@ -73,7 +128,7 @@ describe('billing summary on the Order', () => {
     const summary = summaryOf(order.orderId);
 
     expect(summary).toMatchObject({
-      version: 1,
+      version: 2,
       kind: 'scheduled',
       source: 'stripe',
       currency: 'USD',
@@ -223,6 +278,26 @@ describe('billing summary on the Order', () => {
     expect([summary.oneTimeInvoice!.total, summary.tcv]).toEqual(['7800.00', '7800.00']);
   });
 
+  it("a one-time order's coupons: the line's on its invoice item, the quote's on the invoice, both in Stripe's total and the summary, after an invoice webhook too", async () => {
+    const order = oneTimeOrderWithCoupons('One-time Coupons', true);
+    const result = await sync(order.orderId);
+    const invoice = await stripe.invoices.retrieve(String(result.stripeId));
+    expect([invoice.subtotal, invoice.total]).toEqual([460000, 396000]);
+    const summary = summaryOf(order.orderId);
+    expect(couponedInvoice(summary)).toEqual(COUPONED_INVOICE);
+    expect(summary.oneTimeInvoice!.coupons).toEqual([
+      { name: 'Launch', percentOff: '10', amountOff: null, duration: 'forever', durationInMonths: null },
+    ]);
+    expect([summary.tcv, summary.latestInvoice?.total]).toEqual(['3960.00', '3960.00']);
+
+    // Paid: the invoice webhook refreshes the summary, coupons and all.
+    await stripe.invoices.pay(invoice.id, { paid_out_of_band: true });
+    await deliver('invoice.paid', { id: invoice.id });
+    const paid = summaryOf(order.orderId);
+    expect(paid.latestInvoice).toMatchObject({ status: 'paid', amountDue: '0.00', total: '3960.00' });
+    expect(couponedInvoice(paid)).toEqual(COUPONED_INVOICE);
+  });
+
   it('an invoice webhook refreshes the latest invoice: paid, nothing due, with its payment page', async () => {
     const initial = sampleOrder(services.org, 'S21_INITIAL');
     await sync(initial.orderId);
@@ -324,6 +399,16 @@ describe('Preview request on a draft order', () => {
     expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
     expect(orderField(draft.orderId, 'Stripe_ID__c')).toBeNull();
     expect(orderField(draft.orderId, 'Stripe_Billing_Summary__c')).toBeNull();
+  });
+
+  it("shows a draft one-time order's lines and coupons as the sync would bill them", async () => {
+    const draft = oneTimeOrderWithCoupons('Preview Coupons', false);
+    const stripeWrites = services.stripe.requestLog.writes().length;
+    const { preview } = await requestPreview(draft.orderId);
+    expect(preview.problems).toEqual([]);
+    expect(preview.summary).toMatchObject({ kind: 'one-time', source: 'preview', tcv: '3960.00' });
+    expect(couponedInvoice(preview.summary!)).toEqual(COUPONED_INVOICE);
+    expect(services.stripe.requestLog.writes().length).toBe(stripeWrites);
   });
 
   it('lists the problems that would stop the sync, with the message and fix its Sync Record would carry', async () => {

@@ -7,6 +7,7 @@ import { readBillingSummary } from '../../plugin/src/stripe/billingSummary.js';
 import type { StripeGateway } from '../../plugin/src/stripe/client.js';
 import { createSyncEngine, type EngineLogger } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
+import { paysWith } from '../emulators/stripe/helpers.js';
 
 let services: EmulatedServices;
 beforeAll(async () => {
@@ -101,7 +102,7 @@ describe('what the billing summary reads back', () => {
   });
 
   it("shows an evergreen subscription's coupons and its items' (Stripe names them by Discount id)", async () => {
-    const customer = await stripe().customers.create({ name: 'Evergreen coupons', payment_method: 'pm_card_visa' });
+    const customer = await stripe().customers.create({ name: 'Evergreen coupons', ...paysWith() });
     const product = await stripe().products.create({ name: 'Platform' });
     const price = await stripe().prices.create({
       product: product.id,

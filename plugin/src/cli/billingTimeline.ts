@@ -1,8 +1,9 @@
 /**
  * The billing summary as `sf stripe cpq status --order` prints it: a header (kind, currency, MRR, TCV,
  * next and latest invoice), then each phase as a line of the timeline with its items (each with its own,
- * line-level coupons under it), one-time items and the phase's coupons — or the one-time invoice's lines. Amounts keep their exact decimal: Intl formats the decimal
- * string itself (no float), in the terminal's locale.
+ * line-level coupons under it), one-time items and the phase's coupons — or the one-time invoice's lines and
+ * its own coupons. Amounts keep their exact decimal: Intl formats the decimal string itself (no float), in the
+ * terminal's locale.
  */
 import type { Messages } from '@salesforce/core';
 import type { BillingPhase, BillingSummary } from '../core/billingSummary/schema.js';
@@ -36,6 +37,8 @@ export function billingTimeline(summary: BillingSummary, messages: StatusMessage
         ...item.coupons.map((c) => INDENT + INDENT + coupon(c)),
       );
     }
+    // The invoice's own (order-level) coupons, after its lines: they come off what the lines leave.
+    lines.push(...summary.oneTimeInvoice.coupons.map((c) => INDENT + coupon(c)));
     if (summary.oneTimeInvoice.total !== null)
       lines.push(INDENT + messages.getMessage('info.invoiceTotal', [money(summary.oneTimeInvoice.total)]));
   }

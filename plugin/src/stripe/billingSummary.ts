@@ -9,6 +9,7 @@ import type Stripe from 'stripe';
 import type { BillingSummary } from '../core/billingSummary/schema.js';
 import {
   couponFacts,
+  invoiceCoupons,
   invoiceFacts,
   invoiceItems,
   phaseCoupons,
@@ -25,7 +26,7 @@ import {
 import { INVOICE_EXPAND, SUBSCRIPTION_EXPAND, withAllLines } from './billingReads.js';
 import { retrieveEach, type StripeGateway } from './client.js';
 
-type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems'> & {
+type Held = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems' | 'invoiceCoupons'> & {
   readonly latestInvoiceId: string | undefined;
   readonly invoice?: Stripe.Invoice;
 };
@@ -49,7 +50,11 @@ export async function readBillingSummary(
     ...held.phases.flatMap((p) => [...p.items, ...p.oneTimeItems]),
     ...(held.oneTimeItems ?? []),
   ];
-  const couponIds = [...phaseCoupons(held.phases), ...(held.oneTimeItems ?? []).flatMap((i) => i.coupons ?? [])];
+  const couponIds = [
+    ...phaseCoupons(held.phases),
+    ...(held.oneTimeItems ?? []).flatMap((i) => i.coupons ?? []),
+    ...(held.invoiceCoupons ?? []),
+  ];
   const [prices, coupons, latest] = await Promise.all([
     // With its product: one call per price, none per product.
     retrieveEach(
@@ -116,6 +121,7 @@ async function readHeld(gateway: StripeGateway, stripeId: string): Promise<Held 
       kind: 'one-time',
       phases: [],
       oneTimeItems: invoiceItems(invoice),
+      invoiceCoupons: invoiceCoupons(invoice),
       latestInvoiceId: undefined,
       invoice,
     };

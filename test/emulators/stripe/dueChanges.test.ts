@@ -3,7 +3,7 @@
 // them in the order the due index in dueIndex.ts gives).
 import type Stripe from 'stripe';
 import { startStripeEmulator, stripeClientFor, type StripeEmulator } from '@stripe-cpq/stripe-emulator';
-import { DAY, JAN_1_2030, monthlyPrice, product, useConformance, waitForClock } from './helpers.js';
+import { DAY, JAN_1_2030, monthlyPrice, paysWith, product, useConformance, waitForClock } from './helpers.js';
 
 const HOUR = 3_600;
 const T0 = JAN_1_2030;
@@ -55,7 +55,7 @@ describe('time-driven changes among many objects', () => {
       return [await monthlyPrice(stripe, seat.id, 1000), await monthlyPrice(stripe, seat.id, 1500)];
     })();
     const customers = await Promise.all(
-      [0, 1, 2, 3].map((i) => stripe.customers.create({ name: `Many ${i}`, payment_method: 'pm_card_visa' })),
+      [0, 1, 2, 3].map((i) => stripe.customers.create({ name: `Many ${i}`, ...paysWith() })),
     );
     const plans: PlannedSchedule[] = [];
     for (let index = 0; index < 200; index++) {
@@ -145,7 +145,7 @@ describe('time-driven changes among many objects', () => {
     const customer = await stripe.customers.create({
       name: 'Clocked',
       test_clock: clock.id,
-      payment_method: 'pm_card_visa',
+      ...paysWith(),
     });
     const schedules: Array<{ id: string; start: number }> = [];
     const subscriptions: Array<{ id: string; cancelAt: number | null }> = [];

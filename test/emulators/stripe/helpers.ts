@@ -64,6 +64,17 @@ export async function stripeError(call: Promise<unknown>): Promise<Stripe.errors
   throw new Error('Expected the call to be refused, but it succeeded');
 }
 
+/**
+ * A new customer's params that give it a card invoices are charged to: Stripe attaches `payment_method` and
+ * charges invoices only to `invoice_settings.default_payment_method` (docs.stripe.com/api/customers/create,
+ * docs.stripe.com/api/payment_methods/attach).
+ */
+export function paysWith(
+  card = 'pm_card_visa',
+): Pick<Stripe.CustomerCreateParams, 'payment_method' | 'invoice_settings'> {
+  return { payment_method: card, invoice_settings: { default_payment_method: card } };
+}
+
 export const DAY = 86_400;
 
 /** 2030-01-01T00:00:00Z: a fixed "now" for test clocks. */

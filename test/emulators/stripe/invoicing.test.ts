@@ -1,6 +1,6 @@
 // Subscriptions, invoice items and invoices (docs.stripe.com/api/subscriptions, /api/invoiceitems, /api/invoices).
 import Stripe from 'stripe';
-import { DAY, JAN_1_2030, monthlyPrice, product, stripeError, useEmulator, waitForClock } from './helpers.js';
+import { DAY, JAN_1_2030, monthlyPrice, paysWith, product, stripeError, useEmulator, waitForClock } from './helpers.js';
 
 const fx = useEmulator();
 
@@ -219,8 +219,33 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
     expect((await stripeError(fx.stripe.invoices.finalizeInvoice(draft.id))).message).toContain('already finalized');
   });
 
+  it("attaches a new customer's payment_method without making it the invoice default (docs.stripe.com/api/customers/create, /api/payment_methods/attach)", async () => {
+    const attachedOnly = await fx.stripe.customers.create({ payment_method: 'pm_card_visa' });
+    expect(attachedOnly.invoice_settings.default_payment_method).toBeNull();
+    await fx.stripe.invoiceItems.create({ customer: attachedOnly.id, amount: 500, currency: 'usd' });
+    const unpaid = await fx.stripe.invoices.create({
+      customer: attachedOnly.id,
+      pending_invoice_items_behavior: 'include',
+      auto_advance: false,
+    });
+    await fx.stripe.invoices.finalizeInvoice(unpaid.id);
+    await stripeError(fx.stripe.invoices.pay(unpaid.id));
+    expect((await fx.stripe.invoices.retrieve(unpaid.id)).status).toBe('open');
+
+    const withDefault = await fx.stripe.customers.create(paysWith());
+    expect(withDefault.invoice_settings.default_payment_method).toBe('pm_card_visa');
+    await fx.stripe.invoiceItems.create({ customer: withDefault.id, amount: 500, currency: 'usd' });
+    const paid = await fx.stripe.invoices.create({
+      customer: withDefault.id,
+      pending_invoice_items_behavior: 'include',
+      auto_advance: false,
+    });
+    await fx.stripe.invoices.finalizeInvoice(paid.id);
+    expect((await fx.stripe.invoices.pay(paid.id)).status).toBe('paid');
+  });
+
   it('pays out of band, declines a declining card with a 402 card_error, and voids open invoices (docs.stripe.com/api/invoices/pay, /testing#declined-payments)', async () => {
-    const declining = await fx.stripe.customers.create({ payment_method: 'pm_card_chargeDeclined' });
+    const declining = await fx.stripe.customers.create({ ...paysWith('pm_card_chargeDeclined') });
     await fx.stripe.invoiceItems.create({ customer: declining.id, amount: 500, currency: 'usd' });
     const invoice = await fx.stripe.invoices.create({
       customer: declining.id,
@@ -253,7 +278,7 @@ describe('invoice items and invoices (docs.stripe.com/api/invoiceitems, /api/inv
 
   it('takes item coupons off their line, then invoice coupons off the rest, by coupon duration (docs.stripe.com/billing/subscriptions/coupons)', async () => {
     const clock = await fx.stripe.testHelpers.testClocks.create({ frozen_time: JAN_1_2030 });
-    const customer = await fx.stripe.customers.create({ test_clock: clock.id, payment_method: 'pm_card_visa' });
+    const customer = await fx.stripe.customers.create({ test_clock: clock.id, ...paysWith() });
     const tenPercentForever = await fx.stripe.coupons.create({ percent_off: 10, duration: 'forever' });
     const hundredOffOnce = await fx.stripe.coupons.create({ amount_off: 100, currency: 'usd', duration: 'once' });
     await fx.stripe.subscriptionSchedules.create({

@@ -13,7 +13,7 @@ import {
 } from '../../../plugin/src/stripe/params/index.js';
 import { MODELLED_PARAMS, modelledParams } from '@stripe-cpq/stripe-emulator/modelledParams.js';
 import { routeTable } from '@stripe-cpq/stripe-emulator/routes.js';
-import { JAN_1_2030, useEmulator } from './helpers.js';
+import { JAN_1_2030, paysWith, useEmulator } from './helpers.js';
 
 const fx = useEmulator();
 
@@ -71,7 +71,7 @@ const EXCEPTIONS: Record<string, string> = {
   page: PAGE_REASON,
   query: 'the search query: catalog.test.ts search tests (docs.stripe.com/search)',
   'CustomerCreateParams payment_method':
-    'Stripe attaches the PaymentMethod (its `customer`; docs.stripe.com/api/customers/create#create_customer-payment_method), no Customer field; the emulator makes it the invoice default: invoicing.test.ts',
+    'Stripe attaches the PaymentMethod (its `customer`; docs.stripe.com/api/customers/create#create_customer-payment_method), no Customer field and not the invoice default (docs.stripe.com/api/payment_methods/attach): invoicing.test.ts',
   'PriceCreateParams transfer_lookup_key':
     'moves the lookup key from another price (docs.stripe.com/api/prices/create#create_price-transfer_lookup_key), not echoed: catalog.test.ts lookup keys',
   'PriceUpdateParams transfer_lookup_key':
@@ -566,7 +566,7 @@ const CASES: Case[] = [
   [
     'POST /v1/subscriptions',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const s = await ok('POST', '/v1/subscriptions', {
         customer,
         description: 'Main',
@@ -610,7 +610,7 @@ const CASES: Case[] = [
       r('add_invoice_items[].metadata', lines[0]?.metadata, { fee: 'setup' });
       r('add_invoice_items[].discounts', (lines[0]?.discounts as unknown[]).length, 1);
       r('add_invoice_items[].price_data', lines[1]?.amount, -200);
-      const other = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const other = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const inline = await ok('POST', '/v1/subscriptions', {
         customer: other,
         cancel_at_period_end: true,
@@ -630,7 +630,7 @@ const CASES: Case[] = [
         [true, at(inline, 'items.data[0].current_period_end')],
       );
       r('backdate_start_date', inline.start_date, 1_000_000);
-      const third = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const third = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       r(
         'items[].plan',
         at(
@@ -644,7 +644,7 @@ const CASES: Case[] = [
   [
     'POST /v1/subscriptions/:id',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const created = await ok('POST', '/v1/subscriptions', { customer, items: [{ price: f.price }] });
       const id = String(created.id);
       const itemId = String(at(created, 'items.data[0].id'));
@@ -711,7 +711,7 @@ const CASES: Case[] = [
   [
     'GET /v1/subscriptions',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const s = await ok('POST', '/v1/subscriptions', { customer, items: [{ price: f.price }] });
       r('customer', ids(await ok('GET', '/v1/subscriptions', { customer })), [s.id]);
       await ok('DELETE', `/v1/subscriptions/${String(s.id)}`, { invoice_now: false, prorate: false });
@@ -721,7 +721,7 @@ const CASES: Case[] = [
   [
     'POST /v1/subscription_schedules',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const start = 2_000_000_000;
       const s = await ok('POST', '/v1/subscription_schedules', {
         customer,
@@ -802,7 +802,7 @@ const CASES: Case[] = [
         50,
       );
       r('phases[].end_date', [p1.start_date, p1.end_date], [p0.end_date, 2_100_000_000]);
-      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const subscription = await ok('POST', '/v1/subscriptions', {
         customer: subscriptionCustomer,
         items: [{ price: f.price }],
@@ -817,7 +817,7 @@ const CASES: Case[] = [
   [
     'POST /v1/subscription_schedules/:id',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const created = await ok('POST', '/v1/subscription_schedules', {
         customer,
         start_date: 2_000_000_000,
@@ -952,7 +952,7 @@ const CASES: Case[] = [
       r('currency', i.currency, 'usd');
       r('discounts', (i.discounts as unknown[]).length, 1);
       r('pending_invoice_items_behavior', at(i, 'lines.data[0].amount'), 100);
-      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const subscription = await ok('POST', '/v1/subscriptions', {
         customer: subscriptionCustomer,
         items: [{ price: f.price }],
@@ -970,7 +970,7 @@ const CASES: Case[] = [
   [
     'GET /v1/subscriptions/:id',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const subscription = await ok('POST', '/v1/subscriptions', {
         customer,
         items: [{ price: f.price, discounts: [{ coupon: f.coupon }] }],
@@ -1059,7 +1059,7 @@ const CASES: Case[] = [
       const draft = await ok('POST', '/v1/invoices', { customer });
       r('customer', ids(await ok('GET', '/v1/invoices', { customer })), [draft.id]);
       r('status', ids(await ok('GET', '/v1/invoices', { customer, status: 'open' })), []);
-      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const subscriptionCustomer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const subscription = await ok('POST', '/v1/subscriptions', {
         customer: subscriptionCustomer,
         items: [{ price: f.price }],
@@ -1072,7 +1072,7 @@ const CASES: Case[] = [
   [
     'POST /v1/invoiceitems',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', { payment_method: 'pm_card_visa' })).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const subscription = await ok('POST', '/v1/subscriptions', { customer, items: [{ price: f.price }] });
       const item = await ok('POST', '/v1/invoiceitems', {
         customer,

@@ -7,7 +7,7 @@ import { stringify } from 'qs';
 import { paramPaths, type ParamSpec, type ParamsTypeName } from '../../../plugin/src/stripe/params/index.js';
 import { MODELLED_PARAMS } from '@stripe-cpq/stripe-emulator/modelledParams.js';
 import { routeTable } from '@stripe-cpq/stripe-emulator/routes.js';
-import { useEmulator } from './helpers.js';
+import { paysWith, useEmulator } from './helpers.js';
 
 const fx = useEmulator();
 
@@ -535,7 +535,7 @@ async function send(
 }
 
 beforeAll(async () => {
-  const customer = await fx.stripe.customers.create({ payment_method: 'pm_card_visa' });
+  const customer = await fx.stripe.customers.create({ ...paysWith() });
   const product = await fx.stripe.products.create({ name: 'Widget' });
   const price = await fx.stripe.prices.create({
     product: product.id,

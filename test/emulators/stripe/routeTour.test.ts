@@ -1,6 +1,6 @@
 // Every route the emulator serves, called once as the SDK calls it, so each kind of answer goes through the
 // response schemas at least once (useEmulator checks them); the other test files exercise the rules.
-import { JAN_1_2030, useEmulator } from './helpers.js';
+import { JAN_1_2030, paysWith, useEmulator } from './helpers.js';
 
 const fx = useEmulator();
 
@@ -42,7 +42,7 @@ describe("Stripe emulator: every route answers in Stripe's shape", () => {
   });
 
   it('subscriptions and schedules: list', async () => {
-    const customer = await fx.stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const customer = await fx.stripe.customers.create({ ...paysWith() });
     const product = await fx.stripe.products.create({ name: 'Plan' });
     const price = await fx.stripe.prices.create({
       product: product.id,

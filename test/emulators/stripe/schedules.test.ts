@@ -11,6 +11,7 @@ import {
   stripeError,
   useEmulator,
   waitForClock,
+  paysWith,
 } from './helpers.js';
 
 const fx = useEmulator();
@@ -24,7 +25,7 @@ async function clockedCustomer(
   const customer = await fx.stripe.customers.create({
     name: 'Clocked',
     test_clock: clock.id,
-    payment_method: 'pm_card_visa',
+    ...paysWith(),
   });
   return { clock, customer };
 }

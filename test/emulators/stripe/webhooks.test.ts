@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
-import { JAN_1_2030, monthlyPrice, product, useEmulator, waitForClock } from './helpers.js';
+import { JAN_1_2030, monthlyPrice, paysWith, product, useEmulator, waitForClock } from './helpers.js';
 
 const fx = useEmulator({ webhookRetryDelaysMs: [20, 40] });
 
@@ -98,7 +98,7 @@ describe('webhook delivery', () => {
       url: target.url,
       enabled_events: ['invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided'],
     });
-    const declining = await fx.stripe.customers.create({ payment_method: 'pm_card_chargeDeclined' });
+    const declining = await fx.stripe.customers.create({ ...paysWith('pm_card_chargeDeclined') });
     const paid = await fx.stripe.invoices.create({ customer: declining.id, auto_advance: false });
     await fx.stripe.invoiceItems.create({ customer: declining.id, amount: 900, currency: 'usd', invoice: paid.id });
     await fx.stripe.invoices.finalizeInvoice(paid.id);

@@ -59,9 +59,9 @@ function applyProfile(customer: Customer, params: Params): Customer {
   if (typeof invoiceSettings?.default_payment_method === 'string')
     checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
-  // Test payment methods (pm_card_visa, pm_card_chargeDeclined) decide how invoice payments go.
-  if (typeof params.payment_method === 'string')
-    customer.invoice_settings.default_payment_method = checkPaymentMethod(params.payment_method, 'payment_method');
+  // Stripe attaches `payment_method` and nothing more: invoices use it only once it is also
+  // invoice_settings.default_payment_method (docs.stripe.com/api/customers/create, /api/payment_methods/attach).
+  if (typeof params.payment_method === 'string') checkPaymentMethod(params.payment_method, 'payment_method');
   if (customer.shipping && !(customer.shipping as Params).name) {
     throw invalidRequest('Missing required param: shipping[name].', {
       code: 'parameter_missing',

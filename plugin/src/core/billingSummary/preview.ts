@@ -11,8 +11,10 @@ import { sameId } from '../records/salesforceIds.js';
 import type { BillingSummary } from './schema.js';
 import {
   couponFacts,
+  invoiceCoupons,
   invoiceItems,
   phaseShape,
+  plannedInvoiceItems,
   priceFacts,
   schedulePhases,
   subscriptionPhase,
@@ -55,7 +57,7 @@ export function previewBillingSummary(
   return billing ? summariseBilling({ ...base, ...billing }) : undefined;
 }
 
-type Billing = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems' | 'stripeId'>;
+type Billing = Pick<BillingShape, 'kind' | 'phases' | 'oneTimeItems' | 'invoiceCoupons' | 'stripeId'>;
 
 /**
  * The order's billing operation in the plan (the last schedule change wins: it resends every phase from the
@@ -99,15 +101,19 @@ function plannedBilling(plan: SyncPlan, state: StripeState, orderId: string, now
       stripeId: null,
     };
   }
-  const invoice = mine.find((o) => o.op === 'invoices.create' && sameId(o.source.id, orderId));
+  const invoice = mine.find(
+    (o): o is Op<'invoices.create'> => o.op === 'invoices.create' && sameId(o.source.id, orderId),
+  );
   if (invoice) {
-    const lines = mine.filter((o): o is Op<'invoiceItems.create'> => o.op === 'invoiceItems.create');
+    // Its items are the order lines' operations (their source is the OrderItem), attached to this invoice.
+    const lines = plan.operations.filter(
+      (o): o is Op<'invoiceItems.create'> => o.op === 'invoiceItems.create' && o.params.invoice === invoice.ref,
+    );
     return {
       kind: 'one-time',
       phases: [],
-      oneTimeItems: lines.flatMap((l) =>
-        l.params.pricing?.price ? [{ price: l.params.pricing.price, quantity: l.params.quantity ?? 1 }] : [],
-      ),
+      oneTimeItems: plannedInvoiceItems(lines.map((l) => l.params)),
+      invoiceCoupons: invoiceCoupons({ discounts: invoice.params.discounts as Stripe.Invoice['discounts'] }),
       stripeId: null,
     };
   }
@@ -162,6 +168,13 @@ function heldBilling(state: StripeState, stripeId: string | undefined): Billing 
   const subscription = state.subscriptions?.[stripeId];
   if (subscription) return { kind: 'evergreen', phases: [subscriptionPhase(subscription)], stripeId };
   const invoice = state.invoices?.[stripeId];
-  if (invoice) return { kind: 'one-time', phases: [], oneTimeItems: invoiceItems(invoice), stripeId };
+  if (invoice)
+    return {
+      kind: 'one-time',
+      phases: [],
+      oneTimeItems: invoiceItems(invoice),
+      invoiceCoupons: invoiceCoupons(invoice),
+      stripeId,
+    };
   return undefined;
 }

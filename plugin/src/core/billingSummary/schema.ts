@@ -9,11 +9,16 @@
  * object's own id.
  *
  * A change of shape that an older card could misread gets a new `version`; the card refuses versions it
- * does not know and says so.
+ * does not know and says so. Version 2 added the one-time invoice's own (order-level) coupons: a version-1
+ * card would show that invoice's total after them without showing them. Version-1 summaries, still on
+ * Orders synced before, read as they were written: a one-time invoice without coupons of its own.
  */
 import { z } from 'zod';
 
-export const BILLING_SUMMARY_VERSION = 1;
+export const BILLING_SUMMARY_VERSION = 2;
+
+/** Every version the readers accept: the one written now, and the ones written before it. */
+const version = z.union([z.literal(1), z.literal(BILLING_SUMMARY_VERSION)]);
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'an exact decimal string');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a YYYY-MM-DD date');
@@ -69,7 +74,7 @@ export const invoiceSchema = z.strictObject({
 });
 
 export const billingSummarySchema = z.strictObject({
-  version: z.literal(BILLING_SUMMARY_VERSION),
+  version,
   kind: z.enum(['scheduled', 'evergreen', 'one-time']),
   /** `stripe`: read back from Stripe after a sync or webhook. `preview`: the plan a sync would apply. */
   source: z.enum(['stripe', 'preview']),
@@ -79,8 +84,15 @@ export const billingSummarySchema = z.strictObject({
   asOf: z.string(),
   stripeId: z.string().nullable(),
   phases: z.array(phaseSchema),
-  /** The one-time order's invoice lines. */
-  oneTimeInvoice: z.strictObject({ items: z.array(oneTimeItemSchema), total: decimal.nullable() }).nullable(),
+  /** The one-time order's invoice: its lines, its own coupons (order-level: off what the lines leave), its total after both. */
+  oneTimeInvoice: z
+    .strictObject({
+      items: z.array(oneTimeItemSchema),
+      /** Absent from version 1, which had none. */
+      coupons: z.array(couponSchema).default([]),
+      total: decimal.nullable(),
+    })
+    .nullable(),
   /** Evergreen: the date the subscription renews next. */
   nextRenewal: isoDate.nullable(),
   /** Computed from the phases' own billing calendar; usage-priced items are not in the amount. */
@@ -105,7 +117,7 @@ export const previewProblemSchema = z.strictObject({
 
 /** What a Preview request leaves on `Preview_Result__c`: the summary the sync would produce, or why it would not run. */
 export const billingPreviewSchema = z.strictObject({
-  version: z.literal(BILLING_SUMMARY_VERSION),
+  version,
   summary: billingSummarySchema.nullable(),
   problems: z.array(previewProblemSchema),
 });

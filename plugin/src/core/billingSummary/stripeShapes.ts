@@ -146,6 +146,18 @@ export function invoiceItems(invoice: Stripe.Invoice): ItemRef[] {
   });
 }
 
+/** Coupon ids of a one-time invoice's own discounts (order-level; each line's are its own). */
+export function invoiceCoupons(invoice: Pick<Stripe.Invoice, 'discounts'>): string[] {
+  return coupons(invoice.discounts as readonly (DiscountLike | string)[] | null);
+}
+
+/** A plan's invoice items (`invoiceItems.create` params): price, quantity and the line's own discounts. */
+export function plannedInvoiceItems(params: readonly Stripe.InvoiceItemCreateParams[]): ItemRef[] {
+  return items(
+    params.map((p) => ({ price: p.pricing?.price, quantity: p.quantity, discounts: p.discounts as DiscountLike[] })),
+  );
+}
+
 export function invoiceFacts(invoice: Stripe.Invoice): InvoiceFacts {
   // What is still to pay: amount_due stays as it was once the invoice is paid; amount_remaining goes to 0.
   return {

@@ -77,6 +77,8 @@ export interface BillingShape {
   readonly phases: readonly PhaseShape[];
   /** One-time orders: the invoice's lines. */
   readonly oneTimeItems?: readonly ItemRef[];
+  /** One-time orders: coupon ids of the invoice's own discounts (order-level), off what its lines leave. */
+  readonly invoiceCoupons?: readonly string[];
   readonly latestInvoice: InvoiceFacts | null;
   readonly price: (id: string) => PriceFacts;
   readonly coupon: (id: string) => CouponFacts;
@@ -87,7 +89,8 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
   const phases = shape.phases.map((p) => resolvePhase(p, shape));
   const totals = phases.map((p) => phaseTotal(p));
   const oneTime = shape.kind === 'one-time' ? (shape.oneTimeItems ?? []).map((i) => line(i, shape)) : undefined;
-  const oneTimeTotal = oneTime ? oneTimeInvoiceTotal(oneTime, shape.now) : undefined;
+  const invoiceCoupons = (shape.invoiceCoupons ?? []).map((id) => shape.coupon(id));
+  const oneTimeTotal = oneTime ? oneTimeInvoiceTotal(oneTime, invoiceCoupons, shape.now) : undefined;
   const next = shape.kind === 'one-time' ? undefined : nextInvoice(phases, shape.now);
   const tcv = shape.kind === 'evergreen' ? null : (oneTimeTotal ?? sum(totals.map((t) => t ?? new Decimal(0))));
   const couponView = (c: CouponFacts) => ({
@@ -118,7 +121,9 @@ export function summariseBilling(shape: BillingShape): BillingSummary {
       coupons: p.coupons.map(couponView),
       total: money(totals[i]),
     })),
-    oneTimeInvoice: oneTime ? { items: oneTime.map(oneTimeView), total: money(oneTimeTotal) } : null,
+    oneTimeInvoice: oneTime
+      ? { items: oneTime.map(oneTimeView), coupons: invoiceCoupons.map(couponView), total: money(oneTimeTotal) }
+      : null,
     nextRenewal: shape.kind === 'evergreen' && next ? formatDate(next.date) : null,
     nextInvoice: next ? { date: formatDate(next.date), amount: money(next.amount)! } : null,
     latestInvoice: shape.latestInvoice
@@ -268,10 +273,14 @@ function couponApplies(coupon: CouponFacts, start: CalendarDate, date: CalendarD
   return compareDates(date, addMonths(start, coupon.durationInMonths ?? 0)) < 0;
 }
 
-/** A one-time invoice: its lines, each after its own coupons (one invoice: every coupon applies). */
-function oneTimeInvoiceTotal(lines: readonly Line[], now: number): Decimal {
+/**
+ * A one-time invoice: its lines, each after its own coupons, then the invoice's coupons off the sum, as
+ * Stripe applies item-level, then invoice-level discounts (one invoice: every coupon applies to it).
+ */
+function oneTimeInvoiceTotal(lines: readonly Line[], invoiceCoupons: readonly CouponFacts[], now: number): Decimal {
   const today = fromUnixSeconds(now);
-  return sum(lines.map((l) => l.amount && discounted(l.coupons, today, today, l.amount)));
+  const afterLines = sum(lines.map((l) => l.amount && discounted(l.coupons, today, today, l.amount)));
+  return discounted(invoiceCoupons, today, today, afterLines);
 }
 
 /** Every invoice of a bounded phase after coupons; null for an open-ended one. */

@@ -7,13 +7,19 @@
  * the customer may have (e.g. proration items of a subscription) — and leaves nothing to chance
  * between the calls. The invoice is then finalized, which gives the `hosted_invoice_url` written to the
  * Order's `Stripe_Invoice_Payment_Link__c`.
+ *
+ * Coupons (spec §2.8): a line's own coupons are its invoice item's `discounts`, the order's coupons the
+ * invoice's `discounts` (off what the lines leave), as a schedule's phase and items carry them. The reference
+ * connector bills the line coupons but drops the order's on a one-time order; the product bills both (README
+ * Decisions).
  */
 import type Stripe from 'stripe';
 import { collectionFor } from './collection.js';
 import type { PlanningContext } from '../plan/context.js';
+import type { ContractExtensions } from '../plan/extensions.js';
 import { toUnixSeconds } from '../dates.js';
 import { idempotencyKey } from '../plan/idempotency.js';
-import type { PlannedLine } from './lines.js';
+import type { Discounts, PlannedLine } from './lines.js';
 import { applyMappings, toNestedParams } from '../mappings/mappings.js';
 import { mappedMetadata, metadataPaths, recordMetadata } from '../mappings/metadata.js';
 import type { OrderHeader } from './orderHeader.js';
@@ -25,6 +31,7 @@ import { successSyncRecord } from '../plan/syncRecords.js';
 export function oneTimeInvoiceParams(
   header: OrderHeader,
   customer: string | Ref,
+  discounts: Discounts,
   ctx: PlanningContext,
 ): Stripe.InvoiceCreateParams {
   const orderRef = recordRef('Order', header.order.Id);
@@ -41,6 +48,7 @@ export function oneTimeInvoiceParams(
     ...collection,
     auto_advance: false,
     pending_invoice_items_behavior: 'exclude',
+    ...(discounts.length > 0 ? { discounts } : {}),
     metadata: { ...recordMetadata(orderRef, ctx.sync), ...mappedMetadata(fields) },
   };
 }
@@ -50,12 +58,14 @@ export function invoiceItemParams(
   header: OrderHeader,
   customer: string | Ref,
   invoice: Ref,
+  discounts: Discounts,
 ): Stripe.InvoiceItemCreateParams {
   return {
     customer,
     invoice,
     pricing: { price: line.price.price },
     quantity: line.quantity ?? 1,
+    ...(discounts.length > 0 ? { discounts } : {}),
     metadata: line.metadata,
     period: { start: toUnixSeconds(header.start), end: toUnixSeconds(header.end) },
   };
@@ -67,23 +77,27 @@ export function planOneTimeInvoice(
   customer: string | Ref,
   lines: readonly PlannedLine[],
   ctx: PlanningContext,
+  extensions: Pick<ContractExtensions, 'orderDiscounts' | 'lineDiscounts'>,
 ): Ref {
   const order = header.order;
   const orderRef = recordRef('Order', order.Id);
   const invoiceRef = ref('invoice', orderRef.id);
   const key = (operation: string, detail?: string): string => idempotencyKey(ctx.sync.orgId, order, operation, detail);
+  // Coupons are planned (created or reused) before the invoice that names them.
+  const orderCoupons = extensions.orderDiscounts(order, ctx);
+  const lineCoupons = lines.map((line) => extensions.lineDiscounts(line.item, ctx));
   ctx.plan.add({
     op: 'invoices.create',
     ref: invoiceRef,
-    params: oneTimeInvoiceParams(header, customer, ctx),
+    params: oneTimeInvoiceParams(header, customer, orderCoupons, ctx),
     idempotencyKey: key('invoices.create'),
     source: orderRef,
   });
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     ctx.plan.add({
       op: 'invoiceItems.create',
       ref: ref('invoice_item', line.ref.id),
-      params: invoiceItemParams(line, header, customer, invoiceRef),
+      params: invoiceItemParams(line, header, customer, invoiceRef, lineCoupons[i]!),
       idempotencyKey: idempotencyKey(ctx.sync.orgId, line.item, 'invoiceItems.create'),
       source: line.ref,
     });

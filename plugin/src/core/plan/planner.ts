@@ -133,7 +133,7 @@ export function planNewOrder(
   }
   if (problems.length > 0 || customer === undefined) throw new SyncErrors(problems);
   if (lines.recurring.length === 0) {
-    planOneTimeInvoice(header, customer, lines.oneTime, ctx);
+    planOneTimeInvoice(header, customer, lines.oneTime, ctx, extensions);
     return;
   }
   const params = {

@@ -4,7 +4,9 @@
  * of every field the card shows; the zod schema (plugin/src/core/billingSummary/schema.ts) is the full
  * definition, and a test parses this bundle's fixtures with both so the two agree.
  */
-export const SUMMARY_VERSION = 1;
+export const SUMMARY_VERSION = 2;
+/** Version 1 had no `oneTimeInvoice.coupons` (the invoice's own coupons); summaries written then still read. */
+const VERSIONS = [1, SUMMARY_VERSION];
 
 const KINDS = ['scheduled', 'evergreen', 'one-time'];
 const INTERVALS = ['day', 'week', 'month', 'year'];
@@ -41,22 +43,25 @@ const isPhase = (phase) =>
   every(phase.oneTimeItems, isOneTimeItem) &&
   every(phase.coupons, isCoupon) &&
   isDecimalOrNull(phase.total);
+/** A one-time invoice: its lines, its own coupons (none in version 1) and its total. */
+const isOneTimeInvoice = (invoice, version) =>
+  isObject(invoice) &&
+  every(invoice.items, isOneTimeItem) &&
+  (version === 1 ? invoice.coupons === undefined : every(invoice.coupons, isCoupon)) &&
+  isDecimalOrNull(invoice.total);
 const isInvoice = (invoice) =>
   isObject(invoice) && isText(invoice.status) && isDecimal(invoice.amountDue) && isTextOrNull(invoice.paymentLink);
 
-/** True when `summary` is a version-1 summary with every field the card shows. */
+/** True when `summary` is a summary of a version the card reads, with every field the card shows. */
 export function isBillingSummary(summary) {
   return (
     isObject(summary) &&
-    summary.version === SUMMARY_VERSION &&
+    VERSIONS.includes(summary.version) &&
     KINDS.includes(summary.kind) &&
     typeof summary.currency === 'string' &&
     /^[A-Z]{3}$/.test(summary.currency) &&
     every(summary.phases, isPhase) &&
-    (summary.oneTimeInvoice === null ||
-      (isObject(summary.oneTimeInvoice) &&
-        every(summary.oneTimeInvoice.items, isOneTimeItem) &&
-        isDecimalOrNull(summary.oneTimeInvoice.total))) &&
+    (summary.oneTimeInvoice === null || isOneTimeInvoice(summary.oneTimeInvoice, summary.version)) &&
     isDateOrNull(summary.nextRenewal) &&
     (summary.nextInvoice === null ||
       (isObject(summary.nextInvoice) && isDate(summary.nextInvoice.date) && isDecimal(summary.nextInvoice.amount))) &&
@@ -89,7 +94,7 @@ export function readBillingPreview(value) {
   const preview = parsed(value);
   const valid =
     isObject(preview) &&
-    preview.version === SUMMARY_VERSION &&
+    VERSIONS.includes(preview.version) &&
     (preview.summary === null || isBillingSummary(preview.summary)) &&
     every(preview.problems, isProblem);
   return valid ? preview : undefined;

@@ -94,7 +94,8 @@ function phaseView(phase, index) {
 
 /**
  * What Stripe bills for the order (or, in a preview, would bill): the phases as a timeline with their
- * items, one-time items, coupons and totals; the one-time invoice; next and latest invoice; TCV and MRR.
+ * items, one-time items, coupons and totals; the one-time invoice and its coupons; next and latest invoice;
+ * TCV and MRR.
  * `summary` is the field's JSON text (or the object); a value the card cannot read shows a message.
  */
 export default class StripeBillingSummary extends LightningElement {
@@ -121,6 +122,17 @@ export default class StripeBillingSummary extends LightningElement {
   }
 }
 
+/** The invoice's lines, and its own coupons (none in a version-1 summary). */
+function oneTimeInvoiceView(invoice) {
+  const invoiceCoupons = invoice.coupons ?? [];
+  return {
+    items: itemRows(invoice.items, 'invoice-item'),
+    coupons: invoiceCoupons,
+    hasCoupons: invoiceCoupons.length > 0,
+    total: invoice.total,
+  };
+}
+
 function summaryView(summary) {
   const phases = summary.phases.map(phaseView);
   const oneTimeInvoice = summary.oneTimeInvoice;
@@ -129,9 +141,7 @@ function summaryView(summary) {
     currency: summary.currency,
     phases,
     hasPhases: phases.length > 0,
-    oneTimeInvoice: oneTimeInvoice
-      ? { items: itemRows(oneTimeInvoice.items, 'invoice-item'), total: oneTimeInvoice.total }
-      : null,
+    oneTimeInvoice: oneTimeInvoice ? oneTimeInvoiceView(oneTimeInvoice) : null,
     nextInvoice: summary.nextInvoice,
     nextRenewal: summary.nextRenewal,
     latestInvoice: summary.latestInvoice,

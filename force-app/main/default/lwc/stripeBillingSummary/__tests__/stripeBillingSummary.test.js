@@ -4,6 +4,8 @@ import StripeBillingSummary from 'c/stripeBillingSummary';
 import scheduled from './data/scheduled.json';
 import evergreen from './data/evergreen.json';
 import oneTime from './data/oneTime.json';
+import oneTimeCoupons from './data/oneTimeCoupons.json';
+import oneTimeVersion1 from './data/oneTimeVersion1.json';
 import amended from './data/amended.json';
 import mdqRamp from './data/mdqRamp.json';
 import coupons from './data/coupons.json';
@@ -88,6 +90,30 @@ describe('c-stripe-billing-summary', () => {
     await expect(element).toBeAccessible();
   });
 
+  it("one-time invoice with coupons: each line's own coupon under its line, the order's coupons under the invoice, both in the total", async () => {
+    const element = mount(oneTimeCoupons);
+    const items = all(element, 'invoice-item');
+    expect(items.map((row) => row.querySelector('[data-id="item-coupons"]')?.coupons ?? null)).toEqual([
+      oneTimeCoupons.oneTimeInvoice.items[0].coupons,
+      null,
+    ]);
+    const invoiceCoupons = byId(element, 'invoice-coupons');
+    expect(invoiceCoupons.coupons).toEqual(oneTimeCoupons.oneTimeInvoice.coupons);
+    expect([invoiceCoupons.currency, invoiceCoupons.label]).toEqual(['USD', 'c.StripeBillingSummary_Coupons']);
+    // (3,000 − 200 + 1,600) less 10 %.
+    expect(money(byId(element, 'tcv')).value).toBe('3960.00');
+    await expect(element).toBeAccessible();
+  });
+
+  it('one-time invoice in a version-1 summary (written before invoices had coupons of their own): its lines, no invoice coupons', async () => {
+    const element = mount(oneTimeVersion1);
+    expect(all(element, 'invoice-item')).toHaveLength(2);
+    expect(byId(element, 'invoice-coupons')).toBeNull();
+    expect(money(byId(element, 'tcv')).value).toBe('4600.00');
+    expect(byId(element, 'summary-unreadable')).toBeNull();
+    await expect(element).toBeAccessible();
+  });
+
   it('amended with several phases: one timeline entry per phase, in order, each with its own items and total', async () => {
     const element = mount(amended);
     const phases = all(element, 'phase');
@@ -162,6 +188,10 @@ describe('c-stripe-billing-summary', () => {
     ['a version the card does not know', JSON.stringify(unsupportedVersion)],
     ['a summary with a float amount', JSON.stringify({ ...scheduled, mrr: 1250.5 })],
     ['a phase without items', JSON.stringify({ ...scheduled, phases: [{ ...scheduled.phases[0], items: undefined }] })],
+    [
+      'a version-2 one-time invoice without its coupons',
+      JSON.stringify({ ...oneTime, oneTimeInvoice: { ...oneTime.oneTimeInvoice, coupons: undefined } }),
+    ],
   ])('unparseable summary (%s): a clear message instead of the timeline', async (_, summary) => {
     const element = mount(summary);
     expect(byId(element, 'summary-unreadable').textContent).toBe('c.StripeBillingSummary_Unreadable');
