@@ -10,8 +10,8 @@ import { addMonths, formatDate, type CalendarDate } from '../dates.js';
 import { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import { EmulatedOrg } from '../org.js';
 import type { JsonRecord } from '../soql/query.js';
-import { CpqBuilder, type BuiltOrder, type Product } from './cpqBuilder.js';
-import { termEnd } from './cpqRecords.js';
+import { CpqBuilder, type BuiltOrder, type OrderLineSpec, type OrderSpec, type Product } from './cpqBuilder.js';
+import { termEnd, type LineSpec } from './cpqRecords.js';
 
 export interface SampleOrder extends BuiltOrder {
   readonly scenario: string;
@@ -58,6 +58,24 @@ export const SAMPLE_SCENARIOS = {
 } as const;
 
 export type SampleScenario = keyof typeof SAMPLE_SCENARIOS;
+
+/** What a scenario's order says beyond its account and name. */
+type ScenarioOrderSpec = Omit<OrderSpec, 'accountId' | 'name'>;
+
+/** One scenario: an account of its own, its order (or how to build it), and what follows the order. */
+interface ScenarioOrder {
+  readonly scenario: SampleScenario;
+  readonly account: string;
+  readonly order: ScenarioOrderSpec | ((accountId: string, orderName: string) => BuiltOrder);
+  readonly then?: (order: SampleOrder) => void;
+}
+
+/** `quantity` of `product`, at CPQ's price unless `spec` says otherwise. */
+const line = (product: Product, quantity: number, spec: Omit<LineSpec, 'quantity'> = {}): OrderLineSpec => ({
+  product,
+  quantity,
+  ...spec,
+});
 
 /** Inserts the sample org's records into `org`, dating relative scenarios from `today`. */
 export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg {
@@ -180,298 +198,214 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
 
   const orders: SampleOrder[] = [];
   const contracts: Record<string, string> = {};
-  const add = (
-    scenario: SampleScenario,
-    accountName: string,
-    build: (accountId: string) => BuiltOrder,
-  ): SampleOrder => {
-    const accountId = cpq.account(accountName);
-    const built = build(accountId);
-    const sample = {
-      ...built,
-      scenario,
-      description: SAMPLE_SCENARIOS[scenario],
-      accountId,
-      orderNumber: String(store.require(built.orderId).OrderNumber),
-    };
+  const name = (scenario: SampleScenario): string =>
+    `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+  const sampleOrder = (scenario: SampleScenario, accountId: string, built: BuiltOrder): SampleOrder => {
+    const sample = { ...built, scenario, description: SAMPLE_SCENARIOS[scenario], accountId, orderNumber: '' };
     orders.push(sample);
     return sample;
   };
-  const name = (scenario: SampleScenario): string =>
-    `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+  /** Contracts `initial` (from the 1st of last month, for 12 months) and adds the amendment `scenario` on it. */
+  const amend = (scenario: 'S21' | 'S27', initial: SampleOrder, amendment: ScenarioOrderSpec): void => {
+    const contractId = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
+    contracts[scenario] = contractId;
+    const { accountId } = initial;
+    const built = cpq.order({
+      accountId,
+      name: name(scenario),
+      type: 'Amendment',
+      amendedContractId: contractId,
+      ...amendment,
+    });
+    sampleOrder(scenario, accountId, built);
+  };
 
-  add('S1', 'Acme', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S1'),
-      start: '2030-03-01',
-      term: 12,
-      lines: [{ product: products.platform, quantity: 5 }],
-    }),
-  );
-  add('S2', 'Bluebird Seats', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S2'),
-      start: todayText,
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 3 },
-        { product: products.setup, quantity: 1 },
-      ],
-    }),
-  );
-  add('S3', 'Copperline', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S3'),
-      start: monthsFromToday(-2),
-      term: 12,
-      lines: [{ product: products.basic, quantity: 1 }],
-    }),
-  );
-  add('S5', 'Driftwood Services', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S5'),
-      start: '2030-05-01',
-      term: 12,
-      lines: [
-        { product: products.onboarding, quantity: 1 },
-        { product: products.training, quantity: 2 },
-      ],
-    }),
-  );
-  add('S6', 'Evergood Retail', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S6'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 4, discount: 10 }],
-    }),
-  );
-  const s7 = add('S7', 'Fjord Coupons', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S7'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 2 }],
-    }),
-  );
-  if (
-    has('Quote_Stripe_Coupon__c') &&
-    has('Quote_Stripe_Coupon_Association__c') &&
-    has('Quote_Line_Stripe_Coupon_Association__c')
-  ) {
-    const launch = store.insert('Quote_Stripe_Coupon__c', {
-      Name: 'Launch',
-      Name__c: 'Launch',
-      Percent_Off__c: 20,
-      Duration__c: 'repeating',
-      Duration_In_Months__c: 3,
-    });
-    const fifty = store.insert('Quote_Stripe_Coupon__c', {
-      Name: '$50 off',
-      Name__c: '$50 off',
-      Amount_Off__c: 50,
-      Duration__c: 'once',
-      ...cpq.currencyFields(org.defaultCurrency),
-    });
-    store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
-    store.insert('Quote_Line_Stripe_Coupon_Association__c', {
-      Quote_Line__c: s7.quoteLineIds[0],
-      Quote_Stripe_Coupon__c: fifty,
-    });
-  }
-  add('S9', 'Granite Skip', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S9'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 2 },
-        {
-          product: products.basic,
-          quantity: 1,
-          ...(has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {}),
-        },
-        { product: products.widget, quantity: 3 },
-      ],
-    }),
-  );
-  add('S11', 'Harbor Metered', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S11'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.apiCalls, quantity: 1 }],
-    }),
-  );
-  const s12 = add('S12', 'Ironwood Storage', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S12'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }],
-    }),
-  );
-  seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
-  add('S13', 'Juniper Annual', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S13'),
-      start: '2030-01-01',
-      term: 18,
-      lines: [{ product: products.platform, quantity: 1 }],
-    }),
-  );
-  add('S14', 'Kestrel Ramp', (a) => seedRamp(org, cpq, a, name('S14'), products, 'Year'));
-  // A EUR order needs a multi-currency org; a single-currency org has no S15.
-  if (org.schema.multiCurrency)
-    add('S15', 'Europa GmbH', (a) =>
-      cpq.order({
-        accountId: a,
-        name: name('S15'),
-        start: '2030-06-01',
+  // In this order: record Ids and order numbers follow it.
+  const scenarios: ScenarioOrder[] = [
+    { scenario: 'S1', account: 'Acme', order: { start: '2030-03-01', term: 12, lines: [line(products.platform, 5)] } },
+    {
+      scenario: 'S2',
+      account: 'Bluebird Seats',
+      order: { start: todayText, term: 12, lines: [line(products.seat, 3), line(products.setup, 1)] },
+    },
+    {
+      scenario: 'S3',
+      account: 'Copperline',
+      order: { start: monthsFromToday(-2), term: 12, lines: [line(products.basic, 1)] },
+    },
+    {
+      scenario: 'S5',
+      account: 'Driftwood Services',
+      order: { start: '2030-05-01', term: 12, lines: [line(products.onboarding, 1), line(products.training, 2)] },
+    },
+    {
+      scenario: 'S6',
+      account: 'Evergood Retail',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 4, { discount: 10 })] },
+    },
+    {
+      scenario: 'S7',
+      account: 'Fjord Coupons',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 2)] },
+      then: (s7) => seedCoupons(org, cpq, s7),
+    },
+    {
+      scenario: 'S9',
+      account: 'Granite Skip',
+      order: {
+        start: '2030-04-01',
         term: 12,
-        currency: 'EUR',
-        lines: [{ product: products.platform, quantity: 2 }],
-      }),
-    );
-  add('S16', 'Lumen Mixed', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S16'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 1 },
-        { product: products.platform, quantity: 1 },
-      ],
-    }),
-  );
-
-  const initial = add('S21_INITIAL', 'Meridian Amend', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S21_INITIAL'),
-      start: firstOfMonthFromToday(-1),
-      term: 12,
-      lines: [{ product: products.widget, quantity: 10 }],
-    }),
-  );
-  contracts.S21 = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
-  orders.push({
-    ...cpq.order({
-      accountId: initial.accountId,
-      name: name('S21'),
-      type: 'Amendment',
-      amendedContractId: contracts.S21,
-      start: firstOfMonthFromToday(1),
-      term: 10,
-      lines: [
-        { product: products.widget, quantity: -4, revises: initial.orderItemIds[0] as string },
-        { product: products.gadget, quantity: 5 },
-      ],
-    }),
-    scenario: 'S21',
-    description: SAMPLE_SCENARIOS.S21,
-    accountId: initial.accountId,
-    orderNumber: '',
-  });
-
-  const terminated = add('S27_INITIAL', 'Northwind Termination', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S27_INITIAL'),
-      start: firstOfMonthFromToday(-1),
-      term: 12,
-      lines: [{ product: products.platform, quantity: 2 }],
-    }),
-  );
-  contracts.S27 = cpq.contract(terminated, terminated.accountId, firstOfMonthFromToday(-1), 12);
-  orders.push({
-    ...cpq.order({
-      accountId: terminated.accountId,
-      name: name('S27'),
-      type: 'Amendment',
-      amendedContractId: contracts.S27,
-      start: firstOfMonthFromToday(5),
-      term: 6,
-      lines: [{ product: products.platform, quantity: -2, revises: terminated.orderItemIds[0] as string }],
-    }),
-    scenario: 'S27',
-    description: SAMPLE_SCENARIOS.S27,
-    accountId: terminated.accountId,
-    orderNumber: '',
-  });
-
-  add('S36', 'Oakridge Evergreen', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S36'),
-      start: todayText,
-      term: 1,
-      lines: [{ product: products.evergreen, quantity: 1 }],
-    }),
-  );
-  add('S38', 'Pinecrest Decimal', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S38'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 1.5 }],
-    }),
-  );
-  add('S39', 'Quarry No Start', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S39'),
-      start: null,
-      term: 12,
-      lines: [{ product: products.seat, quantity: 1 }],
-    }),
-  );
-  add('S39_TERM', 'Quarry No Term', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S39_TERM'),
-      start: '2030-04-01',
-      term: null,
-      lines: [{ product: products.seat, quantity: 1, term: 12 }],
-    }),
-  );
-  add('S40', 'Redwood Inactive', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S40'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 1, orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } },
-      ],
-    }),
-  );
-  add('BF', 'Sequoia Invoice Plan', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('BF'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.invoicePlan, quantity: 1 }],
-    }),
-  );
-  add('MDQ_CUSTOM', 'Tamarack Custom MDQ', (a) => seedRamp(org, cpq, a, name('MDQ_CUSTOM'), products, 'Custom'));
-
+        lines: [
+          line(products.seat, 2),
+          line(
+            products.basic,
+            1,
+            has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {},
+          ),
+          line(products.widget, 3),
+        ],
+      },
+    },
+    {
+      scenario: 'S11',
+      account: 'Harbor Metered',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.apiCalls, 1)] },
+    },
+    {
+      scenario: 'S12',
+      account: 'Ironwood Storage',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.storage, 1, { unitPrice: 1 })] },
+      then: (s12) => seedTiers(org, products.storage.id, s12.orderItemIds[0] as string),
+    },
+    {
+      scenario: 'S13',
+      account: 'Juniper Annual',
+      order: { start: '2030-01-01', term: 18, lines: [line(products.platform, 1)] },
+    },
+    {
+      scenario: 'S14',
+      account: 'Kestrel Ramp',
+      order: (accountId, orderName) => seedRamp(org, cpq, accountId, orderName, products, 'Year'),
+    },
+    // A EUR order needs a multi-currency org; a single-currency org has no S15.
+    ...(org.schema.multiCurrency
+      ? [
+          {
+            scenario: 'S15',
+            account: 'Europa GmbH',
+            order: { start: '2030-06-01', term: 12, currency: 'EUR', lines: [line(products.platform, 2)] },
+          } satisfies ScenarioOrder,
+        ]
+      : []),
+    {
+      scenario: 'S16',
+      account: 'Lumen Mixed',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 1), line(products.platform, 1)] },
+    },
+    {
+      scenario: 'S21_INITIAL',
+      account: 'Meridian Amend',
+      order: { start: firstOfMonthFromToday(-1), term: 12, lines: [line(products.widget, 10)] },
+      then: (initial) =>
+        amend('S21', initial, {
+          start: firstOfMonthFromToday(1),
+          term: 10,
+          lines: [line(products.widget, -4, { revises: initial.orderItemIds[0] as string }), line(products.gadget, 5)],
+        }),
+    },
+    {
+      scenario: 'S27_INITIAL',
+      account: 'Northwind Termination',
+      order: { start: firstOfMonthFromToday(-1), term: 12, lines: [line(products.platform, 2)] },
+      then: (initial) =>
+        amend('S27', initial, {
+          start: firstOfMonthFromToday(5),
+          term: 6,
+          lines: [line(products.platform, -2, { revises: initial.orderItemIds[0] as string })],
+        }),
+    },
+    {
+      scenario: 'S36',
+      account: 'Oakridge Evergreen',
+      order: { start: todayText, term: 1, lines: [line(products.evergreen, 1)] },
+    },
+    {
+      scenario: 'S38',
+      account: 'Pinecrest Decimal',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 1.5)] },
+    },
+    {
+      scenario: 'S39',
+      account: 'Quarry No Start',
+      order: { start: null, term: 12, lines: [line(products.seat, 1)] },
+    },
+    {
+      scenario: 'S39_TERM',
+      account: 'Quarry No Term',
+      order: { start: '2030-04-01', term: null, lines: [line(products.seat, 1, { term: 12 })] },
+    },
+    {
+      scenario: 'S40',
+      account: 'Redwood Inactive',
+      order: {
+        start: '2030-04-01',
+        term: 12,
+        lines: [line(products.seat, 1, { orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } })],
+      },
+    },
+    {
+      scenario: 'BF',
+      account: 'Sequoia Invoice Plan',
+      order: { start: '2030-04-01', term: 12, lines: [line(products.invoicePlan, 1)] },
+    },
+    {
+      scenario: 'MDQ_CUSTOM',
+      account: 'Tamarack Custom MDQ',
+      order: (accountId, orderName) => seedRamp(org, cpq, accountId, orderName, products, 'Custom'),
+    },
+  ];
+  for (const { scenario, account, order, then } of scenarios) {
+    const accountId = cpq.account(account);
+    const built =
+      typeof order === 'function'
+        ? order(accountId, name(scenario))
+        : cpq.order({ accountId, name: name(scenario), ...order });
+    const sample = sampleOrder(scenario, accountId, built);
+    then?.(sample);
+  }
   // Amendment orders get their numbers after insertion; fill them in for the printed list.
   const withNumbers = orders.map((o) => ({ ...o, orderNumber: String(store.require(o.orderId).OrderNumber) }));
   return { today: todayText, orders: withNumbers, products, contracts };
+}
+
+/** S7: a 20 % coupon for 3 months on the quote and $50 off once on its line, when the package's coupon objects are in. */
+function seedCoupons(org: EmulatedOrg, cpq: CpqBuilder, s7: BuiltOrder): void {
+  const objects = [
+    'Quote_Stripe_Coupon__c',
+    'Quote_Stripe_Coupon_Association__c',
+    'Quote_Line_Stripe_Coupon_Association__c',
+  ];
+  if (!objects.every((object) => org.schema.hasObject(object))) return;
+  const store = org.store;
+  const launch = store.insert('Quote_Stripe_Coupon__c', {
+    Name: 'Launch',
+    Name__c: 'Launch',
+    Percent_Off__c: 20,
+    Duration__c: 'repeating',
+    Duration_In_Months__c: 3,
+  });
+  const fifty = store.insert('Quote_Stripe_Coupon__c', {
+    Name: '$50 off',
+    Name__c: '$50 off',
+    Amount_Off__c: 50,
+    Duration__c: 'once',
+    ...cpq.currencyFields(org.defaultCurrency),
+  });
+  store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
+  store.insert('Quote_Line_Stripe_Coupon_Association__c', {
+    Quote_Line__c: s7.quoteLineIds[0],
+    Quote_Stripe_Coupon__c: fifty,
+  });
 }
 
 /** S12: a Slab schedule on the product (0–100 at 1.00, 100+ at 0.50) and its copy on the order line. */
