@@ -62,13 +62,20 @@ export type SampleScenario = keyof typeof SAMPLE_SCENARIOS;
 /** What a scenario's order says beyond its account and name. */
 type ScenarioOrderSpec = Omit<OrderSpec, 'accountId' | 'name'>;
 
-/** One scenario: an account of its own, its order (or how to build it), and what follows the order. */
-interface ScenarioOrder {
-  readonly scenario: SampleScenario;
-  readonly account: string;
-  readonly order: ScenarioOrderSpec | ((accountId: string, orderName: string) => BuiltOrder);
-  readonly then?: (order: SampleOrder) => void;
-}
+/** One scenario: its id, an account of its own, its order (or how to build it), and what follows the order. */
+type ScenarioOrder = readonly [
+  scenario: SampleScenario,
+  account: string,
+  order: ScenarioOrderSpec | ((accountId: string, orderName: string) => BuiltOrder),
+  then?: (order: SampleOrder) => void,
+];
+
+/** An order from `start` for `term` months of `lines`. */
+const at = (start: string | null, term: number | null, ...lines: OrderLineSpec[]): ScenarioOrderSpec => ({
+  start,
+  term,
+  lines,
+});
 
 /** `quantity` of `product`, at CPQ's price unless `spec` says otherwise. */
 const line = (product: Product, quantity: number, spec: Omit<LineSpec, 'quantity'> = {}): OrderLineSpec => ({
@@ -76,6 +83,9 @@ const line = (product: Product, quantity: number, spec: Omit<LineSpec, 'quantity
   quantity,
   ...spec,
 });
+
+/** An amendment line's link to the initial order's (first) line it changes. */
+const revising = (initial: BuiltOrder) => ({ revises: initial.orderItemIds[0] as string });
 
 /** Inserts the sample org's records into `org`, dating relative scenarios from `today`. */
 export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg {
@@ -88,43 +98,23 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   const has = (object: string, field?: string): boolean =>
     org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
 
+  // CPQ's defaults (completeProductSpec) stand where a product leaves them out: Fixed Price, Renewable,
+  // a 12-month default term, billed in Advance.
   const products = {
     platform: cpq.product({
       name: 'Platform',
       listPrice: 1200,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
       billingFrequency: 'Annual',
-      billingType: 'Advance',
       otherCurrencies: { EUR: 1000 },
     }),
-    seat: cpq.product({
-      name: 'Seat',
-      listPrice: 100,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
-    basic: cpq.product({
-      name: 'Basic Monthly',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
+    seat: cpq.product({ name: 'Seat', listPrice: 100, term: 1, billingFrequency: 'Monthly' }),
+    basic: cpq.product({ name: 'Basic Monthly', listPrice: 10, term: 1, billingFrequency: 'Monthly' }),
     setup: cpq.product({ name: 'Setup', listPrice: 500 }),
     onboarding: cpq.product({ name: 'Onboarding', listPrice: 2000 }),
     training: cpq.product({ name: 'Training', listPrice: 750 }),
     apiCalls: cpq.product({
       name: 'API Calls',
       listPrice: 0.05,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
       term: 1,
       billingFrequency: 'Monthly',
       billingType: 'Arrears',
@@ -133,67 +123,23 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
     storage: cpq.product({
       name: 'Storage',
       listPrice: 1,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
       term: 1,
       billingFrequency: 'Monthly',
       billingType: 'Arrears',
       chargeType: 'Usage',
     }),
-    ramp: cpq.product({
-      name: 'Ramp',
-      listPrice: 1000,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Annual',
-      billingType: 'Advance',
-    }),
-    support: cpq.product({
-      name: 'Support',
-      listPrice: 500,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Annual',
-      billingType: 'Advance',
-    }),
-    widget: cpq.product({
-      name: 'Widget',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
-    gadget: cpq.product({
-      name: 'Gadget',
-      listPrice: 20,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
+    ramp: cpq.product({ name: 'Ramp', listPrice: 1000, billingFrequency: 'Annual' }),
+    support: cpq.product({ name: 'Support', listPrice: 500, billingFrequency: 'Annual' }),
+    widget: cpq.product({ name: 'Widget', listPrice: 10, term: 1, billingFrequency: 'Monthly' }),
+    gadget: cpq.product({ name: 'Gadget', listPrice: 20, term: 1, billingFrequency: 'Monthly' }),
     evergreen: cpq.product({
       name: 'Evergreen Support',
       listPrice: 50,
-      pricing: 'Fixed Price',
       subscriptionType: 'Evergreen',
       term: 1,
       billingFrequency: 'Monthly',
-      billingType: 'Advance',
     }),
-    invoicePlan: cpq.product({
-      name: 'Invoice Plan Service',
-      listPrice: 300,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Invoice Plan',
-      billingType: 'Advance',
-    }),
+    invoicePlan: cpq.product({ name: 'Invoice Plan Service', listPrice: 300, billingFrequency: 'Invoice Plan' }),
   };
 
   const orders: SampleOrder[] = [];
@@ -220,151 +166,58 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
     sampleOrder(scenario, accountId, built);
   };
 
-  // In this order: record Ids and order numbers follow it.
+  // One row a scenario, in this order (record Ids and order numbers follow it): scenario, account, order (or
+  // how to build it), and what follows the order.
+  const { platform, seat, basic, setup, onboarding, training, apiCalls, storage, widget, gadget } = products;
+  const ramp = (dimensionType: 'Year' | 'Custom') => (accountId: string, orderName: string) =>
+    seedRamp(org, cpq, accountId, orderName, products, dimensionType);
+  const skipped = has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {};
+  const draft = { orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } };
+  const lastMonth = firstOfMonthFromToday(-1);
   const scenarios: ScenarioOrder[] = [
-    { scenario: 'S1', account: 'Acme', order: { start: '2030-03-01', term: 12, lines: [line(products.platform, 5)] } },
-    {
-      scenario: 'S2',
-      account: 'Bluebird Seats',
-      order: { start: todayText, term: 12, lines: [line(products.seat, 3), line(products.setup, 1)] },
-    },
-    {
-      scenario: 'S3',
-      account: 'Copperline',
-      order: { start: monthsFromToday(-2), term: 12, lines: [line(products.basic, 1)] },
-    },
-    {
-      scenario: 'S5',
-      account: 'Driftwood Services',
-      order: { start: '2030-05-01', term: 12, lines: [line(products.onboarding, 1), line(products.training, 2)] },
-    },
-    {
-      scenario: 'S6',
-      account: 'Evergood Retail',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 4, { discount: 10 })] },
-    },
-    {
-      scenario: 'S7',
-      account: 'Fjord Coupons',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 2)] },
-      then: (s7) => seedCoupons(org, cpq, s7),
-    },
-    {
-      scenario: 'S9',
-      account: 'Granite Skip',
-      order: {
-        start: '2030-04-01',
-        term: 12,
-        lines: [
-          line(products.seat, 2),
-          line(
-            products.basic,
-            1,
-            has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {},
-          ),
-          line(products.widget, 3),
-        ],
-      },
-    },
-    {
-      scenario: 'S11',
-      account: 'Harbor Metered',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.apiCalls, 1)] },
-    },
-    {
-      scenario: 'S12',
-      account: 'Ironwood Storage',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.storage, 1, { unitPrice: 1 })] },
-      then: (s12) => seedTiers(org, products.storage.id, s12.orderItemIds[0] as string),
-    },
-    {
-      scenario: 'S13',
-      account: 'Juniper Annual',
-      order: { start: '2030-01-01', term: 18, lines: [line(products.platform, 1)] },
-    },
-    {
-      scenario: 'S14',
-      account: 'Kestrel Ramp',
-      order: (accountId, orderName) => seedRamp(org, cpq, accountId, orderName, products, 'Year'),
-    },
+    ['S1', 'Acme', at('2030-03-01', 12, line(platform, 5))],
+    ['S2', 'Bluebird Seats', at(todayText, 12, line(seat, 3), line(setup, 1))],
+    ['S3', 'Copperline', at(monthsFromToday(-2), 12, line(basic, 1))],
+    ['S5', 'Driftwood Services', at('2030-05-01', 12, line(onboarding, 1), line(training, 2))],
+    ['S6', 'Evergood Retail', at('2030-04-01', 12, line(seat, 4, { discount: 10 }))],
+    ['S7', 'Fjord Coupons', at('2030-04-01', 12, line(seat, 2)), (s7) => seedCoupons(org, cpq, s7)],
+    ['S9', 'Granite Skip', at('2030-04-01', 12, line(seat, 2), line(basic, 1, skipped), line(widget, 3))],
+    ['S11', 'Harbor Metered', at('2030-04-01', 12, line(apiCalls, 1))],
+    [
+      'S12',
+      'Ironwood Storage',
+      at('2030-04-01', 12, line(storage, 1, { unitPrice: 1 })),
+      (s12) => seedTiers(org, storage.id, s12.orderItemIds[0] as string),
+    ],
+    ['S13', 'Juniper Annual', at('2030-01-01', 18, line(platform, 1))],
+    ['S14', 'Kestrel Ramp', ramp('Year')],
     // A EUR order needs a multi-currency org; a single-currency org has no S15.
     ...(org.schema.multiCurrency
-      ? [
-          {
-            scenario: 'S15',
-            account: 'Europa GmbH',
-            order: { start: '2030-06-01', term: 12, currency: 'EUR', lines: [line(products.platform, 2)] },
-          } satisfies ScenarioOrder,
-        ]
+      ? [['S15', 'Europa GmbH', { ...at('2030-06-01', 12, line(platform, 2)), currency: 'EUR' }] as const]
       : []),
-    {
-      scenario: 'S16',
-      account: 'Lumen Mixed',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 1), line(products.platform, 1)] },
-    },
-    {
-      scenario: 'S21_INITIAL',
-      account: 'Meridian Amend',
-      order: { start: firstOfMonthFromToday(-1), term: 12, lines: [line(products.widget, 10)] },
-      then: (initial) =>
-        amend('S21', initial, {
-          start: firstOfMonthFromToday(1),
-          term: 10,
-          lines: [line(products.widget, -4, { revises: initial.orderItemIds[0] as string }), line(products.gadget, 5)],
-        }),
-    },
-    {
-      scenario: 'S27_INITIAL',
-      account: 'Northwind Termination',
-      order: { start: firstOfMonthFromToday(-1), term: 12, lines: [line(products.platform, 2)] },
-      then: (initial) =>
-        amend('S27', initial, {
-          start: firstOfMonthFromToday(5),
-          term: 6,
-          lines: [line(products.platform, -2, { revises: initial.orderItemIds[0] as string })],
-        }),
-    },
-    {
-      scenario: 'S36',
-      account: 'Oakridge Evergreen',
-      order: { start: todayText, term: 1, lines: [line(products.evergreen, 1)] },
-    },
-    {
-      scenario: 'S38',
-      account: 'Pinecrest Decimal',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.seat, 1.5)] },
-    },
-    {
-      scenario: 'S39',
-      account: 'Quarry No Start',
-      order: { start: null, term: 12, lines: [line(products.seat, 1)] },
-    },
-    {
-      scenario: 'S39_TERM',
-      account: 'Quarry No Term',
-      order: { start: '2030-04-01', term: null, lines: [line(products.seat, 1, { term: 12 })] },
-    },
-    {
-      scenario: 'S40',
-      account: 'Redwood Inactive',
-      order: {
-        start: '2030-04-01',
-        term: 12,
-        lines: [line(products.seat, 1, { orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } })],
-      },
-    },
-    {
-      scenario: 'BF',
-      account: 'Sequoia Invoice Plan',
-      order: { start: '2030-04-01', term: 12, lines: [line(products.invoicePlan, 1)] },
-    },
-    {
-      scenario: 'MDQ_CUSTOM',
-      account: 'Tamarack Custom MDQ',
-      order: (accountId, orderName) => seedRamp(org, cpq, accountId, orderName, products, 'Custom'),
-    },
+    ['S16', 'Lumen Mixed', at('2030-04-01', 12, line(seat, 1), line(platform, 1))],
+    [
+      'S21_INITIAL',
+      'Meridian Amend',
+      at(lastMonth, 12, line(widget, 10)),
+      (initial) =>
+        amend('S21', initial, at(firstOfMonthFromToday(1), 10, line(widget, -4, revising(initial)), line(gadget, 5))),
+    ],
+    [
+      'S27_INITIAL',
+      'Northwind Termination',
+      at(lastMonth, 12, line(platform, 2)),
+      (initial) => amend('S27', initial, at(firstOfMonthFromToday(5), 6, line(platform, -2, revising(initial)))),
+    ],
+    ['S36', 'Oakridge Evergreen', at(todayText, 1, line(products.evergreen, 1))],
+    ['S38', 'Pinecrest Decimal', at('2030-04-01', 12, line(seat, 1.5))],
+    ['S39', 'Quarry No Start', at(null, 12, line(seat, 1))],
+    ['S39_TERM', 'Quarry No Term', at('2030-04-01', null, line(seat, 1, { term: 12 }))],
+    ['S40', 'Redwood Inactive', at('2030-04-01', 12, line(seat, 1, draft))],
+    ['BF', 'Sequoia Invoice Plan', at('2030-04-01', 12, line(products.invoicePlan, 1))],
+    ['MDQ_CUSTOM', 'Tamarack Custom MDQ', ramp('Custom')],
   ];
-  for (const { scenario, account, order, then } of scenarios) {
+  for (const [scenario, account, order, then] of scenarios) {
     const accountId = cpq.account(account);
     const built =
       typeof order === 'function'
