@@ -1,172 +1,147 @@
 // Planning cost of the amendment core: a contract with 50 stacked amendments (all unsynced, so one run
-// creates the schedule and plans 50 updates on top of it), and a 200-line, 36-segment MDQ order.
+// creates the schedule and plans 50 updates on top of it), and a 200-line, 36-segment MDQ order. The
+// records are made by the org emulator's CpqBuilder, as every test and the sample org make them, and read
+// back through the product's graph reader; only the plan is timed.
+import { startSalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
+import { CpqBuilder, type Product } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
+import { termEnd } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
 import { planOrderSync } from '../plugin/lib/core/plan/planner.js';
 import { parseSettings } from '../plugin/lib/core/settings.js';
 import { EMPTY_MAPPINGS } from '../plugin/lib/core/mappings/mappings.js';
-import { toId18 } from '../plugin/lib/core/records/salesforceIds.js';
+import type { CpqGraphInput } from '../plugin/lib/core/records/graph.js';
+import { SalesforceClient } from '../plugin/lib/salesforce/client.js';
+import { readContractGraph } from '../plugin/lib/salesforce/graphReader.js';
 import type { BenchRow } from './run.ts';
 
-type Row = Record<string, unknown> & { Id: string };
-
-let counter = 0;
-const id = (prefix: string): string => toId18(prefix + String(++counter).padStart(12, '0'));
-const date = (year: number, month: number, day = 1): string => {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.toISOString().slice(0, 10);
-};
-const context = (now: string) => ({
+const NOW = '2029-12-01';
+const context = {
   orgId: '00D000000000001AAA',
   instanceUrl: 'https://bench.my.salesforce.com',
   livemode: false,
   sandbox: false,
-  now: Date.parse(`${now}T00:00:00Z`) / 1000,
+  now: Date.parse(`${NOW}T00:00:00Z`) / 1000,
   settings: parseSettings({}),
   mappings: EMPTY_MAPPINGS,
-});
+};
 
-class Graph {
-  readonly account: Row = { Id: id('001'), Name: 'Bench' };
-  readonly rows: Record<string, Row[]> = {
-    accounts: [this.account],
-    opportunities: [],
-    contracts: [],
-    quotes: [],
-    orders: [],
-    orderItems: [],
-    products: [],
-    pricebookEntries: [],
-    quoteLines: [],
-  };
+/** `YYYY-MM-01` of the `n`th month from January 2030 (0-based). */
+const monthStart = (n: number): string => `${2030 + Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, '0')}-01`;
 
-  product(name: string, frequency: string | null, price: number): { product: Row; entry: Row } {
-    const product = {
-      Id: id('01t'),
-      Name: name,
-      SBQQ__SubscriptionPricing__c: frequency ? 'Fixed Price' : null,
-      SBQQ__SubscriptionType__c: frequency ? 'Renewable' : null,
-      SBQQ__BillingFrequency__c: frequency,
-      SBQQ__BillingType__c: frequency ? 'Advance' : null,
-    };
-    const entry = { Id: id('01u'), UnitPrice: price, Product2Id: product.Id, IsActive: true };
-    this.rows.products!.push(product);
-    this.rows.pricebookEntries!.push(entry);
-    return { product, entry };
-  }
-
-  order(start: string, term: number, amends?: string, modified = 0): Row {
-    const opportunity = { Id: id('006'), SBQQ__AmendedContract__c: amends ?? null };
-    const quote = {
-      Id: id('a0q'),
-      SBQQ__StartDate__c: start,
-      SBQQ__SubscriptionTerm__c: term,
-      SBQQ__Opportunity2__c: opportunity.Id,
-    };
-    const order = {
-      Id: id('801'),
-      AccountId: this.account.Id,
-      Status: 'Activated',
-      OpportunityId: opportunity.Id,
-      SBQQ__Quote__c: quote.Id,
-      SBQQ__Contracted__c: !amends,
-      LastModifiedDate: `2029-01-01T00:00:${String(modified % 60).padStart(2, '0')}.000+0000`,
-    };
-    this.rows.opportunities!.push(opportunity);
-    this.rows.quotes!.push(quote);
-    this.rows.orders!.push(order);
-    return order;
-  }
-
-  line(
-    order: Row,
-    p: { product: Row; entry: Row },
-    quantity: number,
-    unitPrice: number,
-    extra: Record<string, unknown> = {},
-  ): Row {
-    const line = {
-      Id: id('802'),
-      OrderId: order.Id,
-      Product2Id: p.product.Id,
-      PricebookEntryId: p.entry.Id,
-      Quantity: quantity,
-      UnitPrice: unitPrice,
-      SBQQ__Activated__c: true,
-      SBQQ__SubscriptionPricing__c: p.product.SBQQ__SubscriptionPricing__c,
-      SBQQ__SubscriptionType__c: p.product.SBQQ__SubscriptionType__c,
-      SBQQ__BillingFrequency__c: p.product.SBQQ__BillingFrequency__c,
-      SBQQ__BillingType__c: p.product.SBQQ__BillingType__c,
-      ...extra,
-    };
-    this.rows.orderItems!.push(line);
-    return line;
-  }
-}
+/** A monthly product priced per month (default term 1), as the sample org's Seat. */
+const monthly = (cpq: CpqBuilder, name: string, listPrice: number): Product =>
+  cpq.product({ name, listPrice, billingFrequency: 'Monthly', term: 1 });
 
 /** Initial monthly order over five years and 50 amendments, one a month, adding and removing units. */
-function stackedContract(): { graph: Graph; orderId: string } {
-  const graph = new Graph();
-  const products = Array.from({ length: 5 }, (_, i) => graph.product(`P${i}`, 'Monthly', 10 + i));
-  const initial = graph.order('2030-01-01', 60);
-  const origins = products.map((p, i) => graph.line(initial, p, 10, (10 + i) * 60));
-  graph.rows.contracts!.push({ Id: id('800'), SBQQ__Quote__c: initial.SBQQ__Quote__c });
-  const contractId = graph.rows.contracts![0]!.Id;
-  let last = initial;
+function stackedContract(cpq: CpqBuilder, tick: () => void): string {
+  const accountId = cpq.account('Bench Stacked');
+  const products = Array.from({ length: 5 }, (_, i) => monthly(cpq, `P${i}`, 10 + i));
+  const start = monthStart(0);
+  const initial = cpq.order({
+    accountId,
+    name: 'Initial',
+    start,
+    term: 60,
+    lines: products.map((product) => ({ product, quantity: 10 })),
+  });
+  const contractId = cpq.contract(initial, accountId, start, 60);
+  let last = initial.orderId;
   for (let k = 1; k <= 50; k++) {
-    const term = 60 - k;
-    last = graph.order(date(2030, 1 + k), term, contractId, k);
+    tick(); // CPQ's order: each amendment modified after the one before.
     const i = k % 5;
-    graph.line(last, products[i]!, 1, (10 + i) * term, { SBQQ__RevisedOrderProduct__c: origins[i]!.Id });
-    graph.line(last, products[(i + 2) % 5]!, -1, (10 + i) * term, {
-      SBQQ__RevisedOrderProduct__c: origins[(i + 2) % 5]!.Id,
-    });
+    const j = (i + 2) % 5;
+    last = cpq.order({
+      accountId,
+      name: `Amendment ${k}`,
+      type: 'Amendment',
+      amendedContractId: contractId,
+      start: monthStart(k),
+      term: 60 - k,
+      lines: [
+        { product: products[i]!, quantity: 1, revises: initial.orderItemIds[i]! },
+        { product: products[j]!, quantity: -1, revises: initial.orderItemIds[j]! },
+      ],
+    }).orderId;
   }
-  return { graph, orderId: last.Id };
+  return last;
 }
 
 /** 200 lines: 5 MDQ products × 36 monthly segments, 14 standing monthly lines, 6 one-time lines. */
-function mdqOrder(): { graph: Graph; orderId: string } {
-  const graph = new Graph();
-  const order = graph.order('2030-01-01', 36);
-  const dimension = id('a0d');
-  for (let p = 0; p < 5; p++) {
-    const product = graph.product(`Ramp${p}`, 'Monthly', 100);
-    for (let s = 1; s <= 36; s++) {
-      const start = date(2030, s);
-      const end = date(2030, s + 1, 0);
-      const quoteLine = {
-        Id: id('a0r'),
-        SBQQ__EffectiveStartDate__c: start,
-        SBQQ__EndDate__c: end,
-        SBQQ__SegmentLabel__c: `Month ${s}`,
-        SBQQ__SegmentIndex__c: s,
+function mdqOrder(cpq: CpqBuilder, dimensionOf: (productId: string) => string): string {
+  const ramps = Array.from({ length: 5 }, (_, p) => monthly(cpq, `Ramp${p}`, 100));
+  const segmentLines = ramps.flatMap((product, p) => {
+    const dimension = dimensionOf(product.id);
+    return Array.from({ length: 36 }, (_, n) => {
+      const s = n + 1;
+      const start = monthStart(n);
+      return {
+        product,
+        quantity: 10 + s,
+        unitPrice: 100 + s,
+        segment: {
+          key: `K${p}`,
+          index: s,
+          label: `Month ${s}`,
+          start,
+          end: termEnd(start, 1),
+          dimension,
+          dimensionType: 'Month',
+        },
       };
-      graph.rows.quoteLines!.push(quoteLine);
-      graph.line(order, product, 10 + s, 100 + s, {
-        SBQQ__PriceDimension__c: dimension,
-        SBQQ__DimensionType__c: 'Month',
-        SBQQ__SegmentKey__c: `K${p}`,
-        SBQQ__SegmentIndex__c: s,
-        SBQQ__QuoteLine__c: quoteLine.Id,
-        EndDate: end,
-      });
-    }
+    });
+  });
+  const standing = Array.from({ length: 14 }, (_, i) => ({ product: monthly(cpq, `Standing${i}`, 5), quantity: 1 }));
+  const fees = Array.from({ length: 6 }, (_, i) => ({
+    product: cpq.product({ name: `Fee${i}`, listPrice: 50 }),
+    quantity: 1,
+  }));
+  return cpq.order({
+    accountId: cpq.account('Bench MDQ'),
+    name: 'MDQ',
+    start: monthStart(0),
+    term: 36,
+    lines: [...segmentLines, ...standing, ...fees],
+  }).orderId;
+}
+
+interface PlanInput {
+  readonly graph: CpqGraphInput;
+  readonly orderId: string;
+}
+
+/** Both orders' contract graphs, built in an empty emulated org and read as the engine reads them. */
+async function planInputs(): Promise<{ stacked: PlanInput; mdq: PlanInput }> {
+  let clock = Date.parse(`${NOW}T00:00:00Z`);
+  const emulator = await startSalesforceEmulator({ seed: 'empty', now: () => new Date(clock) });
+  try {
+    const cpq = new CpqBuilder(emulator.org);
+    const stackedId = stackedContract(cpq, () => (clock += 1000));
+    const mdqId = mdqOrder(cpq, (productId) =>
+      emulator.store.insert('SBQQ__Dimension__c', {
+        Name: 'Monthly',
+        SBQQ__Product__c: productId,
+        SBQQ__Type__c: 'Month',
+      }),
+    );
+    const client = SalesforceClient.fromSession({
+      instanceUrl: emulator.instanceUrl,
+      accessToken: emulator.accessToken,
+    });
+    const read = async (orderId: string): Promise<PlanInput> => ({
+      orderId,
+      graph: await readContractGraph(client, orderId, { multiCurrency: emulator.schema.multiCurrency }),
+    });
+    return { stacked: await read(stackedId), mdq: await read(mdqId) };
+  } finally {
+    await emulator.close();
   }
-  for (let i = 0; i < 14; i++) graph.line(order, graph.product(`Standing${i}`, 'Monthly', 5), 1, 5 * 36);
-  for (let i = 0; i < 6; i++) graph.line(order, graph.product(`Fee${i}`, null, 50), 1, 50);
-  return { graph, orderId: order.Id };
 }
 
 /**
  * Median CPU milliseconds of `runs` plans (after warm-up), checking the plan is what it should be. CPU
  * time, not wall time: the benchmark machine is shared, and a busy neighbour must not count as our cost.
  */
-function medianPlanMs(
-  build: () => { graph: Graph; orderId: string },
-  check: (ops: { op: string }[]) => void,
-  runs = 50,
-): number {
-  const { graph, orderId } = build();
-  const plan = () => planOrderSync({ graph: graph.rows, state: {}, context: context('2029-12-01'), orderId });
+function medianPlanMs({ graph, orderId }: PlanInput, check: (ops: { op: string }[]) => void, runs = 50): number {
+  const plan = () => planOrderSync({ graph, state: {}, context, orderId });
   check(plan().operations);
   for (let i = 0; i < 50; i++) plan();
   const times: number[] = [];
@@ -181,11 +156,12 @@ function medianPlanMs(
 }
 
 export default async function bench(): Promise<BenchRow[]> {
-  const stacked = medianPlanMs(stackedContract, (ops) => {
+  const inputs = await planInputs();
+  const stacked = medianPlanMs(inputs.stacked, (ops) => {
     if (ops.filter((o) => o.op === 'subscriptionSchedules.update').length !== 50)
       throw new Error('expected 50 schedule updates');
   });
-  const mdq = medianPlanMs(mdqOrder, (ops) => {
+  const mdq = medianPlanMs(inputs.mdq, (ops) => {
     const create = ops.find((o) => o.op === 'subscriptionSchedules.create') as
       { params: { phases: unknown[] } } | undefined;
     if (create?.params.phases.length !== 36) throw new Error('expected 36 phases');

@@ -3,6 +3,8 @@
 import type * as M from '../../../plugin/src/core/records/models.js';
 import {
   isRecurring,
+  netUnitPrice,
+  prorateMultiplier,
   segmentOrderItemFields,
   segmentQuoteLineFields,
   type BillingFrequency,
@@ -29,6 +31,10 @@ const FREQUENCY_MONTHS: Partial<Record<BillingFrequency, number>> = {
   Semiannual: 6,
   Annual: 12,
 };
+
+/** The months of one billing period (1 for a frequency without one, such as Invoice Plan). */
+export const periodMonths = (frequency: BillingFrequency | undefined): number =>
+  (frequency && FREQUENCY_MONTHS[frequency]) ?? 1;
 
 /** A contract: its initial (contracted) order and the amendment orders on it. */
 export class ContractFixture extends CpqFixture {
@@ -64,22 +70,20 @@ export class ContractFixture extends CpqFixture {
 
   /**
    * A line of `order` with the terms CPQ copies from its quote and product; its unit price defaults to
-   * the list price × term ÷ billing period months.
+   * CPQ's (list price × the quote's term ÷ the product's default term), as the sample org's.
    */
   contractLine(order: FixtureOrder, catalogue: Catalogue, spec: CoreLineSpec): M.OrderItem {
     const product = catalogue.spec;
     const recurring = isRecurring(product);
-    const months = (product.billingFrequency && FREQUENCY_MONTHS[product.billingFrequency]) ?? 1;
-    const term = order.quote.SBQQ__SubscriptionTerm__c ?? months;
-    const evergreen = product.subscriptionType === 'Evergreen';
-    const unitPrice =
-      spec.unitPrice ?? (recurring && !evergreen ? (product.listPrice * term) / months : product.listPrice);
+    const quoteTerm = recurring ? (order.quote.SBQQ__SubscriptionTerm__c ?? null) : null;
+    const defaultTerm = recurring ? (product.term ?? null) : null;
+    const multiplier = prorateMultiplier({ term: quoteTerm, defaultTerm, segment: spec.segment });
     return this.addLine(order, catalogue, {
       quantity: spec.quantity,
-      unitPrice,
+      unitPrice: spec.unitPrice ?? netUnitPrice(product.listPrice, multiplier),
       orderItem: {
-        SBQQ__SubscriptionTerm__c: recurring ? term : null,
-        SBQQ__DefaultSubscriptionTerm__c: recurring ? (product.term ?? null) : null,
+        SBQQ__SubscriptionTerm__c: recurring ? (quoteTerm ?? periodMonths(product.billingFrequency)) : null,
+        SBQQ__DefaultSubscriptionTerm__c: defaultTerm,
         SBQQ__RevisedOrderProduct__c: spec.revises ? this.originalLineId(spec.revises) : null,
         ServiceDate: order.quote.SBQQ__StartDate__c,
         ...(spec.segment ? this.segmentFields(spec.segment) : {}),

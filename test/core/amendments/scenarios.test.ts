@@ -21,8 +21,8 @@ function onlyUpdate(plan: SyncPlan): Stripe.SubscriptionScheduleUpdateParams {
 describe('S21 — insertion amendment on anniversary (doc example)', () => {
   it('ends the initial phase at the amendment start and adds a phase with the aggregate, same price ids', () => {
     const c = new ContractFixture('2022-01-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 20 });
     const a = c.line(A, { quantity: 10 });
     const stripe = new StripeLedger(c);
     const initialPlan = stripe.sync(c.initial.order.Id, ts('2021-12-15'));
@@ -243,8 +243,8 @@ describe('S24 — non-anniversary amendment (Month + Day precision)', () => {
 describe('S25 — amendment removing a product', () => {
   function removeB(settings = {}) {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, settings);
@@ -329,7 +329,7 @@ describe('S27 — full termination in the future', () => {
 describe('S28 — same-day amendments and terminations', () => {
   it('cancels the schedule when the order is terminated on the day it starts', () => {
     const c = new ContractFixture('2030-03-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     const a = c.line(A, { quantity: 1 });
     const stripe = new StripeLedger(c);
     stripe.sync(c.initial.order.Id, ts('2030-03-01', '08:00:00'));
@@ -344,7 +344,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('starts a same-day amendment now, ends the current phase now, and bills a full period for the new units', () => {
     const { c, a, stripe, priceA } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 15 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 15 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-03-01', '10:00:00'));
@@ -372,7 +372,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   function futureContract() {
     const c = new ContractFixture('2030-06-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     const setup = c.product({ name: 'Setup', listPrice: 500 });
     const a = c.line(A, { quantity: 1 });
     const s = c.line(setup, { quantity: 1 });
@@ -383,7 +383,7 @@ describe('S28 — same-day amendments and terminations', () => {
 
   it('replaces the phase of a future schedule when the amendment has the same dates, keeping its one-time items', () => {
     const { c, a, s, setup, stripe } = futureContract();
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 20 });
     const m = c.amendment('2030-06-01', 12);
     const b = m.line(B, { quantity: 3 });
     const plan = stripe.sync(m.order.Id, ts('2030-01-10'));
@@ -422,7 +422,7 @@ describe('S28 — same-day amendments and terminations', () => {
 describe('S29 — backdated amendment', () => {
   it('starts now and bills the missed cycle on top of the current one, over an explicit period', () => {
     const { c, stripe } = contract('2030-01-01', 12, 'Monthly', 10, 1);
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     const m = c.amendment('2030-03-01', 10);
     const b = m.line(B, { quantity: 1 });
     const plan = stripe.sync(m.order.Id, ts('2030-04-10', '12:00:00'));
@@ -671,7 +671,7 @@ describe('S31–S34 — amendment errors', () => {
 
   it('S32: an amendment revising a skipped line', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
     c.line(A, { quantity: 1 });
     const skipped = c.line(A, { quantity: 2, orderItem: { Skip_Line_Item__c: true } });
     const stripe = new StripeLedger(c);

@@ -10,7 +10,7 @@ import { toId18 } from '../../../plugin/src/core/records/salesforceIds.js';
 import { parseSettings, type SettingsInput } from '../../../plugin/src/core/settings.js';
 import { ReferenceTable } from '../../../plugin/src/stripe/references.js';
 import type { BillingFrequency } from '@stripe-cpq/salesforce-org-emulator/seed/cpqRecords.js';
-import { ContractFixture } from './contractFixture.js';
+import { ContractFixture, periodMonths } from './contractFixture.js';
 
 export const INSTANCE_URL = 'https://acme.my.salesforce.com';
 export const ORG_ID = '00D000000000001AAA';
@@ -277,7 +277,10 @@ function discountObjects(discounts: unknown): unknown[] {
   }));
 }
 
-/** A contract of one product line whose initial order Stripe already holds (synced 30 days before it starts). */
+/**
+ * A contract of one product line whose initial order Stripe already holds (synced 30 days before it starts);
+ * `price` is the list price of one billing period (the product's default term).
+ */
 export function syncedContract(
   start: string,
   term: number,
@@ -287,7 +290,7 @@ export function syncedContract(
   settings: SettingsInput = {},
 ) {
   const c = new ContractFixture(start, term);
-  const A = c.product({ name: 'A', billingFrequency: frequency, listPrice: price });
+  const A = c.product({ name: 'A', billingFrequency: frequency, term: periodMonths(frequency), listPrice: price });
   const a = c.line(A, { quantity });
   const stripe = new StripeLedger(c, settings);
   stripe.sync(c.initial.order.Id, ts(start) - 30 * 86_400);

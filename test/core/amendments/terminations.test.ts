@@ -185,8 +185,8 @@ describe('termination metadata (flag terminationMetadata)', () => {
 
   it('S25: only the removed product is stamped, with the sbc_termination mappings of its reduction line; the new phase is untouched', () => {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 20 });
     const a = c.line(A, { quantity: 2 });
     const b = c.line(B, { quantity: 1 });
     const stripe = new StripeLedger(c, STAMP);

@@ -14,8 +14,8 @@ describe('order-line prices across runs', () => {
   /** A discounted initial line (its own, auto-archived price) and a later amendment adding a product. */
   function discountedContract() {
     const c = new ContractFixture('2030-01-01', 12);
-    const A = c.product({ name: 'A', billingFrequency: 'Monthly', listPrice: 10 });
-    const B = c.product({ name: 'B', billingFrequency: 'Monthly', listPrice: 20 });
+    const A = c.product({ name: 'A', billingFrequency: 'Monthly', term: 1, listPrice: 10 });
+    const B = c.product({ name: 'B', billingFrequency: 'Monthly', term: 1, listPrice: 20 });
     const a = c.line(A, { quantity: 10, unitPrice: 108 }); // 9 a month: not the book's 10
     const stripe = new StripeLedger(c);
     const initial = stripe.sync(c.initial.order.Id, ts('2029-12-01'));

@@ -5,7 +5,6 @@
  * orders the Contract and Subscriptions. Net unit prices follow CPQ: list price × prorate multiplier
  * (effective term ÷ default term) less discounts, for the line's whole term (spec §3.3–3.4).
  */
-import { Decimal as BaseDecimal } from 'decimal.js';
 import { formatDate } from '../dates.js';
 import type { EmulatedOrg } from '../org.js';
 import { formatDateTime } from 'plugin-stripe-cpq/lib/cpqSchema/store.js';
@@ -13,12 +12,14 @@ import {
   accountFields,
   completeProductSpec,
   isRecurring,
+  netUnitPrice,
   opportunityFields,
   orderFields,
   orderItemFields,
   orderTermEnd,
   pricebookEntryFields,
   productFields,
+  prorateMultiplier,
   quoteFields,
   segmentOrderItemFields,
   segmentQuoteLineFields,
@@ -27,9 +28,6 @@ import {
   type OrderHeader,
   type ProductSpec,
 } from './cpqRecords.js';
-
-/** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it seeds. */
-const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
 
 export interface Product {
   readonly id: string;
@@ -144,14 +142,9 @@ export class CpqBuilder {
     const defaultTerm = recurring ? (product.term ?? null) : null;
     const term = recurring ? (line.term ?? order.term ?? null) : null;
     const listPrice = product.otherCurrencies?.[currency] ?? product.listPrice;
-    const multiplier = line.segment
-      ? new Decimal(1)
-      : term && defaultTerm
-        ? new Decimal(term).div(defaultTerm)
-        : new Decimal(1);
-    const discount = new Decimal(100).minus(line.discount ?? order.customerDiscount ?? 0).div(100);
+    const multiplier = prorateMultiplier({ term, defaultTerm, segment: line.segment });
     const unitPrice =
-      line.unitPrice ?? new Decimal(listPrice).times(multiplier).times(discount).toDecimalPlaces(2).toNumber();
+      line.unitPrice ?? netUnitPrice(listPrice, multiplier, line.discount ?? order.customerDiscount ?? 0);
     const start = line.segment?.start ?? order.start;
     const end = line.segment?.end ?? (start && order.term ? termEnd(start, term ?? order.term) : null);
     const quoteLineId = store.insert('SBQQ__QuoteLine__c', {

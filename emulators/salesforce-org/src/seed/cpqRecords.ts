@@ -5,7 +5,11 @@
  * what CPQ computes (quote lines, prorate multipliers, segment dates, contracts); the core's test fixtures
  * (test/core/orderFixture.ts) give them Ids and put them in the core's in-memory order graph.
  */
+import { Decimal as BaseDecimal } from 'decimal.js';
 import { addDays, addMonths, formatDate, parseDate, type CalendarDate } from '../dates.js';
+
+/** The org's own decimals (not the core's): 40 significant digits, half-up, for the prices it computes. */
+const Decimal = BaseDecimal.clone({ precision: 40, rounding: BaseDecimal.ROUND_HALF_UP });
 
 export type BillingFrequency = 'Monthly' | 'Quarterly' | 'Semiannual' | 'Annual' | 'Invoice Plan';
 
@@ -89,6 +93,27 @@ export const isRecurring = (spec: ProductSpec): boolean =>
 export function completeProductSpec(spec: ProductSpec): ProductSpec {
   if (!isRecurring(spec)) return spec;
   return { pricing: 'Fixed Price', subscriptionType: 'Renewable', term: 12, billingType: 'Advance', ...spec };
+}
+
+/**
+ * CPQ's prorate multiplier: the line's term ÷ the product's default term. A segment line is priced whole
+ * (its segment is its term), and a line without either term is not prorated (spec §3.3).
+ */
+export function prorateMultiplier(line: {
+  readonly term: number | null;
+  readonly defaultTerm: number | null;
+  readonly segment?: Segment | undefined;
+}): BaseDecimal {
+  return !line.segment && line.term && line.defaultTerm ? new Decimal(line.term).div(line.defaultTerm) : new Decimal(1);
+}
+
+/**
+ * CPQ's net unit price for the line's whole term: list price × prorate multiplier, less the discount (%),
+ * to the cent (spec §3.3–3.4). The one rule the sample org and the core tests' fixtures price lines by.
+ */
+export function netUnitPrice(listPrice: number, multiplier: BaseDecimal, discount = 0): number {
+  const kept = new Decimal(100).minus(discount).div(100);
+  return new Decimal(listPrice).times(multiplier).times(kept).toDecimalPlaces(2).toNumber();
 }
 
 /** A product's fields as CPQ stores them. */

@@ -10,8 +10,8 @@ import { addMonths, formatDate, type CalendarDate } from '../dates.js';
 import { DEFAULT_FORCE_APP_DIR } from 'plugin-stripe-cpq/lib/cpqSchema/metadataLoader.js';
 import { EmulatedOrg } from '../org.js';
 import type { JsonRecord } from '../soql/query.js';
-import { CpqBuilder, type BuiltOrder, type Product } from './cpqBuilder.js';
-import { termEnd } from './cpqRecords.js';
+import { CpqBuilder, type BuiltOrder, type OrderLineSpec, type OrderSpec, type Product } from './cpqBuilder.js';
+import { termEnd, type LineSpec } from './cpqRecords.js';
 
 export interface SampleOrder extends BuiltOrder {
   readonly scenario: string;
@@ -59,6 +59,34 @@ export const SAMPLE_SCENARIOS = {
 
 export type SampleScenario = keyof typeof SAMPLE_SCENARIOS;
 
+/** What a scenario's order says beyond its account and name. */
+type ScenarioOrderSpec = Omit<OrderSpec, 'accountId' | 'name'>;
+
+/** One scenario: its id, an account of its own, its order (or how to build it), and what follows the order. */
+type ScenarioOrder = readonly [
+  scenario: SampleScenario,
+  account: string,
+  order: ScenarioOrderSpec | ((accountId: string, orderName: string) => BuiltOrder),
+  then?: (order: SampleOrder) => void,
+];
+
+/** An order from `start` for `term` months of `lines`. */
+const at = (start: string | null, term: number | null, ...lines: OrderLineSpec[]): ScenarioOrderSpec => ({
+  start,
+  term,
+  lines,
+});
+
+/** `quantity` of `product`, at CPQ's price unless `spec` says otherwise. */
+const line = (product: Product, quantity: number, spec: Omit<LineSpec, 'quantity'> = {}): OrderLineSpec => ({
+  product,
+  quantity,
+  ...spec,
+});
+
+/** An amendment line's link to the initial order's (first) line it changes. */
+const revising = (initial: BuiltOrder) => ({ revises: initial.orderItemIds[0] as string });
+
 /** Inserts the sample org's records into `org`, dating relative scenarios from `today`. */
 export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg {
   const cpq = new CpqBuilder(org);
@@ -70,43 +98,23 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
   const has = (object: string, field?: string): boolean =>
     org.schema.hasObject(object) && (!field || org.schema.findField(object, field) !== undefined);
 
+  // CPQ's defaults (completeProductSpec) stand where a product leaves them out: Fixed Price, Renewable,
+  // a 12-month default term, billed in Advance.
   const products = {
     platform: cpq.product({
       name: 'Platform',
       listPrice: 1200,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
       billingFrequency: 'Annual',
-      billingType: 'Advance',
       otherCurrencies: { EUR: 1000 },
     }),
-    seat: cpq.product({
-      name: 'Seat',
-      listPrice: 100,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
-    basic: cpq.product({
-      name: 'Basic Monthly',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
+    seat: cpq.product({ name: 'Seat', listPrice: 100, term: 1, billingFrequency: 'Monthly' }),
+    basic: cpq.product({ name: 'Basic Monthly', listPrice: 10, term: 1, billingFrequency: 'Monthly' }),
     setup: cpq.product({ name: 'Setup', listPrice: 500 }),
     onboarding: cpq.product({ name: 'Onboarding', listPrice: 2000 }),
     training: cpq.product({ name: 'Training', listPrice: 750 }),
     apiCalls: cpq.product({
       name: 'API Calls',
       listPrice: 0.05,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
       term: 1,
       billingFrequency: 'Monthly',
       billingType: 'Arrears',
@@ -115,363 +123,142 @@ export function seedSampleOrg(org: EmulatedOrg, today: CalendarDate): SampleOrg 
     storage: cpq.product({
       name: 'Storage',
       listPrice: 1,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
       term: 1,
       billingFrequency: 'Monthly',
       billingType: 'Arrears',
       chargeType: 'Usage',
     }),
-    ramp: cpq.product({
-      name: 'Ramp',
-      listPrice: 1000,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Annual',
-      billingType: 'Advance',
-    }),
-    support: cpq.product({
-      name: 'Support',
-      listPrice: 500,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Annual',
-      billingType: 'Advance',
-    }),
-    widget: cpq.product({
-      name: 'Widget',
-      listPrice: 10,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
-    gadget: cpq.product({
-      name: 'Gadget',
-      listPrice: 20,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 1,
-      billingFrequency: 'Monthly',
-      billingType: 'Advance',
-    }),
+    ramp: cpq.product({ name: 'Ramp', listPrice: 1000, billingFrequency: 'Annual' }),
+    support: cpq.product({ name: 'Support', listPrice: 500, billingFrequency: 'Annual' }),
+    widget: cpq.product({ name: 'Widget', listPrice: 10, term: 1, billingFrequency: 'Monthly' }),
+    gadget: cpq.product({ name: 'Gadget', listPrice: 20, term: 1, billingFrequency: 'Monthly' }),
     evergreen: cpq.product({
       name: 'Evergreen Support',
       listPrice: 50,
-      pricing: 'Fixed Price',
       subscriptionType: 'Evergreen',
       term: 1,
       billingFrequency: 'Monthly',
-      billingType: 'Advance',
     }),
-    invoicePlan: cpq.product({
-      name: 'Invoice Plan Service',
-      listPrice: 300,
-      pricing: 'Fixed Price',
-      subscriptionType: 'Renewable',
-      term: 12,
-      billingFrequency: 'Invoice Plan',
-      billingType: 'Advance',
-    }),
+    invoicePlan: cpq.product({ name: 'Invoice Plan Service', listPrice: 300, billingFrequency: 'Invoice Plan' }),
   };
 
   const orders: SampleOrder[] = [];
   const contracts: Record<string, string> = {};
-  const add = (
-    scenario: SampleScenario,
-    accountName: string,
-    build: (accountId: string) => BuiltOrder,
-  ): SampleOrder => {
-    const accountId = cpq.account(accountName);
-    const built = build(accountId);
-    const sample = {
-      ...built,
-      scenario,
-      description: SAMPLE_SCENARIOS[scenario],
-      accountId,
-      orderNumber: String(store.require(built.orderId).OrderNumber),
-    };
+  const name = (scenario: SampleScenario): string =>
+    `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+  const sampleOrder = (scenario: SampleScenario, accountId: string, built: BuiltOrder): SampleOrder => {
+    const sample = { ...built, scenario, description: SAMPLE_SCENARIOS[scenario], accountId, orderNumber: '' };
     orders.push(sample);
     return sample;
   };
-  const name = (scenario: SampleScenario): string =>
-    `${scenario.replace('_', ' ')}: ${SAMPLE_SCENARIOS[scenario]}`.slice(0, 80);
+  /** Contracts `initial` (from the 1st of last month, for 12 months) and adds the amendment `scenario` on it. */
+  const amend = (scenario: 'S21' | 'S27', initial: SampleOrder, amendment: ScenarioOrderSpec): void => {
+    const contractId = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
+    contracts[scenario] = contractId;
+    const { accountId } = initial;
+    const built = cpq.order({
+      accountId,
+      name: name(scenario),
+      type: 'Amendment',
+      amendedContractId: contractId,
+      ...amendment,
+    });
+    sampleOrder(scenario, accountId, built);
+  };
 
-  add('S1', 'Acme', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S1'),
-      start: '2030-03-01',
-      term: 12,
-      lines: [{ product: products.platform, quantity: 5 }],
-    }),
-  );
-  add('S2', 'Bluebird Seats', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S2'),
-      start: todayText,
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 3 },
-        { product: products.setup, quantity: 1 },
-      ],
-    }),
-  );
-  add('S3', 'Copperline', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S3'),
-      start: monthsFromToday(-2),
-      term: 12,
-      lines: [{ product: products.basic, quantity: 1 }],
-    }),
-  );
-  add('S5', 'Driftwood Services', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S5'),
-      start: '2030-05-01',
-      term: 12,
-      lines: [
-        { product: products.onboarding, quantity: 1 },
-        { product: products.training, quantity: 2 },
-      ],
-    }),
-  );
-  add('S6', 'Evergood Retail', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S6'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 4, discount: 10 }],
-    }),
-  );
-  const s7 = add('S7', 'Fjord Coupons', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S7'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 2 }],
-    }),
-  );
-  if (
-    has('Quote_Stripe_Coupon__c') &&
-    has('Quote_Stripe_Coupon_Association__c') &&
-    has('Quote_Line_Stripe_Coupon_Association__c')
-  ) {
-    const launch = store.insert('Quote_Stripe_Coupon__c', {
-      Name: 'Launch',
-      Name__c: 'Launch',
-      Percent_Off__c: 20,
-      Duration__c: 'repeating',
-      Duration_In_Months__c: 3,
-    });
-    const fifty = store.insert('Quote_Stripe_Coupon__c', {
-      Name: '$50 off',
-      Name__c: '$50 off',
-      Amount_Off__c: 50,
-      Duration__c: 'once',
-      ...cpq.currencyFields(org.defaultCurrency),
-    });
-    store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
-    store.insert('Quote_Line_Stripe_Coupon_Association__c', {
-      Quote_Line__c: s7.quoteLineIds[0],
-      Quote_Stripe_Coupon__c: fifty,
-    });
+  // One row a scenario, in this order (record Ids and order numbers follow it): scenario, account, order (or
+  // how to build it), and what follows the order.
+  const { platform, seat, basic, setup, onboarding, training, apiCalls, storage, widget, gadget } = products;
+  const ramp = (dimensionType: 'Year' | 'Custom') => (accountId: string, orderName: string) =>
+    seedRamp(org, cpq, accountId, orderName, products, dimensionType);
+  const skipped = has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {};
+  const draft = { orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } };
+  const lastMonth = firstOfMonthFromToday(-1);
+  const scenarios: ScenarioOrder[] = [
+    ['S1', 'Acme', at('2030-03-01', 12, line(platform, 5))],
+    ['S2', 'Bluebird Seats', at(todayText, 12, line(seat, 3), line(setup, 1))],
+    ['S3', 'Copperline', at(monthsFromToday(-2), 12, line(basic, 1))],
+    ['S5', 'Driftwood Services', at('2030-05-01', 12, line(onboarding, 1), line(training, 2))],
+    ['S6', 'Evergood Retail', at('2030-04-01', 12, line(seat, 4, { discount: 10 }))],
+    ['S7', 'Fjord Coupons', at('2030-04-01', 12, line(seat, 2)), (s7) => seedCoupons(org, cpq, s7)],
+    ['S9', 'Granite Skip', at('2030-04-01', 12, line(seat, 2), line(basic, 1, skipped), line(widget, 3))],
+    ['S11', 'Harbor Metered', at('2030-04-01', 12, line(apiCalls, 1))],
+    [
+      'S12',
+      'Ironwood Storage',
+      at('2030-04-01', 12, line(storage, 1, { unitPrice: 1 })),
+      (s12) => seedTiers(org, storage.id, s12.orderItemIds[0] as string),
+    ],
+    ['S13', 'Juniper Annual', at('2030-01-01', 18, line(platform, 1))],
+    ['S14', 'Kestrel Ramp', ramp('Year')],
+    // A EUR order needs a multi-currency org; a single-currency org has no S15.
+    ...(org.schema.multiCurrency
+      ? [['S15', 'Europa GmbH', { ...at('2030-06-01', 12, line(platform, 2)), currency: 'EUR' }] as const]
+      : []),
+    ['S16', 'Lumen Mixed', at('2030-04-01', 12, line(seat, 1), line(platform, 1))],
+    [
+      'S21_INITIAL',
+      'Meridian Amend',
+      at(lastMonth, 12, line(widget, 10)),
+      (initial) =>
+        amend('S21', initial, at(firstOfMonthFromToday(1), 10, line(widget, -4, revising(initial)), line(gadget, 5))),
+    ],
+    [
+      'S27_INITIAL',
+      'Northwind Termination',
+      at(lastMonth, 12, line(platform, 2)),
+      (initial) => amend('S27', initial, at(firstOfMonthFromToday(5), 6, line(platform, -2, revising(initial)))),
+    ],
+    ['S36', 'Oakridge Evergreen', at(todayText, 1, line(products.evergreen, 1))],
+    ['S38', 'Pinecrest Decimal', at('2030-04-01', 12, line(seat, 1.5))],
+    ['S39', 'Quarry No Start', at(null, 12, line(seat, 1))],
+    ['S39_TERM', 'Quarry No Term', at('2030-04-01', null, line(seat, 1, { term: 12 }))],
+    ['S40', 'Redwood Inactive', at('2030-04-01', 12, line(seat, 1, draft))],
+    ['BF', 'Sequoia Invoice Plan', at('2030-04-01', 12, line(products.invoicePlan, 1))],
+    ['MDQ_CUSTOM', 'Tamarack Custom MDQ', ramp('Custom')],
+  ];
+  for (const [scenario, account, order, then] of scenarios) {
+    const accountId = cpq.account(account);
+    const built =
+      typeof order === 'function'
+        ? order(accountId, name(scenario))
+        : cpq.order({ accountId, name: name(scenario), ...order });
+    const sample = sampleOrder(scenario, accountId, built);
+    then?.(sample);
   }
-  add('S9', 'Granite Skip', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S9'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 2 },
-        {
-          product: products.basic,
-          quantity: 1,
-          ...(has('OrderItem', 'Skip_Line_Item__c') ? { orderItem: { Skip_Line_Item__c: true } } : {}),
-        },
-        { product: products.widget, quantity: 3 },
-      ],
-    }),
-  );
-  add('S11', 'Harbor Metered', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S11'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.apiCalls, quantity: 1 }],
-    }),
-  );
-  const s12 = add('S12', 'Ironwood Storage', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S12'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.storage, quantity: 1, unitPrice: 1 }],
-    }),
-  );
-  seedTiers(org, products.storage.id, s12.orderItemIds[0] as string);
-  add('S13', 'Juniper Annual', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S13'),
-      start: '2030-01-01',
-      term: 18,
-      lines: [{ product: products.platform, quantity: 1 }],
-    }),
-  );
-  add('S14', 'Kestrel Ramp', (a) => seedRamp(org, cpq, a, name('S14'), products, 'Year'));
-  // A EUR order needs a multi-currency org; a single-currency org has no S15.
-  if (org.schema.multiCurrency)
-    add('S15', 'Europa GmbH', (a) =>
-      cpq.order({
-        accountId: a,
-        name: name('S15'),
-        start: '2030-06-01',
-        term: 12,
-        currency: 'EUR',
-        lines: [{ product: products.platform, quantity: 2 }],
-      }),
-    );
-  add('S16', 'Lumen Mixed', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S16'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 1 },
-        { product: products.platform, quantity: 1 },
-      ],
-    }),
-  );
-
-  const initial = add('S21_INITIAL', 'Meridian Amend', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S21_INITIAL'),
-      start: firstOfMonthFromToday(-1),
-      term: 12,
-      lines: [{ product: products.widget, quantity: 10 }],
-    }),
-  );
-  contracts.S21 = cpq.contract(initial, initial.accountId, firstOfMonthFromToday(-1), 12);
-  orders.push({
-    ...cpq.order({
-      accountId: initial.accountId,
-      name: name('S21'),
-      type: 'Amendment',
-      amendedContractId: contracts.S21,
-      start: firstOfMonthFromToday(1),
-      term: 10,
-      lines: [
-        { product: products.widget, quantity: -4, revises: initial.orderItemIds[0] as string },
-        { product: products.gadget, quantity: 5 },
-      ],
-    }),
-    scenario: 'S21',
-    description: SAMPLE_SCENARIOS.S21,
-    accountId: initial.accountId,
-    orderNumber: '',
-  });
-
-  const terminated = add('S27_INITIAL', 'Northwind Termination', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S27_INITIAL'),
-      start: firstOfMonthFromToday(-1),
-      term: 12,
-      lines: [{ product: products.platform, quantity: 2 }],
-    }),
-  );
-  contracts.S27 = cpq.contract(terminated, terminated.accountId, firstOfMonthFromToday(-1), 12);
-  orders.push({
-    ...cpq.order({
-      accountId: terminated.accountId,
-      name: name('S27'),
-      type: 'Amendment',
-      amendedContractId: contracts.S27,
-      start: firstOfMonthFromToday(5),
-      term: 6,
-      lines: [{ product: products.platform, quantity: -2, revises: terminated.orderItemIds[0] as string }],
-    }),
-    scenario: 'S27',
-    description: SAMPLE_SCENARIOS.S27,
-    accountId: terminated.accountId,
-    orderNumber: '',
-  });
-
-  add('S36', 'Oakridge Evergreen', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S36'),
-      start: todayText,
-      term: 1,
-      lines: [{ product: products.evergreen, quantity: 1 }],
-    }),
-  );
-  add('S38', 'Pinecrest Decimal', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S38'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.seat, quantity: 1.5 }],
-    }),
-  );
-  add('S39', 'Quarry No Start', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S39'),
-      start: null,
-      term: 12,
-      lines: [{ product: products.seat, quantity: 1 }],
-    }),
-  );
-  add('S39_TERM', 'Quarry No Term', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S39_TERM'),
-      start: '2030-04-01',
-      term: null,
-      lines: [{ product: products.seat, quantity: 1, term: 12 }],
-    }),
-  );
-  add('S40', 'Redwood Inactive', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('S40'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [
-        { product: products.seat, quantity: 1, orderItem: { SBQQ__Activated__c: false, SBQQ__Status__c: 'Draft' } },
-      ],
-    }),
-  );
-  add('BF', 'Sequoia Invoice Plan', (a) =>
-    cpq.order({
-      accountId: a,
-      name: name('BF'),
-      start: '2030-04-01',
-      term: 12,
-      lines: [{ product: products.invoicePlan, quantity: 1 }],
-    }),
-  );
-  add('MDQ_CUSTOM', 'Tamarack Custom MDQ', (a) => seedRamp(org, cpq, a, name('MDQ_CUSTOM'), products, 'Custom'));
-
   // Amendment orders get their numbers after insertion; fill them in for the printed list.
   const withNumbers = orders.map((o) => ({ ...o, orderNumber: String(store.require(o.orderId).OrderNumber) }));
   return { today: todayText, orders: withNumbers, products, contracts };
+}
+
+/** S7: a 20 % coupon for 3 months on the quote and $50 off once on its line, when the package's coupon objects are in. */
+function seedCoupons(org: EmulatedOrg, cpq: CpqBuilder, s7: BuiltOrder): void {
+  const objects = [
+    'Quote_Stripe_Coupon__c',
+    'Quote_Stripe_Coupon_Association__c',
+    'Quote_Line_Stripe_Coupon_Association__c',
+  ];
+  if (!objects.every((object) => org.schema.hasObject(object))) return;
+  const store = org.store;
+  const launch = store.insert('Quote_Stripe_Coupon__c', {
+    Name: 'Launch',
+    Name__c: 'Launch',
+    Percent_Off__c: 20,
+    Duration__c: 'repeating',
+    Duration_In_Months__c: 3,
+  });
+  const fifty = store.insert('Quote_Stripe_Coupon__c', {
+    Name: '$50 off',
+    Name__c: '$50 off',
+    Amount_Off__c: 50,
+    Duration__c: 'once',
+    ...cpq.currencyFields(org.defaultCurrency),
+  });
+  store.insert('Quote_Stripe_Coupon_Association__c', { Quote__c: s7.quoteId, Quote_Stripe_Coupon__c: launch });
+  store.insert('Quote_Line_Stripe_Coupon_Association__c', {
+    Quote_Line__c: s7.quoteLineIds[0],
+    Quote_Stripe_Coupon__c: fifty,
+  });
 }
 
 /** S12: a Slab schedule on the product (0–100 at 1.00, 100+ at 0.50) and its copy on the order line. */

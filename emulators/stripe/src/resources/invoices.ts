@@ -5,7 +5,7 @@
  * `paid_out_of_band` or a customer test card (`pm_card_visa` pays, `pm_card_chargeDeclined` declines with a 402
  * card_error and an `invoice.payment_failed` event); only open invoices can be voided.
  */
-import { expanded } from '../expand.js';
+import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, StripeApiError } from '../errors.js';
 import { lineAmount } from '../money.js';
 import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
@@ -391,25 +391,18 @@ const routes: Route[] = [
         '/v1/invoices',
       ),
   },
-  {
-    method: 'GET',
-    path: '/v1/invoices/:id',
-    params: 'InvoiceRetrieveParams',
-    handle: ({ state, id, params }) =>
-      expanded(state.store.invoices.get(id, 'invoice'), params, {
-        discounts: (discount) => state.store.discounts.get(discount),
-        'lines.data.discounts': (discount) => state.store.discounts.get(discount),
-      }),
-  },
-  {
-    method: 'GET',
-    path: '/v1/invoices/:id/lines',
-    params: 'InvoiceListLineItemsParams',
-    handle: ({ state, id, params }) =>
-      expanded(linePage(state.store.invoices.get(id, 'invoice'), params), params, {
-        'data.discounts': (discount) => state.store.discounts.get(discount),
-      }),
-  },
+  retrieveRoute(
+    '/v1/invoices/:id',
+    'InvoiceRetrieveParams',
+    ({ state, id }) => state.store.invoices.get(id, 'invoice'),
+    discountsAt('discounts', 'lines.data.discounts'),
+  ),
+  retrieveRoute(
+    '/v1/invoices/:id/lines',
+    'InvoiceListLineItemsParams',
+    ({ state, id, params }) => linePage(state.store.invoices.get(id, 'invoice'), params),
+    discountsAt('data.discounts'),
+  ),
   {
     method: 'POST',
     path: '/v1/invoices/:id',

@@ -7,7 +7,7 @@
  * - immutability: an update takes only active, metadata, nickname, lookup_key and tax_behavior (while it is
  *   unspecified). Everything else is an unknown parameter to PriceUpdateParams, so the catalogue refuses it.
  */
-import { expanded } from '../expand.js';
+import { productAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, onlyOneOf, parameterInvalid, parameterMissing, resourceMissing } from '../errors.js';
 import type { Price, PriceTier, Recurring } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
@@ -305,15 +305,12 @@ export const priceRoutes: Route[] = [
     handle: ({ state, params }) => searchPage(state.store.prices.all(), params, '/v1/prices/search'),
   },
   { method: 'GET', path: '/v1/prices', params: 'PriceListParams', handle: list },
-  {
-    method: 'GET',
-    path: '/v1/prices/:id',
-    params: 'PriceRetrieveParams',
-    handle: ({ state, id, params }) =>
-      expanded(priceView(state.store.prices.get(id, 'id'), params), params, {
-        product: (product) => state.store.products.get(product, 'product', true),
-      }),
-  },
+  retrieveRoute(
+    '/v1/prices/:id',
+    'PriceRetrieveParams',
+    ({ state, id, params }) => priceView(state.store.prices.get(id, 'id'), params),
+    productAt,
+  ),
   {
     method: 'POST',
     path: '/v1/prices/:id',

@@ -3,7 +3,7 @@
  * `cancel_at`, `cancel_at_period_end`), cancel (DELETE; a schedule managing it is canceled with it), list.
  * Items follow the same rules as schedule phases (items.ts); `send_invoice` needs `days_until_due`.
  */
-import { expanded } from '../expand.js';
+import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
 import { checkPaymentMethod } from '../paymentMethods.js';
@@ -168,16 +168,12 @@ export const subscriptionRoutes: Route[] = [
         '/v1/subscriptions',
       ),
   },
-  {
-    method: 'GET',
-    path: '/v1/subscriptions/:id',
-    params: 'SubscriptionRetrieveParams',
-    handle: ({ state, id, params }) =>
-      expanded(state.store.subscriptions.get(id, 'id'), params, {
-        discounts: (discount) => state.store.discounts.get(discount),
-        'items.data.discounts': (discount) => state.store.discounts.get(discount),
-      }),
-  },
+  retrieveRoute(
+    '/v1/subscriptions/:id',
+    'SubscriptionRetrieveParams',
+    ({ state, id }) => state.store.subscriptions.get(id, 'id'),
+    discountsAt('discounts', 'items.data.discounts'),
+  ),
   { method: 'POST', path: '/v1/subscriptions/:id', params: 'SubscriptionUpdateParams', handle: update },
   { method: 'DELETE', path: '/v1/subscriptions/:id', params: 'SubscriptionCancelParams', handle: cancel },
 ];

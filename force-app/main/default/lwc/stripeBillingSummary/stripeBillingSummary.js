@@ -49,13 +49,9 @@ const LABELS = {
   coupons,
   phaseTotal,
   total,
-  nextInvoice,
-  nextRenewal,
   latestInvoice,
   amountDue,
   paymentPage,
-  tcv,
-  mrr,
   usageBased,
   timeline,
 };
@@ -74,6 +70,30 @@ const itemRows = (items, prefix) =>
     hasCoupons: item.coupons.length > 0,
     billedText: item.interval ? intervalText(item.interval, item.intervalCount) : null,
   }));
+
+/**
+ * The summary's figures, one row each in the order shown: MRR (recurring billing only), TCV, next renewal,
+ * next invoice (date and amount). A row has a date, an amount, or both.
+ */
+function factRows(summary) {
+  const rows = [
+    summary.kind !== 'one-time' && { id: 'mrr', label: mrr, amount: summary.mrr },
+    summary.tcv && { id: 'tcv', label: tcv, amount: summary.tcv },
+    summary.nextRenewal && { id: 'next-renewal', label: nextRenewal, date: summary.nextRenewal },
+    summary.nextInvoice && {
+      id: 'next-invoice',
+      label: nextInvoice,
+      date: summary.nextInvoice.date,
+      amount: summary.nextInvoice.amount,
+    },
+  ];
+  return rows.filter(Boolean).map((row) => ({
+    ...row,
+    labelKey: `${row.id}-label`,
+    hasAmount: 'amount' in row,
+    amountClass: row.date ? 'slds-m-left_x-small' : '',
+  }));
+}
 
 function phaseView(phase, index) {
   return {
@@ -142,11 +162,7 @@ function summaryView(summary) {
     phases,
     hasPhases: phases.length > 0,
     oneTimeInvoice: oneTimeInvoice ? oneTimeInvoiceView(oneTimeInvoice) : null,
-    nextInvoice: summary.nextInvoice,
-    nextRenewal: summary.nextRenewal,
+    facts: factRows(summary),
     latestInvoice: summary.latestInvoice,
-    tcv: summary.tcv,
-    mrr: summary.mrr,
-    isRecurring: summary.kind !== 'one-time',
   };
 }
