@@ -143,11 +143,12 @@ describe('sf stripe cpq status', () => {
   }
 
   it("makes each of its Salesforce calls through the one client, whose counter equals the org's", async () => {
-    // Five counts by sync status, the queued and retrying counts, and four queries: one call each.
+    // Five counts by sync status, the queued and retrying counts and four queries: 11 queries in 3 composite
+    // calls (5 queries each at most); --order's 2 queries in one.
     const overview = await statusCalls([]);
-    expect(overview.command).toEqual({ org: 11, client: 11 });
+    expect(overview.command).toEqual({ org: 3, client: 3 });
     const order = await statusCalls(['--order', failed]);
-    expect(order.command).toEqual({ org: 2, client: 2 });
+    expect(order.command).toEqual({ org: 1, client: 1 });
     // The only calls outside it: @salesforce/core resolving the API version and reading the org's type.
     for (const run of [overview, order])
       expect(run.loadingTheOrg).toEqual(['/services/data', '/services/data/vXX.X/query Organization']);
