@@ -1,7 +1,9 @@
 // `npm run bench`: runs every bench/*.bench.ts file and prints one table of figures.
 // A bench file default-exports an async function returning rows; it imports the compiled plugin
 // (../plugin/lib/…) and the emulators by package name (emulators/*/lib), which `npm run bench` builds
-// first. Figures, not pass/fail: goals are shown beside them.
+// first. Figures, not pass/fail: goals are shown beside them. A run takes 10 minutes or more: the relay's idle
+// window alone is 300 s (BENCH_IDLE_SECONDS) and the 10,000-order backfill (BACKFILL_ORDERS) needs 200 s of
+// Stripe requests at its 250 ops/s ceiling; other load on the machine stretches both the backfill and the rest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -26,6 +28,9 @@ if (one !== -1) {
   process.exit(0);
 }
 
+process.stderr.write(
+  'npm run bench: 10 minutes or more with the defaults (a 300 s idle window, a 10,000-order backfill)\n',
+);
 const loadBefore = loadavg()[0] ?? 0;
 const started = performance.now();
 const files = readdirSync(here)

@@ -112,10 +112,11 @@ describe('sf stripe cpq deploy', () => {
       return { org: emulator.org.apiRequestsToday() - orgAtBuild, client: client.calls };
     };
     await Deploy.run(['--target-org', 'cpq', '--json'], PLUGIN_ROOT);
-    // Permission sets, users, existing assignments; one collection create; the two settings counts.
-    expect(since()).toEqual({ org: 6, client: 6 });
+    // Permission sets, users and existing assignments in one composite call; one collection create; the two
+    // settings counts in one composite call.
+    expect(since()).toEqual({ org: 3, client: 3 });
     await Deploy.run(['--target-org', 'cpq', '--json'], PLUGIN_ROOT);
-    expect(since()).toEqual({ org: 5, client: 5 }); // already assigned: nothing to create
+    expect(since()).toEqual({ org: 2, client: 2 }); // already assigned: nothing to create
   });
 
   it('names the user when --on-behalf-of is not a user of the org', async () => {

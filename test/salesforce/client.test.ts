@@ -42,6 +42,21 @@ describe('what a call costs', () => {
     expect(cost).toEqual({ org: 1, client: 1 });
   });
 
+  it('more than 5 queries cost one composite call per 5 (the org refuses a sixth), each answered by its name', async () => {
+    const salesforce = client();
+    const soql = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [`q${i}`, `SELECT COUNT() FROM Order WHERE OrderNumber != '${i}'`]),
+    );
+    const before = org.requestLog.length;
+    let answers: Awaited<ReturnType<SalesforceClient['queryAnswers']>> = {};
+    const cost = await costOf(salesforce, async () => (answers = await salesforce.queryAnswers(soql)));
+    expect(cost).toEqual({ org: 3, client: 3 });
+    expect(org.requestLog.slice(before).map((e) => e.path)).toEqual(Array(3).fill('/services/data/v62.0/composite'));
+    const total = org.query('SELECT Id FROM Order').length;
+    expect(Object.keys(answers)).toEqual(Object.keys(soql));
+    expect(Object.values(answers).map((a) => a.totalSize)).toEqual(Array(11).fill(total));
+  });
+
   it('an expired session costs the refused call and its retry with the renewed token', async () => {
     const expired = org.org.sessionFor(org.userId);
     const renewed: string[] = [];

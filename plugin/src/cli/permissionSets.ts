@@ -1,11 +1,11 @@
 /**
  * Permission set assignment after a deploy: every named set to every named user, skipping pairs that
- * already exist (re-running the deploy is safe), in one sObject Collections call — through the product's
- * Salesforce client, which counts each call.
+ * already exist (re-running the deploy is safe): one composite call to read, one sObject Collections call
+ * to assign — through the product's Salesforce client, which counts each call.
  */
 import type { Messages } from '@salesforce/core';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { soqlIdList, soqlStringList } from '../salesforce/soql.js';
+import { soqlStringList } from '../salesforce/soql.js';
 
 export type PermissionSetAssignmentResult = {
   permissionSet: string;
@@ -15,6 +15,7 @@ export type PermissionSetAssignmentResult = {
 
 type Named = { Id: string; Name: string };
 type UserRow = { Id: string; Username: string };
+type Assignment = { AssigneeId: string; PermissionSetId: string };
 
 export async function assignPermissionSets(
   salesforce: SalesforceClient,
@@ -22,12 +23,15 @@ export async function assignPermissionSets(
   usernames: readonly string[],
   messages: Messages<string>,
 ): Promise<PermissionSetAssignmentResult[]> {
-  const [sets, users] = await Promise.all([
-    salesforce.query<Named>(`SELECT Id, Name FROM PermissionSet WHERE Name IN ${soqlStringList(permissionSets)}`),
-    salesforce.query<UserRow>(
-      `SELECT Id, Username FROM User WHERE Username IN ${soqlStringList(usernames)} AND IsActive = true`,
-    ),
-  ]);
+  // One composite call: the assignments held already are found by name, so they need no ids first.
+  const answers = await salesforce.queries({
+    sets: `SELECT Id, Name FROM PermissionSet WHERE Name IN ${soqlStringList(permissionSets)}`,
+    users: `SELECT Id, Username FROM User WHERE Username IN ${soqlStringList(usernames)} AND IsActive = true`,
+    existing: `SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment WHERE Assignee.Username IN ${soqlStringList(usernames)} AND PermissionSet.Name IN ${soqlStringList(permissionSets)}`,
+  });
+  const sets = (answers.sets ?? []) as Named[];
+  const users = (answers.users ?? []) as UserRow[];
+  const existing = (answers.existing ?? []) as Assignment[];
   const setByName = new Map(sets.map((s) => [s.Name.toLowerCase(), s]));
   const userByName = new Map(users.map((u) => [u.Username.toLowerCase(), u]));
   const missingSet = permissionSets.find((name) => !setByName.has(name.toLowerCase()));
@@ -35,12 +39,9 @@ export async function assignPermissionSets(
   const missingUser = usernames.find((name) => !userByName.has(name.toLowerCase()));
   if (missingUser) throw messages.createError('error.UserMissing', [missingUser]);
 
-  const existing = await salesforce.query<{ AssigneeId: string; PermissionSetId: string }>(
-    `SELECT AssigneeId, PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId IN ${soqlIdList(users.map((u) => u.Id))} AND PermissionSetId IN ${soqlIdList(sets.map((s) => s.Id))}`,
-  );
   const held = new Set(existing.map((a) => `${a.AssigneeId}:${a.PermissionSetId}`));
   const results: PermissionSetAssignmentResult[] = [];
-  const toCreate: Array<{ AssigneeId: string; PermissionSetId: string }> = [];
+  const toCreate: Assignment[] = [];
   for (const setName of permissionSets) {
     const set = setByName.get(setName.toLowerCase()) as Named;
     for (const username of usernames) {

@@ -98,39 +98,41 @@ function syncRecord(row: Row): SyncRecordSummary {
   };
 }
 
-export async function readSyncOverview(salesforce: SalesforceClient, failureLimit: number): Promise<SyncOverview> {
-  const [counts, failures, lastRequest, lastOrder, queuedRequests, retryingRequests, nextRetry] = await Promise.all([
-    Promise.all(
-      SYNC_STATUSES.map((status) =>
-        salesforce.count(
-          `SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`,
-        ),
-      ),
-    ),
-    salesforce.query<Row>(
-      `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`,
-    ),
-    salesforce.query<Row>(
-      'SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1',
-    ),
-    salesforce.query<Row>(
-      'SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1',
-    ),
-    salesforce.count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'"),
-    salesforce.count("SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'"),
-    salesforce.query<Row>(
-      "SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1",
-    ),
-  ]);
-  const [request] = lastRequest;
-  const [order] = lastOrder;
-  const [retry] = nextRetry;
+/** The overview's queries by reference id: the five order counts by sync status (`orders0`…), then the rest. */
+function overviewQueries(failureLimit: number): Record<string, string> {
   return {
-    orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, counts[i] ?? 0])) as Record<
+    ...Object.fromEntries(
+      SYNC_STATUSES.map((status, i) => [
+        `orders${i}`,
+        `SELECT COUNT() FROM Order WHERE Stripe_Sync_Status__c = ${soqlString(status)}${status === 'Not Synced' ? ' OR Stripe_Sync_Status__c = null' : ''}`,
+      ]),
+    ),
+    failures: `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Resolution_Status__c = 'Error' ORDER BY LastModifiedDate DESC LIMIT ${failureLimit}`,
+    lastRequest:
+      'SELECT Id, Order__c, Status__c, Claimed_By__c, LastModifiedDate FROM Stripe_Sync_Request__c WHERE Claimed_By__c != null ORDER BY LastModifiedDate DESC LIMIT 1',
+    lastOrder:
+      'SELECT Id, Stripe_Last_Sync__c FROM Order WHERE Stripe_Last_Sync__c != null ORDER BY Stripe_Last_Sync__c DESC LIMIT 1',
+    queued: "SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Queued'",
+    retrying: "SELECT COUNT() FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying'",
+    nextRetry:
+      "SELECT Id, Order__c, Attempts__c, Next_Attempt_At__c FROM Stripe_Sync_Request__c WHERE Status__c = 'Retrying' ORDER BY Next_Attempt_At__c ASC LIMIT 1",
+  };
+}
+
+/** The org's overview: its 11 queries in 3 composite calls (5 queries each at most). */
+export async function readSyncOverview(salesforce: SalesforceClient, failureLimit: number): Promise<SyncOverview> {
+  const answers = await salesforce.queryAnswers(overviewQueries(failureLimit));
+  const count = (referenceId: string): number => answers[referenceId]?.totalSize ?? 0;
+  const rows = (referenceId: string): Row[] => answers[referenceId]?.records ?? [];
+  const [request] = rows('lastRequest');
+  const [order] = rows('lastOrder');
+  const [retry] = rows('nextRetry');
+  return {
+    orders: Object.fromEntries(SYNC_STATUSES.map((status, i) => [status, count(`orders${i}`)])) as Record<
       SyncStatus,
       number
     >,
-    latestFailures: failures.map(syncRecord),
+    latestFailures: rows('failures').map(syncRecord),
     relay: {
       lastRequest: request
         ? {
@@ -142,9 +144,9 @@ export async function readSyncOverview(salesforce: SalesforceClient, failureLimi
           }
         : null,
       lastOrderSync: order ? { orderId: String(order.Id), at: String(order.Stripe_Last_Sync__c) } : null,
-      queuedRequests,
+      queuedRequests: count('queued'),
       retrying: {
-        requests: retryingRequests,
+        requests: count('retrying'),
         next: retry
           ? {
               id: String(retry.Id),
@@ -163,14 +165,11 @@ export async function readOrderStatus(
   salesforce: SalesforceClient,
   orderId: string,
 ): Promise<OrderSyncStatusDetail | undefined> {
-  const [orders, records] = await Promise.all([
-    salesforce.query<Row>(
-      `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c, Stripe_Billing_Summary__c FROM Order WHERE Id = ${soqlId(orderId)}`,
-    ),
-    salesforce.query<Row>(
-      `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`,
-    ),
-  ]);
+  // Both in one composite call.
+  const { orders = [], records = [] } = await salesforce.queries({
+    orders: `SELECT Id, OrderNumber, Status, Stripe_ID__c, Stripe_Dashboard_Link__c, Stripe_Customer_Link__c, Stripe_Invoice_Dashboard_Link__c, Stripe_Invoice_Payment_Link__c, Stripe_Sync_Status__c, Stripe_Sync_Message__c, Stripe_Sync_Fix__c, Stripe_Sync_Doc_Link__c, Stripe_Last_Sync__c, Stripe_Invoice_Status__c, Stripe_Billing_Summary__c FROM Order WHERE Id = ${soqlId(orderId)}`,
+    records: `SELECT ${SYNC_RECORD_FIELDS} FROM Stripe_Sync_Record__c WHERE Order__c = ${soqlId(orderId)} OR Primary_Record_ID__c = ${soqlId(orderId)} ORDER BY LastModifiedDate DESC`,
+  });
   const [order] = orders;
   if (!order) return undefined;
   const summary = parseBillingSummary(str(order.Stripe_Billing_Summary__c));

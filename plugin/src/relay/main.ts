@@ -41,12 +41,22 @@ async function main(): Promise<void> {
     ...(config.STRIPE_WEBHOOK_SECRET ? { webhookSecret: config.STRIPE_WEBHOOK_SECRET } : {}),
     ...(config.RELAY_SYNC_TOKEN ? { syncToken: config.RELAY_SYNC_TOKEN } : {}),
   });
-  const stop = () => void relay.stop().then(() => process.exit(0));
+  // Once stopped, nothing holds the event loop (the stream cancelled, the server and timers closed): the
+  // process ends by itself, with code 0.
+  const stop = () =>
+    void relay.stop().catch((error: unknown) => {
+      report(error);
+      process.exitCode = 1;
+    });
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-main().catch((error: unknown) => {
+function report(error: unknown): void {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+}
+
+main().catch((error: unknown) => {
+  report(error);
   process.exit(1);
 });

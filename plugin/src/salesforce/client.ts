@@ -233,13 +233,29 @@ export class SalesforceClient {
     return records;
   }
 
-  /** Several queries (≤ 5, Salesforce's limit per `composite` call) in one call; each answer's records by reference id. */
+  /** Several queries in as few calls as Salesforce allows (5 per `composite`); each answer's records by reference id. */
   async queries(soql: Readonly<Record<string, string>>): Promise<Record<string, Record<string, unknown>[]>> {
-    const answers = await this.composite(this.queryRequests(soql), false);
+    return this.queryRecords(await this.queryAnswers(soql));
+  }
+
+  /**
+   * Several queries in one `composite` call per 5 (Salesforce's limit), the calls sent together; each
+   * answer's first page by reference id — a `SELECT COUNT()` query's count is its `totalSize`.
+   */
+  async queryAnswers(
+    soql: Readonly<Record<string, string>>,
+  ): Promise<Record<string, QueryResult<Record<string, unknown>>>> {
+    const entries = Object.entries(soql);
+    const batches: Record<string, string>[] = [];
+    for (let i = 0; i < entries.length; i += MAX_COMPOSITE_QUERIES)
+      batches.push(Object.fromEntries(entries.slice(i, i + MAX_COMPOSITE_QUERIES)));
+    const answers = (
+      await Promise.all(batches.map((batch) => this.composite(this.queryRequests(batch), false)))
+    ).flat();
     for (const sub of answers)
       if (sub.httpStatusCode >= 400)
         throw new SalesforceApiError(sub.httpStatusCode, sub.body as SalesforceErrorBody[]);
-    return this.queryRecords(Object.fromEntries(answers.map((a) => [a.referenceId, a.body])));
+    return Object.fromEntries(answers.map((a) => [a.referenceId, a.body as QueryResult<Record<string, unknown>>]));
   }
 
   /**

@@ -3,8 +3,27 @@
  * config) in memory, and its connection stubs are lifted so the command's requests — REST and the
  * Metadata API's SOAP alike — reach the emulator over loopback HTTP, as they would a real org.
  */
+
+/**
+ * The auth file `sf org login` leaves: with what @salesforce/core read of the org at login — its latest API
+ * version (kept 24 hours) and its type (kept for good) — so loading the org costs a command no call, as with
+ * the real `sf` binary (test/e2e/cli/sfLogin.test.ts).
+ */
+class LoggedInOrgData extends MockTestOrgData {
+  override async getConfig(): Promise<AuthFields> {
+    return {
+      ...(await super.getConfig()),
+      instanceApiVersion: LATEST_API_VERSION,
+      instanceApiVersionLastRetrieved: new Date().toLocaleString('en-US'),
+      orgEdition: 'Enterprise Edition',
+      namespacePrefix: null,
+    } as AuthFields;
+  }
+}
+import type { AuthFields } from '@salesforce/core';
 import { MockTestOrgData, type TestContext } from '@salesforce/core/testSetup';
 import {
+  LATEST_API_VERSION,
   startSalesforceEmulator,
   type SalesforceEmulator,
   type SalesforceEmulatorOptions,
@@ -26,7 +45,7 @@ export async function authenticateToEmulator(
     accessToken: emulator.accessToken,
     userId: emulator.userId,
   };
-  const testOrg = new MockTestOrgData(undefined, { username: user.username });
+  const testOrg = new LoggedInOrgData(undefined, { username: user.username });
   testOrg.instanceUrl = emulator.instanceUrl;
   testOrg.loginUrl = emulator.instanceUrl;
   testOrg.accessToken = user.accessToken;

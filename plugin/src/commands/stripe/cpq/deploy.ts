@@ -207,12 +207,15 @@ export default class Deploy extends SfCommand<DeployResult> {
 
 /** Confirms the default mapping and settings records arrived with the deploy (they are CMT records in force-app). */
 async function countSettings(salesforce: SalesforceClient): Promise<{ fieldMappings: number; settings: number }> {
-  const [fieldMappings, settings] = await Promise.all(
-    [SETTINGS_TYPES.fieldMappings, SETTINGS_TYPES.settings].map(async (type) => {
-      const totalSize = await salesforce.count(`SELECT COUNT() FROM ${type}`);
-      if (totalSize === 0) throw messages.createError('error.SettingsMissing', [type], [type]);
-      return totalSize;
-    }),
+  // Both counts in one composite call.
+  const answers = await salesforce.queryAnswers(
+    Object.fromEntries(Object.entries(SETTINGS_TYPES).map(([name, type]) => [name, `SELECT COUNT() FROM ${type}`])),
   );
-  return { fieldMappings: fieldMappings ?? 0, settings: settings ?? 0 };
+  const count = (name: keyof typeof SETTINGS_TYPES): number => {
+    const totalSize = answers[name]?.totalSize ?? 0;
+    if (totalSize === 0)
+      throw messages.createError('error.SettingsMissing', [SETTINGS_TYPES[name]], [SETTINGS_TYPES[name]]);
+    return totalSize;
+  };
+  return { fieldMappings: count('fieldMappings'), settings: count('settings') };
 }
