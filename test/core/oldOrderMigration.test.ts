@@ -2,6 +2,7 @@
 // today, becomes a subscription backdated to its start and anchored on its next billing date, then a schedule
 // from it updated to the order's term — as the reference does in
 // amendments.test_old_order_migration__migrates_an_order_billed_outside_of_Stripe_with_annual_pricing.
+import { previewBillingSummary } from '../../plugin/src/core/billingSummary/preview.js';
 import { nextBillingDate } from '../../plugin/src/core/newOrders/migration.js';
 import { parseDate, toUnixSeconds } from '../../plugin/src/core/dates.js';
 import { planOrderSync } from '../../plugin/src/core/plan/planner.js';
@@ -86,6 +87,14 @@ describe('S19 — old-order migration', () => {
     expect(planned.writeBacks.find((w) => w.sobject === 'Order')?.fields).toEqual({ Stripe_ID__c: schedule.ref });
     expect(planned.syncRecords.map((r) => r.message)).toEqual([
       `Created Stripe Subscription Schedule with Id: ${schedule.ref}`,
+    ]);
+  });
+
+  it("previews what a billing admin will see: the order's lines from today to its end", () => {
+    const { b } = annualOrder();
+    const summary = previewBillingSummary(plan(b), {}, b.order.Id, undefined, Date.parse(NOW) / 1000)!;
+    expect(summary.phases.map((p) => [p.start, p.end, p.items.map((i) => i.quantity)])).toEqual([
+      ['2030-01-15', '2031-06-15', ['2']],
     ]);
   });
 
