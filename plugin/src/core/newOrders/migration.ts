@@ -143,6 +143,7 @@ function phasesFromNow(
   currentPhaseStart: Ref,
 ): Stripe.SubscriptionScheduleUpdateParams.Phase[] {
   const left = phases.filter((phase) => typeof phase.end_date === 'number' && phase.end_date > now);
+  // The start is a reference, typed as the number the engine puts in its place (plan.ts: references stand anywhere).
   return left.map((phase, i) =>
     i === 0
       ? { ...phase, start_date: currentPhaseStart as unknown as number, proration_behavior: 'none' }
