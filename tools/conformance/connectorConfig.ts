@@ -169,7 +169,11 @@ function applySetting(
       return;
     case 'CONNECTOR_SETTING_SYNC_START_DATE': {
       const seconds = raw.trim() === 'Time.now.to_i' ? Math.floor(now.getTime() / 1000) : Number(reader.read(raw));
-      settings.syncStartDate = new Date(seconds * 1000).toISOString().slice(0, 10);
+      // The reference's cut-off is a moment; Sync_Start_Date__c is a date (orders activated before its midnight).
+      // A moment within a day becomes the next day: the orders activated before it (all of a test's, which sets
+      // it to `Time.now` after activating them) stay before the cut-off.
+      const day = 86_400;
+      settings.syncStartDate = new Date(Math.ceil(seconds / day) * day * 1000).toISOString().slice(0, 10);
       return;
     }
     default:

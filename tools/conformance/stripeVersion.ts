@@ -94,6 +94,7 @@ const SHAPES: Readonly<Record<string, (p: Params, objects: ObjectsById) => Recor
   subscription_schedule: (p, objects) =>
     compact({
       start_date: date(p.start_date),
+      from_subscription: p.from_subscription ? 'set' : undefined,
       end_behavior: p.end_behavior,
       proration_behavior: p.proration_behavior,
       collection_method: (p.default_settings as Params | undefined)?.collection_method,
@@ -105,6 +106,8 @@ const SHAPES: Readonly<Record<string, (p: Params, objects: ObjectsById) => Recor
   subscription: (p, objects) =>
     compact({
       items: Array.isArray(p.items) ? (p.items as Params[]).map((i) => item(i, objects)) : undefined,
+      backdate_start_date: date(p.backdate_start_date),
+      billing_cycle_anchor: date(p.billing_cycle_anchor),
       cancel_at: date(p.cancel_at),
       cancel_at_period_end: p.cancel_at_period_end,
       proration_behavior: p.proration_behavior,

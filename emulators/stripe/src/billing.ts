@@ -143,12 +143,20 @@ export interface SubscriptionStart {
   readonly discounts: readonly DiscountRef[];
   readonly description?: string | null;
   readonly defaultPaymentMethod?: string | null;
+  /**
+   * A `billing_cycle_anchor` set on create with `proration_behavior: none`: the first period runs from
+   * `now` to the anchor and is free, so nothing is invoiced until the anchor (`at` stays the start date).
+   */
+  readonly anchor?: { readonly at: number; readonly now: number };
 }
 
 /** Creates the subscription and its first invoice (billing_reason subscription_create). */
 export function startSubscription(state: EmulatorState, start: SubscriptionStart): Subscription {
   const id = newId('sub', 24);
-  const items = start.items.map((item) => subscriptionItem(state, { id, customer: start.customer.id }, item, start.at));
+  const periodStart = start.anchor?.now ?? start.at;
+  const items = start.items.map((item) =>
+    subscriptionItem(state, { id, customer: start.customer.id }, item, periodStart, start.anchor?.at),
+  );
   if (items[0]) claimCurrency(start.customer, items[0].price.currency, 'items');
   const subscription = state.store.subscriptions.insert({
     id,
@@ -156,7 +164,7 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
     application: null,
     application_fee_percent: null,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
-    billing_cycle_anchor: start.at,
+    billing_cycle_anchor: start.anchor?.at ?? start.at,
     billing_cycle_anchor_config: null,
     billing_mode: { flexible: null, type: 'classic' },
     billing_schedules: [],
@@ -166,7 +174,7 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
     canceled_at: null,
     cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
     collection_method: start.collectionMethod,
-    created: start.at,
+    created: periodStart,
     currency: items[0]?.price.currency ?? 'usd',
     customer: start.customer.id,
     customer_account: null,
@@ -204,8 +212,8 @@ export function startSubscription(state: EmulatorState, start: SubscriptionStart
     trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
     trial_start: null,
   });
-  emit(state, 'customer.subscription.created', subscription, start.at);
-  invoicePeriod(state, subscription, start.at, 'subscription_create', start.addInvoiceItems);
+  emit(state, 'customer.subscription.created', subscription, periodStart);
+  if (!start.anchor) invoicePeriod(state, subscription, start.at, 'subscription_create', start.addInvoiceItems);
   return subscription;
 }
 
@@ -351,7 +359,7 @@ function renewSubscription(state: EmulatorState, subscription: Subscription, per
 }
 
 /** The first anchor + k·interval after `after`: periods stay on the anchor's day (Jan 31 → Feb 28 → Mar 31). */
-function nextPeriodEnd(
+export function nextPeriodEnd(
   anchor: number,
   interval: 'day' | 'week' | 'month' | 'year',
   count: number,

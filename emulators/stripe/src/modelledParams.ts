@@ -217,7 +217,9 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
     ...SUBSCRIPTION_ITEMS,
     ...SUBSCRIPTION_ADD_INVOICE_ITEMS,
     'backdate_start_date',
+    'billing_cycle_anchor',
     'customer',
+    'proration_behavior=none',
   ],
   SubscriptionUpdateParams: [
     ...SUBSCRIPTION_FIELDS,

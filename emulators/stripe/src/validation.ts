@@ -50,7 +50,7 @@ export function checkParams(type: ParamsTypeName, raw: Params): Params {
  * A parameter Stripe accepts but the emulator does not model (modelledParams.ts): refused, so that no test passes
  * on a value the emulator would have dropped.
  */
-function notModelled(param: string, detail = ''): StripeApiError {
+export function notModelled(param: string, detail = ''): StripeApiError {
   return parameterInvalid(
     param,
     `The Stripe emulator does not model \`${param}\`${detail}: Stripe would act on it, the emulator would drop it. Leave it out, or model it (emulators/stripe/modelledParams.ts).`,

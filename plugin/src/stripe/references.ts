@@ -1,7 +1,7 @@
 /**
  * Resolution of the plan's `@ref:` references (core/plan.ts) as the operations run: a reference becomes
- * the id its creating operation returned; `@ref:…#field` reads a field of the latest result for that
- * reference (an update or finalize carries the reference of the object it changes).
+ * the id its creating operation returned; `@ref:…#field` (or a dotted path, `#phases.0.start_date`) reads
+ * a field of the latest result for that reference (an update or finalize carries the reference of the object it changes).
  */
 import { isRef, type Ref } from '../core/plan/plan.js';
 
@@ -38,7 +38,12 @@ export class ReferenceTable {
     const base = hash < 0 ? reference : reference.slice(0, hash);
     const result = this.results.get(base);
     if (!result) throw new UnresolvedReference(reference);
-    return hash < 0 ? result.id : result[reference.slice(hash + 1)];
+    if (hash < 0) return result.id;
+    // A dotted path walks into objects and lists: `phases.0.start_date`.
+    return reference
+      .slice(hash + 1)
+      .split('.')
+      .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], result);
   }
 
   /** A copy of `value` with every reference replaced; class instances (e.g. Stripe.Decimal) are kept as they are. */

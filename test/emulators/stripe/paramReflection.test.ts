@@ -13,6 +13,7 @@ import {
 } from '../../../plugin/src/stripe/params/index.js';
 import { MODELLED_PARAMS, modelledParams } from '@stripe-cpq/stripe-emulator/modelledParams.js';
 import { routeTable } from '@stripe-cpq/stripe-emulator/routes.js';
+import { addInterval } from '@stripe-cpq/stripe-emulator/clock.js';
 import { JAN_1_2030, paysWith, useEmulator } from './helpers.js';
 
 const fx = useEmulator();
@@ -78,6 +79,8 @@ const EXCEPTIONS: Record<string, string> = {
     'as on create (docs.stripe.com/api/prices/update#update_price-transfer_lookup_key), not echoed',
   'SubscriptionUpdateParams proration_behavior=none':
     'request-only (docs.stripe.com/api/subscriptions/update#update_subscription-proration_behavior): no invoice item is created, as the emulator never prorates',
+  'SubscriptionCreateParams proration_behavior=none':
+    'request-only (docs.stripe.com/api/subscriptions/create#create_subscription-proration_behavior): the first period up to billing_cycle_anchor is free, no invoice: migration.test.ts',
   'SubscriptionScheduleUpdateParams proration_behavior=none':
     'request-only (docs.stripe.com/api/subscription_schedules/update#update_subscription_schedule-proration_behavior): the emulator never prorates',
   'SubscriptionCancelParams invoice_now=false':
@@ -630,6 +633,21 @@ const CASES: Case[] = [
         [true, at(inline, 'items.data[0].current_period_end')],
       );
       r('backdate_start_date', inline.start_date, 1_000_000);
+      // Backdated ten days on a monthly price: the anchor is the natural billing date, a month after the start.
+      const backdated = Math.floor(Date.now() / 1000) - 10 * 86_400;
+      const anchor = addInterval(backdated, 'month', 1);
+      const anchored = await ok('POST', '/v1/subscriptions', {
+        customer: String((await ok('POST', '/v1/customers', { ...paysWith() })).id),
+        items: [{ price: f.price }],
+        backdate_start_date: backdated,
+        billing_cycle_anchor: anchor,
+        proration_behavior: 'none',
+      });
+      r(
+        'billing_cycle_anchor',
+        [anchored.billing_cycle_anchor, at(anchored, 'items.data[0].current_period_end')],
+        [anchor, anchor],
+      );
       const third = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       r(
         'items[].plan',

@@ -234,37 +234,7 @@ function fromSubscription({ state, params }: ApiRequest): SubscriptionSchedule {
     ...scheduleBase(subscription.customer, now, subscription.test_clock),
     status: 'active',
     end_behavior: 'release',
-    phases: [
-      {
-        add_invoice_items: [],
-        application_fee_percent: null,
-        billing_cycle_anchor: null,
-        billing_thresholds: null,
-        collection_method: subscription.collection_method,
-        currency: subscription.currency,
-        default_payment_method: null,
-        default_tax_rates: [],
-        description: null,
-        discounts: [],
-        end_date: first?.current_period_end ?? now,
-        invoice_settings: null,
-        items: subscription.items.data.map((item) => ({
-          billing_thresholds: null,
-          discounts: [],
-          metadata: item.metadata,
-          plan: item.price.id,
-          price: item.price.id,
-          quantity: item.quantity,
-          tax_rates: [],
-        })),
-        metadata: {},
-        on_behalf_of: null,
-        proration_behavior: 'create_prorations',
-        start_date: first?.current_period_start ?? now,
-        transfer_data: null,
-        trial_end: null,
-      },
-    ],
+    phases: phasesOf(subscription, now),
     current_phase: first ? { start_date: first.current_period_start, end_date: first.current_period_end } : null,
     subscription: subscription.id,
     released_subscription: null,
@@ -274,6 +244,51 @@ function fromSubscription({ state, params }: ApiRequest): SubscriptionSchedule {
   subscription.schedule = schedule.id;
   emit(state, 'subscription_schedule.created', schedule, now);
   return schedule;
+}
+
+/**
+ * The phases a schedule made `from_subscription` starts with: the subscription's current period, its items
+ * as they are. While the subscription is still in the free first period before a future `billing_cycle_anchor`,
+ * Stripe adds the first full period after the anchor as a second phase (recorded answer, interaction 57 of
+ * amendments.test_old_order_migration__migrates_an_order_billed_outside_of_Stripe_with_annual_pricing).
+ */
+function phasesOf(subscription: Subscription, now: number): SchedulePhase[] {
+  const first = subscription.items.data[0];
+  const start = first?.current_period_start ?? now;
+  const end = first?.current_period_end ?? now;
+  const phase = (from: number, to: number): SchedulePhase => ({
+    add_invoice_items: [],
+    application_fee_percent: null,
+    billing_cycle_anchor: null,
+    billing_thresholds: null,
+    collection_method: subscription.collection_method,
+    currency: subscription.currency,
+    default_payment_method: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    end_date: to,
+    invoice_settings: null,
+    items: subscription.items.data.map((item) => ({
+      billing_thresholds: null,
+      discounts: [],
+      metadata: item.metadata,
+      plan: item.price.id,
+      price: item.price.id,
+      quantity: item.quantity,
+      tax_rates: [],
+    })),
+    metadata: {},
+    on_behalf_of: null,
+    proration_behavior: 'create_prorations',
+    start_date: from,
+    transfer_data: null,
+    trial_end: null,
+  });
+  const recurring = first?.price.recurring;
+  const beforeAnchor = first !== undefined && end === subscription.billing_cycle_anchor && start < end;
+  if (!beforeAnchor || !recurring) return [phase(start, end)];
+  return [phase(start, end), phase(end, addInterval(end, recurring.interval, recurring.interval_count))];
 }
 
 function requireChangeable(schedule: SubscriptionSchedule, action: string): void {

@@ -9,8 +9,15 @@ import type { Subscription } from '../objects.js';
 import { checkPaymentMethod } from '../paymentMethods.js';
 import { listPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
-import { applyMetadata, type Params } from '../validation.js';
-import { cancelSchedule, endSubscription, rollForward, startSubscription, subscriptionItem } from '../billing.js';
+import { applyMetadata, notModelled, type Params } from '../validation.js';
+import {
+  cancelSchedule,
+  endSubscription,
+  nextPeriodEnd,
+  rollForward,
+  startSubscription,
+  subscriptionItem,
+} from '../billing.js';
 import { customerTime } from '../customerState.js';
 import { emit } from '../events.js';
 import { checkDiscounts, createDiscounts } from '../discounts.js';
@@ -41,6 +48,8 @@ function create({ state, params }: ApiRequest): Subscription {
   const now = customerTime(state, customer.id);
   const start = typeof params.backdate_start_date === 'number' ? params.backdate_start_date : now;
   if (start > now) throw invalidRequest('backdate_start_date must be in the past.', { param: 'backdate_start_date' });
+  const items = recurringItems(state, params.items as Params[] | undefined, 'items');
+  const anchor = billingCycleAnchor(state, params, items, start, now);
   const collection = collectionSettings(params);
   const cancelAt = typeof params.cancel_at === 'number' ? params.cancel_at : null;
   if (cancelAt !== null && cancelAt <= now)
@@ -48,7 +57,7 @@ function create({ state, params }: ApiRequest): Subscription {
   const subscription = startSubscription(state, {
     customer,
     at: start,
-    items: recurringItems(state, params.items as Params[] | undefined, 'items'),
+    items,
     addInvoiceItems: oneTimeItems(state, params.add_invoice_items as Params[] | undefined, 'add_invoice_items'),
     collectionMethod: collection.collection_method,
     daysUntilDue: collection.days_until_due,
@@ -58,10 +67,49 @@ function create({ state, params }: ApiRequest): Subscription {
     discounts: checkDiscounts(state, params.discounts, 'discounts'),
     description: (params.description as string | undefined) ?? null,
     defaultPaymentMethod: paymentMethodParam(params.default_payment_method),
+    ...(anchor === undefined ? {} : { anchor: { at: anchor, now } }),
   });
   if (params.cancel_at_period_end === true) cancelAtPeriodEnd(subscription, true);
   rollForward(state, customer.test_clock, now);
   return subscription;
+}
+
+/**
+ * `billing_cycle_anchor` on create (docs.stripe.com/api/subscriptions/create#create_subscription-billing_cycle_anchor:
+ * "A future timestamp … to anchor the subscription's billing cycle"; docs.stripe.com/payments/checkout/billing-cycle:
+ * "The anchor must be a future UNIX timestamp before the next natural subscription billing date", and with
+ * `proration_behavior: none` "customers receive the initial period up to the first full invoice date for free").
+ * The natural billing date counts from the start, backdated or not. Only the free first period is modelled:
+ * a prorated one (the default `create_prorations`) is refused, as are one-time items waiting on an invoice.
+ */
+function billingCycleAnchor(
+  state: ApiRequest['state'],
+  params: Params,
+  items: ReturnType<typeof recurringItems>,
+  start: number,
+  now: number,
+): number | undefined {
+  if (params.billing_cycle_anchor === undefined) return undefined;
+  const anchor = params.billing_cycle_anchor;
+  if (typeof anchor !== 'number' || anchor <= now)
+    throw invalidRequest('billing_cycle_anchor must be a timestamp in the future.', { param: 'billing_cycle_anchor' });
+  if (params.proration_behavior !== 'none')
+    throw notModelled(
+      'proration_behavior',
+      ' (only none beside billing_cycle_anchor: a prorated first period is not modelled)',
+    );
+  if (params.add_invoice_items !== undefined)
+    throw notModelled('add_invoice_items', ' (not beside billing_cycle_anchor: the first invoice comes at the anchor)');
+  for (const item of items) {
+    const recurring = state.store.prices.get(item.price).recurring;
+    const natural = nextPeriodEnd(start, recurring?.interval ?? 'month', recurring?.interval_count ?? 1, now);
+    if (anchor > natural)
+      throw invalidRequest(
+        `billing_cycle_anchor cannot be later than next natural billing date (${natural}) for plan`,
+        { param: 'billing_cycle_anchor' },
+      );
+  }
+  return anchor;
 }
 
 /** docs.stripe.com/api/subscriptions/object#subscription_object-cancel_at_period_end: it ends when the current period does. */

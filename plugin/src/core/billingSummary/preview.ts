@@ -133,7 +133,8 @@ function plannedPhases(
   now: number,
   evergreen: boolean,
 ): PhaseShape[] {
-  const at = (t: number | 'now' | undefined): number | undefined => (t === 'now' ? now : t);
+  // A start known only once Stripe answers (a reference: a migrated order's current phase) is today's.
+  const at = (t: number | 'now' | undefined): number | undefined => (t === 'now' || isRef(t) ? now : t);
   let previousEnd = at(scheduleStart) ?? now;
   return phases.map((phase, i) => {
     const start = at(phase.start_date) ?? previousEnd;

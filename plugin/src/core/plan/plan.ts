@@ -18,7 +18,7 @@ export function ref(kind: string, key: string): Ref {
 
 /**
  * A field of the object a reference names, known only after the call: `refField(invoiceRef,
- * 'hosted_invoice_url')`. The engine keeps the latest result per reference (an update or finalize
+ * 'hosted_invoice_url')`, or a dotted path into it (`'phases.0.start_date'`). The engine keeps the latest result per reference (an update or finalize
  * operation carries the reference of the object it changes), so the value is read after the last one.
  */
 export function refField(target: Ref, field: string): Ref {

@@ -23,6 +23,7 @@ import { PlanBuilder } from './planBuilder.js';
 import { PlanMemo } from './planMemo.js';
 import { recordRef } from '../records/records.js';
 import { initialPhases, planSchedule, scheduleHeaderParams } from '../newOrders/schedule.js';
+import { migratesOldOrder, migrationShapeProblem, planMigratedOrder } from '../newOrders/migration.js';
 import { withoutUnusedPrices } from '../pricing/unusedPrices.js';
 import { endedTermProblem, orderLineProblems, planMetadataProblems, preIntegrationProblem } from './validation.js';
 
@@ -114,14 +115,19 @@ export function planNewOrder(
   const items = ctx.index.orderItems(order.Id);
   const ended = endedTermProblem(header, items, ctx);
   if (ended) problems.push(ended);
+  const migrating = migratesOldOrder(order, header.start, ctx);
+  const evergreen = items.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen');
+  const mdq = items.some((i) => i.SBQQ__PriceDimension__c);
+  if (migrating && (evergreen || mdq)) problems.push(migrationShapeProblem(order, evergreen ? 'evergreen' : 'MDQ'));
   if (problems.length === 0 && customer !== undefined) {
     const input = { header, customer, items };
-    if (items.some((i) => i.SBQQ__SubscriptionType__c === 'Evergreen'))
-      return extensions.planEvergreenOrder(input, ctx);
-    if (items.some((i) => i.SBQQ__PriceDimension__c)) return extensions.planMdqOrder(input, ctx);
+    if (evergreen) return extensions.planEvergreenOrder(input, ctx);
+    if (mdq) return extensions.planMdqOrder(input, ctx);
   }
   const lines = planOrderLines(items, { termMonths: header.termMonths, initialOrder: true }, ctx);
   problems.push(...lines.problems, ...orderLineProblems(order, lines.recurring, lines.oneTime));
+  if (migrating && lines.recurring.length === 0 && lines.oneTime.length > 0)
+    problems.push(migrationShapeProblem(order, 'one-time only'));
   if (lines.recurring.length === 0 && lines.oneTime.length === 0 && lines.problems.length === 0) {
     problems.push(
       new SyncError('The order has no order lines to sync.', {
@@ -132,6 +138,15 @@ export function planNewOrder(
     );
   }
   if (problems.length > 0 || customer === undefined) throw new SyncErrors(problems);
+  if (migrating) {
+    // Billed outside Stripe until now, one-time lines included: they are not billed again.
+    for (const line of lines.oneTime)
+      ctx.plan.warn(
+        `One-time order line ${line.item.Id} of a migrated order was billed outside Stripe; it is not billed again.`,
+      );
+    planMigratedOrder(header, customer, lines.recurring, ctx, extensions);
+    return;
+  }
   if (lines.recurring.length === 0) {
     planOneTimeInvoice(header, customer, lines.oneTime, ctx, extensions);
     return;

@@ -98,19 +98,24 @@ export function orderLineProblems(
   return problems;
 }
 
-/** Initial orders activated before the sync start date are not synced (spec §2.5, S19). */
-export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncError | undefined {
+/** True when the order was activated before the sync start date (spec §2.5 step 3, S19). */
+export function isPreIntegration(order: Order, ctx: PlanningContext): boolean {
   const startDate = ctx.sync.settings.syncStartDate ? parseDate(ctx.sync.settings.syncStartDate) : undefined;
-  if (!startDate || !order.ActivatedDate || ctx.sync.settings.features.oldOrderMigration) return undefined;
+  if (!startDate || !order.ActivatedDate) return false;
   const activated = Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
-  if (activated >= toUnixSeconds(startDate)) return undefined;
+  return activated < toUnixSeconds(startDate);
+}
+
+/** Pre-integration initial orders are not synced, unless old-order migration bills them from today (migration.ts). */
+export function preIntegrationProblem(order: Order, ctx: PlanningContext): SyncError | undefined {
+  if (ctx.sync.settings.features.oldOrderMigration || !isPreIntegration(order, ctx)) return undefined;
   return new SyncError(
     `Failed to sync pre-integration order: it was activated on ${order.ActivatedDate}, before the sync start date ${ctx.sync.settings.syncStartDate}.`,
     {
       kind: 'data',
       record: recordRef('Order', order.Id),
       field: 'ActivatedDate',
-      fix: 'Move the sync start date earlier, or ask for pre-integration order migration.',
+      fix: 'Move the sync start date earlier, or turn on Old_Order_Migration__c in the Stripe Sync Setting to bill it from its next billing date.',
     },
   );
 }
