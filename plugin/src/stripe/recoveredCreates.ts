@@ -13,7 +13,7 @@
  * order lines are read without SystemModstamp) is dated by the order's activation, as no run syncs a draft. While
  * that is under 23 hours old (an hour's margin for clock skew) Stripe still holds the key and no call is spent —
  * the case of every order the relay syncs on its activation. Search is eventually consistent ("searchable in
- * under 1 minute", docs.stripe.com/search): a day after the create that does not matter.
+ * under 1 minute", up to an hour in outages, docs.stripe.com/search): a day after the create that does not matter.
  */
 import type Stripe from 'stripe';
 import { keyVersionSeconds } from '../core/plan/idempotency.js';
