@@ -2,7 +2,8 @@
 // org's Stripe_Sync_Setting__mdt record, with a Sync_Start_Date__c after the order's activation): the order,
 // billed outside Stripe until today, becomes one subscription and one schedule that bill nothing before the
 // next billing date; a run cut off after any of its Stripe writes — the response lost — or before its
-// write-back is finished by the next run without a second subscription or schedule; and an amendment after
+// write-back is finished by the next run without a second subscription or schedule, at once or after Stripe
+// forgot the run's idempotency keys; and an amendment after
 // the migration reshapes the schedule.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
@@ -112,16 +113,19 @@ describe('old-order migration through the engine', () => {
     ['the schedule create', refuse(/^\/v1\/subscription_schedules\/sub_sched_/)],
     ['the schedule update', () => org.faults.add(WRITE_BACK_OUTAGE)],
   ];
-  it.each(CRASHES)(
-    'a run cut off after %s is finished by the next with one subscription and one schedule',
-    async (where, crash) => {
-      const { initial } = preIntegrationOrder(`Crash ${where}`);
+  // Resumed at once, or a day and an hour later, when Stripe may have forgotten the run's idempotency keys.
+  const RESUMES = CRASHES.flatMap(([where, crash]) => [[where, 0, crash] as const, [where, 25, crash] as const]);
+  it.each(RESUMES)(
+    'a run cut off after %s is finished by the next (%i hours later) with one subscription and one schedule',
+    async (where, hoursLater, crash) => {
+      const { initial } = preIntegrationOrder(`Crash ${where} ${hoursLater}`);
       crash();
       const crashed = await engine.syncOrder(initial.orderId);
       expect(crashed.status).toBe('failed');
       // The run stopped with the subscription made (and, past the first point, its schedule).
       expect(stripeObjectsOf(initial.orderId).subscriptions).toHaveLength(1);
       stripe.faults.clear();
+      nowMs += hoursLater * 60 * 60 * 1000;
       const resumed = await engine.syncOrder(initial.orderId);
       expect(resumed.errors).toEqual([]);
       expect(resumed.status).toBe('synced');

@@ -149,6 +149,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ],
   InvoiceFinalizeInvoiceParams: ['auto_advance'],
   InvoiceListParams: [...PAGE, 'customer', 'status', 'subscription'],
+  InvoiceSearchParams: SEARCH,
   InvoiceListLineItemsParams: [...PAGE, 'expand[]=data.discounts'],
   InvoicePayParams: ['paid_out_of_band', 'payment_method'],
   InvoiceRetrieveParams: ['expand[]=discounts', 'expand[]=lines.data.discounts'],
@@ -230,6 +231,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ],
   SubscriptionCancelParams: ['invoice_now=false', 'prorate=false'],
   SubscriptionListParams: [...PAGE, 'customer', 'status'],
+  SubscriptionSearchParams: SEARCH,
   SubscriptionRetrieveParams: ['expand[]=discounts', 'expand[]=items.data.discounts'],
 
   SubscriptionScheduleCreateParams: [

@@ -4,7 +4,8 @@
  * object), references resolved as objects are created, every call under the gateway's rate limiter and
  * retries. It stops at the first failure and reports what was created up to it, so the engine can write
  * those Stripe IDs back and the next run starts from there; a string Stripe would refuse for its length
- * (paramLimits.ts) stops it before the first call.
+ * (paramLimits.ts) stops it before the first call. A create whose key Stripe may have forgotten (a day after its
+ * record's version) first looks for what an earlier run made (recoveredCreates.ts).
  */
 import type Stripe from 'stripe';
 import type { SyncError } from '../core/errors.js';
@@ -12,12 +13,15 @@ import type { StripeOperation, SyncPlan } from '../core/plan/plan.js';
 import type { StripeGateway } from './client.js';
 import { stripeSyncError } from './errors.js';
 import { overLongParams } from './paramLimits.js';
+import { earlierResult } from './recoveredCreates.js';
 import { ReferenceTable, type StripeResult } from './references.js';
 
 export interface AppliedOperation {
   readonly op: StripeOperation['op'];
   readonly ref: string;
   readonly id: string;
+  /** Found as an earlier run left it (its idempotency key possibly expired) rather than sent again. */
+  readonly recovered?: boolean;
 }
 
 export interface ApplyOutcome {
@@ -30,6 +34,10 @@ export interface ApplyOutcome {
 export interface ApplyHooks {
   /** After each successful operation (e.g. to write its Stripe ID back at once). */
   afterOperation?(operation: StripeOperation, result: StripeResult): Promise<void> | void;
+  /** The sync's clock, to tell which idempotency keys Stripe may have forgotten; the wall clock by default. */
+  now?(): Date;
+  /** The order's activation: no key without a record version was sent before (recoveredCreates.ts). */
+  readonly orderActivated?: Date;
 }
 
 export async function applyPlan(
@@ -42,16 +50,25 @@ export async function applyPlan(
   // A value Stripe would refuse for its length fails the run before its first write, not half-way.
   const [tooLong] = overLongParams(plan.operations);
   if (tooLong) return { references, applied, failure: tooLong };
+  const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+  const times = {
+    now: seconds(hooks.now?.() ?? new Date()),
+    unversionedSince: hooks.orderActivated ? seconds(hooks.orderActivated) : undefined,
+  };
+  const seen = new Set<string>();
   for (const operation of plan.operations) {
     let result: StripeResult;
+    let recovered: StripeResult | undefined;
     try {
       const resolved = resolveOperation(operation, references);
-      result = (await gateway.call(operation.op, () => send(gateway.stripe, resolved))) as StripeResult;
+      recovered = await earlierResult(resolved, gateway, times, seen);
+      result = recovered ?? ((await gateway.call(operation.op, () => send(gateway.stripe, resolved))) as StripeResult);
     } catch (error) {
       return { references, applied, failure: stripeSyncError(error, operation.source) };
     }
+    seen.add(result.id);
     references.record(operation.ref, result);
-    applied.push({ op: operation.op, ref: operation.ref, id: result.id });
+    applied.push({ op: operation.op, ref: operation.ref, id: result.id, ...(recovered ? { recovered: true } : {}) });
     await hooks.afterOperation?.(operation, result);
   }
   return { references, applied };

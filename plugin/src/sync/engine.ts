@@ -317,7 +317,10 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     }
 
     // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
-    const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith);
+    const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith, {
+      now: run.now,
+      ...activatedAt(graph, orderId),
+    });
     applied = rounds.applied;
     const { writeBacks, errors } = rounds;
     const orderWriteBack = writeBacks.find((w) => w.sobject === 'Order' && sameId(w.id, orderId));
@@ -542,6 +545,15 @@ function customerLink(writeBacks: readonly SalesforceWriteBack[], livemode: bool
 function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
   const orders = (graph.orders ?? []) as Record<string, unknown>[];
   return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
+}
+
+/** When the order was activated, for the idempotency keys that carry no record version (recoveredCreates.ts). */
+function activatedAt(graph: CpqGraphInput, orderId: string): { orderActivated?: Date } {
+  const order = (graph.orders as { Id: string; ActivatedDate?: string | null }[] | undefined)?.find((o) =>
+    sameId(o.Id, orderId),
+  );
+  const ms = order?.ActivatedDate ? Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
+  return Number.isNaN(ms) ? {} : { orderActivated: new Date(ms) };
 }
 
 /** The order's products as activation leaves them (deleted ones stay deleted, and still refused). */

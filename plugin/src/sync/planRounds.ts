@@ -14,7 +14,7 @@ import { isRef, type SalesforceWriteBack, type SyncPlan, type SyncRecordDraft } 
 import { sameId } from '../core/records/salesforceIds.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { loadLinkedObjects } from '../stripe/linkedObjects.js';
-import { applyPlan, type AppliedOperation } from '../stripe/planApplier.js';
+import { applyPlan, type AppliedOperation, type ApplyHooks } from '../stripe/planApplier.js';
 import type { ReferenceTable } from '../stripe/references.js';
 
 /** Plans the contract again on the graph and the Stripe objects it links to (throws `SyncErrors`). */
@@ -37,6 +37,7 @@ export async function applyPlanRounds(
   graph: CpqGraphInput,
   stripe: StripeGateway,
   replan: Replan,
+  clock: Pick<ApplyHooks, 'now' | 'orderActivated'> = {},
 ): Promise<PlanRoundsOutcome> {
   const plans: SyncPlan[] = [];
   const applied: AppliedOperation[] = [];
@@ -47,7 +48,7 @@ export async function applyPlanRounds(
   let errors: readonly SyncError[] = [];
   for (let round = 1; ; round++) {
     plans.push(plan);
-    const outcome = await applyPlan(plan, stripe);
+    const outcome = await applyPlan(plan, stripe, clock);
     applied.push(...outcome.applied);
     const unfinished = new Set(plan.operations.slice(outcome.applied.length).map((op) => op.ref));
     const resolved = resolveWriteBacks(plan.writeBacks, outcome.references, unfinished);

@@ -9,7 +9,7 @@ import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, StripeApiError } from '../errors.js';
 import { lineAmount } from '../money.js';
 import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
-import { listPage, newId } from '../store.js';
+import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
 import { checkPaymentMethod, DECLINING_PAYMENT_METHOD } from '../paymentMethods.js';
@@ -390,6 +390,12 @@ const routes: Route[] = [
         params,
         '/v1/invoices',
       ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/invoices/search',
+    params: 'InvoiceSearchParams',
+    handle: ({ state, params }) => searchPage(state.store.invoices.all(), params, '/v1/invoices/search'),
   },
   retrieveRoute(
     '/v1/invoices/:id',

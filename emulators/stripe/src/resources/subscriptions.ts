@@ -7,7 +7,7 @@ import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
 import { checkPaymentMethod } from '../paymentMethods.js';
-import { listPage } from '../store.js';
+import { listPage, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, notModelled, type Params } from '../validation.js';
 import {
@@ -215,6 +215,12 @@ export const subscriptionRoutes: Route[] = [
         params,
         '/v1/subscriptions',
       ),
+  },
+  {
+    method: 'GET',
+    path: '/v1/subscriptions/search',
+    params: 'SubscriptionSearchParams',
+    handle: ({ state, params }) => searchPage(state.store.subscriptions.all(), params, '/v1/subscriptions/search'),
   },
   retrieveRoute(
     '/v1/subscriptions/:id',

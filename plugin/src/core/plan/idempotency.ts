@@ -33,3 +33,15 @@ export function idempotencyKey(orgId: string, record: VersionedRecord, operation
     throw new Error(`Idempotency key longer than ${MAX_IDEMPOTENCY_KEY_LENGTH} characters: ${key}`);
   return key;
 }
+
+/**
+ * When the key's record version was made, in Unix seconds (undefined for `v0` or a key not made here): no run can
+ * have sent the key before, so Stripe, which keeps keys at least 24 hours, still holds it for a day after that.
+ */
+export function keyVersionSeconds(key: string): number | undefined {
+  const version = key.split(':')[3];
+  const utc = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(version ?? '');
+  if (!key.startsWith('sfcpq:') || !utc) return undefined;
+  const [year, month, day, hour, minute, second] = utc.slice(1, 7).map(Number) as [number, ...number[]];
+  return Date.UTC(year, month! - 1, day, hour, minute, second) / 1000;
+}
