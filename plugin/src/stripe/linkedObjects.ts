@@ -2,7 +2,9 @@
  * Loads the `StripeState` the planner needs: every Stripe object a record of the graph links to through
  * `Stripe_ID__c` (customers — deleted ones included —, products, prices, coupons, and the order's
  * schedule, subscription or invoice — read as billingReads.ts reads them: discounts expanded, every invoice
- * line), plus the active Billing Meters when the graph has metered products.
+ * line), plus the active Billing Meters when the graph has metered products. Prices are read with their
+ * `tiers`, which Stripe leaves out unless expanded: without them a linked tiered price would look changed
+ * (pricing/prices.ts compares them) and fail the sync with a Data Error.
  * An id Stripe does not know (`resource_missing`) is left out, which the planner reads as "create again".
  */
 import type Stripe from 'stripe';
@@ -35,7 +37,7 @@ export async function loadLinkedObjects(graph: CpqGraphInput, gateway: StripeGat
       fetchAll(
         'prices.retrieve',
         [...new Set([...linkedIds(graph.pricebookEntries), ...linkedIds(graph.orderItems)])],
-        (id) => stripe.prices.retrieve(id),
+        (id) => stripe.prices.retrieve(id, { expand: ['tiers'] }),
       ),
       fetchAll('coupons.retrieve', [...new Set(coupons)], (id) => stripe.coupons.retrieve(id)),
       fetchAll(
