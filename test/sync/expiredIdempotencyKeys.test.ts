@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SalesforceEmulator } from '@stripe-cpq/salesforce-org-emulator';
 import { CpqBuilder, type Product } from '@stripe-cpq/salesforce-org-emulator/seed/cpqBuilder.js';
 import type { StripeEmulator } from '@stripe-cpq/stripe-emulator';
+import type Stripe from 'stripe';
+import { idempotencyKey } from '../../plugin/src/core/plan/idempotency.js';
+import type { StripeOperation } from '../../plugin/src/core/plan/plan.js';
+import { applyPlan } from '../../plugin/src/stripe/planApplier.js';
 import type { SyncEngine } from '../../plugin/src/sync/engine.js';
 import { startEmulatedServices, type EmulatedServices } from '../support/emulatedServices.js';
 import { WRITE_BACK_OUTAGE } from '../support/syncFaults.js';
@@ -121,5 +125,61 @@ describe('a run resumed after Stripe forgot its idempotency keys', () => {
           /\/search$|^\/v1\/(subscription_schedules|invoiceitems|test_helpers\/test_clocks)$/.test(r.path),
       );
     expect(lookups).toEqual([]);
+  });
+});
+
+describe('when the applier looks for earlier creates', () => {
+  // A first sync of an order activated long ago — a backfill, a migration — made nothing before: the lock's call
+  // writes "Syncing" on the order before any Stripe call, so an order not left "Syncing" or "Failed" never looks.
+  it('a first sync of an order activated three days ago spends no call looking', async () => {
+    const { orderId } = newOrder('Old but first', { listPrice: 1200, billingFrequency: 'Annual' });
+    nowMs += 3 * 24 * HOUR_MS;
+    const logged = stripe.requestLog.entries.length;
+    const result = await engine.syncOrder(orderId);
+    expect(result.status).toBe('synced');
+    const lookups = stripe.requestLog.entries
+      .slice(logged)
+      .filter((r) => r.method === 'GET' && /\/search$|^\/v1\/subscription_schedules$/.test(r.path));
+    expect(lookups).toEqual([]);
+  });
+
+  // Stripe leaves a price's tiers out unless expanded, on a search as on a retrieve: read without them, a
+  // tiered price would never match its create and the resumed run would make a second one.
+  it('a tiered price made by an earlier attempt is found with its tiers and adopted', async () => {
+    const tiered: Stripe.PriceCreateParams = {
+      currency: 'usd',
+      product: (await services.gateway.stripe.products.create({ name: 'Tiered storage' })).id,
+      billing_scheme: 'tiered',
+      tiers_mode: 'graduated',
+      tiers: [
+        { up_to: 100, unit_amount: 100 },
+        { up_to: 'inf', unit_amount: 50 },
+      ],
+      recurring: { interval: 'month', usage_type: 'licensed' },
+      metadata: { salesforce_pricebook_entry_id: '01uEm00000000TiAAA' },
+    };
+    const activated = new Date(nowMs);
+    const entry = { Id: '01uEm00000000TiAAA', SystemModstamp: activated.toISOString() };
+    const operation = {
+      op: 'prices.create',
+      ref: 'price:tiered',
+      params: tiered,
+      idempotencyKey: idempotencyKey('00D000000000001AAA', entry, 'price'),
+      source: { sobject: 'PricebookEntry', id: '01uEm00000000TiAAA' },
+    } as unknown as StripeOperation;
+    const first = await applyPlan({ operations: [operation] }, services.gateway, { now: () => new Date(nowMs) });
+    nowMs += 25 * HOUR_MS;
+    const resumed = await applyPlan({ operations: [operation] }, services.gateway, {
+      now: () => new Date(nowMs),
+      earlierAttemptsSince: activated,
+    });
+    expect(resumed.failure).toBeUndefined();
+    expect(resumed.applied).toEqual([
+      { op: 'prices.create', ref: 'price:tiered', id: first.applied[0]!.id, recovered: true },
+    ]);
+    const made = stripe.store.prices
+      .all()
+      .filter((p) => p.metadata?.salesforce_pricebook_entry_id === '01uEm00000000TiAAA');
+    expect(made).toHaveLength(1);
   });
 });

@@ -91,6 +91,7 @@ describe("a contract's lock key", () => {
     contractId: undefined,
     initialOrderId: undefined,
     contractQuoteId: undefined,
+    unfinishedSync: false,
     ...fields,
   });
 

@@ -196,7 +196,7 @@ export const MODELLED_PARAMS: Record<string, readonly string[]> = {
   ],
   PriceListParams: [...PAGE, 'active', 'currency', 'expand[]=data.tiers', 'lookup_keys', 'product', 'type'],
   PriceRetrieveParams: ['expand[]=tiers', 'expand[]=product'],
-  PriceSearchParams: SEARCH,
+  PriceSearchParams: [...SEARCH, 'expand[]=data.tiers'],
   PriceUpdateParams: [
     'active',
     'expand[]=tiers',

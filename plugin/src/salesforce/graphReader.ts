@@ -60,6 +60,11 @@ export interface LocatedOrder {
   readonly initialOrderId: string | undefined;
   /** For an amendment, the amended contract's SBQQ__Quote__c: the quote of its initial order (CPQ never moves it). */
   readonly contractQuoteId: string | undefined;
+  /**
+   * An earlier sync of this order may have made Stripe objects it never wrote back: the order was left
+   * "Syncing" (the lock's call writes it before any Stripe call) or "Failed". Read before this sync's lock.
+   */
+  readonly unfinishedSync: boolean;
 }
 
 export class OrderNotFound extends Error {
@@ -71,7 +76,7 @@ export class OrderNotFound extends Error {
 
 /** The Order fields that locate its contract: selected with the order wherever it is read anyway. */
 export const LOCATE_FIELDS =
-  'Id, SBQQ__Quote__c, ContractId, Opportunity.SBQQ__AmendedContract__c, ' +
+  'Id, SBQQ__Quote__c, ContractId, Stripe_Sync_Status__c, Opportunity.SBQQ__AmendedContract__c, ' +
   'Opportunity.SBQQ__AmendedContract__r.SBQQ__Order__c, Opportunity.SBQQ__AmendedContract__r.SBQQ__Quote__c';
 
 /** SOQL locating one order: to ride in a call the caller makes anyway (see locatedFrom). */
@@ -95,6 +100,7 @@ export function locatedFrom(row: Row): LocatedOrder {
     amendment: !!amended,
     initialOrderId: (contract?.SBQQ__Order__c as string | null | undefined) ?? undefined,
     contractQuoteId: (contract?.SBQQ__Quote__c as string | null | undefined) ?? undefined,
+    unfinishedSync: row.Stripe_Sync_Status__c === 'Syncing' || row.Stripe_Sync_Status__c === 'Failed',
   };
 }
 

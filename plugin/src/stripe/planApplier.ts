@@ -36,8 +36,12 @@ export interface ApplyHooks {
   afterOperation?(operation: StripeOperation, result: StripeResult): Promise<void> | void;
   /** The sync's clock, to tell which idempotency keys Stripe may have forgotten; the wall clock by default. */
   now?(): Date;
-  /** The order's activation: no key without a record version was sent before (recoveredCreates.ts). */
-  readonly orderActivated?: Date;
+  /**
+   * Given only when an earlier attempt may have made Stripe objects it never wrote back: the earliest it can
+   * have sent a key without a record version (the order's activation). Without it no key can have been sent
+   * before, and no earlier create is looked for (recoveredCreates.ts).
+   */
+  readonly earlierAttemptsSince?: Date;
 }
 
 export async function applyPlan(
@@ -51,17 +55,15 @@ export async function applyPlan(
   const [tooLong] = overLongParams(plan.operations);
   if (tooLong) return { references, applied, failure: tooLong };
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
-  const times = {
-    now: seconds(hooks.now?.() ?? new Date()),
-    unversionedSince: hooks.orderActivated ? seconds(hooks.orderActivated) : undefined,
-  };
+  const since = hooks.earlierAttemptsSince;
+  const times = since && { now: seconds(hooks.now?.() ?? new Date()), unversionedSince: seconds(since) };
   const seen = new Set<string>();
   for (const operation of plan.operations) {
     let result: StripeResult;
     let recovered: StripeResult | undefined;
     try {
       const resolved = resolveOperation(operation, references);
-      recovered = await earlierResult(resolved, gateway, times, seen);
+      recovered = times && (await earlierResult(resolved, gateway, times, seen));
       result = recovered ?? ((await gateway.call(operation.op, () => send(gateway.stripe, resolved))) as StripeResult);
     } catch (error) {
       return { references, applied, failure: stripeSyncError(error, operation.source) };

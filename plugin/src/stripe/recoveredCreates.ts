@@ -8,11 +8,13 @@
  * (subscription schedules, invoice items), the subscription for a schedule made from it, the test clocks' list
  * by name — and adopts it as the create's answer. An invoice an earlier run finalized is taken as it is.
  *
- * Only when needed: a key carries its record's version (a timestamp, core/plan/idempotency.ts; an Order's is its
- * activation), and no run can have used it before that version existed; a key without one (accounts, products,
- * order lines are read without SystemModstamp) is dated by the order's activation, as no run syncs a draft. While
- * that is under 23 hours old (an hour's margin for clock skew) Stripe still holds the key and no call is spent —
- * the case of every order the relay syncs on its activation. Search is eventually consistent ("searchable in
+ * Only when needed. The engine asks only when an earlier attempt may have made objects it never wrote back (the
+ * order was left "Syncing" or "Failed", or it is an amendment): a first sync — every order the relay syncs on
+ * its activation, every order of a backfill — spends no call. Then a key carries its record's version (a
+ * timestamp, core/plan/idempotency.ts; an Order's is its activation), and no run can have used it before that
+ * version existed; a key without one (accounts, products, order lines are read without SystemModstamp) is dated
+ * by the order's activation, as no run syncs a draft. While that is under 23 hours old (an hour's margin for
+ * clock skew) Stripe still holds the key and no call is spent. Search is eventually consistent ("searchable in
  * under 1 minute", up to an hour in outages, docs.stripe.com/search): a day after the create that does not matter.
  */
 import type Stripe from 'stripe';
@@ -28,7 +30,7 @@ export const TRUSTED_KEY_AGE_SECONDS = 23 * 60 * 60;
 /** Unix seconds: the sync's now, and the earliest a key without a record version can have been sent. */
 export interface KeyTimes {
   readonly now: number;
-  readonly unversionedSince: number | undefined;
+  readonly unversionedSince: number;
 }
 
 type Metadata = Record<string, string>;
@@ -51,8 +53,7 @@ export async function earlierResult(
 ): Promise<StripeResult | undefined> {
   const since = keyVersionSeconds(operation.idempotencyKey);
   const firstSent = since ?? times.unversionedSince;
-  // Undated (no record version, no activation given: applyPlan outside the engine), the key is trusted as before.
-  if (firstSent === undefined || times.now - firstSent < TRUSTED_KEY_AGE_SECONDS) return undefined;
+  if (times.now - firstSent < TRUSTED_KEY_AGE_SECONDS) return undefined;
   const candidates = await candidatesFor(operation, gateway);
   // A finalize's candidate is the very invoice it finalizes, finalized already.
   if (operation.op === 'invoices.finalizeInvoice') return candidates[0];
@@ -71,7 +72,10 @@ async function candidatesFor(operation: StripeOperation, gateway: StripeGateway)
     case 'products.create':
       return query ? search(gateway, operation.op, (q) => stripe.products.search(q), query) : [];
     case 'prices.create':
-      return query ? search(gateway, operation.op, (q) => stripe.prices.search(q), query) : [];
+      // With their tiers, which Stripe leaves out unless expanded: a tiered price is compared on them.
+      return query
+        ? search(gateway, operation.op, (q) => stripe.prices.search({ ...q, expand: ['data.tiers'] }), query)
+        : [];
     case 'subscriptions.create':
       return query ? search(gateway, operation.op, (q) => stripe.subscriptions.search(q), query) : [];
     case 'invoices.create':

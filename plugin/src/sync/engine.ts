@@ -319,7 +319,7 @@ async function syncOrder(run: EngineRun, orderId: string, options: SyncOptions):
     // q22: amendments deferred behind one that starts `now` are planned again and applied in this run.
     const rounds = await applyPlanRounds(plan, graph, run.stripe, planWith, {
       now: run.now,
-      ...activatedAt(graph, orderId),
+      ...earlierAttempts(graph, located),
     });
     applied = rounds.applied;
     const { writeBacks, errors } = rounds;
@@ -547,13 +547,18 @@ function withOrderVersions(graph: CpqGraphInput): CpqGraphInput {
   return { ...graph, orders: orders.map((o) => (o.ActivatedDate ? { ...o, SystemModstamp: o.ActivatedDate } : o)) };
 }
 
-/** When the order was activated, for the idempotency keys that carry no record version (recoveredCreates.ts). */
-function activatedAt(graph: CpqGraphInput, orderId: string): { orderActivated?: Date } {
+/**
+ * Since when earlier attempts may have sent creates they never wrote back (recoveredCreates.ts): the order's
+ * activation, as no run syncs a draft. Only when the order was left "Syncing" or "Failed" — a first sync never
+ * looks — or for an amendment, whose sync writes no "Syncing" on it (engine's lock).
+ */
+function earlierAttempts(graph: CpqGraphInput, located: LocatedOrder): { earlierAttemptsSince?: Date } {
+  if (!located.unfinishedSync && !located.amendment) return {};
   const order = (graph.orders as { Id: string; ActivatedDate?: string | null }[] | undefined)?.find((o) =>
-    sameId(o.Id, orderId),
+    sameId(o.Id, located.orderId),
   );
   const ms = order?.ActivatedDate ? Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
-  return Number.isNaN(ms) ? {} : { orderActivated: new Date(ms) };
+  return Number.isNaN(ms) ? {} : { earlierAttemptsSince: new Date(ms) };
 }
 
 /** The order's products as activation leaves them (deleted ones stay deleted, and still refused). */

@@ -37,7 +37,7 @@ export async function applyPlanRounds(
   graph: CpqGraphInput,
   stripe: StripeGateway,
   replan: Replan,
-  clock: Pick<ApplyHooks, 'now' | 'orderActivated'> = {},
+  clock: Pick<ApplyHooks, 'now' | 'earlierAttemptsSince'> = {},
 ): Promise<PlanRoundsOutcome> {
   const plans: SyncPlan[] = [];
   const applied: AppliedOperation[] = [];

@@ -268,7 +268,7 @@ function update({ state, id, params }: ApiRequest): Price {
   return price;
 }
 
-/** Stripe leaves `tiers` out of a price unless the request expands them (`tiers`, or `data.tiers` on lists). */
+/** Stripe leaves `tiers` out of a price unless the request expands them (`tiers`, or `data.tiers` on lists and searches). */
 export function priceView(price: Price, params: Params, path = 'tiers'): Price {
   if (!price.tiers || (params.expand as string[] | undefined)?.includes(path)) return price;
   const { tiers: _tiers, ...rest } = price;
@@ -302,7 +302,10 @@ export const priceRoutes: Route[] = [
     method: 'GET',
     path: '/v1/prices/search',
     params: 'PriceSearchParams',
-    handle: ({ state, params }) => searchPage(state.store.prices.all(), params, '/v1/prices/search'),
+    handle: ({ state, params }) => {
+      const page = searchPage(state.store.prices.all(), params, '/v1/prices/search');
+      return { ...page, data: page.data.map((price) => priceView(price, params, 'data.tiers')) };
+    },
   },
   { method: 'GET', path: '/v1/prices', params: 'PriceListParams', handle: list },
   retrieveRoute(
