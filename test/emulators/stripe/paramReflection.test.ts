@@ -512,6 +512,25 @@ const CASES: Case[] = [
     },
   ],
   [
+    'GET /v1/prices/search',
+    async (r) => {
+      const tiered = await ok('POST', '/v1/prices', {
+        currency: 'usd',
+        billing_scheme: 'tiered',
+        tiers_mode: 'volume',
+        tiers: [{ up_to: 'inf', unit_amount: 1 }],
+        product: f.product,
+        metadata: { reflect: 'search-tiers' },
+      });
+      const query = "metadata['reflect']:'search-tiers'";
+      const found = (expand: string[]) => ok('GET', '/v1/prices/search', { query, expand });
+      r('expand[]=data.tiers', at(await found(['data.tiers']), 'data.0.tiers.0.up_to'), null);
+      // Without it Stripe leaves the tiers out of a search result, as of a retrieve (docs.stripe.com/api/prices/object).
+      const bare = await found([]);
+      r('expand[]=data.tiers', [at(bare, 'data.0.id'), at(bare, 'data.0.tiers')], [tiered.id, undefined]);
+    },
+  ],
+  [
     'POST /v1/coupons',
     async (r) => {
       const sent = {
