@@ -59,6 +59,17 @@ function reflects(route: string, entry: string, actual: unknown, expected: unkno
   covered.set(route, (covered.get(route) ?? new Set()).add(entry));
 }
 
+/** A one-tier volume price of the fixture's product: a price Stripe answers without `tiers` unless expanded. */
+const volumePrice = (metadata?: Record<string, string>) =>
+  ok('POST', '/v1/prices', {
+    currency: 'usd',
+    billing_scheme: 'tiered',
+    tiers_mode: 'volume',
+    tiers: [{ up_to: 'inf', unit_amount: 1 }],
+    product: f.product,
+    ...(metadata ? { metadata } : {}),
+  });
+
 /**
  * Modelled parameters Stripe does not echo on the object: their effect is checked elsewhere (named here), or they
  * shape a list page rather than an object.
@@ -458,13 +469,7 @@ const CASES: Case[] = [
   [
     'GET /v1/prices/:id',
     async (r) => {
-      const tiered = await ok('POST', '/v1/prices', {
-        currency: 'usd',
-        billing_scheme: 'tiered',
-        tiers_mode: 'volume',
-        tiers: [{ up_to: 'inf', unit_amount: 1 }],
-        product: f.product,
-      });
+      const tiered = await volumePrice();
       r(
         'expand[]=tiers',
         Array.isArray((await ok('GET', `/v1/prices/${String(tiered.id)}`, { expand: ['tiers'] })).tiers),
@@ -514,14 +519,7 @@ const CASES: Case[] = [
   [
     'GET /v1/prices/search',
     async (r) => {
-      const tiered = await ok('POST', '/v1/prices', {
-        currency: 'usd',
-        billing_scheme: 'tiered',
-        tiers_mode: 'volume',
-        tiers: [{ up_to: 'inf', unit_amount: 1 }],
-        product: f.product,
-        metadata: { reflect: 'search-tiers' },
-      });
+      const tiered = await volumePrice({ reflect: 'search-tiers' });
       const query = "metadata['reflect']:'search-tiers'";
       const found = (expand: string[]) => ok('GET', '/v1/prices/search', { query, expand });
       r('expand[]=data.tiers', at(await found(['data.tiers']), 'data.0.tiers.0.up_to'), null);
