@@ -302,6 +302,8 @@ export class StripeStore {
   readonly events = new Collection<StripeEvent>('event', 'evt', this.journal);
   /** What each schedule, subscription and draft invoice does next by itself, and when (billing.ts applies it). */
   readonly due = new DueIndex(this);
+  /** The payment methods attached to each customer, by customer id (paymentMethods.ts). */
+  readonly attachedPaymentMethods = new Map<string, Set<string>>();
   /** Invoice numbers run per emulator, like an account's invoice prefix sequence. */
   invoiceSequence = 0;
 }

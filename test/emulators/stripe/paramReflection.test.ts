@@ -123,7 +123,7 @@ interface Fixtures {
 const f = {} as Fixtures;
 
 beforeAll(async () => {
-  f.customer = String((await ok('POST', '/v1/customers', { name: 'Reflect' })).id);
+  f.customer = String((await ok('POST', '/v1/customers', { name: 'Reflect', payment_method: 'pm_card_visa' })).id);
   f.product = String((await ok('POST', '/v1/products', { name: 'Reflect' })).id);
   f.price = String(
     (
@@ -213,6 +213,7 @@ const CASES: Case[] = [
         address: { line1: '1 Main St', city: 'Paris', country: 'FR' },
         shipping: { name: 'Dock', phone: '+15550101', address: { line1: '2 Dock Rd' } },
         metadata: { sfId: '001' },
+        payment_method: 'pm_card_visa',
         invoice_settings: {
           footer: 'Thanks',
           custom_fields: [{ name: 'PO', value: '42' }],
@@ -953,7 +954,7 @@ const CASES: Case[] = [
   [
     'POST /v1/invoices',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', {})).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       await ok('POST', '/v1/invoiceitems', { customer, amount: 100, currency: 'usd' });
       const sent = {
         customer,
@@ -1043,7 +1044,7 @@ const CASES: Case[] = [
   [
     'POST /v1/invoices/:id',
     async (r) => {
-      const customer = String((await ok('POST', '/v1/customers', {})).id);
+      const customer = String((await ok('POST', '/v1/customers', { ...paysWith() })).id);
       const draft = await ok('POST', '/v1/invoices', { customer });
       const sent = {
         auto_advance: false,

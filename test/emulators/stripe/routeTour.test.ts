@@ -64,9 +64,9 @@ describe("Stripe emulator: every route answers in Stripe's shape", () => {
     // Accepted parameters come back in the object (they were silently dropped before).
     const updated = await fx.stripe.subscriptions.update(subscription.id, {
       description: 'Renamed plan',
-      default_payment_method: 'pm_card_mastercard',
+      default_payment_method: 'pm_card_visa',
     });
-    expect(updated).toMatchObject({ description: 'Renamed plan', default_payment_method: 'pm_card_mastercard' });
+    expect(updated).toMatchObject({ description: 'Renamed plan', default_payment_method: 'pm_card_visa' });
     expect((await fx.stripe.subscriptions.list({ customer: customer.id })).data.map((s) => s.id)).toContain(
       subscription.id,
     );
@@ -76,7 +76,7 @@ describe("Stripe emulator: every route answers in Stripe's shape", () => {
   });
 
   it('invoice items and invoices: update, delete', async () => {
-    const customer = await fx.stripe.customers.create({});
+    const customer = await fx.stripe.customers.create({ payment_method: 'pm_card_visa' });
     const item = await fx.stripe.invoiceItems.create({ customer: customer.id, amount: 300, currency: 'usd' });
     const spare = await fx.stripe.invoiceItems.create({ customer: customer.id, amount: 100, currency: 'usd' });
     expect(await fx.stripe.invoiceItems.del(spare.id)).toEqual({ id: spare.id, object: 'invoiceitem', deleted: true });
@@ -89,7 +89,7 @@ describe("Stripe emulator: every route answers in Stripe's shape", () => {
     const updated = await fx.stripe.invoices.update(invoice.id, { footer: 'Thank you', description: 'Tour' });
     expect(updated).toMatchObject({ footer: 'Thank you', description: 'Tour' });
     await fx.stripe.invoices.finalizeInvoice(invoice.id, { auto_advance: false });
-    // The customer has no card; the one given to pay is charged.
+    // The customer has a card attached but no default; the one given to pay is charged.
     expect(await fx.stripe.invoices.pay(invoice.id, { payment_method: 'pm_card_visa' })).toMatchObject({
       status: 'paid',
       amount_paid: 300,

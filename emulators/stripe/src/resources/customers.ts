@@ -1,7 +1,7 @@
 /** docs.stripe.com/api/customers: create, retrieve (a deleted customer answers `deleted: true`), update, delete, list, search. */
 import { invalidRequest } from '../errors.js';
-import { checkPaymentMethod } from '../paymentMethods.js';
-import type { Customer } from '../objects.js';
+import { attachPaymentMethod, checkAttached } from '../paymentMethods.js';
+import type { Customer, StripeStore } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, isRecord, type Params } from '../validation.js';
@@ -45,23 +45,31 @@ function create({ state, params }: ApiRequest): Customer {
     test_clock: clockId,
     metadata: {},
   };
-  return state.store.customers.insert(applyProfile(customer, params));
+  return state.store.customers.insert(applyProfile(state.store, customer, params));
 }
 
-function applyProfile(customer: Customer, params: Params): Customer {
+function applyProfile(store: StripeStore, customer: Customer, params: Params): Customer {
   for (const field of PROFILE_FIELDS)
     if (params[field] !== undefined) Object.assign(customer, { [field]: params[field] === '' ? null : params[field] });
   if (isRecord(customer.address)) customer.address = fullAddress(customer.address);
   if (isRecord(customer.shipping) && isRecord(customer.shipping.address))
     customer.shipping = { ...customer.shipping, address: fullAddress(customer.shipping.address) };
   customer.metadata = applyMetadata(customer.metadata, params.metadata);
+  // Stripe attaches `payment_method` (create only) before it reads the default, and nothing more: invoices use it
+  // only once it is also invoice_settings.default_payment_method (docs.stripe.com/api/customers/create,
+  // /api/payment_methods/attach).
+  if (typeof params.payment_method === 'string')
+    attachPaymentMethod(store, customer.id, params.payment_method, 'payment_method');
   const invoiceSettings = params.invoice_settings as Params | undefined;
-  if (typeof invoiceSettings?.default_payment_method === 'string')
-    checkPaymentMethod(invoiceSettings.default_payment_method, 'invoice_settings[default_payment_method]');
+  if (typeof invoiceSettings?.default_payment_method === 'string' && invoiceSettings.default_payment_method !== '')
+    checkAttached(
+      store,
+      customer.id,
+      invoiceSettings.default_payment_method,
+      'invoice_settings[default_payment_method]',
+    );
   if (invoiceSettings) Object.assign(customer.invoice_settings, invoiceSettings);
-  // Stripe attaches `payment_method` and nothing more: invoices use it only once it is also
-  // invoice_settings.default_payment_method (docs.stripe.com/api/customers/create, /api/payment_methods/attach).
-  if (typeof params.payment_method === 'string') checkPaymentMethod(params.payment_method, 'payment_method');
+  if (customer.invoice_settings.default_payment_method === '') customer.invoice_settings.default_payment_method = null;
   if (customer.shipping && !(customer.shipping as Params).name) {
     throw invalidRequest('Missing required param: shipping[name].', {
       code: 'parameter_missing',
@@ -105,7 +113,7 @@ export const customerRoutes: Route[] = [
     method: 'POST',
     path: '/v1/customers/:id',
     params: 'CustomerUpdateParams',
-    handle: ({ state, id, params }) => applyProfile(state.store.customers.get(id, 'id'), params),
+    handle: ({ state, id, params }) => applyProfile(state.store, state.store.customers.get(id, 'id'), params),
   },
   {
     method: 'DELETE',

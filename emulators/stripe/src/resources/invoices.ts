@@ -8,11 +8,11 @@
 import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, StripeApiError } from '../errors.js';
 import { lineAmount } from '../money.js';
-import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price } from '../objects.js';
+import type { Customer, Invoice, InvoiceItem, InvoiceLine, Price, StripeStore } from '../objects.js';
 import { listPage, newId, searchPage } from '../store.js';
 import type { ApiRequest, EmulatorState, Route } from '../state.js';
 import { applyMetadata, type Params } from '../validation.js';
-import { checkPaymentMethod, DECLINING_PAYMENT_METHOD } from '../paymentMethods.js';
+import { checkAttached, DECLINING_PAYMENT_METHOD, NO_PAYMENT_METHOD_MESSAGE } from '../paymentMethods.js';
 import { customerTime } from '../customerState.js';
 import { emit } from '../events.js';
 import { checkDiscounts, createDiscounts, discountAmounts, updateTotals } from '../discounts.js';
@@ -261,18 +261,22 @@ function markPaid(state: EmulatorState, invoice: Invoice, at: number): void {
 }
 
 /**
- * Charges a test card: the one given to `invoices.pay`, else the invoice's, its subscription's or the customer's
- * default (docs.stripe.com/api/invoices/object#invoice_object-default_payment_method gives that order); true when
- * paid. A missing or declining card fails the attempt.
+ * The card an invoice is charged to: the invoice's, its subscription's or the customer's default
+ * (docs.stripe.com/api/invoices/object#invoice_object-default_payment_method gives that order), if any.
  */
-function attemptPayment(state: EmulatorState, invoice: Invoice, at: number, given?: string): boolean {
+function defaultCard(state: EmulatorState, invoice: Invoice): string | null {
   const subscriptionId = invoice.parent?.subscription_details.subscription;
   const subscription = subscriptionId ? state.store.subscriptions.find(subscriptionId) : undefined;
-  const card =
-    given ??
+  return (
     (invoice.default_payment_method as string | null) ??
     (subscription?.default_payment_method as string | null | undefined) ??
-    state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method;
+    state.store.customers.get(invoice.customer, undefined, true).invoice_settings.default_payment_method
+  );
+}
+
+/** Charges a test card: the one given to `invoices.pay`, else the default; true when paid. A missing or declining card fails the attempt. */
+function attemptPayment(state: EmulatorState, invoice: Invoice, at: number, given?: string): boolean {
+  const card = given ?? defaultCard(state, invoice);
   invoice.attempted = true;
   invoice.attempt_count += 1;
   if (card && card !== DECLINING_PAYMENT_METHOD) {
@@ -308,7 +312,7 @@ function create({ state, params }: ApiRequest): Invoice {
     ...(subscription ? { subscription } : {}),
   });
   if (typeof params.currency === 'string') invoice.currency = params.currency.toLowerCase();
-  applyTexts(invoice, params);
+  applyTexts(state.store, invoice, params);
   invoice.metadata = applyMetadata({}, params.metadata);
   invoice.discounts = createDiscounts(state, checkDiscounts(state, params.discounts, 'discounts'), at, {
     customer: customer.id,
@@ -325,8 +329,8 @@ function create({ state, params }: ApiRequest): Invoice {
   return invoice;
 }
 
-/** The texts an invoice shows, as given (`''` unsets), and its default payment method, which must exist. */
-function applyTexts(invoice: Invoice, params: Params): void {
+/** The texts an invoice shows, as given (`''` unsets), and its default payment method, attached to its customer. */
+function applyTexts(store: StripeStore, invoice: Invoice, params: Params): void {
   for (const field of ['description', 'footer', 'statement_descriptor'] as const) {
     if (params[field] !== undefined) invoice[field] = params[field] === '' ? null : String(params[field]);
   }
@@ -334,7 +338,7 @@ function applyTexts(invoice: Invoice, params: Params): void {
     invoice.default_payment_method =
       params.default_payment_method === ''
         ? null
-        : checkPaymentMethod(String(params.default_payment_method), 'default_payment_method');
+        : checkAttached(store, invoice.customer, String(params.default_payment_method), 'default_payment_method');
   }
 }
 
@@ -421,7 +425,7 @@ const routes: Route[] = [
         });
       }
       if (params.auto_advance !== undefined) invoice.auto_advance = params.auto_advance as boolean;
-      applyTexts(invoice, params);
+      applyTexts(state.store, invoice, params);
       invoice.metadata = applyMetadata(invoice.metadata, params.metadata);
       return invoice;
     },
@@ -454,8 +458,11 @@ const routes: Route[] = [
       }
       const paymentMethod =
         typeof params.payment_method === 'string'
-          ? checkPaymentMethod(params.payment_method, 'payment_method')
+          ? checkAttached(state.store, invoice.customer, params.payment_method, 'payment_method')
           : undefined;
+      // Stripe refuses to charge a customer with no payment method before it attempts anything.
+      if (paymentMethod === undefined && defaultCard(state, invoice) === null)
+        throw invalidRequest(NO_PAYMENT_METHOD_MESSAGE, { code: 'resource_missing' });
       if (!attemptPayment(state, invoice, at, paymentMethod)) {
         throw new StripeApiError(402, 'card_error', 'Your card was declined.', {
           code: 'card_declined',

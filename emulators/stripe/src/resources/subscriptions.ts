@@ -6,7 +6,7 @@
 import { discountsAt, retrieveRoute } from '../expand.js';
 import { invalidRequest, parameterMissing, resourceMissing } from '../errors.js';
 import type { Subscription } from '../objects.js';
-import { checkPaymentMethod } from '../paymentMethods.js';
+import { checkAttached } from '../paymentMethods.js';
 import { listPage, searchPage } from '../store.js';
 import type { ApiRequest, Route } from '../state.js';
 import { applyMetadata, notModelled, type Params } from '../validation.js';
@@ -36,9 +36,11 @@ function collectionSettings(
   return { collection_method: method, days_until_due: method === 'send_invoice' ? days : null };
 }
 
-/** `default_payment_method`: a payment method that exists, or `''` to unset it. */
-function paymentMethodParam(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? checkPaymentMethod(value, 'default_payment_method') : null;
+/** `default_payment_method`: a payment method attached to the customer, or `''` to unset it. */
+function paymentMethodParam(state: ApiRequest['state'], customer: string, value: unknown): string | null {
+  return typeof value === 'string' && value !== ''
+    ? checkAttached(state.store, customer, value, 'default_payment_method')
+    : null;
 }
 
 function create({ state, params }: ApiRequest): Subscription {
@@ -66,7 +68,7 @@ function create({ state, params }: ApiRequest): Subscription {
     cancelAt,
     discounts: checkDiscounts(state, params.discounts, 'discounts'),
     description: (params.description as string | undefined) ?? null,
-    defaultPaymentMethod: paymentMethodParam(params.default_payment_method),
+    defaultPaymentMethod: paymentMethodParam(state, customer.id, params.default_payment_method),
     ...(anchor === undefined ? {} : { anchor: { at: anchor, now } }),
   });
   if (params.cancel_at_period_end === true) cancelAtPeriodEnd(subscription, true);
@@ -135,7 +137,11 @@ function update({ state, id, params }: ApiRequest): Subscription {
   if (params.description !== undefined)
     subscription.description = params.description === '' ? null : String(params.description);
   if (params.default_payment_method !== undefined)
-    subscription.default_payment_method = paymentMethodParam(params.default_payment_method);
+    subscription.default_payment_method = paymentMethodParam(
+      state,
+      subscription.customer,
+      params.default_payment_method,
+    );
   // docs.stripe.com/api/subscriptions/update#update_subscription-discounts: the new list replaces the old; '' clears it.
   if (params.discounts !== undefined) {
     const refs = checkDiscounts(state, params.discounts, 'discounts');
