@@ -6,6 +6,7 @@ import {
   formatDate,
   fromUnixSeconds,
   parseDate,
+  salesforceInstantMs,
   toUnixSeconds,
   wholeMonthsBetween,
   type CalendarDate,
@@ -80,5 +81,15 @@ describe('Salesforce dates are UTC calendar dates (spec §2.6.5)', () => {
   it('moves by whole days across month and year ends', () => {
     expect(formatDate(addDays(parseDate('2030-12-31')!, 1))).toBe('2031-01-01');
     expect(formatDate(addDays(parseDate('2032-03-01')!, -1))).toBe('2032-02-29');
+  });
+});
+
+describe('Salesforce datetimes', () => {
+  it("read the REST API's +0000 form, other offsets and Z alike; anything else is NaN", () => {
+    const utc = Date.UTC(2030, 0, 15, 10, 0, 0);
+    expect(salesforceInstantMs('2030-01-15T10:00:00.000+0000')).toBe(utc);
+    expect(salesforceInstantMs('2030-01-15T12:00:00.000+0200')).toBe(utc);
+    expect(salesforceInstantMs('2030-01-15T10:00:00.000Z')).toBe(utc);
+    expect(salesforceInstantMs('not a datetime')).toBeNaN();
   });
 });

@@ -24,6 +24,14 @@ export function daysInMonth(year: number, month: number): number {
   return MONTH_DAYS[month - 1] as number;
 }
 
+/**
+ * A Salesforce datetime (`2030-01-15T10:00:00.000+0000`, the REST API's form, or any ISO 8601 form) in epoch
+ * milliseconds; NaN when it is not one. The API's `+0000` offset lacks the colon Date.parse needs.
+ */
+export function salesforceInstantMs(text: string): number {
+  return Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
 /** Parses `YYYY-MM-DD`; returns undefined for anything that is not a real calendar date. */
 export function parseDate(text: string): CalendarDate | undefined {
   const match = ISO_DATE.exec(text);

@@ -6,7 +6,7 @@
  * IsDeleted) and autonumbers are maintained here, never by clients.
  */
 import { isSalesforceId, toId18 } from '../core/records/salesforceIds.js';
-import { parseDate } from '../core/dates.js';
+import { parseDate, salesforceInstantMs } from '../core/dates.js';
 import { SalesforceApiError, notFound } from './errors.js';
 import { SYSTEM_FIELD_NAMES, type FieldDef, type ObjectDef, type Schema } from './schema.js';
 
@@ -421,7 +421,7 @@ export class RecordStore {
         if (typeof raw === 'string' && parseDate(raw.slice(0, 10)) && /^\d{4}-\d{2}-\d{2}$/.test(raw)) return raw;
         throw badValue(field, raw, 'a date (YYYY-MM-DD)');
       case 'datetime': {
-        const ms = typeof raw === 'string' ? Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
+        const ms = typeof raw === 'string' ? salesforceInstantMs(raw) : NaN;
         if (Number.isNaN(ms)) throw badValue(field, raw, 'an ISO 8601 datetime');
         return formatDateTime(new Date(ms));
       }

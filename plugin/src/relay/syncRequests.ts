@@ -30,6 +30,7 @@ import {
 } from '../salesforce/syncLock.js';
 import type { AlongsideWrites, OrderSyncResult } from '../sync/engine.js';
 import { DEFAULT_RETRY_POLICY, maxAttempts, nextAttemptAt, type RetryPolicy } from './retries.js';
+import { salesforceInstantMs } from '../core/dates.js';
 
 export type SyncRequestStatus = 'Queued' | 'Syncing' | 'Synced' | 'Failed' | 'Retrying' | 'Previewed';
 
@@ -80,7 +81,7 @@ function isDue(record: { Status__c: string | null; Next_Attempt_At__c: string | 
   return (
     record.Status__c === 'Retrying' &&
     record.Next_Attempt_At__c !== null &&
-    Date.parse(record.Next_Attempt_At__c.replace(/\+0000$/, 'Z')) <= now.getTime()
+    salesforceInstantMs(record.Next_Attempt_At__c) <= now.getTime()
   );
 }
 

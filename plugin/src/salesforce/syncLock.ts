@@ -28,6 +28,7 @@ import {
   type SalesforceErrorBody,
 } from './client.js';
 import { soqlString } from './soql.js';
+import { salesforceInstantMs } from '../core/dates.js';
 
 const LOCK_OBJECT = 'Stripe_Sync_Lock__c';
 
@@ -187,6 +188,6 @@ async function currentHolder(
   );
   const row = rows[0];
   if (!row) return undefined;
-  const expires = row.Expires_At__c ? Date.parse(row.Expires_At__c.replace(/\+0000$/, 'Z')) : 0;
+  const expires = row.Expires_At__c ? salesforceInstantMs(row.Expires_At__c) : 0;
   return { id: row.Id, expiresAt: new Date(expires) };
 }

@@ -52,6 +52,7 @@ import { loadLinkedObjects } from '../stripe/linkedObjects.js';
 import { dashboardLink } from '../stripe/links.js';
 import type { AppliedOperation } from '../stripe/planApplier.js';
 import { applyPlanRounds } from './planRounds.js';
+import { salesforceInstantMs } from '../core/dates.js';
 
 export { resolveWriteBacks } from './planRounds.js';
 
@@ -557,7 +558,7 @@ function earlierAttempts(graph: CpqGraphInput, located: LocatedOrder): { earlier
   const order = (graph.orders as { Id: string; ActivatedDate?: string | null }[] | undefined)?.find((o) =>
     sameId(o.Id, located.orderId),
   );
-  const ms = order?.ActivatedDate ? Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
+  const ms = order?.ActivatedDate ? salesforceInstantMs(order.ActivatedDate) : NaN;
   return Number.isNaN(ms) ? {} : { earlierAttemptsSince: new Date(ms) };
 }
 

@@ -4,6 +4,7 @@
  * response instead of a second object. A new record version (an edited record) gets a new key.
  */
 import { id18 } from '../records/records.js';
+import { salesforceInstantMs } from '../dates.js';
 
 /** Stripe's limit on the Idempotency-Key header (spec §4.6). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -21,7 +22,7 @@ export function recordVersion(record: VersionedRecord): string {
   // The REST API's own form (`2030-01-15T10:00:00.000+0000`, always UTC) needs no date parsing.
   const utc = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})\+0000$/.exec(stamp);
   if (utc) return `${utc[1]}${utc[2]}${utc[3]}T${utc[4]}${utc[5]}${utc[6]}${utc[7]}Z`;
-  const ms = Date.parse(stamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const ms = salesforceInstantMs(stamp);
   return Number.isNaN(ms) ? 'v0' : new Date(ms).toISOString().replace(/[-:.]/g, '');
 }
 

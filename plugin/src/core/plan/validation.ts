@@ -5,7 +5,7 @@
  * the finished plan (§2.13).
  */
 import type { PlanningContext } from './context.js';
-import { addDays, formatDate, parseDate, toUnixSeconds } from '../dates.js';
+import { addDays, formatDate, parseDate, salesforceInstantMs, toUnixSeconds } from '../dates.js';
 import { SyncError } from '../errors.js';
 import { isLineSkipped, type PlannedLine } from '../newOrders/lines.js';
 import { metadataProblems, metadataWithinLimits, type Metadata } from '../mappings/metadata.js';
@@ -102,7 +102,7 @@ export function orderLineProblems(
 export function isPreIntegration(order: Order, ctx: PlanningContext): boolean {
   const startDate = ctx.sync.settings.syncStartDate ? parseDate(ctx.sync.settings.syncStartDate) : undefined;
   if (!startDate || !order.ActivatedDate) return false;
-  const activated = Date.parse(order.ActivatedDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) / 1000;
+  const activated = salesforceInstantMs(order.ActivatedDate) / 1000;
   return activated < toUnixSeconds(startDate);
 }
 

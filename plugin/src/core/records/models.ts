@@ -7,7 +7,7 @@
  * fix (see `parseRecord`).
  */
 import { z } from 'zod';
-import { parseDate } from '../dates.js';
+import { parseDate, salesforceInstantMs } from '../dates.js';
 import { isSalesforceId } from './salesforceIds.js';
 
 export const SalesforceId = z.string().refine(isSalesforceId, { message: 'is not a valid Salesforce record Id' });
@@ -17,11 +17,9 @@ export const SalesforceDate = z
   .string()
   .refine((s) => parseDate(s) !== undefined, { message: 'is not a date in YYYY-MM-DD form' });
 /** ISO 8601 datetime as the REST API writes it (`2030-01-01T10:00:00.000+0000`). */
-export const SalesforceDateTime = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))), {
-    message: 'is not an ISO 8601 datetime',
-  });
+export const SalesforceDateTime = z.string().refine((s) => !Number.isNaN(salesforceInstantMs(s)), {
+  message: 'is not an ISO 8601 datetime',
+});
 const Num = z.number().finite().nullish();
 const Text = z.string().nullish();
 const Flag = z.boolean().nullish();
