@@ -17,6 +17,7 @@ import { Decimal, isZeroDecimalCurrency } from '../core/money.js';
 import { isSalesforceId } from '../core/records/salesforceIds.js';
 import { summaryFieldText } from '../core/billingSummary/schema.js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { customerInvoiceItems } from '../stripe/billingReads.js';
 import { readBillingSummary } from '../stripe/billingSummary.js';
 import type { StripeGateway } from '../stripe/client.js';
 import { dashboardLink } from '../stripe/links.js';
@@ -108,7 +109,7 @@ async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): 
   if (!subscription || created.period.start === created.period.end || created.metadata?.salesforce_proration !== 'true')
     return 'ignored';
   const customer = typeof created.customer === 'string' ? created.customer : created.customer.id;
-  const items = await customerInvoiceItems(ctx, customer);
+  const items = await customerInvoiceItems(ctx.stripe, customer);
   const item = items.find((i) => i.id === created.id);
   if (!item || item.invoice) return 'ignored';
   // Left pending, a copy would ride on this or the subscription's next invoice and bill the proration twice:
@@ -133,24 +134,6 @@ async function billProration(ctx: WebhookContext, created: Stripe.InvoiceItem): 
     ),
   );
   return 'handled';
-}
-
-/** The customer's invoice items, pending and invoiced, as they are now (one read per 100 items). */
-async function customerInvoiceItems(ctx: WebhookContext, customer: string): Promise<Stripe.InvoiceItem[]> {
-  const items: Stripe.InvoiceItem[] = [];
-  let startingAfter: string | undefined;
-  for (;;) {
-    const page = await ctx.stripe.call('invoiceItems.list', () =>
-      ctx.stripe.stripe.invoiceItems.list({
-        customer,
-        limit: 100,
-        ...(startingAfter ? { starting_after: startingAfter } : {}),
-      }),
-    );
-    items.push(...page.data);
-    if (!page.has_more || page.data.length === 0) return items;
-    startingAfter = page.data[page.data.length - 1]!.id;
-  }
 }
 
 /** Of two copies of one proration, the one billed: the earlier created (ties broken by id, so exactly one). */

@@ -21,13 +21,13 @@ export async function withAllLines(gateway: StripeGateway, invoice: Stripe.Invoi
   const data = await listAll(
     gateway,
     'invoices.listLineItems',
-    (startingAfter) =>
-      gateway.stripe.invoices.listLineItems(invoice.id, {
-        limit: 100,
-        expand: ['data.discounts'],
-        ...(startingAfter ? { starting_after: startingAfter } : {}),
-      }),
+    (page) => gateway.stripe.invoices.listLineItems(invoice.id, { ...page, expand: ['data.discounts'] }),
     invoice.lines,
   );
   return { ...invoice, lines: { ...invoice.lines, data, has_more: false } };
+}
+
+/** The customer's invoice items, pending and invoiced, as they are now (one read per 100 items). */
+export function customerInvoiceItems(gateway: StripeGateway, customer: string): Promise<Stripe.InvoiceItem[]> {
+  return listAll(gateway, 'invoiceItems.list', (page) => gateway.stripe.invoiceItems.list({ ...page, customer }));
 }

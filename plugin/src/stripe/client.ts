@@ -114,22 +114,29 @@ export async function retrieveEach<T>(
   return new Map(unique.flatMap((id, i) => (found[i] === undefined ? [] : [[id, found[i]] as const])));
 }
 
+/** A list page's parameters: 100 items (Stripe's most), after the last one read. */
+export interface PageParams {
+  readonly limit: 100;
+  readonly starting_after?: string;
+}
+
 /**
- * Every item of a Stripe list, 100 a page, each page through `gateway.call`. `first` is a page already in hand
- * (a list an object embeds, like an invoice's first lines): only what follows it is read.
+ * Every item of a Stripe list, 100 a page, each page through `gateway.call`: `page` spreads the page's
+ * parameters into its list call. `first` is a page already in hand (a list an object embeds, like an invoice's
+ * first lines): only what follows it is read.
  */
 export async function listAll<T extends { id?: string }>(
   gateway: StripeGateway,
   name: string,
-  page: (startingAfter: string | undefined) => Promise<{ data: T[]; has_more: boolean }>,
+  page: (params: PageParams) => Promise<{ data: T[]; has_more: boolean }>,
   first?: { data: readonly T[]; has_more: boolean },
 ): Promise<T[]> {
   const items: T[] = [];
-  let current = first ?? (await gateway.call(name, () => page(undefined)));
+  let current = first ?? (await gateway.call(name, () => page({ limit: 100 })));
   for (;;) {
     items.push(...current.data);
     const last = items.at(-1)?.id;
     if (!current.has_more || !last) return items;
-    current = await gateway.call(name, () => page(last));
+    current = await gateway.call(name, () => page({ limit: 100, starting_after: last }));
   }
 }

@@ -90,11 +90,7 @@ async function everyLine(
 }
 
 function listActiveMeters(gateway: StripeGateway): Promise<Stripe.Billing.Meter[]> {
-  return listAll(gateway, 'billing.meters.list', (startingAfter) =>
-    gateway.stripe.billing.meters.list({
-      status: 'active',
-      limit: 100,
-      ...(startingAfter ? { starting_after: startingAfter } : {}),
-    }),
+  return listAll(gateway, 'billing.meters.list', (page) =>
+    gateway.stripe.billing.meters.list({ ...page, status: 'active' }),
   );
 }

@@ -21,6 +21,7 @@ import type Stripe from 'stripe';
 import { keyVersionSeconds } from '../core/plan/idempotency.js';
 import type { StripeOperation } from '../core/plan/plan.js';
 import { pricesEqual } from '../core/pricing/prices.js';
+import { customerInvoiceItems } from './billingReads.js';
 import { listAll, type StripeGateway } from './client.js';
 import type { StripeResult } from './references.js';
 
@@ -85,14 +86,10 @@ async function candidatesFor(operation: StripeOperation, gateway: StripeGateway)
     case 'invoiceItems.create': {
       const customer = operation.params.customer;
       if (!customer) return [];
-      return listAll(gateway, 'invoiceItems.list', (after) =>
-        stripe.invoiceItems.list({ customer, limit: 100, ...(after ? { starting_after: after } : {}) }),
-      ).then(asCandidates);
+      return customerInvoiceItems(gateway, customer).then(asCandidates);
     }
     case 'testClocks.create': {
-      const clocks = await listAll(gateway, 'testClocks.list', (after) =>
-        stripe.testHelpers.testClocks.list({ limit: 100, ...(after ? { starting_after: after } : {}) }),
-      );
+      const clocks = await listAll(gateway, 'testClocks.list', (page) => stripe.testHelpers.testClocks.list(page));
       return asCandidates(clocks.filter((c) => c.name === operation.params.name));
     }
     case 'invoices.finalizeInvoice': {
@@ -125,8 +122,8 @@ async function scheduleCandidates(
   }
   const customer = params.customer;
   if (!customer) return [];
-  return listAll(gateway, 'subscriptionSchedules.list', (after) =>
-    stripe.subscriptionSchedules.list({ customer, limit: 100, ...(after ? { starting_after: after } : {}) }),
+  return listAll(gateway, 'subscriptionSchedules.list', (page) =>
+    stripe.subscriptionSchedules.list({ ...page, customer }),
   ).then(asCandidates);
 }
 
